@@ -1,0 +1,64 @@
+package dev.elixr.tensor;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
+
+/**
+ * The one thread pool the kernels share, sized to the available cores; override with
+ * {@code -Delixr.threads=N}. {@link #forRange} splits [0, n) into contiguous chunks.
+ */
+public final class Parallel {
+    private static volatile int threads = Integer.getInteger("elixr.threads", Runtime.getRuntime().availableProcessors());
+    private static volatile ForkJoinPool pool = newPool(threads);
+
+    private Parallel() {}
+
+    private static ForkJoinPool newPool(int n) {
+        return new ForkJoinPool(Math.max(1, n), p -> {
+            var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+            t.setName("elixr-kernel-" + t.getPoolIndex());
+            t.setDaemon(true);
+            return t;
+        }, null, false);
+    }
+
+    /** Number of threads kernels may use. */
+    public static int threads() { return threads; }
+
+    /** Changes the pool size (benchmarks with 1 and 2 threads). */
+    public static synchronized void setThreads(int n) {
+        if (n < 1) throw new IllegalArgumentException("threads must be >= 1, got " + n);
+        if (n == threads) return;
+        ForkJoinPool old = pool;
+        pool = newPool(n);
+        threads = n;
+        old.shutdown();
+    }
+
+    public static ForkJoinPool pool() { return pool; }
+
+    /** Body over a half-open index range. */
+    @FunctionalInterface
+    public interface RangeBody { void run(int start, int end); }
+
+    /**
+     * Runs body over [0, n) split into at most {@link #threads()} chunks of at least {@code grain}
+     * items; runs inline when one chunk suffices or when already on a kernel thread.
+     */
+    public static void forRange(int n, int grain, RangeBody body) {
+        if (n <= 0) return;
+        int chunks = Math.min(threads, Math.max(1, n / Math.max(1, grain)));
+        if (chunks <= 1 || java.util.concurrent.ForkJoinTask.getPool() == pool) {
+            body.run(0, n);
+            return;
+        }
+        RecursiveAction[] tasks = new RecursiveAction[chunks];
+        for (int c = 0; c < chunks; c++) {
+            int s = (int) ((long) n * c / chunks), e = (int) ((long) n * (c + 1) / chunks);
+            tasks[c] = new RecursiveAction() { @Override protected void compute() { body.run(s, e); } };
+        }
+        pool.invoke(new RecursiveAction() {
+            @Override protected void compute() { invokeAll(tasks); }
+        });
+    }
+}

@@ -1,0 +1,43 @@
+package dev.elixr.tools;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/** The {@code elixr} command line: one root command; each subcommand is a small class that wires modules together. */
+@Command(name = "elixr",
+        mixinStandardHelpOptions = true,
+        versionProvider = Elixr.Version.class,
+        description = "ELIXR for chest X-rays, in pure Java: tensors, autograd, encoders, Q-Former, LLM host, evaluations.",
+        subcommands = {InfoCommand.class, CommandLine.HelpCommand.class})
+public final class Elixr implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override public void run() { spec.commandLine().usage(System.out); }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Elixr())
+                .setExecutionExceptionHandler((ex, cmd, parsed) -> {
+                    cmd.getErr().println("elixr: " + ex.getMessage());
+                    if (Boolean.getBoolean("elixr.debug")) ex.printStackTrace(cmd.getErr());
+                    return 1;
+                })
+                .execute(args);
+        System.exit(code);
+    }
+
+    /** Reads the version Maven wrote into the jar. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Elixr.class.getResourceAsStream("/elixr-version.properties")) {
+                if (in != null) p.load(in);
+            }
+            return new String[] {"elixr " + p.getProperty("version", "unknown") + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}
