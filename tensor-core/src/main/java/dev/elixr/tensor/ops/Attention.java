@@ -35,8 +35,7 @@ public final class Attention {
         int[] scores = {q.size(0), q.size(1), q.size(2), k.size(2)};
         Tensor m = null;
         if (mask != null) {
-            int[] b = Shape.broadcast("attention mask", mask.shape(), scores);
-            if (!java.util.Arrays.equals(b, scores)) {
+            if (!broadcastsTo(mask.shape(), scores)) {
                 throw new IllegalArgumentException("attention: mask " + Outputs.str(mask) + " does not broadcast to the scores "
                         + Shape.str(scores) + " [B,H,Tq,Tk]");
             }
@@ -46,5 +45,14 @@ public final class Attention {
         Tensor out = Outputs.allocate(be, q.size(0), q.size(1), q.size(2), v.size(3));
         be.attention(q, k, v, m, causal, scale, out);
         return out;
+    }
+
+    private static boolean broadcastsTo(int[] s, int[] target) {
+        if (s.length > target.length) return false;
+        for (int i = 0; i < s.length; i++) {
+            int t = target[target.length - s.length + i];
+            if (s[i] != 1 && s[i] != t) return false;
+        }
+        return true;
     }
 }
