@@ -12,7 +12,8 @@ import static dev.elixr.tensor.cpu.Simd.L;
 
 /**
  * Elementwise kernels over broadcast views. Rows whose operands are unit-stride (or stride-0 scalars)
- * run on vectors; any other stride runs the scalar loop.
+ * run on vectors; any other stride runs the scalar loop. One op per loop: C2 keeps vectors in registers
+ * only when no vector value merges across branches, so each switch picks a loop instead of sitting inside one.
  */
 final class CpuElementwise {
     private static final int GRAIN = 1 << 14;
@@ -31,39 +32,39 @@ final class CpuElementwise {
         });
     }
 
-    static void unaryContiguous(UnaryOp op, float[] in, int ip, float[] o, int op0, int n) {
-        int k = 0;
-        for (int bound = F.loopBound(n); k < bound; k += L) {
-            apply(op, FloatVector.fromArray(F, in, ip + k)).intoArray(o, op0 + k);
+    static void unaryContiguous(UnaryOp op, float[] in, int p, float[] o, int q, int n) {
+        int b = F.loopBound(n);
+        switch (op) {
+            case NEG -> { for (int k = 0; k < b; k += L) ld(in, p + k).neg().intoArray(o, q + k); }
+            case EXP -> { for (int k = 0; k < b; k += L) ld(in, p + k).lanewise(VectorOperators.EXP).intoArray(o, q + k); }
+            case LOG -> { for (int k = 0; k < b; k += L) ld(in, p + k).lanewise(VectorOperators.LOG).intoArray(o, q + k); }
+            case SQRT -> { for (int k = 0; k < b; k += L) ld(in, p + k).sqrt().intoArray(o, q + k); }
+            case RSQRT -> { for (int k = 0; k < b; k += L) { FloatVector x = ld(in, p + k); x.broadcast(1f).div(x.sqrt()).intoArray(o, q + k); } }
+            case ABS -> { for (int k = 0; k < b; k += L) ld(in, p + k).abs().intoArray(o, q + k); }
+            case TANH -> { for (int k = 0; k < b; k += L) ld(in, p + k).lanewise(VectorOperators.TANH).intoArray(o, q + k); }
+            case SIGMOID -> { for (int k = 0; k < b; k += L) sigmoid(ld(in, p + k)).intoArray(o, q + k); }
+            case RELU -> { for (int k = 0; k < b; k += L) ld(in, p + k).max(0f).intoArray(o, q + k); }
+            case GELU_TANH -> { for (int k = 0; k < b; k += L) geluTanh(ld(in, p + k)).intoArray(o, q + k); }
+            case GELU_ERF -> { for (int k = 0; k < b; k += L) geluErf(ld(in, p + k)).intoArray(o, q + k); }
+            case SILU -> { for (int k = 0; k < b; k += L) { FloatVector x = ld(in, p + k); x.mul(sigmoid(x)).intoArray(o, q + k); } }
+            case RECIPROCAL -> { for (int k = 0; k < b; k += L) { FloatVector x = ld(in, p + k); x.broadcast(1f).div(x).intoArray(o, q + k); } }
+            case SQUARE -> { for (int k = 0; k < b; k += L) { FloatVector x = ld(in, p + k); x.mul(x).intoArray(o, q + k); } }
         }
-        for (; k < n; k++) o[op0 + k] = ScalarMath.apply(op, in[ip + k]);
+        for (int k = b; k < n; k++) o[q + k] = ScalarMath.apply(op, in[p + k]);
     }
 
-    static FloatVector apply(UnaryOp op, FloatVector x) {
-        return switch (op) {
-            case NEG -> x.neg();
-            case EXP -> x.lanewise(VectorOperators.EXP);
-            case LOG -> x.lanewise(VectorOperators.LOG);
-            case SQRT -> x.sqrt();
-            case RSQRT -> x.broadcast(1f).div(x.sqrt());
-            case ABS -> x.abs();
-            case TANH -> x.lanewise(VectorOperators.TANH);
-            case SIGMOID -> sigmoid(x);
-            case RELU -> x.max(0f);
-            case GELU_TANH -> {
-                FloatVector inner = x.mul(x).mul(ScalarMath.GELU_C).add(1f).mul(x).mul(ScalarMath.SQRT_2_OVER_PI);
-                yield inner.lanewise(VectorOperators.TANH).add(1f).mul(x).mul(0.5f);
-            }
-            case GELU_ERF -> erf(x.mul(ScalarMath.INV_SQRT2)).add(1f).mul(x).mul(0.5f);
-            case SILU -> x.mul(sigmoid(x));
-            case RECIPROCAL -> x.broadcast(1f).div(x);
-            case SQUARE -> x.mul(x);
-        };
-    }
+    private static FloatVector ld(float[] a, int i) { return FloatVector.fromArray(F, a, i); }
 
     private static FloatVector sigmoid(FloatVector x) {
         return x.broadcast(1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f));
     }
+
+    private static FloatVector geluTanh(FloatVector x) {
+        FloatVector inner = x.mul(x).mul(ScalarMath.GELU_C).add(1f).mul(x).mul(ScalarMath.SQRT_2_OVER_PI);
+        return inner.lanewise(VectorOperators.TANH).add(1f).mul(x).mul(0.5f);
+    }
+
+    private static FloatVector geluErf(FloatVector x) { return erf(x.mul(ScalarMath.INV_SQRT2)).add(1f).mul(x).mul(0.5f); }
 
     /** Abramowitz & Stegun 7.1.26, as {@link ScalarMath#erf}. */
     static FloatVector erf(FloatVector x) {
@@ -72,7 +73,7 @@ final class CpuElementwise {
         FloatVector poly = t.mul(ScalarMath.A5).add(ScalarMath.A4).mul(t).add(ScalarMath.A3).mul(t).add(ScalarMath.A2)
                 .mul(t).add(ScalarMath.A1).mul(t);
         FloatVector y = x.broadcast(1f).sub(poly.mul(ax.mul(ax).neg().lanewise(VectorOperators.EXP)));
-        return y.blend(y.neg(), x.lt(0f));
+        return y.lanewise(VectorOperators.NEG, x.lt(0f));
     }
 
     static void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
@@ -84,40 +85,41 @@ final class CpuElementwise {
         int os = loop.innerStrides[0], as = loop.innerStrides[1], bs = loop.innerStrides[2];
         boolean vec = os == 1 && (as == 0 || as == 1) && (bs == 0 || bs == 1);
         loop.forEachChunk(GRAIN, (p, n) -> {
-            if (vec) binaryRow(op, x, p[1], as, y, p[2], bs, o, p[0], n);
-            else for (int k = 0; k < n; k++) o[p[0] + k * os] = ScalarMath.apply(op, x[p[1] + k * as], y[p[2] + k * bs]);
+            if (!vec) {
+                for (int k = 0; k < n; k++) o[p[0] + k * os] = ScalarMath.apply(op, x[p[1] + k * as], y[p[2] + k * bs]);
+                return;
+            }
+            // a broadcast scalar operand is read as a vector from a filled scratch array at a fixed index
+            float[] xa = as == 0 ? filled(x[p[1]]) : x, ya = bs == 0 ? filled(y[p[2]]) : y;
+            binaryRow(op, xa, as == 0 ? 0 : p[1], as, ya, bs == 0 ? 0 : p[2], bs, o, p[0], n);
+            for (int k = F.loopBound(n); k < n; k++) o[p[0] + k] = ScalarMath.apply(op, x[p[1] + k * as], y[p[2] + k * bs]);
         });
     }
 
-    /** One unit-stride output row; each input is unit-stride (1) or a broadcast scalar (0). */
-    private static void binaryRow(BinaryOp op, float[] x, int xp, int xs, float[] y, int yp, int ys, float[] o, int p, int n) {
-        int k = 0;
-        FloatVector xb = xs == 0 ? FloatVector.broadcast(F, x[xp]) : null;
-        FloatVector yb = ys == 0 ? FloatVector.broadcast(F, y[yp]) : null;
-        for (int bound = F.loopBound(n); k < bound; k += L) {
-            FloatVector va = xb != null ? xb : FloatVector.fromArray(F, x, xp + k);
-            FloatVector vb = yb != null ? yb : FloatVector.fromArray(F, y, yp + k);
-            apply(op, va, vb).intoArray(o, p + k);
-        }
-        for (; k < n; k++) o[p + k] = ScalarMath.apply(op, x[xp + k * xs], y[yp + k * ys]);
+    private static float[] filled(float v) {
+        float[] a = new float[L];
+        java.util.Arrays.fill(a, v);
+        return a;
     }
 
-    static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
-        return switch (op) {
-            case ADD -> a.add(b);
-            case SUB -> a.sub(b);
-            case MUL -> a.mul(b);
-            case DIV -> a.div(b);
-            case POW -> a.pow(b);
-            case MAX -> a.max(b);
-            case MIN -> a.min(b);
-            case EQ -> ones(a.compare(VectorOperators.EQ, b));
-            case NE -> ones(a.compare(VectorOperators.NE, b));
-            case LT -> ones(a.compare(VectorOperators.LT, b));
-            case LE -> ones(a.compare(VectorOperators.LE, b));
-            case GT -> ones(a.compare(VectorOperators.GT, b));
-            case GE -> ones(a.compare(VectorOperators.GE, b));
-        };
+    /** Full vectors of one output row; operand x is read at xp + k*xs (xs 1, or 0 for a broadcast scalar), y alike. */
+    private static void binaryRow(BinaryOp op, float[] x, int xp, int xs, float[] y, int yp, int ys, float[] o, int q, int n) {
+        int b = F.loopBound(n);
+        switch (op) {
+            case ADD -> { for (int k = 0; k < b; k += L) ld(x, xp + k * xs).add(ld(y, yp + k * ys)).intoArray(o, q + k); }
+            case SUB -> { for (int k = 0; k < b; k += L) ld(x, xp + k * xs).sub(ld(y, yp + k * ys)).intoArray(o, q + k); }
+            case MUL -> { for (int k = 0; k < b; k += L) ld(x, xp + k * xs).mul(ld(y, yp + k * ys)).intoArray(o, q + k); }
+            case DIV -> { for (int k = 0; k < b; k += L) ld(x, xp + k * xs).div(ld(y, yp + k * ys)).intoArray(o, q + k); }
+            case POW -> { for (int k = 0; k < b; k += L) ld(x, xp + k * xs).pow(ld(y, yp + k * ys)).intoArray(o, q + k); }
+            case MAX -> { for (int k = 0; k < b; k += L) ld(x, xp + k * xs).max(ld(y, yp + k * ys)).intoArray(o, q + k); }
+            case MIN -> { for (int k = 0; k < b; k += L) ld(x, xp + k * xs).min(ld(y, yp + k * ys)).intoArray(o, q + k); }
+            case EQ -> { for (int k = 0; k < b; k += L) ones(ld(x, xp + k * xs).compare(VectorOperators.EQ, ld(y, yp + k * ys))).intoArray(o, q + k); }
+            case NE -> { for (int k = 0; k < b; k += L) ones(ld(x, xp + k * xs).compare(VectorOperators.NE, ld(y, yp + k * ys))).intoArray(o, q + k); }
+            case LT -> { for (int k = 0; k < b; k += L) ones(ld(x, xp + k * xs).compare(VectorOperators.LT, ld(y, yp + k * ys))).intoArray(o, q + k); }
+            case LE -> { for (int k = 0; k < b; k += L) ones(ld(x, xp + k * xs).compare(VectorOperators.LE, ld(y, yp + k * ys))).intoArray(o, q + k); }
+            case GT -> { for (int k = 0; k < b; k += L) ones(ld(x, xp + k * xs).compare(VectorOperators.GT, ld(y, yp + k * ys))).intoArray(o, q + k); }
+            case GE -> { for (int k = 0; k < b; k += L) ones(ld(x, xp + k * xs).compare(VectorOperators.GE, ld(y, yp + k * ys))).intoArray(o, q + k); }
+        }
     }
 
     private static FloatVector ones(VectorMask<Float> m) {

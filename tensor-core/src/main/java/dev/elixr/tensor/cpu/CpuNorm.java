@@ -42,39 +42,47 @@ final class CpuNorm {
     }
 
     private static void row(float[] in, int p, float[] o, int q, int d, float[] g, float[] b, float eps, boolean rms) {
-        float mean = 0f;
-        if (!rms) mean = sum(in, p, d, 0f, false) / d;
-        float var = sum(in, p, d, mean, true) / d;
+        float mean = rms ? 0f : sum(in, p, d) / d;
+        float var = centredSquares(in, p, d, mean) / d;
         float inv = (float) (1.0 / Math.sqrt(var + eps));
         FloatVector vm = FloatVector.broadcast(F, mean), vi = FloatVector.broadcast(F, inv);
-        int k = 0;
-        for (int bound = F.loopBound(d); k < bound; k += L) {
-            FloatVector v = FloatVector.fromArray(F, in, p + k).sub(vm).mul(vi);
-            if (g != null) v = v.mul(FloatVector.fromArray(F, g, k));
-            if (b != null) v = v.add(FloatVector.fromArray(F, b, k));
-            v.intoArray(o, q + k);
+        int bound = F.loopBound(d);
+        for (int k = 0; k < bound; k += L) FloatVector.fromArray(F, in, p + k).sub(vm).mul(vi).intoArray(o, q + k);
+        for (int k = bound; k < d; k++) o[q + k] = (in[p + k] - mean) * inv;
+        if (g != null && b != null) {
+            for (int k = 0; k < bound; k += L) {
+                FloatVector.fromArray(F, o, q + k).fma(FloatVector.fromArray(F, g, k), FloatVector.fromArray(F, b, k)).intoArray(o, q + k);
+            }
+        } else if (g != null) {
+            for (int k = 0; k < bound; k += L) FloatVector.fromArray(F, o, q + k).mul(FloatVector.fromArray(F, g, k)).intoArray(o, q + k);
+        } else if (b != null) {
+            for (int k = 0; k < bound; k += L) FloatVector.fromArray(F, o, q + k).add(FloatVector.fromArray(F, b, k)).intoArray(o, q + k);
         }
-        for (; k < d; k++) {
-            float v = (in[p + k] - mean) * inv;
-            if (g != null) v *= g[k];
-            if (b != null) v += b[k];
-            o[q + k] = v;
+        for (int k = bound; k < d; k++) {
+            if (g != null) o[q + k] *= g[k];
+            if (b != null) o[q + k] += b[k];
         }
     }
 
-    /** Sum of x (or of (x - c)² when squares) over a contiguous run. */
-    private static float sum(float[] in, int p, int n, float c, boolean squares) {
+    private static float sum(float[] in, int p, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int b = F.loopBound(n);
+        for (int k = 0; k < b; k += L) acc = acc.add(FloatVector.fromArray(F, in, p + k));
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (int k = b; k < n; k++) s += in[p + k];
+        return s;
+    }
+
+    /** Σ (x − c)² over a contiguous run. */
+    private static float centredSquares(float[] in, int p, int n, float c) {
         FloatVector acc = FloatVector.zero(F), vc = FloatVector.broadcast(F, c);
-        int k = 0;
-        for (int b = F.loopBound(n); k < b; k += L) {
-            FloatVector v = FloatVector.fromArray(F, in, p + k);
-            acc = squares ? v.sub(vc).fma(v.sub(vc), acc) : acc.add(v);
+        int b = F.loopBound(n);
+        for (int k = 0; k < b; k += L) {
+            FloatVector v = FloatVector.fromArray(F, in, p + k).sub(vc);
+            acc = v.fma(v, acc);
         }
         float s = acc.reduceLanes(VectorOperators.ADD);
-        for (; k < n; k++) {
-            float v = in[p + k];
-            s += squares ? (v - c) * (v - c) : v;
-        }
+        for (int k = b; k < n; k++) s += (in[p + k] - c) * (in[p + k] - c);
         return s;
     }
 }

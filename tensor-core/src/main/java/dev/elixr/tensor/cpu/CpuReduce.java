@@ -74,13 +74,31 @@ final class CpuReduce {
 
     private static void leading(ReduceOp op, float[] in, int base, int count, int outputs, float[] o, int ob, float scale) {
         Parallel.forRange(outputs, Math.max(L, (1 << 14) / count), (s, e) -> {
-            int j = s;
-            for (int bound = s + F.loopBound(e - s); j < bound; j += L) {
-                FloatVector acc = FloatVector.fromArray(F, in, base + j);
-                for (int i = 1; i < count; i++) acc = combine(op, acc, FloatVector.fromArray(F, in, base + i * outputs + j));
-                acc.mul(scale).intoArray(o, ob + j);
+            int bound = s + F.loopBound(e - s);
+            switch (op) {
+                case SUM, MEAN -> {
+                    for (int j = s; j < bound; j += L) {
+                        FloatVector acc = FloatVector.fromArray(F, in, base + j);
+                        for (int i = 1; i < count; i++) acc = acc.add(FloatVector.fromArray(F, in, base + i * outputs + j));
+                        acc.mul(scale).intoArray(o, ob + j);
+                    }
+                }
+                case MAX -> {
+                    for (int j = s; j < bound; j += L) {
+                        FloatVector acc = FloatVector.fromArray(F, in, base + j);
+                        for (int i = 1; i < count; i++) acc = acc.max(FloatVector.fromArray(F, in, base + i * outputs + j));
+                        acc.intoArray(o, ob + j);
+                    }
+                }
+                case MIN -> {
+                    for (int j = s; j < bound; j += L) {
+                        FloatVector acc = FloatVector.fromArray(F, in, base + j);
+                        for (int i = 1; i < count; i++) acc = acc.min(FloatVector.fromArray(F, in, base + i * outputs + j));
+                        acc.intoArray(o, ob + j);
+                    }
+                }
             }
-            for (; j < e; j++) {
+            for (int j = bound; j < e; j++) {
                 float acc = in[base + j];
                 for (int i = 1; i < count; i++) acc = combine(op, acc, in[base + i * outputs + j]);
                 o[ob + j] = acc * scale;
@@ -117,31 +135,34 @@ final class CpuReduce {
         return (float) acc;
     }
 
-    /** Vector reduction of in[p, p+n). */
+    /** Vector reduction of in[p, p+n) (one loop per op, so no vector value merges across branches). */
     static float contiguousRow(ReduceOp op, float[] in, int p, int n) {
-        int k = 0;
-        float acc;
-        if (n >= L) {
-            FloatVector v = FloatVector.fromArray(F, in, p);
-            for (k = L; k <= n - L; k += L) v = combine(op, v, FloatVector.fromArray(F, in, p + k));
-            acc = v.reduceLanes(switch (op) {
-                case SUM, MEAN -> VectorOperators.ADD;
-                case MAX -> VectorOperators.MAX;
-                case MIN -> VectorOperators.MIN;
-            });
-        } else {
-            acc = (float) identity(op);
+        if (n < L) {
+            float acc = (float) identity(op);
+            for (int k = 0; k < n; k++) acc = combine(op, acc, in[p + k]);
+            return acc;
         }
-        for (; k < n; k++) acc = combine(op, acc, in[p + k]);
+        int b = F.loopBound(n);
+        float acc;
+        switch (op) {
+            case SUM, MEAN -> {
+                FloatVector v = FloatVector.fromArray(F, in, p);
+                for (int k = L; k < b; k += L) v = v.add(FloatVector.fromArray(F, in, p + k));
+                acc = v.reduceLanes(VectorOperators.ADD);
+            }
+            case MAX -> {
+                FloatVector v = FloatVector.fromArray(F, in, p);
+                for (int k = L; k < b; k += L) v = v.max(FloatVector.fromArray(F, in, p + k));
+                acc = v.reduceLanes(VectorOperators.MAX);
+            }
+            default -> {
+                FloatVector v = FloatVector.fromArray(F, in, p);
+                for (int k = L; k < b; k += L) v = v.min(FloatVector.fromArray(F, in, p + k));
+                acc = v.reduceLanes(VectorOperators.MIN);
+            }
+        }
+        for (int k = b; k < n; k++) acc = combine(op, acc, in[p + k]);
         return acc;
-    }
-
-    private static FloatVector combine(ReduceOp op, FloatVector a, FloatVector b) {
-        return switch (op) {
-            case SUM, MEAN -> a.add(b);
-            case MAX -> a.max(b);
-            case MIN -> a.min(b);
-        };
     }
 
     private static float combine(ReduceOp op, float a, float b) {

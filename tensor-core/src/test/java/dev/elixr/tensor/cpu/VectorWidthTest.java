@@ -5,6 +5,7 @@ import dev.elixr.tensor.Gen;
 import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.ops.Attention;
 import dev.elixr.tensor.ops.Elementwise;
+import dev.elixr.tensor.ops.ElementwiseTest;
 import dev.elixr.tensor.ops.MatMul;
 import dev.elixr.tensor.ops.Norm;
 import dev.elixr.tensor.ops.Reduce;
@@ -32,6 +33,27 @@ class VectorWidthTest {
         int expected = bits == null ? FloatVector.SPECIES_PREFERRED.vectorBitSize() : Integer.parseInt(bits);
         assertEquals(expected, Simd.species().vectorBitSize());
         assertThrows(IllegalArgumentException.class, () -> Simd.pick("100"));
+    }
+
+    /** Every unary and binary op (each has its own vector loop) on rows of 3·L − 1 and 2·L + 1 elements. */
+    @Test
+    void everyElementwiseOpAtThisWidth() {
+        int lanes = Simd.species().length();
+        for (int n : new int[] {3 * lanes - 1, 2 * lanes + 1}) {
+            Gen g = new Gen(n);
+            ElementwiseTest.UNARY.forEach((name, u) -> {
+                Tensor x = g.uniform(u.lo(), u.hi(), 2, n);
+                Close.assertClose(u.ref().apply(x), u.op().apply(x), 1e-6, 2e-6, name + " at " + Simd.species());
+            });
+            ElementwiseTest.BINARY.forEach((name, b) -> {
+                Tensor x = ElementwiseTest.operand(g, b.integers(), b.positiveA(), new int[] {2, n});
+                Tensor y = ElementwiseTest.operand(g, b.integers(), b.positiveB(), new int[] {2, n});
+                Tensor s = ElementwiseTest.operand(g, b.integers(), b.positiveB(), new int[] {2, 1});
+                Close.assertClose(b.ref().apply(x, y), b.op().apply(x, y), 1e-6, 4e-6, name + " at " + Simd.species());
+                Close.assertClose(b.ref().apply(x, s), b.op().apply(x, s), 1e-6, 4e-6, name + " with a broadcast scalar at " + Simd.species());
+                Close.assertClose(b.ref().apply(s, y), b.op().apply(s, y), 1e-6, 4e-6, name + " of a broadcast scalar at " + Simd.species());
+            });
+        }
     }
 
     static Stream<Integer> lengths() { return IntStream.of(1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 64, 65, 100).boxed(); }

@@ -18,12 +18,12 @@ import java.util.stream.Stream;
 import static dev.elixr.tensor.reference.Elementwise.*;
 
 /** Every elementwise op against its double reference: random shapes, layouts and broadcasts. */
-class ElementwiseTest {
-    record U(UnaryOperator<Tensor> op, UnaryOperator<Tensor> ref, float lo, float hi) {}
-    record B(BinaryOperator<Tensor> op, BinaryOperator<Tensor> ref, boolean integers, boolean positiveA, boolean positiveB) {}
+public class ElementwiseTest {
+    public record U(UnaryOperator<Tensor> op, UnaryOperator<Tensor> ref, float lo, float hi) {}
+    public record B(BinaryOperator<Tensor> op, BinaryOperator<Tensor> ref, boolean integers, boolean positiveA, boolean positiveB) {}
 
-    static final Map<String, U> UNARY = new LinkedHashMap<>();
-    static final Map<String, B> BINARY = new LinkedHashMap<>();
+    public static final Map<String, U> UNARY = new LinkedHashMap<>();
+    public static final Map<String, B> BINARY = new LinkedHashMap<>();
 
     static {
         UNARY.put("neg", new U(Elementwise::neg, dev.elixr.tensor.reference.Elementwise::neg, -5, 5));
@@ -100,7 +100,7 @@ class ElementwiseTest {
                 name + " " + Shape.str(x.shape()) + " with " + Shape.str(y.shape()));
     }
 
-    private static Tensor operand(Gen g, boolean integers, boolean positive, int[] shape) {
+    public static Tensor operand(Gen g, boolean integers, boolean positive, int[] shape) {
         if (positive) return g.uniform(0.5f, 2f, shape);
         Tensor t = g.values(2f, shape);
         if (!integers) return t;
