@@ -14,6 +14,7 @@ import static dev.elixr.tensor.cpu.Simd.L;
  * Elementwise kernels over broadcast views. Rows whose operands are unit-stride (or stride-0 scalars)
  * run on vectors; any other stride runs the scalar loop. One op per loop: C2 keeps vectors in registers
  * only when no vector value merges across branches, so each switch picks a loop instead of sitting inside one.
+ * Transcendentals come from {@link VectorMath}, whose bits do not depend on the JIT tier.
  */
 final class CpuElementwise {
     private static final int GRAIN = 1 << 14;
@@ -36,17 +37,17 @@ final class CpuElementwise {
         int b = F.loopBound(n);
         switch (op) {
             case NEG -> { for (int k = 0; k < b; k += L) ld(in, p + k).neg().intoArray(o, q + k); }
-            case EXP -> { for (int k = 0; k < b; k += L) ld(in, p + k).lanewise(VectorOperators.EXP).intoArray(o, q + k); }
-            case LOG -> { for (int k = 0; k < b; k += L) ld(in, p + k).lanewise(VectorOperators.LOG).intoArray(o, q + k); }
+            case EXP -> { for (int k = 0; k < b; k += L) VectorMath.exp(ld(in, p + k)).intoArray(o, q + k); }
+            case LOG -> { for (int k = 0; k < b; k += L) VectorMath.log(ld(in, p + k)).intoArray(o, q + k); }
             case SQRT -> { for (int k = 0; k < b; k += L) ld(in, p + k).sqrt().intoArray(o, q + k); }
             case RSQRT -> { for (int k = 0; k < b; k += L) { FloatVector x = ld(in, p + k); x.broadcast(1f).div(x.sqrt()).intoArray(o, q + k); } }
             case ABS -> { for (int k = 0; k < b; k += L) ld(in, p + k).abs().intoArray(o, q + k); }
-            case TANH -> { for (int k = 0; k < b; k += L) ld(in, p + k).lanewise(VectorOperators.TANH).intoArray(o, q + k); }
-            case SIGMOID -> { for (int k = 0; k < b; k += L) sigmoid(ld(in, p + k)).intoArray(o, q + k); }
+            case TANH -> { for (int k = 0; k < b; k += L) VectorMath.tanh(ld(in, p + k)).intoArray(o, q + k); }
+            case SIGMOID -> { for (int k = 0; k < b; k += L) VectorMath.sigmoid(ld(in, p + k)).intoArray(o, q + k); }
             case RELU -> { for (int k = 0; k < b; k += L) ld(in, p + k).max(0f).intoArray(o, q + k); }
-            case GELU_TANH -> { for (int k = 0; k < b; k += L) geluTanh(ld(in, p + k)).intoArray(o, q + k); }
-            case GELU_ERF -> { for (int k = 0; k < b; k += L) geluErf(ld(in, p + k)).intoArray(o, q + k); }
-            case SILU -> { for (int k = 0; k < b; k += L) { FloatVector x = ld(in, p + k); x.mul(sigmoid(x)).intoArray(o, q + k); } }
+            case GELU_TANH -> { for (int k = 0; k < b; k += L) VectorMath.geluTanh(ld(in, p + k)).intoArray(o, q + k); }
+            case GELU_ERF -> { for (int k = 0; k < b; k += L) VectorMath.geluErf(ld(in, p + k)).intoArray(o, q + k); }
+            case SILU -> { for (int k = 0; k < b; k += L) VectorMath.silu(ld(in, p + k)).intoArray(o, q + k); }
             case RECIPROCAL -> { for (int k = 0; k < b; k += L) { FloatVector x = ld(in, p + k); x.broadcast(1f).div(x).intoArray(o, q + k); } }
             case SQUARE -> { for (int k = 0; k < b; k += L) { FloatVector x = ld(in, p + k); x.mul(x).intoArray(o, q + k); } }
         }
@@ -54,27 +55,6 @@ final class CpuElementwise {
     }
 
     private static FloatVector ld(float[] a, int i) { return FloatVector.fromArray(F, a, i); }
-
-    private static FloatVector sigmoid(FloatVector x) {
-        return x.broadcast(1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f));
-    }
-
-    private static FloatVector geluTanh(FloatVector x) {
-        FloatVector inner = x.mul(x).mul(ScalarMath.GELU_C).add(1f).mul(x).mul(ScalarMath.SQRT_2_OVER_PI);
-        return inner.lanewise(VectorOperators.TANH).add(1f).mul(x).mul(0.5f);
-    }
-
-    private static FloatVector geluErf(FloatVector x) { return erf(x.mul(ScalarMath.INV_SQRT2)).add(1f).mul(x).mul(0.5f); }
-
-    /** Abramowitz & Stegun 7.1.26, as {@link ScalarMath#erf}. */
-    static FloatVector erf(FloatVector x) {
-        FloatVector ax = x.abs();
-        FloatVector t = x.broadcast(1f).div(ax.mul(ScalarMath.P).add(1f));
-        FloatVector poly = t.mul(ScalarMath.A5).add(ScalarMath.A4).mul(t).add(ScalarMath.A3).mul(t).add(ScalarMath.A2)
-                .mul(t).add(ScalarMath.A1).mul(t);
-        FloatVector y = x.broadcast(1f).sub(poly.mul(ax.mul(ax).neg().lanewise(VectorOperators.EXP)));
-        return y.lanewise(VectorOperators.NEG, x.lt(0f));
-    }
 
     static void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
         if (out.numel() == 0) return;
@@ -110,7 +90,8 @@ final class CpuElementwise {
             case SUB -> { for (int k = 0; k < b; k += L) ld(x, xp + k * xs).sub(ld(y, yp + k * ys)).intoArray(o, q + k); }
             case MUL -> { for (int k = 0; k < b; k += L) ld(x, xp + k * xs).mul(ld(y, yp + k * ys)).intoArray(o, q + k); }
             case DIV -> { for (int k = 0; k < b; k += L) ld(x, xp + k * xs).div(ld(y, yp + k * ys)).intoArray(o, q + k); }
-            case POW -> { for (int k = 0; k < b; k += L) ld(x, xp + k * xs).pow(ld(y, yp + k * ys)).intoArray(o, q + k); }
+            // no vector pow: lanewise(POW) rounds differently once C2 compiles it
+            case POW -> { for (int k = 0; k < b; k++) o[q + k] = ScalarMath.apply(op, x[xp + k * xs], y[yp + k * ys]); }
             case MAX -> { for (int k = 0; k < b; k += L) ld(x, xp + k * xs).max(ld(y, yp + k * ys)).intoArray(o, q + k); }
             case MIN -> { for (int k = 0; k < b; k += L) ld(x, xp + k * xs).min(ld(y, yp + k * ys)).intoArray(o, q + k); }
             case EQ -> { for (int k = 0; k < b; k += L) ones(ld(x, xp + k * xs).compare(VectorOperators.EQ, ld(y, yp + k * ys))).intoArray(o, q + k); }

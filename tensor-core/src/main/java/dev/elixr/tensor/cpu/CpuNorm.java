@@ -3,7 +3,6 @@ package dev.elixr.tensor.cpu;
 import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 import static dev.elixr.tensor.cpu.Simd.F;
 import static dev.elixr.tensor.cpu.Simd.L;
@@ -68,7 +67,7 @@ final class CpuNorm {
         FloatVector acc = FloatVector.zero(F);
         int b = F.loopBound(n);
         for (int k = 0; k < b; k += L) acc = acc.add(FloatVector.fromArray(F, in, p + k));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = Simd.sumLanes(acc);
         for (int k = b; k < n; k++) s += in[p + k];
         return s;
     }
@@ -81,7 +80,7 @@ final class CpuNorm {
             FloatVector v = FloatVector.fromArray(F, in, p + k).sub(vc);
             acc = v.fma(v, acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = Simd.sumLanes(acc);
         for (int k = b; k < n; k++) s += (in[p + k] - c) * (in[p + k] - c);
         return s;
     }

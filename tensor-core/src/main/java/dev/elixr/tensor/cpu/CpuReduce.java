@@ -148,7 +148,7 @@ final class CpuReduce {
             case SUM, MEAN -> {
                 FloatVector v = FloatVector.fromArray(F, in, p);
                 for (int k = L; k < b; k += L) v = v.add(FloatVector.fromArray(F, in, p + k));
-                acc = v.reduceLanes(VectorOperators.ADD);
+                acc = Simd.sumLanes(v); // fixed order: reduceLanes(ADD) differs between JIT tiers
             }
             case MAX -> {
                 FloatVector v = FloatVector.fromArray(F, in, p);

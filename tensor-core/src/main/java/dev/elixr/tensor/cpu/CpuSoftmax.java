@@ -3,12 +3,14 @@ package dev.elixr.tensor.cpu;
 import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 import static dev.elixr.tensor.cpu.Simd.F;
 import static dev.elixr.tensor.cpu.Simd.L;
 
-/** Softmax and log-softmax along one axis, max-subtracted; vectorized when the axis is unit-stride. */
+/**
+ * Softmax and log-softmax along one axis, max-subtracted; vectorized when the axis is unit-stride. Exponentials
+ * from {@link VectorMath} and lane sums in a fixed order, so the bits do not depend on the JIT tier.
+ */
 final class CpuSoftmax {
     private CpuSoftmax() {}
 
@@ -41,21 +43,21 @@ final class CpuSoftmax {
         FloatVector acc = FloatVector.zero(F);
         int k = 0;
         for (int b = F.loopBound(n); k < b; k += L) {
-            FloatVector ex = FloatVector.fromArray(F, in, p + k).sub(vmax).lanewise(VectorOperators.EXP);
+            FloatVector ex = VectorMath.exp(FloatVector.fromArray(F, in, p + k).sub(vmax));
             acc = acc.add(ex);
             if (!log) ex.intoArray(o, q + k);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sumLanes(acc);
         for (; k < n; k++) {
-            float ex = (float) Math.exp(in[p + k] - max);
+            float ex = VectorMath.exp(in[p + k] - max);
             sum += ex;
             if (!log) o[q + k] = ex;
         }
         k = 0;
         if (log) {
-            FloatVector shift = FloatVector.broadcast(F, max + (float) Math.log(sum));
+            float sh = max + (float) StrictMath.log(sum);
+            FloatVector shift = FloatVector.broadcast(F, sh);
             for (int b = F.loopBound(n); k < b; k += L) FloatVector.fromArray(F, in, p + k).sub(shift).intoArray(o, q + k);
-            float sh = max + (float) Math.log(sum);
             for (; k < n; k++) o[q + k] = in[p + k] - sh;
         } else {
             float inv = 1f / sum;
@@ -70,12 +72,12 @@ final class CpuSoftmax {
         if (max == Float.NEGATIVE_INFINITY) max = 0f;
         double sum = 0;
         for (int k = 0; k < n; k++) {
-            float ex = (float) Math.exp(in[p + k * xs] - max);
+            float ex = VectorMath.exp(in[p + k * xs] - max);
             sum += ex;
             if (!log) o[q + k * os] = ex;
         }
         if (log) {
-            float sh = max + (float) Math.log(sum);
+            float sh = max + (float) StrictMath.log(sum);
             for (int k = 0; k < n; k++) o[q + k * os] = in[p + k * xs] - sh;
         } else {
             float inv = (float) (1.0 / sum);

@@ -1,0 +1,128 @@
+package dev.elixr.tensor.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import static dev.elixr.tensor.cpu.Simd.F;
+import static dev.elixr.tensor.cpu.Simd.L;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link VectorMath} against float64 references on edge cases and on random values (uniform over the
+ * interesting range and random bit patterns over all floats): the vector form and its scalar twin give
+ * identical bits, and the error stays within the stated bound.
+ */
+class VectorMathTest {
+    /**
+     * A function under test: vector form, scalar twin, float64 reference, random range; the bound in ulps of the
+     * exact result where it is at least ulpFloor in magnitude, and the bound on |error| / max(1, |exact|) everywhere.
+     */
+    record Fn(String name, UnaryOperator<FloatVector> vec, FloatUnary scalar, DoubleUnaryOperator ref, float lo, float hi,
+              double maxUlp, double ulpFloor, double maxMixed) {
+        @Override public String toString() { return name; }
+    }
+
+    interface FloatUnary { float apply(float x); }
+
+    static final double S2PI = Math.sqrt(2 / Math.PI);
+
+    static Stream<Fn> functions() {
+        return Stream.of(
+                new Fn("exp", VectorMath::exp, VectorMath::exp, StrictMath::exp, -110f, 90f, 1, 0, 0),
+                new Fn("log", VectorMath::log, VectorMath::log, StrictMath::log, 0f, 1e6f, 1, 0, 0),
+                new Fn("tanh", VectorMath::tanh, VectorMath::tanh, StrictMath::tanh, -12f, 12f, 1.5, 0, 0),
+                new Fn("sigmoid", VectorMath::sigmoid, VectorMath::sigmoid, x -> 1 / (1 + StrictMath.exp(-x)), -100f, 100f, 2.5, 0, 0),
+                new Fn("silu", VectorMath::silu, VectorMath::silu, x -> x / (1 + StrictMath.exp(-x)), -100f, 100f, 3, 1e-30, 0),
+                new Fn("geluTanh", VectorMath::geluTanh, VectorMath::geluTanh,
+                        x -> x / (1 + StrictMath.exp(-2 * S2PI * (x + 0.044715 * x * x * x))), -12f, 12f, 3, 0.5, 3e-7),
+                new Fn("erf", VectorMath::erf, VectorMath::erf, dev.elixr.tensor.reference.Elementwise::erf, -6f, 6f, 3, 0, 2e-7),
+                new Fn("geluErf", VectorMath::geluErf, VectorMath::geluErf,
+                        x -> 0.5 * x * (1 + dev.elixr.tensor.reference.Elementwise.erf(x / Math.sqrt(2))), -8f, 8f, 3, 0.5, 3e-7));
+    }
+
+    static final float[] EDGES = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MIN_VALUE,
+            -Float.MIN_VALUE, Float.MIN_NORMAL, -Float.MIN_NORMAL, 0x1p-127f, 1e-30f, -1e-30f, Float.MAX_VALUE, -Float.MAX_VALUE,
+            1f, -1f, 0.5f, 2f, 0.70710677f, 0.7071068f, 1.4142135f, 88.72283f, 88.72284f, 88.7f, 89f, 89.5f, -87.33654f,
+            -87.4f, -100f, -103.27893f, -103.97208f, -104f, -104.5f, 0.625f, 0.62499994f, -0.625f, 9f, 9.1f, 10f, -10f, 20f,
+            1e-8f, -1e-8f, 3e-4f, 1e10f, -1e10f, 1e20f};
+
+    static float[] inputs(Fn f, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<Float> v = new ArrayList<>();
+        for (float e : EDGES) v.add(e);
+        for (int i = 0; i < 40000; i++) v.add(f.lo + (f.hi - f.lo) * (float) r.nextDouble());
+        for (int i = 0; i < 20000; i++) v.add(Float.intBitsToFloat(r.nextInt()));
+        for (int i = 0; i < 4000; i++) v.add((float) Math.scalb(r.nextDouble(), -150 + r.nextInt(30))); // subnormal and tiny
+        int n = (v.size() + L - 1) / L * L;
+        float[] a = new float[n];
+        for (int i = 0; i < v.size(); i++) a[i] = v.get(i);
+        return a;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void vectorAndScalarTwinGiveTheSameBits(Fn f) {
+        float[] x = inputs(f, 1), y = new float[x.length];
+        for (int i = 0; i < x.length; i += L) f.vec.apply(FloatVector.fromArray(F, x, i)).intoArray(y, i);
+        for (int i = 0; i < x.length; i++) {
+            float s = f.scalar.apply(x[i]);
+            if (Float.isNaN(s) && Float.isNaN(y[i])) continue;
+            assertEquals(Float.floatToRawIntBits(s), Float.floatToRawIntBits(y[i]), f + "(" + x[i] + "): scalar " + s + ", vector " + y[i]);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void accurateAgainstFloat64(Fn f) {
+        float[] x = inputs(f, 2);
+        double worstUlp = 0, worstMixed = 0;
+        float worstAt = 0;
+        for (float xi : x) {
+            float got = f.scalar.apply(xi);
+            double want = f.ref.applyAsDouble(xi);
+            if (Double.isNaN(want)) {
+                assertTrue(Float.isNaN(got), f + "(" + xi + ") = " + got + ", expected NaN");
+                continue;
+            }
+            float wantF = (float) want;
+            if (Float.isInfinite(wantF) || Float.isInfinite(got)) {
+                assertEquals(wantF, got, f + "(" + xi + ")");
+                continue;
+            }
+            if (want != 0 && got != 0) assertEquals(Math.signum(want), Math.signum(got), f + "(" + xi + ") = " + got + ", expected " + want);
+            double abs = Math.abs(got - want), ulp = abs / Math.ulp(wantF);
+            if (ulp > worstUlp && Math.abs(want) >= f.ulpFloor) { worstUlp = ulp; worstAt = xi; }
+            worstMixed = Math.max(worstMixed, abs / Math.max(1, Math.abs(want)));
+        }
+        System.out.printf("VectorMath.%s: max error %.2f ulp where |f| >= %s (at %s), max |error|/max(1,|f|) %.3g%n", f, worstUlp,
+                f.ulpFloor, worstAt, worstMixed);
+        assertTrue(worstUlp <= f.maxUlp, f + ": " + worstUlp + " ulp at " + worstAt);
+        if (f.maxMixed > 0) assertTrue(worstMixed <= f.maxMixed, f + ": error " + worstMixed);
+    }
+
+    @Test
+    void sumLanesMatchesItsScalarTwinInAFixedOrder() {
+        SplittableRandom r = new SplittableRandom(3);
+        float[] a = new float[L];
+        for (int t = 0; t < 1000; t++) {
+            for (int i = 0; i < L; i++) a[i] = (float) (r.nextGaussian() * Math.scalb(1.0, r.nextInt(40) - 20));
+            float v = Simd.sumLanes(FloatVector.fromArray(F, a, 0));
+            assertEquals(Float.floatToRawIntBits(Simd.sumLanes(a)), Float.floatToRawIntBits(v));
+            double exact = 0;
+            for (float ai : a) exact += ai;
+            double mag = 0;
+            for (float ai : a) mag += Math.abs(ai);
+            assertEquals(exact, v, 4 * Math.ulp((float) mag));
+        }
+    }
+}
