@@ -14,7 +14,7 @@ import static dev.elixr.tensor.cpu.Simd.L;
  * Elementwise kernels over broadcast views. Rows whose operands are unit-stride (or stride-0 scalars)
  * run on vectors; any other stride runs the scalar loop. One op per loop: C2 keeps vectors in registers
  * only when no vector value merges across branches, so each switch picks a loop instead of sitting inside one.
- * Transcendentals come from {@link VectorMath}, whose bits do not depend on the JIT tier.
+ * Transcendentals are {@link VectorMath}'s row functions (tails included), whose bits do not depend on the JIT tier.
  */
 final class CpuElementwise {
     private static final int GRAIN = 1 << 14;
@@ -37,17 +37,17 @@ final class CpuElementwise {
         int b = F.loopBound(n);
         switch (op) {
             case NEG -> { for (int k = 0; k < b; k += L) ld(in, p + k).neg().intoArray(o, q + k); }
-            case EXP -> { for (int k = 0; k < b; k += L) VectorMath.exp(ld(in, p + k)).intoArray(o, q + k); }
-            case LOG -> { for (int k = 0; k < b; k += L) VectorMath.log(ld(in, p + k)).intoArray(o, q + k); }
+            case EXP -> { VectorMath.exp(in, p, o, q, n); return; }
+            case LOG -> { VectorMath.log(in, p, o, q, n); return; }
             case SQRT -> { for (int k = 0; k < b; k += L) ld(in, p + k).sqrt().intoArray(o, q + k); }
             case RSQRT -> { for (int k = 0; k < b; k += L) { FloatVector x = ld(in, p + k); x.broadcast(1f).div(x.sqrt()).intoArray(o, q + k); } }
             case ABS -> { for (int k = 0; k < b; k += L) ld(in, p + k).abs().intoArray(o, q + k); }
-            case TANH -> { for (int k = 0; k < b; k += L) VectorMath.tanh(ld(in, p + k)).intoArray(o, q + k); }
-            case SIGMOID -> { for (int k = 0; k < b; k += L) VectorMath.sigmoid(ld(in, p + k)).intoArray(o, q + k); }
+            case TANH -> { VectorMath.tanh(in, p, o, q, n); return; }
+            case SIGMOID -> { VectorMath.sigmoid(in, p, o, q, n); return; }
             case RELU -> { for (int k = 0; k < b; k += L) ld(in, p + k).max(0f).intoArray(o, q + k); }
-            case GELU_TANH -> { for (int k = 0; k < b; k += L) VectorMath.geluTanh(ld(in, p + k)).intoArray(o, q + k); }
-            case GELU_ERF -> { for (int k = 0; k < b; k += L) VectorMath.geluErf(ld(in, p + k)).intoArray(o, q + k); }
-            case SILU -> { for (int k = 0; k < b; k += L) VectorMath.silu(ld(in, p + k)).intoArray(o, q + k); }
+            case GELU_TANH -> { VectorMath.geluTanh(in, p, o, q, n); return; }
+            case GELU_ERF -> { VectorMath.geluErf(in, p, o, q, n); return; }
+            case SILU -> { VectorMath.silu(in, p, o, q, n); return; }
             case RECIPROCAL -> { for (int k = 0; k < b; k += L) { FloatVector x = ld(in, p + k); x.broadcast(1f).div(x).intoArray(o, q + k); } }
             case SQUARE -> { for (int k = 0; k < b; k += L) { FloatVector x = ld(in, p + k); x.mul(x).intoArray(o, q + k); } }
         }

@@ -39,21 +39,9 @@ final class CpuSoftmax {
     static void contiguous(float[] in, int p, float[] o, int q, int n, boolean log) {
         float max = CpuReduce.contiguousRow(dev.elixr.tensor.backend.ReduceOp.MAX, in, p, n);
         if (max == Float.NEGATIVE_INFINITY) max = 0f; // an all -inf row: exp gives 0s, as the reference
-        FloatVector vmax = FloatVector.broadcast(F, max);
-        FloatVector acc = FloatVector.zero(F);
+        VectorMath.expShifted(in, p, max, o, q, n);
+        float sum = CpuReduce.contiguousRow(dev.elixr.tensor.backend.ReduceOp.SUM, o, q, n);
         int k = 0;
-        for (int b = F.loopBound(n); k < b; k += L) {
-            FloatVector ex = VectorMath.exp(FloatVector.fromArray(F, in, p + k).sub(vmax));
-            acc = acc.add(ex);
-            if (!log) ex.intoArray(o, q + k);
-        }
-        float sum = Simd.sumLanes(acc);
-        for (; k < n; k++) {
-            float ex = VectorMath.exp(in[p + k] - max);
-            sum += ex;
-            if (!log) o[q + k] = ex;
-        }
-        k = 0;
         if (log) {
             float sh = max + (float) StrictMath.log(sum);
             FloatVector shift = FloatVector.broadcast(F, sh);

@@ -4,46 +4,103 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import static dev.elixr.tensor.cpu.Simd.F;
+import static dev.elixr.tensor.cpu.Simd.L;
 
 /**
- * Float exp, log, tanh, sigmoid and erf that give the same bits in every JIT tier. The Vector API's
- * {@code lanewise(EXP|LOG|TANH|POW)} calls SVML-like stubs once C2 compiles a kernel and {@code Math.exp}
- * per lane before, so results depended on warm-up. These use only add, sub, mul, div, fma, min/max,
- * compares, blends and bit reinterpretation, all exactly specified by IEEE 754 and Java; each vector
- * function has a scalar twin ({@code exp(float)} …) performing the same operations in the same order (with
- * {@link Math#fma} exactly where the vector code fuses), so tails and strided paths give identical bits.
- * Range reduction and polynomials follow Cephes (S. L. Moshier, expf.c, logf.c, tanhf.c); accuracy is
- * measured in VectorMathTest (within 2 ulp of the correctly rounded result on normal outputs).
+ * Float exp, log, tanh, sigmoid, SiLU, GELU and erf over array runs, giving the same bits in every JIT tier.
+ * The Vector API's {@code lanewise(EXP|LOG|TANH|POW)} calls SVML-like stubs once C2 compiles a kernel and
+ * {@code Math.exp} per lane before, so results depended on warm-up. These use only add, sub, mul, div, fma,
+ * min/max, compares, blends and bit reinterpretation, all exactly specified by IEEE 754 and Java. Each row
+ * function has a scalar twin ({@code exp(float)} …) doing the same operations in the same order (with
+ * {@link Math#fma} exactly where the vector code fuses), used for tails and strided paths: identical bits.
+ * Range reduction and polynomials follow Cephes (S. L. Moshier: expf.c, logf.c, tanhf.c, erff.c); accuracy is
+ * measured in VectorMathTest.
+ *
+ * <p>Shape of the code: every vector loop has its whole body written out, with no call to another vector
+ * function of ours. C2 only keeps vectors in registers when the body is inlined into the loop, and it refuses
+ * to inline a callee that was already compiled on its own (a race with warm-up) or that pushes the graph
+ * past its node limit; a refused call boxes every vector (about 25 times slower, measured). Functions built
+ * on exp therefore run in passes over chunks of {@link #CHUNK} floats: arguments into the output, the exp
+ * loop in place, then the finishing loop, which recomputes what it needs from the input. Every row function
+ * takes an output run that either does not overlap the input run or is the same run (in place).
  */
 public final class VectorMath {
     private VectorMath() {}
 
-    // exp: x = n·ln2 + r, |r| ≤ ln2/2, e^x = 2^n · (1 + r + r²·P(r)); 2^n applied as two factors so that
-    // subnormal results round once. Inputs clamped to [-104, 89]: below, the result is 0; above, +∞.
+    /** Floats staged per pass (8 KiB of output: stays in L1). */
+    static final int CHUNK = 2048;
+
+    // Constant vectors: a static final vector costs C2 one load, where a scalar operand adds a broadcast.
+    private static final VectorSpecies<Integer> I = F.withLanes(int.class);
+
+    private static FloatVector c(float v) { return FloatVector.broadcast(F, v); }
+
+    private static IntVector ci(int v) { return IntVector.broadcast(I, v); }
+
+    private static FloatVector ld(float[] a, int i) { return FloatVector.fromArray(F, a, i); }
+
+    private static final FloatVector V_ZERO = c(0f), V_ONE = c(1f), V_TWO = c(2f), V_HALF = c(0.5f);
+    private static final IntVector V_MAGNITUDE = ci(0x7FFFFFFF), V_SIGN = ci(0x80000000);
+
+    // ---------------------------------------------------------------------------------------------------- exp
+    // x = n·ln2 + r, |r| ≤ ln2/2, e^x = 2^n · (1 + r + r²·P(r)); 2^n applied as two factors so that subnormal
+    // results round once. Inputs clamped to [-104, 89]: below, the result is 0; above, +∞. NaN stays NaN.
     private static final float EXP_LO = -104f, EXP_HI = 89f, LOG2E = 1.44269504088896341f;
     private static final float MAGIC = 12582912f; // 1.5·2²³: adding it rounds to an integer held in the low mantissa bits
     private static final int MAGIC_BITS = 0x4B400000;
     private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
     private static final float E0 = 1.9875691500E-4f, E1 = 1.3981999507E-3f, E2 = 8.3334519073E-3f, E3 = 4.1665795894E-2f,
             E4 = 1.6666665459E-1f, E5 = 5.0000001201E-1f;
+    private static final FloatVector V_EXP_LO = c(EXP_LO), V_EXP_HI = c(EXP_HI), V_LOG2E = c(LOG2E), V_MAGIC = c(MAGIC),
+            V_NLN2_HI = c(-LN2_HI), V_NLN2_LO = c(-LN2_LO), V_E0 = c(E0), V_E1 = c(E1), V_E2 = c(E2), V_E3 = c(E3), V_E4 = c(E4),
+            V_E5 = c(E5);
+    private static final IntVector V_MAGIC_BITS = ci(MAGIC_BITS), V_BIAS = ci(127);
 
-    /** e^x on every lane. */
-    public static FloatVector exp(FloatVector x) {
-        x = x.max(EXP_LO).min(EXP_HI);
-        FloatVector t = x.fma(LOG2E, MAGIC);
-        FloatVector n = t.sub(MAGIC);
-        FloatVector r = n.fma(x.broadcast(-LN2_HI), x);
-        r = n.fma(x.broadcast(-LN2_LO), r);
-        FloatVector z = r.mul(r);
-        FloatVector y = r.fma(E0, E1).fma(r, x.broadcast(E2)).fma(r, x.broadcast(E3)).fma(r, x.broadcast(E4))
-                .fma(r, x.broadcast(E5));
-        y = y.fma(z, r).add(1f);
-        IntVector ni = t.reinterpretAsInts().sub(MAGIC_BITS);
-        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1);
-        return y.mul(pow2(n1)).mul(pow2(n2));
+    /** o[q, q+n) = e^x[p, p+n) (o may be x at the same position). */
+    public static void exp(float[] x, int p, float[] o, int q, int n) {
+        int b = F.loopBound(n);
+        expVectors(x, p, o, q, b);
+        for (int k = b; k < n; k++) o[q + k] = exp(x[p + k]);
     }
 
-    /** e^x, the scalar twin of {@link #exp(FloatVector)}. */
+    /**
+     * Where the staged passes keep exp's arguments: in the output itself, or in a scratch chunk when the output
+     * is the input (in place), whose values the finishing pass still reads.
+     */
+    private static float[] stage(float[] in, float[] o, int b) { return in == o ? new float[Math.min(CHUNK, b)] : o; }
+
+    /** o[q, q+n) = e^(x[p, p+n) − shift), the exponentials of softmax and attention. */
+    public static void expShifted(float[] x, int p, float shift, float[] o, int q, int n) {
+        FloatVector s = FloatVector.broadcast(F, shift);
+        int b = F.loopBound(n);
+        for (int k = 0; k < b; k += L) ld(x, p + k).sub(s).intoArray(o, q + k);
+        expVectors(o, q, o, q, b);
+        for (int k = b; k < n; k++) o[q + k] = exp(x[p + k] - shift);
+    }
+
+    /** The vector loop of exp over b (a multiple of L) elements. */
+    private static void expVectors(float[] in, int p, float[] o, int q, int b) {
+        for (int k = 0; k < b; k += L) {
+            FloatVector x = ld(in, p + k).max(V_EXP_LO).min(V_EXP_HI);
+            FloatVector t = x.fma(V_LOG2E, V_MAGIC);
+            FloatVector n = t.sub(V_MAGIC);
+            FloatVector r = n.fma(V_NLN2_HI, x);
+            r = n.fma(V_NLN2_LO, r);
+            FloatVector z = r.mul(r);
+            FloatVector y = r.fma(V_E0, V_E1).fma(r, V_E2).fma(r, V_E3).fma(r, V_E4).fma(r, V_E5);
+            y = y.fma(z, r).add(V_ONE);
+            IntVector ni = t.reinterpretAsInts().sub(V_MAGIC_BITS);
+            IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1);
+            FloatVector s1 = n1.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = n2.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            y.mul(s1).mul(s2).intoArray(o, q + k);
+        }
+    }
+
+    /** e^x, the scalar twin of the vector loop. */
     public static float exp(float x) {
         x = Math.min(Math.max(x, EXP_LO), EXP_HI);
         float t = Math.fma(x, LOG2E, MAGIC);
@@ -62,50 +119,50 @@ public final class VectorMath {
         return y * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((n2 + 127) << 23);
     }
 
-    private static FloatVector pow2(IntVector n) {
-        return n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-    }
-
-    // log: x = m·2^e with m in [√½, √2); log x = e·ln2 + log m, log(1+f) = f − f²/2 + f³·P(f); ln2 split in two.
+    // ---------------------------------------------------------------------------------------------------- log
+    // x = m·2^e with m in [√½, √2); log x = e·ln2 + log m, log(1+f) = f − f²/2 + f³·P(f); ln2 split in two.
     private static final float SQRT_HALF = 0.707106781186547524f, TWO23 = 8388608f, MIN_NORMAL = 0x1p-126f;
     private static final float L0 = 7.0376836292E-2f, L1 = -1.1514610310E-1f, L2 = 1.1676998740E-1f, L3 = -1.2420140846E-1f,
             L4 = 1.4249322787E-1f, L5 = -1.6668057665E-1f, L6 = 2.0000714765E-1f, L7 = -2.4999993993E-1f, L8 = 3.3333331174E-1f;
+    private static final FloatVector V_MIN_NORMAL = c(MIN_NORMAL), V_TWO23 = c(TWO23), V_23 = c(23f),
+            V_SQRT_HALF = c(SQRT_HALF), V_L0 = c(L0), V_L1 = c(L1), V_L2 = c(L2), V_L3 = c(L3), V_L4 = c(L4), V_L5 = c(L5),
+            V_L6 = c(L6), V_L7 = c(L7), V_L8 = c(L8), V_LN2_LO = c(LN2_LO), V_LN2_HI = c(LN2_HI), V_MHALF = c(-0.5f),
+            V_INF = c(Float.POSITIVE_INFINITY), V_NINF = c(Float.NEGATIVE_INFINITY), V_NAN = c(Float.NaN);
+    private static final IntVector V_MANT = ci(0x007FFFFF), V_HALF_EXP = ci(0x3F000000), V_126 = ci(126);
 
-    /** Natural logarithm on every lane (−∞ at ±0, NaN below 0; NaN and +∞ unchanged). */
-    public static FloatVector log(FloatVector x) {
-        VectorMask<Float> sub = x.lt(MIN_NORMAL);
-        FloatVector xs = x.blend(x.mul(TWO23), sub);
-        IntVector bits = xs.reinterpretAsInts();
-        FloatVector fe = toFloat(bits.lanewise(VectorOperators.LSHR, 23).sub(126));
-        fe = fe.sub(x.broadcast(0f).blend(23f, sub));
-        FloatVector m = bits.and(0x007FFFFF).or(0x3F000000).reinterpretAsFloats(); // [0.5, 1)
-        VectorMask<Float> low = m.lt(SQRT_HALF);
-        fe = fe.sub(x.broadcast(0f).blend(1f, low));
-        m = m.blend(m.add(m), low).sub(1f);
-        FloatVector z = m.mul(m);
-        FloatVector y = m.fma(L0, L1).fma(m, x.broadcast(L2)).fma(m, x.broadcast(L3)).fma(m, x.broadcast(L4))
-                .fma(m, x.broadcast(L5)).fma(m, x.broadcast(L6)).fma(m, x.broadcast(L7)).fma(m, x.broadcast(L8));
-        y = y.mul(m).mul(z);
-        y = fe.fma(x.broadcast(LN2_LO), y);
-        y = z.fma(x.broadcast(-0.5f), y);
-        FloatVector r = fe.fma(x.broadcast(LN2_HI), m.add(y));
-        r = r.blend(Float.POSITIVE_INFINITY, x.eq(Float.POSITIVE_INFINITY));
-        r = r.blend(Float.NEGATIVE_INFINITY, x.eq(0f));
-        r = r.blend(Float.NaN, x.lt(0f));
-        return r.blend(x, x.compare(VectorOperators.NE, x));
+    /** o[q, q+n) = log x[p, p+n): −∞ at ±0, NaN below 0; NaN and +∞ unchanged. */
+    public static void log(float[] in, int p, float[] o, int q, int n) {
+        int b = F.loopBound(n);
+        for (int k = 0; k < b; k += L) {
+            FloatVector x = ld(in, p + k);
+            VectorMask<Float> sub = x.lt(V_MIN_NORMAL);
+            IntVector bits = x.blend(x.mul(V_TWO23), sub).reinterpretAsInts();
+            FloatVector fe = bits.lanewise(VectorOperators.LSHR, 23).sub(V_126).add(V_MAGIC_BITS).reinterpretAsFloats()
+                    .sub(V_MAGIC).sub(V_ZERO.blend(V_23, sub)); // the exponent as an exact float
+            FloatVector m = bits.and(V_MANT).or(V_HALF_EXP).reinterpretAsFloats(); // [0.5, 1)
+            VectorMask<Float> low = m.lt(V_SQRT_HALF);
+            fe = fe.sub(V_ZERO.blend(V_ONE, low));
+            m = m.blend(m.add(m), low).sub(V_ONE);
+            FloatVector z = m.mul(m);
+            FloatVector y = m.fma(V_L0, V_L1).fma(m, V_L2).fma(m, V_L3).fma(m, V_L4).fma(m, V_L5).fma(m, V_L6).fma(m, V_L7)
+                    .fma(m, V_L8);
+            y = fe.fma(V_LN2_LO, y.mul(m).mul(z));
+            FloatVector r = fe.fma(V_LN2_HI, m.add(z.fma(V_MHALF, y)));
+            r = r.blend(V_INF, x.eq(V_INF)).blend(V_NINF, x.eq(V_ZERO)).blend(V_NAN, x.lt(V_ZERO));
+            r.blend(x, x.compare(VectorOperators.NE, x)).intoArray(o, q + k);
+        }
+        for (int k = b; k < n; k++) o[q + k] = log(in[p + k]);
     }
 
-    /** Natural logarithm, the scalar twin of {@link #log(FloatVector)}. */
+    /** Natural logarithm, the scalar twin of the vector loop. */
     public static float log(float x) {
         if (x != x) return x;
         if (x < 0f) return Float.NaN;
         if (x == 0f) return Float.NEGATIVE_INFINITY;
         if (x == Float.POSITIVE_INFINITY) return x;
         boolean sub = x < MIN_NORMAL;
-        float xs = sub ? x * TWO23 : x;
-        int bits = Float.floatToRawIntBits(xs);
-        float fe = toFloat((bits >>> 23) - 126);
-        fe = fe - (sub ? 23f : 0f);
+        int bits = Float.floatToRawIntBits(sub ? x * TWO23 : x);
+        float fe = Float.intBitsToFloat((bits >>> 23) - 126 + MAGIC_BITS) - MAGIC - (sub ? 23f : 0f);
         float m = Float.intBitsToFloat(bits & 0x007FFFFF | 0x3F000000);
         boolean low = m < SQRT_HALF;
         fe = fe - (low ? 1f : 0f);
@@ -119,135 +176,209 @@ public final class VectorMath {
         y = Math.fma(y, m, L6);
         y = Math.fma(y, m, L7);
         y = Math.fma(y, m, L8);
-        y = y * m * z;
-        y = Math.fma(fe, LN2_LO, y);
-        y = Math.fma(z, -0.5f, y);
-        return Math.fma(fe, LN2_HI, m + y);
+        y = Math.fma(fe, LN2_LO, y * m * z);
+        return Math.fma(fe, LN2_HI, m + Math.fma(z, -0.5f, y));
     }
 
-    /** Exact int to float for |i| < 2²²: the integer placed in the mantissa of 1.5·2²³, which is then subtracted. */
-    private static FloatVector toFloat(IntVector i) { return i.add(MAGIC_BITS).reinterpretAsFloats().sub(MAGIC); }
-
-    private static float toFloat(int i) { return Float.intBitsToFloat(i + MAGIC_BITS) - MAGIC; }
-
-    // tanh: |x| < 0.625: x + x³·P(x²); else 1 − 2/(e^{2|x|} + 1); the sign copied from x at the end.
+    // --------------------------------------------------------------------------------------------------- tanh
+    // |x| < 0.625: x + x³·P(x²); else 1 − 2/(e^{2|x|} + 1); the sign copied from x at the end.
     private static final float TANH_SMALL = 0.625f;
     private static final float T0 = -5.70498872745E-3f, T1 = 2.06390887954E-2f, T2 = -5.37397155531E-2f, T3 = 1.33314422036E-1f,
             T4 = -3.33332819422E-1f;
+    private static final FloatVector V_TANH_SMALL = c(TANH_SMALL), V_T0 = c(T0), V_T1 = c(T1), V_T2 = c(T2), V_T3 = c(T3),
+            V_T4 = c(T4);
 
-    /** Hyperbolic tangent on every lane. */
-    public static FloatVector tanh(FloatVector x) {
-        FloatVector a = x.abs();
-        FloatVector z = a.mul(a);
-        FloatVector p = z.fma(T0, T1).fma(z, x.broadcast(T2)).fma(z, x.broadcast(T3)).fma(z, x.broadcast(T4));
-        FloatVector small = p.mul(z).fma(a, a);
-        FloatVector large = x.broadcast(1f).sub(x.broadcast(2f).div(exp(a.add(a)).add(1f)));
-        return copySign(large.blend(small, a.lt(TANH_SMALL)), x);
+    /** o[q, q+n) = tanh x[p, p+n). */
+    public static void tanh(float[] in, int p, float[] o, int q, int n) {
+        int b = F.loopBound(n);
+        float[] st = stage(in, o, b);
+        for (int c = 0; c < b; c += CHUNK) {
+            int m = Math.min(CHUNK, b - c), pc = p + c, qc = q + c, sq = st == o ? qc : 0;
+            for (int k = 0; k < m; k += L) {
+                FloatVector a = ld(in, pc + k).abs();
+                a.add(a).intoArray(st, sq + k);
+            }
+            expVectors(st, sq, st, sq, m);
+            for (int k = 0; k < m; k += L) {
+                FloatVector x = ld(in, pc + k), a = x.abs(), z = a.mul(a);
+                FloatVector small = z.fma(V_T0, V_T1).fma(z, V_T2).fma(z, V_T3).fma(z, V_T4).mul(z).fma(a, a);
+                FloatVector large = V_ONE.sub(V_TWO.div(ld(st, sq + k).add(V_ONE)));
+                FloatVector r = large.blend(small, a.lt(V_TANH_SMALL));
+                r.reinterpretAsInts().and(V_MAGNITUDE).or(x.reinterpretAsInts().and(V_SIGN)).reinterpretAsFloats().intoArray(o, qc + k);
+            }
+        }
+        for (int k = b; k < n; k++) o[q + k] = tanh(in[p + k]);
     }
 
-    /** Hyperbolic tangent, the scalar twin of {@link #tanh(FloatVector)}. */
+    /** Hyperbolic tangent, the scalar twin of the vector loops. */
     public static float tanh(float x) {
         float a = Math.abs(x);
         float r;
         if (a < TANH_SMALL) {
             float z = a * a;
-            float p = Math.fma(z, T0, T1);
-            p = Math.fma(p, z, T2);
-            p = Math.fma(p, z, T3);
-            p = Math.fma(p, z, T4);
-            r = Math.fma(p * z, a, a);
+            float t = Math.fma(z, T0, T1);
+            t = Math.fma(t, z, T2);
+            t = Math.fma(t, z, T3);
+            t = Math.fma(t, z, T4);
+            r = Math.fma(t * z, a, a);
         } else {
             r = 1f - 2f / (exp(a + a) + 1f);
         }
         return copySign(r, x);
     }
 
-    /** 1 / (1 + e^−x) on every lane. */
-    public static FloatVector sigmoid(FloatVector x) { return timesSigmoid(x.broadcast(1f), x); }
+    // ------------------------------------------------------------------------------- sigmoid, SiLU, GELU (tanh)
+    // x·sigmoid(v) = x/(1 + e^−v), or x·e^v/(1 + e^v) for v < 0, so that e^|v| never overflows: sigmoid is
+    // 1·sigmoid(x), SiLU (Elfwing et al. 2018) x·sigmoid(x), and the tanh form of GELU (Hendrycks and Gimpel 2016,
+    // sec. 2) ½x(1 + tanh u) = x·sigmoid(2u), u = √(2/π)(x + 0.044715x³), which has no cancellation for x < 0.
+    static final float SQRT_2_OVER_PI = 0.7978845608028654f, GELU_C = 0.044715f, INV_SQRT2 = 0.7071067811865476f;
+    private static final FloatVector V_GELU_C = c(GELU_C), V_2_SQRT_2_OVER_PI = c(2f * SQRT_2_OVER_PI);
+    private static final int SIGMOID = 0, SILU = 1, GELU_TANH = 2;
 
-    /** The scalar twin of {@link #sigmoid(FloatVector)}. */
+    /** o[q, q+n) = sigmoid x[p, p+n). */
+    public static void sigmoid(float[] in, int p, float[] o, int q, int n) { timesSigmoid(SIGMOID, in, p, o, q, n); }
+
+    /** o[q, q+n) = SiLU x[p, p+n). */
+    public static void silu(float[] in, int p, float[] o, int q, int n) { timesSigmoid(SILU, in, p, o, q, n); }
+
+    /** o[q, q+n) = GELU (tanh approximation) of x[p, p+n). */
+    public static void geluTanh(float[] in, int p, float[] o, int q, int n) { timesSigmoid(GELU_TANH, in, p, o, q, n); }
+
+    private static void timesSigmoid(int f, float[] in, int p, float[] o, int q, int n) {
+        int b = F.loopBound(n);
+        float[] st = stage(in, o, b);
+        for (int c = 0; c < b; c += CHUNK) {
+            int m = Math.min(CHUNK, b - c), pc = p + c, qc = q + c, sq = st == o ? qc : 0;
+            if (f == GELU_TANH) {
+                for (int k = 0; k < m; k += L) geluArgument(ld(in, pc + k)).abs().neg().intoArray(st, sq + k);
+            } else {
+                for (int k = 0; k < m; k += L) ld(in, pc + k).abs().neg().intoArray(st, sq + k);
+            }
+            expVectors(st, sq, st, sq, m);
+            switch (f) {
+                case SIGMOID -> {
+                    for (int k = 0; k < m; k += L) {
+                        FloatVector x = ld(in, pc + k), e = ld(st, sq + k);
+                        V_ONE.blend(e, x.lt(V_ZERO)).div(e.add(V_ONE)).intoArray(o, qc + k);
+                    }
+                }
+                case SILU -> {
+                    for (int k = 0; k < m; k += L) {
+                        FloatVector x = ld(in, pc + k), e = ld(st, sq + k);
+                        x.blend(x.mul(e), x.lt(V_ZERO)).div(e.add(V_ONE)).intoArray(o, qc + k);
+                    }
+                }
+                default -> {
+                    for (int k = 0; k < m; k += L) {
+                        FloatVector x = ld(in, pc + k), e = ld(st, sq + k);
+                        x.blend(x.mul(e), geluArgument(x).lt(V_ZERO)).div(e.add(V_ONE)).intoArray(o, qc + k);
+                    }
+                }
+            }
+        }
+        for (int k = b; k < n; k++) {
+            float x = in[p + k];
+            o[q + k] = switch (f) {
+                case SIGMOID -> sigmoid(x);
+                case SILU -> silu(x);
+                default -> geluTanh(x);
+            };
+        }
+    }
+
+    /** 2u = 2√(2/π)(x + 0.044715x³), evaluated as x·(0.044715x² + 1)·2√(2/π). */
+    private static FloatVector geluArgument(FloatVector x) { return x.mul(x).fma(V_GELU_C, V_ONE).mul(x).mul(V_2_SQRT_2_OVER_PI); }
+
+    private static float geluArgument(float x) { return Math.fma(x * x, GELU_C, 1f) * x * (2f * SQRT_2_OVER_PI); }
+
+    /** 1 / (1 + e^−x), the scalar twin. */
     public static float sigmoid(float x) { return timesSigmoid(1f, x); }
 
-    /** x·sigmoid(x) (SiLU, Elfwing et al. 2018) on every lane. */
-    public static FloatVector silu(FloatVector x) { return timesSigmoid(x, x); }
-
-    /** The scalar twin of {@link #silu(FloatVector)}. */
+    /** x·sigmoid(x), the scalar twin. */
     public static float silu(float x) { return timesSigmoid(x, x); }
 
-    /** x·sigmoid(v) = x/(1 + e^−v), or x·e^v/(1 + e^v) for v &lt; 0, so that e^|v| never overflows. */
-    private static FloatVector timesSigmoid(FloatVector x, FloatVector v) {
-        FloatVector e = exp(v.abs().neg());
-        return x.blend(x.mul(e), v.lt(0f)).div(e.add(1f));
-    }
+    /** GELU (tanh approximation), the scalar twin. */
+    public static float geluTanh(float x) { return timesSigmoid(x, geluArgument(x)); }
 
     private static float timesSigmoid(float x, float v) {
         float e = exp(-Math.abs(v));
         return (v < 0f ? x * e : x) / (e + 1f);
     }
 
-    // GELU, tanh form (Hendrycks and Gimpel 2016, sec. 2): ½x(1 + tanh u) = x·sigmoid(2u), u = √(2/π)(x + 0.044715x³);
-    // the sigmoid form has no cancellation for negative x.
-    static final float SQRT_2_OVER_PI = 0.7978845608028654f, GELU_C = 0.044715f, INV_SQRT2 = 0.7071067811865476f;
-
-    /** GELU (tanh approximation) on every lane. */
-    public static FloatVector geluTanh(FloatVector x) {
-        return timesSigmoid(x, x.mul(x).fma(GELU_C, 1f).mul(x).mul(2f * SQRT_2_OVER_PI));
-    }
-
-    /** The scalar twin of {@link #geluTanh(FloatVector)}. */
-    public static float geluTanh(float x) {
-        return timesSigmoid(x, Math.fma(x * x, GELU_C, 1f) * x * (2f * SQRT_2_OVER_PI));
-    }
-
-    /** GELU, exact form ½x(1 + erf(x/√2)), on every lane. */
-    public static FloatVector geluErf(FloatVector x) { return x.mul(0.5f).mul(erf(x.mul(INV_SQRT2)).add(1f)); }
-
-    /** The scalar twin of {@link #geluErf(FloatVector)}. */
-    public static float geluErf(float x) { return x * 0.5f * (erf(x * INV_SQRT2) + 1f); }
-
-    // erf: |x| < 1: x·T(x²) (Cephes erff.c); above: Abramowitz and Stegun 7.1.26 (|error| < 1.5e-7).
+    // ------------------------------------------------------------------------------------------ erf, GELU (erf)
+    // erf: |x| < 1: x·R(x²) (Cephes erff.c); above: Abramowitz and Stegun 7.1.26, 1 − t·A(t)·e^{−x²},
+    // t = 1/(1 + p|x|) (|error| < 1.5e-7). GELU: ½x(1 + erf(x/√2)).
     private static final float R0 = 7.853861353153693E-5f, R1 = -8.010193625184903E-4f, R2 = 5.188327685732524E-3f,
             R3 = -2.685381193529856E-2f, R4 = 1.128358514861418E-1f, R5 = -3.761262582423300E-1f, R6 = 1.128379165726710f;
     private static final float P = 0.3275911f, A1 = 0.254829592f, A2 = -0.284496736f, A3 = 1.421413741f, A4 = -1.453152027f,
             A5 = 1.061405429f;
+    private static final FloatVector V_R0 = c(R0), V_R1 = c(R1), V_R2 = c(R2), V_R3 = c(R3), V_R4 = c(R4), V_R5 = c(R5),
+            V_R6 = c(R6), V_P = c(P), V_A1 = c(A1), V_A2 = c(A2), V_A3 = c(A3), V_A4 = c(A4), V_A5 = c(A5);
 
-    /** The error function on every lane. */
-    public static FloatVector erf(FloatVector x) {
-        FloatVector a = x.abs();
-        FloatVector z = a.mul(a);
-        FloatVector small = z.fma(R0, R1).fma(z, x.broadcast(R2)).fma(z, x.broadcast(R3)).fma(z, x.broadcast(R4))
-                .fma(z, x.broadcast(R5)).fma(z, x.broadcast(R6)).mul(a);
-        FloatVector t = x.broadcast(1f).div(a.mul(P).add(1f));
-        FloatVector poly = t.mul(A5).add(A4).mul(t).add(A3).mul(t).add(A2).mul(t).add(A1).mul(t);
-        FloatVector large = x.broadcast(1f).sub(poly.mul(exp(z.neg())));
-        return copySign(large.blend(small, a.lt(1f)), x);
+    /** o[q, q+n) = erf x[p, p+n). */
+    public static void erf(float[] in, int p, float[] o, int q, int n) { erfRows(false, in, p, o, q, n); }
+
+    /** o[q, q+n) = GELU (exact, erf form) of x[p, p+n). */
+    public static void geluErf(float[] in, int p, float[] o, int q, int n) { erfRows(true, in, p, o, q, n); }
+
+    private static void erfRows(boolean gelu, float[] in, int p, float[] o, int q, int n) {
+        int b = F.loopBound(n);
+        float[] st = stage(in, o, b);
+        float s = gelu ? INV_SQRT2 : 1f; // a scalar, not a vector, chosen by the branch: no vector value merges
+        for (int c = 0; c < b; c += CHUNK) {
+            int m = Math.min(CHUNK, b - c), pc = p + c, qc = q + c, sq = st == o ? qc : 0;
+            // a = |x·s| (x·1 = x exactly); staged −a², then e^(−a²), then erf(a)
+            for (int k = 0; k < m; k += L) { FloatVector a = ld(in, pc + k).mul(s).abs(); a.mul(a).neg().intoArray(st, sq + k); }
+            expVectors(st, sq, st, sq, m);
+            for (int k = 0; k < m; k += L) {
+                FloatVector a = ld(in, pc + k).mul(s).abs();
+                FloatVector z = a.mul(a);
+                FloatVector small = z.fma(V_R0, V_R1).fma(z, V_R2).fma(z, V_R3).fma(z, V_R4).fma(z, V_R5).fma(z, V_R6).mul(a);
+                FloatVector t = V_ONE.div(a.mul(V_P).add(V_ONE));
+                FloatVector poly = t.mul(V_A5).add(V_A4).mul(t).add(V_A3).mul(t).add(V_A2).mul(t).add(V_A1).mul(t);
+                V_ONE.sub(poly.mul(ld(st, sq + k))).blend(small, a.lt(V_ONE)).intoArray(st, sq + k);
+            }
+            if (gelu) {
+                for (int k = 0; k < m; k += L) {
+                    FloatVector x = ld(in, pc + k), e = ld(st, sq + k);
+                    x.mul(V_HALF).mul(V_ONE.add(e).blend(V_ONE.sub(e), x.lt(V_ZERO))).intoArray(o, qc + k);
+                }
+            } else {
+                for (int k = 0; k < m; k += L) {
+                    FloatVector x = ld(in, pc + k), e = ld(st, sq + k);
+                    e.reinterpretAsInts().and(V_MAGNITUDE).or(x.reinterpretAsInts().and(V_SIGN)).reinterpretAsFloats().intoArray(o, qc + k);
+                }
+            }
+        }
+        for (int k = b; k < n; k++) o[q + k] = gelu ? geluErf(in[p + k]) : erf(in[p + k]);
     }
 
-    /** The scalar twin of {@link #erf(FloatVector)}. */
-    public static float erf(float x) {
-        float a = Math.abs(x);
+    /** The error function, the scalar twin. */
+    public static float erf(float x) { return copySign(erfOfAbs(Math.abs(x)), x); }
+
+    /** GELU (erf form), the scalar twin. */
+    public static float geluErf(float x) {
+        float e = erfOfAbs(Math.abs(x * INV_SQRT2));
+        return x * 0.5f * (x < 0f ? 1f - e : 1f + e);
+    }
+
+    /** erf(a) for a ≥ 0 (or NaN). */
+    private static float erfOfAbs(float a) {
         float z = a * a;
-        float y;
         if (a < 1f) {
-            y = Math.fma(z, R0, R1);
+            float y = Math.fma(z, R0, R1);
             y = Math.fma(y, z, R2);
             y = Math.fma(y, z, R3);
             y = Math.fma(y, z, R4);
             y = Math.fma(y, z, R5);
-            y = Math.fma(y, z, R6) * a;
-        } else {
-            float t = 1f / (a * P + 1f);
-            float poly = ((((t * A5 + A4) * t + A3) * t + A2) * t + A1) * t;
-            y = 1f - poly * exp(-z);
+            return Math.fma(y, z, R6) * a;
         }
-        return copySign(y, x);
+        float t = 1f / (a * P + 1f);
+        float poly = ((((t * A5 + A4) * t + A3) * t + A2) * t + A1) * t;
+        return 1f - poly * exp(-z);
     }
 
     /** |m| with the sign bit of s (bitwise, so also for ±0 and NaN). */
-    private static FloatVector copySign(FloatVector m, FloatVector s) {
-        return m.reinterpretAsInts().and(0x7FFFFFFF).or(s.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
-    }
-
     private static float copySign(float m, float s) {
         return Float.intBitsToFloat(Float.floatToRawIntBits(m) & 0x7FFFFFFF | Float.floatToRawIntBits(s) & 0x80000000);
     }
