@@ -41,7 +41,7 @@ class TierDeterminismTest {
         }
         StringBuilder report = new StringBuilder();
         differing.forEach((op, where) -> report.append("\n  ").append(op).append(": ").append(String.join(", ", where)));
-        System.out.println("tier determinism: " + (differing.isEmpty() ? "all " + xint.size() + " ops bitwise equal" : report));
+        System.out.println("tier determinism at " + Simd.species() + ": " + (differing.isEmpty() ? "all " + xint.size() + " ops bitwise equal" : report));
         assertTrue(differing.isEmpty(), "ops whose bits differ from the interpreter's:" + report);
     }
 
@@ -68,6 +68,7 @@ class TierDeterminismTest {
         assertEquals(0, p.exitValue(), name + " probe failed:\n" + output);
         Map<String, int[][]> r = new LinkedHashMap<>();
         try (var in = new DataInputStream(Files.newInputStream(out))) {
+            assertEquals(Simd.species().toString(), in.readUTF(), "the probe runs with the test's vector species");
             int n = in.readInt();
             for (int i = 0; i < n; i++) r.put(in.readUTF(), new int[][] {read(in), read(in)});
         }

@@ -81,6 +81,7 @@ public final class TierProbe {
             }
         }
         try (var o = new DataOutputStream(Files.newOutputStream(out))) {
+            o.writeUTF(Simd.species().toString());
             o.writeInt(ops.size());
             for (String name : ops.keySet()) {
                 o.writeUTF(name);
