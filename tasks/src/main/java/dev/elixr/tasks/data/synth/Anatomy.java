@@ -46,7 +46,7 @@ record Anatomy(
                 gauss(r, 0.075f, 0.012f * v, 0.045f, 0.11f),
                 gauss(r, 0.445f, 0.022f * v, 0.38f, 0.505f),
                 gauss(r, 0.20f, 0.015f * v, 0.16f, 0.25f),
-                gauss(r, 0.052f, 0.005f * v, 0.04f, 0.065f),
+                gauss(r, 0.052f, 0.007f * v, 0.038f, 0.068f),
                 gauss(r, 0.0165f, 0.002f, 0.012f, 0.021f),
                 gauss(r, 1.0f, 0.08f * v, 0.75f, 1.25f),
                 gauss(r, 0.70f, 0.04f * v, 0.58f, 0.80f),

@@ -98,7 +98,7 @@ final class AnatomyRenderer {
                     posterior(d, t, side, level, at + fx.gap() / 2, ext, fx.step(), thick);
                     float x = t.cx() + side * at * a.halfWidth();
                     float y = ribY(level, at) + fx.step() / 2;
-                    if (fx.callus() > 0) d.ellipse(x, y, 0.018f, 0.014f, 0, fx.callus(), 2 * d.aa, 1f);
+                    if (fx.callus() > 0) d.ellipse(x, y, 0.022f, 0.016f, 0, fx.callus(), 2 * d.aa, 1f);
                 }
                 if (i < 7) {
                     int n = 6;

@@ -35,7 +35,7 @@ final class FindingRenderer {
                     t.ctr = Math.max(t.ctr, 0.5f + (target - 0.5f) * c) * (t.a.ap() ? 1.06f : 1f);
                 }
                 case ENLARGED_CARDIOMEDIASTINUM -> {
-                    t.mediastinumExtra = jitter(r, new float[] {0.017f, 0.028f, 0.042f}[s] * c);
+                    t.mediastinumExtra = jitter(r, new float[] {0.011f, 0.019f, 0.03f}[s] * c);
                     t.knob = 1.2f + 0.15f * s;
                 }
                 case ATELECTASIS -> {
@@ -43,7 +43,7 @@ final class FindingRenderer {
                 }
                 case PNEUMOTHORAX -> {
                     for (int side : sides(f)) {
-                        t.ptxRim[Thorax.idx(side)] = jitter(r, new float[] {0.022f, 0.05f, 0.09f}[s] * (0.6f + 0.4f * c));
+                        t.ptxRim[Thorax.idx(side)] = jitter(r, new float[] {0.03f, 0.06f, 0.1f}[s] * (0.6f + 0.4f * c));
                         t.ptxEnd[Thorax.idx(side)] = t.a.apexY() + t.a.lungHeight() * new float[] {0.45f, 0.75f, 1.1f}[s];
                     }
                 }
@@ -54,7 +54,7 @@ final class FindingRenderer {
                     boolean healing = r.nextFloat() < 0.6f;
                     t.fractures.add(new Thorax.RibFracture(side, rib, 0.72f + 0.2f * r.nextFloat(),
                             (0.008f + 0.004f * s) * c, (0.004f + 0.003f * s) * c * (r.nextBoolean() ? 1 : -1),
-                            healing ? 0.22f * c : 0.06f * c));
+                            healing ? 0.3f * c : 0.1f * c));
                 }
                 case EDEMA -> t.upperVesselBoost = 1.25f + 0.25f * s * c;
                 default -> {}
@@ -111,7 +111,7 @@ final class FindingRenderer {
     }
 
     private static void edema(Raster o, Thorax t, int s, float c, SplittableRandom r) {
-        float amp = new float[] {0.22f, 0.36f, 0.52f}[s] * c;
+        float amp = new float[] {0.14f, 0.25f, 0.4f}[s] * c;
         for (int side = -1; side <= 1; side += 2) {
             float[] h = t.hilum(side);
             o.gaussian(h[0] + side * 0.05f, h[1], 0.08f, 0.11f, amp);
@@ -143,7 +143,7 @@ final class FindingRenderer {
 
     private static void lesion(Raster o, Thorax t, Finding f, int s, float c, SplittableRandom r) {
         boolean mass = "mass".equals(f.kind());
-        float rad = mass ? new float[] {0.032f, 0.045f, 0.06f}[s] : new float[] {0.011f, 0.015f, 0.02f}[s];
+        float rad = mass ? new float[] {0.035f, 0.048f, 0.065f}[s] : new float[] {0.015f, 0.019f, 0.025f}[s];
         rad = jitter(r, rad) * (0.75f + 0.25f * c);
         for (int side : sides(f)) {
             float[] p = t.point(side, f.zone(), 0.3f + 0.4f * r.nextFloat(), 0.35f + 0.4f * r.nextFloat());
@@ -199,7 +199,7 @@ final class FindingRenderer {
     }
 
     private static void thickening(Raster o, Thorax t, Finding f, int s, float c, SplittableRandom r) {
-        float th = new float[] {0.007f, 0.011f, 0.016f}[s] * (0.7f + 0.3f * c);
+        float th = new float[] {0.01f, 0.015f, 0.021f}[s] * (0.7f + 0.3f * c);
         float[] zr = f.zone() == null ? new float[] {t.a.apexY() + 0.05f, t.costophrenic(1) - 0.05f} : t.zone(f.zone());
         for (int side : sides(f)) {
             int n = 10;

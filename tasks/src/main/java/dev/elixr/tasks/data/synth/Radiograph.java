@@ -75,7 +75,7 @@ final class Radiograph {
                 if (lung > 0) {
                     float ptx = t.pneumothorax(x, y, soft);
                     float opac = Math.clamp(opacity.v[p], 0f, 1f);
-                    float air = a.aeration() * lung * (1 - opac) * (1 + 0.18f * ptx);
+                    float air = Math.min(0.97f, a.aeration() * lung * (1 - opac) * (1 + 0.32f * ptx));
                     att = att * (1 - air)
                             + lung * (1 - ptx) * (1 - 0.5f * opac) * (vessels.v[p] + 0.035f * texture[p]);
                 }
