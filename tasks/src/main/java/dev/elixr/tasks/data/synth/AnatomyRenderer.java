@@ -20,7 +20,7 @@ final class AnatomyRenderer {
         // mediastinum above the heart, widened when the finding asks
         for (int side = -1; side <= 1; side += 2) {
             float mw = t.medial(a.apexY() + 0.05f);
-            dense.ellipse(cx + side * 0.2f * mw, a.apexY() + 0.12f, mw * 0.9f, 0.17f, 0, 0.28f, 3 * dense.aa, 0.6f);
+            dense.ellipse(cx + side * 0.2f * mw, a.apexY() + 0.12f, mw * 0.9f, 0.17f, 0, 0.2f, 3 * dense.aa, 0.6f);
         }
         // aortic knob on the patient's left (image right)
         dense.ellipse(cx + t.medial(a.apexY() + 0.1f) - 0.004f, a.apexY() + 0.115f, 0.024f * t.knob, 0.022f * t.knob, 0, 0.28f, 2 * dense.aa, 1f);

@@ -35,8 +35,8 @@ final class FindingRenderer {
                     t.ctr = Math.max(t.ctr, 0.5f + (target - 0.5f) * c) * (t.a.ap() ? 1.06f : 1f);
                 }
                 case ENLARGED_CARDIOMEDIASTINUM -> {
-                    t.mediastinumExtra = jitter(r, new float[] {0.011f, 0.019f, 0.03f}[s] * c);
-                    t.knob = 1.2f + 0.15f * s;
+                    t.mediastinumExtra = jitter(r, new float[] {0.009f, 0.016f, 0.026f}[s] * c);
+                    t.knob = 1.1f + 0.1f * s;
                 }
                 case ATELECTASIS -> {
                     if (s > 0) for (int side : sides(f)) t.domeRaise[Thorax.idx(side)] += jitter(r, (0.012f + 0.012f * s) * c);
@@ -132,7 +132,7 @@ final class FindingRenderer {
             float len = jitter(r, new float[] {0.07f, 0.1f, 0.13f}[s]);
             float ang = (r.nextFloat() - 0.5f) * 0.4f;
             float dx = (float) Math.cos(ang) * len / 2, dy = (float) Math.sin(ang) * len / 2;
-            o.line(p[0] - dx, p[1] - dy, p[0] + dx, p[1] + dy, new float[] {0.005f, 0.007f, 0.009f}[s] * (0.7f + 0.3f * c), 0.75f * c);
+            o.line(p[0] - dx, p[1] - dy, p[0] + dx, p[1] + dy, new float[] {0.006f, 0.008f, 0.01f}[s] * (0.7f + 0.3f * c), 0.42f * c);
             o.gaussian(p[0], p[1] + 0.01f, len * 0.35f, 0.02f, 0.12f * c * (1 + s));
             if (s == 2) {                                          // lobar collapse beside the heart
                 float y = t.dome(side, t.medial(p[1])) - 0.06f;
@@ -159,7 +159,7 @@ final class FindingRenderer {
     }
 
     private static void effusion(Raster o, Thorax t, Finding f, int s, float c, SplittableRandom r) {
-        float hgt = jitter(r, new float[] {0.03f, 0.09f, 0.19f}[s]) * (0.6f + 0.4f * c);
+        float hgt = jitter(r, new float[] {0.04f, 0.11f, 0.2f}[s]) * (0.6f + 0.4f * c);
         int n = o.size;
         for (int side : sides(f)) {
             float cp = t.costophrenic(side);
