@@ -15,8 +15,8 @@ public record Augmentation(double minArea, double maxRatio, double maxDegrees, d
     public GreyImage crop(GreyImage src, int width, int height, SplittableRandom r) {
         int w = src.width(), h = src.height();
         double area = w * (double) h * (minArea + (1 - minArea) * r.nextDouble());
-        double logR = Math.log(maxRatio);
-        double ratio = Math.exp(-logR + 2 * logR * r.nextDouble());
+        double logR = StrictMath.log(maxRatio);
+        double ratio = StrictMath.exp(-logR + 2 * logR * r.nextDouble());
         int cw = (int) Math.clamp(Math.round(Math.sqrt(area * ratio)), 1, w);
         int ch = (int) Math.clamp(Math.round(Math.sqrt(area / ratio)), 1, h);
         int x0 = r.nextInt(w - cw + 1), y0 = r.nextInt(h - ch + 1);
@@ -38,7 +38,7 @@ public record Augmentation(double minArea, double maxRatio, double maxDegrees, d
 
     static void rotate(float[] px, int w, int h, double th) {
         float[] src = px.clone();
-        float cs = (float) Math.cos(th), sn = (float) Math.sin(th);
+        float cs = (float) StrictMath.cos(th), sn = (float) StrictMath.sin(th);
         float cx = (w - 1) / 2f, cy = (h - 1) / 2f;
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {

@@ -30,6 +30,9 @@ public record CxrStudy(String subjectId, String studyId, String dicomId, Path im
     /** The value of one label: 1, 0, -1 or NaN. */
     public float label(CheXpertLabel l) { return labels[l.ordinal()]; }
 
+    /** The report's FINDINGS and IMPRESSION (or its last paragraph when it has neither), as image-text models read it. */
+    public String findingsAndImpression() { return ReportSectioner.sections(report).text(); }
+
     /** Whether the image is a frontal view (PA or AP, including AP supine/erect variants); unknown counts as frontal. */
     public boolean isFrontal() { return isFrontalView(view); }
 

@@ -73,7 +73,7 @@ final class AnatomyRenderer {
             for (int k = 0; k < n; k++) {
                 float u = k / (n - 1f);
                 xs[k] = t.cx() + side * (0.035f + u * (a.halfWidth() + 0.02f));
-                ys[k] = a.apexY() + 0.055f - 0.07f * u + 0.02f * (float) Math.sin(Math.PI * u * 2);
+                ys[k] = a.apexY() + 0.055f - 0.07f * u + 0.02f * (float) StrictMath.sin(Math.PI * u * 2);
             }
             d.stroke(xs, ys, 0.011f, 0.30f, 0.5f);
         }
@@ -150,8 +150,8 @@ final class AnatomyRenderer {
         for (int s = 1; s <= steps; s++) {
             a += (rng.nextDouble() - 0.5) * 0.5;
             float len = 0.022f + 0.01f * rng.nextFloat();
-            xs[s] = xs[s - 1] + side * (float) (Math.cos(a) * len);
-            ys[s] = ys[s - 1] + (float) (Math.sin(a) * len);
+            xs[s] = xs[s - 1] + side * (float) (StrictMath.cos(a) * len);
+            ys[s] = ys[s - 1] + (float) (StrictMath.sin(a) * len);
         }
         float boost = ys[steps / 2] < t.a.apexY() + 0.35f * t.a.lungHeight() ? t.upperVesselBoost : 1f;
         v.stroke(xs, ys, hw, amp * boost, 0);

@@ -94,8 +94,8 @@ final class FindingRenderer {
                 float a = (float) (r.nextDouble() * Math.PI);
                 float x0 = p[0] + (r.nextFloat() - 0.5f) * rad * 0.6f, y0 = p[1] + (r.nextFloat() - 0.5f) * rad * 0.6f;
                 float len = rad * 0.7f;
-                o.stroke(new float[] {x0, x0 + len * (float) Math.cos(a), x0 + len * 1.6f * (float) Math.cos(a + 0.3)},
-                        new float[] {y0, y0 + len * (float) Math.sin(a), y0 + len * 1.6f * (float) Math.sin(a + 0.3)},
+                o.stroke(new float[] {x0, x0 + len * (float) StrictMath.cos(a), x0 + len * 1.6f * (float) StrictMath.cos(a + 0.3)},
+                        new float[] {y0, y0 + len * (float) StrictMath.sin(a), y0 + len * 1.6f * (float) StrictMath.sin(a + 0.3)},
                         0.0022f, -0.45f * c, 0);
             }
         }
@@ -131,7 +131,7 @@ final class FindingRenderer {
             float[] p = t.point(side, f.zone() == null ? Finding.Zone.LOWER : f.zone(), 0.3f + 0.5f * r.nextFloat(), 0.3f + 0.4f * r.nextFloat());
             float len = jitter(r, new float[] {0.07f, 0.1f, 0.13f}[s]);
             float ang = (r.nextFloat() - 0.5f) * 0.4f;
-            float dx = (float) Math.cos(ang) * len / 2, dy = (float) Math.sin(ang) * len / 2;
+            float dx = (float) StrictMath.cos(ang) * len / 2, dy = (float) StrictMath.sin(ang) * len / 2;
             o.line(p[0] - dx, p[1] - dy, p[0] + dx, p[1] + dy, new float[] {0.006f, 0.008f, 0.01f}[s] * (0.7f + 0.3f * c), 0.42f * c);
             o.gaussian(p[0], p[1] + 0.01f, len * 0.35f, 0.02f, 0.12f * c * (1 + s));
             if (s == 2) {                                          // lobar collapse beside the heart
@@ -152,7 +152,7 @@ final class FindingRenderer {
             if (mass) {
                 for (int k = 0; k < 2; k++) {
                     double a = r.nextDouble() * 2 * Math.PI;
-                    o.ellipse(p[0] + 0.6f * rad * (float) Math.cos(a), p[1] + 0.6f * rad * (float) Math.sin(a), rad * 0.6f, rad * 0.6f, 0, amp * 0.6f, 1.5f * o.aa, 0.4f);
+                    o.ellipse(p[0] + 0.6f * rad * (float) StrictMath.cos(a), p[1] + 0.6f * rad * (float) StrictMath.sin(a), rad * 0.6f, rad * 0.6f, 0, amp * 0.6f, 1.5f * o.aa, 0.4f);
                 }
             }
         }

@@ -68,7 +68,7 @@ final class Radiograph {
                 float x = (i + 0.5f) / size;
                 int p = j * size + i;
                 float u = Math.abs(x - t.cx()) / bodyHalf;
-                float chord = u >= 1 ? 0 : (float) Math.pow(1 - u * u, 0.45);
+                float chord = u >= 1 ? 0 : (float) StrictMath.pow(1 - u * u, 0.45);
                 chord *= Raster.smooth(1.0f, 0.97f, u);
                 float lung = t.lung(x, y, soft);
                 float att = a.tissue() * chord;
@@ -89,8 +89,8 @@ final class Radiograph {
         Raster img = new Raster(size);
         float gain = a.exposure();
         for (int p = 0; p < att.length; p++) {
-            float iv = 1 - (float) Math.exp(-gain * Math.max(att[p], 0));
-            img.v[p] = (float) Math.pow(iv, a.gamma());
+            float iv = 1 - (float) StrictMath.exp(-gain * Math.max(att[p], 0));
+            img.v[p] = (float) StrictMath.pow(iv, a.gamma());
         }
         img.blur(1);
         float[] warped = warp(img, a);
@@ -108,7 +108,7 @@ final class Radiograph {
     private float[] warp(Raster src, Anatomy a) {
         float[] out = new float[size * size];
         double th = Math.toRadians(a.tiltDeg());
-        float c = (float) Math.cos(th), s = (float) Math.sin(th), k = 1f / a.scale();
+        float c = (float) StrictMath.cos(th), s = (float) StrictMath.sin(th), k = 1f / a.scale();
         for (int j = 0; j < size; j++) {
             float y = (j + 0.5f) / size - 0.5f - a.shiftY();
             for (int i = 0; i < size; i++) {

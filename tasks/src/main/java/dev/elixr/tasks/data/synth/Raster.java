@@ -37,7 +37,7 @@ final class Raster {
     /** A filled ellipse (rotated by angle radians) with a soft edge of width soft; amp * profile^power of the chord. */
     void ellipse(float cx, float cy, float rx, float ry, float angle, float amp, float soft, float chordPower) {
         float r = Math.max(rx, ry) + soft + aa;
-        float ca = (float) Math.cos(angle), sa = (float) Math.sin(angle);
+        float ca = (float) StrictMath.cos(angle), sa = (float) StrictMath.sin(angle);
         for (int j = lo(cy - r); j <= hi(cy + r); j++) {
             float y = c(j) - cy;
             for (int i = lo(cx - r); i <= hi(cx + r); i++) {
@@ -46,7 +46,7 @@ final class Raster {
                 float d = (float) Math.sqrt(u * u + w * w);
                 float edge = smooth(1 + soft / Math.min(rx, ry), 1 - soft / Math.min(rx, ry), d);
                 if (edge <= 0) continue;
-                float chord = chordPower == 0 ? 1 : (float) Math.pow(Math.max(0, 1 - Math.min(d, 1) * Math.min(d, 1)), 0.5 * chordPower);
+                float chord = chordPower == 0 ? 1 : (float) StrictMath.pow(Math.max(0, 1 - Math.min(d, 1) * Math.min(d, 1)), 0.5 * chordPower);
                 v[j * size + i] += amp * edge * Math.max(chord, chordPower == 0 ? 1 : 0.15f);
             }
         }
@@ -58,7 +58,7 @@ final class Raster {
             float y = (c(j) - cy) / sy;
             for (int i = lo(cx - 3 * sx); i <= hi(cx + 3 * sx); i++) {
                 float x = (c(i) - cx) / sx;
-                v[j * size + i] += amp * (float) Math.exp(-0.5f * (x * x + y * y));
+                v[j * size + i] += amp * (float) StrictMath.exp(-0.5f * (x * x + y * y));
             }
         }
     }

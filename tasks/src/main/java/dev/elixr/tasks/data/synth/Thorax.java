@@ -102,7 +102,7 @@ final class Thorax {
         float hw = ctr * w();                       // half of the transverse cardiac diameter
         float theta = 0.45f;
         float ry = a.heartHeight() * 0.55f * (0.8f + 0.2f * ctr / 0.45f);
-        float s = (float) Math.sin(theta), c = (float) Math.cos(theta);
+        float s = (float) StrictMath.sin(theta), c = (float) StrictMath.cos(theta);
         float rx = (float) Math.sqrt(Math.max(hw * hw - ry * ry * s * s, 0.25f * hw * hw) / (c * c));
         float hx = cx() + 0.28f * hw;
         float hy = a.domeY() + 0.015f - ry * 0.85f;
