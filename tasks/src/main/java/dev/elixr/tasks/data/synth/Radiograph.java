@@ -68,7 +68,7 @@ final class Radiograph {
                 float x = (i + 0.5f) / size;
                 int p = j * size + i;
                 float u = Math.abs(x - t.cx()) / bodyHalf;
-                float chord = u >= 1 ? 0 : (float) StrictMath.pow(1 - u * u, 0.45);
+                float chord = u >= 1 ? 0 : Lut.CHORD.at(u);
                 chord *= Raster.smooth(1.0f, 0.97f, u);
                 float lung = t.lung(x, y, soft);
                 float att = a.tissue() * chord;
@@ -87,11 +87,9 @@ final class Radiograph {
 
     private GreyImage expose(Anatomy a, float[] att, Difficulty d, SplittableRandom rng) {
         Raster img = new Raster(size);
-        float gain = a.exposure();
-        for (int p = 0; p < att.length; p++) {
-            float iv = 1 - (float) StrictMath.exp(-gain * Math.max(att[p], 0));
-            img.v[p] = (float) StrictMath.pow(iv, a.gamma());
-        }
+        double gain = a.exposure(), gamma = a.gamma();
+        Lut detector = new Lut(0, 6, 8192, x -> StrictMath.pow(1 - StrictMath.exp(-gain * x), gamma));
+        for (int p = 0; p < att.length; p++) img.v[p] = detector.at(att[p]);
         img.blur(1);
         float[] warped = warp(img, a);
         float[] mottle = lowFrequency(size, 6, rng);

@@ -46,7 +46,8 @@ final class Raster {
                 float d = (float) Math.sqrt(u * u + w * w);
                 float edge = smooth(1 + soft / Math.min(rx, ry), 1 - soft / Math.min(rx, ry), d);
                 if (edge <= 0) continue;
-                float chord = chordPower == 0 ? 1 : (float) StrictMath.pow(Math.max(0, 1 - Math.min(d, 1) * Math.min(d, 1)), 0.5 * chordPower);
+                float dd = Math.min(d, 1), base = Math.max(0, 1 - dd * dd);
+                float chord = chordPower == 0 ? 1 : chordPower == 1 ? (float) Math.sqrt(base) : (float) StrictMath.pow(base, 0.5 * chordPower);
                 v[j * size + i] += amp * edge * Math.max(chord, chordPower == 0 ? 1 : 0.15f);
             }
         }
@@ -58,7 +59,8 @@ final class Raster {
             float y = (c(j) - cy) / sy;
             for (int i = lo(cx - 3 * sx); i <= hi(cx + 3 * sx); i++) {
                 float x = (c(i) - cx) / sx;
-                v[j * size + i] += amp * (float) StrictMath.exp(-0.5f * (x * x + y * y));
+                float q = x * x + y * y;
+                if (q < 18f) v[j * size + i] += amp * Lut.GAUSS.at(q);
             }
         }
     }
