@@ -33,10 +33,10 @@ final class Devices {
                 float tipY = apex + 0.15f + 0.04f * r.nextFloat();
                 if (f.laterality() != dev.elixr.tasks.data.Finding.Laterality.LEFT) {   // right internal jugular
                     d.stroke(new float[] {cx - 0.085f, cx - 0.06f, cx - 0.04f, cx - 0.033f},
-                            new float[] {0f, apex + 0.02f, apex + 0.08f, tipY}, 0.0045f, 0.6f, 0.3f);
+                            new float[] {0f, apex + 0.02f, apex + 0.08f, tipY}, 0.0045f, 0.9f, 0.3f);
                 } else {                                       // left subclavian
                     d.stroke(new float[] {cx + t.w() * 0.85f, cx + 0.18f, cx + 0.06f, cx - 0.01f, cx - 0.033f},
-                            new float[] {apex + 0.01f, apex + 0.055f, apex + 0.075f, apex + 0.11f, tipY}, 0.0045f, 0.6f, 0.3f);
+                            new float[] {apex + 0.01f, apex + 0.055f, apex + 0.075f, apex + 0.11f, tipY}, 0.0045f, 0.9f, 0.3f);
                 }
             }
             case PACEMAKER -> {
