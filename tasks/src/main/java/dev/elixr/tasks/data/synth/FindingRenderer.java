@@ -51,7 +51,7 @@ final class FindingRenderer {
                     int side = sides(f)[0];
                     int base = f.zone() == null ? 3 : f.zone().ordinal() * 3 + 1;
                     int rib = Math.clamp(base + r.nextInt(3), 1, 9);
-                    boolean healing = r.nextFloat() < 0.6f;
+                    boolean healing = "healing".equals(f.kind());
                     t.fractures.add(new Thorax.RibFracture(side, rib, 0.72f + 0.2f * r.nextFloat(),
                             (0.008f + 0.004f * s) * c, (0.004f + 0.003f * s) * c * (r.nextBoolean() ? 1 : -1),
                             healing ? 0.3f * c : 0.1f * c));

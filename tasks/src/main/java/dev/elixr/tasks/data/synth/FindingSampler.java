@@ -73,7 +73,7 @@ final class FindingSampler {
         if (r.nextFloat() < 0.05f) {
             indication = "trauma";
             Laterality side = r.nextBoolean() ? Laterality.LEFT : Laterality.RIGHT;
-            if (r.nextFloat() < 0.85f) f.add(new Finding(FRACTURE, side, severity(r), zone(r, 0.2f, 0.5f), null));
+            if (r.nextFloat() < 0.85f) f.add(fracture(r, side));
             if (r.nextFloat() < 0.35f) f.add(new Finding(PNEUMOTHORAX, side, severity(r), null, null));
         }
         // findings that come alone
@@ -81,7 +81,7 @@ final class FindingSampler {
         if (r.nextFloat() < 0.06f) f.add(new Finding(LUNG_OPACITY, side3(r, 0.15f), severity(r), zone(r, 0.25f, 0.3f), null));
         if (r.nextFloat() < 0.06f) f.add(new Finding(PLEURAL_EFFUSION, side3(r, 0.3f), severity(r), null, null));
         if (r.nextFloat() < (icu ? 0.08f : 0.035f)) f.add(new Finding(PNEUMOTHORAX, side3(r, 0f), severity(r), null, null));
-        if (r.nextFloat() < 0.03f) f.add(new Finding(FRACTURE, side3(r, 0f), severity(r), zone(r, 0.2f, 0.5f), null));
+        if (r.nextFloat() < 0.03f) f.add(fracture(r, side3(r, 0f)));
         if (r.nextFloat() < 0.03f) f.add(new Finding(CONSOLIDATION, side3(r, 0.1f), severity(r), zone(r, 0.2f, 0.25f), null));
         if (r.nextFloat() < 0.02f) f.add(new Finding(EDEMA, Laterality.BILATERAL, severity(r), null, null));
         if (r.nextFloat() < 0.03f) f.add(lesion(r));
@@ -97,12 +97,17 @@ final class FindingSampler {
             case EDEMA -> new Finding(l, Laterality.BILATERAL, severity(r), null, null);
             case PLEURAL_EFFUSION, PNEUMOTHORAX -> new Finding(l, side3(r, 0.25f), severity(r), null, null);
             case LUNG_LESION -> lesion(r);
-            case FRACTURE -> new Finding(l, side3(r, 0f), severity(r), zone(r, 0.2f, 0.5f), null);
+            case FRACTURE -> fracture(r, side3(r, 0f));
             case PLEURAL_OTHER -> new Finding(l, side3(r, 0.25f), severity(r), zone(r, 0.4f, 0.3f), "thickening");
             case SUPPORT_DEVICES -> device(Devices.KINDS[r.nextInt(Devices.KINDS.length)], r);
             case NO_FINDING -> throw new IllegalArgumentException("No Finding is not a finding");
             default -> new Finding(l, side3(r, 0.2f), severity(r), zone(r, 0.25f, 0.3f), null);
         };
+    }
+
+    /** A rib fracture: healing (with callus) or acute. */
+    static Finding fracture(SplittableRandom r, Laterality side) {
+        return new Finding(FRACTURE, side, severity(r), zone(r, 0.2f, 0.5f), r.nextFloat() < 0.6f ? "healing" : "acute");
     }
 
     static Finding device(String kind, SplittableRandom r) {

@@ -202,7 +202,8 @@ final class ReportWriter {
             case LUNG_LESION -> {
                 boolean mass = "mass".equals(f.kind());
                 int s = f.severity() == null ? 1 : f.severity().ordinal();
-                double cm = mass ? 3.1 + 1.6 * s + r.nextInt(15) / 10.0 : 0.8 + 0.5 * s + r.nextInt(5) / 10.0;
+                int h = stableHash(f);
+                double cm = mass ? 3.1 + 1.6 * s + h % 15 / 10.0 : 0.8 + 0.5 * s + h % 5 / 10.0;
                 yield new Np("a", String.format(Locale.ROOT, "%.1f cm %s in the %s", cm, mass ? "mass" : "nodule", where(f, r)), false);
             }
             case FRACTURE -> {
@@ -210,12 +211,22 @@ final class ReportWriter {
                 int rib = 3 + 3 * z + (f.severity() == null ? 1 : f.severity().ordinal());
                 String ord = rib + (rib == 3 ? "rd" : "th");
                 yield bi ? new Np("", "bilateral rib fractures", true)
-                        : new Np("a", pick(r, "healing ", "nondisplaced ", "") + "fracture of the " + side + " " + ord + " rib", false);
+                        : new Np("a", ("healing".equals(f.kind()) ? "healing " : pick(r, "acute ", "nondisplaced ", ""))
+                                + "fracture of the " + side + " " + ord + " rib", false);
             }
             case PLEURAL_OTHER -> new Np("", (f.severity() == Severity.SMALL ? "mild " : "") + side
                     + (f.zone() == Zone.UPPER ? " apical" : "") + " pleural thickening", false);
             default -> new Np("", f.label().phrase(), false);
         };
+    }
+
+    /** A hash of a finding's attributes that is the same on every run (enum hashCodes are not), for measurements. */
+    static int stableHash(Finding f) {
+        int h = f.label().ordinal();
+        h = 31 * h + (f.laterality() == null ? 7 : f.laterality().ordinal());
+        h = 31 * h + (f.severity() == null ? 7 : f.severity().ordinal());
+        h = 31 * h + (f.zone() == null ? 7 : f.zone().ordinal());
+        return Math.floorMod(h * 0x9E3779B1, 1 << 20);
     }
 
     /** One sentence for a positive or uncertain mention. */

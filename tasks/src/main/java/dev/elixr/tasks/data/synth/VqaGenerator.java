@@ -34,8 +34,9 @@ final class VqaGenerator {
                 && plan.polarity(l) != ReportPlan.Polarity.UNCERTAIN).toList();
         if (!absent.isEmpty()) out.add(item(dicomId, split, presence(absent.get(r.nextInt(absent.size())), r), "no", "closed", "presence"));
         boolean normal = truth.stream().noneMatch(f -> f.label() != SUPPORT_DEVICES);
-        out.add(item(dicomId, split, ReportWriter.pick(r, "Is this chest X-ray normal?", "Is this a normal chest radiograph?",
-                "Are there any abnormalities on this image?"), answerNormal(normal, r.nextInt(3)), "closed", "abnormality"));
+        int form = r.nextInt(3);
+        String[] forms = {"Is this chest X-ray normal?", "Is this a normal chest radiograph?", "Are there any abnormalities on this image?"};
+        out.add(item(dicomId, split, forms[form], answerNormal(normal, form), "closed", "abnormality"));
         if (r.nextBoolean()) {
             List<String> names = present.stream().map(f -> f.label().phrase()).toList();
             out.add(item(dicomId, split, ReportWriter.pick(r, "What abnormalities are seen?", "What are the findings on this chest X-ray?", "List the abnormal findings."),

@@ -116,6 +116,21 @@ class SyntheticCxrTest {
     }
 
     @Test
+    void findingsAndImpressionAgreeOnMeasurementsAndDescriptors() {
+        java.util.regex.Pattern cm = java.util.regex.Pattern.compile("(\\d+\\.\\d) cm");
+        int checked = 0;
+        for (CxrStudy s : studies) {
+            ReportSectioner.Sections sec = ReportSectioner.sections(s.report());
+            java.util.regex.Matcher a = cm.matcher(sec.findings()), b = cm.matcher(sec.impression());
+            if (a.find() && b.find()) { assertEquals(a.group(1), b.group(1), s.report()); checked++; }
+            boolean healing = sec.findings().contains("healing fracture"), acute = sec.findings().contains("fracture") && !healing;
+            if (healing) assertFalse(sec.impression().matches(".*(acute|nondisplaced) fracture.*"), s.report());
+            if (acute && sec.impression().contains("fracture")) assertFalse(sec.impression().contains("healing"), s.report());
+        }
+        assertTrue(checked > 5, "lesion measurements checked: " + checked);
+    }
+
+    @Test
     void lateralityAndSizeAreInTheWords() {
         int checked = 0;
         for (CxrStudy s : studies) {
@@ -167,6 +182,16 @@ class SyntheticCxrTest {
             if (cat.equals("laterality")) {
                 Finding f = s.attributes().stream().filter(x -> question.contains(x.label().phrase())).findFirst().orElseThrow();
                 assertEquals(f.laterality() == Finding.Laterality.BILATERAL ? "bilateral" : f.laterality().word(), ans, question);
+            }
+            if (cat.equals("abnormality") && q.get("type").asText().equals("closed")) {
+                boolean abnormal = s.attributes().stream().anyMatch(f -> f.label() != CheXpertLabel.SUPPORT_DEVICES);
+                boolean asksNormal = question.contains(" normal");
+                assertEquals(abnormal != asksNormal ? "yes" : "no", ans, question + " for " + s.attributes());
+            }
+            if (cat.equals("abnormality") && q.get("type").asText().equals("open")) {
+                for (Finding f : s.attributes()) {
+                    if (f.label() != CheXpertLabel.SUPPORT_DEVICES && s.label(f.label()) != -1f) assertTrue(ans.contains(f.label().phrase()), ans + " lacks " + f);
+                }
             }
             if (cat.equals("device") && q.get("type").asText().equals("closed")) {
                 boolean present = s.attributes().stream().anyMatch(f -> f.kind() != null && question.contains(f.kind()));
