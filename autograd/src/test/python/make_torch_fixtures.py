@@ -8,6 +8,8 @@ Writes to autograd/src/test/resources/fixtures/:
                      inputs, weights, logits, loss and every parameter gradient.
   block.safetensors  one pre-norm transformer block with causal multi-head attention: inputs, weights,
                      output, loss = sum(w * y), gradients of every parameter and of the input.
+  cnn.safetensors    a small CNN (strided, depthwise, grouped+dilated convs, batch norm in training, SiLU, max /
+                     avg / adaptive pooling, linear, cross-entropy): logits, loss, gradients, running statistics.
   optim.safetensors  10-step trajectories of SGD (momentum, weight decay), AdamW (two parameter groups,
                      cosine schedule with warm-up, global-norm clipping) and LARS on a least-squares problem.
 Weights and inputs are float32; the model references are computed in float64 from those float32 values.
@@ -123,6 +125,48 @@ def block():
     save(os.path.join(OUT, "block.safetensors"), out)
 
 
+class SmallCnn(torch.nn.Module):
+    """Conv (stride, padding) → BN (train) → SiLU → depthwise conv → max pool → grouped dilated conv → avg pool
+    (padded) → adaptive avg pool 5x5 → 2x3 → linear: the conventions a CNN encoder relies on."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = torch.nn.Conv2d(3, 8, 3, stride=2, padding=1)
+        self.bn = torch.nn.BatchNorm2d(8)
+        self.dw = torch.nn.Conv2d(8, 8, 3, padding=1, groups=8, bias=False)
+        self.grouped = torch.nn.Conv2d(8, 6, 3, padding=2, dilation=2, groups=2)
+        self.head = torch.nn.Linear(6 * 2 * 3, 4)
+
+    def forward(self, x):
+        x = torch.nn.functional.silu(self.bn(self.stem(x)))
+        x = torch.nn.functional.max_pool2d(self.dw(x), 3, 2, 1)
+        x = torch.nn.functional.avg_pool2d(self.grouped(x), 2, 1, 1)
+        x = torch.nn.functional.adaptive_avg_pool2d(x, (2, 3))
+        return self.head(x.flatten(1))
+
+
+def cnn():
+    g = torch.Generator().manual_seed(4)
+    model = SmallCnn().double()
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            base = 1.0 if name == "bn.weight" else 0.0
+            p.copy_(f32(base + torch.randn(p.shape, generator=g, dtype=torch.float64) * 0.3))
+    model.train()
+    x = f32(torch.randn(3, 3, 17, 15, generator=g, dtype=torch.float64))
+    targets = torch.tensor([1, 3, 0])
+    logits = model(x)
+    loss = torch.nn.functional.cross_entropy(logits, targets)
+    loss.backward()
+    out = {"x": x, "targets": targets, "logits": logits, "loss": loss.reshape(())}
+    for name, p in model.named_parameters():
+        out[name] = p
+        out["grad." + name] = p.grad
+    out["after.bn.running_mean"] = model.bn.running_mean
+    out["after.bn.running_var"] = model.bn.running_var
+    save(os.path.join(OUT, "cnn.safetensors"), out)
+
+
 def optim():
     g = torch.Generator().manual_seed(3)
     X = torch.randn(12, 5, generator=g)
@@ -205,6 +249,7 @@ if __name__ == "__main__":
     torch.set_num_threads(1)
     mlp()
     block()
+    cnn()
     optim()
-    for f in ("mlp", "block", "optim"):
+    for f in ("mlp", "block", "cnn", "optim"):
         print(f, os.path.getsize(os.path.join(OUT, f + ".safetensors")), "bytes")
