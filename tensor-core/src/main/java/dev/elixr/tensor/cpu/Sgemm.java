@@ -25,7 +25,7 @@ import java.nio.ByteOrder;
  * Vector strategy: NR = 2 vectors, MR = 8 rows, so the tile is 8×32 with 512-bit vectors (16 zmm
  * accumulators, 2 B vectors, 1 broadcast of A: 19 of 32 registers; per k, 16 FMAs against 2 loads and 8
  * broadcasts). The species comes from {@link VectorWidth} ({@code -Delixr.vector.bits}); 256- and 128-bit
- * give 8×16 and 8×8 tiles with the same code. Edge tiles are computed into a scratch tile and merged.
+ * give 8×16 and 8×8 tiles with the same code. The tile goes through a small L1 scratch on its way to C (vector merge with alpha and beta; scalar at the edges).
  * beta is applied on the first K block only (beta = 0 never reads C, so C may hold garbage).
  *
  * <p>Special shapes: M = 1 or N = 1 (batch-1 decode, matrix–vector) take a bandwidth-bound path that
@@ -39,7 +39,9 @@ public final class Sgemm {
     static final int VL = S.length();
     /** Micro-tile rows (broadcasts of A) and columns (two vectors of B). */
     static final int MR = 8, NR = 2 * VL;
-    static final int KC = 256, MC = 240, NC = 4096;
+    /** Cache blocks (tunable for experiments through {@code -Delixr.sgemm.kc/mc/nc}). */
+    static final int KC = Integer.getInteger("elixr.sgemm.kc", 256), MC = Integer.getInteger("elixr.sgemm.mc", 240),
+            NC = Sgemm.roundUp(Integer.getInteger("elixr.sgemm.nc", 4096), 2 * VectorWidth.FLOAT.length());
     /** Below this many flops a product runs on the calling thread. */
     static final long PARALLEL_FLOPS = 4L << 20;
 
@@ -161,26 +163,17 @@ public final class Sgemm {
         for (int jr = 0; jr < nb; jr += NR) {
             int nr = Math.min(NR, nb - jr);
             for (int ir = 0; ir < mb; ir += MR) {
-                int mr = Math.min(MR, mb - ir);
-                int cIdx = cBase + ir * ldc + jr;
-                if (mr == MR && nr == NR) {
-                    kernel(ap, ir * kb, bp, jr * kb, kb, c, cIdx, ldc, alpha, beta);
-                } else {
-                    kernel(ap, ir * kb, bp, jr * kb, kb, tile, 0, NR, 1f, 0f);
-                    for (int r = 0; r < mr; r++)
-                        for (int j = 0; j < nr; j++) {
-                            int ci = cIdx + r * ldc + j;
-                            float v = alpha * tile[r * NR + j];
-                            c[ci] = beta == 0f ? v : v + beta * c[ci];
-                        }
-                }
+                kernel(ap, ir * kb, bp, jr * kb, kb, tile);
+                merge(tile, Math.min(MR, mb - ir), nr, alpha, beta, c, cBase + ir * ldc + jr, ldc);
             }
         }
     }
 
-    /** The MR×NR micro-kernel: 16 accumulators live in vector registers across the whole K loop. */
-    private static void kernel(float[] ap, int ai, float[] bp, int bi, int kb, float[] c, int ci, int ldc,
-                               float alpha, float beta) {
+    /**
+     * The MR×NR micro-kernel: 16 accumulators live in vector registers across the whole K loop, then
+     * land in the L1-resident tile (kept out of C so that the loop body stays small enough for C2).
+     */
+    private static void kernel(float[] ap, int ai, float[] bp, int bi, int kb, float[] tile) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
@@ -203,24 +196,32 @@ public final class Sgemm {
             x = FloatVector.broadcast(S, ap[ai + 7]);
             c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
         }
-        store(c00, c01, c, ci, alpha, beta); ci += ldc;
-        store(c10, c11, c, ci, alpha, beta); ci += ldc;
-        store(c20, c21, c, ci, alpha, beta); ci += ldc;
-        store(c30, c31, c, ci, alpha, beta); ci += ldc;
-        store(c40, c41, c, ci, alpha, beta); ci += ldc;
-        store(c50, c51, c, ci, alpha, beta); ci += ldc;
-        store(c60, c61, c, ci, alpha, beta); ci += ldc;
-        store(c70, c71, c, ci, alpha, beta);
+        c00.intoArray(tile, 0); c01.intoArray(tile, VL);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + VL);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + VL);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + VL);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + VL);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + VL);
+        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + VL);
+        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + VL);
     }
 
-    private static void store(FloatVector x0, FloatVector x1, float[] c, int ci, float alpha, float beta) {
-        if (alpha != 1f) { x0 = x0.mul(alpha); x1 = x1.mul(alpha); }
-        if (beta != 0f) {
-            x0 = FloatVector.fromArray(S, c, ci).mul(beta).add(x0);
-            x1 = FloatVector.fromArray(S, c, ci + VL).mul(beta).add(x1);
+    /** C[0:mr, 0:nr] = alpha·tile + beta·C (beta = 0: C is not read). */
+    private static void merge(float[] tile, int mr, int nr, float alpha, float beta, float[] c, int ci, int ldc) {
+        if (nr == NR) {
+            for (int r = 0; r < mr; r++, ci += ldc)
+                for (int v = 0; v < NR; v += VL) {
+                    FloatVector x = FloatVector.fromArray(S, tile, r * NR + v).mul(alpha);
+                    if (beta != 0f) x = FloatVector.fromArray(S, c, ci + v).mul(beta).add(x);
+                    x.intoArray(c, ci + v);
+                }
+        } else {
+            for (int r = 0; r < mr; r++, ci += ldc)
+                for (int j = 0; j < nr; j++) {
+                    float x = alpha * tile[r * NR + j];
+                    c[ci + j] = beta == 0f ? x : x + beta * c[ci + j];
+                }
         }
-        x0.intoArray(c, ci);
-        x1.intoArray(c, ci + VL);
     }
 
     /** Packs op(B)[pc:pc+kb, jc:jc+nc] as NR-wide strips; inside a strip element (p, j) sits at p·NR + j. */

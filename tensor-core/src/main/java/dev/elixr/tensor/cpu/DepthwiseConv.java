@@ -1,0 +1,94 @@
+package dev.elixr.tensor.cpu;
+
+import dev.elixr.tensor.Parallel;
+import dev.elixr.tensor.backend.Conv2dParams;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Depthwise 2-D convolution (groups = C = O, one KH×KW filter per channel, as in MobileNet/EfficientNet's
+ * MBConv blocks, Tan and Le 2019 §3), computed directly: memory bound, so each plane is read once.
+ *
+ * <p>Per (image, channel) plane, in parallel: the plane is copied once into a zero-padded scratch split
+ * into {@code stride} column phases (phase φ holds padded columns φ, φ+s, φ+2s, ...), so that for every
+ * tap (ky, kx) the inputs of VL adjacent outputs are VL adjacent floats of one phase. Each output vector
+ * then accumulates KH·KW FMAs in a register (bias first) and is stored once, masked at the row end.
+ */
+public final class DepthwiseConv {
+    private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
+    private static final int VL = S.length();
+
+    private DepthwiseConv() {}
+
+    /** True when the convolution is depthwise with one filter per channel (what this kernel computes). */
+    public static boolean applies(int c, int o, Conv2dParams p) { return p.groups() == c && o == c; }
+
+    /** x [n, c, h, w], weight [c, 1, kh, kw], bias [c] or null → out [n, c, oh, ow] (overwritten). */
+    public static void conv2d(float[] x, int xOff, int n, int c, int h, int w,
+                              float[] weight, int wOff, int kh, int kw, float[] bias, int biasOff,
+                              Conv2dParams p, float[] out, int outOff) {
+        if (p.groups() != c)
+            throw new IllegalArgumentException("depthwise conv2d: groups " + p.groups() + " must equal the channels " + c);
+        int oh = Conv2dParams.outSize(h, kh, p.strideH(), p.padH(), p.dilationH());
+        int ow = Conv2dParams.outSize(w, kw, p.strideW(), p.padW(), p.dilationW());
+        if (oh <= 0 || ow <= 0)
+            throw new IllegalArgumentException("depthwise conv2d: input " + h + "x" + w + " is smaller than the kernel " + kh + "x" + kw);
+        int sw = p.strideW(), hp = h + 2 * p.padH(), wq = (w + 2 * p.padW() + sw - 1) / sw;
+        int scratch = sw * hp * wq + VL + kw * p.dilationW();
+        Parallel.forRange(n * c, 1, (s, e) -> {
+            float[] buf = new float[scratch];
+            for (int plane = s; plane < e; plane++) {
+                int ci = plane % c;
+                pad(x, xOff + plane * h * w, h, w, p, wq, buf);
+                float b = bias == null ? 0f : bias[biasOff + ci];
+                convolvePlane(buf, hp, wq, weight, wOff + ci * kh * kw, kh, kw, b, p, out, outOff + plane * oh * ow, oh, ow);
+            }
+        });
+    }
+
+    /** buf[φ][r][j] = x[r − ph][j·s + φ − pw], 0 outside the image. */
+    private static void pad(float[] x, int xOff, int h, int w, Conv2dParams p, int wq, float[] buf) {
+        int sw = p.strideW(), ph = p.padH(), pw = p.padW(), hp = h + 2 * ph;
+        for (int phase = 0; phase < sw; phase++)
+            for (int r = 0; r < hp; r++) {
+                int dst = (phase * hp + r) * wq, iy = r - ph;
+                if (iy < 0 || iy >= h) {
+                    java.util.Arrays.fill(buf, dst, dst + wq, 0f);
+                    continue;
+                }
+                int src = xOff + iy * w;
+                if (sw == 1) {
+                    java.util.Arrays.fill(buf, dst, dst + pw, 0f);
+                    System.arraycopy(x, src, buf, dst + pw, w);
+                    java.util.Arrays.fill(buf, dst + pw + w, dst + wq, 0f);
+                } else {
+                    for (int j = 0; j < wq; j++) {
+                        int ix = j * sw + phase - pw;
+                        buf[dst + j] = ix >= 0 && ix < w ? x[src + ix] : 0f;
+                    }
+                }
+            }
+    }
+
+    private static void convolvePlane(float[] buf, int hp, int wq, float[] wt, int wOff, int kh, int kw, float bias,
+                                      Conv2dParams p, float[] out, int outOff, int oh, int ow) {
+        int sh = p.strideH(), sw = p.strideW(), dh = p.dilationH(), dw = p.dilationW();
+        FloatVector bv = FloatVector.broadcast(S, bias);
+        for (int oy = 0; oy < oh; oy++) {
+            int o = outOff + oy * ow;
+            for (int ox = 0; ox < ow; ox += VL) {
+                FloatVector acc = bv;
+                for (int ky = 0; ky < kh; ky++) {
+                    int row = oy * sh + ky * dh;
+                    for (int kx = 0; kx < kw; kx++) {
+                        int cx = kx * dw, src = ((cx % sw) * hp + row) * wq + ox + cx / sw;
+                        acc = FloatVector.fromArray(S, buf, src).fma(FloatVector.broadcast(S, wt[wOff + ky * kw + kx]), acc);
+                    }
+                }
+                if (ox + VL <= ow) acc.intoArray(out, o + ox);
+                else acc.intoArray(out, o + ox, VectorMask.fromLong(S, (1L << (ow - ox)) - 1));
+            }
+        }
+    }
+}
