@@ -3,7 +3,6 @@ package dev.elixr.tensor.cpu;
 import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.backend.Conv2dParams;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -73,21 +72,23 @@ public final class DepthwiseConv {
 
     private static void convolvePlane(float[] buf, int hp, int wq, float[] wt, int wOff, int kh, int kw, float bias,
                                       Conv2dParams p, float[] out, int outOff, int oh, int ow) {
-        int sh = p.strideH(), sw = p.strideW(), dh = p.dilationH(), dw = p.dilationW();
+        int sh = p.strideH(), sw = p.strideW(), taps = kh * kw;
+        int[] tap = new int[taps]; // offset of tap (ky, kx) from the scratch position of output (oy, ox)
+        for (int ky = 0; ky < kh; ky++)
+            for (int kx = 0; kx < kw; kx++) {
+                int cx = kx * p.dilationW();
+                tap[ky * kw + kx] = ((cx % sw) * hp + ky * p.dilationH()) * wq + cx / sw;
+            }
         FloatVector bv = FloatVector.broadcast(S, bias);
         for (int oy = 0; oy < oh; oy++) {
-            int o = outOff + oy * ow;
+            int o = outOff + oy * ow, row = oy * sh * wq;
             for (int ox = 0; ox < ow; ox += VL) {
                 FloatVector acc = bv;
-                for (int ky = 0; ky < kh; ky++) {
-                    int row = oy * sh + ky * dh;
-                    for (int kx = 0; kx < kw; kx++) {
-                        int cx = kx * dw, src = ((cx % sw) * hp + row) * wq + ox + cx / sw;
-                        acc = FloatVector.fromArray(S, buf, src).fma(FloatVector.broadcast(S, wt[wOff + ky * kw + kx]), acc);
-                    }
-                }
+                int base = row + ox;
+                for (int t = 0; t < taps; t++)
+                    acc = FloatVector.fromArray(S, buf, base + tap[t]).fma(FloatVector.broadcast(S, wt[wOff + t]), acc);
                 if (ox + VL <= ow) acc.intoArray(out, o + ox);
-                else acc.intoArray(out, o + ox, VectorMask.fromLong(S, (1L << (ow - ox)) - 1));
+                else acc.intoArray(out, o + ox, S.indexInRange(ox, ow));
             }
         }
     }
