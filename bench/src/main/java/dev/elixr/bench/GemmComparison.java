@@ -2,7 +2,7 @@ package dev.elixr.bench;
 
 import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.cpu.Sgemm;
-import dev.elixr.tensor.cpu.VectorWidth;
+import dev.elixr.tensor.cpu.Simd;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -59,7 +59,7 @@ public final class GemmComparison {
     public static void run(List<GemmShape> shapes, List<Integer> threads, boolean json, Timing timing, PrintStream out) {
         if (!json) {
             out.printf("SGEMM, row-major, C = A·B (t: A·Bᵀ); %d-bit vectors; best of %d rounds after %.1f s warm-up%n",
-                    VectorWidth.bits(), timing.rounds(), timing.warmupSeconds());
+                    Simd.species().vectorBitSize(), timing.rounds(), timing.warmupSeconds());
             if (!Numpy.available()) out.println("(python3 with numpy not found: numpy column n/a)");
             out.printf("%-18s %7s %8s %8s %6s%n", "shape MxKxN", "threads", "elixr", "numpy", "ratio");
             out.printf("%-18s %7s %8s %8s %6s%n", "", "", "GFLOP/s", "GFLOP/s", "");

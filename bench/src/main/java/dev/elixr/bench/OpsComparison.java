@@ -99,7 +99,7 @@ public final class OpsComparison {
         double flops = 4.0 * b * h * t * t * d;
         String req = String.format(Locale.ROOT, "\"op\": \"attention\", \"b\": %d, \"h\": %d, \"t\": %d, \"d\": %d", b, h, t, d);
         return new OpCase("attention", "B" + b + " H" + h + " T" + t + " D" + d, false, flops,
-                () -> FlashAttention.attention(b, h, t, t, d, q, k, v, null, false, (float) (1 / Math.sqrt(d)), o), req);
+                () -> FlashAttention.attention(b, h, t, t, d, d, q, k, v, null, false, (float) (1 / Math.sqrt(d)), o), req);
     }
 
     /** Runs every case × thread count, printing a table (or JSON lines). */

@@ -55,7 +55,7 @@ public class AttentionBenchmark {
 
     @Benchmark
     public float[] attention() {
-        FlashAttention.attention(1, H, seq, seq, D, q, k, v, null, causal, 0.125f, o);
+        FlashAttention.attention(1, H, seq, seq, D, D, q, k, v, null, causal, 0.125f, o);
         return o.data();
     }
 }

@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * then accumulates KH·KW FMAs in a register (bias first) and is stored once, masked at the row end.
  */
 public final class DepthwiseConv {
-    private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
+    private static final VectorSpecies<Float> S = Simd.F;
     private static final int VL = S.length();
 
     private DepthwiseConv() {}

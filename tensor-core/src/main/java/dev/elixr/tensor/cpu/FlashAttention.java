@@ -14,11 +14,12 @@ import jdk.incubator.vector.VectorSpecies;
  * for any sequence length. Both products run on {@link Sgemm#sgemmSerial}; threads split (batch, head,
  * query block).
  *
- * <p>Causal masking is top-left aligned as in PyTorch's {@code is_causal} (query i sees keys j ≤ i);
- * key blocks entirely in the future are skipped. A row whose every score is −∞ yields NaN, as PyTorch.
+ * <p>Causal masking aligns the last query with the last key, as the reference (query i sees keys
+ * j ≤ i + Tk − Tq; PyTorch's {@code is_causal} when Tq = Tk, and right for a decode step against a KV
+ * cache); key blocks entirely in the future are skipped. A row whose every score is −∞ gives zeros.
  */
 public final class FlashAttention {
-    private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
+    private static final VectorSpecies<Float> S = Simd.F;
     private static final int VL = S.length();
     static final int BQ = 64, BK = 128;
 
@@ -32,27 +33,27 @@ public final class FlashAttention {
     /** An additive mask broadcast to [B, H, Tq, Tk] (stride 0 on broadcast axes). */
     public record Mask(float[] data, int off, int sb, int sh, int sq, int sk) {}
 
-    /** out[b,h,i,:] = Σ_j softmax_j(scale·q_i·k_j + mask[b,h,i,j]) v_j. */
-    public static void attention(int batch, int heads, int tq, int tk, int d, Operand q, Operand k, Operand v,
+    /** out[b,h,i,:] = Σ_j softmax_j(scale·q_i·k_j + mask[b,h,i,j]) v_j; q, k have head size d, v and out dv. */
+    public static void attention(int batch, int heads, int tq, int tk, int d, int dv, Operand q, Operand k, Operand v,
                                  Mask mask, boolean causal, float scale, Operand out) {
-        if (batch == 0 || heads == 0 || tq == 0) return;
+        if (batch == 0 || heads == 0 || tq == 0 || dv == 0) return;
         int qBlocks = (tq + BQ - 1) / BQ, tasks = batch * heads * qBlocks;
         Parallel.forRange(tasks, 1, (s, e) -> {
-            float[] scores = new float[BQ * BK], acc = new float[BQ * d], m = new float[BQ], l = new float[BQ];
+            float[] scores = new float[BQ * BK], acc = new float[BQ * dv], m = new float[BQ], l = new float[BQ];
             for (int t = s; t < e; t++) {
                 int bh = t / qBlocks, b = bh / heads, h = bh % heads, i0 = (t % qBlocks) * BQ;
-                block(b, h, i0, Math.min(BQ, tq - i0), tk, d, q, k, v, mask, causal, scale, out, scores, acc, m, l);
+                block(b, h, i0, Math.min(BQ, tq - i0), tq, tk, d, dv, q, k, v, mask, causal, scale, out, scores, acc, m, l);
             }
         });
     }
 
-    private static void block(int b, int h, int i0, int rows, int tk, int d, Operand q, Operand k, Operand v, Mask mask,
-                              boolean causal, float scale, Operand out, float[] sc, float[] acc, float[] m, float[] l) {
+    private static void block(int b, int h, int i0, int rows, int tq, int tk, int d, int dv, Operand q, Operand k, Operand v,
+                              Mask mask, boolean causal, float scale, Operand out, float[] sc, float[] acc, float[] m, float[] l) {
         java.util.Arrays.fill(m, 0, rows, Float.NEGATIVE_INFINITY);
         java.util.Arrays.fill(l, 0, rows, 0f);
-        java.util.Arrays.fill(acc, 0, rows * d, 0f);
-        int qb = q.base(b, h) + i0 * q.st(), kb = k.base(b, h), vb = v.base(b, h);
-        int kEnd = causal ? Math.min(tk, i0 + rows) : tk;
+        java.util.Arrays.fill(acc, 0, rows * dv, 0f);
+        int qb = q.base(b, h) + i0 * q.st(), kb = k.base(b, h), vb = v.base(b, h), shift = tk - tq;
+        int kEnd = causal ? Math.max(0, Math.min(tk, i0 + rows + shift)) : tk;
         for (int j0 = 0; j0 < kEnd; j0 += BK) {
             int cols = Math.min(BK, kEnd - j0);
             // S = scale · Q_blk · K_blkᵀ
@@ -61,16 +62,16 @@ public final class FlashAttention {
             if (mask != null) addMask(mask, b, h, i0, rows, j0, cols, sc);
             if (causal)
                 for (int r = 0; r < rows; r++)
-                    for (int j = Math.max(0, i0 + r + 1 - j0); j < cols; j++) sc[r * BK + j] = Float.NEGATIVE_INFINITY;
-            for (int r = 0; r < rows; r++) onlineSoftmaxRow(sc, r * BK, cols, r, m, l, acc, d);
+                    for (int j = Math.max(0, i0 + r + shift + 1 - j0); j < cols; j++) sc[r * BK + j] = Float.NEGATIVE_INFINITY;
+            for (int r = 0; r < rows; r++) onlineSoftmaxRow(sc, r * BK, cols, r, m, l, acc, dv);
             // O += P · V_blk
-            Sgemm.sgemmSerial(false, false, rows, d, cols, 1f, sc, 0, BK, v.data(), vb + j0 * v.st(), v.st(),
-                    1f, acc, 0, d);
+            Sgemm.sgemmSerial(false, false, rows, dv, cols, 1f, sc, 0, BK, v.data(), vb + j0 * v.st(), v.st(),
+                    1f, acc, 0, dv);
         }
         for (int r = 0; r < rows; r++) {
-            float inv = 1f / l[r];
+            float inv = l[r] == 0f ? 0f : 1f / l[r]; // no visible key: zeros, as the reference
             int o = out.base(b, h) + (i0 + r) * out.st();
-            for (int c = 0; c < d; c++) out.data()[o + c] = acc[r * d + c] * inv;
+            for (int c = 0; c < dv; c++) out.data()[o + c] = acc[r * dv + c] * inv;
         }
     }
 

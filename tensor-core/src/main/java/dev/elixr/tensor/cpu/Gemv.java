@@ -21,7 +21,7 @@ import java.nio.ByteOrder;
  * Threads split the outputs.
  */
 final class Gemv {
-    private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
+    private static final VectorSpecies<Float> S = Simd.F;
     private static final int VL = S.length();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder LE = ByteOrder.nativeOrder();

@@ -24,7 +24,7 @@ import java.nio.ByteOrder;
  * </pre>
  * Vector strategy: NR = 2 vectors, MR = 8 rows, so the tile is 8×32 with 512-bit vectors (16 zmm
  * accumulators, 2 B vectors, 1 broadcast of A: 19 of 32 registers; per k, 16 FMAs against 2 loads and 8
- * broadcasts). The species comes from {@link VectorWidth} ({@code -Delixr.vector.bits}); 256- and 128-bit
+ * broadcasts). The species comes from {@link Simd} ({@code -Delixr.vector.bits}); 256- and 128-bit
  * give 8×16 and 8×8 tiles with the same code. The tile goes through a small L1 scratch on its way to C (vector merge with alpha and beta; scalar at the edges).
  * beta is applied on the first K block only (beta = 0 never reads C, so C may hold garbage).
  *
@@ -35,13 +35,13 @@ import java.nio.ByteOrder;
  * need no copy; heap arrays go through {@link MemorySegment#ofArray(float[])}.
  */
 public final class Sgemm {
-    static final VectorSpecies<Float> S = VectorWidth.FLOAT;
+    static final VectorSpecies<Float> S = Simd.F;
     static final int VL = S.length();
     /** Micro-tile rows (broadcasts of A) and columns (two vectors of B). */
     static final int MR = 8, NR = 2 * VL;
     /** Cache blocks (tunable for experiments through {@code -Delixr.sgemm.kc/mc/nc}). */
     static final int KC = Integer.getInteger("elixr.sgemm.kc", 256), MC = Integer.getInteger("elixr.sgemm.mc", 240),
-            NC = Sgemm.roundUp(Integer.getInteger("elixr.sgemm.nc", 4096), 2 * VectorWidth.FLOAT.length());
+            NC = Sgemm.roundUp(Integer.getInteger("elixr.sgemm.nc", 4096), 2 * Simd.F.length());
     /** Below this many flops a product runs on the calling thread. */
     static final long PARALLEL_FLOPS = 4L << 20;
 

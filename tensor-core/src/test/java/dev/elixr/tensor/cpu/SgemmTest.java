@@ -140,8 +140,8 @@ class SgemmTest {
     @Test
     void widthFollowsTheSystemProperty() {
         Integer bits = Integer.getInteger("elixr.vector.bits");
-        if (bits != null) assertEquals(bits.intValue(), VectorWidth.bits());
+        if (bits != null) assertEquals(bits.intValue(), Simd.species().vectorBitSize());
         assertEquals(8, Sgemm.MR);
-        assertEquals(2 * VectorWidth.FLOAT.length(), Sgemm.NR);
+        assertEquals(2 * Simd.species().length(), Sgemm.NR);
     }
 }
