@@ -31,7 +31,7 @@ import java.nio.ByteOrder;
  * <p>Special shapes: M = 1 or N = 1 (batch-1 decode, matrix–vector) take a bandwidth-bound path that
  * reads the matrix exactly once (dot products along a contiguous K, or row combinations along a
  * contiguous N); products under {@link #PARALLEL_FLOPS} run on the calling thread with thread-local
- * packing buffers (attention tiles). Operands are {@link MemorySegment}s so that memory-mapped weights
+ * packing buffers (attention tiles), and tiny ones (≤ {@link #TINY} multiply-adds) as scalar dot products. Operands are {@link MemorySegment}s so that memory-mapped weights
  * need no copy; heap arrays go through {@link MemorySegment#ofArray(float[])}.
  */
 public final class Sgemm {
@@ -44,6 +44,8 @@ public final class Sgemm {
             NC = Sgemm.roundUp(Integer.getInteger("elixr.sgemm.nc", 4096), 2 * Simd.F.length());
     /** Below this many flops a product runs on the calling thread. */
     static final long PARALLEL_FLOPS = 4L << 20;
+    /** Up to this many multiply-adds a product runs as plain scalar dot products. */
+    static final long TINY = 4096;
 
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder LE = ByteOrder.nativeOrder();
@@ -90,6 +92,10 @@ public final class Sgemm {
             scale(m, n, beta, c, cOff, ldc);
             return;
         }
+        if ((long) m * n * k <= TINY) {
+            tiny(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
         int t = 2L * m * n * k < PARALLEL_FLOPS ? 1 : Math.max(1, Math.min(threads, Parallel.threads()));
         if (m == 1 || n == 1) {
             Gemv.gemv(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, t);
@@ -117,6 +123,24 @@ public final class Sgemm {
         if (off < 0 || last * 4 > x.byteSize())
             throw new IllegalArgumentException("sgemm: " + name + " of " + storedRows + "x" + storedCols + " (ld " + ld
                     + ", offset " + off + ") needs " + last + " floats but its storage has " + x.byteSize() / 4);
+    }
+
+    /**
+     * Tiny products (M·N·K ≤ {@link #TINY}): plain dot products. Packing would cost more than it saves, and
+     * before C2 has compiled the vector kernels (the first seconds of a JVM, most unit tests) scalar code
+     * is far faster than boxed vectors.
+     */
+    private static void tiny(boolean tA, boolean tB, int m, int n, int k, float alpha, MemorySegment a, long aOff, int lda,
+                             MemorySegment b, long bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        long ai = tA ? lda : 1, ap = tA ? 1 : lda, bp = tB ? 1 : ldb, bj = tB ? ldb : 1; // strides of (row, k) and (k, col)
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) {
+                float s = 0f;
+                long x = aOff + i * ap, y = bOff + j * bj;
+                for (int p = 0; p < k; p++) s += a.getAtIndex(F, x + p * ai) * b.getAtIndex(F, y + p * bp);
+                int ci = cOff + i * ldc + j;
+                c[ci] = beta == 0f ? alpha * s : alpha * s + beta * c[ci];
+            }
     }
 
     /** C = beta·C (beta = 0 writes zeros without reading C). */
