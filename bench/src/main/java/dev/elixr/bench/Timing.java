@@ -8,7 +8,7 @@ package dev.elixr.bench;
  * {@link #MAX_WARMUP_SECONDS}) until three rounds in a row neither compiled anything nor ran 5% faster.
  */
 public record Timing(double warmupSeconds, int rounds, double roundSeconds) {
-    public static final Timing DEFAULT = new Timing(1.5, 5, 0.3);
+    public static final Timing DEFAULT = new Timing(1.5, 8, 0.25);
     public static final double MAX_WARMUP_SECONDS = 20;
 
     /** Best seconds per call of body. */

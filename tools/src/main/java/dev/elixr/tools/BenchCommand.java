@@ -26,7 +26,7 @@ final class BenchCommand implements Runnable {
         @Option(names = "--json", description = "One JSON object per line instead of a table.")
         boolean json;
 
-        @Option(names = "--seconds", paramLabel = "S", defaultValue = "0.3", description = "Seconds per timed round (default ${DEFAULT-VALUE}; 5 rounds after 1.5 s warm-up).")
+        @Option(names = "--seconds", paramLabel = "S", defaultValue = "0.25", description = "Seconds per timed round (default ${DEFAULT-VALUE}; best of 8 rounds after a warm-up of 1.5 s or more).")
         double seconds;
 
         List<Integer> threads() {

@@ -12,7 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Per (image, channel) plane, in parallel: the plane is copied once into a zero-padded scratch split
  * into {@code stride} column phases (phase φ holds padded columns φ, φ+s, φ+2s, ...), so that for every
  * tap (ky, kx) the inputs of VL adjacent outputs are VL adjacent floats of one phase. Each output vector
- * then accumulates KH·KW FMAs in a register (bias first) and is stored once, masked at the row end.
+ * then accumulates KH·KW FMAs in a register (bias first; four vectors at a time so that the FMA
+ * chains overlap) and is stored once; the last vector of a row is shifted back to end at the row's end
+ * (no masked stores).
  */
 public final class DepthwiseConv {
     private static final VectorSpecies<Float> S = Simd.F;
@@ -46,28 +48,24 @@ public final class DepthwiseConv {
         });
     }
 
-    /** buf[φ][r][j] = x[r − ph][j·s + φ − pw], 0 outside the image. */
+    /**
+     * buf[φ][r][j] = x[r − ph][j·s + φ − pw]. Only cells inside the image are written: the padding cells
+     * are the same for every plane, so they stay zero from the buffer's allocation.
+     */
     private static void pad(float[] x, int xOff, int h, int w, Conv2dParams p, int wq, float[] buf) {
         int sw = p.strideW(), ph = p.padH(), pw = p.padW(), hp = h + 2 * ph;
-        for (int phase = 0; phase < sw; phase++)
-            for (int r = 0; r < hp; r++) {
-                int dst = (phase * hp + r) * wq, iy = r - ph;
-                if (iy < 0 || iy >= h) {
-                    java.util.Arrays.fill(buf, dst, dst + wq, 0f);
-                    continue;
-                }
-                int src = xOff + iy * w;
-                if (sw == 1) {
-                    java.util.Arrays.fill(buf, dst, dst + pw, 0f);
-                    System.arraycopy(x, src, buf, dst + pw, w);
-                    java.util.Arrays.fill(buf, dst + pw + w, dst + wq, 0f);
-                } else {
-                    for (int j = 0; j < wq; j++) {
-                        int ix = j * sw + phase - pw;
-                        buf[dst + j] = ix >= 0 && ix < w ? x[src + ix] : 0f;
-                    }
-                }
+        for (int iy = 0; iy < h; iy++) {
+            int src = xOff + iy * w, r = iy + ph;
+            if (sw == 1) {
+                System.arraycopy(x, src, buf, r * wq + pw, w);
+                continue;
             }
+            for (int phase = 0; phase < sw; phase++) {
+                int dst = (phase * hp + r) * wq;
+                int j0 = Math.max(0, (pw - phase + sw - 1) / sw); // first j with j·s + φ − pw ≥ 0
+                for (int j = j0, ix = j0 * sw + phase - pw; j < wq && ix < w; j++, ix += sw) buf[dst + j] = x[src + ix];
+            }
+        }
     }
 
     private static void convolvePlane(float[] buf, int hp, int wq, float[] wt, int wOff, int kh, int kw, float bias,
@@ -82,13 +80,32 @@ public final class DepthwiseConv {
         FloatVector bv = FloatVector.broadcast(S, bias);
         for (int oy = 0; oy < oh; oy++) {
             int o = outOff + oy * ow, row = oy * sh * wq;
-            for (int ox = 0; ox < ow; ox += VL) {
-                FloatVector acc = bv;
-                int base = row + ox;
-                for (int t = 0; t < taps; t++)
-                    acc = FloatVector.fromArray(S, buf, base + tap[t]).fma(FloatVector.broadcast(S, wt[wOff + t]), acc);
-                if (ox + VL <= ow) acc.intoArray(out, o + ox);
-                else acc.intoArray(out, o + ox, S.indexInRange(ox, ow));
+            if (ow < VL) { // narrower than one vector: scalar
+                for (int ox = 0; ox < ow; ox++) {
+                    float acc = bias;
+                    for (int t = 0; t < taps; t++) acc += buf[row + ox + tap[t]] * wt[wOff + t];
+                    out[o + ox] = acc;
+                }
+                continue;
+            }
+            // four independent output vectors per pass (one FMA chain alone would wait on FMA latency); the
+            // last vectors are moved back to end at ow (overlapping outputs are written twice, same values)
+            for (int ox = 0; ox < ow; ox += 4 * VL) {
+                int last = ow - VL, x0 = Math.min(ox, last), x1 = Math.min(ox + VL, last);
+                int x2 = Math.min(ox + 2 * VL, last), x3 = Math.min(ox + 3 * VL, last);
+                FloatVector a0 = bv, a1 = bv, a2 = bv, a3 = bv;
+                for (int t = 0; t < taps; t++) {
+                    FloatVector wv = FloatVector.broadcast(S, wt[wOff + t]);
+                    int src = row + tap[t];
+                    a0 = FloatVector.fromArray(S, buf, src + x0).fma(wv, a0);
+                    a1 = FloatVector.fromArray(S, buf, src + x1).fma(wv, a1);
+                    a2 = FloatVector.fromArray(S, buf, src + x2).fma(wv, a2);
+                    a3 = FloatVector.fromArray(S, buf, src + x3).fma(wv, a3);
+                }
+                a0.intoArray(out, o + x0);
+                a1.intoArray(out, o + x1);
+                a2.intoArray(out, o + x2);
+                a3.intoArray(out, o + x3);
             }
         }
     }
