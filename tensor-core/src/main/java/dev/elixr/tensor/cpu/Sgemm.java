@@ -194,6 +194,66 @@ public final class Sgemm {
     }
 
     /**
+     * C[m×n] = alpha·A·B + beta·C on the calling thread, for small blocks whose B was packed once by
+     * {@link #packB(boolean, float[], int, int, int, int, float[], int)} and is reused many times (attention:
+     * Kᵀ and V of a head). A (row-major, m×k) is read in place, without packing; k is one K block.
+     */
+    static void gemmPackedB(float[] a, int aOff, int lda, int m, float[] bp, int bpOff, int n, int k,
+                            float alpha, float beta, float[] c, int cOff, int ldc) {
+        Buffers buf = BUFFERS.get();
+        float[] tile = buf.tile;
+        int full = m - m % MR;
+        if (full < m) { // the last rows, zero-padded to MR in a scratch
+            float[] edge = buf.a(MR * k);
+            java.util.Arrays.fill(edge, 0, MR * k, 0f);
+            for (int r = full; r < m; r++) System.arraycopy(a, aOff + r * lda, edge, (r - full) * k, k);
+        }
+        for (int jr = 0; jr < n; jr += NR) {
+            int nr = Math.min(NR, n - jr);
+            for (int ir = 0; ir < m; ir += MR) {
+                if (ir < full) kernelRows(a, aOff + ir * lda, lda, bp, bpOff + jr * k, k, tile);
+                else kernelRows(buf.a, 0, k, bp, bpOff + jr * k, k, tile);
+                merge(tile, Math.min(MR, m - ir), nr, alpha, beta, c, cOff + ir * ldc + jr, ldc);
+            }
+        }
+    }
+
+    /** The micro-kernel with A read in place: row r of the 8 at ai + r·lda (broadcast from 8 short streams). */
+    private static void kernelRows(float[] a, int ai, int lda, float[] bp, int bi, int kb, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        int a0 = ai, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
+        for (int p = 0; p < kb; p++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + VL);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[a6 + p]);
+            c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[a7 + p]);
+            c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, VL);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + VL);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + VL);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + VL);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + VL);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + VL);
+        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + VL);
+        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + VL);
+    }
+
+    /**
      * The MR×NR micro-kernel: 16 accumulators live in vector registers across the whole K loop, then
      * land in the L1-resident tile (kept out of C so that the loop body stays small enough for C2).
      */
@@ -250,8 +310,17 @@ public final class Sgemm {
 
     /** Packs op(B)[pc:pc+kb, jc:jc+nc] as NR-wide strips; inside a strip element (p, j) sits at p·NR + j. */
     private static void packB(boolean tB, MemorySegment b, long off, int ldb, int pc, int kb, int jc, int nc, float[] bp) {
+        packB(tB, b, off, ldb, pc, kb, jc, nc, bp, 0);
+    }
+
+    /** Packs op(B)[0:k, 0:n] (B a heap array) into bp from bpOff: roundUp(n, NR)·k floats, for {@link #gemmPackedB}. */
+    static void packB(boolean tB, float[] b, int off, int ldb, int k, int n, float[] bp, int bpOff) {
+        packB(tB, MemorySegment.ofArray(b), off, ldb, 0, k, 0, n, bp, bpOff);
+    }
+
+    private static void packB(boolean tB, MemorySegment b, long off, int ldb, int pc, int kb, int jc, int nc, float[] bp, int bpOff) {
         for (int js = 0; js < nc; js += NR) {
-            int w = Math.min(NR, nc - js), base = js * kb, j = jc + js;
+            int w = Math.min(NR, nc - js), base = bpOff + js * kb, j = jc + js;
             if (!tB && w == NR) {
                 for (int p = 0; p < kb; p++) {
                     long src = (off + (long) (pc + p) * ldb + j) * 4;
