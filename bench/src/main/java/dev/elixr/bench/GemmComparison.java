@@ -58,8 +58,8 @@ public final class GemmComparison {
     /** Runs every shape × thread count, printing a table (or JSON lines) as rows complete. */
     public static void run(List<GemmShape> shapes, List<Integer> threads, boolean json, Timing timing, PrintStream out) {
         if (!json) {
-            out.printf("SGEMM, row-major, C = A·B (t: A·Bᵀ); %d-bit vectors; best of %d rounds after %.1f s warm-up%n",
-                    Simd.species().vectorBitSize(), timing.rounds(), timing.warmupSeconds());
+            out.printf("SGEMM, row-major, C = A·B (t: A·Bᵀ); %d-bit vectors; best of %d rounds of %s after a warm-up of %.1f s or more%n",
+                    Simd.species().vectorBitSize(), timing.rounds(), timing.clock(), timing.warmupSeconds());
             if (!Numpy.available()) out.println("(python3 with numpy not found: numpy column n/a)");
             out.printf("%-18s %7s %8s %8s %6s%n", "shape MxKxN", "threads", "elixr", "numpy", "ratio");
             out.printf("%-18s %7s %8s %8s %6s%n", "", "", "GFLOP/s", "GFLOP/s", "");

@@ -108,6 +108,7 @@ public final class OpsComparison {
         for (int i = 0; i < threads.size(); i++)
             gemm[i] = GemmComparison.elixrGflops(GemmShape.parse("1024x1024x1024"), threads.get(i), timing);
         if (!json) {
+            out.printf("Best of %d rounds of %s; ", timing.rounds(), timing.clock());
             out.printf("Kernels beside numpy; GEMM basis (our SGEMM at 1024³): %s GFLOP/s for %s threads; BW basis %.0f GB/s%n",
                     java.util.Arrays.toString(java.util.Arrays.stream(gemm).map(g -> Math.round(g * 10) / 10.0).toArray()), threads, BANDWIDTH_GBS);
             if (!Numpy.available()) out.println("(python3 with numpy not found: numpy column n/a)");

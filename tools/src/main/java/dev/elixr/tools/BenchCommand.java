@@ -29,16 +29,22 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seconds", paramLabel = "S", defaultValue = "0.25", description = "Seconds per timed round (default ${DEFAULT-VALUE}; best of 8 rounds after a warm-up of 1.5 s or more).")
         double seconds;
 
+        @Option(names = "--cpu-time", description = "Time single-threaded runs in thread CPU time (ours and numpy's), "
+                + "so that a machine shared with other work disturbs them less; needs --threads 1.")
+        boolean cpuTime;
+
         List<Integer> threads() {
             int cores = Runtime.getRuntime().availableProcessors();
             List<Integer> t = threads != null ? threads : (cores > 1 ? List.of(1, cores) : List.of(1));
             for (int x : t) if (x < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + x);
+            if (cpuTime && !t.equals(List.of(1)))
+                throw new IllegalArgumentException("--cpu-time measures one thread's CPU time: use it with --threads 1");
             return t;
         }
 
         Timing timing() {
             if (!(seconds > 0)) throw new IllegalArgumentException("--seconds must be > 0, got " + seconds);
-            return new Timing(Timing.DEFAULT.warmupSeconds(), Timing.DEFAULT.rounds(), seconds);
+            return new Timing(Timing.DEFAULT.warmupSeconds(), Timing.DEFAULT.rounds(), seconds, cpuTime);
         }
     }
 

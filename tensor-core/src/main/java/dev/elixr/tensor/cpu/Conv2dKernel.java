@@ -18,6 +18,18 @@ public final class Conv2dKernel {
     /** Floats per im2col band. */
     static final int BAND_FLOATS = 1 << 20;
 
+    /** Per-thread im2col band, reused across calls (a fresh multi-megabyte array per call would keep the GC busy). */
+    private static final ThreadLocal<Band> COLUMNS = ThreadLocal.withInitial(Band::new);
+
+    private static final class Band {
+        float[] data = new float[0];
+
+        float[] get(int n) {
+            if (data.length < n) data = new float[n];
+            return data;
+        }
+    }
+
     private Conv2dKernel() {}
 
     /**
@@ -37,7 +49,7 @@ public final class Conv2dKernel {
         int cg = c / g, og = o / g, ckk = cg * kh * kw, ohw = oh * ow;
         boolean pointwise = kh == 1 && kw == 1 && p.strideH() == 1 && p.strideW() == 1 && p.padH() == 0 && p.padW() == 0;
         int bandRows = Math.max(1, Math.min(oh, BAND_FLOATS / Math.max(1, ckk * ow)));
-        float[] col = pointwise ? null : new float[ckk * bandRows * ow];
+        float[] col = pointwise ? null : COLUMNS.get().get(ckk * bandRows * ow);
         for (int ni = 0; ni < n; ni++)
             for (int gi = 0; gi < g; gi++) {
                 int xg = xOff + (ni * c + gi * cg) * h * w, wg = wOff + gi * og * ckk, og0 = outOff + (ni * o + gi * og) * ohw;

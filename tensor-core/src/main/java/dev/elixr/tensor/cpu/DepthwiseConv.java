@@ -78,35 +78,37 @@ public final class DepthwiseConv {
                 tap[ky * kw + kx] = ((cx % sw) * hp + ky * p.dilationH()) * wq + cx / sw;
             }
         FloatVector bv = FloatVector.broadcast(S, bias);
-        for (int oy = 0; oy < oh; oy++) {
-            int o = outOff + oy * ow, row = oy * sh * wq;
-            if (ow < VL) { // narrower than one vector: scalar
+        if (ow < VL) { // narrower than one vector: scalar
+            for (int oy = 0; oy < oh; oy++)
                 for (int ox = 0; ox < ow; ox++) {
                     float acc = bias;
-                    for (int t = 0; t < taps; t++) acc += buf[row + ox + tap[t]] * wt[wOff + t];
-                    out[o + ox] = acc;
+                    for (int t = 0; t < taps; t++) acc += buf[oy * sh * wq + ox + tap[t]] * wt[wOff + t];
+                    out[outOff + oy * ow + ox] = acc;
                 }
-                continue;
+            return;
+        }
+        // output vectors numbered q = oy·nv + i (the last of a row moved back to end at ow); four independent
+        // FMA chains per pass, so that FMA latency is hidden whatever the row width (recomputed duplicates at
+        // the very end write the same values)
+        int nv = (ow + VL - 1) / VL, total = oh * nv, rowStep = sh * wq;
+        for (int q = 0; q < total; q += 4) {
+            int q1 = Math.min(q + 1, total - 1), q2 = Math.min(q + 2, total - 1), q3 = Math.min(q + 3, total - 1);
+            int x0 = Math.min(q % nv * VL, ow - VL), x1 = Math.min(q1 % nv * VL, ow - VL);
+            int x2 = Math.min(q2 % nv * VL, ow - VL), x3 = Math.min(q3 % nv * VL, ow - VL);
+            int s0 = q / nv * rowStep + x0, s1 = q1 / nv * rowStep + x1, s2 = q2 / nv * rowStep + x2, s3 = q3 / nv * rowStep + x3;
+            FloatVector a0 = bv, a1 = bv, a2 = bv, a3 = bv;
+            for (int t = 0; t < taps; t++) {
+                FloatVector wv = FloatVector.broadcast(S, wt[wOff + t]);
+                int d = tap[t];
+                a0 = FloatVector.fromArray(S, buf, s0 + d).fma(wv, a0);
+                a1 = FloatVector.fromArray(S, buf, s1 + d).fma(wv, a1);
+                a2 = FloatVector.fromArray(S, buf, s2 + d).fma(wv, a2);
+                a3 = FloatVector.fromArray(S, buf, s3 + d).fma(wv, a3);
             }
-            // four independent output vectors per pass (one FMA chain alone would wait on FMA latency); the
-            // last vectors are moved back to end at ow (overlapping outputs are written twice, same values)
-            for (int ox = 0; ox < ow; ox += 4 * VL) {
-                int last = ow - VL, x0 = Math.min(ox, last), x1 = Math.min(ox + VL, last);
-                int x2 = Math.min(ox + 2 * VL, last), x3 = Math.min(ox + 3 * VL, last);
-                FloatVector a0 = bv, a1 = bv, a2 = bv, a3 = bv;
-                for (int t = 0; t < taps; t++) {
-                    FloatVector wv = FloatVector.broadcast(S, wt[wOff + t]);
-                    int src = row + tap[t];
-                    a0 = FloatVector.fromArray(S, buf, src + x0).fma(wv, a0);
-                    a1 = FloatVector.fromArray(S, buf, src + x1).fma(wv, a1);
-                    a2 = FloatVector.fromArray(S, buf, src + x2).fma(wv, a2);
-                    a3 = FloatVector.fromArray(S, buf, src + x3).fma(wv, a3);
-                }
-                a0.intoArray(out, o + x0);
-                a1.intoArray(out, o + x1);
-                a2.intoArray(out, o + x2);
-                a3.intoArray(out, o + x3);
-            }
+            a0.intoArray(out, outOff + q / nv * ow + x0);
+            a1.intoArray(out, outOff + q1 / nv * ow + x1);
+            a2.intoArray(out, outOff + q2 / nv * ow + x2);
+            a3.intoArray(out, outOff + q3 / nv * ow + x3);
         }
     }
 }
