@@ -119,19 +119,10 @@ public final class FlashAttention {
             java.util.Arrays.fill(sc, off, off + cols, 0f);
             return;
         }
-        FloatVector mv = FloatVector.broadcast(S, mNew), sum = FloatVector.zero(S);
-        for (int j = 0; j < jv; j += VL) {
-            FloatVector p = FloatVector.fromArray(S, sc, off + j).sub(mv).lanewise(VectorOperators.EXP);
-            sum = sum.add(p);
-            p.intoArray(sc, off + j);
-        }
-        float s = sum.reduceLanes(VectorOperators.ADD);
-        for (int j = jv; j < cols; j++) {
-            float p = (float) Math.exp(sc[off + j] - mNew);
-            sc[off + j] = p;
-            s += p;
-        }
-        float corr = m[r] == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(m[r] - mNew);
+        // exponentials and their sum in a fixed order: the same bits in every JIT tier (VectorMath, Simd.sumLanes)
+        VectorMath.expShifted(sc, off, mNew, sc, off, cols);
+        float s = CpuReduce.contiguousRow(dev.elixr.tensor.backend.ReduceOp.SUM, sc, off, cols);
+        float corr = m[r] == Float.NEGATIVE_INFINITY ? 0f : VectorMath.exp(m[r] - mNew);
         l[r] = l[r] * corr + s;
         m[r] = mNew;
         if (corr != 1f) {

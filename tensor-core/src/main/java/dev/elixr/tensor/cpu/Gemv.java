@@ -2,7 +2,6 @@ package dev.elixr.tensor.cpu;
 
 import dev.elixr.tensor.Parallel;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -74,8 +73,8 @@ final class Gemv {
                 s2 = FloatVector.fromMemorySegment(S, w, b2 + o, LE).fma(xv, s2);
                 s3 = FloatVector.fromMemorySegment(S, w, b3 + o, LE).fma(xv, s3);
             }
-            float t0 = s0.reduceLanes(VectorOperators.ADD), t1 = s1.reduceLanes(VectorOperators.ADD);
-            float t2 = s2.reduceLanes(VectorOperators.ADD), t3 = s3.reduceLanes(VectorOperators.ADD);
+            // lane sums in a fixed order (reduceLanes(ADD) adds in a different order once C2 compiles it)
+            float t0 = Simd.sumLanes(s0), t1 = Simd.sumLanes(s1), t2 = Simd.sumLanes(s2), t3 = Simd.sumLanes(s3);
             for (int p = kv; p < k; p++) {
                 float xp = x[p];
                 t0 += w.getAtIndex(F, b0 / 4 + p) * xp;
@@ -90,7 +89,7 @@ final class Gemv {
             FloatVector s0 = FloatVector.zero(S);
             for (int p = 0; p < kv; p += VL)
                 s0 = FloatVector.fromMemorySegment(S, w, b0 + 4L * p, LE).fma(FloatVector.fromArray(S, x, p), s0);
-            float t0 = s0.reduceLanes(VectorOperators.ADD);
+            float t0 = Simd.sumLanes(s0);
             for (int p = kv; p < k; p++) t0 += w.getAtIndex(F, b0 / 4 + p) * x[p];
             y[r] = t0;
         }

@@ -31,7 +31,7 @@ class TierDeterminismTest {
     void everyOpGivesTheSameBitsInEveryTier() throws Exception {
         Map<String, int[][]> xint = probe("xint", 1, "-Xint");
         Map<String, int[][]> c1 = probe("c1", 30, "-XX:TieredStopAtLevel=1");
-        Map<String, int[][]> c2 = probe("c2", 3000);
+        Map<String, int[][]> c2 = probe("c2", 2000);
         Map<String, List<String>> differing = new TreeMap<>();
         for (String op : xint.keySet()) {
             int[] ref = xint.get(op)[0];

@@ -34,6 +34,8 @@ public final class TierProbe {
         Tensor q = g.values(1f, 1, 2, 9, 20), k = g.values(1f, 1, 2, 11, 20), v = g.values(1f, 1, 2, 11, 20);
         Tensor mask = g.values(1f, 1, 1, 9, 11);
         Tensor lq = g.values(1f, 1, 2, 70, 24), lk = g.values(1f, 1, 2, 70, 24), lv = g.values(1f, 1, 2, 70, 24);
+        Tensor tall = g.values(1f, 96, 300), v300 = g.values(1f, 300), wide300 = g.values(1f, 300, 96);
+        Tensor ta = g.values(1f, 5, 7), tb = g.values(1f, 7, 9), pa = g.values(1f, 128, 128), pb = g.values(1f, 128, 128);
         Tensor img = g.values(1f, 1, 3, 9, 11), w3 = g.values(1f, 4, 3, 3, 3), dw = g.values(1f, 3, 1, 3, 3);
         Map<String, Supplier<Tensor>> ops = new LinkedHashMap<>();
         ops.put("exp", () -> Elementwise.exp(x));
@@ -60,6 +62,10 @@ public final class TierProbe {
         ops.put("matmul", () -> MatMul.matmul(a, b));
         ops.put("matmulTransposedB", () -> MatMul.matmul(a, bt));
         ops.put("matvec", () -> MatMul.matmul(a, vec));
+        ops.put("matvecGemv", () -> MatMul.matmul(tall, v300));
+        ops.put("vecmatGemv", () -> MatMul.matmul(v300, wide300));
+        ops.put("matmulTiny", () -> MatMul.matmul(ta, tb));
+        ops.put("matmulThreaded", () -> MatMul.matmul(pa, pb.t()));
         ops.put("attentionMasked", () -> Attention.scaledDotProduct(q, k, v, mask, false));
         ops.put("attentionCausal", () -> Attention.scaledDotProduct(q, k, v, null, true));
         ops.put("attentionLong", () -> Attention.scaledDotProduct(lq, lk, lv, null, true));
