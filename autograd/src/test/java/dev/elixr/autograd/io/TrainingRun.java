@@ -40,8 +40,8 @@ final class TrainingRun {
         this.full = full;
         SplitMix64 init = new SplitMix64(initSeed);
         model = full
-                ? new Sequential(new Linear(6, 16, true, init), Activation.GELU, new Dropout(0.2f, dropoutRng), new LayerNorm(16, 1e-5f),
-                        new Linear(16, 4, true, init))
+                ? new Sequential(new Linear(6, 67, true, init), Activation.GELU, new Dropout(0.2f, dropoutRng), new LayerNorm(67, 1e-5f),
+                        new Linear(67, 4, true, init)) // 67 wide: full vectors and tails in the vector kernels
                 : new Sequential(new Linear(6, 16, true, init), Activation.RELU, new Dropout(0.2f, dropoutRng), new Linear(16, 4, true, init));
         optimizer = new AdamW(ParamGroup.decayAndNoDecay(model, 0.05), 3e-3, 0.9, 0.999, 1e-8);
     }
