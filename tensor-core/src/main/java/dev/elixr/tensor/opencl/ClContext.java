@@ -24,6 +24,17 @@ final class ClContext {
     private final MemorySegment context, queue;
     private final ClPrograms programs;
     private final AtomicLong liveBytes = new AtomicLong();
+    /** Set by a shutdown hook: once the JVM exits, the driver's own exit handlers may tear it down, so cleaners stop calling it. */
+    private static boolean exiting;
+    private static final Object EXIT_LOCK = new Object();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            synchronized (EXIT_LOCK) {
+                exiting = true;
+            }
+        }, "opencl-exit"));
+    }
     private final long budgetBytes;
 
     ClContext(int index) {
@@ -119,10 +130,13 @@ final class ClContext {
 
     /** Called by the buffer's cleaner. */
     void release(MemorySegment mem, long bytes) {
-        try {
-            int unused = (int) cl.clReleaseMemObject.invokeExact(mem);
-        } catch (Throwable t) {
-            // nothing sensible to do in a cleaner
+        synchronized (EXIT_LOCK) {
+            if (exiting) return;
+            try {
+                int unused = (int) cl.clReleaseMemObject.invokeExact(mem);
+            } catch (Throwable t) {
+                // nothing sensible to do in a cleaner
+            }
         }
         liveBytes.addAndGet(-Math.max(4, bytes));
     }
