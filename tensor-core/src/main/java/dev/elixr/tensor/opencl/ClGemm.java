@@ -30,6 +30,13 @@ final class ClGemm {
     private final ClContext ctx;
     private final Tiles large, small;
 
+    /** Fixed tile sizes (tests run the GPU variants on any device). */
+    ClGemm(ClContext ctx, Tiles large, Tiles small) {
+        this.ctx = ctx;
+        this.large = large;
+        this.small = small;
+    }
+
     ClGemm(ClContext ctx) {
         this.ctx = ctx;
         String override = System.getProperty("elixr.opencl.gemm");

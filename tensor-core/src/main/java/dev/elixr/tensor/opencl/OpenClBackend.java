@@ -45,6 +45,8 @@ public final class OpenClBackend implements Backend {
         this.index = new ClIndex(ctx);
     }
 
+    ClContext context() { return ctx; }
+
     /** What the device reports. */
     public OpenClDeviceInfo info() { return ctx.info(); }
 
