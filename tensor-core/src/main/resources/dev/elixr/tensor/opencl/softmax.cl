@@ -7,6 +7,7 @@ __kernel void softmax_rows(int isLog, int n, View xr, int xs, __global const flo
     float m = -INFINITY;
     for (int j = lid; j < n; j += WG) m = combine(2, m, x[xb + j * xs]);
     m = wg_reduce(buf, m, 2);
+    if (m == -INFINITY) m = 0.0f; // a row of -inf gives NaN, as 0/0 in the reference
     float s = 0.0f;
     for (int j = lid; j < n; j += WG) s += exp(x[xb + j * xs] - m);
     s = wg_reduce(buf, s, 0);
@@ -21,6 +22,7 @@ __kernel void softmax_rows(int isLog, int n, View xr, int xs, __global const flo
 
 // Attention weights in place over contiguous scores [rows, tk] (rows = B*H*Tq): s = softmax(s * scale + mask),
 // mask (optional) addressed through mv (a [B,H,Tq] row view) and its last stride ms; causal masks key j > i + tk - tq.
+// A row with every key masked gets zero weights (the op's documented behaviour).
 __kernel void attention_softmax(int tq, int tk, float scale, int hasMask, View mv, int ms, __global const float* mask,
                                 int causal, __global float* s, int sOff) {
     __local float buf[WG];
@@ -37,6 +39,10 @@ __kernel void attention_softmax(int tq, int tk, float scale, int hasMask, View m
         m = combine(2, m, v);
     }
     m = wg_reduce(buf, m, 2);
+    if (m == -INFINITY) { // every key masked: zero weights, so the output row is zero
+        for (int j = lid; j < tk; j += WG) s[base + j] = 0.0f;
+        return;
+    }
     float sum = 0.0f;
     for (int j = lid; j < tk; j += WG) sum += exp(s[base + j] - m);
     sum = wg_reduce(buf, sum, 0);
