@@ -29,7 +29,7 @@ final class ClAttention {
                 ClArgs.dims(k, 0, 2, k.offset()), k.stride(3), k.stride(2), kb, s, 0);
         ClView mv = new ClView(new int[0], new int[0], 0);
         int ms = 0;
-        ClBuffer mb = s;
+        ClBuffer mb = ctx.placeholder();
         if (mask != null) {
             Tensor m = mask.expand(b, h, tq, tk);
             mb = ClArgs.buffer("attention mask", ctx, m);

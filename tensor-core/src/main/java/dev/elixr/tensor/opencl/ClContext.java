@@ -141,6 +141,23 @@ final class ClContext {
         liveBytes.addAndGet(-Math.max(4, bytes));
     }
 
+    private volatile ClBuffer placeholder;
+
+    /**
+     * A one-float buffer passed for absent optional arguments (no gamma, no bias, no mask): a kernel never
+     * gets the same cl_mem twice, which some drivers (PoCL) mishandle.
+     */
+    ClBuffer placeholder() {
+        ClBuffer p = placeholder;
+        if (p == null) {
+            synchronized (this) {
+                if (placeholder == null) placeholder = allocate(1);
+                p = placeholder;
+            }
+        }
+        return p;
+    }
+
     /** Bytes held by live buffers. */
     long liveBytes() { return liveBytes.get(); }
 

@@ -52,7 +52,7 @@ final class ClConv {
         ClBuffer wb = ClArgs.buffer("conv2d weight", ctx, w);
         int total = out.numel();
         ctx.programs().kernel("conv", "conv_direct").run1d(total, total, ClView.of(x), xb, ClView.of(w), wb,
-                bias == null ? 0 : 1, bias == null ? wb : ClArgs.buffer("conv2d bias", ctx, bias),
+                bias == null ? 0 : 1, bias == null ? ctx.placeholder() : ClArgs.buffer("conv2d bias", ctx, bias),
                 bias == null ? 0 : bias.offset(), bias == null ? 0 : bias.stride(0),
                 out.size(1), out.size(2), out.size(3), p.groups(),
                 p.strideH(), p.strideW(), p.padH(), p.padW(), p.dilationH(), p.dilationW(), ob, out.offset());

@@ -27,9 +27,9 @@ final class ClNorm {
         int wg = ctx.programs().workGroup();
         ctx.programs().kernel("norm", "layer_norm").launch(new long[] {(long) rows * wg}, new long[] {wg},
                 n, ClArgs.dims(x, 0, x.dim() - 1, x.offset()), x.stride(-1), xb, eps,
-                gamma == null ? 0 : 1, gamma == null ? xb : ClArgs.buffer("layerNorm gamma", ctx, gamma),
+                gamma == null ? 0 : 1, gamma == null ? ctx.placeholder() : ClArgs.buffer("layerNorm gamma", ctx, gamma),
                 gamma == null ? 0 : gamma.offset(), gamma == null ? 0 : gamma.stride(-1),
-                beta == null ? 0 : 1, beta == null ? xb : ClArgs.buffer("layerNorm beta", ctx, beta),
+                beta == null ? 0 : 1, beta == null ? ctx.placeholder() : ClArgs.buffer("layerNorm beta", ctx, beta),
                 beta == null ? 0 : beta.offset(), beta == null ? 0 : beta.stride(-1),
                 ob, out.offset());
     }
@@ -42,7 +42,7 @@ final class ClNorm {
         int wg = ctx.programs().workGroup();
         ctx.programs().kernel("norm", "rms_norm").launch(new long[] {(long) rows * wg}, new long[] {wg},
                 n, ClArgs.dims(x, 0, x.dim() - 1, x.offset()), x.stride(-1), xb, eps,
-                gamma == null ? 0 : 1, gamma == null ? xb : ClArgs.buffer("rmsNorm gamma", ctx, gamma),
+                gamma == null ? 0 : 1, gamma == null ? ctx.placeholder() : ClArgs.buffer("rmsNorm gamma", ctx, gamma),
                 gamma == null ? 0 : gamma.offset(), gamma == null ? 0 : gamma.stride(-1),
                 ob, out.offset());
     }

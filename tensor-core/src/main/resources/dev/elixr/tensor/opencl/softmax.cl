@@ -39,13 +39,13 @@ __kernel void attention_softmax(int tq, int tk, float scale, int hasMask, View m
         m = combine(2, m, v);
     }
     m = wg_reduce(buf, m, 2);
-    if (m == -INFINITY) { // every key masked: zero weights, so the output row is zero
-        for (int j = lid; j < tk; j += WG) s[base + j] = 0.0f;
-        return;
-    }
+    // Every key masked: zero weights, so the output row is zero. (No early return: barriers follow, and
+    // PoCL's work-group compilation mishandles returns between barriers.)
+    const bool dead = m == -INFINITY;
+    if (dead) m = 0.0f;
     float sum = 0.0f;
     for (int j = lid; j < tk; j += WG) sum += exp(s[base + j] - m);
     sum = wg_reduce(buf, sum, 0);
-    float inv = 1.0f / sum;
+    float inv = dead ? 0.0f : 1.0f / sum;
     for (int j = lid; j < tk; j += WG) s[base + j] = exp(s[base + j] - m) * inv;
 }

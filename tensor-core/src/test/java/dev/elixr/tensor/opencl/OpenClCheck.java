@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Runs the OpenCL tests (this package, or the classes named as arguments) without Maven and prints one row
+ * Runs the OpenCL tests (this package, or the classes or Class#method names given as arguments) without Maven and prints one row
  * per test class: run, passed, failed, skipped, seconds; then each failure. Used by bench/gpu-check.sh on a
  * GPU machine. Exit status 1 when anything failed or nothing ran.
  */
@@ -25,13 +25,14 @@ public final class OpenClCheck {
     public static void main(String[] args) {
         var b = LauncherDiscoveryRequestBuilder.request();
         if (args.length == 0) b.selectors(DiscoverySelectors.selectPackage("dev.elixr.tensor.opencl"));
-        for (String a : args) b.selectors(DiscoverySelectors.selectClass(a));
+        for (String a : args) b.selectors(a.contains("#") ? DiscoverySelectors.selectMethod(a) : DiscoverySelectors.selectClass(a));
         LauncherDiscoveryRequest req = b.build();
         Map<String, int[]> rows = new TreeMap<>();
         Map<String, Long> started = new TreeMap<>(), nanos = new TreeMap<>();
         List<String> failures = new ArrayList<>();
         var listener = new TestExecutionListener() {
             @Override public void executionStarted(TestIdentifier id) {
+                if (id.isTest() && Boolean.getBoolean("elixr.check.verbose")) System.out.println("start " + id.getUniqueId().replaceAll(".*method:", ""));
                 if (id.isContainer() && isClass(id)) started.put(cls(id), System.nanoTime());
             }
 
