@@ -90,7 +90,7 @@ size="${GPU_CHECK_SIZE:-4096}"
 echo "== SGEMM on $dev"
 timeout 60 "$java" "${flags[@]}" -Delixr.bench.seconds=3 -cp "$cp" dev.elixr.bench.DeviceGemmBench "$dev" "$size" "$size" "$size" 2> >(grep -v 'WARNING: Using incubator' >&2) | tee /tmp/gpu-check-gemm.txt
 gemm=${PIPESTATUS[0]}
-timeout 60 "$java" "${flags[@]}" -Delixr.bench.seconds=2 -cp "$cp" dev.elixr.bench.DeviceGemmBench "$dev" 197 3072 768 2> >(grep -v 'WARNING: Using incubator' >&2) | tee -a /tmp/gpu-check-gemm.txt
+timeout 60 "$java" "${flags[@]}" -Delixr.bench.seconds=2 -cp "$cp" dev.elixr.bench.DeviceGemmBench "$dev" 197 3072 768 t 2> >(grep -v 'WARNING: Using incubator' >&2) | tee -a /tmp/gpu-check-gemm.txt
 
 echo
 echo "| check | result |"

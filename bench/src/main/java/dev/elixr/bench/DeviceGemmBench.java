@@ -12,26 +12,31 @@ import java.util.SplittableRandom;
 /**
  * SGEMM speed on a device: C = A·B with A [M,K], B [K,N] already resident, timed over repetitions after a
  * warm-up (on OpenCL, waiting for the queue to drain), plus a spot check of 32 entries against float64 dot
- * products. {@code java ... dev.elixr.bench.DeviceGemmBench opencl 4096 [4096 4096]} prints one line;
+ * products. {@code java ... dev.elixr.bench.DeviceGemmBench opencl M [N K [t]]} prints one line (t: B used transposed);
  * {@code --list} lists the OpenCL devices.
  */
 public final class DeviceGemmBench {
     private DeviceGemmBench() {}
 
     /** Timing and accuracy of one size. */
-    public record Result(Device device, int m, int n, int k, int reps, double seconds, double maxRelError) {
+    public record Result(Device device, int m, int n, int k, boolean transB, int reps, double seconds, double maxRelError) {
         public double gflops() { return 2.0 * m * n * k * reps / seconds / 1e9; }
 
         public String line() {
-            return String.format(Locale.ROOT, "gemm %-9s %5d x %5d x %5d  %8.1f GFLOP/s  (%d reps, %.3f s, max rel err %.1e)",
-                    device, m, n, k, gflops(), reps, seconds, maxRelError);
+            return String.format(Locale.ROOT, "gemm %-9s %5d x %5d x %5d%s  %8.1f GFLOP/s  (%d reps, %.3f s, max rel err %.1e)",
+                    device, m, n, k, transB ? "t" : " ", gflops(), reps, seconds, maxRelError);
         }
     }
 
-    public static Result run(Device device, int m, int n, int k, double minSeconds) {
+    public static Result run(Device device, int m, int n, int k, double minSeconds) { return run(device, m, n, k, false, minSeconds); }
+
+    /** With transB, B is stored as [N,K] (a Linear layer's weight) and used through its transposed view. */
+    public static Result run(Device device, int m, int n, int k, boolean transB, double minSeconds) {
         Backend be = Backends.forDevice(device);
-        Tensor ha = Tensor.uniform(new SplittableRandom(1), -1, 1, m, k), hb = Tensor.uniform(new SplittableRandom(2), -1, 1, k, n);
-        Tensor a = ha.to(device), b = hb.to(device);
+        Tensor ha = Tensor.uniform(new SplittableRandom(1), -1, 1, m, k);
+        Tensor hbStored = transB ? Tensor.uniform(new SplittableRandom(2), -1, 1, n, k) : Tensor.uniform(new SplittableRandom(2), -1, 1, k, n);
+        Tensor hb = transB ? hbStored.t() : hbStored;
+        Tensor a = ha.to(device), b = transB ? hbStored.to(device).t() : hbStored.to(device);
         Tensor c = new Tensor(be.allocate(m * n), m, n);
         be.matmul(a, b, c); // warm-up: builds the kernel
         sync(be, c);
@@ -43,7 +48,7 @@ public final class DeviceGemmBench {
             sync(be, c);
             elapsed = (System.nanoTime() - t0) / 1e9;
         }
-        return new Result(device, m, n, k, reps, elapsed, spotCheck(ha, hb, c.toCpu()));
+        return new Result(device, m, n, k, transB, reps, elapsed, spotCheck(ha, hb, c.toCpu()));
     }
 
     private static void sync(Backend be, Tensor c) {
@@ -74,7 +79,8 @@ public final class DeviceGemmBench {
         Device d = Device.parse(args.length > 0 ? args[0] : "opencl");
         int m = args.length > 1 ? Integer.parseInt(args[1]) : 1024;
         int n = args.length > 2 ? Integer.parseInt(args[2]) : m, k = args.length > 3 ? Integer.parseInt(args[3]) : m;
+        boolean transB = args.length > 4 && args[4].equals("t");
         if (d.kind() == Device.Kind.OPENCL) System.out.println(((OpenClBackend) Backends.forDevice(d)).info().summary());
-        System.out.println(run(d, m, n, k, Double.parseDouble(System.getProperty("elixr.bench.seconds", "3"))).line());
+        System.out.println(run(d, m, n, k, transB, Double.parseDouble(System.getProperty("elixr.bench.seconds", "3"))).line());
     }
 }

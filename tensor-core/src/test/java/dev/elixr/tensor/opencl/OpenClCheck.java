@@ -44,7 +44,10 @@ public final class OpenClCheck {
             @Override public void executionFinished(TestIdentifier id, TestExecutionResult r) {
                 if (id.isContainer() && isClass(id)) {
                     nanos.put(cls(id), System.nanoTime() - started.getOrDefault(cls(id), System.nanoTime()));
-                    if (r.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
+                    if (r.getStatus() == TestExecutionResult.Status.ABORTED) {
+                        row(id)[3]++;
+                        failures.add(cls(id) + " skipped: " + r.getThrowable().map(Throwable::getMessage).orElse("aborted"));
+                    } else if (r.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
                         row(id)[2]++;
                         failures.add(cls(id) + ": " + r.getThrowable().map(Throwable::toString).orElse(r.getStatus().toString()));
                     }
