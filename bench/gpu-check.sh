@@ -62,19 +62,22 @@ done
 # --- OpenCL: the system's ICD loader, else the carried one; NVIDIA's ICD registered if the driver has none
 export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:-}:/usr/local/nvidia/lib64:/usr/local/nvidia/lib:/usr/lib/x86_64-linux-gnu"
 if ! ldconfig -p 2>/dev/null | grep -q 'libOpenCL.so.1 '; then export LD_LIBRARY_PATH="$pack/native:$LD_LIBRARY_PATH"; fi
-nvcl=""
+nvcl=$(ldconfig -p 2>/dev/null | awk '/libnvidia-opencl.so.1 / {print $NF; exit}')
 for d in /usr/local/nvidia/lib64 /usr/lib/x86_64-linux-gnu /usr/lib64 /usr/local/nvidia/lib; do
-  [ -e "$d/libnvidia-opencl.so.1" ] && { nvcl="$d/libnvidia-opencl.so.1"; break; }
+  [ -z "$nvcl" ] && [ -e "$d/libnvidia-opencl.so.1" ] && nvcl="$d/libnvidia-opencl.so.1"
 done
+[ -n "$nvcl" ] || nvcl=$(find /usr /usr/local/nvidia -maxdepth 5 -name 'libnvidia-opencl.so.1*' 2>/dev/null | head -1)
 if [ -n "$nvcl" ] && ! grep -qs nvidia /etc/OpenCL/vendors/*.icd; then
   mkdir -p /tmp/gpu-check-icd && echo "$nvcl" > /tmp/gpu-check-icd/nvidia.icd
   export OCL_ICD_VENDORS=/tmp/gpu-check-icd
 fi
 export POCL_CACHE_DIR=/tmp/gpu-check-pocl
+rm -f /tmp/gpu-check-tiles.txt /tmp/gpu-check-gemm.txt
 flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx8g)
 cp="$(ls "$pack"/lib/*.jar | tr '\n' ':')"
 run() { "$java" "${flags[@]}" "$@" 2> >(grep -v 'WARNING: Using incubator' >&2); }
 
+command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L
 echo "== OpenCL devices (nvidia ICD: ${nvcl:-not found}; OCL_ICD_VENDORS=${OCL_ICD_VENDORS:-system})"
 list=$(run -cp "$cp" dev.elixr.bench.DeviceGemmBench --list 2>&1)
 echo "$list"
@@ -83,14 +86,20 @@ dev="${GPU_CHECK_DEVICE:-$(echo "$list" | grep -m1 -E '^opencl:[0-9]+ +GPU' | cu
 idx="${dev#opencl:}"
 
 echo "== OpenCL op tests on $dev"
-timeout 200 "$java" "${flags[@]}" -Delixr.test.opencl="$idx" -cp "$cp" dev.elixr.tensor.opencl.OpenClCheck 2> >(grep -v 'WARNING: Using incubator' >&2)
+timeout 150 "$java" "${flags[@]}" -Delixr.test.opencl="$idx" -cp "$cp" dev.elixr.tensor.opencl.OpenClCheck 2> >(grep -v 'WARNING: Using incubator' >&2)
 tests=$?
 
 size="${GPU_CHECK_SIZE:-4096}"
 echo "== SGEMM on $dev"
-timeout 60 "$java" "${flags[@]}" -Delixr.bench.seconds=3 -cp "$cp" dev.elixr.bench.DeviceGemmBench "$dev" "$size" "$size" "$size" 2> >(grep -v 'WARNING: Using incubator' >&2) | tee /tmp/gpu-check-gemm.txt
+timeout 45 "$java" "${flags[@]}" -Delixr.bench.seconds=3 -cp "$cp" dev.elixr.bench.DeviceGemmBench "$dev" "$size" "$size" "$size" 2> >(grep -v 'WARNING: Using incubator' >&2) | tee /tmp/gpu-check-gemm.txt
 gemm=${PIPESTATUS[0]}
-timeout 60 "$java" "${flags[@]}" -Delixr.bench.seconds=2 -cp "$cp" dev.elixr.bench.DeviceGemmBench "$dev" 197 3072 768 t 2> >(grep -v 'WARNING: Using incubator' >&2) | tee -a /tmp/gpu-check-gemm.txt
+timeout 30 "$java" "${flags[@]}" -Delixr.bench.seconds=2 -cp "$cp" dev.elixr.bench.DeviceGemmBench "$dev" 197 3072 768 t 2> >(grep -v 'WARNING: Using incubator' >&2) | tee -a /tmp/gpu-check-gemm.txt
+
+echo "== GEMM tile sizes at ${size}^3 (-Delixr.opencl.gemm=BM,BN,BK,RM,RN; the default is 128,128,16,8,8)"
+for tiles in 64,64,16,4,4 128,64,16,8,4 64,128,16,4,8 128,128,8,8,8; do
+  timeout 20 "$java" "${flags[@]}" -Delixr.bench.seconds=1 -Delixr.opencl.gemm=$tiles -cp "$cp" dev.elixr.bench.DeviceGemmBench "$dev" "$size" "$size" "$size" 2>/dev/null \
+    | grep '^gemm' | sed "s/^gemm/tiles $tiles: gemm/" | tee -a /tmp/gpu-check-tiles.txt
+done
 
 echo
 echo "| check | result |"
@@ -98,5 +107,6 @@ echo "|---|---|"
 echo "| device | $(echo "$list" | grep -m1 "^$dev " | cut -c1-110) |"
 echo "| OpenCL op tests | $([ $tests = 0 ] && echo passed || echo "FAILED (exit $tests)") |"
 grep '^gemm' /tmp/gpu-check-gemm.txt | while read -r line; do echo "| ${line%%GFLOP/s*}GFLOP/s | ${line#*GFLOP/s} |"; done
+sed 's/^tiles \([^:]*\): gemm \(.*\) x *\([0-9]*\) x *\([0-9]*\) *\([0-9.]*\) GFLOP.*/| tiles \1 | \5 GFLOP\/s |/' /tmp/gpu-check-tiles.txt 2>/dev/null
 echo "| total time | $(( $(date +%s) - t0 )) s |"
 [ $tests = 0 ] && [ $gemm = 0 ]

@@ -78,9 +78,13 @@ final class ClGemm {
         }
         Tiles t = tiles(m, n);
         ClKernel kernel = ctx.programs().kernel("gemm", "gemm", t.options());
+        if (kernel.maxWorkGroup() < t.threads() && t != small) { // too many registers for this device: smaller tiles
+            t = small;
+            kernel = ctx.programs().kernel("gemm", "gemm", t.options());
+        }
         if (kernel.maxWorkGroup() < t.threads()) {
             throw new OpenClException("gemm with tiles " + t + " needs " + t.threads() + " work-items per group; " + ctx.device()
-                    + " allows " + kernel.maxWorkGroup() + " for this kernel; set -Delixr.opencl.gemm=64,64,16,8,8 or smaller");
+                    + " allows " + kernel.maxWorkGroup() + " for this kernel; set -Delixr.opencl.gemm=32,32,16,4,4 or smaller");
         }
         long tx = t.bn() / t.rn(), ty = t.bm() / t.rm();
         long gx = (n + t.bn() - 1) / t.bn() * tx, gy = (m + t.bm() - 1) / t.bm() * ty;
