@@ -1,12 +1,12 @@
 // Elementwise kernels: unary, binary (broadcast through stride-0 views), where, strided copy, bias.
 // Op codes follow the ordinals of UnaryOp and BinaryOp.
 
-inline float gelu_tanh(float x) {
+float gelu_tanh(float x) {
     const float c = 0.7978845608028654f; // sqrt(2/pi)
     return 0.5f * x * (1.0f + tanh(c * (x + 0.044715f * x * x * x)));
 }
 
-inline float unary_op(int op, float x) {
+float unary_op(int op, float x) {
     switch (op) {
         case 0: return -x;
         case 1: return exp(x);
@@ -26,7 +26,7 @@ inline float unary_op(int op, float x) {
     return NAN;
 }
 
-inline float binary_op(int op, float a, float b) {
+float binary_op(int op, float a, float b) {
     switch (op) {
         case 0: return a + b;
         case 1: return a - b;
