@@ -93,7 +93,7 @@ size="${GPU_CHECK_SIZE:-4096}"
 echo "== SGEMM on $dev"
 timeout 45 "$java" "${flags[@]}" -Delixr.bench.seconds=3 -cp "$cp" dev.elixr.bench.DeviceGemmBench "$dev" "$size" "$size" "$size" 2> >(grep -v 'WARNING: Using incubator' >&2) | tee /tmp/gpu-check-gemm.txt
 gemm=${PIPESTATUS[0]}
-timeout 30 "$java" "${flags[@]}" -Delixr.bench.seconds=2 -cp "$cp" dev.elixr.bench.DeviceGemmBench "$dev" 197 3072 768 t 2> >(grep -v 'WARNING: Using incubator' >&2) | tee -a /tmp/gpu-check-gemm.txt
+timeout 30 "$java" "${flags[@]}" -Delixr.bench.seconds=2 -cp "$cp" dev.elixr.bench.DeviceGemmBench "$dev" 197 768 3072 t 2> >(grep -v 'WARNING: Using incubator' >&2) | tee -a /tmp/gpu-check-gemm.txt
 
 echo "== GEMM tile sizes at ${size}^3 (-Delixr.opencl.gemm=BM,BN,BK,RM,RN; the default is 128,128,16,8,8)"
 for tiles in 64,64,16,4,4 128,64,16,8,4 64,128,16,4,8 128,128,8,8,8; do

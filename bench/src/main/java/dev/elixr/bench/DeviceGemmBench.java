@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
 /**
  * SGEMM speed on a device: C = A·B with A [M,K], B [K,N] already resident, timed over repetitions after a
  * warm-up (on OpenCL, waiting for the queue to drain), plus a spot check of 32 entries against float64 dot
- * products. {@code java ... dev.elixr.bench.DeviceGemmBench opencl M [N K [t]]} prints one line (t: B used transposed);
+ * products. {@code java ... dev.elixr.bench.DeviceGemmBench opencl M [K N [t]]} prints one line (shapes M×K×N as in
+ * {@code elixr bench gemm}; t: B used transposed);
  * {@code --list} lists the OpenCL devices.
  */
 public final class DeviceGemmBench {
@@ -22,9 +23,14 @@ public final class DeviceGemmBench {
     public record Result(Device device, int m, int n, int k, boolean transB, int reps, double seconds, double maxRelError) {
         public double gflops() { return 2.0 * m * n * k * reps / seconds / 1e9; }
 
+        public String json() {
+            return String.format(Locale.ROOT, "{\"device\": \"%s\", \"shape\": \"%dx%dx%d%s\", \"gflops\": %.2f, \"max_rel_err\": %.2e}",
+                    device, m, k, n, transB ? "t" : "", gflops(), maxRelError);
+        }
+
         public String line() {
             return String.format(Locale.ROOT, "gemm %-9s %5d x %5d x %5d%s  %8.1f GFLOP/s  (%d reps, %.3f s, max rel err %.1e)",
-                    device, m, n, k, transB ? "t" : " ", gflops(), reps, seconds, maxRelError);
+                    device, m, k, n, transB ? "t" : " ", gflops(), reps, seconds, maxRelError);
         }
     }
 
@@ -78,7 +84,7 @@ public final class DeviceGemmBench {
         }
         Device d = Device.parse(args.length > 0 ? args[0] : "opencl");
         int m = args.length > 1 ? Integer.parseInt(args[1]) : 1024;
-        int n = args.length > 2 ? Integer.parseInt(args[2]) : m, k = args.length > 3 ? Integer.parseInt(args[3]) : m;
+        int k = args.length > 2 ? Integer.parseInt(args[2]) : m, n = args.length > 3 ? Integer.parseInt(args[3]) : m;
         boolean transB = args.length > 4 && args[4].equals("t");
         if (d.kind() == Device.Kind.OPENCL) System.out.println(((OpenClBackend) Backends.forDevice(d)).info().summary());
         System.out.println(run(d, m, n, k, transB, Double.parseDouble(System.getProperty("elixr.bench.seconds", "3"))).line());
