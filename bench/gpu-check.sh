@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# GPU check of the OpenCL backend: runs the OpenCL op tests and an SGEMM benchmark at 4096^3 on a GPU's
-# OpenCL driver (NVIDIA's, through the ICD loader) and prints a short table. Finishes in well under 5 minutes.
+# GPU check of the OpenCL backend: runs the OpenCL op tests and `elixr bench gemm --device opencl` at 4096^3 on
+# a GPU's OpenCL driver (NVIDIA's, through the ICD loader) and prints a short table. Takes 1-3 minutes.
 #
 #   bench/gpu-check.sh --prepare   on the build machine (JDK 25, Maven): builds the jars and puts all the
 #                                  check needs into .gpu-check/ (a small Java 25 runtime made by jlink, the
-#                                  jars, the OpenCL ICD loader), about 50 MB, ignored by git.
+#                                  test jars, elixr.jar, the OpenCL ICD loader), about 55 MB, ignored by git.
 #   bench/gpu-check.sh             on the GPU machine (carry .gpu-check; no Maven, no network needed).
 #
-# Options for the second form: GPU_CHECK_SIZE (default 4096), GPU_CHECK_DEVICE (opencl:N; default: the
+# Options for the second form: GPU_CHECK_SIZE (default 4096), GPU_CHECK_SHAPES (bench shapes MxKxN,...), GPU_CHECK_DEVICE (opencl:N; default: the
 # first GPU listed), JAVA_HOME (a JDK >= 25; default: the carried runtime).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -18,11 +18,12 @@ if [ "${1:-}" = "--prepare" ]; then
   set -e
   export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
   export MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}"
-  ./mvnw -B -q -o install -pl tensor-core,bench -am -DskipTests
+  ./mvnw -B -q -o install -DskipTests
   ./mvnw -B -q -o test-compile -pl tensor-core
   rm -rf "$pack" && mkdir -p "$pack/lib" "$pack/native"
-  cp tensor-core/target/tensor-core-*.jar bench/target/bench-*.jar "$pack/lib/"
+  cp tensor-core/target/tensor-core-*.jar "$pack/lib/"
   rm -f "$pack"/lib/*-tests.jar "$pack"/lib/*-sources.jar
+  cp tools/target/elixr.jar "$pack/elixr.jar"
   (cd tensor-core/target/test-classes && "$JAVA_HOME/bin/jar" cf "$pack/lib/tensor-core-tests.jar" .)
   m2="${M2_REPO:-$HOME/.m2/repository}"
   v=6.1.3
@@ -75,30 +76,31 @@ export POCL_CACHE_DIR=/tmp/gpu-check-pocl
 rm -f /tmp/gpu-check-tiles.txt /tmp/gpu-check-gemm.txt
 flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx8g)
 cp="$(ls "$pack"/lib/*.jar | tr '\n' ':')"
-run() { "$java" "${flags[@]}" "$@" 2> >(grep -v 'WARNING: Using incubator' >&2); }
+quiet() { grep -v 'WARNING: Using incubator' >&2; }
 
 command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L
 echo "== OpenCL devices (nvidia ICD: ${nvcl:-not found}; OCL_ICD_VENDORS=${OCL_ICD_VENDORS:-system})"
-list=$(run -cp "$cp" dev.elixr.bench.DeviceGemmBench --list 2>&1)
+list=$("$java" "${flags[@]}" -cp "$pack/elixr.jar" dev.elixr.bench.DeviceGemmBench --list 2> >(quiet))
 echo "$list"
 dev="${GPU_CHECK_DEVICE:-$(echo "$list" | grep -m1 -E '^opencl:[0-9]+ +GPU' | cut -d' ' -f1)}"
 [ -n "$dev" ] || { echo "gpu-check: no OpenCL GPU device found" >&2; exit 3; }
 idx="${dev#opencl:}"
 
 echo "== OpenCL op tests on $dev"
-timeout 150 "$java" "${flags[@]}" -Delixr.test.opencl="$idx" -cp "$cp" dev.elixr.tensor.opencl.OpenClCheck 2> >(grep -v 'WARNING: Using incubator' >&2)
+timeout 150 "$java" "${flags[@]}" -Delixr.test.opencl="$idx" -cp "$cp" dev.elixr.tensor.opencl.OpenClCheck 2> >(quiet)
 tests=$?
 
 size="${GPU_CHECK_SIZE:-4096}"
-echo "== SGEMM on $dev"
-timeout 45 "$java" "${flags[@]}" -Delixr.bench.seconds=3 -cp "$cp" dev.elixr.bench.DeviceGemmBench "$dev" "$size" "$size" "$size" 2> >(grep -v 'WARNING: Using incubator' >&2) | tee /tmp/gpu-check-gemm.txt
+echo "== elixr bench gemm --device $dev"
+timeout 90 "$java" "${flags[@]}" -jar "$pack/elixr.jar" bench gemm --device "$dev" --seconds 0.4 \
+  --shapes "${GPU_CHECK_SHAPES:-${size}x${size}x${size},197x768x3072t,6304x768x3072}" 2> >(quiet) | tee /tmp/gpu-check-gemm.txt
 gemm=${PIPESTATUS[0]}
-timeout 30 "$java" "${flags[@]}" -Delixr.bench.seconds=2 -cp "$cp" dev.elixr.bench.DeviceGemmBench "$dev" 197 768 3072 t 2> >(grep -v 'WARNING: Using incubator' >&2) | tee -a /tmp/gpu-check-gemm.txt
 
 echo "== GEMM tile sizes at ${size}^3 (-Delixr.opencl.gemm=BM,BN,BK,RM,RN; the default is 128,128,16,8,8)"
 for tiles in 64,64,16,4,4 128,64,16,8,4 64,128,16,4,8 128,128,8,8,8; do
-  timeout 20 "$java" "${flags[@]}" -Delixr.bench.seconds=1 -Delixr.opencl.gemm=$tiles -cp "$cp" dev.elixr.bench.DeviceGemmBench "$dev" "$size" "$size" "$size" 2>/dev/null \
-    | grep '^gemm' | sed "s/^gemm/tiles $tiles: gemm/" | tee -a /tmp/gpu-check-tiles.txt
+  timeout 20 "$java" "${flags[@]}" -Delixr.bench.seconds=1 -Delixr.opencl.gemm=$tiles -cp "$pack/elixr.jar" \
+    dev.elixr.bench.DeviceGemmBench "$dev" "$size" "$size" "$size" 2>/dev/null | grep '^gemm' | sed "s/^gemm/tiles $tiles:/" \
+    | tee -a /tmp/gpu-check-tiles.txt
 done
 
 echo
@@ -106,7 +108,7 @@ echo "| check | result |"
 echo "|---|---|"
 echo "| device | $(echo "$list" | grep -m1 "^$dev " | cut -c1-110) |"
 echo "| OpenCL op tests | $([ $tests = 0 ] && echo passed || echo "FAILED (exit $tests)") |"
-grep '^gemm' /tmp/gpu-check-gemm.txt | while read -r line; do echo "| ${line%%GFLOP/s*}GFLOP/s | ${line#*GFLOP/s} |"; done
-sed 's/^tiles \([^:]*\): gemm \(.*\) x *\([0-9]*\) x *\([0-9]*\) *\([0-9.]*\) GFLOP.*/| tiles \1 | \5 GFLOP\/s |/' /tmp/gpu-check-tiles.txt 2>/dev/null
+grep -h -E '^(gemm|tiles)' /tmp/gpu-check-gemm.txt /tmp/gpu-check-tiles.txt 2>/dev/null \
+  | sed -E 's/^(gemm|tiles [0-9,]+:) *(opencl:[0-9]+)? *(.*[0-9t ]) +([0-9.]+) GFLOP\/s +\((.*)\)$/| \1 \3 | \4 GFLOP\/s (\5) |/'
 echo "| total time | $(( $(date +%s) - t0 )) s |"
 [ $tests = 0 ] && [ $gemm = 0 ]
