@@ -1,5 +1,7 @@
 package dev.elixr.models;
 
+import dev.elixr.autograd.Var;
+
 import java.util.Locale;
 
 /** The hidden activations Hugging Face configs name in {@code hidden_act}. */
@@ -11,6 +13,15 @@ public enum Activation {
     RELU,
     /** SiLU / swish, x·σ(x): HF "silu", "swish". */
     SILU;
+
+    public Var apply(Var x) {
+        return switch (this) {
+            case GELU -> x.gelu();
+            case GELU_TANH -> x.geluTanh();
+            case RELU -> x.relu();
+            case SILU -> x.silu();
+        };
+    }
 
     public static Activation parse(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {

@@ -49,8 +49,15 @@ public record EfficientNetConfig(String variant, double widthMult, double depthM
 
     public int totalBlocks() { return stages().stream().mapToInt(MBConvConfig::numLayers).sum(); }
 
+    /** torchvision: momentum 0.01 together with eps 1e-3 (b5…b7, and l2 here), else PyTorch's default 0.1. */
+    public float batchNormMomentum() { return batchNormEps >= 1e-3f ? 0.01f : 0.1f; }
+
     public EfficientNetConfig withStochasticDepth(float p) {
         return new EfficientNetConfig(variant, widthMult, depthMult, resolution, dropout, p, batchNormEps, inChannels);
+    }
+
+    public EfficientNetConfig withInChannels(int channels) {
+        return new EfficientNetConfig(variant, widthMult, depthMult, resolution, dropout, stochasticDepthProb, batchNormEps, channels);
     }
 
     public EfficientNetConfig withBatchNormEps(float eps) {

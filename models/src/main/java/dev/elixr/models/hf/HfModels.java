@@ -1,0 +1,64 @@
+package dev.elixr.models.hf;
+
+import dev.elixr.autograd.nn.Module;
+import dev.elixr.models.text.BertConfig;
+import dev.elixr.models.text.BertEncoder;
+import dev.elixr.models.vision.EfficientNet;
+import dev.elixr.models.vision.VisionTransformer;
+import dev.elixr.models.vision.VitConfig;
+import dev.elixr.tensor.Tensor;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Builds a model from a Hugging Face folder ({@code config.json} + {@code model.safetensors}) and loads its weights
+ * strictly. ViT: HF {@code ViTModel} names, with or without {@code vit.}; BERT: HF {@code BertModel} names, with or
+ * without {@code bert.}, old {@code gamma}/{@code beta} accepted; EfficientNet: torchvision names. The pooler is built
+ * when the checkpoint has one. Models come back in evaluation mode.
+ */
+public final class HfModels {
+    private HfModels() {}
+
+    /** Any supported folder, by {@code model_type}. */
+    public static Module load(Path dir, boolean listAllMismatches) {
+        HfFolder f = HfFolder.open(dir);
+        return switch (f.modelType()) {
+            case "vit" -> vit(f, listAllMismatches);
+            case "bert" -> bert(f, listAllMismatches);
+            case "efficientnet" -> efficientNet(f, listAllMismatches);
+            default -> throw new IllegalArgumentException("model_type '" + f.modelType() + "' in " + dir.resolve("config.json")
+                    + " is not supported (vit, bert, efficientnet)");
+        };
+    }
+
+    public static VisionTransformer vit(Path dir) { return vit(HfFolder.open(dir), false); }
+
+    public static BertEncoder bert(Path dir) { return bert(HfFolder.open(dir), false); }
+
+    public static EfficientNet efficientNet(Path dir) { return efficientNet(HfFolder.open(dir), false); }
+
+    public static VisionTransformer vit(HfFolder f, boolean listAll) {
+        var mapped = WeightMapping.map(f.weights(), "vit.");
+        VitConfig c = HfConfigs.vit(f.config()).withPooler(mapped.weights().containsKey("pooler.dense.weight"));
+        return loaded(new VisionTransformer(c, new SplittableRandom(0)), mapped.weights(), f, listAll);
+    }
+
+    public static BertEncoder bert(HfFolder f, boolean listAll) {
+        var mapped = WeightMapping.map(f.weights(), "bert.");
+        BertConfig c = HfConfigs.bert(f.config()).withPooler(mapped.weights().containsKey("pooler.dense.weight"));
+        return loaded(new BertEncoder(c, new SplittableRandom(0)), mapped.weights(), f, listAll);
+    }
+
+    public static EfficientNet efficientNet(HfFolder f, boolean listAll) {
+        var mapped = WeightMapping.map(f.weights(), "", "classifier.");
+        return loaded(new EfficientNet(HfConfigs.efficientNet(f.config()), new SplittableRandom(0)), mapped.weights(), f, listAll);
+    }
+
+    private static <M extends Module> M loaded(M model, Map<String, Tensor> weights, HfFolder f, boolean listAll) {
+        WeightLoader.load(model, weights, f.dir().resolve("model.safetensors").toString(), listAll);
+        model.eval();
+        return model;
+    }
+}
