@@ -9,10 +9,12 @@ import dev.elixr.models.text.BertEncoder;
 import dev.elixr.tensor.Shape;
 import dev.elixr.tensor.Tensor;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -21,6 +23,8 @@ import java.util.Locale;
 /** {@code elixr forward}: one inference pass of a Hugging Face folder model (ViT, BERT, EfficientNet). */
 @Command(name = "forward", description = "Run a ViT, BERT or EfficientNet folder (config.json + model.safetensors) on one input.")
 final class ForwardCommand implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--model", required = true, description = "model folder (config.json, model.safetensors, vocab.txt for BERT)")
     Path model;
 
@@ -44,30 +48,31 @@ final class ForwardCommand implements Runnable {
 
     @Override
     public void run() {
+        PrintWriter out = spec.commandLine().getOut();
         HfFolder folder = HfFolder.open(model);
         Module m = HfModels.load(model, allMismatches);
-        Tensor out;
+        Tensor result;
         if (m instanceof BertEncoder bert) {
             if (input.file != null) throw new IllegalArgumentException("a BERT model takes --text or --ids, not --input");
             int[] ids = input.ids != null ? input.ids : HfInference.tokenize(folder, input.text, bert.config().maxPositionEmbeddings());
-            System.out.println("ids " + Arrays.toString(ids));
-            out = HfInference.text(bert, ids);
+            out.println("ids " + Arrays.toString(ids));
+            result = HfInference.text(bert, ids);
         } else {
             if (input.file == null) throw new IllegalArgumentException("an image model takes --input FILE (.npy, PNG or JPEG)");
-            out = HfInference.image(m, folder, input.file);
+            result = HfInference.image(m, folder, input.file);
         }
-        System.out.println("output " + Shape.str(out.shape()));
-        float[] v = out.contiguous().toFloatArray();
+        out.println("output " + Shape.str(result.shape()));
+        float[] v = result.contiguous().toFloatArray();
         StringBuilder sb = new StringBuilder("first");
         for (int i = 0; i < Math.min(8, v.length); i++) sb.append(String.format(Locale.ROOT, " %.6f", v[i]));
-        System.out.println(sb);
+        out.println(sb);
         if (output != null) {
             try {
-                Npy.write(output, out);
+                Npy.write(output, result);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
             }
-            System.out.println("wrote " + output);
+            out.println("wrote " + output);
         }
     }
 }

@@ -1,10 +1,12 @@
 package dev.elixr.tools;
 
 import dev.elixr.models.text.WordPieceTokenizer;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -12,6 +14,8 @@ import java.util.stream.Collectors;
 /** {@code elixr tokenize}: BERT WordPiece token ids of a text, with [CLS] and [SEP], comma-separated on one line. */
 @Command(name = "tokenize", description = "Print the WordPiece token ids of a text ([CLS] … [SEP]), comma-separated.")
 final class TokenizeCommand implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--vocab", required = true, description = "vocab.txt (one token per line)")
     Path vocab;
 
@@ -33,8 +37,9 @@ final class TokenizeCommand implements Runnable {
 
     @Override
     public void run() {
+        PrintWriter out = spec.commandLine().getOut();
         var tokenizer = WordPieceTokenizer.read(vocab, !casing.cased);
         int[] ids = tokenizer.encode(text, maxLength == null ? Integer.MAX_VALUE : maxLength, false).ids();
-        System.out.println(Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(",")));
+        out.println(Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(",")));
     }
 }
