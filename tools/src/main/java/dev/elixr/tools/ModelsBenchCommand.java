@@ -34,5 +34,6 @@ final class ModelsBenchCommand implements Runnable {
         var rows = ModelsComparison.run(models, warmup, iters, !noTorch);
         if (json) rows.forEach(r -> out.println(r.json()));
         else out.print(ModelsComparison.table(rows));
+        out.flush();
     }
 }
