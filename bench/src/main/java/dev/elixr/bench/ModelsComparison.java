@@ -42,7 +42,7 @@ public final class ModelsComparison {
 
     public static List<Row> run(List<String> models, int warmup, int iters, boolean withTorch) {
         int threads = Parallel.threads();
-        double peak = FmaPeak.gflops(threads);
+        double peak = FmaPeak.peakGflops(threads);
         List<Row> rows = new ArrayList<>();
         for (String m : models) {
             Runnable pass = pass(m);
@@ -117,7 +117,7 @@ public final class ModelsComparison {
                     r.torchMs() == null ? "n/a" : String.format(Locale.ROOT, "%.1f", r.torchMs()),
                     r.ratio() == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", r.ratio()), r.gflop(), 100 * r.mfu()));
         }
-        if (!rows.isEmpty()) sb.append(String.format(Locale.ROOT, "(MFU against a measured FMA peak of %.0f GFLOP/s on %d threads)%n",
+        if (!rows.isEmpty()) sb.append(String.format(Locale.ROOT, "(MFU against a measured FMA peak of %.0f GFLOP/s: %d threads × one thread's best)%n",
                 rows.getFirst().peakGflops(), Parallel.threads()));
         return sb.toString();
     }
