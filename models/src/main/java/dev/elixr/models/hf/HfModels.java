@@ -9,6 +9,7 @@ import dev.elixr.models.vision.VitConfig;
 import dev.elixr.tensor.Tensor;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -39,10 +40,18 @@ public final class HfModels {
 
     public static EfficientNet efficientNet(Path dir) { return efficientNet(HfFolder.open(dir), false); }
 
-    public static VisionTransformer vit(HfFolder f, boolean listAll) {
+    public static VisionTransformer vit(HfFolder f, boolean listAll) { return vit(f, listAll, 0); }
+
+    /** channels > 0 adapts the patch projection to that many input channels (e.g. 1 for grey X-rays, see {@link InputChannels}). */
+    public static VisionTransformer vit(HfFolder f, boolean listAll, int channels) {
         var mapped = WeightMapping.map(f.weights(), "vit.");
         VitConfig c = HfConfigs.vit(f.config()).withPooler(mapped.weights().containsKey("pooler.dense.weight"));
-        return loaded(new VisionTransformer(c, new SplittableRandom(0)), mapped.weights(), f, listAll);
+        Map<String, Tensor> w = mapped.weights();
+        if (channels > 0 && channels != c.numChannels()) {
+            c = c.withChannels(channels);
+            w = adapted(w, "embeddings.patch_embeddings.projection.weight", channels);
+        }
+        return loaded(new VisionTransformer(c, new SplittableRandom(0)), w, f, listAll);
     }
 
     public static BertEncoder bert(HfFolder f, boolean listAll) {
@@ -51,9 +60,24 @@ public final class HfModels {
         return loaded(new BertEncoder(c, new SplittableRandom(0)), mapped.weights(), f, listAll);
     }
 
-    public static EfficientNet efficientNet(HfFolder f, boolean listAll) {
-        var mapped = WeightMapping.map(f.weights(), "", "classifier.");
-        return loaded(new EfficientNet(HfConfigs.efficientNet(f.config()), new SplittableRandom(0)), mapped.weights(), f, listAll);
+    public static EfficientNet efficientNet(HfFolder f, boolean listAll) { return efficientNet(f, listAll, 0); }
+
+    /** channels > 0 adapts the stem convolution to that many input channels (see {@link InputChannels}). */
+    public static EfficientNet efficientNet(HfFolder f, boolean listAll, int channels) {
+        var c = HfConfigs.efficientNet(f.config());
+        Map<String, Tensor> w = WeightMapping.map(f.weights(), "", "classifier.").weights();
+        if (channels > 0 && channels != c.inChannels()) {
+            c = c.withInChannels(channels);
+            w = adapted(w, "features.0.0.weight", channels);
+        }
+        return loaded(new EfficientNet(c, new SplittableRandom(0)), w, f, listAll);
+    }
+
+    private static Map<String, Tensor> adapted(Map<String, Tensor> weights, String name, int channels) {
+        Map<String, Tensor> out = new LinkedHashMap<>(weights);
+        Tensor w = out.get(name);
+        if (w != null) out.put(name, InputChannels.adapt(name, w, channels));
+        return out;
     }
 
     private static <M extends Module> M loaded(M model, Map<String, Tensor> weights, HfFolder f, boolean listAll) {

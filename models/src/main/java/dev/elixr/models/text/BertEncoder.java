@@ -6,6 +6,7 @@ import dev.elixr.autograd.nn.ModuleList;
 import dev.elixr.models.transformer.AttentionMasks;
 import dev.elixr.models.transformer.Dense;
 import dev.elixr.models.transformer.EncoderOutput;
+import dev.elixr.models.transformer.TransformerInit;
 import dev.elixr.tensor.Tensor;
 
 import java.util.random.RandomGenerator;
@@ -32,6 +33,7 @@ public final class BertEncoder extends Module {
         this.encoder = registerModule("encoder", new Encoder());
         for (int i = 0; i < config.numLayers(); i++) encoder.layer.add(new BertLayer(config, config.hasCrossAttention(i), rng));
         this.pooler = config.addPooler() ? registerModule("pooler", new Dense(config.hiddenSize(), config.hiddenSize(), rng)) : null;
+        TransformerInit.apply(this, rng);
     }
 
     public BertConfig config() { return config; }

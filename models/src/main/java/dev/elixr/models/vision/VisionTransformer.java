@@ -6,6 +6,7 @@ import dev.elixr.autograd.nn.Module;
 import dev.elixr.autograd.nn.ModuleList;
 import dev.elixr.models.transformer.Dense;
 import dev.elixr.models.transformer.EncoderOutput;
+import dev.elixr.models.transformer.TransformerInit;
 
 import java.util.random.RandomGenerator;
 
@@ -33,6 +34,7 @@ public final class VisionTransformer extends Module {
         for (int i = 0; i < config.numLayers(); i++) encoder.layer.add(new VitLayer(config, rng));
         this.layernorm = registerModule("layernorm", new LayerNorm(config.hiddenSize(), config.layerNormEps()));
         this.pooler = config.addPooler() ? registerModule("pooler", new Dense(config.hiddenSize(), config.hiddenSize(), rng)) : null;
+        TransformerInit.apply(this, rng);
     }
 
     public VitConfig config() { return config; }
