@@ -14,6 +14,7 @@ import dev.elixr.tensor.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * One inference pass of a loaded folder model, in no-grad mode: images (a .npy of normalised pixels [1,C,H,W], or a
@@ -24,7 +25,7 @@ public final class HfInference {
     private HfInference() {}
 
     public static Tensor image(Module model, HfFolder folder, Path input) {
-        Tensor pixels = input.getFileName().toString().toLowerCase().endsWith(".npy") ? npy(input) : switch (model) {
+        Tensor pixels = input.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy") ? npy(input) : switch (model) {
             case VisionTransformer v -> ImageProcessor.of(folder, v.config().numChannels(), v.config().imageSize(),
                     ImageProcessor.HALF, ImageProcessor.HALF).load(input);
             case EfficientNet e -> ImageProcessor.of(folder, e.config().inChannels(), e.config().resolution(),

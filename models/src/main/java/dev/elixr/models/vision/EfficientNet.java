@@ -4,6 +4,7 @@ import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.Layer;
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.autograd.nn.Sequential;
+import dev.elixr.tensor.Shape;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +69,7 @@ public final class EfficientNet extends Module {
         int[] s = pixels.shape();
         if (s.length != 4 || s[1] != config.inChannels()) {
             throw new IllegalArgumentException("EfficientNet-" + config.variant() + " expects pixels [B," + config.inChannels()
-                    + ",H,W], got " + dev.elixr.tensor.Shape.str(s));
+                    + ",H,W], got " + Shape.str(s));
         }
     }
 }

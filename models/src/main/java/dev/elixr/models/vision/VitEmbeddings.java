@@ -6,6 +6,7 @@ import dev.elixr.autograd.nn.Conv2d;
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.autograd.nn.Parameter;
 import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.Shape;
 
 import java.util.random.RandomGenerator;
 
@@ -42,7 +43,7 @@ public final class VitEmbeddings extends Module {
     public Var forward(Var pixels) {
         int[] s = pixels.shape();
         if (s.length != 4 || s[1] != config.numChannels()) {
-            throw new IllegalArgumentException("ViT expects pixels [B," + config.numChannels() + ",H,W], got " + dev.elixr.tensor.Shape.str(s));
+            throw new IllegalArgumentException("ViT expects pixels [B," + config.numChannels() + ",H,W], got " + Shape.str(s));
         }
         int p = config.patchSize();
         if (s[2] % p != 0 || s[3] % p != 0) {
