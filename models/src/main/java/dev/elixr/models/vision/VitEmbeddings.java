@@ -5,8 +5,8 @@ import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.Conv2d;
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.autograd.nn.Parameter;
-import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.Shape;
+import dev.elixr.tensor.Tensor;
 
 import java.util.random.RandomGenerator;
 
