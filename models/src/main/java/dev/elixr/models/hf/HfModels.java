@@ -51,13 +51,13 @@ public final class HfModels {
             c = c.withChannels(channels);
             w = adapted(w, "embeddings.patch_embeddings.projection.weight", channels);
         }
-        return loaded(new VisionTransformer(c, new SplittableRandom(0)), w, f, listAll);
+        return loaded(new VisionTransformer(c, new SplittableRandom(0), false), w, f, listAll);
     }
 
     public static BertEncoder bert(HfFolder f, boolean listAll) {
         var mapped = WeightMapping.map(f.weights(), "bert.");
         BertConfig c = HfConfigs.bert(f.config()).withPooler(mapped.weights().containsKey("pooler.dense.weight"));
-        return loaded(new BertEncoder(c, new SplittableRandom(0)), mapped.weights(), f, listAll);
+        return loaded(new BertEncoder(c, new SplittableRandom(0), false), mapped.weights(), f, listAll);
     }
 
     public static EfficientNet efficientNet(HfFolder f, boolean listAll) { return efficientNet(f, listAll, 0); }

@@ -27,13 +27,17 @@ public final class BertEncoder extends Module {
         final ModuleList<BertLayer> layer = registerModule("layer", new ModuleList<>());
     }
 
-    public BertEncoder(BertConfig config, RandomGenerator rng) {
+    /** A model to train from scratch: Hugging Face's N(0, 0.02) initialisation ({@link TransformerInit}). */
+    public BertEncoder(BertConfig config, RandomGenerator rng) { this(config, rng, true); }
+
+    /** hfInit false skips the initialisation pass (weights about to be loaded). */
+    public BertEncoder(BertConfig config, RandomGenerator rng, boolean hfInit) {
         this.config = config;
         this.embeddings = registerModule("embeddings", new BertEmbeddings(config, rng));
         this.encoder = registerModule("encoder", new Encoder());
         for (int i = 0; i < config.numLayers(); i++) encoder.layer.add(new BertLayer(config, config.hasCrossAttention(i), rng));
         this.pooler = config.addPooler() ? registerModule("pooler", new Dense(config.hiddenSize(), config.hiddenSize(), rng)) : null;
-        TransformerInit.apply(this, rng);
+        if (hfInit) TransformerInit.apply(this, rng);
     }
 
     public BertConfig config() { return config; }

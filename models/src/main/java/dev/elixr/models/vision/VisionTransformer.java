@@ -27,14 +27,18 @@ public final class VisionTransformer extends Module {
         final ModuleList<VitLayer> layer = registerModule("layer", new ModuleList<>());
     }
 
-    public VisionTransformer(VitConfig config, RandomGenerator rng) {
+    /** A model to train from scratch: Hugging Face's N(0, 0.02) initialisation ({@link TransformerInit}). */
+    public VisionTransformer(VitConfig config, RandomGenerator rng) { this(config, rng, true); }
+
+    /** hfInit false skips the initialisation pass (weights about to be loaded). */
+    public VisionTransformer(VitConfig config, RandomGenerator rng, boolean hfInit) {
         this.config = config;
         this.embeddings = registerModule("embeddings", new VitEmbeddings(config, rng));
         this.encoder = registerModule("encoder", new Encoder());
         for (int i = 0; i < config.numLayers(); i++) encoder.layer.add(new VitLayer(config, rng));
         this.layernorm = registerModule("layernorm", new LayerNorm(config.hiddenSize(), config.layerNormEps()));
         this.pooler = config.addPooler() ? registerModule("pooler", new Dense(config.hiddenSize(), config.hiddenSize(), rng)) : null;
-        TransformerInit.apply(this, rng);
+        if (hfInit) TransformerInit.apply(this, rng);
     }
 
     public VitConfig config() { return config; }
