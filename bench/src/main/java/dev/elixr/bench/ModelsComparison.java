@@ -69,13 +69,13 @@ public final class ModelsComparison {
         SplittableRandom rng = new SplittableRandom(0);
         return switch (model) {
             case "vit-b16" -> {
-                var vit = new VisionTransformer(VitConfig.base16(3), rng);
+                var vit = new VisionTransformer(VitConfig.base16(3), rng, false);
                 vit.eval();
                 Var x = Var.of(Tensor.randn(1, 1, 3, 224, 224));
                 yield () -> vit.forward(x);
             }
             case "bert-base" -> {
-                var bert = new BertEncoder(BertConfig.base(), rng);
+                var bert = new BertEncoder(BertConfig.base(), rng, false);
                 bert.eval();
                 int[] ids = rng.ints(128, 0, 30522).toArray();
                 yield () -> bert.encode(ids, null, null, 1, 128);
