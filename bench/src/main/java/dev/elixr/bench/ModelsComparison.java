@@ -38,6 +38,9 @@ public final class ModelsComparison {
         }
     }
 
+    /** C2 needs about a second or two before the Vector API kernels are compiled: warm up at least this long. */
+    static final long MIN_WARMUP_NANOS = 4_000_000_000L;
+
     private ModelsComparison() {}
 
     public static List<Row> run(List<String> models, int warmup, int iters, boolean withTorch) {
@@ -97,7 +100,8 @@ public final class ModelsComparison {
     static double medianMs(Runnable pass, int warmup, int iters) {
         double[] t = new double[iters];
         try (var g = GradMode.noGrad()) {
-            for (int i = 0; i < warmup; i++) pass.run();
+            long start = System.nanoTime();
+            for (int i = 0; i < warmup || System.nanoTime() - start < MIN_WARMUP_NANOS; i++) pass.run();
             for (int i = 0; i < iters; i++) {
                 long t0 = System.nanoTime();
                 pass.run();

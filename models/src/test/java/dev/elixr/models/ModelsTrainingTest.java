@@ -77,6 +77,18 @@ class ModelsTrainingTest {
     }
 
     @Test
+    void efficientNetInEvalModeStaysDifferentiableThroughFoldedBatchNorm() {
+        var c = new EfficientNetConfig("tiny", 0.25, 0.5, 32, 0.2f, 0.2f, 1e-3f, 3);
+        var net = new EfficientNet(c, new SplittableRandom(5));
+        net.eval();
+        net.encode(Var.of(Tensor.randn(6, 2, 3, 32, 32))).pooled().square().meanAll().backward();
+        var params = net.namedParameters();
+        assertNotNull(params.get("features.0.0.weight").grad());
+        assertNotNull(params.get("features.0.1.weight").grad());
+        assertNotNull(params.get("features.8.1.bias").grad());
+    }
+
+    @Test
     void noGradRecordsNothing() {
         var c = new VitConfig(16, 1, 2, 32, 8, 4, 3, 1e-12f, true, false, 0f, Activation.GELU);
         var vit = new VisionTransformer(c, new SplittableRandom(4));
