@@ -1,9 +1,11 @@
 package dev.elixr.tools;
 
+import dev.elixr.bench.DeviceGemmBench;
 import dev.elixr.bench.GemmComparison;
 import dev.elixr.bench.GemmShape;
 import dev.elixr.bench.OpsComparison;
 import dev.elixr.bench.Timing;
+import dev.elixr.tensor.Device;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -12,7 +14,7 @@ import java.util.List;
 
 /** {@code elixr bench gemm|ops}: our kernels beside numpy/OpenBLAS on this machine (logic in the bench module). */
 @Command(name = "bench", description = "Benchmark the CPU kernels side by side with numpy (python3 with numpy on PATH).",
-        subcommands = {BenchCommand.Gemm.class, BenchCommand.Ops.class})
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.Ops.class, ModelsBenchCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -55,9 +57,19 @@ final class BenchCommand implements Runnable {
 
         @Mixin Common common = new Common();
 
+        @Mixin DeviceOption device = new DeviceOption();
+
         @Override
         public void run() {
             List<GemmShape> s = (shapes != null ? shapes : GemmComparison.DEFAULT_SHAPES).stream().map(GemmShape::parse).toList();
+            Device d = device.open();
+            if (d.kind() != Device.Kind.CPU) { // on an accelerator: our kernel alone, operands resident on the device
+                for (GemmShape g : s) {
+                    var r = DeviceGemmBench.run(d, g.m(), g.n(), g.k(), g.transB(), 8 * common.seconds);
+                    System.out.println(common.json ? r.json() : r.line());
+                }
+                return;
+            }
             GemmComparison.run(s, common.threads(), common.json, common.timing(), System.out);
         }
     }

@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * conv2d (3×3 and 1×1 via GEMM) and depthwise (3×3 and 5×5 direct). Geometry "N,C,H,W,O,K,stride";
+ * conv2d (3×3 and 1×1 via GEMM) and depthwise (3×3 and 5×5 direct). Geometry "NxCxHxWxOxKxstride";
  * depthwise when O = 0 (O = C, groups = C).
  */
 @State(Scope.Benchmark)
@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class ConvBenchmark {
-    @Param({"1,64,56,56,64,3,1", "1,256,56,56,64,1,1", "1,32,112,112,64,3,2", "16,144,56,56,0,3,1", "16,240,28,28,0,5,1"})
+    @Param({"1x64x56x56x64x3x1", "1x256x56x56x64x1x1", "1x32x112x112x64x3x2", "16x144x56x56x0x3x1", "16x240x28x28x0x5x1"})
     public String geometry;
 
     @Param({"2"})
@@ -43,7 +43,7 @@ public class ConvBenchmark {
 
     @Setup
     public void setup() {
-        int[] g = java.util.Arrays.stream(geometry.split(",")).mapToInt(Integer::parseInt).toArray();
+        int[] g = java.util.Arrays.stream(geometry.split("x")).mapToInt(Integer::parseInt).toArray();
         n = g[0]; c = g[1]; h = g[2]; w = g[3]; o = g[4]; k = g[5]; stride = g[6];
         depthwise = o == 0;
         if (depthwise) o = c;
