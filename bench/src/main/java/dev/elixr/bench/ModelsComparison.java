@@ -8,6 +8,7 @@ import dev.elixr.models.vision.EfficientNet;
 import dev.elixr.models.vision.EfficientNetConfig;
 import dev.elixr.models.vision.VisionTransformer;
 import dev.elixr.models.vision.VitConfig;
+import dev.elixr.tensor.Device;
 import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.Tensor;
 
@@ -33,8 +34,9 @@ public final class ModelsComparison {
         public double mfu() { return gflop / (ms / 1e3) / peakGflops; }
 
         public String json() {
-            return String.format(Locale.ROOT, "{\"model\":\"%s\",\"ms\":%.3f,\"torch_ms\":%s,\"gflop\":%.3f,\"mfu\":%.4f}",
-                    model, ms, torchMs == null ? "null" : String.format(Locale.ROOT, "%.3f", torchMs), gflop, mfu());
+            return String.format(Locale.ROOT, "{\"model\":\"%s\",\"ms\":%.3f,\"torch_ms\":%s,\"gflop\":%.3f,\"mfu\":%s}",
+                    model, ms, torchMs == null ? "null" : String.format(Locale.ROOT, "%.3f", torchMs), gflop,
+                    Double.isNaN(mfu()) ? "null" : String.format(Locale.ROOT, "%.4f", mfu()));
         }
     }
 
@@ -44,11 +46,19 @@ public final class ModelsComparison {
     private ModelsComparison() {}
 
     public static List<Row> run(List<String> models, int warmup, int iters, boolean withTorch) {
+        return run(models, warmup, iters, withTorch, Device.CPU);
+    }
+
+    /**
+     * As above with the weights and inputs on device; each timed pass ends by reading the output back (which waits
+     * for the device). MFU is left out (NaN) off the CPU: the FMA peak is the CPU's. PyTorch runs on the CPU.
+     */
+    public static List<Row> run(List<String> models, int warmup, int iters, boolean withTorch, Device device) {
         int threads = Parallel.threads();
-        double peak = FmaPeak.peakGflops(threads);
+        double peak = device.equals(Device.CPU) ? FmaPeak.peakGflops(threads) : Double.NaN;
         List<Row> rows = new ArrayList<>();
         for (String m : models) {
-            Runnable pass = pass(m);
+            Runnable pass = pass(m, device);
             rows.add(new Row(m, medianMs(pass, warmup, iters), null, flops(m) / 1e9, peak));
         }
         if (withTorch) {
@@ -68,26 +78,29 @@ public final class ModelsComparison {
     }
 
     /** A prepared forward pass of the named model (built, random weights, eval mode). */
-    static Runnable pass(String model) {
+    static Runnable pass(String model) { return pass(model, Device.CPU); }
+
+    /** The same on device (weights moved with Module.to, input uploaded once). */
+    static Runnable pass(String model, Device device) {
         SplittableRandom rng = new SplittableRandom(0);
         return switch (model) {
             case "vit-b16" -> {
                 var vit = new VisionTransformer(VitConfig.base16(3), rng, false);
-                vit.eval();
-                Var x = Var.of(Tensor.randn(1, 1, 3, 224, 224));
-                yield () -> vit.forward(x);
+                vit.eval().to(device);
+                Var x = Var.of(Tensor.randn(1, 1, 3, 224, 224).to(device));
+                yield () -> vit.forward(x).value().toCpu();
             }
             case "bert-base" -> {
                 var bert = new BertEncoder(BertConfig.base(), rng, false);
-                bert.eval();
+                bert.eval().to(device);
                 int[] ids = rng.ints(128, 0, 30522).toArray();
-                yield () -> bert.encode(ids, null, null, 1, 128);
+                yield () -> bert.encode(ids, null, null, 1, 128).lastHiddenState().value().toCpu();
             }
             case "efficientnet-b0" -> {
                 var net = new EfficientNet(EfficientNetConfig.variant("b0", 3), rng);
-                net.eval();
-                Var x = Var.of(Tensor.randn(2, 1, 3, 224, 224));
-                yield () -> net.forward(x);
+                net.eval().to(device);
+                Var x = Var.of(Tensor.randn(2, 1, 3, 224, 224).to(device));
+                yield () -> net.forward(x).value().toCpu();
             }
             default -> throw unknown(model);
         };
@@ -117,11 +130,12 @@ public final class ModelsComparison {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-16s %10s %10s %7s %8s %6s%n",
                 "model", "ms", "torch ms", "ratio", "GFLOP", "MFU"));
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%-16s %10.1f %10s %7s %8.2f %5.1f%%%n", r.model(), r.ms(),
+            sb.append(String.format(Locale.ROOT, "%-16s %10.1f %10s %7s %8.2f %6s%n", r.model(), r.ms(),
                     r.torchMs() == null ? "n/a" : String.format(Locale.ROOT, "%.1f", r.torchMs()),
-                    r.ratio() == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", r.ratio()), r.gflop(), 100 * r.mfu()));
+                    r.ratio() == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", r.ratio()), r.gflop(),
+                    Double.isNaN(r.mfu()) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * r.mfu())));
         }
-        if (!rows.isEmpty()) sb.append(String.format(Locale.ROOT, "(MFU against a measured FMA peak of %.0f GFLOP/s: %d threads × one thread's best)%n",
+        if (!rows.isEmpty() && !Double.isNaN(rows.getFirst().peakGflops())) sb.append(String.format(Locale.ROOT, "(MFU against a measured FMA peak of %.0f GFLOP/s: %d threads × one thread's best)%n",
                 rows.getFirst().peakGflops(), Parallel.threads()));
         return sb.toString();
     }

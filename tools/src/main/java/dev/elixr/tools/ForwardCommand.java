@@ -6,11 +6,13 @@ import dev.elixr.models.hf.HfFolder;
 import dev.elixr.models.hf.HfInference;
 import dev.elixr.models.hf.HfModels;
 import dev.elixr.models.text.BertEncoder;
+import dev.elixr.tensor.Device;
 import dev.elixr.tensor.Shape;
 import dev.elixr.tensor.Tensor;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -43,6 +45,8 @@ final class ForwardCommand implements Runnable {
     @Option(names = "--output", description = "write the output as float32 .npy")
     Path output;
 
+    @Mixin DeviceOption device = new DeviceOption();
+
     @Option(names = "--all-mismatches", description = "list every weight that does not fit, not only the first")
     boolean allMismatches;
 
@@ -50,7 +54,8 @@ final class ForwardCommand implements Runnable {
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
         HfFolder folder = HfFolder.open(model);
-        Module m = HfModels.load(model, allMismatches);
+        var target = device.open();
+        Module m = HfModels.load(model, allMismatches).to(target);
         Tensor result;
         if (m instanceof BertEncoder bert) {
             if (input.file != null) throw new IllegalArgumentException("a BERT model takes --text or --ids, not --input");
@@ -61,7 +66,8 @@ final class ForwardCommand implements Runnable {
             if (input.file == null) throw new IllegalArgumentException("an image model takes --input FILE (.npy, PNG or JPEG)");
             result = HfInference.image(m, folder, input.file);
         }
-        out.println("output " + Shape.str(result.shape()));
+        result = result.toCpu();
+        out.println("output " + Shape.str(result.shape()) + (target.equals(Device.CPU) ? "" : " (computed on " + target + ")"));
         float[] v = result.contiguous().toFloatArray();
         StringBuilder sb = new StringBuilder("first");
         for (int i = 0; i < Math.min(8, v.length); i++) sb.append(String.format(Locale.ROOT, " %.6f", v[i]));

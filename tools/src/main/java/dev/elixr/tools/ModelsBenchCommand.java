@@ -3,6 +3,7 @@ package dev.elixr.tools;
 import dev.elixr.bench.ModelsComparison;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -25,13 +26,15 @@ final class ModelsBenchCommand implements Runnable {
     @Option(names = "--no-torch", description = "skip the PyTorch comparison")
     boolean noTorch;
 
+    @Mixin DeviceOption device = new DeviceOption();
+
     @Option(names = "--json", description = "one JSON object per line: model, ms, torch_ms, gflop, mfu")
     boolean json;
 
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        var rows = ModelsComparison.run(models, warmup, iters, !noTorch);
+        var rows = ModelsComparison.run(models, warmup, iters, !noTorch, device.open());
         if (json) rows.forEach(r -> out.println(r.json()));
         else out.print(ModelsComparison.table(rows));
         out.flush();

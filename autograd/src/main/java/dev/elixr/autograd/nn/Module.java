@@ -1,5 +1,6 @@
 package dev.elixr.autograd.nn;
 
+import dev.elixr.tensor.Device;
 import dev.elixr.tensor.Shape;
 import dev.elixr.tensor.SegmentStorage;
 import dev.elixr.tensor.Tensor;
@@ -160,6 +161,26 @@ public abstract class Module {
     }
 
     public void zeroGrad() { namedParameters().values().forEach(Parameter::zeroGrad); }
+
+    // ------------------------------------------------------------------ device
+
+    /**
+     * Moves every parameter (with its gradient, if any) and buffer of this module and its descendants to
+     * device, in place: names, order, requires-grad and frozen state are kept, only the tensors change.
+     * Tensors already there are kept as they are. Returns this.
+     */
+    public Module to(Device device) {
+        if (device == null) throw new IllegalArgumentException(getClass().getSimpleName() + ".to: device is null");
+        for (Module m : namedModules().values()) {
+            for (Parameter p : m.parameters.values()) {
+                Tensor g = p.grad();
+                p.assign(p.value().to(device));
+                if (g != null) p.setGrad(g.to(device));
+            }
+            m.buffers.replaceAll((n, t) -> t.to(device));
+        }
+        return this;
+    }
 
     // ------------------------------------------------------------------ state
 

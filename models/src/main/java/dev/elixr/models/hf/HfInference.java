@@ -8,6 +8,7 @@ import dev.elixr.models.text.BertEncoder;
 import dev.elixr.models.text.WordPieceTokenizer;
 import dev.elixr.models.vision.EfficientNet;
 import dev.elixr.models.vision.VisionTransformer;
+import dev.elixr.tensor.Device;
 import dev.elixr.tensor.Shape;
 import dev.elixr.tensor.Tensor;
 
@@ -19,7 +20,8 @@ import java.util.Locale;
 /**
  * One inference pass of a loaded folder model, in no-grad mode: images (a .npy of normalised pixels [1,C,H,W], or a
  * PNG/JPEG preprocessed as the folder says) for ViT and EfficientNet, token ids for BERT. Returns the last hidden states
- * (ViT, BERT: [1,T,D]) or torchvision's {@code features} output (EfficientNet: [1,C,H,W]).
+ * (ViT, BERT: [1,T,D]) or torchvision's {@code features} output (EfficientNet: [1,C,H,W]). The pass runs where the
+ * model's weights are (move them with {@code model.to(device)}); the result stays on that device.
  */
 public final class HfInference {
     private HfInference() {}
@@ -32,10 +34,11 @@ public final class HfInference {
                     ImageProcessor.IMAGENET_MEAN, ImageProcessor.IMAGENET_STD).load(input);
             default -> throw new IllegalArgumentException(model.getClass().getSimpleName() + " takes text, not an image");
         };
+        Var x = Var.of(pixels.to(deviceOf(model)));
         try (var g = GradMode.noGrad()) {
             return switch (model) {
-                case VisionTransformer v -> v.forward(Var.of(pixels)).value();
-                case EfficientNet e -> e.forward(Var.of(pixels)).value();
+                case VisionTransformer v -> v.forward(x).value();
+                case EfficientNet e -> e.forward(x).value();
                 default -> throw new IllegalArgumentException(model.getClass().getSimpleName() + " takes text, not an image");
             };
         }
@@ -50,6 +53,12 @@ public final class HfInference {
         try (var g = GradMode.noGrad()) {
             return bert.encode(ids, null, null, 1, ids.length).lastHiddenState().value();
         }
+    }
+
+    /** Where the model's weights live (see Module.to): the input goes there too, and the output stays there. */
+    private static Device deviceOf(Module model) {
+        var params = model.parameters();
+        return params.isEmpty() ? Device.CPU : params.get(0).value().device();
     }
 
     private static Tensor npy(Path file) {

@@ -57,8 +57,9 @@ public final class BertEncoder extends Module {
     public EncoderOutput encode(int[] ids, int[] attentionMask, int[] tokenTypes, int batch, int length,
                                 Var encoderStates, Tensor encoderMask) {
         Var h = embeddings.forward(ids, tokenTypes, batch, length);
-        Tensor mask = attentionMask == null ? null : AttentionMasks.padding(attentionMask, batch, length);
-        h = forwardLayers(h, mask, encoderStates, encoderMask);
+        var device = h.value().device(); // the masks go where the weights are (CPU or an OpenCL device)
+        Tensor mask = attentionMask == null ? null : AttentionMasks.padding(attentionMask, batch, length).to(device);
+        h = forwardLayers(h, mask, encoderStates, encoderMask == null ? null : encoderMask.to(device));
         return new EncoderOutput(h, pool(h));
     }
 

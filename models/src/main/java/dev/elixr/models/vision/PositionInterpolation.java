@@ -59,6 +59,6 @@ public final class PositionInterpolation {
             throw new IllegalArgumentException("position grid has " + grid.size(0) + " rows, expected " + inH + "×" + inW);
         }
         if (inH == outH && inW == outW) return grid;
-        return Var.of(matrix(inH, inW, outH, outW)).matmul(grid);
+        return Var.of(matrix(inH, inW, outH, outW).to(grid.value().device())).matmul(grid);
     }
 }

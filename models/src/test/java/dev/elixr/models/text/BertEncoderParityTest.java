@@ -17,10 +17,10 @@ import static dev.elixr.models.testing.Parity.npy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /** Tiny random-weight HF BertModel (and one with Q-Former-style cross-attention) against PyTorch (fixtures/bert). */
-class BertEncoderParityTest {
-    record Inputs(int[] ids, int[] mask, int[] types, int batch, int length, List<String> texts) {}
+public class BertEncoderParityTest {
+    public record Inputs(int[] ids, int[] mask, int[] types, int batch, int length, List<String> texts) {}
 
-    static Inputs inputs(String folder) throws IOException {
+    public static Inputs inputs(String folder) throws IOException {
         JsonNode j = new ObjectMapper().readTree(Fixtures.path(folder + "/inputs.json").toFile());
         int b = j.get("input_ids").size(), t = j.get("input_ids").get(0).size();
         return new Inputs(flat(j.get("input_ids")), flat(j.get("attention_mask")), flat(j.get("token_type_ids")), b, t,

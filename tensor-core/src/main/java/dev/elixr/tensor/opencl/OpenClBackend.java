@@ -32,6 +32,8 @@ public final class OpenClBackend implements Backend {
     private final ClConv conv;
     private final ClAttention attention;
     private final ClIndex index;
+    private final java.util.concurrent.atomic.AtomicLong uploads = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong downloads = new java.util.concurrent.atomic.AtomicLong();
 
     /** Opens device opencl:index; throws {@link OpenClException} saying why when it cannot. */
     public OpenClBackend(int index) {
@@ -56,6 +58,12 @@ public final class OpenClBackend implements Backend {
     /** Bytes of device memory held by live tensors. */
     public long liveBytes() { return ctx.liveBytes(); }
 
+    /** Tensors copied from the host so far (fromHost calls): lets tests prove that a forward pass stays on the device. */
+    public long uploads() { return uploads.get(); }
+
+    /** Tensors read back to the host so far (toHost calls, which every toCpu and host element access goes through). */
+    public long downloads() { return downloads.get(); }
+
     @Override public Device device() { return ctx.device(); }
 
     @Override public Storage allocate(int numel) { return ctx.allocate(numel); }
@@ -65,6 +73,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public Tensor fromHost(Tensor host) {
         if (!host.device().equals(Device.CPU)) throw new IllegalArgumentException("fromHost: tensor lives on " + host.device() + ", not the host");
+        uploads.incrementAndGet();
         Tensor h = host.contiguous();
         int n = h.numel();
         MemorySegment seg = h.storage().segment();
@@ -82,6 +91,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public Tensor toHost(Tensor t) {
+        downloads.incrementAndGet();
         Tensor c = t.isContiguous() ? t : t.copy();
         ClBuffer b = ClArgs.buffer("toHost", ctx, c);
         int n = c.numel();
