@@ -6,7 +6,7 @@ import java.util.Map;
  * Graded relevance of an image to a search query, from the ground truth (ELIXR section 2.4: 2 exact, 1 partial,
  * 0 none). The rule:
  * <ul>
- * <li>A term is <b>met</b> when its finding is present and every constraint (laterality, severity, zone, device)
+ * <li>A term is <b>met</b> when its finding is present and every constraint (laterality, severity, zone, kind)
  *     equals the truth's attribute (a listed value counts); <b>touched</b> when the finding is present but a
  *     constraint differs or the attribute is unknown (real data without structured truth).</li>
  * <li>2 when every term is met; 1 when at least one term is met or touched; 0 otherwise.

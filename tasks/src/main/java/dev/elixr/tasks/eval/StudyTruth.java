@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * What an image shows, as far as the ground truth says: each finding labelled present (CheXpert 1) with its
- * known attributes (keys such as {@code laterality}, {@code severity}, {@code zone}, {@code device}; values lower
+ * known attributes (keys such as {@code laterality}, {@code severity}, {@code zone}, {@code kind}; values lower
  * case; a multi-valued attribute lists its values separated by ';'). Real data sets without structured truth give
  * findings with empty attribute maps.
  */

@@ -37,8 +37,8 @@ class SemanticSearchTest {
         assertEquals(2, Relevance.grade(both, truth("Cardiomegaly", Map.of(), "Edema", Map.of("severity", "mild"))));
         assertEquals(1, Relevance.grade(both, truth("Edema", Map.of())));
         var ett = query("endotracheal tube");
-        assertEquals(2, Relevance.grade(ett, truth("Support Devices", Map.of("device", "pacemaker;endotracheal tube"))));
-        assertEquals(1, Relevance.grade(ett, truth("Support Devices", Map.of("device", "pacemaker"))));
+        assertEquals(2, Relevance.grade(ett, truth("Support Devices", Map.of("kind", "pacemaker;endotracheal tube"))));
+        assertEquals(1, Relevance.grade(ett, truth("Support Devices", Map.of("kind", "pacemaker"))));
         var normal = query("no acute cardiopulmonary process");
         assertEquals(2, Relevance.grade(normal, truth()));
         assertEquals(1, Relevance.grade(normal, truth("Support Devices", Map.of())));

@@ -1,0 +1,35 @@
+package dev.elixr.models.elixr;
+
+import dev.elixr.models.Activation;
+import dev.elixr.models.text.BertConfig;
+
+/**
+ * Shape of an ELIXR-C model (ELIXR section 2.1): the image tower ({@code conv}: {@link ConvTower}), the BERT text
+ * tower, the width of the shared embedding space and the temperature (initial value and clamp).
+ */
+public record ElixrCConfig(String imageEncoder, int imageSize, int[] convWidths, int convBlocksPerStage, int imageFeatures,
+                           int vocabSize, int textHidden, int textLayers, int textHeads, int textIntermediate,
+                           int maxTokens, int embedDim, float initTemperature, float minTemperature) {
+    public ElixrCConfig {
+        if (!imageEncoder.equals("conv"))
+            throw new IllegalArgumentException("image encoder '" + imageEncoder + "' is not supported yet; use 'conv'");
+        if (!(initTemperature >= minTemperature && minTemperature > 0))
+            throw new IllegalArgumentException("temperature: need 0 < min (" + minTemperature + ") <= init (" + initTemperature + ")");
+    }
+
+    /** The demo's small towers: 64x64 grey images, a 4-stage conv net, a 2-layer 128-d BERT, 128-d shared space. */
+    public static ElixrCConfig small(int vocabSize) {
+        return new ElixrCConfig("conv", 64, new int[] {16, 32, 64, 96}, 2, 256,
+                vocabSize, 128, 2, 4, 256, 64, 128, 0.07f, 0.01f);
+    }
+
+    public BertConfig bertConfig() {
+        return new BertConfig(vocabSize, textHidden, textLayers, textHeads, textIntermediate, Math.max(maxTokens, 8), 2,
+                1e-12f, 0f, 0, false, new int[0], textHidden, Activation.GELU);
+    }
+
+    public ElixrCConfig withImageSize(int size) {
+        return new ElixrCConfig(imageEncoder, size, convWidths, convBlocksPerStage, imageFeatures, vocabSize, textHidden,
+                textLayers, textHeads, textIntermediate, maxTokens, embedDim, initTemperature, minTemperature);
+    }
+}
