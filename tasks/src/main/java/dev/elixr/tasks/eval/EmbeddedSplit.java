@@ -1,5 +1,8 @@
 package dev.elixr.tasks.eval;
 
+import dev.elixr.tasks.data.CheXpertLabel;
+import dev.elixr.tasks.data.CxrStudy;
+
 import java.util.List;
 
 /**
@@ -15,6 +18,18 @@ public record EmbeddedSplit(List<String> ids, List<String> patients, float[][] e
         for (float[] row : labels)
             if (row.length != Findings.CHEXPERT_13.size())
                 throw new IllegalArgumentException("EmbeddedSplit: label rows need " + Findings.CHEXPERT_13.size() + " columns, got " + row.length);
+    }
+
+    /** The split of these studies with the given embeddings (one row per study, same order). */
+    public static EmbeddedSplit of(List<CxrStudy> studies, float[][] embeddings) {
+        float[][] labels = new float[studies.size()][];
+        for (int i = 0; i < labels.length; i++) {
+            float[] l = new float[Findings.CHEXPERT_13.size()];
+            for (int j = 0; j < l.length; j++) l[j] = studies.get(i).label(CheXpertLabel.ofColumn(Findings.CHEXPERT_13.get(j)));
+            labels[i] = l;
+        }
+        return new EmbeddedSplit(studies.stream().map(CxrStudy::dicomId).toList(),
+                studies.stream().map(CxrStudy::subjectId).toList(), embeddings, labels);
     }
 
     public int size() {

@@ -1,0 +1,62 @@
+package dev.elixr.tasks.train;
+
+import dev.elixr.tasks.data.CxrStudy;
+import dev.elixr.tasks.data.GreyImage;
+import dev.elixr.tasks.data.ImageIO;
+import dev.elixr.tasks.data.ImageReadException;
+import dev.elixr.tasks.data.Preprocess;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * The images of a split decoded once, resized to the model's input and normalised (min-shift, full-range stretch,
+ * then standardised to mean 0.5 / sd 0.25 as the encoders expect), held in memory as rows of floats.
+ * Unreadable images are reported, counted and left out (one bad file never ends a run).
+ */
+public final class ImageBank {
+    private final List<CxrStudy> studies;
+    private final float[][] pixels;
+    private final int size;
+
+    private ImageBank(List<CxrStudy> studies, float[][] pixels, int size) {
+        this.studies = studies;
+        this.pixels = pixels;
+        this.size = size;
+    }
+
+    public static ImageBank load(List<CxrStudy> all, int size, PrintStream log, String what) {
+        float[][] px = new float[all.size()][];
+        Progress progress = new Progress("decode " + what, all.size(), "img");
+        IntStream.range(0, all.size()).parallel().forEach(i -> {
+            try {
+                px[i] = preprocess(ImageIO.read(all.get(i).image()), size);
+            } catch (ImageReadException | RuntimeException e) {
+                synchronized (log) { log.println("elixr: skipping unreadable image " + all.get(i).image() + ": " + e.getMessage()); }
+            }
+            synchronized (progress) { progress.advance(1, ""); }
+        });
+        List<CxrStudy> kept = new ArrayList<>();
+        List<float[]> keptPx = new ArrayList<>();
+        for (int i = 0; i < px.length; i++) if (px[i] != null) { kept.add(all.get(i)); keptPx.add(px[i]); }
+        if (kept.size() < all.size()) log.println("elixr: " + (all.size() - kept.size()) + " of " + all.size() + " " + what + " images unreadable, skipped");
+        return new ImageBank(List.copyOf(kept), keptPx.toArray(float[][]::new), size);
+    }
+
+    /** Resize to size x size, stretch to [0,1], standardise. */
+    public static float[] preprocess(GreyImage img, int size) {
+        float[] p = Preprocess.stretch(Preprocess.resize(img, size, size).pixels());
+        Preprocess.standardise(p, 0.5f, 0.25f);
+        return p;
+    }
+
+    public List<CxrStudy> studies() { return studies; }
+
+    public float[] pixels(int i) { return pixels[i]; }
+
+    public int size() { return size; }
+
+    public int count() { return pixels.length; }
+}
