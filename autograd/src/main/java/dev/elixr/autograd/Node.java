@@ -1,0 +1,51 @@
+package dev.elixr.autograd;
+
+import dev.elixr.tensor.Tensor;
+
+/**
+ * One recorded step of the tape: the op that produced a {@link Var}, its inputs, and the function that
+ * turns the gradient of the output into gradients of the inputs. What the backward needs is captured by
+ * that function; {@link #release()} drops it after use, so the graph is freed after backward.
+ */
+public final class Node {
+    private final String op;
+    private Var[] inputs;
+    private Backward backward;
+
+    /** Gradients of the inputs (null where an input needs none) from the gradient of the output. */
+    @FunctionalInterface
+    public interface Backward {
+        Tensor[] apply(Tensor gradOutput);
+    }
+
+    Node(String op, Var[] inputs, Backward backward) {
+        this.op = op;
+        this.inputs = inputs;
+        this.backward = backward;
+    }
+
+    /** Name of the op that made this node (for error messages). */
+    public String op() { return op; }
+
+    Var[] inputs() {
+        if (inputs == null) throw freed();
+        return inputs;
+    }
+
+    Tensor[] backward(Tensor gradOutput) {
+        if (backward == null) throw freed();
+        return backward.apply(gradOutput);
+    }
+
+    boolean released() { return backward == null; }
+
+    void release() {
+        inputs = null;
+        backward = null;
+    }
+
+    private IllegalStateException freed() {
+        return new IllegalStateException("backward through op '" + op + "' a second time: its graph was freed by the first backward;"
+                + " recompute the forward pass");
+    }
+}

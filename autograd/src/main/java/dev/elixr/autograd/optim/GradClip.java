@@ -1,0 +1,36 @@
+package dev.elixr.autograd.optim;
+
+import dev.elixr.autograd.Var;
+import dev.elixr.tensor.Tensor;
+
+import java.util.Collection;
+
+/** Gradient clipping by global norm (Pascanu et al. 2013), as torch.nn.utils.clip_grad_norm_. */
+public final class GradClip {
+    private GradClip() {}
+
+    /**
+     * Scales all gradients by min(1, maxNorm/(‖g‖+1e-6)) where ‖g‖ is the L2 norm over all of them;
+     * returns ‖g‖ before clipping. Gradients are replaced by scaled copies, never written in place.
+     */
+    public static double clipGlobalNorm(Collection<? extends Var> params, double maxNorm) {
+        double sq = 0;
+        for (Var p : params) {
+            if (p.grad() == null) continue;
+            for (float v : p.grad().toFloatArray()) sq += (double) v * v;
+        }
+        double total = Math.sqrt(sq);
+        double coef = maxNorm / (total + 1e-6);
+        if (coef < 1) {
+            float c = (float) coef;
+            for (Var p : params) {
+                if (p.grad() == null) continue;
+                float[] g = p.grad().toFloatArray();
+                for (int i = 0; i < g.length; i++) g[i] *= c;
+                Tensor scaled = Tensor.wrap(g, p.grad().shape());
+                p.setGrad(scaled.to(p.grad().device()));
+            }
+        }
+        return total;
+    }
+}
