@@ -74,7 +74,7 @@ public final class ContrastiveTraining {
             int[] order = permutation(n, cfg.seed(), epoch);
             int[] rows = java.util.Arrays.copyOfRange(order, (int) (step % stepsPerEpoch) * batch, (int) (step % stepsPerEpoch + 1) * batch);
             SplittableRandom aug = new SplittableRandom(cfg.seed() * 0x9E3779B97F4A7C15L + step);
-            Var pixels = Var.of(pixels(train, rows, cfg.augment() ? aug : null));
+            Var pixels = Var.of(train.batch(rows, cfg.augment() ? aug : null));
             TokenBatch tokens = TokenBatch.of(trainText, rows, padId);
             model.train();
             double lr = schedule.apply(opt, step + 1);
@@ -115,7 +115,7 @@ public final class ContrastiveTraining {
                 int[] rows = new int[b];
                 for (int i = 0; i < b; i++) rows[i] = s + i;
                 TokenBatch t = TokenBatch.of(text, rows, padId);
-                sum += model.loss(Var.of(pixels(val, rows, null)), t.ids(), t.mask(), t.batch(), t.length()).item();
+                sum += model.loss(Var.of(val.batch(rows, null)), t.ids(), t.mask(), t.batch(), t.length()).item();
                 count++;
             }
         }
@@ -127,18 +127,6 @@ public final class ContrastiveTraining {
         List<Encoding> out = new ArrayList<>(bank.count());
         for (var s : bank.studies()) out.add(tok.encode(ReportText.findingsAndImpression(s.report()), maxTokens, false));
         return out;
-    }
-
-    /** Pixels of the given rows as [B,1,S,S], augmented when a generator is given. */
-    static Tensor pixels(ImageBank bank, int[] rows, SplittableRandom aug) {
-        int s = bank.size(), plane = s * s;
-        float[] out = new float[rows.length * plane];
-        for (int b = 0; b < rows.length; b++) {
-            float[] px = bank.pixels(rows[b]);
-            if (aug != null) px = Augment.apply(px, s, Math.max(1, s / 16), 0.1f, aug);
-            System.arraycopy(px, 0, out, b * plane, plane);
-        }
-        return Tensor.wrap(out, rows.length, 1, s, s);
     }
 
     /** A seeded permutation of 0..n-1 for one epoch (Fisher-Yates). */

@@ -38,10 +38,22 @@ public final class ElixrCRun {
         this.tokenizer = tokenizer;
     }
 
-    public static void save(Path dir, ElixrC model, Vocab vocab, TrainingHistory history) throws IOException {
+    /** Writes the model config and vocabulary (before training, so that a resumed run rebuilds the same model). */
+    public static void writeSpec(Path dir, ElixrCConfig config, Vocab vocab) throws IOException {
         Files.createDirectories(dir);
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CONFIG).toFile(), model.config());
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CONFIG).toFile(), config);
         Files.write(dir.resolve(VOCAB), vocabLines(vocab), StandardCharsets.UTF_8);
+    }
+
+    /** The spec written by {@link #writeSpec}, or null when the run has none yet. */
+    public static ElixrCConfig readConfig(Path dir) throws IOException {
+        Path f = dir.resolve(CONFIG);
+        return Files.exists(f) ? new ObjectMapper().readValue(f.toFile(), ElixrCConfig.class) : null;
+    }
+
+    /** Writes the final weights and curves (the config and vocabulary too). */
+    public static void save(Path dir, ElixrC model, Vocab vocab, TrainingHistory history) throws IOException {
+        writeSpec(dir, model.config(), vocab);
         Path tmp = dir.resolve(WEIGHTS + ".tmp");
         Safetensors.write(tmp, model.stateDict());
         Files.move(tmp, dir.resolve(WEIGHTS), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -94,7 +106,7 @@ public final class ElixrCRun {
         try (var g = GradMode.noGrad()) {
             for (int s = 0; s < bank.count(); s += b) {
                 int[] rows = java.util.stream.IntStream.range(s, Math.min(bank.count(), s + b)).toArray();
-                Var px = Var.of(ContrastiveTraining.pixels(bank, rows, null));
+                Var px = Var.of(bank.batch(rows, null));
                 rows(projected ? model.embedImages(px).value() : model.imageFeatures(px).value(), out, s);
             }
         }

@@ -5,10 +5,12 @@ import dev.elixr.tasks.data.GreyImage;
 import dev.elixr.tasks.data.ImageIO;
 import dev.elixr.tasks.data.ImageReadException;
 import dev.elixr.tasks.data.Preprocess;
+import dev.elixr.tensor.Tensor;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
@@ -50,6 +52,26 @@ public final class ImageBank {
         float[] p = Preprocess.stretch(Preprocess.resize(img, size, size).pixels());
         Preprocess.standardise(p, 0.5f, 0.25f);
         return p;
+    }
+
+    /** Pixels of the given rows as [B,1,S,S], augmented when a generator is given (training only). */
+    public Tensor batch(int[] rows, SplittableRandom aug) {
+        int plane = size * size;
+        float[] out = new float[rows.length * plane];
+        for (int b = 0; b < rows.length; b++) {
+            float[] px = pixels[rows[b]];
+            if (aug != null) px = Augment.apply(px, size, Math.max(1, size / 16), 0.1f, aug);
+            System.arraycopy(px, 0, out, b * plane, plane);
+        }
+        return Tensor.wrap(out, rows.length, 1, size, size);
+    }
+
+    /** The bank restricted to the given rows (e.g. a probe's training subset). */
+    public ImageBank subset(int[] rows) {
+        List<CxrStudy> s = new ArrayList<>();
+        float[][] p = new float[rows.length][];
+        for (int i = 0; i < rows.length; i++) { s.add(studies.get(rows[i])); p[i] = pixels[rows[i]]; }
+        return new ImageBank(s, p, size);
     }
 
     public List<CxrStudy> studies() { return studies; }

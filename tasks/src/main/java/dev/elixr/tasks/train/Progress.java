@@ -63,7 +63,8 @@ public final class Progress {
                 label, bar, done, total, unit, rate, unit, time(secs), eta, status == null || status.isEmpty() ? "" : ", " + status);
     }
 
-    static String time(double secs) {
+    /** Seconds as m:ss or h:mm:ss. */
+    public static String time(double secs) {
         long s = Math.round(secs);
         return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
                 : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
