@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
 final class TrainElixrCCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "data set root (MIMIC-CXR-JPG layout, e.g. from elixr demo)") Path data;
     @Option(names = "--out", required = true, description = "run directory to write") Path out;
-    @Option(names = "--image-encoder", defaultValue = "conv", description = "image tower: conv (default)") String imageEncoder;
+    @Option(names = "--image-encoder", defaultValue = "conv",
+            description = "image tower: conv (default), vit-PATCH-LAYERS-HEADS (e.g. vit-8-4-4), efficientnet-b0") String imageEncoder;
     @Option(names = "--text-encoder", defaultValue = "bert-small", description = "text tower: bert-small (default)") String textEncoder;
     @Option(names = "--image-size", defaultValue = "64", description = "input side in pixels (default 64)") int imageSize;
     @Option(names = "--epochs", defaultValue = "10") int epochs;
@@ -31,11 +32,10 @@ final class TrainElixrCCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!imageEncoder.equals("conv")) throw new IllegalArgumentException("--image-encoder " + imageEncoder + " is not supported yet (conv)");
         if (!textEncoder.equals("bert-small")) throw new IllegalArgumentException("--text-encoder " + textEncoder + " is not supported yet (bert-small)");
         var training = new ContrastiveTraining.Config(epochs, batch, lr, weightDecay, warmup, gradClip, checkpointEvery, seed,
                 resume, !noAugment, stopAfter);
-        var o = ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, null, training), imageSize,
+        var o = ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, null, training), imageSize, imageEncoder,
                 "elixr train elixr-c --data " + data + " --out " + out + (resume ? " --resume" : ""), System.err);
         System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                 o.imagesPerSecond(), out.toAbsolutePath());

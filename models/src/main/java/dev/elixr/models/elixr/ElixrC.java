@@ -17,7 +17,7 @@ import java.util.random.RandomGenerator;
  */
 public final class ElixrC extends Module {
     private final ElixrCConfig config;
-    private final ConvTower imageEncoder;
+    private final ImageTower imageEncoder;
     private final TextTower textEncoder;
     private final Linear imageProjection;
     private final Linear textProjection;
@@ -25,10 +25,10 @@ public final class ElixrC extends Module {
 
     public ElixrC(ElixrCConfig config, RandomGenerator rng) {
         this.config = config;
-        this.imageEncoder = registerModule("image_encoder", new ConvTower(config.imageSize(), config.convWidths(),
-                config.convBlocksPerStage(), config.imageFeatures(), rng));
+        this.imageEncoder = config.imageTower(rng);
+        registerModule("image_encoder", (Module) imageEncoder);
         this.textEncoder = registerModule("text_encoder", new TextTower(config.bertConfig(), rng));
-        this.imageProjection = registerModule("image_projection", new Linear(config.imageFeatures(), config.embedDim(), false, rng));
+        this.imageProjection = registerModule("image_projection", new Linear(imageEncoder.featureDim(), config.embedDim(), false, rng));
         this.textProjection = registerModule("text_projection", new Linear(config.textHidden(), config.embedDim(), false, rng));
         this.logitScale = registerParameter("logit_scale", Tensor.scalar((float) Math.log(1 / config.initTemperature())));
     }
@@ -37,7 +37,7 @@ public final class ElixrC extends Module {
         return config;
     }
 
-    public ConvTower imageEncoder() {
+    public ImageTower imageEncoder() {
         return imageEncoder;
     }
 

@@ -106,7 +106,7 @@ public final class ElixrCDemo {
         }
         var training = new ContrastiveTraining.Config(plan.epochs(), plan.batch(), plan.lr(), 0.1, 0.1, 1.0,
                 50, seed, true, true, 0);
-        ElixrCTrainer.run(new ElixrCTrainer.Options(data, runDir, null, training), plan.imageSize(), "elixr demo", log);
+        ElixrCTrainer.run(new ElixrCTrainer.Options(data, runDir, null, training), plan.imageSize(), "conv", "elixr demo", log);
     }
 
     static void deleteTree(Path p) throws IOException {

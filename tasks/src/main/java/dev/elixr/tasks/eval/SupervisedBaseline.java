@@ -8,7 +8,7 @@ import dev.elixr.autograd.nn.Module;
 import dev.elixr.autograd.optim.AdamW;
 import dev.elixr.autograd.optim.CosineSchedule;
 import dev.elixr.autograd.optim.ParamGroup;
-import dev.elixr.models.elixr.ConvTower;
+import dev.elixr.models.elixr.ImageTower;
 import dev.elixr.models.elixr.ElixrCConfig;
 import dev.elixr.tasks.train.ImageBank;
 import dev.elixr.tensor.Tensor;
@@ -47,12 +47,13 @@ public final class SupervisedBaseline implements DataEfficient.FeatureSource {
 
     /** The image tower and a linear multi-label head. */
     static final class Classifier extends Module {
-        final ConvTower tower;
+        final ImageTower tower;
         final Linear head;
 
         Classifier(ElixrCConfig c, int outputs, SplitMix64 rng) {
-            tower = registerModule("image_encoder", new ConvTower(c.imageSize(), c.convWidths(), c.convBlocksPerStage(), c.imageFeatures(), rng));
-            head = registerModule("head", new Linear(c.imageFeatures(), outputs, true, rng));
+            tower = c.imageTower(rng);
+            registerModule("image_encoder", (Module) tower);
+            head = registerModule("head", new Linear(tower.featureDim(), outputs, true, rng));
         }
     }
 
@@ -82,7 +83,7 @@ public final class SupervisedBaseline implements DataEfficient.FeatureSource {
         return new DataEfficient.Features(embed(net.tower, sub), embed(net.tower, test));
     }
 
-    static float[][] embed(ConvTower tower, ImageBank bank) {
+    static float[][] embed(ImageTower tower, ImageBank bank) {
         float[][] out = new float[bank.count()][];
         try (var g = GradMode.noGrad()) {
             for (int s = 0; s < bank.count(); s += 64) {

@@ -32,7 +32,7 @@ public final class ElixrCTrainer {
         return ElixrCConfig.small(vocabSize).withImageSize(imageSize);
     }
 
-    public static ContrastiveTraining.Outcome run(Options o, int imageSize, String commandLine, PrintStream log) throws IOException {
+    public static ContrastiveTraining.Outcome run(Options o, int imageSize, String imageEncoder, String commandLine, PrintStream log) throws IOException {
         Instant started = Instant.now();
         List<CxrStudy> all = MimicCxrJpg.read(o.data());
         List<CxrStudy> train = split(all, "train"), val = split(all, "validate");
@@ -47,7 +47,7 @@ public final class ElixrCTrainer {
             if (!o.training().resume() && Files.isDirectory(run.resolve("checkpoints")))
                 throw new IllegalArgumentException("run " + run + " already has checkpoints: pass --resume to continue it, or choose another --out");
             vocab = ReportVocabulary.build(train.stream().map(s -> ReportText.findingsAndImpression(s.report())).toList(), 1);
-            cfg = o.model() != null ? o.model() : defaultModel(vocab.size(), imageSize);
+            cfg = o.model() != null ? o.model() : defaultModel(vocab.size(), imageSize).withImageEncoder(imageEncoder);
             ElixrCRun.writeSpec(run, cfg, vocab);
         }
         ImageBank trainBank = ImageBank.load(train, cfg.imageSize(), log, "train");

@@ -35,7 +35,7 @@ class ContrastiveTrainingTest {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         // the vocabulary size is only known after building it: train once with a spec, reuse it on resume
         var model = ElixrCConfigHolder.get(out, data);
-        return ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, model, cfg), 32, "test", quiet);
+        return ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, model, cfg), 32, "conv", "test", quiet);
     }
 
     /** Builds the tiny config for the vocabulary the trainer will build from this data. */
