@@ -56,7 +56,7 @@ public final class ContrastiveTraining {
         long step = 0;
         TrainingHistory history = new TrainingHistory();
         if (cfg.resume()) {
-            Checkpoint c = checkpoints.latest(log);
+            Checkpoint c = onHeap(checkpoints.latest(log));
             if (c != null) {
                 c.restore(model, opt);
                 step = c.step();
@@ -139,6 +139,23 @@ public final class ContrastiveTraining {
             int t = p[i]; p[i] = p[j]; p[j] = t;
         }
         return p;
+    }
+
+    /**
+     * The checkpoint with every tensor copied from the memory-mapped file into heap arrays, so that the resumed run
+     * computes on the same storage (and kernel paths) as an uninterrupted one and can update in place.
+     */
+    static Checkpoint onHeap(Checkpoint c) {
+        if (c == null) return null;
+        var opt = c.optimizer() == null ? null
+                : new dev.elixr.autograd.optim.Optimizer.State(heap(c.optimizer().tensors()), c.optimizer().lr(), c.optimizer().steps());
+        return new Checkpoint(heap(c.model()), opt, c.step(), c.extra());
+    }
+
+    private static java.util.Map<String, Tensor> heap(java.util.Map<String, Tensor> m) {
+        java.util.Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        m.forEach((k, t) -> out.put(k, Tensor.wrap(t.contiguous().toFloatArray(), t.shape())));
+        return out;
     }
 
     static String writeHistory(TrainingHistory h) {
