@@ -1,24 +1,121 @@
 package dev.elixr.autograd.functions;
 
 import dev.elixr.autograd.Var;
+import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.ops.Elementwise;
 
 /** Unary elementwise functions and their derivatives. */
 public final class PointwiseFn {
     private PointwiseFn() {}
 
-    public static Var exp(Var x) { throw Pending.ops("exp"); }
-    public static Var log(Var x) { throw Pending.ops("log"); }
-    public static Var sqrt(Var x) { throw Pending.ops("sqrt"); }
-    public static Var rsqrt(Var x) { throw Pending.ops("rsqrt"); }
-    public static Var abs(Var x) { throw Pending.ops("abs"); }
-    public static Var square(Var x) { throw Pending.ops("square"); }
-    public static Var reciprocal(Var x) { throw Pending.ops("reciprocal"); }
-    public static Var tanh(Var x) { throw Pending.ops("tanh"); }
-    public static Var sigmoid(Var x) { throw Pending.ops("sigmoid"); }
-    public static Var relu(Var x) { throw Pending.ops("relu"); }
-    public static Var geluErf(Var x) { throw Pending.ops("gelu"); }
-    public static Var geluTanh(Var x) { throw Pending.ops("geluTanh"); }
-    public static Var silu(Var x) { throw Pending.ops("silu"); }
-    public static Var clamp(Var x, float lo, float hi) { throw Pending.ops("clamp"); }
+    public static Var exp(Var x) {
+        Tensor y = Elementwise.exp(x.value());
+        return Var.result("exp", y, g -> new Tensor[] {Elementwise.mul(g, y)}, x);
+    }
+
+    public static Var log(Var x) {
+        Tensor v = x.value();
+        return Var.result("log", Elementwise.log(v), g -> new Tensor[] {Elementwise.div(g, v)}, x);
+    }
+
+    /** d√x = 1/(2√x). */
+    public static Var sqrt(Var x) {
+        Tensor y = Elementwise.sqrt(x.value());
+        return Var.result("sqrt", y, g -> new Tensor[] {Elementwise.div(Elementwise.mul(g, 0.5f), y)}, x);
+    }
+
+    /** d x^(-1/2) = −½·y³. */
+    public static Var rsqrt(Var x) {
+        Tensor y = Elementwise.rsqrt(x.value());
+        return Var.result("rsqrt", y, g -> new Tensor[] {Elementwise.mul(g, Elementwise.mul(Elementwise.pow(y, 3f), -0.5f))}, x);
+    }
+
+    /** d|x| = sign(x) (0 at 0). */
+    public static Var abs(Var x) {
+        Tensor v = x.value();
+        return Var.result("abs", Elementwise.abs(v), g -> {
+            Tensor sign = Elementwise.sub(Elementwise.gt(v, 0f), Elementwise.lt(v, 0f));
+            return new Tensor[] {Elementwise.mul(g, sign)};
+        }, x);
+    }
+
+    public static Var square(Var x) {
+        Tensor v = x.value();
+        return Var.result("square", Elementwise.square(v), g -> new Tensor[] {Elementwise.mul(g, Elementwise.mul(v, 2f))}, x);
+    }
+
+    /** d(1/x) = −y². */
+    public static Var reciprocal(Var x) {
+        Tensor y = Elementwise.reciprocal(x.value());
+        return Var.result("reciprocal", y, g -> new Tensor[] {Elementwise.neg(Elementwise.mul(g, Elementwise.square(y)))}, x);
+    }
+
+    /** d tanh = 1 − y². */
+    public static Var tanh(Var x) {
+        Tensor y = Elementwise.tanh(x.value());
+        return Var.result("tanh", y, g -> new Tensor[] {map(g, y, (gi, yi) -> gi * (1 - yi * yi))}, x);
+    }
+
+    /** dσ = y(1 − y). */
+    public static Var sigmoid(Var x) {
+        Tensor y = Elementwise.sigmoid(x.value());
+        return Var.result("sigmoid", y, g -> new Tensor[] {map(g, y, (gi, yi) -> gi * yi * (1 - yi))}, x);
+    }
+
+    public static Var relu(Var x) {
+        Tensor v = x.value();
+        return Var.result("relu", Elementwise.relu(v), g -> new Tensor[] {map(g, v, (gi, xi) -> xi > 0 ? gi : 0f)}, x);
+    }
+
+    /** d[x·Φ(x)] = Φ(x) + x·φ(x) (Hendrycks &amp; Gimpel 2016). */
+    public static Var geluErf(Var x) {
+        Tensor v = x.value();
+        return Var.result("gelu", Elementwise.geluErf(v), g -> new Tensor[] {map(g, v, (gi, xi) -> {
+            double cdf = 0.5 * (1 + Erf.erf(xi * 0.7071067811865476));
+            double pdf = 0.3989422804014327 * Math.exp(-0.5 * (double) xi * xi);
+            return (float) (gi * (cdf + xi * pdf));
+        })}, x);
+    }
+
+    /** Derivative of 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715x³))). */
+    public static Var geluTanh(Var x) {
+        Tensor v = x.value();
+        return Var.result("geluTanh", Elementwise.gelu(v), g -> new Tensor[] {map(g, v, (gi, xi) -> {
+            double k = 0.7978845608028654, u = k * (xi + 0.044715 * xi * xi * xi);
+            double t = Math.tanh(u);
+            double du = k * (1 + 3 * 0.044715 * xi * xi);
+            return (float) (gi * (0.5 * (1 + t) + 0.5 * xi * (1 - t * t) * du));
+        })}, x);
+    }
+
+    /** d[x·σ(x)] = σ(x)(1 + x(1 − σ(x))). */
+    public static Var silu(Var x) {
+        Tensor v = x.value();
+        return Var.result("silu", Elementwise.silu(v), g -> new Tensor[] {map(g, v, (gi, xi) -> {
+            double s = 1 / (1 + Math.exp(-xi));
+            return (float) (gi * s * (1 + xi * (1 - s)));
+        })}, x);
+    }
+
+    /** Gradient passes where lo ≤ x ≤ hi. */
+    public static Var clamp(Var x, float lo, float hi) {
+        Tensor v = x.value();
+        return Var.result("clamp", Elementwise.clamp(v, lo, hi), g -> new Tensor[] {map(g, v, (gi, xi) -> xi >= lo && xi <= hi ? gi : 0f)}, x);
+    }
+
+    @FunctionalInterface
+    interface Derivative {
+        float apply(float g, float saved);
+    }
+
+    /** out[i] = f(g[i], saved[i]) on the host, in parallel chunks; g and saved have the same shape. */
+    static Tensor map(Tensor g, Tensor saved, Derivative f) {
+        float[] gs = Host.read(g), ss = Host.read(saved);
+        float[] out = new float[gs.length];
+        Parallel.forRange(out.length, 1 << 14, (s, e) -> {
+            for (int i = s; i < e; i++) out[i] = f.apply(gs[i], ss[i]);
+        });
+        return Host.put(out, g.shape(), g.device());
+    }
 }

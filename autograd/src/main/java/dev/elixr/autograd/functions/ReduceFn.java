@@ -1,14 +1,35 @@
 package dev.elixr.autograd.functions;
 
 import dev.elixr.autograd.Var;
+import dev.elixr.tensor.Shape;
 import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.ops.Elementwise;
+import dev.elixr.tensor.ops.Reduce;
 
 /** Sum and mean over axes; backward broadcasts the gradient back over the reduced axes. */
 public final class ReduceFn {
     private ReduceFn() {}
 
     /** Sum over axes (none = all). */
-    public static Var sum(Var x, boolean keepdim, int... axes) { throw Pending.ops("sum"); }
+    public static Var sum(Var x, boolean keepdim, int... axes) {
+        int[] in = x.shape();
+        Tensor y = Reduce.sum(x.value(), keepdim, axes);
+        return Var.result("sum", y, g -> new Tensor[] {spread(g, in, axes)}, x);
+    }
+
     /** Mean over axes (none = all). */
-    public static Var mean(Var x, boolean keepdim, int... axes) { throw Pending.ops("mean"); }
+    public static Var mean(Var x, boolean keepdim, int... axes) {
+        int[] in = x.shape();
+        Tensor y = Reduce.mean(x.value(), keepdim, axes);
+        int count = y.numel() == 0 ? 1 : Math.max(1, Shape.numel(in) / Math.max(1, y.numel()));
+        return Var.result("mean", y, g -> new Tensor[] {spread(Elementwise.mul(g, 1f / count), in, axes)}, x);
+    }
+
+    /** g (reduced over axes, with or without kept dimensions) broadcast back to shape in. */
+    static Tensor spread(Tensor g, int[] in, int[] axes) {
+        int[] kept = in.clone();
+        if (axes.length == 0) java.util.Arrays.fill(kept, 1);
+        for (int a : axes) kept[Shape.axis("sum", a, in.length)] = 1;
+        return g.reshape(kept).expand(in);
+    }
 }

@@ -1,7 +1,11 @@
 package dev.elixr.autograd.functions;
 
 import dev.elixr.autograd.Var;
+import dev.elixr.tensor.Shape;
 import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.backend.Backend;
+
+import java.util.function.UnaryOperator;
 
 /**
  * Views (reshape, permute, slice, select, expand, squeeze, unsqueeze, flatten): the forward shares storage;
@@ -53,14 +57,26 @@ public final class ViewFn {
     }
 
     public static Var slice(Var x, int dim, int start, int end, int step) {
-        return Var.result("slice", x.value().slice(dim, start, end, step), g -> { throw Pending.ops("slice backward"); }, x);
+        int[] in = x.shape();
+        return Var.result("slice", x.value().slice(dim, start, end, step), g -> new Tensor[] {placeInZeros(g, in, z -> z.slice(dim, start, end, step))}, x);
     }
 
     public static Var select(Var x, int dim, int index) {
-        return Var.result("select", x.value().select(dim, index), g -> { throw Pending.ops("select backward"); }, x);
+        int[] in = x.shape();
+        return Var.result("select", x.value().select(dim, index), g -> new Tensor[] {placeInZeros(g, in, z -> z.select(dim, index))}, x);
     }
 
+    /** Backward of a broadcast: sum over the expanded dimensions. */
     public static Var expand(Var x, int... shape) {
-        return Var.result("expand", x.value().expand(shape), g -> { throw Pending.ops("expand backward"); }, x);
+        int[] in = x.shape();
+        return Var.result("expand", x.value().expand(shape), g -> new Tensor[] {SumToShape.apply(g, in)}, x);
+    }
+
+    /** Zeros of shape (on g's device) with g written into the region that region picks. */
+    static Tensor placeInZeros(Tensor g, int[] shape, UnaryOperator<Tensor> region) {
+        Backend be = g.backend();
+        Tensor z = new Tensor(be.allocate(Shape.numel(shape)), shape);
+        be.copy(g, region.apply(z));
+        return z;
     }
 }

@@ -66,9 +66,14 @@ public record Checkpoint(Map<String, Tensor> model, Optimizer.State optimizer, l
         return new CosineSchedule(Double.parseDouble(p[0]), Long.parseLong(p[1]), Long.parseLong(p[2]), Double.parseDouble(p[3]));
     }
 
-    /** Loads parameters and buffers into model (strict) and the optimiser state into optimizer (if both are present). */
+    /**
+     * Loads parameters and buffers into model (strict) and the optimiser state into optimizer (if both are present).
+     * Values are copied to the heap (a run continues exactly as one that never stopped, whose tensors live there).
+     */
     public void restore(Module model, Optimizer optimizer) {
-        model.loadStateDict(this.model, true);
+        Map<String, Tensor> heap = new LinkedHashMap<>();
+        this.model.forEach((k, v) -> heap.put(k, Tensor.of(v.toFloatArray(), v.shape())));
+        model.loadStateDict(heap, true);
         if (optimizer != null && this.optimizer != null) optimizer.loadState(this.optimizer);
     }
 

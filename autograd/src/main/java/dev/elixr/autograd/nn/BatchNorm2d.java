@@ -26,6 +26,12 @@ public final class BatchNorm2d extends Module implements Layer {
         registerBuffer("num_batches_tracked", Tensor.zeros());
     }
 
+    /** Running statistics are updated in place: replace read-only (memory-mapped) ones by heap copies first. */
+    private void writable(String name) {
+        Tensor t = buffer(name);
+        if (t.storage().array() == null || !t.isContiguous()) setBuffer(name, Tensor.of(t.toFloatArray(), t.shape()));
+    }
+
     public Parameter weight() { return weight; }
 
     public Parameter bias() { return bias; }
@@ -36,7 +42,11 @@ public final class BatchNorm2d extends Module implements Layer {
 
     @Override
     public Var forward(Var x) {
-        if (isTraining()) setBuffer("num_batches_tracked", Tensor.scalar(buffer("num_batches_tracked").item() + 1));
+        if (isTraining()) {
+            setBuffer("num_batches_tracked", Tensor.scalar(buffer("num_batches_tracked").item() + 1));
+            writable("running_mean");
+            writable("running_var");
+        }
         return Functional.batchNorm2d(x, weight, bias, runningMean(), runningVar(), isTraining(), momentum, eps);
     }
 }

@@ -28,6 +28,9 @@ public final class AdamW extends Optimizer {
     }
 
     @Override
+    protected int stateSize(String key, int n) { return key.equals("step") ? 1 : n; }
+
+    @Override
     protected void update(ParamGroup group, double lr, int i, float[] w, int off, float[] g, Parameter p) {
         float[] m = state(i, "exp_avg", g.length), v = state(i, "exp_avg_sq", g.length), t = state(i, "step", 1);
         t[0] += 1;

@@ -70,6 +70,9 @@ public abstract class Optimizer {
         return state.computeIfAbsent("p" + i + "." + key, k -> new float[n]);
     }
 
+    /** Number of values of the state named key for a parameter of n elements (n unless an optimiser says otherwise). */
+    protected int stateSize(String key, int n) { return n; }
+
     /** True when parameter i already has state named key. */
     protected final boolean hasState(int i, String key) { return state.containsKey("p" + i + "." + key); }
 
@@ -104,6 +107,7 @@ public abstract class Optimizer {
             int dot = key.indexOf('.');
             int i;
             try {
+                if (!key.startsWith("p") || dot < 0) throw new NumberFormatException(key);
                 i = Integer.parseInt(key.substring(1, dot));
             } catch (RuntimeException ex) {
                 throw new IllegalArgumentException(getClass().getSimpleName() + ".loadState: bad state key '" + key + "'");
@@ -113,9 +117,10 @@ public abstract class Optimizer {
                         + " but the optimiser has " + params.size());
             }
             Tensor t = e.getValue();
-            if (t.numel() != params.get(i).numel()) {
+            int expected = stateSize(key.substring(dot + 1), params.get(i).numel());
+            if (t.numel() != expected) {
                 throw new IllegalArgumentException(getClass().getSimpleName() + ".loadState: state '" + key + "' has " + t.numel()
-                        + " values, parameter " + i + " " + Shape.str(params.get(i).shape()) + " has " + params.get(i).numel());
+                        + " values, expected " + expected + " for parameter " + i + " " + Shape.str(params.get(i).shape()));
             }
             restored.put(key, t.toFloatArray());
         }

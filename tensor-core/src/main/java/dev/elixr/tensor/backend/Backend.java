@@ -16,7 +16,10 @@ public interface Backend {
     /** New zero-filled float32 storage of n elements on this device. */
     Storage allocate(int numel);
 
-    /** dst[i] = src[i] over all positions; src any strides, dst contiguous, same shape, both on this device. */
+    /**
+     * dst[i] = src[i] over all positions; same shape, both on this device, any strides on both sides (dst
+     * must not overlap itself: concat, stack and pad copy into narrowed views of their output).
+     */
     void copy(Tensor src, Tensor dst);
 
     /** Copies a host tensor (contiguous) to a new tensor on this device. */

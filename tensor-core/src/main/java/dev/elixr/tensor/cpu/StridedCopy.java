@@ -1,36 +1,33 @@
 package dev.elixr.tensor.cpu;
 
+import dev.elixr.tensor.Storage;
 import dev.elixr.tensor.Tensor;
 
-/** Copies any host view into a contiguous host tensor of the same shape, walking the source's strides. */
+/**
+ * Copies any host view into another host view of the same shape (the destination may itself be a
+ * strided view, e.g. a narrowed slice of a concat output), walking both tensors' strides.
+ */
 final class StridedCopy {
     private StridedCopy() {}
 
     static void copy(Tensor src, Tensor dst) {
-        int n = src.numel();
-        float[] out = dst.storage().array();
-        int base = dst.offset();
-        float[] in = src.storage().array();
-        if (src.isContiguous() && in != null && out != null) {
-            System.arraycopy(in, src.offset(), out, base, n);
-            return;
+        if (!src.sameShape(dst)) {
+            throw new IllegalArgumentException("copy: source " + dev.elixr.tensor.Shape.str(src.shape())
+                    + " and destination " + dev.elixr.tensor.Shape.str(dst.shape()) + " differ in shape");
         }
-        int rank = src.dim();
-        int[] shape = src.shape(), strides = src.strides(), idx = new int[rank];
-        int pos = src.offset();
-        var s = src.storage();
-        var d = dst.storage();
-        for (int i = 0; i < n; i++) {
-            if (in != null && out != null) out[base + i] = in[pos];
-            else d.set(base + i, s.get(pos));
-            for (int ax = rank - 1; ax >= 0; ax--) {
-                if (++idx[ax] < shape[ax]) {
-                    pos += strides[ax];
-                    break;
-                }
-                pos -= strides[ax] * (shape[ax] - 1);
-                idx[ax] = 0;
+        if (src.numel() == 0) return;
+        float[] in = src.storage().array(), out = dst.storage().array();
+        Storage s = src.storage(), d = dst.storage();
+        var loop = new StridedLoop(dst, src);
+        int is = loop.innerStrides[1], os = loop.innerStrides[0];
+        loop.forEachChunk(1 << 16, (b, n) -> {
+            int o = b[0], i = b[1];
+            if (in != null && out != null) {
+                if (is == 1 && os == 1) System.arraycopy(in, i, out, o, n);
+                else for (int k = 0; k < n; k++) out[o + k * os] = in[i + k * is];
+            } else {
+                for (int k = 0; k < n; k++) d.set(o + (long) k * os, s.get(i + (long) k * is));
             }
-        }
+        });
     }
 }

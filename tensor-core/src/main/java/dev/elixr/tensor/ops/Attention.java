@@ -1,0 +1,58 @@
+package dev.elixr.tensor.ops;
+
+import dev.elixr.tensor.Shape;
+import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.backend.Backend;
+import dev.elixr.tensor.backend.Backends;
+
+/**
+ * Scaled dot-product attention (Vaswani et al. 2017, eq. 1): softmax(q·kᵀ·scale + mask)·v. With causal,
+ * query i sees keys j ≤ i + Tk − Tq (the last query sees every key: PyTorch's is_causal when Tq = Tk, and
+ * right for a query block that continues a key cache). Rows with every key masked give zeros.
+ */
+public final class Attention {
+    private Attention() {}
+
+    /** q [B,H,Tq,D], k [B,H,Tk,D], v [B,H,Tk,Dv], additive mask broadcastable to [B,H,Tq,Tk] or null; scale 1/√D. */
+    public static Tensor scaledDotProduct(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal) {
+        return scaledDotProduct(q, k, v, mask, causal, q.dim() == 4 ? (float) (1.0 / Math.sqrt(q.size(3))) : 1f);
+    }
+
+    public static Tensor scaledDotProduct(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale) {
+        String shapes = "q " + Outputs.str(q) + ", k " + Outputs.str(k) + ", v " + Outputs.str(v);
+        if (q.dim() != 4 || k.dim() != 4 || v.dim() != 4) {
+            throw new IllegalArgumentException("attention: " + shapes + ": all three must be [B,H,T,D]");
+        }
+        if (k.size(0) != q.size(0) || v.size(0) != q.size(0) || k.size(1) != q.size(1) || v.size(1) != q.size(1)) {
+            throw new IllegalArgumentException("attention: " + shapes + ": batch and head dimensions differ");
+        }
+        if (k.size(3) != q.size(3)) {
+            throw new IllegalArgumentException("attention: " + shapes + ": q and k head sizes " + q.size(3) + " and " + k.size(3) + " differ");
+        }
+        if (v.size(2) != k.size(2)) {
+            throw new IllegalArgumentException("attention: " + shapes + ": k and v key counts " + k.size(2) + " and " + v.size(2) + " differ");
+        }
+        int[] scores = {q.size(0), q.size(1), q.size(2), k.size(2)};
+        Tensor m = null;
+        if (mask != null) {
+            if (!broadcastsTo(mask.shape(), scores)) {
+                throw new IllegalArgumentException("attention: mask " + Outputs.str(mask) + " does not broadcast to the scores "
+                        + Shape.str(scores) + " [B,H,Tq,Tk]");
+            }
+            m = mask.expand(scores);
+        }
+        Backend be = Backends.of("attention", q, k, v, mask);
+        Tensor out = Outputs.allocate(be, q.size(0), q.size(1), q.size(2), v.size(3));
+        be.attention(q, k, v, m, causal, scale, out);
+        return out;
+    }
+
+    private static boolean broadcastsTo(int[] s, int[] target) {
+        if (s.length > target.length) return false;
+        for (int i = 0; i < s.length; i++) {
+            int t = target[target.length - s.length + i];
+            if (s[i] != 1 && s[i] != t) return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.elixr.tensor.ops;
+
+import dev.elixr.tensor.Close;
+import dev.elixr.tensor.Gen;
+import dev.elixr.tensor.Shape;
+import dev.elixr.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Softmax, log-softmax, layer norm and RMS norm against their references. */
+class SoftmaxNormTest {
+    static Stream<Long> seeds() { return LongStream.range(0, 30).boxed(); }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void softmaxAndLogSoftmaxAlongAnyAxis(long seed) {
+        Gen g = new Gen(seed);
+        int[] shape = g.shape(1, 4);
+        Tensor x = g.layout(g.values(4f, shape));
+        int axis = seed % 2 == 0 ? -1 : g.rng.nextInt(shape.length);
+        String what = Shape.str(shape) + " axis " + axis;
+        Close.assertClose(dev.elixr.tensor.reference.Softmax.softmax(x, axis), Softmax.softmax(x, axis), 1e-6, 1e-5, "softmax " + what);
+        Close.assertClose(dev.elixr.tensor.reference.Softmax.logSoftmax(x, axis), Softmax.logSoftmax(x, axis), 1e-5, 1e-5,
+                "logSoftmax " + what);
+    }
+
+    @Test
+    void softmaxOfHugeLogitsAndMaskedRows() {
+        Tensor x = Tensor.of(new float[] {1000f, 1001f, 999f, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f}, 2, 3);
+        Tensor s = Softmax.softmax(x, -1);
+        Close.assertClose(dev.elixr.tensor.reference.Softmax.softmax(x, -1), s, 1e-6, "softmax");
+        assertEquals(1f, s.get(1, 2));
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void layerNormAndRmsNorm(long seed) {
+        Gen g = new Gen(seed);
+        int[] shape = g.shape(1, 4);
+        int d = shape[shape.length - 1];
+        Tensor x = g.layout(Elementwise.add(g.values(3f, shape), seed % 5));
+        Tensor gamma = seed % 3 == 0 ? null : g.tensor(d), beta = seed % 4 == 0 ? null : g.tensor(d);
+        float eps = seed % 2 == 0 ? 1e-5f : 1e-6f;
+        String what = Shape.str(shape);
+        Close.assertClose(dev.elixr.tensor.reference.Norm.layerNorm(x, gamma, beta, eps), Norm.layerNorm(x, gamma, beta, eps), 2e-5,
+                1e-4, "layerNorm " + what);
+        Close.assertClose(dev.elixr.tensor.reference.Norm.rmsNorm(x, gamma, eps), Norm.rmsNorm(x, gamma, eps), 2e-5, 1e-4,
+                "rmsNorm " + what);
+    }
+}
