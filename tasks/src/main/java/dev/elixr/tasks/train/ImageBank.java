@@ -1,5 +1,6 @@
 package dev.elixr.tasks.train;
 
+import dev.elixr.tasks.data.Augmentation;
 import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.GreyImage;
 import dev.elixr.tasks.data.ImageIO;
@@ -14,8 +15,9 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
- * The images of a split decoded once, resized to the model's input and normalised (min-shift, full-range stretch,
- * then standardised to mean 0.5 / sd 0.25 as the encoders expect), held in memory as rows of floats.
+ * The images of a split decoded once, resized to the model's input and stretched to [0, 1] (min-shift, full-range
+ * stretch), held in memory as rows of floats; batches are standardised ((v - 0.5) / 0.25) on the way out, after the
+ * data module's {@link Augmentation} (crop, small rotation, brightness/contrast; no flips) when training.
  * Unreadable images are reported, counted and left out (one bad file never ends a run).
  */
 public final class ImageBank {
@@ -47,11 +49,9 @@ public final class ImageBank {
         return new ImageBank(List.copyOf(kept), keptPx.toArray(float[][]::new), size);
     }
 
-    /** Resize to size x size, stretch to [0,1], standardise. */
+    /** Resize to size x size and stretch to [0,1]. */
     public static float[] preprocess(GreyImage img, int size) {
-        float[] p = Preprocess.stretch(Preprocess.resize(img, size, size).pixels());
-        Preprocess.standardise(p, 0.5f, 0.25f);
-        return p;
+        return Preprocess.stretch(Preprocess.resize(img, size, size).pixels());
     }
 
     /** Pixels of the given rows as [B,1,S,S], augmented when a generator is given (training only). */
@@ -60,8 +60,11 @@ public final class ImageBank {
         float[] out = new float[rows.length * plane];
         for (int b = 0; b < rows.length; b++) {
             float[] px = pixels[rows[b]];
-            if (aug != null) px = Augment.apply(px, size, Math.max(1, size / 16), 0.1f, aug);
-            System.arraycopy(px, 0, out, b * plane, plane);
+            if (aug != null) {
+                px = Augmentation.DEFAULT.crop(new GreyImage(size, size, px), size, size, aug).pixels();
+                Augmentation.DEFAULT.jitter(px, size, size, aug);
+            }
+            for (int i = 0; i < plane; i++) out[b * plane + i] = (px[i] - 0.5f) / 0.25f;
         }
         return Tensor.wrap(out, rows.length, 1, size, size);
     }
@@ -76,6 +79,7 @@ public final class ImageBank {
 
     public List<CxrStudy> studies() { return studies; }
 
+    /** Pixels of image i in [0, 1], row-major. */
     public float[] pixels(int i) { return pixels[i]; }
 
     public int size() { return size; }
