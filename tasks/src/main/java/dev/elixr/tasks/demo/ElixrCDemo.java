@@ -61,7 +61,7 @@ public final class ElixrCDemo {
         SemanticSearch.Result ss = eval.search(SearchQuery.defaults(), 5);
         log.println("elixr: data-efficient probes ...");
         DataEfficient.Result de = eval.dataEfficient(plan.fractions(), plan.repeats(), seed,
-                new ElixrCEvaluation.Baseline(plan.baselineSteps(), 32, 2e-3),
+                new ElixrCEvaluation.Baseline(10, Math.min(30, plan.baselineSteps()), plan.baselineSteps(), 32, 2e-3),
                 List.of(new LogisticProbe(), new MlpProbe(new int[] {512, 256}, 0.2f, plan.mlpSteps(), 64, 1e-3, 1e-2)));
         Path report = dir.resolve("report.html");
         ElixrCReport.build(new ElixrCReport.Inputs("ELIXR-C demo on synthetic chest X-rays",

@@ -77,8 +77,8 @@ public final class ElixrCEvaluation {
         return r;
     }
 
-    /** Options of the supervised-only baseline: training steps and batch per subset. */
-    public record Baseline(int steps, int batch, double lr) {}
+    /** Options of the supervised-only baseline: passes over each subset (within [minSteps, maxSteps]), batch, lr. */
+    public record Baseline(int epochs, int minSteps, int maxSteps, int batch, double lr) {}
 
     public DataEfficient.Result dataEfficient(double[] fractions, int repeats, long seed, Baseline baseline,
                                              List<Probe> probes) throws IOException {
@@ -96,7 +96,7 @@ public final class ElixrCEvaluation {
         });
         if (baseline != null)
             sources.add(new SupervisedBaseline(run.model().config(), tr, te, Findings.DATA_EFFICIENT_5,
-                    baseline.steps(), baseline.batch(), baseline.lr()));
+                    baseline.epochs(), baseline.minSteps(), baseline.maxSteps(), baseline.batch(), baseline.lr()));
         var cfg = new DataEfficient.Config(Findings.DATA_EFFICIENT_5, fractions, repeats, seed);
         var progress = new dev.elixr.tasks.train.Progress("data-efficient", countRuns(cfg, sources.size()), "fits");
         var r = DataEfficient.evaluate(trainSplit, testSplit, sources, probes, cfg, (d, t, what) -> progress.advance(1, what));

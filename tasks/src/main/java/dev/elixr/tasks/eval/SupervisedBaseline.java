@@ -19,24 +19,29 @@ import java.util.SplittableRandom;
 /**
  * The supervised-only baseline of the data-efficient experiments: the same image encoder as ELIXR-C, trained from
  * scratch on the probe's training subset with the labels only (a multi-label head, masked binary cross-entropy,
- * AdamW with warm-up and cosine decay, augmentation), whose frozen features then feed the same probes.
+ * AdamW with warm-up and cosine decay, augmentation), whose frozen features then feed the same probes. It trains for
+ * {@code epochs} passes over the subset, but at least {@code minSteps} and at most {@code maxSteps} steps.
  */
 public final class SupervisedBaseline implements DataEfficient.FeatureSource {
     private final ElixrCConfig config;
     private final ImageBank train;
     private final ImageBank test;
     private final List<String> findings;
-    private final int steps;
+    private final int epochs;
+    private final int minSteps;
+    private final int maxSteps;
     private final int batch;
     private final double lr;
 
     public SupervisedBaseline(ElixrCConfig config, ImageBank train, ImageBank test, List<String> findings,
-                              int steps, int batch, double lr) {
+                              int epochs, int minSteps, int maxSteps, int batch, double lr) {
         this.config = config;
         this.train = train;
         this.test = test;
         this.findings = findings;
-        this.steps = steps;
+        this.epochs = epochs;
+        this.minSteps = minSteps;
+        this.maxSteps = maxSteps;
         this.batch = batch;
         this.lr = lr;
     }
@@ -67,8 +72,9 @@ public final class SupervisedBaseline implements DataEfficient.FeatureSource {
         SplitMix64 rng = new SplitMix64(seed ^ 0x5DEECE66DL);
         Classifier net = new Classifier(config, findings.size(), rng);
         var opt = new AdamW(ParamGroup.decayAndNoDecay(net, 0.05), lr, 0.9, 0.999, 1e-8);
-        var schedule = new CosineSchedule(lr, Math.max(1, steps / 10), steps, lr * 0.01);
         int b = Math.max(2, Math.min(batch, subset.length));
+        int steps = Math.min(maxSteps, Math.max(minSteps, (int) Math.ceil((double) epochs * subset.length / b)));
+        var schedule = new CosineSchedule(lr, Math.max(1, steps / 10), steps, lr * 0.01);
         net.train();
         for (int s = 0; s < steps; s++) {
             int[] rows = new int[b];
