@@ -19,8 +19,8 @@ public record ElixrCConfig(String imageEncoder, int imageSize, int[] convWidths,
             throw new IllegalArgumentException("temperature: need 0 < min (" + minTemperature + ") <= init (" + initTemperature + ")");
     }
 
-    /** The demo's small towers: 64x64 grey images, a 4-stage conv net (one conv per stage), a 2-layer 64-d BERT over up to 128 tokens,
-     *  a 128-d shared space. */
+    /** The demo's small towers: 64x64 grey images, a 4-stage conv net (one conv per stage), a 2-layer 64-d BERT
+     *  over up to 128 tokens, a 128-d shared space. */
     public static ElixrCConfig small(int vocabSize) {
         return new ElixrCConfig("conv", 64, new int[] {16, 32, 64, 96}, 1, 256,
                 vocabSize, 64, 2, 2, 256, 128, 128, 0.07f, 0.01f);
