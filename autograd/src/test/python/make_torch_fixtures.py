@@ -8,6 +8,10 @@ Writes to autograd/src/test/resources/fixtures/:
                      inputs, weights, logits, loss and every parameter gradient.
   block.safetensors  one pre-norm transformer block with causal multi-head attention: inputs, weights,
                      output, loss = sum(w * y), gradients of every parameter and of the input.
+  cnn.safetensors    a small CNN (strided, depthwise, grouped+dilated convs, batch norm in training, SiLU, max /
+                     avg / adaptive pooling, linear, cross-entropy): logits, loss, gradients, running statistics.
+  cross.safetensors  a Q-Former-style step: cross-attention to image tokens of another width with a key-padding
+                     mask, causal self-attention with a padding mask, LM head, smoothed cross-entropy with ignores.
   optim.safetensors  10-step trajectories of SGD (momentum, weight decay), AdamW (two parameter groups,
                      cosine schedule with warm-up, global-norm clipping) and LARS on a least-squares problem.
 Weights and inputs are float32; the model references are computed in float64 from those float32 values.
@@ -123,6 +127,97 @@ def block():
     save(os.path.join(OUT, "block.safetensors"), out)
 
 
+class SmallCnn(torch.nn.Module):
+    """Conv (stride, padding) → BN (train) → SiLU → depthwise conv → max pool → grouped dilated conv → avg pool
+    (padded) → adaptive avg pool 5x5 → 2x3 → linear: the conventions a CNN encoder relies on."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = torch.nn.Conv2d(3, 8, 3, stride=2, padding=1)
+        self.bn = torch.nn.BatchNorm2d(8)
+        self.dw = torch.nn.Conv2d(8, 8, 3, padding=1, groups=8, bias=False)
+        self.grouped = torch.nn.Conv2d(8, 6, 3, padding=2, dilation=2, groups=2)
+        self.head = torch.nn.Linear(6 * 2 * 3, 4)
+
+    def forward(self, x):
+        x = torch.nn.functional.silu(self.bn(self.stem(x)))
+        x = torch.nn.functional.max_pool2d(self.dw(x), 3, 2, 1)
+        x = torch.nn.functional.avg_pool2d(self.grouped(x), 2, 1, 1)
+        x = torch.nn.functional.adaptive_avg_pool2d(x, (2, 3))
+        return self.head(x.flatten(1))
+
+
+def cnn():
+    g = torch.Generator().manual_seed(4)
+    model = SmallCnn().double()
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            base = 1.0 if name == "bn.weight" else 0.0
+            p.copy_(f32(base + torch.randn(p.shape, generator=g, dtype=torch.float64) * 0.3))
+    model.train()
+    x = f32(torch.randn(3, 3, 17, 15, generator=g, dtype=torch.float64))
+    targets = torch.tensor([1, 3, 0])
+    logits = model(x)
+    loss = torch.nn.functional.cross_entropy(logits, targets)
+    loss.backward()
+    out = {"x": x, "targets": targets, "logits": logits, "loss": loss.reshape(())}
+    for name, p in model.named_parameters():
+        out[name] = p
+        out["grad." + name] = p.grad
+    out["after.bn.running_mean"] = model.bn.running_mean
+    out["after.bn.running_var"] = model.bn.running_var
+    save(os.path.join(OUT, "cnn.safetensors"), out)
+
+
+def cross():
+    """Q-Former-style step: queries cross-attend to image tokens of another width with a key-padding mask
+    (additive, -10000 as BERT), then a causal self-attention with a padding mask, then an LM head with
+    cross-entropy (label smoothing 0.1, ignore index -100)."""
+    g = torch.Generator().manual_seed(5)
+    b, tq, tk, dim, kv_dim, heads, vocab = 2, 5, 6, 16, 12, 4, 7
+    model = torch.nn.Module()
+    model.cross = torch.nn.Module()
+    model.cross.query, model.cross.key = torch.nn.Linear(dim, dim), torch.nn.Linear(kv_dim, dim)
+    model.cross.value, model.cross.output = torch.nn.Linear(kv_dim, dim), torch.nn.Linear(dim, dim)
+    model.self_attn = torch.nn.Module()
+    for n in ("query", "key", "value", "output"):
+        setattr(model.self_attn, n, torch.nn.Linear(dim, dim))
+    model.lm = torch.nn.Linear(dim, vocab)
+    model = model.double()
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(f32(torch.randn(p.shape, generator=g, dtype=torch.float64) * 0.4))
+    x = f32(torch.randn(b, tq, dim, generator=g, dtype=torch.float64)).requires_grad_()
+    img = f32(torch.randn(b, tk, kv_dim, generator=g, dtype=torch.float64)).requires_grad_()
+    key_pad = torch.zeros(b, 1, 1, tk, dtype=torch.float64)
+    key_pad[1, :, :, 4:] = -10000.0
+    text_pad = torch.zeros(b, 1, 1, tq, dtype=torch.float64)
+    text_pad[0, :, :, 4:] = -10000.0
+
+    def attend(m, q_in, kv_in, mask, causal):
+        hd = dim // heads
+        split = lambda y: y.view(y.shape[0], y.shape[1], heads, hd).transpose(1, 2)
+        q, k, v = split(m.query(q_in)), split(m.key(kv_in)), split(m.value(kv_in))
+        scores = q @ k.transpose(-2, -1) / math.sqrt(hd) + mask
+        if causal:
+            scores = scores.masked_fill(torch.ones(q.shape[2], k.shape[2], dtype=torch.bool).triu(1), float("-inf"))
+        ctx = (scores.softmax(-1) @ v).transpose(1, 2).reshape(q_in.shape[0], q_in.shape[1], dim)
+        return m.output(ctx)
+
+    h = x + attend(model.cross, x, img, key_pad, False)
+    h = h + attend(model.self_attn, h, h, text_pad, True)
+    logits = model.lm(h).reshape(b * tq, vocab)
+    targets = torch.tensor([1, 4, 0, 6, -100, 2, 2, -100, 5, 3])
+    loss = torch.nn.functional.cross_entropy(logits, targets, label_smoothing=0.1, ignore_index=-100)
+    loss.backward()
+    out = {"x": x, "img": img, "key_pad": key_pad, "text_pad": text_pad, "targets": targets, "logits": logits,
+           "loss": loss.reshape(()), "grad.x": x.grad, "grad.img": img.grad}
+    for name, p in model.named_parameters():
+        out[name] = p
+        out["grad." + name] = p.grad
+    save(os.path.join(OUT, "cross.safetensors"), out)
+
+
 def optim():
     g = torch.Generator().manual_seed(3)
     X = torch.randn(12, 5, generator=g)
@@ -205,6 +300,8 @@ if __name__ == "__main__":
     torch.set_num_threads(1)
     mlp()
     block()
+    cnn()
+    cross()
     optim()
-    for f in ("mlp", "block", "optim"):
+    for f in ("mlp", "block", "cnn", "cross", "optim"):
         print(f, os.path.getsize(os.path.join(OUT, f + ".safetensors")), "bytes")

@@ -177,6 +177,10 @@ public class Var {
 
     public Var sum(boolean keepdim, int... axes) { return ReduceFn.sum(this, keepdim, axes); }
     public Var mean(boolean keepdim, int... axes) { return ReduceFn.mean(this, keepdim, axes); }
+    /** Maximum along axis; the gradient flows to the first maximal element. */
+    public Var max(int axis, boolean keepdim) { return ReduceFn.max(this, axis, keepdim); }
+    /** Minimum along axis; the gradient flows to the first minimal element. */
+    public Var min(int axis, boolean keepdim) { return ReduceFn.min(this, axis, keepdim); }
     /** Sum of all elements, a scalar. */
     public Var sumAll() { return ReduceFn.sum(this, false); }
     /** Mean of all elements, a scalar. */

@@ -1,7 +1,16 @@
 /**
- * Reverse-mode automatic differentiation over tensor-core ops, neural-network layers ({@code nn}),
- * optimizers and schedules ({@code optim}), tensor files (safetensors, .npy) and resumable
- * checkpoints ({@code io}). Coming with the issue "Autograd, neural-network layers, optimizers,
- * tensor files and resumable checkpoints".
+ * Reverse-mode automatic differentiation over {@link dev.elixr.tensor.Tensor}s.
+ * <ul>
+ *   <li>{@link dev.elixr.autograd.Var}: a value, its gradient and the node that made it; fluent differentiable
+ *       methods; {@code backward()} walks the recorded nodes in reverse creation order and frees each after use.</li>
+ *   <li>{@link dev.elixr.autograd.Functional}: layers as functions (linear, norms, conv, pooling, attention,
+ *       embedding, losses, dropout), as torch.nn.functional.</li>
+ *   <li>{@code functions}: one class per op family holding forward (a tensor-core op) and backward; loops the
+ *       tensor core has no kernel for (pooling, im2col, scatters, fused cross-entropy) run on the host.</li>
+ *   <li>{@link dev.elixr.autograd.GradMode}: {@code try (var g = GradMode.noGrad()) {...}} records nothing.</li>
+ *   <li>{@code check.GradCheck}: backward against fourth-order finite differences, for any module's tests.</li>
+ *   <li>{@code nn}: Module (hierarchical names, state dicts, freezing) and layers; {@code optim}: SGD, AdamW,
+ *       LARS, cosine schedule, clipping; {@code io}: safetensors, .npy, atomic checkpoints.</li>
+ * </ul>
  */
 package dev.elixr.autograd;

@@ -107,6 +107,15 @@ class AutogradTest {
     }
 
     @Test
+    void maxRoutesTheGradientToTheFirstMaximum() {
+        Var x = Var.param(Tensor.of(new float[] {1, 3, 3, 2, 0, -1}, 2, 3));
+        Var m = x.max(1, false);
+        assertArrayEquals(new float[] {3, 2}, m.value().toFloatArray());
+        m.backward(Tensor.vector(5f, 7f));
+        assertArrayEquals(new float[] {0, 5, 0, 7, 0, 0}, x.grad().toFloatArray());
+    }
+
+    @Test
     void leafBackwardSeedsItsOwnGradient() {
         Var x = Var.param(Tensor.scalar(3f));
         x.backward();

@@ -1,8 +1,7 @@
 package dev.elixr.tools;
 
-import dev.elixr.tensor.Device;
 import dev.elixr.tensor.Parallel;
-import dev.elixr.tensor.backend.Backends;
+import dev.elixr.tensor.opencl.OpenClDevices;
 import jdk.incubator.vector.FloatVector;
 import picocli.CommandLine.Command;
 
@@ -19,11 +18,6 @@ final class InfoCommand implements Runnable {
                 Runtime.getRuntime().availableProcessors(), Parallel.threads());
         System.out.printf("memory       max heap %d MiB%n", Runtime.getRuntime().maxMemory() >> 20);
         System.out.println("backends     cpu: available");
-        try {
-            var b = Backends.forDevice(Device.opencl(0));
-            System.out.println("             opencl:0: " + b);
-        } catch (RuntimeException | LinkageError e) {
-            System.out.println("             opencl: unavailable (" + e.getMessage() + ")");
-        }
+        for (String line : OpenClDevices.describe()) System.out.println("             " + line);
     }
 }

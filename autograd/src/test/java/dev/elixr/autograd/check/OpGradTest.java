@@ -99,6 +99,8 @@ class OpGradTest {
         l.add(c("sum axes 0,2", r -> new Tensor[] {normal(r, 2, 3, 4)}, v -> v[0].sum(false, 0, -1)));
         l.add(c("mean axis -1", r -> new Tensor[] {normal(r, 2, 3, 4)}, v -> v[0].mean(false, -1)));
         l.add(c("mean all", r -> new Tensor[] {normal(r, 2, 3, 4)}, v -> v[0].meanAll()));
+        l.add(c("max axis 1 (distinct values)", r -> new Tensor[] {distinct(r, 2, 4, 3)}, v -> v[0].max(1, false)));
+        l.add(c("min axis -1 keepdim", r -> new Tensor[] {distinct(r, 3, 5)}, v -> v[0].min(-1, true).mul(v[0])));
         // softmax
         l.add(c("softmax last", r -> new Tensor[] {normal(r, 3, 5)}, v -> v[0].softmax(-1)));
         l.add(c("softmax axis 0", r -> new Tensor[] {normal(r, 3, 2, 4)}, v -> v[0].softmax(0)));

@@ -83,12 +83,32 @@ final class TrainingRun {
         return all;
     }
 
-    /** args: checkpoint, total steps, output file, full (true/false). */
+    /**
+     * args: full (true/false), then one of: "straight N out" (N steps, write state), "first K ckpt" (K steps,
+     * save a checkpoint), "resume ckpt N out" (load, continue to step N, write state).
+     */
     public static void main(String[] args) throws Exception {
-        TrainingRun run = new TrainingRun(7, Boolean.parseBoolean(args[3])); // other initial weights: all must come from the checkpoint
-        Checkpoint c = Checkpoint.load(Path.of(args[0]));
-        run.restore(c);
-        run.train(c.step(), Long.parseLong(args[1]));
-        Safetensors.write(Path.of(args[2]), run.everything());
+        boolean full = Boolean.parseBoolean(args[0]);
+        switch (args[1]) {
+            case "straight" -> {
+                TrainingRun run = new TrainingRun(1, full);
+                run.train(0, Long.parseLong(args[2]));
+                Safetensors.write(Path.of(args[3]), run.everything());
+            }
+            case "first" -> {
+                TrainingRun run = new TrainingRun(1, full);
+                long k = Long.parseLong(args[2]);
+                run.train(0, k);
+                Checkpoint.save(Path.of(args[3]), run.checkpoint(k));
+            }
+            case "resume" -> {
+                TrainingRun run = new TrainingRun(7, full); // other initial weights: all must come from the checkpoint
+                Checkpoint c = Checkpoint.load(Path.of(args[2]));
+                run.restore(c);
+                run.train(c.step(), Long.parseLong(args[3]));
+                Safetensors.write(Path.of(args[4]), run.everything());
+            }
+            default -> throw new IllegalArgumentException("unknown mode " + args[1]);
+        }
     }
 }

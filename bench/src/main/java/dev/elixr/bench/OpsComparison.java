@@ -1,0 +1,141 @@
+package dev.elixr.bench;
+
+import dev.elixr.tensor.Parallel;
+import dev.elixr.tensor.backend.Conv2dParams;
+import dev.elixr.tensor.cpu.Conv2dKernel;
+import dev.elixr.tensor.cpu.DepthwiseConv;
+import dev.elixr.tensor.cpu.FlashAttention;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.SplittableRandom;
+
+/**
+ * Side by side for the other kernels (what {@code elixr bench ops} prints): convolutions and attention in
+ * GFLOP/s, judged against our own SGEMM rate at 1024³ with the same threads (target ≥ 50%); depthwise
+ * convolution, softmax and layer norm in GB/s (bytes read + written), judged against the ≈ 40 GB/s
+ * this machine reads from memory (targets ≥ 60% and ≥ 70%). The numpy column runs the same
+ * computation in numpy (attention unfused, depthwise as shifted multiply-adds, conv as the equal
+ * im2col GEMM, since numpy has no convolution).
+ */
+public final class OpsComparison {
+    /** Memory read bandwidth of this machine (TOOLCHAIN.md), the yardstick of memory-bound ops. */
+    public static final double BANDWIDTH_GBS = 40.0;
+
+    /** One benchmarked operation: amount of work per call (flops or bytes) and how to run it both ways. */
+    public record OpCase(String op, String shape, boolean memoryBound, double workPerCall, Runnable elixr, String numpyRequest) {}
+
+    public record Row(OpCase c, int threads, double value, OptionalDouble numpy, double reference) {
+        String unit() { return c.memoryBound() ? "GB/s" : "GFLOP/s"; }
+
+        String json() {
+            return String.format(Locale.ROOT, "{\"op\": \"%s\", \"shape\": \"%s\", \"threads\": %d, \"unit\": \"%s\", \"value\": %.2f, "
+                            + "\"numpy_value\": %s, \"target_basis\": %.2f, \"fraction_of_basis\": %.3f}",
+                    c.op(), c.shape(), threads, unit(), value,
+                    numpy.isPresent() ? String.format(Locale.ROOT, "%.2f", numpy.getAsDouble()) : "null", reference, value / reference);
+        }
+
+        String line() {
+            String np = numpy.isPresent() ? String.format(Locale.ROOT, "%8.1f", numpy.getAsDouble()) : "     n/a";
+            String ratio = numpy.isPresent() ? String.format(Locale.ROOT, "%6.2f", value / numpy.getAsDouble()) : "   n/a";
+            String basis = c.memoryBound() ? "of BW" : "of GEMM";
+            return String.format(Locale.ROOT, "%-13s %-22s %3d %8.1f %-7s %s %s %5.0f%% %s", c.op(), c.shape(), threads, value, unit(), np, ratio,
+                    100 * value / reference, basis);
+        }
+    }
+
+    private OpsComparison() {}
+
+    static float[] random(SplittableRandom r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) r.nextDouble(-1, 1);
+        return x;
+    }
+
+    /** The default cases: EfficientNet-/ResNet-like convolutions, ViT attention at 64–512 tokens. */
+    public static List<OpCase> defaultCases() {
+        List<OpCase> cases = new ArrayList<>();
+        cases.add(conv(1, 64, 56, 56, 64, 3, 1, 1));
+        cases.add(conv(1, 256, 56, 56, 64, 1, 1, 0));
+        cases.add(conv(1, 32, 112, 112, 64, 3, 2, 1));
+        cases.add(depthwise(16, 144, 56, 56, 3));
+        cases.add(depthwise(16, 240, 28, 28, 5));
+        for (int t : new int[] {64, 197, 512}) cases.add(attention(1, 12, t, 64));
+        cases.addAll(ExtraOps.cases());
+        return cases;
+    }
+
+    static OpCase conv(int n, int c, int h, int w, int o, int k, int stride, int pad) {
+        SplittableRandom r = new SplittableRandom(2);
+        Conv2dParams p = Conv2dParams.of(stride, pad, 1, 1);
+        int oh = Conv2dParams.outSize(h, k, stride, pad, 1), ow = Conv2dParams.outSize(w, k, stride, pad, 1);
+        float[] x = random(r, n * c * h * w), wt = random(r, o * c * k * k), b = random(r, o), out = new float[n * o * oh * ow];
+        double flops = 2.0 * n * o * oh * ow * c * k * k;
+        String req = String.format(Locale.ROOT, "\"op\": \"gemm\", \"m\": %d, \"k\": %d, \"n\": %d", o, c * k * k, n * oh * ow);
+        return new OpCase("conv2d " + k + "x" + k, "[" + n + "," + c + "," + h + "," + w + "]->" + o + (stride > 1 ? " s" + stride : ""), false, flops,
+                () -> Conv2dKernel.conv2d(x, 0, n, c, h, w, wt, 0, o, k, k, b, 0, p, out, 0), req);
+    }
+
+    static OpCase depthwise(int n, int c, int h, int w, int k) {
+        SplittableRandom r = new SplittableRandom(3);
+        Conv2dParams p = Conv2dParams.of(1, k / 2, 1, c);
+        float[] x = random(r, n * c * h * w), wt = random(r, c * k * k), b = random(r, c), out = new float[n * c * h * w];
+        double bytes = 2.0 * 4 * n * c * h * w;
+        String req = String.format(Locale.ROOT, "\"op\": \"depthwise\", \"n\": %d, \"c\": %d, \"h\": %d, \"w\": %d, \"k\": %d", n, c, h, w, k);
+        return new OpCase("depthwise " + k + "x" + k, "[" + n + "," + c + "," + h + "," + w + "]", true, bytes,
+                () -> DepthwiseConv.conv2d(x, 0, n, c, h, w, wt, 0, k, k, b, 0, p, out, 0), req);
+    }
+
+    static OpCase attention(int b, int h, int t, int d) {
+        SplittableRandom r = new SplittableRandom(4);
+        int n = b * h * t * d;
+        var q = new FlashAttention.Operand(random(r, n), 0, h * t * d, t * d, d);
+        var k = new FlashAttention.Operand(random(r, n), 0, h * t * d, t * d, d);
+        var v = new FlashAttention.Operand(random(r, n), 0, h * t * d, t * d, d);
+        var o = new FlashAttention.Operand(new float[n], 0, h * t * d, t * d, d);
+        double flops = 4.0 * b * h * t * t * d;
+        String req = String.format(Locale.ROOT, "\"op\": \"attention\", \"b\": %d, \"h\": %d, \"t\": %d, \"d\": %d", b, h, t, d);
+        return new OpCase("attention", "B" + b + " H" + h + " T" + t + " D" + d, false, flops,
+                () -> FlashAttention.attention(b, h, t, t, d, d, q, k, v, null, false, (float) (1 / Math.sqrt(d)), o), req);
+    }
+
+    /** Runs every case × thread count, printing a table (or JSON lines). */
+    public static void run(List<OpCase> cases, List<Integer> threads, boolean json, Timing timing, PrintStream out) {
+        double[] gemm = new double[threads.size()];
+        for (int i = 0; i < threads.size(); i++)
+            gemm[i] = GemmComparison.elixrGflops(GemmShape.parse("1024x1024x1024"), threads.get(i), timing);
+        if (!json) {
+            out.printf("Best of %d rounds of %s; ", timing.rounds(), timing.clock());
+            out.printf("Kernels beside numpy; GEMM basis (our SGEMM at 1024³): %s GFLOP/s for %s threads; BW basis %.0f GB/s%n",
+                    java.util.Arrays.toString(java.util.Arrays.stream(gemm).map(g -> Math.round(g * 10) / 10.0).toArray()), threads, BANDWIDTH_GBS);
+            if (!Numpy.available()) out.println("(python3 with numpy not found: numpy column n/a)");
+            out.printf("%-13s %-22s %3s %8s %-7s %8s %6s %s%n", "op", "shape", "thr", "elixr", "unit", "numpy", "ratio", "  of target basis");
+        }
+        for (OpCase c : cases)
+            for (int i = 0; i < threads.size(); i++) {
+                int t = threads.get(i);
+                int old = Parallel.threads();
+                double sec;
+                try {
+                    Parallel.setThreads(t);
+                    sec = timing.bestSeconds(c.elixr());
+                } finally {
+                    Parallel.setThreads(old);
+                }
+                double scale = c.memoryBound() ? 1e-9 : 1e-9;
+                OptionalDouble np = c.numpyRequest() == null ? OptionalDouble.empty() : Numpy.seconds(c.numpyRequest(), t, timing);
+                Row row = new Row(c, t, c.workPerCall() / sec * scale,
+                        np.isPresent() ? OptionalDouble.of(c.workPerCall() / np.getAsDouble() * scale) : OptionalDouble.empty(),
+                        c.memoryBound() ? BANDWIDTH_GBS : gemm[i]);
+                out.println(json ? row.json() : row.line());
+                out.flush();
+            }
+    }
+
+    public static void main(String[] args) {
+        run(defaultCases(), List.of(1, 2), false, Timing.DEFAULT, System.out);
+    }
+}

@@ -1,0 +1,143 @@
+package dev.elixr.tensor.cpu;
+
+import dev.elixr.tensor.Parallel;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Fused scaled dot-product attention, softmax(scale·QKᵀ + mask)·V, with the online softmax of
+ * FlashAttention (Dao et al. 2022, Algorithm 1; Milakov and Gimelshein 2018): per (batch, head, block of
+ * BQ queries) the keys are visited in blocks of BK; a BQ×BK score tile lives in L1/L2 only, each row
+ * keeps its running max m and sum l, and the output accumulator is rescaled by exp(m_old − m_new)
+ * when the max grows. The score matrix is never written out, so memory stays O(BQ·(BK + D)) per thread
+ * for any sequence length. Per head, Kᵀ and V are packed once into Sgemm's panel layout; both products
+ * then run on {@link Sgemm#gemmPackedB} with Q and the probabilities read in place (no per-tile packing).
+ * Threads split the heads (or, with fewer heads than threads, groups of query blocks of a head).
+ *
+ * <p>Causal masking aligns the last query with the last key, as the reference (query i sees keys
+ * j ≤ i + Tk − Tq; PyTorch's {@code is_causal} when Tq = Tk, and right for a decode step against a KV
+ * cache); key blocks entirely in the future are skipped. A row whose every score is −∞ gives zeros.
+ */
+public final class FlashAttention {
+    private static final VectorSpecies<Float> S = Simd.F;
+    private static final int VL = S.length();
+    static final int BQ = 64, BK = 128;
+
+    private FlashAttention() {}
+
+    /** A [B, H, T, D] operand with unit stride along D: element (b, h, t, d) at off + b·sb + h·sh + t·st + d. */
+    public record Operand(float[] data, int off, int sb, int sh, int st) {
+        int base(int b, int h) { return off + b * sb + h * sh; }
+    }
+
+    /** An additive mask broadcast to [B, H, Tq, Tk] (stride 0 on broadcast axes). */
+    public record Mask(float[] data, int off, int sb, int sh, int sq, int sk) {}
+
+    /** out[b,h,i,:] = Σ_j softmax_j(scale·q_i·k_j + mask[b,h,i,j]) v_j; q, k have head size d, v and out dv. */
+    public static void attention(int batch, int heads, int tq, int tk, int d, int dv, Operand q, Operand k, Operand v,
+                                 Mask mask, boolean causal, float scale, Operand out) {
+        if (batch == 0 || heads == 0 || tq == 0 || dv == 0) return;
+        int qBlocks = (tq + BQ - 1) / BQ, bh = batch * heads;
+        // one task per head when there are enough heads; else heads split into groups of query blocks
+        int groups = bh >= Parallel.threads() ? 1 : Math.min(qBlocks, (2 * Parallel.threads() + bh - 1) / bh);
+        int perGroup = (qBlocks + groups - 1) / groups;
+        int dvp = Sgemm.roundUp(dv, Sgemm.NR), kBlocks = (tk + BK - 1) / BK;
+        Parallel.forRange(bh * groups, 1, (s, e) -> {
+            float[] scores = new float[BQ * BK], acc = new float[BQ * dv], m = new float[BQ], l = new float[BQ];
+            float[] kp = new float[Sgemm.roundUp(Math.max(1, tk), Sgemm.NR) * d], vp = new float[kBlocks * dvp * BK];
+            int packed = -1;
+            for (int t = s; t < e; t++) {
+                int head = t / groups, b = head / heads, h = head % heads;
+                int qb0 = (t % groups) * perGroup, qb1 = Math.min(qBlocks, qb0 + perGroup);
+                if (qb0 >= qb1) continue;
+                if (packed != head) { // Kᵀ as NR-key strips over d, V per key block as NR-column strips over its keys
+                    if (tk > 0 && d > 0) Sgemm.packB(true, k.data(), k.base(b, h), k.st(), d, tk, kp, 0);
+                    for (int j0 = 0; j0 < tk; j0 += BK)
+                        Sgemm.packB(false, v.data(), v.base(b, h) + j0 * v.st(), v.st(), Math.min(BK, tk - j0), dv, vp, (j0 / BK) * dvp * BK);
+                    packed = head;
+                }
+                for (int qb = qb0; qb < qb1; qb++) {
+                    int i0 = qb * BQ;
+                    block(b, h, i0, Math.min(BQ, tq - i0), tq, tk, d, dv, q, kp, vp, mask, causal, scale, out, scores, acc, m, l);
+                }
+            }
+        });
+    }
+
+    private static void block(int b, int h, int i0, int rows, int tq, int tk, int d, int dv, Operand q, float[] kp, float[] vp,
+                              Mask mask, boolean causal, float scale, Operand out, float[] sc, float[] acc, float[] m, float[] l) {
+        java.util.Arrays.fill(m, 0, rows, Float.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(l, 0, rows, 0f);
+        java.util.Arrays.fill(acc, 0, rows * dv, 0f);
+        int qb = q.base(b, h) + i0 * q.st(), shift = tk - tq, dvp = Sgemm.roundUp(dv, Sgemm.NR);
+        int kEnd = causal ? Math.max(0, Math.min(tk, i0 + rows + shift)) : tk;
+        for (int j0 = 0; j0 < kEnd; j0 += BK) {
+            int cols = Math.min(BK, kEnd - j0);
+            // S = scale · Q_blk · K_blkᵀ (Q read in place, Kᵀ packed once per head)
+            if (d == 0) java.util.Arrays.fill(sc, 0f);
+            else Sgemm.gemmPackedB(q.data(), qb, q.st(), rows, kp, j0 * d, cols, d, scale, 0f, sc, 0, BK);
+            if (mask != null) addMask(mask, b, h, i0, rows, j0, cols, sc);
+            if (causal)
+                for (int r = 0; r < rows; r++)
+                    for (int j = Math.max(0, i0 + r + shift + 1 - j0); j < cols; j++) sc[r * BK + j] = Float.NEGATIVE_INFINITY;
+            for (int r = 0; r < rows; r++) onlineSoftmaxRow(sc, r * BK, cols, r, m, l, acc, dv);
+            // O += P · V_blk (P read in place from the score tile, V packed once per head)
+            int vOff = (j0 / BK) * dvp * BK, kUsed = Math.min(BK, tk - j0);
+            if (cols < kUsed) // causal cut inside the block: the packed V block has kUsed rows, P only cols
+                for (int r = 0; r < rows; r++) java.util.Arrays.fill(sc, r * BK + cols, r * BK + kUsed, 0f);
+            Sgemm.gemmPackedB(sc, 0, BK, rows, vp, vOff, dv, kUsed, 1f, 1f, acc, 0, dv);
+        }
+        for (int r = 0; r < rows; r++) {
+            float inv = l[r] == 0f ? 0f : 1f / l[r]; // no visible key: zeros, as the reference
+            int o = out.base(b, h) + (i0 + r) * out.st();
+            for (int c = 0; c < dv; c++) out.data()[o + c] = acc[r * dv + c] * inv;
+        }
+    }
+
+    private static void addMask(Mask mask, int b, int h, int i0, int rows, int j0, int cols, float[] sc) {
+        float[] md = mask.data();
+        for (int r = 0; r < rows; r++) {
+            int src = mask.off() + b * mask.sb() + h * mask.sh() + (i0 + r) * mask.sq() + j0 * mask.sk(), dst = r * BK;
+            int j = 0;
+            if (mask.sk() == 1)
+                for (; j + VL <= cols; j += VL)
+                    FloatVector.fromArray(S, sc, dst + j).add(FloatVector.fromArray(S, md, src + j)).intoArray(sc, dst + j);
+            for (; j < cols; j++) sc[dst + j] += md[src + j * mask.sk()];
+        }
+    }
+
+    /** Turns score row r into probabilities relative to the new running max; rescales l and the output row. */
+    private static void onlineSoftmaxRow(float[] sc, int off, int cols, int r, float[] m, float[] l, float[] acc, int d) {
+        int jv = cols - cols % VL;
+        FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < jv; j += VL) mx = mx.max(FloatVector.fromArray(S, sc, off + j));
+        float rowMax = mx.reduceLanes(VectorOperators.MAX);
+        for (int j = jv; j < cols; j++) rowMax = Math.max(rowMax, sc[off + j]);
+        float mNew = Math.max(m[r], rowMax);
+        if (mNew == Float.NEGATIVE_INFINITY) { // everything masked so far: contributes nothing
+            java.util.Arrays.fill(sc, off, off + cols, 0f);
+            return;
+        }
+        FloatVector mv = FloatVector.broadcast(S, mNew), sum = FloatVector.zero(S);
+        for (int j = 0; j < jv; j += VL) {
+            FloatVector p = FloatVector.fromArray(S, sc, off + j).sub(mv).lanewise(VectorOperators.EXP);
+            sum = sum.add(p);
+            p.intoArray(sc, off + j);
+        }
+        float s = sum.reduceLanes(VectorOperators.ADD);
+        for (int j = jv; j < cols; j++) {
+            float p = (float) Math.exp(sc[off + j] - mNew);
+            sc[off + j] = p;
+            s += p;
+        }
+        float corr = m[r] == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(m[r] - mNew);
+        l[r] = l[r] * corr + s;
+        m[r] = mNew;
+        if (corr != 1f) {
+            int a = r * d, c = 0;
+            for (; c + VL <= d; c += VL) FloatVector.fromArray(S, acc, a + c).mul(corr).intoArray(acc, a + c);
+            for (; c < d; c++) acc[a + c] *= corr;
+        }
+    }
+}

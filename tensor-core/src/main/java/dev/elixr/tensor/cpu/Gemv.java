@@ -1,0 +1,134 @@
+package dev.elixr.tensor.cpu;
+
+import dev.elixr.tensor.Parallel;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * The M = 1 or N = 1 case of {@link Sgemm} (batch-1 decode: a vector times a weight matrix). Memory
+ * bound, so the matrix is read exactly once, along its contiguous dimension:
+ * <ul>
+ *   <li>dot form, y[r] = Σ_k W[r,k]·x[k] (W stored with K contiguous, e.g. PyTorch's Linear weight for
+ *       x·Wᵀ): four rows at a time, vector accumulators along K, one horizontal sum per row;</li>
+ *   <li>combination form, y[j] = Σ_k x[k]·W[k,j] (W stored with N contiguous): y stays in L1 while
+ *       four rows of W at a time stream through it.</li>
+ * </ul>
+ * Threads split the outputs.
+ */
+final class Gemv {
+    private static final VectorSpecies<Float> S = Simd.F;
+    private static final int VL = S.length();
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ByteOrder LE = ByteOrder.nativeOrder();
+
+    private Gemv() {}
+
+    static void gemv(boolean tA, boolean tB, int m, int n, int k, float alpha,
+                     MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc, int threads) {
+        float[] x = new float[k];
+        float[] y;
+        if (m == 1) {
+            // y (1×N) = x · op(B); x = row 0 of op(A)
+            for (int p = 0; p < k; p++) x[p] = a.getAtIndex(F, aOff + (tA ? (long) p * lda : p));
+            y = new float[n];
+            if (tB) dots(b, bOff, ldb, n, x, k, y, threads);
+            else combine(b, bOff, ldb, n, x, k, y, threads);
+            for (int j = 0; j < n; j++) c[cOff + j] = beta == 0f ? alpha * y[j] : alpha * y[j] + beta * c[cOff + j];
+        } else {
+            // y (M×1) = op(A) · x; x = column 0 of op(B)
+            for (int p = 0; p < k; p++) x[p] = b.getAtIndex(F, bOff + (tB ? p : (long) p * ldb));
+            y = new float[m];
+            if (tA) combine(a, aOff, lda, m, x, k, y, threads);
+            else dots(a, aOff, lda, m, x, k, y, threads);
+            for (int i = 0; i < m; i++) {
+                int ci = cOff + i * ldc;
+                c[ci] = beta == 0f ? alpha * y[i] : alpha * y[i] + beta * c[ci];
+            }
+        }
+    }
+
+    /** y[r] = Σ_k W[r·ld + k]·x[k] for r in [0, rows). */
+    static void dots(MemorySegment w, long off, int ld, int rows, float[] x, int k, float[] y, int threads) {
+        int grain = Math.max(4, rows / Math.max(1, threads));
+        if (threads == 1) dotRows(w, off, ld, 0, rows, x, k, y);
+        else Parallel.forRange(rows, grain, (s, e) -> dotRows(w, off, ld, s, e, x, k, y));
+    }
+
+    private static void dotRows(MemorySegment w, long off, int ld, int r0, int r1, float[] x, int k, float[] y) {
+        int kv = k - k % VL;
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            long b0 = (off + (long) r * ld) * 4, b1 = b0 + 4L * ld, b2 = b1 + 4L * ld, b3 = b2 + 4L * ld;
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            for (int p = 0; p < kv; p += VL) {
+                FloatVector xv = FloatVector.fromArray(S, x, p);
+                long o = 4L * p;
+                s0 = FloatVector.fromMemorySegment(S, w, b0 + o, LE).fma(xv, s0);
+                s1 = FloatVector.fromMemorySegment(S, w, b1 + o, LE).fma(xv, s1);
+                s2 = FloatVector.fromMemorySegment(S, w, b2 + o, LE).fma(xv, s2);
+                s3 = FloatVector.fromMemorySegment(S, w, b3 + o, LE).fma(xv, s3);
+            }
+            float t0 = s0.reduceLanes(VectorOperators.ADD), t1 = s1.reduceLanes(VectorOperators.ADD);
+            float t2 = s2.reduceLanes(VectorOperators.ADD), t3 = s3.reduceLanes(VectorOperators.ADD);
+            for (int p = kv; p < k; p++) {
+                float xp = x[p];
+                t0 += w.getAtIndex(F, b0 / 4 + p) * xp;
+                t1 += w.getAtIndex(F, b1 / 4 + p) * xp;
+                t2 += w.getAtIndex(F, b2 / 4 + p) * xp;
+                t3 += w.getAtIndex(F, b3 / 4 + p) * xp;
+            }
+            y[r] = t0; y[r + 1] = t1; y[r + 2] = t2; y[r + 3] = t3;
+        }
+        for (; r < r1; r++) {
+            long b0 = (off + (long) r * ld) * 4;
+            FloatVector s0 = FloatVector.zero(S);
+            for (int p = 0; p < kv; p += VL)
+                s0 = FloatVector.fromMemorySegment(S, w, b0 + 4L * p, LE).fma(FloatVector.fromArray(S, x, p), s0);
+            float t0 = s0.reduceLanes(VectorOperators.ADD);
+            for (int p = kv; p < k; p++) t0 += w.getAtIndex(F, b0 / 4 + p) * x[p];
+            y[r] = t0;
+        }
+    }
+
+    /** y[j] = Σ_k x[k]·W[k·ld + j] for j in [0, cols). */
+    static void combine(MemorySegment w, long off, int ld, int cols, float[] x, int k, float[] y, int threads) {
+        int strips = (cols + VL - 1) / VL;
+        if (threads == 1) combineCols(w, off, ld, 0, cols, x, k, y);
+        else Parallel.forRange(strips, 4, (s, e) -> combineCols(w, off, ld, s * VL, Math.min(cols, e * VL), x, k, y));
+    }
+
+    private static void combineCols(MemorySegment w, long off, int ld, int j0, int j1, float[] x, int k, float[] y) {
+        int jv = j0 + (j1 - j0) / VL * VL;
+        int p = 0;
+        for (; p + 4 <= k; p += 4) {
+            FloatVector x0 = FloatVector.broadcast(S, x[p]), x1 = FloatVector.broadcast(S, x[p + 1]);
+            FloatVector x2 = FloatVector.broadcast(S, x[p + 2]), x3 = FloatVector.broadcast(S, x[p + 3]);
+            long r0 = (off + (long) p * ld) * 4, r1 = r0 + 4L * ld, r2 = r1 + 4L * ld, r3 = r2 + 4L * ld;
+            for (int j = j0; j < jv; j += VL) {
+                long o = 4L * j;
+                FloatVector acc = FloatVector.fromArray(S, y, j);
+                acc = FloatVector.fromMemorySegment(S, w, r0 + o, LE).fma(x0, acc);
+                acc = FloatVector.fromMemorySegment(S, w, r1 + o, LE).fma(x1, acc);
+                acc = FloatVector.fromMemorySegment(S, w, r2 + o, LE).fma(x2, acc);
+                acc = FloatVector.fromMemorySegment(S, w, r3 + o, LE).fma(x3, acc);
+                acc.intoArray(y, j);
+            }
+            for (int j = jv; j < j1; j++)
+                y[j] += x[p] * w.getAtIndex(F, r0 / 4 + j) + x[p + 1] * w.getAtIndex(F, r1 / 4 + j)
+                        + x[p + 2] * w.getAtIndex(F, r2 / 4 + j) + x[p + 3] * w.getAtIndex(F, r3 / 4 + j);
+        }
+        for (; p < k; p++) {
+            FloatVector x0 = FloatVector.broadcast(S, x[p]);
+            long r0 = (off + (long) p * ld) * 4;
+            for (int j = j0; j < jv; j += VL)
+                FloatVector.fromMemorySegment(S, w, r0 + 4L * j, LE).fma(x0, FloatVector.fromArray(S, y, j)).intoArray(y, j);
+            for (int j = jv; j < j1; j++) y[j] += x[p] * w.getAtIndex(F, r0 / 4 + j);
+        }
+    }
+}

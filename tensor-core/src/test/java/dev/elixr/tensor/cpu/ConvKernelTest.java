@@ -1,0 +1,107 @@
+package dev.elixr.tensor.cpu;
+
+import dev.elixr.tensor.backend.Conv2dParams;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+
+/** {@link Conv2dKernel} and {@link DepthwiseConv} against a float64 direct convolution on random geometries. */
+class ConvKernelTest {
+    record Geometry(int n, int c, int h, int w, int o, int k, int stride, int pad, int dil, int groups, boolean bias, long seed) {
+        Conv2dParams params() { return Conv2dParams.of(stride, pad, dil, groups); }
+        @Override public String toString() {
+            return "x[" + n + "," + c + "," + h + "," + w + "] w[" + o + "," + c / groups + "," + k + "," + k + "] s" + stride
+                    + " p" + pad + " d" + dil + " g" + groups + (bias ? " +b" : "");
+        }
+    }
+
+    static Stream<Arguments> dense() {
+        SplittableRandom r = new SplittableRandom(31);
+        List<Arguments> out = new ArrayList<>();
+        out.add(Arguments.of(new Geometry(2, 16, 9, 11, 24, 1, 1, 0, 1, 1, true, 1)));   // pointwise: the image is the GEMM operand
+        out.add(Arguments.of(new Geometry(1, 8, 14, 14, 32, 3, 1, 1, 1, 1, true, 2)));   // 3×3 same
+        out.add(Arguments.of(new Geometry(1, 3, 17, 15, 32, 3, 2, 1, 1, 1, false, 3)));  // stem, stride 2
+        out.add(Arguments.of(new Geometry(2, 8, 10, 10, 8, 3, 1, 2, 2, 2, true, 4)));    // grouped, dilated
+        out.add(Arguments.of(new Geometry(1, 4, 7, 9, 5, 1, 2, 1, 1, 1, true, 5)));      // 1×1 stride 2 padded
+        for (int i = 0; i < 14; i++) {
+            int g = 1 + r.nextInt(2), c = g * (1 + r.nextInt(9)), o = g * (1 + r.nextInt(20)), k = 1 + 2 * r.nextInt(3);
+            int dil = 1 + r.nextInt(2), h = k * dil + r.nextInt(20), w = k * dil + r.nextInt(20);
+            out.add(Arguments.of(new Geometry(1 + r.nextInt(2), c, h, w, o, k, 1 + r.nextInt(2), r.nextInt(k / 2 + 2), dil, g,
+                    r.nextBoolean(), r.nextLong())));
+        }
+        return out.stream();
+    }
+
+    static Stream<Arguments> depthwise() {
+        SplittableRandom r = new SplittableRandom(37);
+        List<Arguments> out = new ArrayList<>();
+        out.add(Arguments.of(new Geometry(2, 8, 16, 16, 8, 3, 1, 1, 1, 8, true, 11)));
+        out.add(Arguments.of(new Geometry(1, 5, 19, 23, 5, 5, 2, 2, 1, 5, true, 12)));
+        out.add(Arguments.of(new Geometry(1, 3, 33, 35, 3, 5, 1, 2, 1, 3, false, 13)));
+        out.add(Arguments.of(new Geometry(1, 4, 9, 40, 4, 3, 2, 1, 1, 4, true, 14)));
+        for (int i = 0; i < 14; i++) {
+            int c = 1 + r.nextInt(6), k = r.nextBoolean() ? 3 : 5, dil = 1 + r.nextInt(2);
+            int h = k * dil + r.nextInt(30), w = k * dil + r.nextInt(40);
+            out.add(Arguments.of(new Geometry(1 + r.nextInt(2), c, h, w, c, k, 1 + r.nextInt(2), r.nextInt(k), dil, c,
+                    r.nextBoolean(), r.nextLong())));
+        }
+        return out.stream();
+    }
+
+    static float[] random(SplittableRandom r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) r.nextDouble(-1, 1);
+        return x;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dense")
+    void denseMatchesDirectFloat64(Geometry g) {
+        check(g, false);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("depthwise")
+    void depthwiseMatchesDirectFloat64(Geometry g) {
+        check(g, true);
+    }
+
+    private static void check(Geometry g, boolean depthwise) {
+        SplittableRandom r = new SplittableRandom(g.seed());
+        int cg = g.c() / g.groups(), og = g.o() / g.groups();
+        float[] x = random(r, 3 + g.n() * g.c() * g.h() * g.w()), w = random(r, 2 + g.o() * cg * g.k() * g.k());
+        float[] b = g.bias() ? random(r, 1 + g.o()) : null;
+        int oh = Conv2dParams.outSize(g.h(), g.k(), g.stride(), g.pad(), g.dil());
+        int ow = Conv2dParams.outSize(g.w(), g.k(), g.stride(), g.pad(), g.dil());
+        float[] out = new float[g.n() * g.o() * oh * ow];
+        java.util.Arrays.fill(out, Float.NaN); // the kernels overwrite
+        if (depthwise) DepthwiseConv.conv2d(x, 3, g.n(), g.c(), g.h(), g.w(), w, 2, g.k(), g.k(), b, 1, g.params(), out, 0);
+        else Conv2dKernel.conv2d(x, 3, g.n(), g.c(), g.h(), g.w(), w, 2, g.o(), g.k(), g.k(), b, 1, g.params(), out, 0);
+        for (int ni = 0; ni < g.n(); ni++)
+            for (int oc = 0; oc < g.o(); oc++)
+                for (int oy = 0; oy < oh; oy++)
+                    for (int ox = 0; ox < ow; ox++) {
+                        double s = b == null ? 0 : b[1 + oc], abs = Math.abs(s);
+                        int grp = oc / og;
+                        for (int ci = 0; ci < cg; ci++)
+                            for (int ky = 0; ky < g.k(); ky++)
+                                for (int kx = 0; kx < g.k(); kx++) {
+                                    int iy = oy * g.stride() - g.pad() + ky * g.dil(), ix = ox * g.stride() - g.pad() + kx * g.dil();
+                                    if (iy < 0 || iy >= g.h() || ix < 0 || ix >= g.w()) continue;
+                                    double t = (double) x[3 + ((ni * g.c() + grp * cg + ci) * g.h() + iy) * g.w() + ix]
+                                            * w[2 + ((oc * cg + ci) * g.k() + ky) * g.k() + kx];
+                                    s += t;
+                                    abs += Math.abs(t);
+                                }
+                        float got = out[((ni * g.o() + oc) * oh + oy) * ow + ox];
+                        if (Math.abs(s - got) > 1e-5 * abs + 1e-6)
+                            throw new AssertionError(g + " at (" + ni + "," + oc + "," + oy + "," + ox + "): " + got + ", expected " + s);
+                    }
+    }
+}

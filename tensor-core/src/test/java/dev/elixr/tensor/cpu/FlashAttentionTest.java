@@ -1,0 +1,113 @@
+package dev.elixr.tensor.cpu;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** {@link FlashAttention} against a float64 softmax(QKᵀ·scale + mask)·V that materialises the scores. */
+class FlashAttentionTest {
+    enum MaskKind { NONE, FULL, KEY_PADDING }
+
+    record Case(int b, int h, int tq, int tk, int d, int dv, MaskKind mask, boolean causal, boolean interleaved, long seed) {}
+
+    static Stream<Arguments> cases() {
+        SplittableRandom r = new SplittableRandom(41);
+        List<Arguments> out = new ArrayList<>();
+        out.add(Arguments.of(new Case(1, 2, 64, 64, 64, 64, MaskKind.NONE, false, false, 1)));
+        out.add(Arguments.of(new Case(1, 1, 300, 300, 64, 64, MaskKind.NONE, true, false, 2)));      // several key blocks, causal skip
+        out.add(Arguments.of(new Case(2, 3, 1, 257, 64, 64, MaskKind.KEY_PADDING, true, true, 3)));  // decode step against a cache
+        out.add(Arguments.of(new Case(1, 2, 129, 200, 40, 24, MaskKind.FULL, false, true, 4)));
+        out.add(Arguments.of(new Case(2, 1, 70, 70, 17, 17, MaskKind.KEY_PADDING, true, false, 5)));
+        out.add(Arguments.of(new Case(1, 1, 150, 90, 8, 8, MaskKind.NONE, true, false, 6)));       // Tq > Tk: early rows see nothing
+        for (int i = 0; i < 14; i++) {
+            int tq = 1 + r.nextInt(200), tk = r.nextBoolean() ? tq : 1 + r.nextInt(300), d = 1 + r.nextInt(80);
+            out.add(Arguments.of(new Case(1 + r.nextInt(2), 1 + r.nextInt(3), tq, tk, d, r.nextBoolean() ? d : 1 + r.nextInt(70),
+                    MaskKind.values()[r.nextInt(3)], r.nextBoolean(), r.nextBoolean(), r.nextLong())));
+        }
+        return out.stream();
+    }
+
+    static float[] random(SplittableRandom r, int n, double scale) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) (scale * r.nextDouble(-1, 1));
+        return x;
+    }
+
+    /** [B,H,T,D] either contiguous or as the permuted view of a [B,T,H,D] tensor. */
+    static FlashAttention.Operand operand(float[] data, Case c, int t, int d, boolean interleaved) {
+        return interleaved ? new FlashAttention.Operand(data, 0, t * c.h() * d, d, c.h() * d)
+                : new FlashAttention.Operand(data, 0, c.h() * t * d, t * d, d);
+    }
+
+    static float at(FlashAttention.Operand o, int b, int h, int t, int d) { return o.data()[o.base(b, h) + t * o.st() + d]; }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void matchesMaterialisedFloat64(Case c) {
+        SplittableRandom r = new SplittableRandom(c.seed());
+        float[] qd = random(r, c.b() * c.h() * c.tq() * c.d(), 2), kd = random(r, c.b() * c.h() * c.tk() * c.d(), 2),
+                vd = random(r, c.b() * c.h() * c.tk() * c.dv(), 1);
+        var q = operand(qd, c, c.tq(), c.d(), c.interleaved());
+        var k = operand(kd, c, c.tk(), c.d(), c.interleaved());
+        var v = operand(vd, c, c.tk(), c.dv(), c.interleaved());
+        FlashAttention.Mask mask = switch (c.mask()) {
+            case NONE -> null;
+            case FULL -> new FlashAttention.Mask(random(r, c.b() * c.h() * c.tq() * c.tk(), 3), 0,
+                    c.h() * c.tq() * c.tk(), c.tq() * c.tk(), c.tk(), 1);
+            case KEY_PADDING -> { // [B,1,1,Tk]: 0 or −∞, key 0 always visible
+                float[] m = new float[c.b() * c.tk()];
+                for (int i = 0; i < m.length; i++) m[i] = i % c.tk() != 0 && r.nextInt(4) == 0 ? Float.NEGATIVE_INFINITY : 0f;
+                yield new FlashAttention.Mask(m, 0, c.tk(), 0, 0, 1);
+            }
+        };
+        float scale = (float) (1 / Math.sqrt(c.d()));
+        float[] od = new float[c.b() * c.h() * c.tq() * c.dv()];
+        java.util.Arrays.fill(od, Float.NaN); // overwritten
+        var out = operand(od, c, c.tq(), c.dv(), c.interleaved());
+        FlashAttention.attention(c.b(), c.h(), c.tq(), c.tk(), c.d(), c.dv(), q, k, v, mask, c.causal(), scale, out);
+        double[] s = new double[c.tk()];
+        for (int b = 0; b < c.b(); b++)
+            for (int h = 0; h < c.h(); h++)
+                for (int i = 0; i < c.tq(); i++) {
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < c.tk(); j++) {
+                        double dot = 0;
+                        for (int e = 0; e < c.d(); e++) dot += (double) at(q, b, h, i, e) * at(k, b, h, j, e);
+                        s[j] = dot * scale;
+                        if (mask != null) s[j] += mask.data()[mask.off() + b * mask.sb() + h * mask.sh() + i * mask.sq() + j * mask.sk()];
+                        if (c.causal() && j > i + c.tk() - c.tq()) s[j] = Double.NEGATIVE_INFINITY;
+                        max = Math.max(max, s[j]);
+                    }
+                    double sum = 0;
+                    for (int j = 0; j < c.tk(); j++) sum += s[j] = max == Double.NEGATIVE_INFINITY ? 0 : Math.exp(s[j] - max);
+                    for (int e = 0; e < c.dv(); e++) {
+                        double o = 0;
+                        for (int j = 0; j < c.tk(); j++) o += sum == 0 ? 0 : s[j] / sum * at(v, b, h, j, e);
+                        final int fi = i, fe = e;
+                        assertEquals(o, at(out, b, h, i, e), 2e-5, () -> c + " out[" + fi + "," + fe + "]");
+                    }
+                }
+    }
+
+    @Test
+    void fullyMaskedRowGivesZerosAsTheReference() {
+        int d = 4, t = 3;
+        float[] q = new float[t * d], k = new float[t * d], v = new float[t * d], out = new float[t * d];
+        java.util.Arrays.fill(v, 1f);
+        float[] m = {0, 0, 0, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, 0, 0, 0};
+        var op = new FlashAttention.Operand(q, 0, 0, 0, d);
+        FlashAttention.attention(1, 1, t, t, d, d, op, new FlashAttention.Operand(k, 0, 0, 0, d), new FlashAttention.Operand(v, 0, 0, 0, d),
+                new FlashAttention.Mask(m, 0, 0, 0, t, 1), false, 0.5f, new FlashAttention.Operand(out, 0, 0, 0, d));
+        assertEquals(1f, out[0], 1e-6);
+        for (int c = 0; c < d; c++) assertEquals(0f, out[d + c]);
+        assertEquals(1f, out[2 * d], 1e-6);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.elixr.tensor.cpu;
+
+import dev.elixr.tensor.Parallel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link Sgemm} against a float64 triple loop, on random shapes, transposes, offsets and leading dimensions (run once per vector width by the build). */
+class SgemmTest {
+    record Case(boolean tA, boolean tB, int m, int n, int k, float alpha, float beta, int pad, long seed) {
+        @Override public String toString() {
+            return (tA ? "T" : "N") + (tB ? "T" : "N") + " " + m + "x" + k + "x" + n + " a=" + alpha + " b=" + beta + " pad=" + pad;
+        }
+    }
+
+    static Stream<Arguments> cases() {
+        SplittableRandom r = new SplittableRandom(20261127);
+        List<Arguments> out = new ArrayList<>();
+        int[][] fixed = {{1, 1, 1}, {1, 77, 33}, {77, 1, 33}, {1, 300, 517}, {300, 1, 517}, {8, 32, 256},
+                {9, 33, 257}, {64, 64, 64}, {197, 70, 300}, {250, 130, 40}, {3, 5, 7}, {17, 200, 3}, {40, 40, 600}};
+        for (int[] f : fixed)
+            for (int t = 0; t < 4; t++)
+                out.add(Arguments.of(new Case((t & 1) != 0, (t & 2) != 0, f[0], f[1], f[2], 1f, 0f, t, r.nextLong())));
+        for (int i = 0; i < 40; i++) {
+            int m = 1 + r.nextInt(r.nextBoolean() ? 20 : 270), n = 1 + r.nextInt(r.nextBoolean() ? 20 : 270), k = 1 + r.nextInt(r.nextBoolean() ? 30 : 600);
+            float alpha = r.nextBoolean() ? 1f : (float) r.nextDouble(-2, 2);
+            float beta = switch (r.nextInt(3)) { case 0 -> 0f; case 1 -> 1f; default -> (float) r.nextDouble(-2, 2); };
+            out.add(Arguments.of(new Case(r.nextBoolean(), r.nextBoolean(), m, n, k, alpha, beta, r.nextInt(4), r.nextLong())));
+        }
+        return out.stream();
+    }
+
+    static float[] random(SplittableRandom r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) r.nextDouble(-1, 1);
+        return x;
+    }
+
+    /** Checks C against the float64 reference with a tolerance scaled by Σ|a·b| (float32 rounding). */
+    static void assertGemm(Case t, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c0, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < t.m(); i++)
+            for (int j = 0; j < t.n(); j++) {
+                double s = 0, abs = 0;
+                for (int p = 0; p < t.k(); p++) {
+                    double x = t.tA() ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    double y = t.tB() ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                    s += x * y;
+                    abs += Math.abs(x * y);
+                }
+                int ci = cOff + i * ldc + j;
+                double want = t.alpha() * s + (t.beta() == 0 ? 0 : t.beta() * c0[ci]);
+                double tol = 1e-5 * (Math.abs(t.alpha()) * abs + Math.abs(t.beta() * c0[ci])) + 1e-6;
+                if (Math.abs(c[ci] - want) > tol)
+                    throw new AssertionError(t + ": C[" + i + "," + j + "] = " + c[ci] + ", expected " + want + " ± " + tol);
+            }
+        // cells outside the M×N window are untouched
+        for (int i = 0; i < c.length; i++) {
+            int rel = i - cOff, row = Math.floorDiv(rel, ldc), col = Math.floorMod(rel, ldc);
+            boolean inside = rel >= 0 && row < t.m() && col < t.n();
+            if (!inside) assertEquals(c0[i], c[i], t + ": C outside the product changed at " + i);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void matchesFloat64Reference(Case t) {
+        SplittableRandom r = new SplittableRandom(t.seed());
+        int aRows = t.tA() ? t.k() : t.m(), aCols = t.tA() ? t.m() : t.k();
+        int bRows = t.tB() ? t.n() : t.k(), bCols = t.tB() ? t.k() : t.n();
+        int lda = aCols + t.pad(), ldb = bCols + 2 * t.pad(), ldc = t.n() + 3 * t.pad();
+        int aOff = t.pad(), bOff = 2 * t.pad(), cOff = 5 * t.pad();
+        float[] a = random(r, aOff + aRows * lda), b = random(r, bOff + bRows * ldb);
+        float[] c0 = random(r, cOff + t.m() * ldc + t.pad());
+        if (t.beta() == 0f) c0[cOff] = Float.NaN; // beta = 0 must not read C
+        float[] c = c0.clone();
+        Sgemm.sgemm(t.tA(), t.tB(), t.m(), t.n(), t.k(), t.alpha(), a, aOff, lda, b, bOff, ldb, t.beta(), c, cOff, ldc);
+        assertGemm(t, a, aOff, lda, b, bOff, ldb, c0, c, cOff, ldc);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void serialAndSegmentBMatchReference(Case t) {
+        SplittableRandom r = new SplittableRandom(t.seed() ^ 0x5EED);
+        int aRows = t.tA() ? t.k() : t.m(), aCols = t.tA() ? t.m() : t.k();
+        int bRows = t.tB() ? t.n() : t.k(), bCols = t.tB() ? t.k() : t.n();
+        float[] a = random(r, aRows * aCols), b = random(r, bRows * bCols), c0 = random(r, t.m() * t.n());
+        float[] c = c0.clone();
+        Sgemm.sgemmSerial(t.tA(), t.tB(), t.m(), t.n(), t.k(), t.alpha(), a, 0, aCols, b, 0, bCols, t.beta(), c, 0, t.n());
+        assertGemm(t, a, 0, aCols, b, 0, bCols, c0, c, 0, t.n());
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment seg = arena.allocate(4L * (b.length + 3), 4);
+            MemorySegment.copy(b, 0, seg, ValueLayout.JAVA_FLOAT, 12, b.length);
+            float[] c2 = c0.clone();
+            Sgemm.sgemm(t.tA(), t.tB(), t.m(), t.n(), t.k(), t.alpha(), a, 0, aCols, seg, 3, bCols, t.beta(), c2, 0, t.n());
+            assertGemm(t, a, 0, aCols, b, 0, bCols, c0, c2, 0, t.n());
+        }
+    }
+
+    @Test
+    void oneAndTwoThreadsAgreeOnALargerProduct() {
+        SplittableRandom r = new SplittableRandom(7);
+        int m = 203, n = 517, k = 700;
+        float[] a = random(r, m * k), b = random(r, n * k);
+        float[] c1 = new float[m * n], c2 = new float[m * n];
+        int old = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            Sgemm.sgemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, c1, 0, n);
+            Parallel.setThreads(2);
+            Sgemm.sgemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, c2, 0, n);
+        } finally {
+            Parallel.setThreads(old);
+        }
+        assertTrue(java.util.Arrays.equals(c1, c2), "1 and 2 threads give bit-identical results");
+        assertGemm(new Case(false, true, m, n, k, 1f, 0f, 0, 0), a, 0, k, b, 0, k, new float[m * n], c2, 0, n);
+    }
+
+    @Test
+    void badShapesGiveClearErrors() {
+        float[] a = new float[6], b = new float[6], c = new float[4];
+        var e = assertThrows(IllegalArgumentException.class, () -> Sgemm.sgemm(false, false, 2, 2, 3, 1f, a, 0, 2, b, 0, 2, 0f, c, 0, 2));
+        assertTrue(e.getMessage().contains("leading dimension of A"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Sgemm.sgemm(false, false, 2, 2, 4, 1f, a, 0, 4, b, 0, 2, 0f, c, 0, 2));
+        assertTrue(e.getMessage().contains("A of 2x4"), e.getMessage());
+    }
+
+    @Test
+    void widthFollowsTheSystemProperty() {
+        Integer bits = Integer.getInteger("elixr.vector.bits");
+        if (bits != null) assertEquals(bits.intValue(), Simd.species().vectorBitSize());
+        assertEquals(8, Sgemm.MR);
+        assertEquals(2 * Simd.species().length(), Sgemm.NR);
+    }
+}

@@ -1,0 +1,403 @@
+package dev.elixr.tensor.opencl;
+
+import dev.elixr.tensor.Close;
+import dev.elixr.tensor.Device;
+import dev.elixr.tensor.Gen;
+import dev.elixr.tensor.Shape;
+import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.backend.Conv2dParams;
+import dev.elixr.tensor.ops.Attention;
+import dev.elixr.tensor.ops.Conv;
+import dev.elixr.tensor.ops.Elementwise;
+import dev.elixr.tensor.ops.ElementwiseTest;
+import dev.elixr.tensor.ops.Index;
+import dev.elixr.tensor.ops.MatMul;
+import dev.elixr.tensor.ops.Norm;
+import dev.elixr.tensor.ops.Pool;
+import dev.elixr.tensor.ops.Reduce;
+import dev.elixr.tensor.ops.Softmax;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.Arrays;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The op front-ends on an OpenCL device against the float64 references, on the same generated cases as the
+ * CPU tests in dev.elixr.tensor.ops (same generators, seeds and tolerances). Inputs keep their random layouts
+ * on the device (permuted, step-sliced, offset, broadcast views of one device buffer), so the strided kernels
+ * are exercised, and every result is checked to live on the device before it is read back.
+ * Tolerances are the CPU tests' except where the device sums in another order (float32 tree reductions in
+ * work-groups instead of the CPU's sequential/vector order): sums, means and variances allow 4e-6·√n
+ * absolute per term count n, as the CPU test does, and nothing else needed widening.
+ */
+class OpenClOpsTest {
+    static Device target;
+
+    @BeforeAll
+    static void device() { target = OpenClTestDevice.require(); }
+
+    /** The same view (shape, strides, offset) over a device copy of x's whole storage. */
+    static Tensor on(Tensor x) {
+        if (x == null) return null;
+        int size = (int) x.storage().size();
+        Tensor flat = new Tensor(x.storage(), new int[] {size}, new int[] {1}, 0);
+        Tensor d = flat.to(target);
+        return new Tensor(d.storage(), x.shape(), x.strides(), x.offset());
+    }
+
+    static Tensor[] on(Tensor[] xs) { return Arrays.stream(xs).map(OpenClOpsTest::on).toArray(Tensor[]::new); }
+
+    static Tensor stays(Tensor result) {
+        assertEquals(target, result.device(), "result should stay on the device");
+        return result;
+    }
+
+    // ---------------------------------------------------------------- elementwise (ElementwiseTest)
+
+    static Stream<Arguments> unaryCases() {
+        return ElementwiseTest.UNARY.keySet().stream().flatMap(n -> LongStream.range(0, 6).mapToObj(s -> Arguments.of(n, s)));
+    }
+
+    static Stream<Arguments> binaryCases() {
+        return ElementwiseTest.BINARY.keySet().stream().flatMap(n -> LongStream.range(0, 8).mapToObj(s -> Arguments.of(n, s)));
+    }
+
+    @ParameterizedTest(name = "{0} seed {1}")
+    @MethodSource("unaryCases")
+    void unary(String name, long seed) {
+        ElementwiseTest.U u = ElementwiseTest.UNARY.get(name);
+        Gen g = new Gen(seed);
+        int[] shape = g.shape(0, 4);
+        Tensor x = g.layout(g.uniform(u.lo(), u.hi(), shape));
+        if (seed % 3 == 2 && shape.length > 0) {
+            int[] small = shape.clone();
+            small[0] = 1;
+            x = g.layout(g.uniform(u.lo(), u.hi(), small)).expand(shape);
+        }
+        Close.assertClose(u.ref().apply(x), stays(u.op().apply(on(x))), 1e-6, 2e-6, name + " on " + Shape.str(shape));
+    }
+
+    @ParameterizedTest(name = "{0} seed {1}")
+    @MethodSource("binaryCases")
+    void binary(String name, long seed) {
+        ElementwiseTest.B b = ElementwiseTest.BINARY.get(name);
+        Gen g = new Gen(seed);
+        int[] shape = g.shape(0, 4);
+        int[] sa = seed % 4 == 0 ? shape : g.broadcastable(shape), sb = seed % 4 == 1 ? shape : g.broadcastable(shape);
+        Tensor x = g.layout(ElementwiseTest.operand(g, b.integers(), b.positiveA(), sa)),
+                y = g.layout(ElementwiseTest.operand(g, b.integers(), b.positiveB(), sb));
+        if (seed % 4 == 3) y = y.expand(Shape.broadcast("test", sa, sb));
+        Close.assertClose(b.ref().apply(x, y), stays(b.op().apply(on(x), on(y))), 1e-6, 4e-6,
+                name + " " + Shape.str(x.shape()) + " with " + Shape.str(y.shape()));
+    }
+
+    static Stream<Long> seeds10() { return LongStream.range(0, 10).boxed(); }
+
+    @ParameterizedTest
+    @MethodSource("seeds10")
+    void whereAndMaskedFill(long seed) {
+        Gen g = new Gen(seed);
+        int[] shape = g.shape(1, 4);
+        Tensor cond = g.layout(Elementwise.gt(g.values(1f, g.broadcastable(shape)), 0f));
+        Tensor a = g.tensor(g.broadcastable(shape)), b = g.tensor(shape);
+        Close.assertClose(dev.elixr.tensor.reference.Elementwise.where(cond, a, b), stays(Elementwise.where(on(cond), on(a), on(b))), 0, "where");
+        Close.assertClose(dev.elixr.tensor.reference.Elementwise.maskedFill(b, cond, -1e9f), stays(Elementwise.maskedFill(on(b), on(cond), -1e9f)),
+                0, "maskedFill");
+    }
+
+    // ---------------------------------------------------------------- reductions (ReduceTest)
+
+    static Stream<Long> seeds40() { return LongStream.range(0, 40).boxed(); }
+
+    private static double tol(Tensor x, Tensor out) { return 2e-6 * Math.sqrt(Math.max(1, x.numel() / Math.max(1, out.numel()))) * 4; }
+
+    @ParameterizedTest
+    @MethodSource("seeds40")
+    void sumMeanMaxMinVariance(long seed) {
+        Gen g = new Gen(seed);
+        int[] shape = g.shape(0, 4);
+        Tensor x = g.tensor(shape);
+        int[] axes = g.axes(shape.length);
+        boolean keep = g.rng.nextBoolean();
+        String what = Shape.str(shape) + " axes " + Arrays.toString(axes) + " keepdim " + keep;
+        Tensor dx = on(x);
+        Tensor s = stays(Reduce.sum(dx, keep, axes));
+        var ref = new Object() {
+            Tensor sum = dev.elixr.tensor.reference.Reduce.sum(x, keep, axes);
+        };
+        Close.assertClose(ref.sum, s, tol(x, s), 1e-5, "sum " + what);
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.mean(x, keep, axes), stays(Reduce.mean(dx, keep, axes)), 1e-5, "mean " + what);
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.max(x, keep, axes), stays(Reduce.max(dx, keep, axes)), 0, "max " + what);
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.min(x, keep, axes), stays(Reduce.min(dx, keep, axes)), 0, "min " + what);
+        int corr = g.rng.nextInt(2);
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.variance(x, corr, keep, axes), stays(Reduce.variance(dx, corr, keep, axes)), 1e-5,
+                "variance " + what);
+        assertEquals(dev.elixr.tensor.reference.Reduce.sumAll(x), Reduce.sumAll(dx), 1e-5 * Math.max(1, Math.sqrt(x.numel())) * 4);
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds40")
+    void argmaxArgmin(long seed) {
+        Gen g = new Gen(seed);
+        int[] shape = g.shape(1, 4);
+        Tensor x = g.layout(roundTo(g.values(2f, shape)));
+        int axis = g.rng.nextInt(shape.length) - (g.rng.nextBoolean() ? shape.length : 0);
+        boolean keep = g.rng.nextBoolean();
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.argmax(x, axis, keep), stays(Reduce.argmax(on(x), axis, keep)), 0, "argmax");
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.argmin(x, axis, keep), stays(Reduce.argmin(on(x), axis, keep)), 0, "argmin");
+    }
+
+    private static Tensor roundTo(Tensor t) {
+        float[] d = t.toFloatArray();
+        for (int i = 0; i < d.length; i++) d[i] = Math.round(d[i]);
+        return Tensor.wrap(d, t.shape());
+    }
+
+    @Test
+    void longReductions() {
+        Gen g = new Gen(99);
+        Tensor big = g.values(1f, 70001);
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.sum(big, false), Reduce.sum(on(big), false), 2e-3, 1e-5, "sum of 70001");
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.max(big, false), Reduce.max(on(big), false), 0, "max of 70001");
+        Tensor cols = g.values(1f, 300, 37);
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.sum(cols, false, 0), Reduce.sum(on(cols), false, 0), 1e-4, "column sums");
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.min(cols, true, 0), Reduce.min(on(cols), true, 0), 0, "column min");
+        Tensor t3 = g.values(1f, 5, 6, 33);
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.mean(t3, false, 0, 1), Reduce.mean(on(t3), false, 0, 1), 1e-5, "leading mean");
+        assertEquals(0f, Reduce.sum(Tensor.zeros(0, 3).to(target), false).toCpu().item());
+    }
+
+    // ---------------------------------------------------------------- softmax and norms (SoftmaxNormTest)
+
+    static Stream<Long> seeds30() { return LongStream.range(0, 30).boxed(); }
+
+    @ParameterizedTest
+    @MethodSource("seeds30")
+    void softmaxAndLogSoftmax(long seed) {
+        Gen g = new Gen(seed);
+        int[] shape = g.shape(1, 4);
+        Tensor x = g.layout(g.values(4f, shape));
+        int axis = seed % 2 == 0 ? -1 : g.rng.nextInt(shape.length);
+        String what = Shape.str(shape) + " axis " + axis;
+        Close.assertClose(dev.elixr.tensor.reference.Softmax.softmax(x, axis), stays(Softmax.softmax(on(x), axis)), 1e-6, 1e-5, "softmax " + what);
+        Close.assertClose(dev.elixr.tensor.reference.Softmax.logSoftmax(x, axis), stays(Softmax.logSoftmax(on(x), axis)), 1e-5, 1e-5,
+                "logSoftmax " + what);
+    }
+
+    @Test
+    void softmaxOfHugeLogitsAndMaskedRows() {
+        Tensor x = Tensor.of(new float[] {1000f, 1001f, 999f, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f}, 2, 3);
+        Tensor s = Softmax.softmax(on(x), -1);
+        Close.assertClose(dev.elixr.tensor.reference.Softmax.softmax(x, -1), s, 1e-6, "softmax");
+        assertEquals(1f, s.toCpu().get(1, 2));
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds30")
+    void layerNormAndRmsNorm(long seed) {
+        Gen g = new Gen(seed);
+        int[] shape = g.shape(1, 4);
+        int d = shape[shape.length - 1];
+        Tensor x = g.layout(Elementwise.add(g.values(3f, shape), seed % 5));
+        Tensor gamma = seed % 3 == 0 ? null : g.tensor(d), beta = seed % 4 == 0 ? null : g.tensor(d);
+        float eps = seed % 2 == 0 ? 1e-5f : 1e-6f;
+        String what = Shape.str(shape);
+        Close.assertClose(dev.elixr.tensor.reference.Norm.layerNorm(x, gamma, beta, eps), stays(Norm.layerNorm(on(x), on(gamma), on(beta), eps)),
+                2e-5, 1e-4, "layerNorm " + what);
+        Close.assertClose(dev.elixr.tensor.reference.Norm.rmsNorm(x, gamma, eps), stays(Norm.rmsNorm(on(x), on(gamma), eps)), 2e-5, 1e-4,
+                "rmsNorm " + what);
+    }
+
+    // ---------------------------------------------------------------- matmul (MatMulTest)
+
+    static Stream<Long> seeds60() { return LongStream.range(0, 60).boxed(); }
+
+    @ParameterizedTest
+    @MethodSource("seeds60")
+    void matmul(long seed) {
+        Gen g = new Gen(seed);
+        int m = g.dim(), k = g.dim(), n = g.dim();
+        int[] batch = g.shape(0, 2);
+        int[] sa, sb;
+        switch ((int) (seed % 5)) {
+            case 0 -> { sa = new int[] {k}; sb = cat(g.broadcastable(batch), k, n); }
+            case 1 -> { sa = cat(batch, m, k); sb = new int[] {k}; }
+            case 2 -> { sa = new int[] {k}; sb = new int[] {k}; }
+            default -> { sa = cat(g.broadcastable(batch), m, k); sb = cat(g.broadcastable(batch), k, n); }
+        }
+        Tensor a = g.tensor(sa);
+        Tensor b = seed % 3 == 0 && sb.length >= 2 ? transposedView(g, sb) : g.tensor(sb);
+        Close.assertClose(dev.elixr.tensor.reference.MatMul.matmul(a, b), stays(MatMul.matmul(on(a), on(b))), 1e-5, 1e-5,
+                "matmul " + Shape.str(sa) + " @ " + Shape.str(sb));
+    }
+
+    private static Tensor transposedView(Gen g, int[] s) {
+        int r = s.length;
+        int[] t = s.clone();
+        t[r - 2] = s[r - 1];
+        t[r - 1] = s[r - 2];
+        return g.values(1f, t).transpose(-2, -1);
+    }
+
+    static int[] cat(int[] batch, int... tail) {
+        int[] s = Arrays.copyOf(batch, batch.length + tail.length);
+        System.arraycopy(tail, 0, s, batch.length, tail.length);
+        return s;
+    }
+
+    @Test
+    void largerProducts() {
+        Gen g = new Gen(7);
+        Tensor a = g.values(1f, 67, 129), b = g.values(1f, 129, 45);
+        Close.assertClose(dev.elixr.tensor.reference.MatMul.matmul(a, b), MatMul.matmul(on(a), on(b)), 1e-4, 1e-5, "67x129x45");
+        Tensor w = g.values(1f, 45, 129);
+        Close.assertClose(dev.elixr.tensor.reference.MatMul.matmul(a, w.t()), MatMul.matmul(on(a), on(w).t()), 1e-4, 1e-5, "a @ w.t()");
+        Tensor at = g.values(1f, 129, 67);
+        Close.assertClose(dev.elixr.tensor.reference.MatMul.matmul(at.t(), b), MatMul.matmul(on(at).t(), on(b)), 1e-4, 1e-5, "a.t() @ b");
+        Close.assertClose(Tensor.zeros(2, 2), MatMul.matmul(Tensor.ones(2, 0).to(target), Tensor.ones(0, 2).to(target)), 0, "empty inner dimension");
+    }
+
+    // ---------------------------------------------------------------- conv and pooling (ConvPoolTest)
+
+    @ParameterizedTest
+    @MethodSource("seeds40")
+    void conv2d(long seed) {
+        Gen g = new Gen(seed);
+        int groups = new int[] {1, 1, 2, 3}[g.rng.nextInt(4)];
+        boolean depthwise = seed % 4 == 3;
+        int cg = depthwise ? 1 : 1 + g.rng.nextInt(3), c = cg * groups;
+        int og = 1 + g.rng.nextInt(3), o = og * groups;
+        if (depthwise) { groups = c = 2 + g.rng.nextInt(4); o = c * (1 + g.rng.nextInt(2)); }
+        int kh = 1 + g.rng.nextInt(3), kw = 1 + g.rng.nextInt(3);
+        int sh = 1 + g.rng.nextInt(2), sw = 1 + g.rng.nextInt(2), dh = 1 + g.rng.nextInt(2), dw = 1 + g.rng.nextInt(2);
+        int ph = g.rng.nextInt(2), pw = g.rng.nextInt(3);
+        int h = dh * (kh - 1) + 1 + g.rng.nextInt(9), w = dw * (kw - 1) + 1 + g.rng.nextInt(9);
+        var p = new Conv2dParams(sh, sw, ph, pw, dh, dw, groups);
+        Tensor x = g.tensor(1 + g.rng.nextInt(2), c, h, w);
+        Tensor wt = g.tensor(o, c / groups, kh, kw);
+        Tensor bias = seed % 2 == 0 ? g.tensor(o) : null;
+        Close.assertClose(dev.elixr.tensor.reference.Conv.conv2d(x, wt, bias, p), stays(Conv.conv2d(on(x), on(wt), on(bias), p)), 1e-5, 1e-5,
+                "conv2d x " + Arrays.toString(x.shape()) + " w " + Arrays.toString(wt.shape()) + " " + p);
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds40")
+    void pooling(long seed) {
+        Gen g = new Gen(seed);
+        int k = 1 + g.rng.nextInt(3), s = 1 + g.rng.nextInt(3), pad = g.rng.nextInt(k / 2 + 1);
+        Tensor x = g.tensor(1 + g.rng.nextInt(2), 1 + g.rng.nextInt(3), k + g.rng.nextInt(8), k + g.rng.nextInt(8));
+        String what = Arrays.toString(x.shape()) + " k" + k + " s" + s + " p" + pad;
+        Tensor dx = on(x);
+        Close.assertClose(dev.elixr.tensor.reference.Pool.maxPool2d(x, k, s, pad), stays(Pool.maxPool2d(dx, k, s, pad)), 0, "maxPool2d " + what);
+        Close.assertClose(dev.elixr.tensor.reference.Pool.avgPool2d(x, k, s, pad), stays(Pool.avgPool2d(dx, k, s, pad)), 1e-6, "avgPool2d " + what);
+        int oh = 1 + g.rng.nextInt(x.size(2)), ow = 1 + g.rng.nextInt(x.size(3));
+        Close.assertClose(dev.elixr.tensor.reference.Pool.adaptiveAvgPool2d(x, oh, ow), stays(Pool.adaptiveAvgPool2d(dx, oh, ow)), 1e-6,
+                "adaptiveAvgPool2d " + what + " to " + oh + "x" + ow);
+    }
+
+    // ---------------------------------------------------------------- attention (AttentionTest)
+
+    @ParameterizedTest
+    @MethodSource("seeds40")
+    void attention(long seed) {
+        Gen g = new Gen(seed);
+        int b = 1 + g.rng.nextInt(2), h = 1 + g.rng.nextInt(3), tk = g.dim(), tq = seed % 3 == 0 ? tk : 1 + g.rng.nextInt(tk);
+        int d = g.dim(), dv = seed % 5 == 0 ? g.dim() : d;
+        Tensor q = seed % 2 == 0 ? g.values(1f, b, tq, h, d).permute(0, 2, 1, 3) : g.tensor(b, h, tq, d);
+        Tensor k = g.tensor(b, h, tk, d), v = g.tensor(b, h, tk, dv);
+        Tensor mask = switch ((int) (seed % 4)) {
+            case 0 -> null;
+            case 1 -> g.tensor(b, 1, 1, tk);
+            case 2 -> Elementwise.mul(Elementwise.lt(g.values(1f, tq, tk), -0.5f), -1e9f);
+            default -> g.tensor(b, h, tq, tk);
+        };
+        boolean causal = seed % 3 != 1;
+        Close.assertClose(dev.elixr.tensor.reference.Attention.scaledDotProduct(q, k, v, mask, causal),
+                stays(Attention.scaledDotProduct(on(q), on(k), on(v), on(mask), causal)), 1e-5, 1e-4,
+                "attention B" + b + " H" + h + " Tq" + tq + " Tk" + tk + " D" + d + " Dv" + dv + " causal " + causal);
+    }
+
+    @Test
+    void fullyMaskedRowGivesZeros() {
+        Gen g = new Gen(3);
+        Tensor q = g.values(1f, 1, 1, 2, 4), k = g.values(1f, 1, 1, 3, 4), v = g.values(1f, 1, 1, 3, 4);
+        Tensor mask = Tensor.of(new float[] {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, 0, 0, 0}, 2, 3);
+        Tensor out = Attention.scaledDotProduct(on(q), on(k), on(v), on(mask), false, 0.3f);
+        Close.assertClose(dev.elixr.tensor.reference.Attention.scaledDotProduct(q, k, v, mask, false, 0.3f), out, 1e-6, "attention");
+        Close.assertClose(Tensor.zeros(4), out.toCpu().select(2, 0).flatten(), 0, "masked row");
+    }
+
+    // ---------------------------------------------------------------- indexing (IndexTest)
+
+    @ParameterizedTest
+    @MethodSource("seeds30")
+    void gathers(long seed) {
+        Gen g = new Gen(seed);
+        Tensor table = g.tensor(1 + g.rng.nextInt(9), g.dim());
+        int[] ids = g.rng.ints(6, 0, table.size(0)).toArray();
+        int[] idShape = seed % 2 == 0 ? new int[] {2, 3} : new int[0];
+        Close.assertClose(dev.elixr.tensor.reference.Index.embedding(table, ids, idShape), stays(Index.embedding(on(table), ids, idShape)), 0,
+                "embedding");
+        int[] shape = g.shape(1, 4);
+        Tensor x = g.tensor(shape);
+        int axis = g.rng.nextInt(shape.length);
+        int[] idx = g.rng.ints(1 + g.rng.nextInt(5), 0, shape[axis]).toArray();
+        Close.assertClose(dev.elixr.tensor.reference.Index.indexSelect(x, axis, idx), stays(Index.indexSelect(on(x), axis, idx)), 0, "indexSelect");
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds30")
+    void joinsAndPads(long seed) {
+        Gen g = new Gen(seed);
+        int[] shape = g.shape(1, 4);
+        int axis = g.rng.nextInt(shape.length);
+        Tensor[] parts = new Tensor[1 + g.rng.nextInt(3)];
+        for (int i = 0; i < parts.length; i++) {
+            int[] s = shape.clone();
+            s[axis] = g.rng.nextInt(4);
+            parts[i] = g.tensor(s);
+        }
+        Close.assertClose(dev.elixr.tensor.reference.Index.concat(axis, parts), stays(Index.concat(axis, on(parts))), 0, "concat");
+        Tensor[] same = new Tensor[parts.length];
+        for (int i = 0; i < same.length; i++) same[i] = g.tensor(shape);
+        int sAxis = g.rng.nextInt(shape.length + 1);
+        Close.assertClose(dev.elixr.tensor.reference.Index.stack(sAxis, same), stays(Index.stack(sAxis, on(same))), 0, "stack");
+        int[] ps = shape.clone();
+        for (int i = 0; i < ps.length; i++) ps[i] = Math.max(ps[i], 2);
+        Tensor x = g.tensor(ps);
+        int[] pads = new int[2 * (1 + g.rng.nextInt(ps.length))];
+        for (int i = 0; i < pads.length; i++) pads[i] = g.rng.nextInt(4) - (seed % 3 == 0 ? 1 : 0);
+        float value = seed % 2 == 0 ? 0f : -2.5f;
+        Close.assertClose(dev.elixr.tensor.reference.Index.pad(x, pads, value), stays(Index.pad(on(x), pads, value)), 0,
+                "pad " + Arrays.toString(ps) + " by " + Arrays.toString(pads));
+    }
+
+    // ---------------------------------------------------------------- a chain stays on the device
+
+    @Test
+    void transformerBlockChainRunsOnDevice() {
+        Gen g = new Gen(11);
+        int t = 9, dm = 16, heads = 2;
+        Tensor x = g.values(1f, 1, t, dm), wq = g.values(0.3f, dm, dm), w1 = g.values(0.3f, dm, 4 * dm), w2 = g.values(0.3f, 4 * dm, dm);
+        Tensor gam = g.values(1f, dm), bet = g.values(1f, dm);
+        java.util.function.Function<Tensor[], Tensor> block = in -> {
+            Tensor h = Norm.layerNorm(in[0], in[4], in[5], 1e-5f);
+            Tensor q = MatMul.matmul(h, in[1]).view(1, t, heads, dm / heads).permute(0, 2, 1, 3);
+            Tensor a = Attention.scaledDotProduct(q, q, q, null, true).permute(0, 2, 1, 3).reshape(1, t, dm);
+            Tensor r = Elementwise.add(in[0], a);
+            Tensor f = MatMul.matmul(Elementwise.gelu(MatMul.matmul(Norm.rmsNorm(r, null, 1e-6f), in[2])), in[3]);
+            return Softmax.softmax(Elementwise.add(r, f), -1);
+        };
+        Tensor want = block.apply(new Tensor[] {x, wq, w1, w2, gam, bet});
+        Tensor got = block.apply(new Tensor[] {on(x), on(wq), on(w1), on(w2), on(gam), on(bet)});
+        assertEquals(target, got.device());
+        Close.assertClose(want, got, 1e-5, 1e-4, "block on device vs CPU");
+    }
+}
