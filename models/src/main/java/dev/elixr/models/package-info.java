@@ -1,6 +1,9 @@
 /**
- * Model architectures: ViT and EfficientNet image encoders, a BERT-style text encoder with WordPiece,
- * the BLIP-2 Q-Former, a Llama-style decoder host, ELIXR-C and ELIXR-B, and Hugging Face name mapping.
- * Coming with the issues "Image and text encoders" and the ELIXR issues.
+ * Model architectures on the autograd API, loadable from the weights people already have:
+ * {@code vision} (VisionTransformer, EfficientNet with MBConv and squeeze-excitation, their configs),
+ * {@code text} (BertEncoder with optional cross-attention, WordPiece and basic tokenizers),
+ * {@code transformer} (attention projections, Add &amp; Norm, masks, initialisation shared by both),
+ * {@code hf} (Hugging Face / torchvision folders: config.json, parameter names, strict loading, image preprocessing).
+ * The Q-Former, the Llama-style decoder and ELIXR-C/B come with their own issues.
  */
 package dev.elixr.models;

@@ -1,0 +1,41 @@
+package dev.elixr.models.vision;
+
+import dev.elixr.autograd.Var;
+import dev.elixr.autograd.nn.Layer;
+import dev.elixr.autograd.nn.Module;
+import dev.elixr.autograd.nn.Sequential;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * Mobile inverted bottleneck (Sandler et al. 2018, §3.3; Tan &amp; Le 2019, §4): 1×1 expansion (when the ratio is not 1),
+ * k×k depthwise convolution, squeeze-and-excitation, 1×1 linear projection; a residual connection with stochastic
+ * depth when stride is 1 and the widths agree. torchvision's {@code MBConv}, with its {@code block.N} names.
+ */
+public final class MBConv extends Module implements Layer {
+    private final Sequential block;
+    private final boolean residual;
+    private final float dropProb;
+    private final RandomGenerator rng;
+
+    public MBConv(MBConvConfig stage, int in, int stride, float dropProb, EfficientNetConfig c, RandomGenerator rng) {
+        int out = stage.outChannels(), mid = stage.expandedChannels(in);
+        List<Layer> layers = new ArrayList<>();
+        if (mid != in) layers.add(new ConvBnAct(in, mid, 1, 1, 1, true, c, rng));
+        layers.add(new ConvBnAct(mid, mid, stage.kernel(), stride, mid, true, c, rng));
+        layers.add(new SqueezeExcitation(mid, Math.max(1, in / 4), rng));
+        layers.add(new ConvBnAct(mid, out, 1, 1, 1, false, c, rng));
+        this.block = registerModule("block", new Sequential(layers.toArray(Layer[]::new)));
+        this.residual = stride == 1 && in == out;
+        this.dropProb = dropProb;
+        this.rng = rng;
+    }
+
+    @Override
+    public Var forward(Var x) {
+        Var y = block.forward(x);
+        return residual ? StochasticDepth.apply(y, dropProb, isTraining(), rng).add(x) : y;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.elixr.tools;
+
+import dev.elixr.autograd.io.Npy;
+import dev.elixr.autograd.nn.Module;
+import dev.elixr.models.hf.HfFolder;
+import dev.elixr.models.hf.HfInference;
+import dev.elixr.models.hf.HfModels;
+import dev.elixr.models.text.BertEncoder;
+import dev.elixr.tensor.Shape;
+import dev.elixr.tensor.Tensor;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+
+/** {@code elixr forward}: one inference pass of a Hugging Face folder model (ViT, BERT, EfficientNet). */
+@Command(name = "forward", description = "Run a ViT, BERT or EfficientNet folder (config.json + model.safetensors) on one input.")
+final class ForwardCommand implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "model folder (config.json, model.safetensors, vocab.txt for BERT)")
+    Path model;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    static final class Input {
+        @Option(names = "--input", description = "image: .npy float32 [1,C,H,W] (normalised) or PNG/JPEG")
+        Path file;
+        @Option(names = "--text", description = "text, tokenised with the folder's vocab.txt")
+        String text;
+        @Option(names = "--ids", split = ",", description = "token ids, comma-separated")
+        int[] ids;
+    }
+
+    @Option(names = "--output", description = "write the output as float32 .npy")
+    Path output;
+
+    @Option(names = "--all-mismatches", description = "list every weight that does not fit, not only the first")
+    boolean allMismatches;
+
+    @Override
+    public void run() {
+        PrintWriter out = spec.commandLine().getOut();
+        HfFolder folder = HfFolder.open(model);
+        Module m = HfModels.load(model, allMismatches);
+        Tensor result;
+        if (m instanceof BertEncoder bert) {
+            if (input.file != null) throw new IllegalArgumentException("a BERT model takes --text or --ids, not --input");
+            int[] ids = input.ids != null ? input.ids : HfInference.tokenize(folder, input.text, bert.config().maxPositionEmbeddings());
+            out.println("ids " + Arrays.toString(ids));
+            result = HfInference.text(bert, ids);
+        } else {
+            if (input.file == null) throw new IllegalArgumentException("an image model takes --input FILE (.npy, PNG or JPEG)");
+            result = HfInference.image(m, folder, input.file);
+        }
+        out.println("output " + Shape.str(result.shape()));
+        float[] v = result.contiguous().toFloatArray();
+        StringBuilder sb = new StringBuilder("first");
+        for (int i = 0; i < Math.min(8, v.length); i++) sb.append(String.format(Locale.ROOT, " %.6f", v[i]));
+        out.println(sb);
+        if (output != null) {
+            try {
+                Npy.write(output, result);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
+            }
+            out.println("wrote " + output);
+        }
+    }
+}
