@@ -84,6 +84,11 @@ public final class HtmlReport {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".report", ".tmp");
         Files.writeString(tmp, html(), StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the default permissions stay
+        }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }
