@@ -38,7 +38,7 @@ public final class ElixrCDemo {
     public record Plan(int studies, int imageSize, String difficulty, int epochs, int batch, double lr,
                        double[] fractions, int repeats, int baselineSteps, int mlpSteps, int bootstrap) {
         public static Plan full() {
-            return new Plan(6000, 64, "normal", 8, 32, 3e-3, new double[] {0.01, 0.1, 1.0}, 3, 150, 200, 500);
+            return new Plan(6000, 80, "normal", 10, 32, 3e-3, new double[] {0.01, 0.1, 1.0}, 3, 150, 200, 500);
         }
 
         public static Plan quick() {
