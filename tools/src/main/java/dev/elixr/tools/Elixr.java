@@ -12,7 +12,8 @@ import java.util.Properties;
         mixinStandardHelpOptions = true,
         versionProvider = Elixr.Version.class,
         description = "ELIXR for chest X-rays, in pure Java: tensors, autograd, encoders, Q-Former, LLM host, evaluations.",
-        subcommands = {InfoCommand.class, DataCommand.class, BenchCommand.class, TokenizeCommand.class, ForwardCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, DataCommand.class, BenchCommand.class, TokenizeCommand.class, ForwardCommand.class,
+                DemoCommand.class, TrainCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
 public final class Elixr implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,0 +1,72 @@
+package dev.elixr.models.elixr;
+
+import dev.elixr.autograd.Functional;
+import dev.elixr.autograd.Var;
+import dev.elixr.autograd.nn.Linear;
+import dev.elixr.autograd.nn.Module;
+import dev.elixr.autograd.nn.Parameter;
+import dev.elixr.tensor.Tensor;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * ELIXR-C (Xu et al. 2023, section 2.1): an image tower and a text tower, each followed by a linear projection into
+ * a shared space and L2 normalisation, trained with the CLIP loss and a learnable temperature (init 0.07).
+ * Parameters: {@code image_encoder.*}, {@code text_encoder.*}, {@code image_projection.*},
+ * {@code text_projection.*}, {@code logit_scale} (log 1/τ).
+ */
+public final class ElixrC extends Module {
+    private final ElixrCConfig config;
+    private final ImageTower imageEncoder;
+    private final TextTower textEncoder;
+    private final Linear imageProjection;
+    private final Linear textProjection;
+    private final Parameter logitScale;
+
+    public ElixrC(ElixrCConfig config, RandomGenerator rng) {
+        this.config = config;
+        this.imageEncoder = config.imageTower(rng);
+        registerModule("image_encoder", (Module) imageEncoder);
+        this.textEncoder = registerModule("text_encoder", new TextTower(config.bertConfig(), rng));
+        this.imageProjection = registerModule("image_projection", new Linear(imageEncoder.featureDim(), config.embedDim(), false, rng));
+        this.textProjection = registerModule("text_projection", new Linear(config.textHidden(), config.embedDim(), false, rng));
+        this.logitScale = registerParameter("logit_scale", Tensor.scalar((float) Math.log(1 / config.initTemperature())));
+    }
+
+    public ElixrCConfig config() {
+        return config;
+    }
+
+    public ImageTower imageEncoder() {
+        return imageEncoder;
+    }
+
+    public Parameter logitScale() {
+        return logitScale;
+    }
+
+    /** The current temperature τ = 1 / clamped scale. */
+    public double temperature() {
+        return 1.0 / ClipLoss.scale(logitScale, 1f / config.minTemperature()).item();
+    }
+
+    /** Image-tower features [B,F] (before the projection: what the probes use). */
+    public Var imageFeatures(Var pixels) {
+        return imageEncoder.features(pixels);
+    }
+
+    /** L2-normalised image embeddings [B,E] from grey pixels [B,1,H,W]. */
+    public Var embedImages(Var pixels) {
+        return Functional.l2Normalize(imageProjection.forward(imageEncoder.features(pixels)), 1);
+    }
+
+    /** L2-normalised text embeddings [B,E] from token ids and attention mask [B·T]. */
+    public Var embedTexts(int[] ids, int[] mask, int batch, int length) {
+        return Functional.l2Normalize(textProjection.forward(textEncoder.features(ids, mask, batch, length)), 1);
+    }
+
+    /** The CLIP loss of a batch of matching image-report pairs. */
+    public Var loss(Var pixels, int[] ids, int[] mask, int batch, int length) {
+        return ClipLoss.loss(embedImages(pixels), embedTexts(ids, mask, batch, length), logitScale, 1f / config.minTemperature());
+    }
+}

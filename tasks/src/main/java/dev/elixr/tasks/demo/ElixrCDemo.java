@@ -1,0 +1,141 @@
+package dev.elixr.tasks.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.elixr.tasks.data.MimicCxrJpg;
+import dev.elixr.tasks.data.synth.Difficulty;
+import dev.elixr.tasks.data.synth.SyntheticCxr;
+import dev.elixr.tasks.eval.DataEfficient;
+import dev.elixr.tasks.eval.ElixrCEvaluation;
+import dev.elixr.tasks.eval.LogisticProbe;
+import dev.elixr.tasks.eval.MlpProbe;
+import dev.elixr.tasks.eval.Prompts;
+import dev.elixr.tasks.eval.SearchQuery;
+import dev.elixr.tasks.eval.SemanticSearch;
+import dev.elixr.tasks.eval.ZeroShot;
+import dev.elixr.tasks.report.ElixrCReport;
+import dev.elixr.tasks.train.ContrastiveTraining;
+import dev.elixr.tasks.train.ElixrCRun;
+import dev.elixr.tasks.train.ElixrCTrainer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * {@code elixr demo}: generates a synthetic data set (cached in DIR/data), trains ELIXR-C, runs the three
+ * evaluations and writes DIR/report.html, then prints a summary table. {@code --quick} runs the same code path on
+ * a small data set with short training (used by the tests).
+ */
+public final class ElixrCDemo {
+    private ElixrCDemo() {}
+
+    /** The sizes of a demo run. */
+    public record Plan(int studies, int imageSize, String difficulty, int epochs, int batch, double lr,
+                       double[] fractions, int repeats, int baselineSteps, int mlpSteps, int bootstrap) {
+        public static Plan full() {
+            return new Plan(6000, 80, "normal", 10, 32, 3e-3, new double[] {0.01, 0.1, 1.0}, 3, 150, 200, 500);
+        }
+
+        public static Plan quick() {
+            return new Plan(400, 48, "normal", 2, 32, 3e-3, new double[] {0.1, 1.0}, 1, 20, 40, 50);
+        }
+    }
+
+    public record Summary(Path report, double seconds, ZeroShot.Result zeroShot, DataEfficient.Result dataEfficient,
+                          SemanticSearch.Result search, Plan plan, int trainImages, int testImages) {}
+
+    public static Summary run(Path dir, Plan plan, long seed, PrintStream log) throws IOException {
+        long t0 = System.nanoTime();
+        Path data = dir.resolve("data"), runDir = dir.resolve("run");
+        ensureData(data, plan, seed, log);
+        ensureTrained(data, runDir, plan, seed, log);
+        ElixrCEvaluation eval = ElixrCEvaluation.open(runDir, data, log);
+        log.println("elixr: zero-shot classification ...");
+        ZeroShot.Result zs = eval.zeroShot(Prompts.defaults(), plan.bootstrap(), seed);
+        log.println("elixr: semantic search ...");
+        SemanticSearch.Result ss = eval.search(SearchQuery.defaults(), 5);
+        log.println("elixr: data-efficient probes ...");
+        DataEfficient.Result de = eval.dataEfficient(plan.fractions(), plan.repeats(), seed,
+                new ElixrCEvaluation.Baseline(10, Math.min(30, plan.baselineSteps()), plan.baselineSteps(), 32, 2e-3),
+                List.of(new LogisticProbe(), new MlpProbe(new int[] {512, 256}, 0.2f, plan.mlpSteps(), 64, 1e-3, 1e-2)));
+        Path report = dir.resolve("report.html");
+        ElixrCReport.build(new ElixrCReport.Inputs("ELIXR-C demo on synthetic chest X-rays",
+                String.format(Locale.ROOT, "%d synthetic studies (%s difficulty, %dx%d), %d epochs of contrastive training, seed %d. "
+                        + "All numbers are measured on the synthetic test split by this run.",
+                        plan.studies(), plan.difficulty(), plan.imageSize(), plan.imageSize(), plan.epochs(), seed),
+                eval.run().history(), zs, de, ss, eval.thumbnails())).write(report);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        int trainImages = (int) MimicCxrJpg.read(data).stream().filter(s -> s.split().equals("train")).count();
+        return new Summary(report, secs, zs, de, ss, plan, trainImages, zs.scores().stream().map(ZeroShot.Score::dicomId).distinct().toList().size());
+    }
+
+    /** Generates the synthetic data unless DIR/data already holds the same plan's data. */
+    static void ensureData(Path data, Plan plan, long seed, PrintStream log) throws IOException {
+        Path marker = data.resolve("demo-data.json");
+        String want = String.format(Locale.ROOT, "{\"studies\":%d,\"size\":%d,\"difficulty\":\"%s\",\"seed\":%d}",
+                plan.studies(), plan.imageSize(), plan.difficulty(), seed);
+        if (Files.exists(marker) && Files.readString(marker).equals(want)) {
+            log.println("elixr: using the cached synthetic data in " + data);
+            return;
+        }
+        deleteTree(data);
+        log.printf("elixr: generating %d synthetic studies in %s ...%n", plan.studies(), data);
+        SyntheticCxr.generate(data, SyntheticCxr.Options.of(plan.studies(), seed).withSize(plan.imageSize())
+                .withDifficulty(Difficulty.parse(plan.difficulty())));
+        Files.writeString(marker, want);
+    }
+
+    /** Trains unless DIR/run holds a finished run of the same plan; an unfinished one is resumed. */
+    static void ensureTrained(Path data, Path runDir, Plan plan, long seed, PrintStream log) throws IOException {
+        Path marker = runDir.resolve("demo-plan.json");
+        String want = new ObjectMapper().writeValueAsString(plan) + seed;
+        boolean same = Files.exists(marker) && Files.readString(marker).equals(want);
+        if (same && Files.exists(runDir.resolve(ElixrCRun.WEIGHTS))) {
+            log.println("elixr: using the trained model in " + runDir);
+            return;
+        }
+        if (!same) {
+            deleteTree(runDir);
+            Files.createDirectories(runDir);
+            Files.writeString(marker, want);
+        }
+        var training = new ContrastiveTraining.Config(plan.epochs(), plan.batch(), plan.lr(), 0.1, 0.1, 1.0,
+                50, seed, true, true, 0);
+        ElixrCTrainer.run(new ElixrCTrainer.Options(data, runDir, null, training), plan.imageSize(), "conv", "elixr demo", log);
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
+        }
+    }
+
+    /** The summary table printed at the end of the demo. */
+    public static String table(Summary s) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "ELIXR-C demo: %d synthetic studies, %d training images, %d test images, %s wall time%n",
+                s.plan().studies(), s.trainImages(), s.testImages(), dev.elixr.tasks.train.Progress.time(s.seconds())));
+        sb.append(String.format(Locale.ROOT, "%-40s %-26s %s%n", "task", "metric", "value"));
+        sb.append(String.format(Locale.ROOT, "%-40s %-26s %.3f%n", "zero-shot, 13 findings", "mean AUC", s.zeroShot().meanAuc()));
+        for (double f : s.plan().fractions()) {
+            String pct = java.math.BigDecimal.valueOf(f).movePointRight(2).stripTrailingZeros().toPlainString() + "%";
+            for (String probe : List.of("logistic", "mlp")) {
+                var ours = s.dataEfficient().summary("elixr-c", probe, f);
+                var base = s.dataEfficient().summary("supervised-baseline", probe, f);
+                sb.append(String.format(Locale.ROOT, "%-40s %-26s %.3f (baseline %.3f)%n",
+                        "data-efficient " + pct + ", 5 findings, " + probe, "mean AUC", ours.meanAuc(), base.meanAuc()));
+            }
+        }
+        sb.append(String.format(Locale.ROOT, "%-40s %-26s %.3f (precision@5 %.3f, %d/%d perfect)%n", "semantic search, "
+                + s.search().perQuery().size() + " queries", "mean NDCG@5", s.search().meanNdcg(), s.search().meanPrecision(),
+                s.search().perfect(), s.search().perQuery().size()));
+        sb.append("report: ").append(s.report().toAbsolutePath()).append('\n');
+        return sb.toString();
+    }
+}

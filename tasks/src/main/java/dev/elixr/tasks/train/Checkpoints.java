@@ -1,0 +1,58 @@
+package dev.elixr.tasks.train;
+
+import dev.elixr.autograd.io.Checkpoint;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The checkpoints of a run: {@code RUN/checkpoints/step-000000123.ckpt}, each written atomically; the newest
+ * {@code keep} are kept. Resuming takes the newest that loads, so a file torn by a kill (which atomic writes
+ * prevent anyway) or a damaged one falls back to the previous checkpoint.
+ */
+public final class Checkpoints {
+    private final Path dir;
+    private final int keep;
+
+    public Checkpoints(Path runDir, int keep) {
+        this.dir = runDir.resolve("checkpoints");
+        this.keep = keep;
+    }
+
+    public Path dir() { return dir; }
+
+    public Path save(Checkpoint c) throws IOException {
+        Path file = dir.resolve(String.format("step-%09d.ckpt", c.step()));
+        Checkpoint.save(file, c);
+        List<Path> all = list();
+        for (int i = 0; i + keep < all.size(); i++) Files.deleteIfExists(all.get(i));
+        return file;
+    }
+
+    /** The newest loadable checkpoint, or null when there is none. */
+    public Checkpoint latest(PrintStream log) {
+        List<Path> all = list();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            try {
+                return Checkpoint.load(all.get(i));
+            } catch (IOException | RuntimeException e) {
+                log.println("elixr: cannot load checkpoint " + all.get(i) + " (" + e.getMessage() + "); trying an older one");
+            }
+        }
+        return null;
+    }
+
+    /** Checkpoint files, oldest first. */
+    public List<Path> list() {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().matches("step-\\d+\\.ckpt")).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+}

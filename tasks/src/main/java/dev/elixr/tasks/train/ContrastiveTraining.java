@@ -1,0 +1,173 @@
+package dev.elixr.tasks.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.elixr.autograd.GradMode;
+import dev.elixr.autograd.SplitMix64;
+import dev.elixr.autograd.Var;
+import dev.elixr.autograd.io.Checkpoint;
+import dev.elixr.autograd.optim.AdamW;
+import dev.elixr.autograd.optim.CosineSchedule;
+import dev.elixr.autograd.optim.GradClip;
+import dev.elixr.autograd.optim.ParamGroup;
+import dev.elixr.models.elixr.ElixrC;
+import dev.elixr.models.text.Encoding;
+import dev.elixr.models.text.WordPieceTokenizer;
+import dev.elixr.tensor.Tensor;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Contrastive image-report training of ELIXR-C (ELIXR section 2.1): AdamW (β 0.9/0.98) with linear warm-up and cosine
+ * decay, gradient clipping by global norm, the validation loss each epoch, atomic checkpoints every N steps and at the
+ * end. Every step is a pure function of (seed, step) and the restored state (batch order by epoch, augmentation by
+ * step, no dropout), so a run killed at any moment and resumed ends bitwise where an uninterrupted run ends.
+ */
+public final class ContrastiveTraining {
+    public record Config(int epochs, int batch, double lr, double weightDecay, double warmupFraction, double gradClip,
+                         int checkpointEvery, long seed, boolean resume, boolean augment, long stopAfterStep) {
+        public Config {
+            if (epochs < 1 || batch < 2) throw new IllegalArgumentException("train: need epochs >= 1 and batch >= 2, got " + epochs + ", " + batch);
+        }
+    }
+
+    /** A finished (or stopped) training: the model, its curves, and how long it took. */
+    public record Outcome(ElixrC model, TrainingHistory history, long steps, long totalSteps, long resumedFrom,
+                          double seconds, double imagesPerSecond) {}
+
+    private ContrastiveTraining() {}
+
+    public static Outcome train(ElixrC model, WordPieceTokenizer tokenizer, ImageBank train, ImageBank val, Config cfg,
+                                Checkpoints checkpoints, PrintStream log) throws IOException {
+        int maxTokens = model.config().maxTokens();
+        List<Encoding> trainText = encode(tokenizer, train, maxTokens), valText = encode(tokenizer, val, maxTokens);
+        int padId = tokenizer.vocab().id(WordPieceTokenizer.PAD);
+        int n = train.count(), batch = Math.min(cfg.batch(), n);
+        long stepsPerEpoch = n / batch, total = stepsPerEpoch * cfg.epochs();
+        if (stepsPerEpoch == 0) throw new IllegalArgumentException("train: " + n + " training images are fewer than one batch of " + batch);
+        var opt = new AdamW(ParamGroup.decayAndNoDecay(model, cfg.weightDecay()), cfg.lr(), 0.9, 0.98, 1e-6);
+        var schedule = new CosineSchedule(cfg.lr(), Math.round(total * cfg.warmupFraction()), total, cfg.lr() * 0.01);
+        long step = 0;
+        TrainingHistory history = new TrainingHistory();
+        if (cfg.resume()) {
+            Checkpoint c = onHeap(checkpoints.latest(log));
+            if (c != null) {
+                c.restore(model, opt);
+                step = c.step();
+                history = readHistory(c);
+                log.printf(Locale.ROOT, "elixr: resumed from step %d of %d%n", step, total);
+            }
+        }
+        long resumedFrom = step;
+        long stop = cfg.stopAfterStep() > 0 ? Math.min(total, cfg.stopAfterStep()) : total;
+        Progress progress = new Progress("train elixr-c", (stop - step) * batch, "img");
+        long t0 = System.nanoTime();
+        double recent = Double.NaN;
+        while (step < stop) {
+            int epoch = (int) (step / stepsPerEpoch);
+            int[] order = permutation(n, cfg.seed(), epoch);
+            int[] rows = java.util.Arrays.copyOfRange(order, (int) (step % stepsPerEpoch) * batch, (int) (step % stepsPerEpoch + 1) * batch);
+            SplittableRandom aug = new SplittableRandom(cfg.seed() * 0x9E3779B97F4A7C15L + step);
+            Var pixels = Var.of(train.batch(rows, cfg.augment() ? aug : null));
+            TokenBatch tokens = TokenBatch.of(trainText, rows, padId);
+            model.train();
+            double lr = schedule.apply(opt, step + 1);
+            opt.zeroGrad();
+            Var loss = model.loss(pixels, tokens.ids(), tokens.mask(), tokens.batch(), tokens.length());
+            loss.backward();
+            GradClip.clipGlobalNorm(model.trainableParameters(), cfg.gradClip());
+            opt.step();
+            step++;
+            double l = loss.item();
+            if (!Double.isFinite(l)) throw new IllegalStateException("train: loss became " + l + " at step " + step);
+            recent = Double.isNaN(recent) ? l : 0.9 * recent + 0.1 * l;
+            history.steps().add(new TrainingHistory.Step(step, l, lr, model.temperature()));
+            progress.advance(batch, String.format(Locale.ROOT, "epoch %d, loss %.3f, tau %.4f", epoch + 1, recent, model.temperature()));
+            if (step % stepsPerEpoch == 0) {
+                double vl = validationLoss(model, val, valText, padId, batch);
+                double tl = history.steps().stream().skip(Math.max(0, history.steps().size() - stepsPerEpoch))
+                        .mapToDouble(TrainingHistory.Step::loss).average().orElse(Double.NaN);
+                history.epochs().add(new TrainingHistory.Epoch(epoch + 1, step, tl, vl));
+                log.printf(Locale.ROOT, "elixr: epoch %d/%d: train loss %.4f, validation loss %.4f%n", epoch + 1, cfg.epochs(), tl, vl);
+            }
+            if ((cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0) || step == total)
+                checkpoints.save(Checkpoint.capture(model, opt, step).withSchedule(schedule).with("history", writeHistory(history)));
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        return new Outcome(model, history, step, total, resumedFrom, secs, (step - resumedFrom) * batch / Math.max(secs, 1e-9));
+    }
+
+    /** The mean CLIP loss over full validation batches in eval mode (batch norm uses running statistics). */
+    static double validationLoss(ElixrC model, ImageBank val, List<Encoding> text, int padId, int batch) {
+        int b = Math.min(batch, val.count());
+        if (b < 2) return Double.NaN;
+        model.eval();
+        double sum = 0;
+        int count = 0;
+        try (var g = GradMode.noGrad()) {
+            for (int s = 0; s + b <= val.count(); s += b) {
+                int[] rows = new int[b];
+                for (int i = 0; i < b; i++) rows[i] = s + i;
+                TokenBatch t = TokenBatch.of(text, rows, padId);
+                sum += model.loss(Var.of(val.batch(rows, null)), t.ids(), t.mask(), t.batch(), t.length()).item();
+                count++;
+            }
+        }
+        model.train();
+        return sum / count;
+    }
+
+    static List<Encoding> encode(WordPieceTokenizer tok, ImageBank bank, int maxTokens) {
+        List<Encoding> out = new ArrayList<>(bank.count());
+        for (var s : bank.studies()) out.add(tok.encode(ReportText.findingsAndImpression(s.report()), maxTokens, false));
+        return out;
+    }
+
+    /** A seeded permutation of 0..n-1 for one epoch (Fisher-Yates). */
+    static int[] permutation(int n, long seed, int epoch) {
+        SplitMix64 rng = new SplitMix64(seed * 31 + epoch);
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = p[i]; p[i] = p[j]; p[j] = t;
+        }
+        return p;
+    }
+
+    /**
+     * The checkpoint with every tensor copied from the memory-mapped file into heap arrays, so that the resumed run
+     * computes on the same storage (and kernel paths) as an uninterrupted one and can update in place.
+     */
+    static Checkpoint onHeap(Checkpoint c) {
+        if (c == null) return null;
+        var opt = c.optimizer() == null ? null
+                : new dev.elixr.autograd.optim.Optimizer.State(heap(c.optimizer().tensors()), c.optimizer().lr(), c.optimizer().steps());
+        return new Checkpoint(heap(c.model()), opt, c.step(), c.extra());
+    }
+
+    private static java.util.Map<String, Tensor> heap(java.util.Map<String, Tensor> m) {
+        java.util.Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        m.forEach((k, t) -> out.put(k, Tensor.wrap(t.contiguous().toFloatArray(), t.shape())));
+        return out;
+    }
+
+    static String writeHistory(TrainingHistory h) {
+        try {
+            return new ObjectMapper().writeValueAsString(h);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static TrainingHistory readHistory(Checkpoint c) throws IOException {
+        String s = c.extra().get("history");
+        return s == null ? new TrainingHistory() : new ObjectMapper().readValue(s, TrainingHistory.class);
+    }
+}

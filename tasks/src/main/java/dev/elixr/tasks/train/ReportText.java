@@ -1,0 +1,19 @@
+package dev.elixr.tasks.train;
+
+import dev.elixr.tasks.data.ReportSectioner;
+
+/**
+ * The text ELIXR-C aligns with an image (ELIXR section 2.1): the report's FINDINGS and IMPRESSION sections joined,
+ * or its last paragraph when it has neither (the MIMIC-CXR sectioner's fallback).
+ */
+public final class ReportText {
+    private ReportText() {}
+
+    public static String findingsAndImpression(String report) {
+        if (report == null || report.isBlank()) return "";
+        ReportSectioner.Sections s = ReportSectioner.sections(report);
+        if (s.findings().isEmpty() && s.impression().isEmpty()) return s.lastParagraph();
+        if (s.findings().equals(s.impression())) return s.findings();
+        return (s.findings() + " " + s.impression()).trim();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.elixr.tasks.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class DataEfficientTest {
+    static DataEfficient.FeatureSource frozen(String name, EmbeddedSplit train, EmbeddedSplit test) {
+        return new DataEfficient.FeatureSource() {
+            @Override public String name() { return name; }
+            @Override public DataEfficient.Features features(int[] subset, long seed) {
+                float[][] x = Arrays.stream(subset).mapToObj(i -> train.embeddings()[i]).toArray(float[][]::new);
+                return new DataEfficient.Features(x, test.embeddings());
+            }
+        };
+    }
+
+    @Test void subsetsAreWholePatientsSeededAndSized() {
+        EmbeddedSplit s = EvalFixtures.split(200, 0.3, 5, -1);
+        int[] labelled = DataEfficient.labelledImages(s, Findings.DATA_EFFICIENT_5);
+        int[] a = DataEfficient.samplePatients(s, labelled, 0.1, 9), b = DataEfficient.samplePatients(s, labelled, 0.1, 9);
+        assertArrayEquals(a, b);
+        assertFalse(Arrays.equals(a, DataEfficient.samplePatients(s, labelled, 0.1, 10)));
+        assertEquals(20, a.length); // patients have 2 images each: 10 patients
+        Set<String> patients = new HashSet<>();
+        for (int i : a) patients.add(s.patients().get(i));
+        for (int i = 0; i < s.size(); i++)
+            if (patients.contains(s.patients().get(i))) assertTrue(Arrays.binarySearch(a, i) >= 0, "whole patient " + i);
+    }
+
+    @Test void informativeFeaturesBeatNoiseAndResultsAreWritten(@TempDir Path dir) throws Exception {
+        EmbeddedSplit train = EvalFixtures.split(300, 0.4, 6, -1), test = EvalFixtures.split(200, 0.4, 7, -1);
+        EmbeddedSplit noise = EvalFixtures.split(300, 50, 8, -1), noiseTest = EvalFixtures.split(200, 50, 9, -1);
+        var cfg = new DataEfficient.Config(Findings.DATA_EFFICIENT_5, new double[] {0.1, 1.0}, 3, 42);
+        var r = DataEfficient.evaluate(train, test,
+                List.of(frozen("ours", train, test), frozen("noise", noise, noiseTest)), List.of(new LogisticProbe()), cfg, null);
+        // 2 sources x (3 repeats at 10% + 1 at 100%) x 5 findings
+        assertEquals(2 * 4 * 5, r.runs().size());
+        double ours = r.summary("ours", "logistic", 0.1).meanAuc(), bad = r.summary("noise", "logistic", 0.1).meanAuc();
+        assertTrue(ours > 0.85, "ours " + ours);
+        assertTrue(bad < 0.65, "noise " + bad);
+        assertTrue(r.summary("ours", "logistic", 1.0).meanAuc() >= ours - 0.02);
+        assertEquals(0.0, r.summary("ours", "logistic", 1.0).sdAuc());
+        DataEfficient.write(r, dir);
+        var json = new ObjectMapper().readTree(dir.resolve("metrics.json").toFile());
+        assertEquals(ours, json.at("/results/ours/logistic/0.1/mean_auc").asDouble(), 1e-15);
+        assertTrue(json.at("/results/noise/logistic/1.0/per_finding/Edema/auc").isNumber());
+    }
+}

@@ -1,0 +1,72 @@
+package dev.elixr.tasks.eval;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+@SuppressWarnings("unchecked")
+class SemanticSearchTest {
+    static StudyTruth truth(Object... findingAndAttrs) {
+        Map<String, Map<String, String>> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < findingAndAttrs.length; i += 2)
+            m.put((String) findingAndAttrs[i], (Map<String, String>) findingAndAttrs[i + 1]);
+        return new StudyTruth(m);
+    }
+
+    static SearchQuery query(String text) {
+        return SearchQuery.defaults().stream().filter(q -> q.text().equals(text)).findFirst().orElseThrow();
+    }
+
+    @Test void nineteenDefaultQueries() {
+        assertEquals(19, SearchQuery.defaults().size());
+    }
+
+    @Test void relevanceRuleAsDocumented() {
+        var left = query("left pleural effusion");
+        assertEquals(2, Relevance.grade(left, truth("Pleural Effusion", Map.of("laterality", "left", "severity", "small"))));
+        assertEquals(1, Relevance.grade(left, truth("Pleural Effusion", Map.of("laterality", "bilateral"))));
+        assertEquals(1, Relevance.grade(left, truth("Pleural Effusion", Map.of())), "unknown attribute: partial");
+        assertEquals(0, Relevance.grade(left, truth("Edema", Map.of())));
+        var both = query("cardiomegaly with pulmonary edema");
+        assertEquals(2, Relevance.grade(both, truth("Cardiomegaly", Map.of(), "Edema", Map.of("severity", "mild"))));
+        assertEquals(1, Relevance.grade(both, truth("Edema", Map.of())));
+        var ett = query("endotracheal tube");
+        assertEquals(2, Relevance.grade(ett, truth("Support Devices", Map.of("kind", "pacemaker;endotracheal tube"))));
+        assertEquals(1, Relevance.grade(ett, truth("Support Devices", Map.of("kind", "pacemaker"))));
+        var normal = query("no acute cardiopulmonary process");
+        assertEquals(2, Relevance.grade(normal, truth()));
+        assertEquals(1, Relevance.grade(normal, truth("Support Devices", Map.of())));
+        assertEquals(0, Relevance.grade(normal, truth("Support Devices", Map.of(), "Edema", Map.of())));
+    }
+
+    @Test void ranksByCosineAndScoresNdcgByHand(@TempDir Path dir) throws Exception {
+        // 4 images in 2-D; the query "cardiomegaly" points along x.
+        float[][] emb = {{0.6f, 0.8f}, {1, 0}, {0, 1}, {0.8f, 0.6f}};
+        float[][] labels = {EvalFixtures.labelsOf(), EvalFixtures.labelsOf(), EvalFixtures.labelsOf(), EvalFixtures.labelsOf()};
+        var split = new EmbeddedSplit(List.of("a", "b", "c", "d"), List.of("p", "p", "q", "q"), emb, labels);
+        var truths = List.of(truth("Cardiomegaly", Map.of()), truth(), truth("Cardiomegaly", Map.of()), truth());
+        TextEncoder enc = t -> new float[][] {{1, 0}};
+        var r = SemanticSearch.evaluate(split, truths, List.of(query("cardiomegaly")), enc, 2);
+        var q = r.perQuery().get(0);
+        assertEquals(List.of("b", "d"), q.top().stream().map(SemanticSearch.Hit::dicomId).toList());
+        assertEquals(0.0, q.ndcg(), 1e-15);
+        assertEquals(0.0, q.precision());
+        assertEquals(2, q.relevantInSplit());
+        enc = t -> new float[][] {{0.6f, 0.8f}}; // ranks a (rel 2), d, c (rel 2), b
+        q = SemanticSearch.evaluate(split, truths, List.of(query("cardiomegaly")), enc, 2).perQuery().get(0);
+        double ideal = 2 + 2 / (Math.log(3) / Math.log(2));
+        assertEquals(2 / ideal, q.ndcg(), 1e-12);
+        assertEquals(0.5, q.precision(), 1e-15);
+        SemanticSearch.write(SemanticSearch.evaluate(split, truths, List.of(query("cardiomegaly")), enc, 2), dir);
+        var lines = Files.readAllLines(dir.resolve("results.csv"));
+        assertEquals("query,rank,dicom_id,score,relevance", lines.get(0));
+        assertEquals("cardiomegaly,1,a,1.000000,2", lines.get(1));
+        assertTrue(Files.readString(dir.resolve("metrics.json")).contains("\"perfect_queries\" : 0"));
+    }
+}

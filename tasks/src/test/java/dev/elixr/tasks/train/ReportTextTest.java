@@ -1,0 +1,23 @@
+package dev.elixr.tasks.train;
+
+import dev.elixr.models.text.WordPieceTokenizer;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ReportTextTest {
+    @Test void findingsAndImpressionOnly() {
+        String r = " EXAMINATION:  CHEST\n \n INDICATION: cough.\n \n FINDINGS:\n \n No pleural\n effusion.\n \n IMPRESSION:\n \n No acute process.\n";
+        assertEquals("No pleural effusion. No acute process.", ReportText.findingsAndImpression(r));
+    }
+
+    @Test void vocabularyCoversTheReportsAndSplitsUnseenWords() {
+        var v = ReportVocabulary.build(List.of("Small left pleural effusion.", "No pneumothorax."), 1);
+        assertEquals("[PAD]", v.token(0));
+        var tok = new WordPieceTokenizer(v, true);
+        assertEquals(List.of("small", "left", "pleural", "effusion", "."), tok.tokenize("Small left pleural effusion."));
+        assertFalse(tok.tokenize("cardiomegaly").contains("[UNK]"));
+    }
+}

@@ -1,0 +1,27 @@
+package dev.elixr.tools;
+
+import dev.elixr.tasks.eval.ElixrCEvaluation;
+import dev.elixr.tasks.eval.SearchQuery;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code elixr eval search}: text-to-image semantic search. */
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = "Semantic search with graded relevance: NDCG@k and precision@k; writes RUN/eval/search/{metrics.json,results.csv}.")
+final class EvalSearchCommand implements Callable<Integer> {
+    @Option(names = "--run", required = true) Path run;
+    @Option(names = "--data", required = true) Path data;
+    @Option(names = "--queries", description = "queries JSON (default: the 19 shipped queries)") Path queries;
+    @Option(names = "-k", defaultValue = "5") int k;
+
+    @Override
+    public Integer call() throws Exception {
+        var r = ElixrCEvaluation.open(run, data, System.err).search(queries == null ? SearchQuery.defaults() : SearchQuery.load(queries), k);
+        for (var q : r.perQuery()) System.out.printf("%-40s NDCG@%d %.3f  P@%d %.2f%n", q.query(), k, q.ndcg(), k, q.precision());
+        System.out.printf("mean NDCG@%d %.3f, precision@%d %.3f, %d/%d perfect%n", k, r.meanNdcg(), k, r.meanPrecision(), r.perfect(), r.perQuery().size());
+        return 0;
+    }
+}

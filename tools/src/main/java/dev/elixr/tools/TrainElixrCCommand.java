@@ -1,0 +1,44 @@
+package dev.elixr.tools;
+
+import dev.elixr.tasks.train.ContrastiveTraining;
+import dev.elixr.tasks.train.ElixrCTrainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code elixr train elixr-c}: contrastive image-report training (ELIXR-C). */
+@Command(name = "elixr-c", mixinStandardHelpOptions = true,
+        description = "Train ELIXR-C (CLIP-style image-report alignment) on a data set in the MIMIC-CXR-JPG layout.")
+final class TrainElixrCCommand implements Callable<Integer> {
+    @Option(names = "--data", required = true, description = "data set root (MIMIC-CXR-JPG layout, e.g. from elixr demo)") Path data;
+    @Option(names = "--out", required = true, description = "run directory to write") Path out;
+    @Option(names = "--image-encoder", defaultValue = "conv",
+            description = "image tower: conv (default), vit-PATCH-LAYERS-HEADS (e.g. vit-8-4-4), efficientnet-b0") String imageEncoder;
+    @Option(names = "--text-encoder", defaultValue = "bert-small", description = "text tower: bert-small (default)") String textEncoder;
+    @Option(names = "--image-size", defaultValue = "64", description = "input side in pixels (default 64)") int imageSize;
+    @Option(names = "--epochs", defaultValue = "10") int epochs;
+    @Option(names = "--batch", defaultValue = "64") int batch;
+    @Option(names = "--lr", defaultValue = "2e-3", description = "peak learning rate (AdamW, warm-up then cosine)") double lr;
+    @Option(names = "--weight-decay", defaultValue = "0.1") double weightDecay;
+    @Option(names = "--warmup", defaultValue = "0.1", description = "warm-up as a fraction of all steps") double warmup;
+    @Option(names = "--grad-clip", defaultValue = "1.0", description = "global gradient-norm clip") double gradClip;
+    @Option(names = "--checkpoint-every", defaultValue = "50", description = "steps between checkpoints (and one at the end)") int checkpointEvery;
+    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--resume", description = "continue from the run's newest checkpoint") boolean resume;
+    @Option(names = "--no-augment", description = "turn training augmentation off") boolean noAugment;
+    @Option(names = "--stop-after", defaultValue = "0", hidden = true, description = "stop after this step (testing)") long stopAfter;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!textEncoder.equals("bert-small")) throw new IllegalArgumentException("--text-encoder " + textEncoder + " is not supported yet (bert-small)");
+        var training = new ContrastiveTraining.Config(epochs, batch, lr, weightDecay, warmup, gradClip, checkpointEvery, seed,
+                resume, !noAugment, stopAfter);
+        var o = ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, null, training), imageSize, imageEncoder,
+                "elixr train elixr-c --data " + data + " --out " + out + (resume ? " --resume" : ""), System.err);
+        System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
+                o.imagesPerSecond(), out.toAbsolutePath());
+        return 0;
+    }
+}
