@@ -19,11 +19,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--studies", defaultValue = "0", description = "synthetic studies to generate (default 6000; --quick 400)") int studies;
     @Option(names = "--image-size", defaultValue = "0", description = "image side in pixels (default 80; --quick 48)") int imageSize;
     @Option(names = "--epochs", defaultValue = "0", description = "contrastive training epochs (default 10; --quick 2)") int epochs;
+    @Option(names = "--difficulty", description = "synthetic data difficulty: easy, normal, hard (default normal)") String difficulty;
     @CommandLine.Mixin ObjectiveOptions objective;
 
     @Override
     public Integer call() throws Exception {
         var plan = (quick ? ElixrCDemo.Plan.quick() : ElixrCDemo.Plan.full()).resized(studies, imageSize, epochs);
+        if (difficulty != null) plan = plan.withDifficulty(difficulty);
         if (objective.given()) plan = plan.withObjective(objective.objective(plan.objective()));
         var s = ElixrCDemo.run(out, plan, seed, System.err);
         System.out.print(ElixrCDemo.table(s));

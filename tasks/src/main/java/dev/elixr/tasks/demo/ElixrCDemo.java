@@ -54,6 +54,11 @@ public final class ElixrCDemo {
                     epochs > 0 ? epochs : this.epochs, batch, lr, fractions, repeats, baselineSteps, mlpSteps, bootstrap, objective);
         }
 
+        public Plan withDifficulty(String d) {
+            dev.elixr.tasks.data.synth.Difficulty.parse(d);
+            return new Plan(studies, imageSize, d, epochs, batch, lr, fractions, repeats, baselineSteps, mlpSteps, bootstrap, objective);
+        }
+
         public Plan withObjective(ContrastiveObjective o) {
             return new Plan(studies, imageSize, difficulty, epochs, batch, lr, fractions, repeats, baselineSteps, mlpSteps, bootstrap, o);
         }
