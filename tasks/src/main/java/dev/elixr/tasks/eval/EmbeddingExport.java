@@ -58,12 +58,7 @@ public final class EmbeddingExport {
             emb = run.textEncoder().encode(chosen.stream().map(s -> ReportText.findingsAndImpression(s.report())).toList());
         }
         int n = emb.length, e = run.model().config().embedDim();
-        double[] flat = new double[n * e];
-        for (int i = 0; i < n; i++) for (int j = 0; j < e; j++) flat[i * e + j] = emb[i][j];
-        if (out.toAbsolutePath().getParent() != null) Files.createDirectories(out.toAbsolutePath().getParent());
-        Path tmp = out.resolveSibling(name + ".tmp");
-        Npy.write(tmp, Npy.Type.FLOAT32, flat, n, e);
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        writeNpy(out, emb, e);
         StringBuilder csv = new StringBuilder("row,dicom_id,study_id,subject_id,split\n");
         for (int i = 0; i < n; i++) {
             CxrStudy s = rows.get(i);
@@ -73,6 +68,20 @@ public final class EmbeddingExport {
         Files.writeString(ids, csv);
         Files.writeString(prep, describe(run, data, split, kind, n, e, chosen.size() - n, commandLine));
         return new Written(out, ids, prep, n, e);
+    }
+
+    /** Rows of {@code dim} floats as a float32 [rows, dim] .npy, byte for byte what {@code numpy.save} writes. */
+    static void writeNpy(Path out, float[][] rows, int dim) throws IOException {
+        int n = rows.length;
+        double[] flat = new double[n * dim];
+        for (int i = 0; i < n; i++) {
+            if (rows[i].length != dim) throw new IllegalArgumentException("embed: row " + i + " has " + rows[i].length + " values, expected " + dim);
+            for (int j = 0; j < dim; j++) flat[i * dim + j] = rows[i][j];
+        }
+        if (out.toAbsolutePath().getParent() != null) Files.createDirectories(out.toAbsolutePath().getParent());
+        Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+        Npy.write(tmp, Npy.Type.FLOAT32, flat, n, dim);
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     static String describe(ElixrCRun run, Path data, String split, Kind kind, int n, int e, int skipped, String commandLine)
