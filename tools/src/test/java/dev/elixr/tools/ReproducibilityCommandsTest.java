@@ -108,4 +108,12 @@ class ReproducibilityCommandsTest {
         assertNotEquals(0, bad.code());
         assertTrue(bad.err().contains("--kind audio"), bad.err());
     }
+
+    @Test void commandLinesAreShellQuoted() {
+        assertEquals("--out", CommandLineText.quote("--out"));
+        assertEquals("/tmp/a-b_c.npy", CommandLineText.quote("/tmp/a-b_c.npy"));
+        assertEquals("'my data'", CommandLineText.quote("my data"));
+        assertEquals("'it'\\''s'", CommandLineText.quote("it's"));
+        assertEquals("''", CommandLineText.quote(""));
+    }
 }
