@@ -75,6 +75,14 @@ public final class ElixrCEvaluation {
 
     public ElixrCRun run() { return run; }
 
+    private ProbeFeatures probeFeatures = ProbeFeatures.DEFAULT;
+
+    /** Which frozen image representation the data-efficient probes read. */
+    public ElixrCEvaluation withProbeFeatures(ProbeFeatures f) {
+        this.probeFeatures = f;
+        return this;
+    }
+
     public Path evalDir(String task) { return run.dir().resolve("eval").resolve(task); }
 
     ImageBank test() {
@@ -162,8 +170,8 @@ public final class ElixrCEvaluation {
         Instant started = Instant.now();
         seed = seed("data-efficient", seed);
         ImageBank tr = train(), te = test();
-        EmbeddedSplit trainSplit = EmbeddedSplit.of(tr.studies(), run.imageFeatures(tr));
-        EmbeddedSplit testSplit = EmbeddedSplit.of(te.studies(), run.imageFeatures(te));
+        EmbeddedSplit trainSplit = EmbeddedSplit.of(tr.studies(), probeFeatures.of(run, tr));
+        EmbeddedSplit testSplit = EmbeddedSplit.of(te.studies(), probeFeatures.of(run, te));
         DataEfficient.Config cfg;
         List<DataEfficient.Subset> subsets;
         if (manifest == null) {
@@ -192,6 +200,7 @@ public final class ElixrCEvaluation {
         Map<String, Object> o = taskOptions(true);
         o.putIfAbsent("fractions", cfg.fractions());
         o.putIfAbsent("repeats", cfg.repeats());
+        o.putIfAbsent("features", probeFeatures.key());
         o.putIfAbsent("probes", probes.stream().map(Probe::name).toList());
         o.putIfAbsent("baseline", baseline);
         record("data-efficient", seed, Map.of("train", trainSplit.ids(), "test", testSplit.ids()),

@@ -55,6 +55,7 @@ public final class RunInfo {
         s.put("model_init", "SplitMix64(seed)");
         s.put("batch_order", "SplitMix64(seed * 31 + epoch), Fisher-Yates per epoch");
         s.put("augmentation", "SplittableRandom(seed * 0x9E3779B97F4A7C15 + step) per step");
+        s.put("sentence_sampling", "SplittableRandom((seed ^ 0x7F4A7C15F39CC060) * 0x9E3779B97F4A7C15 + step) per step, split per report");
         return s;
     }
 }
