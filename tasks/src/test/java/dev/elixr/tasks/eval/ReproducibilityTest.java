@@ -109,6 +109,32 @@ class ReproducibilityTest {
         assertEquals(m, SplitManifest.read(dir.resolve("manifest.json")));
     }
 
+    /** The use case: a second model evaluated with the first one's manifest sees the same images and probe subsets. */
+    @Test void aSecondModelIsEvaluatedOnTheFirstModelsSubsets() throws Exception {
+        Path first = tmp.resolve("first-de.json");
+        eval(null).dataEfficient(new double[] {0.2, 1.0}, 2, 31, null, List.of(new LogisticProbe()));
+        Files.copy(tiny.run().resolve("eval/data-efficient/manifest.json"), first);
+        Path other = TinyRun.train(tiny.data(), tmp.resolve("other-run"), 77);
+        ElixrCEvaluation.open(other, tiny.data(), TinyRun.QUIET).withManifest(first)
+                .dataEfficient(new double[] {0.01}, 5, 1, null, List.of(new LogisticProbe()));
+        SplitManifest a = SplitManifest.read(first), b = SplitManifest.read(other.resolve("eval/data-efficient/manifest.json"));
+        assertEquals(a, b);
+        assertEquals(3, b.probeSubsets().subsets().size());
+        JsonNode rec = JSON.readTree(other.resolve("eval/data-efficient/eval.json").toFile());
+        assertEquals(first.toAbsolutePath().normalize().toString(), rec.get("manifest_reused").asText());
+        assertEquals(31, rec.get("seed").asLong());
+        assertNotEquals(Provenance.sha256(tiny.run().resolve(ElixrCRun.WEIGHTS)), rec.get("weights_sha256").asText());
+        String header = "encoder,probe,fraction,repeat,dicom_id,finding,label,score";
+        assertEquals(rowsWithoutScores(tiny.run(), header), rowsWithoutScores(other, header));
+    }
+
+    /** scores.csv without its score column: which (subset, image, finding, label) rows were evaluated. */
+    static List<String> rowsWithoutScores(Path run, String header) throws Exception {
+        List<String> lines = Files.readAllLines(run.resolve("eval/data-efficient/scores.csv"));
+        assertEquals(header, lines.get(0));
+        return lines.stream().skip(1).map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+    }
+
     @Test void runJsonRecordsVersionsSeedsPreprocessingAndCommand() throws Exception {
         JsonNode r = JSON.readTree(tiny.run().resolve("run.json").toFile());
         assertEquals("elixr train elixr-c (test)", r.get("command").asText());
