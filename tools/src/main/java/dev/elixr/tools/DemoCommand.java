@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
         description = "Generate synthetic chest X-rays with reports, train ELIXR-C, evaluate it (zero-shot, data-efficient, "
                 + "search) and write DIR/report.html. Data and model are cached in DIR.")
 final class DemoCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--out", defaultValue = "elixr-demo", description = "output directory (default: ./elixr-demo)") Path out;
     @Option(names = "--quick", description = "a small, fast run (about a minute) through the same code path") boolean quick;
     @Option(names = "--seed", defaultValue = "1") long seed;
@@ -27,7 +28,7 @@ final class DemoCommand implements Callable<Integer> {
         var plan = (quick ? ElixrCDemo.Plan.quick() : ElixrCDemo.Plan.full()).resized(studies, imageSize, epochs);
         if (difficulty != null) plan = plan.withDifficulty(difficulty);
         if (objective.given()) plan = plan.withObjective(objective.objective(plan.objective()));
-        var s = ElixrCDemo.run(out, plan, seed, System.err);
+        var s = ElixrCDemo.run(out, plan, seed, System.err, CommandLineText.of(spec));
         System.out.print(ElixrCDemo.table(s));
         return 0;
     }

@@ -14,10 +14,12 @@ import java.util.concurrent.Callable;
 /** {@code elixr eval data-efficient}: probes on frozen embeddings vs a supervised-only baseline. */
 @Command(name = "data-efficient", mixinStandardHelpOptions = true,
         description = "Logistic and MLP probes on fractions of the labelled training images, against a supervised baseline; "
-                + "writes RUN/eval/data-efficient/{metrics.json,scores.csv}.")
+                + "writes RUN/eval/data-efficient/{metrics.json,scores.csv,manifest.json,eval.json}.")
 final class EvalDataEfficientCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--run", required = true) Path run;
     @Option(names = "--data", required = true) Path data;
+    @Option(names = "--manifest", description = "reuse the images, probe subsets (fractions, repeats) and seed of a split manifest (RUN/eval/data-efficient/manifest.json of another run); they replace --fractions, --repeats and --seed") Path manifest;
     @Option(names = "--fractions", split = ",", defaultValue = "0.01,0.1,1.0") double[] fractions;
     @Option(names = "--repeats", defaultValue = "3", description = "seeded subsets per fraction below 1") int repeats;
     @Option(names = "--baseline-epochs", defaultValue = "10", description = "passes of the supervised baseline over each subset (0: no baseline)") int baselineEpochs;
@@ -28,7 +30,8 @@ final class EvalDataEfficientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var r = ElixrCEvaluation.open(run, data, System.err).withProbeFeatures(dev.elixr.tasks.eval.ProbeFeatures.parse(features)).dataEfficient(fractions, repeats, seed,
+        var r = ElixrCEvaluation.open(run, data, System.err).withManifest(manifest).withCommandLine(CommandLineText.of(spec))
+                .withProbeFeatures(dev.elixr.tasks.eval.ProbeFeatures.parse(features)).dataEfficient(fractions, repeats, seed,
                 baselineEpochs > 0 ? new ElixrCEvaluation.Baseline(baselineEpochs, 30, baselineMaxSteps, 32, 2e-3) : null,
                 List.of(new LogisticProbe(), new MlpProbe(new int[] {512, 256}, 0.2f, mlpSteps, 64, 1e-3, 1e-2)));
         for (DataEfficient.Summary s : r.summaries())

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 @Command(name = "elixr-c", mixinStandardHelpOptions = true,
         description = "Train ELIXR-C (CLIP-style image-report alignment) on a data set in the MIMIC-CXR-JPG layout.")
 final class TrainElixrCCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--data", required = true, description = "data set root (MIMIC-CXR-JPG layout, e.g. from elixr demo)") Path data;
     @Option(names = "--out", required = true, description = "run directory to write") Path out;
     @Option(names = "--image-encoder", defaultValue = "conv",
@@ -37,7 +38,7 @@ final class TrainElixrCCommand implements Callable<Integer> {
         var training = new ContrastiveTraining.Config(epochs, batch, lr, weightDecay, warmup, gradClip, checkpointEvery, seed,
                 resume, !noAugment, stopAfter, objective.objective(dev.elixr.tasks.train.ContrastiveObjective.plain()));
         var o = ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, null, training), imageSize, imageEncoder,
-                "elixr train elixr-c --data " + data + " --out " + out + (resume ? " --resume" : ""), System.err);
+                CommandLineText.of(spec), System.err);
         System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                 o.imagesPerSecond(), out.toAbsolutePath());
         return 0;

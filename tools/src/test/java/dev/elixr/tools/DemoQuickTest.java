@@ -47,5 +47,14 @@ class DemoQuickTest {
         assertTrue(de.at("/results/supervised-baseline/mlp/1.0/mean_auc").isNumber());
         assertTrue(Files.readString(dir.resolve("run/eval/search/results.csv")).startsWith("query,rank,dicom_id,score,relevance"));
         assertTrue(Files.exists(dir.resolve("run/run.json")));
+        for (String task : new String[] {"zero-shot", "data-efficient", "search"}) {
+            var manifest = m.readTree(dir.resolve("run/eval/" + task + "/manifest.json").toFile());
+            assertEquals(task, manifest.get("task").asText());
+            assertTrue(manifest.at("/splits/test").size() > 0, task);
+            assertTrue(m.readTree(dir.resolve("run/eval/" + task + "/eval.json").toFile()).get("command").asText()
+                    .startsWith("elixr demo --quick --out "), task);
+        }
+        // the quick plan: 1 repeat at 10%, and 100%
+        assertEquals(2, m.readTree(dir.resolve("run/eval/data-efficient/manifest.json").toFile()).at("/probe_subsets/subsets").size());
     }
 }

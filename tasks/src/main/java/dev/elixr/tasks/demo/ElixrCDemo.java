@@ -68,11 +68,16 @@ public final class ElixrCDemo {
                           SemanticSearch.Result search, Plan plan, int trainImages, int testImages) {}
 
     public static Summary run(Path dir, Plan plan, long seed, PrintStream log) throws IOException {
+        return run(dir, plan, seed, log, "elixr demo");
+    }
+
+    /** As {@link #run(Path, Plan, long, PrintStream)}, recording {@code commandLine} in run.json and each eval.json. */
+    public static Summary run(Path dir, Plan plan, long seed, PrintStream log, String commandLine) throws IOException {
         long t0 = System.nanoTime();
         Path data = dir.resolve("data"), runDir = dir.resolve("run");
         ensureData(data, plan, seed, log);
-        ensureTrained(data, runDir, plan, seed, log);
-        ElixrCEvaluation eval = ElixrCEvaluation.open(runDir, data, log);
+        ensureTrained(data, runDir, plan, seed, log, commandLine);
+        ElixrCEvaluation eval = ElixrCEvaluation.open(runDir, data, log).withCommandLine(commandLine);
         log.println("elixr: zero-shot classification ...");
         ZeroShot.Result zs = eval.zeroShot(Prompts.defaults(), plan.bootstrap(), seed);
         log.println("elixr: semantic search ...");
@@ -109,7 +114,7 @@ public final class ElixrCDemo {
     }
 
     /** Trains unless DIR/run holds a finished run of the same plan; an unfinished one is resumed. */
-    static void ensureTrained(Path data, Path runDir, Plan plan, long seed, PrintStream log) throws IOException {
+    static void ensureTrained(Path data, Path runDir, Plan plan, long seed, PrintStream log, String commandLine) throws IOException {
         Path marker = runDir.resolve("demo-plan.json");
         String want = new ObjectMapper().writeValueAsString(plan) + seed;
         boolean same = Files.exists(marker) && Files.readString(marker).equals(want);
@@ -124,7 +129,7 @@ public final class ElixrCDemo {
         }
         var training = new ContrastiveTraining.Config(plan.epochs(), plan.batch(), plan.lr(), 0.1, 0.1, 1.0,
                 50, seed, true, true, 0, plan.objective());
-        ElixrCTrainer.run(new ElixrCTrainer.Options(data, runDir, null, training), plan.imageSize(), "conv", "elixr demo", log);
+        ElixrCTrainer.run(new ElixrCTrainer.Options(data, runDir, null, training), plan.imageSize(), "conv", commandLine, log);
     }
 
     static void deleteTree(Path p) throws IOException {

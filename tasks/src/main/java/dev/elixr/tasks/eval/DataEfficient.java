@@ -52,38 +52,63 @@ public final class DataEfficient {
         }
     }
 
+    /** One probe training subset: rows of the training split drawn for (fraction, repeat), and the seed its fits use. */
+    public record Subset(double fraction, int repeat, long seed, int[] rows) {}
+
+    /** How {@link #sample} draws subsets (recorded in the split manifest). */
+    public static final String SAMPLING = "by patient: among training images with a 0/1 label for at least one finding, "
+            + "patients in a seeded random order (Fisher-Yates, SplittableRandom(seed)) are added whole until the subset "
+            + "reaches round(fraction * labelled images), at least 2; fraction 1 takes every labelled image";
+
     public static Result evaluate(EmbeddedSplit train, EmbeddedSplit test, List<FeatureSource> sources,
                                   List<Probe> probes, Config cfg, ProgressListener progress) {
+        return evaluate(train, test, sources, probes, cfg, sample(train, cfg), progress);
+    }
+
+    /** The seeded probe subsets of a configuration, in evaluation order (by fraction, then repeat). */
+    public static List<Subset> sample(EmbeddedSplit train, Config cfg) {
         int[] labelled = labelledImages(train, cfg.findings());
-        double[][] testY = labels(test, cfg.findings(), null);
-        List<Run> runs = new ArrayList<>();
-        List<Score> scores = new ArrayList<>();
-        int total = 0, done = 0;
-        for (double f : cfg.fractions()) total += sources.size() * repeatsFor(f, cfg);
+        List<Subset> out = new ArrayList<>();
         for (double fraction : cfg.fractions()) {
             for (int rep = 0; rep < repeatsFor(fraction, cfg); rep++) {
                 long seed = cfg.seed() * 1_000_003L + Math.round(fraction * 1e6) * 31 + rep;
-                int[] subset = samplePatients(train, labelled, fraction, seed);
-                double[][] y = labels(train, cfg.findings(), subset);
-                for (FeatureSource src : sources) {
-                    Features feats = src.features(subset, seed);
-                    for (Probe probe : probes) {
-                        double[][] p = probe.fitPredict(feats.train(), y, feats.test(), seed);
-                        for (int j = 0; j < cfg.findings().size(); j++) {
-                            List<Double> ly = new ArrayList<>(), ls = new ArrayList<>();
-                            for (int i = 0; i < test.size(); i++) {
-                                if (Double.isNaN(testY[i][j])) continue;
-                                ly.add(testY[i][j]);
-                                ls.add(p[i][j]);
-                                scores.add(new Score(src.name(), probe.name(), fraction, rep, test.ids().get(i),
-                                        cfg.findings().get(j), testY[i][j], p[i][j]));
-                            }
-                            double auc = RocAuc.auc(ZeroShot.unbox(ly), ZeroShot.unbox(ls));
-                            runs.add(new Run(src.name(), probe.name(), fraction, rep, subset.length, cfg.findings().get(j), auc));
+                out.add(new Subset(fraction, rep, seed, samplePatients(train, labelled, fraction, seed)));
+            }
+        }
+        return out;
+    }
+
+    /** Evaluates on the given subsets (drawn by {@link #sample}, or read back from a split manifest). */
+    public static Result evaluate(EmbeddedSplit train, EmbeddedSplit test, List<FeatureSource> sources,
+                                  List<Probe> probes, Config cfg, List<Subset> subsets, ProgressListener progress) {
+        double[][] testY = labels(test, cfg.findings(), null);
+        List<Run> runs = new ArrayList<>();
+        List<Score> scores = new ArrayList<>();
+        int total = subsets.size() * sources.size(), done = 0;
+        for (Subset sub : subsets) {
+            double fraction = sub.fraction();
+            int rep = sub.repeat();
+            long seed = sub.seed();
+            int[] subset = sub.rows();
+            double[][] y = labels(train, cfg.findings(), subset);
+            for (FeatureSource src : sources) {
+                Features feats = src.features(subset, seed);
+                for (Probe probe : probes) {
+                    double[][] p = probe.fitPredict(feats.train(), y, feats.test(), seed);
+                    for (int j = 0; j < cfg.findings().size(); j++) {
+                        List<Double> ly = new ArrayList<>(), ls = new ArrayList<>();
+                        for (int i = 0; i < test.size(); i++) {
+                            if (Double.isNaN(testY[i][j])) continue;
+                            ly.add(testY[i][j]);
+                            ls.add(p[i][j]);
+                            scores.add(new Score(src.name(), probe.name(), fraction, rep, test.ids().get(i),
+                                    cfg.findings().get(j), testY[i][j], p[i][j]));
                         }
+                        double auc = RocAuc.auc(ZeroShot.unbox(ly), ZeroShot.unbox(ls));
+                        runs.add(new Run(src.name(), probe.name(), fraction, rep, subset.length, cfg.findings().get(j), auc));
                     }
-                    if (progress != null) progress.done(++done, total, src.name() + " @" + fraction + " #" + rep);
                 }
+                if (progress != null) progress.done(++done, total, src.name() + " @" + fraction + " #" + rep);
             }
         }
         return new Result(cfg, runs, summarize(runs, cfg), scores);

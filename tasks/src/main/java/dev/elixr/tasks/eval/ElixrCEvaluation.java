@@ -9,21 +9,34 @@ import dev.elixr.tasks.train.ImageBank;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The evaluations of a trained ELIXR-C run on a data set (MIMIC-CXR-JPG layout): zero-shot classification,
  * data-efficient probes against a supervised baseline, and semantic search, each writing
- * {@code RUN/eval/<task>/}. Images are decoded and embedded once and shared by the tasks.
+ * {@code RUN/eval/<task>/} with its {@link SplitManifest} ({@code manifest.json}) and {@link EvalRecord}
+ * ({@code eval.json}). Images are decoded and embedded once and shared by the tasks. With
+ * {@link #withManifest}, a task evaluates exactly the images (and probe subsets, and seed) of an earlier manifest.
  */
 public final class ElixrCEvaluation {
+    /** The label policy the evaluations apply (see {@link EmbeddedSplit#binaryLabel}), recorded unless overridden. */
+    static final String DEFAULT_LABEL_POLICY = "ignore: uncertain (-1) and blank labels are left out; 1 positive, 0 negative";
+
     private final ElixrCRun run;
     private final Path data;
     private final List<CxrStudy> studies;
     private final PrintStream log;
+    private final Map<String, Object> options = new LinkedHashMap<>();
+    private String commandLine;
+    private Path manifestFile;
+    private SplitManifest manifest;
     private ImageBank test, train;
     private EmbeddedSplit testEmbedded;
 
@@ -36,6 +49,28 @@ public final class ElixrCEvaluation {
 
     public static ElixrCEvaluation open(Path runDir, Path data, PrintStream log) throws IOException {
         return new ElixrCEvaluation(ElixrCRun.load(runDir), data, MimicCxrJpg.read(data), log);
+    }
+
+    /** Reuses a split manifest (null: none): its images, probe subsets and seed replace the data set's splits and --seed. */
+    public ElixrCEvaluation withManifest(Path file) throws IOException {
+        if (file == null) return this;
+        manifest = SplitManifest.read(file);
+        manifestFile = file;
+        test = train = null;
+        testEmbedded = null;
+        return this;
+    }
+
+    /** The command line recorded in each task's eval.json. */
+    public ElixrCEvaluation withCommandLine(String commandLine) {
+        this.commandLine = commandLine;
+        return this;
+    }
+
+    /** An option recorded in the next tasks' eval.json (e.g. "label_policy", "prompts"). */
+    public ElixrCEvaluation option(String key, Object value) {
+        options.put(key, value);
+        return this;
     }
 
     public ElixrCRun run() { return run; }
@@ -51,18 +86,12 @@ public final class ElixrCEvaluation {
     public Path evalDir(String task) { return run.dir().resolve("eval").resolve(task); }
 
     ImageBank test() {
-        if (test == null) {
-            List<CxrStudy> t = studies.stream().filter(s -> s.split().equals("test")).toList();
-            if (t.isEmpty()) throw new IllegalArgumentException("no test images in " + data + " (split 'test')");
-            test = ImageBank.load(t, run.model().config().imageSize(), log, "test");
-        }
+        if (test == null) test = load("test");
         return test;
     }
 
     ImageBank train() {
-        if (train == null)
-            train = ImageBank.load(studies.stream().filter(s -> s.split().equals("train")).toList(),
-                    run.model().config().imageSize(), log, "train");
+        if (train == null) train = load("train");
         return train;
     }
 
@@ -71,17 +100,65 @@ public final class ElixrCEvaluation {
         return testEmbedded;
     }
 
+    /** The decoded images of a split: the data set's, or the manifest's in its order (all of them, or a refusal). */
+    private ImageBank load(String split) {
+        List<CxrStudy> chosen = studiesOf(split);
+        if (chosen.isEmpty()) throw new IllegalArgumentException("no " + split + " images in " + data + " (split '" + split + "')");
+        ImageBank bank = ImageBank.load(chosen, run.model().config().imageSize(), log, split);
+        if (manifest != null && bank.count() != chosen.size()) {
+            Set<String> kept = new HashSet<>();
+            for (CxrStudy s : bank.studies()) kept.add(s.dicomId());
+            String missing = chosen.stream().map(CxrStudy::dicomId).filter(id -> !kept.contains(id)).findFirst().orElseThrow();
+            throw SplitManifest.bad(manifestFile, "dicom_id '" + missing + "' (" + split + ") could not be read from " + data
+                    + ", so this evaluation cannot use the manifest's images");
+        }
+        return bank;
+    }
+
+    private List<CxrStudy> studiesOf(String split) {
+        if (manifest == null) return studies.stream().filter(s -> s.split().equals(split)).toList();
+        Map<String, CxrStudy> byId = new HashMap<>();
+        for (CxrStudy s : studies) byId.putIfAbsent(s.dicomId(), s);
+        List<CxrStudy> out = SplitManifest.resolve(manifest.split(split, manifestFile), byId, manifestFile, data.toString());
+        long elsewhere = out.stream().filter(s -> !s.split().equals(split)).count();
+        if (elsewhere > 0)
+            log.println("elixr: warning: " + elsewhere + " of the " + out.size() + " '" + split + "' images of " + manifestFile
+                    + " are in another split of " + data);
+        return out;
+    }
+
+    /** The seed of the task: the manifest's when one is reused. */
+    private long seed(String task, long requested) {
+        if (manifest == null) return requested;
+        manifest.requireTask(task, manifestFile);
+        if (manifest.seed() != requested)
+            log.println("elixr: using the seed " + manifest.seed() + " of " + manifestFile + " (not " + requested + ")");
+        return manifest.seed();
+    }
+
     public ZeroShot.Result zeroShot(Prompts prompts, int bootstrap, long seed) throws IOException {
+        Instant started = Instant.now();
+        seed = seed("zero-shot", seed);
         var r = ZeroShot.evaluate(testEmbedded(), prompts, run.textEncoder(), bootstrap, seed);
         ZeroShot.write(r, evalDir("zero-shot"));
+        Map<String, Object> o = taskOptions(true);
+        o.putIfAbsent("bootstrap", bootstrap);
+        record("zero-shot", seed, Map.of("test", testEmbedded().ids()), null, o, started);
         return r;
     }
 
     public SemanticSearch.Result search(List<SearchQuery> queries, int k) throws IOException {
+        Instant started = Instant.now();
+        seed("search", 0);
         boolean structured = test().studies().stream().anyMatch(s -> !s.attributes().isEmpty());
         List<StudyTruth> truths = test().studies().stream().map(s -> StudyTruth.of(s, structured)).toList();
         var r = SemanticSearch.evaluate(testEmbedded(), truths, queries, run.textEncoder(), k);
         SemanticSearch.write(r, evalDir("search"));
+        Map<String, Object> o = taskOptions(false);
+        o.putIfAbsent("k", k);
+        o.putIfAbsent("queries", queries.size());
+        o.putIfAbsent("relevance", structured ? "structured synthetic truth" : "CheXpert labels");
+        record("search", null, Map.of("test", testEmbedded().ids()), null, o, started);
         return r;
     }
 
@@ -90,9 +167,21 @@ public final class ElixrCEvaluation {
 
     public DataEfficient.Result dataEfficient(double[] fractions, int repeats, long seed, Baseline baseline,
                                              List<Probe> probes) throws IOException {
+        Instant started = Instant.now();
+        seed = seed("data-efficient", seed);
         ImageBank tr = train(), te = test();
         EmbeddedSplit trainSplit = EmbeddedSplit.of(tr.studies(), probeFeatures.of(run, tr));
         EmbeddedSplit testSplit = EmbeddedSplit.of(te.studies(), probeFeatures.of(run, te));
+        DataEfficient.Config cfg;
+        List<DataEfficient.Subset> subsets;
+        if (manifest == null) {
+            cfg = new DataEfficient.Config(Findings.DATA_EFFICIENT_5, fractions, repeats, seed);
+            subsets = DataEfficient.sample(trainSplit, cfg);
+        } else {
+            subsets = ManifestSubsets.rows(manifest, manifestFile, trainSplit);
+            cfg = ManifestSubsets.config(manifest, subsets);
+            log.println("elixr: using the " + subsets.size() + " probe subsets of " + manifestFile);
+        }
         List<DataEfficient.FeatureSource> sources = new ArrayList<>();
         sources.add(new DataEfficient.FeatureSource() {
             @Override public String name() { return "elixr-c"; }
@@ -103,19 +192,36 @@ public final class ElixrCEvaluation {
             }
         });
         if (baseline != null)
-            sources.add(new SupervisedBaseline(run.model().config(), tr, te, Findings.DATA_EFFICIENT_5,
+            sources.add(new SupervisedBaseline(run.model().config(), tr, te, cfg.findings(),
                     baseline.epochs(), baseline.minSteps(), baseline.maxSteps(), baseline.batch(), baseline.lr()));
-        var cfg = new DataEfficient.Config(Findings.DATA_EFFICIENT_5, fractions, repeats, seed);
-        var progress = new dev.elixr.tasks.train.Progress("data-efficient", countRuns(cfg, sources.size()), "fits");
-        var r = DataEfficient.evaluate(trainSplit, testSplit, sources, probes, cfg, (d, t, what) -> progress.advance(1, what));
+        var progress = new dev.elixr.tasks.train.Progress("data-efficient", (long) subsets.size() * sources.size(), "fits");
+        var r = DataEfficient.evaluate(trainSplit, testSplit, sources, probes, cfg, subsets, (d, t, what) -> progress.advance(1, what));
         DataEfficient.write(r, evalDir("data-efficient"));
+        Map<String, Object> o = taskOptions(true);
+        o.putIfAbsent("fractions", cfg.fractions());
+        o.putIfAbsent("repeats", cfg.repeats());
+        o.putIfAbsent("features", probeFeatures.key());
+        o.putIfAbsent("probes", probes.stream().map(Probe::name).toList());
+        o.putIfAbsent("baseline", baseline);
+        record("data-efficient", seed, Map.of("train", trainSplit.ids(), "test", testSplit.ids()),
+                ManifestSubsets.of(cfg, subsets, trainSplit), o, started);
         return r;
     }
 
-    static long countRuns(DataEfficient.Config cfg, int sources) {
-        long n = 0;
-        for (double f : cfg.fractions()) n += (long) sources * DataEfficient.repeatsFor(f, cfg);
-        return n;
+    private Map<String, Object> taskOptions(boolean labels) {
+        Map<String, Object> o = new LinkedHashMap<>(options);
+        if (labels) o.putIfAbsent("label_policy", DEFAULT_LABEL_POLICY);
+        return o;
+    }
+
+    /** Writes the task's manifest.json and eval.json. */
+    private void record(String task, Long seed, Map<String, List<String>> splits, SplitManifest.ProbeSubsets subsets,
+                        Map<String, Object> taskOptions, Instant started) throws IOException {
+        Path dir = evalDir(task), file = dir.resolve(SplitManifest.FILE);
+        Map<String, List<String>> ordered = new LinkedHashMap<>();
+        for (String s : List.of("train", "validate", "test")) if (splits.containsKey(s)) ordered.put(s, splits.get(s));
+        SplitManifest.of(task, data, seed == null ? 0 : seed, ordered, subsets).write(file);
+        EvalRecord.write(dir, run, new EvalRecord.Inputs(task, commandLine, seed, taskOptions, file, manifestFile, data, started));
     }
 
     /** PNG thumbnails of test images by dicom_id (for the report). */

@@ -58,7 +58,8 @@ public final class ElixrCTrainer {
         var outcome = ContrastiveTraining.train(model, new WordPieceTokenizer(vocab, true), trainBank, valBank, o.training(),
                 new Checkpoints(run, 2), log);
         if (outcome.steps() >= outcome.totalSteps()) ElixrCRun.save(run, model, vocab, outcome.history());
-        RunInfo.record(run, describe(o, cfg, trainBank.count(), valBank.count()), o.training().seed(), commandLine, started, outcome);
+        RunInfo.record(run, describe(o, cfg, trainBank.count(), valBank.count()), o.training().seed(),
+                Provenance.preprocessing(cfg.imageSize()), commandLine, started, outcome);
         return outcome;
     }
 

@@ -21,6 +21,9 @@ import java.util.stream.IntStream;
  * Unreadable images are reported, counted and left out (one bad file never ends a run).
  */
 public final class ImageBank {
+    /** The standardisation of the [0, 1] pixels on the way into the image tower: (v - MEAN) / STD. */
+    public static final float MEAN = 0.5f, STD = 0.25f;
+
     private final List<CxrStudy> studies;
     private final float[][] pixels;
     private final int size;
@@ -64,7 +67,7 @@ public final class ImageBank {
                 px = Augmentation.DEFAULT.crop(new GreyImage(size, size, px), size, size, aug).pixels();
                 Augmentation.DEFAULT.jitter(px, size, size, aug);
             }
-            for (int i = 0; i < plane; i++) out[b * plane + i] = (px[i] - 0.5f) / 0.25f;
+            for (int i = 0; i < plane; i++) out[b * plane + i] = (px[i] - MEAN) / STD;
         }
         return Tensor.wrap(out, rows.length, 1, size, size);
     }

@@ -11,25 +11,26 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * {@code run.json}: what produced a run — the configuration, seed, versions (elixr, Java, OS, cores) — and one
- * entry per training session (a resumed run adds one) with its start, end, steps and speed.
+ * {@code run.json}: what produced a run — the configuration, the seed and what each random stream is derived from,
+ * versions ({@link Provenance#versions}: elixr, Java, OS, cores, threads, vector species), the image preprocessing,
+ * the latest full command line — and one entry per training session (a resumed run adds one) with its command line,
+ * start, end, steps and speed.
  */
 public final class RunInfo {
     private RunInfo() {}
 
-    public static void record(Path runDir, Map<String, Object> config, long seed, String commandLine,
-                              Instant started, ContrastiveTraining.Outcome outcome) throws IOException {
+    public static void record(Path runDir, Map<String, Object> config, long seed, Map<String, Object> preprocessing,
+                              String commandLine, Instant started, ContrastiveTraining.Outcome outcome) throws IOException {
         ObjectMapper m = new ObjectMapper();
         Path file = runDir.resolve("run.json");
         ObjectNode root = Files.exists(file) ? (ObjectNode) m.readTree(file.toFile()) : m.createObjectNode();
         root.put("model", "elixr-c");
         root.put("seed", seed);
+        root.set("seeds", m.valueToTree(seeds(seed)));
+        root.put("command", commandLine);
         root.set("config", m.valueToTree(config));
-        ObjectNode v = root.putObject("versions");
-        v.put("elixr", RunInfo.class.getPackage().getImplementationVersion() == null ? "dev" : RunInfo.class.getPackage().getImplementationVersion());
-        v.put("java", Runtime.version().toString());
-        v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
-        v.put("cores", Runtime.getRuntime().availableProcessors());
+        root.set("preprocessing", m.valueToTree(preprocessing));
+        root.set("versions", m.valueToTree(Provenance.versions()));
         ArrayNode sessions = root.has("sessions") ? (ArrayNode) root.get("sessions") : root.putArray("sessions");
         ObjectNode s = sessions.addObject();
         s.put("command", commandLine);
@@ -45,5 +46,16 @@ public final class RunInfo {
         Path tmp = runDir.resolve("run.json.tmp");
         m.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The random streams of a training run and how each derives from the one seed (see {@link ContrastiveTraining}). */
+    static Map<String, Object> seeds(long seed) {
+        Map<String, Object> s = new java.util.LinkedHashMap<>();
+        s.put("seed", seed);
+        s.put("model_init", "SplitMix64(seed)");
+        s.put("batch_order", "SplitMix64(seed * 31 + epoch), Fisher-Yates per epoch");
+        s.put("augmentation", "SplittableRandom(seed * 0x9E3779B97F4A7C15 + step) per step");
+        s.put("sentence_sampling", "SplittableRandom((seed ^ 0x7F4A7C15F39CC060) * 0x9E3779B97F4A7C15 + step) per step, split per report");
+        return s;
     }
 }
