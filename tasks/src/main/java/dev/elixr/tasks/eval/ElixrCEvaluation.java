@@ -1,6 +1,7 @@
 package dev.elixr.tasks.eval;
 
 import dev.elixr.tasks.data.CxrStudy;
+import dev.elixr.tasks.data.LabelPolicy;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.report.Png;
 import dev.elixr.tasks.train.ElixrCRun;
@@ -64,9 +65,26 @@ public final class ElixrCEvaluation {
     }
 
     public ZeroShot.Result zeroShot(Prompts prompts, int bootstrap, long seed) throws IOException {
-        var r = ZeroShot.evaluate(testEmbedded(), prompts, run.textEncoder(), bootstrap, seed);
-        ZeroShot.write(r, evalDir("zero-shot"));
+        return zeroShot(prompts, LabelPolicy.IGNORE_BOTH, "test", bootstrap, seed);
+    }
+
+    /**
+     * Zero-shot on {@code split} ("test", or "validate" to choose prompts without looking at the test split), written
+     * to {@code RUN/eval/zero-shot/} for the test split and {@code RUN/eval/zero-shot-<split>/} for any other.
+     */
+    public ZeroShot.Result zeroShot(Prompts prompts, LabelPolicy policy, String split, int bootstrap,
+                                    long seed) throws IOException {
+        EmbeddedSplit images = split.equals("test") ? testEmbedded() : embedded(split);
+        var r = ZeroShot.evaluate(images, split, prompts, run.textEncoder(), policy, bootstrap, seed);
+        ZeroShot.write(r, evalDir(split.equals("test") ? "zero-shot" : "zero-shot-" + split));
         return r;
+    }
+
+    private EmbeddedSplit embedded(String split) {
+        List<CxrStudy> s = studies.stream().filter(x -> x.split().equals(split)).toList();
+        if (s.isEmpty()) throw new IllegalArgumentException("no images in " + data + " with split '" + split + "'");
+        ImageBank bank = ImageBank.load(s, run.model().config().imageSize(), log, split);
+        return EmbeddedSplit.of(bank.studies(), run.embedImages(bank));
     }
 
     public SemanticSearch.Result search(List<SearchQuery> queries, int k) throws IOException {
