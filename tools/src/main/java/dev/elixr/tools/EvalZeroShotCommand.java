@@ -27,7 +27,7 @@ final class EvalZeroShotCommand implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "test", hidden = true,
             description = "split to evaluate; 'validate' writes RUN/eval/zero-shot-validate (for choosing prompts without the test split)")
     String split;
-    @Option(names = "--bootstrap", defaultValue = "1000", description = "bootstrap resamples for the 95% CIs") int bootstrap;
+    @Option(names = "--bootstrap", defaultValue = "1000", description = "bootstrap resamples for the 95%% CIs") int bootstrap;
     @Option(names = "--seed", defaultValue = "1") long seed;
 
     @Override
