@@ -14,8 +14,10 @@ public enum ZeroShotFlag {
             + " positive images: the AUC and its interval rest on too few cases to mean much"),
     TOO_FEW_NEGATIVES("too_few_negatives", "fewer than " + ZeroShotFlag.MIN_CLASS_COUNT
             + " negative images: the AUC and its interval rest on too few cases to mean much"),
-    AUC_BELOW_HALF("auc_below_0.5", "AUC below 0.5 (worse than chance): likely a flipped prompt pair or flipped labels"),
-    CI_BELOW_HALF("ci95_below_0.5", "the whole 95% interval lies below 0.5: the inversion is not chance, check prompts and labels");
+    AUC_BELOW_HALF("auc_below_0.5", "AUC below 0.5 (worse than chance): likely a flipped prompt pair or flipped labels; "
+            + "without ci95_below_0.5 the 95% interval still reaches 0.5, so chance is not ruled out"),
+    CI_BELOW_HALF("ci95_below_0.5", "the whole 95% interval lies below 0.5: the inversion is not chance; check the prompts "
+            + "(single-pair AUCs) and the labels");
 
     /** A finding with fewer positives (or negatives) than this is flagged {@link #TOO_FEW_POSITIVES} ({@link #TOO_FEW_NEGATIVES}). */
     public static final int MIN_CLASS_COUNT = 10;
