@@ -1,7 +1,9 @@
 package dev.elixr.tools;
 
+import dev.elixr.tasks.data.LabelPolicy;
 import dev.elixr.tasks.eval.ElixrCEvaluation;
 import dev.elixr.tasks.eval.Prompts;
+import dev.elixr.tasks.eval.ZeroShotFlag;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -10,23 +12,39 @@ import java.util.concurrent.Callable;
 
 /** {@code elixr eval zero-shot}: zero-shot classification of the 13 CheXpert findings. */
 @Command(name = "zero-shot", mixinStandardHelpOptions = true,
-        description = "Zero-shot AUC per finding from positive/negative prompts; writes RUN/eval/zero-shot/{metrics.json,scores.csv,manifest.json,eval.json}.")
+        description = "Zero-shot AUC per finding from positive/negative prompt ensembles, with the spread over single prompt "
+                + "pairs and sanity flags; writes RUN/eval/zero-shot/{metrics.json,scores.csv,manifest.json,eval.json}.")
 final class EvalZeroShotCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--run", required = true) Path run;
     @Option(names = "--data", required = true) Path data;
     @Option(names = "--manifest", description = "reuse the images and seed of a split manifest (RUN/eval/zero-shot/manifest.json of another run)") Path manifest;
     @Option(names = "--prompts", description = "prompts JSON (default: the shipped zero-shot-prompts.json)") Path prompts;
-    @Option(names = "--bootstrap", defaultValue = "1000", description = "bootstrap resamples for the 95% CIs") int bootstrap;
+    @Option(names = "--uncertain", defaultValue = "ignore", paramLabel = "ignore|negative|positive",
+            description = "CheXpert -1 (uncertain) labels: left out, counted negative or counted positive (default: ${DEFAULT-VALUE})")
+    String uncertain;
+    @Option(names = "--blank", defaultValue = "ignore", paramLabel = "ignore|negative|positive",
+            description = "blank (not mentioned) labels: left out, counted negative or counted positive (default: ${DEFAULT-VALUE})")
+    String blank;
+    @Option(names = "--split", defaultValue = "test", hidden = true,
+            description = "split to evaluate; 'validate' writes RUN/eval/zero-shot-validate (for choosing prompts without the test split)")
+    String split;
+    @Option(names = "--bootstrap", defaultValue = "1000", description = "bootstrap resamples for the 95%% CIs") int bootstrap;
     @Option(names = "--seed", defaultValue = "1") long seed;
 
     @Override
     public Integer call() throws Exception {
+        var policy = new LabelPolicy(LabelPolicy.Treatment.parse(uncertain), LabelPolicy.Treatment.parse(blank));
         var r = ElixrCEvaluation.open(run, data, System.err).withManifest(manifest).withCommandLine(CommandLineText.of(spec))
-                .zeroShot(prompts == null ? Prompts.defaults() : Prompts.load(prompts), bootstrap, seed);
-        for (var f : r.perFinding())
-            System.out.printf("%-28s %s%n", f.finding(), f.defined()
-                    ? String.format("AUC %.3f (95%% CI %.3f-%.3f, %d pos, %d neg)", f.auc(), f.ci95Low(), f.ci95High(), f.nPos(), f.nNeg()) : "n/a");
+                .zeroShot(prompts == null ? Prompts.defaults() : Prompts.load(prompts), policy, split, bootstrap, seed);
+        System.out.printf("split %s, labels: %s%n", r.split(), r.labelPolicy());
+        for (var f : r.perFinding()) {
+            String flags = f.flags().isEmpty() ? "" : "  FLAGS " + String.join(",", f.flags().stream().map(ZeroShotFlag::key).toList());
+            System.out.printf("%-28s %s%s%n", f.finding(), f.defined()
+                    ? String.format("AUC %.3f (95%% CI %.3f-%.3f, %d pos, %d neg; single pairs %.3f-%.3f over %d)", f.auc(),
+                            f.ci95Low(), f.ci95High(), f.nPos(), f.nNeg(), f.pairAucMin(), f.pairAucMax(), f.promptPairs())
+                    : String.format("n/a (%d pos, %d neg)", f.nPos(), f.nNeg()), flags);
+        }
         System.out.printf("mean AUC %.3f%n", r.meanAuc());
         return 0;
     }

@@ -1,6 +1,7 @@
 package dev.elixr.tasks.eval;
 
 import dev.elixr.tasks.data.CxrStudy;
+import dev.elixr.tasks.data.LabelPolicy;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.report.Png;
 import dev.elixr.tasks.train.ElixrCRun;
@@ -137,14 +138,32 @@ public final class ElixrCEvaluation {
     }
 
     public ZeroShot.Result zeroShot(Prompts prompts, int bootstrap, long seed) throws IOException {
+        return zeroShot(prompts, LabelPolicy.IGNORE_BOTH, "test", bootstrap, seed);
+    }
+
+    /**
+     * Zero-shot on {@code split} ("test", or "validate" to choose prompts without looking at the test split), written
+     * to {@code RUN/eval/zero-shot/} for the test split and {@code RUN/eval/zero-shot-<split>/} for any other.
+     */
+    public ZeroShot.Result zeroShot(Prompts prompts, LabelPolicy policy, String split, int bootstrap,
+                                    long seed) throws IOException {
         Instant started = Instant.now();
         seed = seed("zero-shot", seed);
-        var r = ZeroShot.evaluate(testEmbedded(), prompts, run.textEncoder(), bootstrap, seed);
-        ZeroShot.write(r, evalDir("zero-shot"));
-        Map<String, Object> o = taskOptions(true);
+        EmbeddedSplit images = split.equals("test") ? testEmbedded() : embedded(split);
+        var r = ZeroShot.evaluate(images, split, prompts, run.textEncoder(), policy, bootstrap, seed);
+        String task = split.equals("test") ? "zero-shot" : "zero-shot-" + split;
+        ZeroShot.write(r, evalDir(task));
+        Map<String, Object> o = taskOptions(false);
+        o.put("label_policy", policy.toString());
         o.putIfAbsent("bootstrap", bootstrap);
-        record("zero-shot", seed, Map.of("test", testEmbedded().ids()), null, o, started);
+        o.put("split", split);
+        record(task, seed, Map.of(split, images.ids()), null, o, started);
         return r;
+    }
+
+    private EmbeddedSplit embedded(String split) {
+        ImageBank bank = load(split);
+        return EmbeddedSplit.of(bank.studies(), run.embedImages(bank));
     }
 
     public SemanticSearch.Result search(List<SearchQuery> queries, int k) throws IOException {

@@ -2,6 +2,7 @@ package dev.elixr.tasks.eval;
 
 import dev.elixr.tasks.data.CheXpertLabel;
 import dev.elixr.tasks.data.CxrStudy;
+import dev.elixr.tasks.data.LabelPolicy;
 
 import java.util.List;
 
@@ -38,7 +39,11 @@ public record EmbeddedSplit(List<String> ids, List<String> patients, float[][] e
 
     /** 1 or 0 when image {@code i} is labelled positive or negative for {@code finding}, else NaN (uncertain or blank). */
     public double binaryLabel(int i, String finding) {
-        float v = labels[i][Findings.index(finding)];
-        return v == 1f ? 1.0 : v == 0f ? 0.0 : Double.NaN;
+        return binaryLabel(i, finding, LabelPolicy.IGNORE_BOTH);
+    }
+
+    /** The binary label of image {@code i} for {@code finding} under {@code policy}; NaN when the image is left out. */
+    public double binaryLabel(int i, String finding, LabelPolicy policy) {
+        return policy.binary(labels[i][Findings.index(finding)]);
     }
 }

@@ -3,6 +3,7 @@ package dev.elixr.tasks.report;
 import dev.elixr.tasks.eval.DataEfficient;
 import dev.elixr.tasks.eval.SemanticSearch;
 import dev.elixr.tasks.eval.ZeroShot;
+import dev.elixr.tasks.eval.ZeroShotFlag;
 import dev.elixr.tasks.train.TrainingHistory;
 
 import java.util.ArrayList;
@@ -57,19 +58,28 @@ public final class ElixrCReport {
 
     static void zeroShot(HtmlReport r, ZeroShot.Result z) {
         r.heading(2, "Zero-shot classification: mean AUC " + f3(z.meanAuc()));
-        r.paragraph("Score = cos(image, positive prompt) - cos(image, negative prompt); AUC over test images labelled 0 or 1, "
-                + "95% percentile-bootstrap intervals; findings without both classes are n/a and left out of the mean.");
+        r.paragraph("Score = cos(image, mean positive prompt) - cos(image, mean negative prompt), each side the re-normalised "
+                + "mean embedding of its prompt ensemble; AUC over " + z.split() + " images with a binary label (labels: "
+                + z.labelPolicy() + "), 95% percentile-bootstrap intervals; findings without both classes are n/a and left out "
+                + "of the mean. 'Single prompt pairs' is the range of AUCs of each positive prompt against each negative prompt "
+                + "alone: a wide range means the result hinges on the wording.");
         List<List<String>> rows = new ArrayList<>();
         List<String> svgs = new ArrayList<>();
+        Set<ZeroShotFlag> raised = new LinkedHashSet<>();
         int c = 0;
         for (ZeroShot.FindingResult f : z.perFinding()) {
+            raised.addAll(f.flags());
             rows.add(List.of(f.finding(), f.defined() ? f3(f.auc()) : "n/a",
-                    f.defined() ? f3(f.ci95Low()) + " - " + f3(f.ci95High()) : "", Integer.toString(f.nPos()), Integer.toString(f.nNeg())));
+                    f.defined() ? f3(f.ci95Low()) + " - " + f3(f.ci95High()) : "",
+                    f.defined() ? f3(f.pairAucMin()) + " - " + f3(f.pairAucMax()) + " (" + f.promptPairs() + ")" : "",
+                    Integer.toString(f.nPos()), Integer.toString(f.nNeg()),
+                    f.flags().isEmpty() ? "" : "\u26A0 " + String.join(", ", f.flags().stream().map(ZeroShotFlag::key).toList())));
             if (f.defined())
                 svgs.add(Svg.rocChart(f.finding() + " (AUC " + f3(f.auc()) + ")",
                         List.of(new Svg.Series(f.finding(), Svg.PALETTE.get(c++ % 6), f.fpr(), f.tpr()))));
         }
-        r.table(List.of("finding", "AUC", "95% CI", "positives", "negatives"), rows);
+        r.table(List.of("finding", "AUC", "95% CI", "single prompt pairs (n)", "positives", "negatives", "flags"), rows);
+        for (ZeroShotFlag f : raised) r.paragraph("\u26A0 " + f.key() + ": " + f.meaning() + ".");
         r.figures(svgs);
     }
 
