@@ -51,7 +51,7 @@ class ObjectiveResumeTest {
         assertEquals(a.totalSteps(), a.steps());
         assertEquals(3, train(resumed, OBJECTIVE, false, 3).steps());
         var b = train(resumed, OBJECTIVE, true, 0);
-        assertEquals(3, b.resumedFrom());
+        assertEquals(2, b.resumedFrom(), "the last checkpoint before the stop was at step 2");
         Checkpoint x = last(straight), y = last(resumed);
         assertEquals(x.step(), y.step());
         ContrastiveTrainingTest.assertSameTensors(x.model(), y.model());
