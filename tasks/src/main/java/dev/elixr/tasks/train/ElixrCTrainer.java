@@ -3,6 +3,7 @@ package dev.elixr.tasks.train;
 import dev.elixr.autograd.SplitMix64;
 import dev.elixr.models.elixr.ElixrC;
 import dev.elixr.models.elixr.ElixrCConfig;
+import dev.elixr.models.elixr.HfTextInit;
 import dev.elixr.models.text.Vocab;
 import dev.elixr.models.text.WordPieceTokenizer;
 import dev.elixr.tasks.data.CxrStudy;
@@ -19,7 +20,8 @@ import java.util.Map;
 
 /**
  * {@code elixr train elixr-c}: reads a data set in the MIMIC-CXR-JPG layout (real or synthetic), builds the
- * vocabulary from the training reports (or reuses the run's when resuming), trains ELIXR-C, and writes the run
+ * vocabulary from the training reports or takes a Hugging Face BERT folder's with its weights (or reuses the run's
+ * when resuming), trains ELIXR-C, and writes the run
  * directory ({@link ElixrCRun}) with {@code run.json}.
  */
 public final class ElixrCTrainer {
@@ -33,6 +35,16 @@ public final class ElixrCTrainer {
     }
 
     public static ContrastiveTraining.Outcome run(Options o, int imageSize, String imageEncoder, String commandLine, PrintStream log) throws IOException {
+        return run(o, imageSize, imageEncoder, ElixrCConfig.BERT_SMALL, commandLine, log);
+    }
+
+    /**
+     * textEncoder: {@code bert-small} (random initialisation, vocabulary from the training reports) or a Hugging Face
+     * BERT folder whose shape, vocabulary, case handling and weights the text tower takes ({@link HfTextInit}). A resumed
+     * run keeps the text tower its spec records.
+     */
+    public static ContrastiveTraining.Outcome run(Options o, int imageSize, String imageEncoder, String textEncoder,
+                                                  String commandLine, PrintStream log) throws IOException {
         Instant started = Instant.now();
         List<CxrStudy> all = MimicCxrJpg.read(o.data());
         List<CxrStudy> train = split(all, "train"), val = split(all, "validate");
@@ -46,20 +58,45 @@ public final class ElixrCTrainer {
         } else {
             if (!o.training().resume() && Files.isDirectory(run.resolve("checkpoints")))
                 throw new IllegalArgumentException("run " + run + " already has checkpoints: pass --resume to continue it, or choose another --out");
-            vocab = ReportVocabulary.build(train.stream().map(s -> ReportText.findingsAndImpression(s.report())).toList(), 1);
+            HfTextInit hf = textEncoder.equals(ElixrCConfig.BERT_SMALL) ? null : HfTextInit.open(Path.of(textEncoder));
+            vocab = hf != null ? hf.vocab()
+                    : ReportVocabulary.build(train.stream().map(s -> ReportText.findingsAndImpression(s.report())).toList(), 1);
             cfg = o.model() != null ? o.model() : defaultModel(vocab.size(), imageSize).withImageEncoder(imageEncoder);
+            if (hf != null) cfg = hf.configure(cfg);
             ElixrCRun.writeSpec(run, cfg, vocab);
         }
         ImageBank trainBank = ImageBank.load(train, cfg.imageSize(), log, "train");
         ImageBank valBank = ImageBank.load(val, cfg.imageSize(), log, "validate");
-        ElixrC model = new ElixrC(cfg, new SplitMix64(o.training().seed()));
-        log.printf("elixr: ELIXR-C with %,d parameters (image tower %s %dx%d, text tower %d-layer BERT, vocabulary %d, shared space %d)%n",
-                model.parameterCount(), cfg.imageEncoder(), cfg.imageSize(), cfg.imageSize(), cfg.textLayers(), vocab.size(), cfg.embedDim());
-        var outcome = ContrastiveTraining.train(model, new WordPieceTokenizer(vocab, true), trainBank, valBank, o.training(),
-                new Checkpoints(run, 2), log);
+        Checkpoints checkpoints = new Checkpoints(run, 2);
+        ElixrC model = initialModel(cfg, o.training().seed(), !checkpoints.list().isEmpty(), log);
+        log.printf("elixr: ELIXR-C with %,d parameters (image tower %s %dx%d, text tower %d-layer BERT%s, vocabulary %d, shared space %d)%n",
+                model.parameterCount(), cfg.imageEncoder(), cfg.imageSize(), cfg.imageSize(), cfg.textLayers(),
+                cfg.textFromHf() ? " from " + cfg.textEncoder() : "", vocab.size(), cfg.embedDim());
+        var outcome = ContrastiveTraining.train(model, new WordPieceTokenizer(vocab, cfg.textLowercase()), trainBank, valBank,
+                o.training(), checkpoints, log);
         if (outcome.steps() >= outcome.totalSteps()) ElixrCRun.save(run, model, vocab, outcome.history());
         RunInfo.record(run, describe(o, cfg, trainBank.count(), valBank.count()), o.training().seed(), commandLine, started, outcome);
         return outcome;
+    }
+
+    /**
+     * The model before step 1: random by seed, and the text tower from its Hugging Face folder when the config names one.
+     * A run with checkpoints to resume from does not need the folder any more (the checkpoint holds every weight).
+     */
+    static ElixrC initialModel(ElixrCConfig cfg, long seed, boolean hasCheckpoints, PrintStream log) {
+        ElixrC model = new ElixrC(cfg, new SplitMix64(seed));
+        if (!cfg.textFromHf()) return model;
+        Path dir = Path.of(cfg.textEncoder());
+        if (hasCheckpoints && !Files.isDirectory(dir)) {
+            log.println("elixr: text encoder folder " + dir + " is gone; resuming from the run's checkpoints");
+            return model;
+        }
+        HfTextInit hf = HfTextInit.open(dir);
+        if (!hf.configure(cfg).bertConfig().equals(cfg.bertConfig()))
+            throw new IllegalArgumentException("text encoder " + dir + " no longer matches the run's " + ElixrCRun.CONFIG
+                    + " (" + hf.bertConfig() + " vs " + cfg.bertConfig() + ")");
+        hf.load(model);
+        return model;
     }
 
     static List<CxrStudy> split(List<CxrStudy> all, String name) {
