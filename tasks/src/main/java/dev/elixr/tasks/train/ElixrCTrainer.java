@@ -51,20 +51,9 @@ public final class ElixrCTrainer {
         if (train.isEmpty()) throw new IllegalArgumentException("no training images in " + o.data() + " (split 'train' of " + MimicCxrJpg.SPLIT + ")");
         log.printf("elixr: %d training and %d validation images from %s%n", train.size(), val.size(), o.data());
         Path run = o.out();
-        ElixrCConfig cfg = o.training().resume() ? ElixrCRun.readConfig(run) : null;
-        Vocab vocab;
-        if (cfg != null) {
-            vocab = Vocab.read(run.resolve(ElixrCRun.VOCAB));
-        } else {
-            if (!o.training().resume() && Files.isDirectory(run.resolve("checkpoints")))
-                throw new IllegalArgumentException("run " + run + " already has checkpoints: pass --resume to continue it, or choose another --out");
-            HfTextInit hf = textEncoder.equals(ElixrCConfig.BERT_SMALL) ? null : HfTextInit.open(Path.of(textEncoder));
-            vocab = hf != null ? hf.vocab()
-                    : ReportVocabulary.build(train.stream().map(s -> ReportText.findingsAndImpression(s.report())).toList(), 1);
-            cfg = o.model() != null ? o.model() : defaultModel(vocab.size(), imageSize).withImageEncoder(imageEncoder);
-            if (hf != null) cfg = hf.configure(cfg);
-            ElixrCRun.writeSpec(run, cfg, vocab);
-        }
+        Spec spec = spec(o, train, imageSize, imageEncoder, textEncoder, log);
+        ElixrCConfig cfg = spec.config();
+        Vocab vocab = spec.vocab();
         ImageBank trainBank = ImageBank.load(train, cfg.imageSize(), log, "train");
         ImageBank valBank = ImageBank.load(val, cfg.imageSize(), log, "validate");
         Checkpoints checkpoints = new Checkpoints(run, 2);
@@ -79,6 +68,29 @@ public final class ElixrCTrainer {
         return outcome;
     }
 
+    /** The model config and vocabulary of a run. */
+    record Spec(ElixrCConfig config, Vocab vocab) {}
+
+    /** A resumed run's spec as written, or a new one (written before training, so that a resume rebuilds the same model). */
+    static Spec spec(Options o, List<CxrStudy> train, int imageSize, String imageEncoder, String textEncoder, PrintStream log) throws IOException {
+        Path run = o.out();
+        ElixrCConfig cfg = o.training().resume() ? ElixrCRun.readConfig(run) : null;
+        if (cfg != null) {
+            if (!textEncoder.equals(ElixrCConfig.BERT_SMALL) && !Path.of(textEncoder).toAbsolutePath().normalize().toString().equals(cfg.textEncoder()))
+                log.println("elixr: resuming keeps the run's text tower (" + cfg.textEncoder() + "); --text-encoder " + textEncoder + " is not used");
+            return new Spec(cfg, Vocab.read(run.resolve(ElixrCRun.VOCAB)));
+        }
+        if (!o.training().resume() && Files.isDirectory(run.resolve("checkpoints")))
+            throw new IllegalArgumentException("run " + run + " already has checkpoints: pass --resume to continue it, or choose another --out");
+        HfTextInit hf = textEncoder.equals(ElixrCConfig.BERT_SMALL) ? null : HfTextInit.open(Path.of(textEncoder));
+        Vocab vocab = hf != null ? hf.vocab()
+                : ReportVocabulary.build(train.stream().map(s -> ReportText.findingsAndImpression(s.report())).toList(), 1);
+        cfg = o.model() != null ? o.model() : defaultModel(vocab.size(), imageSize).withImageEncoder(imageEncoder);
+        if (hf != null) cfg = hf.configure(cfg);
+        ElixrCRun.writeSpec(run, cfg, vocab);
+        return new Spec(cfg, vocab);
+    }
+
     /**
      * The model before step 1: random by seed, and the text tower from its Hugging Face folder when the config names one.
      * A run with checkpoints to resume from does not need the folder any more (the checkpoint holds every weight).
@@ -87,7 +99,10 @@ public final class ElixrCTrainer {
         ElixrC model = new ElixrC(cfg, new SplitMix64(seed));
         if (!cfg.textFromHf()) return model;
         Path dir = Path.of(cfg.textEncoder());
-        if (hasCheckpoints && !Files.isDirectory(dir)) {
+        if (!Files.isDirectory(dir)) {
+            if (!hasCheckpoints)
+                throw new IllegalArgumentException("the run's text encoder folder " + dir + " (recorded in " + ElixrCRun.CONFIG
+                        + ") is gone, and the run has no checkpoint to resume from: restore the folder or start a new run");
             log.println("elixr: text encoder folder " + dir + " is gone; resuming from the run's checkpoints");
             return model;
         }
