@@ -38,7 +38,12 @@ public final class HfTextInit {
 
     /** Opens and checks a folder: config.json of model_type bert, vocab.txt with the special tokens, weights present. */
     public static HfTextInit open(Path dir) {
-        HfFolder f = HfFolder.open(dir);
+        HfFolder f;
+        try {
+            f = HfFolder.open(dir);
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException("text encoder " + dir + " is not a Hugging Face BERT folder: " + e.getMessage(), e);
+        }
         Path configFile = dir.resolve("config.json");
         if (!f.modelType().equals("bert"))
             throw new IllegalArgumentException("text encoder " + dir + ": " + configFile + " has model_type '" + f.modelType()
