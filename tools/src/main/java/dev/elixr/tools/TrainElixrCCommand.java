@@ -31,12 +31,13 @@ final class TrainElixrCCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--resume", description = "continue from the run's newest checkpoint") boolean resume;
     @Option(names = "--no-augment", description = "turn training augmentation off") boolean noAugment;
+    @picocli.CommandLine.Mixin ObjectiveOptions objective;
     @Option(names = "--stop-after", defaultValue = "0", hidden = true, description = "stop after this step (testing)") long stopAfter;
 
     @Override
     public Integer call() throws Exception {
         var training = new ContrastiveTraining.Config(epochs, batch, lr, weightDecay, warmup, gradClip, checkpointEvery, seed,
-                resume, !noAugment, stopAfter);
+                resume, !noAugment, stopAfter, objective.objective(dev.elixr.tasks.train.ContrastiveObjective.plain()));
         String commandLine = "elixr train elixr-c --data " + data + " --out " + out
                 + (textEncoder.equals("bert-small") ? "" : " --text-encoder " + textEncoder) + (resume ? " --resume" : "");
         var o = ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, null, training), imageSize, imageEncoder, textEncoder,
