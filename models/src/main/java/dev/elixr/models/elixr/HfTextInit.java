@@ -3,6 +3,7 @@ package dev.elixr.models.elixr;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.elixr.models.hf.HfConfigs;
 import dev.elixr.models.hf.HfFolder;
+import dev.elixr.models.hf.WeightLoadException;
 import dev.elixr.models.hf.WeightLoader;
 import dev.elixr.models.hf.WeightMapping;
 import dev.elixr.models.text.BertConfig;
@@ -102,7 +103,10 @@ public final class HfTextInit {
         var mapped = WeightMapping.map(folder.weights(), "bert.", "pooler.");
         Map<String, Tensor> heap = new LinkedHashMap<>();
         mapped.weights().forEach((k, t) -> heap.put(k, Tensor.wrap(t.contiguous().toFloatArray(), t.shape())));
-        WeightLoader.load(model.textEncoder().bert(), heap, weightsSource(), true);
+        var problems = WeightLoader.check(model.textEncoder().bert(), heap);
+        if (!problems.isEmpty())
+            throw new WeightLoadException(weightsSource(), "the BERT text tower that " + folder.dir().resolve("config.json") + " describes", problems, true);
+        model.textEncoder().bert().loadStateDict(heap, true);
     }
 
     private String weightsSource() {

@@ -162,6 +162,7 @@ class HfTextInitTest {
         for (String p : e.problems()) assertTrue(e.getMessage().contains(p), p);
         assertTrue(e.getMessage().contains("encoder.layer.1.output.dense.weight: expected [32,40], found [32,48]"), e.getMessage());
         assertTrue(e.getMessage().contains(dir.resolve("model.safetensors.index.json").toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("do not fit the BERT text tower that " + dir.resolve("config.json") + " describes"), e.getMessage());
 
         Path single = copy(Fixtures.path(FOLDER));
         Map<String, Tensor> w = new LinkedHashMap<>(HfFolder.open(single).weights());

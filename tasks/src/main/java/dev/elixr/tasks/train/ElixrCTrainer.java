@@ -54,10 +54,10 @@ public final class ElixrCTrainer {
         Spec spec = spec(o, train, imageSize, imageEncoder, textEncoder, log);
         ElixrCConfig cfg = spec.config();
         Vocab vocab = spec.vocab();
+        Checkpoints checkpoints = new Checkpoints(run, 2);
+        ElixrC model = initialModel(cfg, o.training().seed(), !checkpoints.list().isEmpty(), log);  // before decoding: fails fast
         ImageBank trainBank = ImageBank.load(train, cfg.imageSize(), log, "train");
         ImageBank valBank = ImageBank.load(val, cfg.imageSize(), log, "validate");
-        Checkpoints checkpoints = new Checkpoints(run, 2);
-        ElixrC model = initialModel(cfg, o.training().seed(), !checkpoints.list().isEmpty(), log);
         log.printf("elixr: ELIXR-C with %,d parameters (image tower %s %dx%d, text tower %d-layer BERT%s, vocabulary %d, shared space %d)%n",
                 model.parameterCount(), cfg.imageEncoder(), cfg.imageSize(), cfg.imageSize(), cfg.textLayers(),
                 cfg.textFromHf() ? " from " + cfg.textEncoder() : "", vocab.size(), cfg.embedDim());
