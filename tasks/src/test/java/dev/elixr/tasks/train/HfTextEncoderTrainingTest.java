@@ -137,6 +137,10 @@ class HfTextEncoderTrainingTest {
         var b = train(out, moved, true, 0);  // the spec's folder is used, not this argument: it is gone, the checkpoint suffices
         assertEquals(2, b.resumedFrom());
         assertEquals(4, b.steps());
+        var straight = train(tmp.resolve("straight"), hfFolder("hf-straight"), false, 0);
+        assertEquals(4, straight.steps());
+        // within 1e-3, not bitwise across runs in one JVM: see ContrastiveTrainingTest.killedAndResumedRunEndsLikeAnUninterruptedOne
+        ContrastiveTrainingTest.assertClose(straight.model().stateDict(), b.model().stateDict(), 1e-3);
 
         Path early = tmp.resolve("early");  // killed before its first checkpoint: it must start from the folder again
         ElixrCRun.writeSpec(early, ElixrCRun.readConfig(out), Vocab.read(out.resolve(ElixrCRun.VOCAB)));
