@@ -17,7 +17,10 @@ final class TrainElixrCCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "run directory to write") Path out;
     @Option(names = "--image-encoder", defaultValue = "conv",
             description = "image tower: conv (default), vit-PATCH-LAYERS-HEADS (e.g. vit-8-4-4), efficientnet-b0") String imageEncoder;
-    @Option(names = "--text-encoder", defaultValue = "bert-small", description = "text tower: bert-small (default)") String textEncoder;
+    @Option(names = "--text-encoder", defaultValue = "bert-small", paramLabel = "bert-small|DIR",
+            description = "text tower: bert-small (default: random initialisation, vocabulary from the training reports) or a "
+                    + "Hugging Face BERT folder (config.json, vocab.txt, model.safetensors or shards) to initialise it from, "
+                    + "with that folder's vocabulary") String textEncoder;
     @Option(names = "--image-size", defaultValue = "64", description = "input side in pixels (default 64)") int imageSize;
     @Option(names = "--epochs", defaultValue = "10") int epochs;
     @Option(names = "--batch", defaultValue = "64") int batch;
@@ -34,10 +37,9 @@ final class TrainElixrCCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!textEncoder.equals("bert-small")) throw new IllegalArgumentException("--text-encoder " + textEncoder + " is not supported yet (bert-small)");
         var training = new ContrastiveTraining.Config(epochs, batch, lr, weightDecay, warmup, gradClip, checkpointEvery, seed,
                 resume, !noAugment, stopAfter, objective.objective(dev.elixr.tasks.train.ContrastiveObjective.plain()));
-        var o = ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, null, training), imageSize, imageEncoder,
+        var o = ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, null, training), imageSize, imageEncoder, textEncoder,
                 CommandLineText.of(spec), System.err);
         System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                 o.imagesPerSecond(), out.toAbsolutePath());

@@ -41,6 +41,10 @@ public final class ElixrC extends Module {
         return imageEncoder;
     }
 
+    public TextTower textEncoder() {
+        return textEncoder;
+    }
+
     public Parameter logitScale() {
         return logitScale;
     }

@@ -21,8 +21,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A trained ELIXR-C run directory: {@code elixr-c.json} (model config), {@code vocab.txt}, {@code model.safetensors}
- * (final weights), {@code history.json}, {@code run.json} and {@code checkpoints/}. Loads the model in eval mode and
+ * A trained ELIXR-C run directory: {@code elixr-c.json} (model config, text tower shape and case handling included),
+ * {@code vocab.txt}, {@code model.safetensors} (final weights), {@code history.json}, {@code run.json} and
+ * {@code checkpoints/}: self-contained, also when the text tower started from a Hugging Face folder. Loads the model in eval mode and
  * embeds images and texts in batches without recording a graph.
  */
 public final class ElixrCRun {
@@ -69,7 +70,7 @@ public final class ElixrCRun {
         ElixrC model = new ElixrC(cfg, new SplitMix64(0));
         model.loadStateDict(Safetensors.read(dir.resolve(WEIGHTS)), true);
         model.eval();
-        return new ElixrCRun(dir, model, new WordPieceTokenizer(Vocab.read(dir.resolve(VOCAB)), true));
+        return new ElixrCRun(dir, model, new WordPieceTokenizer(Vocab.read(dir.resolve(VOCAB)), cfg.textLowercase()));
     }
 
     static List<String> vocabLines(Vocab v) {

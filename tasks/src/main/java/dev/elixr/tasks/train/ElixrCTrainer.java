@@ -3,6 +3,7 @@ package dev.elixr.tasks.train;
 import dev.elixr.autograd.SplitMix64;
 import dev.elixr.models.elixr.ElixrC;
 import dev.elixr.models.elixr.ElixrCConfig;
+import dev.elixr.models.elixr.HfTextInit;
 import dev.elixr.models.text.Vocab;
 import dev.elixr.models.text.WordPieceTokenizer;
 import dev.elixr.tasks.data.CxrStudy;
@@ -19,7 +20,8 @@ import java.util.Map;
 
 /**
  * {@code elixr train elixr-c}: reads a data set in the MIMIC-CXR-JPG layout (real or synthetic), builds the
- * vocabulary from the training reports (or reuses the run's when resuming), trains ELIXR-C, and writes the run
+ * vocabulary from the training reports or takes a Hugging Face BERT folder's with its weights (or reuses the run's
+ * when resuming), trains ELIXR-C, and writes the run
  * directory ({@link ElixrCRun}) with {@code run.json}.
  */
 public final class ElixrCTrainer {
@@ -33,34 +35,84 @@ public final class ElixrCTrainer {
     }
 
     public static ContrastiveTraining.Outcome run(Options o, int imageSize, String imageEncoder, String commandLine, PrintStream log) throws IOException {
+        return run(o, imageSize, imageEncoder, ElixrCConfig.BERT_SMALL, commandLine, log);
+    }
+
+    /**
+     * textEncoder: {@code bert-small} (random initialisation, vocabulary from the training reports) or a Hugging Face
+     * BERT folder whose shape, vocabulary, case handling and weights the text tower takes ({@link HfTextInit}). A resumed
+     * run keeps the text tower its spec records.
+     */
+    public static ContrastiveTraining.Outcome run(Options o, int imageSize, String imageEncoder, String textEncoder,
+                                                  String commandLine, PrintStream log) throws IOException {
         Instant started = Instant.now();
         List<CxrStudy> all = MimicCxrJpg.read(o.data());
         List<CxrStudy> train = split(all, "train"), val = split(all, "validate");
         if (train.isEmpty()) throw new IllegalArgumentException("no training images in " + o.data() + " (split 'train' of " + MimicCxrJpg.SPLIT + ")");
         log.printf("elixr: %d training and %d validation images from %s%n", train.size(), val.size(), o.data());
         Path run = o.out();
-        ElixrCConfig cfg = o.training().resume() ? ElixrCRun.readConfig(run) : null;
-        Vocab vocab;
-        if (cfg != null) {
-            vocab = Vocab.read(run.resolve(ElixrCRun.VOCAB));
-        } else {
-            if (!o.training().resume() && Files.isDirectory(run.resolve("checkpoints")))
-                throw new IllegalArgumentException("run " + run + " already has checkpoints: pass --resume to continue it, or choose another --out");
-            vocab = ReportVocabulary.build(train.stream().map(s -> ReportText.findingsAndImpression(s.report())).toList(), 1);
-            cfg = o.model() != null ? o.model() : defaultModel(vocab.size(), imageSize).withImageEncoder(imageEncoder);
-            ElixrCRun.writeSpec(run, cfg, vocab);
-        }
+        Spec spec = spec(o, train, imageSize, imageEncoder, textEncoder, log);
+        ElixrCConfig cfg = spec.config();
+        Vocab vocab = spec.vocab();
+        Checkpoints checkpoints = new Checkpoints(run, 2);
+        ElixrC model = initialModel(cfg, o.training().seed(), !checkpoints.list().isEmpty(), log);  // before decoding: fails fast
         ImageBank trainBank = ImageBank.load(train, cfg.imageSize(), log, "train");
         ImageBank valBank = ImageBank.load(val, cfg.imageSize(), log, "validate");
-        ElixrC model = new ElixrC(cfg, new SplitMix64(o.training().seed()));
-        log.printf("elixr: ELIXR-C with %,d parameters (image tower %s %dx%d, text tower %d-layer BERT, vocabulary %d, shared space %d)%n",
-                model.parameterCount(), cfg.imageEncoder(), cfg.imageSize(), cfg.imageSize(), cfg.textLayers(), vocab.size(), cfg.embedDim());
-        var outcome = ContrastiveTraining.train(model, new WordPieceTokenizer(vocab, true), trainBank, valBank, o.training(),
-                new Checkpoints(run, 2), log);
+        log.printf("elixr: ELIXR-C with %,d parameters (image tower %s %dx%d, text tower %d-layer BERT%s, vocabulary %d, shared space %d)%n",
+                model.parameterCount(), cfg.imageEncoder(), cfg.imageSize(), cfg.imageSize(), cfg.textLayers(),
+                cfg.textFromHf() ? " from " + cfg.textEncoder() : "", vocab.size(), cfg.embedDim());
+        var outcome = ContrastiveTraining.train(model, new WordPieceTokenizer(vocab, cfg.textLowercase()), trainBank, valBank,
+                o.training(), checkpoints, log);
         if (outcome.steps() >= outcome.totalSteps()) ElixrCRun.save(run, model, vocab, outcome.history());
         RunInfo.record(run, describe(o, cfg, trainBank.count(), valBank.count()), o.training().seed(),
                 Provenance.preprocessing(cfg.imageSize()), commandLine, started, outcome);
         return outcome;
+    }
+
+    /** The model config and vocabulary of a run. */
+    record Spec(ElixrCConfig config, Vocab vocab) {}
+
+    /** A resumed run's spec as written, or a new one (written before training, so that a resume rebuilds the same model). */
+    static Spec spec(Options o, List<CxrStudy> train, int imageSize, String imageEncoder, String textEncoder, PrintStream log) throws IOException {
+        Path run = o.out();
+        ElixrCConfig cfg = o.training().resume() ? ElixrCRun.readConfig(run) : null;
+        if (cfg != null) {
+            if (!textEncoder.equals(ElixrCConfig.BERT_SMALL) && !Path.of(textEncoder).toAbsolutePath().normalize().toString().equals(cfg.textEncoder()))
+                log.println("elixr: resuming keeps the run's text tower (" + cfg.textEncoder() + "); --text-encoder " + textEncoder + " is not used");
+            return new Spec(cfg, Vocab.read(run.resolve(ElixrCRun.VOCAB)));
+        }
+        if (!o.training().resume() && Files.isDirectory(run.resolve("checkpoints")))
+            throw new IllegalArgumentException("run " + run + " already has checkpoints: pass --resume to continue it, or choose another --out");
+        HfTextInit hf = textEncoder.equals(ElixrCConfig.BERT_SMALL) ? null : HfTextInit.open(Path.of(textEncoder));
+        Vocab vocab = hf != null ? hf.vocab()
+                : ReportVocabulary.build(train.stream().map(s -> ReportText.findingsAndImpression(s.report())).toList(), 1);
+        cfg = o.model() != null ? o.model() : defaultModel(vocab.size(), imageSize).withImageEncoder(imageEncoder);
+        if (hf != null) cfg = hf.configure(cfg);
+        ElixrCRun.writeSpec(run, cfg, vocab);
+        return new Spec(cfg, vocab);
+    }
+
+    /**
+     * The model before step 1: random by seed, and the text tower from its Hugging Face folder when the config names one.
+     * A run with checkpoints to resume from does not need the folder any more (the checkpoint holds every weight).
+     */
+    static ElixrC initialModel(ElixrCConfig cfg, long seed, boolean hasCheckpoints, PrintStream log) {
+        ElixrC model = new ElixrC(cfg, new SplitMix64(seed));
+        if (!cfg.textFromHf()) return model;
+        Path dir = Path.of(cfg.textEncoder());
+        if (!Files.isDirectory(dir)) {
+            if (!hasCheckpoints)
+                throw new IllegalArgumentException("the run's text encoder folder " + dir + " (recorded in " + ElixrCRun.CONFIG
+                        + ") is gone, and the run has no checkpoint to resume from: restore the folder or start a new run");
+            log.println("elixr: text encoder folder " + dir + " is gone; resuming from the run's checkpoints");
+            return model;
+        }
+        HfTextInit hf = HfTextInit.open(dir);
+        if (!hf.configure(cfg).bertConfig().equals(cfg.bertConfig()))
+            throw new IllegalArgumentException("text encoder " + dir + " no longer matches the run's " + ElixrCRun.CONFIG
+                    + " (" + hf.bertConfig() + " vs " + cfg.bertConfig() + ")");
+        hf.load(model);
+        return model;
     }
 
     static List<CxrStudy> split(List<CxrStudy> all, String name) {
