@@ -26,6 +26,9 @@ public final class Checkpoints {
 
     public Path dir() { return dir; }
 
+    /** Where {@link NumericalGuard} writes diagnostic checkpoints: {@code RUN/diagnostics}, apart from the resume ones. */
+    public Path diagnostics() { return dir.resolveSibling("diagnostics"); }
+
     public Path save(Checkpoint c) throws IOException {
         Path file = dir.resolve(String.format("step-%09d.ckpt", c.step()));
         Checkpoint.save(file, c);
