@@ -98,7 +98,7 @@ public final class ElixrCEvaluation {
             sources.add(new SupervisedBaseline(run.model().config(), tr, te, Findings.DATA_EFFICIENT_5,
                     baseline.epochs(), baseline.minSteps(), baseline.maxSteps(), baseline.batch(), baseline.lr()));
         var cfg = new DataEfficient.Config(Findings.DATA_EFFICIENT_5, fractions, repeats, seed);
-        var progress = new dev.elixr.tasks.train.Progress("data-efficient", countRuns(cfg, sources.size()), "fits");
+        var progress = new dev.elixr.tasks.progress.Progress("data-efficient", countRuns(cfg, sources.size()), "fits");
         var r = DataEfficient.evaluate(trainSplit, testSplit, sources, probes, cfg, (d, t, what) -> progress.advance(1, what));
         DataEfficient.write(r, evalDir("data-efficient"));
         return r;

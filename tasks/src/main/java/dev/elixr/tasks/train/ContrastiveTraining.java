@@ -12,6 +12,7 @@ import dev.elixr.autograd.optim.ParamGroup;
 import dev.elixr.models.elixr.ElixrC;
 import dev.elixr.models.text.Encoding;
 import dev.elixr.models.text.WordPieceTokenizer;
+import dev.elixr.tasks.progress.Progress;
 import dev.elixr.tensor.Tensor;
 
 import java.io.IOException;
