@@ -189,6 +189,19 @@ class NumericalGuardTest {
         for (String f : before.keySet()) assertArrayEquals(before.get(f), after.get(f), f);
     }
 
+    /** Per-op checks on a healthy run find nothing (no legitimate infinities, e.g. in attention masks) and change no bit. */
+    @Test void anomalyModeOnAHealthyElixrCRunFindsNothingAndChangesNothing() throws Exception {
+        Path plain = tmp.resolve("healthy-plain"), checked = tmp.resolve("healthy-checked");
+        train(plain, false, 3, false);
+        train(checked, false, 3, true);
+        assertFalse(AnomalyMode.isEnabled());
+        assertFalse(Files.exists(checked.resolve("diagnostics")));
+        Map<String, byte[]> a = files(plain.resolve("checkpoints")), b = files(checked.resolve("checkpoints"));
+        assertEquals(List.of("step-000000002.ckpt", "step-000000003.ckpt"), List.copyOf(b.keySet()));
+        assertEquals(a.keySet(), b.keySet());
+        for (String f : a.keySet()) assertArrayEquals(a.get(f), b.get(f), f);
+    }
+
     @Test void elixrCWithDetectAnomalyNamesTheOpThatReadTheNaNParameter() throws Exception {
         Path run = tmp.resolve("elixr-anomaly");
         List<String> poisoned = poisonedRun(run);
