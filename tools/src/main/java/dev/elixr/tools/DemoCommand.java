@@ -1,6 +1,7 @@
 package dev.elixr.tools;
 
 import dev.elixr.tasks.demo.ElixrCDemo;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,10 +16,18 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "elixr-demo", description = "output directory (default: ./elixr-demo)") Path out;
     @Option(names = "--quick", description = "a small, fast run (about a minute) through the same code path") boolean quick;
     @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--studies", defaultValue = "0", description = "synthetic studies to generate (default 6000; --quick 400)") int studies;
+    @Option(names = "--image-size", defaultValue = "0", description = "image side in pixels (default 80; --quick 48)") int imageSize;
+    @Option(names = "--epochs", defaultValue = "0", description = "contrastive training epochs (default 10; --quick 2)") int epochs;
+    @Option(names = "--difficulty", description = "synthetic data difficulty: easy, normal, hard (default normal)") String difficulty;
+    @CommandLine.Mixin ObjectiveOptions objective;
 
     @Override
     public Integer call() throws Exception {
-        var s = ElixrCDemo.run(out, quick ? ElixrCDemo.Plan.quick() : ElixrCDemo.Plan.full(), seed, System.err);
+        var plan = (quick ? ElixrCDemo.Plan.quick() : ElixrCDemo.Plan.full()).resized(studies, imageSize, epochs);
+        if (difficulty != null) plan = plan.withDifficulty(difficulty);
+        if (objective.given()) plan = plan.withObjective(objective.objective(plan.objective()));
+        var s = ElixrCDemo.run(out, plan, seed, System.err);
         System.out.print(ElixrCDemo.table(s));
         return 0;
     }

@@ -24,10 +24,11 @@ final class EvalDataEfficientCommand implements Callable<Integer> {
     @Option(names = "--baseline-max-steps", defaultValue = "150", description = "at most this many baseline steps per subset") int baselineMaxSteps;
     @Option(names = "--mlp-steps", defaultValue = "200") int mlpSteps;
     @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--features", defaultValue = "pooled", description = "what the probes read: pooled (image-tower features) or embedding (the shared-space embedding)") String features;
 
     @Override
     public Integer call() throws Exception {
-        var r = ElixrCEvaluation.open(run, data, System.err).dataEfficient(fractions, repeats, seed,
+        var r = ElixrCEvaluation.open(run, data, System.err).withProbeFeatures(dev.elixr.tasks.eval.ProbeFeatures.parse(features)).dataEfficient(fractions, repeats, seed,
                 baselineEpochs > 0 ? new ElixrCEvaluation.Baseline(baselineEpochs, 30, baselineMaxSteps, 32, 2e-3) : null,
                 List.of(new LogisticProbe(), new MlpProbe(new int[] {512, 256}, 0.2f, mlpSteps, 64, 1e-3, 1e-2)));
         for (DataEfficient.Summary s : r.summaries())

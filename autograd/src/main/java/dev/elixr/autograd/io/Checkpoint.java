@@ -23,8 +23,9 @@ import java.util.Map;
  * directory, fsync, rename over the old one, fsync of the directory — a kill at any moment leaves either
  * the previous or the new checkpoint, never a torn one.
  */
-public record Checkpoint(Map<String, Tensor> model, Optimizer.State optimizer, long step, Map<String, String> extra) {
-    private static final String MODEL = "model/", OPTIM = "optim/";
+public record Checkpoint(Map<String, Tensor> model, Optimizer.State optimizer, long step, Map<String, String> extra,
+                         Map<String, Tensor> state) {
+    private static final String MODEL = "model/", OPTIM = "optim/", STATE = "state/";
     /**
      * Test hook for kill tests (never set in production): the save of the checkpoint for step
      * {@code elixr.test.checkpoint.pauseAtStep} stops half-way through its temporary file, creates the file named by
@@ -35,6 +36,19 @@ public record Checkpoint(Map<String, Tensor> model, Optimizer.State optimizer, l
     public Checkpoint {
         model = Map.copyOf(new LinkedHashMap<>(model));
         extra = Map.copyOf(extra);
+        state = Map.copyOf(new LinkedHashMap<>(state));
+    }
+
+    /** A checkpoint without training-state tensors. */
+    public Checkpoint(Map<String, Tensor> model, Optimizer.State optimizer, long step, Map<String, String> extra) {
+        this(model, optimizer, step, extra, Map.of());
+    }
+
+    /** A copy with more training-state tensors (e.g. a queue of negatives), stored as "state/NAME". */
+    public Checkpoint withState(Map<String, Tensor> more) {
+        Map<String, Tensor> m = new LinkedHashMap<>(state);
+        m.putAll(more);
+        return new Checkpoint(model, optimizer, step, extra, m);
     }
 
     /** The current state of a run (tensors are referenced, not copied: save before the next step). */
@@ -46,7 +60,7 @@ public record Checkpoint(Map<String, Tensor> model, Optimizer.State optimizer, l
     public Checkpoint with(String key, String value) {
         Map<String, String> e = new LinkedHashMap<>(extra);
         e.put(key, value);
-        return new Checkpoint(model, optimizer, step, e);
+        return new Checkpoint(model, optimizer, step, e, state);
     }
 
     /** A copy that records a generator's state under name. */
@@ -99,6 +113,7 @@ public record Checkpoint(Map<String, Tensor> model, Optimizer.State optimizer, l
             meta.put("optim.steps", Long.toString(c.optimizer.steps()));
         }
         c.extra.forEach((k, v) -> meta.put("extra." + k, v));
+        c.state.forEach((k, v) -> tensors.put(STATE + k, v));
         Path tmp = Files.createTempFile(dir, abs.getFileName() + ".", ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -124,10 +139,11 @@ public record Checkpoint(Map<String, Tensor> model, Optimizer.State optimizer, l
         if (!"elixr-checkpoint-1".equals(meta.get("format"))) {
             throw new TensorFileException(path, "not an elixr checkpoint (metadata format is " + meta.get("format") + ")");
         }
-        Map<String, Tensor> model = new LinkedHashMap<>(), optim = new LinkedHashMap<>();
+        Map<String, Tensor> model = new LinkedHashMap<>(), optim = new LinkedHashMap<>(), state = new LinkedHashMap<>();
         contents.tensors().forEach((k, v) -> {
             if (k.startsWith(MODEL)) model.put(k.substring(MODEL.length()), v);
             else if (k.startsWith(OPTIM)) optim.put(k.substring(OPTIM.length()), v);
+            else if (k.startsWith(STATE)) state.put(k.substring(STATE.length()), v);
         });
         Map<String, String> extra = new LinkedHashMap<>();
         meta.forEach((k, v) -> {
@@ -136,7 +152,7 @@ public record Checkpoint(Map<String, Tensor> model, Optimizer.State optimizer, l
         try {
             Optimizer.State os = meta.containsKey("optim.steps")
                     ? new Optimizer.State(optim, Double.parseDouble(meta.get("optim.lr")), Long.parseLong(meta.get("optim.steps"))) : null;
-            return new Checkpoint(model, os, Long.parseLong(meta.get("step")), extra);
+            return new Checkpoint(model, os, Long.parseLong(meta.get("step")), extra, state);
         } catch (RuntimeException e) {
             throw new TensorFileException(path, "bad checkpoint metadata: " + e.getMessage(), e);
         }

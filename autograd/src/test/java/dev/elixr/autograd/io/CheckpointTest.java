@@ -160,4 +160,15 @@ class CheckpointTest {
         TensorFileException e = assertThrows(TensorFileException.class, () -> Checkpoint.load(p));
         assertTrue(e.getMessage().contains("not an elixr checkpoint"), e.getMessage());
     }
+
+    @org.junit.jupiter.api.Test
+    void trainingStateTensorsRoundTrip(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Checkpoint c = new Checkpoint(Map.of("w", dev.elixr.tensor.Tensor.of(new float[] {1, 2}, 2)), null, 3, Map.of())
+                .withState(Map.of("queue.images", dev.elixr.tensor.Tensor.of(new float[] {5, 6, 7}, 3, 1)));
+        Checkpoint.save(dir.resolve("c.safetensors"), c);
+        Checkpoint back = Checkpoint.load(dir.resolve("c.safetensors"));
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Set.of("w"), back.model().keySet());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {5, 6, 7}, back.state().get("queue.images").toFloatArray());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {3, 1}, back.state().get("queue.images").shape());
+    }
 }

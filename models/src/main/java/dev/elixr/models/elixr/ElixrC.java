@@ -65,6 +65,16 @@ public final class ElixrC extends Module {
         return Functional.l2Normalize(textProjection.forward(textEncoder.features(ids, mask, batch, length)), 1);
     }
 
+    /** One contrastive step's loss and the embeddings it compared (the negative queue stores them afterwards). */
+    public record Contrast(Var loss, Var images, Var texts) {}
+
+    /** The duplicate-aware CLIP loss of a batch, with queued negatives when a queue is given ({@link ClipLoss}). */
+    public Contrast contrast(Var pixels, int[] ids, int[] mask, int batch, int length, long[] groups,
+                             DuplicatePolicy policy, NegativeQueue queue) {
+        Var u = embedImages(pixels), v = embedTexts(ids, mask, batch, length);
+        return new Contrast(ClipLoss.loss(u, v, logitScale, 1f / config.minTemperature(), groups, policy, queue), u, v);
+    }
+
     /** The CLIP loss of a batch of matching image-report pairs. */
     public Var loss(Var pixels, int[] ids, int[] mask, int batch, int length) {
         return ClipLoss.loss(embedImages(pixels), embedTexts(ids, mask, batch, length), logitScale, 1f / config.minTemperature());

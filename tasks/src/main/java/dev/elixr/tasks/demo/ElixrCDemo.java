@@ -13,6 +13,7 @@ import dev.elixr.tasks.eval.SearchQuery;
 import dev.elixr.tasks.eval.SemanticSearch;
 import dev.elixr.tasks.eval.ZeroShot;
 import dev.elixr.tasks.report.ElixrCReport;
+import dev.elixr.tasks.train.ContrastiveObjective;
 import dev.elixr.tasks.train.ContrastiveTraining;
 import dev.elixr.tasks.train.ElixrCRun;
 import dev.elixr.tasks.train.ElixrCTrainer;
@@ -36,13 +37,30 @@ public final class ElixrCDemo {
 
     /** The sizes of a demo run. */
     public record Plan(int studies, int imageSize, String difficulty, int epochs, int batch, double lr,
-                       double[] fractions, int repeats, int baselineSteps, int mlpSteps, int bootstrap) {
+                       double[] fractions, int repeats, int baselineSteps, int mlpSteps, int bootstrap,
+                       ContrastiveObjective objective) {
         public static Plan full() {
-            return new Plan(6000, 80, "normal", 10, 32, 3e-3, new double[] {0.01, 0.1, 1.0}, 3, 150, 200, 500);
+            return new Plan(6000, 80, "normal", 10, 32, 3e-3, new double[] {0.01, 0.1, 1.0}, 3, 150, 200, 500,
+                    ContrastiveObjective.plain());
         }
 
         public static Plan quick() {
-            return new Plan(400, 48, "normal", 2, 32, 3e-3, new double[] {0.1, 1.0}, 1, 20, 40, 50);
+            return new Plan(400, 48, "normal", 2, 32, 3e-3, new double[] {0.1, 1.0}, 1, 20, 40, 50, ContrastiveObjective.plain());
+        }
+
+        /** This plan with other sizes (0 keeps a value). */
+        public Plan resized(int studies, int imageSize, int epochs) {
+            return new Plan(studies > 0 ? studies : this.studies, imageSize > 0 ? imageSize : this.imageSize, difficulty,
+                    epochs > 0 ? epochs : this.epochs, batch, lr, fractions, repeats, baselineSteps, mlpSteps, bootstrap, objective);
+        }
+
+        public Plan withDifficulty(String d) {
+            dev.elixr.tasks.data.synth.Difficulty.parse(d);
+            return new Plan(studies, imageSize, d, epochs, batch, lr, fractions, repeats, baselineSteps, mlpSteps, bootstrap, objective);
+        }
+
+        public Plan withObjective(ContrastiveObjective o) {
+            return new Plan(studies, imageSize, difficulty, epochs, batch, lr, fractions, repeats, baselineSteps, mlpSteps, bootstrap, o);
         }
     }
 
@@ -105,7 +123,7 @@ public final class ElixrCDemo {
             Files.writeString(marker, want);
         }
         var training = new ContrastiveTraining.Config(plan.epochs(), plan.batch(), plan.lr(), 0.1, 0.1, 1.0,
-                50, seed, true, true, 0);
+                50, seed, true, true, 0, plan.objective());
         ElixrCTrainer.run(new ElixrCTrainer.Options(data, runDir, null, training), plan.imageSize(), "conv", "elixr demo", log);
     }
 

@@ -40,6 +40,14 @@ public final class ElixrCEvaluation {
 
     public ElixrCRun run() { return run; }
 
+    private ProbeFeatures probeFeatures = ProbeFeatures.DEFAULT;
+
+    /** Which frozen image representation the data-efficient probes read. */
+    public ElixrCEvaluation withProbeFeatures(ProbeFeatures f) {
+        this.probeFeatures = f;
+        return this;
+    }
+
     public Path evalDir(String task) { return run.dir().resolve("eval").resolve(task); }
 
     ImageBank test() {
@@ -83,8 +91,8 @@ public final class ElixrCEvaluation {
     public DataEfficient.Result dataEfficient(double[] fractions, int repeats, long seed, Baseline baseline,
                                              List<Probe> probes) throws IOException {
         ImageBank tr = train(), te = test();
-        EmbeddedSplit trainSplit = EmbeddedSplit.of(tr.studies(), run.imageFeatures(tr));
-        EmbeddedSplit testSplit = EmbeddedSplit.of(te.studies(), run.imageFeatures(te));
+        EmbeddedSplit trainSplit = EmbeddedSplit.of(tr.studies(), probeFeatures.of(run, tr));
+        EmbeddedSplit testSplit = EmbeddedSplit.of(te.studies(), probeFeatures.of(run, te));
         List<DataEfficient.FeatureSource> sources = new ArrayList<>();
         sources.add(new DataEfficient.FeatureSource() {
             @Override public String name() { return "elixr-c"; }

@@ -10,6 +10,7 @@ import dev.elixr.autograd.optim.CosineSchedule;
 import dev.elixr.autograd.optim.GradClip;
 import dev.elixr.autograd.optim.ParamGroup;
 import dev.elixr.models.elixr.ElixrC;
+import dev.elixr.models.elixr.NegativeQueue;
 import dev.elixr.models.text.Encoding;
 import dev.elixr.models.text.WordPieceTokenizer;
 import dev.elixr.tasks.progress.Progress;
@@ -33,9 +34,23 @@ import java.util.SplittableRandom;
  */
 public final class ContrastiveTraining {
     public record Config(int epochs, int batch, double lr, double weightDecay, double warmupFraction, double gradClip,
-                         int checkpointEvery, long seed, boolean resume, boolean augment, long stopAfterStep) {
+                         int checkpointEvery, long seed, boolean resume, boolean augment, long stopAfterStep,
+                         ContrastiveObjective objective) {
         public Config {
             if (epochs < 1 || batch < 2) throw new IllegalArgumentException("train: need epochs >= 1 and batch >= 2, got " + epochs + ", " + batch);
+            if (objective == null) objective = ContrastiveObjective.plain();
+        }
+
+        /** Plain CLIP on full reports. */
+        public Config(int epochs, int batch, double lr, double weightDecay, double warmupFraction, double gradClip,
+                      int checkpointEvery, long seed, boolean resume, boolean augment, long stopAfterStep) {
+            this(epochs, batch, lr, weightDecay, warmupFraction, gradClip, checkpointEvery, seed, resume, augment, stopAfterStep,
+                    ContrastiveObjective.plain());
+        }
+
+        public Config withObjective(ContrastiveObjective o) {
+            return new Config(epochs, batch, lr, weightDecay, warmupFraction, gradClip, checkpointEvery, seed, resume, augment,
+                    stopAfterStep, o);
         }
     }
 
@@ -57,10 +72,14 @@ public final class ContrastiveTraining {
         var schedule = new CosineSchedule(cfg.lr(), Math.round(total * cfg.warmupFraction()), total, cfg.lr() * 0.01);
         long step = 0;
         TrainingHistory history = new TrainingHistory();
+        ContrastiveObjective objective = cfg.objective();
+        NegativeQueue queue = objective.queueSize() > 0 ? new NegativeQueue(objective.queueSize(), model.config().embedDim()) : null;
+        TextSampler texts = new TextSampler(tokenizer, train, trainText, objective, maxTokens, cfg.seed());
         if (cfg.resume()) {
             Checkpoint c = onHeap(checkpoints.latest(log));
             if (c != null) {
                 c.restore(model, opt);
+                if (queue != null && !c.state().isEmpty()) queue.restore(c.state());
                 step = c.step();
                 history = readHistory(c);
                 log.printf(Locale.ROOT, "elixr: resumed from step %d of %d%n", step, total);
@@ -78,16 +97,22 @@ public final class ContrastiveTraining {
             int[] rows = java.util.Arrays.copyOfRange(order, (int) (step % stepsPerEpoch) * batch, (int) (step % stepsPerEpoch + 1) * batch);
             SplittableRandom aug = new SplittableRandom(cfg.seed() * 0x9E3779B97F4A7C15L + step);
             Var pixels = Var.of(train.batch(rows, cfg.augment() ? aug : null));
-            TokenBatch tokens = TokenBatch.of(trainText, rows, padId);
+            TextSampler.Batch text = texts.batch(rows, step);
+            TokenBatch tokens = TokenBatch.of(text.encodings(), text.rows(), padId);
             model.train();
             double lr = schedule.apply(opt, step + 1);
             opt.zeroGrad();
             guard.beginStep(step + 1);
-            Var loss = model.loss(pixels, tokens.ids(), tokens.mask(), tokens.batch(), tokens.length());
+            ElixrC.Contrast contrast = objective.isPlain()
+                    ? new ElixrC.Contrast(model.loss(pixels, tokens.ids(), tokens.mask(), tokens.batch(), tokens.length()), null, null)
+                    : model.contrast(pixels, tokens.ids(), tokens.mask(), tokens.batch(), tokens.length(), text.groups(),
+                            objective.duplicates(), queue);
+            Var loss = contrast.loss();
             guard.checkLoss("clip", loss.item());
             loss.backward();
             guard.checkGradients("clip", GradClip.clipGlobalNorm(model.trainableParameters(), cfg.gradClip()));
             opt.step();
+            if (queue != null) queue.enqueue(contrast.images().value(), contrast.texts().value(), text.groups());
             step++;
             double l = loss.item();
             recent = Double.isNaN(recent) ? l : 0.9 * recent + 0.1 * l;
@@ -101,7 +126,8 @@ public final class ContrastiveTraining {
                 log.printf(Locale.ROOT, "elixr: epoch %d/%d: train loss %.4f, validation loss %.4f%n", epoch + 1, cfg.epochs(), tl, vl);
             }
             if ((cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0) || step == total)
-                checkpoints.save(Checkpoint.capture(model, opt, step).withSchedule(schedule).with("history", writeHistory(history)));
+                checkpoints.save(Checkpoint.capture(model, opt, step).withSchedule(schedule).with("history", writeHistory(history))
+                        .withState(queue == null ? java.util.Map.of() : queue.state()));
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         return new Outcome(model, history, step, total, resumedFrom, secs, (step - resumedFrom) * batch / Math.max(secs, 1e-9));
@@ -153,7 +179,7 @@ public final class ContrastiveTraining {
         if (c == null) return null;
         var opt = c.optimizer() == null ? null
                 : new dev.elixr.autograd.optim.Optimizer.State(heap(c.optimizer().tensors()), c.optimizer().lr(), c.optimizer().steps());
-        return new Checkpoint(heap(c.model()), opt, c.step(), c.extra());
+        return new Checkpoint(heap(c.model()), opt, c.step(), c.extra(), heap(c.state()));
     }
 
     private static java.util.Map<String, Tensor> heap(java.util.Map<String, Tensor> m) {

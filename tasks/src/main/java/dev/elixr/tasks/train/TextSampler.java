@@ -1,0 +1,56 @@
+package dev.elixr.tasks.train;
+
+import dev.elixr.models.text.Encoding;
+import dev.elixr.models.text.WordPieceTokenizer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The texts of a training batch at a step: the pre-tokenised full reports, or sentence subsets drawn by
+ * {@link SentenceSampling} from a generator that is a pure function of (seed, step), so a resumed run draws the same
+ * texts; plus each pair's duplicate group ({@link DuplicateKey}).
+ */
+final class TextSampler {
+    /** Encodings indexed by {@code rows} (as {@link TokenBatch#of} takes them) and one duplicate group per row. */
+    record Batch(List<Encoding> encodings, int[] rows, long[] groups) {}
+
+    private final WordPieceTokenizer tokenizer;
+    private final ImageBank bank;
+    private final List<Encoding> full;
+    private final List<String> reports;
+    private final ContrastiveObjective objective;
+    private final SentenceSampling sampling;
+    private final int maxTokens;
+    private final long seed;
+
+    TextSampler(WordPieceTokenizer tokenizer, ImageBank bank, List<Encoding> full, ContrastiveObjective objective, int maxTokens, long seed) {
+        this.tokenizer = tokenizer;
+        this.bank = bank;
+        this.full = full;
+        this.reports = bank.studies().stream().map(s -> ReportText.findingsAndImpression(s.report())).toList();
+        this.objective = objective;
+        this.sampling = new SentenceSampling(objective.sentenceSampling());
+        this.maxTokens = maxTokens;
+        this.seed = seed;
+    }
+
+    Batch batch(int[] rows, long step) {
+        long[] groups = new long[rows.length];
+        if (sampling.probability() == 0) {
+            for (int b = 0; b < rows.length; b++) groups[b] = objective.key().group(bank.studies().get(rows[b]), reports.get(rows[b]));
+            return new Batch(full, rows, groups);
+        }
+        SplittableRandom rng = new SplittableRandom((seed ^ 0x7F4A7C15F39CC060L) * 0x9E3779B97F4A7C15L + step);
+        List<Encoding> enc = new ArrayList<>(rows.length);
+        int[] ids = new int[rows.length];
+        for (int b = 0; b < rows.length; b++) {
+            String text = sampling.apply(reports.get(rows[b]), rng.split());
+            enc.add(tokenizer.encode(text, maxTokens, false));
+            groups[b] = objective.key().group(bank.studies().get(rows[b]), text);
+            ids[b] = b;
+        }
+        return new Batch(enc, ids, groups);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.elixr.tools;
+
+import dev.elixr.models.elixr.DuplicatePolicy;
+import dev.elixr.tasks.train.ContrastiveObjective;
+import dev.elixr.tasks.train.DuplicateKey;
+import picocli.CommandLine.Option;
+
+/** The contrastive objective's options, shared by {@code train elixr-c} and {@code demo}. */
+final class ObjectiveOptions {
+    @Option(names = "--duplicates", description = "what the loss does with duplicate pairs: none, mask (out of the denominator), positive") String duplicates;
+    @Option(names = "--duplicate-key", description = "duplicates are pairs with the same normalised text, or the same label vector (labels)") String key;
+    @Option(names = "--queue", description = "queue of recent embeddings used as extra negatives (0 = none)") Integer queue;
+    @Option(names = "--sentence-sampling", description = "probability of training on a random subset of a report's sentences (0 = full reports)") Double sentenceSampling;
+
+    boolean given() {
+        return duplicates != null || key != null || queue != null || sentenceSampling != null;
+    }
+
+    /** The objective with the given options applied over base. */
+    ContrastiveObjective objective(ContrastiveObjective base) {
+        return new ContrastiveObjective(duplicates == null ? base.duplicates() : DuplicatePolicy.parse(duplicates),
+                key == null ? base.key() : DuplicateKey.parse(key), queue == null ? base.queueSize() : queue,
+                sentenceSampling == null ? base.sentenceSampling() : sentenceSampling);
+    }
+}
