@@ -106,7 +106,7 @@ class ContrastiveTrainingTest {
     }
 
     /**
-     * A real {@code kill -9}: a child JVM trains with a checkpoint every step and is killed (SIGKILL, destroyForcibly)
+     * A real {@code kill -9}: a child JVM (C1 only) trains with a checkpoint every step and is killed (SIGKILL, destroyForcibly)
      * while it writes the checkpoint of step 3 (a test hook in {@link Checkpoint} stops that write half-way and signals
      * through a file). The run resumed from step 2 ends with bitwise the same final checkpoint as the uninterrupted run.
      */
