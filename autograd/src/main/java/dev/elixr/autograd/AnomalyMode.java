@@ -34,8 +34,13 @@ public final class AnomalyMode {
         return s;
     }
 
-    /** While the current scope lasts, anomalies go through h (null: thrown as they are). */
-    public static void setHandler(Handler h) { handler = h == null ? RETHROW : h; }
+    /**
+     * Until the current {@link #detect()} scope closes, anomalies go through h (null: thrown as they are). Ignored when
+     * the mode is off, so that no handler outlives its scope.
+     */
+    public static void setHandler(Handler h) {
+        if (enabled) handler = h == null ? RETHROW : h;
+    }
 
     /** Forward check of an op's output; on failure, finds the leaf input that was already bad, if any. */
     static void checkForward(String op, Tensor value, Var[] inputs) {

@@ -102,6 +102,10 @@ class AnomalyModeTest {
         try (var a = AnomalyMode.detect()) {
             assertThrows(NonFiniteException.class, () -> nanForward(x));
         }
+        AnomalyMode.setHandler(e -> new IllegalStateException("ignored while the mode is off"));
+        try (var a = AnomalyMode.detect()) {
+            assertThrows(NonFiniteException.class, () -> nanForward(x));
+        }
     }
 
     @Test void noGradForwardIsCheckedAndFiniteGraphsPass() {
