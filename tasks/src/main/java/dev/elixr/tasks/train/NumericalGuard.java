@@ -27,13 +27,16 @@ import java.util.function.Function;
  * {@code diagnostics/step-N.ckpt} (plus {@code step-N.grads.safetensors}), never over a resume checkpoint. When autograd's
  * {@link AnomalyMode} is on ({@code --detect-anomaly}), the op that made the first NaN is named as well.
  * <p>Call {@link #beginStep} before the forward pass, {@link #checkLoss} after it, {@link #checkGradients} after
- * backward and clipping, before the optimizer step.
+ * backward and clipping, right before the optimizer step (an anomaly found later, e.g. in validation, is reported as
+ * "after step N" with the updated state).
  */
 public final class NumericalGuard {
     private final Module model;
     private final Optimizer optimizer;
     private final Path diagnostics;
     private long step;
+    /** True once this step's gradients passed: the optimizer has updated (or is about to), e.g. validation runs. */
+    private boolean updated;
 
     public NumericalGuard(Module model, Optimizer optimizer, Path diagnostics) {
         this.model = model;
@@ -43,7 +46,10 @@ public final class NumericalGuard {
     }
 
     /** The step about to be computed (1-based: after it, step checkpoints are named step-N). */
-    public void beginStep(long step) { this.step = step; }
+    public void beginStep(long step) {
+        this.step = step;
+        this.updated = false;
+    }
 
     /** Stops the run when a loss term is NaN or infinite. */
     public void checkLoss(String term, double value) {
@@ -56,7 +62,10 @@ public final class NumericalGuard {
 
     /** Stops the run when the global gradient norm is NaN or infinite; returns the norm. */
     public double checkGradients(String term, double globalNorm) {
-        if (Double.isFinite(globalNorm)) return globalNorm;
+        if (Double.isFinite(globalNorm)) {
+            updated = true;
+            return globalNorm;
+        }
         String grads = scan(Var::grad, "gradient"), params = scan(n -> n.value(), "parameter");
         String cause = grads == null ? "no single gradient is non-finite (their norm overflowed)"
                 : grads + "; " + (params != null ? params
@@ -92,11 +101,12 @@ public final class NumericalGuard {
     }
 
     private TrainingDivergedException stop(String what, Throwable cause) {
-        String message = String.format(Locale.ROOT, "train: stopped at step %d: %s", step, what);
+        String message = String.format(Locale.ROOT, "train: stopped %s step %d: %s", updated ? "after" : "at", step, what);
         Path file = diagnostics.resolve(String.format(Locale.ROOT, "step-%09d.ckpt", step));
         try {
             writeDiagnostic(file, message);
-            message += ". Diagnostic checkpoint (the state before this step's update; the resume checkpoints are untouched): " + file;
+            message += ". Diagnostic checkpoint (the state " + (updated ? "after" : "before") + " this step's update; the resume"
+                    + " checkpoints are untouched): " + file;
         } catch (IOException | RuntimeException e) {
             message += ". The diagnostic checkpoint could not be written to " + file + ": " + e.getMessage();
             file = null;
@@ -106,7 +116,7 @@ public final class NumericalGuard {
 
     private void writeDiagnostic(Path file, String message) throws IOException {
         Files.createDirectories(diagnostics);
-        Checkpoint.save(file, Checkpoint.capture(model, optimizer, step - 1).with("diagnosis", message).with("failed_step", Long.toString(step)));
+        Checkpoint.save(file, Checkpoint.capture(model, optimizer, updated ? step : step - 1).with("diagnosis", message).with("failed_step", Long.toString(step)));
         Map<String, Tensor> grads = new LinkedHashMap<>();
         model.namedParameters().forEach((k, p) -> { if (p.grad() != null) grads.put(k, p.grad()); });
         if (!grads.isEmpty())

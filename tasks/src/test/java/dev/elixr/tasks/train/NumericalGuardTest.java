@@ -129,6 +129,32 @@ class NumericalGuardTest {
         assertTrue(e.getMessage().contains("its input 1 (a trainable leaf) was already non-finite: NaN at [0,2] of [1,4] (1 of 4 non-finite) (that input is parameter fc2.weight)"), e.getMessage());
     }
 
+    /** An anomaly after the update (a validation pass) is reported as "after step N" with the updated state. */
+    @Test void anAnomalyInValidationIsReportedAfterTheStep() throws Exception {
+        Mlp mlp = new Mlp(3, 4, 1, Activation.TANH, new SplitMix64(3));
+        var opt = new SGD(mlp.parameters(), 0.1, 0.0, 0.0);
+        Var x = Var.of(Tensor.of(new float[] {1, 2, 3, -1, 0, 1}, 2, 3));
+        Path dir = tmp.resolve("mlp-validation");
+        TrainingDivergedException e;
+        try (var anomaly = AnomalyMode.detect()) {
+            var guard = new NumericalGuard(mlp, opt, dir);
+            guard.beginStep(1);
+            Var loss = mlp.forward(x).square().meanAll();
+            guard.checkLoss("mse", loss.item());
+            loss.backward();
+            guard.checkGradients("mse", GradClip.clipGlobalNorm(mlp.parameters(), 1.0));
+            opt.step();
+            setNaN(mlp.namedParameters().get("fc1.weight"), 5);
+            try (var g = dev.elixr.autograd.GradMode.noGrad()) {
+                e = assertThrows(TrainingDivergedException.class, () -> mlp.forward(x));
+            }
+        }
+        assertTrue(e.getMessage().startsWith("train: stopped after step 1: anomaly: forward op 'linear'"), e.getMessage());
+        assertTrue(e.getMessage().contains("(that input is parameter fc1.weight)"), e.getMessage());
+        assertTrue(e.getMessage().contains("the state after this step's update"), e.getMessage());
+        assertEquals(1, Checkpoint.load(e.diagnostic()).step());
+    }
+
     @Test void aFiniteRunIsUntouched() {
         assertNull(loop(tmp.resolve("mlp-ok"), 99, m -> {}, false));
         assertFalse(Files.exists(tmp.resolve("mlp-ok")));
