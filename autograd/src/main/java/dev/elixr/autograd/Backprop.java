@@ -38,6 +38,7 @@ final class Backprop {
             Node n = v.node();
             Var[] inputs = n.inputs();
             Tensor[] grads = n.backward(g);
+            if (AnomalyMode.isEnabled()) AnomalyMode.checkBackward(n, grads);
             n.release();
             for (int i = 0; i < inputs.length; i++) {
                 Var in = inputs[i];

@@ -9,6 +9,7 @@ import dev.elixr.tensor.Tensor;
  */
 public final class Node {
     private final String op;
+    private final AnomalyMode.Site origin;
     private Var[] inputs;
     private Backward backward;
 
@@ -18,14 +19,18 @@ public final class Node {
         Tensor[] apply(Tensor gradOutput);
     }
 
-    Node(String op, Var[] inputs, Backward backward) {
+    Node(String op, Var[] inputs, Backward backward, AnomalyMode.Site origin) {
         this.op = op;
+        this.origin = origin;
         this.inputs = inputs;
         this.backward = backward;
     }
 
     /** Name of the op that made this node (for error messages). */
     public String op() { return op; }
+
+    /** Where the op was created (recorded only in {@link AnomalyMode}), or null. */
+    AnomalyMode.Site origin() { return origin; }
 
     Var[] inputs() {
         if (inputs == null) throw freed();

@@ -60,8 +60,10 @@ public class Var {
      * holds for the inputs, else a constant. Used by {@code dev.elixr.autograd.functions}.
      */
     public static Var result(String op, Tensor value, Node.Backward backward, Var... inputs) {
+        boolean anomaly = AnomalyMode.isEnabled();
+        if (anomaly) AnomalyMode.checkForward(op, value, inputs);
         if (!needsGraph(inputs)) return of(value);
-        return new Var(value, true, new Node(op, inputs.clone(), backward));
+        return new Var(value, true, new Node(op, inputs.clone(), backward, anomaly ? AnomalyMode.site() : null));
     }
 
     // ------------------------------------------------------------------ state

@@ -8,6 +8,8 @@
  *   <li>{@code functions}: one class per op family holding forward (a tensor-core op) and backward; loops the
  *       tensor core has no kernel for (pooling, im2col, scatters, fused cross-entropy) run on the host.</li>
  *   <li>{@link dev.elixr.autograd.GradMode}: {@code try (var g = GradMode.noGrad()) {...}} records nothing.</li>
+ *   <li>{@link dev.elixr.autograd.AnomalyMode}: {@code try (var a = AnomalyMode.detect()) {...}} checks every op's
+ *       output and gradient for NaN/Inf and names the first bad op ({@link dev.elixr.autograd.NonFiniteException}).</li>
  *   <li>{@code check.GradCheck}: backward against fourth-order finite differences, for any module's tests.</li>
  *   <li>{@code nn}: Module (hierarchical names, state dicts, freezing) and layers; {@code optim}: SGD, AdamW,
  *       LARS, cosine schedule, clipping; {@code io}: safetensors, .npy, atomic checkpoints.</li>

@@ -26,6 +26,12 @@ import java.util.Map;
 public record Checkpoint(Map<String, Tensor> model, Optimizer.State optimizer, long step, Map<String, String> extra,
                          Map<String, Tensor> state) {
     private static final String MODEL = "model/", OPTIM = "optim/", STATE = "state/";
+    /**
+     * Test hook for kill tests (never set in production): the save of the checkpoint for step
+     * {@code elixr.test.checkpoint.pauseAtStep} stops half-way through its temporary file, creates the file named by
+     * {@code elixr.test.checkpoint.pauseMarker} and sleeps, so that a kill lands mid-write deterministically.
+     */
+    public static final String PAUSE_AT_STEP = "elixr.test.checkpoint.pauseAtStep", PAUSE_MARKER = "elixr.test.checkpoint.pauseMarker";
 
     public Checkpoint {
         model = Map.copyOf(new LinkedHashMap<>(model));
@@ -113,6 +119,7 @@ public record Checkpoint(Map<String, Tensor> model, Optimizer.State optimizer, l
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 Safetensors.write(ch, tensors, meta);
                 ch.force(true);
+                pauseMidWriteIfAsked(ch, c.step);
             }
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -148,6 +155,20 @@ public record Checkpoint(Map<String, Tensor> model, Optimizer.State optimizer, l
             return new Checkpoint(model, os, Long.parseLong(meta.get("step")), extra, state);
         } catch (RuntimeException e) {
             throw new TensorFileException(path, "bad checkpoint metadata: " + e.getMessage(), e);
+        }
+    }
+
+    private static void pauseMidWriteIfAsked(FileChannel ch, long step) throws IOException {
+        String at = System.getProperty(PAUSE_AT_STEP), marker = System.getProperty(PAUSE_MARKER);
+        if (at == null || marker == null || Long.parseLong(at) != step) return;
+        ch.truncate(ch.size() / 2);
+        ch.force(true);
+        Files.writeString(Path.of(marker), "paused writing the checkpoint of step " + step);
+        try {
+            Thread.sleep(Long.MAX_VALUE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("checkpoint write interrupted at the test pause");
         }
     }
 

@@ -143,7 +143,7 @@ public final class ElixrCDemo {
     public static String table(Summary s) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "ELIXR-C demo: %d synthetic studies, %d training images, %d test images, %s wall time%n",
-                s.plan().studies(), s.trainImages(), s.testImages(), dev.elixr.tasks.train.Progress.time(s.seconds())));
+                s.plan().studies(), s.trainImages(), s.testImages(), dev.elixr.tasks.progress.Progress.time(s.seconds())));
         sb.append(String.format(Locale.ROOT, "%-40s %-26s %s%n", "task", "metric", "value"));
         sb.append(String.format(Locale.ROOT, "%-40s %-26s %.3f%n", "zero-shot, 13 findings", "mean AUC", s.zeroShot().meanAuc()));
         for (double f : s.plan().fractions()) {

@@ -213,7 +213,7 @@ public final class ElixrCEvaluation {
         if (baseline != null)
             sources.add(new SupervisedBaseline(run.model().config(), tr, te, cfg.findings(),
                     baseline.epochs(), baseline.minSteps(), baseline.maxSteps(), baseline.batch(), baseline.lr()));
-        var progress = new dev.elixr.tasks.train.Progress("data-efficient", (long) subsets.size() * sources.size(), "fits");
+        var progress = new dev.elixr.tasks.progress.Progress("data-efficient", (long) subsets.size() * sources.size(), "fits");
         var r = DataEfficient.evaluate(trainSplit, testSplit, sources, probes, cfg, subsets, (d, t, what) -> progress.advance(1, what));
         DataEfficient.write(r, evalDir("data-efficient"));
         Map<String, Object> o = taskOptions(true);

@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 /**
  * The checkpoints of a run: {@code RUN/checkpoints/step-000000123.ckpt}, each written atomically; the newest
  * {@code keep} are kept. Resuming takes the newest that loads, so a file torn by a kill (which atomic writes
- * prevent anyway) or a damaged one falls back to the previous checkpoint.
+ * prevent anyway) or a damaged one falls back to the previous checkpoint. Temporary files left by a writer that was
+ * killed are removed by the next save.
  */
 public final class Checkpoints {
     private final Path dir;
@@ -25,11 +26,15 @@ public final class Checkpoints {
 
     public Path dir() { return dir; }
 
+    /** Where {@link NumericalGuard} writes diagnostic checkpoints: {@code RUN/diagnostics}, apart from the resume ones. */
+    public Path diagnostics() { return dir.resolveSibling("diagnostics"); }
+
     public Path save(Checkpoint c) throws IOException {
         Path file = dir.resolve(String.format("step-%09d.ckpt", c.step()));
         Checkpoint.save(file, c);
         List<Path> all = list();
         for (int i = 0; i + keep < all.size(); i++) Files.deleteIfExists(all.get(i));
+        for (Path stray : strayTemporaries()) Files.deleteIfExists(stray);
         return file;
     }
 
@@ -47,10 +52,15 @@ public final class Checkpoints {
     }
 
     /** Checkpoint files, oldest first. */
-    public List<Path> list() {
+    public List<Path> list() { return matching("step-\\d+\\.ckpt"); }
+
+    /** Temporary files of checkpoint writes that never finished (the writer was killed). */
+    public List<Path> strayTemporaries() { return matching("step-\\d+\\.ckpt\\..*\\.tmp"); }
+
+    private List<Path> matching(String regex) {
         if (!Files.isDirectory(dir)) return List.of();
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().matches("step-\\d+\\.ckpt")).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().matches(regex)).sorted().toList();
         } catch (IOException e) {
             return List.of();
         }

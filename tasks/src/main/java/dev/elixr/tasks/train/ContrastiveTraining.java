@@ -13,6 +13,7 @@ import dev.elixr.models.elixr.ElixrC;
 import dev.elixr.models.elixr.NegativeQueue;
 import dev.elixr.models.text.Encoding;
 import dev.elixr.models.text.WordPieceTokenizer;
+import dev.elixr.tasks.progress.Progress;
 import dev.elixr.tensor.Tensor;
 
 import java.io.IOException;
@@ -28,7 +29,8 @@ import java.util.SplittableRandom;
  * Contrastive image-report training of ELIXR-C (ELIXR section 2.1): AdamW (β 0.9/0.98) with linear warm-up and cosine
  * decay, gradient clipping by global norm, the validation loss each epoch, atomic checkpoints every N steps and at the
  * end. Every step is a pure function of (seed, step) and the restored state (batch order by epoch, augmentation by
- * step, no dropout), so a run killed at any moment and resumed ends bitwise where an uninterrupted run ends.
+ * step, no dropout), so a run killed at any moment and resumed ends bitwise where an uninterrupted run ends. A
+ * {@link NumericalGuard} stops the run at the first NaN/Inf in the loss or the gradients.
  */
 public final class ContrastiveTraining {
     public record Config(int epochs, int batch, double lr, double weightDecay, double warmupFraction, double gradClip,
@@ -86,6 +88,7 @@ public final class ContrastiveTraining {
         long resumedFrom = step;
         long stop = cfg.stopAfterStep() > 0 ? Math.min(total, cfg.stopAfterStep()) : total;
         Progress progress = new Progress("train elixr-c", (stop - step) * batch, "img");
+        NumericalGuard guard = new NumericalGuard(model, opt, checkpoints.diagnostics());
         long t0 = System.nanoTime();
         double recent = Double.NaN;
         while (step < stop) {
@@ -99,18 +102,19 @@ public final class ContrastiveTraining {
             model.train();
             double lr = schedule.apply(opt, step + 1);
             opt.zeroGrad();
+            guard.beginStep(step + 1);
             ElixrC.Contrast contrast = objective.isPlain()
                     ? new ElixrC.Contrast(model.loss(pixels, tokens.ids(), tokens.mask(), tokens.batch(), tokens.length()), null, null)
                     : model.contrast(pixels, tokens.ids(), tokens.mask(), tokens.batch(), tokens.length(), text.groups(),
                             objective.duplicates(), queue);
             Var loss = contrast.loss();
+            guard.checkLoss("clip", loss.item());
             loss.backward();
-            GradClip.clipGlobalNorm(model.trainableParameters(), cfg.gradClip());
+            guard.checkGradients("clip", GradClip.clipGlobalNorm(model.trainableParameters(), cfg.gradClip()));
             opt.step();
             if (queue != null) queue.enqueue(contrast.images().value(), contrast.texts().value(), text.groups());
             step++;
             double l = loss.item();
-            if (!Double.isFinite(l)) throw new IllegalStateException("train: loss became " + l + " at step " + step);
             recent = Double.isNaN(recent) ? l : 0.9 * recent + 0.1 * l;
             history.steps().add(new TrainingHistory.Step(step, l, lr, model.temperature()));
             progress.advance(batch, String.format(Locale.ROOT, "epoch %d, loss %.3f, tau %.4f", epoch + 1, recent, model.temperature()));

@@ -1,5 +1,6 @@
 package dev.elixr.tasks.train;
 
+import dev.elixr.autograd.AnomalyMode;
 import dev.elixr.autograd.SplitMix64;
 import dev.elixr.models.elixr.ElixrC;
 import dev.elixr.models.elixr.ElixrCConfig;
@@ -27,7 +28,12 @@ import java.util.Map;
 public final class ElixrCTrainer {
     private ElixrCTrainer() {}
 
-    public record Options(Path data, Path out, ElixrCConfig model, ContrastiveTraining.Config training) {}
+    /** detectAnomaly: autograd's per-op NaN/Inf checks ({@link AnomalyMode}), slow, for debugging a diverged run. */
+    public record Options(Path data, Path out, ElixrCConfig model, ContrastiveTraining.Config training, boolean detectAnomaly) {
+        public Options(Path data, Path out, ElixrCConfig model, ContrastiveTraining.Config training) {
+            this(data, out, model, training, false);
+        }
+    }
 
     /** The default model for a vocabulary size and image size. */
     public static ElixrCConfig defaultModel(int vocabSize, int imageSize) {
@@ -61,8 +67,12 @@ public final class ElixrCTrainer {
         log.printf("elixr: ELIXR-C with %,d parameters (image tower %s %dx%d, text tower %d-layer BERT%s, vocabulary %d, shared space %d)%n",
                 model.parameterCount(), cfg.imageEncoder(), cfg.imageSize(), cfg.imageSize(), cfg.textLayers(),
                 cfg.textFromHf() ? " from " + cfg.textEncoder() : "", vocab.size(), cfg.embedDim());
-        var outcome = ContrastiveTraining.train(model, new WordPieceTokenizer(vocab, cfg.textLowercase()), trainBank, valBank,
-                o.training(), checkpoints, log);
+        ContrastiveTraining.Outcome outcome;
+        try (var anomaly = o.detectAnomaly() ? AnomalyMode.detect() : null) {
+            if (anomaly != null) log.println("elixr: anomaly detection on: every op's output and gradient is checked for NaN/Inf (slow)");
+            outcome = ContrastiveTraining.train(model, new WordPieceTokenizer(vocab, cfg.textLowercase()), trainBank, valBank,
+                    o.training(), checkpoints, log);
+        }
         if (outcome.steps() >= outcome.totalSteps()) ElixrCRun.save(run, model, vocab, outcome.history());
         RunInfo.record(run, describe(o, cfg, trainBank.count(), valBank.count()), o.training().seed(),
                 Provenance.preprocessing(cfg.imageSize()), commandLine, started, outcome);

@@ -6,6 +6,7 @@ import dev.elixr.tasks.data.GreyImage;
 import dev.elixr.tasks.data.ImageIO;
 import dev.elixr.tasks.data.ImageReadException;
 import dev.elixr.tasks.data.Preprocess;
+import dev.elixr.tasks.progress.Progress;
 import dev.elixr.tensor.Tensor;
 
 import java.io.PrintStream;
@@ -43,7 +44,7 @@ public final class ImageBank {
             } catch (ImageReadException | RuntimeException e) {
                 synchronized (log) { log.println("elixr: skipping unreadable image " + all.get(i).image() + ": " + e.getMessage()); }
             }
-            synchronized (progress) { progress.advance(1, ""); }
+            progress.advance(1, "");
         });
         List<CxrStudy> kept = new ArrayList<>();
         List<float[]> keptPx = new ArrayList<>();

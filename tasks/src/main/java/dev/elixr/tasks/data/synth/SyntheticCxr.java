@@ -6,7 +6,7 @@ import dev.elixr.tasks.data.Csv;
 import dev.elixr.tasks.data.Finding;
 import dev.elixr.tasks.data.GreyImage;
 import dev.elixr.tasks.data.ImageIO;
-import dev.elixr.tasks.data.ProgressBar;
+import dev.elixr.tasks.progress.Progress;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -89,7 +89,7 @@ public final class SyntheticCxr {
         long t0 = System.nanoTime();
         Files.createDirectories(out);
         List<PatientTask> tasks = plan(o);
-        ProgressBar bar = new ProgressBar("synth", "studies", o.studies(), System.err, o.progress());
+        Progress bar = new Progress("synth", o.studies(), "studies", o.progress());
         PatientRows[] rows = new PatientRows[tasks.size()];
         ObjectMapper json = new ObjectMapper();
         try (ExecutorService pool = Executors.newFixedThreadPool(o.threads(), r -> {
@@ -166,7 +166,7 @@ public final class SyntheticCxr {
 
     private static String word(Enum<?> e) { return e == null ? "" : e.name().toLowerCase(Locale.ROOT); }
 
-    private static PatientRows patient(Path out, Options o, PatientTask t, ObjectMapper json, ProgressBar bar) throws IOException {
+    private static PatientRows patient(Path out, Options o, PatientTask t, ObjectMapper json, Progress bar) throws IOException {
         SplittableRandom r = new SplittableRandom(t.seed());
         Difficulty d = o.difficulty();
         Anatomy base = Anatomy.patient(r, d);
@@ -215,7 +215,7 @@ public final class SyntheticCxr {
             for (Map<String, Object> q : VqaGenerator.generate(dicom, t.split(), st.findings(), plan, r)) rows.vqa().add(json.writeValueAsString(q));
             rows.reportQa().add(json.writeValueAsString(ReportQaGenerator.generate(dicom, t.split(), st.findings(), plan, prior != null, r)));
             prior = plan;
-            bar.step(1);
+            bar.advance(1, "");
         }
         return rows;
     }

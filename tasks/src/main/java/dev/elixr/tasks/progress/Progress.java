@@ -1,13 +1,14 @@
-package dev.elixr.tasks.train;
+package dev.elixr.tasks.progress;
 
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
- * A one-line progress bar on stderr: done/total, a bar, the rate in items per second, the elapsed time, the ETA
- * and a free-form status (e.g. the loss). Redraws in place on a terminal; when not interactive (CI, logs) prints
- * a line at most every {@code minIntervalNanos}.
+ * The progress bar of every long task (data generation, decoding, training, probes): one line on stderr with
+ * done/total, a bar, the rate in items per second, the elapsed time, the ETA and a free-form status (e.g. the loss).
+ * Redraws in place on a terminal; when not interactive (CI, logs) prints a line at most every {@code minIntervalNanos}.
+ * Thread-safe: workers may advance it concurrently.
  */
 public final class Progress {
     private final String label;
@@ -23,7 +24,12 @@ public final class Progress {
     private long done;
 
     public Progress(String label, long total, String unit) {
-        this(label, total, unit, System.err, System::nanoTime, System.console() != null, 10_000_000_000L);
+        this(label, total, unit, true);
+    }
+
+    /** A bar on stderr, or (enabled false) one that only counts. */
+    public Progress(String label, long total, String unit, boolean enabled) {
+        this(label, total, unit, enabled ? System.err : null, System::nanoTime, System.console() != null, 10_000_000_000L);
     }
 
     public Progress(String label, long total, String unit, PrintStream out, LongSupplier clock, boolean interactive,
@@ -39,12 +45,22 @@ public final class Progress {
     }
 
     /** Advances by {@code n} items (e.g. images of a batch) and redraws with the given status. */
-    public void advance(long n, String status) {
+    public synchronized void advance(long n, String status) {
         done += n;
         long now = clock.getAsLong();
         if (printed && done < total && now - lastPrint < minIntervalNanos) return;
+        print(now, status);
+    }
+
+    /** Prints the final state when the last line shown was not it (fewer items than announced, or none at all). */
+    public synchronized void finish() {
+        if (!printed || done < total) print(clock.getAsLong(), "finished");
+    }
+
+    private void print(long now, String status) {
         printed = true;
         lastPrint = now;
+        if (out == null) return;
         String line = line(now, status);
         if (interactive) out.print("\r" + line + (done >= total ? "\n" : ""));
         else out.println(line);
@@ -70,7 +86,7 @@ public final class Progress {
                 : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 
-    public long done() {
+    public synchronized long done() {
         return done;
     }
 }
