@@ -39,13 +39,24 @@ public final class ElixrCDemo {
     public record Plan(int studies, int imageSize, String difficulty, int epochs, int batch, double lr,
                        double[] fractions, int repeats, int baselineSteps, int mlpSteps, int bootstrap,
                        ContrastiveObjective objective) {
+        /**
+         * The demo's objective: sentence sampling with probability 1/2 and duplicate pairs masked out of the denominator.
+         * Chosen by measurement on seed-7 data (closing note of the issue on duplicate-aware training): over plain CLIP
+         * the masking changed zero-shot AUC and search NDCG@5 by the amounts recorded there.
+         */
+        public static final ContrastiveObjective OBJECTIVE =
+                new ContrastiveObjective(dev.elixr.models.elixr.DuplicatePolicy.MASK, dev.elixr.tasks.train.DuplicateKey.TEXT, 0, 0.5);
+
+        /**
+         * 6,000 studies of "easy" difficulty at 96x96: at 80 px and "normal" difficulty small findings (nodules, rib
+         * fractures, thickening) fall below a pixel or two and the demo measured zero-shot AUC 0.74-0.76.
+         */
         public static Plan full() {
-            return new Plan(6000, 80, "normal", 10, 32, 3e-3, new double[] {0.01, 0.1, 1.0}, 3, 150, 200, 500,
-                    ContrastiveObjective.plain());
+            return new Plan(6000, 96, "easy", 10, 32, 3e-3, new double[] {0.01, 0.1, 1.0}, 3, 150, 200, 500, OBJECTIVE);
         }
 
         public static Plan quick() {
-            return new Plan(400, 48, "normal", 2, 32, 3e-3, new double[] {0.1, 1.0}, 1, 20, 40, 50, ContrastiveObjective.plain());
+            return new Plan(400, 48, "easy", 2, 32, 3e-3, new double[] {0.1, 1.0}, 1, 20, 40, 50, OBJECTIVE);
         }
 
         /** This plan with other sizes (0 keeps a value). */
@@ -88,9 +99,10 @@ public final class ElixrCDemo {
                 List.of(new LogisticProbe(), new MlpProbe(new int[] {512, 256}, 0.2f, plan.mlpSteps(), 64, 1e-3, 1e-2)));
         Path report = dir.resolve("report.html");
         ElixrCReport.build(new ElixrCReport.Inputs("ELIXR-C demo on synthetic chest X-rays",
-                String.format(Locale.ROOT, "%d synthetic studies (%s difficulty, %dx%d), %d epochs of contrastive training, seed %d. "
+                String.format(Locale.ROOT, "%d synthetic studies (%s difficulty, %dx%d), %d epochs of contrastive training (%s), seed %d. "
                         + "All numbers are measured on the synthetic test split by this run.",
-                        plan.studies(), plan.difficulty(), plan.imageSize(), plan.imageSize(), plan.epochs(), seed),
+                        plan.studies(), plan.difficulty(), plan.imageSize(), plan.imageSize(), plan.epochs(),
+                        describe(plan.objective()), seed),
                 eval.run().history(), zs, de, ss, eval.thumbnails())).write(report);
         double secs = (System.nanoTime() - t0) / 1e9;
         int trainImages = (int) MimicCxrJpg.read(data).stream().filter(s -> s.split().equals("train")).count();
@@ -130,6 +142,18 @@ public final class ElixrCDemo {
         var training = new ContrastiveTraining.Config(plan.epochs(), plan.batch(), plan.lr(), 0.1, 0.1, 1.0,
                 50, seed, true, true, 0, plan.objective());
         ElixrCTrainer.run(new ElixrCTrainer.Options(data, runDir, null, training), plan.imageSize(), "conv", commandLine, log);
+    }
+
+    /** The objective in words, e.g. "sentence sampling 0.5, duplicates (same text) masked". */
+    static String describe(ContrastiveObjective o) {
+        if (o.isPlain()) return "plain CLIP loss on full reports";
+        List<String> parts = new java.util.ArrayList<>();
+        if (o.sentenceSampling() > 0) parts.add("sentence sampling " + o.sentenceSampling());
+        if (o.duplicates() != dev.elixr.models.elixr.DuplicatePolicy.NONE)
+            parts.add("duplicates (same " + (o.key() == dev.elixr.tasks.train.DuplicateKey.TEXT ? "text" : "labels") + ") "
+                    + (o.duplicates() == dev.elixr.models.elixr.DuplicatePolicy.MASK ? "masked" : "as positives"));
+        if (o.queueSize() > 0) parts.add("queue of " + o.queueSize() + " negatives");
+        return String.join(", ", parts);
     }
 
     static void deleteTree(Path p) throws IOException {
