@@ -88,7 +88,8 @@ public final class ContrastiveTraining {
         long resumedFrom = step;
         long stop = cfg.stopAfterStep() > 0 ? Math.min(total, cfg.stopAfterStep()) : total;
         Progress progress = new Progress("train elixr-c", (stop - step) * batch, "img");
-        NumericalGuard guard = new NumericalGuard(model, opt, checkpoints.diagnostics());
+        NumericalGuard guard = new NumericalGuard(model, opt, checkpoints.diagnostics())
+                .withTrainingState(() -> queue == null ? java.util.Map.of() : queue.state());
         long t0 = System.nanoTime();
         double recent = Double.NaN;
         while (step < stop) {

@@ -35,6 +35,7 @@ public final class NumericalGuard {
     private final Optimizer optimizer;
     private final Path diagnostics;
     private long step;
+    private java.util.function.Supplier<Map<String, Tensor>> trainingState = Map::of;
     /** True once this step's gradients passed: the optimizer has updated (or is about to), e.g. validation runs. */
     private boolean updated;
 
@@ -43,6 +44,12 @@ public final class NumericalGuard {
         this.optimizer = optimizer;
         this.diagnostics = diagnostics;
         if (AnomalyMode.isEnabled()) AnomalyMode.setHandler(this::onAnomaly);
+    }
+
+    /** Training state beyond model and optimizer (e.g. the negative queue) to include in diagnostic checkpoints. */
+    public NumericalGuard withTrainingState(java.util.function.Supplier<Map<String, Tensor>> state) {
+        this.trainingState = state;
+        return this;
     }
 
     /** The step about to be computed (1-based: after it, step checkpoints are named step-N). */
@@ -116,7 +123,8 @@ public final class NumericalGuard {
 
     private void writeDiagnostic(Path file, String message) throws IOException {
         Files.createDirectories(diagnostics);
-        Checkpoint.save(file, Checkpoint.capture(model, optimizer, updated ? step : step - 1).with("diagnosis", message).with("failed_step", Long.toString(step)));
+        Checkpoint.save(file, Checkpoint.capture(model, optimizer, updated ? step : step - 1).with("diagnosis", message).with("failed_step", Long.toString(step))
+                .withState(trainingState.get()));
         Map<String, Tensor> grads = new LinkedHashMap<>();
         model.namedParameters().forEach((k, p) -> { if (p.grad() != null) grads.put(k, p.grad()); });
         if (!grads.isEmpty())
