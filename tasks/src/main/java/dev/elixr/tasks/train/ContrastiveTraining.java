@@ -10,7 +10,6 @@ import dev.elixr.autograd.optim.CosineSchedule;
 import dev.elixr.autograd.optim.GradClip;
 import dev.elixr.autograd.optim.ParamGroup;
 import dev.elixr.models.elixr.ElixrC;
-import dev.elixr.models.elixr.NegativeQueue;
 import dev.elixr.models.text.Encoding;
 import dev.elixr.models.text.WordPieceTokenizer;
 import dev.elixr.tasks.progress.Progress;
@@ -73,13 +72,14 @@ public final class ContrastiveTraining {
         long step = 0;
         TrainingHistory history = new TrainingHistory();
         ContrastiveObjective objective = cfg.objective();
-        NegativeQueue queue = objective.queueSize() > 0 ? new NegativeQueue(objective.queueSize(), model.config().embedDim()) : null;
+        MomentumQueue queue = objective.queueSize() > 0 ? new MomentumQueue(model, objective.queueSize()) : null;
         TextSampler texts = new TextSampler(tokenizer, train, trainText, objective, maxTokens, cfg.seed());
         if (cfg.resume()) {
             Checkpoint c = onHeap(checkpoints.latest(log));
             if (c != null) {
                 c.restore(model, opt);
                 if (queue != null && !c.state().isEmpty()) queue.restore(c.state());
+                else if (queue != null) queue.restart(model);
                 step = c.step();
                 history = readHistory(c);
                 log.printf(Locale.ROOT, "elixr: resumed from step %d of %d%n", step, total);
@@ -107,13 +107,13 @@ public final class ContrastiveTraining {
             ElixrC.Contrast contrast = objective.isPlain()
                     ? new ElixrC.Contrast(model.loss(pixels, tokens.ids(), tokens.mask(), tokens.batch(), tokens.length()), null, null)
                     : model.contrast(pixels, tokens.ids(), tokens.mask(), tokens.batch(), tokens.length(), text.groups(),
-                            objective.duplicates(), queue);
+                            objective.duplicates(), queue == null ? null : queue.queue());
             Var loss = contrast.loss();
             guard.checkLoss("clip", loss.item());
             loss.backward();
             guard.checkGradients("clip", GradClip.clipGlobalNorm(model.trainableParameters(), cfg.gradClip()));
             opt.step();
-            if (queue != null) queue.enqueue(contrast.images().value(), contrast.texts().value(), text.groups());
+            if (queue != null) queue.afterStep(model, pixels, tokens, text.groups());
             step++;
             double l = loss.item();
             recent = Double.isNaN(recent) ? l : 0.9 * recent + 0.1 * l;
