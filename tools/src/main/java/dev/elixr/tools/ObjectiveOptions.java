@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 final class ObjectiveOptions {
     @Option(names = "--duplicates", description = "what the loss does with duplicate pairs: none, mask (out of the denominator), positive") String duplicates;
     @Option(names = "--duplicate-key", description = "duplicates are pairs with the same normalised text, or the same label vector (labels)") String key;
-    @Option(names = "--queue", description = "queue of recent embeddings used as extra negatives (0 = none)") Integer queue;
+    @Option(names = "--queue", description = "MoCo-style queue of this many momentum-encoder embeddings used as extra negatives (0 = none)") Integer queue;
     @Option(names = "--sentence-sampling", description = "probability of training on a random subset of a report's sentences (0 = full reports)") Double sentenceSampling;
 
     boolean given() {
