@@ -18,11 +18,13 @@ final class EvalSearchCommand implements Callable<Integer> {
     @Option(names = "--manifest", description = "reuse the images and seed of a split manifest (RUN/eval/search/manifest.json of another run)") Path manifest;
     @Option(names = "--queries", description = "queries JSON (default: the 19 shipped queries)") Path queries;
     @Option(names = "-k", defaultValue = "5") int k;
+    @Option(names = "--centre", negatable = true, defaultValue = "false",
+            description = "subtract the mean embedding of the training reports from each query (default: ${DEFAULT-VALUE})") boolean centre;
 
     @Override
     public Integer call() throws Exception {
         var r = ElixrCEvaluation.open(run, data, System.err).withManifest(manifest).withCommandLine(CommandLineText.of(spec))
-                .search(queries == null ? SearchQuery.defaults() : SearchQuery.load(queries), k);
+                .withQueryCentring(centre).search(queries == null ? SearchQuery.defaults() : SearchQuery.load(queries), k);
         for (var q : r.perQuery()) System.out.printf("%-40s NDCG@%d %.3f  P@%d %.2f%n", q.query(), k, q.ndcg(), k, q.precision());
         System.out.printf("mean NDCG@%d %.3f, precision@%d %.3f, %d/%d perfect%n", k, r.meanNdcg(), k, r.meanPrecision(), r.perfect(), r.perQuery().size());
         return 0;

@@ -77,6 +77,13 @@ public final class ElixrCEvaluation {
     public ElixrCRun run() { return run; }
 
     private ProbeFeatures probeFeatures = ProbeFeatures.DEFAULT;
+    private boolean centreQueries;
+
+    /** Search ranks by cos(image, query − mean training-report embedding) ({@link CentredTextEncoder}). */
+    public ElixrCEvaluation withQueryCentring(boolean on) {
+        this.centreQueries = on;
+        return this;
+    }
 
     /** Which frozen image representation the data-efficient probes read. */
     public ElixrCEvaluation withProbeFeatures(ProbeFeatures f) {
@@ -171,9 +178,16 @@ public final class ElixrCEvaluation {
         seed("search", 0);
         boolean structured = test().studies().stream().anyMatch(s -> !s.attributes().isEmpty());
         List<StudyTruth> truths = test().studies().stream().map(s -> StudyTruth.of(s, structured)).toList();
-        var r = SemanticSearch.evaluate(testEmbedded(), truths, queries, run.textEncoder(), k);
+        TextEncoder encoder = run.textEncoder();
+        if (centreQueries) {
+            List<String> reports = studies.stream().filter(s -> s.split().equals("train"))
+                    .map(s -> dev.elixr.tasks.train.ReportText.findingsAndImpression(s.report())).toList();
+            encoder = new CentredTextEncoder(encoder, CentredTextEncoder.meanOf(encoder, reports));
+        }
+        var r = SemanticSearch.evaluate(testEmbedded(), truths, queries, encoder, k);
         SemanticSearch.write(r, evalDir("search"));
         Map<String, Object> o = taskOptions(false);
+        o.put("query_centring", centreQueries ? "mean embedding of the training reports subtracted" : "none");
         o.putIfAbsent("k", k);
         o.putIfAbsent("queries", queries.size());
         o.putIfAbsent("relevance", structured ? "structured synthetic truth" : "CheXpert labels");
