@@ -7,10 +7,10 @@ import picocli.CommandLine.Option;
 
 /** The contrastive objective's options, shared by {@code train elixr-c} and {@code demo}. */
 final class ObjectiveOptions {
-    @Option(names = "--duplicates", description = "what the loss does with duplicate pairs: none, mask (out of the denominator), positive") String duplicates;
-    @Option(names = "--duplicate-key", description = "duplicates are pairs with the same normalised text, or the same label vector (labels)") String key;
-    @Option(names = "--queue", description = "MoCo-style queue of this many momentum-encoder embeddings used as extra negatives (0 = none)") Integer queue;
-    @Option(names = "--sentence-sampling", description = "probability of training on a random subset of a report's sentences (0 = full reports)") Double sentenceSampling;
+    @Option(names = "--duplicates", description = "what the loss does with duplicate pairs: none, mask (out of the denominator; default), positive") String duplicates;
+    @Option(names = "--duplicate-key", description = "duplicates are pairs with the same normalised text (text; default), or the same label vector (labels)") String key;
+    @Option(names = "--queue", description = "MoCo-style queue of this many momentum-encoder embeddings used as extra negatives (default 0 = none)") Integer queue;
+    @Option(names = "--sentence-sampling", description = "probability of training on a random subset of a report's sentences (default 0.5; 0 = full reports)") Double sentenceSampling;
 
     boolean given() {
         return duplicates != null || key != null || queue != null || sentenceSampling != null;

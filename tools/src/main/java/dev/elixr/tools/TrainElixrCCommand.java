@@ -39,7 +39,7 @@ final class TrainElixrCCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var training = new ContrastiveTraining.Config(epochs, batch, lr, weightDecay, warmup, gradClip, checkpointEvery, seed,
-                resume, !noAugment, stopAfter, objective.objective(dev.elixr.tasks.train.ContrastiveObjective.plain()));
+                resume, !noAugment, stopAfter, objective.objective(dev.elixr.tasks.train.ContrastiveObjective.recommended()));
         var o = ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, null, training, detectAnomaly), imageSize, imageEncoder,
                 textEncoder, CommandLineText.of(spec), System.err);
         System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),

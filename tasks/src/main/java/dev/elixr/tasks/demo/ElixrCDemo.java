@@ -39,15 +39,8 @@ public final class ElixrCDemo {
     public record Plan(int studies, int imageSize, String difficulty, int epochs, int batch, double lr,
                        double[] fractions, int repeats, int baselineSteps, int mlpSteps, int bootstrap,
                        ContrastiveObjective objective) {
-        /**
-         * The demo's objective: sentence sampling with probability 1/2 and duplicate reports masked out of the denominator.
-         * Measured on seed-7 data (easy, 96 px, same seed): the masking changed zero-shot AUC and search NDCG@5 by less
-         * than the spread between runs, because identical reports are rare in the synthetic set (10 pairs in 6,000; about
-         * 0.05 duplicated rows per batch of 32 with sentence sampling). It stays on because real report corpora repeat
-         * ("No acute cardiopulmonary process.") and there plain CLIP pushes matching pairs apart.
-         */
-        public static final ContrastiveObjective OBJECTIVE =
-                new ContrastiveObjective(dev.elixr.models.elixr.DuplicatePolicy.MASK, dev.elixr.tasks.train.DuplicateKey.TEXT, 0, 0.5);
+        /** The demo's objective: {@link ContrastiveObjective#recommended()}. */
+        public static final ContrastiveObjective OBJECTIVE = ContrastiveObjective.recommended();
 
         /**
          * 6,000 studies of "easy" difficulty at 96x96: at 80 px and "normal" difficulty small findings (nodules, rib
