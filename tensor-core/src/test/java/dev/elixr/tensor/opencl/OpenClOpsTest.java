@@ -12,6 +12,7 @@ import dev.elixr.tensor.ops.Elementwise;
 import dev.elixr.tensor.ops.ElementwiseTest;
 import dev.elixr.tensor.ops.Index;
 import dev.elixr.tensor.ops.MatMul;
+import dev.elixr.tensor.ops.OpCases;
 import dev.elixr.tensor.ops.Norm;
 import dev.elixr.tensor.ops.Pool;
 import dev.elixr.tensor.ops.Reduce;
@@ -181,14 +182,11 @@ class OpenClOpsTest {
     @ParameterizedTest
     @MethodSource("seeds30")
     void softmaxAndLogSoftmax(long seed) {
-        Gen g = new Gen(seed);
-        int[] shape = g.shape(1, 4);
-        Tensor x = g.layout(g.values(4f, shape));
-        int axis = seed % 2 == 0 ? -1 : g.rng.nextInt(shape.length);
-        String what = Shape.str(shape) + " axis " + axis;
-        Close.assertClose(dev.elixr.tensor.reference.Softmax.softmax(x, axis), stays(Softmax.softmax(on(x), axis)), 1e-6, 1e-5, "softmax " + what);
-        Close.assertClose(dev.elixr.tensor.reference.Softmax.logSoftmax(x, axis), stays(Softmax.logSoftmax(on(x), axis)), 1e-5, 1e-5,
-                "logSoftmax " + what);
+        var c = OpCases.SoftmaxCase.of(seed);
+        Close.assertClose(dev.elixr.tensor.reference.Softmax.softmax(c.x(), c.axis()), stays(Softmax.softmax(on(c.x()), c.axis())), 1e-6, 1e-5,
+                "softmax " + c.what());
+        Close.assertClose(dev.elixr.tensor.reference.Softmax.logSoftmax(c.x(), c.axis()), stays(Softmax.logSoftmax(on(c.x()), c.axis())), 1e-5, 1e-5,
+                "logSoftmax " + c.what());
     }
 
     @Test
@@ -222,34 +220,8 @@ class OpenClOpsTest {
     @ParameterizedTest
     @MethodSource("seeds60")
     void matmul(long seed) {
-        Gen g = new Gen(seed);
-        int m = g.dim(), k = g.dim(), n = g.dim();
-        int[] batch = g.shape(0, 2);
-        int[] sa, sb;
-        switch ((int) (seed % 5)) {
-            case 0 -> { sa = new int[] {k}; sb = cat(g.broadcastable(batch), k, n); }
-            case 1 -> { sa = cat(batch, m, k); sb = new int[] {k}; }
-            case 2 -> { sa = new int[] {k}; sb = new int[] {k}; }
-            default -> { sa = cat(g.broadcastable(batch), m, k); sb = cat(g.broadcastable(batch), k, n); }
-        }
-        Tensor a = g.tensor(sa);
-        Tensor b = seed % 3 == 0 && sb.length >= 2 ? transposedView(g, sb) : g.tensor(sb);
-        Close.assertClose(dev.elixr.tensor.reference.MatMul.matmul(a, b), stays(MatMul.matmul(on(a), on(b))), 1e-5, 1e-5,
-                "matmul " + Shape.str(sa) + " @ " + Shape.str(sb));
-    }
-
-    private static Tensor transposedView(Gen g, int[] s) {
-        int r = s.length;
-        int[] t = s.clone();
-        t[r - 2] = s[r - 1];
-        t[r - 1] = s[r - 2];
-        return g.values(1f, t).transpose(-2, -1);
-    }
-
-    static int[] cat(int[] batch, int... tail) {
-        int[] s = Arrays.copyOf(batch, batch.length + tail.length);
-        System.arraycopy(tail, 0, s, batch.length, tail.length);
-        return s;
+        var c = OpCases.MatMulCase.of(seed);
+        Close.assertClose(dev.elixr.tensor.reference.MatMul.matmul(c.a(), c.b()), stays(MatMul.matmul(on(c.a()), on(c.b()))), 1e-5, 1e-5, c.what());
     }
 
     @Test
@@ -269,22 +241,9 @@ class OpenClOpsTest {
     @ParameterizedTest
     @MethodSource("seeds40")
     void conv2d(long seed) {
-        Gen g = new Gen(seed);
-        int groups = new int[] {1, 1, 2, 3}[g.rng.nextInt(4)];
-        boolean depthwise = seed % 4 == 3;
-        int cg = depthwise ? 1 : 1 + g.rng.nextInt(3), c = cg * groups;
-        int og = 1 + g.rng.nextInt(3), o = og * groups;
-        if (depthwise) { groups = c = 2 + g.rng.nextInt(4); o = c * (1 + g.rng.nextInt(2)); }
-        int kh = 1 + g.rng.nextInt(3), kw = 1 + g.rng.nextInt(3);
-        int sh = 1 + g.rng.nextInt(2), sw = 1 + g.rng.nextInt(2), dh = 1 + g.rng.nextInt(2), dw = 1 + g.rng.nextInt(2);
-        int ph = g.rng.nextInt(2), pw = g.rng.nextInt(3);
-        int h = dh * (kh - 1) + 1 + g.rng.nextInt(9), w = dw * (kw - 1) + 1 + g.rng.nextInt(9);
-        var p = new Conv2dParams(sh, sw, ph, pw, dh, dw, groups);
-        Tensor x = g.tensor(1 + g.rng.nextInt(2), c, h, w);
-        Tensor wt = g.tensor(o, c / groups, kh, kw);
-        Tensor bias = seed % 2 == 0 ? g.tensor(o) : null;
-        Close.assertClose(dev.elixr.tensor.reference.Conv.conv2d(x, wt, bias, p), stays(Conv.conv2d(on(x), on(wt), on(bias), p)), 1e-5, 1e-5,
-                "conv2d x " + Arrays.toString(x.shape()) + " w " + Arrays.toString(wt.shape()) + " " + p);
+        var c = OpCases.ConvCase.of(seed);
+        Close.assertClose(dev.elixr.tensor.reference.Conv.conv2d(c.x(), c.w(), c.bias(), c.p()),
+                stays(Conv.conv2d(on(c.x()), on(c.w()), on(c.bias()), c.p())), 1e-5, 1e-5, c.what());
     }
 
     @ParameterizedTest
@@ -307,21 +266,9 @@ class OpenClOpsTest {
     @ParameterizedTest
     @MethodSource("seeds40")
     void attention(long seed) {
-        Gen g = new Gen(seed);
-        int b = 1 + g.rng.nextInt(2), h = 1 + g.rng.nextInt(3), tk = g.dim(), tq = seed % 3 == 0 ? tk : 1 + g.rng.nextInt(tk);
-        int d = g.dim(), dv = seed % 5 == 0 ? g.dim() : d;
-        Tensor q = seed % 2 == 0 ? g.values(1f, b, tq, h, d).permute(0, 2, 1, 3) : g.tensor(b, h, tq, d);
-        Tensor k = g.tensor(b, h, tk, d), v = g.tensor(b, h, tk, dv);
-        Tensor mask = switch ((int) (seed % 4)) {
-            case 0 -> null;
-            case 1 -> g.tensor(b, 1, 1, tk);
-            case 2 -> Elementwise.mul(Elementwise.lt(g.values(1f, tq, tk), -0.5f), -1e9f);
-            default -> g.tensor(b, h, tq, tk);
-        };
-        boolean causal = seed % 3 != 1;
-        Close.assertClose(dev.elixr.tensor.reference.Attention.scaledDotProduct(q, k, v, mask, causal),
-                stays(Attention.scaledDotProduct(on(q), on(k), on(v), on(mask), causal)), 1e-5, 1e-4,
-                "attention B" + b + " H" + h + " Tq" + tq + " Tk" + tk + " D" + d + " Dv" + dv + " causal " + causal);
+        var c = OpCases.AttentionCase.of(seed);
+        Close.assertClose(dev.elixr.tensor.reference.Attention.scaledDotProduct(c.q(), c.k(), c.v(), c.mask(), c.causal()),
+                stays(Attention.scaledDotProduct(on(c.q()), on(c.k()), on(c.v()), on(c.mask()), c.causal())), 1e-5, 1e-4, c.what());
     }
 
     @Test

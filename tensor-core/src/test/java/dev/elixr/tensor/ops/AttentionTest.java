@@ -17,21 +17,9 @@ class AttentionTest {
     @ParameterizedTest
     @MethodSource("seeds")
     void matchesReference(long seed) {
-        Gen g = new Gen(seed);
-        int b = 1 + g.rng.nextInt(2), h = 1 + g.rng.nextInt(3), tk = g.dim(), tq = seed % 3 == 0 ? tk : 1 + g.rng.nextInt(tk);
-        int d = g.dim(), dv = seed % 5 == 0 ? g.dim() : d;
-        Tensor q = seed % 2 == 0 ? g.values(1f, b, tq, h, d).permute(0, 2, 1, 3) : g.tensor(b, h, tq, d);
-        Tensor k = g.tensor(b, h, tk, d), v = g.tensor(b, h, tk, dv);
-        Tensor mask = switch ((int) (seed % 4)) {
-            case 0 -> null;
-            case 1 -> g.tensor(b, 1, 1, tk);                            // padding-style
-            case 2 -> Elementwise.mul(Elementwise.lt(g.values(1f, tq, tk), -0.5f), -1e9f); // 0 / -1e9
-            default -> g.tensor(b, h, tq, tk);
-        };
-        boolean causal = seed % 3 != 1;
-        Close.assertClose(dev.elixr.tensor.reference.Attention.scaledDotProduct(q, k, v, mask, causal),
-                Attention.scaledDotProduct(q, k, v, mask, causal), 1e-5, 1e-4,
-                "attention B" + b + " H" + h + " Tq" + tq + " Tk" + tk + " D" + d + " Dv" + dv + " causal " + causal);
+        var c = OpCases.AttentionCase.of(seed);
+        Close.assertClose(dev.elixr.tensor.reference.Attention.scaledDotProduct(c.q(), c.k(), c.v(), c.mask(), c.causal()),
+                Attention.scaledDotProduct(c.q(), c.k(), c.v(), c.mask(), c.causal()), 1e-5, 1e-4, c.what());
     }
 
     @Test

@@ -17,22 +17,9 @@ class ConvPoolTest {
     @ParameterizedTest
     @MethodSource("seeds")
     void conv2dMatchesReference(long seed) {
-        Gen g = new Gen(seed);
-        int groups = new int[] {1, 1, 2, 3}[g.rng.nextInt(4)];
-        boolean depthwise = seed % 4 == 3;
-        int cg = depthwise ? 1 : 1 + g.rng.nextInt(3), c = cg * groups;
-        int og = 1 + g.rng.nextInt(3), o = og * groups;
-        if (depthwise) { groups = c = 2 + g.rng.nextInt(4); o = c * (1 + g.rng.nextInt(2)); }
-        int kh = 1 + g.rng.nextInt(3), kw = 1 + g.rng.nextInt(3);
-        int sh = 1 + g.rng.nextInt(2), sw = 1 + g.rng.nextInt(2), dh = 1 + g.rng.nextInt(2), dw = 1 + g.rng.nextInt(2);
-        int ph = g.rng.nextInt(2), pw = g.rng.nextInt(3);
-        int h = dh * (kh - 1) + 1 + g.rng.nextInt(9), w = dw * (kw - 1) + 1 + g.rng.nextInt(9);
-        var p = new Conv2dParams(sh, sw, ph, pw, dh, dw, groups);
-        Tensor x = g.tensor(1 + g.rng.nextInt(2), c, h, w);
-        Tensor wt = g.tensor(o, c / groups, kh, kw);
-        Tensor bias = seed % 2 == 0 ? g.tensor(o) : null;
-        Close.assertClose(dev.elixr.tensor.reference.Conv.conv2d(x, wt, bias, p), Conv.conv2d(x, wt, bias, p), 1e-5, 1e-5,
-                "conv2d x " + java.util.Arrays.toString(x.shape()) + " w " + java.util.Arrays.toString(wt.shape()) + " " + p);
+        var c = OpCases.ConvCase.of(seed);
+        Close.assertClose(dev.elixr.tensor.reference.Conv.conv2d(c.x(), c.w(), c.bias(), c.p()), Conv.conv2d(c.x(), c.w(), c.bias(), c.p()),
+                1e-5, 1e-5, c.what());
     }
 
     @ParameterizedTest

@@ -20,36 +20,13 @@ class MatMulTest {
     @ParameterizedTest
     @MethodSource("seeds")
     void matchesReference(long seed) {
-        Gen g = new Gen(seed);
-        int m = g.dim(), k = g.dim(), n = g.dim();
-        int[] batch = g.shape(0, 2);
-        int[] sa, sb;
-        switch ((int) (seed % 5)) {
-            case 0 -> { sa = new int[] {k}; sb = cat(g.broadcastable(batch), k, n); }
-            case 1 -> { sa = cat(batch, m, k); sb = new int[] {k}; }
-            case 2 -> { sa = new int[] {k}; sb = new int[] {k}; }
-            default -> { sa = cat(g.broadcastable(batch), m, k); sb = cat(g.broadcastable(batch), k, n); }
-        }
-        Tensor a = g.tensor(sa);
-        Tensor b = seed % 3 == 0 && sb.length >= 2 ? transposedView(g, sb) : g.tensor(sb);
-        Close.assertClose(dev.elixr.tensor.reference.MatMul.matmul(a, b), MatMul.matmul(a, b), 1e-5, 1e-5,
-                "matmul " + Shape.str(sa) + " @ " + Shape.str(sb));
+        var c = OpCases.MatMulCase.of(seed);
+        Close.assertClose(dev.elixr.tensor.reference.MatMul.matmul(c.a(), c.b()), MatMul.matmul(c.a(), c.b()), 1e-5, 1e-5, c.what());
     }
 
-    /** A tensor of shape s that is the transpose view of a contiguous [.., n, k] tensor (the weight layout of Linear). */
-    private static Tensor transposedView(Gen g, int[] s) {
-        int r = s.length;
-        int[] t = s.clone();
-        t[r - 2] = s[r - 1];
-        t[r - 1] = s[r - 2];
-        return g.values(1f, t).transpose(-2, -1);
-    }
 
-    static int[] cat(int[] batch, int... tail) {
-        int[] s = java.util.Arrays.copyOf(batch, batch.length + tail.length);
-        System.arraycopy(tail, 0, s, batch.length, tail.length);
-        return s;
-    }
+
+
 
     @Test
     void largerProductsUseEveryRowAndColumn() {

@@ -20,14 +20,11 @@ class SoftmaxNormTest {
     @ParameterizedTest
     @MethodSource("seeds")
     void softmaxAndLogSoftmaxAlongAnyAxis(long seed) {
-        Gen g = new Gen(seed);
-        int[] shape = g.shape(1, 4);
-        Tensor x = g.layout(g.values(4f, shape));
-        int axis = seed % 2 == 0 ? -1 : g.rng.nextInt(shape.length);
-        String what = Shape.str(shape) + " axis " + axis;
-        Close.assertClose(dev.elixr.tensor.reference.Softmax.softmax(x, axis), Softmax.softmax(x, axis), 1e-6, 1e-5, "softmax " + what);
-        Close.assertClose(dev.elixr.tensor.reference.Softmax.logSoftmax(x, axis), Softmax.logSoftmax(x, axis), 1e-5, 1e-5,
-                "logSoftmax " + what);
+        var c = OpCases.SoftmaxCase.of(seed);
+        Close.assertClose(dev.elixr.tensor.reference.Softmax.softmax(c.x(), c.axis()), Softmax.softmax(c.x(), c.axis()), 1e-6, 1e-5,
+                "softmax " + c.what());
+        Close.assertClose(dev.elixr.tensor.reference.Softmax.logSoftmax(c.x(), c.axis()), Softmax.logSoftmax(c.x(), c.axis()), 1e-5, 1e-5,
+                "logSoftmax " + c.what());
     }
 
     @Test
