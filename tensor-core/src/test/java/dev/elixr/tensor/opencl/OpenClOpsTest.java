@@ -117,29 +117,20 @@ class OpenClOpsTest {
 
     static Stream<Long> seeds40() { return LongStream.range(0, 40).boxed(); }
 
-    private static double tol(Tensor x, Tensor out) { return 2e-6 * Math.sqrt(Math.max(1, x.numel() / Math.max(1, out.numel()))) * 4; }
-
     @ParameterizedTest
     @MethodSource("seeds40")
     void sumMeanMaxMinVariance(long seed) {
-        Gen g = new Gen(seed);
-        int[] shape = g.shape(0, 4);
-        Tensor x = g.tensor(shape);
-        int[] axes = g.axes(shape.length);
-        boolean keep = g.rng.nextBoolean();
-        String what = Shape.str(shape) + " axes " + Arrays.toString(axes) + " keepdim " + keep;
-        Tensor dx = on(x);
+        var c = OpCases.ReduceCase.of(seed);
+        Tensor x = c.x(), dx = on(x);
+        int[] axes = c.axes();
+        boolean keep = c.keep();
         Tensor s = stays(Reduce.sum(dx, keep, axes));
-        var ref = new Object() {
-            Tensor sum = dev.elixr.tensor.reference.Reduce.sum(x, keep, axes);
-        };
-        Close.assertClose(ref.sum, s, tol(x, s), 1e-5, "sum " + what);
-        Close.assertClose(dev.elixr.tensor.reference.Reduce.mean(x, keep, axes), stays(Reduce.mean(dx, keep, axes)), 1e-5, "mean " + what);
-        Close.assertClose(dev.elixr.tensor.reference.Reduce.max(x, keep, axes), stays(Reduce.max(dx, keep, axes)), 0, "max " + what);
-        Close.assertClose(dev.elixr.tensor.reference.Reduce.min(x, keep, axes), stays(Reduce.min(dx, keep, axes)), 0, "min " + what);
-        int corr = g.rng.nextInt(2);
-        Close.assertClose(dev.elixr.tensor.reference.Reduce.variance(x, corr, keep, axes), stays(Reduce.variance(dx, corr, keep, axes)), 1e-5,
-                "variance " + what);
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.sum(x, keep, axes), s, c.sumTolerance(s), 1e-5, "sum " + c.what());
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.mean(x, keep, axes), stays(Reduce.mean(dx, keep, axes)), 1e-5, "mean " + c.what());
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.max(x, keep, axes), stays(Reduce.max(dx, keep, axes)), 0, "max " + c.what());
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.min(x, keep, axes), stays(Reduce.min(dx, keep, axes)), 0, "min " + c.what());
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.variance(x, c.correction(), keep, axes), stays(Reduce.variance(dx, c.correction(), keep, axes)),
+                1e-5, "variance " + c.what());
         assertEquals(dev.elixr.tensor.reference.Reduce.sumAll(x), Reduce.sumAll(dx), 1e-5 * Math.max(1, Math.sqrt(x.numel())) * 4);
     }
 
@@ -200,17 +191,11 @@ class OpenClOpsTest {
     @ParameterizedTest
     @MethodSource("seeds30")
     void layerNormAndRmsNorm(long seed) {
-        Gen g = new Gen(seed);
-        int[] shape = g.shape(1, 4);
-        int d = shape[shape.length - 1];
-        Tensor x = g.layout(Elementwise.add(g.values(3f, shape), seed % 5));
-        Tensor gamma = seed % 3 == 0 ? null : g.tensor(d), beta = seed % 4 == 0 ? null : g.tensor(d);
-        float eps = seed % 2 == 0 ? 1e-5f : 1e-6f;
-        String what = Shape.str(shape);
-        Close.assertClose(dev.elixr.tensor.reference.Norm.layerNorm(x, gamma, beta, eps), stays(Norm.layerNorm(on(x), on(gamma), on(beta), eps)),
-                2e-5, 1e-4, "layerNorm " + what);
-        Close.assertClose(dev.elixr.tensor.reference.Norm.rmsNorm(x, gamma, eps), stays(Norm.rmsNorm(on(x), on(gamma), eps)), 2e-5, 1e-4,
-                "rmsNorm " + what);
+        var c = OpCases.NormCase.of(seed);
+        Close.assertClose(dev.elixr.tensor.reference.Norm.layerNorm(c.x(), c.gamma(), c.beta(), c.eps()),
+                stays(Norm.layerNorm(on(c.x()), on(c.gamma()), on(c.beta()), c.eps())), 2e-5, 1e-4, "layerNorm " + c.what());
+        Close.assertClose(dev.elixr.tensor.reference.Norm.rmsNorm(c.x(), c.gamma(), c.eps()), stays(Norm.rmsNorm(on(c.x()), on(c.gamma()), c.eps())),
+                2e-5, 1e-4, "rmsNorm " + c.what());
     }
 
     // ---------------------------------------------------------------- matmul (MatMulTest)

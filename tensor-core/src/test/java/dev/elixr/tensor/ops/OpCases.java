@@ -94,6 +94,37 @@ public final class OpCases {
         }
     }
 
+    /** Layer / RMS norm over the last axis of a strided layout, with or without gamma and beta. */
+    public record NormCase(Tensor x, Tensor gamma, Tensor beta, float eps, String what) {
+        public static NormCase of(long seed) {
+            Gen g = new Gen(seed);
+            int[] shape = g.shape(1, 4);
+            int d = shape[shape.length - 1];
+            Tensor x = g.layout(Elementwise.add(g.values(3f, shape), seed % 5));
+            Tensor gamma = seed % 3 == 0 ? null : g.tensor(d), beta = seed % 4 == 0 ? null : g.tensor(d);
+            float eps = seed % 2 == 0 ? 1e-5f : 1e-6f;
+            return new NormCase(x, gamma, beta, eps, Shape.str(shape));
+        }
+    }
+
+    /** Sum / mean / max / min / variance over random axes (possibly none or all), keepdim or not. */
+    public record ReduceCase(Tensor x, int[] axes, boolean keep, int correction, String what) {
+        public static ReduceCase of(long seed) {
+            Gen g = new Gen(seed);
+            int[] shape = g.shape(0, 4);
+            Tensor x = g.tensor(shape);
+            int[] axes = g.axes(shape.length);
+            boolean keep = g.rng.nextBoolean();
+            int correction = g.rng.nextInt(2);
+            return new ReduceCase(x, axes, keep, correction, Shape.str(shape) + " axes " + Arrays.toString(axes) + " keepdim " + keep);
+        }
+
+        /** Sum tolerance grows with the number of summed terms. */
+        public double sumTolerance(Tensor out) {
+            return 2e-6 * Math.sqrt(Math.max(1, x.numel() / Math.max(1, out.numel()))) * 4;
+        }
+    }
+
     static int[] cat(int[] batch, int... tail) {
         int[] s = Arrays.copyOf(batch, batch.length + tail.length);
         System.arraycopy(tail, 0, s, batch.length, tail.length);

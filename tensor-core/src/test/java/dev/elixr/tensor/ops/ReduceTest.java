@@ -18,26 +18,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ReduceTest {
     static Stream<Long> seeds() { return LongStream.range(0, 40).boxed(); }
 
-    /** Sum tolerance grows with the number of summed terms. */
-    private static double tol(Tensor x, Tensor out) { return 2e-6 * Math.sqrt(Math.max(1, x.numel() / Math.max(1, out.numel()))) * 4; }
-
     @ParameterizedTest
     @MethodSource("seeds")
     void sumMeanMaxMinOverRandomAxes(long seed) {
-        Gen g = new Gen(seed);
-        int[] shape = g.shape(0, 4);
-        Tensor x = g.tensor(shape);
-        int[] axes = g.axes(shape.length);
-        boolean keep = g.rng.nextBoolean();
-        String what = Shape.str(shape) + " axes " + Arrays.toString(axes) + " keepdim " + keep;
+        var c = OpCases.ReduceCase.of(seed);
+        Tensor x = c.x();
+        int[] axes = c.axes();
+        boolean keep = c.keep();
         Tensor s = Reduce.sum(x, keep, axes);
-        Close.assertClose(dev.elixr.tensor.reference.Reduce.sum(x, keep, axes), s, tol(x, s), 1e-5, "sum " + what);
-        Close.assertClose(dev.elixr.tensor.reference.Reduce.mean(x, keep, axes), Reduce.mean(x, keep, axes), 1e-5, "mean " + what);
-        Close.assertClose(dev.elixr.tensor.reference.Reduce.max(x, keep, axes), Reduce.max(x, keep, axes), 0, "max " + what);
-        Close.assertClose(dev.elixr.tensor.reference.Reduce.min(x, keep, axes), Reduce.min(x, keep, axes), 0, "min " + what);
-        int corr = g.rng.nextInt(2);
-        Close.assertClose(dev.elixr.tensor.reference.Reduce.variance(x, corr, keep, axes), Reduce.variance(x, corr, keep, axes), 1e-5,
-                "variance " + what);
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.sum(x, keep, axes), s, c.sumTolerance(s), 1e-5, "sum " + c.what());
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.mean(x, keep, axes), Reduce.mean(x, keep, axes), 1e-5, "mean " + c.what());
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.max(x, keep, axes), Reduce.max(x, keep, axes), 0, "max " + c.what());
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.min(x, keep, axes), Reduce.min(x, keep, axes), 0, "min " + c.what());
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.variance(x, c.correction(), keep, axes), Reduce.variance(x, c.correction(), keep, axes),
+                1e-5, "variance " + c.what());
         assertEquals(dev.elixr.tensor.reference.Reduce.sumAll(x), Reduce.sumAll(x), 1e-5 * Math.max(1, Math.sqrt(x.numel())) * 4);
     }
 

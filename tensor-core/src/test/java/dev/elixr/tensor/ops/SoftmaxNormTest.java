@@ -38,16 +38,10 @@ class SoftmaxNormTest {
     @ParameterizedTest
     @MethodSource("seeds")
     void layerNormAndRmsNorm(long seed) {
-        Gen g = new Gen(seed);
-        int[] shape = g.shape(1, 4);
-        int d = shape[shape.length - 1];
-        Tensor x = g.layout(Elementwise.add(g.values(3f, shape), seed % 5));
-        Tensor gamma = seed % 3 == 0 ? null : g.tensor(d), beta = seed % 4 == 0 ? null : g.tensor(d);
-        float eps = seed % 2 == 0 ? 1e-5f : 1e-6f;
-        String what = Shape.str(shape);
-        Close.assertClose(dev.elixr.tensor.reference.Norm.layerNorm(x, gamma, beta, eps), Norm.layerNorm(x, gamma, beta, eps), 2e-5,
-                1e-4, "layerNorm " + what);
-        Close.assertClose(dev.elixr.tensor.reference.Norm.rmsNorm(x, gamma, eps), Norm.rmsNorm(x, gamma, eps), 2e-5, 1e-4,
-                "rmsNorm " + what);
+        var c = OpCases.NormCase.of(seed);
+        Close.assertClose(dev.elixr.tensor.reference.Norm.layerNorm(c.x(), c.gamma(), c.beta(), c.eps()),
+                Norm.layerNorm(c.x(), c.gamma(), c.beta(), c.eps()), 2e-5, 1e-4, "layerNorm " + c.what());
+        Close.assertClose(dev.elixr.tensor.reference.Norm.rmsNorm(c.x(), c.gamma(), c.eps()), Norm.rmsNorm(c.x(), c.gamma(), c.eps()),
+                2e-5, 1e-4, "rmsNorm " + c.what());
     }
 }
