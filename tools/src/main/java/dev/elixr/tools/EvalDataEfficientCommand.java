@@ -7,7 +7,6 @@ import dev.elixr.tasks.eval.MlpProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -16,10 +15,7 @@ import java.util.concurrent.Callable;
         description = "Logistic and MLP probes on fractions of the labelled training images, against a supervised baseline; "
                 + "writes RUN/eval/data-efficient/{metrics.json,scores.csv,manifest.json,eval.json}.")
 final class EvalDataEfficientCommand implements Callable<Integer> {
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-    @Option(names = "--run", required = true) Path run;
-    @Option(names = "--data", required = true) Path data;
-    @Option(names = "--manifest", description = "reuse the images, probe subsets (fractions, repeats) and seed of a split manifest (RUN/eval/data-efficient/manifest.json of another run); they replace --fractions, --repeats and --seed") Path manifest;
+    @picocli.CommandLine.Mixin EvalTarget target;
     @Option(names = "--fractions", split = ",", defaultValue = "0.01,0.1,1.0") double[] fractions;
     @Option(names = "--repeats", defaultValue = "3", description = "seeded subsets per fraction below 1") int repeats;
     @Option(names = "--baseline-epochs", defaultValue = "10", description = "passes of the supervised baseline over each subset (0: no baseline)") int baselineEpochs;
@@ -30,7 +26,7 @@ final class EvalDataEfficientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var r = ElixrCEvaluation.open(run, data, System.err).withManifest(manifest).withCommandLine(CommandLineText.of(spec))
+        var r = target.open()
                 .withProbeFeatures(dev.elixr.tasks.eval.ProbeFeatures.parse(features)).dataEfficient(fractions, repeats, seed,
                 baselineEpochs > 0 ? new ElixrCEvaluation.Baseline(baselineEpochs, 30, baselineMaxSteps, 32, 2e-3) : null,
                 List.of(new LogisticProbe(), new MlpProbe(new int[] {512, 256}, 0.2f, mlpSteps, 64, 1e-3, 1e-2)));

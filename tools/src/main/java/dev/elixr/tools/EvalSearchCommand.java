@@ -12,10 +12,7 @@ import java.util.concurrent.Callable;
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = "Semantic search with graded relevance: NDCG@k and precision@k; writes RUN/eval/search/{metrics.json,results.csv,manifest.json,eval.json}.")
 final class EvalSearchCommand implements Callable<Integer> {
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-    @Option(names = "--run", required = true) Path run;
-    @Option(names = "--data", required = true) Path data;
-    @Option(names = "--manifest", description = "reuse the images and seed of a split manifest (RUN/eval/search/manifest.json of another run)") Path manifest;
+    @picocli.CommandLine.Mixin EvalTarget target;
     @Option(names = "--queries", description = "queries JSON (default: the 19 shipped queries)") Path queries;
     @Option(names = "-k", defaultValue = "5") int k;
     @Option(names = "--centre", negatable = true, defaultValue = "false",
@@ -23,7 +20,7 @@ final class EvalSearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var r = ElixrCEvaluation.open(run, data, System.err).withManifest(manifest).withCommandLine(CommandLineText.of(spec))
+        var r = target.open()
                 .withQueryCentring(centre).search(queries == null ? SearchQuery.defaults() : SearchQuery.load(queries), k);
         for (var q : r.perQuery()) System.out.printf("%-40s NDCG@%d %.3f  P@%d %.2f%n", q.query(), k, q.ndcg(), k, q.precision());
         System.out.printf("mean NDCG@%d %.3f, precision@%d %.3f, %d/%d perfect%n", k, r.meanNdcg(), k, r.meanPrecision(), r.perfect(), r.perQuery().size());

@@ -15,10 +15,7 @@ import java.util.concurrent.Callable;
         description = "Zero-shot AUC per finding from positive/negative prompt ensembles, with the spread over single prompt "
                 + "pairs and sanity flags; writes RUN/eval/zero-shot/{metrics.json,scores.csv,manifest.json,eval.json}.")
 final class EvalZeroShotCommand implements Callable<Integer> {
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-    @Option(names = "--run", required = true) Path run;
-    @Option(names = "--data", required = true) Path data;
-    @Option(names = "--manifest", description = "reuse the images and seed of a split manifest (RUN/eval/zero-shot/manifest.json of another run)") Path manifest;
+    @picocli.CommandLine.Mixin EvalTarget target;
     @Option(names = "--prompts", description = "prompts JSON (default: the shipped zero-shot-prompts.json)") Path prompts;
     @Option(names = "--uncertain", defaultValue = "ignore", paramLabel = "ignore|negative|positive",
             description = "CheXpert -1 (uncertain) labels: left out, counted negative or counted positive (default: ${DEFAULT-VALUE})")
@@ -35,7 +32,7 @@ final class EvalZeroShotCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var policy = new LabelPolicy(LabelPolicy.Treatment.parse(uncertain), LabelPolicy.Treatment.parse(blank));
-        var r = ElixrCEvaluation.open(run, data, System.err).withManifest(manifest).withCommandLine(CommandLineText.of(spec))
+        var r = target.open()
                 .zeroShot(prompts == null ? Prompts.defaults() : Prompts.load(prompts), policy, split, bootstrap, seed);
         System.out.printf("split %s, labels: %s%n", r.split(), r.labelPolicy());
         for (var f : r.perFinding()) {
