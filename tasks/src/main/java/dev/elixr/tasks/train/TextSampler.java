@@ -24,6 +24,7 @@ final class TextSampler {
     private final SentenceSampling sampling;
     private final int maxTokens;
     private final long seed;
+    private long[] fullGroups; // the groups of the full reports, computed once (they do not change between steps)
 
     TextSampler(WordPieceTokenizer tokenizer, ImageBank bank, List<Encoding> full, ContrastiveObjective objective, int maxTokens, long seed) {
         this.tokenizer = tokenizer;
@@ -39,7 +40,11 @@ final class TextSampler {
     Batch batch(int[] rows, long step) {
         long[] groups = new long[rows.length];
         if (sampling.probability() == 0) {
-            for (int b = 0; b < rows.length; b++) groups[b] = objective.key().group(bank.studies().get(rows[b]), reports.get(rows[b]));
+            if (fullGroups == null) {
+                fullGroups = new long[reports.size()];
+                for (int i = 0; i < fullGroups.length; i++) fullGroups[i] = objective.key().group(bank.studies().get(i), reports.get(i));
+            }
+            for (int b = 0; b < rows.length; b++) groups[b] = fullGroups[rows[b]];
             return new Batch(full, rows, groups);
         }
         SplittableRandom rng = new SplittableRandom((seed ^ 0x7F4A7C15F39CC060L) * 0x9E3779B97F4A7C15L + step);
