@@ -157,6 +157,9 @@ class OpGradTest {
                 v -> Functional.attention(v[0], v[1], v[2], null, true)));
         l.add(c("attention key-padding mask, one row fully masked", r -> new Tensor[] {normal(r, 2, 2, 3, 4), normal(r, 2, 2, 4, 4), normal(r, 2, 2, 4, 2)},
                 v -> Functional.attention(v[0], v[1], v[2], keyMask(), false, 0.7f)));
+        l.add(c("attention causal, per-query mask broadcast along keys and heads, one row fully masked",
+                r -> new Tensor[] {normal(r, 2, 2, 3, 4), normal(r, 2, 2, 3, 4), normal(r, 2, 2, 3, 2)},
+                v -> Functional.attention(v[0], v[1], v[2], queryMask(), true, 0.9f)));
         // lookups
         l.add(c("embedding with repeated ids", r -> new Tensor[] {normal(r, 5, 3)}, v -> Functional.embedding(v[0], new int[] {4, 1, 4, 0, 1, 4}, 2, 3).square()));
         // convolution and pooling
@@ -190,6 +193,14 @@ class OpGradTest {
         for (int q = 0; q < 3; q++) m.set(Float.NEGATIVE_INFINITY, 0, 0, q, 3);
         for (int k = 0; k < 4; k++) m.set(Float.NEGATIVE_INFINITY, 1, 0, 2, k);
         for (int q = 0; q < 2; q++) m.set(-1e9f, 1, 0, q, 0);
+        return m;
+    }
+
+    /** [2,1,3,1]: query 1 of batch 0 sees nothing, the rest get a constant (which softmax ignores). */
+    static Tensor queryMask() {
+        Tensor m = Tensor.zeros(2, 1, 3, 1);
+        m.set(Float.NEGATIVE_INFINITY, 0, 0, 1, 0);
+        m.set(-2.5f, 1, 0, 2, 0);
         return m;
     }
 
