@@ -167,6 +167,10 @@ class OpGradTest {
                 v -> Functional.conv2d(v[0], v[1], v[2], 2, 1, 1, 1)));
         l.add(c("conv2d dilation 2, no bias", r -> new Tensor[] {normal(r, 1, 2, 6, 5), normal(r, 3, 2, 2, 2)},
                 v -> Functional.conv2d(v[0], v[1], null, Conv2dParams.of(1, 1, 2, 1))));
+        l.add(c("conv2d single-channel stem (channel multiplier 4), stride 2, odd width", r -> new Tensor[] {normal(r, 2, 1, 7, 6), normal(r, 4, 1, 3, 3), normal(r, 4)},
+                v -> Functional.conv2d(v[0], v[1], v[2], 2, 1, 1, 1)));
+        l.add(c("conv2d stride 2, dilation 2, padding 2", r -> new Tensor[] {normal(r, 1, 2, 7, 9), normal(r, 3, 2, 3, 3)},
+                v -> Functional.conv2d(v[0], v[1], null, Conv2dParams.of(2, 2, 2, 1))));
         l.add(c("conv2d groups 2", r -> new Tensor[] {normal(r, 2, 4, 4, 4), normal(r, 6, 2, 3, 3), normal(r, 6)},
                 v -> Functional.conv2d(v[0], v[1], v[2], 1, 1, 1, 2)));
         l.add(c("conv2d depthwise", r -> new Tensor[] {normal(r, 2, 3, 5, 4), normal(r, 3, 1, 3, 3)},
