@@ -145,6 +145,10 @@ class OpGradTest {
         l.add(c("l2Normalize", r -> new Tensor[] {normal(r, 3, 4)}, v -> Functional.l2Normalize(v[0], -1)));
         l.add(c("batchNorm2d training", r -> new Tensor[] {normal(r, 3, 2, 2, 2), normal(r, 2), normal(r, 2)},
                 v -> Functional.batchNorm2d(v[0], v[1], v[2], Tensor.zeros(2), Tensor.ones(2), true, 0.1f, 1e-5f)));
+        l.add(c("batchNorm2d training, odd spatial size, no beta", r -> new Tensor[] {normal(r, 2, 3, 3, 5), normal(r, 3)},
+                v -> Functional.batchNorm2d(v[0], v[1], null, null, null, true, 0.1f, 1e-5f)));
+        l.add(c("batchNorm2d training on a transposed view, no affine", r -> new Tensor[] {normal(r, 2, 3, 4, 3)},
+                v -> Functional.batchNorm2d(v[0].transpose(2, 3), null, null, null, null, true, 0.1f, 1e-5f)));
         l.add(c("batchNorm2d eval", r -> new Tensor[] {normal(r, 2, 2, 2, 2), normal(r, 2), normal(r, 2)},
                 v -> Functional.batchNorm2d(v[0], v[1], v[2], Tensor.of(new float[] {0.5f, -1f}, 2), Tensor.of(new float[] {2f, 0.5f}, 2),
                         false, 0.1f, 1e-5f)));
