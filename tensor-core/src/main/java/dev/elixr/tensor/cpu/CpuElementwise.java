@@ -105,6 +105,19 @@ final class CpuElementwise {
             case LE -> { for (int k = 0; k < b; k += L) ones(ld(x, xp + k * xs).compare(VectorOperators.LE, ld(y, yp + k * ys))).intoArray(o, q + k); }
             case GT -> { for (int k = 0; k < b; k += L) ones(ld(x, xp + k * xs).compare(VectorOperators.GT, ld(y, yp + k * ys))).intoArray(o, q + k); }
             case GE -> { for (int k = 0; k < b; k += L) ones(ld(x, xp + k * xs).compare(VectorOperators.GE, ld(y, yp + k * ys))).intoArray(o, q + k); }
+            default -> derivativeRow(op, x, xp, xs, y, yp, ys, o, q, n);
+        }
+    }
+
+    private static final FloatVector ZERO = FloatVector.zero(F), ONE = FloatVector.broadcast(F, 1f);
+
+    /**
+     * The activation derivatives a·f'(b), full vectors of one row: a method of their own, so that binaryRow stays
+     * small enough for C2 to compile every loop with its vectors in registers (a larger one boxed them, measured).
+     */
+    private static void derivativeRow(BinaryOp op, float[] x, int xp, int xs, float[] y, int yp, int ys, float[] o, int q, int n) {
+        int b = F.loopBound(n);
+        switch (op) {
             case TANH_GRAD -> {
                 for (int k = 0; k < b; k += L) { FloatVector v = ld(y, yp + k * ys); ld(x, xp + k * xs).mul(ONE.sub(v.mul(v))).intoArray(o, q + k); }
             }
@@ -112,16 +125,15 @@ final class CpuElementwise {
                 for (int k = 0; k < b; k += L) { FloatVector v = ld(y, yp + k * ys); ld(x, xp + k * xs).mul(v).mul(ONE.sub(v)).intoArray(o, q + k); }
             }
             case RELU_GRAD -> {
-                for (int k = 0; k < b; k += L) ZERO.blend(ld(x, xp + k * xs), ld(y, yp + k * ys).compare(VectorOperators.GT, 0f)).intoArray(o, q + k);
+                for (int k = 0; k < b; k += L) ZERO.blend(ld(x, xp + k * xs), ld(y, yp + k * ys).compare(VectorOperators.GT, ZERO)).intoArray(o, q + k);
             }
             // unit strides only (see rowsOnly); VectorMath's rows give the bits of ScalarMath's tails
             case GELU_TANH_GRAD -> VectorMath.geluTanhGrad(x, xp, y, yp, o, q, b);
             case GELU_ERF_GRAD -> VectorMath.geluErfGrad(x, xp, y, yp, o, q, b);
             case SILU_GRAD -> VectorMath.siluGrad(x, xp, y, yp, o, q, b);
+            default -> throw new IllegalArgumentException("derivativeRow: " + op + " is not a derivative");
         }
     }
-
-    private static final FloatVector ZERO = FloatVector.zero(F), ONE = FloatVector.broadcast(F, 1f);
 
     private static FloatVector ones(VectorMask<Float> m) {
         return FloatVector.zero(F).blend(FloatVector.broadcast(F, 1f), m);
