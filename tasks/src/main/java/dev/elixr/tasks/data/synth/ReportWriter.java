@@ -22,7 +22,9 @@ import static dev.elixr.tasks.data.CheXpertLabel.*;
  * zone in the words, hedges for uncertain mentions, grouped negations and comparison with the prior study.
  * Every sentence speaks of one label, except negation lists (all negated) and pairs that share a polarity.
  * The phrasings include the commonest ones of real reports for each label ("left basilar atelectasis", "pulmonary
- * nodule", "left 6th rib fracture", "enlarged cardiomediastinum"), so that a query in report language finds its words.
+ * nodule", "left 6th rib fracture", "enlarged cardiomediastinum"), and leave out attributes as real reports do now
+ * and then (the size of an effusion or pneumothorax, the location of a pneumonia), so that a text encoder meets the
+ * finding's own words alone, as a search query states them, not only inside one full template.
  */
 final class ReportWriter {
     private ReportWriter() {}
@@ -146,6 +148,9 @@ final class ReportWriter {
 
     static String size(Finding f) { return (f.severity() == null ? Severity.MODERATE : f.severity()).word(); }
 
+    /** The size word and a space, left out one time in four as real reports often do ("left pleural effusion"). */
+    static String sizeOrNot(Finding f, SplittableRandom r) { return r.nextInt(4) == 0 ? "" : size(f) + " "; }
+
     static String grade(Finding f) { return (f.severity() == null ? Severity.MODERATE : f.severity()).gradeWord(); }
 
     static String gradeAdverb(Finding f) {
@@ -174,10 +179,10 @@ final class ReportWriter {
         boolean bi = f.laterality() == Laterality.BILATERAL;
         String side = sideWord(f);
         return switch (f.label()) {
-            case PLEURAL_EFFUSION -> bi ? new Np("", size(f) + " bilateral pleural effusions", true)
-                    : new Np("a", size(f) + " " + side + pick(r, " pleural effusion", " effusion"), false);
-            case PNEUMOTHORAX -> bi ? new Np("", size(f) + " bilateral pneumothoraces", true)
-                    : new Np("a", size(f) + " " + side + (f.severity() == Severity.SMALL ? pick(r, " apical", "") : "") + " pneumothorax", false);
+            case PLEURAL_EFFUSION -> bi ? new Np("", sizeOrNot(f, r) + "bilateral pleural effusions", true)
+                    : new Np("a", sizeOrNot(f, r) + side + pick(r, " pleural effusion", " effusion"), false);
+            case PNEUMOTHORAX -> bi ? new Np("", sizeOrNot(f, r) + "bilateral pneumothoraces", true)
+                    : new Np("a", sizeOrNot(f, r) + side + (f.severity() == Severity.SMALL ? pick(r, " apical", "") : "") + " pneumothorax", false);
             case CARDIOMEGALY -> r.nextBoolean() ? new Np("", grade(f) + " cardiomegaly", false)
                     : new Np("", grade(f) + " enlargement of the cardiac silhouette", false);
             case ENLARGED_CARDIOMEDIASTINUM -> switch (r.nextInt(3)) {
@@ -196,7 +201,11 @@ final class ReportWriter {
                         : new Np("", pre + where(f, r) + " consolidation", false);
             }
             case PNEUMONIA -> bi ? new Np("", "multifocal pneumonia involving the " + where(f, r), false)
-                    : r.nextBoolean() ? new Np("", where(f, r) + " pneumonia", false) : new Np("", "pneumonia in the " + where(f, r), false);
+                    : switch (r.nextInt(4)) {
+                        case 0 -> new Np("", "pneumonia", false);
+                        case 1 -> new Np("", where(f, r) + " pneumonia", false);
+                        default -> new Np("", "pneumonia in the " + where(f, r), false);
+                    };
             case LUNG_OPACITY -> new Np("", pick(r, "patchy opacity in the ", "hazy opacification of the ", "ill-defined opacities in the ") + where(f, r), false);
             case ATELECTASIS -> {
                 if (f.severity() == Severity.LARGE && !bi && f.zone() == Zone.LOWER) yield new Np("", side + " lower lobe collapse", false);

@@ -135,20 +135,24 @@ class SyntheticCxrTest {
 
     @Test
     void lateralityAndSizeAreInTheWords() {
-        int checked = 0;
+        int checked = 0, sized = 0, sizeStated = 0;
         for (CxrStudy s : studies) {
             String text = ReportSectioner.sections(s.report()).text().toLowerCase(Locale.ROOT);
             for (Finding f : s.attributes()) {
                 if (s.label(f.label()) != 1f || f.label() == CheXpertLabel.SUPPORT_DEVICES || f.label() == CheXpertLabel.EDEMA) continue;
-                if (f.laterality() != null) assertTrue(text.contains(f.laterality().word()) || text.contains("bibasilar") || text.contains("multifocal"),
-                        f + " not in: " + text);
+                // a pneumonia is sometimes reported without its location, as in real reports
+                if (f.laterality() != null && f.label() != CheXpertLabel.PNEUMONIA)
+                    assertTrue(text.contains(f.laterality().word()) || text.contains("bibasilar") || text.contains("multifocal"), f + " not in: " + text);
                 if ((f.label() == CheXpertLabel.PLEURAL_EFFUSION || f.label() == CheXpertLabel.PNEUMOTHORAX) && f.severity() != null) {
-                    assertTrue(text.contains(f.severity().word()), f + " not in: " + text);
+                    sized++;
+                    if (text.contains(f.severity().word())) sizeStated++;
                 }
                 checked++;
             }
         }
         assertTrue(checked > 200, "checked " + checked);
+        // each mention leaves the size out with probability 1/4, and most findings are mentioned twice (findings, impression)
+        assertTrue(sizeStated > 0.8 * sized && sizeStated < sized, "size stated for " + sizeStated + " of " + sized + " effusions and pneumothoraces");
     }
 
     @Test
