@@ -2,6 +2,7 @@ package dev.elixr.models;
 
 import dev.elixr.autograd.GradMode;
 import dev.elixr.autograd.Var;
+import dev.elixr.autograd.nn.Activation;
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.autograd.nn.Parameter;
 import dev.elixr.models.text.BertConfig;

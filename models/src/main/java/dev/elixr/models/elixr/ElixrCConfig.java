@@ -1,6 +1,6 @@
 package dev.elixr.models.elixr;
 
-import dev.elixr.models.Activation;
+import dev.elixr.autograd.nn.Activation;
 import dev.elixr.models.text.BertConfig;
 
 /**

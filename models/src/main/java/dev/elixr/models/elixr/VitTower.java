@@ -2,7 +2,7 @@ package dev.elixr.models.elixr;
 
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.Module;
-import dev.elixr.models.Activation;
+import dev.elixr.autograd.nn.Activation;
 import dev.elixr.models.vision.VisionTransformer;
 import dev.elixr.models.vision.VitConfig;
 

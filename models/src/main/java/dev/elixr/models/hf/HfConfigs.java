@@ -1,7 +1,6 @@
 package dev.elixr.models.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.elixr.models.Activation;
 import dev.elixr.models.text.BertConfig;
 import dev.elixr.models.vision.EfficientNetConfig;
 import dev.elixr.models.vision.VitConfig;
@@ -24,7 +23,7 @@ public final class HfConfigs {
                 c.path("hidden_size").asInt(768), c.path("num_hidden_layers").asInt(12), c.path("num_attention_heads").asInt(12),
                 c.path("intermediate_size").asInt(3072), c.path("image_size").asInt(224), c.path("patch_size").asInt(16),
                 c.path("num_channels").asInt(3), (float) c.path("layer_norm_eps").asDouble(1e-12),
-                c.path("qkv_bias").asBoolean(true), true, dropout, Activation.parse(c.path("hidden_act").asText("gelu")));
+                c.path("qkv_bias").asBoolean(true), true, dropout, HfActivation.parse(c.path("hidden_act").asText("gelu")));
     }
 
     /**
@@ -47,7 +46,7 @@ public final class HfConfigs {
                 c.path("intermediate_size").asInt(3072), c.path("max_position_embeddings").asInt(512),
                 c.path("type_vocab_size").asInt(2), (float) c.path("layer_norm_eps").asDouble(1e-12),
                 (float) c.path("hidden_dropout_prob").asDouble(0.1), c.path("pad_token_id").asInt(0), true, cross,
-                c.path("encoder_hidden_size").asInt(hidden), Activation.parse(c.path("hidden_act").asText("gelu")));
+                c.path("encoder_hidden_size").asInt(hidden), HfActivation.parse(c.path("hidden_act").asText("gelu")));
     }
 
     public static EfficientNetConfig efficientNet(JsonNode c) {

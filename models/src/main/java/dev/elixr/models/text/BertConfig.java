@@ -1,6 +1,6 @@
 package dev.elixr.models.text;
 
-import dev.elixr.models.Activation;
+import dev.elixr.autograd.nn.Activation;
 
 import java.util.Arrays;
 import java.util.stream.IntStream;

@@ -44,7 +44,7 @@ public final class BertLayer extends Module {
 
     /** The feed-forward sub-layer alone: LayerNorm(h + Dense(act(Dense(h)))). */
     public Var feedForward(Var h) {
-        return output.forward(config.hiddenAct().apply(intermediate.forward(h)), h);
+        return output.forward(config.hiddenAct().forward(intermediate.forward(h)), h);
     }
 
     public BertAttention attention() { return attention; }

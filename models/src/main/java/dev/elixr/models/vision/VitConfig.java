@@ -1,6 +1,6 @@
 package dev.elixr.models.vision;
 
-import dev.elixr.models.Activation;
+import dev.elixr.autograd.nn.Activation;
 
 /**
  * Shape of a Vision Transformer (Dosovitskiy et al. 2021, table 1), with Hugging Face {@code ViTConfig} defaults:

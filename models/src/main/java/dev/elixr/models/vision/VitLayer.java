@@ -44,7 +44,7 @@ public final class VitLayer extends Module {
     public Var forward(Var x) {
         Var a = attention.output.forward(attention.attention.forward(before.forward(x), null));
         x = x.add(dropout(a));
-        Var h = config.hiddenAct().apply(intermediate.forward(after.forward(x)));
+        Var h = config.hiddenAct().forward(intermediate.forward(after.forward(x)));
         return x.add(dropout(output.forward(h)));
     }
 

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.elixr.autograd.GradMode;
 import dev.elixr.autograd.SplitMix64;
 import dev.elixr.autograd.io.Safetensors;
-import dev.elixr.models.Activation;
+import dev.elixr.autograd.nn.Activation;
 import dev.elixr.models.hf.HfFolder;
 import dev.elixr.models.hf.WeightLoadException;
 import dev.elixr.models.testing.Fixtures;

@@ -2,7 +2,7 @@ package dev.elixr.models.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.elixr.models.Activation;
+import dev.elixr.autograd.nn.Activation;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

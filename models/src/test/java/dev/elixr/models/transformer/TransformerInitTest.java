@@ -1,6 +1,6 @@
 package dev.elixr.models.transformer;
 
-import dev.elixr.models.Activation;
+import dev.elixr.autograd.nn.Activation;
 import dev.elixr.models.text.BertConfig;
 import dev.elixr.models.text.BertEncoder;
 import org.junit.jupiter.api.Test;

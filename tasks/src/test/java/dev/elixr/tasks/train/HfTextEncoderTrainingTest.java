@@ -3,7 +3,7 @@ package dev.elixr.tasks.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.elixr.autograd.SplitMix64;
 import dev.elixr.autograd.io.Safetensors;
-import dev.elixr.models.Activation;
+import dev.elixr.autograd.nn.Activation;
 import dev.elixr.models.elixr.ElixrCConfig;
 import dev.elixr.models.text.BertConfig;
 import dev.elixr.models.text.BertEncoder;

@@ -21,6 +21,10 @@ import static dev.elixr.tasks.data.CheXpertLabel.*;
  * COMPARISON, FINDINGS, IMPRESSION) from a {@link ReportPlan}: several phrasings per finding, laterality, size and
  * zone in the words, hedges for uncertain mentions, grouped negations and comparison with the prior study.
  * Every sentence speaks of one label, except negation lists (all negated) and pairs that share a polarity.
+ * The phrasings include the commonest ones of real reports for each label ("left basilar atelectasis", "pulmonary
+ * nodule", "left 6th rib fracture", "enlarged cardiomediastinum"), and leave out attributes as real reports do now
+ * and then (the size of an effusion or pneumothorax, the location of a pneumonia), so that a text encoder meets the
+ * finding's own words alone, as a search query states them, not only inside one full template.
  */
 final class ReportWriter {
     private ReportWriter() {}
@@ -144,6 +148,9 @@ final class ReportWriter {
 
     static String size(Finding f) { return (f.severity() == null ? Severity.MODERATE : f.severity()).word(); }
 
+    /** The size word and a space, left out one time in four as real reports often do ("left pleural effusion"). */
+    static String sizeOrNot(Finding f, SplittableRandom r) { return r.nextInt(4) == 0 ? "" : size(f) + " "; }
+
     static String grade(Finding f) { return (f.severity() == null ? Severity.MODERATE : f.severity()).gradeWord(); }
 
     static String gradeAdverb(Finding f) {
@@ -172,14 +179,17 @@ final class ReportWriter {
         boolean bi = f.laterality() == Laterality.BILATERAL;
         String side = sideWord(f);
         return switch (f.label()) {
-            case PLEURAL_EFFUSION -> bi ? new Np("", size(f) + " bilateral pleural effusions", true)
-                    : new Np("a", size(f) + " " + side + pick(r, " pleural effusion", " effusion"), false);
-            case PNEUMOTHORAX -> bi ? new Np("", size(f) + " bilateral pneumothoraces", true)
-                    : new Np("a", size(f) + " " + side + (f.severity() == Severity.SMALL ? pick(r, " apical", "") : "") + " pneumothorax", false);
+            case PLEURAL_EFFUSION -> bi ? new Np("", sizeOrNot(f, r) + "bilateral pleural effusions", true)
+                    : new Np("a", sizeOrNot(f, r) + side + pick(r, " pleural effusion", " effusion"), false);
+            case PNEUMOTHORAX -> bi ? new Np("", sizeOrNot(f, r) + "bilateral pneumothoraces", true)
+                    : new Np("a", sizeOrNot(f, r) + side + (f.severity() == Severity.SMALL ? pick(r, " apical", "") : "") + " pneumothorax", false);
             case CARDIOMEGALY -> r.nextBoolean() ? new Np("", grade(f) + " cardiomegaly", false)
                     : new Np("", grade(f) + " enlargement of the cardiac silhouette", false);
-            case ENLARGED_CARDIOMEDIASTINUM -> r.nextBoolean() ? new Np("", grade(f) + " widening of the mediastinum", false)
-                    : new Np("a", gradeAdverb(f) + " enlarged cardiomediastinal silhouette", false);
+            case ENLARGED_CARDIOMEDIASTINUM -> switch (r.nextInt(3)) {
+                case 0 -> new Np("", grade(f) + " widening of the mediastinum", false);
+                case 1 -> new Np("a", gradeAdverb(f) + " enlarged cardiomediastinal silhouette", false);
+                default -> new Np("", gradeAdverb(f) + " enlarged cardiomediastinum", false);
+            };
             case EDEMA -> switch (f.severity() == null ? Severity.MODERATE : f.severity()) {
                 case SMALL -> new Np("", pick(r, "mild pulmonary edema", "mild interstitial edema"), false);
                 case MODERATE -> new Np("", pick(r, "moderate pulmonary edema", "moderate interstitial pulmonary edema"), false);
@@ -191,11 +201,16 @@ final class ReportWriter {
                         : new Np("", pre + where(f, r) + " consolidation", false);
             }
             case PNEUMONIA -> bi ? new Np("", "multifocal pneumonia involving the " + where(f, r), false)
-                    : r.nextBoolean() ? new Np("", where(f, r) + " pneumonia", false) : new Np("", "pneumonia in the " + where(f, r), false);
+                    : switch (r.nextInt(4)) {
+                        case 0 -> new Np("", "pneumonia", false);
+                        case 1 -> new Np("", where(f, r) + " pneumonia", false);
+                        default -> new Np("", "pneumonia in the " + where(f, r), false);
+                    };
             case LUNG_OPACITY -> new Np("", pick(r, "patchy opacity in the ", "hazy opacification of the ", "ill-defined opacities in the ") + where(f, r), false);
             case ATELECTASIS -> {
                 if (f.severity() == Severity.LARGE && !bi && f.zone() == Zone.LOWER) yield new Np("", side + " lower lobe collapse", false);
                 if (bi && (f.zone() == null || f.zone() == Zone.LOWER)) yield new Np("", grade(f) + " bibasilar atelectasis", false);
+                if (!bi && f.zone() == Zone.LOWER && r.nextInt(3) == 0) yield new Np("", grade(f) + " " + side + " basilar atelectasis", false);
                 yield r.nextBoolean() ? new Np("", "plate-like atelectasis in the " + where(f, r), false)
                         : new Np("", grade(f) + " atelectasis in the " + where(f, r), false);
             }
@@ -204,15 +219,17 @@ final class ReportWriter {
                 int s = f.severity() == null ? 1 : f.severity().ordinal();
                 int h = stableHash(f);
                 double cm = mass ? 3.1 + 1.6 * s + h % 15 / 10.0 : 0.8 + 0.5 * s + h % 5 / 10.0;
-                yield new Np("a", String.format(Locale.ROOT, "%.1f cm %s in the %s", cm, mass ? "mass" : "nodule", where(f, r)), false);
+                String noun = mass ? "mass" : pick(r, "nodule", "pulmonary nodule");
+                yield new Np("a", String.format(Locale.ROOT, "%.1f cm %s in the %s", cm, noun, where(f, r)), false);
             }
             case FRACTURE -> {
                 int z = f.zone() == null ? 1 : f.zone().ordinal();
                 int rib = 3 + 3 * z + (f.severity() == null ? 1 : f.severity().ordinal());
                 String ord = rib + (rib == 3 ? "rd" : "th");
+                String age = "healing".equals(f.kind()) ? "healing " : pick(r, "acute ", "nondisplaced ", "");
                 yield bi ? new Np("", "bilateral rib fractures", true)
-                        : new Np("a", ("healing".equals(f.kind()) ? "healing " : pick(r, "acute ", "nondisplaced ", ""))
-                                + "fracture of the " + side + " " + ord + " rib", false);
+                        : r.nextBoolean() ? new Np("a", age + "fracture of the " + side + " " + ord + " rib", false)
+                        : new Np("a", age + side + " " + ord + " rib fracture", false);
             }
             case PLEURAL_OTHER -> new Np("", (f.severity() == Severity.SMALL ? "mild " : "") + side
                     + (f.zone() == Zone.UPPER ? " apical" : "") + " pleural thickening", false);
@@ -322,7 +339,8 @@ final class ReportWriter {
         boolean ecm = plan.polarity(ENLARGED_CARDIOMEDIASTINUM) == Polarity.NEGATIVE && plan.mention(ENLARGED_CARDIOMEDIASTINUM).change() == Change.NONE;
         if (cm && ecm) return List.of(pick(r, "Heart size and mediastinal contours are normal.", "The heart and mediastinum are within normal limits."));
         if (cm) return List.of(pick(r, "Heart size is normal.", "Normal heart size.", "The cardiac silhouette is normal in size.", "No cardiomegaly."));
-        if (ecm) return List.of(pick(r, "The mediastinal contours are normal.", "The cardiomediastinal silhouette is within normal limits.", "Normal mediastinal contours."));
+        if (ecm) return List.of(pick(r, "The mediastinal contours are normal.", "The cardiomediastinal silhouette is within normal limits.", "Normal mediastinal contours.",
+                "The cardiomediastinum is within normal limits."));
         return List.of();
     }
 }
