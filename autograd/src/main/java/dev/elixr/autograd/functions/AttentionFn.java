@@ -3,6 +3,7 @@ package dev.elixr.autograd.functions;
 import dev.elixr.autograd.Var;
 import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.cpu.VectorMath;
 import dev.elixr.tensor.ops.MatMul;
 
 /**
@@ -28,39 +29,47 @@ public final class AttentionFn {
         }, q, k, v);
     }
 
-    /** softmax(q·kᵀ·scale + mask, causal) per row [B,H,Tq,Tk]; all-masked rows are zeros. */
+    /**
+     * softmax(q·kᵀ·scale + mask, causal) per row [B,H,Tq,Tk]; all-masked rows are zeros. Per row: scores scaled and
+     * the mask row added in one pass (the mask is read from a dense copy of its own, unexpanded shape), the row max,
+     * then tensor-core's vectorised exponentials ({@link VectorMath#expShifted}; e^−∞ = 0) over the visible keys.
+     */
     static Tensor probabilities(Tensor q, Tensor k, Tensor mask, boolean causal, float scale) {
         Tensor s = MatMul.matmul(q, k.transpose(-2, -1));
         int[] shape = s.shape();
         int tq = shape[2], tk = shape[3], heads = shape[1], rows = s.numel() / tk;
         float[] p = Host.read(s); // s is ours: overwritten in place
-        Tensor m = mask == null ? null : mask.toCpu().expand(shape);
-        int[] ms = m == null ? null : m.strides();
-        var mst = m == null ? null : m.storage();
-        int mOff = m == null ? 0 : m.offset();
+        float[] md = mask == null ? null : Host.read(mask.toCpu());
+        int[] ms = mask == null ? null : Tensor.wrap(md, mask.shape()).expand(shape).strides();
         Parallel.forRange(rows, Math.max(1, 4096 / Math.max(1, tk)), (from, to) -> {
+            float[] filled = ms != null && ms[3] == 0 ? new float[tk] : null; // a mask broadcast along the keys
             for (int r = from; r < to; r++) {
                 int i = r % tq, bh = r / tq, h = bh % heads, b = bh / heads, o = r * tk;
-                int visible = causal ? Math.min(tk, i + tk - tq + 1) : tk;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < tk; j++) {
-                    float x = j < visible ? p[o + j] * scale : Float.NEGATIVE_INFINITY;
-                    if (m != null && j < visible) x += mst.get((long) mOff + (long) b * ms[0] + (long) h * ms[1] + (long) i * ms[2] + (long) j * ms[3]);
-                    p[o + j] = x;
-                    if (x > max) max = x;
+                int visible = causal ? Math.max(0, Math.min(tk, i + tk - tq + 1)) : tk;
+                float max = Float.NEGATIVE_INFINITY;
+                if (md == null) {
+                    for (int j = 0; j < visible; j++) p[o + j] *= scale;
+                } else {
+                    float[] mrow = md;
+                    int mo = b * ms[0] + h * ms[1] + i * ms[2];
+                    if (filled != null) {
+                        java.util.Arrays.fill(filled, 0, visible, md[mo]);
+                        mrow = filled;
+                        mo = 0;
+                    }
+                    for (int j = 0; j < visible; j++) p[o + j] = p[o + j] * scale + mrow[mo + j];
                 }
-                if (max == Double.NEGATIVE_INFINITY) {
-                    java.util.Arrays.fill(p, o, o + tk, 0f);
+                for (int j = 0; j < visible; j++) max = Math.max(max, p[o + j]);
+                java.util.Arrays.fill(p, o + visible, o + tk, 0f);
+                if (max == Float.NEGATIVE_INFINITY) {
+                    java.util.Arrays.fill(p, o, o + visible, 0f);
                     continue;
                 }
+                VectorMath.expShifted(p, o, max, p, o, visible);
                 double sum = 0;
-                for (int j = 0; j < tk; j++) {
-                    double e = p[o + j] == Float.NEGATIVE_INFINITY ? 0 : Math.exp(p[o + j] - max);
-                    p[o + j] = (float) e;
-                    sum += e;
-                }
+                for (int j = 0; j < visible; j++) sum += p[o + j];
                 float inv = (float) (1 / sum);
-                for (int j = 0; j < tk; j++) p[o + j] *= inv;
+                for (int j = 0; j < visible; j++) p[o + j] *= inv;
             }
         });
         return Host.put(p, shape, q.device());

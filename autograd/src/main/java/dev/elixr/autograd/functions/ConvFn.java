@@ -46,6 +46,12 @@ public final class ConvFn {
             this(x[0], x[1], x[2], x[3], wt[0], wt[2], wt[3], out[2], out[3], wt[1], wt[1] * wt[2] * wt[3], out[2] * out[3], p.groups(),
                     p.strideH(), p.strideW(), p.padH(), p.padW(), p.dilationH(), p.dilationW());
         }
+
+        /** First output column ox whose input column ox·s − p + j·d is inside the image. */
+        int firstColumn(int j) { return Math.max(0, Math.ceilDiv(pw - j * dw, sw)); }
+
+        /** One past the last output column whose input column is inside the image. */
+        int lastColumn(int j) { return Math.min(ow, Math.floorDiv(w - 1 + pw - j * dw, sw) + 1); }
     }
 
     /** cols[g][(c·KH + i)·KW + j][n·L + oy·OW + ox] = x[n][g·Cg + c][oy·s − p + i·d][ox·s − p + j·d] (0 outside). */
@@ -55,16 +61,16 @@ public final class ConvFn {
         Parallel.forRange(q.groups * q.ck, 1, (s, e) -> {
             for (int row = s; row < e; row++) {
                 int gi = row / q.ck, r = row % q.ck, c = r / (q.kh * q.kw), i = (r / q.kw) % q.kh, j = r % q.kw;
-                int ch = gi * q.cg + c;
+                int ch = gi * q.cg + c, lo = q.firstColumn(j), run = q.lastColumn(j) - lo, dx = lo * q.sw - q.pw + j * q.dw;
+                if (run <= 0) continue;
                 for (int n = 0; n < q.n; n++) {
                     int xBase = (n * q.c + ch) * q.h * q.w, cBase = row * nl + n * q.l;
                     for (int oy = 0; oy < q.oh; oy++) {
                         int iy = oy * q.sh - q.ph + i * q.dh;
                         if (iy < 0 || iy >= q.h) continue;
-                        for (int ox = 0; ox < q.ow; ox++) {
-                            int ix = ox * q.sw - q.pw + j * q.dw;
-                            if (ix >= 0 && ix < q.w) cols[cBase + oy * q.ow + ox] = x[xBase + iy * q.w + ix];
-                        }
+                        int src = xBase + iy * q.w + dx, dst = cBase + oy * q.ow + lo;
+                        if (q.sw == 1) System.arraycopy(x, src, cols, dst, run);
+                        else for (int t = 0; t < run; t++) cols[dst + t] = x[src + t * q.sw];
                     }
                 }
             }
@@ -72,7 +78,7 @@ public final class ConvFn {
         return cols;
     }
 
-    /** The adjoint of im2col: sums every column entry back into the input cell it was read from. */
+    /** The adjoint of im2col: sums every column entry back into the input cell it was read from (in im2col's order). */
     private static float[] col2im(float[] cols, Geometry q) {
         int nl = q.n * q.l;
         float[] dx = new float[q.n * q.c * q.h * q.w];
@@ -82,13 +88,12 @@ public final class ConvFn {
                 for (int i = 0; i < q.kh; i++) {
                     for (int j = 0; j < q.kw; j++) {
                         int row = gi * q.ck + (c * q.kh + i) * q.kw + j, cBase = row * nl + n * q.l;
+                        int lo = q.firstColumn(j), run = q.lastColumn(j) - lo, dxOff = lo * q.sw - q.pw + j * q.dw;
                         for (int oy = 0; oy < q.oh; oy++) {
                             int iy = oy * q.sh - q.ph + i * q.dh;
                             if (iy < 0 || iy >= q.h) continue;
-                            for (int ox = 0; ox < q.ow; ox++) {
-                                int ix = ox * q.sw - q.pw + j * q.dw;
-                                if (ix >= 0 && ix < q.w) dx[xBase + iy * q.w + ix] += cols[cBase + oy * q.ow + ox];
-                            }
+                            int dst = xBase + iy * q.w + dxOff, src = cBase + oy * q.ow + lo;
+                            for (int t = 0; t < run; t++) dx[dst + t * q.sw] += cols[src + t];
                         }
                     }
                 }

@@ -5,7 +5,7 @@ import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.ops.Elementwise;
 
-/** Unary elementwise functions and their derivatives. */
+/** Unary elementwise functions and their derivatives (the activations' on tensor-core's vectorised *Backward kernels). */
 public final class PointwiseFn {
     private PointwiseFn() {}
 
@@ -54,48 +54,36 @@ public final class PointwiseFn {
     /** d tanh = 1 − y². */
     public static Var tanh(Var x) {
         Tensor y = Elementwise.tanh(x.value());
-        return Var.result("tanh", y, g -> new Tensor[] {map(g, y, (gi, yi) -> gi * (1 - yi * yi))}, x);
+        return Var.result("tanh", y, g -> new Tensor[] {Elementwise.tanhBackward(g, y)}, x);
     }
 
     /** dσ = y(1 − y). */
     public static Var sigmoid(Var x) {
         Tensor y = Elementwise.sigmoid(x.value());
-        return Var.result("sigmoid", y, g -> new Tensor[] {map(g, y, (gi, yi) -> gi * yi * (1 - yi))}, x);
+        return Var.result("sigmoid", y, g -> new Tensor[] {Elementwise.sigmoidBackward(g, y)}, x);
     }
 
     public static Var relu(Var x) {
         Tensor v = x.value();
-        return Var.result("relu", Elementwise.relu(v), g -> new Tensor[] {map(g, v, (gi, xi) -> xi > 0 ? gi : 0f)}, x);
+        return Var.result("relu", Elementwise.relu(v), g -> new Tensor[] {Elementwise.reluBackward(g, v)}, x);
     }
 
     /** d[x·Φ(x)] = Φ(x) + x·φ(x) (Hendrycks &amp; Gimpel 2016). */
     public static Var geluErf(Var x) {
         Tensor v = x.value();
-        return Var.result("gelu", Elementwise.geluErf(v), g -> new Tensor[] {map(g, v, (gi, xi) -> {
-            double cdf = 0.5 * (1 + Erf.erf(xi * 0.7071067811865476));
-            double pdf = 0.3989422804014327 * Math.exp(-0.5 * (double) xi * xi);
-            return (float) (gi * (cdf + xi * pdf));
-        })}, x);
+        return Var.result("gelu", Elementwise.geluErf(v), g -> new Tensor[] {Elementwise.geluErfBackward(g, v)}, x);
     }
 
     /** Derivative of 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715x³))). */
     public static Var geluTanh(Var x) {
         Tensor v = x.value();
-        return Var.result("geluTanh", Elementwise.gelu(v), g -> new Tensor[] {map(g, v, (gi, xi) -> {
-            double k = 0.7978845608028654, u = k * (xi + 0.044715 * xi * xi * xi);
-            double t = Math.tanh(u);
-            double du = k * (1 + 3 * 0.044715 * xi * xi);
-            return (float) (gi * (0.5 * (1 + t) + 0.5 * xi * (1 - t * t) * du));
-        })}, x);
+        return Var.result("geluTanh", Elementwise.gelu(v), g -> new Tensor[] {Elementwise.geluBackward(g, v)}, x);
     }
 
     /** d[x·σ(x)] = σ(x)(1 + x(1 − σ(x))). */
     public static Var silu(Var x) {
         Tensor v = x.value();
-        return Var.result("silu", Elementwise.silu(v), g -> new Tensor[] {map(g, v, (gi, xi) -> {
-            double s = 1 / (1 + Math.exp(-xi));
-            return (float) (gi * s * (1 + xi * (1 - s)));
-        })}, x);
+        return Var.result("silu", Elementwise.silu(v), g -> new Tensor[] {Elementwise.siluBackward(g, v)}, x);
     }
 
     /** Gradient passes where lo ≤ x ≤ hi. */

@@ -1,7 +1,7 @@
 package dev.elixr.autograd.optim;
 
 import dev.elixr.autograd.Var;
-import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.ops.Elementwise;
 
 import java.util.Collection;
 
@@ -17,7 +17,7 @@ public final class GradClip {
         double sq = 0;
         for (Var p : params) {
             if (p.grad() == null) continue;
-            for (float v : p.grad().toFloatArray()) sq += (double) v * v;
+            for (float v : HostValues.read(p.grad())) sq += (double) v * v;
         }
         double total = Math.sqrt(sq);
         double coef = maxNorm / (total + 1e-6);
@@ -25,10 +25,7 @@ public final class GradClip {
             float c = (float) coef;
             for (Var p : params) {
                 if (p.grad() == null) continue;
-                float[] g = p.grad().toFloatArray();
-                for (int i = 0; i < g.length; i++) g[i] *= c;
-                Tensor scaled = Tensor.wrap(g, p.grad().shape());
-                p.setGrad(scaled.to(p.grad().device()));
+                p.setGrad(Elementwise.mul(p.grad(), c)); // a new tensor on the gradient's device
             }
         }
         return total;

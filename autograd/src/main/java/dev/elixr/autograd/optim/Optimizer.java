@@ -46,7 +46,7 @@ public abstract class Optimizer {
             for (Parameter p : g.params()) {
                 if (p.grad() == null) continue;
                 Tensor t = p.value();
-                float[] grad = p.grad().toFloatArray();
+                float[] grad = HostValues.read(p.grad()); // read only
                 if (t.device().equals(Device.CPU) && t.isContiguous() && t.storage().array() != null) {
                     update(g, groupLr, index.get(p), t.storage().array(), t.offset(), grad, p);
                 } else {
@@ -60,7 +60,8 @@ public abstract class Optimizer {
     }
 
     /**
-     * Updates w[off .. off+n) of parameter number i with its gradient g (n = g.length) at learning rate lr.
+     * Updates w[off .. off+n) of parameter number i with its gradient g (n = g.length, read only: it may be the
+     * gradient tensor's own storage) at learning rate lr.
      * The parameter is passed for norms and shapes; w is what to write.
      */
     protected abstract void update(ParamGroup group, double lr, int i, float[] w, int off, float[] g, Parameter p);

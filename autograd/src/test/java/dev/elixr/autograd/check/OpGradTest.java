@@ -145,6 +145,10 @@ class OpGradTest {
         l.add(c("l2Normalize", r -> new Tensor[] {normal(r, 3, 4)}, v -> Functional.l2Normalize(v[0], -1)));
         l.add(c("batchNorm2d training", r -> new Tensor[] {normal(r, 3, 2, 2, 2), normal(r, 2), normal(r, 2)},
                 v -> Functional.batchNorm2d(v[0], v[1], v[2], Tensor.zeros(2), Tensor.ones(2), true, 0.1f, 1e-5f)));
+        l.add(c("batchNorm2d training, odd spatial size, no beta", r -> new Tensor[] {normal(r, 2, 3, 3, 5), normal(r, 3)},
+                v -> Functional.batchNorm2d(v[0], v[1], null, null, null, true, 0.1f, 1e-5f)));
+        l.add(c("batchNorm2d training on a transposed view, no affine", r -> new Tensor[] {normal(r, 2, 3, 4, 3)},
+                v -> Functional.batchNorm2d(v[0].transpose(2, 3), null, null, null, null, true, 0.1f, 1e-5f)));
         l.add(c("batchNorm2d eval", r -> new Tensor[] {normal(r, 2, 2, 2, 2), normal(r, 2), normal(r, 2)},
                 v -> Functional.batchNorm2d(v[0], v[1], v[2], Tensor.of(new float[] {0.5f, -1f}, 2), Tensor.of(new float[] {2f, 0.5f}, 2),
                         false, 0.1f, 1e-5f)));
@@ -157,6 +161,9 @@ class OpGradTest {
                 v -> Functional.attention(v[0], v[1], v[2], null, true)));
         l.add(c("attention key-padding mask, one row fully masked", r -> new Tensor[] {normal(r, 2, 2, 3, 4), normal(r, 2, 2, 4, 4), normal(r, 2, 2, 4, 2)},
                 v -> Functional.attention(v[0], v[1], v[2], keyMask(), false, 0.7f)));
+        l.add(c("attention causal, per-query mask broadcast along keys and heads, one row fully masked",
+                r -> new Tensor[] {normal(r, 2, 2, 3, 4), normal(r, 2, 2, 3, 4), normal(r, 2, 2, 3, 2)},
+                v -> Functional.attention(v[0], v[1], v[2], queryMask(), true, 0.9f)));
         // lookups
         l.add(c("embedding with repeated ids", r -> new Tensor[] {normal(r, 5, 3)}, v -> Functional.embedding(v[0], new int[] {4, 1, 4, 0, 1, 4}, 2, 3).square()));
         // convolution and pooling
@@ -164,6 +171,10 @@ class OpGradTest {
                 v -> Functional.conv2d(v[0], v[1], v[2], 2, 1, 1, 1)));
         l.add(c("conv2d dilation 2, no bias", r -> new Tensor[] {normal(r, 1, 2, 6, 5), normal(r, 3, 2, 2, 2)},
                 v -> Functional.conv2d(v[0], v[1], null, Conv2dParams.of(1, 1, 2, 1))));
+        l.add(c("conv2d single-channel stem (channel multiplier 4), stride 2, odd width", r -> new Tensor[] {normal(r, 2, 1, 7, 6), normal(r, 4, 1, 3, 3), normal(r, 4)},
+                v -> Functional.conv2d(v[0], v[1], v[2], 2, 1, 1, 1)));
+        l.add(c("conv2d stride 2, dilation 2, padding 2", r -> new Tensor[] {normal(r, 1, 2, 7, 9), normal(r, 3, 2, 3, 3)},
+                v -> Functional.conv2d(v[0], v[1], null, Conv2dParams.of(2, 2, 2, 1))));
         l.add(c("conv2d groups 2", r -> new Tensor[] {normal(r, 2, 4, 4, 4), normal(r, 6, 2, 3, 3), normal(r, 6)},
                 v -> Functional.conv2d(v[0], v[1], v[2], 1, 1, 1, 2)));
         l.add(c("conv2d depthwise", r -> new Tensor[] {normal(r, 2, 3, 5, 4), normal(r, 3, 1, 3, 3)},
@@ -190,6 +201,14 @@ class OpGradTest {
         for (int q = 0; q < 3; q++) m.set(Float.NEGATIVE_INFINITY, 0, 0, q, 3);
         for (int k = 0; k < 4; k++) m.set(Float.NEGATIVE_INFINITY, 1, 0, 2, k);
         for (int q = 0; q < 2; q++) m.set(-1e9f, 1, 0, q, 0);
+        return m;
+    }
+
+    /** [2,1,3,1]: query 1 of batch 0 sees nothing, the rest get a constant (which softmax ignores). */
+    static Tensor queryMask() {
+        Tensor m = Tensor.zeros(2, 1, 3, 1);
+        m.set(Float.NEGATIVE_INFINITY, 0, 0, 1, 0);
+        m.set(-2.5f, 1, 0, 2, 0);
         return m;
     }
 

@@ -88,10 +88,11 @@ public final class Conv2dKernel {
                         System.arraycopy(x, src + x0 + lo, col, dst + lo, hi - lo);
                         java.util.Arrays.fill(col, dst + hi, dst + ow, 0f);
                     } else {
-                        for (int ox = 0; ox < ow; ox++) {
-                            int ix = ox * sw + x0;
-                            col[dst + ox] = ix >= 0 && ix < w ? x[src + ix] : 0f;
-                        }
+                        int lo = Math.max(0, Math.ceilDiv(-x0, sw)), hi = Math.min(ow, Math.floorDiv(w - 1 - x0, sw) + 1);
+                        if (hi <= lo) { java.util.Arrays.fill(col, dst, dst + ow, 0f); continue; }
+                        java.util.Arrays.fill(col, dst, dst + lo, 0f);
+                        for (int ox = lo, ix = src + lo * sw + x0; ox < hi; ox++, ix += sw) col[dst + ox] = x[ix];
+                        java.util.Arrays.fill(col, dst + hi, dst + ow, 0f);
                     }
                 }
             }

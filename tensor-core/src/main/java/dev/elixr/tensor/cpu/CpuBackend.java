@@ -60,6 +60,14 @@ public final class CpuBackend implements Backend {
     public void gather(Tensor table, int[] ids, Tensor out) {
         if (out.numel() == 0) return;
         int row = out.numel() / ids.length;
+        float[] t = table.storage().array(), o = out.storage().array();
+        if (t != null && o != null && table.isContiguous() && out.isContiguous()) { // whole rows: one arraycopy each
+            int to = table.offset(), oo = out.offset();
+            Parallel.forRange(ids.length, Math.max(1, 8192 / Math.max(1, row)), (s, e) -> {
+                for (int i = s; i < e; i++) System.arraycopy(t, to + ids[i] * row, o, oo + i * row, row);
+            });
+            return;
+        }
         Parallel.forRange(ids.length, Math.max(1, 8192 / Math.max(1, row)), (s, e) -> {
             for (int i = s; i < e; i++) StridedCopy.copy(table.select(0, ids[i]), out.select(0, i));
         });

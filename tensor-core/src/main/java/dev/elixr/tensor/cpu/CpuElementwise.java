@@ -63,7 +63,7 @@ final class CpuElementwise {
         float[] x = a.storage().array(), y = b.storage().array(), o = out.storage().array();
         var loop = new StridedLoop(out, a, b);
         int os = loop.innerStrides[0], as = loop.innerStrides[1], bs = loop.innerStrides[2];
-        boolean vec = os == 1 && (as == 0 || as == 1) && (bs == 0 || bs == 1);
+        boolean vec = os == 1 && (as == 0 || as == 1) && (bs == 0 || bs == 1) && (!rowsOnly(op) || as == 1 && bs == 1);
         loop.forEachChunk(GRAIN, (p, n) -> {
             if (!vec) {
                 for (int k = 0; k < n; k++) o[p[0] + k * os] = ScalarMath.apply(op, x[p[1] + k * as], y[p[2] + k * bs]);
@@ -74,6 +74,11 @@ final class CpuElementwise {
             binaryRow(op, xa, as == 0 ? 0 : p[1], as, ya, bs == 0 ? 0 : p[2], bs, o, p[0], n);
             for (int k = F.loopBound(n); k < n; k++) o[p[0] + k] = ScalarMath.apply(op, x[p[1] + k * as], y[p[2] + k * bs]);
         });
+    }
+
+    /** Ops computed by VectorMath's row functions, which read unit-stride runs only. */
+    private static boolean rowsOnly(BinaryOp op) {
+        return op == BinaryOp.GELU_TANH_GRAD || op == BinaryOp.GELU_ERF_GRAD || op == BinaryOp.SILU_GRAD;
     }
 
     private static float[] filled(float v) {
@@ -100,6 +105,33 @@ final class CpuElementwise {
             case LE -> { for (int k = 0; k < b; k += L) ones(ld(x, xp + k * xs).compare(VectorOperators.LE, ld(y, yp + k * ys))).intoArray(o, q + k); }
             case GT -> { for (int k = 0; k < b; k += L) ones(ld(x, xp + k * xs).compare(VectorOperators.GT, ld(y, yp + k * ys))).intoArray(o, q + k); }
             case GE -> { for (int k = 0; k < b; k += L) ones(ld(x, xp + k * xs).compare(VectorOperators.GE, ld(y, yp + k * ys))).intoArray(o, q + k); }
+            default -> derivativeRow(op, x, xp, xs, y, yp, ys, o, q, n);
+        }
+    }
+
+    private static final FloatVector ZERO = FloatVector.zero(F), ONE = FloatVector.broadcast(F, 1f);
+
+    /**
+     * The activation derivatives a·f'(b), full vectors of one row: a method of their own, so that binaryRow stays
+     * small enough for C2 to compile every loop with its vectors in registers (a larger one boxed them, measured).
+     */
+    private static void derivativeRow(BinaryOp op, float[] x, int xp, int xs, float[] y, int yp, int ys, float[] o, int q, int n) {
+        int b = F.loopBound(n);
+        switch (op) {
+            case TANH_GRAD -> {
+                for (int k = 0; k < b; k += L) { FloatVector v = ld(y, yp + k * ys); ld(x, xp + k * xs).mul(ONE.sub(v.mul(v))).intoArray(o, q + k); }
+            }
+            case SIGMOID_GRAD -> {
+                for (int k = 0; k < b; k += L) { FloatVector v = ld(y, yp + k * ys); ld(x, xp + k * xs).mul(v).mul(ONE.sub(v)).intoArray(o, q + k); }
+            }
+            case RELU_GRAD -> {
+                for (int k = 0; k < b; k += L) ZERO.blend(ld(x, xp + k * xs), ld(y, yp + k * ys).compare(VectorOperators.GT, ZERO)).intoArray(o, q + k);
+            }
+            // unit strides only (see rowsOnly); VectorMath's rows give the bits of ScalarMath's tails
+            case GELU_TANH_GRAD -> VectorMath.geluTanhGrad(x, xp, y, yp, o, q, b);
+            case GELU_ERF_GRAD -> VectorMath.geluErfGrad(x, xp, y, yp, o, q, b);
+            case SILU_GRAD -> VectorMath.siluGrad(x, xp, y, yp, o, q, b);
+            default -> throw new IllegalArgumentException("derivativeRow: " + op + " is not a derivative");
         }
     }
 

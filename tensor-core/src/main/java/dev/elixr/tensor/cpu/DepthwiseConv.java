@@ -6,15 +6,21 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Depthwise 2-D convolution (groups = C = O, one KH×KW filter per channel, as in MobileNet/EfficientNet's
- * MBConv blocks, Tan and Le 2019 §3), computed directly: memory bound, so each plane is read once.
+ * Depthwise 2-D convolution (groups = C, one KH×KW filter per output channel, as in MobileNet/EfficientNet's
+ * MBConv blocks, Tan and Le 2019 §3), with channel multiplier M = O/C ≥ 1 (output channel c·M + m reads
+ * input channel c; M &gt; 1 with C = 1 is a plain single-channel stem, e.g. ELIXR-C's first conv), computed
+ * directly: memory bound, so each input plane is read once and each output plane written once.
  *
- * <p>Per (image, channel) plane, in parallel: the plane is copied once into a zero-padded scratch split
- * into {@code stride} column phases (phase φ holds padded columns φ, φ+s, φ+2s, ...), so that for every
- * tap (ky, kx) the inputs of VL adjacent outputs are VL adjacent floats of one phase. Each output vector
- * then accumulates KH·KW FMAs in a register (bias first; four vectors at a time so that the FMA
- * chains overlap) and is stored once; the last vector of a row is shifted back to end at the row's end
- * (no masked stores).
+ * <p>Blocking and vectors: per (image, input channel) plane, in parallel, the plane is copied once into a
+ * zero-padded scratch split into {@code stride} column phases (phase φ holds padded columns φ, φ+s, φ+2s,
+ * ...), so that for every tap (ky, kx) the inputs of VL adjacent outputs are VL adjacent floats of one phase
+ * (unit-stride vector loads, no gathers, no bounds tests: padding is real zeros). The M filters of that
+ * channel then sweep the same scratch (it stays in L1/L2). Each output vector accumulates KH·KW FMAs in a
+ * register (bias first; four output vectors at a time, so that four independent FMA chains hide the FMA
+ * latency) and is stored once; the last vector of a row is shifted back to end at the row's end (no masked
+ * stores; the overlap is recomputed with the same bits). Rows narrower than one vector run a scalar loop.
+ * The bits depend on neither the thread count nor the plane order. {@link #conv2dPlain} is the plain loop
+ * this kernel replaced, kept as its reference.
  */
 public final class DepthwiseConv {
     private static final VectorSpecies<Float> S = Simd.F;
@@ -22,30 +28,70 @@ public final class DepthwiseConv {
 
     private DepthwiseConv() {}
 
-    /** True when the convolution is depthwise with one filter per channel (what this kernel computes). */
-    public static boolean applies(int c, int o, Conv2dParams p) { return p.groups() == c && o == c; }
+    /** True when the convolution is depthwise: one input channel per group, O a multiple of C (what this kernel computes). */
+    public static boolean applies(int c, int o, Conv2dParams p) { return p.groups() == c && o % c == 0; }
 
     /** x [n, c, h, w], weight [c, 1, kh, kw], bias [c] or null → out [n, c, oh, ow] (overwritten). */
     public static void conv2d(float[] x, int xOff, int n, int c, int h, int w,
                               float[] weight, int wOff, int kh, int kw, float[] bias, int biasOff,
                               Conv2dParams p, float[] out, int outOff) {
-        if (p.groups() != c)
-            throw new IllegalArgumentException("depthwise conv2d: groups " + p.groups() + " must equal the channels " + c);
+        conv2d(x, xOff, n, c, h, w, weight, wOff, c, kh, kw, bias, biasOff, p, out, outOff);
+    }
+
+    /** x [n, c, h, w], weight [o, 1, kh, kw] with o = c·M, bias [o] or null → out [n, o, oh, ow] (overwritten). */
+    public static void conv2d(float[] x, int xOff, int n, int c, int h, int w,
+                              float[] weight, int wOff, int o, int kh, int kw, float[] bias, int biasOff,
+                              Conv2dParams p, float[] out, int outOff) {
+        if (!applies(c, o, p))
+            throw new IllegalArgumentException("depthwise conv2d: groups " + p.groups() + " must equal the channels " + c
+                    + " and the output channels " + o + " must be a multiple of them");
         int oh = Conv2dParams.outSize(h, kh, p.strideH(), p.padH(), p.dilationH());
         int ow = Conv2dParams.outSize(w, kw, p.strideW(), p.padW(), p.dilationW());
         if (oh <= 0 || ow <= 0)
             throw new IllegalArgumentException("depthwise conv2d: input " + h + "x" + w + " is smaller than the kernel " + kh + "x" + kw);
-        int sw = p.strideW(), hp = h + 2 * p.padH(), wq = (w + 2 * p.padW() + sw - 1) / sw;
+        int m = o / c, sw = p.strideW(), hp = h + 2 * p.padH(), wq = (w + 2 * p.padW() + sw - 1) / sw;
         int scratch = sw * hp * wq + VL + kw * p.dilationW();
         Parallel.forRange(n * c, 1, (s, e) -> {
             float[] buf = new float[scratch];
             for (int plane = s; plane < e; plane++) {
-                int ci = plane % c;
+                int ni = plane / c, ci = plane % c;
                 pad(x, xOff + plane * h * w, h, w, p, wq, buf);
-                float b = bias == null ? 0f : bias[biasOff + ci];
-                convolvePlane(buf, hp, wq, weight, wOff + ci * kh * kw, kh, kw, b, p, out, outOff + plane * oh * ow, oh, ow);
+                for (int mi = 0; mi < m; mi++) {
+                    int oc = ci * m + mi;
+                    float b = bias == null ? 0f : bias[biasOff + oc];
+                    convolvePlane(buf, hp, wq, weight, wOff + oc * kh * kw, kh, kw, b, p, out, outOff + (ni * o + oc) * oh * ow, oh, ow);
+                }
             }
         });
+    }
+
+    /**
+     * The plain direct loop (one output at a time, bounds tested per tap, bias added last), the reference of
+     * {@link #conv2d}: same arguments and layout.
+     */
+    public static void conv2dPlain(float[] x, int xOff, int n, int c, int h, int w,
+                                   float[] weight, int wOff, int o, int kh, int kw, float[] bias, int biasOff,
+                                   Conv2dParams p, float[] out, int outOff) {
+        int m = o / c;
+        int oh = Conv2dParams.outSize(h, kh, p.strideH(), p.padH(), p.dilationH());
+        int ow = Conv2dParams.outSize(w, kw, p.strideW(), p.padW(), p.dilationW());
+        for (int plane = 0; plane < n * o; plane++) {
+            int ni = plane / o, oc = plane % o, ic = oc / m;
+            int xb = xOff + (ni * c + ic) * h * w, wb = wOff + oc * kh * kw, ob = outOff + plane * oh * ow;
+            for (int y = 0; y < oh; y++)
+                for (int xx = 0; xx < ow; xx++) {
+                    float acc = 0f;
+                    for (int i = 0; i < kh; i++) {
+                        int iy = y * p.strideH() - p.padH() + i * p.dilationH();
+                        if (iy < 0 || iy >= h) continue;
+                        for (int j = 0; j < kw; j++) {
+                            int ix = xx * p.strideW() - p.padW() + j * p.dilationW();
+                            if (ix >= 0 && ix < w) acc += x[xb + iy * w + ix] * weight[wb + i * kw + j];
+                        }
+                    }
+                    out[ob + y * ow + xx] = bias == null ? acc : acc + bias[biasOff + oc];
+                }
+        }
     }
 
     /**

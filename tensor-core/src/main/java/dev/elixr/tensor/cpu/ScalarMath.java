@@ -44,6 +44,12 @@ final class ScalarMath {
             case LE -> a <= b ? 1f : 0f;
             case GT -> a > b ? 1f : 0f;
             case GE -> a >= b ? 1f : 0f;
+            case TANH_GRAD -> a * (1f - b * b);
+            case SIGMOID_GRAD -> a * b * (1f - b);
+            case RELU_GRAD -> b > 0f ? a : 0f;
+            case GELU_TANH_GRAD -> VectorMath.geluTanhGrad(a, b);
+            case GELU_ERF_GRAD -> VectorMath.geluErfGrad(a, b);
+            case SILU_GRAD -> VectorMath.siluGrad(a, b);
         };
     }
 }

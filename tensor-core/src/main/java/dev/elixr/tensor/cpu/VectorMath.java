@@ -10,7 +10,8 @@ import static dev.elixr.tensor.cpu.Simd.F;
 import static dev.elixr.tensor.cpu.Simd.L;
 
 /**
- * Float exp, log, tanh, sigmoid, SiLU, GELU and erf over array runs, giving the same bits in every JIT tier.
+ * Float exp, log, tanh, sigmoid, SiLU, GELU and erf over array runs, and the derivatives of SiLU and GELU
+ * (backward passes), giving the same bits in every JIT tier.
  * The Vector API's {@code lanewise(EXP|LOG|TANH|POW)} calls SVML-like stubs once C2 compiles a kernel and
  * {@code Math.exp} per lane before, so results depended on warm-up. These use only add, sub, mul, div, fma,
  * min/max, compares, blends and bit reinterpretation, all exactly specified by IEEE 754 and Java. Each row
@@ -363,7 +364,10 @@ public final class VectorMath {
     }
 
     /** erf(a) for a ≥ 0 (or NaN). */
-    private static float erfOfAbs(float a) {
+    private static float erfOfAbs(float a) { return a < 1f ? erfOfAbs(a, 0f) : erfOfAbs(a, exp(-(a * a))); }
+
+    /** erf(a) for a ≥ 0 (or NaN), given e = e^(−a²) (used from a = 1 on). */
+    private static float erfOfAbs(float a, float e) {
         float z = a * a;
         if (a < 1f) {
             float y = Math.fma(z, R0, R1);
@@ -375,7 +379,114 @@ public final class VectorMath {
         }
         float t = 1f / (a * P + 1f);
         float poly = ((((t * A5 + A4) * t + A3) * t + A2) * t + A1) * t;
-        return 1f - poly * exp(-z);
+        return 1f - poly * e;
+    }
+
+    // -------------------------------------------------------------------- derivatives of SiLU and GELU (backward)
+    // o = g·f'(x) for an upstream gradient g. With e = e^−|v| and r = 1/(1 + e): sigmoid(v) = r (v ≥ 0) or e·r,
+    // 1 − sigmoid(v) the other one (no cancellation). SiLU: σ(x)(1 + x(1 − σ(x))). GELU (tanh form), y = x·σ(v),
+    // v = 2u: σ(v) + x·σ(v)(1 − σ(v))·2√(2/π)(1 + 3·0.044715x²). GELU (erf form): Φ(x) + x·φ(x), where
+    // φ(x) = e^(−x²/2)/√(2π) reuses the exponential of erf(|x|/√2) (Hendrycks and Gimpel 2016).
+    private static final float INV_SQRT_2PI = 0.3989422804014327f, GELU_3C = 3f * GELU_C;
+    // dv/dx is needed only where 1 − σ(v) > 0, i.e. |x| < 10: x is clamped to ±20 there so that x² cannot overflow
+    // (∞·0 would give NaN for huge finite x)
+    private static final float DV_CLAMP = 20f;
+    private static final FloatVector V_INV_SQRT_2PI = c(INV_SQRT_2PI), V_GELU_3C = c(GELU_3C);
+    private static final int GELU_ERF = 3;
+
+    /** o[q, q+n) = g[gp, gp+n) · SiLU'(x[p, p+n)). */
+    public static void siluGrad(float[] g, int gp, float[] in, int p, float[] o, int q, int n) { derivative(SILU, g, gp, in, p, o, q, n); }
+
+    /** o[q, q+n) = g[gp, gp+n) · GELU'(x[p, p+n)), tanh approximation. */
+    public static void geluTanhGrad(float[] g, int gp, float[] in, int p, float[] o, int q, int n) {
+        derivative(GELU_TANH, g, gp, in, p, o, q, n);
+    }
+
+    /** o[q, q+n) = g[gp, gp+n) · GELU'(x[p, p+n)), exact (erf) form. */
+    public static void geluErfGrad(float[] g, int gp, float[] in, int p, float[] o, int q, int n) {
+        derivative(GELU_ERF, g, gp, in, p, o, q, n);
+    }
+
+    private static void derivative(int f, float[] g, int gp, float[] in, int p, float[] o, int q, int n) {
+        int b = F.loopBound(n);
+        float[] st = o == in || o == g ? new float[Math.min(CHUNK, b)] : o;
+        for (int c = 0; c < b; c += CHUNK) {
+            int m = Math.min(CHUNK, b - c), pc = p + c, gc = gp + c, qc = q + c, sq = st == o ? qc : 0;
+            switch (f) { // staged exp arguments: −|x|, −|v| or −(x/√2)²
+                case SILU -> { for (int k = 0; k < m; k += L) ld(in, pc + k).abs().neg().intoArray(st, sq + k); }
+                case GELU_TANH -> { for (int k = 0; k < m; k += L) geluArgument(ld(in, pc + k)).abs().neg().intoArray(st, sq + k); }
+                default -> {
+                    for (int k = 0; k < m; k += L) { FloatVector a = ld(in, pc + k).mul(INV_SQRT2).abs(); a.mul(a).neg().intoArray(st, sq + k); }
+                }
+            }
+            expVectors(st, sq, st, sq, m);
+            switch (f) {
+                case SILU -> {
+                    for (int k = 0; k < m; k += L) {
+                        FloatVector x = ld(in, pc + k), e = ld(st, sq + k);
+                        FloatVector r = V_ONE.div(e.add(V_ONE)), er = e.mul(r);
+                        VectorMask<Float> neg = x.lt(V_ZERO);
+                        FloatVector s = r.blend(er, neg), sm = er.blend(r, neg);
+                        ld(g, gc + k).mul(s).mul(x.fma(sm, V_ONE)).intoArray(o, qc + k);
+                    }
+                }
+                case GELU_TANH -> {
+                    for (int k = 0; k < m; k += L) {
+                        FloatVector x = ld(in, pc + k), e = ld(st, sq + k);
+                        FloatVector r = V_ONE.div(e.add(V_ONE)), er = e.mul(r);
+                        VectorMask<Float> neg = geluArgument(x).lt(V_ZERO);
+                        FloatVector s = r.blend(er, neg), sm = er.blend(r, neg);
+                        FloatVector xc = x.max(-DV_CLAMP).min(DV_CLAMP);
+                        FloatVector dv = xc.mul(xc).fma(V_GELU_3C, V_ONE).mul(V_2_SQRT_2_OVER_PI);
+                        ld(g, gc + k).mul(x.mul(s).mul(sm).fma(dv, s)).intoArray(o, qc + k);
+                    }
+                }
+                default -> {
+                    for (int k = 0; k < m; k += L) {
+                        FloatVector x = ld(in, pc + k), e = ld(st, sq + k);
+                        FloatVector a = x.mul(INV_SQRT2).abs();
+                        FloatVector z = a.mul(a);
+                        FloatVector small = z.fma(V_R0, V_R1).fma(z, V_R2).fma(z, V_R3).fma(z, V_R4).fma(z, V_R5).fma(z, V_R6).mul(a);
+                        FloatVector t = V_ONE.div(a.mul(V_P).add(V_ONE));
+                        FloatVector poly = t.mul(V_A5).add(V_A4).mul(t).add(V_A3).mul(t).add(V_A2).mul(t).add(V_A1).mul(t);
+                        FloatVector erf = V_ONE.sub(poly.mul(e)).blend(small, a.lt(V_ONE));
+                        FloatVector cdf2 = V_ONE.add(erf).blend(V_ONE.sub(erf), x.lt(V_ZERO)); // 2Φ(x)
+                        ld(g, gc + k).mul(x.mul(e).fma(V_INV_SQRT_2PI, cdf2.mul(V_HALF))).intoArray(o, qc + k);
+                    }
+                }
+            }
+        }
+        for (int k = b; k < n; k++) {
+            float gk = g[gp + k], x = in[p + k];
+            o[q + k] = switch (f) {
+                case SILU -> siluGrad(gk, x);
+                case GELU_TANH -> geluTanhGrad(gk, x);
+                default -> geluErfGrad(gk, x);
+            };
+        }
+    }
+
+    /** g·SiLU'(x), the scalar twin. */
+    public static float siluGrad(float g, float x) {
+        float e = exp(-Math.abs(x)), r = 1f / (e + 1f), er = e * r;
+        float s = x < 0f ? er : r, sm = x < 0f ? r : er;
+        return g * s * Math.fma(x, sm, 1f);
+    }
+
+    /** g·GELU'(x) (tanh approximation), the scalar twin. */
+    public static float geluTanhGrad(float g, float x) {
+        float v = geluArgument(x), e = exp(-Math.abs(v)), r = 1f / (e + 1f), er = e * r;
+        float s = v < 0f ? er : r, sm = v < 0f ? r : er;
+        float xc = Math.min(Math.max(x, -DV_CLAMP), DV_CLAMP);
+        float dv = Math.fma(xc * xc, GELU_3C, 1f) * (2f * SQRT_2_OVER_PI);
+        return g * Math.fma(x * s * sm, dv, s);
+    }
+
+    /** g·GELU'(x) (erf form), the scalar twin. */
+    public static float geluErfGrad(float g, float x) {
+        float a = Math.abs(x * INV_SQRT2), e = exp(-(a * a)), erf = erfOfAbs(a, e);
+        float cdf2 = x < 0f ? 1f - erf : 1f + erf;
+        return g * Math.fma(x * e, INV_SQRT_2PI, cdf2 * 0.5f);
     }
 
     /** |m| with the sign bit of s (bitwise, so also for ±0 and NaN). */

@@ -51,6 +51,20 @@ public final class Elementwise {
         return minimum(maximum(x, scalarOn(x, lo)), scalarOn(x, hi));
     }
 
+    // ---- activation derivatives for backward passes: grad·f'(·), from the saved input x or output y
+    /** grad·(1 − y²), y = tanh x. */
+    public static Tensor tanhBackward(Tensor grad, Tensor y) { return binary("tanhBackward", BinaryOp.TANH_GRAD, grad, y); }
+    /** grad·y(1 − y), y = sigmoid x. */
+    public static Tensor sigmoidBackward(Tensor grad, Tensor y) { return binary("sigmoidBackward", BinaryOp.SIGMOID_GRAD, grad, y); }
+    /** grad where x &gt; 0, else 0. */
+    public static Tensor reluBackward(Tensor grad, Tensor x) { return binary("reluBackward", BinaryOp.RELU_GRAD, grad, x); }
+    /** grad·d/dx[½x(1 + tanh(√(2/π)(x + 0.044715x³)))]. */
+    public static Tensor geluBackward(Tensor grad, Tensor x) { return binary("geluBackward", BinaryOp.GELU_TANH_GRAD, grad, x); }
+    /** grad·(Φ(x) + x·φ(x)), the derivative of x·Φ(x) (Hendrycks and Gimpel 2016). */
+    public static Tensor geluErfBackward(Tensor grad, Tensor x) { return binary("geluErfBackward", BinaryOp.GELU_ERF_GRAD, grad, x); }
+    /** grad·σ(x)(1 + x(1 − σ(x))), the derivative of x·σ(x). */
+    public static Tensor siluBackward(Tensor grad, Tensor x) { return binary("siluBackward", BinaryOp.SILU_GRAD, grad, x); }
+
     // ---- comparisons (1 where true, 0 where false)
     public static Tensor eq(Tensor a, Tensor b) { return binary("eq", BinaryOp.EQ, a, b); }
     public static Tensor ne(Tensor a, Tensor b) { return binary("ne", BinaryOp.NE, a, b); }

@@ -41,6 +41,25 @@ public final class Elementwise {
     public static Tensor square(Tensor x) { return map(x, v -> v * v); }
     public static Tensor clamp(Tensor x, float lo, float hi) { return map(x, v -> v < lo ? lo : v > hi ? hi : v); }
 
+    public static Tensor tanhBackward(Tensor g, Tensor y) { return zip(g, y, (d, v) -> d * (1 - v * v)); }
+    public static Tensor sigmoidBackward(Tensor g, Tensor y) { return zip(g, y, (d, v) -> d * v * (1 - v)); }
+    public static Tensor reluBackward(Tensor g, Tensor x) { return zip(g, x, (d, v) -> v > 0 ? d : 0); }
+    public static Tensor geluBackward(Tensor g, Tensor x) {
+        return zip(g, x, (d, v) -> {
+            double k = Math.sqrt(2 / Math.PI), t = Math.tanh(k * (v + 0.044715 * v * v * v));
+            return d * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * k * (1 + 3 * 0.044715 * v * v));
+        });
+    }
+    public static Tensor geluErfBackward(Tensor g, Tensor x) {
+        return zip(g, x, (d, v) -> d * (0.5 * (1 + erf(v / Math.sqrt(2))) + v * Math.exp(-0.5 * v * v) / Math.sqrt(2 * Math.PI)));
+    }
+    public static Tensor siluBackward(Tensor g, Tensor x) {
+        return zip(g, x, (d, v) -> {
+            double s = 1 / (1 + Math.exp(-v));
+            return d * s * (1 + v * (1 - s));
+        });
+    }
+
     public static Tensor eq(Tensor a, Tensor b) { return zip(a, b, (x, y) -> x == y ? 1 : 0); }
     public static Tensor ne(Tensor a, Tensor b) { return zip(a, b, (x, y) -> x != y ? 1 : 0); }
     public static Tensor lt(Tensor a, Tensor b) { return zip(a, b, (x, y) -> x < y ? 1 : 0); }

@@ -6,6 +6,28 @@ float gelu_tanh(float x) {
     return 0.5f * x * (1.0f + tanh(c * (x + 0.044715f * x * x * x)));
 }
 
+// x·sigmoid(v) derivatives without cancellation: e = exp(-|v|), sigmoid(v) and 1 - sigmoid(v) are 1/(1+e) and e/(1+e)
+float silu_grad(float x) {
+    float e = exp(-fabs(x)), r = 1.0f / (1.0f + e), er = e * r;
+    float s = x < 0.0f ? er : r, sm = x < 0.0f ? r : er;
+    return s * (1.0f + x * sm);
+}
+
+// GELU (tanh form) = x·sigmoid(v), v = 2·sqrt(2/pi)(x + 0.044715x³); x clamped in v' (only used where |x| < 10)
+float gelu_tanh_grad(float x) {
+    const float k2 = 1.5957691216057308f; // 2·sqrt(2/pi)
+    float v = k2 * x * (1.0f + 0.044715f * x * x);
+    float e = exp(-fabs(v)), r = 1.0f / (1.0f + e), er = e * r;
+    float s = v < 0.0f ? er : r, sm = v < 0.0f ? r : er;
+    float xc = clamp(x, -20.0f, 20.0f);
+    return s + x * s * sm * k2 * (1.0f + 3.0f * 0.044715f * xc * xc);
+}
+
+// GELU (erf form): Phi(x) + x·phi(x), Phi through erfc (no cancellation for x < 0)
+float gelu_erf_grad(float x) {
+    return 0.5f * erfc(-x * 0.7071067811865476f) + x * 0.3989422804014327f * exp(-0.5f * x * x);
+}
+
 float unary_op(int op, float x) {
     switch (op) {
         case 0: return -x;
@@ -41,6 +63,13 @@ float binary_op(int op, float a, float b) {
         case 10: return a <= b ? 1.0f : 0.0f;
         case 11: return a > b ? 1.0f : 0.0f;
         case 12: return a >= b ? 1.0f : 0.0f;
+        // activation derivatives a·f'(b): b is the saved output (tanh, sigmoid) or input (the rest)
+        case 13: return a * (1.0f - b * b);
+        case 14: return a * b * (1.0f - b);
+        case 15: return b > 0.0f ? a : 0.0f;
+        case 16: return a * gelu_tanh_grad(b);
+        case 17: return a * gelu_erf_grad(b);
+        case 18: return a * silu_grad(b);
     }
     return NAN;
 }

@@ -45,10 +45,12 @@ class ConvKernelTest {
         out.add(Arguments.of(new Geometry(1, 5, 19, 23, 5, 5, 2, 2, 1, 5, true, 12)));
         out.add(Arguments.of(new Geometry(1, 3, 33, 35, 3, 5, 1, 2, 1, 3, false, 13)));
         out.add(Arguments.of(new Geometry(1, 4, 9, 40, 4, 3, 2, 1, 1, 4, true, 14)));
-        for (int i = 0; i < 14; i++) {
-            int c = 1 + r.nextInt(6), k = r.nextBoolean() ? 3 : 5, dil = 1 + r.nextInt(2);
+        out.add(Arguments.of(new Geometry(3, 1, 96, 96, 16, 3, 2, 1, 1, 1, true, 15)));  // ELIXR-C's stem: 1 → 16 channels
+        out.add(Arguments.of(new Geometry(2, 3, 21, 19, 6, 3, 1, 1, 2, 3, false, 16))); // channel multiplier 2, dilated
+        for (int i = 0; i < 18; i++) {
+            int c = 1 + r.nextInt(6), m = i < 6 ? 1 : 1 + r.nextInt(5), k = r.nextBoolean() ? 3 : 5, dil = 1 + r.nextInt(2);
             int h = k * dil + r.nextInt(30), w = k * dil + r.nextInt(40);
-            out.add(Arguments.of(new Geometry(1 + r.nextInt(2), c, h, w, c, k, 1 + r.nextInt(2), r.nextInt(k), dil, c,
+            out.add(Arguments.of(new Geometry(1 + r.nextInt(3), c, h, w, c * m, k, 1 + r.nextInt(2), r.nextInt(k), dil, c,
                     r.nextBoolean(), r.nextLong())));
         }
         return out.stream();
@@ -72,6 +74,24 @@ class ConvKernelTest {
         check(g, true);
     }
 
+    /** The vectorised depthwise kernel against the plain loop it replaced, on the same float inputs. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("depthwise")
+    void depthwiseMatchesPlainLoop(Geometry g) {
+        SplittableRandom r = new SplittableRandom(g.seed() ^ 0x5DEECE66DL);
+        float[] x = random(r, 3 + g.n() * g.c() * g.h() * g.w()), w = random(r, 2 + g.o() * g.k() * g.k());
+        float[] b = g.bias() ? random(r, 1 + g.o()) : null;
+        int oh = Conv2dParams.outSize(g.h(), g.k(), g.stride(), g.pad(), g.dil());
+        int ow = Conv2dParams.outSize(g.w(), g.k(), g.stride(), g.pad(), g.dil());
+        float[] fast = new float[g.n() * g.o() * oh * ow], plain = new float[fast.length];
+        java.util.Arrays.fill(fast, Float.NaN);
+        DepthwiseConv.conv2d(x, 3, g.n(), g.c(), g.h(), g.w(), w, 2, g.o(), g.k(), g.k(), b, 1, g.params(), fast, 0);
+        DepthwiseConv.conv2dPlain(x, 3, g.n(), g.c(), g.h(), g.w(), w, 2, g.o(), g.k(), g.k(), b, 1, g.params(), plain, 0);
+        for (int i = 0; i < fast.length; i++)
+            if (!(Math.abs(fast[i] - plain[i]) <= 1e-5f * (1 + Math.abs(plain[i])))) // float sums of ≤ 25 products of |·| < 1, two orders
+                throw new AssertionError(g + " at flat " + i + ": fast " + fast[i] + ", plain " + plain[i]);
+    }
+
     private static void check(Geometry g, boolean depthwise) {
         SplittableRandom r = new SplittableRandom(g.seed());
         int cg = g.c() / g.groups(), og = g.o() / g.groups();
@@ -81,7 +101,7 @@ class ConvKernelTest {
         int ow = Conv2dParams.outSize(g.w(), g.k(), g.stride(), g.pad(), g.dil());
         float[] out = new float[g.n() * g.o() * oh * ow];
         java.util.Arrays.fill(out, Float.NaN); // the kernels overwrite
-        if (depthwise) DepthwiseConv.conv2d(x, 3, g.n(), g.c(), g.h(), g.w(), w, 2, g.k(), g.k(), b, 1, g.params(), out, 0);
+        if (depthwise) DepthwiseConv.conv2d(x, 3, g.n(), g.c(), g.h(), g.w(), w, 2, g.o(), g.k(), g.k(), b, 1, g.params(), out, 0);
         else Conv2dKernel.conv2d(x, 3, g.n(), g.c(), g.h(), g.w(), w, 2, g.o(), g.k(), g.k(), b, 1, g.params(), out, 0);
         for (int ni = 0; ni < g.n(); ni++)
             for (int oc = 0; oc < g.o(); oc++)

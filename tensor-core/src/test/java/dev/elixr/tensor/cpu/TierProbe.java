@@ -45,6 +45,9 @@ public final class TierProbe {
         ops.put("silu", () -> Elementwise.silu(wide));
         ops.put("gelu", () -> Elementwise.gelu(wide));
         ops.put("geluErf", () -> Elementwise.geluErf(wide));
+        ops.put("geluErfBackward", () -> Elementwise.geluErfBackward(x, wide));
+        ops.put("geluBackward", () -> Elementwise.geluBackward(x, wide));
+        ops.put("siluBackward", () -> Elementwise.siluBackward(x, wide));
         ops.put("pow", () -> Elementwise.pow(pos, 0.37f));
         ops.put("powTensor", () -> Elementwise.pow(pos, x));
         ops.put("sqrt/rsqrt", () -> Elementwise.rsqrt(pos));
@@ -71,6 +74,7 @@ public final class TierProbe {
         ops.put("attentionLong", () -> Attention.scaledDotProduct(lq, lk, lv, null, true));
         ops.put("conv2d", () -> Conv.conv2d(img, w3, null, 1, 1, 1, 1));
         ops.put("depthwise", () -> Conv.conv2d(img, dw, null, 1, 1, 1, 3));
+        ops.put("stem (channel multiplier 4)", () -> Conv.conv2d(img.narrow(1, 0, 1), w3.narrow(1, 0, 1), null, 2, 1, 1, 1));
         return ops;
     }
 

@@ -48,7 +48,54 @@ class VectorMathTest {
                         x -> x / (1 + StrictMath.exp(-2 * S2PI * (x + 0.044715 * x * x * x))), -12f, 12f, 3, 0.5, 3e-7),
                 new Fn("erf", VectorMath::erf, VectorMath::erf, dev.elixr.tensor.reference.Elementwise::erf, -6f, 6f, 3, 0, 2e-7),
                 new Fn("geluErf", VectorMath::geluErf, VectorMath::geluErf,
-                        x -> 0.5 * x * (1 + dev.elixr.tensor.reference.Elementwise.erf(x / Math.sqrt(2))), -8f, 8f, 3, 0.5, 3e-7));
+                        x -> 0.5 * x * (1 + dev.elixr.tensor.reference.Elementwise.erf(x / Math.sqrt(2))), -8f, 8f, 3, 0.5, 3e-7),
+                // derivatives (backward passes), with an upstream gradient of 1 here (random gradients: gradientRows...)
+                new Fn("siluGrad", (x, p, o, q, n) -> VectorMath.siluGrad(ones(p + n), p, x, p, o, q, n), x -> VectorMath.siluGrad(1f, x),
+                        x -> { double s = 1 / (1 + StrictMath.exp(-x)); return s * (1 + x * (1 - s)); }, -100f, 100f, 3, 0.5, 3e-7),
+                new Fn("geluTanhGrad", (x, p, o, q, n) -> VectorMath.geluTanhGrad(ones(p + n), p, x, p, o, q, n),
+                        x -> VectorMath.geluTanhGrad(1f, x), VectorMathTest::geluTanhGrad, -12f, 12f, 3.5, 0.5, 3e-7),
+                new Fn("geluErfGrad", (x, p, o, q, n) -> VectorMath.geluErfGrad(ones(p + n), p, x, p, o, q, n),
+                        x -> VectorMath.geluErfGrad(1f, x), x -> 0.5 * (1 + dev.elixr.tensor.reference.Elementwise.erf(x / Math.sqrt(2)))
+                        + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI), -8f, 8f, 3, 0.5, 3e-7));
+    }
+
+    static float[] ones(int n) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, 1f);
+        return a;
+    }
+
+    static double geluTanhGrad(double x) {
+        double t = StrictMath.tanh(S2PI * (x + 0.044715 * x * x * x));
+        return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * S2PI * (1 + 3 * 0.044715 * x * x);
+    }
+
+    interface GradRow { void apply(float[] g, int gp, float[] x, int p, float[] o, int q, int n); }
+
+    interface GradScalar { float apply(float g, float x); }
+
+    /** The derivative rows with random upstream gradients, out of place and in place over either operand: the twins' bits. */
+    @Test
+    void gradientRowsAndScalarTwinsGiveTheSameBits() {
+        GradRow[] rows = {VectorMath::siluGrad, VectorMath::geluTanhGrad, VectorMath::geluErfGrad};
+        GradScalar[] twins = {VectorMath::siluGrad, VectorMath::geluTanhGrad, VectorMath::geluErfGrad};
+        float[] x = inputs(functions().findFirst().orElseThrow(), 5);
+        SplittableRandom r = new SplittableRandom(6);
+        float[] g = new float[x.length];
+        for (int i = 0; i < g.length; i++) g[i] = (float) r.nextGaussian() * 3f;
+        int n = x.length - 3;
+        for (int f = 0; f < rows.length; f++) {
+            float[] out = new float[x.length + 1], onX = x.clone(), onG = g.clone();
+            rows[f].apply(g, 1, x, 2, out, 1, n - 2);
+            rows[f].apply(g, 0, onX, 0, onX, 0, n);
+            rows[f].apply(onG, 0, x, 0, onG, 0, n);
+            for (int i = 0; i < n; i++) {
+                float want = twins[f].apply(g[i], x[i]);
+                if (i < n - 2) assertSameBits(twins[f].apply(g[1 + i], x[2 + i]), out[1 + i], "derivative " + f + " at " + x[2 + i]);
+                assertSameBits(want, onX[i], "derivative " + f + " in place over x at " + x[i]);
+                assertSameBits(want, onG[i], "derivative " + f + " in place over g at " + x[i]);
+            }
+        }
     }
 
     static final float[] EDGES = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MIN_VALUE,

@@ -104,6 +104,15 @@ class OpenClPrimitivesTest {
             case LE -> a <= b ? 1 : 0;
             case GT -> a > b ? 1 : 0;
             case GE -> a >= b ? 1 : 0;
+            case TANH_GRAD -> a * (1 - b * b);
+            case SIGMOID_GRAD -> a * b * (1 - b);
+            case RELU_GRAD -> b > 0 ? a : 0;
+            case GELU_TANH_GRAD -> {
+                double k = Math.sqrt(2 / Math.PI), t = Math.tanh(k * (b + 0.044715 * b * b * b));
+                yield a * (0.5 * (1 + t) + 0.5 * b * (1 - t * t) * k * (1 + 3 * 0.044715 * b * b));
+            }
+            case GELU_ERF_GRAD -> a * (0.5 * (1 + erf(b / Math.sqrt(2))) + b * Math.exp(-0.5 * b * b) / Math.sqrt(2 * Math.PI));
+            case SILU_GRAD -> { double s = 1 / (1 + Math.exp(-b)); yield a * s * (1 + b * (1 - s)); }
         };
     }
 

@@ -62,6 +62,12 @@ public class ElementwiseTest {
         BINARY.put("le", new B(Elementwise::le, dev.elixr.tensor.reference.Elementwise::le, true, false, false));
         BINARY.put("gt", new B(Elementwise::gt, dev.elixr.tensor.reference.Elementwise::gt, true, false, false));
         BINARY.put("ge", new B(Elementwise::ge, dev.elixr.tensor.reference.Elementwise::ge, true, false, false));
+        BINARY.put("tanhBackward", new B(Elementwise::tanhBackward, dev.elixr.tensor.reference.Elementwise::tanhBackward, false, false, false));
+        BINARY.put("sigmoidBackward", new B(Elementwise::sigmoidBackward, dev.elixr.tensor.reference.Elementwise::sigmoidBackward, false, false, false));
+        BINARY.put("reluBackward", new B(Elementwise::reluBackward, dev.elixr.tensor.reference.Elementwise::reluBackward, false, false, false));
+        BINARY.put("geluBackward", new B(Elementwise::geluBackward, dev.elixr.tensor.reference.Elementwise::geluBackward, false, false, false));
+        BINARY.put("geluErfBackward", new B(Elementwise::geluErfBackward, dev.elixr.tensor.reference.Elementwise::geluErfBackward, false, false, false));
+        BINARY.put("siluBackward", new B(Elementwise::siluBackward, dev.elixr.tensor.reference.Elementwise::siluBackward, false, false, false));
     }
 
     static Stream<Arguments> unaryCases() {
