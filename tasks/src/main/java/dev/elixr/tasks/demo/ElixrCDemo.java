@@ -145,6 +145,7 @@ public final class ElixrCDemo {
     static String describe(ContrastiveObjective o) {
         if (o.isPlain()) return "plain CLIP loss on full reports";
         List<String> parts = new java.util.ArrayList<>();
+        if (o.impressionOnly() > 0) parts.add("impression only " + o.impressionOnly());
         if (o.sentenceSampling() > 0) parts.add("sentence sampling " + o.sentenceSampling());
         if (o.duplicates() != dev.elixr.models.elixr.DuplicatePolicy.NONE)
             parts.add("duplicates (same " + (o.key() == dev.elixr.tasks.train.DuplicateKey.TEXT ? "text" : "labels") + ") "

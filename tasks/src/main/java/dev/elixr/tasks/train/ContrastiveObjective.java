@@ -4,13 +4,22 @@ import dev.elixr.models.elixr.DuplicatePolicy;
 
 /**
  * The choices of the contrastive objective beyond plain CLIP: what duplicates are ({@link DuplicateKey}) and what the
- * loss does with them ({@link DuplicatePolicy}), a queue of recent embeddings as extra negatives (0 = none), and
- * sentence sampling of the report text ({@link SentenceSampling}, probability 0 = the full report).
+ * loss does with them ({@link DuplicatePolicy}), a queue of recent embeddings as extra negatives (0 = none),
+ * sentence sampling of the report text ({@link SentenceSampling}, probability 0 = the full report), and the
+ * probability of training on the IMPRESSION alone (as CheXzero trains; 0 = never), drawn before sentence sampling.
  */
-public record ContrastiveObjective(DuplicatePolicy duplicates, DuplicateKey key, int queueSize, double sentenceSampling) {
+public record ContrastiveObjective(DuplicatePolicy duplicates, DuplicateKey key, int queueSize, double sentenceSampling,
+                                   double impressionOnly) {
     public ContrastiveObjective {
         if (queueSize < 0) throw new IllegalArgumentException("queue size " + queueSize + " is negative");
         new SentenceSampling(sentenceSampling); // validates the probability
+        if (!(impressionOnly >= 0 && impressionOnly <= 1))
+            throw new IllegalArgumentException("impression only: probability " + impressionOnly + " is not in [0, 1]");
+    }
+
+    /** Without impression-only texts. */
+    public ContrastiveObjective(DuplicatePolicy duplicates, DuplicateKey key, int queueSize, double sentenceSampling) {
+        this(duplicates, key, queueSize, sentenceSampling, 0);
     }
 
     /** Plain CLIP on full reports (ELIXR-C as published). */
@@ -19,16 +28,19 @@ public record ContrastiveObjective(DuplicatePolicy duplicates, DuplicateKey key,
     }
 
     /**
-     * The default of {@code elixr train elixr-c} and {@code elixr demo}: sentence sampling with probability 1/2 and
-     * duplicate reports (same normalised text) masked out of the denominator, no queue. Measured on synthetic data
-     * (seed 7, 96 px): within the run-to-run spread of plain CLIP and of the other variants, because identical reports
-     * are rare there; the masking stays on because real report corpora repeat ("No acute cardiopulmonary process.").
+     * The default of {@code elixr train elixr-c} and {@code elixr demo}: the impression alone with probability 0.3, else
+     * sentence sampling with probability 1/2, and duplicate reports (same normalised text) masked out of the
+     * denominator, no queue. Measured on the demo (seed 1, 96 px, 20 epochs) against the same without impressions:
+     * search NDCG@5 0.687 vs 0.611, zero-shot AUC 0.858 vs 0.846 (short impressions put the phrase-like texts of
+     * queries and prompts in training). Masking and sentence sampling were within the run-to-run spread of plain CLIP
+     * (seed 7), since identical reports are rare there; the masking stays on because real report corpora repeat
+     * ("No acute cardiopulmonary process.").
      */
     public static ContrastiveObjective recommended() {
-        return new ContrastiveObjective(DuplicatePolicy.MASK, DuplicateKey.TEXT, 0, 0.5);
+        return new ContrastiveObjective(DuplicatePolicy.MASK, DuplicateKey.TEXT, 0, 0.5, 0.3);
     }
 
     public boolean isPlain() {
-        return duplicates == DuplicatePolicy.NONE && queueSize == 0 && sentenceSampling == 0;
+        return duplicates == DuplicatePolicy.NONE && queueSize == 0 && sentenceSampling == 0 && impressionOnly == 0;
     }
 }

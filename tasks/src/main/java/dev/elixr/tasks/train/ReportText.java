@@ -16,4 +16,10 @@ public final class ReportText {
         if (s.findings().equals(s.impression())) return s.findings();
         return (s.findings() + " " + s.impression()).trim();
     }
+
+    /** The IMPRESSION section alone on one line, or "" when the report has none. */
+    public static String impression(String report) {
+        if (report == null || report.isBlank()) return "";
+        return ReportSectioner.sections(report).impression().replaceAll("\\s+", " ").trim();
+    }
 }

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The texts of a training batch at a step: the pre-tokenised full reports, or sentence subsets drawn by
- * {@link SentenceSampling} from a generator that is a pure function of (seed, step), so a resumed run draws the same
- * texts; plus each pair's duplicate group ({@link DuplicateKey}).
+ * The texts of a training batch at a step: the pre-tokenised full reports, or, drawn from a generator that is a pure
+ * function of (seed, step) so that a resumed run draws the same texts, the IMPRESSION alone (with the objective's
+ * {@code impressionOnly} probability, when the report has one) or else a {@link SentenceSampling} subset; plus each
+ * pair's duplicate group ({@link DuplicateKey}).
  */
 final class TextSampler {
     /** Encodings indexed by {@code rows} (as {@link TokenBatch#of} takes them) and one duplicate group per row. */
@@ -20,6 +21,7 @@ final class TextSampler {
     private final ImageBank bank;
     private final List<Encoding> full;
     private final List<String> reports;
+    private final List<String> impressions;
     private final ContrastiveObjective objective;
     private final SentenceSampling sampling;
     private final int maxTokens;
@@ -31,6 +33,7 @@ final class TextSampler {
         this.bank = bank;
         this.full = full;
         this.reports = bank.studies().stream().map(s -> ReportText.findingsAndImpression(s.report())).toList();
+        this.impressions = objective.impressionOnly() == 0 ? null : bank.studies().stream().map(s -> ReportText.impression(s.report())).toList();
         this.objective = objective;
         this.sampling = new SentenceSampling(objective.sentenceSampling());
         this.maxTokens = maxTokens;
@@ -39,7 +42,7 @@ final class TextSampler {
 
     Batch batch(int[] rows, long step) {
         long[] groups = new long[rows.length];
-        if (sampling.probability() == 0) {
+        if (sampling.probability() == 0 && impressions == null) {
             if (fullGroups == null) {
                 fullGroups = new long[reports.size()];
                 for (int i = 0; i < fullGroups.length; i++) fullGroups[i] = objective.key().group(bank.studies().get(i), reports.get(i));
@@ -51,11 +54,17 @@ final class TextSampler {
         List<Encoding> enc = new ArrayList<>(rows.length);
         int[] ids = new int[rows.length];
         for (int b = 0; b < rows.length; b++) {
-            String text = sampling.apply(reports.get(rows[b]), rng.split());
+            String text = text(rows[b], rng.split());
             enc.add(tokenizer.encode(text, maxTokens, false));
             groups[b] = objective.key().group(bank.studies().get(rows[b]), text);
             ids[b] = b;
         }
         return new Batch(enc, ids, groups);
+    }
+
+    /** One pair's text at this step. */
+    private String text(int row, SplittableRandom r) {
+        if (impressions != null && !impressions.get(row).isEmpty() && r.nextDouble() < objective.impressionOnly()) return impressions.get(row);
+        return sampling.apply(reports.get(row), r);
     }
 }

@@ -13,6 +13,13 @@ class ReportTextTest {
         assertEquals("No pleural effusion. No acute process.", ReportText.findingsAndImpression(r));
     }
 
+    @Test void impressionAloneOnOneLine() {
+        String r = " FINDINGS:\n \n Small left\n effusion.\n \n IMPRESSION:\n \n 1. Small left pleural\n effusion.\n 2. No pneumothorax.\n";
+        assertEquals("1. Small left pleural effusion. 2. No pneumothorax.", ReportText.impression(r));
+        assertEquals("", ReportText.impression(" FINDINGS:\n \n Clear lungs.\n"));
+        assertEquals("", ReportText.impression(null));
+    }
+
     @Test void vocabularyCoversTheReportsAndSplitsUnseenWords() {
         var v = ReportVocabulary.build(List.of("Small left pleural effusion.", "No pneumothorax."), 1);
         assertEquals("[PAD]", v.token(0));

@@ -1,0 +1,77 @@
+package dev.elixr.tasks.train;
+
+import dev.elixr.models.elixr.DuplicatePolicy;
+import dev.elixr.models.text.Encoding;
+import dev.elixr.models.text.WordPieceTokenizer;
+import dev.elixr.tasks.data.MimicCxrJpg;
+import dev.elixr.tasks.data.synth.SyntheticCxr;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The texts a training step draws: full reports, impressions alone, sentence subsets; deterministic per (seed, step). */
+class TextSamplerTest {
+    @TempDir static Path tmp;
+    static ImageBank bank;
+    static WordPieceTokenizer tok;
+    static List<Encoding> full;
+
+    @BeforeAll static void data() throws Exception {
+        SyntheticCxr.generate(tmp, SyntheticCxr.Options.of(24, 5).withSize(32).withProgress(false));
+        bank = ImageBank.load(MimicCxrJpg.read(tmp), 32, new PrintStream(OutputStream.nullOutputStream()), "t");
+        List<String> reports = bank.studies().stream().map(s -> ReportText.findingsAndImpression(s.report())).toList();
+        tok = new WordPieceTokenizer(ReportVocabulary.build(reports, 1), true);
+        full = reports.stream().map(r -> tok.encode(r, 128, false)).toList();
+    }
+
+    static List<String> texts(ContrastiveObjective o, long step) {
+        var b = new TextSampler(tok, bank, full, o, 128, 9).batch(IntStream.range(0, bank.count()).toArray(), step);
+        return IntStream.of(b.rows()).mapToObj(r -> java.util.Arrays.toString(b.encodings().get(r).ids())).toList();
+    }
+
+    /** A text as the sampler's encodings show it: its token ids. */
+    static String tokens(String text) { return java.util.Arrays.toString(tok.encode(text, 128, false).ids()); }
+
+    @Test void impressionOnlyOneTrainsOnEveryImpression() {
+        var o = new ContrastiveObjective(DuplicatePolicy.MASK, DuplicateKey.TEXT, 0, 0, 1.0);
+        List<String> got = texts(o, 3);
+        for (int i = 0; i < bank.count(); i++) {
+            String imp = ReportText.impression(bank.studies().get(i).report());
+            assertFalse(imp.isEmpty(), "synthetic reports have an impression");
+            assertEquals(tokens(imp), got.get(i));
+        }
+    }
+
+    @Test void impressionOnlyZeroKeepsTheFullReports() {
+        List<String> got = texts(new ContrastiveObjective(DuplicatePolicy.MASK, DuplicateKey.TEXT, 0, 0, 0), 3);
+        for (int i = 0; i < bank.count(); i++) assertEquals(tokens(ReportText.findingsAndImpression(bank.studies().get(i).report())), got.get(i));
+    }
+
+    @Test void aMixtureDrawsBothAndIsAFunctionOfTheStep() {
+        var o = new ContrastiveObjective(DuplicatePolicy.MASK, DuplicateKey.TEXT, 0, 0, 0.5);
+        List<String> a = texts(o, 4);
+        assertEquals(a, texts(o, 4));
+        int impressions = 0, reports = 0;
+        for (int i = 0; i < bank.count(); i++) {
+            String r = bank.studies().get(i).report();
+            if (a.get(i).equals(tokens(ReportText.impression(r)))) impressions++;
+            else if (a.get(i).equals(tokens(ReportText.findingsAndImpression(r)))) reports++;
+        }
+        assertEquals(bank.count(), impressions + reports, "every text is the impression or the full report");
+        assertTrue(impressions > 2 && reports > 2, impressions + " impressions, " + reports + " full reports");
+        assertNotEquals(a, texts(o, 5));
+    }
+
+    @Test void refusesAProbabilityOutsideZeroOne() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new ContrastiveObjective(DuplicatePolicy.MASK, DuplicateKey.TEXT, 0, 0, 1.5));
+        assertTrue(e.getMessage().contains("impression only"));
+    }
+}
