@@ -4,21 +4,24 @@ import dev.elixr.tensor.Device;
 import dev.elixr.tensor.Tensor;
 
 /**
- * Host arrays for the backward loops that have no device kernel yet (pooling, convolution's im2col,
- * scatters, fused losses): a contiguous float copy in, a tensor on the original device out.
+ * Host arrays for the loops that have no device kernel yet (backward of pooling, convolution's im2col, scatters,
+ * fused losses; the optimisers' updates): a contiguous float copy in, a tensor on the original device out.
  */
-final class Host {
+public final class Host {
     private Host() {}
 
-    /** The values in row-major order (the backing array itself when t is a contiguous heap tensor covering it). */
-    static float[] read(Tensor t) {
+    /**
+     * The values in row-major order: the backing array itself when t is a contiguous heap tensor covering it (write
+     * into it only when t is yours), else a copy.
+     */
+    public static float[] read(Tensor t) {
         float[] a = t.storage().array();
         if (a != null && t.isContiguous() && t.offset() == 0 && a.length == t.numel()) return a;
         return t.toFloatArray();
     }
 
     /** A tensor of shape over data, on device. */
-    static Tensor put(float[] data, int[] shape, Device device) {
+    public static Tensor put(float[] data, int[] shape, Device device) {
         Tensor t = Tensor.wrap(data, shape);
         return device.equals(Device.CPU) ? t : t.to(device);
     }

@@ -1,6 +1,7 @@
 package dev.elixr.autograd.optim;
 
 import dev.elixr.autograd.Var;
+import dev.elixr.autograd.functions.Host;
 import dev.elixr.tensor.ops.Elementwise;
 
 import java.util.Collection;
@@ -17,7 +18,7 @@ public final class GradClip {
         double sq = 0;
         for (Var p : params) {
             if (p.grad() == null) continue;
-            for (float v : HostValues.read(p.grad())) sq += (double) v * v;
+            for (float v : Host.read(p.grad())) sq += (double) v * v;
         }
         double total = Math.sqrt(sq);
         double coef = maxNorm / (total + 1e-6);

@@ -1,5 +1,6 @@
 package dev.elixr.autograd.optim;
 
+import dev.elixr.autograd.functions.Host;
 import dev.elixr.autograd.nn.Parameter;
 import dev.elixr.tensor.Device;
 import dev.elixr.tensor.Shape;
@@ -46,7 +47,7 @@ public abstract class Optimizer {
             for (Parameter p : g.params()) {
                 if (p.grad() == null) continue;
                 Tensor t = p.value();
-                float[] grad = HostValues.read(p.grad()); // read only
+                float[] grad = Host.read(p.grad()); // read only
                 if (t.device().equals(Device.CPU) && t.isContiguous() && t.storage().array() != null) {
                     update(g, groupLr, index.get(p), t.storage().array(), t.offset(), grad, p);
                 } else {
