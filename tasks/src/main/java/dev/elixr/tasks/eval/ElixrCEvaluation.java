@@ -93,6 +93,9 @@ public final class ElixrCEvaluation {
 
     public Path evalDir(String task) { return run.dir().resolve("eval").resolve(task); }
 
+    /** {@code RUN/eval/<task>} for the test split, {@code RUN/eval/<task>-<split>} for another. */
+    public Path evalDir(String task, String split) { return evalDir(split.equals("test") ? task : task + "-" + split); }
+
     ImageBank test() {
         if (test == null) test = load("test");
         return test;
@@ -158,13 +161,12 @@ public final class ElixrCEvaluation {
         seed = seed("zero-shot", seed);
         EmbeddedSplit images = split.equals("test") ? testEmbedded() : embedded(split);
         var r = ZeroShot.evaluate(images, split, prompts, run.textEncoder(), policy, bootstrap, seed);
-        String task = split.equals("test") ? "zero-shot" : "zero-shot-" + split;
-        ZeroShot.write(r, evalDir(task));
+        ZeroShot.write(r, evalDir("zero-shot", split));
         Map<String, Object> o = taskOptions(false);
         o.put("label_policy", policy.toString());
         o.putIfAbsent("bootstrap", bootstrap);
         o.put("split", split);
-        record(task, seed, Map.of(split, images.ids()), null, o, started);
+        record("zero-shot", evalDir("zero-shot", split), seed, Map.of(split, images.ids()), null, o, started);
         return r;
     }
 
@@ -174,24 +176,35 @@ public final class ElixrCEvaluation {
     }
 
     public SemanticSearch.Result search(List<SearchQuery> queries, int k) throws IOException {
+        return search(queries, k, "test");
+    }
+
+    /**
+     * Semantic search over {@code split} ("test", or "validate" to choose training or query options without looking at
+     * the test split), written to {@code RUN/eval/search/} for the test split and {@code RUN/eval/search-<split>/} otherwise.
+     */
+    public SemanticSearch.Result search(List<SearchQuery> queries, int k, String split) throws IOException {
         Instant started = Instant.now();
         seed("search", 0);
-        boolean structured = test().studies().stream().anyMatch(s -> !s.attributes().isEmpty());
-        List<StudyTruth> truths = test().studies().stream().map(s -> StudyTruth.of(s, structured)).toList();
+        ImageBank bank = split.equals("test") ? test() : load(split);
+        EmbeddedSplit images = split.equals("test") ? testEmbedded() : EmbeddedSplit.of(bank.studies(), run.embedImages(bank));
+        boolean structured = bank.studies().stream().anyMatch(s -> !s.attributes().isEmpty());
+        List<StudyTruth> truths = bank.studies().stream().map(s -> StudyTruth.of(s, structured)).toList();
         TextEncoder encoder = run.textEncoder();
         if (centreQueries) {
             List<String> reports = studies.stream().filter(s -> s.split().equals("train"))
                     .map(s -> dev.elixr.tasks.train.ReportText.findingsAndImpression(s.report())).toList();
             encoder = new CentredTextEncoder(encoder, CentredTextEncoder.meanOf(encoder, reports));
         }
-        var r = SemanticSearch.evaluate(testEmbedded(), truths, queries, encoder, k);
-        SemanticSearch.write(r, evalDir("search"));
+        var r = SemanticSearch.evaluate(images, truths, queries, encoder, k);
+        SemanticSearch.write(r, evalDir("search", split));
         Map<String, Object> o = taskOptions(false);
         o.put("query_centring", centreQueries ? "mean embedding of the training reports subtracted" : "none");
         o.putIfAbsent("k", k);
         o.putIfAbsent("queries", queries.size());
         o.putIfAbsent("relevance", structured ? "structured synthetic truth" : "CheXpert labels");
-        record("search", null, Map.of("test", testEmbedded().ids()), null, o, started);
+        o.put("split", split);
+        record("search", evalDir("search", split), null, Map.of(split, images.ids()), null, o, started);
         return r;
     }
 
@@ -236,7 +249,7 @@ public final class ElixrCEvaluation {
         o.putIfAbsent("features", probeFeatures.key());
         o.putIfAbsent("probes", probes.stream().map(Probe::name).toList());
         o.putIfAbsent("baseline", baseline);
-        record("data-efficient", seed, Map.of("train", trainSplit.ids(), "test", testSplit.ids()),
+        record("data-efficient", evalDir("data-efficient"), seed, Map.of("train", trainSplit.ids(), "test", testSplit.ids()),
                 ManifestSubsets.of(cfg, subsets, trainSplit), o, started);
         return r;
     }
@@ -248,9 +261,9 @@ public final class ElixrCEvaluation {
     }
 
     /** Writes the task's manifest.json and eval.json. */
-    private void record(String task, Long seed, Map<String, List<String>> splits, SplitManifest.ProbeSubsets subsets,
+    private void record(String task, Path dir, Long seed, Map<String, List<String>> splits, SplitManifest.ProbeSubsets subsets,
                         Map<String, Object> taskOptions, Instant started) throws IOException {
-        Path dir = evalDir(task), file = dir.resolve(SplitManifest.FILE);
+        Path file = dir.resolve(SplitManifest.FILE);
         Map<String, List<String>> ordered = new LinkedHashMap<>();
         for (String s : List.of("train", "validate", "test")) if (splits.containsKey(s)) ordered.put(s, splits.get(s));
         SplitManifest.of(task, data, seed == null ? 0 : seed, ordered, subsets).write(file);

@@ -79,6 +79,31 @@ class ReproducibilityTest {
         assertEquals(chosen, SplitManifest.read(tiny.run().resolve("eval/search/manifest.json")).split("test", f));
     }
 
+    @Test void searchOnTheValidationSplitRanksOnlyValidationImagesAndWritesItsOwnDirectory() throws Exception {
+        List<String> validate = MimicCxrJpg.read(tiny.data()).stream().filter(s -> s.split().equals("validate"))
+                .map(s -> s.dicomId()).toList();
+        assertFalse(validate.isEmpty());
+        var r = eval(null).search(SearchQuery.defaults(), 3, "validate");
+        for (var q : r.perQuery()) for (var h : q.top()) assertEquals(validate.get(h.index()), h.dicomId());
+        Path dir = tiny.run().resolve("eval/search-validate");
+        SplitManifest m = SplitManifest.read(dir.resolve("manifest.json"));
+        assertEquals("search", m.task());
+        assertEquals(List.of("validate"), List.copyOf(m.splits().keySet()));
+        assertEquals(validate, m.split("validate", dir));
+        assertEquals("validate", JSON.readTree(dir.resolve("eval.json").toFile()).at("/options/split").asText());
+        assertEquals(r.meanNdcg(), JSON.readTree(dir.resolve("metrics.json").toFile()).get("mean_ndcg_at_k").asDouble(), 1e-12);
+    }
+
+    @Test void aValidationManifestNamesItsTaskAndCanBeReused() throws Exception {
+        eval(null).zeroShot(Prompts.defaults(), dev.elixr.tasks.data.LabelPolicy.IGNORE_BOTH, "validate", 20, 4);
+        Path dir = tiny.run().resolve("eval/zero-shot-validate"), saved = tmp.resolve("zs-validate-manifest.json");
+        Files.copy(dir.resolve("manifest.json"), saved);
+        String metrics = Files.readString(dir.resolve("metrics.json"));
+        assertEquals("zero-shot", SplitManifest.read(saved).task());
+        eval(saved).zeroShot(Prompts.defaults(), dev.elixr.tasks.data.LabelPolicy.IGNORE_BOTH, "validate", 20, 4);
+        assertEquals(metrics, Files.readString(dir.resolve("metrics.json")));
+    }
+
     @Test void unknownIdsAndOtherTasksAreRefused() throws Exception {
         List<String> ids = testIds();
         Path f = tmp.resolve("ghost.json");
