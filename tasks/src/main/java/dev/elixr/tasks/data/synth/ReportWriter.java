@@ -141,7 +141,14 @@ final class ReportWriter {
 
     /** A noun phrase: an optional article and the body ("a", "small right pleural effusion"). */
     record Np(String article, String body, boolean plural) {
-        String full() { return article.isEmpty() ? body : article + " " + body; }
+        String full() { return article.isEmpty() ? body : (article.equals("a") && vowelSound(body) ? "an" : article) + " " + body; }
+
+        /** Whether the phrase is spoken from a vowel ("an acute fracture", "an 8.1 cm mass", "an 11.0 cm mass"). */
+        static boolean vowelSound(String s) {
+            if (s.isEmpty()) return false;
+            if ("aeiouAEIOU".indexOf(s.charAt(0)) >= 0 || s.charAt(0) == '8') return true;
+            return (s.startsWith("11") || s.startsWith("18")) && (s.length() == 2 || !Character.isDigit(s.charAt(2)));
+        }
     }
 
     static String sideWord(Finding f) { return f.laterality() == null ? "" : f.laterality().word(); }

@@ -63,6 +63,19 @@ class SyntheticCxrTest {
     }
 
     @Test
+    void articlesAgreeWithTheSoundOfTheNextWord() {
+        var wrongA = java.util.regex.Pattern.compile("\\b[Aa] (acute|[aeiou]\\w*|8[.0-9]*|1[18](\\.\\d+)?) ");
+        var wrongAn = java.util.regex.Pattern.compile("\\b[Aa]n ([b-df-hj-np-tv-z]\\w*|[0-79]\\d?\\.\\d) ");
+        int an = 0;
+        for (CxrStudy s : studies) {
+            assertFalse(wrongA.matcher(s.report()).find(), s.report());
+            assertFalse(wrongAn.matcher(s.report()).find(), s.report());
+            if (s.report().contains("an acute") || s.report().contains("An acute")) an++;
+        }
+        assertTrue(an > 0, "some acute rib fracture is reported with its article");
+    }
+
+    @Test
     void writesTheMimicCxrJpgLayout() throws IOException {
         Csv split = Csv.read(big.resolve(MimicCxrJpg.SPLIT));
         assertEquals(List.of("dicom_id", "study_id", "subject_id", "split"), split.header());
