@@ -19,7 +19,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--studies", defaultValue = "0", description = "synthetic studies to generate (default 6000; --quick 400)") int studies;
     @Option(names = "--image-size", defaultValue = "0", description = "image side in pixels (default 96; --quick 48)") int imageSize;
-    @Option(names = "--epochs", defaultValue = "0", description = "contrastive training epochs (default 20; --quick 2)") int epochs;
+    @Option(names = "--epochs", defaultValue = "0", description = "contrastive training epochs (default 24; --quick 2)") int epochs;
     @Option(names = "--difficulty", description = "synthetic data difficulty: easy, normal, hard (default easy)") String difficulty;
     @CommandLine.Mixin ObjectiveOptions objective;
 
