@@ -23,7 +23,7 @@ final class EvalZeroShotCommand implements Callable<Integer> {
     @Option(names = "--blank", defaultValue = "ignore", paramLabel = "ignore|negative|positive",
             description = "blank (not mentioned) labels: left out, counted negative or counted positive (default: ${DEFAULT-VALUE})")
     String blank;
-    @Option(names = "--split", defaultValue = "test", hidden = true,
+    @Option(names = "--split", defaultValue = "test", paramLabel = "test|validate",
             description = "split to evaluate; 'validate' writes RUN/eval/zero-shot-validate (for choosing prompts without the test split)")
     String split;
     @Option(names = "--bootstrap", defaultValue = "1000", description = "bootstrap resamples for the 95%% CIs") int bootstrap;
