@@ -43,6 +43,24 @@ class SgemmTest {
         return out.stream();
     }
 
+    /**
+     * Sizes on either side of the micro-tile (MR, NR), of the 8-row transpose blocks and vector length of the packers
+     * (8, VL) and of a K block (KC), for all four transposes, cycling through alpha, beta and padding.
+     */
+    static Stream<Arguments> boundaries() {
+        SplittableRandom r = new SplittableRandom(20261128);
+        List<Arguments> out = new ArrayList<>();
+        int vl = Sgemm.VL, mr = Sgemm.MR, nr = Sgemm.NR;
+        float[][] ab = {{1f, 0f}, {-0.5f, 1f}, {1.5f, -0.75f}};
+        int i = 0;
+        for (int m : new int[] {mr - 1, mr + 1, 2 * mr + 1})
+            for (int n : new int[] {9, nr, nr + 9})
+                for (int k : new int[] {vl + 1, Sgemm.KC + 1})
+                    for (int t = 0; t < 4; t++, i++)
+                        out.add(Arguments.of(new Case((t & 1) != 0, (t & 2) != 0, m, n, k, ab[i % 3][0], ab[i % 3][1], i % 4, r.nextLong())));
+        return out.stream();
+    }
+
     static float[] random(SplittableRandom r, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) r.nextDouble(-1, 1);
@@ -75,7 +93,7 @@ class SgemmTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource({"cases", "boundaries"})
     void matchesFloat64Reference(Case t) {
         SplittableRandom r = new SplittableRandom(t.seed());
         int aRows = t.tA() ? t.k() : t.m(), aCols = t.tA() ? t.m() : t.k();
