@@ -37,11 +37,13 @@ import java.lang.foreign.ValueLayout;
  *
  * <p>Packing ({@link GemmPack}) is vectorised for all four transposes: the two whose stored rows run along
  * K (a row-major A, a transposed B) by 8×VL in-register transposes, the other two by plain vector copies.
+ * A·Bᵀ with N ≤ NR/2 and K ≥ 1024 on heap operands (a first conv layer's weight gradient, 16×9 over
+ * K = N·H·W) skips packing and padding altogether: {@link SgemmDot}, dot products along K.
  *
  * <p>Measured limits (see bench/): the micro-kernel alone reaches ≈ 94% of one core's FMA peak on
  * L1/L2-resident panels; what remains is the B panel streaming from L3 on wide N, 2-thread scaling, and
- * narrow products (N or M well under a micro-tile, e.g. a first conv layer's weight gradient, 16×9) that
- * waste most of each tile on zero padding.
+ * the transposing packs themselves (≈ 0.1–0.15 ns a float, permute-bound), still a third or more of
+ * A·Bᵀ with small M and long K (conv weight gradients with 32–64 output channels).
  */
 public final class Sgemm {
     static final VectorSpecies<Float> S = Simd.F;
@@ -109,6 +111,11 @@ public final class Sgemm {
             Gemv.gemv(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, t);
             return;
         }
+        if (!transA && transB && SgemmDot.suits(m, n, k) && heapArray(a) instanceof float[] ah && heapArray(b) instanceof float[] bh) {
+            SgemmDot.gemm(m, n, k, alpha, ah, Math.toIntExact(a.address() / 4 + aOff), lda, bh, Math.toIntExact(b.address() / 4 + bOff), ldb,
+                    beta, c, cOff, ldc, t);
+            return;
+        }
         int nStrips = (n + NR - 1) / NR, mStrips = (m + MR - 1) / MR;
         if (t == 1) {
             blocked(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
@@ -119,6 +126,11 @@ public final class Sgemm {
             Parallel.forRange(mStrips, 1, (s, e) -> blocked(transA, transB, s * MR, Math.min(m, e * MR), 0, n, k,
                     alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
         }
+    }
+
+    /** The float[] behind a heap segment of floats (its address is then a byte offset into it), else null. */
+    private static float[] heapArray(MemorySegment s) {
+        return s.heapBase().orElse(null) instanceof float[] f ? f : null;
     }
 
     private static void check(String name, boolean trans, int rows, int cols, MemorySegment x, long off, int ld) {
