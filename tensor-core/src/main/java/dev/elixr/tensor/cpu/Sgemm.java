@@ -6,7 +6,6 @@ import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * Single-precision GEMM, row-major: C = alpha · op(A) · op(B) + beta · C, op(X) = X or Xᵀ.
@@ -36,9 +35,15 @@ import java.nio.ByteOrder;
  * {@link #gemmPackedB}: B packed once and reused, A read in place. Operands are {@link MemorySegment}s so
  * that memory-mapped weights need no copy; heap arrays go through {@link MemorySegment#ofArray(float[])}.
  *
+ * <p>Packing ({@link GemmPack}) is vectorised for all four transposes: the two whose stored rows run along
+ * K (a row-major A, a transposed B) by 8×VL in-register transposes, the other two by plain vector copies.
+ * A·Bᵀ with N ≤ NR/2 and K ≥ 1024 on heap operands (a first conv layer's weight gradient, 16×9 over
+ * K = N·H·W) skips packing and padding altogether: {@link SgemmDot}, dot products along K.
+ *
  * <p>Measured limits (see bench/): the micro-kernel alone reaches ≈ 94% of one core's FMA peak on
- * L1/L2-resident panels; what remains is packing (scalar for a transposed B or a row-major A: ≈ 10% on
- * 197-row products), the B panel streaming from L3 on wide N, and 2-thread scaling.
+ * L1/L2-resident panels; what remains is the B panel streaming from L3 on wide N, 2-thread scaling, and
+ * the transposing packs themselves (≈ 0.1–0.15 ns a float, permute-bound), still a third or more of
+ * A·Bᵀ with small M and long K (conv weight gradients with 32–64 output channels).
  */
 public final class Sgemm {
     static final VectorSpecies<Float> S = Simd.F;
@@ -54,7 +59,6 @@ public final class Sgemm {
     static final long TINY = 4096;
 
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    private static final ByteOrder LE = ByteOrder.nativeOrder();
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
     private Sgemm() {}
@@ -107,6 +111,11 @@ public final class Sgemm {
             Gemv.gemv(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, t);
             return;
         }
+        if (!transA && transB && SgemmDot.suits(m, n, k) && heapArray(a) instanceof float[] ah && heapArray(b) instanceof float[] bh) {
+            SgemmDot.gemm(m, n, k, alpha, ah, Math.toIntExact(a.address() / 4 + aOff), lda, bh, Math.toIntExact(b.address() / 4 + bOff), ldb,
+                    beta, c, cOff, ldc, t);
+            return;
+        }
         int nStrips = (n + NR - 1) / NR, mStrips = (m + MR - 1) / MR;
         if (t == 1) {
             blocked(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
@@ -117,6 +126,11 @@ public final class Sgemm {
             Parallel.forRange(mStrips, 1, (s, e) -> blocked(transA, transB, s * MR, Math.min(m, e * MR), 0, n, k,
                     alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
         }
+    }
+
+    /** The float[] behind a heap segment of floats (its address is then a byte offset into it), else null. */
+    private static float[] heapArray(MemorySegment s) {
+        return s.heapBase().orElse(null) instanceof float[] f ? f : null;
     }
 
     private static void check(String name, boolean trans, int rows, int cols, MemorySegment x, long off, int ld) {
@@ -314,67 +328,19 @@ public final class Sgemm {
         }
     }
 
-    /** Packs op(B)[pc:pc+kb, jc:jc+nc] as NR-wide strips; inside a strip element (p, j) sits at p·NR + j. */
+    /** Packs op(B)[pc:pc+kb, jc:jc+nc] as NR-wide strips ({@link GemmPack#packB}). */
     private static void packB(boolean tB, MemorySegment b, long off, int ldb, int pc, int kb, int jc, int nc, float[] bp) {
-        packB(tB, b, off, ldb, pc, kb, jc, nc, bp, 0);
+        GemmPack.packB(tB, b, off, ldb, pc, kb, jc, nc, bp, 0);
     }
 
     /** Packs op(B)[0:k, 0:n] (B a heap array) into bp from bpOff: roundUp(n, NR)·k floats, for {@link #gemmPackedB}. */
     static void packB(boolean tB, float[] b, int off, int ldb, int k, int n, float[] bp, int bpOff) {
-        packB(tB, MemorySegment.ofArray(b), off, ldb, 0, k, 0, n, bp, bpOff);
+        GemmPack.packB(tB, MemorySegment.ofArray(b), off, ldb, 0, k, 0, n, bp, bpOff);
     }
 
-    private static void packB(boolean tB, MemorySegment b, long off, int ldb, int pc, int kb, int jc, int nc, float[] bp, int bpOff) {
-        for (int js = 0; js < nc; js += NR) {
-            int w = Math.min(NR, nc - js), base = bpOff + js * kb, j = jc + js;
-            if (!tB && w == NR) {
-                for (int p = 0; p < kb; p++) {
-                    long src = (off + (long) (pc + p) * ldb + j) * 4;
-                    FloatVector.fromMemorySegment(S, b, src, LE).intoArray(bp, base + p * NR);
-                    FloatVector.fromMemorySegment(S, b, src + 4L * VL, LE).intoArray(bp, base + p * NR + VL);
-                }
-            } else if (!tB) {
-                for (int p = 0; p < kb; p++) {
-                    long src = off + (long) (pc + p) * ldb + j;
-                    int dst = base + p * NR;
-                    for (int jj = 0; jj < w; jj++) bp[dst + jj] = b.getAtIndex(F, src + jj);
-                    for (int jj = w; jj < NR; jj++) bp[dst + jj] = 0f;
-                }
-            } else {
-                for (int jj = 0; jj < NR; jj++) {
-                    if (jj < w) {
-                        long src = off + (long) (j + jj) * ldb + pc;
-                        for (int p = 0; p < kb; p++) bp[base + p * NR + jj] = b.getAtIndex(F, src + p);
-                    } else {
-                        for (int p = 0; p < kb; p++) bp[base + p * NR + jj] = 0f;
-                    }
-                }
-            }
-        }
-    }
-
-    /** Packs op(A)[ic:ic+mb, pc:pc+kb] as MR-tall strips; inside a strip element (i, p) sits at p·MR + i. */
+    /** Packs op(A)[ic:ic+mb, pc:pc+kb] as MR-tall strips ({@link GemmPack#packA}). */
     private static void packA(boolean tA, MemorySegment a, long off, int lda, int ic, int mb, int pc, int kb, float[] ap) {
-        for (int is = 0; is < mb; is += MR) {
-            int h = Math.min(MR, mb - is), base = is * kb, i = ic + is;
-            if (!tA) {
-                for (int r = 0; r < MR; r++) {
-                    if (r < h) {
-                        long src = off + (long) (i + r) * lda + pc;
-                        for (int p = 0; p < kb; p++) ap[base + p * MR + r] = a.getAtIndex(F, src + p);
-                    } else {
-                        for (int p = 0; p < kb; p++) ap[base + p * MR + r] = 0f;
-                    }
-                }
-            } else {
-                for (int p = 0; p < kb; p++) {
-                    long src = off + (long) (pc + p) * lda + i;
-                    int dst = base + p * MR;
-                    for (int r = 0; r < h; r++) ap[dst + r] = a.getAtIndex(F, src + r);
-                    for (int r = h; r < MR; r++) ap[dst + r] = 0f;
-                }
-            }
-        }
+        GemmPack.packA(tA, a, off, lda, ic, mb, pc, kb, ap);
     }
 
     /** Per-thread packing buffers, grown on demand and reused across calls. */

@@ -43,6 +43,41 @@ class SgemmTest {
         return out.stream();
     }
 
+    /**
+     * Sizes on either side of the micro-tile (MR, NR), of the 8-row transpose blocks and vector length of the packers
+     * (8, VL) and of a K block (KC), for all four transposes, cycling through alpha, beta and padding.
+     */
+    static Stream<Arguments> boundaries() {
+        SplittableRandom r = new SplittableRandom(20261128);
+        List<Arguments> out = new ArrayList<>();
+        int vl = Sgemm.VL, mr = Sgemm.MR, nr = Sgemm.NR;
+        float[][] ab = {{1f, 0f}, {-0.5f, 1f}, {1.5f, -0.75f}};
+        int i = 0;
+        for (int m : new int[] {mr - 1, mr + 1, 2 * mr + 1})
+            for (int n : new int[] {9, nr, nr + 9})
+                for (int k : new int[] {vl + 1, Sgemm.KC + 1})
+                    for (int t = 0; t < 4; t++, i++)
+                        out.add(Arguments.of(new Case((t & 1) != 0, (t & 2) != 0, m, n, k, ab[i % 3][0], ab[i % 3][1], i % 4, r.nextLong())));
+        return out.stream();
+    }
+
+    /**
+     * Shapes of the inner-product path ({@link SgemmDot}: A·Bᵀ, N ≤ NR/2, K ≥ 1024): edge tiles (M, N not multiples
+     * of 4), K not a multiple of VL nor of the K block, several K blocks; the other transposes of the same shapes
+     * take the packed path.
+     */
+    static Stream<Arguments> innerProduct() {
+        SplittableRandom r = new SplittableRandom(9);
+        List<Arguments> out = new ArrayList<>();
+        int[][] shapes = {{16, 9, 1500}, {5, 3, 2051}, {2, 2, SgemmDot.MIN_K}, {17, Sgemm.NR / 2, 3 * 1024 + Sgemm.VL - 1}, {9, 7, 4096}};
+        float[][] ab = {{1f, 0f}, {-0.5f, 1f}, {1.5f, -0.75f}};
+        int i = 0;
+        for (int[] f : shapes)
+            for (int t = 0; t < 4; t++, i++)
+                out.add(Arguments.of(new Case((t & 1) != 0, (t & 2) != 0, f[0], f[1], f[2], ab[i % 3][0], ab[i % 3][1], i % 4, r.nextLong())));
+        return out.stream();
+    }
+
     static float[] random(SplittableRandom r, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) r.nextDouble(-1, 1);
@@ -75,7 +110,7 @@ class SgemmTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource({"cases", "boundaries", "innerProduct"})
     void matchesFloat64Reference(Case t) {
         SplittableRandom r = new SplittableRandom(t.seed());
         int aRows = t.tA() ? t.k() : t.m(), aCols = t.tA() ? t.m() : t.k();
@@ -91,7 +126,7 @@ class SgemmTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource({"cases", "innerProduct"})
     void serialAndSegmentBMatchReference(Case t) {
         SplittableRandom r = new SplittableRandom(t.seed() ^ 0x5EED);
         int aRows = t.tA() ? t.k() : t.m(), aCols = t.tA() ? t.m() : t.k();
@@ -113,6 +148,26 @@ class SgemmTest {
     void oneAndTwoThreadsAgreeOnALargerProduct() {
         SplittableRandom r = new SplittableRandom(7);
         int m = 203, n = 517, k = 700;
+        float[] a = random(r, m * k), b = random(r, n * k);
+        float[] c1 = new float[m * n], c2 = new float[m * n];
+        int old = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            Sgemm.sgemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, c1, 0, n);
+            Parallel.setThreads(2);
+            Sgemm.sgemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, c2, 0, n);
+        } finally {
+            Parallel.setThreads(old);
+        }
+        assertTrue(java.util.Arrays.equals(c1, c2), "1 and 2 threads give bit-identical results");
+        assertGemm(new Case(false, true, m, n, k, 1f, 0f, 0, 0), a, 0, k, b, 0, k, new float[m * n], c2, 0, n);
+    }
+
+    @Test
+    void oneAndTwoThreadsAgreeOnTheInnerProductPath() {
+        SplittableRandom r = new SplittableRandom(8);
+        int m = 16, n = Sgemm.NR / 2 - 1, k = 40000; // like a first conv layer's weight gradient (16x9), shortened
+        assertTrue(SgemmDot.suits(m, n, k));
         float[] a = random(r, m * k), b = random(r, n * k);
         float[] c1 = new float[m * n], c2 = new float[m * n];
         int old = Parallel.threads();
