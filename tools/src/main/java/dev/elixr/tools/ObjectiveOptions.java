@@ -11,7 +11,7 @@ final class ObjectiveOptions {
     @Option(names = "--duplicate-key", description = "duplicates are pairs with the same normalised text (text; default), or the same label vector (labels)") String key;
     @Option(names = "--queue", description = "MoCo-style queue of this many momentum-encoder embeddings used as extra negatives (default 0 = none)") Integer queue;
     @Option(names = "--sentence-sampling", description = "probability of training on a random subset of a report's sentences (default 0.5; 0 = full reports)") Double sentenceSampling;
-    @Option(names = "--impression-only", description = "probability of training on the IMPRESSION alone, drawn before sentence sampling (default 0.3; 0 = never)") Double impressionOnly;
+    @Option(names = "--impression-only", description = "probability of training on the IMPRESSION alone, drawn before sentence sampling (default 0.5; 0 = never)") Double impressionOnly;
 
     boolean given() {
         return duplicates != null || key != null || queue != null || sentenceSampling != null || impressionOnly != null;
