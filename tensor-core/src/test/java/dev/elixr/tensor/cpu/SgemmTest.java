@@ -146,28 +146,18 @@ class SgemmTest {
 
     @Test
     void oneAndTwoThreadsAgreeOnALargerProduct() {
-        SplittableRandom r = new SplittableRandom(7);
-        int m = 203, n = 517, k = 700;
-        float[] a = random(r, m * k), b = random(r, n * k);
-        float[] c1 = new float[m * n], c2 = new float[m * n];
-        int old = Parallel.threads();
-        try {
-            Parallel.setThreads(1);
-            Sgemm.sgemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, c1, 0, n);
-            Parallel.setThreads(2);
-            Sgemm.sgemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, c2, 0, n);
-        } finally {
-            Parallel.setThreads(old);
-        }
-        assertTrue(java.util.Arrays.equals(c1, c2), "1 and 2 threads give bit-identical results");
-        assertGemm(new Case(false, true, m, n, k, 1f, 0f, 0, 0), a, 0, k, b, 0, k, new float[m * n], c2, 0, n);
+        assertThreadCountsAgree(new SplittableRandom(7), 203, 517, 700);
     }
 
     @Test
     void oneAndTwoThreadsAgreeOnTheInnerProductPath() {
-        SplittableRandom r = new SplittableRandom(8);
         int m = 16, n = Sgemm.NR / 2 - 1, k = 40000; // like a first conv layer's weight gradient (16x9), shortened
         assertTrue(SgemmDot.suits(m, n, k));
+        assertThreadCountsAgree(new SplittableRandom(8), m, n, k);
+    }
+
+    /** A·Bᵀ on 1 and on 2 threads: bit-identical, and equal to the float64 reference. */
+    private static void assertThreadCountsAgree(SplittableRandom r, int m, int n, int k) {
         float[] a = random(r, m * k), b = random(r, n * k);
         float[] c1 = new float[m * n], c2 = new float[m * n];
         int old = Parallel.threads();
