@@ -94,7 +94,7 @@ public final class ElixrCEvaluation {
     public Path evalDir(String task) { return run.dir().resolve("eval").resolve(task); }
 
     /** {@code RUN/eval/<task>} for the test split, {@code RUN/eval/<task>-<split>} for another. */
-    public Path evalDir(String task, String split) { return evalDir(split.equals("test") ? task : task + "-" + split); }
+    private Path evalDir(String task, String split) { return evalDir(split.equals("test") ? task : task + "-" + split); }
 
     ImageBank test() {
         if (test == null) test = load("test");

@@ -74,16 +74,11 @@ final class SgemmDot {
                 kernel(a, a0, a1, a2, a3, b, b0, b1, b2, b3, kb, acc, (t - t0) * tileFloats, pc == 0);
             }
         }
-        float[] lanes = new float[VL];
         for (int t = t0; t < t1; t++) {
             int i0 = t / nt * TM, j0 = t % nt * TN;
             for (int r = 0; r < TM && i0 + r < m; r++)
                 for (int q = 0; q < TN && j0 + q < n; q++) {
-                    float s = 0f;
-                    if (kv > 0) {
-                        System.arraycopy(acc, (t - t0) * tileFloats + (r * TN + q) * VL, lanes, 0, VL);
-                        s = Simd.sumLanes(FloatVector.fromArray(S, lanes, 0));
-                    }
+                    float s = kv > 0 ? Simd.sumLanes(FloatVector.fromArray(S, acc, (t - t0) * tileFloats + (r * TN + q) * VL)) : 0f;
                     int ai = aOff + (i0 + r) * lda, bj = bOff + (j0 + q) * ldb;
                     for (int p = kv; p < k; p++) s += a[ai + p] * b[bj + p];
                     int ci = cOff + (i0 + r) * ldc + j0 + q;
