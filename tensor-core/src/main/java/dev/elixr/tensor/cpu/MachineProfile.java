@@ -174,7 +174,7 @@ public record MachineProfile(String isa, int speciesBits, int registers, String 
     private static int preferredBits() { return jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize(); }
 
     /** Cache sizes as "48 KiB", "2 MiB". */
-    static String kib(long bytes) {
+    public static String kib(long bytes) {
         return bytes >= (1 << 20) && bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : (bytes >> 10) + " KiB";
     }
 }
