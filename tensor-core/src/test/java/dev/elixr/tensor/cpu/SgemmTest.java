@@ -156,6 +156,26 @@ class SgemmTest {
         assertThreadCountsAgree(new SplittableRandom(8), m, n, k);
     }
 
+    /** Batch-1 decode (M = 1) over a 771×3075 weight, stored K×N (row combinations) and N×K (dot products): 1 and 2 threads agree bit for bit. */
+    @Test
+    void matrixVectorGivesTheSameBitsOnOneAndTwoThreads() {
+        SplittableRandom r = new SplittableRandom(12);
+        int k = 771, n = 3075;
+        for (boolean tB : new boolean[] {false, true}) {
+            float[] x = random(r, k), w = random(r, k * n), y1 = new float[n], y2 = new float[n];
+            int ldb = tB ? k : n, old = Parallel.threads();
+            try {
+                Parallel.setThreads(2);
+                Sgemm.sgemm(false, tB, 1, n, k, 1f, MemorySegment.ofArray(x), 0, k, MemorySegment.ofArray(w), 0, ldb, 0f, y1, 0, n, 1);
+                Sgemm.sgemm(false, tB, 1, n, k, 1f, MemorySegment.ofArray(x), 0, k, MemorySegment.ofArray(w), 0, ldb, 0f, y2, 0, n, 2);
+            } finally {
+                Parallel.setThreads(old);
+            }
+            assertTrue(java.util.Arrays.equals(y1, y2), (tB ? "dot" : "combination") + " form: 1 and 2 threads give bit-identical results");
+            assertGemm(new Case(false, tB, 1, n, k, 1f, 0f, 0, 0), x, 0, k, w, 0, ldb, new float[n], y2, 0, n);
+        }
+    }
+
     /** A·Bᵀ on 1 and on 2 threads: bit-identical, and equal to the float64 reference. */
     private static void assertThreadCountsAgree(SplittableRandom r, int m, int n, int k) {
         float[] a = random(r, m * k), b = random(r, n * k);
