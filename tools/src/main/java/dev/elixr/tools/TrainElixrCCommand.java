@@ -1,7 +1,7 @@
 package dev.elixr.tools;
 
 import dev.elixr.tasks.train.ContrastiveTraining;
-import dev.elixr.tasks.train.ElixrCTrainer;
+import dev.elixr.tasks.train.ElixrCTrainingJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -40,7 +40,7 @@ final class TrainElixrCCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var training = new ContrastiveTraining.Config(epochs, batch, lr, weightDecay, warmup, gradClip, checkpointEvery, seed,
                 resume, !noAugment, stopAfter, objective.objective(dev.elixr.tasks.train.ContrastiveObjective.recommended()));
-        var o = ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, null, training, detectAnomaly), imageSize, imageEncoder,
+        var o = ElixrCTrainingJob.run(new ElixrCTrainingJob.Options(data, out, null, training, detectAnomaly), imageSize, imageEncoder,
                 textEncoder, CommandLineText.of(spec), System.err);
         System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                 o.imagesPerSecond(), out.toAbsolutePath());

@@ -106,7 +106,7 @@ public final class Loader {
 
     /** Decodes and preprocesses one study's image to the output size; deterministic for (epoch, position). */
     public float[] image(CxrStudy s, int epoch, int position) throws ImageReadException {
-        GreyImage g = ImageIO.read(s.image());
+        GreyImage g = CxrImageCodec.read(s.image());
         SplittableRandom r = new SplittableRandom(mix(mix(o.seed(), epoch), position));
         GreyImage sized = o.augment() ? augmentation.crop(g, o.width(), o.height(), r) : Preprocess.resize(g, o.width(), o.height());
         float[] px = Preprocess.stretch(sized.pixels());

@@ -16,7 +16,7 @@ import dev.elixr.tasks.report.ElixrCReport;
 import dev.elixr.tasks.train.ContrastiveObjective;
 import dev.elixr.tasks.train.ContrastiveTraining;
 import dev.elixr.tasks.train.ElixrCRun;
-import dev.elixr.tasks.train.ElixrCTrainer;
+import dev.elixr.tasks.train.ElixrCTrainingJob;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -139,7 +139,7 @@ public final class ElixrCDemo {
         }
         var training = new ContrastiveTraining.Config(plan.epochs(), plan.batch(), plan.lr(), 0.1, 0.1, 1.0,
                 50, seed, true, true, 0, plan.objective());
-        ElixrCTrainer.run(new ElixrCTrainer.Options(data, runDir, null, training), plan.imageSize(), "conv", commandLine, log);
+        ElixrCTrainingJob.run(new ElixrCTrainingJob.Options(data, runDir, null, training), plan.imageSize(), "conv", commandLine, log);
     }
 
     /** The objective in words, e.g. "sentence sampling 0.5, duplicates (same text) masked". */

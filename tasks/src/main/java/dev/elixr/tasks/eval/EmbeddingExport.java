@@ -3,6 +3,7 @@ package dev.elixr.tasks.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.elixr.autograd.io.Npy;
+import dev.elixr.tasks.data.Csv;
 import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.train.ElixrCRun;

@@ -10,6 +10,7 @@ import dev.elixr.autograd.optim.CosineSchedule;
 import dev.elixr.autograd.optim.ParamGroup;
 import dev.elixr.models.elixr.ImageTower;
 import dev.elixr.models.elixr.ElixrCConfig;
+import dev.elixr.tasks.data.Seeds;
 import dev.elixr.tasks.train.ImageBank;
 import dev.elixr.tensor.Tensor;
 
@@ -69,7 +70,7 @@ public final class SupervisedBaseline implements DataEfficient.FeatureSource {
         EmbeddedSplit labels = EmbeddedSplit.of(sub.studies(), new float[subset.length][0]);
         for (int i = 0; i < subset.length; i++)
             for (int j = 0; j < findings.size(); j++) y[i][j] = labels.binaryLabel(i, findings.get(j));
-        SplitMix64 rng = new SplitMix64(seed ^ 0x5DEECE66DL);
+        SplitMix64 rng = new SplitMix64(Seeds.baselineInit(seed));
         Classifier net = new Classifier(config, findings.size(), rng);
         var opt = new AdamW(ParamGroup.decayAndNoDecay(net, 0.05), lr, 0.9, 0.999, 1e-8);
         int b = Math.max(2, Math.min(batch, subset.length));
@@ -81,7 +82,7 @@ public final class SupervisedBaseline implements DataEfficient.FeatureSource {
             for (int i = 0; i < b; i++) rows[i] = rng.nextInt(subset.length);
             schedule.apply(opt, s + 1);
             opt.zeroGrad();
-            Var logits = net.head.forward(net.tower.features(Var.of(sub.batch(rows, new SplittableRandom(seed * 7919 + s)))));
+            Var logits = net.head.forward(net.tower.features(Var.of(sub.batch(rows, new SplittableRandom(Seeds.baselineAugmentation(seed, s))))));
             MaskedBce.loss(logits, y, rows).backward();
             opt.step();
         }

@@ -12,6 +12,7 @@ import dev.elixr.autograd.optim.ParamGroup;
 import dev.elixr.models.elixr.ElixrC;
 import dev.elixr.models.text.Encoding;
 import dev.elixr.models.text.WordPieceTokenizer;
+import dev.elixr.tasks.data.Seeds;
 import dev.elixr.tasks.progress.Progress;
 import dev.elixr.tensor.Tensor;
 
@@ -96,7 +97,7 @@ public final class ContrastiveTraining {
             int epoch = (int) (step / stepsPerEpoch);
             int[] order = permutation(n, cfg.seed(), epoch);
             int[] rows = java.util.Arrays.copyOfRange(order, (int) (step % stepsPerEpoch) * batch, (int) (step % stepsPerEpoch + 1) * batch);
-            SplittableRandom aug = new SplittableRandom(cfg.seed() * 0x9E3779B97F4A7C15L + step);
+            SplittableRandom aug = new SplittableRandom(Seeds.augmentation(cfg.seed(), step));
             Var pixels = Var.of(train.batch(rows, cfg.augment() ? aug : null));
             TextSampler.Batch text = texts.batch(rows, step);
             TokenBatch tokens = TokenBatch.of(text.encodings(), text.rows(), padId);
@@ -162,7 +163,7 @@ public final class ContrastiveTraining {
 
     /** A seeded permutation of 0..n-1 for one epoch (Fisher-Yates). */
     static int[] permutation(int n, long seed, int epoch) {
-        SplitMix64 rng = new SplitMix64(seed * 31 + epoch);
+        SplitMix64 rng = new SplitMix64(Seeds.batchOrder(seed, epoch));
         int[] p = new int[n];
         for (int i = 0; i < n; i++) p[i] = i;
         for (int i = n - 1; i > 0; i--) {

@@ -3,7 +3,7 @@ package dev.elixr.tasks.train;
 import dev.elixr.tasks.data.Augmentation;
 import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.GreyImage;
-import dev.elixr.tasks.data.ImageIO;
+import dev.elixr.tasks.data.CxrImageCodec;
 import dev.elixr.tasks.data.ImageReadException;
 import dev.elixr.tasks.data.Preprocess;
 import dev.elixr.tasks.progress.Progress;
@@ -40,7 +40,7 @@ public final class ImageBank {
         Progress progress = new Progress("decode " + what, all.size(), "img");
         IntStream.range(0, all.size()).parallel().forEach(i -> {
             try {
-                px[i] = preprocess(ImageIO.read(all.get(i).image()), size);
+                px[i] = preprocess(CxrImageCodec.read(all.get(i).image()), size);
             } catch (ImageReadException | RuntimeException e) {
                 synchronized (log) { log.println("elixr: skipping unreadable image " + all.get(i).image() + ": " + e.getMessage()); }
             }

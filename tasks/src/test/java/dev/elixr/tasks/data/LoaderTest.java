@@ -28,7 +28,7 @@ class LoaderTest {
             float[] p = new float[40 * 50];
             for (int k = 0; k < p.length; k++) p[k] = (float) (0.3 + 0.4 * r.nextDouble());
             Path f = tmp.resolve("img" + i + (i % 2 == 0 ? ".png" : ".jpg"));
-            if (i % 2 == 0) ImageIO.writePng16(new GreyImage(40, 50, p), f); else ImageIO.writeJpeg(new GreyImage(40, 50, p), f);
+            if (i % 2 == 0) CxrImageCodec.writePng16(new GreyImage(40, 50, p), f); else CxrImageCodec.writeJpeg(new GreyImage(40, 50, p), f);
             float[] labels = CheXpertLabel.blankLabels();
             labels[CheXpertLabel.EDEMA.ordinal()] = i % 3 == 0 ? 1f : 0f;
             studies.add(new CxrStudy("p" + i, "s" + i, "d" + i, f, "", labels, "train", "PA", List.of()));
@@ -53,7 +53,7 @@ class LoaderTest {
         assertEquals(1f, batches.get(0).labels().get(0, CheXpertLabel.EDEMA.ordinal()));
         assertTrue(Float.isNaN(batches.get(0).labels().get(0, 0)));
         assertEquals(List.of("d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "d9"), ids(l, 0));
-        float[] direct = Preprocess.stretch(Preprocess.resize(ImageIO.read(studies.get(1).image()), 16, 16).pixels());
+        float[] direct = Preprocess.stretch(Preprocess.resize(CxrImageCodec.read(studies.get(1).image()), 16, 16).pixels());
         Preprocess.standardise(direct, 0.5f, 0.25f);
         float[] got = batches.get(0).images().select(0, 1).contiguous().toFloatArray();
         assertArrayEquals(direct, got, 1e-6f);

@@ -4,7 +4,7 @@ import dev.elixr.models.elixr.ElixrCConfig;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.data.synth.SyntheticCxr;
 import dev.elixr.tasks.train.ContrastiveTraining;
-import dev.elixr.tasks.train.ElixrCTrainer;
+import dev.elixr.tasks.train.ElixrCTrainingJob;
 import dev.elixr.tasks.train.ReportText;
 import dev.elixr.tasks.train.ReportVocabulary;
 
@@ -29,7 +29,7 @@ record TinyRun(Path data, Path run) {
         int vocab = ReportVocabulary.build(texts, 1).size();
         var model = new ElixrCConfig("conv", 32, new int[] {4, 8}, 1, 16, vocab, 16, 1, 2, 32, 48, 8, 0.07f, 0.01f);
         var cfg = new ContrastiveTraining.Config(1, 16, 3e-3, 0.1, 0.2, 1.0, 100, seed, false, false, 0);
-        ElixrCTrainer.run(new ElixrCTrainer.Options(data, run, model, cfg), 32, "conv", "elixr train elixr-c (test)", QUIET);
+        ElixrCTrainingJob.run(new ElixrCTrainingJob.Options(data, run, model, cfg), 32, "conv", "elixr train elixr-c (test)", QUIET);
         return run;
     }
 }

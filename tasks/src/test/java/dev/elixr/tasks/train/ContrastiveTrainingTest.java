@@ -42,7 +42,7 @@ class ContrastiveTrainingTest {
         var cfg = new ContrastiveTraining.Config(2, 8, 3e-3, 0.1, 0.2, 1.0, checkpointEvery, 5, resume, true, stopAfter);
         // the vocabulary size is only known after building it: train once with a spec, reuse it on resume
         var model = ElixrCConfigHolder.get(out, data);
-        return ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, model, cfg), 32, "conv", "test", log);
+        return ElixrCTrainingJob.run(new ElixrCTrainingJob.Options(data, out, model, cfg), 32, "conv", "test", log);
     }
 
     /** Builds the tiny config for the vocabulary the trainer will build from this data. */

@@ -72,7 +72,7 @@ class HfTextEncoderTrainingTest {
     static ContrastiveTraining.Outcome train(Path out, Path textEncoder, boolean resume, long stopAfter) throws Exception {
         var cfg = new ContrastiveTraining.Config(1, 8, 3e-3, 0.1, 0.2, 1.0, 2, 5, resume, true, stopAfter);
         var model = ContrastiveTrainingTest.tiny(10);  // the text part is replaced by the folder's
-        return ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, model, cfg), 32, "conv", textEncoder.toString(), "test", QUIET);
+        return ElixrCTrainingJob.run(new ElixrCTrainingJob.Options(data, out, model, cfg), 32, "conv", textEncoder.toString(), "test", QUIET);
     }
 
     static Map<String, Tensor> textWeights(Map<String, Tensor> state) {
@@ -86,7 +86,7 @@ class HfTextEncoderTrainingTest {
         Path out = tmp.resolve("init");
         train(out, hf, false, 1);
         ElixrCConfig cfg = ElixrCRun.readConfig(out);
-        var model = ElixrCTrainer.initialModel(cfg, 5, false, QUIET);
+        var model = ElixrCTrainingJob.initialModel(cfg, 5, false, QUIET);
         Map<String, Tensor> expected = new LinkedHashMap<>(Safetensors.read(hf.resolve("model.safetensors")));
         expected.keySet().removeIf(k -> !k.startsWith("bert.encoder") && !k.startsWith("bert.embeddings"));
         Map<String, Tensor> ours = textWeights(model.stateDict());

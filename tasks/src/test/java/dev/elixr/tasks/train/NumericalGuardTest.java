@@ -165,7 +165,7 @@ class NumericalGuardTest {
     static ContrastiveTraining.Outcome train(Path out, boolean resume, long stopAfter, boolean detectAnomaly) throws Exception {
         var cfg = new ContrastiveTraining.Config(1, 8, 3e-3, 0.1, 0.2, 1.0, 2, 5, resume, true, stopAfter);
         var model = ContrastiveTrainingTest.ElixrCConfigHolder.get(out, data);
-        return ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, model, cfg, detectAnomaly), 32, "conv", "test",
+        return ElixrCTrainingJob.run(new ElixrCTrainingJob.Options(data, out, model, cfg, detectAnomaly), 32, "conv", "test",
                 new PrintStream(new ByteArrayOutputStream()));
     }
 

@@ -34,7 +34,7 @@ class ObjectiveResumeTest {
     static ContrastiveTraining.Outcome train(Path out, ContrastiveObjective objective, boolean resume, long stopAfter) throws Exception {
         var cfg = new ContrastiveTraining.Config(2, 8, 3e-3, 0.1, 0.2, 1.0, 2, 5, resume, true, stopAfter, objective);
         var model = ContrastiveTrainingTest.ElixrCConfigHolder.get(out, data);
-        return ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, model, cfg), 32, "conv", "test",
+        return ElixrCTrainingJob.run(new ElixrCTrainingJob.Options(data, out, model, cfg), 32, "conv", "test",
                 new PrintStream(new ByteArrayOutputStream()));
     }
 

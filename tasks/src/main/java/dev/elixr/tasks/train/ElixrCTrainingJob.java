@@ -25,8 +25,8 @@ import java.util.Map;
  * when resuming), trains ELIXR-C, and writes the run
  * directory ({@link ElixrCRun}) with {@code run.json}.
  */
-public final class ElixrCTrainer {
-    private ElixrCTrainer() {}
+public final class ElixrCTrainingJob {
+    private ElixrCTrainingJob() {}
 
     /** detectAnomaly: autograd's per-op NaN/Inf checks ({@link AnomalyMode}), slow, for debugging a diverged run. */
     public record Options(Path data, Path out, ElixrCConfig model, ContrastiveTraining.Config training, boolean detectAnomaly) {
