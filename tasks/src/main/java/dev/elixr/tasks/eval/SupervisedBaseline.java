@@ -11,11 +11,13 @@ import dev.elixr.autograd.optim.ParamGroup;
 import dev.elixr.models.elixr.ImageTower;
 import dev.elixr.models.elixr.ElixrCConfig;
 import dev.elixr.tasks.data.Seeds;
-import dev.elixr.tasks.train.ImageBank;
+import dev.elixr.tasks.data.ImageBank;
 import dev.elixr.tensor.Tensor;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * The supervised-only baseline of the data-efficient experiments: the same image encoder as ELIXR-C, trained from
@@ -57,8 +59,7 @@ public final class SupervisedBaseline implements DataEfficient.FeatureSource {
         final Linear head;
 
         Classifier(ElixrCConfig c, int outputs, SplitMix64 rng) {
-            tower = c.imageTower(rng);
-            registerModule("image_encoder", (Module) tower);
+            tower = registerModule("image_encoder", c.image().build(rng));
             head = registerModule("head", new Linear(tower.featureDim(), outputs, true, rng));
         }
     }
@@ -94,11 +95,11 @@ public final class SupervisedBaseline implements DataEfficient.FeatureSource {
         float[][] out = new float[bank.count()][];
         try (var g = GradMode.noGrad()) {
             for (int s = 0; s < bank.count(); s += 64) {
-                int[] rows = java.util.stream.IntStream.range(s, Math.min(bank.count(), s + 64)).toArray();
+                int[] rows = IntStream.range(s, Math.min(bank.count(), s + 64)).toArray();
                 Tensor f = tower.features(Var.of(bank.batch(rows, null))).value().contiguous();
                 int d = f.size(1);
                 float[] flat = f.toFloatArray();
-                for (int i = 0; i < rows.length; i++) out[s + i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+                for (int i = 0; i < rows.length; i++) out[s + i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
             }
         }
         return out;

@@ -2,6 +2,7 @@ package dev.elixr.tasks.train;
 
 import dev.elixr.models.text.Encoding;
 import dev.elixr.models.text.WordPieceTokenizer;
+import dev.elixr.tasks.data.ImageBank;
 import dev.elixr.tasks.data.Seeds;
 
 import java.util.ArrayList;

@@ -93,36 +93,4 @@ class CxrImageCodecTest {
         return new GreyImage(n, n, p);
     }
 
-    @Test
-    void resizeIsAntialiased() {
-        int n = 64;
-        float[] checker = new float[n * n];
-        for (int y = 0; y < n; y++) for (int x = 0; x < n; x++) checker[y * n + x] = (x + y) % 2;
-        GreyImage small = Preprocess.resize(new GreyImage(n, n, checker), 16, 16);
-        for (float v : small.pixels()) assertEquals(0.5f, v, 0.02f, "a fine checkerboard must average to grey, not alias");
-        float[] flat = new float[50 * 30];
-        Arrays.fill(flat, 0.3f);
-        for (float v : Preprocess.resize(new GreyImage(50, 30, flat), 17, 41).pixels()) assertEquals(0.3f, v, 1e-5f);
-        GreyImage r = ramp(100, 100);
-        GreyImage up = Preprocess.resize(r, 150, 150);
-        double m0 = Arrays.stream(box(r.pixels())).average().orElseThrow(), m1 = Arrays.stream(box(up.pixels())).average().orElseThrow();
-        assertEquals(m0, m1, 1e-3);
-        assertThrows(IllegalArgumentException.class, () -> Preprocess.resize(r, 0, 5));
-    }
-
-    private static double[] box(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) d[i] = f[i];
-        return d;
-    }
-
-    @Test
-    void stretchAndStandardise() {
-        float[] s = Preprocess.stretch(new float[] {0.2f, 0.4f, 0.6f});
-        assertArrayEquals(new float[] {0f, 0.5f, 1f}, s, 1e-6f);
-        assertArrayEquals(new float[] {0f, 0f}, Preprocess.stretch(new float[] {0.7f, 0.7f}));
-        Preprocess.standardise(s, 0.5f, 0.25f);
-        assertArrayEquals(new float[] {-2f, 0f, 2f}, s, 1e-6f);
-        assertThrows(IllegalArgumentException.class, () -> Preprocess.standardise(s, 0f, 0f));
-    }
 }
