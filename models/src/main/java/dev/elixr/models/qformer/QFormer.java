@@ -127,8 +127,17 @@ public final class QFormer extends Module {
     /** Next-token logits [B,L,V] of text hidden states [B,L,D] (the tied language-model head). */
     public Var lmLogits(Var textHidden) { return textSide(cls).forward(textHidden, embeddings.wordEmbeddings().weight()); }
 
-    /** The contrastive temperature τ, clamped to [0.001, 0.5] as BLIP-2 does. */
-    public Var temperature() { return textSide(temp).clamp(MIN_TEMPERATURE, MAX_TEMPERATURE); }
+    /**
+     * The contrastive temperature τ (the parameter itself). As BLIP-2 does at every forward, a value outside
+     * [0.001, 0.5] is first clamped in place, so that τ can leave the bound again (a clamp inside the graph would stop
+     * its gradient there).
+     */
+    public Var temperature() {
+        float t = textSide(temp).value().toCpu().item();
+        float clamped = Math.clamp(t, MIN_TEMPERATURE, MAX_TEMPERATURE);
+        if (clamped != t) temp.assign(Tensor.scalar(clamped).to(device()));
+        return temp;
+    }
 
     // ------------------------------------------------------------------ helpers
 

@@ -97,6 +97,17 @@ class QFormerPassesTest {
     }
 
     @Test
+    void temperatureOutsideItsRangeIsClampedInPlaceAndKeepsItsGradient() {
+        QFormer m = QFormer.create(CONFIG, new SplittableRandom(1));
+        var temp = m.namedParameters().get("temp");
+        temp.assign(Tensor.scalar(0.9f));
+        Var t = m.temperature();
+        assertEquals(0.5f, temp.value().item());
+        t.mul(3f).backward();
+        assertEquals(3f, temp.grad().item());
+    }
+
+    @Test
     void queryOnlyModelRefusesTextWithAClearMessage() {
         QFormer m = QFormer.queryOnly(CONFIG);
         var e = assertThrows(IllegalStateException.class, () -> m.textPass(TEXT));
