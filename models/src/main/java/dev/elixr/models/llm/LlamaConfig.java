@@ -74,6 +74,34 @@ public record LlamaConfig(String modelType, int vocabSize, int hiddenSize, int i
                 c.path("bos_token_id").asInt(-1), eos(c.path("eos_token_id")));
     }
 
+    /** This shape as a Hugging Face config.json (what {@link #fromJson} reads back). */
+    public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+        var j = new ObjectMapper().createObjectNode();
+        j.put("model_type", modelType);
+        j.putArray("architectures").add(switch (modelType) {
+            case "qwen2" -> "Qwen2ForCausalLM";
+            case "mistral" -> "MistralForCausalLM";
+            default -> "LlamaForCausalLM";
+        });
+        j.put("vocab_size", vocabSize).put("hidden_size", hiddenSize).put("intermediate_size", intermediateSize)
+                .put("num_hidden_layers", numLayers).put("num_attention_heads", numHeads).put("num_key_value_heads", numKvHeads)
+                .put("head_dim", headDim).put("hidden_act", "silu").put("max_position_embeddings", maxPositionEmbeddings)
+                .put("rms_norm_eps", rmsNormEps).put("rope_theta", ropeTheta).put("tie_word_embeddings", tieWordEmbeddings)
+                .put("mlp_bias", mlpBias).put("torch_dtype", "float32");
+        if (!modelType.equals("qwen2")) j.put("attention_bias", qkvBias);
+        if (ropeScaling != null) {
+            var r = j.putObject("rope_scaling").put("rope_type", ropeScaling.type()).put("factor", ropeScaling.factor());
+            if (ropeScaling.type().equals("llama3")) {
+                r.put("low_freq_factor", ropeScaling.lowFreqFactor()).put("high_freq_factor", ropeScaling.highFreqFactor())
+                        .put("original_max_position_embeddings", ropeScaling.originalMaxPositions());
+            }
+        }
+        if (bosTokenId >= 0) j.put("bos_token_id", bosTokenId);
+        if (eosTokenIds.length == 1) j.put("eos_token_id", eosTokenIds[0]);
+        else if (eosTokenIds.length > 1) { var a = j.putArray("eos_token_id"); for (int e : eosTokenIds) a.add(e); }
+        return j;
+    }
+
     private static int required(JsonNode c, String key, String where) {
         if (!c.hasNonNull(key) || !c.get(key).canConvertToInt()) throw new IllegalArgumentException(where + ": missing integer '" + key + "'");
         return c.get(key).asInt();

@@ -50,6 +50,13 @@ public final class LlamaModel extends Module {
         return m;
     }
 
+    /** Writes config.json and model.safetensors (every parameter in its stored type) in Hugging Face layout. */
+    public void save(Path dir) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.writeString(dir.resolve("config.json"), config.toJson().toPrettyString() + "\n");
+        dev.elixr.autograd.io.Safetensors.write(dir.resolve("model.safetensors"), stateDict(), java.util.Map.of("format", "pt"));
+    }
+
     public LlamaConfig config() { return config; }
 
     public LlamaDecoder decoder() { return model; }
