@@ -1,5 +1,7 @@
 package dev.elixr.models.llm;
 
+import dev.elixr.autograd.Functional;
+import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.ops.Attention;
@@ -20,6 +22,19 @@ public final class LlamaAttention extends Module {
         this.k = registerModule("k_proj", new Projection(src, prefix + "k_proj.", c.hiddenSize(), c.numKvHeads() * d, c.qkvBias()));
         this.v = registerModule("v_proj", new Projection(src, prefix + "v_proj.", c.hiddenSize(), c.numKvHeads() * d, c.qkvBias()));
         this.o = registerModule("o_proj", new Projection(src, prefix + "o_proj.", c.numHeads() * d, c.hiddenSize(), c.oBias()));
+    }
+
+    /** The differentiable form over h [B, T, hidden] at positions 0 … T−1, no cache (training). */
+    Var forward(Var h, RotaryEmbedding rope) {
+        int b = h.size(0), t = h.size(1), d = c.headDim(), kvHeads = c.numKvHeads(), g = c.groups();
+        Var qh = rope.apply(q.forward(h).view(b, t, c.numHeads(), d).permute(0, 2, 1, 3));
+        Var kh = rope.apply(k.forward(h).view(b, t, kvHeads, d).permute(0, 2, 1, 3));
+        Var vh = v.forward(h).view(b, t, kvHeads, d).permute(0, 2, 1, 3);
+        // repeat_kv: KV head j serves query heads j·g … j·g+g−1
+        kh = kh.unsqueeze(2).expand(b, kvHeads, g, t, d).reshape(b, c.numHeads(), t, d);
+        vh = vh.unsqueeze(2).expand(b, kvHeads, g, t, d).reshape(b, c.numHeads(), t, d);
+        Var a = Functional.attention(qh, kh, vh, null, true, (float) (1.0 / Math.sqrt(d)));
+        return o.forward(a.permute(0, 2, 1, 3).reshape(b, t, c.numHeads() * d));
     }
 
     /** h [T, hidden] at positions cache.length() … → [T, hidden]; writes this layer's keys and values into the cache. */

@@ -1,5 +1,6 @@
 package dev.elixr.models.llm;
 
+import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.autograd.nn.RMSNorm;
 import dev.elixr.tensor.Tensor;
@@ -17,6 +18,11 @@ public final class LlamaBlock extends Module {
         this.attention = registerModule("self_attn", new LlamaAttention(c, src, prefix + "self_attn."));
         this.postAttentionNorm = registerModule("post_attention_layernorm", LlamaDecoder.norm(c, src, prefix + "post_attention_layernorm."));
         this.mlp = registerModule("mlp", new SwiGluMlp(c, src, prefix + "mlp."));
+    }
+
+    Var forward(Var x, RotaryEmbedding rope) {
+        Var h = x.add(attention.forward(inputNorm.forward(x), rope));
+        return h.add(mlp.forward(postAttentionNorm.forward(h)));
     }
 
     Tensor apply(Tensor x, int layer, KvCache cache, RotaryEmbedding rope) {

@@ -1,5 +1,6 @@
 package dev.elixr.models.llm;
 
+import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.autograd.nn.ModuleList;
 import dev.elixr.autograd.nn.RMSNorm;
@@ -25,6 +26,12 @@ public final class LlamaDecoder extends Module {
     }
 
     public TokenEmbedding embedTokens() { return embedTokens; }
+
+    /** The differentiable form: x [B, T, hidden] → normalised hidden states (training; no cache). */
+    Var forward(Var x, RotaryEmbedding rope) {
+        for (int l = 0; l < layers.size(); l++) x = layers.get(l).forward(x, rope);
+        return norm.forward(x);
+    }
 
     /** x [T, hidden] at positions cache.length() … → normalised hidden states [T, hidden]; commits T positions. */
     Tensor apply(Tensor x, KvCache cache, RotaryEmbedding rope) {

@@ -1,5 +1,7 @@
 package dev.elixr.models.llm;
 
+import dev.elixr.autograd.Functional;
+import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.models.hf.HfFolder;
 import dev.elixr.tensor.Shape;
@@ -60,6 +62,32 @@ public final class LlamaModel extends Module {
     public LlamaConfig config() { return config; }
 
     public LlamaDecoder decoder() { return model; }
+
+    /**
+     * The differentiable forward for training, through autograd on the same parameters: ids [B·T] (B rows of T)
+     * → logits [B, T, vocab]. No cache; positions 0 … T−1 in each row.
+     */
+    public Var forwardTraining(int[] ids, int batch, int length) {
+        return forwardTraining(Functional.embedding(model.embedTokens().weight(), ids, batch, length));
+    }
+
+    /** The differentiable forward from embedding vectors x [B, T, hidden] (soft prompts, gradient checks). */
+    public Var forwardTraining(Var x) {
+        if (x.dim() != 3 || x.size(2) != config.hiddenSize()) {
+            throw new IllegalArgumentException("forwardTraining: inputs " + Shape.str(x.shape()) + ", expected [B, T, " + config.hiddenSize() + "]");
+        }
+        Var h = model.forward(x, rope);
+        return Functional.linear(h, lmHead != null ? lmHead.weight() : model.embedTokens().weight(), null);
+    }
+
+    /** Mean cross-entropy of predicting each next id of ids [B·T] from the ones before it (causal LM loss). */
+    public Var nextTokenLoss(int[] ids, int batch, int length) {
+        if (length < 2) throw new IllegalArgumentException("nextTokenLoss: rows of " + length + " ids have no next token to predict");
+        Var logits = forwardTraining(ids, batch, length).narrow(1, 0, length - 1).reshape(batch * (length - 1), config.vocabSize());
+        int[] targets = new int[batch * (length - 1)];
+        for (int b = 0; b < batch; b++) System.arraycopy(ids, b * length + 1, targets, b * (length - 1), length - 1);
+        return Functional.crossEntropy(logits, targets);
+    }
 
     /** A cache for up to capacity positions. */
     public KvCache newCache(int capacity) {

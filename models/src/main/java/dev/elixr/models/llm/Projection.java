@@ -1,5 +1,7 @@
 package dev.elixr.models.llm;
 
+import dev.elixr.autograd.Functional;
+import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.autograd.nn.Parameter;
 import dev.elixr.tensor.Tensor;
@@ -25,6 +27,9 @@ public final class Projection extends Module {
 
     /** The bias, or null. */
     public Parameter bias() { return bias; }
+
+    /** The differentiable form, x [..., in] → [..., out] (training). */
+    public Var forward(Var x) { return Functional.linear(x, weight, bias); }
 
     /** x [T, in] → [T, out]. */
     public Tensor apply(Tensor x) { return linear(x, weight.value(), bias == null ? null : bias.value()); }

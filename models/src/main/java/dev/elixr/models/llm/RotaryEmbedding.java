@@ -1,5 +1,9 @@
 package dev.elixr.models.llm;
 
+import dev.elixr.autograd.Functional;
+import dev.elixr.autograd.Var;
+import dev.elixr.tensor.Tensor;
+
 /**
  * Rotary position embedding (Su et al. 2021, RoFormer §3.4) in Hugging Face's rotate-half layout: a head vector
  * x of size d is split into halves (x₁, x₂) and rotated pairwise, (x₁, x₂) ↦ (x₁·cos θ − x₂·sin θ, x₂·cos θ + x₁·sin θ),
@@ -31,6 +35,25 @@ public final class RotaryEmbedding {
             }
         }
         return f;
+    }
+
+    /**
+     * The same rotation as a differentiable function of x [B, H, T, d] at positions 0 … T−1:
+     * x·cos + rotateHalf(x)·sin with rotateHalf(x) = (−x₂, x₁), as Hugging Face writes it.
+     */
+    public Var apply(Var x) {
+        int t = x.size(2), half = invFreq.length, d = 2 * half;
+        float[] cos = new float[t * d], sin = new float[t * d];
+        for (int p = 0; p < t; p++) {
+            for (int i = 0; i < half; i++) {
+                float angle = p * invFreq[i];
+                cos[p * d + i] = cos[p * d + i + half] = (float) Math.cos(angle);
+                sin[p * d + i] = sin[p * d + i + half] = (float) Math.sin(angle);
+            }
+        }
+        Var[] halves = Functional.split(x, 3, half, half);
+        Var rotated = Functional.concat(3, halves[1].neg(), halves[0]);
+        return x.mul(Var.of(Tensor.wrap(cos, t, d))).add(rotated.mul(Var.of(Tensor.wrap(sin, t, d))));
     }
 
     /** Rotates, in place, each head of size d in rows of x [T, heads·d] (row t at position pos0 + t). */

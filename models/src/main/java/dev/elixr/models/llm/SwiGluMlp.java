@@ -1,5 +1,6 @@
 package dev.elixr.models.llm;
 
+import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.ops.Elementwise;
@@ -13,6 +14,8 @@ public final class SwiGluMlp extends Module {
         this.up = registerModule("up_proj", new Projection(src, prefix + "up_proj.", c.hiddenSize(), c.intermediateSize(), c.mlpBias()));
         this.down = registerModule("down_proj", new Projection(src, prefix + "down_proj.", c.intermediateSize(), c.hiddenSize(), c.mlpBias()));
     }
+
+    Var forward(Var x) { return down.forward(gate.forward(x).silu().mul(up.forward(x))); }
 
     Tensor apply(Tensor x) { return down.apply(Elementwise.mul(Elementwise.silu(gate.apply(x)), up.apply(x))); }
 }
