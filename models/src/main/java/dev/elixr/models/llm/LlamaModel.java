@@ -6,6 +6,7 @@ import dev.elixr.autograd.nn.Module;
 import dev.elixr.models.hf.HfFolder;
 import dev.elixr.tensor.Shape;
 import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.matvec.BlockFormat;
 
 import java.nio.file.Path;
 import java.util.Set;
@@ -25,6 +26,7 @@ public final class LlamaModel extends Module {
     private final LlamaDecoder model;
     private final Projection lmHead;
     private final RotaryEmbedding rope;
+    private Projection tiedHead; // a quantised copy of the tied head, not a registered module
 
     public LlamaModel(LlamaConfig config, WeightSource src) {
         this.config = config;
@@ -89,6 +91,20 @@ public final class LlamaModel extends Module {
         return Functional.crossEntropy(logits, targets);
     }
 
+    /**
+     * From now on inference reads block-quantised copies (Q8_0 or Q4_0, as llama.cpp) of every projection and of the
+     * LM head; the token table and the parameters themselves are kept (training and embedding lookups use them).
+     */
+    public LlamaModel quantize(BlockFormat format) {
+        for (Module mod : namedModules().values()) if (mod instanceof Projection p) p.quantize(format);
+        if (lmHead == null) {
+            tiedHead = new Projection(WeightSource.of(java.util.Map.of("w.weight", model.embedTokens().weight().value()), "tied head"),
+                    "w.", config.hiddenSize(), config.vocabSize(), false);
+            tiedHead.quantize(format);
+        }
+        return this;
+    }
+
     /** A cache for up to capacity positions. */
     public KvCache newCache(int capacity) {
         if (config.slidingWindow() > 0 && capacity > config.slidingWindow()) {
@@ -117,7 +133,8 @@ public final class LlamaModel extends Module {
         }
         Tensor h = model.apply(x, cache, rope);
         if (!allPositions) h = h.narrow(0, h.size(0) - 1, 1);
-        Tensor head = lmHead != null ? lmHead.weight().value() : model.embedTokens().weight().value();
-        return Projection.linear(h, head, null);
+        if (lmHead != null) return lmHead.apply(h);
+        if (tiedHead != null) return tiedHead.apply(h);
+        return Projection.linear(h, model.embedTokens().weight().value(), null);
     }
 }
