@@ -59,7 +59,7 @@ public final class Projection extends Module {
     static Tensor linear(Tensor x, Tensor w, Tensor b) {
         Tensor y = x.size(0) == 1
                 ? Tensor.wrap(MatVec.matvec(w, x.contiguous().toFloatArray()), 1, w.size(0))
-                : MatMul.matmul(x, w.t());
+                : MatMul.matmul(x, MatVec.toFloat32(w).t());
         return b == null ? y : Elementwise.add(y, b);
     }
 }

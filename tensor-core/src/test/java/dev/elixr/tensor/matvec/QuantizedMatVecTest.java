@@ -83,6 +83,14 @@ class QuantizedMatVecTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(BlockFormat.class)
+    void dequantizeGivesEveryWeightAsGetDoes(BlockFormat f) {
+        QuantizedMatrix q = QuantizedMatrix.quantize(normal(new SplittableRandom(8), 5, 96), f);
+        Tensor d = q.dequantize();
+        for (int r = 0; r < 5; r++) for (int c = 0; c < 96; c++) assertEquals(q.get(r, c), d.get(r, c), f + " (" + r + "," + c + ")");
+    }
+
     @Test
     void q4BlocksHoldWeightJInTheLowNibbleAndJPlus16InTheHighOne() {
         MemorySegment m = Arena.ofAuto().allocate(18);
