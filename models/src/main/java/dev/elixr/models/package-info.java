@@ -3,7 +3,8 @@
  * {@code vision} (VisionTransformer, EfficientNet with MBConv and squeeze-excitation, their configs),
  * {@code text} (BertEncoder with optional cross-attention, WordPiece and basic tokenizers),
  * {@code transformer} (attention projections, Add &amp; Norm, masks, initialisation shared by both),
- * {@code hf} (Hugging Face / torchvision folders: config.json, parameter names, strict loading, image preprocessing).
- * The Q-Former, the Llama-style decoder and ELIXR-C/B come with their own issues.
+ * {@code hf} (Hugging Face / torchvision folders: config.json, parameter names, strict loading, image preprocessing),
+ * {@code llm} (Llama/Mistral/Qwen2 decoders, KV cache, BPE tokenizers from tokenizer.json, sampling and generation).
+ * The Q-Former and ELIXR-B come with their own issues.
  */
 package dev.elixr.models;
