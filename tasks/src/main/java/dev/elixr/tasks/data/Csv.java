@@ -121,10 +121,15 @@ public final class Csv {
     public float label(int row, String column) {
         String s = get(row, column).trim();
         if (s.isEmpty()) return Float.NaN;
+        float v;
         try {
-            return Float.parseFloat(s);
+            v = Float.parseFloat(s);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + ": row " + (row + 2) + " column '" + column + "': not a label value: '" + s + "'");
+            v = Float.NaN;
         }
+        if (v != 1f && v != 0f && v != -1f)
+            throw new IllegalArgumentException(file + ": row " + (row + 2) + " column '" + column + "': '" + s
+                    + "' is not a CheXpert label (allowed: 1, 0, -1 or blank)");
+        return v;
     }
 }

@@ -224,7 +224,7 @@ public final class DataEfficient {
         for (Score s : r.scores())
             csv.append(s.source()).append(',').append(s.probe()).append(',').append(fractionKey(s.fraction())).append(',')
                     .append(s.repeat()).append(',').append(s.dicomId()).append(',').append(Csv.quote(s.finding())).append(',')
-                    .append((int) s.label()).append(',').append(String.format(Locale.ROOT, "%.6f", s.score())).append('\n');
+                    .append((int) s.label()).append(',').append(s.score()).append('\n');
         Files.writeString(dir.resolve("scores.csv"), csv);
     }
 

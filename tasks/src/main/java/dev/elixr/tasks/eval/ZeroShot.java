@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Zero-shot classification (ELIXR section 2.3; CheXzero): per finding, score = cos(image, p) - cos(image, n) where
@@ -159,7 +158,7 @@ public final class ZeroShot {
         StringBuilder csv = new StringBuilder("dicom_id,finding,label,score\n");
         for (Score s : r.scores())
             csv.append(s.dicomId()).append(',').append(Csv.quote(s.finding())).append(',').append((int) s.label()).append(',')
-                    .append(String.format(Locale.ROOT, "%.6f", s.score())).append('\n');
+                    .append(s.score()).append('\n');
         Files.writeString(dir.resolve("scores.csv"), csv);
     }
 

@@ -163,6 +163,23 @@ class ReadersTest {
     }
 
     @Test
+    void labelValuesOtherThanOneZeroMinusOneOrBlankAreRefusedNamingFileRowAndColumn() throws IOException {
+        Path f = tmp.resolve("labels.csv");
+        Files.writeString(f, "Edema,Atelectasis\n1.0,\n-1.0,0.0\n2.0,-7\n1e9,NaN\n");
+        Csv c = Csv.read(f);
+        assertEquals(1f, c.label(0, "Edema"));
+        assertTrue(Float.isNaN(c.label(0, "Atelectasis")));
+        assertEquals(-1f, c.label(1, "Edema"));
+        assertEquals(0f, c.label(1, "Atelectasis"));
+        String[][] bad = {{"2", "Edema", "2.0"}, {"2", "Atelectasis", "-7"}, {"3", "Edema", "1e9"}, {"3", "Atelectasis", "NaN"}};
+        for (String[] b : bad) {
+            var e = assertThrows(IllegalArgumentException.class, () -> c.label(Integer.parseInt(b[0]), b[1]));
+            assertTrue(e.getMessage().contains("labels.csv") && e.getMessage().contains("row " + (Integer.parseInt(b[0]) + 2))
+                    && e.getMessage().contains("'" + b[1] + "'") && e.getMessage().contains("'" + b[2] + "'"), e.getMessage());
+        }
+    }
+
+    @Test
     void csvErrorsNameTheFileAndRow() throws IOException {
         Path f = tmp.resolve("bad.csv");
         Files.writeString(f, "a,b\n1,2\n3\n");
