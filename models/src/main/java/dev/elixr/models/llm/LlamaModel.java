@@ -7,6 +7,7 @@ import dev.elixr.models.hf.HfFolder;
 import dev.elixr.tensor.Shape;
 import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.matvec.BlockFormat;
+import dev.elixr.tensor.matvec.QuantizedMatrix;
 
 import java.nio.file.Path;
 import java.util.Set;
@@ -33,7 +34,9 @@ public final class LlamaModel extends Module {
         this.model = registerModule("model", new LlamaDecoder(config, src, "model."));
         this.lmHead = config.tieWordEmbeddings() ? null
                 : registerModule("lm_head", new Projection(src, "lm_head.", config.hiddenSize(), config.vocabSize(), false));
-        this.rope = new RotaryEmbedding(config);
+        this.rope = new RotaryEmbedding(config, src.interleavedRope());
+        QuantizedMatrix table = model.embedTokens().quantized();
+        if (lmHead == null && table != null) tiedHead = Projection.of(table);
     }
 
     /** Seeded random weights (N(0, 0.02²)), for training from scratch. */
@@ -70,6 +73,7 @@ public final class LlamaModel extends Module {
      * → logits [B, T, vocab]. No cache; positions 0 … T−1 in each row.
      */
     public Var forwardTraining(int[] ids, int batch, int length) {
+        if (model.embedTokens().weight() == null) throw new IllegalStateException("a token table loaded in a block format (GGUF) serves inference only");
         return forwardTraining(Functional.embedding(model.embedTokens().weight(), ids, batch, length));
     }
 
@@ -79,7 +83,7 @@ public final class LlamaModel extends Module {
             throw new IllegalArgumentException("forwardTraining: inputs " + Shape.str(x.shape()) + ", expected [B, T, " + config.hiddenSize() + "]");
         }
         Var h = model.forward(x, rope);
-        return Functional.linear(h, lmHead != null ? lmHead.weight() : model.embedTokens().weight(), null);
+        return lmHead != null ? lmHead.forward(h) : Functional.linear(h, model.embedTokens().weight(), null);
     }
 
     /** Mean cross-entropy of predicting each next id of ids [B·T] from the ones before it (causal LM loss). */
@@ -97,7 +101,7 @@ public final class LlamaModel extends Module {
      */
     public LlamaModel quantize(BlockFormat format) {
         for (Module mod : namedModules().values()) if (mod instanceof Projection p) p.quantize(format);
-        if (lmHead == null) {
+        if (lmHead == null && model.embedTokens().weight() != null) {
             tiedHead = new Projection(WeightSource.of(java.util.Map.of("w.weight", model.embedTokens().weight().value()), "tied head"),
                     "w.", config.hiddenSize(), config.vocabSize(), false);
             tiedHead.quantize(format);

@@ -22,7 +22,12 @@ public final class Projection extends Module {
     private QuantizedMatrix quantized;
 
     Projection(WeightSource src, String prefix, int in, int out, boolean bias) {
-        this.weight = registerParameter("weight", src.get(prefix + "weight", out, in));
+        QuantizedMatrix q = src.quantized(prefix + "weight");
+        if (q != null && (q.rows() != out || q.cols() != in)) {
+            throw new IllegalArgumentException("tensor '" + prefix + "weight' is " + q.format() + " [" + q.rows() + "," + q.cols() + "], expected [" + out + "," + in + "]");
+        }
+        this.quantized = q;
+        this.weight = q != null ? null : registerParameter("weight", src.get(prefix + "weight", out, in));
         this.bias = bias ? registerParameter("bias", src.bias(prefix + "bias", out)) : null;
     }
 
@@ -32,13 +37,24 @@ public final class Projection extends Module {
     public Parameter bias() { return bias; }
 
     /** The differentiable form, x [..., in] → [..., out] (training). */
-    public Var forward(Var x) { return Functional.linear(x, weight, bias); }
+    public Var forward(Var x) {
+        if (weight == null) throw new IllegalStateException("a projection loaded in a block format (GGUF) serves inference only, not training");
+        return Functional.linear(x, weight, bias);
+    }
 
     /**
      * Inference reads a block-quantised copy of the weight from now on (decode through the block kernel, prefill
      * through the GEMM on its dequantised values); training still uses the parameter.
      */
-    public void quantize(BlockFormat format) { quantized = QuantizedMatrix.quantize(weight.value(), format); }
+    public void quantize(BlockFormat format) { if (weight != null) quantized = QuantizedMatrix.quantize(weight.value(), format); }
+
+    /** A projection straight from a block-quantised matrix (a tied head of a GGUF file). */
+    static Projection of(QuantizedMatrix q) {
+        return new Projection(new WeightSource() {
+            @Override public Tensor get(String name, int... shape) { throw new IllegalStateException(name); }
+            @Override public QuantizedMatrix quantized(String name) { return q; }
+        }, "", q.cols(), q.rows(), false);
+    }
 
     /** x [T, in] → [T, out]. */
     public Tensor apply(Tensor x) {

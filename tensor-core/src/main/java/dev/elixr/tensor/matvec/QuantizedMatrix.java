@@ -99,27 +99,30 @@ public final class QuantizedMatrix {
     /** The float32 matrix [rows, cols], block by block. */
     public Tensor dequantize() {
         float[] out = new float[rows * cols];
-        long rowBytes = format.rowBytes(cols);
         Parallel.forRange(rows, 16, (s, e) -> {
-            for (int r = s; r < e; r++) {
-                for (int b = 0; b < cols / BlockFormat.BLOCK; b++) {
-                    long at = r * rowBytes + (long) b * format.blockBytes();
-                    float d = Float.float16ToFloat(data.get(I16, at));
-                    int o = r * cols + b * BlockFormat.BLOCK;
-                    for (int j = 0; j < 16; j++) {
-                        byte q0 = data.get(ValueLayout.JAVA_BYTE, at + 2 + j);
-                        if (format == BlockFormat.Q8_0) {
-                            out[o + j] = d * q0;
-                            out[o + j + 16] = d * data.get(ValueLayout.JAVA_BYTE, at + 18 + j);
-                        } else {
-                            out[o + j] = d * ((q0 & 15) - 8);
-                            out[o + j + 16] = d * (((q0 & 0xff) >>> 4) - 8);
-                        }
-                    }
-                }
-            }
+            for (int r = s; r < e; r++) row(r, out, r * cols);
         });
         return Tensor.wrap(out, rows, cols);
+    }
+
+    /** Row r dequantised into out[o …] (an embedding lookup). */
+    public void row(int r, float[] out, int o0) {
+        long rowBytes = format.rowBytes(cols);
+        for (int b = 0; b < cols / BlockFormat.BLOCK; b++) {
+            long at = r * rowBytes + (long) b * format.blockBytes();
+            float d = Float.float16ToFloat(data.get(I16, at));
+            int o = o0 + b * BlockFormat.BLOCK;
+            for (int j = 0; j < 16; j++) {
+                byte q0 = data.get(ValueLayout.JAVA_BYTE, at + 2 + j);
+                if (format == BlockFormat.Q8_0) {
+                    out[o + j] = d * q0;
+                    out[o + j + 16] = d * data.get(ValueLayout.JAVA_BYTE, at + 18 + j);
+                } else {
+                    out[o + j] = d * ((q0 & 15) - 8);
+                    out[o + j + 16] = d * (((q0 & 0xff) >>> 4) - 8);
+                }
+            }
+        }
     }
 
     /** y = W·x on up to {@link Parallel#threads()} threads. */
