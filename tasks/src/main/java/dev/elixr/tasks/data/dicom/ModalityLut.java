@@ -11,6 +11,9 @@ public record ModalityLut(double slope, double intercept) {
         }
         double slope = ds.firstDecimal(DicomTag.RESCALE_SLOPE), intercept = ds.firstDecimal(DicomTag.RESCALE_INTERCEPT);
         if (Double.isNaN(slope) || Double.isNaN(intercept)) return new ModalityLut(1, 0);
+        if (65536 * Math.abs(slope) + Math.abs(intercept) > Float.MAX_VALUE) {
+            throw ds.bad(ds.get(DicomTag.RESCALE_SLOPE), "slope " + slope + " and intercept " + intercept + " overflow float32 for 16-bit values");
+        }
         return new ModalityLut(slope, intercept);
     }
 
