@@ -2,7 +2,7 @@ package dev.elixr.tools;
 
 import dev.elixr.autograd.io.Npy;
 import dev.elixr.tasks.data.GreyImage;
-import dev.elixr.tasks.data.ImageIO;
+import dev.elixr.tasks.data.CxrImageCodec;
 import dev.elixr.tasks.data.dicom.DicomImage;
 import dev.elixr.tasks.data.dicom.DicomReader;
 import dev.elixr.tensor.Tensor;
@@ -35,7 +35,7 @@ final class DataDecodeCommand implements Callable<Integer> {
             what = "DICOM " + d.syntax().title() + ", " + d.pixels().bitsStored() + "-bit " + (d.pixels().signed() ? "signed" : "unsigned")
                     + (d.pixels().monochrome1() ? ", MONOCHROME1" : "") + (raw ? ", raw after rescale" : ", display via " + d.voiDescription());
         } else {
-            GreyImage g = ImageIO.read(file);
+            GreyImage g = CxrImageCodec.read(file);
             float scale = raw ? (1 << g.bitDepth()) - 1 : 1;
             float[] px = new float[g.pixels().length];
             for (int i = 0; i < px.length; i++) px[i] = raw ? Math.round(g.pixels()[i] * scale) : g.pixels()[i];

@@ -2,7 +2,7 @@ package dev.elixr.tools;
 
 import dev.elixr.autograd.io.Npy;
 import dev.elixr.tasks.data.GreyImage;
-import dev.elixr.tasks.data.ImageIO;
+import dev.elixr.tasks.data.CxrImageCodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -43,7 +43,7 @@ class DataDecodeCommandTest {
         float[] px = new float[6 * 4];
         for (int i = 0; i < px.length; i++) px[i] = i / 23f;
         Path png = tmp.resolve("x.png");
-        ImageIO.writePng16(new GreyImage(6, 4, px, 16), png);
+        CxrImageCodec.writePng16(new GreyImage(6, 4, px, 16), png);
         Path raw = tmp.resolve("raw.npy"), grey = tmp.resolve("grey.npy");
         assertEquals(0, run(new StringWriter(), "data", "decode", png.toString(), "--output", raw.toString(), "--raw"));
         assertEquals(0, run(new StringWriter(), "data", "decode", png.toString(), "--output", grey.toString()));

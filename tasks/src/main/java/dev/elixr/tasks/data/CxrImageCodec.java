@@ -1,6 +1,7 @@
 package dev.elixr.tasks.data;
 
 import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
@@ -25,19 +26,19 @@ import java.util.List;
  * (ITU-R BT.601 luma). A missing, truncated or unrecognised file raises {@link ImageReadException} naming it:
  * decoder warnings (e.g. "Premature end of JPEG file") count as errors, so a half image never passes silently.
  */
-public final class ImageIO {
-    private ImageIO() {}
+public final class CxrImageCodec {
+    private CxrImageCodec() {}
 
-    static { javax.imageio.ImageIO.setUseCache(false); }
+    static { ImageIO.setUseCache(false); }
 
     /** Reads a PNG or JPEG file as a grey image with values in [0, 1]. */
     public static GreyImage read(Path file) throws ImageReadException {
         if (!Files.isRegularFile(file)) throw new ImageReadException(file, "no such file", null);
         BufferedImage img;
         List<String> warnings = new ArrayList<>();
-        try (ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(file.toFile())) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) throw new ImageReadException(file, "cannot open", null);
-            Iterator<ImageReader> readers = javax.imageio.ImageIO.getImageReaders(in);
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) throw new ImageReadException(file, "not a PNG or JPEG image (unrecognised format)", null);
             ImageReader reader = readers.next();
             try {
@@ -111,8 +112,8 @@ public final class ImageIO {
     /** Encodes an image as baseline JPEG with the given quality (0..1); the bytes are deterministic. */
     public static byte[] encodeJpeg(BufferedImage img, float quality) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 15);
-        ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
-        try (ImageOutputStream out = javax.imageio.ImageIO.createImageOutputStream(bytes)) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
             writer.setOutput(out);
             ImageWriteParam p = writer.getDefaultWriteParam();
             p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
@@ -127,7 +128,7 @@ public final class ImageIO {
     /** Encodes an image as PNG (8- or 16-bit grey according to the image type). */
     public static byte[] encodePng(BufferedImage img) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 15);
-        if (!javax.imageio.ImageIO.write(img, "png", bytes)) throw new IOException("no PNG writer for image type " + img.getType());
+        if (!ImageIO.write(img, "png", bytes)) throw new IOException("no PNG writer for image type " + img.getType());
         return bytes.toByteArray();
     }
 

@@ -1,23 +1,23 @@
-package dev.elixr.tasks.data;
+package dev.elixr.models.elixr;
 
 /**
- * Image preprocessing for the encoders: antialiased resize (separable triangle filter whose support widens with
- * the down-scaling factor, as PIL's antialiased bilinear) and CXR intensity normalisation (min-shift and
- * full-range stretch, as the CXR Foundation input, followed by a mean/std standardisation).
+ * Resizing of one grey plane with a separable triangle filter whose support widens with the down-scaling factor, as
+ * PIL's antialiased bilinear: each output pixel is a weighted mean of the input pixels under the tent, so shrinking a
+ * chest X-ray keeps thin lines instead of aliasing them. Weights are summed in double and stored as float.
  */
-public final class Preprocess {
-    private Preprocess() {}
+public final class AntialiasedResize {
+    private AntialiasedResize() {}
 
-    /** Resizes to outW x outH with an antialiasing triangle filter. */
-    public static GreyImage resize(GreyImage src, int outW, int outH) {
+    /** Row-major {@code width x height} pixels resized to {@code outW x outH} (a copy when the size does not change). */
+    public static float[] resize(float[] in, int width, int height, int outW, int outH) {
         if (outW <= 0 || outH <= 0) throw new IllegalArgumentException("resize: bad target size " + outW + "x" + outH);
-        if (outW == src.width() && outH == src.height()) return new GreyImage(outW, outH, src.pixels().clone(), src.bitDepth());
-        Weights wx = weights(src.width(), outW), wy = weights(src.height(), outH);
-        int sw = src.width(), sh = src.height();
-        float[] in = src.pixels();
-        float[] tmp = new float[outW * sh];
-        for (int y = 0; y < sh; y++) {
-            int row = y * sw;
+        if (in.length != width * height)
+            throw new IllegalArgumentException("resize: " + in.length + " pixels do not fill " + width + "x" + height);
+        if (outW == width && outH == height) return in.clone();
+        Weights wx = weights(width, outW), wy = weights(height, outH);
+        float[] tmp = new float[outW * height];
+        for (int y = 0; y < height; y++) {
+            int row = y * width;
             for (int x = 0; x < outW; x++) {
                 double acc = 0;
                 int s = wx.start[x];
@@ -36,9 +36,10 @@ public final class Preprocess {
                 out[y * outW + x] = (float) acc;
             }
         }
-        return new GreyImage(outW, outH, out, src.bitDepth());
+        return out;
     }
 
+    /** Per output pixel: the first input pixel under the tent and the normalised tent weights. */
     private record Weights(int[] start, float[][] w) {}
 
     private static Weights weights(int in, int out) {
@@ -63,22 +64,5 @@ public final class Preprocess {
             for (int k = 0; k < ws.length; k++) w[i][k] = (float) (ws[k] / sum);
         }
         return new Weights(start, w);
-    }
-
-    /** Min-shift and full-range stretch to [0, 1]; a constant image becomes all zeros. */
-    public static float[] stretch(float[] px) {
-        float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
-        for (float v : px) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-        float range = hi - lo;
-        float[] out = new float[px.length];
-        if (range <= 0) return out;
-        for (int i = 0; i < px.length; i++) out[i] = (px[i] - lo) / range;
-        return out;
-    }
-
-    /** In place: {@code (v - mean) / std}. */
-    public static void standardise(float[] px, float mean, float std) {
-        if (!(std > 0)) throw new IllegalArgumentException("standardise: std must be > 0, got " + std);
-        for (int i = 0; i < px.length; i++) px[i] = (px[i] - mean) / std;
     }
 }
