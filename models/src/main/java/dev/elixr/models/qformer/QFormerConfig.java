@@ -1,0 +1,142 @@
+package dev.elixr.models.qformer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.elixr.autograd.nn.Activation;
+import dev.elixr.models.hf.HfActivation;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Shape of a BLIP-2 Q-Former (Li et al. 2023, §3.1; ELIXR-B, Xu et al. 2023): a BERT-shaped {@link Transformer}, the
+ * learned {@link Queries} that cross-attend to the image tokens, the {@link Text} side (vocabulary with a [DEC] token)
+ * and the width of the vision/text projections (128 in ELIXR, 256 in BLIP-2).
+ */
+public record QFormerConfig(Transformer transformer, Queries queries, Text text, int projectionWidth) {
+    /** Width H, depth, heads, feed-forward size, LayerNorm eps, dropout of hidden states, activation of the FFN. */
+    public record Transformer(int width, int depth, int heads, int ffnSize, float layerNormEps, float dropout, Activation activation) {
+        public Transformer {
+            positive("width", width);
+            positive("depth", depth);
+            positive("heads", heads);
+            positive("ffn size", ffnSize);
+            if (width % heads != 0) throw new IllegalArgumentException("Q-Former width " + width + " is not divisible by " + heads + " heads");
+            if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("Q-Former dropout " + dropout + " outside [0, 1)");
+        }
+    }
+
+    /** count learned queries; cross-attention to image tokens of width imageWidth in layers 0, f, 2f, … (f = crossAttentionFrequency). */
+    public record Queries(int count, int crossAttentionFrequency, int imageWidth) {
+        public Queries {
+            positive("number of queries", count);
+            positive("cross-attention frequency", crossAttentionFrequency);
+            positive("image width", imageWidth);
+        }
+    }
+
+    /** Vocabulary size (with [DEC]), longest text (position embeddings), padding id, id of [DEC] (BLIP-2's bos). */
+    public record Text(int vocabSize, int maxLength, int padTokenId, int decTokenId) {
+        public Text {
+            positive("vocabulary size", vocabSize);
+            positive("max text length", maxLength);
+            if (padTokenId < 0 || padTokenId >= vocabSize) throw new IllegalArgumentException("pad token " + padTokenId + " outside [0, " + vocabSize + ")");
+            if (decTokenId < 0 || decTokenId >= vocabSize) throw new IllegalArgumentException("[DEC] token " + decTokenId + " outside [0, " + vocabSize + ")");
+        }
+    }
+
+    public QFormerConfig {
+        positive("projection width", projectionWidth);
+    }
+
+    /** The paper's shape: BERT-base (12 layers × 768, 12 heads, FFN 3072), 32 queries, cross-attention every 2nd layer
+     * to ELIXR-C's 1376-wide feature map, BERT's uncased vocabulary plus [DEC] (id 30522), 512 positions, projections to 128. */
+    public static QFormerConfig paper() {
+        return new QFormerConfig(new Transformer(768, 12, 12, 3072, 1e-12f, 0.1f, Activation.GELU),
+                new Queries(32, 2, 1376), new Text(30523, 512, 0, 30522), 128);
+    }
+
+    /** A small shape for the demo and tests: 2 layers × 64, 4 heads, FFN 128, 8 queries, cross-attention in layer 0. */
+    public static QFormerConfig tiny(int imageWidth, int vocabSize, int decTokenId) {
+        return new QFormerConfig(new Transformer(64, 2, 4, 128, 1e-12f, 0.1f, Activation.GELU),
+                new Queries(8, 2, imageWidth), new Text(vocabSize, 128, 0, decTokenId), 32);
+    }
+
+    public int width() { return transformer.width; }
+
+    public int depth() { return transformer.depth; }
+
+    public boolean hasCrossAttention(int layer) { return layer % queries.crossAttentionFrequency == 0; }
+
+    public QFormerConfig withQueries(Queries q) { return new QFormerConfig(transformer, q, text, projectionWidth); }
+
+    public QFormerConfig withDropout(float dropout) {
+        Transformer t = transformer;
+        return new QFormerConfig(new Transformer(t.width, t.depth, t.heads, t.ffnSize, t.layerNormEps, dropout, t.activation),
+                queries, text, projectionWidth);
+    }
+
+    /**
+     * From a Hugging Face {@code config.json} of model_type {@code blip_2_qformer} ({@code Blip2QFormerConfig}); absent
+     * keys take its defaults. The number of queries ({@code num_query_tokens}), the projection width
+     * ({@code image_text_hidden_size}) and the [DEC] id ({@code bos_token_id}) live in the parent BLIP-2 config and are read
+     * when present (defaults 32, 256 and the last id of the vocabulary).
+     */
+    public static QFormerConfig fromHf(JsonNode c) {
+        String type = c.path("model_type").asText("");
+        if (!type.equals("blip_2_qformer")) {
+            throw new IllegalArgumentException("config.json has model_type '" + type + "', expected blip_2_qformer");
+        }
+        int vocab = c.path("vocab_size").asInt(30522);
+        return new QFormerConfig(
+                new Transformer(c.path("hidden_size").asInt(768), c.path("num_hidden_layers").asInt(12),
+                        c.path("num_attention_heads").asInt(12), c.path("intermediate_size").asInt(3072),
+                        (float) c.path("layer_norm_eps").asDouble(1e-12), (float) c.path("hidden_dropout_prob").asDouble(0.1),
+                        HfActivation.parse(c.path("hidden_act").asText("gelu"))),
+                new Queries(c.path("num_query_tokens").asInt(32), c.path("cross_attention_frequency").asInt(2),
+                        c.path("encoder_hidden_size").asInt(1408)),
+                new Text(vocab, c.path("max_position_embeddings").asInt(512), c.path("pad_token_id").asInt(0),
+                        c.path("bos_token_id").asInt(vocab - 1)),
+                c.path("image_text_hidden_size").asInt(256));
+    }
+
+    /** The Hugging Face {@code config.json} fields of this shape ({@link #fromHf} reads them back). */
+    public Map<String, Object> toHf() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model_type", "blip_2_qformer");
+        m.put("hidden_size", transformer.width);
+        m.put("num_hidden_layers", transformer.depth);
+        m.put("num_attention_heads", transformer.heads);
+        m.put("intermediate_size", transformer.ffnSize);
+        m.put("hidden_act", switch (transformer.activation) {
+            case GELU -> "gelu";
+            case GELU_TANH -> "gelu_new";
+            case RELU -> "relu";
+            case SILU -> "silu";
+            default -> throw new IllegalStateException("activation " + transformer.activation + " has no Hugging Face name");
+        });
+        m.put("hidden_dropout_prob", (double) transformer.dropout);
+        m.put("attention_probs_dropout_prob", 0.0);
+        m.put("layer_norm_eps", (double) transformer.layerNormEps);
+        m.put("num_query_tokens", queries.count);
+        m.put("cross_attention_frequency", queries.crossAttentionFrequency);
+        m.put("encoder_hidden_size", queries.imageWidth);
+        m.put("vocab_size", text.vocabSize);
+        m.put("max_position_embeddings", text.maxLength);
+        m.put("pad_token_id", text.padTokenId);
+        m.put("bos_token_id", text.decTokenId);
+        m.put("image_text_hidden_size", projectionWidth);
+        return m;
+    }
+
+    @Override public String toString() {
+        Transformer t = transformer;
+        return "QFormerConfig[" + t.depth + " layers × " + t.width + ", " + t.heads + " heads, FFN " + t.ffnSize + ", "
+                + queries.count + " queries, cross-attention every " + queries.crossAttentionFrequency + " layers to width "
+                + queries.imageWidth + ", vocabulary " + text.vocabSize + " ([DEC] " + text.decTokenId + "), max length "
+                + text.maxLength + ", projection " + projectionWidth + "]";
+    }
+
+    private static void positive(String what, int v) {
+        if (v <= 0) throw new IllegalArgumentException("Q-Former " + what + " must be positive, got " + v);
+    }
+}
