@@ -10,8 +10,10 @@ import java.util.Properties;
  * experiments ({@code -Delixr.gemm.tile=6x2}, {@code -Delixr.gemm.kc=256}, {@code .mc}, {@code .nc},
  * {@code -Delixr.gemm.registers=16}). Tests and benchmarks build other plans with {@link #of}.
  *
- * <p>Tile: the largest-work variant whose live vector registers fit the machine's count: 8×3 with 32 registers
- * (AVX-512, AArch64), 6×2 with 16 (AVX2/FMA3), as BLIS and OpenBLAS do.
+ * <p>Tile: the first of 8×2, 6×2, 4×3 whose live vector registers fit the machine's count: 8×2 with 32 registers
+ * (AVX-512, AArch64), 6×2 with 16 (AVX2/FMA3, as BLIS and OpenBLAS do). 8×3 and 12×2 also fit 32 registers but ran
+ * no faster at 1024³–2048³ on an AVX-512 Xeon (within the noise of a shared machine), and 8×3's 48-column strips
+ * pad N = 64 (attention heads) to 96.
  *
  * <p>Cache blocks, after the analytical model of Low et al., "Analytical modeling is enough for high-performance BLIS"
  * (TOMS 2016): the KC×NR strip of B that the micro-kernel streams for every A strip stays in L1d (KC = L1d / (4·NR)),
@@ -63,7 +65,7 @@ public final class GemmPlan {
                     + m.registers() + " available)");
         } else {
             k = choose(m.registers());
-            why.add("tile " + k.name() + ": the largest that fits " + m.registers() + " vector registers (" + k.mr() + "·" + k.nv()
+            why.add("tile " + k.name() + ": the preferred tile that fits " + m.registers() + " vector registers (" + k.mr() + "·" + k.nv()
                     + " accumulators + " + k.nv() + " B vectors + 1 broadcast = " + k.registers() + ")");
         }
         int kc = override(props, "kc", kc(m, k), why,
@@ -77,9 +79,9 @@ public final class GemmPlan {
         return new GemmPlan(k, kc, mc, nc, why);
     }
 
-    /** The preferred tile for a register count: the most accumulators that fit (8×3 with 32, 6×2 with 16). */
+    /** The preferred tile for a register count: 8×2 with 32, 6×2 with 16. */
     static MicroKernel choose(int registers) {
-        return choose(registers, new String[] {"8x3", "6x2", "4x3"});
+        return choose(registers, new String[] {"8x2", "6x2", "4x3"});
     }
 
     /** The preferred tile two vectors wide (8×2 with 32 registers, 6×2 with 16): NR = 2·VL divides attention's key block. */

@@ -20,8 +20,8 @@ public abstract sealed class MicroKernel permits Kernel6x2, Kernel4x3, Kernel8x2
     static final VectorSpecies<Float> S = Simd.F;
     static final int VL = Simd.L;
 
-    /** Every variant, in the order {@link GemmPlan} prefers them for 16 and then 32 vector registers. */
-    static final List<MicroKernel> VARIANTS = List.of(new Kernel6x2(), new Kernel4x3(), new Kernel8x3(), new Kernel8x2(), new Kernel12x2());
+    /** Every variant: two for 16 vector registers, three for 32. */
+    static final List<MicroKernel> VARIANTS = List.of(new Kernel6x2(), new Kernel4x3(), new Kernel8x2(), new Kernel8x3(), new Kernel12x2());
 
     private final int mr, nv;
 

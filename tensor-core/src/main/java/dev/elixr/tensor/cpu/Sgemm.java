@@ -23,7 +23,7 @@ import java.lang.foreign.ValueLayout;
  * </pre>
  * Vector strategy: the tile (MR rows × NV vectors, NR = NV·VL) and the blocks KC, MC, NC come from a {@link GemmPlan}
  * chosen for the machine at start-up: 6×2 vectors on 16 vector registers (AVX2: 12 ymm accumulators, 2 B vectors,
- * 1 broadcast of A), 8×3 on 32 (AVX-512: 24 zmm accumulators); per k, MR·NV FMAs against NV loads and MR broadcasts.
+ * 1 broadcast of A), 8×2 on 32 (AVX-512: 16 zmm accumulators); per k, MR·NV FMAs against NV loads and MR broadcasts.
  * Each tile shape is its own {@link MicroKernel} class with constant bounds. The species comes from {@link Simd}
  * ({@code -Delixr.vector.bits}). The tile goes through a small L1 scratch on its way to C (vector merge with alpha
  * and beta; scalar at the edges). beta is applied on the first K block only (beta = 0 never reads C, so C may hold
