@@ -100,7 +100,13 @@ final class GemmPack {
     static void packB(int nr, boolean tB, MemorySegment b, long off, int ldb, int pc, int kb, int jc, int nc, float[] bp, int bpOff) {
         for (int js = 0; js < nc; js += nr) {
             int w = Math.min(nr, nc - js), base = bpOff + js * kb, j = jc + js;
-            if (!tB && w == nr) {
+            if (!tB && w == nr && nr == 2 * VL) { // written out: a loop over the vectors of a row packed measurably slower
+                for (int p = 0; p < kb; p++) {
+                    long src = (off + (long) (pc + p) * ldb + j) * 4;
+                    FloatVector.fromMemorySegment(S, b, src, LE).intoArray(bp, base + p * nr);
+                    FloatVector.fromMemorySegment(S, b, src + 4L * VL, LE).intoArray(bp, base + p * nr + VL);
+                }
+            } else if (!tB && w == nr) {
                 for (int p = 0; p < kb; p++) {
                     long src = (off + (long) (pc + p) * ldb + j) * 4;
                     for (int v = 0; v < nr; v += VL)

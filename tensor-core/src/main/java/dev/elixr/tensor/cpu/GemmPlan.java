@@ -16,14 +16,14 @@ import java.util.Properties;
  * pad N = 64 (attention heads) to 96.
  *
  * <p>Cache blocks, after the analytical model of Low et al., "Analytical modeling is enough for high-performance BLIS"
- * (TOMS 2016): the KC×NR strip of B that the micro-kernel streams for every A strip stays in L1d (KC = L1d / (4·NR)),
- * but KC is kept between 384 and 768: C is read and written once per K block, and on a 48 KiB-L1 AVX-512 core
- * (8×3 tile, where L1 alone gives 256) KC = 512 ran 10–20% faster than 256 at 1024³–2048³ (shared machine, noisy);
+ * (TOMS 2016): the KC×NR strip of B that the micro-kernel streams for every A strip stays in half of L1d
+ * (KC = L1d / 2 / (4·NR)), kept between 256 and 512 (256 for the 8×2 tile on a 48 KiB L1, the block tuned on
+ * AVX-512 before; a 768-deep strip that fills L1 ran 25% slower at M = 197 with the 6×2 tile, shared machine);
  * the MC×KC block of A in half of L2 (MC = L2 / 2 / (4·KC)); the KC×NC panel of B in half of a core's share of L3
  * (NC = L3 per core / 2 / (4·KC)). MC and NC are clamped (MC 4·MR–960, NC 16·NR–4096) and rounded to whole tiles.
  */
 public final class GemmPlan {
-    static final int KC_MIN = 384, KC_MAX = 768, MC_MAX = 960, NC_MAX = 4096;
+    static final int KC_MIN = 256, KC_MAX = 512, MC_MAX = 960, NC_MAX = 4096;
 
     /** This machine's plan (with the -Delixr.gemm.* overrides applied). */
     public static final GemmPlan DEFAULT = forMachine(MachineProfile.current(), System.getProperties());
@@ -69,7 +69,7 @@ public final class GemmPlan {
                     + " accumulators + " + k.nv() + " B vectors + 1 broadcast = " + k.registers() + ")");
         }
         int kc = override(props, "kc", kc(m, k), why,
-                "the KC×NR strip of B (NR = " + k.nr() + " floats) in L1d (" + MachineProfile.kib(m.l1d()) + "), kept within "
+                "the KC×NR strip of B (NR = " + k.nr() + " floats) in half of L1d (" + MachineProfile.kib(m.l1d()) + "), kept within "
                         + KC_MIN + "-" + KC_MAX);
         int mc = override(props, "mc", mc(m, k, kc), why,
                 "half of L2 (" + MachineProfile.kib(m.l2()) + ") holds the MC×KC block of A");
@@ -98,7 +98,7 @@ public final class GemmPlan {
     }
 
     static int kc(MachineProfile m, MicroKernel k) {
-        long kc = m.l1d() / (4L * k.nr());
+        long kc = m.l1d() / 2 / (4L * k.nr());
         return (int) Math.max(KC_MIN, Math.min(KC_MAX, kc - kc % 16));
     }
 
