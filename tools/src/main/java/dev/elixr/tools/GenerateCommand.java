@@ -14,11 +14,11 @@ import java.util.List;
 import java.util.Locale;
 
 /** {@code elixr generate}: streams a Llama-family model's continuation of a prompt. */
-@Command(name = "generate", description = "Continue a prompt with a Llama/Mistral/Qwen2 folder (config.json, model.safetensors, tokenizer.json), streaming the text.")
+@Command(name = "generate", description = "Continue a prompt with a Llama/Mistral/Qwen2 folder (config.json, model.safetensors, tokenizer.json) or a llama GGUF file, streaming the text.")
 final class GenerateCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "model folder")
+    @Option(names = "--model", required = true, description = "model folder, or a GGUF file (its own tokenizer, or a tokenizer.json beside it)")
     Path model;
 
     @Option(names = "--prompt", required = true, description = "the prompt (encoded with the tokenizer's special tokens, e.g. BOS)")
@@ -51,8 +51,8 @@ final class GenerateCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        LlamaModel m = LlamaModel.load(model);
-        BpeTokenizer tok = BpeTokenizer.read(model);
+        LlamaModel m = LlamaModel.open(model);
+        BpeTokenizer tok = BpeTokenizer.forModel(model);
         int[] ids = tok.encode(prompt);
         var sampler = new Sampler(new Sampler.Options(temperature, topK, topP, minP, repetitionPenalty, seed));
         var r = new Generator(m, tok).generate(null, ids, maxNewTokens, sampler, m.config().eosTokenIds(), stops, s -> {

@@ -64,6 +64,16 @@ public final class LlamaModel extends Module {
         dev.elixr.autograd.io.Safetensors.write(dir.resolve("model.safetensors"), stateDict(), java.util.Map.of("format", "pt"));
     }
 
+    /** A Hugging Face folder, or a GGUF file (name ending in .gguf; see {@link GgufLlama}). */
+    public static LlamaModel open(Path folderOrGguf) {
+        if (!folderOrGguf.toString().endsWith(".gguf")) return load(folderOrGguf);
+        try {
+            return GgufLlama.load(folderOrGguf);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + folderOrGguf + ": " + e.getMessage(), e);
+        }
+    }
+
     public LlamaConfig config() { return config; }
 
     public LlamaDecoder decoder() { return model; }
