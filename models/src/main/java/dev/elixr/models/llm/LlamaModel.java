@@ -52,6 +52,7 @@ public final class LlamaModel extends Module {
         WeightSource.Checkpoint src = WeightSource.of(f.weights(), dir + " (model.safetensors)");
         LlamaModel m = new LlamaModel(c, src);
         Set<String> unused = src.unused();
+        if (c.tieWordEmbeddings()) unused.remove("lm_head.weight"); // some tied checkpoints store a copy of the table
         if (!unused.isEmpty()) throw new IllegalArgumentException(dir + ": tensors the " + c.modelType() + " model does not have: " + unused);
         m.eval();
         return m;
