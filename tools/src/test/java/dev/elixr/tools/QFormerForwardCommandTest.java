@@ -27,10 +27,7 @@ class QFormerForwardCommandTest {
     /** As {@code elixr} runs it: an exception becomes "elixr: message" on stderr and exit code 1. */
     private static Run run(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cmd = new CommandLine(new Elixr()).setExecutionExceptionHandler((ex, c, parsed) -> {
-            c.getErr().println("elixr: " + ex.getMessage());
-            return 1;
-        });
+        CommandLine cmd = Elixr.commandLine();
         cmd.setOut(new PrintWriter(out));
         cmd.setErr(new PrintWriter(err));
         int code = cmd.execute(args);

@@ -89,9 +89,9 @@ public final class HfModels {
      */
     public static QFormer qformer(HfFolder f, boolean listAll) {
         QFormerConfig c = QFormerConfig.fromHf(f.config());
-        Map<String, Tensor> weights = new LinkedHashMap<>();
-        boolean prefixed = f.weights().keySet().stream().anyMatch(k -> k.startsWith("qformer."));
-        for (var e : WeightMapping.map(f.weights(), "").weights().entrySet()) {
+        Map<String, Tensor> raw = f.weights(), weights = new LinkedHashMap<>();
+        boolean prefixed = raw.keySet().stream().anyMatch(k -> k.startsWith("qformer."));
+        for (var e : WeightMapping.map(raw, "").weights().entrySet()) {
             String name = e.getKey();
             if (name.startsWith("cls.predictions.decoder.")) continue; // tied to embeddings.word_embeddings.weight
             boolean inner = name.startsWith("layernorm.") || name.startsWith("encoder.");

@@ -65,6 +65,23 @@ class QFormerLoadingTest {
     }
 
     @Test
+    void aCreatedModelSavedInItsOwnNamesLoadsBackAndGivesTheSameLosses(@TempDir Path dir) throws IOException {
+        QFormer made = QFormer.create(QFormerPassesTest.CONFIG, new java.util.SplittableRandom(4));
+        made.eval();
+        Safetensors.write(dir.resolve("model.safetensors"), made.stateDict());
+        new ObjectMapper().writeValue(dir.resolve("config.json").toFile(), made.config().toHf());
+        QFormer loaded = (QFormer) HfModels.load(dir, true);
+        assertEquals(made.config(), loaded.config());
+        try (var g = GradMode.noGrad()) {
+            Var image = QFormerPassesTest.image();
+            TextBatch text = QFormerPassesTest.TEXT;
+            var a = StageOneLoss.compute(made, image, text, null, ItcLoss.Duplicates.MASK, new java.util.SplittableRandom(1));
+            var b = StageOneLoss.compute(loaded, image, text, null, ItcLoss.Duplicates.MASK, new java.util.SplittableRandom(1));
+            assertEquals(a.total().item(), b.total().item());
+        }
+    }
+
+    @Test
     void configOfAnotherModelTypeIsRefusedNamingIt() throws IOException {
         var node = new ObjectMapper().readTree("{\"model_type\": \"bert\", \"hidden_size\": 32}");
         var e = assertThrows(IllegalArgumentException.class, () -> QFormerConfig.fromHf(node));
