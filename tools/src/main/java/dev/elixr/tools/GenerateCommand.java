@@ -1,6 +1,7 @@
 package dev.elixr.tools;
 
 import dev.elixr.models.llm.BpeTokenizer;
+import dev.elixr.models.llm.ChatFormat;
 import dev.elixr.models.llm.Generator;
 import dev.elixr.models.llm.LlamaModel;
 import dev.elixr.models.llm.Sampler;
@@ -45,6 +46,9 @@ final class GenerateCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0", description = "sampling seed (default ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--chat", description = "wrap the prompt as one user turn in the model family's chat format (Llama 3, ChatML, Zephyr, Llama 2) and stop at its end marker")
+    boolean chat;
+
     @Option(names = "--stop", description = "stop before this text (repeatable); it is not printed")
     List<String> stops = List.of();
 
@@ -53,9 +57,16 @@ final class GenerateCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         LlamaModel m = LlamaModel.open(model);
         BpeTokenizer tok = BpeTokenizer.forModel(model);
-        int[] ids = tok.encode(prompt);
+        int[] eos = m.config().eosTokenIds();
+        String text = prompt;
+        if (chat) {
+            ChatFormat f = ChatFormat.of(model, tok);
+            text = f.prompt(prompt);
+            eos = java.util.stream.IntStream.concat(java.util.Arrays.stream(eos), java.util.Arrays.stream(f.endIds(tok))).toArray();
+        }
+        int[] ids = tok.encode(text);
         var sampler = new Sampler(new Sampler.Options(temperature, topK, topP, minP, repetitionPenalty, seed));
-        var r = new Generator(m, tok).generate(null, ids, maxNewTokens, sampler, m.config().eosTokenIds(), stops, s -> {
+        var r = new Generator(m, tok).generate(null, ids, maxNewTokens, sampler, eos, stops, s -> {
             out.print(s);
             out.flush();
         });

@@ -12,6 +12,7 @@
  * {@link dev.elixr.models.llm.Generator} sample and stream text. {@link dev.elixr.models.llm.GgufLlama} reads llama
  * GGUF files (Q8_0/Q4_0 in place) with the byte-level tokenizer inside them; {@link dev.elixr.models.llm.GgufWriter}
  * writes them. Not here yet: SentencePiece vocabularies and rope scaling inside GGUF files, sliding-window attention
- * (Mistral contexts beyond the window are refused), chat templates.
+ * (Mistral contexts beyond the window are refused), Jinja chat templates ({@link dev.elixr.models.llm.ChatFormat} recognises
+ * four families' single-turn formats instead).
  */
 package dev.elixr.models.llm;
