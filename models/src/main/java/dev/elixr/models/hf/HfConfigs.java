@@ -1,6 +1,7 @@
 package dev.elixr.models.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.elixr.models.qformer.QFormerConfig;
 import dev.elixr.models.text.BertConfig;
 import dev.elixr.models.vision.EfficientNetConfig;
 import dev.elixr.models.vision.VitConfig;
@@ -61,6 +62,30 @@ public final class HfConfigs {
                 (float) c.path("drop_connect_rate").asDouble(base.stochasticDepthProb()),
                 (float) c.path("batch_norm_eps").asDouble(base.batchNormEps()),
                 base.inChannels());
+    }
+
+    /**
+     * From a Hugging Face {@code config.json} of model_type {@code blip_2_qformer} ({@code Blip2QFormerConfig}); absent
+     * keys take its defaults. The number of queries ({@code num_query_tokens}), the projection width
+     * ({@code image_text_hidden_size}) and the [DEC] id ({@code bos_token_id}) live in the parent BLIP-2 config and are read
+     * when present (defaults 32, 256 and the last id of the vocabulary).
+     */
+    public static QFormerConfig qformer(JsonNode c) {
+        String type = c.path("model_type").asText("");
+        if (!type.equals("blip_2_qformer")) {
+            throw new IllegalArgumentException("config.json has model_type '" + type + "', expected blip_2_qformer");
+        }
+        int vocab = c.path("vocab_size").asInt(30522);
+        return new QFormerConfig(
+                new QFormerConfig.Transformer(c.path("hidden_size").asInt(768), c.path("num_hidden_layers").asInt(12),
+                        c.path("num_attention_heads").asInt(12), c.path("intermediate_size").asInt(3072),
+                        (float) c.path("layer_norm_eps").asDouble(1e-12), (float) c.path("hidden_dropout_prob").asDouble(0.1),
+                        HfActivation.parse(c.path("hidden_act").asText("gelu"))),
+                new QFormerConfig.Queries(c.path("num_query_tokens").asInt(32), c.path("cross_attention_frequency").asInt(2),
+                        c.path("encoder_hidden_size").asInt(1408)),
+                new QFormerConfig.Text(vocab, c.path("max_position_embeddings").asInt(512), c.path("pad_token_id").asInt(0),
+                        c.path("bos_token_id").asInt(vocab - 1)),
+                c.path("image_text_hidden_size").asInt(256));
     }
 
     private static void expectType(JsonNode c, String... types) {

@@ -1,8 +1,6 @@
 package dev.elixr.models.qformer;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.elixr.autograd.nn.Activation;
-import dev.elixr.models.hf.HfActivation;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -75,31 +73,7 @@ public record QFormerConfig(Transformer transformer, Queries queries, Text text,
                 queries, text, projectionWidth);
     }
 
-    /**
-     * From a Hugging Face {@code config.json} of model_type {@code blip_2_qformer} ({@code Blip2QFormerConfig}); absent
-     * keys take its defaults. The number of queries ({@code num_query_tokens}), the projection width
-     * ({@code image_text_hidden_size}) and the [DEC] id ({@code bos_token_id}) live in the parent BLIP-2 config and are read
-     * when present (defaults 32, 256 and the last id of the vocabulary).
-     */
-    public static QFormerConfig fromHf(JsonNode c) {
-        String type = c.path("model_type").asText("");
-        if (!type.equals("blip_2_qformer")) {
-            throw new IllegalArgumentException("config.json has model_type '" + type + "', expected blip_2_qformer");
-        }
-        int vocab = c.path("vocab_size").asInt(30522);
-        return new QFormerConfig(
-                new Transformer(c.path("hidden_size").asInt(768), c.path("num_hidden_layers").asInt(12),
-                        c.path("num_attention_heads").asInt(12), c.path("intermediate_size").asInt(3072),
-                        (float) c.path("layer_norm_eps").asDouble(1e-12), (float) c.path("hidden_dropout_prob").asDouble(0.1),
-                        HfActivation.parse(c.path("hidden_act").asText("gelu"))),
-                new Queries(c.path("num_query_tokens").asInt(32), c.path("cross_attention_frequency").asInt(2),
-                        c.path("encoder_hidden_size").asInt(1408)),
-                new Text(vocab, c.path("max_position_embeddings").asInt(512), c.path("pad_token_id").asInt(0),
-                        c.path("bos_token_id").asInt(vocab - 1)),
-                c.path("image_text_hidden_size").asInt(256));
-    }
-
-    /** The Hugging Face {@code config.json} fields of this shape ({@link #fromHf} reads them back). */
+    /** The Hugging Face {@code config.json} fields of this shape ({@code HfConfigs.qformer} reads them back). */
     public Map<String, Object> toHf() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model_type", "blip_2_qformer");
