@@ -1,5 +1,7 @@
 package dev.elixr.tasks.data;
 
+import java.awt.color.ColorSpace;
+import java.awt.image.ComponentSampleModel;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -65,7 +67,7 @@ public final class CxrImageCodec {
         int bands = r.getNumBands();
         int bits = img.getColorModel().getComponentSize(0);
         if (img.getType() == BufferedImage.TYPE_BYTE_GRAY && r.getDataBuffer() instanceof DataBufferByte db
-                && r.getSampleModel() instanceof java.awt.image.ComponentSampleModel) {
+                && r.getSampleModel() instanceof ComponentSampleModel) {
             int[] row = new int[w];
             for (int y = 0; y < h; y++) {
                 r.getSamples(0, y, w, 1, 0, row);
@@ -73,7 +75,7 @@ public final class CxrImageCodec {
             }
             return new GreyImage(w, h, px, 8);
         }
-        if (bands <= 2 && img.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY) {
+        if (bands <= 2 && img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
             float max = (1 << bits) - 1;
             int[] row = new int[w];
             for (int y = 0; y < h; y++) {

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.*;
 @SuppressWarnings("unchecked")
 class SemanticSearchTest {
     static StudyTruth truth(Object... findingAndAttrs) {
-        Map<String, Map<String, String>> m = new java.util.LinkedHashMap<>();
+        Map<String, Map<String, String>> m = new LinkedHashMap<>();
         for (int i = 0; i < findingAndAttrs.length; i += 2)
             m.put((String) findingAndAttrs[i], (Map<String, String>) findingAndAttrs[i + 1]);
         return new StudyTruth(m);
@@ -66,7 +67,9 @@ class SemanticSearchTest {
         SemanticSearch.write(SemanticSearch.evaluate(split, truths, List.of(query("cardiomegaly")), enc, 2), dir);
         var lines = Files.readAllLines(dir.resolve("results.csv"));
         assertEquals("query,rank,dicom_id,score,relevance", lines.get(0));
-        assertEquals("cardiomegaly,1,a,1.000000,2", lines.get(1));
+        // the score is the double dot product of the float vectors (0.6f, 0.8f) and (0.6f, 0.8f), written in shortest round-trip form
+        assertEquals("cardiomegaly,1,a," + ((double) 0.6f * 0.6f + (double) 0.8f * 0.8f) + ",2", lines.get(1));
+        assertEquals("cardiomegaly,1,a,1.0000000476837165,2", lines.get(1));
         assertTrue(Files.readString(dir.resolve("metrics.json")).contains("\"perfect_queries\" : 0"));
     }
 }
