@@ -6,6 +6,8 @@ import dev.elixr.models.text.BertConfig;
 import dev.elixr.models.vision.EfficientNetConfig;
 import dev.elixr.models.vision.VitConfig;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
@@ -71,10 +73,7 @@ public final class HfConfigs {
      * when present (defaults 32, 256 and the last id of the vocabulary).
      */
     public static QFormerConfig qformer(JsonNode c) {
-        String type = c.path("model_type").asText("");
-        if (!type.equals("blip_2_qformer")) {
-            throw new IllegalArgumentException("config.json has model_type '" + type + "', expected blip_2_qformer");
-        }
+        expectType(c, "blip_2_qformer");
         int vocab = c.path("vocab_size").asInt(30522);
         return new QFormerConfig(
                 new QFormerConfig.Transformer(c.path("hidden_size").asInt(768), c.path("num_hidden_layers").asInt(12),
@@ -86,6 +85,38 @@ public final class HfConfigs {
                 new QFormerConfig.Text(vocab, c.path("max_position_embeddings").asInt(512), c.path("pad_token_id").asInt(0),
                         c.path("bos_token_id").asInt(vocab - 1)),
                 c.path("image_text_hidden_size").asInt(256));
+    }
+
+    /** The Hugging Face {@code config.json} fields of a Q-Former's shape ({@link #qformer} reads them back). */
+    public static Map<String, Object> qformerJson(QFormerConfig q) {
+        var transformer = q.transformer();
+        var queries = q.queries();
+        var text = q.text();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model_type", "blip_2_qformer");
+        m.put("hidden_size", transformer.width());
+        m.put("num_hidden_layers", transformer.depth());
+        m.put("num_attention_heads", transformer.heads());
+        m.put("intermediate_size", transformer.ffnSize());
+        m.put("hidden_act", switch (transformer.activation()) {
+            case GELU -> "gelu";
+            case GELU_TANH -> "gelu_new";
+            case RELU -> "relu";
+            case SILU -> "silu";
+            default -> throw new IllegalStateException("activation " + transformer.activation() + " has no Hugging Face name");
+        });
+        m.put("hidden_dropout_prob", (double) transformer.dropout());
+        m.put("attention_probs_dropout_prob", 0.0);
+        m.put("layer_norm_eps", (double) transformer.layerNormEps());
+        m.put("num_query_tokens", queries.count());
+        m.put("cross_attention_frequency", queries.crossAttentionFrequency());
+        m.put("encoder_hidden_size", queries.imageWidth());
+        m.put("vocab_size", text.vocabSize());
+        m.put("max_position_embeddings", text.maxLength());
+        m.put("pad_token_id", text.padTokenId());
+        m.put("bos_token_id", text.decTokenId());
+        m.put("image_text_hidden_size", q.projectionWidth());
+        return m;
     }
 
     private static void expectType(JsonNode c, String... types) {

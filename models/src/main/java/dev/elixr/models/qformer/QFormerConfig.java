@@ -2,9 +2,6 @@ package dev.elixr.models.qformer;
 
 import dev.elixr.autograd.nn.Activation;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * Shape of a BLIP-2 Q-Former (Li et al. 2023, §3.1; ELIXR-B, Xu et al. 2023): a BERT-shaped {@link Transformer}, the
  * learned {@link Queries} that cross-attend to the image tokens, the {@link Text} side (vocabulary with a [DEC] token)
@@ -71,35 +68,6 @@ public record QFormerConfig(Transformer transformer, Queries queries, Text text,
         Transformer t = transformer;
         return new QFormerConfig(new Transformer(t.width, t.depth, t.heads, t.ffnSize, t.layerNormEps, dropout, t.activation),
                 queries, text, projectionWidth);
-    }
-
-    /** The Hugging Face {@code config.json} fields of this shape ({@code HfConfigs.qformer} reads them back). */
-    public Map<String, Object> toHf() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("model_type", "blip_2_qformer");
-        m.put("hidden_size", transformer.width);
-        m.put("num_hidden_layers", transformer.depth);
-        m.put("num_attention_heads", transformer.heads);
-        m.put("intermediate_size", transformer.ffnSize);
-        m.put("hidden_act", switch (transformer.activation) {
-            case GELU -> "gelu";
-            case GELU_TANH -> "gelu_new";
-            case RELU -> "relu";
-            case SILU -> "silu";
-            default -> throw new IllegalStateException("activation " + transformer.activation + " has no Hugging Face name");
-        });
-        m.put("hidden_dropout_prob", (double) transformer.dropout);
-        m.put("attention_probs_dropout_prob", 0.0);
-        m.put("layer_norm_eps", (double) transformer.layerNormEps);
-        m.put("num_query_tokens", queries.count);
-        m.put("cross_attention_frequency", queries.crossAttentionFrequency);
-        m.put("encoder_hidden_size", queries.imageWidth);
-        m.put("vocab_size", text.vocabSize);
-        m.put("max_position_embeddings", text.maxLength);
-        m.put("pad_token_id", text.padTokenId);
-        m.put("bos_token_id", text.decTokenId);
-        m.put("image_text_hidden_size", projectionWidth);
-        return m;
     }
 
     @Override public String toString() {
