@@ -9,7 +9,8 @@ import java.util.Map;
  * The model as the index and the service see it: images and texts to L2-normalised vectors of one shared space, and
  * an image vector to zero-shot scores per finding. Every model call of {@code elixr index} and {@code elixr serve}
  * goes through this interface, so that the model behind it (and its preprocessing) is wired in one place
- * ({@link ElixrCEmbedder}). Implementations need not be thread-safe: callers serialise calls.
+ * ({@link ElixrCEmbedder}). {@link #embedImages} and {@link #embedTexts} need not be thread-safe (callers serialise
+ * them); {@link #classify} and the other methods must be (the service calls them from request threads).
  */
 public interface Embedder {
     /** Width E of every vector. */
