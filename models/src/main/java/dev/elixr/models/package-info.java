@@ -4,7 +4,8 @@
  * {@code text} (BertEncoder with optional cross-attention, WordPiece and basic tokenizers),
  * {@code transformer} (attention projections, Add &amp; Norm, masks, initialisation shared by both),
  * {@code qformer} (the BLIP-2 Q-Former, its masks and stage-1 losses),
- * {@code hf} (Hugging Face / torchvision folders: config.json, parameter names, strict loading, image preprocessing).
- * The Llama-style decoder and ELIXR-B come with their own issues.
+ * {@code hf} (Hugging Face / torchvision folders: config.json, parameter names, strict loading, image preprocessing),
+ * {@code llm} (Llama/Mistral/Qwen2 decoders, KV cache, BPE tokenizers from tokenizer.json, sampling and generation).
+ * ELIXR-B comes with its own issue.
  */
 package dev.elixr.models;

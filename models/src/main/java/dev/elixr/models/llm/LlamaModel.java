@@ -6,6 +6,8 @@ import dev.elixr.autograd.nn.Module;
 import dev.elixr.models.hf.HfFolder;
 import dev.elixr.tensor.Shape;
 import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.matvec.BlockFormat;
+import dev.elixr.tensor.matvec.QuantizedMatrix;
 
 import java.nio.file.Path;
 import java.util.Set;
@@ -25,13 +27,16 @@ public final class LlamaModel extends Module {
     private final LlamaDecoder model;
     private final Projection lmHead;
     private final RotaryEmbedding rope;
+    private Projection tiedHead; // a quantised copy of the tied head, not a registered module
 
     public LlamaModel(LlamaConfig config, WeightSource src) {
         this.config = config;
         this.model = registerModule("model", new LlamaDecoder(config, src, "model."));
         this.lmHead = config.tieWordEmbeddings() ? null
                 : registerModule("lm_head", new Projection(src, "lm_head.", config.hiddenSize(), config.vocabSize(), false));
-        this.rope = new RotaryEmbedding(config);
+        this.rope = new RotaryEmbedding(config, src.interleavedRope());
+        QuantizedMatrix table = model.embedTokens().quantized();
+        if (lmHead == null && table != null) tiedHead = Projection.of(table);
     }
 
     /** Seeded random weights (N(0, 0.02²)), for training from scratch. */
@@ -68,6 +73,7 @@ public final class LlamaModel extends Module {
      * → logits [B, T, vocab]. No cache; positions 0 … T−1 in each row.
      */
     public Var forwardTraining(int[] ids, int batch, int length) {
+        if (model.embedTokens().weight() == null) throw new IllegalStateException("a token table loaded in a block format (GGUF) serves inference only");
         return forwardTraining(Functional.embedding(model.embedTokens().weight(), ids, batch, length));
     }
 
@@ -77,7 +83,7 @@ public final class LlamaModel extends Module {
             throw new IllegalArgumentException("forwardTraining: inputs " + Shape.str(x.shape()) + ", expected [B, T, " + config.hiddenSize() + "]");
         }
         Var h = model.forward(x, rope);
-        return Functional.linear(h, lmHead != null ? lmHead.weight() : model.embedTokens().weight(), null);
+        return lmHead != null ? lmHead.forward(h) : Functional.linear(h, model.embedTokens().weight(), null);
     }
 
     /** Mean cross-entropy of predicting each next id of ids [B·T] from the ones before it (causal LM loss). */
@@ -87,6 +93,20 @@ public final class LlamaModel extends Module {
         int[] targets = new int[batch * (length - 1)];
         for (int b = 0; b < batch; b++) System.arraycopy(ids, b * length + 1, targets, b * (length - 1), length - 1);
         return Functional.crossEntropy(logits, targets);
+    }
+
+    /**
+     * From now on inference reads block-quantised copies (Q8_0 or Q4_0, as llama.cpp) of every projection and of the
+     * LM head; the token table and the parameters themselves are kept (training and embedding lookups use them).
+     */
+    public LlamaModel quantize(BlockFormat format) {
+        for (Module mod : namedModules().values()) if (mod instanceof Projection p) p.quantize(format);
+        if (lmHead == null && model.embedTokens().weight() != null) {
+            tiedHead = new Projection(WeightSource.of(java.util.Map.of("w.weight", model.embedTokens().weight().value()), "tied head"),
+                    "w.", config.hiddenSize(), config.vocabSize(), false);
+            tiedHead.quantize(format);
+        }
+        return this;
     }
 
     /** A cache for up to capacity positions. */
@@ -117,7 +137,8 @@ public final class LlamaModel extends Module {
         }
         Tensor h = model.apply(x, cache, rope);
         if (!allPositions) h = h.narrow(0, h.size(0) - 1, 1);
-        Tensor head = lmHead != null ? lmHead.weight().value() : model.embedTokens().weight().value();
-        return Projection.linear(h, head, null);
+        if (lmHead != null) return lmHead.apply(h);
+        if (tiedHead != null) return tiedHead.apply(h);
+        return Projection.linear(h, model.embedTokens().weight().value(), null);
     }
 }

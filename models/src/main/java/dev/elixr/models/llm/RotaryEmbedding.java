@@ -12,8 +12,15 @@ import dev.elixr.tensor.Tensor;
  */
 public final class RotaryEmbedding {
     private final float[] invFreq;
+    private final boolean interleaved;
 
-    public RotaryEmbedding(LlamaConfig c) { this.invFreq = inverseFrequencies(c.headDim(), c.ropeTheta(), c.ropeScaling()); }
+    public RotaryEmbedding(LlamaConfig c) { this(c, false); }
+
+    /** interleaved: pairs (2i, 2i+1) instead of (i, i + d/2), the layout of q and k weights in llama.cpp's GGUF files. */
+    public RotaryEmbedding(LlamaConfig c, boolean interleaved) {
+        this.invFreq = inverseFrequencies(c.headDim(), c.ropeTheta(), c.ropeScaling());
+        this.interleaved = interleaved;
+    }
 
     /** invFreq in float32, as Hugging Face computes it (then scaled). */
     static float[] inverseFrequencies(int dim, double theta, LlamaConfig.RopeScaling s) {
@@ -42,6 +49,7 @@ public final class RotaryEmbedding {
      * x·cos + rotateHalf(x)·sin with rotateHalf(x) = (−x₂, x₁), as Hugging Face writes it.
      */
     public Var apply(Var x) {
+        if (interleaved) throw new IllegalStateException("training needs Hugging Face's rotate-half layout; these weights come from a GGUF file");
         int t = x.size(2), half = invFreq.length, d = 2 * half;
         float[] cos = new float[t * d], sin = new float[t * d];
         for (int p = 0; p < t; p++) {
@@ -65,10 +73,10 @@ public final class RotaryEmbedding {
                 float angle = pos * invFreq[i];
                 float cos = (float) Math.cos(angle), sin = (float) Math.sin(angle);
                 for (int h = 0; h < heads; h++) {
-                    int b = (t * heads + h) * d;
-                    float x1 = x[b + i], x2 = x[b + i + half];
-                    x[b + i] = x1 * cos - x2 * sin;
-                    x[b + i + half] = x2 * cos + x1 * sin;
+                    int b = (t * heads + h) * d, i1 = interleaved ? 2 * i : i, i2 = interleaved ? 2 * i + 1 : i + half;
+                    float x1 = x[b + i1], x2 = x[b + i2];
+                    x[b + i1] = x1 * cos - x2 * sin;
+                    x[b + i2] = x2 * cos + x1 * sin;
                 }
             }
         }

@@ -24,6 +24,12 @@ public interface WeightSource {
     /** Biases: zeros at initialisation. */
     default Tensor bias(String name, int dim) { return get(name, dim); }
 
+    /** A weight stored in a block format (GGUF), or null when name is a float tensor of this source. */
+    default dev.elixr.tensor.matvec.QuantizedMatrix quantized(String name) { return null; }
+
+    /** True when q and k weights have their rotary pairs interleaved (2i, 2i+1), as llama.cpp's GGUF files store them. */
+    default boolean interleavedRope() { return false; }
+
     /** Seeded random weights for training from scratch. */
     static WeightSource random(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);

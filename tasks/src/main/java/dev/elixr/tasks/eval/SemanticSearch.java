@@ -3,6 +3,7 @@ package dev.elixr.tasks.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.elixr.tasks.data.Csv;
 import dev.elixr.tasks.metrics.Ndcg;
 import dev.elixr.tasks.metrics.PrecisionAtK;
 

@@ -8,8 +8,8 @@ import dev.elixr.tasks.data.GreyImage;
 import dev.elixr.tasks.eval.Embeddings;
 import dev.elixr.tasks.eval.Findings;
 import dev.elixr.tasks.eval.Prompts;
+import dev.elixr.models.elixr.ImagePreprocessing;
 import dev.elixr.tasks.train.ElixrCRun;
-import dev.elixr.tasks.train.ImageBank;
 import dev.elixr.tasks.train.Provenance;
 import dev.elixr.tensor.Tensor;
 
@@ -22,9 +22,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link Embedder} on a trained ELIXR-C run: images preprocessed as the run's evaluation preprocesses them
- * ({@link ImageBank#preprocess}, then (v - {@link ImageBank#MEAN}) / {@link ImageBank#STD}), texts through the run's
- * tokenizer and text tower, and zero-shot scores cos(image, p) - cos(image, n) with p, n the re-normalised means of the
+ * {@link Embedder} on a trained ELIXR-C run: images through the preprocessing saved in the run's config
+ * ({@link ImagePreprocessing#prepare}, then {@link ImagePreprocessing#normalise}: what the run's
+ * {@link dev.elixr.tasks.data.ImagePipeline} does without augmentation), texts through {@link ElixrCRun#embedTexts}, and zero-shot scores cos(image, p) - cos(image, n) with p, n the re-normalised means of the
  * default positive and negative prompt ensembles, exactly as {@link dev.elixr.tasks.eval.ZeroShot} scores an image.
  */
 public final class ElixrCEmbedder implements Embedder {
@@ -71,9 +71,12 @@ public final class ElixrCEmbedder implements Embedder {
 
     @Override public int dim() { return run.model().config().embedDim(); }
 
+    private ImagePreprocessing preprocessing() { return run.model().config().image().preprocessing(); }
+
     @Override
     public float[][] embedImages(List<GreyImage> images) {
-        int size = run.model().config().imageSize(), plane = size * size;
+        ImagePreprocessing pp = preprocessing();
+        int size = pp.size(), plane = size * size;
         float[][] out = new float[images.size()][];
         run.model().eval();
         try (var g = GradMode.noGrad()) {
@@ -81,8 +84,8 @@ public final class ElixrCEmbedder implements Embedder {
                 int b = Math.min(BATCH, images.size() - s);
                 float[] px = new float[b * plane];
                 for (int i = 0; i < b; i++) {
-                    float[] p = ImageBank.preprocess(images.get(s + i), size);
-                    for (int j = 0; j < plane; j++) px[i * plane + j] = (p[j] - ImageBank.MEAN) / ImageBank.STD;
+                    GreyImage img = images.get(s + i);
+                    pp.normalise(pp.prepare(img.pixels(), img.width(), img.height()), px, i * plane);
                 }
                 rows(run.model().embedImages(Var.of(Tensor.wrap(px, b, 1, size, size))).value(), out, s);
             }
@@ -90,7 +93,7 @@ public final class ElixrCEmbedder implements Embedder {
         return out;
     }
 
-    @Override public float[][] embedTexts(List<String> texts) { return run.textEncoder().encode(texts); }
+    @Override public float[][] embedTexts(List<String> texts) { return run.embedTexts(texts); }
 
     @Override public List<String> findings() { return Findings.CHEXPERT_13; }
 
@@ -114,7 +117,7 @@ public final class ElixrCEmbedder implements Embedder {
         d.put("run", run.dir().toAbsolutePath().normalize().toString());
         d.put("weights_sha256", fingerprint);
         d.put("embed_dim", dim());
-        d.put("preprocessing", Provenance.preprocessing(run.model().config().imageSize()));
+        d.put("preprocessing", preprocessing().describe());
         d.put("zero_shot", "cos(image, mean positive prompt) - cos(image, mean negative prompt), default prompts");
         return d;
     }

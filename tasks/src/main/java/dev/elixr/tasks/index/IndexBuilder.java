@@ -2,8 +2,8 @@ package dev.elixr.tasks.index;
 
 import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.GreyImage;
-import dev.elixr.tasks.data.ImageIO;
-import dev.elixr.tasks.data.Preprocess;
+import dev.elixr.models.elixr.AntialiasedResize;
+import dev.elixr.tasks.data.CxrImageCodec;
 import dev.elixr.tasks.progress.Progress;
 
 import java.io.IOException;
@@ -93,7 +93,7 @@ public final class IndexBuilder {
         GreyImage[] out = new GreyImage[part.size()];
         IntStream.range(0, part.size()).parallel().forEach(i -> {
             try {
-                out[i] = ImageIO.read(part.get(i).image());
+                out[i] = CxrImageCodec.read(part.get(i).image());
             } catch (Exception e) {
                 synchronized (log) { log.println("elixr: skipping unreadable image " + part.get(i).image() + ": " + e.getMessage()); }
             }
@@ -106,6 +106,6 @@ public final class IndexBuilder {
         if (size == 0) return null;
         double scale = (double) size / Math.max(g.width(), g.height());
         int w = Math.max(1, (int) Math.round(g.width() * scale)), h = Math.max(1, (int) Math.round(g.height() * scale));
-        return ImageIO.encodePng(ImageIO.toGrey8(Preprocess.resize(g, w, h)));
+        return CxrImageCodec.encodePng(CxrImageCodec.toGrey8(new GreyImage(w, h, AntialiasedResize.resize(g.pixels(), g.width(), g.height(), w, h))));
     }
 }

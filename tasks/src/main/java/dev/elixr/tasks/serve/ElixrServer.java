@@ -289,23 +289,49 @@ public final class ElixrServer implements AutoCloseable {
 
     private GreyImage decode(byte[] bytes) { return ImageUpload.decode(bytes, config.maxImageSide(), config.maxImagePixels()); }
 
-    /** The body, refusing (413) more than the limit: from Content-Length before reading, else while reading. */
+    /**
+     * The body, refusing (413) more than the limit: from Content-Length before reading, else while reading. A body up to
+     * {@link #DRAIN_FACTOR} times the limit is read to its end and discarded first, so that the client, done sending,
+     * reads the 413 instead of a reset connection; a larger one is answered at once and the connection closed.
+     */
     private byte[] readBody(HttpExchange ex) throws IOException {
+        long drainable = (long) DRAIN_FACTOR * config.maxBodyBytes();
+        InputStream in = ex.getRequestBody();
         String len = ex.getRequestHeaders().getFirst("Content-Length");
         if (len != null) {
             long n;
             try { n = Long.parseLong(len.trim()); } catch (NumberFormatException e) { throw HttpError.badRequest("bad Content-Length"); }
-            if (n > config.maxBodyBytes()) throw tooLarge();
+            if (n > config.maxBodyBytes()) {
+                if (n <= drainable) in.skipNBytes(n);
+                throw tooLarge(n > drainable);
+            }
         }
-        InputStream in = ex.getRequestBody();
         byte[] bytes = in.readNBytes(config.maxBodyBytes() + 1);
-        if (bytes.length > config.maxBodyBytes()) throw tooLarge();
+        if (bytes.length > config.maxBodyBytes()) {
+            throw tooLarge(!discardToEnd(in, drainable));
+        }
         if (bytes.length == 0) throw HttpError.badRequest("the body is empty");
         return bytes;
     }
 
-    private HttpError tooLarge() {
-        return new HttpError(413, "body_too_large", "the body is larger than " + config.maxBodyBytes() + " bytes");
+    /** Reads and drops up to {@code max} bytes; true when the stream ended within them. */
+    private static boolean discardToEnd(InputStream in, long max) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        long left = max;
+        while (left > 0) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+            if (n < 0) return true;
+            left -= n;
+        }
+        return in.read() < 0;
+    }
+
+    /** Bodies over the limit but under this many times it are read and discarded before the 413 (see {@link #readBody}). */
+    static final int DRAIN_FACTOR = 4;
+
+    private HttpError tooLarge(boolean close) {
+        return new HttpError(413, "body_too_large", "the body is larger than " + config.maxBodyBytes() + " bytes",
+                close ? Map.of("Connection", "close") : Map.of());
     }
 
     // ---- the model ----

@@ -1,7 +1,7 @@
 package dev.elixr.tasks.serve;
 
 import dev.elixr.tasks.data.GreyImage;
-import dev.elixr.tasks.data.ImageIO;
+import dev.elixr.tasks.data.CxrImageCodec;
 
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
@@ -52,7 +52,7 @@ final class ImageUpload {
             throw new HttpError(400, "corrupt_image", "the image is truncated or corrupt");
         }
         if (!warnings.isEmpty()) throw new HttpError(400, "corrupt_image", "the image is truncated or corrupt");
-        return ImageIO.toGrey(img);
+        return CxrImageCodec.toGrey(img);
     }
 
     static boolean isPng(byte[] b) {

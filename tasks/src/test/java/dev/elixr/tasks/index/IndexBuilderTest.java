@@ -49,6 +49,17 @@ class IndexBuilderTest {
     }
 
     @Test
+    void theEmbedderGivesTheVectorsOfTheRunsOwnImagePipeline() throws Exception {
+        var run = dev.elixr.tasks.train.ElixrCRun.load(tiny.run());
+        var bank = run.imagePipeline().load(studies, TinyModel.QUIET, "all");
+        float[][] expected = run.embedImages(bank);
+        List<dev.elixr.tasks.data.GreyImage> decoded = new java.util.ArrayList<>();
+        for (CxrStudy s : bank.studies()) decoded.add(dev.elixr.tasks.data.CxrImageCodec.read(s.image()));
+        float[][] got = embedder.embedImages(decoded);
+        for (int i = 0; i < expected.length; i++) assertArrayEquals(expected[i], got[i], 1e-6f, bank.studies().get(i).dicomId());
+    }
+
+    @Test
     void searchFindsAnIndexedImageByItsOwnVectorWithAThumbnail(@TempDir Path dir) throws Exception {
         IndexBuilder.build(dir, embedder, studies, options(), TinyModel.QUIET);
         try (var idx = VectorIndex.openReadOnly(dir, embedder.dim())) {

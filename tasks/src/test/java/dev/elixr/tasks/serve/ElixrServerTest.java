@@ -72,7 +72,7 @@ class ElixrServerTest {
         assertEquals(200, fromBody.status(), fromBody.body());
         var fromJson = http.postJson("/v1/embed", "{\"image\": \"" + Base64.getEncoder().encodeToString(png) + "\"}");
         assertEquals(fromBody.json().get("embedding"), fromJson.json().get("embedding"));
-        float[] direct = embedder.embedImages(java.util.List.of(dev.elixr.tasks.data.ImageIO.read(MimicCxrJpg.read(tiny.data()).getFirst().image())))[0];
+        float[] direct = embedder.embedImages(java.util.List.of(dev.elixr.tasks.data.CxrImageCodec.read(MimicCxrJpg.read(tiny.data()).getFirst().image())))[0];
         JsonNode e = fromBody.json().get("embedding");
         assertEquals(embedder.dim(), e.size());
         for (int i = 0; i < direct.length; i++) assertEquals(direct[i], (float) e.get(i).asDouble(), 1e-6f);

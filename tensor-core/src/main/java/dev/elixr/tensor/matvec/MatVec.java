@@ -41,6 +41,25 @@ public final class MatVec {
         else Parallel.forRange(rows, Math.max(4, rows / Parallel.threads()), (s, e) -> RowDots.rows(m.dtype(), seg, off, ld, s, e, x, cols, y));
     }
 
+    /**
+     * A float32 copy [rows, cols] of W (any stored type), rows widened with vector loads: what the GEMM of a prefill
+     * reads when the weights are stored in half precision.
+     */
+    public static Tensor toFloat32(Tensor w) {
+        if (w.dim() != 2) throw new IllegalArgumentException("toFloat32: weight " + Shape.str(w.shape()) + " is not a matrix [rows, cols]");
+        int rows = w.size(0), cols = w.size(1);
+        Tensor m = cols > 1 && w.stride(1) != 1 ? w.contiguous() : w;
+        if (m.dtype() == dev.elixr.tensor.DType.F32) return m.contiguous();
+        MemorySegment seg = segment(m);
+        long off = m.offset(), ld = rows == 1 ? cols : m.stride(0);
+        float[] out = new float[rows * cols];
+        boolean bf16 = m.dtype() == dev.elixr.tensor.DType.BF16;
+        Parallel.forRange(rows, 16, (s, e) -> {
+            for (int r = s; r < e; r++) Widen.row(bf16, seg, 2 * (off + r * ld), out, r * cols, cols);
+        });
+        return Tensor.wrap(out, rows, cols);
+    }
+
     private static MemorySegment segment(Tensor t) {
         float[] a = t.storage().array();
         if (a != null) return MemorySegment.ofArray(a);

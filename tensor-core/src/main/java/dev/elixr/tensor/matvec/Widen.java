@@ -40,6 +40,16 @@ final class Widen {
         return halves(m, off).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
+    /** n half-precision values from byte offset off into out[o …], L at a time then one by one. */
+    static void row(boolean bf16, MemorySegment m, long off, float[] out, int o, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) (bf16 ? bf16(m, off + 2L * i) : f16(m, off + 2L * i)).intoArray(out, o + i);
+        for (; i < n; i++) {
+            short h = m.get(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE), off + 2L * i);
+            out[o + i] = bf16 ? dev.elixr.tensor.DType.bf16ToFloat(h) : Float.float16ToFloat(h);
+        }
+    }
+
     static FloatVector f16(MemorySegment m, long off) {
         IntVector h = halves(m, off);
         IntVector em = h.and(0x7fff), shifted = em.lanewise(VectorOperators.LSHL, 13);

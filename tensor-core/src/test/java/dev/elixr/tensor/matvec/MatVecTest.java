@@ -92,6 +92,17 @@ class MatVecTest {
     }
 
     @ParameterizedTest
+    @MethodSource("seeds")
+    void toFloat32WidensEveryElementExactly(int seed) {
+        SplittableRandom rng = new SplittableRandom(3000 + seed);
+        DType type = DType.values()[seed % 3];
+        int rows = 1 + rng.nextInt(20), cols = 1 + rng.nextInt(70), ld = cols + rng.nextInt(3);
+        Tensor w = weight(rng, type, rows, cols, rng.nextInt(3), ld);
+        Tensor f = MatVec.toFloat32(w);
+        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) assertEquals(w.get(r, c), f.get(r, c), type + " (" + r + "," + c + ")");
+    }
+
+    @ParameterizedTest
     @EnumSource(DType.class)
     void mismatchedSizesAreRefusedNamingTheShapes(DType type) {
         Tensor w = weight(new SplittableRandom(1), type, 3, 5, 0, 5);
