@@ -76,11 +76,17 @@ public final class IndexBench {
         return rows;
     }
 
+    /**
+     * low-rank: 100 clusters in a 16-dimensional latent space mapped to the width, plus noise 0.05 per coordinate (learned
+     * embeddings have few effective dimensions); clustered: 100 clusters with full-rank noise of norm 0.8; isotropic:
+     * uniform directions. The last two have intrinsic dimension = width, the hardest case for any graph index.
+     */
     private static float[][] vectors(Options o, int n, long seed) {
         return switch (o.distribution()) {
             case "clustered" -> SyntheticVectors.clustered(n, o.dim(), 100, 0.8, seed);
             case "isotropic" -> SyntheticVectors.isotropic(n, o.dim(), seed);
-            default -> throw new IllegalArgumentException("--distribution " + o.distribution() + ": expected clustered or isotropic");
+            case "low-rank" -> SyntheticVectors.lowRank(n, o.dim(), 16, 100, 0.05, seed);
+            default -> throw new IllegalArgumentException("--distribution " + o.distribution() + ": expected low-rank, clustered or isotropic");
         };
     }
 

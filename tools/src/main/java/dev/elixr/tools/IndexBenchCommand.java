@@ -17,7 +17,7 @@ final class IndexBenchCommand implements Callable<Integer> {
     @Option(names = "--queries", defaultValue = "200", description = "queries (default ${DEFAULT-VALUE})") int queries;
     @Option(names = "--k", defaultValue = "10", description = "neighbours per query (default ${DEFAULT-VALUE})") int k;
     @Option(names = "--candidates", split = ",", defaultValue = "10,50,100,200", description = "HNSW candidates re-ranked exactly (default ${DEFAULT-VALUE})") List<Integer> candidates;
-    @Option(names = "--distribution", split = ",", defaultValue = "clustered,isotropic", description = "clustered (100 Gaussian clusters) and/or isotropic (default ${DEFAULT-VALUE})") List<String> distributions;
+    @Option(names = "--distribution", split = ",", defaultValue = "low-rank,clustered,isotropic", description = "low-rank (16-d latent clusters mapped to the width, as learned embeddings), clustered (100 clusters, full-rank noise) and/or isotropic (default ${DEFAULT-VALUE})") List<String> distributions;
     @Option(names = "--m", defaultValue = "32", description = "HNSW M (default ${DEFAULT-VALUE})") int m;
     @Option(names = "--beam-width", defaultValue = "200", description = "HNSW beam width (default ${DEFAULT-VALUE})") int beam;
     @Option(names = "--seed", defaultValue = "1") long seed;

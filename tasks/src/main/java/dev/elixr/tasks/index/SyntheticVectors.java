@@ -28,6 +28,27 @@ public final class SyntheticVectors {
         return v;
     }
 
+    /**
+     * Unit vectors of low intrinsic dimension, as learned embeddings are: points of {@code clusters} Gaussian clusters in
+     * a {@code latent}-dimensional space, mapped to width {@code dim} by one random Gaussian matrix, plus isotropic
+     * noise of standard deviation {@code noise} per coordinate.
+     */
+    public static float[][] lowRank(int n, int dim, int latent, int clusters, double noise, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[][] map = new float[latent][];
+        for (int l = 0; l < latent; l++) map[l] = gaussian(r, dim, Math.sqrt(dim), null);
+        float[][] centres = new float[clusters][];
+        for (int c = 0; c < clusters; c++) centres[c] = gaussian(r, latent, Math.sqrt(latent), null);
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i++) {
+            float[] z = gaussian(r, latent, 0.5 * Math.sqrt(latent), centres[r.nextInt(clusters)]);
+            float[] v = gaussian(r, dim, noise * Math.sqrt(dim), null);
+            for (int l = 0; l < latent; l++) for (int j = 0; j < dim; j++) v[j] += z[l] * map[l][j];
+            out[i] = unit(v);
+        }
+        return out;
+    }
+
     /** Isotropic random unit vectors. */
     public static float[][] isotropic(int n, int dim, long seed) {
         SplittableRandom r = new SplittableRandom(seed);

@@ -183,6 +183,17 @@ class ElixrServerTest {
     }
 
     @Test
+    void theWebPageShowsSearchResultsWithThumbnailsInHeadlessChromium() throws Exception {
+        String chromium = Browser.chromium();
+        try (ElixrServer open = ElixrServer.start(embedder, index, ServeConfig.defaults(0), 0, TinyModel.QUIET)) {
+            String dom = Browser.dumpDom(chromium, "http://127.0.0.1:" + open.port() + "/?q=cardiomegaly&k=3");
+            assertEquals(3, dom.split("class=\"hit\"", -1).length - 1, dom);
+            assertTrue(dom.contains("3 results for"), dom);
+            assertTrue(dom.contains("src=\"data:image/png;base64,"), dom);
+        }
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE)
     void noAnswerSoFarWasA5xx() throws Exception {
         for (String p : ElixrServer.ENDPOINTS) for (int s = 500; s < 600; s++) assertEquals(0, server.answered(p, s), p + " " + s);
