@@ -88,7 +88,7 @@ public final class HfModels {
      * weight, tied to the word embeddings, may be present and is not loaded twice.
      */
     public static QFormer qformer(HfFolder f, boolean listAll) {
-        QFormerConfig c = QFormerConfig.fromHf(f.config());
+        QFormerConfig c = HfConfigs.qformer(f.config());
         Map<String, Tensor> raw = f.weights(), weights = new LinkedHashMap<>();
         boolean prefixed = raw.keySet().stream().anyMatch(k -> k.startsWith("qformer."));
         for (var e : WeightMapping.map(raw, "").weights().entrySet()) {

@@ -69,7 +69,7 @@ class QFormerLoadingTest {
         QFormer made = QFormer.create(QFormerPassesTest.CONFIG, new java.util.SplittableRandom(4));
         made.eval();
         Safetensors.write(dir.resolve("model.safetensors"), made.stateDict());
-        new ObjectMapper().writeValue(dir.resolve("config.json").toFile(), made.config().toHf());
+        new ObjectMapper().writeValue(dir.resolve("config.json").toFile(), HfConfigs.qformerJson(made.config()));
         QFormer loaded = (QFormer) HfModels.load(dir, true);
         assertEquals(made.config(), loaded.config());
         try (var g = GradMode.noGrad()) {
@@ -84,14 +84,14 @@ class QFormerLoadingTest {
     @Test
     void configOfAnotherModelTypeIsRefusedNamingIt() throws IOException {
         var node = new ObjectMapper().readTree("{\"model_type\": \"bert\", \"hidden_size\": 32}");
-        var e = assertThrows(IllegalArgumentException.class, () -> QFormerConfig.fromHf(node));
+        var e = assertThrows(IllegalArgumentException.class, () -> HfConfigs.qformer(node));
         assertTrue(e.getMessage().contains("'bert'") && e.getMessage().contains("blip_2_qformer"), e.getMessage());
     }
 
     @Test
     void configReadsHuggingFaceFieldsAndRoundTrips() throws IOException {
         var json = new ObjectMapper();
-        QFormerConfig c = QFormerConfig.fromHf(json.readTree(Fixtures.path("qformer/config.json").toFile()));
+        QFormerConfig c = HfConfigs.qformer(json.readTree(Fixtures.path("qformer/config.json").toFile()));
         assertEquals(32, c.width());
         assertEquals(3, c.depth());
         assertEquals(4, c.transformer().heads());
@@ -100,9 +100,9 @@ class QFormerLoadingTest {
         assertEquals(new QFormerConfig.Text(50, 16, 0, 49), c.text());
         assertEquals(16, c.projectionWidth());
         assertTrue(c.hasCrossAttention(0) && !c.hasCrossAttention(1) && c.hasCrossAttention(2));
-        assertEquals(c, QFormerConfig.fromHf(json.valueToTree(c.toHf())));
+        assertEquals(c, HfConfigs.qformer(json.valueToTree(HfConfigs.qformerJson(c))));
         QFormerConfig paper = QFormerConfig.paper();
-        assertEquals(QFormerConfig.paper(), QFormerConfig.fromHf(json.valueToTree(paper.toHf())));
+        assertEquals(QFormerConfig.paper(), HfConfigs.qformer(json.valueToTree(HfConfigs.qformerJson(paper))));
         assertEquals(768, paper.width());
         assertEquals(new QFormerConfig.Queries(32, 2, 1376), paper.queries());
         assertEquals(128, paper.projectionWidth());

@@ -24,8 +24,8 @@ public final class DicomReader {
             }
         }
 
-        /** 32M pixels (e.g. 5.6k × 5.6k), 1 GiB files, 1 GiB inflated. */
-        public static Options defaults() { return new Options(1L << 25, 1L << 30, 1L << 30); }
+        /** 32M pixels (e.g. 5.6k × 5.6k at 16 bits, 64 MiB), 256 MiB files, 128 MiB inflated (a deflate bomb stops there). */
+        public static Options defaults() { return new Options(1L << 25, 1L << 28, 1L << 27); }
 
         public Options withMaxPixels(long n) { return new Options(n, maxFileBytes, maxInflatedBytes); }
     }

@@ -124,6 +124,20 @@ class DicomStructureTest {
     }
 
     @Test
+    void deflateBombIsStoppedAtTheInflatedLimit() throws Exception {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var z = new java.util.zip.DeflaterOutputStream(bytes, new java.util.zip.Deflater(9, true))) {
+            z.write(new DicomBytes(true).header(0x0009_1001, "OB", 64L << 20).bytes());
+            z.write(new byte[64 << 20]);
+        }
+        byte[] file = DicomBytes.part10("1.2.840.10008.1.2.1.99", bytes.toByteArray());
+        assertTrue(file.length < 200_000, "compressed to " + file.length);
+        DicomException e = assertThrows(DicomException.class,
+                () -> new DicomReader(new DicomReader.Options(1 << 20, 1 << 20, 1 << 22)).read(file, NAME));
+        assertTrue(e.getMessage().contains("inflates past the limit of 4194304 bytes"), e.getMessage());
+    }
+
+    @Test
     void twelveBitSignedValuesAreSignExtendedAndUpperBitsMasked() {
         int[] s = NativePixels.toStored(new int[] {0x0FFB, 0xF7FF, 0x0800, 0xA005}, 12, true);
         assertArrayEquals(new int[] {-5, 2047, -2048, 5}, s);
