@@ -7,6 +7,16 @@ import dev.elixr.models.elixr.ElixrB;
 import dev.elixr.models.hf.HfConfigs;
 import dev.elixr.models.qformer.QFormerConfig;
 
+import dev.elixr.autograd.GradMode;
+import dev.elixr.autograd.Var;
+import dev.elixr.models.qformer.TextBatch;
+import dev.elixr.models.text.Encoding;
+import dev.elixr.models.text.TokenBatch;
+import dev.elixr.models.text.WordPieceTokenizer;
+import dev.elixr.tasks.data.ImageBank;
+import dev.elixr.tensor.Shape;
+import dev.elixr.tensor.Tensor;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -14,7 +24,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * An ELIXR-B run directory: {@code elixr-b.json} (the image run it reads, the SHA-256 of that run's weights, and the
@@ -79,7 +93,7 @@ public final class ElixrBRun {
         model.loadStateDict(Safetensors.read(dir.resolve(WEIGHTS)), true);
         model.eval();
         ElixrCRun imageRun = ElixrCRun.load(spec.imageRun());
-        String now = ImageTokenCache.sha256(spec.imageRun().resolve(ElixrCRun.WEIGHTS));
+        String now = Provenance.sha256(spec.imageRun().resolve(ElixrCRun.WEIGHTS));
         if (!now.equals(spec.imageRunSha256()))
             log.println("elixr: warning: the image run " + spec.imageRun() + " changed since " + dir + " was trained on it");
         return new ElixrBRun(dir, spec, model, imageRun);
@@ -95,4 +109,58 @@ public final class ElixrBRun {
     public ElixrB model() { return model; }
 
     public ElixrCRun imageRun() { return imageRun; }
+
+    /**
+     * Per image its Q L2-normalised query embeddings, concatenated [n][Q·P]: the evaluations score an image against a
+     * text by its best query (max_q cos(img_q, t), Xu et al. 2023 §2.3).
+     */
+    public float[][] embedImages(ImageBank bank) {
+        return images(bank, tokens -> model.embedImages(tokens).value());
+    }
+
+    /** Per image the query outputs averaged over the queries [n][H]: what the data-efficient probes read. */
+    public float[][] pooledQueries(ImageBank bank) {
+        return images(bank, tokens -> model.queryOutputs(tokens).mean(false, 1).value());
+    }
+
+    /** L2-normalised text embeddings [n][P] ([CLS] of the Q-Former's text pass, projected). */
+    public float[][] embedTexts(List<String> texts) {
+        model.eval();
+        WordPieceTokenizer tok = imageRun.tokenizer();
+        int pad = tok.vocab().id(WordPieceTokenizer.PAD), max = imageRun.model().config().text().maxTokens();
+        float[][] out = new float[texts.size()][];
+        try (var g = GradMode.noGrad()) {
+            for (int s = 0; s < texts.size(); s += 64) {
+                List<Encoding> enc = texts.subList(s, Math.min(texts.size(), s + 64)).stream().map(t -> tok.encode(t, max, false)).toList();
+                TokenBatch t = TokenBatch.of(enc, IntStream.range(0, enc.size()).toArray(), pad);
+                rows(model.embedTexts(new TextBatch(t.ids(), t.mask(), t.batch(), t.length())).value(), out, s);
+            }
+        }
+        return out;
+    }
+
+    /** The frozen tower's tokens of each batch of images (not cached: evaluation images are read once), through f. */
+    private float[][] images(ImageBank bank, Function<Var, Tensor> f) {
+        var trained = imageRun.model().config().image().preprocessing();
+        if (!bank.pipeline().preprocessing().equals(trained))
+            throw new IllegalArgumentException("images preprocessed as " + bank.pipeline().preprocessing() + ", but the image run "
+                    + imageRun.dir() + " was trained on " + trained + ": load them with its imagePipeline()");
+        model.eval();
+        imageRun.model().eval();
+        float[][] out = new float[bank.count()][];
+        try (var g = GradMode.noGrad()) {
+            for (int s = 0; s < bank.count(); s += 32) {
+                int[] rows = IntStream.range(s, Math.min(bank.count(), s + 32)).toArray();
+                Var tokens = imageRun.model().imageEncoder().spatialTokens(Var.of(bank.batch(rows, null)));
+                rows(f.apply(tokens), out, s);
+            }
+        }
+        return out;
+    }
+
+    private static void rows(Tensor t, float[][] out, int start) {
+        int n = t.size(0), d = Shape.numel(t.shape()) / n;
+        float[] flat = t.contiguous().toFloatArray();
+        for (int i = 0; i < n; i++) out[start + i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+    }
 }

@@ -8,14 +8,10 @@ import dev.elixr.tasks.data.ImageBank;
 import dev.elixr.tensor.Tensor;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,17 +117,5 @@ public final class ImageTokenCache {
         }
         if (values == null) throw new IllegalArgumentException("no readable " + split + " image among " + studies.size());
         return new Tokens(values, bank.count(), t, w, bank.studies().stream().map(CxrStudy::dicomId).toList(), false);
-    }
-
-    /** SHA-256 of a file's bytes, hex: identifies the image run's weights. */
-    public static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) d.update(buf, 0, n);
-            return HexFormat.of().formatHex(d.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

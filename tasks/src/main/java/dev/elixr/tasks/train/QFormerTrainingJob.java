@@ -63,7 +63,7 @@ public final class QFormerTrainingJob {
         List<CxrStudy> train = ElixrCTrainingJob.split(all, "train"), val = ElixrCTrainingJob.split(all, "validate");
         if (train.isEmpty()) throw new IllegalArgumentException("no training images in " + o.data() + " (split 'train' of " + MimicCxrJpg.SPLIT + ")");
         ElixrCRun imageRun = ElixrCRun.load(o.imageRun());
-        String digest = ImageTokenCache.sha256(o.imageRun().resolve(ElixrCRun.WEIGHTS));
+        String digest = Provenance.sha256(o.imageRun().resolve(ElixrCRun.WEIGHTS));
         ElixrBRun.Spec previous = o.training().resume() ? ElixrBRun.readSpec(run) : null;
         if (previous != null && !previous.imageRunSha256().equals(digest))
             throw new IllegalArgumentException("run " + run + " was trained on image run weights " + previous.imageRunSha256()
