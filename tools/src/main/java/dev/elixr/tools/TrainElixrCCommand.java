@@ -34,13 +34,14 @@ final class TrainElixrCCommand implements Callable<Integer> {
     @Option(names = "--no-augment", description = "turn training augmentation off") boolean noAugment;
     @Option(names = "--detect-anomaly", description = "check every op's output and gradient for NaN/Inf and name the first bad op (slow; for debugging a run that stopped on NaN: resume it with this)") boolean detectAnomaly;
     @picocli.CommandLine.Mixin ObjectiveOptions objective;
+    @picocli.CommandLine.Mixin DeviceOption device = new DeviceOption();
     @Option(names = "--stop-after", defaultValue = "0", hidden = true, description = "stop after this step (testing)") long stopAfter;
 
     @Override
     public Integer call() throws Exception {
         var training = new ContrastiveTraining.Config(epochs, batch, lr, weightDecay, warmup, gradClip, checkpointEvery, seed,
                 resume, !noAugment, stopAfter, objective.objective(dev.elixr.tasks.train.ContrastiveObjective.recommended()));
-        var o = ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, null, training, detectAnomaly), imageSize, imageEncoder,
+        var o = ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, null, training, detectAnomaly, device.open()), imageSize, imageEncoder,
                 textEncoder, CommandLineText.of(spec), System.err);
         System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                 o.imagesPerSecond(), out.toAbsolutePath());

@@ -2,7 +2,7 @@ package dev.elixr.tasks.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.elixr.autograd.GradMode;
-import dev.elixr.autograd.SplitMix64;
+import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.io.Checkpoint;
 import dev.elixr.autograd.optim.AdamW;
@@ -13,6 +13,7 @@ import dev.elixr.models.elixr.ElixrC;
 import dev.elixr.models.text.Encoding;
 import dev.elixr.models.text.WordPieceTokenizer;
 import dev.elixr.tasks.progress.Progress;
+import dev.elixr.tensor.Device;
 import dev.elixr.tensor.Tensor;
 
 import java.io.IOException;
@@ -86,6 +87,7 @@ public final class ContrastiveTraining {
             }
         }
         long resumedFrom = step;
+        Device device = model.parameters().getFirst().value().device(); // batches go where the model lives
         long stop = cfg.stopAfterStep() > 0 ? Math.min(total, cfg.stopAfterStep()) : total;
         Progress progress = new Progress("train elixr-c", (stop - step) * batch, "img");
         NumericalGuard guard = new NumericalGuard(model, opt, checkpoints.diagnostics())
@@ -97,7 +99,7 @@ public final class ContrastiveTraining {
             int[] order = permutation(n, cfg.seed(), epoch);
             int[] rows = java.util.Arrays.copyOfRange(order, (int) (step % stepsPerEpoch) * batch, (int) (step % stepsPerEpoch + 1) * batch);
             SplittableRandom aug = new SplittableRandom(cfg.seed() * 0x9E3779B97F4A7C15L + step);
-            Var pixels = Var.of(train.batch(rows, cfg.augment() ? aug : null));
+            Var pixels = Var.of(train.batch(rows, cfg.augment() ? aug : null).to(device));
             TextSampler.Batch text = texts.batch(rows, step);
             TokenBatch tokens = TokenBatch.of(text.encodings(), text.rows(), padId);
             model.train();
@@ -146,7 +148,8 @@ public final class ContrastiveTraining {
                 int[] rows = new int[b];
                 for (int i = 0; i < b; i++) rows[i] = s + i;
                 TokenBatch t = TokenBatch.of(text, rows, padId);
-                sum += model.loss(Var.of(val.batch(rows, null)), t.ids(), t.mask(), t.batch(), t.length()).item();
+                Tensor pixels = val.batch(rows, null).to(model.parameters().getFirst().value().device());
+                sum += model.loss(Var.of(pixels), t.ids(), t.mask(), t.batch(), t.length()).item();
                 count++;
             }
         }

@@ -1,7 +1,7 @@
 package dev.elixr.tasks.train;
 
 import dev.elixr.autograd.AnomalyMode;
-import dev.elixr.autograd.SplitMix64;
+import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.models.elixr.ElixrC;
 import dev.elixr.models.elixr.ElixrCConfig;
 import dev.elixr.models.elixr.HfTextInit;
@@ -9,6 +9,7 @@ import dev.elixr.models.text.Vocab;
 import dev.elixr.models.text.WordPieceTokenizer;
 import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.MimicCxrJpg;
+import dev.elixr.tensor.Device;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -28,8 +29,16 @@ import java.util.Map;
 public final class ElixrCTrainer {
     private ElixrCTrainer() {}
 
-    /** detectAnomaly: autograd's per-op NaN/Inf checks ({@link AnomalyMode}), slow, for debugging a diverged run. */
-    public record Options(Path data, Path out, ElixrCConfig model, ContrastiveTraining.Config training, boolean detectAnomaly) {
+    /**
+     * detectAnomaly: autograd's per-op NaN/Inf checks ({@link AnomalyMode}), slow, for debugging a diverged run;
+     * device: where the model lives and every op (forward, backward, optimiser) runs.
+     */
+    public record Options(Path data, Path out, ElixrCConfig model, ContrastiveTraining.Config training, boolean detectAnomaly,
+                          Device device) {
+        public Options(Path data, Path out, ElixrCConfig model, ContrastiveTraining.Config training, boolean detectAnomaly) {
+            this(data, out, model, training, detectAnomaly, Device.CPU);
+        }
+
         public Options(Path data, Path out, ElixrCConfig model, ContrastiveTraining.Config training) {
             this(data, out, model, training, false);
         }
@@ -62,6 +71,10 @@ public final class ElixrCTrainer {
         Vocab vocab = spec.vocab();
         Checkpoints checkpoints = new Checkpoints(run, 2);
         ElixrC model = initialModel(cfg, o.training().seed(), !checkpoints.list().isEmpty(), log);  // before decoding: fails fast
+        if (!o.device().equals(Device.CPU)) {
+            model.to(o.device());
+            log.println("elixr: training on " + o.device());
+        }
         ImageBank trainBank = ImageBank.load(train, cfg.imageSize(), log, "train");
         ImageBank valBank = ImageBank.load(val, cfg.imageSize(), log, "validate");
         log.printf("elixr: ELIXR-C with %,d parameters (image tower %s %dx%d, text tower %d-layer BERT%s, vocabulary %d, shared space %d)%n",

@@ -144,7 +144,7 @@ class ContrastiveTrainingTest {
         Checkpoint saved = new Checkpoints(out, 2).latest(System.err);
         Checkpoint heap = ContrastiveTraining.onHeap(saved);
         var cfg = ElixrCRun.readConfig(out);
-        var model = new dev.elixr.models.elixr.ElixrC(cfg, new dev.elixr.autograd.SplitMix64(99));
+        var model = new dev.elixr.models.elixr.ElixrC(cfg, new dev.elixr.tensor.random.SplitMix64(99));
         var opt = new dev.elixr.autograd.optim.AdamW(dev.elixr.autograd.optim.ParamGroup.decayAndNoDecay(model, 0.1), 1e-3, 0.9, 0.98, 1e-6);
         heap.restore(model, opt);
         assertSameTensors(saved.model(), model.stateDict());

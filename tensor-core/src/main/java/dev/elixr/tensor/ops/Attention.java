@@ -47,6 +47,33 @@ public final class Attention {
         return out;
     }
 
+    /**
+     * The attention probabilities P = softmax(q·kᵀ·scale + mask) [B,H,Tq,Tk] with the causal rule and all-masked rows
+     * zero, as {@link #scaledDotProduct} uses them (materialised: for the backward pass).
+     */
+    public static Tensor probabilities(Tensor q, Tensor k, Tensor mask, boolean causal, float scale) {
+        Tensor s = MatMul.matmul(q, k.transpose(-2, -1));
+        Backend be = Backends.of("attention probabilities", s, mask);
+        be.attentionProbabilities(s, mask == null ? null : mask.expand(s.shape()), causal, scale, s); // in place: s is ours
+        return s;
+    }
+
+    /**
+     * Gradients of {@link #scaledDotProduct} for output gradient g, recomputing P: dV = Pᵀ·g, dP = g·vᵀ,
+     * dS = P⊙(dP − Σ dP⊙P) (the softmax backward), dQ = dS·k·scale, dK = dSᵀ·q·scale. Returns {dq, dk, dv}, null where
+     * the need flag is false.
+     */
+    public static Tensor[] backward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor g,
+                                    boolean needQ, boolean needK, boolean needV) {
+        Tensor p = probabilities(q, k, mask, causal, scale);
+        Tensor dv = needV ? MatMul.matmul(p.transpose(-2, -1), g) : null;
+        if (!needQ && !needK) return new Tensor[] {null, null, dv};
+        Tensor ds = Softmax.softmaxBackward(p, MatMul.matmul(g, v.transpose(-2, -1)), -1);
+        Tensor dq = needQ ? Elementwise.mul(MatMul.matmul(ds, k), scale) : null;
+        Tensor dk = needK ? Elementwise.mul(MatMul.matmul(ds.transpose(-2, -1), q), scale) : null;
+        return new Tensor[] {dq, dk, dv};
+    }
+
     private static boolean broadcastsTo(int[] s, int[] target) {
         if (s.length > target.length) return false;
         for (int i = 0; i < s.length; i++) {
