@@ -19,10 +19,9 @@ public final class ConvFn {
         Tensor y = Conv.conv2d(xv, wv, bias == null ? null : bias.value(), p);
         Var[] inputs = bias == null ? new Var[] {x, w} : new Var[] {x, w, bias};
         return Var.result("conv2d", y, g -> {
-            Tensor dx = x.requiresGrad() ? Conv.conv2dBackwardInput(g, wv, xv.shape(), p) : null;
-            Tensor dw = w.requiresGrad() ? Conv.conv2dBackwardWeight(xv, g, wv.shape(), p) : null;
-            if (bias == null) return new Tensor[] {dx, dw};
-            return new Tensor[] {dx, dw, bias.requiresGrad() ? Reduce.sum(g, false, 0, 2, 3) : null};
+            Tensor[] d = Conv.conv2dBackward(xv, wv, g, p, x.requiresGrad(), w.requiresGrad());
+            if (bias == null) return d;
+            return new Tensor[] {d[0], d[1], bias.requiresGrad() ? Reduce.sum(g, false, 0, 2, 3) : null};
         }, inputs);
     }
 }

@@ -3,7 +3,7 @@ package dev.elixr.autograd.optim;
 import dev.elixr.autograd.Var;
 import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.ops.Elementwise;
-import dev.elixr.tensor.ops.Reduce;
+import dev.elixr.tensor.ops.MatMul;
 
 import java.util.Collection;
 
@@ -13,7 +13,7 @@ public final class GradClip {
 
     /**
      * Scales all gradients by min(1, maxNorm/(‖g‖+1e-6)) where ‖g‖ is the L2 norm over all of them;
-     * returns ‖g‖ before clipping. The squares are summed on the gradients' device and only the total is read to the
+     * returns ‖g‖ before clipping. The squares are summed on the gradients' device (a dot product per gradient) and only the total is read to the
      * host (one scalar, which the caller also logs and checks for NaN). Gradients are replaced by scaled copies,
      * never written in place.
      */
@@ -21,7 +21,8 @@ public final class GradClip {
         Tensor sq = null;
         for (Var p : params) {
             if (p.grad() == null) continue;
-            Tensor s = Reduce.sum(Elementwise.square(p.grad()), false);
+            Tensor flat = p.grad().reshape(p.grad().numel());
+            Tensor s = MatMul.matmul(flat, flat); // ‖g‖² as a dot product: one pass, no temporary
             sq = sq == null ? s : Elementwise.add(sq, s.to(sq.device()));
         }
         if (sq == null) return 0;

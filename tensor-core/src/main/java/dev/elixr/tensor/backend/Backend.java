@@ -82,19 +82,25 @@ public interface Backend {
      */
     void im2col(Tensor x, int kh, int kw, Conv2dParams p, Tensor cols);
 
-    /** The adjoint of {@link #im2col}: dx [N,C,H,W] (overwritten) = the sum of every cols entry into the cell it reads. */
+    /**
+     * The adjoint of {@link #im2col}: adds every cols entry into the cell of dx [N,C,H,W] it was read from; dx arrives
+     * zero-filled (a fresh output), so it ends as the sum.
+     */
     void col2im(Tensor cols, int kh, int kw, Conv2dParams p, Tensor dx);
 
     /**
-     * Gradient of {@link #pool2d} with respect to x: dx (overwritten) gets each window's g spread evenly over the window
-     * (AVERAGE, divided by KH·KW) or routed to the window's first maximum in row-major order (MAX).
+     * Gradient of {@link #pool2d} with respect to x: dx (zero-filled, a fresh output) gets each window's g spread evenly
+     * over the window (AVERAGE, divided by KH·KW) or added at the window's first maximum in row-major order (MAX).
      */
     void pool2dBackward(PoolMode mode, Tensor x, Tensor g, int kh, int kw, Conv2dParams p, Tensor dx);
 
     /** table[ids[i], ...] += src[i, ...] for every i (rows of src along axis 0, in increasing i for each row of table). */
     void scatterAddRows(Tensor src, int[] ids, Tensor table);
 
-    /** Gradient of softmax (dx = y⊙(g − Σ g⊙y)) or log-softmax (dx = g − exp(y)·Σ g) along axis, from the output y. */
+    /**
+     * Gradient of softmax (dx = y⊙(g − Σ g⊙y)) or log-softmax (dx = g − exp(y)·Σ g) along axis, from the output y;
+     * dx may be g itself (contiguous) to overwrite the gradient in place.
+     */
     void softmaxBackward(SoftmaxMode mode, Tensor y, Tensor g, int axis, Tensor dx);
 
     /**

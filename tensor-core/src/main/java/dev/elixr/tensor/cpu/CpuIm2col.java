@@ -10,7 +10,8 @@ import java.util.Arrays;
  * im2col and its adjoint col2im (Chellapilla et al. 2006) for the convolution backward, cols laid out
  * [G, Cg·KH·KW, N·OH·OW]. Strategy: im2col runs one column row (g, c, i, j) per task and copies whole output rows
  * of in-image pixels (System.arraycopy at stride 1, a strided loop otherwise), the in-image column range computed
- * once per kernel column; col2im runs one (image, channel) plane per task, so every dx cell is written by one
+ * once per kernel column, and writes the padding zeros around them (every entry written once: the column buffer is
+ * the largest tensor of a convolution backward); col2im runs one (image, channel) plane per task, so every dx cell is written by one
  * thread, and adds back in im2col's order (deterministic for any thread count).
  */
 final class CpuIm2col {
@@ -26,14 +27,17 @@ final class CpuIm2col {
             for (int row = s; row < e; row++) {
                 int gi = row / q.ck(), r = row % q.ck(), c = r / (kh * kw), i = (r / kw) % kh, j = r % kw;
                 int ch = gi * q.cg() + c, lo = q.firstColumn(j), run = q.lastColumn(j) - lo, dx = lo * q.sw() - q.pw() + j * q.dw();
-                Arrays.fill(out, co + row * nl, co + (row + 1) * nl, 0f);
-                if (run <= 0) continue;
                 for (int n = 0; n < q.n(); n++) {
                     int xBase = xo + (n * q.c() + ch) * q.h() * q.w(), cBase = co + row * nl + n * q.l();
                     for (int oy = 0; oy < q.oh(); oy++) {
-                        int iy = oy * q.sh() - q.ph() + i * q.dh();
-                        if (iy < 0 || iy >= q.h()) continue;
-                        int src = xBase + iy * q.w() + dx, dst = cBase + oy * q.ow() + lo;
+                        int iy = oy * q.sh() - q.ph() + i * q.dh(), line = cBase + oy * q.ow();
+                        if (iy < 0 || iy >= q.h() || run <= 0) {
+                            Arrays.fill(out, line, line + q.ow(), 0f);
+                            continue;
+                        }
+                        Arrays.fill(out, line, line + lo, 0f);
+                        Arrays.fill(out, line + lo + run, line + q.ow(), 0f);
+                        int src = xBase + iy * q.w() + dx, dst = line + lo;
                         if (q.sw() == 1) System.arraycopy(in, src, out, dst, run);
                         else for (int t = 0; t < run; t++) out[dst + t] = in[src + t * q.sw()];
                     }
@@ -51,7 +55,6 @@ final class CpuIm2col {
         Parallel.forRange(q.n() * q.c(), 1, (s, e) -> {
             for (int nc = s; nc < e; nc++) {
                 int n = nc / q.c(), ch = nc % q.c(), gi = ch / q.cg(), c = ch % q.cg(), xBase = xo + nc * q.h() * q.w();
-                Arrays.fill(out, xBase, xBase + q.h() * q.w(), 0f);
                 for (int i = 0; i < kh; i++) {
                     for (int j = 0; j < kw; j++) {
                         int row = gi * q.ck() + (c * kh + i) * kw + j, cBase = co + row * nl + n * q.l();

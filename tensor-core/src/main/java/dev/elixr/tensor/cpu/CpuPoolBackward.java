@@ -5,8 +5,6 @@ import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.backend.Conv2dParams;
 import dev.elixr.tensor.backend.PoolMode;
 
-import java.util.Arrays;
-
 /**
  * Gradient of max / average pooling. Strategy: one (image, channel) plane per task (planes never share dx cells, so
  * no locks and the result does not depend on the thread count); within a plane, windows in row-major order, scalar
@@ -27,7 +25,6 @@ final class CpuPoolBackward {
         Parallel.forRange(xs[0] * xs[1], Math.max(1, 4096 / Math.max(1, oh * ow * kh * kw)), (s, e) -> {
             for (int plane = s; plane < e; plane++) {
                 int ib = xo + plane * h * w, ob = oo + plane * h * w, gb = go + plane * oh * ow;
-                Arrays.fill(o, ob, ob + h * w, 0f);
                 for (int y = 0; y < oh; y++) {
                     for (int xx = 0; xx < ow; xx++) {
                         float gv = gr[gb + y * ow + xx];

@@ -4,6 +4,7 @@ import dev.elixr.tensor.Shape;
 import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.backend.Backend;
 import dev.elixr.tensor.backend.Backends;
+import dev.elixr.tensor.backend.SoftmaxMode;
 
 /**
  * Scaled dot-product attention (Vaswani et al. 2017, eq. 1): softmax(q·kᵀ·scale + mask)·v. With causal,
@@ -68,7 +69,8 @@ public final class Attention {
         Tensor p = probabilities(q, k, mask, causal, scale);
         Tensor dv = needV ? MatMul.matmul(p.transpose(-2, -1), g) : null;
         if (!needQ && !needK) return new Tensor[] {null, null, dv};
-        Tensor ds = Softmax.softmaxBackward(p, MatMul.matmul(g, v.transpose(-2, -1)), -1);
+        Tensor ds = MatMul.matmul(g, v.transpose(-2, -1)); // dP, turned into dS in place (it is ours)
+        Backends.of("attention backward", p, ds).softmaxBackward(SoftmaxMode.SOFTMAX, p, ds, 3, ds);
         Tensor dq = needQ ? Elementwise.mul(MatMul.matmul(ds, k), scale) : null;
         Tensor dk = needK ? Elementwise.mul(MatMul.matmul(ds.transpose(-2, -1), q), scale) : null;
         return new Tensor[] {dq, dk, dv};

@@ -63,6 +63,19 @@ public final class Conv {
         return MatMul.matmul(groupedGradient(g, p.groups()), cols.transpose(-2, -1)).reshape(wShape);
     }
 
+    /**
+     * Both gradients of {@link #conv2d}, {dx, dw} (null where the flag is false), sharing one regrouped copy of g:
+     * what a backward pass calls.
+     */
+    public static Tensor[] conv2dBackward(Tensor x, Tensor w, Tensor g, Conv2dParams p, boolean needX, boolean needW) {
+        checkBackward("conv2dBackward", g, x.shape(), w.shape(), p);
+        int groups = p.groups(), og = w.size(0) / groups, ck = w.size(1) * w.size(2) * w.size(3);
+        Tensor gg = needX || needW ? groupedGradient(g, groups) : null;
+        Tensor dx = needX ? col2im(MatMul.matmul(w.reshape(groups, og, ck).transpose(-2, -1), gg), x.shape(), w.size(2), w.size(3), p) : null;
+        Tensor dw = needW ? MatMul.matmul(gg, im2col(x, w.size(2), w.size(3), p).transpose(-2, -1)).reshape(w.shape()) : null;
+        return new Tensor[] {dx, dw};
+    }
+
     /** g [N,O,OH,OW] as [G, O/G, N·OH·OW], the layout of the columns' last axis. */
     private static Tensor groupedGradient(Tensor g, int groups) {
         int n = g.size(0), o = g.size(1), l = g.size(2) * g.size(3);

@@ -30,6 +30,11 @@ public final class BackwardChecks {
                 Conv.conv2dBackwardInput(on.apply(gy), on.apply(c.w()), c.x().shape(), c.p()).toCpu(), 1e-5, 1e-4, "dx " + c.what());
         Close.assertClose(dev.elixr.tensor.reference.Conv.conv2dBackwardWeight(c.x(), gy, c.w().shape(), c.p()),
                 Conv.conv2dBackwardWeight(on.apply(c.x()), on.apply(gy), c.w().shape(), c.p()).toCpu(), 2e-5, 1e-4, "dw " + c.what());
+        Tensor[] both = Conv.conv2dBackward(on.apply(c.x()), on.apply(c.w()), on.apply(gy), c.p(), true, true);
+        Close.assertClose(dev.elixr.tensor.reference.Conv.conv2dBackwardInput(gy, c.w(), c.x().shape(), c.p()), both[0].toCpu(), 1e-5, 1e-4,
+                "conv2dBackward dx " + c.what());
+        Close.assertClose(dev.elixr.tensor.reference.Conv.conv2dBackwardWeight(c.x(), gy, c.w().shape(), c.p()), both[1].toCpu(), 2e-5, 1e-4,
+                "conv2dBackward dw " + c.what());
         int kh = c.w().size(2), kw = c.w().size(3);
         Close.assertClose(dev.elixr.tensor.reference.Conv.im2col(c.x(), kh, kw, c.p()), Conv.im2col(on.apply(c.x()), kh, kw, c.p()).toCpu(),
                 0, "im2col " + c.what());
