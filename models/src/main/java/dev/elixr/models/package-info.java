@@ -1,9 +1,11 @@
 /**
  * Model architectures on the autograd API, loadable from the weights people already have:
- * {@code vision} (VisionTransformer, EfficientNet with MBConv and squeeze-excitation, their configs),
+ * {@code vision} (VisionTransformer, EfficientNet with MBConv and squeeze-excitation, their configs, spatial tokens),
  * {@code text} (BertEncoder with optional cross-attention, WordPiece and basic tokenizers),
  * {@code transformer} (attention projections, Add &amp; Norm, masks, initialisation shared by both),
- * {@code hf} (Hugging Face / torchvision folders: config.json, parameter names, strict loading, image preprocessing).
- * The Q-Former, the Llama-style decoder and ELIXR-C/B come with their own issues.
+ * {@code qformer} (the BLIP-2 Q-Former, its masks and stage-1 losses),
+ * {@code hf} (Hugging Face / torchvision folders: config.json, parameter names, strict loading, image preprocessing),
+ * {@code llm} (Llama/Mistral/Qwen2 decoders, KV cache, BPE tokenizers from tokenizer.json, sampling and generation).
+ * ELIXR-B comes with its own issue.
  */
 package dev.elixr.models;

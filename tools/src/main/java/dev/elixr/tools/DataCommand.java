@@ -9,9 +9,9 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code elixr data}: data set tools; {@code elixr data synth} writes synthetic CXR studies in the MIMIC-CXR-JPG layout. */
-@Command(name = "data", description = "Data sets: generate synthetic chest X-ray studies.",
-        subcommands = {DataCommand.Synth.class})
+/** {@code elixr data}: data set tools; {@code elixr data synth} writes synthetic CXR studies in the MIMIC-CXR-JPG layout, {@code decode} one image as .npy. */
+@Command(name = "data", description = "Data sets: generate synthetic chest X-ray studies; decode an image file to .npy.",
+        subcommands = {DataCommand.Synth.class, DataDecodeCommand.class})
 final class DataCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

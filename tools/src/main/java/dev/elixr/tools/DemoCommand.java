@@ -27,7 +27,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var plan = (quick ? ElixrCDemo.Plan.quick() : ElixrCDemo.Plan.full()).resized(studies, imageSize, epochs);
         if (difficulty != null) plan = plan.withDifficulty(difficulty);
-        if (objective.given()) plan = plan.withObjective(objective.objective(plan.objective()));
+        if (objective.given()) plan = plan.withObjective(objective.objective(plan.training().objective()));
         var s = ElixrCDemo.run(out, plan, seed, System.err, CommandLineText.of(spec));
         System.out.print(ElixrCDemo.table(s));
         return 0;

@@ -13,6 +13,7 @@ import java.util.Properties;
         versionProvider = Elixr.Version.class,
         description = "ELIXR for chest X-rays, in pure Java: tensors, autograd, encoders, Q-Former, LLM host, evaluations.",
         subcommands = {InfoCommand.class, DataCommand.class, BenchCommand.class, TokenizeCommand.class, ForwardCommand.class,
+                GenerateCommand.class, LogitsCommand.class,
                 DemoCommand.class, TrainCommand.class, EvalCommand.class, EmbedCommand.class, CommandLine.HelpCommand.class})
 public final class Elixr implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -20,14 +21,24 @@ public final class Elixr implements Runnable {
     @Override public void run() { spec.commandLine().usage(System.out); }
 
     public static void main(String[] args) {
-        int code = new CommandLine(new Elixr())
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command tree as {@link #main} runs it: every command, parents included, answers {@code --help}. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Elixr())
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
                     cmd.getErr().println("elixr: " + ex.getMessage());
                     if (Boolean.getBoolean("elixr.debug")) ex.printStackTrace(cmd.getErr());
                     return 1;
-                })
-                .execute(args);
-        System.exit(code);
+                });
+        withHelp(cli);
+        return cli;
+    }
+
+    private static void withHelp(CommandLine cmd) {
+        cmd.getCommandSpec().mixinStandardHelpOptions(true);
+        cmd.getSubcommands().values().forEach(Elixr::withHelp);
     }
 
     /** Reads the version Maven wrote into the jar. */

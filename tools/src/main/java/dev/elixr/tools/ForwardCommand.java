@@ -5,6 +5,7 @@ import dev.elixr.autograd.nn.Module;
 import dev.elixr.models.hf.HfFolder;
 import dev.elixr.models.hf.HfInference;
 import dev.elixr.models.hf.HfModels;
+import dev.elixr.models.qformer.QFormer;
 import dev.elixr.models.text.BertEncoder;
 import dev.elixr.tensor.Device;
 import dev.elixr.tensor.Shape;
@@ -22,8 +23,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** {@code elixr forward}: one inference pass of a Hugging Face folder model (ViT, BERT, EfficientNet). */
-@Command(name = "forward", description = "Run a ViT, BERT or EfficientNet folder (config.json + model.safetensors) on one input.")
+/** {@code elixr forward}: one inference pass of a Hugging Face folder model (ViT, BERT, EfficientNet, BLIP-2 Q-Former). */
+@Command(name = "forward", description = "Run a ViT, BERT, EfficientNet or BLIP-2 Q-Former folder (config.json + model.safetensors) on one input.")
 final class ForwardCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -40,6 +41,9 @@ final class ForwardCommand implements Runnable {
         String text;
         @Option(names = "--ids", split = ",", description = "token ids, comma-separated")
         int[] ids;
+        @Option(names = "--image-features", description = "Q-Former: image features .npy float32 [1,T,encoder_hidden_size] or [T,…]; "
+                + "writes the query outputs last_hidden_state [1,Q,H]")
+        Path features;
     }
 
     @Option(names = "--output", description = "write the output as float32 .npy")
@@ -57,7 +61,12 @@ final class ForwardCommand implements Runnable {
         var target = device.open();
         Module m = HfModels.load(model, allMismatches).to(target);
         Tensor result;
-        if (m instanceof BertEncoder bert) {
+        if (m instanceof QFormer qformer) {
+            if (input.features == null) throw new IllegalArgumentException("a Q-Former takes --image-features FILE.npy");
+            result = HfInference.queryOutputs(qformer, input.features);
+        } else if (input.features != null) {
+            throw new IllegalArgumentException("--image-features is for a BLIP-2 Q-Former (model_type blip_2_qformer)");
+        } else if (m instanceof BertEncoder bert) {
             if (input.file != null) throw new IllegalArgumentException("a BERT model takes --text or --ids, not --input");
             int[] ids = input.ids != null ? input.ids : HfInference.tokenize(folder, input.text, bert.config().maxPositionEmbeddings());
             out.println("ids " + Arrays.toString(ids));

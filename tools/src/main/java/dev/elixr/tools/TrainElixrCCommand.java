@@ -1,7 +1,8 @@
 package dev.elixr.tools;
 
+import dev.elixr.tasks.train.ContrastiveObjective;
 import dev.elixr.tasks.train.ContrastiveTraining;
-import dev.elixr.tasks.train.ElixrCTrainer;
+import dev.elixr.tasks.train.ElixrCTrainingJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,10 +40,13 @@ final class TrainElixrCCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var training = new ContrastiveTraining.Config(epochs, batch, lr, weightDecay, warmup, gradClip, checkpointEvery, seed,
-                resume, !noAugment, stopAfter, objective.objective(dev.elixr.tasks.train.ContrastiveObjective.recommended()));
-        var o = ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, null, training, detectAnomaly, device.open()), imageSize, imageEncoder,
-                textEncoder, CommandLineText.of(spec), System.err);
+        var training = new ContrastiveTraining.Config(new ContrastiveTraining.Data(epochs, batch, !noAugment),
+                new ContrastiveTraining.Optimisation(lr, weightDecay, warmup, gradClip),
+                objective.objective(ContrastiveObjective.recommended()),
+                new ContrastiveTraining.Session(seed, resume, checkpointEvery, stopAfter));
+        var options = ElixrCTrainingJob.Options.of(data, out, ElixrCTrainingJob.defaultModel(imageEncoder, imageSize), training)
+                .withTextEncoder(textEncoder).withAnomalyDetection(detectAnomaly).withDevice(device.open());
+        var o = ElixrCTrainingJob.run(options, CommandLineText.of(spec), System.err);
         System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                 o.imagesPerSecond(), out.toAbsolutePath());
         return 0;

@@ -12,9 +12,9 @@ class DemoHelpTest {
         String help = new CommandLine(new Elixr()).getSubcommands().get("demo").getUsageMessage().replaceAll("\\s+", " ");
         var full = ElixrCDemo.Plan.full();
         var quick = ElixrCDemo.Plan.quick();
-        assertTrue(help.contains("(default " + full.studies() + "; --quick " + quick.studies() + ")"), help);
-        assertTrue(help.contains("(default " + full.imageSize() + "; --quick " + quick.imageSize() + ")"), help);
-        assertTrue(help.contains("(default " + full.epochs() + "; --quick " + quick.epochs() + ")"), help);
-        assertTrue(help.contains("(default " + full.difficulty() + ")"), help);
+        assertTrue(help.contains("(default " + full.data().studies() + "; --quick " + quick.data().studies() + ")"), help);
+        assertTrue(help.contains("(default " + full.data().imageSize() + "; --quick " + quick.data().imageSize() + ")"), help);
+        assertTrue(help.contains("(default " + full.training().epochs() + "; --quick " + quick.training().epochs() + ")"), help);
+        assertTrue(help.contains("(default " + full.data().difficulty() + ")"), help);
     }
 }

@@ -1,6 +1,11 @@
 package dev.elixr.tools;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.elixr.tasks.data.Csv;
+import dev.elixr.tasks.metrics.Ndcg;
+import dev.elixr.tasks.metrics.PrecisionAtK;
+import dev.elixr.tasks.metrics.RocAuc;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -10,25 +15,33 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /** `elixr demo --quick` end to end through the command line: data, training, three evaluations, report. */
 class DemoQuickTest {
-    @TempDir Path dir;
+    @TempDir static Path dir;
+    static int code;
+    static String table;
 
-    @Test void quickDemoWritesTheReportAndAllMetrics() throws Exception {
+    @BeforeAll static void runQuickDemo() {
         PrintStream oldOut = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code;
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             code = new CommandLine(new Elixr()).execute("demo", "--quick", "--out", dir.toString());
         } finally {
             System.setOut(oldOut);
         }
-        String table = out.toString(StandardCharsets.UTF_8);
+        table = out.toString(StandardCharsets.UTF_8);
         System.out.print(table);
+    }
+
+    @Test void quickDemoWritesTheReportAndAllMetrics() throws Exception {
         assertEquals(0, code);
         assertTrue(table.contains("zero-shot, 13 findings"), table);
         assertTrue(table.contains("mean NDCG@5"), table);
@@ -56,5 +69,69 @@ class DemoQuickTest {
         }
         // the quick plan: 1 repeat at 10%, and 100%
         assertEquals(2, m.readTree(dir.resolve("run/eval/data-efficient/manifest.json").toFile()).at("/probe_subsets/subsets").size());
+    }
+
+    /** Scores are written in shortest round-trip form, so recomputing from the CSV gives the metrics.json figures exactly. */
+    @Test void everyMetricRecomputesExactlyFromThePerItemScoreFiles() throws Exception {
+        assertEquals(0, code);
+        var m = new ObjectMapper();
+        Path eval = dir.resolve("run/eval");
+
+        var zs = m.readTree(eval.resolve("zero-shot/metrics.json").toFile());
+        Csv zsCsv = Csv.read(eval.resolve("zero-shot/scores.csv"));
+        var zsRows = group(zsCsv, "finding");
+        double sum = 0;
+        int defined = 0;
+        for (var e : zsRows.entrySet()) {
+            double auc = RocAuc.auc(column(zsCsv, e.getValue(), "label"), column(zsCsv, e.getValue(), "score"));
+            var expected = zs.at("/per_finding/" + e.getKey() + "/auc");
+            if (expected.isNull()) { assertTrue(Double.isNaN(auc), e.getKey()); continue; }
+            assertEquals(expected.asDouble(), auc, 0.0, "zero-shot AUC of " + e.getKey());
+            sum += auc;
+            defined++;
+        }
+        assertTrue(defined > 0);
+        assertEquals(zs.get("mean_auc").asDouble(), sum / defined, 0.0, "zero-shot mean AUC");
+
+        var de = m.readTree(eval.resolve("data-efficient/metrics.json").toFile());
+        Csv deCsv = Csv.read(eval.resolve("data-efficient/scores.csv"));
+        var deRows = group(deCsv, "encoder", "probe", "fraction", "repeat", "finding");
+        assertTrue(deRows.size() >= 4 * 5, "data-efficient groups " + deRows.keySet());
+        for (var e : deRows.entrySet()) {
+            String[] k = e.getKey().split("\u0000");
+            assertEquals("0", k[3], "the quick plan has one repeat per fraction");
+            double auc = RocAuc.auc(column(deCsv, e.getValue(), "label"), column(deCsv, e.getValue(), "score"));
+            assertEquals(de.at("/results/" + k[0] + "/" + k[1] + "/" + k[2] + "/per_finding/" + k[4] + "/auc").asDouble(), auc, 0.0,
+                    "data-efficient AUC of " + e.getKey().replace('\u0000', ' '));
+        }
+
+        var ss = m.readTree(eval.resolve("search/metrics.json").toFile());
+        Csv ssCsv = Csv.read(eval.resolve("search/scores.csv"));
+        var ssRows = group(ssCsv, "query");
+        int k = ss.get("k").asInt();
+        assertEquals(ss.get("queries").asInt(), ssRows.size());
+        for (var q : ss.get("per_query")) {
+            List<Integer> rows = ssRows.get(q.get("query").asText());
+            double[] rel = column(ssCsv, rows, "relevance"), score = column(ssCsv, rows, "score");
+            assertEquals(q.get("ndcg_at_k").asDouble(), Ndcg.atK(rel, score, k), 0.0, "NDCG@k of " + q.get("query"));
+            assertEquals(q.get("precision_at_k").asDouble(), PrecisionAtK.atK(rel, score, k), 0.0, "P@k of " + q.get("query"));
+        }
+    }
+
+    /** Row indices grouped by the values of some columns, in file order. */
+    static Map<String, List<Integer>> group(Csv csv, String... columns) {
+        Map<String, List<Integer>> out = new LinkedHashMap<>();
+        for (int r = 0; r < csv.size(); r++) {
+            StringBuilder key = new StringBuilder();
+            for (String c : columns) key.append(key.isEmpty() ? "" : "\u0000").append(csv.get(r, c));
+            out.computeIfAbsent(key.toString(), x -> new ArrayList<>()).add(r);
+        }
+        return out;
+    }
+
+    static double[] column(Csv csv, List<Integer> rows, String column) {
+        double[] v = new double[rows.size()];
+        for (int i = 0; i < v.length; i++) v[i] = Double.parseDouble(csv.get(rows.get(i), column));
+        return v;
     }
 }

@@ -25,9 +25,10 @@ class ForwardOnDeviceTest {
     @Test
     void forwardOnOpenClEqualsTheCpu() throws IOException {
         String device = OpenClTestDevice.require().toString();
-        for (String model : new String[] {"vit", "efficientnet", "bert"}) {
+        for (String model : new String[] {"vit", "efficientnet", "bert", "qformer_query_only"}) {
             String[] input;
             if (model.equals("bert")) input = new String[] {"--text", "There is no pleural effusion."};
+            else if (model.startsWith("qformer")) input = new String[] {"--image-features", FIXTURES.resolve(model + "/image_features.npy").toString()};
             else {
                 Path in = tmp.resolve(model + "-in.npy");
                 Npy.write(in, Npy.read(FIXTURES.resolve(model + "/input.npy")).narrow(0, 0, 1).contiguous());

@@ -21,7 +21,8 @@ import java.util.Map;
  * step, schedule, generator states and free-form strings. Stored as one safetensors file (tensors
  * "model/…" and "optim/…", the rest in the metadata), written atomically: a temporary file in the same
  * directory, fsync, rename over the old one, fsync of the directory — a kill at any moment leaves either
- * the previous or the new checkpoint, never a torn one.
+ * the previous or the new checkpoint, never a torn one. Every checkpoint carries the SHA-256 seal of its contents
+ * (see {@link Safetensors}); loading refuses one without a matching seal as damaged, before any value is used.
  */
 public record Checkpoint(Map<String, Tensor> model, Optimizer.State optimizer, long step, Map<String, String> extra,
                          Map<String, Tensor> state) {
@@ -139,6 +140,8 @@ public record Checkpoint(Map<String, Tensor> model, Optimizer.State optimizer, l
         if (!"elixr-checkpoint-1".equals(meta.get("format"))) {
             throw new TensorFileException(path, "not an elixr checkpoint (metadata format is " + meta.get("format") + ")");
         }
+        if (!contents.sealed())
+            throw new TensorFileException(path, "damaged or written by an older version: a checkpoint must carry its content checksum");
         Map<String, Tensor> model = new LinkedHashMap<>(), optim = new LinkedHashMap<>(), state = new LinkedHashMap<>();
         contents.tensors().forEach((k, v) -> {
             if (k.startsWith(MODEL)) model.put(k.substring(MODEL.length()), v);

@@ -34,6 +34,10 @@ import java.util.Map;
  * "__metadata__" string map), then the little-endian data. Reading memory-maps the file: F32, F16 and BF16
  * tensors are views of the mapping without a copy (read-only); I64, I32 and U8 tensors are converted to
  * float32 (an integer that float32 cannot hold exactly is an error). Nothing in the header is trusted.
+ *
+ * <p>Every file written here is sealed with a SHA-256 of its contents ({@link ContentDigest}, metadata key
+ * {@value ContentDigest#KEY}); a sealed file is verified when it is opened, before any value is used, and a file that
+ * changed after it was written is refused as damaged. Files without a seal (from other writers) are read as they are.
  */
 public final class Safetensors {
     /** Largest header accepted (as the reference implementation). */
@@ -42,8 +46,8 @@ public final class Safetensors {
 
     private Safetensors() {}
 
-    /** Tensors and metadata of a file. */
-    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
+    /** Tensors and metadata of a file; {@code sealed}: the file carried a seal and it matched. */
+    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata, boolean sealed) {}
 
     /** Tensors by name, in header order; see {@link #open}. */
     public static Map<String, Tensor> read(Path file) throws IOException { return open(file).tensors(); }
@@ -67,14 +71,17 @@ public final class Safetensors {
             List<Entry> entries = new ArrayList<>();
             Map<String, String> metadata = parseHeader(file, new String(hb.array(), StandardCharsets.UTF_8), entries);
             long dataStart = 8 + headerLen, dataLen = size - dataStart;
-            validate(file, entries, dataLen);
             MemorySegment map = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, Arena.ofAuto());
+            String seal = metadata.get(ContentDigest.KEY);
+            if (seal != null) verifySeal(file, seal, lenBuf, hb.array(), map.asSlice(dataStart));
+            metadata.remove(ContentDigest.KEY);
+            validate(file, entries, dataLen);
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             for (Entry e : entries) {
                 MemorySegment seg = map.asSlice(dataStart + e.begin, e.end - e.begin);
                 tensors.put(e.name, e.type.toTensor(file, e.name, seg, e.shape));
             }
-            return new Contents(tensors, metadata);
+            return new Contents(tensors, metadata, seal != null);
         }
     }
 
@@ -88,13 +95,17 @@ public final class Safetensors {
         }
     }
 
-    /** Writes to an open channel (used by checkpoints, which fsync before renaming). */
+    /**
+     * Writes to an open channel at its start (used by checkpoints, which fsync before renaming): the header with a
+     * placeholder seal, the data, then the seal over everything written.
+     */
     static void write(FileChannel ch, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        if (metadata.containsKey(ContentDigest.KEY))
+            throw new IllegalArgumentException("safetensors: metadata key '" + ContentDigest.KEY + "' is reserved for the seal");
         ObjectNode header = JSON.createObjectNode();
-        if (!metadata.isEmpty()) {
-            ObjectNode meta = header.putObject("__metadata__");
-            metadata.forEach(meta::put);
-        }
+        ObjectNode meta = header.putObject("__metadata__");
+        metadata.forEach(meta::put);
+        meta.put(ContentDigest.KEY, ContentDigest.PLACEHOLDER);
         long offset = 0;
         for (var e : tensors.entrySet()) {
             if (e.getKey().equals("__metadata__")) throw new IllegalArgumentException("safetensors: '__metadata__' is not a tensor name");
@@ -113,17 +124,34 @@ public final class Safetensors {
         head.putLong(padded).put(json);
         while (head.hasRemaining()) head.put((byte) ' ');
         head.flip();
+        ContentDigest digest = ContentDigest.start().update(head);
         while (head.hasRemaining()) ch.write(head);
-        for (Tensor t : tensors.values()) writeData(ch, t);
+        for (Tensor t : tensors.values()) writeData(ch, t, digest);
+        byte[] slot = ("\"" + ContentDigest.KEY + "\":\"" + ContentDigest.PLACEHOLDER).getBytes(StandardCharsets.US_ASCII);
+        long at = 8 + ContentDigest.indexOf(json, slot) + slot.length - ContentDigest.PLACEHOLDER.length();
+        ByteBuffer hex = ByteBuffer.wrap(digest.hex().getBytes(StandardCharsets.US_ASCII));
+        while (hex.hasRemaining()) ch.write(hex, at + hex.position());
     }
 
-    private static void writeData(FileChannel ch, Tensor t) throws IOException {
+    /** Checks the seal of a file before any of its values is used. */
+    private static void verifySeal(Path file, String seal, ByteBuffer length, byte[] header, MemorySegment data)
+            throws TensorFileException {
+        byte[] unsealed = ContentDigest.wellFormed(seal) ? ContentDigest.withPlaceholder(header, seal) : null;
+        if (unsealed == null)
+            throw new TensorFileException(file, "damaged: its content checksum (" + ContentDigest.KEY + " in the header) is malformed");
+        String actual = ContentDigest.start().update(length.rewind()).update(unsealed).update(data).hex();
+        if (!actual.equals(seal))
+            throw new TensorFileException(file, "damaged: the SHA-256 of its contents is " + actual + ", but it was written with "
+                    + seal + "; the file changed after it was written (restore it from a copy, or use an older checkpoint)");
+    }
+
+    private static void writeData(FileChannel ch, Tensor t, ContentDigest digest) throws IOException {
         Tensor c = t.toCpu().contiguous();
         int n = c.numel(), es = c.dtype().byteSize();
         ByteBuffer buf = ByteBuffer.allocate(Math.max(es, Math.min(n * es, 1 << 20))).order(ByteOrder.LITTLE_ENDIAN);
         var st = c.storage();
         for (int i = 0; i < n; i++) {
-            if (buf.remaining() < es) flush(ch, buf);
+            if (buf.remaining() < es) flush(ch, buf, digest);
             long p = c.offset() + i;
             switch (c.dtype()) {
                 case F32 -> buf.putFloat(st.get(p));
@@ -131,11 +159,12 @@ public final class Safetensors {
                 case BF16 -> buf.putShort(DType.floatToBf16(st.get(p)));
             }
         }
-        flush(ch, buf);
+        flush(ch, buf, digest);
     }
 
-    private static void flush(FileChannel ch, ByteBuffer buf) throws IOException {
+    private static void flush(FileChannel ch, ByteBuffer buf, ContentDigest digest) throws IOException {
         buf.flip();
+        digest.update(buf);
         while (buf.hasRemaining()) ch.write(buf);
         buf.clear();
     }

@@ -14,7 +14,7 @@ import java.util.random.RandomGenerator;
  * [3x3 conv stride 2, BN, ReLU] + (blocks - 1) x [3x3 conv, BN, ReLU], then the final feature map flattened and
  * mapped linearly to the feature width, so that position (laterality) survives, unlike global average pooling.
  */
-public final class ConvTower extends Module implements ImageTower {
+public final class ConvTower extends ImageTower {
     private final ModuleList<ConvBlock> blocks = registerModule("blocks", new ModuleList<>());
     private final Linear head;
     private final int featureDim;

@@ -1,7 +1,6 @@
 package dev.elixr.models.elixr;
 
 import dev.elixr.autograd.Var;
-import dev.elixr.autograd.nn.Module;
 import dev.elixr.models.vision.EfficientNet;
 import dev.elixr.models.vision.EfficientNetConfig;
 
@@ -9,7 +8,7 @@ import java.util.random.RandomGenerator;
 
 /** An EfficientNet image tower on grey images (ELIXR uses EfficientNet-L2); features are the pooled head. No
  *  stochastic depth, so that a resumed run repeats an uninterrupted one bitwise. */
-public final class EfficientNetTower extends Module implements ImageTower {
+public final class EfficientNetTower extends ImageTower {
     private final EfficientNet net;
 
     public EfficientNetTower(String variant, RandomGenerator rng) {

@@ -5,6 +5,7 @@ import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.Linear;
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.autograd.nn.Parameter;
+import dev.elixr.models.text.TokenBatch;
 import dev.elixr.tensor.Tensor;
 
 import java.util.random.RandomGenerator;
@@ -25,12 +26,11 @@ public final class ElixrC extends Module {
 
     public ElixrC(ElixrCConfig config, RandomGenerator rng) {
         this.config = config;
-        this.imageEncoder = config.imageTower(rng);
-        registerModule("image_encoder", (Module) imageEncoder);
-        this.textEncoder = registerModule("text_encoder", new TextTower(config.bertConfig(), rng));
+        this.imageEncoder = registerModule("image_encoder", config.image().build(rng));
+        this.textEncoder = registerModule("text_encoder", new TextTower(config.text().bertConfig(), rng));
         this.imageProjection = registerModule("image_projection", new Linear(imageEncoder.featureDim(), config.embedDim(), false, rng));
-        this.textProjection = registerModule("text_projection", new Linear(config.textHidden(), config.embedDim(), false, rng));
-        this.logitScale = registerParameter("logit_scale", Tensor.scalar((float) Math.log(1 / config.initTemperature())));
+        this.textProjection = registerModule("text_projection", new Linear(textEncoder.featureDim(), config.embedDim(), false, rng));
+        this.logitScale = registerParameter("logit_scale", Tensor.scalar((float) Math.log(1 / config.temperature().init())));
     }
 
     public ElixrCConfig config() {
@@ -51,7 +51,7 @@ public final class ElixrC extends Module {
 
     /** The current temperature τ = 1 / clamped scale. */
     public double temperature() {
-        return 1.0 / ClipLoss.scale(logitScale, 1f / config.minTemperature()).item();
+        return 1.0 / ClipLoss.scale(logitScale, config.temperature().maxScale()).item();
     }
 
     /** Image-tower features [B,F] (before the projection: what the probes use). */
@@ -64,23 +64,22 @@ public final class ElixrC extends Module {
         return Functional.l2Normalize(imageProjection.forward(imageEncoder.features(pixels)), 1);
     }
 
-    /** L2-normalised text embeddings [B,E] from token ids and attention mask [B·T]. */
-    public Var embedTexts(int[] ids, int[] mask, int batch, int length) {
-        return Functional.l2Normalize(textProjection.forward(textEncoder.features(ids, mask, batch, length)), 1);
+    /** L2-normalised text embeddings [B,E] of a batch of tokenised texts. */
+    public Var embedTexts(TokenBatch tokens) {
+        return Functional.l2Normalize(textProjection.forward(textEncoder.features(tokens)), 1);
     }
 
     /** One contrastive step's loss and the embeddings it compared (the negative queue stores them afterwards). */
     public record Contrast(Var loss, Var images, Var texts) {}
 
     /** The duplicate-aware CLIP loss of a batch, with queued negatives when a queue is given ({@link ClipLoss}). */
-    public Contrast contrast(Var pixels, int[] ids, int[] mask, int batch, int length, long[] groups,
-                             DuplicatePolicy policy, NegativeQueue queue) {
-        Var u = embedImages(pixels), v = embedTexts(ids, mask, batch, length);
-        return new Contrast(ClipLoss.loss(u, v, logitScale, 1f / config.minTemperature(), groups, policy, queue), u, v);
+    public Contrast contrast(Var pixels, TokenBatch tokens, long[] groups, DuplicatePolicy policy, NegativeQueue queue) {
+        Var u = embedImages(pixels), v = embedTexts(tokens);
+        return new Contrast(ClipLoss.loss(u, v, logitScale, config.temperature().maxScale(), groups, policy, queue), u, v);
     }
 
     /** The CLIP loss of a batch of matching image-report pairs. */
-    public Var loss(Var pixels, int[] ids, int[] mask, int batch, int length) {
-        return ClipLoss.loss(embedImages(pixels), embedTexts(ids, mask, batch, length), logitScale, 1f / config.minTemperature());
+    public Var loss(Var pixels, TokenBatch tokens) {
+        return ClipLoss.loss(embedImages(pixels), embedTexts(tokens), logitScale, config.temperature().maxScale());
     }
 }

@@ -91,7 +91,7 @@ public final class HfTextInit {
 
     /** The given model config with this checkpoint's text tower; it records the folder's absolute path as its origin. */
     public ElixrCConfig configure(ElixrCConfig base) {
-        return base.withTextTower(bert, !tokenizer.lowercase(), folder.dir().toAbsolutePath().normalize().toString());
+        return base.withText(base.text().withBert(bert, !tokenizer.lowercase(), folder.dir().toAbsolutePath().normalize().toString()));
     }
 
     /**

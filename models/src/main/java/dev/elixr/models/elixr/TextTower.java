@@ -4,6 +4,7 @@ import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.models.text.BertConfig;
 import dev.elixr.models.text.BertEncoder;
+import dev.elixr.models.text.TokenBatch;
 import dev.elixr.tensor.Tensor;
 
 import java.util.random.RandomGenerator;
@@ -29,14 +30,14 @@ public final class TextTower extends Module {
         return bert.config().hiddenSize();
     }
 
-    /** Token ids and attention mask [B·T] row-major ([CLS] first, [SEP] last) → mean of the word states [B,D]. */
-    public Var features(int[] ids, int[] mask, int batch, int length) {
-        Var h = bert.encode(ids, mask, null, batch, length).lastHiddenState();
+    /** Token ids and attention masks ([CLS] first, [SEP] last in each text) → mean of the word states [B,D]. */
+    public Var features(TokenBatch tokens) {
+        int batch = tokens.batch(), length = tokens.length();
+        Var h = bert.encode(tokens.ids(), tokens.mask(), null, batch, length).lastHiddenState();
         float[] m = new float[batch * length];
         float[] inv = new float[batch];
         for (int b = 0; b < batch; b++) {
-            int real = 0;
-            for (int t = 0; t < length; t++) real += mask[b * length + t];
+            int real = tokens.realTokens(b);
             int n = 0;
             for (int t = 1; t < real - 1; t++) { m[b * length + t] = 1f; n++; }
             if (n == 0) for (int t = 0; t < real; t++) { m[b * length + t] = 1f; n++; }  // no words: pool the frame

@@ -1,7 +1,6 @@
 package dev.elixr.models.elixr;
 
 import dev.elixr.autograd.Var;
-import dev.elixr.autograd.nn.Module;
 import dev.elixr.autograd.nn.Activation;
 import dev.elixr.models.vision.VisionTransformer;
 import dev.elixr.models.vision.VitConfig;
@@ -9,7 +8,7 @@ import dev.elixr.models.vision.VitConfig;
 import java.util.random.RandomGenerator;
 
 /** A Vision Transformer image tower on grey images; features are the mean of the final patch tokens. */
-public final class VitTower extends Module implements ImageTower {
+public final class VitTower extends ImageTower {
     private final VisionTransformer vit;
 
     public VitTower(int imageSize, int patch, int hidden, int layers, int heads, RandomGenerator rng) {

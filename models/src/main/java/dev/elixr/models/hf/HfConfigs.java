@@ -1,10 +1,13 @@
 package dev.elixr.models.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.elixr.models.qformer.QFormerConfig;
 import dev.elixr.models.text.BertConfig;
 import dev.elixr.models.vision.EfficientNetConfig;
 import dev.elixr.models.vision.VitConfig;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
@@ -61,6 +64,59 @@ public final class HfConfigs {
                 (float) c.path("drop_connect_rate").asDouble(base.stochasticDepthProb()),
                 (float) c.path("batch_norm_eps").asDouble(base.batchNormEps()),
                 base.inChannels());
+    }
+
+    /**
+     * From a Hugging Face {@code config.json} of model_type {@code blip_2_qformer} ({@code Blip2QFormerConfig}); absent
+     * keys take its defaults. The number of queries ({@code num_query_tokens}), the projection width
+     * ({@code image_text_hidden_size}) and the [DEC] id ({@code bos_token_id}) live in the parent BLIP-2 config and are read
+     * when present (defaults 32, 256 and the last id of the vocabulary).
+     */
+    public static QFormerConfig qformer(JsonNode c) {
+        expectType(c, "blip_2_qformer");
+        int vocab = c.path("vocab_size").asInt(30522);
+        return new QFormerConfig(
+                new QFormerConfig.Transformer(c.path("hidden_size").asInt(768), c.path("num_hidden_layers").asInt(12),
+                        c.path("num_attention_heads").asInt(12), c.path("intermediate_size").asInt(3072),
+                        (float) c.path("layer_norm_eps").asDouble(1e-12), (float) c.path("hidden_dropout_prob").asDouble(0.1),
+                        HfActivation.parse(c.path("hidden_act").asText("gelu"))),
+                new QFormerConfig.Queries(c.path("num_query_tokens").asInt(32), c.path("cross_attention_frequency").asInt(2),
+                        c.path("encoder_hidden_size").asInt(1408)),
+                new QFormerConfig.Text(vocab, c.path("max_position_embeddings").asInt(512), c.path("pad_token_id").asInt(0),
+                        c.path("bos_token_id").asInt(vocab - 1)),
+                c.path("image_text_hidden_size").asInt(256));
+    }
+
+    /** The Hugging Face {@code config.json} fields of a Q-Former's shape ({@link #qformer} reads them back). */
+    public static Map<String, Object> qformerJson(QFormerConfig q) {
+        var transformer = q.transformer();
+        var queries = q.queries();
+        var text = q.text();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model_type", "blip_2_qformer");
+        m.put("hidden_size", transformer.width());
+        m.put("num_hidden_layers", transformer.depth());
+        m.put("num_attention_heads", transformer.heads());
+        m.put("intermediate_size", transformer.ffnSize());
+        m.put("hidden_act", switch (transformer.activation()) {
+            case GELU -> "gelu";
+            case GELU_TANH -> "gelu_new";
+            case RELU -> "relu";
+            case SILU -> "silu";
+            default -> throw new IllegalStateException("activation " + transformer.activation() + " has no Hugging Face name");
+        });
+        m.put("hidden_dropout_prob", (double) transformer.dropout());
+        m.put("attention_probs_dropout_prob", 0.0);
+        m.put("layer_norm_eps", (double) transformer.layerNormEps());
+        m.put("num_query_tokens", queries.count());
+        m.put("cross_attention_frequency", queries.crossAttentionFrequency());
+        m.put("encoder_hidden_size", queries.imageWidth());
+        m.put("vocab_size", text.vocabSize());
+        m.put("max_position_embeddings", text.maxLength());
+        m.put("pad_token_id", text.padTokenId());
+        m.put("bos_token_id", text.decTokenId());
+        m.put("image_text_hidden_size", q.projectionWidth());
+        return m;
     }
 
     private static void expectType(JsonNode c, String... types) {

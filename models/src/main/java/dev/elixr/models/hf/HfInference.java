@@ -4,6 +4,7 @@ import dev.elixr.autograd.GradMode;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.io.Npy;
 import dev.elixr.autograd.nn.Module;
+import dev.elixr.models.qformer.QFormer;
 import dev.elixr.models.text.BertEncoder;
 import dev.elixr.models.text.WordPieceTokenizer;
 import dev.elixr.models.vision.EfficientNet;
@@ -20,7 +21,8 @@ import java.util.Locale;
 /**
  * One inference pass of a loaded folder model, in no-grad mode: images (a .npy of normalised pixels [1,C,H,W], or a
  * PNG/JPEG preprocessed as the folder says) for ViT and EfficientNet, token ids for BERT. Returns the last hidden states
- * (ViT, BERT: [1,T,D]) or torchvision's {@code features} output (EfficientNet: [1,C,H,W]). The pass runs where the
+ * (ViT, BERT: [1,T,D]) or torchvision's {@code features} output (EfficientNet: [1,C,H,W]); image features [1,T,Dc] for a
+ * BLIP-2 Q-Former, whose query-only pass gives {@code last_hidden_state} [1,Q,H]. The pass runs where the
  * model's weights are (move them with {@code model.to(device)}); the result stays on that device.
  */
 public final class HfInference {
@@ -52,6 +54,28 @@ public final class HfInference {
     public static Tensor text(BertEncoder bert, int[] ids) {
         try (var g = GradMode.noGrad()) {
             return bert.encode(ids, null, null, 1, ids.length).lastHiddenState().value();
+        }
+    }
+
+    /**
+     * The Q-Former's query-only pass over image features read from a .npy of [1,T,Dc] or [T,Dc] (Dc =
+     * {@code encoder_hidden_size}): the query outputs [1,Q,H], as Hugging Face's {@code Blip2QFormerModel} returns them.
+     */
+    public static Tensor queryOutputs(QFormer qformer, Path features) {
+        Tensor t;
+        try {
+            t = Npy.read(features);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + features + ": " + e.getMessage(), e);
+        }
+        int width = qformer.config().queries().imageWidth();
+        if (t.dim() == 2) t = t.unsqueeze(0);
+        if (t.dim() != 3 || t.size(0) != 1 || t.size(2) != width || t.size(1) == 0) {
+            throw new IllegalArgumentException(features + " holds " + Shape.str(t.shape()) + ", expected image features [1,T," + width
+                    + "] or [T," + width + "] (encoder_hidden_size " + width + ")");
+        }
+        try (var g = GradMode.noGrad()) {
+            return qformer.queryPass(Var.of(t.to(deviceOf(qformer)))).hidden().value();
         }
     }
 

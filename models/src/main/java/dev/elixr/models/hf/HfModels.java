@@ -1,6 +1,8 @@
 package dev.elixr.models.hf;
 
 import dev.elixr.autograd.nn.Module;
+import dev.elixr.models.qformer.QFormer;
+import dev.elixr.models.qformer.QFormerConfig;
 import dev.elixr.models.text.BertConfig;
 import dev.elixr.models.text.BertEncoder;
 import dev.elixr.models.vision.EfficientNet;
@@ -17,7 +19,8 @@ import java.util.SplittableRandom;
  * Builds a model from a Hugging Face folder ({@code config.json} + {@code model.safetensors}) and loads its weights
  * strictly. ViT: HF {@code ViTModel} names, with or without {@code vit.}; BERT: HF {@code BertModel} names, with or
  * without {@code bert.}, old {@code gamma}/{@code beta} accepted; EfficientNet: torchvision names. The pooler is built
- * when the checkpoint has one. Models come back in evaluation mode.
+ * when the checkpoint has one. BLIP-2 Q-Former ({@code blip_2_qformer}): Hugging Face names, {@code qformer.} prefix optional
+ * (see {@link #qformer(HfFolder, boolean)}). Models come back in evaluation mode.
  */
 public final class HfModels {
     private HfModels() {}
@@ -29,8 +32,9 @@ public final class HfModels {
             case "vit" -> vit(f, listAllMismatches);
             case "bert" -> bert(f, listAllMismatches);
             case "efficientnet" -> efficientNet(f, listAllMismatches);
+            case "blip_2_qformer" -> qformer(f, listAllMismatches);
             default -> throw new IllegalArgumentException("model_type '" + f.modelType() + "' in " + dir.resolve("config.json")
-                    + " is not supported (vit, bert, efficientnet)");
+                    + " is not supported (vit, bert, efficientnet, blip_2_qformer)");
         };
     }
 
@@ -71,6 +75,34 @@ public final class HfModels {
             w = adapted(w, "features.0.0.weight", channels);
         }
         return loaded(new EfficientNet(c, new SplittableRandom(0)), w, f, listAll);
+    }
+
+    public static QFormer qformer(Path dir) { return qformer(HfFolder.open(dir), false); }
+
+    /**
+     * A BLIP-2 Q-Former: {@code query_tokens} [1,Q,H] and the Q-Former weights, the {@code qformer.} prefix optional (Hugging
+     * Face's {@code Blip2QFormerModel} saves {@code layernorm.*}, {@code encoder.*}). With text embeddings
+     * ({@code embeddings.word_embeddings.weight}) the full stage-1 model is built and every text-side tensor must be there;
+     * without, only the query path ({@link QFormer#queryOnly}). The number of queries comes from {@code num_query_tokens}
+     * or, absent that key (Hugging Face keeps it in the parent config), from {@code query_tokens}. The LM head's decoder
+     * weight, tied to the word embeddings, may be present and is not loaded twice.
+     */
+    public static QFormer qformer(HfFolder f, boolean listAll) {
+        QFormerConfig c = HfConfigs.qformer(f.config());
+        Map<String, Tensor> raw = f.weights(), weights = new LinkedHashMap<>();
+        boolean prefixed = raw.keySet().stream().anyMatch(k -> k.startsWith("qformer."));
+        for (var e : WeightMapping.map(raw, "").weights().entrySet()) {
+            String name = e.getKey();
+            if (name.startsWith("cls.predictions.decoder.")) continue; // tied to embeddings.word_embeddings.weight
+            boolean inner = name.startsWith("layernorm.") || name.startsWith("encoder.");
+            weights.put(!prefixed && inner ? "qformer." + name : name, e.getValue());
+        }
+        Tensor queries = weights.get("query_tokens");
+        if (!f.config().has("num_query_tokens") && queries != null && queries.dim() == 3) {
+            c = c.withQueries(new QFormerConfig.Queries(queries.size(1), c.queries().crossAttentionFrequency(), c.queries().imageWidth()));
+        }
+        boolean withText = weights.containsKey("embeddings.word_embeddings.weight");
+        return loaded(withText ? QFormer.forLoading(c) : QFormer.queryOnly(c), weights, f, listAll);
     }
 
     private static Map<String, Tensor> adapted(Map<String, Tensor> weights, String name, int channels) {

@@ -30,14 +30,26 @@ public final class QkvAttention extends Module {
 
     /** Attention of x [B,Tq,D] over context [B,Tk,Dc]; mask additive, broadcastable to [B,H,Tq,Tk], or null. */
     public Var forward(Var x, Var context, Tensor mask) {
-        int b = x.size(0), tq = x.size(1), tk = context.size(1), d = x.size(2);
-        if (context.size(0) != b) {
-            throw new IllegalArgumentException("attention: batch of queries " + b + " differs from batch of context " + context.size(0));
+        if (context.size(0) != x.size(0)) {
+            throw new IllegalArgumentException("attention: batch of queries " + x.size(0) + " differs from batch of context " + context.size(0));
+        }
+        return forward(x, keysValues(context), mask);
+    }
+
+    /** The keys and values of context [B,Tk,Dc], split into heads [B,H,Tk,D/H] (what a decoder caches). */
+    public KeyValues keysValues(Var context) {
+        int b = context.size(0), tk = context.size(1);
+        return new KeyValues(splitHeads(key.forward(context), b, tk), splitHeads(value.forward(context), b, tk));
+    }
+
+    /** Attention of x [B,Tq,D] over given keys and values [B,H,Tk,D/H]; mask as in {@link #forward(Var, Var, Tensor)}. */
+    public Var forward(Var x, KeyValues kv, Tensor mask) {
+        int b = x.size(0), tq = x.size(1), d = x.size(2);
+        if (kv.keys().size(0) != b) {
+            throw new IllegalArgumentException("attention: batch of queries " + b + " differs from batch of keys " + kv.keys().size(0));
         }
         Var q = splitHeads(query.forward(x), b, tq);
-        Var k = splitHeads(key.forward(context), b, tk);
-        Var v = splitHeads(value.forward(context), b, tk);
-        Var ctx = Functional.attention(q, k, v, mask, false);
+        Var ctx = Functional.attention(q, kv.keys(), kv.values(), mask, false);
         return ctx.permute(0, 2, 1, 3).reshape(b, tq, d);
     }
 

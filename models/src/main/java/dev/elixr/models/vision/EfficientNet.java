@@ -22,7 +22,10 @@ public final class EfficientNet extends Module {
     private final Sequential features;
 
     /** The three outputs of one pass. */
-    public record Output(Var lastBlock, Var head, Var pooled) {}
+    public record Output(Var lastBlock, Var head, Var pooled) {
+        /** The last MBConv stage as image tokens [B, H/32·W/32, lastBlockChannels] ({@link SpatialTokens}). */
+        public Var lastBlockTokens() { return SpatialTokens.of(lastBlock); }
+    }
 
     public EfficientNet(EfficientNetConfig config, RandomGenerator rng) {
         this.config = config;
@@ -58,6 +61,9 @@ public final class EfficientNet extends Module {
         for (int i = 0; i < features.size() - 1; i++) h = features.get(i).forward(h);
         return h;
     }
+
+    /** The last MBConv stage's feature map as image tokens [B, H/32·W/32, lastBlockChannels], for a Q-Former. */
+    public Var spatialTokens(Var pixels) { return SpatialTokens.of(lastBlock(pixels)); }
 
     /** torchvision's {@code features(x)}: the head's feature map [B, headChannels, H/32, W/32]. */
     public Var forward(Var pixels) {

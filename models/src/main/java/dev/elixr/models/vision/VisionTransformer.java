@@ -49,6 +49,14 @@ public final class VisionTransformer extends Module {
         return new EncoderOutput(h, pooler == null ? null : pooler.forward(h.select(1, 0)).tanh());
     }
 
+    /** The final patch tokens [B, patches, D] (the last hidden states without CLS), for a Q-Former. */
+    public Var patchTokens(Var pixels) { return patchTokensOf(forward(pixels)); }
+
+    /** The patch tokens [B, patches, D] of last hidden states [B, 1 + patches, D]. */
+    public static Var patchTokensOf(Var lastHiddenState) {
+        return lastHiddenState.narrow(1, 1, lastHiddenState.size(1) - 1);
+    }
+
     /** Last hidden states [B, 1 + patches, D]. */
     public Var forward(Var pixels) {
         Var h = embeddings.forward(pixels);

@@ -2,6 +2,7 @@ package dev.elixr.models.elixr;
 
 import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.Var;
+import dev.elixr.models.text.TokenBatch;
 import dev.elixr.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -91,11 +92,12 @@ class ClipLossTest {
     }
 
     @Test void elixrCEmbeddingsAreUnitNormAndTemperatureStartsAt007() {
-        ElixrCConfig c = new ElixrCConfig("conv", 32, new int[] {4, 8}, 1, 16, 50, 16, 1, 2, 32, 16, 8, 0.07f, 0.01f);
+        ElixrCConfig c = new ElixrCConfig(new ElixrCConfig.Image("conv", ImagePreprocessing.standard(32), new int[] {4, 8}, 1, 16),
+            ElixrCConfig.Text.bertSmall(50, 16, 1, 2, 32, 16), 8, new ElixrCConfig.Temperature(0.07f, 0.01f));
         ElixrC m = new ElixrC(c, new SplitMix64(1));
         assertEquals(0.07, m.temperature(), 1e-6);
         Var img = m.embedImages(Var.of(Tensor.randn(1L, 3, 1, 32, 32)));
-        Var txt = m.embedTexts(new int[] {2, 5, 3, 0, 2, 7, 8, 3}, new int[] {1, 1, 1, 0, 1, 1, 1, 1}, 2, 4);
+        Var txt = m.embedTexts(new TokenBatch(new int[] {2, 5, 3, 0, 2, 7, 8, 3}, new int[] {1, 1, 1, 0, 1, 1, 1, 1}, 2, 4));
         assertArrayEquals(new int[] {3, 8}, img.shape());
         assertArrayEquals(new int[] {2, 8}, txt.shape());
         float[] f = img.value().contiguous().toFloatArray();

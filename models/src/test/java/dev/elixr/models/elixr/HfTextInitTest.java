@@ -11,6 +11,7 @@ import dev.elixr.models.hf.HfFolder;
 import dev.elixr.models.hf.WeightLoadException;
 import dev.elixr.models.testing.Fixtures;
 import dev.elixr.models.text.Encoding;
+import dev.elixr.models.text.TokenBatch;
 import dev.elixr.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /** ELIXR-C's text tower initialised from a tiny random Hugging Face BERT folder, against PyTorch (fixtures/elixr_text_hf). */
 class HfTextInitTest {
     static final String FOLDER = "elixr_text_hf";
-    static final ElixrCConfig BASE = new ElixrCConfig("conv", 32, new int[] {4, 8}, 1, 16, 50, 16, 1, 2, 32, 128, 8, 0.07f, 0.01f);
+    static final ElixrCConfig BASE = new ElixrCConfig(new ElixrCConfig.Image("conv", ImagePreprocessing.standard(32), new int[] {4, 8}, 1, 16),
+            ElixrCConfig.Text.bertSmall(50, 16, 1, 2, 32, 128), 8, new ElixrCConfig.Temperature(0.07f, 0.01f));
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir Path tmp;
@@ -40,25 +42,25 @@ class HfTextInitTest {
     void configTakesTheCheckpointShapeAndRecordsItsOrigin() {
         HfTextInit init = HfTextInit.open(Fixtures.path(FOLDER));
         ElixrCConfig c = init.configure(BASE);
-        assertEquals(178, c.vocabSize(), "config.json vocab_size (vocab.txt has 175 lines)");
+        assertEquals(178, c.text().bert().vocabSize(), "config.json vocab_size (vocab.txt has 175 lines)");
         assertEquals(175, init.vocab().size());
-        assertEquals(List.of(32, 2, 4, 48, 24, 1), List.of(c.textHidden(), c.textLayers(), c.textHeads(), c.textIntermediate(),
-                c.textMaxPositions(), c.textTypeVocab()));
-        assertEquals(24, c.maxTokens(), "texts are cut to the checkpoint's 24 positions");
-        assertEquals(1e-6f, c.textLayerNormEps());
-        assertEquals(Activation.GELU_TANH, c.textActivation());
-        assertTrue(c.textLowercase());
-        assertTrue(c.textFromHf());
-        assertEquals(Fixtures.path(FOLDER).toAbsolutePath().normalize().toString(), c.textEncoder());
-        assertEquals("conv", c.imageEncoder());
+        assertEquals(List.of(32, 2, 4, 48, 24, 1), List.of(c.text().bert().hidden(), c.text().bert().layers(), c.text().bert().heads(), c.text().bert().intermediate(),
+                c.text().bert().maxPositions(), c.text().bert().typeVocab()));
+        assertEquals(24, c.text().maxTokens(), "texts are cut to the checkpoint's 24 positions");
+        assertEquals(1e-6f, c.text().bert().layerNormEps());
+        assertEquals(Activation.GELU_TANH, c.text().bert().activation());
+        assertTrue(c.text().lowercase());
+        assertTrue(c.text().fromHf());
+        assertEquals(Fixtures.path(FOLDER).toAbsolutePath().normalize().toString(), c.text().encoder());
+        assertEquals("conv", c.image().encoder());
         assertEquals(8, c.embedDim());
-        var bert = c.bertConfig();
+        var bert = c.text().bertConfig();
         assertEquals(List.of(178, 32, 2, 4, 48, 24, 1), List.of(bert.vocabSize(), bert.hiddenSize(), bert.numLayers(),
                 bert.numHeads(), bert.intermediateSize(), bert.maxPositionEmbeddings(), bert.typeVocabSize()));
         assertEquals(Activation.GELU_TANH, bert.hiddenAct());
         assertEquals(1e-6f, bert.layerNormEps());
         assertEquals(0f, bert.dropout(), "no dropout: training stays a pure function of seed and step");
-        assertFalse(BASE.textFromHf());
+        assertFalse(BASE.text().fromHf());
     }
 
     @Test
@@ -71,7 +73,7 @@ class HfTextInitTest {
         JsonNode in = JSON.readTree(Fixtures.path(FOLDER + "/inputs.json").toFile());
         List<String> texts = new ArrayList<>();
         in.get("texts").forEach(t -> texts.add(t.asText()));
-        List<Encoding> enc = init.tokenizer().encodeBatch(texts, cfg.maxTokens());
+        List<Encoding> enc = init.tokenizer().encodeBatch(texts, cfg.text().maxTokens());
         int b = enc.size(), t = enc.getFirst().length();
         int[] ids = new int[b * t], mask = new int[b * t];
         for (int r = 0; r < b; r++) {
@@ -83,7 +85,7 @@ class HfTextInitTest {
             }
         }
         try (var g = GradMode.noGrad()) {
-            Tensor features = model.textEncoder().features(ids, mask, b, t).value();
+            Tensor features = model.textEncoder().features(new TokenBatch(ids, mask, b, t)).value();
             assertClose("elixr-c text tower from HF BERT", npy(FOLDER + "/text_features.npy"), features);
         }
     }
@@ -118,7 +120,7 @@ class HfTextInitTest {
         editConfig(dir, c -> c.put("do_lower_case", false));
         HfTextInit cased = HfTextInit.open(dir);
         assertFalse(cased.tokenizer().lowercase());
-        assertTrue(cased.configure(BASE).textCased());
+        assertTrue(cased.configure(BASE).text().cased());
         Files.writeString(dir.resolve("tokenizer_config.json"), "{\"do_lower_case\": true}");
         assertTrue(HfTextInit.open(dir).tokenizer().lowercase(), "tokenizer_config.json first");
     }

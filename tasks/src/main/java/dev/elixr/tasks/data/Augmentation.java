@@ -1,5 +1,7 @@
 package dev.elixr.tasks.data;
 
+import dev.elixr.models.elixr.AntialiasedResize;
+
 import java.util.SplittableRandom;
 
 /**
@@ -22,7 +24,7 @@ public record Augmentation(double minArea, double maxRatio, double maxDegrees, d
         int x0 = r.nextInt(w - cw + 1), y0 = r.nextInt(h - ch + 1);
         float[] px = new float[cw * ch];
         for (int y = 0; y < ch; y++) System.arraycopy(src.pixels(), (y0 + y) * w + x0, px, y * cw, cw);
-        return Preprocess.resize(new GreyImage(cw, ch, px, src.bitDepth()), width, height);
+        return new GreyImage(width, height, AntialiasedResize.resize(px, cw, ch, width, height), src.bitDepth());
     }
 
     /** In place on values in [0, 1]: rotation about the centre (bilinear, edges clamped), then brightness/contrast. */

@@ -104,27 +104,35 @@ public final class Csv {
 
     public String get(int row, int column) { return rows.get(row)[column]; }
 
-    /** One CSV line (no newline) with fields quoted where they must be. */
+    /** One CSV line (no newline) with fields quoted where they must be ({@link #quote}); null is an empty field. */
     public static String line(List<String> fields) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < fields.size(); i++) {
             if (i > 0) sb.append(',');
-            String f = fields.get(i) == null ? "" : fields.get(i);
-            if (f.indexOf(',') >= 0 || f.indexOf('"') >= 0 || f.indexOf('\n') >= 0 || f.indexOf('\r') >= 0) {
-                sb.append('"').append(f.replace("\"", "\"\"")).append('"');
-            } else sb.append(f);
+            sb.append(quote(fields.get(i) == null ? "" : fields.get(i)));
         }
         return sb.toString();
+    }
+
+    /** One field as RFC 4180 writes it: in double quotes (inner quotes doubled) when it holds a comma, quote or line break. */
+    public static String quote(String f) {
+        if (f.indexOf(',') < 0 && f.indexOf('"') < 0 && f.indexOf('\n') < 0 && f.indexOf('\r') < 0) return f;
+        return '"' + f.replace("\"", "\"\"") + '"';
     }
 
     /** Parses a label cell: "1.0" / "0.0" / "-1.0" / blank (NaN); errors name the file, row and column. */
     public float label(int row, String column) {
         String s = get(row, column).trim();
         if (s.isEmpty()) return Float.NaN;
+        float v;
         try {
-            return Float.parseFloat(s);
+            v = Float.parseFloat(s);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + ": row " + (row + 2) + " column '" + column + "': not a label value: '" + s + "'");
+            v = Float.NaN;
         }
+        if (v != 1f && v != 0f && v != -1f)
+            throw new IllegalArgumentException(file + ": row " + (row + 2) + " column '" + column + "': '" + s
+                    + "' is not a CheXpert label (allowed: 1, 0, -1 or blank)");
+        return v;
     }
 }

@@ -1,6 +1,9 @@
 package dev.elixr.tasks.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.elixr.models.elixr.DuplicatePolicy;
+import dev.elixr.models.elixr.ElixrCConfig;
+import dev.elixr.tasks.data.GreyImage;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.data.synth.Difficulty;
 import dev.elixr.tasks.data.synth.SyntheticCxr;
@@ -12,16 +15,21 @@ import dev.elixr.tasks.eval.Prompts;
 import dev.elixr.tasks.eval.SearchQuery;
 import dev.elixr.tasks.eval.SemanticSearch;
 import dev.elixr.tasks.eval.ZeroShot;
+import dev.elixr.tasks.progress.Progress;
 import dev.elixr.tasks.report.ElixrCReport;
+import dev.elixr.tasks.report.Png;
 import dev.elixr.tasks.train.ContrastiveObjective;
 import dev.elixr.tasks.train.ContrastiveTraining;
+import dev.elixr.tasks.train.DuplicateKey;
 import dev.elixr.tasks.train.ElixrCRun;
-import dev.elixr.tasks.train.ElixrCTrainer;
+import dev.elixr.tasks.train.ElixrCTrainingJob;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -35,12 +43,26 @@ import java.util.stream.Stream;
 public final class ElixrCDemo {
     private ElixrCDemo() {}
 
-    /** The sizes of a demo run. */
-    public record Plan(int studies, int imageSize, String difficulty, int epochs, int batch, double lr,
-                       double[] fractions, int repeats, int baselineSteps, int mlpSteps, int bootstrap,
-                       ContrastiveObjective objective) {
+    /** The sizes of a demo run: the synthetic data set, the contrastive training, the evaluations. */
+    public record Plan(Data data, Training training, Evaluation evaluation) {
         /** The demo's objective: {@link ContrastiveObjective#recommended()}. */
         public static final ContrastiveObjective OBJECTIVE = ContrastiveObjective.recommended();
+
+        /** Synthetic studies to generate, their image side in pixels, and the difficulty of their findings. */
+        public record Data(int studies, int imageSize, String difficulty) {
+            public Data {
+                Difficulty.parse(difficulty);
+            }
+        }
+
+        /** Epochs, batch and peak learning rate of the contrastive training (AdamW defaults otherwise), and its objective. */
+        public record Training(int epochs, int batch, double lr, ContrastiveObjective objective) {}
+
+        /**
+         * Data-efficient probes: fractions of the labelled training images, repeats per fraction, the supervised
+         * baseline's and the MLP probe's step budgets; zero-shot: bootstrap resamples for the intervals.
+         */
+        public record Evaluation(double[] fractions, int repeats, int baselineSteps, int mlpSteps, int bootstrap) {}
 
         /**
          * 6,000 studies of "easy" difficulty at 96x96: at 80 px and "normal" difficulty small findings (nodules, rib
@@ -50,26 +72,34 @@ public final class ElixrCDemo {
          * 24 epochs take about 6.5 of the demo's 9 minutes.
          */
         public static Plan full() {
-            return new Plan(6000, 96, "easy", 24, 32, 3e-3, new double[] {0.01, 0.1, 1.0}, 3, 150, 200, 500, OBJECTIVE);
+            return new Plan(new Data(6000, 96, "easy"), new Training(24, 32, 3e-3, OBJECTIVE),
+                    new Evaluation(new double[] {0.01, 0.1, 1.0}, 3, 150, 200, 500));
         }
 
         public static Plan quick() {
-            return new Plan(400, 48, "easy", 2, 32, 3e-3, new double[] {0.1, 1.0}, 1, 20, 40, 50, OBJECTIVE);
+            return new Plan(new Data(400, 48, "easy"), new Training(2, 32, 3e-3, OBJECTIVE),
+                    new Evaluation(new double[] {0.1, 1.0}, 1, 20, 40, 50));
         }
 
         /** This plan with other sizes (0 keeps a value). */
         public Plan resized(int studies, int imageSize, int epochs) {
-            return new Plan(studies > 0 ? studies : this.studies, imageSize > 0 ? imageSize : this.imageSize, difficulty,
-                    epochs > 0 ? epochs : this.epochs, batch, lr, fractions, repeats, baselineSteps, mlpSteps, bootstrap, objective);
+            return new Plan(new Data(studies > 0 ? studies : data.studies(), imageSize > 0 ? imageSize : data.imageSize(), data.difficulty()),
+                    new Training(epochs > 0 ? epochs : training.epochs(), training.batch(), training.lr(), training.objective()), evaluation);
         }
 
         public Plan withDifficulty(String d) {
-            dev.elixr.tasks.data.synth.Difficulty.parse(d);
-            return new Plan(studies, imageSize, d, epochs, batch, lr, fractions, repeats, baselineSteps, mlpSteps, bootstrap, objective);
+            return new Plan(new Data(data.studies(), data.imageSize(), d), training, evaluation);
         }
 
         public Plan withObjective(ContrastiveObjective o) {
-            return new Plan(studies, imageSize, difficulty, epochs, batch, lr, fractions, repeats, baselineSteps, mlpSteps, bootstrap, o);
+            return new Plan(data, new Training(training.epochs(), training.batch(), training.lr(), o), evaluation);
+        }
+
+        /** The training configuration of the demo's run: AdamW defaults, augmentation, a checkpoint every 50 steps, resumable. */
+        ContrastiveTraining.Config trainingConfig(long seed) {
+            return new ContrastiveTraining.Config(new ContrastiveTraining.Data(training.epochs(), training.batch(), true),
+                    ContrastiveTraining.Optimisation.adamW(training.lr()), training.objective(),
+                    ContrastiveTraining.Session.of(seed).resuming(true));
         }
     }
 
@@ -88,20 +118,20 @@ public final class ElixrCDemo {
         ensureTrained(data, runDir, plan, seed, log, commandLine);
         ElixrCEvaluation eval = ElixrCEvaluation.open(runDir, data, log).withCommandLine(commandLine);
         log.println("elixr: zero-shot classification ...");
-        ZeroShot.Result zs = eval.zeroShot(Prompts.defaults(), plan.bootstrap(), seed);
+        ZeroShot.Result zs = eval.zeroShot(Prompts.defaults(), plan.evaluation().bootstrap(), seed);
         log.println("elixr: semantic search ...");
         SemanticSearch.Result ss = eval.search(SearchQuery.defaults(), 5);
         log.println("elixr: data-efficient probes ...");
-        DataEfficient.Result de = eval.dataEfficient(plan.fractions(), plan.repeats(), seed,
-                new ElixrCEvaluation.Baseline(10, Math.min(30, plan.baselineSteps()), plan.baselineSteps(), 32, 2e-3),
-                List.of(new LogisticProbe(), new MlpProbe(new int[] {512, 256}, 0.2f, plan.mlpSteps(), 64, 1e-3, 1e-2)));
+        DataEfficient.Result de = eval.dataEfficient(plan.evaluation().fractions(), plan.evaluation().repeats(), seed,
+                new ElixrCEvaluation.Baseline(10, Math.min(30, plan.evaluation().baselineSteps()), plan.evaluation().baselineSteps(), 32, 2e-3),
+                List.of(new LogisticProbe(), new MlpProbe(new int[] {512, 256}, 0.2f, plan.evaluation().mlpSteps(), 64, 1e-3, 1e-2)));
         Path report = dir.resolve("report.html");
         ElixrCReport.build(new ElixrCReport.Inputs("ELIXR-C demo on synthetic chest X-rays",
                 String.format(Locale.ROOT, "%d synthetic studies (%s difficulty, %dx%d), %d epochs of contrastive training (%s), seed %d. "
                         + "All numbers are measured on the synthetic test split by this run.",
-                        plan.studies(), plan.difficulty(), plan.imageSize(), plan.imageSize(), plan.epochs(),
-                        describe(plan.objective()), seed),
-                eval.run().history(), zs, de, ss, eval.thumbnails())).write(report);
+                        plan.data().studies(), plan.data().difficulty(), plan.data().imageSize(), plan.data().imageSize(),
+                        plan.training().epochs(), describe(plan.training().objective()), seed),
+                eval.run().history(), zs, de, ss, id -> thumbnail(eval.testImage(id)))).write(report);
         double secs = (System.nanoTime() - t0) / 1e9;
         int trainImages = (int) MimicCxrJpg.read(data).stream().filter(s -> s.split().equals("train")).count();
         return new Summary(report, secs, zs, de, ss, plan, trainImages, zs.scores().stream().map(ZeroShot.Score::dicomId).distinct().toList().size());
@@ -111,15 +141,15 @@ public final class ElixrCDemo {
     static void ensureData(Path data, Plan plan, long seed, PrintStream log) throws IOException {
         Path marker = data.resolve("demo-data.json");
         String want = String.format(Locale.ROOT, "{\"studies\":%d,\"size\":%d,\"difficulty\":\"%s\",\"seed\":%d}",
-                plan.studies(), plan.imageSize(), plan.difficulty(), seed);
+                plan.data().studies(), plan.data().imageSize(), plan.data().difficulty(), seed);
         if (Files.exists(marker) && Files.readString(marker).equals(want)) {
             log.println("elixr: using the cached synthetic data in " + data);
             return;
         }
         deleteTree(data);
-        log.printf("elixr: generating %d synthetic studies in %s ...%n", plan.studies(), data);
-        SyntheticCxr.generate(data, SyntheticCxr.Options.of(plan.studies(), seed).withSize(plan.imageSize())
-                .withDifficulty(Difficulty.parse(plan.difficulty())));
+        log.printf("elixr: generating %d synthetic studies in %s ...%n", plan.data().studies(), data);
+        SyntheticCxr.generate(data, SyntheticCxr.Options.of(plan.data().studies(), seed).withSize(plan.data().imageSize())
+                .withDifficulty(Difficulty.parse(plan.data().difficulty())));
         Files.writeString(marker, want);
     }
 
@@ -137,20 +167,24 @@ public final class ElixrCDemo {
             Files.createDirectories(runDir);
             Files.writeString(marker, want);
         }
-        var training = new ContrastiveTraining.Config(plan.epochs(), plan.batch(), plan.lr(), 0.1, 0.1, 1.0,
-                50, seed, true, true, 0, plan.objective());
-        ElixrCTrainer.run(new ElixrCTrainer.Options(data, runDir, null, training), plan.imageSize(), "conv", commandLine, log);
+        ElixrCConfig model = ElixrCTrainingJob.defaultModel("conv", plan.data().imageSize());
+        ElixrCTrainingJob.run(ElixrCTrainingJob.Options.of(data, runDir, model, plan.trainingConfig(seed)), commandLine, log);
+    }
+
+    /** A thumbnail of a preprocessed test image for the report. */
+    static byte[] thumbnail(GreyImage g) {
+        return Png.grey(g.pixels(), g.height(), g.width());
     }
 
     /** The objective in words, e.g. "sentence sampling 0.5, duplicates (same text) masked". */
     static String describe(ContrastiveObjective o) {
         if (o.isPlain()) return "plain CLIP loss on full reports";
-        List<String> parts = new java.util.ArrayList<>();
+        List<String> parts = new ArrayList<>();
         if (o.impressionOnly() > 0) parts.add("impression only " + o.impressionOnly());
         if (o.sentenceSampling() > 0) parts.add("sentence sampling " + o.sentenceSampling());
-        if (o.duplicates() != dev.elixr.models.elixr.DuplicatePolicy.NONE)
-            parts.add("duplicates (same " + (o.key() == dev.elixr.tasks.train.DuplicateKey.TEXT ? "text" : "labels") + ") "
-                    + (o.duplicates() == dev.elixr.models.elixr.DuplicatePolicy.MASK ? "masked" : "as positives"));
+        if (o.duplicates() != DuplicatePolicy.NONE)
+            parts.add("duplicates (same " + (o.key() == DuplicateKey.TEXT ? "text" : "labels") + ") "
+                    + (o.duplicates() == DuplicatePolicy.MASK ? "masked" : "as positives"));
         if (o.queueSize() > 0) parts.add("queue of " + o.queueSize() + " negatives");
         return String.join(", ", parts);
     }
@@ -166,11 +200,11 @@ public final class ElixrCDemo {
     public static String table(Summary s) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "ELIXR-C demo: %d synthetic studies, %d training images, %d test images, %s wall time%n",
-                s.plan().studies(), s.trainImages(), s.testImages(), dev.elixr.tasks.progress.Progress.time(s.seconds())));
+                s.plan().data().studies(), s.trainImages(), s.testImages(), Progress.time(s.seconds())));
         sb.append(String.format(Locale.ROOT, "%-40s %-26s %s%n", "task", "metric", "value"));
         sb.append(String.format(Locale.ROOT, "%-40s %-26s %.3f%n", "zero-shot, 13 findings", "mean AUC", s.zeroShot().meanAuc()));
-        for (double f : s.plan().fractions()) {
-            String pct = java.math.BigDecimal.valueOf(f).movePointRight(2).stripTrailingZeros().toPlainString() + "%";
+        for (double f : s.plan().evaluation().fractions()) {
+            String pct = BigDecimal.valueOf(f).movePointRight(2).stripTrailingZeros().toPlainString() + "%";
             for (String probe : List.of("logistic", "mlp")) {
                 var ours = s.dataEfficient().summary("elixr-c", probe, f);
                 var base = s.dataEfficient().summary("supervised-baseline", probe, f);

@@ -2,6 +2,8 @@ package dev.elixr.tasks.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.elixr.tasks.data.Csv;
+import dev.elixr.tasks.data.Seeds;
 import dev.elixr.tasks.metrics.RocAuc;
 
 import java.io.IOException;
@@ -71,7 +73,7 @@ public final class DataEfficient {
         List<Subset> out = new ArrayList<>();
         for (double fraction : cfg.fractions()) {
             for (int rep = 0; rep < repeatsFor(fraction, cfg); rep++) {
-                long seed = cfg.seed() * 1_000_003L + Math.round(fraction * 1e6) * 31 + rep;
+                long seed = Seeds.probeSubset(cfg.seed(), fraction, rep);
                 out.add(new Subset(fraction, rep, seed, samplePatients(train, labelled, fraction, seed)));
             }
         }
@@ -224,7 +226,7 @@ public final class DataEfficient {
         for (Score s : r.scores())
             csv.append(s.source()).append(',').append(s.probe()).append(',').append(fractionKey(s.fraction())).append(',')
                     .append(s.repeat()).append(',').append(s.dicomId()).append(',').append(Csv.quote(s.finding())).append(',')
-                    .append((int) s.label()).append(',').append(String.format(Locale.ROOT, "%.6f", s.score())).append('\n');
+                    .append((int) s.label()).append(',').append(s.score()).append('\n');
         Files.writeString(dir.resolve("scores.csv"), csv);
     }
 

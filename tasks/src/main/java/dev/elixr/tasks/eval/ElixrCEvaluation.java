@@ -1,11 +1,13 @@
 package dev.elixr.tasks.eval;
 
 import dev.elixr.tasks.data.CxrStudy;
+import dev.elixr.tasks.data.GreyImage;
 import dev.elixr.tasks.data.LabelPolicy;
 import dev.elixr.tasks.data.MimicCxrJpg;
-import dev.elixr.tasks.report.Png;
+import dev.elixr.tasks.progress.Progress;
 import dev.elixr.tasks.train.ElixrCRun;
-import dev.elixr.tasks.train.ImageBank;
+import dev.elixr.tasks.data.ImageBank;
+import dev.elixr.tasks.train.ReportText;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -40,6 +42,7 @@ public final class ElixrCEvaluation {
     private SplitManifest manifest;
     private ImageBank test, train;
     private EmbeddedSplit testEmbedded;
+    private Map<String, Integer> testIndex;
 
     private ElixrCEvaluation(ElixrCRun run, Path data, List<CxrStudy> studies, PrintStream log) {
         this.run = run;
@@ -59,6 +62,7 @@ public final class ElixrCEvaluation {
         manifestFile = file;
         test = train = null;
         testEmbedded = null;
+        testIndex = null;
         return this;
     }
 
@@ -115,7 +119,7 @@ public final class ElixrCEvaluation {
     private ImageBank load(String split) {
         List<CxrStudy> chosen = studiesOf(split);
         if (chosen.isEmpty()) throw new IllegalArgumentException("no " + split + " images in " + data + " (split '" + split + "')");
-        ImageBank bank = ImageBank.load(chosen, run.model().config().imageSize(), log, split);
+        ImageBank bank = run.imagePipeline().load(chosen, log, split);
         if (manifest != null && bank.count() != chosen.size()) {
             Set<String> kept = new HashSet<>();
             for (CxrStudy s : bank.studies()) kept.add(s.dicomId());
@@ -160,7 +164,7 @@ public final class ElixrCEvaluation {
         Instant started = Instant.now();
         seed = seed("zero-shot", seed);
         EmbeddedSplit images = split.equals("test") ? testEmbedded() : embedded(split);
-        var r = ZeroShot.evaluate(images, split, prompts, run.textEncoder(), policy, bootstrap, seed);
+        var r = ZeroShot.evaluate(images, split, prompts, run::embedTexts, policy, bootstrap, seed);
         ZeroShot.write(r, evalDir("zero-shot", split));
         Map<String, Object> o = taskOptions(false);
         o.put("label_policy", policy.toString());
@@ -190,10 +194,10 @@ public final class ElixrCEvaluation {
         EmbeddedSplit images = split.equals("test") ? testEmbedded() : EmbeddedSplit.of(bank.studies(), run.embedImages(bank));
         boolean structured = bank.studies().stream().anyMatch(s -> !s.attributes().isEmpty());
         List<StudyTruth> truths = bank.studies().stream().map(s -> StudyTruth.of(s, structured)).toList();
-        TextEncoder encoder = run.textEncoder();
+        TextEncoder encoder = run::embedTexts;
         if (centreQueries) {
             List<String> reports = studies.stream().filter(s -> s.split().equals("train"))
-                    .map(s -> dev.elixr.tasks.train.ReportText.findingsAndImpression(s.report())).toList();
+                    .map(s -> ReportText.findingsAndImpression(s.report())).toList();
             encoder = new CentredTextEncoder(encoder, CentredTextEncoder.meanOf(encoder, reports));
         }
         var r = SemanticSearch.evaluate(images, truths, queries, encoder, k);
@@ -240,7 +244,7 @@ public final class ElixrCEvaluation {
         if (baseline != null)
             sources.add(new SupervisedBaseline(run.model().config(), tr, te, cfg.findings(),
                     baseline.epochs(), baseline.minSteps(), baseline.maxSteps(), baseline.batch(), baseline.lr()));
-        var progress = new dev.elixr.tasks.progress.Progress("data-efficient", (long) subsets.size() * sources.size(), "fits");
+        var progress = new Progress("data-efficient", (long) subsets.size() * sources.size(), "fits");
         var r = DataEfficient.evaluate(trainSplit, testSplit, sources, probes, cfg, subsets, (d, t, what) -> progress.advance(1, what));
         DataEfficient.write(r, evalDir("data-efficient"));
         Map<String, Object> o = taskOptions(true);
@@ -270,11 +274,15 @@ public final class ElixrCEvaluation {
         EvalRecord.write(dir, run, new EvalRecord.Inputs(task, commandLine, seed, taskOptions, file, manifestFile, data, started));
     }
 
-    /** PNG thumbnails of test images by dicom_id (for the report). */
-    public java.util.function.Function<String, byte[]> thumbnails() {
-        Map<String, Integer> index = new HashMap<>();
-        for (int i = 0; i < test().count(); i++) index.put(test().studies().get(i).dicomId(), i);
-        int s = test().size();
-        return id -> Png.grey(test().pixels(index.get(id)), s, s);
+    /** A test image by dicom_id as the image tower saw it (after preprocessing, before standardisation): for thumbnails. */
+    public GreyImage testImage(String dicomId) {
+        if (testIndex == null) {
+            Map<String, Integer> index = new HashMap<>();
+            for (int i = 0; i < test().count(); i++) index.put(test().studies().get(i).dicomId(), i);
+            testIndex = index;
+        }
+        Integer i = testIndex.get(dicomId);
+        if (i == null) throw new IllegalArgumentException("no test image with dicom_id '" + dicomId + "'");
+        return test().image(i);
     }
 }

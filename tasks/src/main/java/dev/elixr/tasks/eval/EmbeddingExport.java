@@ -3,10 +3,12 @@ package dev.elixr.tasks.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.elixr.autograd.io.Npy;
+import dev.elixr.models.elixr.ElixrCConfigFile;
+import dev.elixr.tasks.data.Csv;
 import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.train.ElixrCRun;
-import dev.elixr.tasks.train.ImageBank;
+import dev.elixr.tasks.data.ImageBank;
 import dev.elixr.tasks.train.Provenance;
 import dev.elixr.tasks.train.ReportText;
 
@@ -50,12 +52,12 @@ public final class EmbeddingExport {
         List<CxrStudy> rows;
         float[][] emb;
         if (kind == Kind.IMAGE) {
-            ImageBank bank = ImageBank.load(chosen, run.model().config().imageSize(), log, split);
+            ImageBank bank = run.imagePipeline().load(chosen, log, split);
             rows = bank.studies();
             emb = run.embedImages(bank);
         } else {
             rows = chosen;
-            emb = run.textEncoder().encode(chosen.stream().map(s -> ReportText.findingsAndImpression(s.report())).toList());
+            emb = run.embedTexts(chosen.stream().map(s -> ReportText.findingsAndImpression(s.report())).toList());
         }
         int n = emb.length, e = run.model().config().embedDim();
         writeNpy(out, emb, e);
@@ -102,17 +104,17 @@ public final class EmbeddingExport {
         if (kind == Kind.IMAGE) {
             root.put("embedding", "image tower, projection to the shared space, L2 normalisation (ELIXR-C)");
             root.put("skipped_unreadable_images", skipped);
-            root.set("preprocessing", m.valueToTree(Provenance.preprocessing(run.model().config().imageSize())));
+            root.set("preprocessing", m.valueToTree(run.model().config().image().preprocessing().describe()));
         } else {
             root.put("embedding", "text tower, projection to the shared space, L2 normalisation (ELIXR-C)");
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("text", "the report's FINDINGS and IMPRESSION (or its last paragraph when it has neither)");
             t.put("tokenizer", "WordPiece, lower-cased, the run's vocab.txt");
-            t.put("max_tokens", run.model().config().maxTokens());
+            t.put("max_tokens", run.model().config().text().maxTokens());
             t.put("vocab_sha256", Provenance.sha256(run.dir().resolve(ElixrCRun.VOCAB)));
             root.set("preprocessing", m.valueToTree(t));
         }
-        root.set("model", m.valueToTree(run.model().config()));
+        root.set("model", ElixrCConfigFile.toJson(run.model().config()));
         root.put("run", run.dir().toAbsolutePath().normalize().toString());
         Path weights = run.dir().resolve(ElixrCRun.WEIGHTS);
         ObjectNode w = root.putObject("weights");

@@ -2,6 +2,7 @@ package dev.elixr.tasks.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.elixr.models.elixr.ElixrCConfigFile;
 import dev.elixr.tasks.train.ElixrCRun;
 import dev.elixr.tasks.train.Provenance;
 
@@ -37,10 +38,10 @@ public final class EvalRecord {
         else root.put("manifest_reused", in.reusedManifest().toAbsolutePath().normalize().toString());
         root.put("run", run.dir().toAbsolutePath().normalize().toString());
         root.put("data", in.data().toAbsolutePath().normalize().toString());
-        root.set("model", m.valueToTree(run.model().config()));
+        root.set("model", ElixrCConfigFile.toJson(run.model().config()));
         Path weights = run.dir().resolve(ElixrCRun.WEIGHTS);
         if (Files.exists(weights)) root.put("weights_sha256", Provenance.sha256(weights));
-        root.set("preprocessing", m.valueToTree(Provenance.preprocessing(run.model().config().imageSize())));
+        root.set("preprocessing", m.valueToTree(run.model().config().image().preprocessing().describe()));
         root.set("versions", m.valueToTree(Provenance.versions()));
         root.put("started", in.started().toString());
         root.put("finished", Instant.now().toString());

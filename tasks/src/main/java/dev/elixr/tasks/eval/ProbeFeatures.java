@@ -1,7 +1,7 @@
 package dev.elixr.tasks.eval;
 
 import dev.elixr.tasks.train.ElixrCRun;
-import dev.elixr.tasks.train.ImageBank;
+import dev.elixr.tasks.data.ImageBank;
 
 import java.util.Locale;
 

@@ -3,6 +3,7 @@ package dev.elixr.tasks.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.elixr.tasks.data.Csv;
 import dev.elixr.tasks.metrics.Ndcg;
 import dev.elixr.tasks.metrics.PrecisionAtK;
 
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Semantic search (ELIXR section 2.4): rank all test images by cosine similarity to each text query; NDCG@k and
@@ -23,7 +23,9 @@ public final class SemanticSearch {
 
     public record Hit(int rank, int index, String dicomId, double score, int relevance) {}
 
-    public record QueryResult(String query, double ndcg, double precision, int relevantInSplit, List<Hit> top) {}
+    /** One query: its metrics, the top k, and the score and graded relevance of every image of the split (in split order). */
+    public record QueryResult(String query, double ndcg, double precision, int relevantInSplit, List<Hit> top,
+                              List<String> ids, double[] scores, double[] relevance) {}
 
     public record Result(int k, double meanNdcg, double meanPrecision, int perfect, List<QueryResult> perQuery) {}
 
@@ -48,7 +50,7 @@ public final class SemanticSearch {
             int[] idx = PrecisionAtK.topK(scores, k);
             for (int r = 0; r < idx.length; r++)
                 top.add(new Hit(r + 1, idx[r], test.ids().get(idx[r]), scores[idx[r]], (int) rel[idx[r]]));
-            per.add(new QueryResult(queries.get(j).text(), ndcg, p, relevant, top));
+            per.add(new QueryResult(queries.get(j).text(), ndcg, p, relevant, top, test.ids(), scores, rel));
             sumNdcg += ndcg;
             sumP += p;
             if (ndcg >= 1 - 1e-12) perfect++;
@@ -57,7 +59,11 @@ public final class SemanticSearch {
         return new Result(k, sumNdcg / n, sumP / n, perfect, per);
     }
 
-    /** Writes {@code metrics.json} and {@code results.csv} ({@code query,rank,dicom_id,score,relevance}). */
+    /**
+     * Writes {@code metrics.json}, {@code results.csv} (the top k: {@code query,rank,dicom_id,score,relevance}) and
+     * {@code scores.csv} (every image of the split: {@code query,dicom_id,score,relevance}, scores in shortest
+     * round-trip form, so that NDCG@k and precision@k recompute exactly from it).
+     */
     public static void write(Result r, Path dir) throws IOException {
         Files.createDirectories(dir);
         ObjectMapper m = new ObjectMapper();
@@ -74,9 +80,15 @@ public final class SemanticSearch {
                     .put("relevant_in_split", q.relevantInSplit());
             for (Hit h : q.top())
                 csv.append(Csv.quote(q.query())).append(',').append(h.rank()).append(',').append(h.dicomId()).append(',')
-                        .append(String.format(Locale.ROOT, "%.6f", h.score())).append(',').append(h.relevance()).append('\n');
+                        .append(h.score()).append(',').append(h.relevance()).append('\n');
         }
+        StringBuilder all = new StringBuilder("query,dicom_id,score,relevance\n");
+        for (QueryResult q : r.perQuery())
+            for (int i = 0; i < q.scores().length; i++)
+                all.append(Csv.quote(q.query())).append(',').append(q.ids().get(i)).append(',').append(q.scores()[i]).append(',')
+                        .append((int) q.relevance()[i]).append('\n');
         Files.writeString(dir.resolve("metrics.json"), m.writerWithDefaultPrettyPrinter().writeValueAsString(root));
         Files.writeString(dir.resolve("results.csv"), csv);
+        Files.writeString(dir.resolve("scores.csv"), all);
     }
 }

@@ -10,11 +10,14 @@ import dev.elixr.autograd.optim.CosineSchedule;
 import dev.elixr.autograd.optim.ParamGroup;
 import dev.elixr.models.elixr.ImageTower;
 import dev.elixr.models.elixr.ElixrCConfig;
-import dev.elixr.tasks.train.ImageBank;
+import dev.elixr.tasks.data.Seeds;
+import dev.elixr.tasks.data.ImageBank;
 import dev.elixr.tensor.Tensor;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * The supervised-only baseline of the data-efficient experiments: the same image encoder as ELIXR-C, trained from
@@ -56,8 +59,7 @@ public final class SupervisedBaseline implements DataEfficient.FeatureSource {
         final Linear head;
 
         Classifier(ElixrCConfig c, int outputs, SplitMix64 rng) {
-            tower = c.imageTower(rng);
-            registerModule("image_encoder", (Module) tower);
+            tower = registerModule("image_encoder", c.image().build(rng));
             head = registerModule("head", new Linear(tower.featureDim(), outputs, true, rng));
         }
     }
@@ -69,7 +71,7 @@ public final class SupervisedBaseline implements DataEfficient.FeatureSource {
         EmbeddedSplit labels = EmbeddedSplit.of(sub.studies(), new float[subset.length][0]);
         for (int i = 0; i < subset.length; i++)
             for (int j = 0; j < findings.size(); j++) y[i][j] = labels.binaryLabel(i, findings.get(j));
-        SplitMix64 rng = new SplitMix64(seed ^ 0x5DEECE66DL);
+        SplitMix64 rng = new SplitMix64(Seeds.baselineInit(seed));
         Classifier net = new Classifier(config, findings.size(), rng);
         var opt = new AdamW(ParamGroup.decayAndNoDecay(net, 0.05), lr, 0.9, 0.999, 1e-8);
         int b = Math.max(2, Math.min(batch, subset.length));
@@ -81,7 +83,7 @@ public final class SupervisedBaseline implements DataEfficient.FeatureSource {
             for (int i = 0; i < b; i++) rows[i] = rng.nextInt(subset.length);
             schedule.apply(opt, s + 1);
             opt.zeroGrad();
-            Var logits = net.head.forward(net.tower.features(Var.of(sub.batch(rows, new SplittableRandom(seed * 7919 + s)))));
+            Var logits = net.head.forward(net.tower.features(Var.of(sub.batch(rows, new SplittableRandom(Seeds.baselineAugmentation(seed, s))))));
             MaskedBce.loss(logits, y, rows).backward();
             opt.step();
         }
@@ -93,11 +95,11 @@ public final class SupervisedBaseline implements DataEfficient.FeatureSource {
         float[][] out = new float[bank.count()][];
         try (var g = GradMode.noGrad()) {
             for (int s = 0; s < bank.count(); s += 64) {
-                int[] rows = java.util.stream.IntStream.range(s, Math.min(bank.count(), s + 64)).toArray();
+                int[] rows = IntStream.range(s, Math.min(bank.count(), s + 64)).toArray();
                 Tensor f = tower.features(Var.of(bank.batch(rows, null))).value().contiguous();
                 int d = f.size(1);
                 float[] flat = f.toFloatArray();
-                for (int i = 0; i < rows.length; i++) out[s + i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+                for (int i = 0; i < rows.length; i++) out[s + i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
             }
         }
         return out;

@@ -3,6 +3,7 @@ package dev.elixr.tasks.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.elixr.tasks.data.Csv;
 import dev.elixr.tasks.data.LabelPolicy;
 import dev.elixr.tasks.metrics.Bootstrap;
 import dev.elixr.tasks.metrics.RocAuc;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Zero-shot classification (ELIXR section 2.3; CheXzero): per finding, score = cos(image, p) - cos(image, n) where
@@ -159,7 +159,7 @@ public final class ZeroShot {
         StringBuilder csv = new StringBuilder("dicom_id,finding,label,score\n");
         for (Score s : r.scores())
             csv.append(s.dicomId()).append(',').append(Csv.quote(s.finding())).append(',').append((int) s.label()).append(',')
-                    .append(String.format(Locale.ROOT, "%.6f", s.score())).append('\n');
+                    .append(s.score()).append('\n');
         Files.writeString(dir.resolve("scores.csv"), csv);
     }
 

@@ -8,10 +8,14 @@ import dev.elixr.autograd.io.Checkpoint;
 import dev.elixr.autograd.optim.AdamW;
 import dev.elixr.autograd.optim.CosineSchedule;
 import dev.elixr.autograd.optim.GradClip;
+import dev.elixr.autograd.optim.Optimizer;
 import dev.elixr.autograd.optim.ParamGroup;
 import dev.elixr.models.elixr.ElixrC;
 import dev.elixr.models.text.Encoding;
+import dev.elixr.models.text.TokenBatch;
 import dev.elixr.models.text.WordPieceTokenizer;
+import dev.elixr.tasks.data.ImageBank;
+import dev.elixr.tasks.data.Seeds;
 import dev.elixr.tasks.progress.Progress;
 import dev.elixr.tensor.Device;
 import dev.elixr.tensor.Tensor;
@@ -21,8 +25,11 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -33,25 +40,66 @@ import java.util.SplittableRandom;
  * {@link NumericalGuard} stops the run at the first NaN/Inf in the loss or the gradients.
  */
 public final class ContrastiveTraining {
-    public record Config(int epochs, int batch, double lr, double weightDecay, double warmupFraction, double gradClip,
-                         int checkpointEvery, long seed, boolean resume, boolean augment, long stopAfterStep,
-                         ContrastiveObjective objective) {
+    /**
+     * A training run's settings in four groups: how the data is fed ({@link Data}), the optimiser ({@link Optimisation}),
+     * the contrastive objective ({@link ContrastiveObjective}) and the session ({@link Session}: seed, resuming,
+     * checkpoints).
+     */
+    public record Config(Data data, Optimisation optimisation, ContrastiveObjective objective, Session session) {
         public Config {
-            if (epochs < 1 || batch < 2) throw new IllegalArgumentException("train: need epochs >= 1 and batch >= 2, got " + epochs + ", " + batch);
+            if (data == null || optimisation == null || session == null)
+                throw new IllegalArgumentException("train: data, optimisation and session settings are all required");
             if (objective == null) objective = ContrastiveObjective.plain();
         }
 
-        /** Plain CLIP on full reports. */
-        public Config(int epochs, int batch, double lr, double weightDecay, double warmupFraction, double gradClip,
-                      int checkpointEvery, long seed, boolean resume, boolean augment, long stopAfterStep) {
-            this(epochs, batch, lr, weightDecay, warmupFraction, gradClip, checkpointEvery, seed, resume, augment, stopAfterStep,
-                    ContrastiveObjective.plain());
+        public Config withData(Data d) { return new Config(d, optimisation, objective, session); }
+
+        public Config withOptimisation(Optimisation o) { return new Config(data, o, objective, session); }
+
+        public Config withObjective(ContrastiveObjective o) { return new Config(data, optimisation, o, session); }
+
+        public Config withSession(Session s) { return new Config(data, optimisation, objective, s); }
+
+        public long seed() { return session.seed(); }
+
+        public boolean resume() { return session.resume(); }
+    }
+
+    /** Passes over the training images, image-report pairs per step, and whether images are augmented. */
+    public record Data(int epochs, int batch, boolean augment) {
+        public Data {
+            if (epochs < 1 || batch < 2) throw new IllegalArgumentException("train: need epochs >= 1 and batch >= 2, got " + epochs + ", " + batch);
+        }
+    }
+
+    /**
+     * AdamW (β 0.9/0.98, ε 1e-6) with peak learning rate {@code lr}, decoupled weight decay (not on biases and norms),
+     * linear warm-up over {@code warmupFraction} of the steps then cosine decay to lr/100, and clipping of the global
+     * gradient norm at {@code gradClip}.
+     */
+    public record Optimisation(double lr, double weightDecay, double warmupFraction, double gradClip) {
+        public Optimisation {
+            if (!(lr > 0)) throw new IllegalArgumentException("train: learning rate " + lr + " must be > 0");
+            if (!(warmupFraction >= 0 && warmupFraction <= 1)) throw new IllegalArgumentException("train: warm-up fraction " + warmupFraction + " is not in [0, 1]");
         }
 
-        public Config withObjective(ContrastiveObjective o) {
-            return new Config(epochs, batch, lr, weightDecay, warmupFraction, gradClip, checkpointEvery, seed, resume, augment,
-                    stopAfterStep, o);
-        }
+        /** Peak learning rate {@code lr}, weight decay 0.1, warm-up 10% of the steps, gradient norm clipped at 1. */
+        public static Optimisation adamW(double lr) { return new Optimisation(lr, 0.1, 0.1, 1.0); }
+    }
+
+    /**
+     * The seed every random stream derives from ({@link Seeds}), whether to continue from the run's newest checkpoint,
+     * steps between checkpoints (0: only at the end), and a step to stop after (0: none; for tests of resuming).
+     */
+    public record Session(long seed, boolean resume, int checkpointEvery, long stopAfterStep) {
+        /** A fresh run with this seed, a checkpoint every 50 steps. */
+        public static Session of(long seed) { return new Session(seed, false, 50, 0); }
+
+        public Session resuming(boolean r) { return new Session(seed, r, checkpointEvery, stopAfterStep); }
+
+        public Session checkpointingEvery(int steps) { return new Session(seed, resume, steps, stopAfterStep); }
+
+        public Session stoppingAfter(long step) { return new Session(seed, resume, checkpointEvery, step); }
     }
 
     /** A finished (or stopped) training: the model, its curves, and how long it took. */
@@ -62,20 +110,23 @@ public final class ContrastiveTraining {
 
     public static Outcome train(ElixrC model, WordPieceTokenizer tokenizer, ImageBank train, ImageBank val, Config cfg,
                                 Checkpoints checkpoints, PrintStream log) throws IOException {
-        int maxTokens = model.config().maxTokens();
+        int maxTokens = model.config().text().maxTokens();
+        Data data = cfg.data();
+        Optimisation optimisation = cfg.optimisation();
+        Session session = cfg.session();
         List<Encoding> trainText = encode(tokenizer, train, maxTokens), valText = encode(tokenizer, val, maxTokens);
         int padId = tokenizer.vocab().id(WordPieceTokenizer.PAD);
-        int n = train.count(), batch = Math.min(cfg.batch(), n);
-        long stepsPerEpoch = n / batch, total = stepsPerEpoch * cfg.epochs();
+        int n = train.count(), batch = Math.min(data.batch(), n);
+        long stepsPerEpoch = n / batch, total = stepsPerEpoch * data.epochs();
         if (stepsPerEpoch == 0) throw new IllegalArgumentException("train: " + n + " training images are fewer than one batch of " + batch);
-        var opt = new AdamW(ParamGroup.decayAndNoDecay(model, cfg.weightDecay()), cfg.lr(), 0.9, 0.98, 1e-6);
-        var schedule = new CosineSchedule(cfg.lr(), Math.round(total * cfg.warmupFraction()), total, cfg.lr() * 0.01);
+        var opt = new AdamW(ParamGroup.decayAndNoDecay(model, optimisation.weightDecay()), optimisation.lr(), 0.9, 0.98, 1e-6);
+        var schedule = new CosineSchedule(optimisation.lr(), Math.round(total * optimisation.warmupFraction()), total, optimisation.lr() * 0.01);
         long step = 0;
         TrainingHistory history = new TrainingHistory();
         ContrastiveObjective objective = cfg.objective();
         MomentumQueue queue = objective.queueSize() > 0 ? new MomentumQueue(model, objective.queueSize()) : null;
-        TextSampler texts = new TextSampler(tokenizer, train, trainText, objective, maxTokens, cfg.seed());
-        if (cfg.resume()) {
+        TextSampler texts = new TextSampler(tokenizer, train, trainText, objective, maxTokens, session.seed());
+        if (session.resume()) {
             Checkpoint c = onHeap(checkpoints.latest(log));
             if (c != null) {
                 c.restore(model, opt);
@@ -88,18 +139,18 @@ public final class ContrastiveTraining {
         }
         long resumedFrom = step;
         Device device = model.parameters().getFirst().value().device(); // batches go where the model lives
-        long stop = cfg.stopAfterStep() > 0 ? Math.min(total, cfg.stopAfterStep()) : total;
+        long stop = session.stopAfterStep() > 0 ? Math.min(total, session.stopAfterStep()) : total;
         Progress progress = new Progress("train elixr-c", (stop - step) * batch, "img");
         NumericalGuard guard = new NumericalGuard(model, opt, checkpoints.diagnostics())
-                .withTrainingState(() -> queue == null ? java.util.Map.of() : queue.state());
+                .withTrainingState(() -> queue == null ? Map.of() : queue.state());
         long t0 = System.nanoTime();
         double recent = Double.NaN;
         while (step < stop) {
             int epoch = (int) (step / stepsPerEpoch);
-            int[] order = permutation(n, cfg.seed(), epoch);
-            int[] rows = java.util.Arrays.copyOfRange(order, (int) (step % stepsPerEpoch) * batch, (int) (step % stepsPerEpoch + 1) * batch);
-            SplittableRandom aug = new SplittableRandom(cfg.seed() * 0x9E3779B97F4A7C15L + step);
-            Var pixels = Var.of(train.batch(rows, cfg.augment() ? aug : null).to(device));
+            int[] order = permutation(n, session.seed(), epoch);
+            int[] rows = Arrays.copyOfRange(order, (int) (step % stepsPerEpoch) * batch, (int) (step % stepsPerEpoch + 1) * batch);
+            SplittableRandom aug = new SplittableRandom(Seeds.augmentation(session.seed(), step));
+            Var pixels = Var.of(train.batch(rows, data.augment() ? aug : null).to(device));
             TextSampler.Batch text = texts.batch(rows, step);
             TokenBatch tokens = TokenBatch.of(text.encodings(), text.rows(), padId);
             model.train();
@@ -107,13 +158,12 @@ public final class ContrastiveTraining {
             opt.zeroGrad();
             guard.beginStep(step + 1);
             ElixrC.Contrast contrast = objective.isPlain()
-                    ? new ElixrC.Contrast(model.loss(pixels, tokens.ids(), tokens.mask(), tokens.batch(), tokens.length()), null, null)
-                    : model.contrast(pixels, tokens.ids(), tokens.mask(), tokens.batch(), tokens.length(), text.groups(),
-                            objective.duplicates(), queue == null ? null : queue.queue());
+                    ? new ElixrC.Contrast(model.loss(pixels, tokens), null, null)
+                    : model.contrast(pixels, tokens, text.groups(), objective.duplicates(), queue == null ? null : queue.queue());
             Var loss = contrast.loss();
             guard.checkLoss("clip", loss.item());
             loss.backward();
-            guard.checkGradients("clip", GradClip.clipGlobalNorm(model.trainableParameters(), cfg.gradClip()));
+            guard.checkGradients("clip", GradClip.clipGlobalNorm(model.trainableParameters(), optimisation.gradClip()));
             opt.step();
             if (queue != null) queue.afterStep(model, pixels, tokens, text.groups());
             step++;
@@ -126,11 +176,11 @@ public final class ContrastiveTraining {
                 double tl = history.steps().stream().skip(Math.max(0, history.steps().size() - stepsPerEpoch))
                         .mapToDouble(TrainingHistory.Step::loss).average().orElse(Double.NaN);
                 history.epochs().add(new TrainingHistory.Epoch(epoch + 1, step, tl, vl));
-                log.printf(Locale.ROOT, "elixr: epoch %d/%d: train loss %.4f, validation loss %.4f%n", epoch + 1, cfg.epochs(), tl, vl);
+                log.printf(Locale.ROOT, "elixr: epoch %d/%d: train loss %.4f, validation loss %.4f%n", epoch + 1, data.epochs(), tl, vl);
             }
-            if ((cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0) || step == total)
+            if ((session.checkpointEvery() > 0 && step % session.checkpointEvery() == 0) || step == total)
                 checkpoints.save(Checkpoint.capture(model, opt, step).withSchedule(schedule).with("history", writeHistory(history))
-                        .withState(queue == null ? java.util.Map.of() : queue.state()));
+                        .withState(queue == null ? Map.of() : queue.state()));
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         return new Outcome(model, history, step, total, resumedFrom, secs, (step - resumedFrom) * batch / Math.max(secs, 1e-9));
@@ -147,9 +197,8 @@ public final class ContrastiveTraining {
             for (int s = 0; s + b <= val.count(); s += b) {
                 int[] rows = new int[b];
                 for (int i = 0; i < b; i++) rows[i] = s + i;
-                TokenBatch t = TokenBatch.of(text, rows, padId);
                 Tensor pixels = val.batch(rows, null).to(model.parameters().getFirst().value().device());
-                sum += model.loss(Var.of(pixels), t.ids(), t.mask(), t.batch(), t.length()).item();
+                sum += model.loss(Var.of(pixels), TokenBatch.of(text, rows, padId)).item();
                 count++;
             }
         }
@@ -165,7 +214,7 @@ public final class ContrastiveTraining {
 
     /** A seeded permutation of 0..n-1 for one epoch (Fisher-Yates). */
     static int[] permutation(int n, long seed, int epoch) {
-        SplitMix64 rng = new SplitMix64(seed * 31 + epoch);
+        SplitMix64 rng = new SplitMix64(Seeds.batchOrder(seed, epoch));
         int[] p = new int[n];
         for (int i = 0; i < n; i++) p[i] = i;
         for (int i = n - 1; i > 0; i--) {
@@ -182,12 +231,12 @@ public final class ContrastiveTraining {
     static Checkpoint onHeap(Checkpoint c) {
         if (c == null) return null;
         var opt = c.optimizer() == null ? null
-                : new dev.elixr.autograd.optim.Optimizer.State(heap(c.optimizer().tensors()), c.optimizer().lr(), c.optimizer().steps());
+                : new Optimizer.State(heap(c.optimizer().tensors()), c.optimizer().lr(), c.optimizer().steps());
         return new Checkpoint(heap(c.model()), opt, c.step(), c.extra(), heap(c.state()));
     }
 
-    private static java.util.Map<String, Tensor> heap(java.util.Map<String, Tensor> m) {
-        java.util.Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+    private static Map<String, Tensor> heap(Map<String, Tensor> m) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
         m.forEach((k, t) -> out.put(k, Tensor.wrap(t.contiguous().toFloatArray(), t.shape())));
         return out;
     }

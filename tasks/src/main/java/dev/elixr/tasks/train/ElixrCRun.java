@@ -1,16 +1,18 @@
 package dev.elixr.tasks.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.elixr.autograd.GradMode;
 import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.io.Safetensors;
 import dev.elixr.models.elixr.ElixrC;
 import dev.elixr.models.elixr.ElixrCConfig;
+import dev.elixr.models.elixr.ElixrCConfigFile;
 import dev.elixr.models.text.Encoding;
+import dev.elixr.models.text.TokenBatch;
 import dev.elixr.models.text.Vocab;
 import dev.elixr.models.text.WordPieceTokenizer;
-import dev.elixr.tasks.eval.TextEncoder;
+import dev.elixr.tasks.data.ImageBank;
+import dev.elixr.tasks.data.ImagePipeline;
 import dev.elixr.tensor.Tensor;
 
 import java.io.IOException;
@@ -18,13 +20,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
- * A trained ELIXR-C run directory: {@code elixr-c.json} (model config, text tower shape and case handling included),
+ * A trained ELIXR-C run directory: {@code elixr-c.json} (model config, image preprocessing, text tower shape and case
+ * handling included, see {@link ElixrCConfigFile}),
  * {@code vocab.txt}, {@code model.safetensors} (final weights), {@code history.json}, {@code run.json} and
  * {@code checkpoints/}: self-contained, also when the text tower started from a Hugging Face folder. Loads the model in eval mode and
- * embeds images and texts in batches without recording a graph.
+ * embeds images (through the {@link ImagePipeline} of its config) and texts in batches without recording a graph.
  */
 public final class ElixrCRun {
     public static final String CONFIG = "elixr-c.json", VOCAB = "vocab.txt", WEIGHTS = "model.safetensors", HISTORY = "history.json";
@@ -42,14 +48,14 @@ public final class ElixrCRun {
     /** Writes the model config and vocabulary (before training, so that a resumed run rebuilds the same model). */
     public static void writeSpec(Path dir, ElixrCConfig config, Vocab vocab) throws IOException {
         Files.createDirectories(dir);
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CONFIG).toFile(), config);
+        ElixrCConfigFile.write(dir.resolve(CONFIG), config);
         Files.write(dir.resolve(VOCAB), vocabLines(vocab), StandardCharsets.UTF_8);
     }
 
     /** The spec written by {@link #writeSpec}, or null when the run has none yet. */
     public static ElixrCConfig readConfig(Path dir) throws IOException {
         Path f = dir.resolve(CONFIG);
-        return Files.exists(f) ? new ObjectMapper().readValue(f.toFile(), ElixrCConfig.class) : null;
+        return Files.exists(f) ? ElixrCConfigFile.read(f) : null;
     }
 
     /** Writes the final weights and curves (the config and vocabulary too). */
@@ -57,7 +63,7 @@ public final class ElixrCRun {
         writeSpec(dir, model.config(), vocab);
         Path tmp = dir.resolve(WEIGHTS + ".tmp");
         Safetensors.write(tmp, model.stateDict());
-        Files.move(tmp, dir.resolve(WEIGHTS), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, dir.resolve(WEIGHTS), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         history.write(dir.resolve(HISTORY));
     }
 
@@ -66,11 +72,11 @@ public final class ElixrCRun {
             if (!Files.exists(dir.resolve(f)))
                 throw new NoSuchFileException(dir.resolve(f).toString(), null,
                         "not a finished ELIXR-C run (train one with: elixr train elixr-c --data DIR --out " + dir + ")");
-        ElixrCConfig cfg = new ObjectMapper().readValue(dir.resolve(CONFIG).toFile(), ElixrCConfig.class);
+        ElixrCConfig cfg = ElixrCConfigFile.read(dir.resolve(CONFIG));
         ElixrC model = new ElixrC(cfg, new SplitMix64(0));
         model.loadStateDict(Safetensors.read(dir.resolve(WEIGHTS)), true);
         model.eval();
-        return new ElixrCRun(dir, model, new WordPieceTokenizer(Vocab.read(dir.resolve(VOCAB)), cfg.textLowercase()));
+        return new ElixrCRun(dir, model, new WordPieceTokenizer(Vocab.read(dir.resolve(VOCAB)), cfg.text().lowercase()));
     }
 
     static List<String> vocabLines(Vocab v) {
@@ -84,6 +90,9 @@ public final class ElixrCRun {
     public ElixrC model() { return model; }
 
     public WordPieceTokenizer tokenizer() { return tokenizer; }
+
+    /** The image path this run was trained with (its saved preprocessing); {@link ImagePipeline#load} decodes a split. */
+    public ImagePipeline imagePipeline() { return ImagePipeline.of(model.config().image().preprocessing()); }
 
     public TrainingHistory history() throws IOException {
         Path h = dir.resolve(HISTORY);
@@ -101,12 +110,16 @@ public final class ElixrCRun {
     }
 
     private float[][] images(ImageBank bank, boolean projected) {
+        var trained = model.config().image().preprocessing();
+        if (!bank.pipeline().preprocessing().equals(trained))
+            throw new IllegalArgumentException("images preprocessed as " + bank.pipeline().preprocessing() + ", but the run "
+                    + dir + " was trained on " + trained + ": load them with its imagePipeline()");
         model.eval();
         float[][] out = new float[bank.count()][];
         int b = 64;
         try (var g = GradMode.noGrad()) {
             for (int s = 0; s < bank.count(); s += b) {
-                int[] rows = java.util.stream.IntStream.range(s, Math.min(bank.count(), s + b)).toArray();
+                int[] rows = IntStream.range(s, Math.min(bank.count(), s + b)).toArray();
                 Var px = Var.of(bank.batch(rows, null));
                 rows(projected ? model.embedImages(px).value() : model.imageFeatures(px).value(), out, s);
             }
@@ -114,28 +127,25 @@ public final class ElixrCRun {
         return out;
     }
 
-    /** The text side for the evaluations: texts → L2-normalised embeddings. */
-    public TextEncoder textEncoder() {
-        return texts -> {
-            model.eval();
-            float[][] out = new float[texts.size()][];
-            int pad = tokenizer.vocab().id(WordPieceTokenizer.PAD);
-            try (var g = GradMode.noGrad()) {
-                for (int s = 0; s < texts.size(); s += 64) {
-                    List<Encoding> enc = texts.subList(s, Math.min(texts.size(), s + 64)).stream()
-                            .map(t -> tokenizer.encode(t, model.config().maxTokens(), false)).toList();
-                    int[] rows = java.util.stream.IntStream.range(0, enc.size()).toArray();
-                    TokenBatch tb = TokenBatch.of(enc, rows, pad);
-                    rows(model.embedTexts(tb.ids(), tb.mask(), tb.batch(), tb.length()).value(), out, s);
-                }
+    /** L2-normalised text embeddings [n][E] (the text side of the evaluations). */
+    public float[][] embedTexts(List<String> texts) {
+        model.eval();
+        float[][] out = new float[texts.size()][];
+        int pad = tokenizer.vocab().id(WordPieceTokenizer.PAD);
+        try (var g = GradMode.noGrad()) {
+            for (int s = 0; s < texts.size(); s += 64) {
+                List<Encoding> enc = texts.subList(s, Math.min(texts.size(), s + 64)).stream()
+                        .map(t -> tokenizer.encode(t, model.config().text().maxTokens(), false)).toList();
+                int[] rows = IntStream.range(0, enc.size()).toArray();
+                rows(model.embedTexts(TokenBatch.of(enc, rows, pad)).value(), out, s);
             }
-            return out;
-        };
+        }
+        return out;
     }
 
     private static void rows(Tensor t, float[][] out, int start) {
         int n = t.size(0), d = t.size(1);
         float[] flat = t.contiguous().toFloatArray();
-        for (int i = 0; i < n; i++) out[start + i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+        for (int i = 0; i < n; i++) out[start + i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
     }
 }

@@ -6,6 +6,7 @@ import dev.elixr.autograd.Var;
 import dev.elixr.autograd.optim.MomentumUpdate;
 import dev.elixr.models.elixr.ElixrC;
 import dev.elixr.models.elixr.NegativeQueue;
+import dev.elixr.models.text.TokenBatch;
 import dev.elixr.tensor.Tensor;
 
 import java.util.LinkedHashMap;
@@ -38,7 +39,7 @@ final class MomentumQueue {
         momentum.train();
         try (var g = GradMode.noGrad()) {
             Tensor u = momentum.embedImages(pixels).value();
-            Tensor v = momentum.embedTexts(tokens.ids(), tokens.mask(), tokens.batch(), tokens.length()).value();
+            Tensor v = momentum.embedTexts(tokens).value();
             queue.enqueue(u, v, groups);
         }
     }

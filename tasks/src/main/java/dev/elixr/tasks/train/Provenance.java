@@ -17,7 +17,8 @@ import java.util.Properties;
 /**
  * What a result depends on besides its inputs, as recorded in {@code run.json}, {@code eval.json} and the
  * {@code .preprocessing.json} of exported embeddings: software versions, the SIMD width and thread count the kernels
- * ran with, the image preprocessing, and checksums of the files read.
+ * ran with, and checksums of the files read (the image preprocessing is the model config's own, see
+ * {@link dev.elixr.models.elixr.ImagePreprocessing#describe}).
  */
 public final class Provenance {
     private Provenance() {}
@@ -52,21 +53,6 @@ public final class Provenance {
         }
         String v = Provenance.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
-    }
-
-    /** How an image becomes the image tower's input ({@link ImageBank}, {@link dev.elixr.tasks.data.Preprocess}). */
-    public static Map<String, Object> preprocessing(int imageSize) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("decode", "PNG or JPEG, 8 or 16 bit, to grey values in [0, 1]; colour images to grey by ITU-R BT.601 luma");
-        p.put("image_size", imageSize);
-        p.put("resize", "to image_size x image_size (aspect ratio not kept), antialiased triangle filter (as PIL's bilinear)");
-        p.put("intensity", "min-shift and full-range stretch to [0, 1] per image (a constant image becomes 0)");
-        p.put("standardise_mean", (double) ImageBank.MEAN);
-        p.put("standardise_std", (double) ImageBank.STD);
-        p.put("normalisation", "(v - " + ImageBank.MEAN + ") / " + ImageBank.STD);
-        p.put("channels", 1);
-        p.put("augmentation_at_evaluation", "none");
-        return p;
     }
 
     /** Hex SHA-256 of a file's bytes. */

@@ -3,11 +3,13 @@ package dev.elixr.tasks.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.elixr.tasks.data.Seeds;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -48,14 +50,11 @@ public final class RunInfo {
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** The random streams of a training run and how each derives from the one seed (see {@link ContrastiveTraining}). */
+    /** The random streams of a training run and how each derives from the one seed ({@link Seeds}). */
     static Map<String, Object> seeds(long seed) {
-        Map<String, Object> s = new java.util.LinkedHashMap<>();
+        Map<String, Object> s = new LinkedHashMap<>();
         s.put("seed", seed);
-        s.put("model_init", "SplitMix64(seed)");
-        s.put("batch_order", "SplitMix64(seed * 31 + epoch), Fisher-Yates per epoch");
-        s.put("augmentation", "SplittableRandom(seed * 0x9E3779B97F4A7C15 + step) per step");
-        s.put("sentence_sampling", "SplittableRandom((seed ^ 0x7F4A7C15F39CC060) * 0x9E3779B97F4A7C15 + step) per step, split per report");
+        s.putAll(Seeds.trainingStreams());
         return s;
     }
 }

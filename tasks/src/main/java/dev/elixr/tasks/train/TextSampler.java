@@ -2,6 +2,8 @@ package dev.elixr.tasks.train;
 
 import dev.elixr.models.text.Encoding;
 import dev.elixr.models.text.WordPieceTokenizer;
+import dev.elixr.tasks.data.ImageBank;
+import dev.elixr.tasks.data.Seeds;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +52,7 @@ final class TextSampler {
             for (int b = 0; b < rows.length; b++) groups[b] = fullGroups[rows[b]];
             return new Batch(full, rows, groups);
         }
-        SplittableRandom rng = new SplittableRandom((seed ^ 0x7F4A7C15F39CC060L) * 0x9E3779B97F4A7C15L + step);
+        SplittableRandom rng = new SplittableRandom(Seeds.textSampling(seed, step));
         List<Encoding> enc = new ArrayList<>(rows.length);
         int[] ids = new int[rows.length];
         for (int b = 0; b < rows.length; b++) {

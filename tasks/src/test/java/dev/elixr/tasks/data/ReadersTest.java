@@ -44,8 +44,8 @@ class ReadersTest {
         Path root = tmp.resolve("mimic");
         Path study = root.resolve("files/p10/p10000032/s50414267");
         Files.createDirectories(study);
-        ImageIO.writeJpeg(ImageIOTest.ramp(20, 24), study.resolve("02aa804e-bde0afdd-112c0b34-7bc16630-4e384014.jpg"));
-        ImageIO.writeJpeg(ImageIOTest.ramp(20, 24), study.resolve("174413ec-4ec4c1f7-34ea26b7-c5f994f8-79ef1962.jpg"));
+        CxrImageCodec.writeJpeg(CxrImageCodecTest.ramp(20, 24), study.resolve("02aa804e-bde0afdd-112c0b34-7bc16630-4e384014.jpg"));
+        CxrImageCodec.writeJpeg(CxrImageCodecTest.ramp(20, 24), study.resolve("174413ec-4ec4c1f7-34ea26b7-c5f994f8-79ef1962.jpg"));
         Files.writeString(root.resolve("files/p10/p10000032/s50414267.txt"), MIMIC_REPORT);
         gz(root.resolve(MimicCxrJpg.SPLIT), """
                 dicom_id,study_id,subject_id,split
@@ -71,7 +71,7 @@ class ReadersTest {
         assertEquals(-1f, s.label(CheXpertLabel.SUPPORT_DEVICES));
         assertTrue(Float.isNaN(s.label(CheXpertLabel.ATELECTASIS)));
         assertTrue(Files.isRegularFile(s.image()));
-        assertEquals(20, ImageIO.read(s.image()).width());
+        assertEquals(20, CxrImageCodec.read(s.image()).width());
         ReportSectioner.Sections sec = ReportSectioner.sections(s.report());
         assertEquals("There is a small left pleural effusion. No pneumothorax. The heart is normal in size.", sec.findings());
         assertEquals("Small left pleural effusion.", sec.impression());
@@ -104,7 +104,7 @@ class ReadersTest {
         Path root = tmp.resolve("CheXpert-v1.0");
         Path img = root.resolve("train/patient00001/study1");
         Files.createDirectories(img);
-        ImageIO.writeJpeg(ImageIOTest.ramp(10, 12), img.resolve("view1_frontal.jpg"));
+        CxrImageCodec.writeJpeg(CxrImageCodecTest.ramp(10, 12), img.resolve("view1_frontal.jpg"));
         Files.writeString(root.resolve("train.csv"), """
                 Path,Sex,Age,Frontal/Lateral,AP/PA,No Finding,Enlarged Cardiomediastinum,Cardiomegaly,Lung Opacity,Lung Lesion,Edema,Consolidation,Pneumonia,Atelectasis,Pneumothorax,Pleural Effusion,Pleural Other,Fracture,Support Devices
                 CheXpert-v1.0/train/patient00001/study1/view1_frontal.jpg,Female,68,Frontal,AP,,,1.0,,,-1.0,,,-1.0,0.0,1.0,,,1.0
@@ -135,7 +135,7 @@ class ReadersTest {
         Path root = tmp.resolve("iu");
         Path images = root.resolve("images/images_normalized");
         Files.createDirectories(images);
-        ImageIO.writePng16(ImageIOTest.ramp(16, 16), images.resolve("1_IM-0001-4001.dcm.png"));
+        CxrImageCodec.writePng16(CxrImageCodecTest.ramp(16, 16), images.resolve("1_IM-0001-4001.dcm.png"));
         Files.writeString(root.resolve("indiana_reports.csv"), """
                 uid,MeSH,Problems,image,indication,comparison,findings,impression
                 1,normal,normal,Xray Chest PA and Lateral,Positive TB test,None.,"The cardiac silhouette and mediastinum size are within normal limits. There is no pulmonary edema, effusion or pneumothorax.","Normal chest x-ray."
@@ -153,13 +153,30 @@ class ReadersTest {
         assertEquals(1f, s.get(0).label(CheXpertLabel.NO_FINDING));
         assertTrue(s.get(0).report().startsWith("FINDINGS: The cardiac silhouette"), s.get(0).report());
         assertTrue(s.get(0).report().endsWith("IMPRESSION: Normal chest x-ray."));
-        assertEquals(16, ImageIO.read(s.get(0).image()).bitDepth());
+        assertEquals(16, CxrImageCodec.read(s.get(0).image()).bitDepth());
         assertEquals(1f, s.get(1).label(CheXpertLabel.CARDIOMEGALY));
         assertEquals(1f, s.get(1).label(CheXpertLabel.ATELECTASIS));
         assertTrue(Float.isNaN(s.get(1).label(CheXpertLabel.NO_FINDING)));
         assertTrue(s.get(1).report().contains("Mild cardiomegaly.\nLeft basilar atelectasis."));
         assertEquals(3, IuXray.read(root, false).size());
         assertTrue(List.of("train", "validate", "test").contains(s.get(0).split()));
+    }
+
+    @Test
+    void labelValuesOtherThanOneZeroMinusOneOrBlankAreRefusedNamingFileRowAndColumn() throws IOException {
+        Path f = tmp.resolve("labels.csv");
+        Files.writeString(f, "Edema,Atelectasis\n1.0,\n-1.0,0.0\n2.0,-7\n1e9,NaN\n");
+        Csv c = Csv.read(f);
+        assertEquals(1f, c.label(0, "Edema"));
+        assertTrue(Float.isNaN(c.label(0, "Atelectasis")));
+        assertEquals(-1f, c.label(1, "Edema"));
+        assertEquals(0f, c.label(1, "Atelectasis"));
+        String[][] bad = {{"2", "Edema", "2.0"}, {"2", "Atelectasis", "-7"}, {"3", "Edema", "1e9"}, {"3", "Atelectasis", "NaN"}};
+        for (String[] b : bad) {
+            var e = assertThrows(IllegalArgumentException.class, () -> c.label(Integer.parseInt(b[0]), b[1]));
+            assertTrue(e.getMessage().contains("labels.csv") && e.getMessage().contains("row " + (Integer.parseInt(b[0]) + 2))
+                    && e.getMessage().contains("'" + b[1] + "'") && e.getMessage().contains("'" + b[2] + "'"), e.getMessage());
+        }
     }
 
     @Test

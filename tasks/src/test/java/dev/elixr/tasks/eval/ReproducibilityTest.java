@@ -3,11 +3,14 @@ package dev.elixr.tasks.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.elixr.autograd.io.Npy;
+import dev.elixr.models.elixr.ElixrCConfigFile;
+import dev.elixr.models.elixr.ImagePreprocessing;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.train.ElixrCRun;
-import dev.elixr.tasks.train.ImageBank;
+import dev.elixr.tasks.data.ImageBank;
 import dev.elixr.tasks.train.Provenance;
 import dev.elixr.tensor.Parallel;
+import dev.elixr.tensor.cpu.Simd;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -165,11 +168,13 @@ class ReproducibilityTest {
         assertEquals("elixr train elixr-c (test)", r.get("command").asText());
         assertEquals(5, r.at("/seeds/seed").asLong());
         assertEquals(Parallel.threads(), r.at("/versions/threads").asInt());
-        assertEquals(dev.elixr.tensor.cpu.Simd.species().vectorBitSize(), r.at("/versions/vector_bits").asInt());
+        assertEquals(Simd.species().vectorBitSize(), r.at("/versions/vector_bits").asInt());
         assertEquals(Runtime.version().toString(), r.at("/versions/java").asText());
         assertEquals(32, r.at("/preprocessing/image_size").asInt());
-        assertEquals(ImageBank.MEAN, r.at("/preprocessing/standardise_mean").floatValue());
-        assertEquals(ImageBank.STD, r.at("/preprocessing/standardise_std").floatValue());
+        assertEquals(ImagePreprocessing.MEAN, r.at("/preprocessing/standardise_mean").floatValue());
+        assertEquals(ImagePreprocessing.STD, r.at("/preprocessing/standardise_std").floatValue());
+        assertEquals(ElixrCConfigFile.FORMAT, r.at("/config/model/format").asText());
+        assertEquals(32, r.at("/config/model/image/preprocessing/size").asInt());
     }
 
     @Test void embeddingsExportRoundTrips() throws Exception {
@@ -183,7 +188,7 @@ class ReproducibilityTest {
 
         ElixrCRun run = ElixrCRun.load(tiny.run());
         var studies = MimicCxrJpg.read(tiny.data()).stream().filter(s -> s.split().equals("test")).toList();
-        float[][] expected = run.embedImages(ImageBank.load(studies, 32, TinyRun.QUIET, "test"));
+        float[][] expected = run.embedImages(run.imagePipeline().load(studies, TinyRun.QUIET, "test"));
         Npy.Array a = Npy.readArray(out);
         assertEquals(Npy.Type.FLOAT32, a.type());
         assertArrayEquals(new int[] {ids.size(), 8}, a.shape());

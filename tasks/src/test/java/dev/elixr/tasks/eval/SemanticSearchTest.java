@@ -66,7 +66,12 @@ class SemanticSearchTest {
         SemanticSearch.write(SemanticSearch.evaluate(split, truths, List.of(query("cardiomegaly")), enc, 2), dir);
         var lines = Files.readAllLines(dir.resolve("results.csv"));
         assertEquals("query,rank,dicom_id,score,relevance", lines.get(0));
-        assertEquals("cardiomegaly,1,a,1.000000,2", lines.get(1));
+        // scores in shortest round-trip form (1.0000000476837165 here), parsed back to the same double
+        assertEquals("cardiomegaly,1,a," + q.top().get(0).score() + ",2", lines.get(1));
+        assertEquals(q.top().get(0).score(), Double.parseDouble(lines.get(1).split(",")[3]));
+        var all = Files.readAllLines(dir.resolve("scores.csv"));
+        assertEquals("query,dicom_id,score,relevance", all.get(0));
+        assertEquals(1 + split.size(), all.size(), "every image of the split");
         assertTrue(Files.readString(dir.resolve("metrics.json")).contains("\"perfect_queries\" : 0"));
     }
 }

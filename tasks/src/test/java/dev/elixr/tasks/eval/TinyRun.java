@@ -1,10 +1,11 @@
 package dev.elixr.tasks.eval;
 
 import dev.elixr.models.elixr.ElixrCConfig;
+import dev.elixr.models.elixr.ImagePreprocessing;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.data.synth.SyntheticCxr;
 import dev.elixr.tasks.train.ContrastiveTraining;
-import dev.elixr.tasks.train.ElixrCTrainer;
+import dev.elixr.tasks.train.ElixrCTrainingJob;
 import dev.elixr.tasks.train.ReportText;
 import dev.elixr.tasks.train.ReportVocabulary;
 
@@ -27,9 +28,12 @@ record TinyRun(Path data, Path run) {
         var texts = MimicCxrJpg.read(data).stream().filter(s -> s.split().equals("train"))
                 .map(s -> ReportText.findingsAndImpression(s.report())).toList();
         int vocab = ReportVocabulary.build(texts, 1).size();
-        var model = new ElixrCConfig("conv", 32, new int[] {4, 8}, 1, 16, vocab, 16, 1, 2, 32, 48, 8, 0.07f, 0.01f);
-        var cfg = new ContrastiveTraining.Config(1, 16, 3e-3, 0.1, 0.2, 1.0, 100, seed, false, false, 0);
-        ElixrCTrainer.run(new ElixrCTrainer.Options(data, run, model, cfg), 32, "conv", "elixr train elixr-c (test)", QUIET);
+        var model = new ElixrCConfig(new ElixrCConfig.Image("conv", ImagePreprocessing.standard(32), new int[] {4, 8}, 1, 16),
+                ElixrCConfig.Text.bertSmall(vocab, 16, 1, 2, 32, 48), 8, new ElixrCConfig.Temperature(0.07f, 0.01f));
+        var cfg = new ContrastiveTraining.Config(new ContrastiveTraining.Data(1, 16, false),
+                new ContrastiveTraining.Optimisation(3e-3, 0.1, 0.2, 1.0), null,
+                new ContrastiveTraining.Session(seed, false, 100, 0));
+        ElixrCTrainingJob.run(ElixrCTrainingJob.Options.of(data, run, model, cfg), "elixr train elixr-c (test)", QUIET);
         return run;
     }
 }

@@ -31,7 +31,7 @@ class ElixrCReportTest {
                         new DataEfficient.Summary("elixr-c", "logistic", 1.0, 0.95, 0, Map.of("Edema", new double[] {0.95, 0}))),
                 List.of());
         var hit = new SemanticSearch.Hit(1, 0, "img0", 0.5, 2);
-        var ss = new SemanticSearch.Result(5, 0.75, 0.6, 1, List.of(new SemanticSearch.QueryResult("left pleural effusion", 1, 1, 3, List.of(hit))));
+        var ss = new SemanticSearch.Result(5, 0.75, 0.6, 1, List.of(new SemanticSearch.QueryResult("left pleural effusion", 1, 1, 3, List.of(hit), List.of(), new double[0], new double[0])));
         String html = ElixrCReport.build(new ElixrCReport.Inputs("ELIXR-C demo", "synthetic", h, zs, de, ss,
                 id -> Png.grey(new float[] {0, 1, 2, 3}, 2, 2))).html();
         assertTrue(html.contains("Zero-shot classification: mean AUC 0.800"));

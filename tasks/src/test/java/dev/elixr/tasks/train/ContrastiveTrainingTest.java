@@ -2,6 +2,8 @@ package dev.elixr.tasks.train;
 
 import dev.elixr.autograd.io.Checkpoint;
 import dev.elixr.models.elixr.ElixrCConfig;
+import dev.elixr.models.elixr.ImagePreprocessing;
+import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.data.synth.SyntheticCxr;
 import dev.elixr.tensor.Tensor;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +31,8 @@ class ContrastiveTrainingTest {
     }
 
     static ElixrCConfig tiny(int vocab) {
-        return new ElixrCConfig("conv", 32, new int[] {4, 8}, 1, 16, vocab, 16, 1, 2, 32, 48, 8, 0.07f, 0.01f);
+        return new ElixrCConfig(new ElixrCConfig.Image("conv", ImagePreprocessing.standard(32), new int[] {4, 8}, 1, 16),
+                ElixrCConfig.Text.bertSmall(vocab, 16, 1, 2, 32, 48), 8, new ElixrCConfig.Temperature(0.07f, 0.01f));
     }
 
     static ContrastiveTraining.Outcome train(Path out, boolean resume, long stopAfter) throws Exception {
@@ -39,10 +42,12 @@ class ContrastiveTrainingTest {
     /** The tiny run every test trains (also {@link TrainingChild}, in another JVM). */
     static ContrastiveTraining.Outcome train(Path data, Path out, boolean resume, long stopAfter, int checkpointEvery,
                                              PrintStream log) throws Exception {
-        var cfg = new ContrastiveTraining.Config(2, 8, 3e-3, 0.1, 0.2, 1.0, checkpointEvery, 5, resume, true, stopAfter);
+        var cfg = new ContrastiveTraining.Config(new ContrastiveTraining.Data(2, 8, true),
+                new ContrastiveTraining.Optimisation(3e-3, 0.1, 0.2, 1.0), null,
+                new ContrastiveTraining.Session(5, resume, checkpointEvery, stopAfter));
         // the vocabulary size is only known after building it: train once with a spec, reuse it on resume
         var model = ElixrCConfigHolder.get(out, data);
-        return ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, model, cfg), 32, "conv", "test", log);
+        return ElixrCTrainingJob.run(ElixrCTrainingJob.Options.of(data, out, model, cfg), "test", log);
     }
 
     /** Builds the tiny config for the vocabulary the trainer will build from this data. */
@@ -159,11 +164,11 @@ class ContrastiveTrainingTest {
         var h = ElixrCRun.load(out).history().steps();
         assertTrue(h.size() >= 4);
         ElixrCRun run = ElixrCRun.load(out);
-        var bank = ImageBank.load(dev.elixr.tasks.data.MimicCxrJpg.read(data).subList(0, 5), 32, System.err, "t");
+        var bank = run.imagePipeline().load(MimicCxrJpg.read(data).subList(0, 5), System.err, "t");
         float[][] e = run.embedImages(bank);
         assertEquals(5, e.length);
         assertEquals(8, e[0].length);
-        float[][] t = run.textEncoder().encode(java.util.List.of("No pleural effusion.", "Large left pleural effusion."));
+        float[][] t = run.embedTexts(List.of("No pleural effusion.", "Large left pleural effusion."));
         double n = 0;
         for (float v : t[1]) n += v * v;
         assertEquals(1.0, n, 1e-5);

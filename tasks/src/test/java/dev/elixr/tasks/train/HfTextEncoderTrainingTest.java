@@ -5,9 +5,11 @@ import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.io.Safetensors;
 import dev.elixr.autograd.nn.Activation;
 import dev.elixr.models.elixr.ElixrCConfig;
+import dev.elixr.models.elixr.ImagePreprocessing;
 import dev.elixr.models.text.BertConfig;
 import dev.elixr.models.text.BertEncoder;
 import dev.elixr.models.text.Vocab;
+import dev.elixr.models.text.WordPieceTokenizer;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.data.synth.SyntheticCxr;
 import dev.elixr.tensor.Tensor;
@@ -21,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,9 +73,11 @@ class HfTextEncoderTrainingTest {
     }
 
     static ContrastiveTraining.Outcome train(Path out, Path textEncoder, boolean resume, long stopAfter) throws Exception {
-        var cfg = new ContrastiveTraining.Config(1, 8, 3e-3, 0.1, 0.2, 1.0, 2, 5, resume, true, stopAfter);
+        var cfg = new ContrastiveTraining.Config(new ContrastiveTraining.Data(1, 8, true),
+                new ContrastiveTraining.Optimisation(3e-3, 0.1, 0.2, 1.0), null,
+                new ContrastiveTraining.Session(5, resume, 2, stopAfter));
         var model = ContrastiveTrainingTest.tiny(10);  // the text part is replaced by the folder's
-        return ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, model, cfg), 32, "conv", textEncoder.toString(), "test", QUIET);
+        return ElixrCTrainingJob.run(ElixrCTrainingJob.Options.of(data, out, model, cfg).withTextEncoder(textEncoder.toString()), "test", QUIET);
     }
 
     static Map<String, Tensor> textWeights(Map<String, Tensor> state) {
@@ -86,7 +91,7 @@ class HfTextEncoderTrainingTest {
         Path out = tmp.resolve("init");
         train(out, hf, false, 1);
         ElixrCConfig cfg = ElixrCRun.readConfig(out);
-        var model = ElixrCTrainer.initialModel(cfg, 5, false, QUIET);
+        var model = ElixrCTrainingJob.initialModel(cfg, 5, false, QUIET);
         Map<String, Tensor> expected = new LinkedHashMap<>(Safetensors.read(hf.resolve("model.safetensors")));
         expected.keySet().removeIf(k -> !k.startsWith("bert.encoder") && !k.startsWith("bert.embeddings"));
         Map<String, Tensor> ours = textWeights(model.stateDict());
@@ -103,28 +108,28 @@ class HfTextEncoderTrainingTest {
         assertEquals(o.totalSteps(), o.steps());
 
         ElixrCConfig cfg = ElixrCRun.readConfig(out);
-        assertEquals(hf.toAbsolutePath().normalize().toString(), cfg.textEncoder());
-        assertTrue(cfg.textCased());
-        assertEquals(List.of(24, 2, 3, 40, 40, 2), List.of(cfg.textHidden(), cfg.textLayers(), cfg.textHeads(), cfg.textIntermediate(),
-                cfg.textMaxPositions(), cfg.textTypeVocab()));
-        assertEquals(40, cfg.maxTokens(), "48 tokens of the base config, cut to the folder's 40 positions");
-        assertEquals(Activation.GELU_TANH, cfg.textActivation());
+        assertEquals(hf.toAbsolutePath().normalize().toString(), cfg.text().encoder());
+        assertTrue(cfg.text().cased());
+        assertEquals(List.of(24, 2, 3, 40, 40, 2), List.of(cfg.text().bert().hidden(), cfg.text().bert().layers(), cfg.text().bert().heads(),
+                cfg.text().bert().intermediate(), cfg.text().bert().maxPositions(), cfg.text().bert().typeVocab()));
+        assertEquals(40, cfg.text().maxTokens(), "48 tokens of the base config, cut to the folder's 40 positions");
+        assertEquals(Activation.GELU_TANH, cfg.text().bert().activation());
         assertEquals(Files.readAllLines(hf.resolve("vocab.txt")), Files.readAllLines(out.resolve(ElixrCRun.VOCAB)));
 
         Map<String, Tensor> init = Safetensors.read(hf.resolve("model.safetensors"));
         Map<String, Tensor> trained = textWeights(o.model().stateDict());
         float[] before = init.get("bert.encoder.layer.0.attention.self.query.weight").contiguous().toFloatArray();
         float[] after = trained.get("encoder.layer.0.attention.self.query.weight").contiguous().toFloatArray();
-        assertFalse(java.util.Arrays.equals(before, after), "the text tower trained");
+        assertFalse(Arrays.equals(before, after), "the text tower trained");
 
-        var inMemory = new ElixrCRun(out, o.model(), new dev.elixr.models.text.WordPieceTokenizer(
-                Vocab.read(out.resolve(ElixrCRun.VOCAB)), false)).textEncoder().encode(TEXTS);
+        var inMemory = new ElixrCRun(out, o.model(), new WordPieceTokenizer(Vocab.read(out.resolve(ElixrCRun.VOCAB)), false))
+                .embedTexts(TEXTS);
         Files.move(hf, tmp.resolve("hf-train-moved"));
         ElixrCRun run = ElixrCRun.load(out);
         assertFalse(run.tokenizer().lowercase(), "the folder's do_lower_case false is kept");
         assertEquals(List.of("L", "##a", "##r", "##g", "##e", "left", "pleural", "effusion", "."),
                 run.tokenizer().tokenize("Large left pleural effusion."), "cased: the vocabulary has no \"Large\"");
-        float[][] reloaded = run.textEncoder().encode(TEXTS);
+        float[][] reloaded = run.embedTexts(TEXTS);
         for (int i = 0; i < TEXTS.size(); i++) assertArrayEquals(inMemory[i], reloaded[i], 1e-5f, TEXTS.get(i));
     }
 
@@ -163,16 +168,14 @@ class HfTextEncoderTrainingTest {
                  "vocabSize":60,"textHidden":16,"textLayers":1,"textHeads":2,"textIntermediate":32,"maxTokens":6,
                  "embedDim":8,"initTemperature":0.07,"minTemperature":0.01}""");
         ElixrCConfig c = ElixrCRun.readConfig(dir);
-        assertEquals(ContrastiveTrainingTest.tiny(60).withImageSize(32).bertConfig().vocabSize(), c.bertConfig().vocabSize());
-        assertEquals(new BertConfig(60, 16, 1, 2, 32, 8, 2, 1e-12f, 0f, 0, false, new int[0], 16, Activation.GELU), c.bertConfig());
-        assertTrue(c.textLowercase());
-        assertFalse(c.textFromHf());
-        assertEquals(ElixrCConfig.BERT_SMALL, c.textEncoder());
+        assertEquals(new BertConfig(60, 16, 1, 2, 32, 8, 2, 1e-12f, 0f, 0, false, new int[0], 16, Activation.GELU), c.text().bertConfig());
+        assertEquals(ImagePreprocessing.standard(32), c.image().preprocessing(), "the preprocessing every such run had");
+        assertTrue(c.text().lowercase());
+        assertFalse(c.text().fromHf());
+        assertEquals(ElixrCConfig.BERT_SMALL, c.text().encoder());
 
         ElixrCRun.writeSpec(dir, c, new Vocab(List.of("[PAD]")));
         ElixrCConfig again = ElixrCRun.readConfig(dir);
-        assertEquals(c.bertConfig(), again.bertConfig());
-        assertEquals(c.textEncoder(), again.textEncoder());
-        assertEquals(c.maxTokens(), again.maxTokens());
+        assertEquals(c, again, "rewritten in the grouped format, read back equal");
     }
 }

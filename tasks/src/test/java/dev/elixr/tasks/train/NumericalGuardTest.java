@@ -163,9 +163,11 @@ class NumericalGuardTest {
     // ------------------------------------------------------------------ ELIXR-C end to end
 
     static ContrastiveTraining.Outcome train(Path out, boolean resume, long stopAfter, boolean detectAnomaly) throws Exception {
-        var cfg = new ContrastiveTraining.Config(1, 8, 3e-3, 0.1, 0.2, 1.0, 2, 5, resume, true, stopAfter);
+        var cfg = new ContrastiveTraining.Config(new ContrastiveTraining.Data(1, 8, true),
+                new ContrastiveTraining.Optimisation(3e-3, 0.1, 0.2, 1.0), null,
+                new ContrastiveTraining.Session(5, resume, 2, stopAfter));
         var model = ContrastiveTrainingTest.ElixrCConfigHolder.get(out, data);
-        return ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, model, cfg, detectAnomaly), 32, "conv", "test",
+        return ElixrCTrainingJob.run(ElixrCTrainingJob.Options.of(data, out, model, cfg).withAnomalyDetection(detectAnomaly), "test",
                 new PrintStream(new ByteArrayOutputStream()));
     }
 

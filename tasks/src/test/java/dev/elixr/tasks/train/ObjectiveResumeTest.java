@@ -32,9 +32,11 @@ class ObjectiveResumeTest {
     }
 
     static ContrastiveTraining.Outcome train(Path out, ContrastiveObjective objective, boolean resume, long stopAfter) throws Exception {
-        var cfg = new ContrastiveTraining.Config(2, 8, 3e-3, 0.1, 0.2, 1.0, 2, 5, resume, true, stopAfter, objective);
+        var cfg = new ContrastiveTraining.Config(new ContrastiveTraining.Data(2, 8, true),
+                new ContrastiveTraining.Optimisation(3e-3, 0.1, 0.2, 1.0), objective,
+                new ContrastiveTraining.Session(5, resume, 2, stopAfter));
         var model = ContrastiveTrainingTest.ElixrCConfigHolder.get(out, data);
-        return ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, model, cfg), 32, "conv", "test",
+        return ElixrCTrainingJob.run(ElixrCTrainingJob.Options.of(data, out, model, cfg), "test",
                 new PrintStream(new ByteArrayOutputStream()));
     }
 

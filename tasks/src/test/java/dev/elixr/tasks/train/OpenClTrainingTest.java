@@ -41,9 +41,10 @@ class OpenClTrainingTest {
     }
 
     static List<Double> losses(Path data, Path out, Device device) throws Exception {
-        var cfg = new ContrastiveTraining.Config(1, 8, 3e-3, 0.1, 0.25, 1.0, 100, 5, false, true, 4);
+        var cfg = new ContrastiveTraining.Config(new ContrastiveTraining.Data(1, 8, true),
+                new ContrastiveTraining.Optimisation(3e-3, 0.1, 0.25, 1.0), null, new ContrastiveTraining.Session(5, false, 100, 4));
         var model = ContrastiveTrainingTest.ElixrCConfigHolder.get(out, data);
-        var outcome = ElixrCTrainer.run(new ElixrCTrainer.Options(data, out, model, cfg, false, device), 32, "conv", "test",
+        var outcome = ElixrCTrainingJob.run(ElixrCTrainingJob.Options.of(data, out, model, cfg).withDevice(device), "test",
                 new PrintStream(new ByteArrayOutputStream()));
         return outcome.history().steps().stream().map(TrainingHistory.Step::loss).toList();
     }

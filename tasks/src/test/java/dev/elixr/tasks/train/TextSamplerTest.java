@@ -1,8 +1,11 @@
 package dev.elixr.tasks.train;
 
 import dev.elixr.models.elixr.DuplicatePolicy;
+import dev.elixr.models.elixr.ImagePreprocessing;
 import dev.elixr.models.text.Encoding;
 import dev.elixr.models.text.WordPieceTokenizer;
+import dev.elixr.tasks.data.ImageBank;
+import dev.elixr.tasks.data.ImagePipeline;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.data.synth.SyntheticCxr;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +29,7 @@ class TextSamplerTest {
 
     @BeforeAll static void data() throws Exception {
         SyntheticCxr.generate(tmp, SyntheticCxr.Options.of(24, 5).withSize(32).withProgress(false));
-        bank = ImageBank.load(MimicCxrJpg.read(tmp), 32, new PrintStream(OutputStream.nullOutputStream()), "t");
+        bank = ImagePipeline.of(ImagePreprocessing.standard(32)).load(MimicCxrJpg.read(tmp), new PrintStream(OutputStream.nullOutputStream()), "t");
         List<String> reports = bank.studies().stream().map(s -> ReportText.findingsAndImpression(s.report())).toList();
         tok = new WordPieceTokenizer(ReportVocabulary.build(reports, 1), true);
         full = reports.stream().map(r -> tok.encode(r, 128, false)).toList();

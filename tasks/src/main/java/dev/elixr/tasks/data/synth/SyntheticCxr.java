@@ -5,7 +5,8 @@ import dev.elixr.tasks.data.CheXpertLabel;
 import dev.elixr.tasks.data.Csv;
 import dev.elixr.tasks.data.Finding;
 import dev.elixr.tasks.data.GreyImage;
-import dev.elixr.tasks.data.ImageIO;
+import dev.elixr.tasks.data.CxrImageCodec;
+import dev.elixr.tasks.data.Seeds;
 import dev.elixr.tasks.progress.Progress;
 
 import java.io.IOException;
@@ -132,17 +133,9 @@ public final class SyntheticCxr {
         return new Summary(tasks.size(), o.studies(), vqa, qa, (System.nanoTime() - t0) / 1_000_000, positives);
     }
 
-    /** SplitMix64 finaliser: a well-mixed seed for item i of a stream seeded with seed. */
-    static long mix(long seed, long i) {
-        long z = seed + (i + 1) * 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
-
     /** Patients, their study counts and patient-level splits, drawn sequentially from the seed. */
     private static List<PatientTask> plan(Options o) {
-        SplittableRandom r = new SplittableRandom(mix(o.seed(), -1));
+        SplittableRandom r = new SplittableRandom(Seeds.item(o.seed(), -1));
         List<PatientTask> tasks = new ArrayList<>();
         long off = Math.floorMod(o.seed(), 9_000_000L);
         int done = 0;
@@ -152,7 +145,7 @@ public final class SyntheticCxr {
             k = Math.min(k, o.studies() - done);
             double u = r.nextDouble();
             String split = u < o.testFraction() ? "test" : u < o.testFraction() + o.validateFraction() ? "validate" : "train";
-            tasks.add(new PatientTask(i, mix(o.seed(), i), 10_000_000L + (i * 7919L + off) % 9_000_000L, done, k, split));
+            tasks.add(new PatientTask(i, Seeds.item(o.seed(), i), 10_000_000L + (i * 7919L + off) % 9_000_000L, done, k, split));
             done += k;
         }
         return tasks;
@@ -185,7 +178,7 @@ public final class SyntheticCxr {
             ReportPlan plan = ReportPlan.of(st.findings(), prior, d, r);
             GreyImage img = Radiograph.render(a, st.findings(), o.size(), d, new SplittableRandom(r.nextLong()));
             Path studyDir = dir.resolve("s" + study);
-            ImageIO.writeJpeg(img, studyDir.resolve(dicom + ".jpg"));
+            CxrImageCodec.writeJpeg(img, studyDir.resolve(dicom + ".jpg"));
             String report = ReportWriter.report(plan, st, a, prior != null, r);
             Files.writeString(dir.resolve("s" + study + ".txt"), report, StandardCharsets.UTF_8);
             float[] labels = plan.labels();

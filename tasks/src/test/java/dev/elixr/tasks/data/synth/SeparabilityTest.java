@@ -1,11 +1,11 @@
 package dev.elixr.tasks.data.synth;
 
+import dev.elixr.models.elixr.AntialiasedResize;
 import dev.elixr.tasks.data.CheXpertLabel;
 import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.GreyImage;
-import dev.elixr.tasks.data.ImageIO;
+import dev.elixr.tasks.data.CxrImageCodec;
 import dev.elixr.tasks.data.MimicCxrJpg;
-import dev.elixr.tasks.data.Preprocess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +32,8 @@ class SeparabilityTest {
         List<float[]> xTrain = new ArrayList<>(), xTest = new ArrayList<>();
         List<CxrStudy> sTrain = new ArrayList<>(), sTest = new ArrayList<>();
         for (CxrStudy s : all) {
-            GreyImage g = Preprocess.resize(ImageIO.read(s.image()), 32, 32);
+            GreyImage r = CxrImageCodec.read(s.image());
+            GreyImage g = new GreyImage(32, 32, AntialiasedResize.resize(r.pixels(), r.width(), r.height(), 32, 32));
             if (s.split().equals("test")) { xTest.add(g.pixels()); sTest.add(s); } else { xTrain.add(g.pixels()); sTrain.add(s); }
         }
         standardise(xTrain, xTest);

@@ -7,7 +7,7 @@ import dev.elixr.tasks.data.Csv;
 import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.Finding;
 import dev.elixr.tasks.data.GreyImage;
-import dev.elixr.tasks.data.ImageIO;
+import dev.elixr.tasks.data.CxrImageCodec;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.data.ReportSectioner;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,7 +99,7 @@ class SyntheticCxrTest {
         }
         assertEquals(Set.of("train", "validate", "test"), new HashSet<>(splitOfSubject.values()));
         assertTrue(splitOfSubject.size() < 400, "several studies per patient");
-        GreyImage g = ImageIO.read(studies.getFirst().image());
+        GreyImage g = CxrImageCodec.read(studies.getFirst().image());
         assertEquals(48, g.width());
         assertEquals(48, g.height());
         assertEquals(400, studies.size());

@@ -1,0 +1,138 @@
+package dev.elixr.models.llm;
+
+import dev.elixr.autograd.nn.Parameter;
+import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.matvec.BlockFormat;
+import dev.elixr.tensor.matvec.QuantizedMatrix;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a Llama model as a GGUF v3 file of architecture llama, as llama.cpp's convert_hf_to_gguf.py lays it out:
+ * llama.cpp's tensor names, the q and k rows of each head permuted to interleaved rotary pairs, norms in F32 and every
+ * matrix in one chosen type (F32, F16, Q8_0 or Q4_0, quantised as ggml's reference quantiser does). Rope scaling and
+ * q/k/v biases have no place in this layout and are refused. For parity checks and for llama.cpp comparisons.
+ */
+public final class GgufWriter {
+    /** The type of the matrices. */
+    public enum Type { F32, F16, Q8_0, Q4_0 }
+
+    private static final int ALIGN = 32;
+
+    private GgufWriter() {}
+
+    private record Entry(String name, int[] shape, int ggmlType, byte[] data) {}
+
+    public static void write(LlamaModel m, Path file, Type type) throws IOException {
+        LlamaConfig c = m.config();
+        if (c.ropeScaling() != null || c.qkvBias() || c.oBias() || c.mlpBias()) {
+            throw new IllegalArgumentException("GGUF export: rope scaling and biases are not supported by this writer");
+        }
+        List<Entry> entries = new ArrayList<>();
+        for (Map.Entry<String, Parameter> e : m.namedParameters().entrySet()) {
+            String hf = e.getKey();
+            Tensor w = e.getValue().value();
+            if (hf.endsWith("q_proj.weight")) w = interleave(w, c.numHeads(), c.headDim());
+            if (hf.endsWith("k_proj.weight")) w = interleave(w, c.numKvHeads(), c.headDim());
+            entries.add(entry(GgufLlama.ggufName(hf), w, w.dim() == 1 ? Type.F32 : type));
+        }
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        Map<String, Object> meta = new java.util.LinkedHashMap<>();
+        meta.put("general.architecture", "llama");
+        meta.put("general.alignment", ALIGN);
+        meta.put("llama.context_length", c.maxPositionEmbeddings());
+        meta.put("llama.embedding_length", c.hiddenSize());
+        meta.put("llama.block_count", c.numLayers());
+        meta.put("llama.feed_forward_length", c.intermediateSize());
+        meta.put("llama.attention.head_count", c.numHeads());
+        meta.put("llama.attention.head_count_kv", c.numKvHeads());
+        meta.put("llama.rope.dimension_count", c.headDim());
+        meta.put("llama.rope.freq_base", (float) c.ropeTheta());
+        meta.put("llama.attention.layer_norm_rms_epsilon", c.rmsNormEps());
+        if (c.bosTokenId() >= 0) meta.put("tokenizer.ggml.bos_token_id", c.bosTokenId());
+        if (c.eosTokenIds().length > 0) meta.put("tokenizer.ggml.eos_token_id", c.eosTokenIds()[0]);
+        put(head, le(8).putInt(Gguf.MAGIC).putInt(3));
+        put(head, le(16).putLong(entries.size()).putLong(meta.size()));
+        for (var kv : meta.entrySet()) {
+            string(head, kv.getKey());
+            switch (kv.getValue()) {
+                case String s -> { put(head, le(4).putInt(8)); string(head, s); }
+                case Integer i -> put(head, le(8).putInt(4).putInt(i));
+                case Float f -> put(head, le(8).putInt(6).putFloat(f));
+                default -> throw new IllegalStateException(kv.getKey());
+            }
+        }
+        long offset = 0;
+        for (Entry e : entries) {
+            string(head, e.name());
+            put(head, le(4).putInt(e.shape().length));
+            for (int d = e.shape().length - 1; d >= 0; d--) put(head, le(8).putLong(e.shape()[d]));
+            put(head, le(12).putInt(e.ggmlType()).putLong(offset));
+            offset = align(offset + e.data().length);
+        }
+        try (OutputStream out = Files.newOutputStream(file)) {
+            byte[] h = head.toByteArray();
+            out.write(h);
+            out.write(new byte[(int) (align(h.length) - h.length)]);
+            for (Entry e : entries) {
+                out.write(e.data());
+                out.write(new byte[(int) (align(e.data().length) - e.data().length)]);
+            }
+        }
+    }
+
+    /** Rows of each head reordered from rotate-half (i, i + d/2) to interleaved pairs (2i, 2i+1). */
+    static Tensor interleave(Tensor w, int heads, int d) {
+        int cols = w.size(1);
+        float[] src = w.contiguous().toFloatArray(), out = new float[src.length];
+        for (int h = 0; h < heads; h++) {
+            for (int i = 0; i < d / 2; i++) {
+                System.arraycopy(src, (h * d + i) * cols, out, (h * d + 2 * i) * cols, cols);
+                System.arraycopy(src, (h * d + i + d / 2) * cols, out, (h * d + 2 * i + 1) * cols, cols);
+            }
+        }
+        return Tensor.wrap(out, w.shape());
+    }
+
+    private static Entry entry(String name, Tensor w, Type type) {
+        return switch (type) {
+            case F32 -> {
+                ByteBuffer b = le(4 * w.numel());
+                for (float v : w.toFloatArray()) b.putFloat(v);
+                yield new Entry(name, w.shape(), Gguf.F32, b.array());
+            }
+            case F16 -> {
+                ByteBuffer b = le(2 * w.numel());
+                for (float v : w.toFloatArray()) b.putShort(Float.floatToFloat16(v));
+                yield new Entry(name, w.shape(), Gguf.F16, b.array());
+            }
+            case Q8_0, Q4_0 -> {
+                QuantizedMatrix q = QuantizedMatrix.quantize(w, type == Type.Q8_0 ? BlockFormat.Q8_0 : BlockFormat.Q4_0);
+                yield new Entry(name, w.shape(), type == Type.Q8_0 ? Gguf.Q8_0 : Gguf.Q4_0, q.data().toArray(ValueLayout.JAVA_BYTE));
+            }
+        };
+    }
+
+    private static long align(long n) { return (n + ALIGN - 1) / ALIGN * ALIGN; }
+
+    private static ByteBuffer le(int n) { return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN); }
+
+    private static void put(ByteArrayOutputStream out, ByteBuffer b) { out.write(b.array(), 0, b.position()); }
+
+    private static void string(ByteArrayOutputStream out, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        put(out, le(8).putLong(b.length));
+        out.write(b, 0, b.length);
+    }
+}

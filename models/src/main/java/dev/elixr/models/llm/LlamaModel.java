@@ -1,0 +1,144 @@
+package dev.elixr.models.llm;
+
+import dev.elixr.autograd.Functional;
+import dev.elixr.autograd.Var;
+import dev.elixr.autograd.nn.Module;
+import dev.elixr.models.hf.HfFolder;
+import dev.elixr.tensor.Shape;
+import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.matvec.BlockFormat;
+import dev.elixr.tensor.matvec.QuantizedMatrix;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * A Llama-family causal language model (Hugging Face's LlamaForCausalLM / MistralForCausalLM / Qwen2ForCausalLM):
+ * the {@link LlamaDecoder} and an LM head, untied ({@code lm_head.weight}) or tied to the token table. Parameter names
+ * are Hugging Face's, so a checkpoint loads by name and our own training saves in the same layout.
+ *
+ * <p>Inference runs straight on tensor-core ops (no autograd tape): a block of T positions — the prompt's prefill —
+ * goes through the GEMM path, one position — decoding — through the matrix–vector kernels that read BF16/F16
+ * weights in place; both append to a preallocated {@link KvCache}. {@link #forwardEmbeds} takes embedding vectors in
+ * place of token ids (stage 2's soft prompts).
+ */
+public final class LlamaModel extends Module {
+    private final LlamaConfig config;
+    private final LlamaDecoder model;
+    private final Projection lmHead;
+    private final RotaryEmbedding rope;
+    private Projection tiedHead; // a quantised copy of the tied head, not a registered module
+
+    public LlamaModel(LlamaConfig config, WeightSource src) {
+        this.config = config;
+        this.model = registerModule("model", new LlamaDecoder(config, src, "model."));
+        this.lmHead = config.tieWordEmbeddings() ? null
+                : registerModule("lm_head", new Projection(src, "lm_head.", config.hiddenSize(), config.vocabSize(), false));
+        this.rope = new RotaryEmbedding(config, src.interleavedRope());
+        QuantizedMatrix table = model.embedTokens().quantized();
+        if (lmHead == null && table != null) tiedHead = Projection.of(table);
+    }
+
+    /** Seeded random weights (N(0, 0.02²)), for training from scratch. */
+    public static LlamaModel random(LlamaConfig config, long seed) { return new LlamaModel(config, WeightSource.random(seed)); }
+
+    /**
+     * A Hugging Face folder: config.json and model.safetensors (or shards), memory-mapped; weights keep their
+     * stored type. A missing, misshapen or unexpected tensor is refused naming it.
+     */
+    public static LlamaModel load(Path dir) {
+        HfFolder f = HfFolder.open(dir);
+        LlamaConfig c = LlamaConfig.fromJson(f.config(), dir.resolve("config.json").toString());
+        WeightSource.Checkpoint src = WeightSource.of(f.weights(), dir + " (model.safetensors)");
+        LlamaModel m = new LlamaModel(c, src);
+        Set<String> unused = src.unused();
+        if (!unused.isEmpty()) throw new IllegalArgumentException(dir + ": tensors the " + c.modelType() + " model does not have: " + unused);
+        m.eval();
+        return m;
+    }
+
+    /** Writes config.json and model.safetensors (every parameter in its stored type) in Hugging Face layout. */
+    public void save(Path dir) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.writeString(dir.resolve("config.json"), config.toJson().toPrettyString() + "\n");
+        dev.elixr.autograd.io.Safetensors.write(dir.resolve("model.safetensors"), stateDict(), java.util.Map.of("format", "pt"));
+    }
+
+    public LlamaConfig config() { return config; }
+
+    public LlamaDecoder decoder() { return model; }
+
+    /**
+     * The differentiable forward for training, through autograd on the same parameters: ids [B·T] (B rows of T)
+     * → logits [B, T, vocab]. No cache; positions 0 … T−1 in each row.
+     */
+    public Var forwardTraining(int[] ids, int batch, int length) {
+        if (model.embedTokens().weight() == null) throw new IllegalStateException("a token table loaded in a block format (GGUF) serves inference only");
+        return forwardTraining(Functional.embedding(model.embedTokens().weight(), ids, batch, length));
+    }
+
+    /** The differentiable forward from embedding vectors x [B, T, hidden] (soft prompts, gradient checks). */
+    public Var forwardTraining(Var x) {
+        if (x.dim() != 3 || x.size(2) != config.hiddenSize()) {
+            throw new IllegalArgumentException("forwardTraining: inputs " + Shape.str(x.shape()) + ", expected [B, T, " + config.hiddenSize() + "]");
+        }
+        Var h = model.forward(x, rope);
+        return lmHead != null ? lmHead.forward(h) : Functional.linear(h, model.embedTokens().weight(), null);
+    }
+
+    /** Mean cross-entropy of predicting each next id of ids [B·T] from the ones before it (causal LM loss). */
+    public Var nextTokenLoss(int[] ids, int batch, int length) {
+        if (length < 2) throw new IllegalArgumentException("nextTokenLoss: rows of " + length + " ids have no next token to predict");
+        Var logits = forwardTraining(ids, batch, length).narrow(1, 0, length - 1).reshape(batch * (length - 1), config.vocabSize());
+        int[] targets = new int[batch * (length - 1)];
+        for (int b = 0; b < batch; b++) System.arraycopy(ids, b * length + 1, targets, b * (length - 1), length - 1);
+        return Functional.crossEntropy(logits, targets);
+    }
+
+    /**
+     * From now on inference reads block-quantised copies (Q8_0 or Q4_0, as llama.cpp) of every projection and of the
+     * LM head; the token table and the parameters themselves are kept (training and embedding lookups use them).
+     */
+    public LlamaModel quantize(BlockFormat format) {
+        for (Module mod : namedModules().values()) if (mod instanceof Projection p) p.quantize(format);
+        if (lmHead == null && model.embedTokens().weight() != null) {
+            tiedHead = new Projection(WeightSource.of(java.util.Map.of("w.weight", model.embedTokens().weight().value()), "tied head"),
+                    "w.", config.hiddenSize(), config.vocabSize(), false);
+            tiedHead.quantize(format);
+        }
+        return this;
+    }
+
+    /** A cache for up to capacity positions. */
+    public KvCache newCache(int capacity) {
+        if (config.slidingWindow() > 0 && capacity > config.slidingWindow()) {
+            throw new IllegalArgumentException("a context of " + capacity + " positions exceeds the sliding window of " + config.slidingWindow()
+                    + ", and sliding-window attention is not implemented: use at most " + config.slidingWindow() + " positions");
+        }
+        return new KvCache(config, capacity);
+    }
+
+    /** Token embeddings of ids, [T, hidden] float32. */
+    public Tensor embed(int[] ids) { return model.embedTokens().lookup(ids); }
+
+    /** Logits [T, vocab] at every position of ids, which continue the cache (whose length grows by T). */
+    public Tensor forward(int[] ids, KvCache cache) { return forwardEmbeds(embed(ids), cache, true); }
+
+    /** Logits [vocab] of the last of ids, which continue the cache (prefill or one decoding step). */
+    public float[] next(int[] ids, KvCache cache) { return forwardEmbeds(embed(ids), cache, false).toFloatArray(); }
+
+    /**
+     * Embedding vectors x [T, hidden] in place of token ids, continuing the cache: logits [T, vocab] at every
+     * position, or [1, vocab] of the last when allPositions is false.
+     */
+    public Tensor forwardEmbeds(Tensor x, KvCache cache, boolean allPositions) {
+        if (x.dim() != 2 || x.size(1) != config.hiddenSize() || x.size(0) == 0) {
+            throw new IllegalArgumentException("forwardEmbeds: inputs " + Shape.str(x.shape()) + ", expected [T, " + config.hiddenSize() + "] with T >= 1");
+        }
+        Tensor h = model.apply(x, cache, rope);
+        if (!allPositions) h = h.narrow(0, h.size(0) - 1, 1);
+        if (lmHead != null) return lmHead.apply(h);
+        if (tiedHead != null) return tiedHead.apply(h);
+        return Projection.linear(h, model.embedTokens().weight().value(), null);
+    }
+}

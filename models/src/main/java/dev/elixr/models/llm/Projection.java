@@ -1,0 +1,81 @@
+package dev.elixr.models.llm;
+
+import dev.elixr.autograd.Functional;
+import dev.elixr.autograd.Var;
+import dev.elixr.autograd.nn.Module;
+import dev.elixr.autograd.nn.Parameter;
+import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.matvec.BlockFormat;
+import dev.elixr.tensor.matvec.MatVec;
+import dev.elixr.tensor.matvec.QuantizedMatrix;
+import dev.elixr.tensor.ops.Elementwise;
+import dev.elixr.tensor.ops.MatMul;
+
+/**
+ * y = x·Wᵀ (+ b) with W [out, in] in PyTorch's Linear layout, kept in its stored type. One row (decoding) goes
+ * through the matrix–vector kernel that reads F32/F16/BF16 directly; several rows (prefill) through the GEMM path.
+ * The same {@link Parameter}s serve an autograd forward for training.
+ */
+public final class Projection extends Module {
+    private final Parameter weight;
+    private final Parameter bias;
+    private QuantizedMatrix quantized;
+
+    Projection(WeightSource src, String prefix, int in, int out, boolean bias) {
+        QuantizedMatrix q = src.quantized(prefix + "weight");
+        if (q != null && (q.rows() != out || q.cols() != in)) {
+            throw new IllegalArgumentException("tensor '" + prefix + "weight' is " + q.format() + " [" + q.rows() + "," + q.cols() + "], expected [" + out + "," + in + "]");
+        }
+        this.quantized = q;
+        this.weight = q != null ? null : registerParameter("weight", src.get(prefix + "weight", out, in));
+        this.bias = bias ? registerParameter("bias", src.bias(prefix + "bias", out)) : null;
+    }
+
+    public Parameter weight() { return weight; }
+
+    /** The bias, or null. */
+    public Parameter bias() { return bias; }
+
+    /** The differentiable form, x [..., in] → [..., out] (training). */
+    public Var forward(Var x) {
+        if (weight == null) throw new IllegalStateException("a projection loaded in a block format (GGUF) serves inference only, not training");
+        return Functional.linear(x, weight, bias);
+    }
+
+    /**
+     * Inference reads a block-quantised copy of the weight from now on (decode through the block kernel, prefill
+     * through the GEMM on its dequantised values); training still uses the parameter.
+     */
+    public void quantize(BlockFormat format) { if (weight != null) quantized = QuantizedMatrix.quantize(weight.value(), format); }
+
+    /** A projection straight from a block-quantised matrix (a tied head of a GGUF file). */
+    static Projection of(QuantizedMatrix q) {
+        return new Projection(new WeightSource() {
+            @Override public Tensor get(String name, int... shape) { throw new IllegalStateException(name); }
+            @Override public QuantizedMatrix quantized(String name) { return q; }
+        }, "", q.cols(), q.rows(), false);
+    }
+
+    /** x [T, in] → [T, out]. */
+    public Tensor apply(Tensor x) {
+        Tensor b = bias == null ? null : bias.value();
+        if (quantized == null) return linear(x, weight.value(), b);
+        Tensor y;
+        if (x.size(0) == 1) {
+            float[] out = new float[quantized.rows()];
+            quantized.matvec(x.contiguous().toFloatArray(), out);
+            y = Tensor.wrap(out, 1, out.length);
+        } else {
+            y = MatMul.matmul(x, quantized.dequantize().t());
+        }
+        return b == null ? y : Elementwise.add(y, b);
+    }
+
+    /** x [T, in] · wᵀ (+ b) for w [out, in] of any stored type; b may be null. */
+    static Tensor linear(Tensor x, Tensor w, Tensor b) {
+        Tensor y = x.size(0) == 1
+                ? Tensor.wrap(MatVec.matvec(w, x.contiguous().toFloatArray()), 1, w.size(0))
+                : MatMul.matmul(x, MatVec.toFloat32(w).t());
+        return b == null ? y : Elementwise.add(y, b);
+    }
+}

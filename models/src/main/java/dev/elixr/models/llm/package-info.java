@@ -1,0 +1,15 @@
+/**
+ * The LLM host: Llama-family decoders (Hugging Face {@code model_type} llama — also SmolLM and TinyLlama — mistral
+ * and qwen2) in pure Java. {@link dev.elixr.models.llm.LlamaConfig} reads config.json;
+ * {@link dev.elixr.models.llm.LlamaModel} loads model.safetensors (or shards) memory-mapped with weights in their
+ * stored type (F32, F16, BF16), optionally quantised to Q8_0/Q4_0 at load, and runs inference on tensor-core ops
+ * with no autograd tape: prefill through the GEMM, decoding through matrix–vector kernels that read the stored bytes,
+ * both appending to a preallocated {@link dev.elixr.models.llm.KvCache}; {@code forwardEmbeds} takes embedding
+ * vectors in place of ids (soft prompts). The same parameters, under Hugging Face's names, also run an autograd
+ * forward ({@code forwardTraining}, {@code nextTokenLoss}) for training and save back in HF layout.
+ * {@link dev.elixr.models.llm.BpeTokenizer} reads tokenizer.json (byte-level BPE and SentencePiece-style BPE with
+ * byte fallback) and decodes, also as a stream; {@link dev.elixr.models.llm.Sampler} and
+ * {@link dev.elixr.models.llm.Generator} sample and stream text. Not here yet: GGUF files, sliding-window attention
+ * (Mistral contexts beyond the window are refused), chat templates.
+ */
+package dev.elixr.models.llm;

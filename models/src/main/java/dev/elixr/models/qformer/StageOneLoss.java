@@ -1,0 +1,29 @@
+package dev.elixr.models.qformer;
+
+import dev.elixr.autograd.Var;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * BLIP-2's stage-1 objective (Li et al. 2023, §3.2), ELIXR-B's first stage: ITC + ITM + ITG with equal weight over one
+ * batch of image tokens and texts. One query pass serves ITC (its projected outputs) and ITG (its keys and values); the
+ * ITC similarities choose ITM's hard negatives (drawn from rng, same-group pairs skipped).
+ */
+public final class StageOneLoss {
+    private StageOneLoss() {}
+
+    /** The three terms and their sum, plus the negatives that ITM used. */
+    public record Terms(Var itc, Var itm, Var itg, Var total, ItmLoss.Negatives negatives) {}
+
+    /** image [B,T,Dc]; text [B,L]; groups [B] same-group ids (null: all distinct), treated by ITC as duplicates says. */
+    public static Terms compute(QFormer model, Var image, TextBatch text, long[] groups, ItcLoss.Duplicates duplicates,
+                                RandomGenerator rng) {
+        QueryOutput queries = model.queryPass(image);
+        ItcLoss.Result itc = ItcLoss.loss(model.imageFeatures(queries.hidden()), model.textFeature(model.textPass(text)),
+                model.temperature(), groups, duplicates);
+        ItmLoss.Negatives negatives = ItmLoss.hardNegatives(itc.similarity().value(), groups, rng);
+        Var itm = ItmLoss.loss(model, image, text, negatives);
+        Var itg = ItgLoss.loss(model, queries, text);
+        return new Terms(itc.loss(), itm, itg, itc.loss().add(itm).add(itg), negatives);
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * The BLIP-2 Querying Transformer (Li et al. 2023), ELIXR-B's bridge between the frozen ELIXR-C image encoder and a
+ * language model: {@link dev.elixr.models.qformer.QFormerConfig}, {@link dev.elixr.models.qformer.QFormer} (Hugging
+ * Face BLIP-2 parameter names, loaded strictly by {@code dev.elixr.models.hf.HfModels#qformer}), the three stage-1
+ * attention masks ({@link dev.elixr.models.qformer.QFormerMasks}) and losses ({@link dev.elixr.models.qformer.ItcLoss},
+ * {@link dev.elixr.models.qformer.ItmLoss}, {@link dev.elixr.models.qformer.ItgLoss}, summed by
+ * {@link dev.elixr.models.qformer.StageOneLoss}). Training commands, evaluations and stage 2 live elsewhere.
+ */
+package dev.elixr.models.qformer;

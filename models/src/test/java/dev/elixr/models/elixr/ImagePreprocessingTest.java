@@ -1,0 +1,80 @@
+package dev.elixr.models.elixr;
+
+import dev.elixr.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ImagePreprocessingTest {
+    static float[] ramp(int w, int h) {
+        float[] p = new float[w * h];
+        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) p[y * w + x] = (x + 2f * y) / (w + 2f * h);
+        return p;
+    }
+
+    private static double mean(float[] f) {
+        double s = 0;
+        for (float v : f) s += v;
+        return s / f.length;
+    }
+
+    @Test
+    void resizeAveragesAFineCheckerboardKeepsAConstantAndTheMeanOfARamp() {
+        int n = 64;
+        float[] checker = new float[n * n];
+        for (int y = 0; y < n; y++) for (int x = 0; x < n; x++) checker[y * n + x] = (x + y) % 2;
+        for (float v : AntialiasedResize.resize(checker, n, n, 16, 16)) assertEquals(0.5f, v, 0.02f, "a fine checkerboard must average to grey, not alias");
+        float[] flat = new float[50 * 30];
+        Arrays.fill(flat, 0.3f);
+        for (float v : AntialiasedResize.resize(flat, 50, 30, 17, 41)) assertEquals(0.3f, v, 1e-5f);
+        float[] r = ramp(100, 100);
+        assertEquals(mean(r), mean(AntialiasedResize.resize(r, 100, 100, 150, 150)), 1e-3);
+        assertThrows(IllegalArgumentException.class, () -> AntialiasedResize.resize(r, 100, 100, 0, 5));
+        var e = assertThrows(IllegalArgumentException.class, () -> AntialiasedResize.resize(r, 99, 100, 10, 10));
+        assertTrue(e.getMessage().contains("99x100"), e.getMessage());
+    }
+
+    @Test
+    void stretchMapsMinToZeroAndMaxToOneAndAConstantImageToZero() {
+        assertArrayEquals(new float[] {0f, 0.5f, 1f}, ImagePreprocessing.stretch(new float[] {0.2f, 0.4f, 0.6f}), 1e-6f);
+        assertArrayEquals(new float[] {0f, 0f}, ImagePreprocessing.stretch(new float[] {0.7f, 0.7f}));
+    }
+
+    @Test
+    void standardPreprocessingMapsAnImageToMinusTwoToTwoInOneTensor() {
+        ImagePreprocessing p = ImagePreprocessing.standard(16);
+        float[] grey = ramp(40, 50);
+        float[] prepared = p.prepare(grey, 40, 50);
+        assertEquals(256, prepared.length);
+        assertArrayEquals(ImagePreprocessing.stretch(AntialiasedResize.resize(grey, 40, 50, 16, 16)), prepared, 0f);
+        Tensor t = p.pixels(grey, 40, 50);
+        assertArrayEquals(new int[] {1, 1, 16, 16}, t.shape());
+        float[] v = t.contiguous().toFloatArray();
+        float lo = Float.MAX_VALUE, hi = -Float.MAX_VALUE;
+        for (int i = 0; i < v.length; i++) {
+            assertEquals((prepared[i] - 0.5f) / 0.25f, v[i], 0f);
+            lo = Math.min(lo, v[i]);
+            hi = Math.max(hi, v[i]);
+        }
+        assertEquals(-2f, lo, 1e-5f);
+        assertEquals(2f, hi, 1e-5f);
+    }
+
+    @Test
+    void withoutStretchTheDecodedRangeIsKept() {
+        float[] flat = new float[20 * 20];
+        Arrays.fill(flat, 0.75f);
+        float[] out = new ImagePreprocessing(10, false, 0.5f, 0.25f).prepare(flat, 20, 20);
+        for (float v : out) assertEquals(0.75f, v, 1e-6f);
+    }
+
+    @Test
+    void badSettingsAndWrongSizesAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new ImagePreprocessing(0, true, 0.5f, 0.25f));
+        assertThrows(IllegalArgumentException.class, () -> new ImagePreprocessing(8, true, 0.5f, 0f));
+        var e = assertThrows(IllegalArgumentException.class, () -> ImagePreprocessing.standard(8).normalise(new float[10], new float[64], 0));
+        assertTrue(e.getMessage().contains("8x8"), e.getMessage());
+    }
+}

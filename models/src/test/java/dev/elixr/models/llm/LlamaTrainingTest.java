@@ -1,0 +1,65 @@
+package dev.elixr.models.llm;
+
+import dev.elixr.autograd.Var;
+import dev.elixr.autograd.check.GradCheck;
+import dev.elixr.autograd.optim.AdamW;
+import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.ops.Elementwise;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.List;
+
+import static dev.elixr.models.testing.Parity.assertClose;
+import static dev.elixr.models.testing.Parity.npy;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The autograd forward (training) over the same parameters as inference: PyTorch parity, gradients, one step. */
+class LlamaTrainingTest {
+    @Test
+    void trainingForwardMatchesPyTorchForABatchOfTwoRows() throws IOException {
+        for (String folder : new String[] {"llama_gqa", "qwen2_bias"}) {
+            LlamaModel m = LlamaParityTest.model(folder);
+            List<int[]> seqs = LlamaParityTest.sequences(folder);
+            int t = seqs.get(1).length;
+            int[] ids = new int[2 * t];
+            System.arraycopy(seqs.get(1), 0, ids, 0, t);
+            System.arraycopy(seqs.get(2), 0, ids, t, t); // a causal prefix of sequence 2: the first t rows of its logits
+            Tensor logits = m.forwardTraining(ids, 2, t).value();
+            assertClose(folder + " training row 0", npy("llm/" + folder + "/logits_1.npy"), logits.select(0, 0));
+            assertClose(folder + " training row 1", npy("llm/" + folder + "/logits_2.npy").narrow(0, 0, t), logits.select(0, 1));
+        }
+    }
+
+    static LlamaModel tiny() {
+        var c = new LlamaConfig("qwen2", 11, 8, 12, 2, 2, 1, 4, 1e-5f, 10000, new LlamaConfig.RopeScaling("llama3", 4, 1, 4, 8),
+                true, false, false, false, 32, 0, -1, new int[0]);
+        WeightSource r = WeightSource.random(9);
+        return new LlamaModel(c, new WeightSource() {
+            @Override public Tensor get(String name, int... shape) { return GradCheck.grid(Elementwise.mul(r.get(name, shape), 20f)); }
+            @Override public Tensor norm(String name, int dim) { return r.norm(name, dim); }
+            @Override public Tensor bias(String name, int dim) { return GradCheck.grid(Tensor.randn(name.hashCode(), dim)); }
+        });
+    }
+
+    @Test
+    void gradientsThroughEveryLayerMatchFiniteDifferences() {
+        LlamaModel m = tiny();
+        m.freeze();
+        Tensor x = GradCheck.grid(Tensor.randn(4, 2, 3, 8));
+        GradCheck.check(v -> m.forwardTraining(v[0]), 17, x);
+    }
+
+    @Test
+    void oneAdamWStepLowersTheNextTokenLoss() {
+        LlamaModel m = tiny();
+        int[] ids = {1, 5, 2, 7, 3, 3, 9, 0, 4, 10};
+        var opt = new AdamW(m.parameters(), 1e-2, 0.0);
+        Var loss = m.nextTokenLoss(ids, 2, 5);
+        float before = loss.item();
+        loss.backward();
+        opt.step();
+        float after = m.nextTokenLoss(ids, 2, 5).item();
+        assertTrue(after < before, "loss " + before + " -> " + after);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.elixr.tasks.data;
+
+import dev.elixr.models.elixr.ImagePreprocessing;
+import dev.elixr.tasks.progress.Progress;
+import dev.elixr.tensor.Tensor;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * The one path of an image from its file to the image tower, used by training, every evaluation and {@code embed}:
+ * <ol>
+ *   <li>decode ({@link CxrImageCodec}: PNG or JPEG, 8 or 16 bit, to grey values in [0, 1]);</li>
+ *   <li>preprocess (the model's saved {@link ImagePreprocessing}: resize to the input size, intensity stretch);</li>
+ *   <li>augment, in training only ({@link Augmentation}: crop, small rotation, brightness/contrast; no flips);</li>
+ *   <li>batch (standardise with the preprocessing's mean and std into [B,1,S,S]).</li>
+ * </ol>
+ * Stages 1-2 run once per image ({@link #load} keeps their result in an {@link ImageBank}), stages 3-4 per batch.
+ */
+public record ImagePipeline(ImagePreprocessing preprocessing, Augmentation augmentation) {
+
+    /** The pipeline of a model's preprocessing with the default training augmentation. */
+    public static ImagePipeline of(ImagePreprocessing preprocessing) {
+        return new ImagePipeline(preprocessing, Augmentation.DEFAULT);
+    }
+
+    /** Stages 1-2: one file decoded and preprocessed to {@code size x size} values in [0, 1]. */
+    public float[] read(Path file) throws ImageReadException {
+        GreyImage g = CxrImageCodec.read(file);
+        return preprocessing.prepare(g.pixels(), g.width(), g.height());
+    }
+
+    /**
+     * Stages 1-2 for the images of a split, decoded in parallel; an unreadable image is reported on {@code log}, counted
+     * and left out (one bad file never ends a run). {@code what} names the split in the progress line.
+     */
+    public ImageBank load(List<CxrStudy> studies, PrintStream log, String what) {
+        float[][] px = new float[studies.size()][];
+        Progress progress = new Progress("decode " + what, studies.size(), "img");
+        IntStream.range(0, studies.size()).parallel().forEach(i -> {
+            try {
+                px[i] = read(studies.get(i).image());
+            } catch (ImageReadException | RuntimeException e) {
+                synchronized (log) { log.println("elixr: skipping unreadable image " + studies.get(i).image() + ": " + e.getMessage()); }
+            }
+            progress.advance(1, "");
+        });
+        List<CxrStudy> kept = new ArrayList<>();
+        List<float[]> keptPx = new ArrayList<>();
+        for (int i = 0; i < px.length; i++) if (px[i] != null) { kept.add(studies.get(i)); keptPx.add(px[i]); }
+        if (kept.size() < studies.size())
+            log.println("elixr: " + (studies.size() - kept.size()) + " of " + studies.size() + " " + what + " images unreadable, skipped");
+        return new ImageBank(this, kept, keptPx.toArray(float[][]::new));
+    }
+
+    /** Stage 3: a random crop resized back to the input size, then rotation and brightness/contrast (a new array). */
+    public float[] augment(float[] prepared, SplittableRandom r) {
+        int s = preprocessing.size();
+        float[] px = augmentation.crop(new GreyImage(s, s, prepared), s, s, r).pixels();
+        augmentation.jitter(px, s, s, r);
+        return px;
+    }
+
+    /** Stage 4 (after stage 3 when {@code augment} is given): the rows of {@code prepared} standardised into [B,1,S,S]. */
+    public Tensor batch(float[][] prepared, int[] rows, SplittableRandom augment) {
+        int s = preprocessing.size(), plane = s * s;
+        float[] out = new float[rows.length * plane];
+        for (int b = 0; b < rows.length; b++) {
+            float[] px = prepared[rows[b]];
+            preprocessing.normalise(augment == null ? px : augment(px, augment), out, b * plane);
+        }
+        return Tensor.wrap(out, rows.length, 1, s, s);
+    }
+}

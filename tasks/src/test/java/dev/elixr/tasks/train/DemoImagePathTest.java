@@ -1,0 +1,60 @@
+package dev.elixr.tasks.train;
+
+import dev.elixr.models.elixr.ImagePreprocessing;
+import dev.elixr.tasks.data.ImageBank;
+import dev.elixr.tasks.data.ImagePipeline;
+import dev.elixr.tasks.data.MimicCxrJpg;
+import dev.elixr.tasks.data.Seeds;
+import dev.elixr.tasks.data.synth.Difficulty;
+import dev.elixr.tasks.data.synth.SyntheticCxr;
+import dev.elixr.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The image tensors the demo trains on, held to those of the code before the {@link ImagePipeline}. */
+class DemoImagePathTest {
+    @TempDir static Path tmp;
+    static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    static String sha(Tensor t) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        for (float v : t.contiguous().toFloatArray()) {
+            int b = Float.floatToRawIntBits(v);
+            md.update(new byte[] {(byte) b, (byte) (b >>> 8), (byte) (b >>> 16), (byte) (b >>> 24)});
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * The default demo's path (96 px, "easy" synthetic studies, seed 1) and the quick demo's (48 px) give, bit for bit,
+     * the tensors that the code before the pipeline gave: the digests were printed by
+     * {@code pipeline-digests/MakePipelineDigests.java.txt}, run on main at 59cad32 (train.ImageBank, inline (v - 0.5) / 0.25).
+     */
+    @Test
+    void theDemoTrainingPathGivesTheTensorsOfTheCodeItReplaced() throws Exception {
+        long seed = 1;
+        Path data = tmp.resolve("demo-data");
+        SyntheticCxr.generate(data, SyntheticCxr.Options.of(40, seed).withSize(96).withDifficulty(Difficulty.parse("easy")).withProgress(false));
+        var train = MimicCxrJpg.read(data).stream().filter(s -> s.split().equals("train")).toList();
+        ImageBank bank = ImagePipeline.of(ImagePreprocessing.standard(96)).load(train, QUIET, "train");
+        assertEquals(27, bank.count());
+        int[] rows = {0, 1, 2, 3, 4, 5, 6, 7};
+        assertEquals("8ca0b6b1cedc728f7ce23f69805a8848b0e7cca578d8e68caf9b9e0aa36f3195", sha(bank.batch(rows, null)));
+        int[] step2 = Arrays.copyOfRange(ContrastiveTraining.permutation(bank.count(), seed, 0), 8, 16);  // epoch 1, step 2
+        SplittableRandom aug = new SplittableRandom(Seeds.augmentation(seed, 1));
+        assertEquals("3557e98b8ce8d8a2a51bf55a82526e981495d66c8cee695233757e5e3a74a35e", sha(bank.batch(step2, aug)));
+        ImageBank quick = ImagePipeline.of(ImagePreprocessing.standard(48)).load(train, QUIET, "train");
+        assertEquals("9f64f9161d31202be7021e9bd5dfd6211241677e8b2248a00a3af743d0b4f15c",
+                sha(quick.batch(step2, new SplittableRandom(Seeds.augmentation(seed, 1)))));
+    }
+}

@@ -1,0 +1,139 @@
+package dev.elixr.tensor.matvec;
+
+import dev.elixr.tensor.Parallel;
+import dev.elixr.tensor.Shape;
+import dev.elixr.tensor.Tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * A weight matrix [rows, cols] in a llama.cpp block format ({@link BlockFormat}), rows one after the other: read
+ * from a GGUF file or quantised here from a float matrix as llama.cpp's reference quantiser does. y = W·x reads the
+ * blocks directly ({@link BlockDots}); {@link #dequantize} gives the float32 matrix (for prefill's GEMM).
+ */
+public final class QuantizedMatrix {
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final BlockFormat format;
+    private final int rows, cols;
+    private final MemorySegment data;
+
+    /** Blocks already in memory (e.g. a mapped GGUF tensor): rows·cols/32 blocks of the format. */
+    public QuantizedMatrix(BlockFormat format, int rows, int cols, MemorySegment data) {
+        if (cols % BlockFormat.BLOCK != 0) throw new IllegalArgumentException(format + ": " + cols + " columns are not a multiple of " + BlockFormat.BLOCK);
+        if (data.byteSize() != rows * format.rowBytes(cols)) {
+            throw new IllegalArgumentException(format + " [" + rows + "," + cols + "] needs " + rows * format.rowBytes(cols) + " bytes, got " + data.byteSize());
+        }
+        this.format = format;
+        this.rows = rows;
+        this.cols = cols;
+        this.data = data;
+    }
+
+    public BlockFormat format() { return format; }
+
+    public int rows() { return rows; }
+
+    public int cols() { return cols; }
+
+    public MemorySegment data() { return data; }
+
+    /** Quantises a float matrix w [rows, cols] (any stored type) block by block, as ggml's quantize_row_*_ref. */
+    public static QuantizedMatrix quantize(Tensor w, BlockFormat format) {
+        if (w.dim() != 2) throw new IllegalArgumentException("quantize: " + Shape.str(w.shape()) + " is not a matrix");
+        int rows = w.size(0), cols = w.size(1);
+        if (cols % BlockFormat.BLOCK != 0) {
+            throw new IllegalArgumentException("quantize " + format + ": " + Shape.str(w.shape()) + " has " + cols + " columns, not a multiple of " + BlockFormat.BLOCK);
+        }
+        MemorySegment out = Arena.ofAuto().allocate(rows * format.rowBytes(cols), 8);
+        float[] block = new float[BlockFormat.BLOCK];
+        long pos = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int b = 0; b < cols; b += BlockFormat.BLOCK) {
+                for (int j = 0; j < block.length; j++) block[j] = w.get(r, b + j);
+                if (format == BlockFormat.Q8_0) q8(block, out, pos);
+                else q4(block, out, pos);
+                pos += format.blockBytes();
+            }
+        }
+        return new QuantizedMatrix(format, rows, cols, out);
+    }
+
+    private static void q8(float[] x, MemorySegment out, long pos) {
+        float amax = 0;
+        for (float v : x) amax = Math.max(amax, Math.abs(v));
+        float d = amax / 127, id = d != 0 ? 1 / d : 0;
+        out.set(I16, pos, Float.floatToFloat16(d));
+        for (int j = 0; j < x.length; j++) out.set(ValueLayout.JAVA_BYTE, pos + 2 + j, (byte) Math.round(x[j] * id));
+    }
+
+    private static void q4(float[] x, MemorySegment out, long pos) {
+        float amax = 0, max = 0;
+        for (float v : x) {
+            if (Math.abs(v) > amax) {
+                amax = Math.abs(v);
+                max = v;
+            }
+        }
+        float d = max / -8, id = d != 0 ? 1 / d : 0;
+        out.set(I16, pos, Float.floatToFloat16(d));
+        for (int j = 0; j < 16; j++) {
+            int lo = Math.min(15, (int) (byte) (x[j] * id + 8.5f)), hi = Math.min(15, (int) (byte) (x[j + 16] * id + 8.5f));
+            out.set(ValueLayout.JAVA_BYTE, pos + 2 + j, (byte) (lo | hi << 4));
+        }
+    }
+
+    /** Weight (r, c) as float. */
+    public float get(int r, int c) {
+        long block = (r * format.rowBytes(cols)) + (long) (c / BlockFormat.BLOCK) * format.blockBytes();
+        float d = Float.float16ToFloat(data.get(I16, block));
+        int j = c % BlockFormat.BLOCK;
+        if (format == BlockFormat.Q8_0) return d * data.get(ValueLayout.JAVA_BYTE, block + 2 + j);
+        int b = data.get(ValueLayout.JAVA_BYTE, block + 2 + (j & 15)) & 0xff;
+        return d * ((j < 16 ? b & 15 : b >>> 4) - 8);
+    }
+
+    /** The float32 matrix [rows, cols], block by block. */
+    public Tensor dequantize() {
+        float[] out = new float[rows * cols];
+        Parallel.forRange(rows, 16, (s, e) -> {
+            for (int r = s; r < e; r++) row(r, out, r * cols);
+        });
+        return Tensor.wrap(out, rows, cols);
+    }
+
+    /** Row r dequantised into out[o …] (an embedding lookup). */
+    public void row(int r, float[] out, int o0) {
+        long rowBytes = format.rowBytes(cols);
+        for (int b = 0; b < cols / BlockFormat.BLOCK; b++) {
+            long at = r * rowBytes + (long) b * format.blockBytes();
+            float d = Float.float16ToFloat(data.get(I16, at));
+            int o = o0 + b * BlockFormat.BLOCK;
+            for (int j = 0; j < 16; j++) {
+                byte q0 = data.get(ValueLayout.JAVA_BYTE, at + 2 + j);
+                if (format == BlockFormat.Q8_0) {
+                    out[o + j] = d * q0;
+                    out[o + j + 16] = d * data.get(ValueLayout.JAVA_BYTE, at + 18 + j);
+                } else {
+                    out[o + j] = d * ((q0 & 15) - 8);
+                    out[o + j + 16] = d * (((q0 & 0xff) >>> 4) - 8);
+                }
+            }
+        }
+    }
+
+    /** y = W·x on up to {@link Parallel#threads()} threads. */
+    public void matvec(float[] x, float[] y) {
+        if (x.length != cols || y.length != rows) {
+            throw new IllegalArgumentException("matvec: " + format + " weight [" + rows + "," + cols + "] times a vector of " + x.length
+                    + " into " + y.length + " (expected " + cols + " and " + rows + ")");
+        }
+        long rowBytes = format.rowBytes(cols);
+        boolean parallel = (long) rows * cols >= MatVec.PARALLEL_WEIGHTS && Parallel.threads() > 1;
+        if (!parallel) BlockDots.rows(format, data, rowBytes, 0, rows, x, cols, y);
+        else Parallel.forRange(rows, Math.max(4, rows / Parallel.threads()), (s, e) -> BlockDots.rows(format, data, rowBytes, s, e, x, cols, y));
+    }
+}

@@ -1,0 +1,116 @@
+package dev.elixr.tensor.matvec;
+
+import dev.elixr.tensor.DType;
+import jdk.incubator.vector.FloatVector;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * y[r] = Σ_k W[r,k]·x[k] over a band of rows of a row-major W kept in its stored type (F32, F16 or BF16) — the
+ * memory-bound half of batch-1 decoding, where every weight is read once per token. Strategy: four rows at a time,
+ * one float accumulator vector per row along K, x loaded once per step and shared by the four rows; half-precision
+ * lanes are widened in registers ({@link Widen}) so W stays half size in memory and in the caches; one
+ * fixed-order horizontal sum per row, a scalar tail for K mod L. Threads split the rows ({@link MatVec}).
+ */
+final class RowDots {
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final int L = Widen.L;
+
+    private RowDots() {}
+
+    /** Rows [r0, r1) of W whose row r starts at element off + r·ld of w. */
+    static void rows(DType type, MemorySegment w, long off, long ld, int r0, int r1, float[] x, int k, float[] y) {
+        switch (type) {
+            case F32 -> f32(w, off, ld, r0, r1, x, k, y);
+            case BF16 -> half(true, w, off, ld, r0, r1, x, k, y);
+            case F16 -> half(false, w, off, ld, r0, r1, x, k, y);
+        }
+    }
+
+    private static void f32(MemorySegment w, long off, long ld, int r0, int r1, float[] x, int k, float[] y) {
+        int kv = k - k % L;
+        float[] lanes = new float[L];
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            long b0 = 4 * (off + r * ld), b1 = b0 + 4 * ld, b2 = b1 + 4 * ld, b3 = b2 + 4 * ld;
+            FloatVector s0 = FloatVector.zero(Widen.F), s1 = s0, s2 = s0, s3 = s0;
+            for (int p = 0; p < kv; p += L) {
+                FloatVector xv = FloatVector.fromArray(Widen.F, x, p);
+                long o = 4L * p;
+                s0 = FloatVector.fromMemorySegment(Widen.F, w, b0 + o, ByteOrder.LITTLE_ENDIAN).fma(xv, s0);
+                s1 = FloatVector.fromMemorySegment(Widen.F, w, b1 + o, ByteOrder.LITTLE_ENDIAN).fma(xv, s1);
+                s2 = FloatVector.fromMemorySegment(Widen.F, w, b2 + o, ByteOrder.LITTLE_ENDIAN).fma(xv, s2);
+                s3 = FloatVector.fromMemorySegment(Widen.F, w, b3 + o, ByteOrder.LITTLE_ENDIAN).fma(xv, s3);
+            }
+            y[r] = sum(s0, lanes) + tailF32(w, b0, kv, k, x);
+            y[r + 1] = sum(s1, lanes) + tailF32(w, b1, kv, k, x);
+            y[r + 2] = sum(s2, lanes) + tailF32(w, b2, kv, k, x);
+            y[r + 3] = sum(s3, lanes) + tailF32(w, b3, kv, k, x);
+        }
+        for (; r < r1; r++) {
+            long b0 = 4 * (off + r * ld);
+            FloatVector s0 = FloatVector.zero(Widen.F);
+            for (int p = 0; p < kv; p += L)
+                s0 = FloatVector.fromMemorySegment(Widen.F, w, b0 + 4L * p, ByteOrder.LITTLE_ENDIAN).fma(FloatVector.fromArray(Widen.F, x, p), s0);
+            y[r] = sum(s0, lanes) + tailF32(w, b0, kv, k, x);
+        }
+    }
+
+    /** The lanes of v added left to right: the same bits in every JIT tier (reduceLanes leaves the order open). */
+    private static float sum(FloatVector v, float[] lanes) {
+        v.intoArray(lanes, 0);
+        float t = 0;
+        for (float f : lanes) t += f;
+        return t;
+    }
+
+    private static float tailF32(MemorySegment w, long rowByte, int from, int k, float[] x) {
+        float t = 0;
+        for (int p = from; p < k; p++) t += w.get(F32, rowByte + 4L * p) * x[p];
+        return t;
+    }
+
+    private static void half(boolean bf16, MemorySegment w, long off, long ld, int r0, int r1, float[] x, int k, float[] y) {
+        int kv = k - k % L;
+        float[] lanes = new float[L];
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            long b0 = 2 * (off + r * ld), b1 = b0 + 2 * ld, b2 = b1 + 2 * ld, b3 = b2 + 2 * ld;
+            FloatVector s0 = FloatVector.zero(Widen.F), s1 = s0, s2 = s0, s3 = s0;
+            for (int p = 0; p < kv; p += L) {
+                FloatVector xv = FloatVector.fromArray(Widen.F, x, p);
+                long o = 2L * p;
+                s0 = load(bf16, w, b0 + o).fma(xv, s0);
+                s1 = load(bf16, w, b1 + o).fma(xv, s1);
+                s2 = load(bf16, w, b2 + o).fma(xv, s2);
+                s3 = load(bf16, w, b3 + o).fma(xv, s3);
+            }
+            y[r] = sum(s0, lanes) + tailHalf(bf16, w, b0, kv, k, x);
+            y[r + 1] = sum(s1, lanes) + tailHalf(bf16, w, b1, kv, k, x);
+            y[r + 2] = sum(s2, lanes) + tailHalf(bf16, w, b2, kv, k, x);
+            y[r + 3] = sum(s3, lanes) + tailHalf(bf16, w, b3, kv, k, x);
+        }
+        for (; r < r1; r++) {
+            long b0 = 2 * (off + r * ld);
+            FloatVector s0 = FloatVector.zero(Widen.F);
+            for (int p = 0; p < kv; p += L) s0 = load(bf16, w, b0 + 2L * p).fma(FloatVector.fromArray(Widen.F, x, p), s0);
+            y[r] = sum(s0, lanes) + tailHalf(bf16, w, b0, kv, k, x);
+        }
+    }
+
+    private static FloatVector load(boolean bf16, MemorySegment w, long byteOff) {
+        return bf16 ? Widen.bf16(w, byteOff) : Widen.f16(w, byteOff);
+    }
+
+    private static float tailHalf(boolean bf16, MemorySegment w, long rowByte, int from, int k, float[] x) {
+        float t = 0;
+        for (int p = from; p < k; p++) {
+            short h = w.get(I16, rowByte + 2L * p);
+            t += (bf16 ? DType.bf16ToFloat(h) : Float.float16ToFloat(h)) * x[p];
+        }
+        return t;
+    }
+}
