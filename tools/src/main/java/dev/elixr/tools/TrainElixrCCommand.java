@@ -1,5 +1,6 @@
 package dev.elixr.tools;
 
+import dev.elixr.tasks.train.Checkpoints;
 import dev.elixr.tasks.train.ContrastiveObjective;
 import dev.elixr.tasks.train.ContrastiveTraining;
 import dev.elixr.tasks.train.ElixrCTrainingJob;
@@ -40,6 +41,9 @@ final class TrainElixrCCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (resume && new Checkpoints(out, 2).list().isEmpty())
+            throw new IllegalArgumentException("--resume: " + out + " has no checkpoint to continue from (" + out.resolve("checkpoints")
+                    + " is empty or missing); run without --resume to start it");
         var training = new ContrastiveTraining.Config(new ContrastiveTraining.Data(epochs, batch, !noAugment),
                 new ContrastiveTraining.Optimisation(lr, weightDecay, warmup, gradClip),
                 objective.objective(ContrastiveObjective.recommended()),

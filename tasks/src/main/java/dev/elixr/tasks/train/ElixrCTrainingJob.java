@@ -59,7 +59,19 @@ public final class ElixrCTrainingJob {
         return small.withImage(small.image().withEncoder(imageEncoder).withSize(imageSize));
     }
 
+    /**
+     * Trains into {@code o.out()}, holding the run directory's {@link RunLock} throughout: a second writer is refused
+     * naming this one.
+     */
     public static ContrastiveTraining.Outcome run(Options o, String commandLine, PrintStream log) throws IOException {
+        if (o.out().toAbsolutePath().normalize().equals(o.data().toAbsolutePath().normalize()))
+            throw new IllegalArgumentException("--out " + o.out() + " is the data set folder itself: write the run to another folder");
+        try (RunLock lock = RunLock.acquire(o.out())) {
+            return runLocked(o, commandLine, log);
+        }
+    }
+
+    private static ContrastiveTraining.Outcome runLocked(Options o, String commandLine, PrintStream log) throws IOException {
         Instant started = Instant.now();
         List<CxrStudy> all = MimicCxrJpg.read(o.data());
         List<CxrStudy> train = split(all, "train"), val = split(all, "validate");
@@ -102,6 +114,7 @@ public final class ElixrCTrainingJob {
         String textEncoder = o.textEncoder();
         ElixrCConfig cfg = o.training().resume() ? ElixrCRun.readConfig(run) : null;
         if (cfg != null) {
+            TrainingSettings.checkResume(run, o.training(), o.model());
             if (!textEncoder.equals(ElixrCConfig.BERT_SMALL) && !Path.of(textEncoder).toAbsolutePath().normalize().toString().equals(cfg.text().encoder()))
                 log.println("elixr: resuming keeps the run's text tower (" + cfg.text().encoder() + "); --text-encoder " + textEncoder + " is not used");
             return new Spec(cfg, Vocab.read(run.resolve(ElixrCRun.VOCAB)));
@@ -113,6 +126,7 @@ public final class ElixrCTrainingJob {
                 : ReportVocabulary.build(train.stream().map(s -> ReportText.findingsAndImpression(s.report())).toList(), 1);
         cfg = hf != null ? hf.configure(o.model()) : o.model().withText(o.model().text().withVocabSize(vocab.size()));
         ElixrCRun.writeSpec(run, cfg, vocab);
+        TrainingSettings.write(run, o.training(), o.model());
         return new Spec(cfg, vocab);
     }
 
