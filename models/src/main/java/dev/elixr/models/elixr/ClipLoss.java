@@ -77,14 +77,14 @@ public final class ClipLoss {
             for (int j = 0; j < n; j++)
                 if (j != i && groups[i] == bankGroups[j]) { m[i * n + j] = 1; any = true; }
         if (policy == DuplicatePolicy.MASK)
-            return Functional.crossEntropy(any ? logits.maskedFill(Tensor.wrap(m, b, n), MASKED) : logits, targets);
+            return Functional.crossEntropy(any ? logits.maskedFill(Tensor.wrap(m, b, n).to(logits.value().device()), MASKED) : logits, targets);
         float[] q = new float[b * n]; // POSITIVE: uniform soft targets over i and its duplicates
         for (int i = 0; i < b; i++) {
             int count = 1;
             for (int j = 0; j < n; j++) count += (int) m[i * n + j];
             for (int j = 0; j < n; j++) if (j == i || m[i * n + j] == 1) q[i * n + j] = 1f / count;
         }
-        return logits.logSoftmax(1).mul(Var.of(Tensor.wrap(q, b, n))).sumAll().mul(-1f / b);
+        return logits.logSoftmax(1).mul(Var.of(Tensor.wrap(q, b, n).to(logits.value().device()))).sumAll().mul(-1f / b);
     }
 
     /** The logit given to masked pairs: exp of it underflows to 0 next to any real logit (|logit| ≤ maxScale). */

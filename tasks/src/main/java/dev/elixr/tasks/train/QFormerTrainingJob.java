@@ -1,6 +1,6 @@
 package dev.elixr.tasks.train;
 
-import dev.elixr.autograd.SplitMix64;
+import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.nn.Activation;
 import dev.elixr.models.elixr.ElixrB;
 import dev.elixr.models.hf.HfConfigs;

@@ -1,6 +1,6 @@
 package dev.elixr.tasks.train;
 
-import dev.elixr.autograd.SplitMix64;
+import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.io.Checkpoint;
 import dev.elixr.autograd.optim.AdamW;
 import dev.elixr.autograd.optim.ParamGroup;

@@ -3,7 +3,7 @@ package dev.elixr.tasks.train;
 import dev.elixr.autograd.AnomalyMode;
 import dev.elixr.autograd.GradMode;
 import dev.elixr.autograd.NonFiniteException;
-import dev.elixr.autograd.SplitMix64;
+import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.io.Checkpoint;
 import dev.elixr.autograd.io.Safetensors;
