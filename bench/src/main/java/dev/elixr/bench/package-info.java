@@ -1,5 +1,8 @@
 /**
- * JMH benchmarks and side-by-side comparisons with numpy/OpenBLAS and PyTorch on the same machine.
- * Coming with the issue "Fast CPU kernels".
+ * Speed, measured: side-by-side comparisons run by {@code elixr bench} (SGEMM and ops beside numpy/OpenBLAS
+ * ({@link dev.elixr.bench.GemmComparison}, {@link dev.elixr.bench.OpsComparison}), model forwards beside PyTorch
+ * ({@link dev.elixr.bench.ModelsComparison}), LLM prefill and decode beside the memory-bandwidth bound
+ * ({@link dev.elixr.bench.LlmBench})), the FMA-peak and bandwidth probes they divide by, and JMH benchmarks in
+ * {@code jmh}. Speed is measured here, never in unit tests.
  */
 package dev.elixr.bench;

@@ -1,6 +1,17 @@
 /**
- * Data (synthetic CXR generator, MIMIC-CXR-JPG / CheXpert / IU X-ray readers, image IO, loaders),
- * training loops, the paper's evaluations (zero-shot, data-efficient probes, semantic search, VQA,
- * report QA), metrics and the HTML report. Coming with the data and ELIXR issues.
+ * What ELIXR does with the models: data, training, evaluations and reports.
+ * <ul>
+ *   <li>{@code data}: the MIMIC-CXR-JPG, CheXpert and IU X-ray readers, the synthetic CXR generator ({@code synth}),
+ *       a DICOM Part 10 reader ({@code dicom}), and {@link dev.elixr.tasks.data.ImagePipeline}, the one path of an
+ *       image from its file to the image tower (decode, preprocess, augment, batch).</li>
+ *   <li>{@code train}: the ELIXR-C contrastive loop ({@link dev.elixr.tasks.train.ContrastiveTraining}) and the job
+ *       around it ({@link dev.elixr.tasks.train.ElixrCTrainingJob}): checkpoints, resuming, the run lock, the NaN guard,
+ *       the run directory.</li>
+ *   <li>{@code eval}: the paper's evaluations of a run: zero-shot classification, data-efficient probes and semantic
+ *       search, each writing metrics, per-item scores and a manifest.</li>
+ *   <li>{@code metrics}: ROC AUC, NDCG@k, precision@k and bootstrap intervals; {@code report}: the HTML report;
+ *       {@code demo}: {@code elixr demo}; {@code progress}: progress bars with ETA.</li>
+ * </ul>
+ * ELIXR-B training, visual question answering and report QA are not built yet.
  */
 package dev.elixr.tasks;

@@ -11,10 +11,11 @@ import java.util.Properties;
 @Command(name = "elixr",
         mixinStandardHelpOptions = true,
         versionProvider = Elixr.Version.class,
-        description = "ELIXR for chest X-rays, in pure Java: tensors, autograd, encoders, Q-Former, LLM host, evaluations.",
+        description = "ELIXR for chest X-rays, in pure Java: ELIXR-C training and its evaluations, the Q-Former and LLM host models, tensors and autograd underneath.",
         subcommands = {InfoCommand.class, DataCommand.class, BenchCommand.class, TokenizeCommand.class, ForwardCommand.class,
                 GenerateCommand.class, LogitsCommand.class,
-                DemoCommand.class, TrainCommand.class, EvalCommand.class, EmbedCommand.class, CommandLine.HelpCommand.class})
+                DemoCommand.class, TrainCommand.class, EvalCommand.class, EmbedCommand.class, IndexCommand.class, ServeCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Elixr implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,6 +1,7 @@
 package dev.elixr.tools;
 
 import dev.elixr.models.llm.BpeTokenizer;
+import dev.elixr.models.llm.ChatFormat;
 import dev.elixr.models.llm.Generator;
 import dev.elixr.models.llm.LlamaModel;
 import dev.elixr.models.llm.Sampler;
@@ -14,11 +15,11 @@ import java.util.List;
 import java.util.Locale;
 
 /** {@code elixr generate}: streams a Llama-family model's continuation of a prompt. */
-@Command(name = "generate", description = "Continue a prompt with a Llama/Mistral/Qwen2 folder (config.json, model.safetensors, tokenizer.json), streaming the text.")
+@Command(name = "generate", description = "Continue a prompt with a Llama/Mistral/Qwen2 folder (config.json, model.safetensors, tokenizer.json) or a llama GGUF file, streaming the text.")
 final class GenerateCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "model folder")
+    @Option(names = "--model", required = true, description = "model folder, or a GGUF file (its own tokenizer, or a tokenizer.json beside it)")
     Path model;
 
     @Option(names = "--prompt", required = true, description = "the prompt (encoded with the tokenizer's special tokens, e.g. BOS)")
@@ -45,17 +46,27 @@ final class GenerateCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0", description = "sampling seed (default ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--chat", description = "wrap the prompt as one user turn in the model family's chat format (Llama 3, ChatML, Zephyr, Llama 2) and stop at its end marker")
+    boolean chat;
+
     @Option(names = "--stop", description = "stop before this text (repeatable); it is not printed")
     List<String> stops = List.of();
 
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        LlamaModel m = LlamaModel.load(model);
-        BpeTokenizer tok = BpeTokenizer.read(model);
-        int[] ids = tok.encode(prompt);
+        LlamaModel m = LlamaModel.open(model);
+        BpeTokenizer tok = BpeTokenizer.forModel(model);
+        int[] eos = m.config().eosTokenIds();
+        String text = prompt;
+        if (chat) {
+            ChatFormat f = ChatFormat.of(model, tok);
+            text = f.prompt(prompt);
+            eos = java.util.stream.IntStream.concat(java.util.Arrays.stream(eos), java.util.Arrays.stream(f.endIds(tok))).toArray();
+        }
+        int[] ids = tok.encode(text);
         var sampler = new Sampler(new Sampler.Options(temperature, topK, topP, minP, repetitionPenalty, seed));
-        var r = new Generator(m, tok).generate(null, ids, maxNewTokens, sampler, m.config().eosTokenIds(), stops, s -> {
+        var r = new Generator(m, tok).generate(null, ids, maxNewTokens, sampler, eos, stops, s -> {
             out.print(s);
             out.flush();
         });

@@ -20,7 +20,7 @@ import java.util.Locale;
 final class LlmBenchCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", description = "model folder (config.json, model.safetensors); default: random weights")
+    @Option(names = "--model", description = "model folder (config.json, model.safetensors) or a llama GGUF file; default: random weights")
     Path model;
 
     @Option(names = "--dtype", defaultValue = "bf16", description = "stored type of the random weights: bf16, f16 or f32 (default ${DEFAULT-VALUE})")
@@ -54,7 +54,7 @@ final class LlmBenchCommand implements Runnable {
         LlamaModel m;
         String name;
         if (model != null) {
-            m = LlamaModel.load(model);
+            m = LlamaModel.open(model);
             name = model.getFileName().toString();
         } else {
             LlamaConfig c = LlmBench.defaultConfig();

@@ -17,7 +17,7 @@ import java.nio.file.Path;
 final class LogitsCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "model folder (config.json, model.safetensors or shards)")
+    @Option(names = "--model", required = true, description = "model folder (config.json, model.safetensors or shards) or a llama GGUF file")
     Path model;
 
     @Option(names = "--ids", required = true, split = ",", description = "token ids, comma-separated")
@@ -28,7 +28,7 @@ final class LogitsCommand implements Runnable {
 
     @Override
     public void run() {
-        LlamaModel m = LlamaModel.load(model);
+        LlamaModel m = LlamaModel.open(model);
         Tensor logits = m.forward(ids, m.newCache(ids.length));
         try {
             Npy.write(output, logits);

@@ -1,5 +1,6 @@
 package dev.elixr.tools;
 
+import dev.elixr.tasks.train.Checkpoints;
 import dev.elixr.tasks.train.ContrastiveObjective;
 import dev.elixr.tasks.train.ContrastiveTraining;
 import dev.elixr.tasks.train.ElixrCTrainingJob;
@@ -35,16 +36,20 @@ final class TrainElixrCCommand implements Callable<Integer> {
     @Option(names = "--no-augment", description = "turn training augmentation off") boolean noAugment;
     @Option(names = "--detect-anomaly", description = "check every op's output and gradient for NaN/Inf and name the first bad op (slow; for debugging a run that stopped on NaN: resume it with this)") boolean detectAnomaly;
     @picocli.CommandLine.Mixin ObjectiveOptions objective;
+    @picocli.CommandLine.Mixin DeviceOption device = new DeviceOption();
     @Option(names = "--stop-after", defaultValue = "0", hidden = true, description = "stop after this step (testing)") long stopAfter;
 
     @Override
     public Integer call() throws Exception {
+        if (resume && new Checkpoints(out, 2).list().isEmpty())
+            throw new IllegalArgumentException("--resume: " + out + " has no checkpoint to continue from (" + out.resolve("checkpoints")
+                    + " is empty or missing); run without --resume to start it");
         var training = new ContrastiveTraining.Config(new ContrastiveTraining.Data(epochs, batch, !noAugment),
                 new ContrastiveTraining.Optimisation(lr, weightDecay, warmup, gradClip),
                 objective.objective(ContrastiveObjective.recommended()),
                 new ContrastiveTraining.Session(seed, resume, checkpointEvery, stopAfter));
         var options = ElixrCTrainingJob.Options.of(data, out, ElixrCTrainingJob.defaultModel(imageEncoder, imageSize), training)
-                .withTextEncoder(textEncoder).withAnomalyDetection(detectAnomaly);
+                .withTextEncoder(textEncoder).withAnomalyDetection(detectAnomaly).withDevice(device.open());
         var o = ElixrCTrainingJob.run(options, CommandLineText.of(spec), System.err);
         System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                 o.imagesPerSecond(), out.toAbsolutePath());

@@ -50,6 +50,16 @@ class LlmCommandsTest {
     }
 
     @Test
+    void generateReadsAGgufFileWithTheTokenizerInsideIt() {
+        String gguf = LLM.resolve("llamacpp/model.gguf").toString();
+        String printed = run("generate", "--model", gguf, "--prompt", "The heart", "--max-new-tokens", "4", "--temperature", "0");
+        BpeTokenizer tok = BpeTokenizer.forModel(LLM.resolve("llamacpp/model.gguf"));
+        LlamaModel m = LlamaModel.open(LLM.resolve("llamacpp/model.gguf"));
+        var expected = new Generator(m, tok).generate(null, tok.encode("The heart"), 4, new Sampler(Sampler.Options.greedy()), m.config().eosTokenIds(), List.of(), s -> { });
+        assertEquals(expected.text() + System.lineSeparator(), printed);
+    }
+
+    @Test
     void tokenizeWithATokenizerJsonPrintsIdsWithBosAndDecodesBack() {
         String dir = LLM.resolve("tokenizers/byte_level").toString();
         assertEquals("364,316,363", run("tokenize", "--tokenizer", dir, "--text", "Hello world").strip());

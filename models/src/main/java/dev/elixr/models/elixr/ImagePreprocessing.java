@@ -15,9 +15,12 @@ import java.util.Map;
 public record ImagePreprocessing(int size, boolean stretch, float mean, float std) {
     /** The standardisation every ELIXR-C run so far was trained with: (v - 0.5) / 0.25. */
     public static final float MEAN = 0.5f, STD = 0.25f;
+    /** Input sides a model can be built for: the conv tower halves the image four times; 4096 is a full-resolution CXR. */
+    public static final int MIN_SIZE = 16, MAX_SIZE = 4096;
 
     public ImagePreprocessing {
-        if (size <= 0) throw new IllegalArgumentException("image preprocessing: size " + size + " must be > 0");
+        if (size < MIN_SIZE || size > MAX_SIZE)
+            throw new IllegalArgumentException("image size " + size + " is outside [" + MIN_SIZE + ", " + MAX_SIZE + "] pixels");
         if (!(std > 0)) throw new IllegalArgumentException("image preprocessing: std must be > 0, got " + std);
     }
 

@@ -1,9 +1,10 @@
 package dev.elixr.models.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.elixr.models.image.ImageDecodeException;
+import dev.elixr.models.image.ImageDecoder;
 import dev.elixr.tensor.Tensor;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
@@ -52,11 +53,10 @@ public record ImageProcessor(int channels, int height, int width, boolean resize
     public Tensor load(Path file) {
         BufferedImage img;
         try {
-            img = ImageIO.read(file.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read image " + file + ": " + e.getMessage(), e);
+            img = ImageDecoder.read(file);
+        } catch (ImageDecodeException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
         }
-        if (img == null) throw new IllegalArgumentException("cannot decode " + file + " as an image (PNG or JPEG expected)");
         return apply(toUnitFloats(img), img.getHeight(), img.getWidth());
     }
 

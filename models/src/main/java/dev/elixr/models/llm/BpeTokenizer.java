@@ -57,6 +57,23 @@ public final class BpeTokenizer {
         }
     }
 
+    /** A parsed tokenizer.json; where names it in messages. */
+    static BpeTokenizer fromJson(JsonNode json, String where) { return new BpeTokenizer(json, where); }
+
+    /** The tokenizer of a model: tokenizer.json beside it (a folder, or beside a GGUF file), else the one inside a GGUF file. */
+    public static BpeTokenizer forModel(Path model) {
+        Path dir = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
+        if (Files.isRegularFile(dir.resolve("tokenizer.json"))) return read(dir);
+        if (model.toString().endsWith(".gguf")) {
+            try {
+                return GgufTokenizer.read(Gguf.open(model), model.toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + model + ": " + e.getMessage(), e);
+            }
+        }
+        throw new IllegalArgumentException("no tokenizer.json in " + dir);
+    }
+
     /** Ids of text with the post-processor's special tokens (as Hugging Face's encode does by default). */
     public int[] encode(String text) { return encode(text, true); }
 

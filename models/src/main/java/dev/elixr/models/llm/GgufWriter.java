@@ -34,7 +34,13 @@ public final class GgufWriter {
 
     private record Entry(String name, int[] shape, int ggmlType, byte[] data) {}
 
-    public static void write(LlamaModel m, Path file, Type type) throws IOException {
+    public static void write(LlamaModel m, Path file, Type type) throws IOException { write(m, file, type, null, null); }
+
+    /**
+     * With a byte-level BPE tokenizer.json (its vocabulary, added tokens and merges) stored as tokenizer.ggml.* under the
+     * pre-tokenizer name pre (e.g. llama-bpe); BOS is added when the file's post-processor adds one.
+     */
+    public static void write(LlamaModel m, Path file, Type type, com.fasterxml.jackson.databind.JsonNode tokenizer, String pre) throws IOException {
         LlamaConfig c = m.config();
         if (c.ropeScaling() != null || c.qkvBias() || c.oBias() || c.mlpBias()) {
             throw new IllegalArgumentException("GGUF export: rope scaling and biases are not supported by this writer");
@@ -62,6 +68,7 @@ public final class GgufWriter {
         meta.put("llama.attention.layer_norm_rms_epsilon", c.rmsNormEps());
         if (c.bosTokenId() >= 0) meta.put("tokenizer.ggml.bos_token_id", c.bosTokenId());
         if (c.eosTokenIds().length > 0) meta.put("tokenizer.ggml.eos_token_id", c.eosTokenIds()[0]);
+        if (tokenizer != null) tokenizerMetadata(tokenizer, pre, c.vocabSize(), meta);
         put(head, le(8).putInt(Gguf.MAGIC).putInt(3));
         put(head, le(16).putLong(entries.size()).putLong(meta.size()));
         for (var kv : meta.entrySet()) {
@@ -70,6 +77,16 @@ public final class GgufWriter {
                 case String s -> { put(head, le(4).putInt(8)); string(head, s); }
                 case Integer i -> put(head, le(8).putInt(4).putInt(i));
                 case Float f -> put(head, le(8).putInt(6).putFloat(f));
+                case Boolean z -> put(head, le(5).putInt(7).put((byte) (z ? 1 : 0)));
+                case String[] a -> {
+                    put(head, le(16).putInt(9).putInt(8).putLong(a.length));
+                    for (String s : a) string(head, s);
+                }
+                case int[] a -> {
+                    ByteBuffer b = le(16 + 4 * a.length).putInt(9).putInt(5).putLong(a.length);
+                    for (int v : a) b.putInt(v);
+                    put(head, b);
+                }
                 default -> throw new IllegalStateException(kv.getKey());
             }
         }
@@ -89,6 +106,42 @@ public final class GgufWriter {
                 out.write(e.data());
                 out.write(new byte[(int) (align(e.data().length) - e.data().length)]);
             }
+        }
+    }
+
+    private static void tokenizerMetadata(com.fasterxml.jackson.databind.JsonNode t, String pre, int vocabSize, Map<String, Object> meta) {
+        String[] tokens = new String[vocabSize];
+        int[] types = new int[vocabSize];
+        java.util.Arrays.fill(types, 1);
+        t.path("model").path("vocab").properties().forEach(e -> tokens[e.getValue().asInt()] = e.getKey());
+        Integer bos = null;
+        for (var a : t.path("added_tokens")) {
+            tokens[a.path("id").asInt()] = a.path("content").asText();
+            types[a.path("id").asInt()] = a.path("special").asBoolean() ? GgufTokenizer.CONTROL : GgufTokenizer.USER_DEFINED;
+        }
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] == null) {
+                tokens[i] = "[PAD" + i + "]";
+                types[i] = 5; // unused
+            }
+        }
+        for (var piece : t.path("post_processor").path("processors").isArray() ? t.path("post_processor").path("processors") : List.of(t.path("post_processor"))) {
+            if (piece.path("type").asText().equals("TemplateProcessing")) {
+                for (var v : piece.path("special_tokens")) bos = v.path("ids").get(0).asInt();
+            }
+        }
+        List<String> merges = new ArrayList<>();
+        for (var mg : t.path("model").path("merges")) merges.add(mg.isArray() ? mg.get(0).asText() + " " + mg.get(1).asText() : mg.asText());
+        meta.put("tokenizer.ggml.model", "gpt2");
+        meta.put("tokenizer.ggml.pre", pre);
+        meta.put("tokenizer.ggml.tokens", tokens);
+        meta.put("tokenizer.ggml.token_type", types);
+        meta.put("tokenizer.ggml.merges", merges.toArray(new String[0]));
+        if (bos != null) {
+            meta.put("tokenizer.ggml.bos_token_id", bos);
+            meta.put("tokenizer.ggml.add_bos_token", true);
+        } else {
+            meta.put("tokenizer.ggml.add_bos_token", false);
         }
     }
 

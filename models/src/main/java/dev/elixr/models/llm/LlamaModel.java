@@ -52,6 +52,7 @@ public final class LlamaModel extends Module {
         WeightSource.Checkpoint src = WeightSource.of(f.weights(), dir + " (model.safetensors)");
         LlamaModel m = new LlamaModel(c, src);
         Set<String> unused = src.unused();
+        if (c.tieWordEmbeddings()) unused.remove("lm_head.weight"); // some tied checkpoints store a copy of the table
         if (!unused.isEmpty()) throw new IllegalArgumentException(dir + ": tensors the " + c.modelType() + " model does not have: " + unused);
         m.eval();
         return m;
@@ -62,6 +63,16 @@ public final class LlamaModel extends Module {
         java.nio.file.Files.createDirectories(dir);
         java.nio.file.Files.writeString(dir.resolve("config.json"), config.toJson().toPrettyString() + "\n");
         dev.elixr.autograd.io.Safetensors.write(dir.resolve("model.safetensors"), stateDict(), java.util.Map.of("format", "pt"));
+    }
+
+    /** A Hugging Face folder, or a GGUF file (name ending in .gguf; see {@link GgufLlama}). */
+    public static LlamaModel open(Path folderOrGguf) {
+        if (!folderOrGguf.toString().endsWith(".gguf")) return load(folderOrGguf);
+        try {
+            return GgufLlama.load(folderOrGguf);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + folderOrGguf + ": " + e.getMessage(), e);
+        }
     }
 
     public LlamaConfig config() { return config; }

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * The {@code pre_tokenizer} of a tokenizer.json: splits a stretch of normalised text into the words BPE sees.
  * Split (a pattern; Isolated, Removed, MergedWithPrevious or MergedWithNext), ByteLevel (optional prefix space, GPT-2's
  * split pattern with use_regex, then every UTF-8 byte as its GPT-2 character), Metaspace (spaces as '▁', a leading
- * '▁' always or for the first stretch only, optionally split before each '▁') and Sequence. Others are refused.
+ * '▁' always or for the first stretch only, optionally split before each '▁'), Digits (each digit, or each run of
+ * digits, on its own: SmolLM) and Sequence. Others are refused.
  */
 interface PreTokenizer {
     /** Words of a stretch of text; section is the stretch's index among those between added tokens. */
@@ -55,7 +56,8 @@ interface PreTokenizer {
                     return splitWords ? List.of(t.split("(?=" + Pattern.quote(rep) + ")")) : List.of(t);
                 };
             }
-            default -> throw new IllegalArgumentException(where + ": pre_tokenizer type '" + type + "' is not supported (Sequence, Split, ByteLevel, Metaspace)");
+            case "Digits" -> split(Pattern.compile(n.path("individual_digits").asBoolean(false) ? "\\p{N}" : "\\p{N}+"), "Isolated", false, where);
+            default -> throw new IllegalArgumentException(where + ": pre_tokenizer type '" + type + "' is not supported (Sequence, Split, ByteLevel, Metaspace, Digits)");
         };
     }
 

@@ -9,7 +9,10 @@
  * forward ({@code forwardTraining}, {@code nextTokenLoss}) for training and save back in HF layout.
  * {@link dev.elixr.models.llm.BpeTokenizer} reads tokenizer.json (byte-level BPE and SentencePiece-style BPE with
  * byte fallback) and decodes, also as a stream; {@link dev.elixr.models.llm.Sampler} and
- * {@link dev.elixr.models.llm.Generator} sample and stream text. Not here yet: GGUF files, sliding-window attention
- * (Mistral contexts beyond the window are refused), chat templates.
+ * {@link dev.elixr.models.llm.Generator} sample and stream text. {@link dev.elixr.models.llm.GgufLlama} reads llama
+ * GGUF files (Q8_0/Q4_0 in place) with the byte-level tokenizer inside them; {@link dev.elixr.models.llm.GgufWriter}
+ * writes them. Not here yet: SentencePiece vocabularies and rope scaling inside GGUF files, sliding-window attention
+ * (Mistral contexts beyond the window are refused), Jinja chat templates ({@link dev.elixr.models.llm.ChatFormat} recognises
+ * four families' single-turn formats instead).
  */
 package dev.elixr.models.llm;

@@ -64,17 +64,20 @@ class ImagePreprocessingTest {
 
     @Test
     void withoutStretchTheDecodedRangeIsKept() {
-        float[] flat = new float[20 * 20];
+        float[] flat = new float[32 * 32];
         Arrays.fill(flat, 0.75f);
-        float[] out = new ImagePreprocessing(10, false, 0.5f, 0.25f).prepare(flat, 20, 20);
+        float[] out = new ImagePreprocessing(16, false, 0.5f, 0.25f).prepare(flat, 32, 32);
         for (float v : out) assertEquals(0.75f, v, 1e-6f);
     }
 
     @Test
     void badSettingsAndWrongSizesAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new ImagePreprocessing(0, true, 0.5f, 0.25f));
-        assertThrows(IllegalArgumentException.class, () -> new ImagePreprocessing(8, true, 0.5f, 0f));
-        var e = assertThrows(IllegalArgumentException.class, () -> ImagePreprocessing.standard(8).normalise(new float[10], new float[64], 0));
-        assertTrue(e.getMessage().contains("8x8"), e.getMessage());
+        for (int size : new int[] {0, 15, 4097}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> new ImagePreprocessing(size, true, 0.5f, 0.25f));
+            assertTrue(e.getMessage().contains("image size " + size) && e.getMessage().contains("[16, 4096]"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new ImagePreprocessing(16, true, 0.5f, 0f));
+        var e = assertThrows(IllegalArgumentException.class, () -> ImagePreprocessing.standard(16).normalise(new float[10], new float[256], 0));
+        assertTrue(e.getMessage().contains("16x16"), e.getMessage());
     }
 }

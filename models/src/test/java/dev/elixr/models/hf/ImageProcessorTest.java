@@ -8,12 +8,14 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ImageProcessorTest {
     @TempDir Path tmp;
@@ -62,6 +64,7 @@ class ImageProcessorTest {
         assertEquals(16, p.height());
         assertEquals(24, p.width());
         assertEquals(0.3f, p.mean()[2]);
-        assertThrows(IllegalArgumentException.class, () -> p.load(dir.resolve("config.json")));
+        var e = assertThrows(UncheckedIOException.class, () -> p.load(dir.resolve("config.json")));
+        assertTrue(e.getMessage().contains("config.json") && e.getMessage().contains("not a PNG or JPEG"), e.getMessage());
     }
 }

@@ -83,6 +83,15 @@ class BpeTokenizerTest {
     }
 
     @Test
+    void digitsPreTokenizerIsolatesEachDigitOrEachRun() {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var one = PreTokenizer.of(json.createObjectNode().put("type", "Digits").put("individual_digits", true), "t");
+        var runs = PreTokenizer.of(json.createObjectNode().put("type", "Digits").put("individual_digits", false), "t");
+        assertEquals(java.util.List.of("size ", "1", "2", "3", " mm"), one.split("size 123 mm", 0));
+        assertEquals(java.util.List.of("size ", "123", " mm"), runs.split("size 123 mm", 0));
+    }
+
+    @Test
     void withoutSpecialTokensNoBosIsAdded() {
         BpeTokenizer tok = tokenizer("byte_level");
         int[] with = tok.encode("Hello world"), without = tok.encode("Hello world", false);

@@ -92,9 +92,22 @@ class LlamaConfigTest {
     void unexpectedTensorsAreRefusedNamingThem() throws IOException {
         Path dir = tmp.resolve("m");
         Files.createDirectories(dir);
+        var w = new java.util.LinkedHashMap<>(dev.elixr.autograd.io.Safetensors.read(Fixtures.path("llm/llama_gqa/model.safetensors")));
+        w.put("model.layers.0.mlp.extra.weight", dev.elixr.tensor.Tensor.zeros(2, 2));
+        dev.elixr.autograd.io.Safetensors.write(dir.resolve("model.safetensors"), w);
+        Files.writeString(dir.resolve("config.json"), config("llama_gqa").toString());
+        var e = assertThrows(IllegalArgumentException.class, () -> LlamaModel.load(dir));
+        assertTrue(e.getMessage().contains("tensors the llama model does not have: [model.layers.0.mlp.extra.weight]"), e.getMessage());
+    }
+
+    @Test
+    void aTiedCheckpointMayCarryACopyOfTheTableAsLmHead() throws IOException {
+        Path dir = tmp.resolve("m");
+        Files.createDirectories(dir);
         Files.copy(Fixtures.path("llm/llama_gqa/model.safetensors"), dir.resolve("model.safetensors"));
         Files.writeString(dir.resolve("config.json"), config("llama_gqa").put("tie_word_embeddings", true).toString());
-        var e = assertThrows(IllegalArgumentException.class, () -> LlamaModel.load(dir));
-        assertTrue(e.getMessage().contains("tensors the llama model does not have: [lm_head.weight]"), e.getMessage());
+        LlamaModel m = LlamaModel.load(dir);
+        assertTrue(m.config().tieWordEmbeddings());
+        assertFalse(m.namedParameters().containsKey("lm_head.weight"));
     }
 }

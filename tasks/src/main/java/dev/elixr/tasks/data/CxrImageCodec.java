@@ -1,14 +1,16 @@
 package dev.elixr.tasks.data;
 
+import dev.elixr.models.image.ImageDecodeException;
+import dev.elixr.models.image.ImageDecoder;
+
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
-import javax.imageio.event.IIOReadWarningListener;
-import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentSampleModel;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferUShort;
 import java.awt.image.Raster;
@@ -17,44 +19,24 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
 
 /**
  * Decoding and encoding of chest X-ray images: 8- and 16-bit grey PNG and JPEG; colour images become grey
- * (ITU-R BT.601 luma). A missing, truncated or unrecognised file raises {@link ImageReadException} naming it:
- * decoder warnings (e.g. "Premature end of JPEG file") count as errors, so a half image never passes silently.
+ * (ITU-R BT.601 luma). Decoding is {@link ImageDecoder}'s (pixel limit checked from the header, decoder warnings as
+ * errors); a file it refuses raises {@link ImageReadException} naming it.
  */
 public final class CxrImageCodec {
     private CxrImageCodec() {}
 
     static { ImageIO.setUseCache(false); }
 
-    /** Reads a PNG or JPEG file as a grey image with values in [0, 1]. */
+    /** Reads a PNG or JPEG file as a grey image with values in [0, 1] ({@link ImageDecoder}: limits, warnings as errors). */
     public static GreyImage read(Path file) throws ImageReadException {
-        if (!Files.isRegularFile(file)) throw new ImageReadException(file, "no such file", null);
-        BufferedImage img;
-        List<String> warnings = new ArrayList<>();
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            if (in == null) throw new ImageReadException(file, "cannot open", null);
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) throw new ImageReadException(file, "not a PNG or JPEG image (unrecognised format)", null);
-            ImageReader reader = readers.next();
-            try {
-                reader.addIIOReadWarningListener((IIOReadWarningListener) (src, w) -> warnings.add(w));
-                reader.setInput(in, true, true);
-                img = reader.read(0);
-            } finally {
-                reader.dispose();
-            }
-        } catch (ImageReadException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new ImageReadException(file, "corrupt or truncated (" + e.getMessage() + ")", e);
+        try {
+            return toGrey(ImageDecoder.read(file));
+        } catch (ImageDecodeException e) {
+            throw new ImageReadException(file, e.reason(), e.getCause());
         }
-        if (!warnings.isEmpty()) throw new ImageReadException(file, "corrupt or truncated (" + String.join("; ", warnings) + ")", null);
-        return toGrey(img);
     }
 
     /** Converts any BufferedImage to grey values in [0, 1], keeping 16-bit precision where the raster has it. */
@@ -65,7 +47,7 @@ public final class CxrImageCodec {
         int bands = r.getNumBands();
         int bits = img.getColorModel().getComponentSize(0);
         if (img.getType() == BufferedImage.TYPE_BYTE_GRAY && r.getDataBuffer() instanceof DataBufferByte db
-                && r.getSampleModel() instanceof java.awt.image.ComponentSampleModel) {
+                && r.getSampleModel() instanceof ComponentSampleModel) {
             int[] row = new int[w];
             for (int y = 0; y < h; y++) {
                 r.getSamples(0, y, w, 1, 0, row);
@@ -73,7 +55,7 @@ public final class CxrImageCodec {
             }
             return new GreyImage(w, h, px, 8);
         }
-        if (bands <= 2 && img.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY) {
+        if (bands <= 2 && img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
             float max = (1 << bits) - 1;
             int[] row = new int[w];
             for (int y = 0; y < h; y++) {

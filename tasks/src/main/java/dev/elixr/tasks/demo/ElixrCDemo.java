@@ -64,13 +64,7 @@ public final class ElixrCDemo {
          */
         public record Evaluation(double[] fractions, int repeats, int baselineSteps, int mlpSteps, int bootstrap) {}
 
-        /**
-         * 6,000 studies of "easy" difficulty at 96x96: at 80 px and "normal" difficulty small findings (nodules, rib
-         * fractures, thickening) fall below a pixel or two and the demo measured zero-shot AUC 0.74-0.76. 24 epochs:
-         * the validation loss still fell at epoch 20 (1.076 at 20 of 20, 1.042 at 24 of 24, same data and seed), while
-         * 9,000 studies for the same number of steps (16 epochs) did worse on validation search (0.638 vs 0.691);
-         * 24 epochs take about 6.5 of the demo's 9 minutes.
-         */
+        /** 6,000 "easy" studies at 96x96, 24 epochs of batch 32; why: docs/results.md ("Why the demo plan is what it is"). */
         public static Plan full() {
             return new Plan(new Data(6000, 96, "easy"), new Training(24, 32, 3e-3, OBJECTIVE),
                     new Evaluation(new double[] {0.01, 0.1, 1.0}, 3, 150, 200, 500));
@@ -163,6 +157,8 @@ public final class ElixrCDemo {
             return;
         }
         if (!same) {
+            if (Files.exists(marker))
+                log.println("elixr: " + marker + " records another plan (or the format of an earlier version): training again");
             deleteTree(runDir);
             Files.createDirectories(runDir);
             Files.writeString(marker, want);

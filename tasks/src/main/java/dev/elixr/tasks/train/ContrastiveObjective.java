@@ -30,12 +30,8 @@ public record ContrastiveObjective(DuplicatePolicy duplicates, DuplicateKey key,
     /**
      * The default of {@code elixr train elixr-c} and {@code elixr demo}: the impression alone with probability 1/2, else
      * sentence sampling with probability 1/2, and duplicate reports (same normalised text) masked out of the
-     * denominator, no queue. Impressions against none (demo, seed 1, 20 epochs): search NDCG@5 0.687 vs 0.611, zero-shot
-     * AUC 0.858 vs 0.846 (short impressions put the phrase-like texts of queries and prompts in training). 1/2 against
-     * 0.3 (demo, 24 epochs, seeds 1-3, chosen on the validation split): validation search NDCG@5 0.748/0.679/0.613 vs
-     * 0.728/0.674/0.597 (test 0.781/0.700/0.652 vs 0.741/0.726/0.603; zero-shot AUC 0.844 vs 0.846 on average).
-     * Masking and sentence sampling were within the run-to-run spread of plain CLIP (seed 7), since identical reports
-     * are rare there; the masking stays on because real report corpora repeat ("No acute cardiopulmonary process.").
+     * denominator, no queue. Why these values: docs/results.md ("Why the contrastive objective's defaults are what
+     * they are").
      */
     public static ContrastiveObjective recommended() {
         return new ContrastiveObjective(DuplicatePolicy.MASK, DuplicateKey.TEXT, 0, 0.5, 0.5);

@@ -2,7 +2,7 @@ package dev.elixr.tasks.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.elixr.autograd.GradMode;
-import dev.elixr.autograd.SplitMix64;
+import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.io.Checkpoint;
 import dev.elixr.autograd.optim.AdamW;
@@ -17,6 +17,7 @@ import dev.elixr.models.text.WordPieceTokenizer;
 import dev.elixr.tasks.data.ImageBank;
 import dev.elixr.tasks.data.Seeds;
 import dev.elixr.tasks.progress.Progress;
+import dev.elixr.tensor.Device;
 import dev.elixr.tensor.Tensor;
 
 import java.io.IOException;
@@ -67,7 +68,8 @@ public final class ContrastiveTraining {
     /** Passes over the training images, image-report pairs per step, and whether images are augmented. */
     public record Data(int epochs, int batch, boolean augment) {
         public Data {
-            if (epochs < 1 || batch < 2) throw new IllegalArgumentException("train: need epochs >= 1 and batch >= 2, got " + epochs + ", " + batch);
+            if (epochs < 1 || epochs > 100_000) throw new IllegalArgumentException("--epochs " + epochs + ": must be in [1, 100000]");
+            if (batch < 2 || batch > 65_536) throw new IllegalArgumentException("--batch " + batch + ": a contrastive batch must be in [2, 65536]");
         }
     }
 
@@ -78,8 +80,13 @@ public final class ContrastiveTraining {
      */
     public record Optimisation(double lr, double weightDecay, double warmupFraction, double gradClip) {
         public Optimisation {
-            if (!(lr > 0)) throw new IllegalArgumentException("train: learning rate " + lr + " must be > 0");
-            if (!(warmupFraction >= 0 && warmupFraction <= 1)) throw new IllegalArgumentException("train: warm-up fraction " + warmupFraction + " is not in [0, 1]");
+            if (!(lr > 0 && lr < Double.POSITIVE_INFINITY)) throw new IllegalArgumentException("--lr " + lr + ": the learning rate must be a finite number > 0");
+            if (!(weightDecay >= 0 && weightDecay < Double.POSITIVE_INFINITY))
+                throw new IllegalArgumentException("--weight-decay " + weightDecay + ": must be a finite number >= 0");
+            if (!(warmupFraction >= 0 && warmupFraction <= 1)) throw new IllegalArgumentException("--warmup " + warmupFraction + ": the warm-up fraction must be in [0, 1]");
+            if (!(gradClip > 0 && gradClip < Double.POSITIVE_INFINITY))
+                throw new IllegalArgumentException("--grad-clip " + gradClip + ": the gradient-norm bound must be a finite number > 0 "
+                        + "(0 would zero every gradient and a negative bound would reverse them; use a large bound such as 1e9 to clip nothing)");
         }
 
         /** Peak learning rate {@code lr}, weight decay 0.1, warm-up 10% of the steps, gradient norm clipped at 1. */
@@ -91,6 +98,10 @@ public final class ContrastiveTraining {
      * steps between checkpoints (0: only at the end), and a step to stop after (0: none; for tests of resuming).
      */
     public record Session(long seed, boolean resume, int checkpointEvery, long stopAfterStep) {
+        public Session {
+            if (checkpointEvery < 0) throw new IllegalArgumentException("--checkpoint-every " + checkpointEvery + ": must be >= 0 (0: only at the end)");
+        }
+
         /** A fresh run with this seed, a checkpoint every 50 steps. */
         public static Session of(long seed) { return new Session(seed, false, 50, 0); }
 
@@ -127,6 +138,9 @@ public final class ContrastiveTraining {
         TextSampler texts = new TextSampler(tokenizer, train, trainText, objective, maxTokens, session.seed());
         if (session.resume()) {
             Checkpoint c = onHeap(checkpoints.latest(log));
+            if (c == null && !checkpoints.list().isEmpty())
+                throw new IOException("every checkpoint in " + checkpoints.dir() + " is damaged (see above); refusing to restart "
+                        + "from step 0 silently: move them away to start over, or restore one from a copy");
             if (c != null) {
                 c.restore(model, opt);
                 if (queue != null && !c.state().isEmpty()) queue.restore(c.state());
@@ -137,6 +151,7 @@ public final class ContrastiveTraining {
             }
         }
         long resumedFrom = step;
+        Device device = model.parameters().getFirst().value().device(); // batches go where the model lives
         long stop = session.stopAfterStep() > 0 ? Math.min(total, session.stopAfterStep()) : total;
         Progress progress = new Progress("train elixr-c", (stop - step) * batch, "img");
         NumericalGuard guard = new NumericalGuard(model, opt, checkpoints.diagnostics())
@@ -148,7 +163,7 @@ public final class ContrastiveTraining {
             int[] order = permutation(n, session.seed(), epoch);
             int[] rows = Arrays.copyOfRange(order, (int) (step % stepsPerEpoch) * batch, (int) (step % stepsPerEpoch + 1) * batch);
             SplittableRandom aug = new SplittableRandom(Seeds.augmentation(session.seed(), step));
-            Var pixels = Var.of(train.batch(rows, data.augment() ? aug : null));
+            Var pixels = Var.of(train.batch(rows, data.augment() ? aug : null).to(device));
             TextSampler.Batch text = texts.batch(rows, step);
             TokenBatch tokens = TokenBatch.of(text.encodings(), text.rows(), padId);
             model.train();
@@ -195,7 +210,8 @@ public final class ContrastiveTraining {
             for (int s = 0; s + b <= val.count(); s += b) {
                 int[] rows = new int[b];
                 for (int i = 0; i < b; i++) rows[i] = s + i;
-                sum += model.loss(Var.of(val.batch(rows, null)), TokenBatch.of(text, rows, padId)).item();
+                Tensor pixels = val.batch(rows, null).to(model.parameters().getFirst().value().device());
+                sum += model.loss(Var.of(pixels), TokenBatch.of(text, rows, padId)).item();
                 count++;
             }
         }

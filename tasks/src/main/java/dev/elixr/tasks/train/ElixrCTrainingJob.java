@@ -1,7 +1,6 @@
 package dev.elixr.tasks.train;
 
 import dev.elixr.autograd.AnomalyMode;
-import dev.elixr.autograd.SplitMix64;
 import dev.elixr.models.elixr.ElixrC;
 import dev.elixr.models.elixr.ElixrCConfig;
 import dev.elixr.models.elixr.ElixrCConfigFile;
@@ -12,6 +11,8 @@ import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.ImageBank;
 import dev.elixr.tasks.data.ImagePipeline;
 import dev.elixr.tasks.data.MimicCxrJpg;
+import dev.elixr.tensor.Device;
+import dev.elixr.tensor.random.SplitMix64;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,17 +37,20 @@ public final class ElixrCTrainingJob {
      * takes. textEncoder: {@code bert-small} (random initialisation, vocabulary from the training reports) or a Hugging
      * Face BERT folder whose shape, vocabulary, case handling and weights the text tower takes ({@link HfTextInit}); a
      * resumed run keeps the text tower its spec records. detectAnomaly: autograd's per-op NaN/Inf checks
-     * ({@link AnomalyMode}), slow, for debugging a diverged run.
+     * ({@link AnomalyMode}), slow, for debugging a diverged run. device: where the model lives and every op (forward,
+     * backward, optimiser) runs.
      */
     public record Options(Path data, Path out, ElixrCConfig model, String textEncoder, ContrastiveTraining.Config training,
-                          boolean detectAnomaly) {
+                          boolean detectAnomaly, Device device) {
         public static Options of(Path data, Path out, ElixrCConfig model, ContrastiveTraining.Config training) {
-            return new Options(data, out, model, ElixrCConfig.BERT_SMALL, training, false);
+            return new Options(data, out, model, ElixrCConfig.BERT_SMALL, training, false, Device.CPU);
         }
 
-        public Options withTextEncoder(String t) { return new Options(data, out, model, t, training, detectAnomaly); }
+        public Options withTextEncoder(String t) { return new Options(data, out, model, t, training, detectAnomaly, device); }
 
-        public Options withAnomalyDetection(boolean on) { return new Options(data, out, model, textEncoder, training, on); }
+        public Options withAnomalyDetection(boolean on) { return new Options(data, out, model, textEncoder, training, on, device); }
+
+        public Options withDevice(Device d) { return new Options(data, out, model, textEncoder, training, detectAnomaly, d); }
     }
 
     /** The default model ({@link ElixrCConfig#small}) with the given image tower and input size. */
@@ -55,7 +59,19 @@ public final class ElixrCTrainingJob {
         return small.withImage(small.image().withEncoder(imageEncoder).withSize(imageSize));
     }
 
+    /**
+     * Trains into {@code o.out()}, holding the run directory's {@link RunLock} throughout: a second writer is refused
+     * naming this one.
+     */
     public static ContrastiveTraining.Outcome run(Options o, String commandLine, PrintStream log) throws IOException {
+        if (o.out().toAbsolutePath().normalize().equals(o.data().toAbsolutePath().normalize()))
+            throw new IllegalArgumentException("--out " + o.out() + " is the data set folder itself: write the run to another folder");
+        try (RunLock lock = RunLock.acquire(o.out())) {
+            return runLocked(o, commandLine, log);
+        }
+    }
+
+    private static ContrastiveTraining.Outcome runLocked(Options o, String commandLine, PrintStream log) throws IOException {
         Instant started = Instant.now();
         List<CxrStudy> all = MimicCxrJpg.read(o.data());
         List<CxrStudy> train = split(all, "train"), val = split(all, "validate");
@@ -67,6 +83,10 @@ public final class ElixrCTrainingJob {
         Vocab vocab = spec.vocab();
         Checkpoints checkpoints = new Checkpoints(run, 2);
         ElixrC model = initialModel(cfg, o.training().seed(), !checkpoints.list().isEmpty(), log);  // before decoding: fails fast
+        if (!o.device().equals(Device.CPU)) {
+            model.to(o.device());
+            log.println("elixr: training on " + o.device());
+        }
         ImagePipeline images = ImagePipeline.of(cfg.image().preprocessing());
         ImageBank trainBank = images.load(train, log, "train");
         ImageBank valBank = images.load(val, log, "validate");
@@ -94,6 +114,7 @@ public final class ElixrCTrainingJob {
         String textEncoder = o.textEncoder();
         ElixrCConfig cfg = o.training().resume() ? ElixrCRun.readConfig(run) : null;
         if (cfg != null) {
+            TrainingSettings.checkResume(run, o.training(), o.model());
             if (!textEncoder.equals(ElixrCConfig.BERT_SMALL) && !Path.of(textEncoder).toAbsolutePath().normalize().toString().equals(cfg.text().encoder()))
                 log.println("elixr: resuming keeps the run's text tower (" + cfg.text().encoder() + "); --text-encoder " + textEncoder + " is not used");
             return new Spec(cfg, Vocab.read(run.resolve(ElixrCRun.VOCAB)));
@@ -105,6 +126,7 @@ public final class ElixrCTrainingJob {
                 : ReportVocabulary.build(train.stream().map(s -> ReportText.findingsAndImpression(s.report())).toList(), 1);
         cfg = hf != null ? hf.configure(o.model()) : o.model().withText(o.model().text().withVocabSize(vocab.size()));
         ElixrCRun.writeSpec(run, cfg, vocab);
+        TrainingSettings.write(run, o.training(), o.model());
         return new Spec(cfg, vocab);
     }
 

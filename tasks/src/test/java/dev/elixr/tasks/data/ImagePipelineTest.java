@@ -80,7 +80,7 @@ class ImagePipelineTest {
         mixed.add(5, new CxrStudy("y", "y", "text", text, "", CheXpertLabel.blankLabels(), "train", "PA", List.of()));
         mixed.add(7, new CxrStudy("z", "z", "missing", tmp.resolve("missing.jpg"), "", CheXpertLabel.blankLabels(), "train", "PA", List.of()));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        ImageBank bank = ImagePipeline.of(ImagePreprocessing.standard(8)).load(mixed, new PrintStream(log, true), "train");
+        ImageBank bank = ImagePipeline.of(ImagePreprocessing.standard(16)).load(mixed, new PrintStream(log, true), "train");
         assertEquals(10, bank.count());
         assertEquals(studies.stream().map(CxrStudy::dicomId).toList(), bank.studies().stream().map(CxrStudy::dicomId).toList());
         String msg = log.toString();

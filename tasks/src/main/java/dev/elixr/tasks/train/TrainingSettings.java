@@ -1,0 +1,72 @@
+package dev.elixr.tasks.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.elixr.models.elixr.ElixrCConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The settings that decide what a run computes ({@code RUN/training.json}, written before the first step): the data
+ * passes, optimisation, objective and seed, and the image tower asked for. {@code --resume} with other settings would
+ * continue a different run than the one on disk, so it is refused with the differences named. Checkpoint frequency and
+ * the test-only stop step are free to change.
+ */
+public final class TrainingSettings {
+    public static final String FILE = "training.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TrainingSettings() {}
+
+    /** The settings as option name → value, in the words of the command line. */
+    static Map<String, String> of(ContrastiveTraining.Config t, ElixrCConfig model) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("--epochs", Integer.toString(t.data().epochs()));
+        m.put("--batch", Integer.toString(t.data().batch()));
+        m.put("--no-augment", Boolean.toString(!t.data().augment()));
+        m.put("--lr", Double.toString(t.optimisation().lr()));
+        m.put("--weight-decay", Double.toString(t.optimisation().weightDecay()));
+        m.put("--warmup", Double.toString(t.optimisation().warmupFraction()));
+        m.put("--grad-clip", Double.toString(t.optimisation().gradClip()));
+        m.put("--seed", Long.toString(t.seed()));
+        ContrastiveObjective o = t.objective();
+        m.put("--duplicates", o.duplicates().toString());
+        m.put("--duplicate-key", o.key().toString());
+        m.put("--queue", Integer.toString(o.queueSize()));
+        m.put("--sentence-sampling", Double.toString(o.sentenceSampling()));
+        m.put("--impression-only", Double.toString(o.impressionOnly()));
+        m.put("--image-encoder", model.image().encoder());
+        m.put("--image-size", Integer.toString(model.image().size()));
+        return m;
+    }
+
+    /** Records the settings of a new run. */
+    static void write(Path run, ContrastiveTraining.Config t, ElixrCConfig model) throws IOException {
+        Files.createDirectories(run);
+        ObjectNode root = JSON.createObjectNode();
+        of(t, model).forEach(root::put);
+        JSON.writerWithDefaultPrettyPrinter().writeValue(run.resolve(FILE).toFile(), root);
+    }
+
+    /** Refuses a resume whose settings differ from the recorded ones (runs from before this file are not checked). */
+    static void checkResume(Path run, ContrastiveTraining.Config t, ElixrCConfig model) throws IOException {
+        Path f = run.resolve(FILE);
+        if (!Files.exists(f)) return;
+        Map<String, String> recorded = new LinkedHashMap<>();
+        JSON.readTree(f.toFile()).properties().forEach(e -> recorded.put(e.getKey(), e.getValue().asText()));
+        List<String> differences = new ArrayList<>();
+        of(t, model).forEach((option, value) -> {
+            String was = recorded.get(option);
+            if (was != null && !was.equals(value)) differences.add(option + " " + was + " (this command: " + value + ")");
+        });
+        if (!differences.isEmpty())
+            throw new IllegalArgumentException("--resume: " + run + " was started with other settings: " + String.join(", ", differences)
+                    + "; repeat the run's own options to continue it (see " + f + "), or train into another --out");
+    }
+}
