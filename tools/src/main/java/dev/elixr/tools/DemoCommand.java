@@ -30,6 +30,15 @@ final class DemoCommand implements Callable<Integer> {
         if (objective.given()) plan = plan.withObjective(objective.objective(plan.training().objective()));
         var s = ElixrCDemo.run(out, plan, seed, System.err, CommandLineText.of(spec));
         System.out.print(ElixrCDemo.table(s));
+        System.out.println(serveLine(out));
         return 0;
+    }
+
+    /** The one command that indexes the demo's images and serves its run (elixr serve). */
+    static String serveLine(java.nio.file.Path out) {
+        String run = CommandLineText.quote(out.resolve("run").toString()), data = CommandLineText.quote(out.resolve("data").toString()),
+                index = CommandLineText.quote(out.resolve("index").toString());
+        return "serve it: ./elixr index build --run " + run + " --data " + data + " --out " + index
+                + " && ./elixr serve --run " + run + " --index " + index;
     }
 }

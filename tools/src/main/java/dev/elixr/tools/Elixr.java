@@ -14,7 +14,8 @@ import java.util.Properties;
         description = "ELIXR for chest X-rays, in pure Java: ELIXR-C training and its evaluations, the Q-Former and LLM host models, tensors and autograd underneath.",
         subcommands = {InfoCommand.class, DataCommand.class, BenchCommand.class, TokenizeCommand.class, ForwardCommand.class,
                 GenerateCommand.class, LogitsCommand.class,
-                DemoCommand.class, TrainCommand.class, EvalCommand.class, EmbedCommand.class, CommandLine.HelpCommand.class})
+                DemoCommand.class, TrainCommand.class, EvalCommand.class, EmbedCommand.class, IndexCommand.class, ServeCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Elixr implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

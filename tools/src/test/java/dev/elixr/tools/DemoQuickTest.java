@@ -45,6 +45,7 @@ class DemoQuickTest {
         assertEquals(0, code);
         assertTrue(table.contains("zero-shot, 13 findings"), table);
         assertTrue(table.contains("mean NDCG@5"), table);
+        assertTrue(table.contains("./elixr serve --run " + dir.resolve("run")), table);
         String html = Files.readString(dir.resolve("report.html"));
         assertTrue(html.contains("Zero-shot classification") && html.contains("Semantic search") && html.contains("Data-efficient"));
         assertTrue(html.contains("data:image/png;base64,"));
