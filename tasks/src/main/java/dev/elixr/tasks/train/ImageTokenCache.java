@@ -22,7 +22,8 @@ import java.util.stream.IntStream;
  * {@code RUN_B/features-<split>.safetensors} (tensor {@code tokens} [n,T,C]; metadata: the image ids in order, the
  * SHA-256 of the image run's {@code model.safetensors} and its preprocessing). The tower never changes during ELIXR-B
  * training (Xu et al. 2023, §2.2), so a later session reuses the file; a different image run, preprocessing or image
- * list recomputes it.
+ * list recomputes it. A split's tokens are held in memory as one float array (fine for the demo's thousands of images;
+ * MIMIC-CXR at the paper's 8×8×1376 would need them streamed from the file instead).
  */
 public final class ImageTokenCache {
     static final String TOKENS = "tokens", KEPT = "kept_ids";

@@ -74,6 +74,8 @@ public final class QFormerTrainingJob {
         QFormerTraining.Pairs valPairs = val.isEmpty() ? null : pairs(run, "validate", imageRun, digest, val, log);
         WordPieceTokenizer tok = imageRun.tokenizer();
         int vocab = tok.vocab().size();
+        if (previous != null && !sameShape(o.shape(), previous.qformer()))
+            log.println("elixr: resuming keeps the run's Q-Former shape (" + previous.qformer() + "); the shape options given are not used");
         QFormerConfig cfg = previous != null ? previous.qformer()
                 : o.shape().config(trainPairs.images().width(), vocab + 1, trainPairs.padId(), ElixrBRun.decTokenId(vocab),
                 imageRun.model().config().text().maxTokens());
@@ -105,6 +107,11 @@ public final class QFormerTrainingJob {
             groups[i] = DuplicateKey.TEXT.group(s, text);
         }
         return new QFormerTraining.Pairs(tokens, texts, groups, tok.vocab().id(WordPieceTokenizer.PAD));
+    }
+
+    static boolean sameShape(Shape s, QFormerConfig c) {
+        return s.width() == c.width() && s.layers() == c.depth() && s.heads() == c.transformer().heads()
+                && s.queries() == c.queries().count() && s.projection() == c.projectionWidth();
     }
 
     private static QFormerTraining.Pairs emptyLike(QFormerTraining.Pairs p) {
