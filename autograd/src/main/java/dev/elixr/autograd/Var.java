@@ -133,7 +133,7 @@ public class Var {
     public int numel() { return value.numel(); }
 
     /** The value of a one-element variable. */
-    public float item() { return value.item(); }
+    public float item() { return value.toCpu().item(); }
 
     @Override
     public String toString() {

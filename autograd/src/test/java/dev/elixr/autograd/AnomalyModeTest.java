@@ -1,5 +1,6 @@
 package dev.elixr.autograd;
 
+import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.nn.Linear;
 import dev.elixr.tensor.Tensor;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,8 @@
 package dev.elixr.bench;
 
 import dev.elixr.tensor.Parallel;
+import dev.elixr.tensor.cpu.GemmPlan;
+import dev.elixr.tensor.cpu.MachineProfile;
 import dev.elixr.tensor.cpu.Sgemm;
 import dev.elixr.tensor.cpu.Simd;
 
@@ -60,6 +62,9 @@ public final class GemmComparison {
         if (!json) {
             out.printf("SGEMM, row-major, C = A·B (t: A·Bᵀ); %d-bit vectors; best of %d rounds of %s after a warm-up of %.1f s or more%n",
                     Simd.species().vectorBitSize(), timing.rounds(), timing.clock(), timing.warmupSeconds());
+            MachineProfile m = MachineProfile.current();
+            out.printf("kernel: %s on %s with %d vector registers (elixr info says why); one core's FMA peak %.1f GFLOP/s%n",
+                    GemmPlan.DEFAULT, m.isa(), m.registers(), FmaPeak.gflops(1));
             if (!Numpy.available()) out.println("(python3 with numpy not found: numpy column n/a)");
             out.printf("%-18s %7s %8s %8s %6s%n", "shape MxKxN", "threads", "elixr", "numpy", "ratio");
             out.printf("%-18s %7s %8s %8s %6s%n", "", "", "GFLOP/s", "GFLOP/s", "");

@@ -4,6 +4,7 @@ import dev.elixr.tasks.eval.DataEfficient;
 import dev.elixr.tasks.eval.ElixrCEvaluation;
 import dev.elixr.tasks.eval.LogisticProbe;
 import dev.elixr.tasks.eval.MlpProbe;
+import dev.elixr.tasks.eval.ProbeFeatures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,7 +28,7 @@ final class EvalDataEfficientCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var r = target.open()
-                .withProbeFeatures(dev.elixr.tasks.eval.ProbeFeatures.parse(features)).dataEfficient(fractions, repeats, seed,
+                .withProbeFeatures(ProbeFeatures.parse(features)).dataEfficient(fractions, repeats, seed,
                 baselineEpochs > 0 ? new ElixrCEvaluation.Baseline(baselineEpochs, 30, baselineMaxSteps, 32, 2e-3) : null,
                 List.of(new LogisticProbe(), new MlpProbe(new int[] {512, 256}, 0.2f, mlpSteps, 64, 1e-3, 1e-2)));
         for (DataEfficient.Summary s : r.summaries())

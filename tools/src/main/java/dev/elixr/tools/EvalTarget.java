@@ -11,7 +11,8 @@ import java.nio.file.Path;
 /** What every {@code elixr eval} subcommand evaluates: a run on a data set, optionally on a reused split manifest. */
 final class EvalTarget {
     @Spec(Spec.Target.MIXEE) CommandSpec spec;
-    @Option(names = "--run", required = true, description = "trained ELIXR-C run directory") Path run;
+    @Option(names = "--run", required = true, description = "trained ELIXR-C run directory, or an ELIXR-B run (its Q-Former on its image run's frozen tower: "
+            + "images scored by their best query, probes on the average-pooled query outputs)") Path run;
     @Option(names = "--data", required = true, description = "data set root (MIMIC-CXR-JPG layout)") Path data;
     @Option(names = "--manifest", description = "reuse the images and seed of the manifest this task wrote for another run "
             + "(RUN/eval/<task>/manifest.json); for data-efficient its probe subsets also replace --fractions and --repeats") Path manifest;

@@ -1,19 +1,31 @@
 package dev.elixr.tools;
 
 import dev.elixr.tensor.Parallel;
+import dev.elixr.tensor.cpu.GemmPlan;
+import dev.elixr.tensor.cpu.MachineProfile;
+import dev.elixr.tensor.cpu.Simd;
 import dev.elixr.tensor.opencl.OpenClDevices;
 import jdk.incubator.vector.FloatVector;
 import picocli.CommandLine.Command;
 
-/** {@code elixr info}: the JDK, the vector species, cores and the backends this machine offers. */
-@Command(name = "info", description = "Show the JDK, SIMD vector species, cores and available backends.")
+/** {@code elixr info}: the JDK, the vector species, the GEMM kernel chosen for this machine and why, cores and backends. */
+@Command(name = "info", description = "Show the JDK, SIMD vector species, the GEMM kernel chosen and why, cores and available backends.")
 final class InfoCommand implements Runnable {
     @Override
     public void run() {
-        var species = FloatVector.SPECIES_PREFERRED;
+        var species = Simd.species();
         System.out.printf("JDK          %s (%s)%n", Runtime.version(), System.getProperty("java.vm.vendor"));
         System.out.printf("OS / arch    %s %s%n", System.getProperty("os.name"), System.getProperty("os.arch"));
-        System.out.printf("vector       %s: %d-bit, %d float lanes%n", species, species.vectorBitSize(), species.length());
+        System.out.printf("vector       %s: %d-bit, %d float lanes%s%n", species, species.vectorBitSize(), species.length(),
+                species.equals(FloatVector.SPECIES_PREFERRED) ? " (the JVM's preferred)"
+                        : " (-Delixr.vector.bits; the JVM prefers " + FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit)");
+        MachineProfile m = MachineProfile.current();
+        System.out.printf("ISA          %s, %d vector registers (%s)%n", m.isa(), m.registers(), m.registersWhy());
+        System.out.printf("caches       L1d %s, L2 %s, L3 per core %s (%s)%n", MachineProfile.kib(m.l1d()), MachineProfile.kib(m.l2()),
+                m.l3PerCore() > 0 ? MachineProfile.kib(m.l3PerCore()) : "none", m.cachesWhy());
+        GemmPlan plan = GemmPlan.DEFAULT;
+        System.out.printf("gemm         %s%n", plan);
+        for (String why : plan.why()) System.out.println("               " + why);
         System.out.printf("cores        %d available, kernel threads %d (-Delixr.threads=N)%n",
                 Runtime.getRuntime().availableProcessors(), Parallel.threads());
         System.out.printf("memory       max heap %d MiB%n", Runtime.getRuntime().maxMemory() >> 20);

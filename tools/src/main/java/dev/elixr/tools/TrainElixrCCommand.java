@@ -36,6 +36,7 @@ final class TrainElixrCCommand implements Callable<Integer> {
     @Option(names = "--no-augment", description = "turn training augmentation off") boolean noAugment;
     @Option(names = "--detect-anomaly", description = "check every op's output and gradient for NaN/Inf and name the first bad op (slow; for debugging a run that stopped on NaN: resume it with this)") boolean detectAnomaly;
     @picocli.CommandLine.Mixin ObjectiveOptions objective;
+    @picocli.CommandLine.Mixin DeviceOption device = new DeviceOption();
     @Option(names = "--stop-after", defaultValue = "0", hidden = true, description = "stop after this step (testing)") long stopAfter;
 
     @Override
@@ -48,7 +49,7 @@ final class TrainElixrCCommand implements Callable<Integer> {
                 objective.objective(ContrastiveObjective.recommended()),
                 new ContrastiveTraining.Session(seed, resume, checkpointEvery, stopAfter));
         var options = ElixrCTrainingJob.Options.of(data, out, ElixrCTrainingJob.defaultModel(imageEncoder, imageSize), training)
-                .withTextEncoder(textEncoder).withAnomalyDetection(detectAnomaly);
+                .withTextEncoder(textEncoder).withAnomalyDetection(detectAnomaly).withDevice(device.open());
         var o = ElixrCTrainingJob.run(options, CommandLineText.of(spec), System.err);
         System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                 o.imagesPerSecond(), out.toAbsolutePath());

@@ -8,8 +8,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,10 +33,10 @@ class ReproducibilityCommandsTest {
         cmd.setOut(new PrintWriter(out));
         cmd.setErr(new PrintWriter(err));
         var oldOut = System.out;
-        var captured = new java.io.ByteArrayOutputStream();
+        var captured = new ByteArrayOutputStream();
         int code;
         try {
-            System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
             code = cmd.execute(args);
         } finally {
             System.setOut(oldOut);

@@ -1,5 +1,6 @@
 package dev.elixr.tools;
 
+import dev.elixr.autograd.AnomalyMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -22,6 +23,6 @@ class TrainElixrCCommandTest {
         assertEquals(0, code);
         assertTrue(Files.readString(run.resolve("run.json")).contains("--detect-anomaly"));
         assertFalse(Files.exists(run.resolve("diagnostics")));
-        assertFalse(dev.elixr.autograd.AnomalyMode.isEnabled());
+        assertFalse(AnomalyMode.isEnabled());
     }
 }

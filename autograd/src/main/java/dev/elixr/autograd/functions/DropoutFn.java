@@ -3,6 +3,8 @@ package dev.elixr.autograd.functions;
 import dev.elixr.autograd.Var;
 import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.ops.Elementwise;
+import dev.elixr.tensor.ops.Random;
+import dev.elixr.tensor.random.SplitMix64;
 
 import java.util.random.RandomGenerator;
 
@@ -10,14 +12,22 @@ import java.util.random.RandomGenerator;
 public final class DropoutFn {
     private DropoutFn() {}
 
-    /** The mask is drawn on the host from rng in row-major order (one nextFloat per element): reproducible by seed. */
+    /**
+     * The mask is drawn on the tensor's device by tensor-core's counter-based kernel ({@link Random#dropoutMask}). With a
+     * {@link SplitMix64} generator it is the mask that one nextFloat per element in row-major order would give, and the
+     * generator moves past those draws; any other generator gives the kernel one nextLong as its seed.
+     */
     public static Var dropout(Var x, float p, RandomGenerator rng, boolean training) {
         if (p < 0 || p >= 1) throw new IllegalArgumentException("dropout: p must be in [0, 1), got " + p);
         if (!training || p == 0) return x;
-        float keep = 1f / (1 - p);
-        float[] m = new float[x.numel()];
-        for (int i = 0; i < m.length; i++) m[i] = rng.nextFloat() >= p ? keep : 0f;
-        Tensor mask = Host.put(m, x.shape(), x.value().device());
+        long seed;
+        if (rng instanceof SplitMix64 s) {
+            seed = s.state();
+            s.skip(x.numel());
+        } else {
+            seed = rng.nextLong();
+        }
+        Tensor mask = Random.dropoutMask(seed, p, x.value().device(), x.shape());
         return Var.result("dropout", Elementwise.mul(x.value(), mask), g -> new Tensor[] {Elementwise.mul(g, mask)}, x);
     }
 }

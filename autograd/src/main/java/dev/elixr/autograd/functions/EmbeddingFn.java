@@ -11,14 +11,7 @@ public final class EmbeddingFn {
     public static Var embedding(Var table, int[] ids, int... idShape) {
         int[] ids0 = ids.clone();
         int[] tableShape = table.shape();
-        return Var.result("embedding", Index.embedding(table.value(), ids0, idShape), g -> {
-            int d = tableShape[1];
-            float[] gs = Host.read(g), out = new float[tableShape[0] * d];
-            for (int i = 0; i < ids0.length; i++) {
-                int src = i * d, dst = ids0[i] * d;
-                for (int j = 0; j < d; j++) out[dst + j] += gs[src + j];
-            }
-            return new Tensor[] {Host.put(out, tableShape, g.device())};
-        }, table);
+        return Var.result("embedding", Index.embedding(table.value(), ids0, idShape),
+                g -> new Tensor[] {Index.scatterAddRows(g.reshape(ids0.length, tableShape[1]), ids0, tableShape[0])}, table);
     }
 }

@@ -1,7 +1,6 @@
 package dev.elixr.autograd.functions;
 
 import dev.elixr.autograd.Var;
-import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.ops.Elementwise;
 
@@ -89,21 +88,7 @@ public final class PointwiseFn {
     /** Gradient passes where lo ≤ x ≤ hi. */
     public static Var clamp(Var x, float lo, float hi) {
         Tensor v = x.value();
-        return Var.result("clamp", Elementwise.clamp(v, lo, hi), g -> new Tensor[] {map(g, v, (gi, xi) -> xi >= lo && xi <= hi ? gi : 0f)}, x);
-    }
-
-    @FunctionalInterface
-    interface Derivative {
-        float apply(float g, float saved);
-    }
-
-    /** out[i] = f(g[i], saved[i]) on the host, in parallel chunks; g and saved have the same shape. */
-    static Tensor map(Tensor g, Tensor saved, Derivative f) {
-        float[] gs = Host.read(g), ss = Host.read(saved);
-        float[] out = new float[gs.length];
-        Parallel.forRange(out.length, 1 << 14, (s, e) -> {
-            for (int i = s; i < e; i++) out[i] = f.apply(gs[i], ss[i]);
-        });
-        return Host.put(out, g.shape(), g.device());
+        return Var.result("clamp", Elementwise.clamp(v, lo, hi),
+                g -> new Tensor[] {Elementwise.mul(g, Elementwise.mul(Elementwise.ge(v, lo), Elementwise.le(v, hi)))}, x);
     }
 }

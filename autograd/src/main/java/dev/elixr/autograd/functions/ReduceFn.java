@@ -37,15 +37,13 @@ public final class ReduceFn {
         Tensor xv = x.value();
         Tensor y = max ? Reduce.max(xv, keepdim, a) : Reduce.min(xv, keepdim, a);
         return Var.result(op, y, g -> {
-            float[] idx = Host.read(max ? Reduce.argmax(xv, a, true) : Reduce.argmin(xv, a, true)), gs = Host.read(g.contiguous());
-            int n = in[a], inner = 1;
-            for (int d = a + 1; d < in.length; d++) inner *= in[d];
-            float[] dx = new float[Shape.numel(in)];
-            for (int o = 0; o < idx.length; o++) {
-                int outer = o / inner, j = o % inner;
-                dx[(outer * n + (int) idx[o]) * inner + j] = gs[o];
-            }
-            return new Tensor[] {Host.put(dx, in, g.device())};
+            Tensor idx = max ? Reduce.argmax(xv, a, true) : Reduce.argmin(xv, a, true);
+            int[] along = new int[in.length];
+            java.util.Arrays.fill(along, 1);
+            along[a] = in[a];
+            Tensor positions = Tensor.arange(in[a]).reshape(along).to(xv.device());
+            Tensor first = Elementwise.eq(positions, idx); // 1 at the chosen element of each line
+            return new Tensor[] {Elementwise.mul(first, g.reshape(idx.shape()))};
         }, x);
     }
 

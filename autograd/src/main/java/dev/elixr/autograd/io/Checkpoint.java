@@ -1,6 +1,6 @@
 package dev.elixr.autograd.io;
 
-import dev.elixr.autograd.SplitMix64;
+import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.autograd.optim.CosineSchedule;
 import dev.elixr.autograd.optim.Optimizer;

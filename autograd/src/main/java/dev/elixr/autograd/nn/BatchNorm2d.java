@@ -2,7 +2,9 @@ package dev.elixr.autograd.nn;
 
 import dev.elixr.autograd.Functional;
 import dev.elixr.autograd.Var;
+import dev.elixr.tensor.Device;
 import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.ops.Elementwise;
 
 /**
  * Batch normalisation per channel of [N,C,H,W] (Ioffe &amp; Szegedy 2015): batch statistics in training
@@ -26,10 +28,11 @@ public final class BatchNorm2d extends Module implements Layer {
         registerBuffer("num_batches_tracked", Tensor.zeros());
     }
 
-    /** Running statistics are updated in place: replace read-only (memory-mapped) ones by heap copies first. */
+    /** Running statistics are updated in place: replace views and read-only (memory-mapped) ones by copies first. */
     private void writable(String name) {
         Tensor t = buffer(name);
-        if (t.storage().array() == null || !t.isContiguous()) setBuffer(name, Tensor.of(t.toFloatArray(), t.shape()));
+        boolean mapped = t.device().kind() == Device.Kind.CPU && t.storage().array() == null;
+        if (mapped || !t.isContiguous()) setBuffer(name, t.copy());
     }
 
     public Parameter weight() { return weight; }
@@ -43,7 +46,7 @@ public final class BatchNorm2d extends Module implements Layer {
     @Override
     public Var forward(Var x) {
         if (isTraining()) {
-            setBuffer("num_batches_tracked", Tensor.scalar(buffer("num_batches_tracked").item() + 1));
+            setBuffer("num_batches_tracked", Elementwise.add(buffer("num_batches_tracked"), 1f));
             writable("running_mean");
             writable("running_var");
         }

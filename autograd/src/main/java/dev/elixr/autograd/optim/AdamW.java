@@ -1,13 +1,16 @@
 package dev.elixr.autograd.optim;
 
 import dev.elixr.autograd.nn.Parameter;
+import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.backend.AdamWStep;
+import dev.elixr.tensor.ops.Update;
 
 import java.util.List;
 
 /**
  * Adam with decoupled weight decay (Loshchilov &amp; Hutter 2019, Algorithm 2), as torch.optim.AdamW:
- * w *= 1 - lr·wd; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; w -= lr/(1-β1ᵗ) · m / (√v/√(1-β2ᵗ) + ε).
- * Parameter groups give norms and biases no decay.
+ * w *= 1 - lr·wd; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; w -= lr/(1-β1ᵗ) · m / (√v/√(1-β2ᵗ) + ε),
+ * one fused update per parameter on its device ({@link Update#adamW}). Parameter groups give norms and biases no decay.
  */
 public final class AdamW extends Optimizer {
     private final double beta1, beta2, eps;
@@ -31,19 +34,10 @@ public final class AdamW extends Optimizer {
     protected int stateSize(String key, int n) { return key.equals("step") ? 1 : n; }
 
     @Override
-    protected void update(ParamGroup group, double lr, int i, float[] w, int off, float[] g, Parameter p) {
-        float[] m = state(i, "exp_avg", g.length), v = state(i, "exp_avg_sq", g.length), t = state(i, "step", 1);
+    protected void update(ParamGroup group, double lr, int i, Tensor w, Tensor g, Parameter p) {
+        Tensor m = state(i, "exp_avg", w), v = state(i, "exp_avg_sq", w);
+        float[] t = counter(i, "step");
         t[0] += 1;
-        double bc1 = 1 - Math.pow(beta1, t[0]), bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t[0]));
-        float decay = (float) (1 - lr * group.weightDecay());
-        float b1 = (float) beta1, b2 = (float) beta2, stepSize = (float) (lr / bc1), bc2s = (float) bc2Sqrt, e = (float) eps;
-        float c1 = 1 - b1, c2 = 1 - b2;
-        for (int j = 0; j < g.length; j++) {
-            float wj = group.weightDecay() != 0 ? w[off + j] * decay : w[off + j];
-            m[j] = m[j] * b1 + g[j] * c1;
-            v[j] = v[j] * b2 + g[j] * g[j] * c2;
-            float denom = (float) Math.sqrt(v[j]) / bc2s + e;
-            w[off + j] = wj + (m[j] / denom) * -stepSize;
-        }
+        Update.adamW(w, g, m, v, new AdamWStep(lr, beta1, beta2, eps, group.weightDecay(), (long) t[0]));
     }
 }

@@ -2,6 +2,7 @@ package dev.elixr.autograd.optim;
 
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.ops.Elementwise;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,7 +10,7 @@ import java.util.Map;
 /**
  * The momentum (exponential moving average) update of a key encoder from a query encoder of the same architecture
  * (He et al. 2020, MoCo, eq. 2): θk ← m·θk + (1 − m)·θq for every parameter; buffers (e.g. batch-norm running
- * statistics) are copied. Computed in float32, element by element, so it is deterministic.
+ * statistics) are copied. Computed in float32 by elementwise ops on the parameters' device, so it is deterministic.
  */
 public final class MomentumUpdate {
     private MomentumUpdate() {}
@@ -27,13 +28,12 @@ public final class MomentumUpdate {
         source.namedParameters().forEach((name, p) -> {
             var k = own.get(name);
             if (k == null) throw new IllegalArgumentException("momentum update: the target has no parameter " + name);
-            float[] theta = k.value().contiguous().toFloatArray(), src = p.value().contiguous().toFloatArray();
-            if (theta.length != src.length) throw new IllegalArgumentException("momentum update: " + name + " has "
-                    + theta.length + " values in the target and " + src.length + " in the source");
-            for (int i = 0; i < theta.length; i++) theta[i] = m * theta[i] + q * src[i];
-            next.put(name, Tensor.wrap(theta, p.value().shape()));
+            Tensor theta = k.value(), src = p.value();
+            if (theta.numel() != src.numel()) throw new IllegalArgumentException("momentum update: " + name + " has "
+                    + theta.numel() + " values in the target and " + src.numel() + " in the source");
+            next.put(name, Elementwise.add(Elementwise.mul(theta, m), Elementwise.mul(src.reshape(theta.shape()).to(theta.device()), q)));
         });
-        source.namedBuffers().forEach((name, b) -> next.put(name, Tensor.wrap(b.contiguous().toFloatArray(), b.shape())));
+        source.namedBuffers().forEach((name, b) -> next.put(name, b.copy()));
         target.loadStateDict(next, true);
     }
 }

@@ -1,8 +1,6 @@
 package dev.elixr.autograd.optim;
 
-import dev.elixr.autograd.functions.Host;
 import dev.elixr.autograd.nn.Parameter;
-import dev.elixr.tensor.Device;
 import dev.elixr.tensor.Shape;
 import dev.elixr.tensor.Tensor;
 
@@ -13,15 +11,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Updates parameters from their gradients, group by group. Parameters are updated in place when their
- * value is a writable float32 host array, else replaced by an updated copy. Per-parameter state is kept
- * in float32 arrays keyed by the parameter's position across groups ("p0.exp_avg", …) for checkpoints.
+ * Updates parameters from their gradients, group by group, with tensor-core ops on the parameters' device (the update
+ * kernels of {@link dev.elixr.tensor.ops.Update}, or elementwise ops). Parameters are updated in place when their value
+ * is a contiguous tensor over writable memory, else first replaced by a contiguous copy. Per-parameter state is kept
+ * in float32 tensors on the parameter's device, keyed by the parameter's position across groups ("p0.exp_avg", …),
+ * for checkpoints (which read them to the host).
  */
 public abstract class Optimizer {
     private final List<ParamGroup> groups;
     private final List<Parameter> params = new ArrayList<>();
     private final Map<Parameter, Integer> index = new HashMap<>();
-    private final Map<String, float[]> state = new LinkedHashMap<>();
+    private final Map<String, Tensor> state = new LinkedHashMap<>();
     private double lr;
     private long steps;
 
@@ -47,29 +47,40 @@ public abstract class Optimizer {
             for (Parameter p : g.params()) {
                 if (p.grad() == null) continue;
                 Tensor t = p.value();
-                float[] grad = Host.read(p.grad()); // read only
-                if (t.device().equals(Device.CPU) && t.isContiguous() && t.storage().array() != null) {
-                    update(g, groupLr, index.get(p), t.storage().array(), t.offset(), grad, p);
-                } else {
-                    float[] w = t.toFloatArray();
-                    update(g, groupLr, index.get(p), w, 0, grad, p);
-                    Tensor updated = Tensor.wrap(w, p.shape());
-                    p.assign(t.device().equals(Device.CPU) ? updated : updated.to(t.device()));
+                if (!t.isContiguous() || t.device().kind() == dev.elixr.tensor.Device.Kind.CPU && t.storage().array() == null) {
+                    t = t.copy(); // a view or memory-mapped weights: update a contiguous copy of our own
+                    p.assign(t);
                 }
+                Tensor grad = p.grad().device().equals(t.device()) ? p.grad() : p.grad().to(t.device());
+                update(g, groupLr, index.get(p), t, grad, p);
             }
         }
     }
 
     /**
-     * Updates w[off .. off+n) of parameter number i with its gradient g (n = g.length, read only: it may be the
-     * gradient tensor's own storage) at learning rate lr.
-     * The parameter is passed for norms and shapes; w is what to write.
+     * Updates w (the parameter's contiguous value, in place) of parameter number i from its gradient g (read only, on
+     * w's device) at learning rate lr. The parameter is passed for norms and shapes.
      */
-    protected abstract void update(ParamGroup group, double lr, int i, float[] w, int off, float[] g, Parameter p);
+    protected abstract void update(ParamGroup group, double lr, int i, Tensor w, Tensor g, Parameter p);
 
-    /** The state array named key of parameter i (zeros of length n on first use). */
-    protected final float[] state(int i, String key, int n) {
-        return state.computeIfAbsent("p" + i + "." + key, k -> new float[n]);
+    /** The state tensor named key of parameter i, shaped and placed like w (zeros on first use). */
+    protected final Tensor state(int i, String key, Tensor w) {
+        String k = "p" + i + "." + key;
+        Tensor t = state.get(k);
+        if (t == null) t = Tensor.zeros(w.shape()).to(w.device());
+        else if (!t.device().equals(w.device()) || !t.sameShape(w) || !t.isContiguous()) t = t.reshape(w.shape()).contiguous().to(w.device());
+        state.put(k, t);
+        return t;
+    }
+
+    /** A host counter of parameter i named key (one value, e.g. Adam's step t), created as 0. */
+    protected final float[] counter(int i, String key) {
+        Tensor t = state.computeIfAbsent("p" + i + "." + key, k -> Tensor.zeros(1));
+        if (t.storage().array() == null || t.offset() != 0) {
+            t = Tensor.wrap(t.toFloatArray(), 1);
+            state.put("p" + i + "." + key, t);
+        }
+        return t.storage().array();
     }
 
     /** Number of values of the state named key for a parameter of n elements (n unless an optimiser says otherwise). */
@@ -97,13 +108,13 @@ public abstract class Optimizer {
 
     public final State state() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        state.forEach((k, v) -> out.put(k, Tensor.of(v, v.length)));
+        state.forEach((k, v) -> out.put(k, Tensor.of(v.toFloatArray(), v.numel())));
         return new State(out, lr, steps);
     }
 
     /** Restores a state taken from an optimiser over the same parameters (shapes are checked). */
     public final void loadState(State s) {
-        Map<String, float[]> restored = new LinkedHashMap<>();
+        Map<String, Tensor> restored = new LinkedHashMap<>();
         for (var e : s.tensors().entrySet()) {
             String key = e.getKey();
             int dot = key.indexOf('.');
@@ -124,7 +135,7 @@ public abstract class Optimizer {
                 throw new IllegalArgumentException(getClass().getSimpleName() + ".loadState: state '" + key + "' has " + t.numel()
                         + " values, expected " + expected + " for parameter " + i + " " + Shape.str(params.get(i).shape()));
             }
-            restored.put(key, t.toFloatArray());
+            restored.put(key, Tensor.of(t.toFloatArray(), t.numel()));
         }
         state.clear();
         state.putAll(restored);

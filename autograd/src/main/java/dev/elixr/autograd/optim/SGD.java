@@ -1,12 +1,16 @@
 package dev.elixr.autograd.optim;
 
 import dev.elixr.autograd.nn.Parameter;
+import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.backend.SgdStep;
+import dev.elixr.tensor.ops.Update;
 
 import java.util.List;
 
 /**
  * Stochastic gradient descent with momentum and (coupled, L2) weight decay, as torch.optim.SGD
- * (dampening 0): d = g + wd·w; buf = momentum·buf + d (buf = d at first); w -= lr·buf (Nesterov: d + momentum·buf).
+ * (dampening 0): d = g + wd·w; buf = momentum·buf + d (buf = d at first); w -= lr·buf (Nesterov: d + momentum·buf),
+ * one fused update per parameter on its device ({@link Update#sgd}).
  */
 public final class SGD extends Optimizer {
     private final double momentum;
@@ -24,17 +28,9 @@ public final class SGD extends Optimizer {
     }
 
     @Override
-    protected void update(ParamGroup group, double lr, int i, float[] w, int off, float[] g, Parameter p) {
-        float wd = (float) group.weightDecay(), m = (float) momentum, a = (float) lr;
+    protected void update(ParamGroup group, double lr, int i, Tensor w, Tensor g, Parameter p) {
         boolean first = momentum != 0 && !hasState(i, "momentum_buffer");
-        float[] buf = momentum != 0 ? state(i, "momentum_buffer", g.length) : null;
-        for (int j = 0; j < g.length; j++) {
-            float d = wd != 0 ? g[j] + w[off + j] * wd : g[j];
-            if (buf != null) {
-                buf[j] = first ? d : buf[j] * m + d;
-                d = nesterov ? d + buf[j] * m : buf[j];
-            }
-            w[off + j] += d * -a;
-        }
+        Tensor buf = momentum != 0 ? state(i, "momentum_buffer", w) : null;
+        Update.sgd(w, g, buf, new SgdStep(lr, momentum, group.weightDecay(), nesterov, first));
     }
 }

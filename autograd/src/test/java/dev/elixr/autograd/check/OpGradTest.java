@@ -1,7 +1,7 @@
 package dev.elixr.autograd.check;
 
 import dev.elixr.autograd.Functional;
-import dev.elixr.autograd.SplitMix64;
+import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.Var;
 import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.backend.Conv2dParams;
@@ -184,6 +184,7 @@ class OpGradTest {
         l.add(c("maxPool2d 3/2/1", r -> new Tensor[] {distinct(r, 2, 2, 5, 5)}, v -> Functional.maxPool2d(v[0], 3, 2, 1)));
         l.add(c("avgPool2d 2/2/1", r -> new Tensor[] {normal(r, 1, 2, 5, 4)}, v -> Functional.avgPool2d(v[0], 2, 2, 1)));
         l.add(c("adaptiveAvgPool2d 5x7 to 3x2", r -> new Tensor[] {normal(r, 2, 2, 5, 7)}, v -> Functional.adaptiveAvgPool2d(v[0], 3, 2)));
+        l.add(c("adaptiveAvgPool2d 6x4 to 3x2 (one average pooling)", r -> new Tensor[] {normal(r, 2, 2, 6, 4)}, v -> Functional.adaptiveAvgPool2d(v[0], 3, 2)));
         // losses and dropout
         l.add(c("crossEntropy", r -> new Tensor[] {scaled(r, 2f, 4, 5)}, v -> Functional.crossEntropy(v[0], new int[] {0, 4, 2, 2})));
         l.add(c("crossEntropy smoothing 0.1, ignore -100", r -> new Tensor[] {scaled(r, 2f, 5, 4)},

@@ -1,7 +1,7 @@
 package dev.elixr.autograd.io;
 
 import dev.elixr.autograd.Functional;
-import dev.elixr.autograd.SplitMix64;
+import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.Activation;
 import dev.elixr.autograd.nn.Dropout;

@@ -1,6 +1,6 @@
 package dev.elixr.autograd.nn;
 
-import dev.elixr.autograd.SplitMix64;
+import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.io.Safetensors;
 import dev.elixr.tensor.SegmentStorage;
 import dev.elixr.tensor.Tensor;

@@ -2,7 +2,7 @@ package dev.elixr.autograd.nn;
 
 import dev.elixr.autograd.Functional;
 import dev.elixr.autograd.GradMode;
-import dev.elixr.autograd.SplitMix64;
+import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.Var;
 import dev.elixr.tensor.Device;
 import dev.elixr.tensor.Tensor;

@@ -4,6 +4,8 @@ import dev.elixr.autograd.Functional;
 import dev.elixr.autograd.Var;
 import dev.elixr.tensor.Tensor;
 
+import java.util.Arrays;
+
 /**
  * The CLIP loss (Radford et al. 2021, figure 3; ELIXR section 2.1, ELIXR-C): logits = s · u vᵀ for L2-normalised
  * image embeddings u [B,E] and text embeddings v [B,E], s = 1/τ the learnable logit scale; the mean of the
@@ -54,8 +56,8 @@ public final class ClipLoss {
         if (groups.length != b) throw new IllegalArgumentException("ClipLoss: " + groups.length + " duplicate groups for a batch of " + b);
         boolean queued = queue != null && queue.size() > 0;
         if (!queued && policy == DuplicatePolicy.NONE) return loss(images, texts, logScale, maxScale);
-        Var textBank = queued ? dev.elixr.autograd.Functional.concat(0, texts, Var.of(queue.texts())) : texts;
-        Var imageBank = queued ? dev.elixr.autograd.Functional.concat(0, images, Var.of(queue.images())) : images;
+        Var textBank = queued ? Functional.concat(0, texts, Var.of(queue.texts())) : texts;
+        Var imageBank = queued ? Functional.concat(0, images, Var.of(queue.images())) : images;
         long[] bankGroups = queued ? concat(groups, queue.groups()) : groups;
         Var s = scale(logScale, maxScale);
         Var imageToText = direction(images.matmul(textBank.t()).mul(s), groups, bankGroups, policy);
@@ -75,28 +77,28 @@ public final class ClipLoss {
             for (int j = 0; j < n; j++)
                 if (j != i && groups[i] == bankGroups[j]) { m[i * n + j] = 1; any = true; }
         if (policy == DuplicatePolicy.MASK)
-            return Functional.crossEntropy(any ? logits.maskedFill(Tensor.wrap(m, b, n), MASKED) : logits, targets);
+            return Functional.crossEntropy(any ? logits.maskedFill(Tensor.wrap(m, b, n).to(logits.value().device()), MASKED) : logits, targets);
         float[] q = new float[b * n]; // POSITIVE: uniform soft targets over i and its duplicates
         for (int i = 0; i < b; i++) {
             int count = 1;
             for (int j = 0; j < n; j++) count += (int) m[i * n + j];
             for (int j = 0; j < n; j++) if (j == i || m[i * n + j] == 1) q[i * n + j] = 1f / count;
         }
-        return logits.logSoftmax(1).mul(Var.of(Tensor.wrap(q, b, n))).sumAll().mul(-1f / b);
+        return logits.logSoftmax(1).mul(Var.of(Tensor.wrap(q, b, n).to(logits.value().device()))).sumAll().mul(-1f / b);
     }
 
     /** The logit given to masked pairs: exp of it underflows to 0 next to any real logit (|logit| ≤ maxScale). */
     static final float MASKED = -1e9f;
 
     private static long[] concat(long[] a, long[] b) {
-        long[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        long[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
 
     private static void checkShapes(Var images, Var texts) {
         if (images.dim() != 2 || texts.dim() != 2 || images.size(0) != texts.size(0) || images.size(1) != texts.size(1))
-            throw new IllegalArgumentException("ClipLoss: image embeddings " + java.util.Arrays.toString(images.shape())
-                    + " and text embeddings " + java.util.Arrays.toString(texts.shape()) + " must both be [B,E] with equal B and E");
+            throw new IllegalArgumentException("ClipLoss: image embeddings " + Arrays.toString(images.shape())
+                    + " and text embeddings " + Arrays.toString(texts.shape()) + " must both be [B,E] with equal B and E");
     }
 }

@@ -6,6 +6,7 @@ import dev.elixr.autograd.nn.Conv2d;
 import dev.elixr.autograd.nn.Linear;
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.autograd.nn.ModuleList;
+import dev.elixr.models.vision.SpatialTokens;
 
 import java.util.random.RandomGenerator;
 
@@ -48,9 +49,19 @@ public final class ConvTower extends ImageTower {
 
     @Override
     public Var features(Var pixels) {
+        return head.forward(lastFeatureMap(pixels).flatten(1, -1));
+    }
+
+    /** The last stage's feature map [B,C,h,w] as h·w tokens of width C. */
+    @Override
+    public Var spatialTokens(Var pixels) {
+        return SpatialTokens.of(lastFeatureMap(pixels));
+    }
+
+    private Var lastFeatureMap(Var pixels) {
         Var h = pixels;
         for (ConvBlock b : blocks) h = b.forward(h);
-        return head.forward(h.flatten(1, -1));
+        return h;
     }
 
     @Override

@@ -20,6 +20,12 @@ public final class EfficientNetTower extends ImageTower {
         return net.encode(pixels).pooled();
     }
 
+    /** The last MBConv stage as image tokens (ELIXR-B reads EfficientNet-L2's 8×8×1376 map this way). */
+    @Override
+    public Var spatialTokens(Var pixels) {
+        return net.encode(pixels).lastBlockTokens();
+    }
+
     @Override
     public int featureDim() {
         return net.config().headChannels();

@@ -11,6 +11,7 @@ import dev.elixr.models.text.Vocab;
 import dev.elixr.models.text.WordPieceTokenizer;
 import dev.elixr.tensor.Tensor;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -42,7 +43,7 @@ public final class HfTextInit {
         HfFolder f;
         try {
             f = HfFolder.open(dir);
-        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+        } catch (IllegalArgumentException | UncheckedIOException e) {
             throw new IllegalArgumentException("text encoder " + dir + " is not a Hugging Face BERT folder: " + e.getMessage(), e);
         }
         Path configFile = dir.resolve("config.json");

@@ -43,7 +43,8 @@ public final class TextTower extends Module {
             if (n == 0) for (int t = 0; t < real; t++) { m[b * length + t] = 1f; n++; }  // no words: pool the frame
             inv[b] = 1f / Math.max(n, 1);
         }
-        Var weights = Var.of(Tensor.wrap(m, batch, length, 1));
-        return h.mul(weights).sum(false, 1).mul(Var.of(Tensor.wrap(inv, batch, 1)));
+        var device = h.value().device(); // the pooling weights go where the hidden states are
+        Var weights = Var.of(Tensor.wrap(m, batch, length, 1).to(device));
+        return h.mul(weights).sum(false, 1).mul(Var.of(Tensor.wrap(inv, batch, 1).to(device)));
     }
 }

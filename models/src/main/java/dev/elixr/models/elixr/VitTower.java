@@ -22,6 +22,12 @@ public final class VitTower extends ImageTower {
         return h.narrow(1, 1, h.size(1) - 1).mean(false, 1);
     }
 
+    /** The final patch tokens (the class token dropped). */
+    @Override
+    public Var spatialTokens(Var pixels) {
+        return VisionTransformer.patchTokensOf(vit.forward(pixels));
+    }
+
     @Override
     public int featureDim() {
         return vit.config().hiddenSize();

@@ -1,6 +1,6 @@
 package dev.elixr.models.elixr;
 
-import dev.elixr.autograd.SplitMix64;
+import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.Var;
 import dev.elixr.models.text.TokenBatch;
 import dev.elixr.tensor.Tensor;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.elixr.autograd.GradMode;
-import dev.elixr.autograd.SplitMix64;
+import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.io.Safetensors;
 import dev.elixr.autograd.nn.Activation;
 import dev.elixr.models.hf.HfFolder;
@@ -12,6 +12,7 @@ import dev.elixr.models.hf.WeightLoadException;
 import dev.elixr.models.testing.Fixtures;
 import dev.elixr.models.text.Encoding;
 import dev.elixr.models.text.TokenBatch;
+import dev.elixr.tensor.SegmentStorage;
 import dev.elixr.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import static dev.elixr.models.testing.Parity.assertClose;
@@ -101,7 +103,7 @@ class HfTextInitTest {
         for (String k : sa.keySet()) {
             if (k.startsWith("text_encoder.")) {
                 text++;
-                assertFalse(sa.get(k).storage() instanceof dev.elixr.tensor.SegmentStorage, k + " must not stay memory-mapped");
+                assertFalse(sa.get(k).storage() instanceof SegmentStorage, k + " must not stay memory-mapped");
             } else {
                 assertArrayEquals(sb.get(k).contiguous().toFloatArray(), sa.get(k).contiguous().toFloatArray(), 0f, k);
             }
@@ -198,7 +200,7 @@ class HfTextInitTest {
         }
     }
 
-    private static void editConfig(Path dir, java.util.function.Consumer<ObjectNode> edit) throws IOException {
+    private static void editConfig(Path dir, Consumer<ObjectNode> edit) throws IOException {
         ObjectNode c = (ObjectNode) JSON.readTree(dir.resolve("config.json").toFile());
         edit.accept(c);
         JSON.writeValue(dir.resolve("config.json").toFile(), c);

@@ -1,5 +1,6 @@
 package dev.elixr.tasks.data;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -25,7 +26,7 @@ public enum CheXpertLabel {
 
     /** The 13 findings (every label but No Finding), in column order. */
     public static final List<CheXpertLabel> FINDINGS =
-            java.util.Arrays.stream(values()).filter(l -> l != NO_FINDING).toList();
+            Arrays.stream(values()).filter(l -> l != NO_FINDING).toList();
 
     private final String column;
     private final String phrase;
@@ -50,7 +51,7 @@ public enum CheXpertLabel {
     /** An array of 14 NaN values (all labels "not mentioned"), indexed by ordinal. */
     public static float[] blankLabels() {
         float[] v = new float[values().length];
-        java.util.Arrays.fill(v, Float.NaN);
+        Arrays.fill(v, Float.NaN);
         return v;
     }
 }

@@ -7,12 +7,14 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * A CSV table (RFC 4180: quoted fields may hold commas, quotes and newlines), read whole; files ending in
@@ -33,7 +35,7 @@ public final class Csv {
 
     /** Reads a CSV file with a header row. */
     public static Csv read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) throw new java.nio.file.NoSuchFileException(file.toString(), null, "CSV file not found");
+        if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "CSV file not found");
         try (InputStream raw = Files.newInputStream(file);
              InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
              Reader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
@@ -47,7 +49,7 @@ public final class Csv {
                 }
             }
             return new Csv(file, header, rows);
-        } catch (java.util.zip.ZipException e) {
+        } catch (ZipException e) {
             throw new IOException(file + ": not a gzip file (" + e.getMessage() + ")", e);
         }
     }

@@ -8,7 +8,9 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentSampleModel;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferUShort;
 import java.awt.image.Raster;
@@ -45,7 +47,7 @@ public final class CxrImageCodec {
         int bands = r.getNumBands();
         int bits = img.getColorModel().getComponentSize(0);
         if (img.getType() == BufferedImage.TYPE_BYTE_GRAY && r.getDataBuffer() instanceof DataBufferByte db
-                && r.getSampleModel() instanceof java.awt.image.ComponentSampleModel) {
+                && r.getSampleModel() instanceof ComponentSampleModel) {
             int[] row = new int[w];
             for (int y = 0; y < h; y++) {
                 r.getSamples(0, y, w, 1, 0, row);
@@ -53,7 +55,7 @@ public final class CxrImageCodec {
             }
             return new GreyImage(w, h, px, 8);
         }
-        if (bands <= 2 && img.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY) {
+        if (bands <= 2 && img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
             float max = (1 << bits) - 1;
             int[] row = new int[w];
             for (int y = 0; y < h; y++) {

@@ -2,6 +2,7 @@ package dev.elixr.tasks.data;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One chest X-ray image with its study's report and labels: the unit every reader returns and the loader batches.
@@ -39,7 +40,7 @@ public record CxrStudy(String subjectId, String studyId, String dicomId, Path im
     /** PA, AP, AP AXIAL, "Frontal" and unknown views are frontal; LATERAL, LL, RL and others are not. */
     public static boolean isFrontalView(String view) {
         if (view == null || view.isBlank()) return true;
-        String v = view.trim().toUpperCase(java.util.Locale.ROOT);
+        String v = view.trim().toUpperCase(Locale.ROOT);
         return v.equals("PA") || v.startsWith("AP") || v.equals("FRONTAL") || v.equals("PA LLD") || v.equals("PA RLD");
     }
 }

@@ -1,7 +1,9 @@
 package dev.elixr.tasks.data;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +36,7 @@ public final class MimicCxrJpg {
     public static List<CxrStudy> read(Path root, Path reportsRoot, boolean frontalOnly) throws IOException {
         Path splitFile = root.resolve(SPLIT);
         if (!Files.isRegularFile(splitFile)) {
-            throw new java.nio.file.NoSuchFileException(splitFile.toString(), null,
+            throw new NoSuchFileException(splitFile.toString(), null,
                     "not a MIMIC-CXR-JPG folder: " + SPLIT + " is missing (generate one with `elixr data synth --out DIR`)");
         }
         Csv split = Csv.read(splitFile);
@@ -76,7 +78,7 @@ public final class MimicCxrJpg {
         try {
             return Files.isRegularFile(p) ? Files.readString(p) : "";
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot read report " + p + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read report " + p + ": " + e.getMessage(), e);
         }
     }
 

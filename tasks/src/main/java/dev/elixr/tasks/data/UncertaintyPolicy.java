@@ -1,5 +1,7 @@
 package dev.elixr.tasks.data;
 
+import java.util.Locale;
+
 /**
  * What to do with uncertain (-1) CheXpert labels (Irvin et al., AAAI 2019, section 4.1): U-Ignore masks them
  * (NaN, left out of losses and metrics), U-Ones counts them positive, U-Zeros negative; KEEP leaves -1.
@@ -13,7 +15,7 @@ public enum UncertaintyPolicy {
     }
 
     public static UncertaintyPolicy parse(String s) {
-        String k = s.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        String k = s.trim().toUpperCase(Locale.ROOT).replace('-', '_');
         if (!k.startsWith("U_") && !k.equals("KEEP")) k = "U_" + k;
         try {
             return valueOf(k);

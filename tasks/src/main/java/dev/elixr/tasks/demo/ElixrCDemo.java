@@ -157,6 +157,8 @@ public final class ElixrCDemo {
             return;
         }
         if (!same) {
+            if (Files.exists(marker))
+                log.println("elixr: " + marker + " records another plan (or the format of an earlier version): training again");
             deleteTree(runDir);
             Files.createDirectories(runDir);
             Files.writeString(marker, want);

@@ -5,12 +5,14 @@ import dev.elixr.tasks.data.GreyImage;
 import dev.elixr.tasks.data.LabelPolicy;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.progress.Progress;
+import dev.elixr.tasks.train.ElixrBRun;
 import dev.elixr.tasks.train.ElixrCRun;
 import dev.elixr.tasks.data.ImageBank;
 import dev.elixr.tasks.train.ReportText;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +35,8 @@ public final class ElixrCEvaluation {
     static final String DEFAULT_LABEL_POLICY = "ignore: uncertain (-1) and blank labels are left out; 1 positive, 0 negative";
 
     private final ElixrCRun run;
+    private final Path dir;
+    private final EvaluatedModel model;
     private final Path data;
     private final List<CxrStudy> studies;
     private final PrintStream log;
@@ -44,15 +48,22 @@ public final class ElixrCEvaluation {
     private EmbeddedSplit testEmbedded;
     private Map<String, Integer> testIndex;
 
-    private ElixrCEvaluation(ElixrCRun run, Path data, List<CxrStudy> studies, PrintStream log) {
+    private ElixrCEvaluation(ElixrCRun run, Path dir, EvaluatedModel model, Path data, List<CxrStudy> studies, PrintStream log) {
         this.run = run;
+        this.dir = dir;
+        this.model = model;
         this.data = data;
         this.studies = studies;
         this.log = log;
     }
 
     public static ElixrCEvaluation open(Path runDir, Path data, PrintStream log) throws IOException {
-        return new ElixrCEvaluation(ElixrCRun.load(runDir), data, MimicCxrJpg.read(data), log);
+        if (Files.exists(runDir.resolve(ElixrBRun.CONFIG))) {  // an ELIXR-B run: its Q-Former on its image run's frozen tower
+            ElixrBRun b = ElixrBRun.load(runDir, log);
+            return new ElixrCEvaluation(b.imageRun(), runDir, EvaluatedModel.of(b), data, MimicCxrJpg.read(data), log);
+        }
+        ElixrCRun c = ElixrCRun.load(runDir);
+        return new ElixrCEvaluation(c, runDir, EvaluatedModel.of(c), data, MimicCxrJpg.read(data), log);
     }
 
     /** Reuses a split manifest (null: none): its images, probe subsets and seed replace the data set's splits and --seed. */
@@ -95,7 +106,7 @@ public final class ElixrCEvaluation {
         return this;
     }
 
-    public Path evalDir(String task) { return run.dir().resolve("eval").resolve(task); }
+    public Path evalDir(String task) { return dir.resolve("eval").resolve(task); }
 
     /** {@code RUN/eval/<task>} for the test split, {@code RUN/eval/<task>-<split>} for another. */
     private Path evalDir(String task, String split) { return evalDir(split.equals("test") ? task : task + "-" + split); }
@@ -111,7 +122,7 @@ public final class ElixrCEvaluation {
     }
 
     EmbeddedSplit testEmbedded() {
-        if (testEmbedded == null) testEmbedded = EmbeddedSplit.of(test().studies(), run.embedImages(test()));
+        if (testEmbedded == null) testEmbedded = EmbeddedSplit.of(test().studies(), model.embedImages(test()));
         return testEmbedded;
     }
 
@@ -164,7 +175,7 @@ public final class ElixrCEvaluation {
         Instant started = Instant.now();
         seed = seed("zero-shot", seed);
         EmbeddedSplit images = split.equals("test") ? testEmbedded() : embedded(split);
-        var r = ZeroShot.evaluate(images, split, prompts, run::embedTexts, policy, bootstrap, seed);
+        var r = ZeroShot.evaluate(images, split, prompts, model::embedTexts, policy, bootstrap, seed);
         ZeroShot.write(r, evalDir("zero-shot", split));
         Map<String, Object> o = taskOptions(false);
         o.put("label_policy", policy.toString());
@@ -176,7 +187,7 @@ public final class ElixrCEvaluation {
 
     private EmbeddedSplit embedded(String split) {
         ImageBank bank = load(split);
-        return EmbeddedSplit.of(bank.studies(), run.embedImages(bank));
+        return EmbeddedSplit.of(bank.studies(), model.embedImages(bank));
     }
 
     public SemanticSearch.Result search(List<SearchQuery> queries, int k) throws IOException {
@@ -191,10 +202,10 @@ public final class ElixrCEvaluation {
         Instant started = Instant.now();
         seed("search", 0);
         ImageBank bank = split.equals("test") ? test() : load(split);
-        EmbeddedSplit images = split.equals("test") ? testEmbedded() : EmbeddedSplit.of(bank.studies(), run.embedImages(bank));
+        EmbeddedSplit images = split.equals("test") ? testEmbedded() : EmbeddedSplit.of(bank.studies(), model.embedImages(bank));
         boolean structured = bank.studies().stream().anyMatch(s -> !s.attributes().isEmpty());
         List<StudyTruth> truths = bank.studies().stream().map(s -> StudyTruth.of(s, structured)).toList();
-        TextEncoder encoder = run::embedTexts;
+        TextEncoder encoder = model::embedTexts;
         if (centreQueries) {
             List<String> reports = studies.stream().filter(s -> s.split().equals("train"))
                     .map(s -> ReportText.findingsAndImpression(s.report())).toList();
@@ -220,8 +231,8 @@ public final class ElixrCEvaluation {
         Instant started = Instant.now();
         seed = seed("data-efficient", seed);
         ImageBank tr = train(), te = test();
-        EmbeddedSplit trainSplit = EmbeddedSplit.of(tr.studies(), probeFeatures.of(run, tr));
-        EmbeddedSplit testSplit = EmbeddedSplit.of(te.studies(), probeFeatures.of(run, te));
+        EmbeddedSplit trainSplit = EmbeddedSplit.of(tr.studies(), model.probeFeatures(probeFeatures, tr));
+        EmbeddedSplit testSplit = EmbeddedSplit.of(te.studies(), model.probeFeatures(probeFeatures, te));
         DataEfficient.Config cfg;
         List<DataEfficient.Subset> subsets;
         if (manifest == null) {
@@ -234,7 +245,7 @@ public final class ElixrCEvaluation {
         }
         List<DataEfficient.FeatureSource> sources = new ArrayList<>();
         sources.add(new DataEfficient.FeatureSource() {
-            @Override public String name() { return "elixr-c"; }
+            @Override public String name() { return model.name(); }
             @Override public DataEfficient.Features features(int[] subset, long s) {
                 float[][] x = new float[subset.length][];
                 for (int i = 0; i < subset.length; i++) x[i] = trainSplit.embeddings()[subset[i]];
@@ -271,7 +282,7 @@ public final class ElixrCEvaluation {
         Map<String, List<String>> ordered = new LinkedHashMap<>();
         for (String s : List.of("train", "validate", "test")) if (splits.containsKey(s)) ordered.put(s, splits.get(s));
         SplitManifest.of(task, data, seed == null ? 0 : seed, ordered, subsets).write(file);
-        EvalRecord.write(dir, run, new EvalRecord.Inputs(task, commandLine, seed, taskOptions, file, manifestFile, data, started));
+        EvalRecord.write(dir, run, this.dir, model.name(), new EvalRecord.Inputs(task, commandLine, seed, taskOptions, file, manifestFile, data, started));
     }
 
     /** A test image by dicom_id as the image tower saw it (after preprocessing, before standardisation): for thumbnails. */

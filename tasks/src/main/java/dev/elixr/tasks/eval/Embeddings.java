@@ -11,6 +11,24 @@ public final class Embeddings {
         return s;
     }
 
+    /**
+     * An image's similarity to a text embedding: their dot product, or, for an image held as k query embeddings
+     * concatenated (ELIXR-B), the best query's: max_q img_q·t (Xu et al. 2023, §2.3).
+     */
+    public static double similarity(float[] image, float[] text) {
+        if (image.length == text.length) return dot(image, text);
+        if (text.length == 0 || image.length % text.length != 0)
+            throw new IllegalArgumentException("Embeddings.similarity: image of " + image.length + " values is not a whole number of "
+                    + text.length + "-wide query embeddings");
+        double best = Double.NEGATIVE_INFINITY;
+        for (int q = 0; q < image.length; q += text.length) {
+            double s = 0;
+            for (int i = 0; i < text.length; i++) s += (double) image[q + i] * text[i];
+            best = Math.max(best, s);
+        }
+        return best;
+    }
+
     public static float[] normalize(float[] v) {
         double n = Math.sqrt(dot(v, v));
         float[] out = new float[v.length];

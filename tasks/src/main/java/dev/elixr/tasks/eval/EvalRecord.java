@@ -27,6 +27,11 @@ public final class EvalRecord {
                          Path reusedManifest, Path data, Instant started) {}
 
     public static void write(Path dir, ElixrCRun run, Inputs in) throws IOException {
+        write(dir, run, run.dir(), "elixr-c", in);
+    }
+
+    /** The same for the run {@code evaluated} holding model {@code name}; {@code run} is its ELIXR-C (image) run. */
+    public static void write(Path dir, ElixrCRun run, Path evaluated, String name, Inputs in) throws IOException {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
         root.put("task", in.task());
@@ -36,7 +41,9 @@ public final class EvalRecord {
         root.put("manifest", in.manifest().toAbsolutePath().normalize().toString());
         if (in.reusedManifest() == null) root.putNull("manifest_reused");
         else root.put("manifest_reused", in.reusedManifest().toAbsolutePath().normalize().toString());
-        root.put("run", run.dir().toAbsolutePath().normalize().toString());
+        root.put("run", evaluated.toAbsolutePath().normalize().toString());
+        root.put("evaluated_model", name);
+        if (!evaluated.equals(run.dir())) root.put("image_run", run.dir().toAbsolutePath().normalize().toString());
         root.put("data", in.data().toAbsolutePath().normalize().toString());
         root.set("model", ElixrCConfigFile.toJson(run.model().config()));
         Path weights = run.dir().resolve(ElixrCRun.WEIGHTS);

@@ -41,7 +41,7 @@ public final class SemanticSearch {
             double[] scores = new double[test.size()], rel = new double[test.size()];
             int relevant = 0;
             for (int i = 0; i < test.size(); i++) {
-                scores[i] = Embeddings.dot(test.embeddings()[i], q[j]);
+                scores[i] = Embeddings.similarity(test.embeddings()[i], q[j]);
                 rel[i] = Relevance.grade(queries.get(j), truths.get(i));
                 if (rel[i] > 0) relevant++;
             }

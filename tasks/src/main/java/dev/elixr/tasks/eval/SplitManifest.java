@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +49,7 @@ public record SplitManifest(@JsonProperty("format") String format, @JsonProperty
                          @JsonProperty("seed") long seed, @JsonProperty("dicom_ids") List<String> dicomIds) {}
 
     public SplitManifest {
-        splits = splits == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(splits));
+        splits = splits == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(splits));
     }
 
     public static SplitManifest of(String task, Path data, long seed, Map<String, List<String>> splits, ProbeSubsets probeSubsets) {
@@ -58,7 +60,7 @@ public record SplitManifest(@JsonProperty("format") String format, @JsonProperty
         if (file.getParent() != null) Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), this);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Reads and checks a manifest; every problem is reported with the file's name. */

@@ -5,6 +5,7 @@ import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.Finding;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -26,7 +27,7 @@ public record StudyTruth(Map<String, Map<String, String>> present) {
                 if (f.laterality() != null) a.merge("laterality", f.laterality().word(), StudyTruth::join);
                 if (f.severity() != null) a.merge("severity", f.severity().word(), StudyTruth::join);
                 if (f.zone() != null) a.merge("zone", f.zone().word(), StudyTruth::join);
-                if (f.kind() != null) a.merge("kind", f.kind().toLowerCase(java.util.Locale.ROOT), StudyTruth::join);
+                if (f.kind() != null) a.merge("kind", f.kind().toLowerCase(Locale.ROOT), StudyTruth::join);
             }
         } else {
             for (CheXpertLabel l : CheXpertLabel.FINDINGS) if (s.label(l) == 1f) present.put(l.column(), Map.of());

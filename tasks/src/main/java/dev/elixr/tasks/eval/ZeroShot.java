@@ -75,7 +75,7 @@ public final class ZeroShot {
                 double y = split.binaryLabel(i, finding, policy);
                 if (Double.isNaN(y)) continue;
                 float[] img = split.embeddings()[i];
-                double s = Embeddings.dot(img, pos) - Embeddings.dot(img, neg);
+                double s = Embeddings.similarity(img, pos) - Embeddings.similarity(img, neg);
                 labels.add(y);
                 values.add(s);
                 posCos.add(cosines(img, posEach));
@@ -93,7 +93,7 @@ public final class ZeroShot {
 
     private static double[] cosines(float[] img, float[][] prompts) {
         double[] c = new double[prompts.length];
-        for (int p = 0; p < c.length; p++) c[p] = Embeddings.dot(img, prompts[p]);
+        for (int p = 0; p < c.length; p++) c[p] = Embeddings.similarity(img, prompts[p]);
         return c;
     }
 

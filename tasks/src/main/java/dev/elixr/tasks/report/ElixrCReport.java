@@ -6,6 +6,7 @@ import dev.elixr.tasks.eval.ZeroShot;
 import dev.elixr.tasks.eval.ZeroShotFlag;
 import dev.elixr.tasks.train.TrainingHistory;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -146,6 +147,6 @@ public final class ElixrCReport {
     }
 
     static String pct(double f) {
-        return String.format(Locale.ROOT, "%s%%", java.math.BigDecimal.valueOf(f).movePointRight(2).stripTrailingZeros().toPlainString());
+        return String.format(Locale.ROOT, "%s%%", BigDecimal.valueOf(f).movePointRight(2).stripTrailingZeros().toPlainString());
     }
 }

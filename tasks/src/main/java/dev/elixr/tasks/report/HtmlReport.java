@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.List;
 
@@ -85,7 +86,7 @@ public final class HtmlReport {
         Path tmp = Files.createTempFile(dir, ".report", ".tmp");
         Files.writeString(tmp, html(), StandardCharsets.UTF_8);
         try {
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system: the default permissions stay
         }

@@ -1,5 +1,6 @@
 package dev.elixr.tasks.report;
 
+import java.awt.image.DataBufferByte;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -17,7 +18,7 @@ public final class Png {
         for (float p : pixels) { lo = Math.min(lo, p); hi = Math.max(hi, p); }
         float scale = hi > lo ? 255f / (hi - lo) : 0f;
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
-        byte[] data = ((java.awt.image.DataBufferByte) img.getRaster().getDataBuffer()).getData();
+        byte[] data = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
         for (int i = 0; i < pixels.length; i++) data[i] = (byte) Math.round((pixels[i] - lo) * scale);
         try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             ImageIO.write(img, "png", out);

@@ -2,7 +2,7 @@ package dev.elixr.tasks.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.elixr.autograd.GradMode;
-import dev.elixr.autograd.SplitMix64;
+import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.io.Checkpoint;
 import dev.elixr.autograd.optim.AdamW;
@@ -17,6 +17,7 @@ import dev.elixr.models.text.WordPieceTokenizer;
 import dev.elixr.tasks.data.ImageBank;
 import dev.elixr.tasks.data.Seeds;
 import dev.elixr.tasks.progress.Progress;
+import dev.elixr.tensor.Device;
 import dev.elixr.tensor.Tensor;
 
 import java.io.IOException;
@@ -150,6 +151,7 @@ public final class ContrastiveTraining {
             }
         }
         long resumedFrom = step;
+        Device device = model.parameters().getFirst().value().device(); // batches go where the model lives
         long stop = session.stopAfterStep() > 0 ? Math.min(total, session.stopAfterStep()) : total;
         Progress progress = new Progress("train elixr-c", (stop - step) * batch, "img");
         NumericalGuard guard = new NumericalGuard(model, opt, checkpoints.diagnostics())
@@ -161,7 +163,7 @@ public final class ContrastiveTraining {
             int[] order = permutation(n, session.seed(), epoch);
             int[] rows = Arrays.copyOfRange(order, (int) (step % stepsPerEpoch) * batch, (int) (step % stepsPerEpoch + 1) * batch);
             SplittableRandom aug = new SplittableRandom(Seeds.augmentation(session.seed(), step));
-            Var pixels = Var.of(train.batch(rows, data.augment() ? aug : null));
+            Var pixels = Var.of(train.batch(rows, data.augment() ? aug : null).to(device));
             TextSampler.Batch text = texts.batch(rows, step);
             TokenBatch tokens = TokenBatch.of(text.encodings(), text.rows(), padId);
             model.train();
@@ -208,7 +210,8 @@ public final class ContrastiveTraining {
             for (int s = 0; s + b <= val.count(); s += b) {
                 int[] rows = new int[b];
                 for (int i = 0; i < b; i++) rows[i] = s + i;
-                sum += model.loss(Var.of(val.batch(rows, null)), TokenBatch.of(text, rows, padId)).item();
+                Tensor pixels = val.batch(rows, null).to(model.parameters().getFirst().value().device());
+                sum += model.loss(Var.of(pixels), TokenBatch.of(text, rows, padId)).item();
                 count++;
             }
         }

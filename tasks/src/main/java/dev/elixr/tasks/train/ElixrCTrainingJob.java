@@ -1,7 +1,6 @@
 package dev.elixr.tasks.train;
 
 import dev.elixr.autograd.AnomalyMode;
-import dev.elixr.autograd.SplitMix64;
 import dev.elixr.models.elixr.ElixrC;
 import dev.elixr.models.elixr.ElixrCConfig;
 import dev.elixr.models.elixr.ElixrCConfigFile;
@@ -12,6 +11,8 @@ import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.ImageBank;
 import dev.elixr.tasks.data.ImagePipeline;
 import dev.elixr.tasks.data.MimicCxrJpg;
+import dev.elixr.tensor.Device;
+import dev.elixr.tensor.random.SplitMix64;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,17 +37,20 @@ public final class ElixrCTrainingJob {
      * takes. textEncoder: {@code bert-small} (random initialisation, vocabulary from the training reports) or a Hugging
      * Face BERT folder whose shape, vocabulary, case handling and weights the text tower takes ({@link HfTextInit}); a
      * resumed run keeps the text tower its spec records. detectAnomaly: autograd's per-op NaN/Inf checks
-     * ({@link AnomalyMode}), slow, for debugging a diverged run.
+     * ({@link AnomalyMode}), slow, for debugging a diverged run. device: where the model lives and every op (forward,
+     * backward, optimiser) runs.
      */
     public record Options(Path data, Path out, ElixrCConfig model, String textEncoder, ContrastiveTraining.Config training,
-                          boolean detectAnomaly) {
+                          boolean detectAnomaly, Device device) {
         public static Options of(Path data, Path out, ElixrCConfig model, ContrastiveTraining.Config training) {
-            return new Options(data, out, model, ElixrCConfig.BERT_SMALL, training, false);
+            return new Options(data, out, model, ElixrCConfig.BERT_SMALL, training, false, Device.CPU);
         }
 
-        public Options withTextEncoder(String t) { return new Options(data, out, model, t, training, detectAnomaly); }
+        public Options withTextEncoder(String t) { return new Options(data, out, model, t, training, detectAnomaly, device); }
 
-        public Options withAnomalyDetection(boolean on) { return new Options(data, out, model, textEncoder, training, on); }
+        public Options withAnomalyDetection(boolean on) { return new Options(data, out, model, textEncoder, training, on, device); }
+
+        public Options withDevice(Device d) { return new Options(data, out, model, textEncoder, training, detectAnomaly, d); }
     }
 
     /** The default model ({@link ElixrCConfig#small}) with the given image tower and input size. */
@@ -79,6 +83,10 @@ public final class ElixrCTrainingJob {
         Vocab vocab = spec.vocab();
         Checkpoints checkpoints = new Checkpoints(run, 2);
         ElixrC model = initialModel(cfg, o.training().seed(), !checkpoints.list().isEmpty(), log);  // before decoding: fails fast
+        if (!o.device().equals(Device.CPU)) {
+            model.to(o.device());
+            log.println("elixr: training on " + o.device());
+        }
         ImagePipeline images = ImagePipeline.of(cfg.image().preprocessing());
         ImageBank trainBank = images.load(train, log, "train");
         ImageBank valBank = images.load(val, log, "validate");

@@ -1,7 +1,7 @@
 package dev.elixr.tasks.train;
 
 import dev.elixr.autograd.GradMode;
-import dev.elixr.autograd.SplitMix64;
+import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.optim.MomentumUpdate;
 import dev.elixr.models.elixr.ElixrC;

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * NaN/Inf guards for any training loop: a cheap check per step (each loss term is finite; the global gradient norm,
@@ -35,7 +36,7 @@ public final class NumericalGuard {
     private final Optimizer optimizer;
     private final Path diagnostics;
     private long step;
-    private java.util.function.Supplier<Map<String, Tensor>> trainingState = Map::of;
+    private Supplier<Map<String, Tensor>> trainingState = Map::of;
     /** True once this step's gradients passed: the optimizer has updated (or is about to), e.g. validation runs. */
     private boolean updated;
 
@@ -47,7 +48,7 @@ public final class NumericalGuard {
     }
 
     /** Training state beyond model and optimizer (e.g. the negative queue) to include in diagnostic checkpoints. */
-    public NumericalGuard withTrainingState(java.util.function.Supplier<Map<String, Tensor>> state) {
+    public NumericalGuard withTrainingState(Supplier<Map<String, Tensor>> state) {
         this.trainingState = state;
         return this;
     }

@@ -8,6 +8,7 @@ import dev.elixr.tasks.data.Seeds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,12 +22,22 @@ import java.util.Map;
 public final class RunInfo {
     private RunInfo() {}
 
+    /** One training session's extent and speed. */
+    public record Session(long resumedFrom, long steps, long totalSteps, double seconds, double imagesPerSecond) {}
+
     public static void record(Path runDir, Map<String, Object> config, long seed, Map<String, Object> preprocessing,
                               String commandLine, Instant started, ContrastiveTraining.Outcome outcome) throws IOException {
+        record(runDir, "elixr-c", config, seed, preprocessing, commandLine, started, new Session(outcome.resumedFrom(),
+                outcome.steps(), outcome.totalSteps(), outcome.seconds(), outcome.imagesPerSecond()));
+    }
+
+    /** The same for a run of {@code model} (elixr-c, elixr-b). */
+    public static void record(Path runDir, String model, Map<String, Object> config, long seed, Map<String, Object> preprocessing,
+                              String commandLine, Instant started, Session outcome) throws IOException {
         ObjectMapper m = new ObjectMapper();
         Path file = runDir.resolve("run.json");
         ObjectNode root = Files.exists(file) ? (ObjectNode) m.readTree(file.toFile()) : m.createObjectNode();
-        root.put("model", "elixr-c");
+        root.put("model", model);
         root.put("seed", seed);
         root.set("seeds", m.valueToTree(seeds(seed)));
         root.put("command", commandLine);
@@ -47,7 +58,7 @@ public final class RunInfo {
         Files.createDirectories(runDir);
         Path tmp = runDir.resolve("run.json.tmp");
         m.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The random streams of a training run and how each derives from the one seed ({@link Seeds}). */

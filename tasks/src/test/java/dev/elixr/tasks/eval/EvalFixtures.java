@@ -2,6 +2,7 @@ package dev.elixr.tasks.eval;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -51,7 +52,7 @@ final class EvalFixtures {
     }
 
     static Prompts axisPrompts() {
-        Map<String, Prompts.Pair> m = new java.util.LinkedHashMap<>();
+        Map<String, Prompts.Pair> m = new LinkedHashMap<>();
         for (String f : Findings.CHEXPERT_13) m.put(f, new Prompts.Pair(List.of("pos:" + f), List.of("neg:" + f)));
         return new Prompts(m);
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.elixr.autograd.io.Npy;
 import dev.elixr.models.elixr.ElixrCConfigFile;
 import dev.elixr.models.elixr.ImagePreprocessing;
+import dev.elixr.tasks.data.LabelPolicy;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.train.ElixrCRun;
 import dev.elixr.tasks.data.ImageBank;
@@ -57,7 +58,7 @@ class ReproducibilityTest {
         JsonNode rec = JSON.readTree(dir.resolve("eval.json").toFile());
         assertEquals("elixr eval (test)", rec.get("command").asText());
         assertEquals(3, rec.get("seed").asLong());
-        assertEquals(dev.elixr.tasks.data.LabelPolicy.IGNORE_BOTH.toString(), rec.at("/options/label_policy").asText());
+        assertEquals(LabelPolicy.IGNORE_BOTH.toString(), rec.at("/options/label_policy").asText());
         assertTrue(rec.get("manifest_reused").isNull());
         assertEquals(Provenance.sha256(tiny.run().resolve(ElixrCRun.WEIGHTS)), rec.get("weights_sha256").asText());
         assertEquals(32, rec.at("/preprocessing/image_size").asInt());
@@ -98,12 +99,12 @@ class ReproducibilityTest {
     }
 
     @Test void aValidationManifestNamesItsTaskAndCanBeReused() throws Exception {
-        eval(null).zeroShot(Prompts.defaults(), dev.elixr.tasks.data.LabelPolicy.IGNORE_BOTH, "validate", 20, 4);
+        eval(null).zeroShot(Prompts.defaults(), LabelPolicy.IGNORE_BOTH, "validate", 20, 4);
         Path dir = tiny.run().resolve("eval/zero-shot-validate"), saved = tmp.resolve("zs-validate-manifest.json");
         Files.copy(dir.resolve("manifest.json"), saved);
         String metrics = Files.readString(dir.resolve("metrics.json"));
         assertEquals("zero-shot", SplitManifest.read(saved).task());
-        eval(saved).zeroShot(Prompts.defaults(), dev.elixr.tasks.data.LabelPolicy.IGNORE_BOTH, "validate", 20, 4);
+        eval(saved).zeroShot(Prompts.defaults(), LabelPolicy.IGNORE_BOTH, "validate", 20, 4);
         assertEquals(metrics, Files.readString(dir.resolve("metrics.json")));
     }
 

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.*;
 @SuppressWarnings("unchecked")
 class SemanticSearchTest {
     static StudyTruth truth(Object... findingAndAttrs) {
-        Map<String, Map<String, String>> m = new java.util.LinkedHashMap<>();
+        Map<String, Map<String, String>> m = new LinkedHashMap<>();
         for (int i = 0; i < findingAndAttrs.length; i += 2)
             m.put((String) findingAndAttrs[i], (Map<String, String>) findingAndAttrs[i + 1]);
         return new StudyTruth(m);

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -72,7 +73,7 @@ class SplitManifestTest {
             var e = assertThrows(IllegalArgumentException.class, () -> SplitManifest.read(f), c[0]);
             assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains(c[1]), e.getMessage());
         }
-        assertThrows(java.nio.file.NoSuchFileException.class, () -> SplitManifest.read(dir.resolve("absent.json")));
+        assertThrows(NoSuchFileException.class, () -> SplitManifest.read(dir.resolve("absent.json")));
     }
 
     /** Subsets written to a manifest and read back drive the probes to the same subsets and the same AUCs. */

@@ -72,7 +72,7 @@ class ZeroShotTest {
     }
 
     @Test void missingPromptNamesTheFinding() {
-        var p = new Prompts(java.util.Map.of());
+        var p = new Prompts(Map.of());
         var e = assertThrows(IllegalArgumentException.class,
                 () -> ZeroShot.evaluate(EvalFixtures.split(4, 0, 1, -1), p, EvalFixtures.axisEncoder(), 5, 1));
         assertTrue(e.getMessage().contains("Atelectasis"));

@@ -1,8 +1,13 @@
 package dev.elixr.tasks.train;
 
+import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.io.Checkpoint;
+import dev.elixr.autograd.optim.AdamW;
+import dev.elixr.autograd.optim.ParamGroup;
+import dev.elixr.models.elixr.ElixrC;
 import dev.elixr.models.elixr.ElixrCConfig;
 import dev.elixr.models.elixr.ImagePreprocessing;
+import dev.elixr.tasks.data.ImagePipeline;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.data.synth.SyntheticCxr;
 import dev.elixr.tensor.Tensor;
@@ -53,7 +58,7 @@ class ContrastiveTrainingTest {
     /** Builds the tiny config for the vocabulary the trainer will build from this data. */
     static final class ElixrCConfigHolder {
         static ElixrCConfig get(Path out, Path data) throws Exception {
-            var studies = dev.elixr.tasks.data.MimicCxrJpg.read(data).stream().filter(s -> s.split().equals("train"))
+            var studies = MimicCxrJpg.read(data).stream().filter(s -> s.split().equals("train"))
                     .map(s -> ReportText.findingsAndImpression(s.report())).toList();
             return tiny(ReportVocabulary.build(studies, 1).size());
         }
@@ -149,8 +154,8 @@ class ContrastiveTrainingTest {
         Checkpoint saved = new Checkpoints(out, 2).latest(System.err);
         Checkpoint heap = ContrastiveTraining.onHeap(saved);
         var cfg = ElixrCRun.readConfig(out);
-        var model = new dev.elixr.models.elixr.ElixrC(cfg, new dev.elixr.autograd.SplitMix64(99));
-        var opt = new dev.elixr.autograd.optim.AdamW(dev.elixr.autograd.optim.ParamGroup.decayAndNoDecay(model, 0.1), 1e-3, 0.9, 0.98, 1e-6);
+        var model = new ElixrC(cfg, new SplitMix64(99));
+        var opt = new AdamW(ParamGroup.decayAndNoDecay(model, 0.1), 1e-3, 0.9, 0.98, 1e-6);
         heap.restore(model, opt);
         assertSameTensors(saved.model(), model.stateDict());
         assertSameTensors(saved.optimizer().tensors(), opt.state().tensors());
@@ -168,6 +173,10 @@ class ContrastiveTrainingTest {
         float[][] e = run.embedImages(bank);
         assertEquals(5, e.length);
         assertEquals(8, e[0].length);
+        assertEquals(ImagePreprocessing.standard(32), run.imagePipeline().preprocessing(), "the run's saved preprocessing");
+        var other = ImagePipeline.of(ImagePreprocessing.standard(16)).load(MimicCxrJpg.read(data).subList(0, 2), System.err, "t");
+        var wrong = assertThrows(IllegalArgumentException.class, () -> run.embedImages(other));
+        assertTrue(wrong.getMessage().contains("size=16") && wrong.getMessage().contains("size=32"), wrong.getMessage());
         float[][] t = run.embedTexts(List.of("No pleural effusion.", "Large left pleural effusion."));
         double n = 0;
         for (float v : t[1]) n += v * v;

@@ -1,7 +1,7 @@
 package dev.elixr.tasks.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.elixr.autograd.SplitMix64;
+import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.io.Safetensors;
 import dev.elixr.autograd.nn.Activation;
 import dev.elixr.models.elixr.ElixrCConfig;

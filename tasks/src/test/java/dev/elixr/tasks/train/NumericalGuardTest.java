@@ -1,13 +1,15 @@
 package dev.elixr.tasks.train;
 
 import dev.elixr.autograd.AnomalyMode;
+import dev.elixr.autograd.GradMode;
 import dev.elixr.autograd.NonFiniteException;
-import dev.elixr.autograd.SplitMix64;
+import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.io.Checkpoint;
 import dev.elixr.autograd.io.Safetensors;
 import dev.elixr.autograd.nn.Activation;
 import dev.elixr.autograd.nn.Mlp;
+import dev.elixr.autograd.nn.Parameter;
 import dev.elixr.autograd.optim.GradClip;
 import dev.elixr.autograd.optim.SGD;
 import dev.elixr.models.elixr.ElixrC;
@@ -26,6 +28,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -50,7 +53,7 @@ class NumericalGuardTest {
      * Trains a two-layer MLP on a fixed batch for 5 steps; at step k the injection runs (before the forward pass).
      * Returns the guard's exception, or null when all 5 steps ran.
      */
-    static TrainingDivergedException loop(Path dir, int k, java.util.function.Consumer<Mlp> inject, boolean nanGrad) {
+    static TrainingDivergedException loop(Path dir, int k, Consumer<Mlp> inject, boolean nanGrad) {
         Mlp mlp = new Mlp(3, 4, 1, Activation.TANH, new SplitMix64(3));
         var opt = new SGD(mlp.parameters(), 0.1, 0.0, 0.0);
         var guard = new NumericalGuard(mlp, opt, dir);
@@ -73,7 +76,7 @@ class NumericalGuardTest {
         }
     }
 
-    static void setNaN(dev.elixr.autograd.nn.Parameter p, int index) {
+    static void setNaN(Parameter p, int index) {
         float[] v = p.value().toFloatArray();
         v[index] = Float.NaN;
         p.assign(Tensor.of(v, p.shape()));
@@ -145,7 +148,7 @@ class NumericalGuardTest {
             guard.checkGradients("mse", GradClip.clipGlobalNorm(mlp.parameters(), 1.0));
             opt.step();
             setNaN(mlp.namedParameters().get("fc1.weight"), 5);
-            try (var g = dev.elixr.autograd.GradMode.noGrad()) {
+            try (var g = GradMode.noGrad()) {
                 e = assertThrows(TrainingDivergedException.class, () -> mlp.forward(x));
             }
         }

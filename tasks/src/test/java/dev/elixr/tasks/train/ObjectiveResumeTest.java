@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -67,8 +68,8 @@ class ObjectiveResumeTest {
         var other = train(tmp.resolve("objective"), OBJECTIVE, false, 3);
         Map<String, Tensor> p = last(tmp.resolve("plain")).model(), o = last(tmp.resolve("objective")).model();
         assertNotEquals(plain.history().steps().get(2).loss(), other.history().steps().get(2).loss());
-        assertFalse(java.util.Arrays.equals(p.get("logit_scale").toFloatArray(), o.get("logit_scale").toFloatArray())
-                && java.util.Arrays.equals(p.get("image_projection.weight").toFloatArray(), o.get("image_projection.weight").toFloatArray()));
+        assertFalse(Arrays.equals(p.get("logit_scale").toFloatArray(), o.get("logit_scale").toFloatArray())
+                && Arrays.equals(p.get("image_projection.weight").toFloatArray(), o.get("image_projection.weight").toFloatArray()));
         assertTrue(last(tmp.resolve("plain")).state().isEmpty(), "plain CLIP keeps no queue");
     }
 }

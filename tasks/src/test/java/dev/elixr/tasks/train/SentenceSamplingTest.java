@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -39,7 +41,7 @@ class SentenceSamplingTest {
     @Test void aboutHalfTheSentencesAreKeptAndAllSubsetsOccur() {
         var s = new SentenceSampling(1);
         SplittableRandom r = new SplittableRandom(11);
-        java.util.Set<String> distinct = new java.util.HashSet<>();
+        Set<String> distinct = new HashSet<>();
         double kept = 0;
         int n = 4000;
         for (int i = 0; i < n; i++) {

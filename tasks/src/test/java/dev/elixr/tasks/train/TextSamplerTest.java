@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.PrintStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -37,11 +38,11 @@ class TextSamplerTest {
 
     static List<String> texts(ContrastiveObjective o, long step) {
         var b = new TextSampler(tok, bank, full, o, 128, 9).batch(IntStream.range(0, bank.count()).toArray(), step);
-        return IntStream.of(b.rows()).mapToObj(r -> java.util.Arrays.toString(b.encodings().get(r).ids())).toList();
+        return IntStream.of(b.rows()).mapToObj(r -> Arrays.toString(b.encodings().get(r).ids())).toList();
     }
 
     /** A text as the sampler's encodings show it: its token ids. */
-    static String tokens(String text) { return java.util.Arrays.toString(tok.encode(text, 128, false).ids()); }
+    static String tokens(String text) { return Arrays.toString(tok.encode(text, 128, false).ids()); }
 
     @Test void impressionOnlyOneTrainsOnEveryImpression() {
         var o = new ContrastiveObjective(DuplicatePolicy.MASK, DuplicateKey.TEXT, 0, 0, 1.0);

@@ -42,12 +42,12 @@ public interface Backend {
     void reduce(ReduceOp op, Tensor x, int[] axes, Tensor out);
 
     /** Index of the max (or min) along one axis, written as float into out (size 1 on that axis). */
-    void argReduce(boolean max, Tensor x, int axis, Tensor out);
+    void argReduce(Extremum which, Tensor x, int axis, Tensor out);
 
     // ---- normalisation ----
 
     /** Softmax (or log-softmax) along one axis. */
-    void softmax(Tensor x, int axis, boolean log, Tensor out);
+    void softmax(SoftmaxMode mode, Tensor x, int axis, Tensor out);
 
     /** Layer norm over the last dimension; gamma/beta may be null. */
     void layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor out);
@@ -64,7 +64,7 @@ public interface Backend {
     void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dParams p, Tensor out);
 
     /** Max or average pooling over KH×KW windows (average counts padded cells, PyTorch's default). */
-    void pool2d(boolean max, Tensor x, int kh, int kw, Conv2dParams p, Tensor out);
+    void pool2d(PoolMode mode, Tensor x, int kh, int kw, Conv2dParams p, Tensor out);
 
     /** Scaled dot-product attention: q [B,H,Tq,D], k,v [B,H,Tk,D], additive mask broadcastable to [B,H,Tq,Tk] or null. */
     void attention(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor out);
@@ -73,4 +73,84 @@ public interface Backend {
 
     /** out[i, ...] = table[ids[i], ...] along axis 0 of table (embedding lookup, index select). */
     void gather(Tensor table, int[] ids, Tensor out);
+
+    // ---- backward passes (g is the gradient of the op's output; gradients are written into fresh contiguous outputs) ----
+
+    /**
+     * Unfolds x [N,C,H,W] into cols [G, C/G·KH·KW, N·OH·OW] (im2col, Chellapilla et al. 2006):
+     * cols[g][(c·KH + i)·KW + j][n·OH·OW + oy·OW + ox] = x[n][g·C/G + c][oy·sh − ph + i·dh][ox·sw − pw + j·dw], 0 outside.
+     */
+    void im2col(Tensor x, int kh, int kw, Conv2dParams p, Tensor cols);
+
+    /**
+     * The adjoint of {@link #im2col}: adds every cols entry into the cell of dx [N,C,H,W] it was read from; dx arrives
+     * zero-filled (a fresh output), so it ends as the sum.
+     */
+    void col2im(Tensor cols, int kh, int kw, Conv2dParams p, Tensor dx);
+
+    /**
+     * Gradient of {@link #pool2d} with respect to x: dx (zero-filled, a fresh output) gets each window's g spread evenly
+     * over the window (AVERAGE, divided by KH·KW) or added at the window's first maximum in row-major order (MAX).
+     */
+    void pool2dBackward(PoolMode mode, Tensor x, Tensor g, int kh, int kw, Conv2dParams p, Tensor dx);
+
+    /** table[ids[i], ...] += src[i, ...] for every i (rows of src along axis 0, in increasing i for each row of table). */
+    void scatterAddRows(Tensor src, int[] ids, Tensor table);
+
+    /**
+     * Gradient of softmax (dx = y⊙(g − Σ g⊙y)) or log-softmax (dx = g − exp(y)·Σ g) along axis, from the output y;
+     * dx may be g itself (contiguous) to overwrite the gradient in place.
+     */
+    void softmaxBackward(SoftmaxMode mode, Tensor y, Tensor g, int axis, Tensor dx);
+
+    /**
+     * Attention probabilities from raw scores s [B,H,Tq,Tk]: p = softmax(s·scale + mask) per row, where causal rows
+     * end at key i + Tk − Tq and rows with every key masked are all zero (as {@link #attention}).
+     */
+    void attentionProbabilities(Tensor scores, Tensor mask, boolean causal, float scale, Tensor p);
+
+    /**
+     * Gradients of {@link #layerNorm} (statistics recomputed per row): dx = (1/σ)·(ĝ − mean(ĝ) − x̂·mean(ĝ⊙x̂)) with
+     * ĝ = g⊙γ; dgamma = Σ_rows g⊙x̂; dbeta = Σ_rows g. Any of dx, dgamma, dbeta may be null (not wanted).
+     */
+    void layerNormBackward(Tensor x, Tensor gamma, Tensor g, float eps, Tensor dx, Tensor dgamma, Tensor dbeta);
+
+    /** Gradients of {@link #rmsNorm}: dx = r·(ĝ − x·r²·mean(ĝ⊙x)), r = 1/√(mean(x²)+eps); dgamma = Σ_rows g⊙x·r. */
+    void rmsNormBackward(Tensor x, Tensor gamma, Tensor g, float eps, Tensor dx, Tensor dgamma);
+
+    /**
+     * Batch norm in training mode over N,H,W per channel of x [N,C,H,W] (Ioffe &amp; Szegedy 2015, Algorithm 1): writes
+     * the batch mean [C] and biased variance [C] and out = (x − mean)/√(var + eps)·gamma + beta (gamma, beta may be null).
+     */
+    void batchNorm2d(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor out, Tensor mean, Tensor var);
+
+    /**
+     * Gradients of {@link #batchNorm2d} given its batch mean and variance: dx = γ/σ·(g − mean(g) − x̂·mean(g⊙x̂)),
+     * dgamma = Σ g⊙x̂, dbeta = Σ g (sums over N,H,W). Any of dx, dgamma, dbeta may be null.
+     */
+    void batchNorm2dBackward(Tensor x, Tensor gamma, Tensor mean, Tensor var, float eps, Tensor g, Tensor dx, Tensor dgamma, Tensor dbeta);
+
+    /**
+     * Per-row cross-entropy of logits [N,C] against class targets, with label smoothing ε (Szegedy et al. 2016, §7):
+     * rowLoss[i] = −Σ_c q_c·log softmax(x_i)_c with q = (1−ε)·onehot + ε/C; 0 where targets[i] == ignoreIndex.
+     */
+    void crossEntropy(Tensor logits, int[] targets, float smoothing, int ignoreIndex, Tensor rowLoss);
+
+    /** Gradient of Σ_i rowLoss[i]·scale: dx = (softmax(x) − q)·scale, 0 on ignored rows. */
+    void crossEntropyBackward(Tensor logits, int[] targets, float smoothing, int ignoreIndex, float scale, Tensor dx);
+
+    // ---- random numbers and training updates ----
+
+    /**
+     * Inverted-dropout mask (Srivastava et al. 2014): out[i] = 1/(1−p) when u(seed, i) ≥ p, else 0, for the
+     * row-major position i of out, with u the counter-based uniform of {@link dev.elixr.tensor.random.SplitMix64#uniform}
+     * (the same bits on every backend).
+     */
+    void dropoutMask(long seed, float p, Tensor out);
+
+    /** One AdamW update in place of parameter w, first moment m and second moment v, from gradient g (same shapes). */
+    void adamW(Tensor w, Tensor g, Tensor m, Tensor v, AdamWStep step);
+
+    /** One SGD update in place of parameter w and momentum buffer buf (null when momentum is 0) from gradient g. */
+    void sgd(Tensor w, Tensor g, Tensor buf, SgdStep step);
 }

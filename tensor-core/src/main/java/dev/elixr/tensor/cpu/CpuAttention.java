@@ -1,5 +1,6 @@
 package dev.elixr.tensor.cpu;
 
+import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.Tensor;
 
 /**
@@ -21,6 +22,46 @@ final class CpuAttention {
                 : new FlashAttention.Mask(m.storage().array(), m.offset(), m.stride(0), m.stride(1), m.stride(2), m.stride(3));
         FlashAttention.Operand o = new FlashAttention.Operand(out.storage().array(), out.offset(), heads * tq * dv, tq * dv, dv);
         FlashAttention.attention(batch, heads, tq, tk, d, dv, operand(q), operand(k), operand(v), fm, causal, scale, o);
+    }
+
+    /**
+     * p = softmax(s·scale + mask) per row of scores [B,H,Tq,Tk] (p may be s itself), causal rows ending at key
+     * i + Tk − Tq, all-masked rows zero. Strategy: one row per item of a parallel range; scale and mask in one pass,
+     * the row max, then {@link VectorMath#expShifted} over the visible keys and a double sum.
+     */
+    static void probabilities(Tensor scores, Tensor mask, boolean causal, float scale, Tensor p) {
+        if (p.numel() == 0) return;
+        Tensor s = HostArrays.dense(scores), m = HostArrays.heap(mask);
+        int[] shape = scores.shape();
+        int heads = shape[1], tq = shape[2], tk = shape[3], rows = p.numel() / tk;
+        float[] in = s.storage().array(), out = p.storage().array(), md = m == null ? null : m.storage().array();
+        int so = s.offset(), po = p.offset();
+        int[] ms = m == null ? null : m.strides();
+        int mo0 = m == null ? 0 : m.offset();
+        Parallel.forRange(rows, Math.max(1, 4096 / Math.max(1, tk)), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int i = r % tq, bh = r / tq, h = bh % heads, b = bh / heads, si = so + r * tk, o = po + r * tk;
+                int visible = causal ? Math.max(0, Math.min(tk, i + tk - tq + 1)) : tk;
+                if (md == null) {
+                    for (int j = 0; j < visible; j++) out[o + j] = in[si + j] * scale;
+                } else {
+                    int mo = mo0 + b * ms[0] + h * ms[1] + i * ms[2];
+                    for (int j = 0; j < visible; j++) out[o + j] = in[si + j] * scale + md[mo + j * ms[3]];
+                }
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < visible; j++) max = Math.max(max, out[o + j]);
+                java.util.Arrays.fill(out, o + visible, o + tk, 0f);
+                if (max == Float.NEGATIVE_INFINITY) {
+                    java.util.Arrays.fill(out, o, o + visible, 0f);
+                    continue;
+                }
+                VectorMath.expShifted(out, o, max, out, o, visible);
+                double sum = 0;
+                for (int j = 0; j < visible; j++) sum += out[o + j];
+                float inv = (float) (1 / sum);
+                for (int j = 0; j < visible; j++) out[o + j] *= inv;
+            }
+        });
     }
 
     /** The tensor in place when it is a float[] with unit stride along D, else a contiguous copy. */

@@ -5,10 +5,15 @@ import dev.elixr.tensor.HeapStorage;
 import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.Storage;
 import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.backend.AdamWStep;
 import dev.elixr.tensor.backend.Backend;
 import dev.elixr.tensor.backend.BinaryOp;
 import dev.elixr.tensor.backend.Conv2dParams;
+import dev.elixr.tensor.backend.Extremum;
+import dev.elixr.tensor.backend.PoolMode;
 import dev.elixr.tensor.backend.ReduceOp;
+import dev.elixr.tensor.backend.SgdStep;
+import dev.elixr.tensor.backend.SoftmaxMode;
 import dev.elixr.tensor.backend.UnaryOp;
 
 /**
@@ -34,9 +39,10 @@ public final class CpuBackend implements Backend {
 
     @Override public void reduce(ReduceOp op, Tensor x, int[] axes, Tensor out) { CpuReduce.reduce(op, x, axes, out); }
 
-    @Override public void argReduce(boolean max, Tensor x, int axis, Tensor out) { CpuReduce.argReduce(max, x, axis, out); }
+    @Override public void argReduce(Extremum which, Tensor x, int axis, Tensor out) { CpuReduce.argReduce(which == Extremum.MAX, x, axis, out); }
 
-    @Override public void softmax(Tensor x, int axis, boolean log, Tensor out) { CpuSoftmax.softmax(x, axis, log, out); }
+    @Override
+    public void softmax(SoftmaxMode mode, Tensor x, int axis, Tensor out) { CpuSoftmax.softmax(x, axis, mode == SoftmaxMode.LOG_SOFTMAX, out); }
 
     @Override
     public void layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor out) { CpuNorm.layerNorm(x, gamma, beta, eps, out); }
@@ -48,7 +54,7 @@ public final class CpuBackend implements Backend {
     @Override public void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dParams p, Tensor out) { CpuConv.conv2d(x, w, bias, p, out); }
 
     @Override
-    public void pool2d(boolean max, Tensor x, int kh, int kw, Conv2dParams p, Tensor out) { CpuPool.pool2d(max, x, kh, kw, p, out); }
+    public void pool2d(PoolMode mode, Tensor x, int kh, int kw, Conv2dParams p, Tensor out) { CpuPool.pool2d(mode == PoolMode.MAX, x, kh, kw, p, out); }
 
     @Override
     public void attention(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor out) {
@@ -72,4 +78,59 @@ public final class CpuBackend implements Backend {
             for (int i = s; i < e; i++) StridedCopy.copy(table.select(0, ids[i]), out.select(0, i));
         });
     }
+
+    @Override public void im2col(Tensor x, int kh, int kw, Conv2dParams p, Tensor cols) { CpuIm2col.im2col(x, kh, kw, p, cols); }
+
+    @Override public void col2im(Tensor cols, int kh, int kw, Conv2dParams p, Tensor dx) { CpuIm2col.col2im(cols, kh, kw, p, dx); }
+
+    @Override
+    public void pool2dBackward(PoolMode mode, Tensor x, Tensor g, int kh, int kw, Conv2dParams p, Tensor dx) {
+        CpuPoolBackward.pool2dBackward(mode, x, g, kh, kw, p, dx);
+    }
+
+    @Override public void scatterAddRows(Tensor src, int[] ids, Tensor table) { CpuScatter.scatterAddRows(src, ids, table); }
+
+    @Override
+    public void softmaxBackward(SoftmaxMode mode, Tensor y, Tensor g, int axis, Tensor dx) { CpuSoftmaxBackward.softmaxBackward(mode, y, g, axis, dx); }
+
+    @Override
+    public void attentionProbabilities(Tensor scores, Tensor mask, boolean causal, float scale, Tensor p) {
+        CpuAttention.probabilities(scores, mask, causal, scale, p);
+    }
+
+    @Override
+    public void layerNormBackward(Tensor x, Tensor gamma, Tensor g, float eps, Tensor dx, Tensor dgamma, Tensor dbeta) {
+        CpuNormBackward.backward(x, gamma, g, eps, false, dx, dgamma, dbeta);
+    }
+
+    @Override
+    public void rmsNormBackward(Tensor x, Tensor gamma, Tensor g, float eps, Tensor dx, Tensor dgamma) {
+        CpuNormBackward.backward(x, gamma, g, eps, true, dx, dgamma, null);
+    }
+
+    @Override
+    public void batchNorm2d(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor out, Tensor mean, Tensor var) {
+        CpuBatchNorm.forward(x, gamma, beta, eps, out, mean, var);
+    }
+
+    @Override
+    public void batchNorm2dBackward(Tensor x, Tensor gamma, Tensor mean, Tensor var, float eps, Tensor g, Tensor dx, Tensor dgamma, Tensor dbeta) {
+        CpuBatchNorm.backward(x, gamma, mean, var, eps, g, dx, dgamma, dbeta);
+    }
+
+    @Override
+    public void crossEntropy(Tensor logits, int[] targets, float smoothing, int ignoreIndex, Tensor rowLoss) {
+        CpuCrossEntropy.forward(logits, targets, smoothing, ignoreIndex, rowLoss);
+    }
+
+    @Override
+    public void crossEntropyBackward(Tensor logits, int[] targets, float smoothing, int ignoreIndex, float scale, Tensor dx) {
+        CpuCrossEntropy.backward(logits, targets, smoothing, ignoreIndex, scale, dx);
+    }
+
+    @Override public void dropoutMask(long seed, float p, Tensor out) { CpuDropout.mask(seed, p, out); }
+
+    @Override public void adamW(Tensor w, Tensor g, Tensor m, Tensor v, AdamWStep step) { CpuOptimizerStep.adamW(w, g, m, v, step); }
+
+    @Override public void sgd(Tensor w, Tensor g, Tensor buf, SgdStep step) { CpuOptimizerStep.sgd(w, g, buf, step); }
 }

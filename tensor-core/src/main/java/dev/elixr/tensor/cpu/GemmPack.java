@@ -11,26 +11,28 @@ import java.nio.ByteOrder;
 /**
  * Packing of {@link Sgemm}'s operands into the panels its micro-kernel streams (Goto and van de Geijn, TOMS 2008,
  * §5): op(A) into MR-tall strips (element (i, p) of a strip at p·MR + i), op(B) into NR-wide strips (element
- * (p, j) at p·NR + j), zero-padded at the edges. Packing only copies, so every path gives the same bits.
+ * (p, j) at p·NR + j), zero-padded at the edges. MR and NR are those of the micro-kernel in use ({@link GemmPlan}):
+ * parameters, not constants. Packing only copies, so every path gives the same bits.
  *
  * <p>Vector strategy. Two of the four cases copy rows as they are stored: a transposed A (a stored row holds
- * MR consecutive i of one p: one 8-float load and store per p) and a row-major B (2 vector loads and stores per
- * p). The other two transpose, because K is the contiguous direction of the stored matrix: a row-major A and a
+ * MR consecutive i of one p: one 8-float load and store per p when MR = 8, scalar copies otherwise) and a row-major
+ * B (NR/VL vector loads and stores per p). The other two transpose, because K is the contiguous direction of the stored matrix: a row-major A and a
  * transposed B (a Linear weight, im2col columns). They go by 8×VL blocks: 8 stored rows, VL consecutive p each,
  * loaded as 8 vectors and transposed in registers by three rounds of zips (lane-interleaves of two vectors, one
  * two-source permute each, {@link FloatVector#selectFrom(jdk.incubator.vector.Vector, jdk.incubator.vector.Vector)}):
  * zipping vector i with vector i+4, three times, rotates the 3 row bits of every element's position below its
  * lane bits, so the 8 vectors come out holding the block in p-major order (element (p, r) at p·8 + r). That is the
- * A strip layout itself (MR = 8); for B, whose strips are NR = 2·VL wide, the 8 rows become 8 consecutive
- * columns of the strip: rows of 8 floats stored at a pitch of NR (whole vectors for VL = 4 and 8, two masked
- * half stores for VL = 16). 24 permutes move 8·VL floats, against one scalar load and store per float before
+ * A strip layout itself when MR = 8 (other MR take the plain loop: packing A is a small share of the work, one float
+ * per NR multiply-adds); for B, whose strips are NR = NV·VL wide, the 8 rows become 8 consecutive columns of the
+ * strip: rows of 8 floats stored at a pitch of NR (half vectors for VL = 4, whole ones for VL = 8, two masked half
+ * stores for VL = 16). 24 permutes move 8·VL floats, against one scalar load and store per float before
  * (measured with 512-bit vectors: 0.10 ns a float for A, 0.14 for B, against 0.25 and 0.34 for the plain loops).
  * The ragged rest (p beyond the last whole VL, fewer than 8 rows at the edge) is copied by scalar loops.
  * The {@code *Reference} methods are the plain loops, kept for tests.
  */
 final class GemmPack {
     static final VectorSpecies<Float> S = Simd.F;
-    static final int VL = S.length(), MR = Sgemm.MR, NR = Sgemm.NR;
+    static final int VL = S.length();
     /** The transposing paths handle 128-, 256- and 512-bit vectors (VL = 4, 8, 16). */
     static final boolean TRANSPOSE = VL == 4 || VL == 8 || VL == 16;
     /** Eight floats as one vector (a 256-bit species, present wherever VL ≥ 8), for the MR-wide copies of a transposed A. */
@@ -57,77 +59,76 @@ final class GemmPack {
     private static FloatVector zipHi(FloatVector a, FloatVector b) { return ZIP_HI.selectFrom(a, b); }
 
     /** Packs op(A)[ic:ic+mb, pc:pc+kb] as MR-tall strips; inside a strip element (i, p) sits at p·MR + i. */
-    static void packA(boolean tA, MemorySegment a, long off, int lda, int ic, int mb, int pc, int kb, float[] ap) {
-        for (int is = 0; is < mb; is += MR) {
-            int h = Math.min(MR, mb - is), base = is * kb, i = ic + is;
-            if (tA) copyRowsA(a, off + (long) pc * lda + i, lda, h, kb, ap, base);
-            else if (h == MR && TRANSPOSE) transposeA(a, off + (long) i * lda + pc, lda, kb, ap, base);
-            else if (h == MR) packAReference(false, a, off, lda, i, h, pc, kb, ap, base);
-            else {                                                      // the last strip: a memset, then h rows
-                java.util.Arrays.fill(ap, base, base + kb * MR, 0f);
+    static void packA(int mr, boolean tA, MemorySegment a, long off, int lda, int ic, int mb, int pc, int kb, float[] ap) {
+        for (int is = 0; is < mb; is += mr) {
+            int h = Math.min(mr, mb - is), base = is * kb, i = ic + is;
+            if (tA) copyRowsA(mr, a, off + (long) pc * lda + i, lda, h, kb, ap, base);
+            else if (h == mr && mr == 8 && TRANSPOSE) transposeA(a, off + (long) i * lda + pc, lda, kb, ap, base);
+            else {                                                      // a memset when short, then h rows
+                if (h < mr) java.util.Arrays.fill(ap, base, base + kb * mr, 0f);
                 for (int r = 0; r < h; r++) {
                     long row = off + (long) (i + r) * lda + pc;
-                    for (int p = 0; p < kb; p++) ap[base + p * MR + r] = a.getAtIndex(F, row + p);
+                    for (int p = 0; p < kb; p++) ap[base + p * mr + r] = a.getAtIndex(F, row + p);
                 }
             }
         }
     }
 
     /** A transposed: per p, the h ≤ MR floats of stored row p (contiguous) land at dst + p·MR, zero-padded. */
-    private static void copyRowsA(MemorySegment a, long src, int lda, int h, int kb, float[] ap, int dst) {
-        if (h == MR) {
-            for (int p = 0; p < kb; p++, src += lda, dst += MR)
-                for (int v = 0; v < MR; v += S8.length())
+    private static void copyRowsA(int mr, MemorySegment a, long src, int lda, int h, int kb, float[] ap, int dst) {
+        if (h == mr && mr % S8.length() == 0) {
+            for (int p = 0; p < kb; p++, src += lda, dst += mr)
+                for (int v = 0; v < mr; v += S8.length())
                     FloatVector.fromMemorySegment(S8, a, (src + v) * 4, LE).intoArray(ap, dst + v);
             return;
         }
-        for (int p = 0; p < kb; p++, src += lda, dst += MR) {
+        for (int p = 0; p < kb; p++, src += lda, dst += mr) {
             for (int r = 0; r < h; r++) ap[dst + r] = a.getAtIndex(F, src + r);
-            for (int r = h; r < MR; r++) ap[dst + r] = 0f;
+            for (int r = h; r < mr; r++) ap[dst + r] = 0f;
         }
     }
 
-    /** A row-major, a full strip of 8 rows from src: 8×VL blocks transposed in registers, the last kb % VL columns scalar. */
+    /** A row-major, a full strip of 8 rows (MR = 8) from src: 8×VL blocks transposed in registers, the last kb % VL columns scalar. */
     private static void transposeA(MemorySegment a, long src, int lda, int kb, float[] ap, int dst) {
         int p = 0;
-        for (; p + VL <= kb; p += VL) transpose8(a, (src + p) * 4, 4L * lda, ap, dst + p * MR);
+        for (; p + VL <= kb; p += VL) transpose8(a, (src + p) * 4, 4L * lda, ap, dst + p * 8);
         for (; p < kb; p++)
-            for (int r = 0; r < MR; r++) ap[dst + p * MR + r] = a.getAtIndex(F, src + (long) r * lda + p);
+            for (int r = 0; r < 8; r++) ap[dst + p * 8 + r] = a.getAtIndex(F, src + (long) r * lda + p);
     }
 
     /** Packs op(B)[pc:pc+kb, jc:jc+nc] as NR-wide strips from bp[bpOff]; inside a strip element (p, j) sits at p·NR + j. */
-    static void packB(boolean tB, MemorySegment b, long off, int ldb, int pc, int kb, int jc, int nc, float[] bp, int bpOff) {
-        for (int js = 0; js < nc; js += NR) {
-            int w = Math.min(NR, nc - js), base = bpOff + js * kb, j = jc + js;
-            if (!tB && w == NR) {
+    static void packB(int nr, boolean tB, MemorySegment b, long off, int ldb, int pc, int kb, int jc, int nc, float[] bp, int bpOff) {
+        for (int js = 0; js < nc; js += nr) {
+            int w = Math.min(nr, nc - js), base = bpOff + js * kb, j = jc + js;
+            if (!tB && w == nr) {
                 for (int p = 0; p < kb; p++) {
                     long src = (off + (long) (pc + p) * ldb + j) * 4;
-                    FloatVector.fromMemorySegment(S, b, src, LE).intoArray(bp, base + p * NR);
-                    FloatVector.fromMemorySegment(S, b, src + 4L * VL, LE).intoArray(bp, base + p * NR + VL);
+                    for (int v = 0; v < nr; v += VL)
+                        FloatVector.fromMemorySegment(S, b, src + 4L * v, LE).intoArray(bp, base + p * nr + v);
                 }
             } else if (tB && TRANSPOSE) {
-                transposeB(b, off + (long) j * ldb + pc, ldb, w, kb, bp, base);
+                transposeB(nr, b, off + (long) j * ldb + pc, ldb, w, kb, bp, base);
             } else {
-                packBReference(tB, b, off, ldb, pc, kb, j, w, bp, base);
+                packBReference(nr, tB, b, off, ldb, pc, kb, j, w, bp, base);
             }
         }
     }
 
     /** B transposed, one strip of w ≤ NR stored rows from src: groups of 8 rows by 8×VL transposes, the rest scalar, zero-padded to NR. */
-    private static void transposeB(MemorySegment b, long src, int ldb, int w, int kb, float[] bp, int dst) {
+    private static void transposeB(int nr, MemorySegment b, long src, int ldb, int w, int kb, float[] bp, int dst) {
         int full = w - w % 8, pv = kb - kb % VL;
-        if (w < NR) java.util.Arrays.fill(bp, dst, dst + kb * NR, 0f); // one memset, not NR − w strided columns
+        if (w < nr) java.util.Arrays.fill(bp, dst, dst + kb * nr, 0f); // one memset, not NR − w strided columns
         for (int jj = 0; jj < full; jj += 8) {
             long row = src + (long) jj * ldb;
             for (int p = 0; p < pv; p += VL)
-                if (NR == 8) transpose8(b, (row + p) * 4, 4L * ldb, bp, dst + p * NR + jj);
-                else transpose8Strided(b, (row + p) * 4, 4L * ldb, bp, dst + p * NR + jj, NR);
+                if (nr == 8) transpose8(b, (row + p) * 4, 4L * ldb, bp, dst + p * nr + jj);
+                else transpose8Strided(b, (row + p) * 4, 4L * ldb, bp, dst + p * nr + jj, nr);
             for (int r = 0; r < 8; r++)
-                for (int p = pv; p < kb; p++) bp[dst + p * NR + jj + r] = b.getAtIndex(F, row + (long) r * ldb + p);
+                for (int p = pv; p < kb; p++) bp[dst + p * nr + jj + r] = b.getAtIndex(F, row + (long) r * ldb + p);
         }
         for (int jj = full; jj < w; jj++) {
             long row = src + (long) jj * ldb;
-            for (int p = 0; p < kb; p++) bp[dst + p * NR + jj] = b.getAtIndex(F, row + p);
+            for (int p = 0; p < kb; p++) bp[dst + p * nr + jj] = b.getAtIndex(F, row + p);
         }
     }
 
@@ -155,8 +156,9 @@ final class GemmPack {
     }
 
     /**
-     * As {@link #transpose8}, but element (r, p) goes to dstOff + p·pitch + r with pitch = NR = 16 or 32 (B strips):
-     * with VL = 8 each output vector is one p; with VL = 16 it holds two, stored as two masked halves.
+     * As {@link #transpose8}, but element (r, p) goes to dstOff + p·pitch + r with pitch = NR ≥ 8 (B strips): output
+     * vector q holds positions q·VL … q·VL+VL−1 of the p-major block, i.e. half a p for VL = 4, one p for VL = 8, two
+     * for VL = 16 (stored as two masked halves).
      */
     private static void transpose8Strided(MemorySegment x, long at, long ld, float[] dst, int dstOff, int pitch) {
         FloatVector v0 = FloatVector.fromMemorySegment(S, x, at, LE), v1 = FloatVector.fromMemorySegment(S, x, at + ld, LE);
@@ -167,59 +169,60 @@ final class GemmPack {
         FloatVector w4 = zipLo(v2, v6), w5 = zipHi(v2, v6), w6 = zipLo(v3, v7), w7 = zipHi(v3, v7);
         v0 = zipLo(w0, w4); v1 = zipHi(w0, w4); v2 = zipLo(w1, w5); v3 = zipHi(w1, w5);
         v4 = zipLo(w2, w6); v5 = zipHi(w2, w6); v6 = zipLo(w3, w7); v7 = zipHi(w3, w7);
-        int step = VL / 8 * pitch; // dst distance between consecutive output vectors
-        storeRows(zipLo(v0, v4), dst, dstOff, pitch); storeRows(zipHi(v0, v4), dst, dstOff + step, pitch);
-        storeRows(zipLo(v1, v5), dst, dstOff + 2 * step, pitch); storeRows(zipHi(v1, v5), dst, dstOff + 3 * step, pitch);
-        storeRows(zipLo(v2, v6), dst, dstOff + 4 * step, pitch); storeRows(zipHi(v2, v6), dst, dstOff + 5 * step, pitch);
-        storeRows(zipLo(v3, v7), dst, dstOff + 6 * step, pitch); storeRows(zipHi(v3, v7), dst, dstOff + 7 * step, pitch);
+        storeRows(zipLo(v0, v4), 0, dst, dstOff, pitch); storeRows(zipHi(v0, v4), 1, dst, dstOff, pitch);
+        storeRows(zipLo(v1, v5), 2, dst, dstOff, pitch); storeRows(zipHi(v1, v5), 3, dst, dstOff, pitch);
+        storeRows(zipLo(v2, v6), 4, dst, dstOff, pitch); storeRows(zipHi(v2, v6), 5, dst, dstOff, pitch);
+        storeRows(zipLo(v3, v7), 6, dst, dstOff, pitch); storeRows(zipHi(v3, v7), 7, dst, dstOff, pitch);
     }
 
-    /** The VL/8 rows of 8 floats in v to dst[d], dst[d + pitch] (VL = 16: lanes 8–15 by a masked store). */
-    private static void storeRows(FloatVector v, float[] dst, int d, int pitch) {
-        if (VL == 8) v.intoArray(dst, d);
+    /** Output vector q of an 8×VL transpose (flat positions q·VL … of the p-major block) to its rows of dst, pitch apart. */
+    private static void storeRows(FloatVector v, int q, float[] dst, int dstOff, int pitch) {
+        if (VL == 4) v.intoArray(dst, dstOff + (q >> 1) * pitch + (q & 1) * 4);
+        else if (VL == 8) v.intoArray(dst, dstOff + q * pitch);
         else {
+            int d = dstOff + 2 * q * pitch;
             v.intoArray(dst, d, LOW8);
             v.intoArray(dst, d + pitch - 8, HIGH8);
         }
     }
 
     /** The plain loops: op(A)[i:i+h, pc:pc+kb] (h ≤ MR) into one strip at ap[base], zero rows below h. */
-    static void packAReference(boolean tA, MemorySegment a, long off, int lda, int i, int h, int pc, int kb, float[] ap, int base) {
+    static void packAReference(int mr, boolean tA, MemorySegment a, long off, int lda, int i, int h, int pc, int kb, float[] ap, int base) {
         if (!tA) {
-            for (int r = 0; r < MR; r++) {
+            for (int r = 0; r < mr; r++) {
                 if (r < h) {
                     long src = off + (long) (i + r) * lda + pc;
-                    for (int p = 0; p < kb; p++) ap[base + p * MR + r] = a.getAtIndex(F, src + p);
+                    for (int p = 0; p < kb; p++) ap[base + p * mr + r] = a.getAtIndex(F, src + p);
                 } else {
-                    for (int p = 0; p < kb; p++) ap[base + p * MR + r] = 0f;
+                    for (int p = 0; p < kb; p++) ap[base + p * mr + r] = 0f;
                 }
             }
         } else {
             for (int p = 0; p < kb; p++) {
                 long src = off + (long) (pc + p) * lda + i;
-                int dst = base + p * MR;
+                int dst = base + p * mr;
                 for (int r = 0; r < h; r++) ap[dst + r] = a.getAtIndex(F, src + r);
-                for (int r = h; r < MR; r++) ap[dst + r] = 0f;
+                for (int r = h; r < mr; r++) ap[dst + r] = 0f;
             }
         }
     }
 
     /** The plain loops: op(B)[pc:pc+kb, j:j+w] (w ≤ NR) into one strip at bp[base], zero columns beyond w. */
-    static void packBReference(boolean tB, MemorySegment b, long off, int ldb, int pc, int kb, int j, int w, float[] bp, int base) {
+    static void packBReference(int nr, boolean tB, MemorySegment b, long off, int ldb, int pc, int kb, int j, int w, float[] bp, int base) {
         if (!tB) {
             for (int p = 0; p < kb; p++) {
                 long src = off + (long) (pc + p) * ldb + j;
-                int dst = base + p * NR;
+                int dst = base + p * nr;
                 for (int jj = 0; jj < w; jj++) bp[dst + jj] = b.getAtIndex(F, src + jj);
-                for (int jj = w; jj < NR; jj++) bp[dst + jj] = 0f;
+                for (int jj = w; jj < nr; jj++) bp[dst + jj] = 0f;
             }
         } else {
-            for (int jj = 0; jj < NR; jj++) {
+            for (int jj = 0; jj < nr; jj++) {
                 if (jj < w) {
                     long src = off + (long) (j + jj) * ldb + pc;
-                    for (int p = 0; p < kb; p++) bp[base + p * NR + jj] = b.getAtIndex(F, src + p);
+                    for (int p = 0; p < kb; p++) bp[base + p * nr + jj] = b.getAtIndex(F, src + p);
                 } else {
-                    for (int p = 0; p < kb; p++) bp[base + p * NR + jj] = 0f;
+                    for (int p = 0; p < kb; p++) bp[base + p * nr + jj] = 0f;
                 }
             }
         }

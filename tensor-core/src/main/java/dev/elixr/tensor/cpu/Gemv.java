@@ -15,7 +15,8 @@ import java.nio.ByteOrder;
  *   <li>dot form, y[r] = Σ_k W[r,k]·x[k] (W stored with K contiguous, e.g. PyTorch's Linear weight for
  *       x·Wᵀ): four rows at a time, vector accumulators along K, one horizontal sum per row;</li>
  *   <li>combination form, y[j] = Σ_k x[k]·W[k,j] (W stored with N contiguous): y stays in L1 while
- *       four rows of W at a time stream through it.</li>
+ *       eight rows of W at a time stream through it (one load and store of y per 8 FMAs; 8 broadcasts, the
+ *       accumulator and a load fit 16 vector registers).</li>
  * </ul>
  * Threads split the outputs.
  */
@@ -105,6 +106,32 @@ final class Gemv {
     private static void combineCols(MemorySegment w, long off, int ld, int j0, int j1, float[] x, int k, float[] y) {
         int jv = j0 + (j1 - j0) / VL * VL;
         int p = 0;
+        for (; p + 8 <= k; p += 8) { // eight rows of W per pass over y: one load and store of y per 8 FMAs
+            FloatVector x0 = FloatVector.broadcast(S, x[p]), x1 = FloatVector.broadcast(S, x[p + 1]);
+            FloatVector x2 = FloatVector.broadcast(S, x[p + 2]), x3 = FloatVector.broadcast(S, x[p + 3]);
+            FloatVector x4 = FloatVector.broadcast(S, x[p + 4]), x5 = FloatVector.broadcast(S, x[p + 5]);
+            FloatVector x6 = FloatVector.broadcast(S, x[p + 6]), x7 = FloatVector.broadcast(S, x[p + 7]);
+            long r0 = (off + (long) p * ld) * 4, r1 = r0 + 4L * ld, r2 = r1 + 4L * ld, r3 = r2 + 4L * ld;
+            long r4 = r3 + 4L * ld, r5 = r4 + 4L * ld, r6 = r5 + 4L * ld, r7 = r6 + 4L * ld;
+            for (int j = j0; j < jv; j += VL) {
+                long o = 4L * j;
+                FloatVector acc = FloatVector.fromArray(S, y, j);
+                acc = FloatVector.fromMemorySegment(S, w, r0 + o, LE).fma(x0, acc);
+                acc = FloatVector.fromMemorySegment(S, w, r1 + o, LE).fma(x1, acc);
+                acc = FloatVector.fromMemorySegment(S, w, r2 + o, LE).fma(x2, acc);
+                acc = FloatVector.fromMemorySegment(S, w, r3 + o, LE).fma(x3, acc);
+                acc = FloatVector.fromMemorySegment(S, w, r4 + o, LE).fma(x4, acc);
+                acc = FloatVector.fromMemorySegment(S, w, r5 + o, LE).fma(x5, acc);
+                acc = FloatVector.fromMemorySegment(S, w, r6 + o, LE).fma(x6, acc);
+                acc = FloatVector.fromMemorySegment(S, w, r7 + o, LE).fma(x7, acc);
+                acc.intoArray(y, j);
+            }
+            for (int j = jv; j < j1; j++) {
+                float t = y[j];
+                for (int q = 0; q < 8; q++) t += x[p + q] * w.getAtIndex(F, r0 / 4 + (long) q * ld + j);
+                y[j] = t;
+            }
+        }
         for (; p + 4 <= k; p += 4) {
             FloatVector x0 = FloatVector.broadcast(S, x[p]), x1 = FloatVector.broadcast(S, x[p + 1]);
             FloatVector x2 = FloatVector.broadcast(S, x[p + 2]), x3 = FloatVector.broadcast(S, x[p + 3]);

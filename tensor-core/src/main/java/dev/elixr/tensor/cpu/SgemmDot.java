@@ -31,8 +31,8 @@ final class SgemmDot {
     static final int VL = S.length();
     /** Tile of C: rows of A by rows of B. */
     static final int TM = 4, TN = 4;
-    /** The inner-product form is taken for products with at most this many columns (half a micro-tile: the packed path would waste over half its work on padding) … */
-    static final int MAX_N = Integer.getInteger("elixr.sgemm.dotN", Sgemm.NR / 2);
+    /** The inner-product form is taken for products with at most this many columns (default half a micro-tile, NR/2: the packed path would waste over half its work on padding) … */
+    private static final Integer MAX_N = Integer.getInteger("elixr.sgemm.dotN");
     /** … and at least this long a K. */
     static final int MIN_K = Integer.getInteger("elixr.sgemm.dotK", 1024);
 
@@ -40,9 +40,9 @@ final class SgemmDot {
 
     private SgemmDot() {}
 
-    /** Whether a product C = A·Bᵀ (A row-major, B stored N×K) of this shape goes here. */
-    static boolean suits(int m, int n, int k) {
-        return n <= MAX_N && k >= MIN_K && m >= 2 && n >= 2;
+    /** Whether a product C = A·Bᵀ (A row-major, B stored N×K) of this shape goes here, beside a packed path of micro-tiles nr wide. */
+    static boolean suits(int m, int n, int k, int nr) {
+        return n <= (MAX_N != null ? MAX_N : nr / 2) && k >= MIN_K && m >= 2 && n >= 2;
     }
 
     /** K block: 1024 (the 4 A rows of a tile, 16 KB, stay in L1), less when the B rows of a block (n·KD floats) pass 512 KB; ≥ 256, a multiple of VL. */

@@ -23,6 +23,9 @@ final class ClArgs {
         }
     }
 
+    /** t itself when contiguous, else a contiguous copy on the device (for kernels that index plainly). */
+    static Tensor dense(Tensor t) { return t == null || t.isContiguous() ? t : t.copy(); }
+
     /** View of dimensions [from, to) of t (its strides, offset off). */
     static ClView dims(Tensor t, int from, int to, int off) {
         int[] s = t.shape(), st = t.strides();

@@ -43,4 +43,25 @@ final class ClAttention {
         gemm.gemm(bh, tq, dv, tk, new ClView(new int[] {bh}, new int[] {tq * tk}, 0), tk, 1, s,
                 ClArgs.dims(v, 0, 2, v.offset()), v.stride(2), v.stride(3), vb, ob, out.offset());
     }
+
+    /** p = softmax(s·scale + mask) per row with the causal rule (softmax.cl attention_softmax, in place on p). */
+    void probabilities(Tensor scores, Tensor mask, boolean causal, float scale, Tensor p) {
+        ClArgs.requireContiguous("attentionProbabilities", p);
+        if (p.numel() == 0) return;
+        if (scores != p) p.backend().copy(scores, p);
+        ClBuffer pb = ClArgs.buffer("attentionProbabilities", ctx, p);
+        int b = p.size(0), h = p.size(1), tq = p.size(2), tk = p.size(3);
+        ClView mv = new ClView(new int[0], new int[0], 0);
+        int ms = 0;
+        ClBuffer mb = ctx.placeholder();
+        if (mask != null) {
+            Tensor m = mask.expand(b, h, tq, tk);
+            mb = ClArgs.buffer("attention mask", ctx, m);
+            mv = ClArgs.dims(m, 0, 3, m.offset());
+            ms = m.stride(3);
+        }
+        int wg = ctx.programs().workGroup();
+        ctx.programs().kernel("softmax", "attention_softmax").launch(new long[] {(long) b * h * tq * wg}, new long[] {wg},
+                tq, tk, scale, mask == null ? 0 : 1, mv, ms, mb, causal ? 1 : 0, pb, p.offset());
+    }
 }

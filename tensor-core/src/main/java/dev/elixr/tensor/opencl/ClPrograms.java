@@ -106,7 +106,7 @@ final class ClPrograms {
             MemorySegment wg = a.allocate(JAVA_LONG);
             ClApi.call("clGetKernelWorkGroupInfo", cl.clGetKernelWorkGroupInfo, k, ctx.deviceHandle(), ClApi.KERNEL_WORK_GROUP_SIZE, 8L, wg, MemorySegment.NULL);
             long max = wg.get(JAVA_LONG, 0);
-            if (max < workGroup && (file.equals("reduce") || file.equals("softmax") || file.equals("norm"))) {
+            if (max < workGroup && (file.equals("reduce") || file.equals("softmax") || file.equals("norm") || file.equals("loss"))) {
                 throw new OpenClException(name + " can run with at most " + max + " work-items per group on " + ctx.device()
                         + ", fewer than WG = " + workGroup + "; run with -Delixr.opencl.wg=" + Integer.highestOneBit((int) max));
             }

@@ -1,6 +1,7 @@
 package dev.elixr.tensor.opencl;
 
 import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.backend.Extremum;
 import dev.elixr.tensor.backend.ReduceOp;
 
 /**
@@ -46,7 +47,8 @@ final class ClReduce {
         }
     }
 
-    void argReduce(boolean max, Tensor x, int axis, Tensor out) {
+    void argReduce(Extremum which, Tensor x, int axis, Tensor out) {
+        boolean max = which == Extremum.MAX;
         ClBuffer xb = ClArgs.buffer("argReduce", ctx, x), ob = ClArgs.buffer("argReduce", ctx, out);
         ClArgs.requireContiguous("argReduce", out);
         int nOut = out.numel(), n = x.size(axis);

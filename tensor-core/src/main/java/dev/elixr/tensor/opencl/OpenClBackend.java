@@ -3,11 +3,16 @@ package dev.elixr.tensor.opencl;
 import dev.elixr.tensor.Device;
 import dev.elixr.tensor.Storage;
 import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.backend.AdamWStep;
 import dev.elixr.tensor.backend.Backend;
 import dev.elixr.tensor.backend.Backends;
 import dev.elixr.tensor.backend.BinaryOp;
 import dev.elixr.tensor.backend.Conv2dParams;
+import dev.elixr.tensor.backend.Extremum;
+import dev.elixr.tensor.backend.PoolMode;
 import dev.elixr.tensor.backend.ReduceOp;
+import dev.elixr.tensor.backend.SgdStep;
+import dev.elixr.tensor.backend.SoftmaxMode;
 import dev.elixr.tensor.backend.UnaryOp;
 
 import java.lang.foreign.Arena;
@@ -32,6 +37,8 @@ public final class OpenClBackend implements Backend {
     private final ClConv conv;
     private final ClAttention attention;
     private final ClIndex index;
+    private final ClLoss loss;
+    private final ClTraining training;
     private final java.util.concurrent.atomic.AtomicLong uploads = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong downloads = new java.util.concurrent.atomic.AtomicLong();
 
@@ -45,6 +52,8 @@ public final class OpenClBackend implements Backend {
         this.conv = new ClConv(ctx, gemm, elementwise);
         this.attention = new ClAttention(ctx, gemm);
         this.index = new ClIndex(ctx);
+        this.loss = new ClLoss(ctx);
+        this.training = new ClTraining(ctx);
     }
 
     ClContext context() { return ctx; }
@@ -112,9 +121,9 @@ public final class OpenClBackend implements Backend {
 
     @Override public void reduce(ReduceOp op, Tensor x, int[] axes, Tensor out) { reduce.reduce(op, x, axes, out); }
 
-    @Override public void argReduce(boolean max, Tensor x, int axis, Tensor out) { reduce.argReduce(max, x, axis, out); }
+    @Override public void argReduce(Extremum which, Tensor x, int axis, Tensor out) { reduce.argReduce(which, x, axis, out); }
 
-    @Override public void softmax(Tensor x, int axis, boolean log, Tensor out) { norm.softmax(x, axis, log, out); }
+    @Override public void softmax(SoftmaxMode mode, Tensor x, int axis, Tensor out) { norm.softmax(mode, x, axis, out); }
 
     @Override public void layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor out) { norm.layerNorm(x, gamma, beta, eps, out); }
 
@@ -124,7 +133,7 @@ public final class OpenClBackend implements Backend {
 
     @Override public void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dParams p, Tensor out) { conv.conv2d(x, w, bias, p, out); }
 
-    @Override public void pool2d(boolean max, Tensor x, int kh, int kw, Conv2dParams p, Tensor out) { conv.pool2d(max, x, kh, kw, p, out); }
+    @Override public void pool2d(PoolMode mode, Tensor x, int kh, int kw, Conv2dParams p, Tensor out) { conv.pool2d(mode, x, kh, kw, p, out); }
 
     @Override
     public void attention(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor out) {
@@ -132,6 +141,60 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override public void gather(Tensor table, int[] ids, Tensor out) { index.gather(table, ids, out); }
+
+    @Override public void im2col(Tensor x, int kh, int kw, Conv2dParams p, Tensor cols) { conv.im2col(x, kh, kw, p, cols); }
+
+    @Override public void col2im(Tensor cols, int kh, int kw, Conv2dParams p, Tensor dx) { conv.col2im(cols, kh, kw, p, dx); }
+
+    @Override
+    public void pool2dBackward(PoolMode mode, Tensor x, Tensor g, int kh, int kw, Conv2dParams p, Tensor dx) {
+        conv.pool2dBackward(mode, x, g, kh, kw, p, dx);
+    }
+
+    @Override public void scatterAddRows(Tensor src, int[] ids, Tensor table) { index.scatterAddRows(src, ids, table); }
+
+    @Override public void softmaxBackward(SoftmaxMode mode, Tensor y, Tensor g, int axis, Tensor dx) { norm.softmaxBackward(mode, y, g, axis, dx); }
+
+    @Override
+    public void attentionProbabilities(Tensor scores, Tensor mask, boolean causal, float scale, Tensor p) {
+        attention.probabilities(scores, mask, causal, scale, p);
+    }
+
+    @Override
+    public void layerNormBackward(Tensor x, Tensor gamma, Tensor g, float eps, Tensor dx, Tensor dgamma, Tensor dbeta) {
+        norm.normBackward(false, x, gamma, g, eps, dx, dgamma, dbeta);
+    }
+
+    @Override
+    public void rmsNormBackward(Tensor x, Tensor gamma, Tensor g, float eps, Tensor dx, Tensor dgamma) {
+        norm.normBackward(true, x, gamma, g, eps, dx, dgamma, null);
+    }
+
+    @Override
+    public void batchNorm2d(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor out, Tensor mean, Tensor var) {
+        norm.batchNorm2d(x, gamma, beta, eps, out, mean, var);
+    }
+
+    @Override
+    public void batchNorm2dBackward(Tensor x, Tensor gamma, Tensor mean, Tensor var, float eps, Tensor g, Tensor dx, Tensor dgamma, Tensor dbeta) {
+        norm.batchNorm2dBackward(x, gamma, mean, var, eps, g, dx, dgamma, dbeta);
+    }
+
+    @Override
+    public void crossEntropy(Tensor logits, int[] targets, float smoothing, int ignoreIndex, Tensor rowLoss) {
+        loss.crossEntropy(logits, targets, smoothing, ignoreIndex, 1f, false, rowLoss);
+    }
+
+    @Override
+    public void crossEntropyBackward(Tensor logits, int[] targets, float smoothing, int ignoreIndex, float scale, Tensor dx) {
+        loss.crossEntropy(logits, targets, smoothing, ignoreIndex, scale, true, dx);
+    }
+
+    @Override public void dropoutMask(long seed, float p, Tensor out) { training.dropoutMask(seed, p, out); }
+
+    @Override public void adamW(Tensor w, Tensor g, Tensor m, Tensor v, AdamWStep step) { training.adamW(w, g, m, v, step); }
+
+    @Override public void sgd(Tensor w, Tensor g, Tensor buf, SgdStep step) { training.sgd(w, g, buf, step); }
 
     @Override public String toString() { return "OpenCL " + ctx.info().summary(); }
 }

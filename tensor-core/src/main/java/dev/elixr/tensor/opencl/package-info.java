@@ -15,9 +15,12 @@
  *       per device and options, cached; {@code ClKernel}: argument setting and launch.</li>
  *   <li>{@link dev.elixr.tensor.opencl.OpenClBackend}: the {@code Backend}; one class per op family on the device:
  *       {@code ClElementwise} (broadcast through stride-0 views; dimensions collapsed so most launches are
- *       1-D), {@code ClReduce}, {@code ClNorm} (softmax, layer/RMS norm), {@code ClGemm} (tiled SGEMM with register
- *       blocking, any strides, batched), {@code ClConv} (im2col + GEMM; direct kernel for grouped convolutions;
- *       pooling), {@code ClAttention} (QKᵀ GEMM, masked softmax in place, PV GEMM), {@code ClIndex} (gather).</li>
+ *       1-D), {@code ClReduce}, {@code ClNorm} (softmax, layer/RMS norm, batch norm, and their gradients),
+ *       {@code ClGemm} (tiled SGEMM with register blocking, any strides, batched), {@code ClConv} (im2col + GEMM;
+ *       direct kernel for grouped convolutions; pooling; col2im and the pooling gradient), {@code ClAttention} (QKᵀ
+ *       GEMM, masked softmax in place, PV GEMM; the probabilities for the backward), {@code ClIndex} (gather,
+ *       scatter-add grouped by destination row), {@code ClLoss} (fused cross-entropy and gradient),
+ *       {@code ClTraining} (counter-based dropout masks, AdamW and SGD updates in place).</li>
  * </ul>
  *
  * <p>A chain of ops stays on the device: every kernel is queued on the same in-order queue and nothing waits

@@ -4,6 +4,7 @@ import dev.elixr.tensor.Shape;
 import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.backend.Backend;
 import dev.elixr.tensor.backend.Backends;
+import dev.elixr.tensor.backend.SoftmaxMode;
 
 /**
  * Scaled dot-product attention (Vaswani et al. 2017, eq. 1): softmax(q·kᵀ·scale + mask)·v. With causal,
@@ -45,6 +46,34 @@ public final class Attention {
         Tensor out = Outputs.allocate(be, q.size(0), q.size(1), q.size(2), v.size(3));
         be.attention(q, k, v, m, causal, scale, out);
         return out;
+    }
+
+    /**
+     * The attention probabilities P = softmax(q·kᵀ·scale + mask) [B,H,Tq,Tk] with the causal rule and all-masked rows
+     * zero, as {@link #scaledDotProduct} uses them (materialised: for the backward pass).
+     */
+    public static Tensor probabilities(Tensor q, Tensor k, Tensor mask, boolean causal, float scale) {
+        Tensor s = MatMul.matmul(q, k.transpose(-2, -1));
+        Backend be = Backends.of("attention probabilities", s, mask);
+        be.attentionProbabilities(s, mask == null ? null : mask.expand(s.shape()), causal, scale, s); // in place: s is ours
+        return s;
+    }
+
+    /**
+     * Gradients of {@link #scaledDotProduct} for output gradient g, recomputing P: dV = Pᵀ·g, dP = g·vᵀ,
+     * dS = P⊙(dP − Σ dP⊙P) (the softmax backward), dQ = dS·k·scale, dK = dSᵀ·q·scale. Returns {dq, dk, dv}, null where
+     * the need flag is false.
+     */
+    public static Tensor[] backward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor g,
+                                    boolean needQ, boolean needK, boolean needV) {
+        Tensor p = probabilities(q, k, mask, causal, scale);
+        Tensor dv = needV ? MatMul.matmul(p.transpose(-2, -1), g) : null;
+        if (!needQ && !needK) return new Tensor[] {null, null, dv};
+        Tensor ds = MatMul.matmul(g, v.transpose(-2, -1)); // dP, turned into dS in place (it is ours)
+        Backends.of("attention backward", p, ds).softmaxBackward(SoftmaxMode.SOFTMAX, p, ds, 3, ds);
+        Tensor dq = needQ ? Elementwise.mul(MatMul.matmul(ds, k), scale) : null;
+        Tensor dk = needK ? Elementwise.mul(MatMul.matmul(ds.transpose(-2, -1), q), scale) : null;
+        return new Tensor[] {dq, dk, dv};
     }
 
     private static boolean broadcastsTo(int[] s, int[] target) {

@@ -1,5 +1,6 @@
 package dev.elixr.tensor.ops;
 
+import dev.elixr.tensor.Shape;
 import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.backend.Backend;
 import dev.elixr.tensor.backend.Backends;
@@ -42,6 +43,90 @@ public final class Conv {
         Tensor out = Outputs.allocate(be, x.size(0), o, oh, ow);
         be.conv2d(x, w, bias, p, out);
         return out;
+    }
+
+    /**
+     * Gradient of {@link #conv2d} with respect to x [N,C,H,W] (xShape) for output gradient g [N,O,OH,OW]: per group,
+     * dCols = Wᵀ·g as one batched product, folded back by col2im (the adjoint of the unfolding).
+     */
+    public static Tensor conv2dBackwardInput(Tensor g, Tensor w, int[] xShape, Conv2dParams p) {
+        checkBackward("conv2dBackwardInput", g, xShape, w.shape(), p);
+        int groups = p.groups(), og = w.size(0) / groups, ck = w.size(1) * w.size(2) * w.size(3);
+        Tensor dcols = MatMul.matmul(w.reshape(groups, og, ck).transpose(-2, -1), groupedGradient(g, groups));
+        return col2im(dcols, xShape, w.size(2), w.size(3), p);
+    }
+
+    /** Gradient of {@link #conv2d} with respect to w (wShape): per group, dW = g·colsᵀ with cols = im2col(x). */
+    public static Tensor conv2dBackwardWeight(Tensor x, Tensor g, int[] wShape, Conv2dParams p) {
+        checkBackward("conv2dBackwardWeight", g, x.shape(), wShape, p);
+        Tensor cols = im2col(x, wShape[2], wShape[3], p);
+        return MatMul.matmul(groupedGradient(g, p.groups()), cols.transpose(-2, -1)).reshape(wShape);
+    }
+
+    /**
+     * Both gradients of {@link #conv2d}, {dx, dw} (null where the flag is false), sharing one regrouped copy of g:
+     * what a backward pass calls.
+     */
+    public static Tensor[] conv2dBackward(Tensor x, Tensor w, Tensor g, Conv2dParams p, boolean needX, boolean needW) {
+        checkBackward("conv2dBackward", g, x.shape(), w.shape(), p);
+        int groups = p.groups(), og = w.size(0) / groups, ck = w.size(1) * w.size(2) * w.size(3);
+        Tensor gg = needX || needW ? groupedGradient(g, groups) : null;
+        Tensor dx = needX ? col2im(MatMul.matmul(w.reshape(groups, og, ck).transpose(-2, -1), gg), x.shape(), w.size(2), w.size(3), p) : null;
+        Tensor dw = needW ? MatMul.matmul(gg, im2col(x, w.size(2), w.size(3), p).transpose(-2, -1)).reshape(w.shape()) : null;
+        return new Tensor[] {dx, dw};
+    }
+
+    /** g [N,O,OH,OW] as [G, O/G, N·OH·OW], the layout of the columns' last axis. */
+    private static Tensor groupedGradient(Tensor g, int groups) {
+        int n = g.size(0), o = g.size(1), l = g.size(2) * g.size(3);
+        return g.reshape(n, groups, o / groups, l).permute(1, 2, 0, 3).reshape(groups, o / groups, n * l);
+    }
+
+    /** The input windows of x [N,C,H,W] as columns [G, C/G·KH·KW, N·OH·OW] (im2col, Chellapilla et al. 2006). */
+    public static Tensor im2col(Tensor x, int kh, int kw, Conv2dParams p) {
+        if (x.dim() != 4) throw new IllegalArgumentException("im2col: x " + Outputs.str(x) + " must be [N,C,H,W]");
+        checkParams("im2col", p);
+        int oh = outExtent("im2col", x.size(2), kh, p.strideH(), p.padH(), p.dilationH());
+        int ow = outExtent("im2col", x.size(3), kw, p.strideW(), p.padW(), p.dilationW());
+        if (x.size(1) % p.groups() != 0) throw new IllegalArgumentException("im2col: groups " + p.groups() + " do not divide the channels of x " + Outputs.str(x));
+        Backend be = Backends.of("im2col", x);
+        Tensor cols = Outputs.allocate(be, p.groups(), x.size(1) / p.groups() * kh * kw, x.size(0) * oh * ow);
+        be.im2col(x, kh, kw, p, cols);
+        return cols;
+    }
+
+    /** The adjoint of {@link #im2col}: a tensor of xShape where every column entry is added to the cell it was read from. */
+    public static Tensor col2im(Tensor cols, int[] xShape, int kh, int kw, Conv2dParams p) {
+        checkParams("col2im", p);
+        if (xShape.length != 4) throw new IllegalArgumentException("col2im: image shape " + Shape.str(xShape) + " must be [N,C,H,W]");
+        int oh = outExtent("col2im", xShape[2], kh, p.strideH(), p.padH(), p.dilationH());
+        int ow = outExtent("col2im", xShape[3], kw, p.strideW(), p.padW(), p.dilationW());
+        int[] expected = {p.groups(), xShape[1] / p.groups() * kh * kw, xShape[0] * oh * ow};
+        if (!java.util.Arrays.equals(cols.shape(), expected)) {
+            throw new IllegalArgumentException("col2im: columns " + Outputs.str(cols) + " do not match image " + Shape.str(xShape)
+                    + " (expected " + Shape.str(expected) + ")");
+        }
+        Backend be = Backends.of("col2im", cols);
+        Tensor dx = Outputs.allocate(be, xShape);
+        be.col2im(cols, kh, kw, p, dx);
+        return dx;
+    }
+
+    private static int outExtent(String op, int in, int k, int s, int pad, int d) {
+        int o = Conv2dParams.outSize(in, k, s, pad, d);
+        if (o <= 0) throw new IllegalArgumentException(op + ": the (dilated) kernel " + k + " is larger than the padded input " + in);
+        return o;
+    }
+
+    private static void checkBackward(String op, Tensor g, int[] xShape, int[] wShape, Conv2dParams p) {
+        checkParams(op, p);
+        int oh = Conv2dParams.outSize(xShape[2], wShape[2], p.strideH(), p.padH(), p.dilationH());
+        int ow = Conv2dParams.outSize(xShape[3], wShape[3], p.strideW(), p.padW(), p.dilationW());
+        int[] expected = {xShape[0], wShape[0], oh, ow};
+        if (!java.util.Arrays.equals(g.shape(), expected)) {
+            throw new IllegalArgumentException(op + ": gradient " + Outputs.str(g) + " is not the output shape " + Shape.str(expected)
+                    + " of x " + Shape.str(xShape) + " and w " + Shape.str(wShape));
+        }
     }
 
     static void checkParams(String op, Conv2dParams p) {

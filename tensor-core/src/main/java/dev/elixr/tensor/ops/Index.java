@@ -27,6 +27,29 @@ public final class Index {
         return out.view(outShape);
     }
 
+    /**
+     * The gradient of {@link #embedding}: a zero tensor [rows, D...] with src's rows added at ids (src [ids.length, D...];
+     * repeated ids accumulate).
+     */
+    public static Tensor scatterAddRows(Tensor src, int[] ids, int rows) {
+        if (src.dim() < 1 || src.size(0) != ids.length) {
+            throw new IllegalArgumentException("scatterAddRows: source " + Outputs.str(src) + " must have one row per id (" + ids.length + ")");
+        }
+        checkIds("scatterAddRows", ids, rows, rows + " destination rows");
+        int[] shape = src.shape();
+        shape[0] = rows;
+        Backend be = Backends.of("scatterAddRows", src);
+        Tensor out = Outputs.allocate(be, shape);
+        be.scatterAddRows(src, ids, out);
+        return out;
+    }
+
+    /** Writes src into dst in place (same shape, same device; dst any view that does not overlap itself or src). */
+    public static void copyInto(Tensor src, Tensor dst) {
+        if (!src.sameShape(dst)) throw new IllegalArgumentException("copyInto: source " + Outputs.str(src) + " and destination " + Outputs.str(dst) + " differ in shape");
+        Backends.of("copyInto", src, dst).copy(src, dst);
+    }
+
     /** Entries idx along axis (repeats allowed). */
     public static Tensor indexSelect(Tensor x, int axis, int[] idx) {
         int a = Shape.axis("indexSelect", axis, x.dim());

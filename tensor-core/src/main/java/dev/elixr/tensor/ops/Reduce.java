@@ -53,7 +53,7 @@ public final class Reduce {
         Backend be = Backends.of(name, x);
         int[] ax = {a};
         Tensor out = Outputs.allocate(be, kept(x.shape(), ax));
-        be.argReduce(max, x, a, out);
+        be.argReduce(max ? dev.elixr.tensor.backend.Extremum.MAX : dev.elixr.tensor.backend.Extremum.MIN, x, a, out);
         return keepdim ? out : out.view(dropped(x.shape(), ax));
     }
 

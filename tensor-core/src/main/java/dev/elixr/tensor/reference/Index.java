@@ -100,4 +100,14 @@ public final class Index {
         }
         return Nd.tensor(out, shape);
     }
+
+    /** A zero [rows, D...] tensor with src's rows added at ids. */
+    public static Tensor scatterAddRows(Tensor src, int[] ids, int rows) {
+        int[] shape = src.shape();
+        shape[0] = rows;
+        int d = Nd.numel(shape) / Math.max(1, rows);
+        double[] out = new double[rows * d];
+        for (int i = 0; i < ids.length; i++) for (int j = 0; j < d; j++) out[ids[i] * d + j] += src.getFlat(i * d + j);
+        return Nd.tensor(out, shape);
+    }
 }

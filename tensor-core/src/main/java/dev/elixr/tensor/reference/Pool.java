@@ -48,4 +48,35 @@ public final class Pool {
                     }
         return Nd.tensor(out, n, c, outH, outW);
     }
+
+    /** Gradient of maxPool2d: each window's g to its first maximum (row-major within the window). */
+    public static Tensor maxPool2dBackward(Tensor x, Tensor g, int kernel, int stride, int padding) { return backward(x, g, kernel, stride, padding, true); }
+
+    /** Gradient of avgPool2d: each window's g/k² to every cell of it inside x. */
+    public static Tensor avgPool2dBackward(Tensor x, Tensor g, int kernel, int stride, int padding) { return backward(x, g, kernel, stride, padding, false); }
+
+    private static Tensor backward(Tensor x, Tensor g, int k, int s, int pad, boolean max) {
+        int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3), oh = g.size(2), ow = g.size(3);
+        double[] dx = new double[n * c * h * w];
+        for (int b = 0; b < n; b++)
+            for (int ch = 0; ch < c; ch++)
+                for (int y = 0; y < oh; y++)
+                    for (int xx = 0; xx < ow; xx++) {
+                        double gv = g.get(b, ch, y, xx), best = Double.NEGATIVE_INFINITY;
+                        int at = -1;
+                        for (int i = 0; i < k; i++)
+                            for (int j = 0; j < k; j++) {
+                                int iy = y * s - pad + i, ix = xx * s - pad + j;
+                                if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                                int q = ((b * c + ch) * h + iy) * w + ix;
+                                if (!max) dx[q] += gv / (k * k);
+                                else if (at < 0 || x.get(b, ch, iy, ix) > best) {
+                                    at = q;
+                                    best = x.get(b, ch, iy, ix);
+                                }
+                            }
+                        if (max && at >= 0) dx[at] += gv;
+                    }
+        return Nd.tensor(dx, n, c, h, w);
+    }
 }

@@ -37,4 +37,32 @@ public final class Softmax {
         for (int d = 0; d < idx.length; d++) j = j * shape[d] + idx[d];
         return j;
     }
+
+    /** dx = y⊙(g − Σ g⊙y) along axis. */
+    public static Tensor softmaxBackward(Tensor y, Tensor g, int axis) { return backward(y, g, axis, false); }
+
+    /** dx = g − exp(y)·Σ g along axis. */
+    public static Tensor logSoftmaxBackward(Tensor y, Tensor g, int axis) { return backward(y, g, axis, true); }
+
+    private static Tensor backward(Tensor y, Tensor g, int axis, boolean log) {
+        int[] shape = y.shape();
+        int a = axis < 0 ? axis + shape.length : axis, n = shape[a];
+        double[] out = new double[y.numel()];
+        for (int i = 0; i < out.length; i++) {
+            int[] idx = Nd.unravel(i, shape);
+            if (idx[a] != 0) continue;
+            double dot = 0;
+            for (int k = 0; k < n; k++) {
+                idx[a] = k;
+                dot += log ? g.get(idx) : (double) g.get(idx) * y.get(idx);
+            }
+            for (int k = 0; k < n; k++) {
+                idx[a] = k;
+                int q = 0;
+                for (int d = 0; d < shape.length; d++) q = q * shape[d] + idx[d];
+                out[q] = log ? g.get(idx) - Math.exp(y.get(idx)) * dot : y.get(idx) * (g.get(idx) - dot);
+            }
+        }
+        return Nd.tensor(out, shape);
+    }
 }

@@ -49,3 +49,23 @@ __kernel void attention_softmax(int tq, int tk, float scale, int hasMask, View m
     float inv = dead ? 0.0f : 1.0f / sum;
     for (int j = lid; j < tk; j += WG) s[base + j] = exp(s[base + j] - m) * inv;
 }
+
+// Gradient of softmax (isLog 0: dx = y*(g - sum g*y)) or log-softmax (isLog 1: dx = g - exp(y)*sum g) along one axis
+// of contiguous y, g, dx (offsets yOff, gOff, dxOff) of n elements at stride inner; line r starts at
+// (r / inner) * n * inner + r % inner. One work-group per line.
+__kernel void softmax_backward(int isLog, int n, int inner, __global const float* y, int yOff, __global const float* g, int gOff,
+                               __global float* dx, int dxOff) {
+    __local float buf[WG];
+    int r = get_group_id(0), lid = get_local_id(0);
+    int base = (r / inner) * n * inner + r % inner;
+    float s = 0.0f;
+    for (int j = lid; j < n; j += WG) {
+        int p = base + j * inner;
+        s += isLog ? g[gOff + p] : g[gOff + p] * y[yOff + p];
+    }
+    s = wg_reduce(buf, s, 0);
+    for (int j = lid; j < n; j += WG) {
+        int p = base + j * inner;
+        dx[dxOff + p] = isLog ? g[gOff + p] - exp(y[yOff + p]) * s : y[yOff + p] * (g[gOff + p] - s);
+    }
+}

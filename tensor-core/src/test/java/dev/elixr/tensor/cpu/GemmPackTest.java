@@ -17,29 +17,41 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
  * {@link GemmPack}'s vector packing against its plain loops: packing only copies, so the packed panels must be
- * bit-identical, padding zeros included, for both transposes, sizes on either side of MR, NR, VL and the 8-row
- * transpose blocks, leading dimensions wider than a row, offsets, and heap, sliced-heap and native segments.
+ * bit-identical, padding zeros included, for both transposes, every strip size of the micro-kernels (MR, NR), sizes on
+ * either side of them, of VL and of the 8-row transpose blocks, leading dimensions wider than a row, offsets, and heap, sliced-heap and native segments.
  */
 class GemmPackTest {
-    static final int VL = GemmPack.VL, MR = GemmPack.MR, NR = GemmPack.NR;
+    static final int VL = GemmPack.VL;
 
-    record Case(boolean trans, int rows, int kb, int rowOffset, int pc, int pad, int store, long seed) {
+    /** One packing: strip height (A) or width (B) {@code tile}, the stored matrix transposed or not, a window of it. */
+    record Case(int tile, boolean trans, int rows, int kb, int rowOffset, int pc, int pad, int store, long seed) {
         @Override public String toString() {
-            return (trans ? "T" : "N") + " rows=" + rows + " kb=" + kb + " from row " + rowOffset + " col " + pc + " pad=" + pad
-                    + " " + (store == 0 ? "heap" : store == 1 ? "sliced heap" : "native");
+            return "strips of " + tile + " " + (trans ? "T" : "N") + " rows=" + rows + " kb=" + kb + " from row " + rowOffset + " col " + pc
+                    + " pad=" + pad + " " + (store == 0 ? "heap" : store == 1 ? "sliced heap" : "native");
         }
     }
 
-    static Stream<Arguments> cases() {
-        SplittableRandom r = new SplittableRandom(20261128);
+    /** Row counts on either side of the strip size, of the 8-row transpose blocks and of VL, for every strip size the micro-kernels use. */
+    static Stream<Arguments> cases(int[] tiles, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
         List<Arguments> out = new ArrayList<>();
-        int[] rows = {1, 7, MR, MR + 1, 15, 16, 17, NR - 1, NR, NR + 1, NR + 8, 2 * NR + 9, 100};
         int[] kbs = {1, VL - 1, VL, VL + 1, 2 * VL + 3, 37, 256};
-        for (boolean trans : new boolean[] {false, true})
-            for (int m : rows)
-                for (int kb : kbs)
-                    out.add(Arguments.of(new Case(trans, m, kb, r.nextInt(3), r.nextInt(3), r.nextInt(4), r.nextInt(3), r.nextLong())));
+        for (int tile : tiles) {
+            int[] rows = {1, 7, tile - 1, tile, tile + 1, 15, 16, 17, 2 * tile + 9, 100};
+            for (boolean trans : new boolean[] {false, true})
+                for (int m : rows)
+                    for (int kb : kbs)
+                        if (m >= 1) out.add(Arguments.of(new Case(tile, trans, m, kb, r.nextInt(3), r.nextInt(3), r.nextInt(4), r.nextInt(3), r.nextLong())));
+        }
         return out.stream();
+    }
+
+    static Stream<Arguments> aCases() {
+        return cases(MicroKernel.variants().stream().mapToInt(MicroKernel::mr).distinct().toArray(), 20261128);
+    }
+
+    static Stream<Arguments> bCases() {
+        return cases(MicroKernel.variants().stream().mapToInt(MicroKernel::nr).distinct().toArray(), 20261129);
     }
 
     /** A stored matrix big enough for the case (rows and columns beyond the packed window are random too), as the case's kind of segment. */
@@ -60,7 +72,7 @@ class GemmPackTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource("aCases")
     void packAMatchesThePlainLoops(Case t) {
         // op(A)[ic:ic+mb, pc:pc+kb]; stored A is [M, K] (N) or [K, M] (T)
         int ic = t.rowOffset(), mb = t.rows(), m = ic + mb + 1, k = t.pc() + t.kb() + 2;
@@ -68,17 +80,17 @@ class GemmPackTest {
         float[] x = random(new SplittableRandom(t.seed()), off + storedRows * ld);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment seg = matrix(x, t.store(), arena);
-            int size = Sgemm.roundUp(mb, MR) * t.kb();
+            int mr = t.tile(), size = Sgemm.roundUp(mb, mr) * t.kb();
             float[] fast = garbage(size + 5), plain = garbage(size + 5);
-            GemmPack.packA(t.trans(), seg, off, ld, ic, mb, t.pc(), t.kb(), fast);
-            for (int is = 0; is < mb; is += MR)
-                GemmPack.packAReference(t.trans(), seg, off, ld, ic + is, Math.min(MR, mb - is), t.pc(), t.kb(), plain, is * t.kb());
+            GemmPack.packA(mr, t.trans(), seg, off, ld, ic, mb, t.pc(), t.kb(), fast);
+            for (int is = 0; is < mb; is += mr)
+                GemmPack.packAReference(mr, t.trans(), seg, off, ld, ic + is, Math.min(mr, mb - is), t.pc(), t.kb(), plain, is * t.kb());
             assertArrayEquals(plain, fast, t.toString());
         }
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource("bCases")
     void packBMatchesThePlainLoops(Case t) {
         // op(B)[pc:pc+kb, jc:jc+nc]; stored B is [K, N] (N) or [N, K] (T); packed from bpOff = 3
         int jc = t.rowOffset(), nc = t.rows(), n = jc + nc + 1, k = t.pc() + t.kb() + 2, bpOff = 3;
@@ -86,11 +98,11 @@ class GemmPackTest {
         float[] x = random(new SplittableRandom(t.seed()), off + storedRows * ld);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment seg = matrix(x, t.store(), arena);
-            int size = Sgemm.roundUp(nc, NR) * t.kb();
+            int nr = t.tile(), size = Sgemm.roundUp(nc, nr) * t.kb();
             float[] fast = garbage(bpOff + size + 5), plain = fast.clone();
-            GemmPack.packB(t.trans(), seg, off, ld, t.pc(), t.kb(), jc, nc, fast, bpOff);
-            for (int js = 0; js < nc; js += NR)
-                GemmPack.packBReference(t.trans(), seg, off, ld, t.pc(), t.kb(), jc + js, Math.min(NR, nc - js), plain, bpOff + js * t.kb());
+            GemmPack.packB(nr, t.trans(), seg, off, ld, t.pc(), t.kb(), jc, nc, fast, bpOff);
+            for (int js = 0; js < nc; js += nr)
+                GemmPack.packBReference(nr, t.trans(), seg, off, ld, t.pc(), t.kb(), jc + js, Math.min(nr, nc - js), plain, bpOff + js * t.kb());
             assertArrayEquals(plain, fast, t.toString());
         }
     }

@@ -50,12 +50,12 @@ class SgemmTest {
     static Stream<Arguments> boundaries() {
         SplittableRandom r = new SplittableRandom(20261128);
         List<Arguments> out = new ArrayList<>();
-        int vl = Sgemm.VL, mr = Sgemm.MR, nr = Sgemm.NR;
+        int vl = Sgemm.VL, mr = Sgemm.PLAN.mr(), nr = Sgemm.PLAN.nr();
         float[][] ab = {{1f, 0f}, {-0.5f, 1f}, {1.5f, -0.75f}};
         int i = 0;
         for (int m : new int[] {mr - 1, mr + 1, 2 * mr + 1})
             for (int n : new int[] {9, nr, nr + 9})
-                for (int k : new int[] {vl + 1, Sgemm.KC + 1})
+                for (int k : new int[] {vl + 1, Sgemm.PLAN.kc() + 1})
                     for (int t = 0; t < 4; t++, i++)
                         out.add(Arguments.of(new Case((t & 1) != 0, (t & 2) != 0, m, n, k, ab[i % 3][0], ab[i % 3][1], i % 4, r.nextLong())));
         return out.stream();
@@ -69,7 +69,7 @@ class SgemmTest {
     static Stream<Arguments> innerProduct() {
         SplittableRandom r = new SplittableRandom(9);
         List<Arguments> out = new ArrayList<>();
-        int[][] shapes = {{16, 9, 1500}, {5, 3, 2051}, {2, 2, SgemmDot.MIN_K}, {17, Sgemm.NR / 2, 3 * 1024 + Sgemm.VL - 1}, {9, 7, 4096}};
+        int[][] shapes = {{16, 9, 1500}, {5, 3, 2051}, {2, 2, SgemmDot.MIN_K}, {17, Sgemm.PLAN.nr() / 2, 3 * 1024 + Sgemm.VL - 1}, {9, 7, 4096}};
         float[][] ab = {{1f, 0f}, {-0.5f, 1f}, {1.5f, -0.75f}};
         int i = 0;
         for (int[] f : shapes)
@@ -151,9 +151,29 @@ class SgemmTest {
 
     @Test
     void oneAndTwoThreadsAgreeOnTheInnerProductPath() {
-        int m = 16, n = Sgemm.NR / 2 - 1, k = 40000; // like a first conv layer's weight gradient (16x9), shortened
-        assertTrue(SgemmDot.suits(m, n, k));
+        int m = 16, n = Sgemm.PLAN.nr() / 2 - 1, k = 40000; // like a first conv layer's weight gradient (16x9), shortened
+        assertTrue(SgemmDot.suits(m, n, k, Sgemm.PLAN.nr()));
         assertThreadCountsAgree(new SplittableRandom(8), m, n, k);
+    }
+
+    /** Batch-1 decode (M = 1) over a 771×3075 weight, stored K×N (row combinations) and N×K (dot products): 1 and 2 threads agree bit for bit. */
+    @Test
+    void matrixVectorGivesTheSameBitsOnOneAndTwoThreads() {
+        SplittableRandom r = new SplittableRandom(12);
+        int k = 771, n = 3075;
+        for (boolean tB : new boolean[] {false, true}) {
+            float[] x = random(r, k), w = random(r, k * n), y1 = new float[n], y2 = new float[n];
+            int ldb = tB ? k : n, old = Parallel.threads();
+            try {
+                Parallel.setThreads(2);
+                Sgemm.sgemm(false, tB, 1, n, k, 1f, MemorySegment.ofArray(x), 0, k, MemorySegment.ofArray(w), 0, ldb, 0f, y1, 0, n, 1);
+                Sgemm.sgemm(false, tB, 1, n, k, 1f, MemorySegment.ofArray(x), 0, k, MemorySegment.ofArray(w), 0, ldb, 0f, y2, 0, n, 2);
+            } finally {
+                Parallel.setThreads(old);
+            }
+            assertTrue(java.util.Arrays.equals(y1, y2), (tB ? "dot" : "combination") + " form: 1 and 2 threads give bit-identical results");
+            assertGemm(new Case(false, tB, 1, n, k, 1f, 0f, 0, 0), x, 0, k, w, 0, ldb, new float[n], y2, 0, n);
+        }
     }
 
     /** A·Bᵀ on 1 and on 2 threads: bit-identical, and equal to the float64 reference. */
@@ -183,10 +203,99 @@ class SgemmTest {
     }
 
     @Test
-    void widthFollowsTheSystemProperty() {
+    void widthFollowsTheSystemPropertyAndTheTileFollowsThePlan() {
         Integer bits = Integer.getInteger("elixr.vector.bits");
         if (bits != null) assertEquals(bits.intValue(), Simd.species().vectorBitSize());
-        assertEquals(8, Sgemm.MR);
-        assertEquals(2 * Simd.species().length(), Sgemm.NR);
+        assertEquals(GemmPlan.DEFAULT.kernel().nv() * Simd.species().length(), Sgemm.PLAN.nr());
+        assertEquals(2 * Simd.species().length(), Sgemm.NR, "the attention tile is two vectors wide");
+        assertEquals(0, FlashAttention.BK % Sgemm.NR, "the attention tile divides the key block");
+    }
+
+    /**
+     * Every micro-kernel variant, whatever this machine would choose, with small cache blocks (KC 64, MC 2·MR, NC 2·NR)
+     * so that several K, M and N blocks are crossed: sizes on either side of its tile and of a K block, all four
+     * transposes, alpha/beta/padding cycled; and one larger random product each.
+     */
+    static Stream<Arguments> everyTile() {
+        SplittableRandom r = new SplittableRandom(20261201);
+        List<Arguments> out = new ArrayList<>();
+        float[][] ab = {{1f, 0f}, {-0.5f, 1f}, {1.5f, -0.75f}};
+        int i = 0;
+        for (MicroKernel kern : MicroKernel.variants()) {
+            int mr = kern.mr(), nr = kern.nr();
+            for (int m : new int[] {mr - 1, 2 * mr + 1, 5 * mr + 3})
+                for (int n : new int[] {9, nr + 9, 3 * nr - 1})
+                    for (int k : new int[] {Sgemm.VL + 1, 64 + 1})
+                        for (int t = 0; t < 4; t++, i++)
+                            if ((i & 1) == 0 || m == 5 * mr + 3) // every transpose is seen at every size over the tiles
+                                out.add(Arguments.of(kern.name(), new Case((t & 1) != 0, (t & 2) != 0, m, n, k, ab[i % 3][0], ab[i % 3][1], i % 4, r.nextLong())));
+            out.add(Arguments.of(kern.name(), new Case(r.nextBoolean(), r.nextBoolean(), 97, 131, 300, 1f, 0.5f, 1, r.nextLong())));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyTile")
+    void everyTileMatchesFloat64Reference(String tile, Case t) {
+        MicroKernel kern = MicroKernel.named(tile);
+        GemmPlan plan = GemmPlan.of(kern, 64, 2 * kern.mr(), 2 * kern.nr());
+        SplittableRandom r = new SplittableRandom(t.seed());
+        int aRows = t.tA() ? t.k() : t.m(), aCols = t.tA() ? t.m() : t.k();
+        int bRows = t.tB() ? t.n() : t.k(), bCols = t.tB() ? t.k() : t.n();
+        int lda = aCols + t.pad(), ldb = bCols + 2 * t.pad(), ldc = t.n() + 3 * t.pad();
+        int aOff = t.pad(), bOff = 2 * t.pad(), cOff = 5 * t.pad();
+        float[] a = random(r, aOff + aRows * lda), b = random(r, bOff + bRows * ldb);
+        float[] c0 = random(r, cOff + t.m() * ldc + t.pad());
+        if (t.beta() == 0f) c0[cOff] = Float.NaN;
+        for (int threads : new int[] {1, 2}) {
+            float[] c = c0.clone();
+            Sgemm.sgemm(plan, t.tA(), t.tB(), t.m(), t.n(), t.k(), t.alpha(), MemorySegment.ofArray(a), aOff, lda,
+                    MemorySegment.ofArray(b), bOff, ldb, t.beta(), c, cOff, ldc, threads);
+            assertGemm(t, a, aOff, lda, b, bOff, ldb, c0, c, cOff, ldc);
+        }
+    }
+
+    static Stream<String> tiles() { return MicroKernel.variants().stream().map(MicroKernel::name); }
+
+    /** Each tile on 1 and on 2 threads, with this machine's blocks for it: bit-identical, and equal to the float64 reference. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tiles")
+    void everyTileGivesTheSameBitsOnOneAndTwoThreads(String tile) {
+        GemmPlan plan = GemmPlan.of(MicroKernel.named(tile));
+        SplittableRandom r = new SplittableRandom(tile.hashCode());
+        int m = 203, n = 517, k = 700;
+        for (boolean tB : new boolean[] {false, true}) {
+            float[] a = random(r, m * k), b = random(r, n * k);
+            float[] c1 = new float[m * n], c2 = new float[m * n];
+            int ldb = tB ? k : n;
+            int old = Parallel.threads();
+            try {
+                Parallel.setThreads(2);
+                Sgemm.sgemm(plan, false, tB, m, n, k, 1f, MemorySegment.ofArray(a), 0, k, MemorySegment.ofArray(b), 0, ldb, 0f, c1, 0, n, 1);
+                Sgemm.sgemm(plan, false, tB, m, n, k, 1f, MemorySegment.ofArray(a), 0, k, MemorySegment.ofArray(b), 0, ldb, 0f, c2, 0, n, 2);
+            } finally {
+                Parallel.setThreads(old);
+            }
+            assertTrue(java.util.Arrays.equals(c1, c2), tile + ": 1 and 2 threads give bit-identical results");
+            assertGemm(new Case(false, tB, m, n, k, 1f, 0f, 0, 0), a, 0, k, b, 0, ldb, new float[m * n], c2, 0, n);
+        }
+    }
+
+    /** The attention path ({@link Sgemm#gemmPackedB}: B packed once, A read in place) with every tile, rows not a multiple of MR. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tiles")
+    void everyTileMatchesTheReferenceWithAReadInPlace(String tile) {
+        MicroKernel kern = MicroKernel.named(tile);
+        SplittableRandom r = new SplittableRandom(tile.hashCode() ^ 11);
+        for (boolean tB : new boolean[] {false, true}) {
+            int m = 3 * kern.mr() + 2, n = kern.nr() + 5, k = 70, lda = k + 3, ldc = n + 1;
+            float[] a = random(r, m * lda), b = random(r, k * n), c0 = random(r, m * ldc);
+            int ldb = tB ? k : n;
+            float[] bp = new float[Sgemm.roundUp(n, kern.nr()) * k + 4];
+            Sgemm.packB(kern.nr(), tB, b, 0, ldb, k, n, bp, 4);
+            float[] c = c0.clone();
+            Sgemm.gemmPackedB(kern, a, 0, lda, m, bp, 4, n, k, 0.5f, 1f, c, 0, ldc);
+            assertGemm(new Case(false, tB, m, n, k, 0.5f, 1f, 0, 0), a, 0, lda, b, 0, ldb, c0, c, 0, ldc);
+        }
     }
 }

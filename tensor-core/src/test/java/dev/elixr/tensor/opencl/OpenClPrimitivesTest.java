@@ -6,6 +6,9 @@ import dev.elixr.tensor.backend.Backend;
 import dev.elixr.tensor.backend.Backends;
 import dev.elixr.tensor.backend.BinaryOp;
 import dev.elixr.tensor.backend.Conv2dParams;
+import dev.elixr.tensor.backend.Extremum;
+import dev.elixr.tensor.backend.PoolMode;
+import dev.elixr.tensor.backend.SoftmaxMode;
 import dev.elixr.tensor.backend.ReduceOp;
 import dev.elixr.tensor.backend.UnaryOp;
 import dev.elixr.tensor.reference.Conv;
@@ -191,7 +194,7 @@ class OpenClPrimitivesTest {
     void argReduceFindsFirstExtreme(boolean max) {
         Tensor x = Tensor.of(new float[] {1, 5, 5, 0, 2, 0, 7, 7, 7, -1, 3, 3}, 3, 4).t(); // [4,3]
         Tensor o = out(1, 3);
-        be.argReduce(max, x.to(dev), 0, o);
+        be.argReduce(max ? Extremum.MAX : Extremum.MIN, x.to(dev), 0, o);
         float[] got = o.toFloatArray();
         float[] want = max ? new float[] {1, 2, 0} : new float[] {3, 1, 1};
         for (int i = 0; i < 3; i++) assertEquals(want[i], got[i], "column " + i);
@@ -201,7 +204,7 @@ class OpenClPrimitivesTest {
     void logSoftmaxOverLastAxisOfView() {
         Tensor x = Tensor.randn(5, 300, 4).t(); // [4,300]
         Tensor o = out(4, 300);
-        be.softmax(x.to(dev), 1, true, o);
+        be.softmax(SoftmaxMode.LOG_SOFTMAX, x.to(dev), 1, o);
         float[] got = o.toFloatArray();
         for (int i = 0; i < 4; i++) {
             double m = Double.NEGATIVE_INFINITY, z = 0;
@@ -280,7 +283,7 @@ class OpenClPrimitivesTest {
         var p = Conv2dParams.of(2, 1, 1, 1);
         int oh = Conv2dParams.outSize(9, 3, 2, 1, 1), ow = Conv2dParams.outSize(8, 3, 2, 1, 1);
         Tensor o = out(2, 3, oh, ow);
-        be.pool2d(max, x.to(dev), 3, 3, p, o);
+        be.pool2d(max ? PoolMode.MAX : PoolMode.AVERAGE, x.to(dev), 3, 3, p, o);
         float[] got = o.toFloatArray();
         for (int b = 0; b < 2; b++)
             for (int c = 0; c < 3; c++)

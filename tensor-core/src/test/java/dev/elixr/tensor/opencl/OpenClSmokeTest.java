@@ -6,6 +6,7 @@ import dev.elixr.tensor.backend.Backend;
 import dev.elixr.tensor.backend.Backends;
 import dev.elixr.tensor.backend.BinaryOp;
 import dev.elixr.tensor.backend.ReduceOp;
+import dev.elixr.tensor.backend.SoftmaxMode;
 import dev.elixr.tensor.backend.UnaryOp;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -111,7 +112,7 @@ class OpenClSmokeTest {
     void softmaxRowsSumToOne() {
         Tensor a = Tensor.randn(18, 5, 6, 40);
         Tensor o = out(5, 6, 40);
-        be.softmax(a.to(dev), 1, false, o);
+        be.softmax(SoftmaxMode.SOFTMAX, a.to(dev), 1, o);
         float[] got = o.toFloatArray();
         for (int i = 0; i < 5; i++)
             for (int k = 0; k < 40; k++) {

@@ -1,5 +1,7 @@
 package dev.elixr.tasks.data.synth;
 
+import dev.elixr.tasks.data.Finding;
+
 import java.util.SplittableRandom;
 
 /**
@@ -14,7 +16,7 @@ final class Devices {
 
     private Devices() {}
 
-    static void draw(Raster d, Thorax t, dev.elixr.tasks.data.Finding f, SplittableRandom r) {
+    static void draw(Raster d, Thorax t, Finding f, SplittableRandom r) {
         String kind = f.kind();
         float cx = t.cx(), apex = t.a.apexY(), carina = t.carinaY();
         switch (kind) {
@@ -31,7 +33,7 @@ final class Devices {
             }
             case CVC -> {
                 float tipY = apex + 0.15f + 0.04f * r.nextFloat();
-                if (f.laterality() != dev.elixr.tasks.data.Finding.Laterality.LEFT) {   // right internal jugular
+                if (f.laterality() != Finding.Laterality.LEFT) {   // right internal jugular
                     d.stroke(new float[] {cx - 0.085f, cx - 0.06f, cx - 0.04f, cx - 0.033f},
                             new float[] {0f, apex + 0.02f, apex + 0.08f, tipY}, 0.0045f, 0.9f, 0.3f);
                 } else {                                       // left subclavian

@@ -4,6 +4,7 @@ import dev.elixr.tasks.data.CheXpertLabel;
 import dev.elixr.tasks.data.Finding;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +99,7 @@ record ReportPlan(List<Mention> mentions) {
         }
         if (!done && replacement != null) {
             out.add(replacement);
-            out.sort(java.util.Comparator.comparing(Mention::label));
+            out.sort(Comparator.comparing(Mention::label));
         }
         return new ReportPlan(List.copyOf(out));
     }

@@ -10,8 +10,11 @@ import dev.elixr.tasks.data.synth.ReportPlan.Mention;
 import dev.elixr.tasks.data.synth.ReportPlan.Polarity;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import static dev.elixr.tasks.data.CheXpertLabel.*;
@@ -311,7 +314,7 @@ final class ReportWriter {
         };
     }
 
-    private static final java.util.Map<CheXpertLabel, String> NEG_NP = new java.util.EnumMap<>(java.util.Map.of(
+    private static final Map<CheXpertLabel, String> NEG_NP = new EnumMap<>(Map.of(
             PLEURAL_EFFUSION, "pleural effusion", PNEUMOTHORAX, "pneumothorax", CONSOLIDATION, "focal consolidation",
             EDEMA, "pulmonary edema", LUNG_OPACITY, "focal airspace opacity", ATELECTASIS, "atelectasis",
             LUNG_LESION, "suspicious pulmonary nodule", PNEUMONIA, "pneumonia", FRACTURE, "displaced rib fracture",
@@ -329,7 +332,7 @@ final class ReportWriter {
             neg.remove(CONSOLIDATION);
             neg.remove(PNEUMONIA);
         }
-        for (int i = neg.size() - 1; i > 0; i--) java.util.Collections.swap(neg, i, r.nextInt(i + 1));
+        for (int i = neg.size() - 1; i > 0; i--) Collections.swap(neg, i, r.nextInt(i + 1));
         while (!neg.isEmpty()) {
             int k = Math.min(neg.size(), 1 + r.nextInt(3));
             List<String> items = new ArrayList<>();

@@ -9,6 +9,7 @@ import dev.elixr.tasks.data.CxrImageCodec;
 import dev.elixr.tasks.data.Seeds;
 import dev.elixr.tasks.progress.Progress;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -22,9 +23,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -101,7 +104,7 @@ public final class SyntheticCxr {
             List<Future<PatientRows>> futures = new ArrayList<>();
             for (PatientTask t : tasks) futures.add(pool.submit(() -> patient(out, o, t, json, bar)));
             for (int i = 0; i < futures.size(); i++) rows[i] = futures.get(i).get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof UncheckedIOException u) throw u.getCause();
             if (c instanceof IOException io) throw io;
@@ -213,15 +216,15 @@ public final class SyntheticCxr {
         return rows;
     }
 
-    private static void writeGz(Path file, String header, PatientRows[] rows, java.util.function.Function<PatientRows, List<String>> f) throws IOException {
-        try (OutputStream os = new GZIPOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
+    private static void writeGz(Path file, String header, PatientRows[] rows, Function<PatientRows, List<String>> f) throws IOException {
+        try (OutputStream os = new GZIPOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
             StringBuilder sb = new StringBuilder(header).append('\n');
             for (PatientRows p : rows) for (String line : f.apply(p)) sb.append(line).append('\n');
             os.write(sb.toString().getBytes(StandardCharsets.UTF_8));
         }
     }
 
-    private static int writeLines(Path file, PatientRows[] rows, java.util.function.Function<PatientRows, List<String>> f) throws IOException {
+    private static int writeLines(Path file, PatientRows[] rows, Function<PatientRows, List<String>> f) throws IOException {
         int n = 0;
         StringBuilder sb = new StringBuilder();
         for (PatientRows p : rows) for (String line : f.apply(p)) { sb.append(line).append('\n'); n++; }

@@ -24,6 +24,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -64,8 +67,8 @@ class SyntheticCxrTest {
 
     @Test
     void articlesAgreeWithTheSoundOfTheNextWord() {
-        var wrongA = java.util.regex.Pattern.compile("\\b[Aa] (acute|[aeiou]\\w*|8[.0-9]*|1[18](\\.\\d+)?) ");
-        var wrongAn = java.util.regex.Pattern.compile("\\b[Aa]n ([b-df-hj-np-tv-z]\\w*|(?!1[18]\\.)[0-79]\\d?\\.\\d) ");
+        var wrongA = Pattern.compile("\\b[Aa] (acute|[aeiou]\\w*|8[.0-9]*|1[18](\\.\\d+)?) ");
+        var wrongAn = Pattern.compile("\\b[Aa]n ([b-df-hj-np-tv-z]\\w*|(?!1[18]\\.)[0-79]\\d?\\.\\d) ");
         int an = 0;
         for (CxrStudy s : studies) {
             assertFalse(wrongA.matcher(s.report()).find(), s.report());
@@ -133,11 +136,11 @@ class SyntheticCxrTest {
 
     @Test
     void findingsAndImpressionAgreeOnMeasurementsAndDescriptors() {
-        java.util.regex.Pattern cm = java.util.regex.Pattern.compile("(\\d+\\.\\d) cm");
+        Pattern cm = Pattern.compile("(\\d+\\.\\d) cm");
         int checked = 0;
         for (CxrStudy s : studies) {
             ReportSectioner.Sections sec = ReportSectioner.sections(s.report());
-            java.util.regex.Matcher a = cm.matcher(sec.findings()), b = cm.matcher(sec.impression());
+            Matcher a = cm.matcher(sec.findings()), b = cm.matcher(sec.impression());
             if (a.find() && b.find()) { assertEquals(a.group(1), b.group(1), s.report()); checked++; }
             boolean healing = sec.findings().matches("(?s).*healing " + FRACTURE_NP + ".*"), acute = sec.findings().contains("fracture") && !healing;
             if (healing) assertFalse(sec.impression().matches("(?s).*(acute|nondisplaced) " + FRACTURE_NP + ".*"), s.report());
@@ -238,7 +241,7 @@ class SyntheticCxrTest {
 
     @Test
     void injectedErrorsChangeTheLabels() {
-        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        SplittableRandom r = new SplittableRandom(1);
         List<Finding> truth = List.of(new Finding(CheXpertLabel.PLEURAL_EFFUSION, Finding.Laterality.LEFT, Finding.Severity.SMALL, null, null));
         ReportPlan plan = new ReportPlan(List.of(new ReportPlan.Mention(CheXpertLabel.PLEURAL_EFFUSION, ReportPlan.Polarity.POSITIVE, truth, ReportPlan.Change.NONE)));
         ReportPlan lat = ReportQaGenerator.inject("laterality", truth, plan, r);

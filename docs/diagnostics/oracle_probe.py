@@ -9,7 +9,7 @@ tower loses.
 
     elixr embed --run RUN --data DIR --split train --out /tmp/img-train.npy
     elixr embed --run RUN --data DIR --split test  --out /tmp/img-test.npy
-    /usr/bin/python3 tools/scripts/oracle_probe.py DIR /tmp/img     # Debian's python3 with python3-sklearn
+    /usr/bin/python3 docs/diagnostics/oracle_probe.py DIR /tmp/img     # Debian's python3 with python3-sklearn
 """
 import csv
 import gzip

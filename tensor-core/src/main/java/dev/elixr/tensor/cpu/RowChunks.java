@@ -1,4 +1,4 @@
-package dev.elixr.autograd.functions;
+package dev.elixr.tensor.cpu;
 
 import dev.elixr.tensor.Parallel;
 

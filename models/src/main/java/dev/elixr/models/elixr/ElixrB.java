@@ -1,0 +1,63 @@
+package dev.elixr.models.elixr;
+
+import dev.elixr.autograd.Var;
+import dev.elixr.autograd.nn.LayerNorm;
+import dev.elixr.autograd.nn.Module;
+import dev.elixr.models.qformer.ItcLoss;
+import dev.elixr.models.qformer.QFormer;
+import dev.elixr.models.qformer.QFormerConfig;
+import dev.elixr.models.qformer.StageOneLoss;
+import dev.elixr.models.qformer.TextBatch;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * ELIXR-B's trainable part (Xu et al. 2023, §2.2): a LayerNorm over the frozen ELIXR-C image tower's spatial tokens
+ * (BLIP-2's {@code ln_vision}, Li et al. 2023) and the {@link QFormer} that reads them. The tower itself stays outside:
+ * its tokens are computed once (they never change) and fed here as {@code [B,T,C]}. Parameters: {@code ln_vision.*}
+ * and {@code qformer.*} (the Q-Former's own Hugging Face names under that prefix).
+ */
+public final class ElixrB extends Module {
+    /** PyTorch's default LayerNorm eps, as BLIP-2's {@code ln_vision} uses it. */
+    public static final float LN_VISION_EPS = 1e-5f;
+
+    private final LayerNorm lnVision;
+    private final QFormer qformer;
+
+    private ElixrB(QFormer qformer) {
+        this.lnVision = registerModule("ln_vision", new LayerNorm(qformer.config().queries().imageWidth(), LN_VISION_EPS));
+        this.qformer = registerModule("qformer", qformer);
+    }
+
+    /** A new model initialised as BLIP-2 (LayerNorm to the identity). */
+    public static ElixrB create(QFormerConfig config, RandomGenerator rng) { return new ElixrB(QFormer.create(config, rng)); }
+
+    /** A model whose weights are about to be loaded. */
+    public static ElixrB forLoading(QFormerConfig config) { return new ElixrB(QFormer.forLoading(config)); }
+
+    public QFormerConfig config() { return qformer.config(); }
+
+    public QFormer qformer() { return qformer; }
+
+    /** The frozen tower's tokens [B,T,C], layer-normed: what the queries cross-attend to. */
+    public Var imageTokens(Var towerTokens) { return lnVision.forward(towerTokens); }
+
+    /** The stage-1 objective ITC + ITM + ITG ({@link StageOneLoss}); same-group texts are left out of ITC's negatives. */
+    public StageOneLoss.Terms loss(Var towerTokens, TextBatch text, long[] groups, RandomGenerator rng) {
+        return StageOneLoss.compute(qformer, imageTokens(towerTokens), text, groups, ItcLoss.Duplicates.MASK, rng);
+    }
+
+    /** L2-normalised query embeddings [B,Q,P] (ITC's image side; an image is scored by its best query). */
+    public Var embedImages(Var towerTokens) {
+        return qformer.imageFeatures(qformer.queryPass(imageTokens(towerTokens)).hidden());
+    }
+
+    /** Query outputs [B,Q,H] of the query-only pass (the probes average them over the queries). */
+    public Var queryOutputs(Var towerTokens) { return qformer.queryPass(imageTokens(towerTokens)).hidden(); }
+
+    /** L2-normalised text embeddings [B,P] ([CLS] of the text-only pass, projected). */
+    public Var embedTexts(TextBatch text) { return qformer.textFeature(qformer.textPass(text)); }
+
+    /** The contrastive temperature τ. */
+    public double temperature() { return qformer.temperature().value().toCpu().item(); }
+}

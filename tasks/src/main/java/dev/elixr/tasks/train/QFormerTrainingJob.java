@@ -1,0 +1,127 @@
+package dev.elixr.tasks.train;
+
+import dev.elixr.tensor.random.SplitMix64;
+import dev.elixr.autograd.nn.Activation;
+import dev.elixr.models.elixr.ElixrB;
+import dev.elixr.models.hf.HfConfigs;
+import dev.elixr.models.qformer.QFormerConfig;
+import dev.elixr.models.text.Encoding;
+import dev.elixr.models.text.WordPieceTokenizer;
+import dev.elixr.tasks.data.CxrStudy;
+import dev.elixr.tasks.data.MimicCxrJpg;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The job behind {@code elixr train elixr-b --stage 1} (the loop is {@link QFormerTraining}): loads the ELIXR-C run
+ * (its model, vocabulary and saved preprocessing), computes the frozen tower's spatial tokens of every training and
+ * validation image once ({@link ImageTokenCache}, reused by later sessions), tokenises the reports with the image run's
+ * vocabulary plus [DEC], trains the Q-Former, and writes the run directory ({@link ElixrBRun}) with {@code run.json},
+ * holding the run directory's {@link RunLock} throughout.
+ */
+public final class QFormerTrainingJob {
+    private QFormerTrainingJob() {}
+
+    /**
+     * The Q-Former's shape: width H, layers, heads, learned queries, projection width; FFN 2H, cross-attention every 2nd
+     * layer (BLIP-2), GELU, no dropout (so that resuming is bitwise). The image width is the tower's channel count.
+     */
+    public record Shape(int width, int layers, int heads, int queries, int projection) {
+        /** The demo's: 64 wide, 2 layers, 4 heads, 8 queries, projections to 32. */
+        public static Shape tiny() { return new Shape(64, 2, 4, 8, 32); }
+
+        QFormerConfig config(int imageWidth, int vocabSize, int padId, int decId, int maxLength) {
+            return new QFormerConfig(new QFormerConfig.Transformer(width, layers, heads, 2 * width, 1e-12f, 0f, Activation.GELU),
+                    new QFormerConfig.Queries(queries, 2, imageWidth), new QFormerConfig.Text(vocabSize, maxLength, padId, decId), projection);
+        }
+    }
+
+    public record Options(Path data, Path imageRun, Path out, Shape shape, QFormerTraining.Config training) {}
+
+    public static QFormerTraining.Outcome run(Options o, String commandLine, PrintStream log) throws IOException {
+        Instant started = Instant.now();
+        try (RunLock lock = RunLock.acquire(o.out())) {
+            return locked(o, commandLine, started, log);
+        }
+    }
+
+    private static QFormerTraining.Outcome locked(Options o, String commandLine, Instant started, PrintStream log) throws IOException {
+        Path run = o.out();
+        if (!o.training().resume() && Files.isDirectory(run.resolve("checkpoints")))
+            throw new IllegalArgumentException("run " + run + " already has checkpoints: pass --resume to continue it, or choose another --out");
+        List<CxrStudy> all = MimicCxrJpg.read(o.data());
+        List<CxrStudy> train = ElixrCTrainingJob.split(all, "train"), val = ElixrCTrainingJob.split(all, "validate");
+        if (train.isEmpty()) throw new IllegalArgumentException("no training images in " + o.data() + " (split 'train' of " + MimicCxrJpg.SPLIT + ")");
+        ElixrCRun imageRun = ElixrCRun.load(o.imageRun());
+        String digest = Provenance.sha256(o.imageRun().resolve(ElixrCRun.WEIGHTS));
+        ElixrBRun.Spec previous = o.training().resume() ? ElixrBRun.readSpec(run) : null;
+        if (previous != null && !previous.imageRunSha256().equals(digest))
+            throw new IllegalArgumentException("run " + run + " was trained on image run weights " + previous.imageRunSha256()
+                    + ", but " + o.imageRun() + " now has " + digest + ": resuming would mix two image encoders; start a new --out");
+        log.printf("elixr: %d training and %d validation images from %s; frozen image tower from %s%n", train.size(), val.size(),
+                o.data(), o.imageRun());
+        QFormerTraining.Pairs trainPairs = pairs(run, "train", imageRun, digest, train, log);
+        QFormerTraining.Pairs valPairs = val.isEmpty() ? null : pairs(run, "validate", imageRun, digest, val, log);
+        WordPieceTokenizer tok = imageRun.tokenizer();
+        int vocab = tok.vocab().size();
+        QFormerConfig cfg = previous != null ? previous.qformer()
+                : o.shape().config(trainPairs.images().width(), vocab + 1, trainPairs.padId(), ElixrBRun.decTokenId(vocab),
+                imageRun.model().config().text().maxTokens());
+        ElixrBRun.writeSpec(run, new ElixrBRun.Spec(o.imageRun(), digest, cfg));
+        ElixrB model = ElixrB.create(cfg, new SplitMix64(o.training().seed()));
+        log.printf("elixr: ELIXR-B stage 1, Q-Former with %,d parameters (%s) on %d image tokens of width %d%n",
+                model.parameterCount(), cfg, trainPairs.images().tokens(), trainPairs.images().width());
+        QFormerTraining.Outcome outcome = QFormerTraining.train(model, trainPairs, valPairs == null ? emptyLike(trainPairs) : valPairs,
+                o.training(), new Checkpoints(run, 2), log);
+        if (outcome.steps() >= outcome.totalSteps()) ElixrBRun.save(run, model, outcome.history());
+        RunInfo.record(run, "elixr-b", describe(o, cfg, trainPairs.count(), valPairs == null ? 0 : valPairs.count()), o.training().seed(),
+                imageRun.model().config().image().preprocessing().describe(), commandLine, started, outcome.session());
+        return outcome;
+    }
+
+    /** A split's cached image tokens paired with its reports (findings and impression), tokenised, and their duplicate groups. */
+    static QFormerTraining.Pairs pairs(Path run, String split, ElixrCRun imageRun, String digest, List<CxrStudy> studies,
+                                       PrintStream log) throws IOException {
+        ImageTokenCache.Tokens tokens = ImageTokenCache.load(run, split, imageRun, digest, studies, log);
+        Map<String, CxrStudy> byId = studies.stream().collect(Collectors.toMap(CxrStudy::dicomId, Function.identity(), (a, b) -> a));
+        WordPieceTokenizer tok = imageRun.tokenizer();
+        int maxTokens = imageRun.model().config().text().maxTokens();
+        List<Encoding> texts = new ArrayList<>();
+        long[] groups = new long[tokens.count()];
+        for (int i = 0; i < tokens.count(); i++) {
+            CxrStudy s = byId.get(tokens.ids().get(i));
+            String text = ReportText.findingsAndImpression(s.report());
+            texts.add(tok.encode(text, maxTokens, false));
+            groups[i] = DuplicateKey.TEXT.group(s, text);
+        }
+        return new QFormerTraining.Pairs(tokens, texts, groups, tok.vocab().id(WordPieceTokenizer.PAD));
+    }
+
+    private static QFormerTraining.Pairs emptyLike(QFormerTraining.Pairs p) {
+        var t = p.images();
+        return new QFormerTraining.Pairs(new ImageTokenCache.Tokens(new float[0], 0, t.tokens(), t.width(), List.of(), false),
+                List.of(), new long[0], p.padId());
+    }
+
+    static Map<String, Object> describe(Options o, QFormerConfig cfg, int trainImages, int valImages) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("stage", 1);
+        m.put("data", o.data().toAbsolutePath().toString());
+        m.put("image_run", o.imageRun().toAbsolutePath().toString());
+        m.put("train_images", trainImages);
+        m.put("validation_images", valImages);
+        m.put("qformer", HfConfigs.qformerJson(cfg));
+        m.put("training", o.training());
+        return m;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.elixr.tasks.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.elixr.tasks.train.ContrastiveTraining;
+import dev.elixr.tasks.train.ElixrBRun;
+import dev.elixr.tasks.train.QFormerTraining;
+import dev.elixr.tasks.train.QFormerTrainingJob;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The ELIXR-C evaluations run on an ELIXR-B run (its Q-Former over its image run's frozen tower), scored by the best query. */
+class ElixrBEvaluationTest {
+    @TempDir static Path tmp;
+    static TinyRun tiny;
+    static Path runB;
+
+    @BeforeAll static void train() throws Exception {
+        tiny = TinyRun.create(tmp);
+        runB = tmp.resolve("run-b");
+        QFormerTrainingJob.run(new QFormerTrainingJob.Options(tiny.data(), tiny.run(), runB, QFormerTrainingJob.Shape.tiny(),
+                new QFormerTraining.Config(new ContrastiveTraining.Data(1, 8, false), new ContrastiveTraining.Optimisation(2e-3, 0.05, 0.1, 1.0),
+                        ContrastiveTraining.Session.of(2))), "elixr train elixr-b (test)", TinyRun.QUIET);
+    }
+
+    static ElixrCEvaluation eval() throws Exception {
+        return ElixrCEvaluation.open(runB, tiny.data(), TinyRun.QUIET).withCommandLine("elixr eval (test)");
+    }
+
+    @Test void imageEmbeddingsOfAnElixrBRunAreItsQueryEmbeddingsConcatenated() throws Exception {
+        var e = eval();
+        var shape = ElixrBRun.load(runB, TinyRun.QUIET).spec().qformer();
+        float[] first = e.testEmbedded().embeddings()[0];
+        assertEquals(shape.queries().count() * shape.projectionWidth(), first.length);
+        for (int q = 0; q < shape.queries().count(); q++) {
+            float[] query = java.util.Arrays.copyOfRange(first, q * shape.projectionWidth(), (q + 1) * shape.projectionWidth());
+            assertEquals(1.0, Embeddings.dot(query, query), 1e-5, "query " + q + " is L2-normalised");
+        }
+    }
+
+    @Test void zeroShotSearchAndProbesRunOnAnElixrBRunAndRecordIt() throws Exception {
+        var zs = eval().zeroShot(Prompts.defaults(), 20, 3);
+        assertTrue(Double.isFinite(zs.meanAuc()), "mean AUC " + zs.meanAuc());
+        var ss = eval().search(SearchQuery.defaults(), 3);
+        assertTrue(ss.meanNdcg() >= 0 && ss.meanNdcg() <= 1, "NDCG " + ss.meanNdcg());
+        var de = eval().dataEfficient(new double[] {1.0}, 1, 5, null, List.of(new LogisticProbe()));
+        assertNotNull(de.summary("elixr-b", new LogisticProbe().name(), 1.0), "the probe's source is elixr-b");
+        var rec = new ObjectMapper().readTree(runB.resolve("eval/zero-shot/eval.json").toFile());
+        assertEquals("elixr-b", rec.get("evaluated_model").asText());
+        assertEquals(runB.toAbsolutePath().normalize().toString(), rec.get("run").asText());
+        assertEquals(tiny.run().toAbsolutePath().normalize().toString(), rec.get("image_run").asText());
+    }
+
+    @Test void similarityOfAQueryImageIsItsBestQuerysDotProduct() {
+        float[] image = {1, 0, 0.6f, 0.8f, 0, -1}, text = {0.6f, 0.8f};
+        assertEquals(1.0, Embeddings.similarity(image, text), 1e-6);
+        assertEquals(Embeddings.dot(new float[] {0.6f, 0.8f}, text), Embeddings.similarity(new float[] {0.6f, 0.8f}, text));
+        assertThrows(IllegalArgumentException.class, () -> Embeddings.similarity(new float[5], text));
+    }
+}

@@ -1,0 +1,108 @@
+package dev.elixr.tasks.train;
+
+import dev.elixr.models.elixr.ElixrCConfig;
+import dev.elixr.models.elixr.ImagePreprocessing;
+import dev.elixr.tasks.data.MimicCxrJpg;
+import dev.elixr.tasks.data.synth.SyntheticCxr;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** ELIXR-B stage 1 end to end on a tiny synthetic set and a tiny ELIXR-C run (32×32 images, a 2-stage conv tower). */
+class QFormerTrainingTest {
+    static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
+    @TempDir static Path dir;
+    static Path data, imageRun;
+
+    @BeforeAll
+    static void tinyElixrC() throws Exception {
+        data = dir.resolve("data");
+        SyntheticCxr.generate(data, SyntheticCxr.Options.of(80, 11).withSize(32).withProgress(false).withSplit(0.1, 0.3));
+        var texts = MimicCxrJpg.read(data).stream().filter(s -> s.split().equals("train"))
+                .map(s -> ReportText.findingsAndImpression(s.report())).toList();
+        int vocab = ReportVocabulary.build(texts, 1).size();
+        var model = new ElixrCConfig(new ElixrCConfig.Image("conv", ImagePreprocessing.standard(32), new int[] {4, 8}, 1, 16),
+                ElixrCConfig.Text.bertSmall(vocab, 16, 1, 2, 32, 48), 8, new ElixrCConfig.Temperature(0.07f, 0.01f));
+        var cfg = new ContrastiveTraining.Config(new ContrastiveTraining.Data(1, 16, false),
+                new ContrastiveTraining.Optimisation(3e-3, 0.1, 0.2, 1.0), null, new ContrastiveTraining.Session(5, false, 100, 0));
+        imageRun = dir.resolve("run-c");
+        ElixrCTrainingJob.run(ElixrCTrainingJob.Options.of(data, imageRun, model, cfg), "elixr train elixr-c (test)", QUIET);
+    }
+
+    static QFormerTrainingJob.Options options(Path out, int epochs, boolean resume, long stopAfter) {
+        return options(out, epochs, 2e-3, resume, stopAfter);
+    }
+
+    static QFormerTrainingJob.Options options(Path out, int epochs, double lr, boolean resume, long stopAfter) {
+        return new QFormerTrainingJob.Options(data, imageRun, out, QFormerTrainingJob.Shape.tiny(),
+                new QFormerTraining.Config(new ContrastiveTraining.Data(epochs, 8, false),
+                        new ContrastiveTraining.Optimisation(lr, 0.05, 0.1, 1.0),
+                        new ContrastiveTraining.Session(3, resume, 4, stopAfter)));
+    }
+
+    @Test
+    void stageOneLossFallsByAtLeast15PercentOverFourEpochs() throws Exception {
+        var o = QFormerTrainingJob.run(options(dir.resolve("run-b-falls"), 4, 5e-3, false, 0), "test", QUIET);
+        var steps = o.history().steps();
+        assertEquals(o.totalSteps(), steps.size());
+        double first = steps.subList(0, 3).stream().mapToDouble(TrainingHistory.Step::loss).average().orElseThrow();
+        double last = steps.subList(steps.size() - 3, steps.size()).stream().mapToDouble(TrainingHistory.Step::loss).average().orElseThrow();
+        assertTrue(last < 0.85 * first, "stage-1 loss " + first + " -> " + last + " did not fall by 15% (measured: 8.13 -> 6.45, 21%)");
+        assertTrue(Files.exists(dir.resolve("run-b-falls").resolve(ElixrBRun.WEIGHTS)));
+        assertTrue(Files.readString(dir.resolve("run-b-falls/run.json")).contains("\"model\" : \"elixr-b\""));
+    }
+
+    @Test
+    void stoppedAndResumedRunEndsBitwiseWhereAnUninterruptedRunEndsAndReusesTheTokenCache() throws Exception {
+        Path whole = dir.resolve("run-b-whole"), parts = dir.resolve("run-b-parts");
+        QFormerTrainingJob.run(options(whole, 2, false, 0), "test", QUIET);
+        var stopped = QFormerTrainingJob.run(options(parts, 2, false, 5), "test", QUIET);
+        assertEquals(5, stopped.steps());
+        assertFalse(Files.exists(parts.resolve(ElixrBRun.WEIGHTS)), "a stopped run must not write final weights");
+        Path cache = ImageTokenCache.file(parts, "train");
+        var written = Files.getLastModifiedTime(cache);
+        var log = new ByteArrayOutputStream();
+        var resumed = QFormerTrainingJob.run(options(parts, 2, true, 0), "test", new PrintStream(log, true, StandardCharsets.UTF_8));
+        assertEquals(5, resumed.resumedFrom());
+        assertEquals(written, Files.getLastModifiedTime(cache), "the train token cache was rewritten");
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("train image tokens") && log.toString(StandardCharsets.UTF_8).contains("reused"),
+                log.toString(StandardCharsets.UTF_8));
+        assertArrayEquals(Files.readAllBytes(whole.resolve(ElixrBRun.WEIGHTS)), Files.readAllBytes(parts.resolve(ElixrBRun.WEIGHTS)));
+    }
+
+    @Test
+    void tokenCacheMadeForOtherImageRunWeightsIsNotReused() throws Exception {
+        Path out = dir.resolve("run-b-cache");
+        ElixrCRun c = ElixrCRun.load(imageRun);
+        var studies = ElixrCTrainingJob.split(MimicCxrJpg.read(data), "validate");
+        var first = ImageTokenCache.load(out, "validate", c, "digest-a", studies, QUIET);
+        var again = ImageTokenCache.load(out, "validate", c, "digest-a", studies, QUIET);
+        var other = ImageTokenCache.load(out, "validate", c, "digest-b", studies, QUIET);
+        assertFalse(first.reused());
+        assertTrue(again.reused());
+        assertFalse(other.reused());
+        assertArrayEquals(first.values(), again.values());
+        assertEquals(List.of(8, 8), List.of(first.width(), first.tokens() / 8), "conv tower {4,8} on 32×32: 8×8 tokens of width 8");
+    }
+
+    @Test
+    void freshRunIntoADirectoryWithCheckpointsIsRefused() throws Exception {
+        Path out = dir.resolve("run-b-refuse");
+        QFormerTrainingJob.run(options(out, 1, false, 2), "test", QUIET);
+        var e = assertThrows(IllegalArgumentException.class, () -> QFormerTrainingJob.run(options(out, 1, false, 0), "test", QUIET));
+        assertTrue(e.getMessage().contains("--resume"), e.getMessage());
+    }
+}

@@ -1,0 +1,73 @@
+package dev.elixr.tensor.cpu;
+
+import dev.elixr.tensor.Parallel;
+import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.backend.Conv2dParams;
+
+import java.util.Arrays;
+
+/**
+ * im2col and its adjoint col2im (Chellapilla et al. 2006) for the convolution backward, cols laid out
+ * [G, Cg·KH·KW, N·OH·OW]. Strategy: im2col runs one column row (g, c, i, j) per task and copies whole output rows
+ * of in-image pixels (System.arraycopy at stride 1, a strided loop otherwise), the in-image column range computed
+ * once per kernel column, and writes the padding zeros around them (every entry written once: the column buffer is
+ * the largest tensor of a convolution backward); col2im runs one (image, channel) plane per task, so every dx cell is written by one
+ * thread, and adds back in im2col's order (deterministic for any thread count).
+ */
+final class CpuIm2col {
+    private CpuIm2col() {}
+
+    static void im2col(Tensor x, int kh, int kw, Conv2dParams p, Tensor cols) {
+        if (cols.numel() == 0) return;
+        Tensor xd = HostArrays.dense(x);
+        ConvGeometry q = ConvGeometry.of(x.shape(), kh, kw, p);
+        float[] in = xd.storage().array(), out = cols.storage().array();
+        int xo = xd.offset(), co = cols.offset(), nl = q.n() * q.l();
+        Parallel.forRange(q.groups() * q.ck(), 1, (s, e) -> {
+            for (int row = s; row < e; row++) {
+                int gi = row / q.ck(), r = row % q.ck(), c = r / (kh * kw), i = (r / kw) % kh, j = r % kw;
+                int ch = gi * q.cg() + c, lo = q.firstColumn(j), run = q.lastColumn(j) - lo, dx = lo * q.sw() - q.pw() + j * q.dw();
+                for (int n = 0; n < q.n(); n++) {
+                    int xBase = xo + (n * q.c() + ch) * q.h() * q.w(), cBase = co + row * nl + n * q.l();
+                    for (int oy = 0; oy < q.oh(); oy++) {
+                        int iy = oy * q.sh() - q.ph() + i * q.dh(), line = cBase + oy * q.ow();
+                        if (iy < 0 || iy >= q.h() || run <= 0) {
+                            Arrays.fill(out, line, line + q.ow(), 0f);
+                            continue;
+                        }
+                        Arrays.fill(out, line, line + lo, 0f);
+                        Arrays.fill(out, line + lo + run, line + q.ow(), 0f);
+                        int src = xBase + iy * q.w() + dx, dst = line + lo;
+                        if (q.sw() == 1) System.arraycopy(in, src, out, dst, run);
+                        else for (int t = 0; t < run; t++) out[dst + t] = in[src + t * q.sw()];
+                    }
+                }
+            }
+        });
+    }
+
+    static void col2im(Tensor cols, int kh, int kw, Conv2dParams p, Tensor dx) {
+        if (dx.numel() == 0) return;
+        Tensor cd = HostArrays.dense(cols);
+        ConvGeometry q = ConvGeometry.of(dx.shape(), kh, kw, p);
+        float[] in = cd.storage().array(), out = dx.storage().array();
+        int co = cd.offset(), xo = dx.offset(), nl = q.n() * q.l();
+        Parallel.forRange(q.n() * q.c(), 1, (s, e) -> {
+            for (int nc = s; nc < e; nc++) {
+                int n = nc / q.c(), ch = nc % q.c(), gi = ch / q.cg(), c = ch % q.cg(), xBase = xo + nc * q.h() * q.w();
+                for (int i = 0; i < kh; i++) {
+                    for (int j = 0; j < kw; j++) {
+                        int row = gi * q.ck() + (c * kh + i) * kw + j, cBase = co + row * nl + n * q.l();
+                        int lo = q.firstColumn(j), run = q.lastColumn(j) - lo, dxOff = lo * q.sw() - q.pw() + j * q.dw();
+                        for (int oy = 0; oy < q.oh(); oy++) {
+                            int iy = oy * q.sh() - q.ph() + i * q.dh();
+                            if (iy < 0 || iy >= q.h()) continue;
+                            int dst = xBase + iy * q.w() + dxOff, src = cBase + oy * q.ow() + lo;
+                            for (int t = 0; t < run; t++) out[dst + t * q.sw()] += in[src + t];
+                        }
+                    }
+                }
+            }
+        });
+    }
+}

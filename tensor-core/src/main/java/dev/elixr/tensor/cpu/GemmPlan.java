@@ -1,0 +1,157 @@
+package dev.elixr.tensor.cpu;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * How {@link Sgemm} runs on this machine: the micro-kernel (tile shape) and the cache blocks KC, MC, NC, each with the
+ * reason it was chosen. Chosen once at start-up from the {@link MachineProfile}; every choice can be overridden for
+ * experiments ({@code -Delixr.gemm.tile=6x2}, {@code -Delixr.gemm.kc=256}, {@code .mc}, {@code .nc},
+ * {@code -Delixr.gemm.registers=16}). Tests and benchmarks build other plans with {@link #of}.
+ *
+ * <p>Tile: the first of 8×2, 6×2, 4×3 whose live vector registers fit the machine's count: 8×2 with 32 registers
+ * (AVX-512, AArch64), 6×2 with 16 (AVX2/FMA3, as BLIS and OpenBLAS do). 8×3 and 12×2 also fit 32 registers but ran
+ * no faster at 1024³–2048³ on an AVX-512 Xeon (within the noise of a shared machine), and 8×3's 48-column strips
+ * pad N = 64 (attention heads) to 96.
+ *
+ * <p>Cache blocks, after the analytical model of Low et al., "Analytical modeling is enough for high-performance BLIS"
+ * (TOMS 2016): the KC×NR strip of B that the micro-kernel streams for every A strip stays in L1d (KC = L1d / (4·NR)),
+ * but KC is kept between 384 and 768: C is read and written once per K block, and on a 48 KiB-L1 AVX-512 core
+ * (8×3 tile, where L1 alone gives 256) KC = 512 ran 10–20% faster than 256 at 1024³–2048³ (shared machine, noisy);
+ * the MC×KC block of A in half of L2 (MC = L2 / 2 / (4·KC)); the KC×NC panel of B in half of a core's share of L3
+ * (NC = L3 per core / 2 / (4·KC)). MC and NC are clamped (MC 4·MR–960, NC 16·NR–4096) and rounded to whole tiles.
+ */
+public final class GemmPlan {
+    static final int KC_MIN = 384, KC_MAX = 768, MC_MAX = 960, NC_MAX = 4096;
+
+    /** This machine's plan (with the -Delixr.gemm.* overrides applied). */
+    public static final GemmPlan DEFAULT = forMachine(MachineProfile.current(), System.getProperties());
+
+    private final MicroKernel kernel;
+    private final int kc, mc, nc;
+    private final List<String> why;
+
+    private GemmPlan(MicroKernel kernel, int kc, int mc, int nc, List<String> why) {
+        if (kc < 1 || mc < 1 || nc < 1)
+            throw new IllegalArgumentException("GEMM blocks must be positive: KC=" + kc + " MC=" + mc + " NC=" + nc);
+        this.kernel = kernel;
+        this.kc = kc;
+        this.mc = (mc + kernel.mr() - 1) / kernel.mr() * kernel.mr(); // not Sgemm.roundUp: Sgemm's initialisation reads DEFAULT
+        this.nc = (nc + kernel.nr() - 1) / kernel.nr() * kernel.nr();
+        this.why = List.copyOf(why);
+    }
+
+    /** A plan with the given tile and blocks (MC and NC rounded up to whole tiles), for tests and benchmarks. */
+    public static GemmPlan of(MicroKernel kernel, int kc, int mc, int nc) {
+        return new GemmPlan(kernel, kc, mc, nc, List.of("tile " + kernel.name() + ", KC " + kc + ", MC " + mc + ", NC " + nc + ": given"));
+    }
+
+    /** The given tile with the blocks this machine would give it. */
+    public static GemmPlan of(MicroKernel kernel) {
+        MachineProfile m = MachineProfile.current();
+        int kc = kc(m, kernel), mc = mc(m, kernel, kc), nc = nc(m, kernel, kc);
+        return new GemmPlan(kernel, kc, mc, nc, List.of("tile " + kernel.name() + ": given; blocks from this machine's caches"));
+    }
+
+    /** The plan for a machine, with overrides from {@code props} (elixr.gemm.tile, .kc, .mc, .nc). */
+    static GemmPlan forMachine(MachineProfile m, Properties props) {
+        List<String> why = new ArrayList<>();
+        String tile = props.getProperty("elixr.gemm.tile");
+        MicroKernel k;
+        if (tile != null && !tile.isBlank()) {
+            k = MicroKernel.named(tile);
+            why.add("tile " + k.name() + ": -Delixr.gemm.tile=" + tile.trim() + " (needs " + k.registers() + " vector registers, "
+                    + m.registers() + " available)");
+        } else {
+            k = choose(m.registers());
+            why.add("tile " + k.name() + ": the preferred tile that fits " + m.registers() + " vector registers (" + k.mr() + "·" + k.nv()
+                    + " accumulators + " + k.nv() + " B vectors + 1 broadcast = " + k.registers() + ")");
+        }
+        int kc = override(props, "kc", kc(m, k), why,
+                "the KC×NR strip of B (NR = " + k.nr() + " floats) in L1d (" + MachineProfile.kib(m.l1d()) + "), kept within "
+                        + KC_MIN + "-" + KC_MAX);
+        int mc = override(props, "mc", mc(m, k, kc), why,
+                "half of L2 (" + MachineProfile.kib(m.l2()) + ") holds the MC×KC block of A");
+        int nc = override(props, "nc", nc(m, k, kc), why, m.l3PerCore() > 0
+                ? "half of a core's L3 share (" + MachineProfile.kib(m.l3PerCore()) + ") holds the KC×NC panel of B"
+                : "no L3: the largest panel");
+        return new GemmPlan(k, kc, mc, nc, why);
+    }
+
+    /** The preferred tile for a register count: 8×2 with 32, 6×2 with 16. */
+    static MicroKernel choose(int registers) {
+        return choose(registers, new String[] {"8x2", "6x2", "4x3"});
+    }
+
+    /** The preferred tile two vectors wide (8×2 with 32 registers, 6×2 with 16): NR = 2·VL divides attention's key block. */
+    static MicroKernel chooseTwoVectors(int registers) {
+        return choose(registers, new String[] {"8x2", "6x2"});
+    }
+
+    private static MicroKernel choose(int registers, String[] preferred) {
+        for (String t : preferred) {
+            MicroKernel k = MicroKernel.named(t);
+            if (k.registers() <= registers) return k;
+        }
+        return MicroKernel.named("6x2"); // fewer than 15 registers: nothing fits; the smallest tile spills least
+    }
+
+    static int kc(MachineProfile m, MicroKernel k) {
+        long kc = m.l1d() / (4L * k.nr());
+        return (int) Math.max(KC_MIN, Math.min(KC_MAX, kc - kc % 16));
+    }
+
+    static int mc(MachineProfile m, MicroKernel k, int kc) {
+        long mc = m.l2() / 2 / (4L * kc);
+        return (int) Math.max(4L * k.mr(), Math.min(MC_MAX / k.mr() * k.mr(), mc - mc % k.mr()));
+    }
+
+    static int nc(MachineProfile m, MicroKernel k, int kc) {
+        if (m.l3PerCore() <= 0) return NC_MAX / k.nr() * k.nr();
+        long nc = m.l3PerCore() / 2 / (4L * kc);
+        return (int) Math.max(16L * k.nr(), Math.min(NC_MAX / k.nr() * k.nr(), nc - nc % k.nr()));
+    }
+
+    private static int override(Properties props, String name, int computed, List<String> why, String rule) {
+        String v = props.getProperty("elixr.gemm." + name);
+        String label = name.toUpperCase(java.util.Locale.ROOT);
+        if (v == null || v.isBlank()) {
+            why.add(label + " " + computed + ": " + rule);
+            return computed;
+        }
+        try {
+            int x = Integer.parseInt(v.trim());
+            if (x >= 1) {
+                why.add(label + " " + x + ": -Delixr.gemm." + name + "=" + v.trim() + " (the caches would give " + computed + ")");
+                return x;
+            }
+        } catch (NumberFormatException ignored) {
+            // the error below names the property
+        }
+        throw new IllegalArgumentException("-Delixr.gemm." + name + "='" + v + "' is not a positive block size");
+    }
+
+    public MicroKernel kernel() { return kernel; }
+
+    /** Tile rows. */
+    public int mr() { return kernel.mr(); }
+
+    /** Tile columns in floats. */
+    public int nr() { return kernel.nr(); }
+
+    public int kc() { return kc; }
+
+    public int mc() { return mc; }
+
+    public int nc() { return nc; }
+
+    /** One line per choice: what was chosen and why. */
+    public List<String> why() { return why; }
+
+    /** e.g. "tile 6x2 (6×16 floats), KC 256, MC 240, NC 4096". */
+    @Override
+    public String toString() {
+        return "tile " + kernel + ", KC " + kc + ", MC " + mc + ", NC " + nc;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.elixr.tensor.cpu;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * The 12×2 micro-kernel: a tile of 12 rows × 2 vectors of C, for 32 vector registers:
+ * 24 accumulators + 2 B vectors + 1 broadcast = 27, the BLIS Skylake-X shape (transposed).
+ * Written out explicitly, as every variant: C2 keeps the accumulators in registers only with constant tile bounds.
+ * Per k: 2 vector loads of B, 12 broadcasts of A, 24 FMAs.
+ */
+final class Kernel12x2 extends MicroKernel {
+    private static final int MR = 12, NR = 2 * VL;
+
+    Kernel12x2() { super(MR, 2); }
+
+    @Override
+    public void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z;
+        FloatVector c10 = z, c11 = z;
+        FloatVector c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z;
+        FloatVector c50 = z, c51 = z;
+        FloatVector c60 = z, c61 = z;
+        FloatVector c70 = z, c71 = z;
+        FloatVector c80 = z, c81 = z;
+        FloatVector c90 = z, c91 = z;
+        FloatVector c100 = z, c101 = z;
+        FloatVector c110 = z, c111 = z;
+        for (int p = 0; p < kb; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + 1 * VL);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+            x = FloatVector.broadcast(S, a[ai + 8]);
+            c80 = x.fma(b0, c80); c81 = x.fma(b1, c81);
+            x = FloatVector.broadcast(S, a[ai + 9]);
+            c90 = x.fma(b0, c90); c91 = x.fma(b1, c91);
+            x = FloatVector.broadcast(S, a[ai + 10]);
+            c100 = x.fma(b0, c100); c101 = x.fma(b1, c101);
+            x = FloatVector.broadcast(S, a[ai + 11]);
+            c110 = x.fma(b0, c110); c111 = x.fma(b1, c111);
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, 1 * VL);
+        c10.intoArray(tile, 1 * NR); c11.intoArray(tile, 1 * NR + 1 * VL);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + 1 * VL);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + 1 * VL);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + 1 * VL);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + 1 * VL);
+        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + 1 * VL);
+        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + 1 * VL);
+        c80.intoArray(tile, 8 * NR); c81.intoArray(tile, 8 * NR + 1 * VL);
+        c90.intoArray(tile, 9 * NR); c91.intoArray(tile, 9 * NR + 1 * VL);
+        c100.intoArray(tile, 10 * NR); c101.intoArray(tile, 10 * NR + 1 * VL);
+        c110.intoArray(tile, 11 * NR); c111.intoArray(tile, 11 * NR + 1 * VL);
+    }
+
+    @Override
+    void rows(float[] a, int ai, int lda, float[] bp, int bi, int kb, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z;
+        FloatVector c10 = z, c11 = z;
+        FloatVector c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z;
+        FloatVector c50 = z, c51 = z;
+        FloatVector c60 = z, c61 = z;
+        FloatVector c70 = z, c71 = z;
+        FloatVector c80 = z, c81 = z;
+        FloatVector c90 = z, c91 = z;
+        FloatVector c100 = z, c101 = z;
+        FloatVector c110 = z, c111 = z;
+        int a0 = ai, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda, a8 = a7 + lda, a9 = a8 + lda, a10 = a9 + lda, a11 = a10 + lda;
+        for (int p = 0; p < kb; p++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + 1 * VL);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[a6 + p]);
+            c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[a7 + p]);
+            c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+            x = FloatVector.broadcast(S, a[a8 + p]);
+            c80 = x.fma(b0, c80); c81 = x.fma(b1, c81);
+            x = FloatVector.broadcast(S, a[a9 + p]);
+            c90 = x.fma(b0, c90); c91 = x.fma(b1, c91);
+            x = FloatVector.broadcast(S, a[a10 + p]);
+            c100 = x.fma(b0, c100); c101 = x.fma(b1, c101);
+            x = FloatVector.broadcast(S, a[a11 + p]);
+            c110 = x.fma(b0, c110); c111 = x.fma(b1, c111);
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, 1 * VL);
+        c10.intoArray(tile, 1 * NR); c11.intoArray(tile, 1 * NR + 1 * VL);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + 1 * VL);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + 1 * VL);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + 1 * VL);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + 1 * VL);
+        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + 1 * VL);
+        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + 1 * VL);
+        c80.intoArray(tile, 8 * NR); c81.intoArray(tile, 8 * NR + 1 * VL);
+        c90.intoArray(tile, 9 * NR); c91.intoArray(tile, 9 * NR + 1 * VL);
+        c100.intoArray(tile, 10 * NR); c101.intoArray(tile, 10 * NR + 1 * VL);
+        c110.intoArray(tile, 11 * NR); c111.intoArray(tile, 11 * NR + 1 * VL);
+    }
+}

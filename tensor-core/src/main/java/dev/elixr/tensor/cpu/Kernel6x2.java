@@ -1,0 +1,80 @@
+package dev.elixr.tensor.cpu;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * The 6×2 micro-kernel: a tile of 6 rows × 2 vectors of C, for 16 vector registers (AVX2/FMA3):
+ * 12 accumulators + 2 B vectors + 1 broadcast = 15, the BLIS/OpenBLAS Haswell shape.
+ * Written out explicitly, as every variant: C2 keeps the accumulators in registers only with constant tile bounds.
+ * Per k: 2 vector loads of B, 6 broadcasts of A, 12 FMAs.
+ */
+final class Kernel6x2 extends MicroKernel {
+    private static final int MR = 6, NR = 2 * VL;
+
+    Kernel6x2() { super(MR, 2); }
+
+    @Override
+    public void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z;
+        FloatVector c10 = z, c11 = z;
+        FloatVector c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z;
+        FloatVector c50 = z, c51 = z;
+        for (int p = 0; p < kb; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + 1 * VL);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, 1 * VL);
+        c10.intoArray(tile, 1 * NR); c11.intoArray(tile, 1 * NR + 1 * VL);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + 1 * VL);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + 1 * VL);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + 1 * VL);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + 1 * VL);
+    }
+
+    @Override
+    void rows(float[] a, int ai, int lda, float[] bp, int bi, int kb, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z;
+        FloatVector c10 = z, c11 = z;
+        FloatVector c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z;
+        FloatVector c50 = z, c51 = z;
+        int a0 = ai, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        for (int p = 0; p < kb; p++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + 1 * VL);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, 1 * VL);
+        c10.intoArray(tile, 1 * NR); c11.intoArray(tile, 1 * NR + 1 * VL);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + 1 * VL);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + 1 * VL);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + 1 * VL);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + 1 * VL);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.elixr.tensor.cpu;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * The 8×3 micro-kernel: a tile of 8 rows × 3 vectors of C, for 32 vector registers (AVX-512, AArch64):
+ * 24 accumulators + 3 B vectors + 1 broadcast = 28.
+ * Written out explicitly, as every variant: C2 keeps the accumulators in registers only with constant tile bounds.
+ * Per k: 3 vector loads of B, 8 broadcasts of A, 24 FMAs.
+ */
+final class Kernel8x3 extends MicroKernel {
+    private static final int MR = 8, NR = 3 * VL;
+
+    Kernel8x3() { super(MR, 3); }
+
+    @Override
+    public void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z;
+        FloatVector c10 = z, c11 = z, c12 = z;
+        FloatVector c20 = z, c21 = z, c22 = z;
+        FloatVector c30 = z, c31 = z, c32 = z;
+        FloatVector c40 = z, c41 = z, c42 = z;
+        FloatVector c50 = z, c51 = z, c52 = z;
+        FloatVector c60 = z, c61 = z, c62 = z;
+        FloatVector c70 = z, c71 = z, c72 = z;
+        for (int p = 0; p < kb; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + 1 * VL), b2 = FloatVector.fromArray(S, bp, bi + 2 * VL);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32);
+            x = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41); c42 = x.fma(b2, c42);
+            x = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52);
+            x = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = x.fma(b0, c60); c61 = x.fma(b1, c61); c62 = x.fma(b2, c62);
+            x = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = x.fma(b0, c70); c71 = x.fma(b1, c71); c72 = x.fma(b2, c72);
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, 1 * VL); c02.intoArray(tile, 2 * VL);
+        c10.intoArray(tile, 1 * NR); c11.intoArray(tile, 1 * NR + 1 * VL); c12.intoArray(tile, 1 * NR + 2 * VL);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + 1 * VL); c22.intoArray(tile, 2 * NR + 2 * VL);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + 1 * VL); c32.intoArray(tile, 3 * NR + 2 * VL);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + 1 * VL); c42.intoArray(tile, 4 * NR + 2 * VL);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + 1 * VL); c52.intoArray(tile, 5 * NR + 2 * VL);
+        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + 1 * VL); c62.intoArray(tile, 6 * NR + 2 * VL);
+        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + 1 * VL); c72.intoArray(tile, 7 * NR + 2 * VL);
+    }
+
+    @Override
+    void rows(float[] a, int ai, int lda, float[] bp, int bi, int kb, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z;
+        FloatVector c10 = z, c11 = z, c12 = z;
+        FloatVector c20 = z, c21 = z, c22 = z;
+        FloatVector c30 = z, c31 = z, c32 = z;
+        FloatVector c40 = z, c41 = z, c42 = z;
+        FloatVector c50 = z, c51 = z, c52 = z;
+        FloatVector c60 = z, c61 = z, c62 = z;
+        FloatVector c70 = z, c71 = z, c72 = z;
+        int a0 = ai, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
+        for (int p = 0; p < kb; p++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + 1 * VL), b2 = FloatVector.fromArray(S, bp, bi + 2 * VL);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41); c42 = x.fma(b2, c42);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52);
+            x = FloatVector.broadcast(S, a[a6 + p]);
+            c60 = x.fma(b0, c60); c61 = x.fma(b1, c61); c62 = x.fma(b2, c62);
+            x = FloatVector.broadcast(S, a[a7 + p]);
+            c70 = x.fma(b0, c70); c71 = x.fma(b1, c71); c72 = x.fma(b2, c72);
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, 1 * VL); c02.intoArray(tile, 2 * VL);
+        c10.intoArray(tile, 1 * NR); c11.intoArray(tile, 1 * NR + 1 * VL); c12.intoArray(tile, 1 * NR + 2 * VL);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + 1 * VL); c22.intoArray(tile, 2 * NR + 2 * VL);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + 1 * VL); c32.intoArray(tile, 3 * NR + 2 * VL);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + 1 * VL); c42.intoArray(tile, 4 * NR + 2 * VL);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + 1 * VL); c52.intoArray(tile, 5 * NR + 2 * VL);
+        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + 1 * VL); c62.intoArray(tile, 6 * NR + 2 * VL);
+        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + 1 * VL); c72.intoArray(tile, 7 * NR + 2 * VL);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.elixr.tensor.cpu;
+
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * An MR × NR micro-kernel of {@link Sgemm} (Goto and van de Geijn, TOMS 2008, §4; the "register block" of BLIS):
+ * an MR-row × NV-vector tile of C (NR = NV·VL floats) held in MR·NV vector registers over a K block, with, per k,
+ * NV vector loads of the packed B strip, MR broadcasts from the packed A strip and MR·NV FMAs. It fits a machine when
+ * MR·NV + NV + 1 vector registers (accumulators, B vectors, one broadcast) are at most its count; a tile that does
+ * not fit still computes the same numbers, spilling accumulators to the stack (slower).
+ *
+ * <p>The tile shape is a parameter, not a property of the hardware: each variant is its own class with constant
+ * bounds (C2 keeps accumulators in registers only then), {@link GemmPlan} picks one for the machine, and the tests
+ * run every variant on any machine. Results land in a row-major MR×NR scratch tile (element (r, j) at r·NR + j).
+ */
+public abstract sealed class MicroKernel permits Kernel6x2, Kernel4x3, Kernel8x2, Kernel8x3, Kernel12x2 {
+    static final VectorSpecies<Float> S = Simd.F;
+    static final int VL = Simd.L;
+
+    /** Every variant: two for 16 vector registers, three for 32. */
+    static final List<MicroKernel> VARIANTS = List.of(new Kernel6x2(), new Kernel4x3(), new Kernel8x2(), new Kernel8x3(), new Kernel12x2());
+
+    private final int mr, nv;
+
+    MicroKernel(int mr, int nv) {
+        this.mr = mr;
+        this.nv = nv;
+    }
+
+    /** Rows of the tile (broadcasts of A per k). */
+    public int mr() { return mr; }
+
+    /** Vectors across the tile (loads of B per k). */
+    public int nv() { return nv; }
+
+    /** Columns of the tile in floats: NV·VL. */
+    public int nr() { return nv * VL; }
+
+    /** Vector registers the loop body needs: MR·NV accumulators, NV B vectors, one broadcast. */
+    public int registers() { return mr * nv + nv + 1; }
+
+    /** "MRxNV", e.g. "6x2". */
+    public String name() { return mr + "x" + nv; }
+
+    @Override public String toString() { return name() + " (" + mr + "×" + nr() + " floats)"; }
+
+    /** Every variant there is (for tests, benchmarks and {@code elixr info}). */
+    public static List<MicroKernel> variants() { return VARIANTS; }
+
+    /** The variant named "MRxNV" (rows × vectors), or an error listing those there are. */
+    public static MicroKernel named(String tile) {
+        String t = tile.trim().toLowerCase(java.util.Locale.ROOT).replace('×', 'x');
+        for (MicroKernel k : VARIANTS) if (k.name().equals(t)) return k;
+        throw new IllegalArgumentException("GEMM micro-kernel '" + tile + "' does not exist; the tiles (rows x vectors) are "
+                + VARIANTS.stream().map(MicroKernel::name).collect(Collectors.joining(", ")));
+    }
+
+    /**
+     * The tile over one K block of packed panels: A strip from a[ai] (element (r, p) at ai + p·MR + r), B strip from
+     * bp[bi] (element (p, j) at bi + p·NR + j), kb values of k; tile[r·NR + j] = Σ_p A(r, p)·B(p, j).
+     */
+    public abstract void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] tile);
+
+    /** As {@link #packed}, with A read in place: row r of the tile at a[ai + r·lda], its k contiguous. */
+    abstract void rows(float[] a, int ai, int lda, float[] bp, int bi, int kb, float[] tile);
+}

@@ -1,0 +1,106 @@
+package dev.elixr.tensor.cpu;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Properties;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link GemmPlan}'s choices from a {@link MachineProfile} (synthetic machines, so any machine checks them all) and its overrides. */
+class GemmPlanTest {
+    static final MachineProfile ZEN3 = new MachineProfile("AVX2+FMA", 256, 16, "test", 32 << 10, 512 << 10, 4 << 20, "test");
+    static final MachineProfile ZEN5 = new MachineProfile("AVX-512", 512, 32, "test", 48 << 10, 1 << 20, 4 << 20, "test");
+
+    @Test
+    void sixteenRegistersGiveTheSixByTwoTileAndThirtyTwoTheEightByTwo() {
+        assertEquals("6x2", GemmPlan.forMachine(ZEN3, new Properties()).kernel().name());
+        assertEquals("8x2", GemmPlan.forMachine(ZEN5, new Properties()).kernel().name());
+    }
+
+    @Test
+    void everyTileCountsItsRegistersAndTheChosenOneFits() {
+        for (MicroKernel k : MicroKernel.variants()) assertEquals(k.mr() * k.nv() + k.nv() + 1, k.registers(), k.name());
+        assertEquals(15, MicroKernel.named("6x2").registers());
+        assertEquals(16, MicroKernel.named("4x3").registers());
+        assertTrue(MicroKernel.named("8x2").registers() > 16, "8x2 spills on 16 registers");
+        for (int regs : new int[] {16, 32}) assertTrue(GemmPlan.choose(regs).registers() <= regs, regs + " registers");
+    }
+
+    /** KC·NR fills at most L1 (unless clamped), MC·KC at most half of L2, KC·NC at most half of the L3 share (unless clamped), all whole tiles. */
+    @Test
+    void blocksFollowTheCacheModel() {
+        for (MachineProfile m : new MachineProfile[] {ZEN3, ZEN5}) {
+            for (MicroKernel k : MicroKernel.variants()) {
+                int kc = GemmPlan.kc(m, k), mc = GemmPlan.mc(m, k, kc), nc = GemmPlan.nc(m, k, kc);
+                String at = k.name() + " on " + m.isa();
+                assertTrue(kc >= GemmPlan.KC_MIN && kc <= GemmPlan.KC_MAX, at + ": KC " + kc);
+                assertTrue(kc == GemmPlan.KC_MIN || 4L * kc * k.nr() <= m.l1d(), at + ": KC " + kc);
+                assertTrue(4L * mc * kc <= m.l2() / 2 || mc == 4 * k.mr(), at + ": MC " + mc);
+                assertTrue(4L * nc * kc <= m.l3PerCore() / 2 || nc == 16 * k.nr(), at + ": NC " + nc);
+                assertEquals(0, mc % k.mr(), at);
+                assertEquals(0, nc % k.nr(), at);
+            }
+        }
+        GemmPlan zen3 = GemmPlan.forMachine(ZEN3, new Properties());
+        assertEquals(Math.clamp(32 * 1024 / (4 * zen3.nr()) / 16 * 16, GemmPlan.KC_MIN, GemmPlan.KC_MAX), zen3.kc(), "KC of the 6x2 tile with 32 KiB of L1");
+    }
+
+    @Test
+    void everyChoiceCanBeOverriddenAndSaysSo() {
+        Properties p = new Properties();
+        p.setProperty("elixr.gemm.tile", "4x3");
+        p.setProperty("elixr.gemm.kc", "100");
+        p.setProperty("elixr.gemm.mc", "30");
+        p.setProperty("elixr.gemm.nc", "1000");
+        GemmPlan plan = GemmPlan.forMachine(ZEN5, p);
+        assertEquals("4x3", plan.kernel().name());
+        assertEquals(100, plan.kc());
+        assertEquals(32, plan.mc(), "MC rounded up to whole tiles of 4 rows");
+        assertEquals(Sgemm.roundUp(1000, plan.nr()), plan.nc());
+        assertTrue(plan.why().stream().allMatch(w -> w.contains("-Delixr.gemm.")), plan.why().toString());
+        assertTrue(GemmPlan.forMachine(ZEN3, new Properties()).why().stream().noneMatch(w -> w.contains("-Delixr.gemm.")));
+    }
+
+    @Test
+    void badOverridesGiveClearErrors() {
+        Properties p = new Properties();
+        p.setProperty("elixr.gemm.tile", "7x7");
+        var e = assertThrows(IllegalArgumentException.class, () -> GemmPlan.forMachine(ZEN3, p));
+        assertTrue(e.getMessage().contains("7x7") && e.getMessage().contains("6x2"), e.getMessage());
+        Properties q = new Properties();
+        q.setProperty("elixr.gemm.kc", "-3");
+        e = assertThrows(IllegalArgumentException.class, () -> GemmPlan.forMachine(ZEN3, q));
+        assertTrue(e.getMessage().contains("elixr.gemm.kc"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> MachineProfile.parseRegisters("lots"));
+        assertTrue(e.getMessage().contains("elixr.gemm.registers"), e.getMessage());
+    }
+
+    @Test
+    void machineFactsAreParsedFromWhatLinuxPrints() {
+        assertEquals(48 << 10, MachineProfile.parseSize("48K"));
+        assertEquals(2 << 20, MachineProfile.parseSize("2048K\n"));
+        assertEquals(1 << 20, MachineProfile.parseSize("1M"));
+        assertEquals(-1, MachineProfile.parseSize(""));
+        assertEquals(4, MachineProfile.countCpus("0-1,8-9\n"));
+        assertEquals(1, MachineProfile.countCpus("3"));
+        Set<String> f = MachineProfile.cpuFlags("processor\t: 0\nflags\t\t: fpu avx avx2 fma avx512f\nbugs\t: x\n");
+        assertTrue(f.containsAll(Set.of("avx2", "fma", "avx512f")), f.toString());
+        assertTrue(MachineProfile.cpuFlags("Features\t: fp asimd sve\n").contains("asimd"));
+        assertTrue(MachineProfile.cpuFlags("no flags here").isEmpty());
+    }
+
+    @Test
+    void thisMachinesPlanExplainsEveryChoice() {
+        GemmPlan plan = GemmPlan.DEFAULT;
+        assertEquals(4, plan.why().size(), plan.why().toString());
+        assertTrue(plan.why().get(0).startsWith("tile " + plan.kernel().name()), plan.why().get(0));
+        MachineProfile m = MachineProfile.current();
+        assertEquals(Simd.species().vectorBitSize(), m.speciesBits());
+        assertFalse(m.isa().isBlank());
+        if (System.getProperty("elixr.gemm.tile") == null) assertTrue(plan.kernel().registers() <= m.registers(), plan + " on " + m);
+    }
+}

@@ -1,0 +1,183 @@
+package dev.elixr.tensor.ops;
+
+import dev.elixr.tensor.Close;
+import dev.elixr.tensor.Gen;
+import dev.elixr.tensor.Shape;
+import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.backend.AdamWStep;
+import dev.elixr.tensor.backend.Conv2dParams;
+import dev.elixr.tensor.backend.SgdStep;
+
+import java.util.Arrays;
+import java.util.function.UnaryOperator;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+/**
+ * The backward and training kernels of every backend against the float64 references, on seeded random cases: odd
+ * and size-1 shapes, inputs in random layouts (permuted, step-sliced, offset views). {@code on} moves a host tensor
+ * to the backend under test keeping its layout (identity for the CPU); results are read back with toCpu.
+ */
+public final class BackwardChecks {
+    private BackwardChecks() {}
+
+    public static void convBackward(long seed, UnaryOperator<Tensor> on) {
+        var c = OpCases.ConvCase.of(seed);
+        Gen g = new Gen(seed + 1000);
+        int[] out = Conv.conv2d(c.x(), c.w(), c.bias(), c.p()).shape();
+        Tensor gy = g.tensor(out);
+        Close.assertClose(dev.elixr.tensor.reference.Conv.conv2dBackwardInput(gy, c.w(), c.x().shape(), c.p()),
+                Conv.conv2dBackwardInput(on.apply(gy), on.apply(c.w()), c.x().shape(), c.p()).toCpu(), 1e-5, 1e-4, "dx " + c.what());
+        Close.assertClose(dev.elixr.tensor.reference.Conv.conv2dBackwardWeight(c.x(), gy, c.w().shape(), c.p()),
+                Conv.conv2dBackwardWeight(on.apply(c.x()), on.apply(gy), c.w().shape(), c.p()).toCpu(), 2e-5, 1e-4, "dw " + c.what());
+        Tensor[] both = Conv.conv2dBackward(on.apply(c.x()), on.apply(c.w()), on.apply(gy), c.p(), true, true);
+        Close.assertClose(dev.elixr.tensor.reference.Conv.conv2dBackwardInput(gy, c.w(), c.x().shape(), c.p()), both[0].toCpu(), 1e-5, 1e-4,
+                "conv2dBackward dx " + c.what());
+        Close.assertClose(dev.elixr.tensor.reference.Conv.conv2dBackwardWeight(c.x(), gy, c.w().shape(), c.p()), both[1].toCpu(), 2e-5, 1e-4,
+                "conv2dBackward dw " + c.what());
+        int kh = c.w().size(2), kw = c.w().size(3);
+        Close.assertClose(dev.elixr.tensor.reference.Conv.im2col(c.x(), kh, kw, c.p()), Conv.im2col(on.apply(c.x()), kh, kw, c.p()).toCpu(),
+                0, "im2col " + c.what());
+    }
+
+    public static void poolBackward(long seed, UnaryOperator<Tensor> on) {
+        Gen g = new Gen(seed);
+        int k = 1 + g.rng.nextInt(3), s = 1 + g.rng.nextInt(3), pad = g.rng.nextInt(k / 2 + 1);
+        Tensor x = g.tensor(1 + g.rng.nextInt(2), 1 + g.rng.nextInt(3), k + g.rng.nextInt(8), k + g.rng.nextInt(8));
+        Tensor gy = g.tensor(Pool.maxPool2d(x, k, s, pad).shape());
+        String what = Arrays.toString(x.shape()) + " k" + k + " s" + s + " p" + pad;
+        Close.assertClose(dev.elixr.tensor.reference.Pool.maxPool2dBackward(x, gy, k, s, pad),
+                Pool.maxPool2dBackward(on.apply(x), on.apply(gy), k, s, pad).toCpu(), 1e-6, "maxPool2dBackward " + what);
+        Close.assertClose(dev.elixr.tensor.reference.Pool.avgPool2dBackward(x, gy, k, s, pad),
+                Pool.avgPool2dBackward(on.apply(x), on.apply(gy), k, s, pad).toCpu(), 1e-6, "avgPool2dBackward " + what);
+    }
+
+    public static void scatterAddRows(long seed, UnaryOperator<Tensor> on) {
+        Gen g = new Gen(seed);
+        int rows = 1 + g.rng.nextInt(9), n = g.rng.nextInt(12);
+        int[] tail = g.shape(1, 2), ids = new int[n];
+        for (int i = 0; i < n; i++) ids[i] = g.rng.nextInt(rows);
+        int[] shape = new int[tail.length + 1];
+        shape[0] = n;
+        System.arraycopy(tail, 0, shape, 1, tail.length);
+        Tensor src = g.tensor(shape);
+        Close.assertClose(dev.elixr.tensor.reference.Index.scatterAddRows(src, ids, rows),
+                Index.scatterAddRows(on.apply(src), ids, rows).toCpu(), 1e-6, "scatterAddRows " + Shape.str(shape) + " ids " + Arrays.toString(ids));
+    }
+
+    public static void softmaxBackward(long seed, UnaryOperator<Tensor> on) {
+        var c = OpCases.SoftmaxCase.of(seed);
+        Gen g = new Gen(seed + 7);
+        Tensor y = dev.elixr.tensor.reference.Softmax.softmax(c.x(), c.axis()), ly = dev.elixr.tensor.reference.Softmax.logSoftmax(c.x(), c.axis());
+        Tensor gy = g.tensor(c.x().shape());
+        Close.assertClose(dev.elixr.tensor.reference.Softmax.softmaxBackward(y, gy, c.axis()),
+                Softmax.softmaxBackward(on.apply(g.layout(y)), on.apply(gy), c.axis()).toCpu(), 1e-6, 1e-5, "softmaxBackward " + c.what());
+        Close.assertClose(dev.elixr.tensor.reference.Softmax.logSoftmaxBackward(ly, gy, c.axis()),
+                Softmax.logSoftmaxBackward(on.apply(g.layout(ly)), on.apply(gy), c.axis()).toCpu(), 1e-5, 1e-5, "logSoftmaxBackward " + c.what());
+    }
+
+    public static void attentionBackward(long seed, UnaryOperator<Tensor> on) {
+        var c = OpCases.AttentionCase.of(seed);
+        float scale = (float) (1 / Math.sqrt(c.q().size(3)));
+        Gen g = new Gen(seed + 11);
+        Tensor gy = g.tensor(c.q().size(0), c.q().size(1), c.q().size(2), c.v().size(3));
+        Tensor mask = c.mask() == null ? null : on.apply(c.mask());
+        Close.assertClose(dev.elixr.tensor.reference.Attention.probabilities(c.q(), c.k(), c.mask(), c.causal(), scale),
+                Attention.probabilities(on.apply(c.q()), on.apply(c.k()), mask, c.causal(), scale).toCpu(), 1e-6, 1e-5, "probabilities " + c.what());
+        Tensor[] want = dev.elixr.tensor.reference.Attention.backward(c.q(), c.k(), c.v(), c.mask(), c.causal(), scale, gy);
+        Tensor[] got = Attention.backward(on.apply(c.q()), on.apply(c.k()), on.apply(c.v()), mask, c.causal(), scale, on.apply(gy), true, true, true);
+        String[] names = {"dq", "dk", "dv"};
+        for (int i = 0; i < 3; i++) Close.assertClose(want[i], got[i].toCpu(), 1e-5, 1e-4, names[i] + " " + c.what());
+    }
+
+    public static void normBackward(long seed, UnaryOperator<Tensor> on) {
+        var c = OpCases.NormCase.of(seed);
+        Gen g = new Gen(seed + 13);
+        Tensor gy = g.tensor(c.x().shape()), gamma = c.gamma() == null ? null : on.apply(c.gamma());
+        Tensor[] want = dev.elixr.tensor.reference.Norm.layerNormBackward(c.x(), c.gamma(), gy, c.eps());
+        Tensor[] got = Norm.layerNormBackward(on.apply(c.x()), gamma, on.apply(gy), c.eps(), true, true, true);
+        String[] names = {"dx", "dgamma", "dbeta"};
+        for (int i = 0; i < 3; i++) Close.assertClose(want[i], got[i].toCpu(), 5e-5, 2e-4, "layerNorm " + names[i] + " " + c.what());
+        want = dev.elixr.tensor.reference.Norm.rmsNormBackward(c.x(), c.gamma(), gy, c.eps());
+        got = Norm.rmsNormBackward(on.apply(c.x()), gamma, on.apply(gy), c.eps(), true, true);
+        for (int i = 0; i < 2; i++) Close.assertClose(want[i], got[i].toCpu(), 5e-5, 2e-4, "rmsNorm " + names[i] + " " + c.what());
+    }
+
+    public static void batchNorm(long seed, UnaryOperator<Tensor> on) {
+        Gen g = new Gen(seed);
+        int n = 1 + g.rng.nextInt(3), ch = 1 + g.rng.nextInt(4), h = 1 + g.rng.nextInt(6), w = seed % 5 == 0 ? 33 : 1 + g.rng.nextInt(6);
+        if (n * h * w == 1) n = 2;
+        Tensor x = g.layout(Elementwise.add(g.values(2f, n, ch, h, w), seed % 3)), gy = g.tensor(n, ch, h, w);
+        Tensor gamma = seed % 3 == 0 ? null : g.tensor(ch), beta = seed % 4 == 0 ? null : g.tensor(ch);
+        float eps = 1e-5f;
+        String what = "batchNorm2d " + Arrays.toString(x.shape());
+        Tensor[] want = dev.elixr.tensor.reference.Norm.batchNorm2d(x, gamma, beta, eps);
+        Norm.BatchNorm got = Norm.batchNorm2d(on.apply(x), gamma == null ? null : on.apply(gamma), beta == null ? null : on.apply(beta), eps);
+        Close.assertClose(want[0], got.out().toCpu(), 2e-5, 1e-4, what + " out");
+        Close.assertClose(want[1], got.mean().toCpu(), 1e-5, 1e-5, what + " mean");
+        Close.assertClose(want[2], got.var().toCpu(), 2e-5, 1e-4, what + " var");
+        Tensor[] dwant = dev.elixr.tensor.reference.Norm.batchNorm2dBackward(x, gamma, gy, eps);
+        Tensor[] dgot = Norm.batchNorm2dBackward(on.apply(x), gamma == null ? null : on.apply(gamma), got, eps, on.apply(gy), true, true, true);
+        String[] names = {"dx", "dgamma", "dbeta"};
+        for (int i = 0; i < 3; i++) Close.assertClose(dwant[i], dgot[i].toCpu(), 5e-5, 2e-4, what + " " + names[i]);
+    }
+
+    public static void crossEntropy(long seed, UnaryOperator<Tensor> on) {
+        Gen g = new Gen(seed);
+        int n = 1 + g.rng.nextInt(9), c = g.dim();
+        Tensor x = g.layout(g.values(3f, n, c));
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) t[i] = g.rng.nextInt(5) == 0 ? -100 : g.rng.nextInt(c);
+        float smoothing = seed % 2 == 0 ? 0f : 0.1f, scale = 0.37f;
+        String what = "crossEntropy [" + n + "," + c + "] smoothing " + smoothing;
+        Close.assertClose(dev.elixr.tensor.reference.Loss.crossEntropyRows(x, t, smoothing, -100),
+                Loss.crossEntropyRows(on.apply(x), t, smoothing, -100).toCpu(), 1e-5, 1e-5, what);
+        Close.assertClose(dev.elixr.tensor.reference.Loss.crossEntropyBackward(x, t, smoothing, -100, scale),
+                Loss.crossEntropyBackward(on.apply(x), t, smoothing, -100, scale).toCpu(), 1e-6, 1e-5, what + " backward");
+    }
+
+    /** Bitwise: the mask is a pure function of (seed, position). */
+    public static void dropoutMask(long seed, dev.elixr.tensor.Device device) {
+        Gen g = new Gen(seed);
+        int[] shape = g.shape(1, 3);
+        float p = new float[] {0.1f, 0.3f, 0.5f}[g.rng.nextInt(3)];
+        long s = g.rng.nextLong();
+        assertArrayEquals(dev.elixr.tensor.reference.Random.dropoutMask(s, p, shape).toFloatArray(),
+                Random.dropoutMask(s, p, device, shape).toCpu().toFloatArray(), "dropoutMask " + Shape.str(shape) + " p " + p);
+    }
+
+    /** Three AdamW steps from random state on a random-size parameter, against the double reference. */
+    public static void adamW(long seed, UnaryOperator<Tensor> on) {
+        Gen g = new Gen(seed);
+        int n = g.rng.nextInt(3) == 0 ? 1 + g.rng.nextInt(5) : 17 + g.rng.nextInt(300);
+        Tensor w = g.values(1f, n), m = g.values(0.1f, n), v = Elementwise.abs(g.values(0.01f, n));
+        Tensor rw = w.copy(), rm = m.copy(), rv = v.copy(), dw = on.apply(w).copy(), dm = on.apply(m).copy(), dv = on.apply(v).copy();
+        double wd = seed % 2 == 0 ? 0.1 : 0;
+        for (long t = 1; t <= 3; t++) {
+            Tensor grad = g.layout(g.values(1f, n));
+            var st = new AdamWStep(1e-2, 0.9, 0.98, 1e-6, wd, t + seed % 4);
+            dev.elixr.tensor.reference.Update.adamW(rw, grad, rm, rv, st);
+            Update.adamW(dw, on.apply(grad), dm, dv, st);
+        }
+        Close.assertClose(rw, dw.toCpu(), 1e-6, 1e-5, "adamW w, n " + n);
+        Close.assertClose(rm, dm.toCpu(), 1e-6, 1e-5, "adamW m, n " + n);
+        Close.assertClose(rv, dv.toCpu(), 1e-7, 1e-5, "adamW v, n " + n);
+    }
+
+    public static void sgd(long seed, UnaryOperator<Tensor> on) {
+        Gen g = new Gen(seed);
+        int n = 1 + g.rng.nextInt(200);
+        boolean momentum = seed % 3 != 0, nesterov = seed % 2 == 0;
+        Tensor w = g.values(1f, n), rw = w.copy(), dw = on.apply(w).copy();
+        Tensor rb = momentum ? Tensor.zeros(n) : null, db = momentum ? on.apply(Tensor.zeros(n)).copy() : null;
+        for (int t = 0; t < 3; t++) {
+            Tensor grad = g.layout(g.values(1f, n));
+            var st = new SgdStep(0.05, momentum ? 0.9 : 0, 1e-3, nesterov, t == 0);
+            dev.elixr.tensor.reference.Update.sgd(rw, grad, rb, st);
+            Update.sgd(dw, on.apply(grad), db, st);
+        }
+        Close.assertClose(rw, dw.toCpu(), 1e-6, 1e-5, "sgd w, n " + n + " momentum " + momentum + " nesterov " + nesterov);
+        if (momentum) Close.assertClose(rb, db.toCpu(), 1e-6, 1e-5, "sgd buffer");
+    }
+
+}

@@ -1,0 +1,35 @@
+package dev.elixr.tools;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** `elixr train elixr-b --stage 1` trains on an ELIXR-C run from the command line; other stages are refused by name. */
+class TrainElixrBCommandTest {
+    @TempDir Path tmp;
+
+    @Test void stageOneTrainsOnAnElixrCRunAndStageTwoIsRefused() throws Exception {
+        Path data = tmp.resolve("data"), runC = tmp.resolve("run-c"), runB = tmp.resolve("run-b");
+        assertEquals(0, new CommandLine(new Elixr()).execute("data", "synth", "--out", data.toString(), "--studies", "24",
+                "--seed", "3", "--size", "32", "--no-progress"));
+        assertEquals(0, new CommandLine(new Elixr()).execute("train", "elixr-c", "--data", data.toString(), "--out", runC.toString(),
+                "--image-size", "32", "--batch", "8", "--epochs", "1"));
+        int code = new CommandLine(new Elixr()).execute("train", "elixr-b", "--stage", "1", "--image-run", runC.toString(),
+                "--data", data.toString(), "--out", runB.toString(), "--batch", "4", "--epochs", "1", "--stop-after", "2");
+        assertEquals(0, code);
+        assertTrue(Files.readString(runB.resolve("run.json")).contains("\"model\" : \"elixr-b\""));
+        assertTrue(Files.exists(runB.resolve("features-train.safetensors")));
+        StringWriter err = new StringWriter();
+        var cli = new CommandLine(new Elixr()).setErr(new PrintWriter(err));
+        assertNotEquals(0, cli.execute("train", "elixr-b", "--stage", "2", "--image-run", runC.toString(), "--data", data.toString(),
+                "--out", tmp.resolve("run-b2").toString()));
+        assertTrue(err.toString().contains("only stage 1 exists"), err.toString());
+    }
+}
