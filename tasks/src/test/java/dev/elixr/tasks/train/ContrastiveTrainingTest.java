@@ -164,7 +164,8 @@ class ContrastiveTrainingTest {
         assertEquals(2, ContrastiveTraining.readHistory(saved).steps().size());
     }
 
-    @Test void lossDecreasesAndTheRunLoadsForEvaluation() throws Exception {
+    /** What it asserts is in its name; that training lowers the loss is ElixrCLearnsTest's (tools). */
+    @Test void aFinishedRunRecordsItsStepsAndEmbedsWithItsOwnPreprocessing() throws Exception {
         Path out = straightRun();
         var h = ElixrCRun.load(out).history().steps();
         assertTrue(h.size() >= 4);
