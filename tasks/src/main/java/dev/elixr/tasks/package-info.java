@@ -6,12 +6,14 @@
  *       image from its file to the image tower (decode, preprocess, augment, batch).</li>
  *   <li>{@code train}: the ELIXR-C contrastive loop ({@link dev.elixr.tasks.train.ContrastiveTraining}) and the job
  *       around it ({@link dev.elixr.tasks.train.ElixrCTrainingJob}): checkpoints, resuming, the run lock, the NaN guard,
- *       the run directory.</li>
+ *       the run directory; ELIXR-B stage 1 on the frozen ELIXR-C tower ({@link dev.elixr.tasks.train.QFormerTraining},
+ *       {@link dev.elixr.tasks.train.QFormerTrainingJob}).</li>
  *   <li>{@code eval}: the paper's evaluations of a run: zero-shot classification, data-efficient probes and semantic
- *       search, each writing metrics, per-item scores and a manifest.</li>
+ *       search, each writing metrics, per-item scores and a manifest, for ELIXR-C and ELIXR-B runs alike.</li>
+ *   <li>{@code index}: a persistent Lucene HNSW index of image embeddings; {@code serve}: the HTTP service.</li>
  *   <li>{@code metrics}: ROC AUC, NDCG@k, precision@k and bootstrap intervals; {@code report}: the HTML report;
  *       {@code demo}: {@code elixr demo}; {@code progress}: progress bars with ETA.</li>
  * </ul>
- * ELIXR-B training, visual question answering and report QA are not built yet.
+ * ELIXR-B stage 2 (the adapter into the LLM), visual question answering and report QA are not built yet.
  */
 package dev.elixr.tasks;
