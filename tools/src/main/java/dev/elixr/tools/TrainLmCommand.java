@@ -24,7 +24,7 @@ final class TrainLmCommand implements Callable<Integer> {
     @Option(names = "--kv-heads", defaultValue = "2", description = "key-value heads, grouped-query attention (default 2)") int kvHeads;
     @Option(names = "--context", defaultValue = "256", description = "positions per row; longer reports are cut (default 256)") int context;
     @Option(names = "--vocab", defaultValue = "1024", description = "BPE vocabulary size, at most (default 1024)") int vocab;
-    @Option(names = "--epochs", defaultValue = "4") int epochs;
+    @Option(names = "--epochs", defaultValue = "0", description = "passes over the training reports (default 0: as many as 250 steps need)") int epochs;
     @Option(names = "--batch", defaultValue = "16", description = "reports per step") int batch;
     @Option(names = "--lr", defaultValue = "3e-3", description = "peak learning rate (AdamW, warm-up then cosine to 1%%)") double lr;
     @Option(names = "--weight-decay", defaultValue = "0.1") double weightDecay;
