@@ -35,12 +35,15 @@ final class TrainLmCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from the run's newest checkpoint") boolean resume;
     @Option(names = "--stop-after", defaultValue = "0", hidden = true, description = "stop after this step (testing)") long stopAfter;
 
-    @Override
-    public Integer call() throws Exception {
+    LmTrainingJob.Options options() {
         var training = new LmTraining.Config(epochs, batch, new ContrastiveTraining.Optimisation(lr, weightDecay, warmup, gradClip),
                 new ContrastiveTraining.Session(seed, resume, checkpointEvery, stopAfter));
-        var options = new LmTrainingJob.Options(data, out, new LmTrainingJob.Shape(layers, dim, heads, kvHeads, context, vocab), training);
-        var r = LmTrainingJob.run(options, CommandLineText.of(spec), System.err);
+        return new LmTrainingJob.Options(data, out, new LmTrainingJob.Shape(layers, dim, heads, kvHeads, context, vocab), training);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        var r = LmTrainingJob.run(options(), CommandLineText.of(spec), System.err);
         var o = r.outcome();
         System.out.printf("trained %d/%d steps in %.1f s (%.0f tokens/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                 o.tokensPerSecond(), out.toAbsolutePath());

@@ -16,6 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainLmCommandTest {
     @TempDir Path tmp;
 
+    @Test void commandDefaultsAreTheJobsDefaults() {
+        var cmd = new CommandLine(new Elixr()).getSubcommands().get("train").getSubcommands().get("lm");
+        cmd.parseArgs("--data", "d", "--out", "o");
+        TrainLmCommand c = cmd.getCommand();
+        var d = dev.elixr.tasks.train.LmTrainingJob.Options.defaults(Path.of("d"), Path.of("o"));
+        assertEquals(d, c.options());
+    }
+
     @Test void trainedRunIsAModelFolderThatGenerateReads() throws Exception {
         Path data = tmp.resolve("data"), run = tmp.resolve("run-lm");
         assertEquals(0, new CommandLine(new Elixr()).execute("data", "synth", "--out", data.toString(), "--studies", "24",

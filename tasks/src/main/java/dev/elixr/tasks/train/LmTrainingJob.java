@@ -62,7 +62,21 @@ public final class LmTrainingJob {
         }
     }
 
-    public record Options(Path data, Path out, Shape shape, LmTraining.Config training) {}
+    public record Options(Path data, Path out, Shape shape, LmTraining.Config training) {
+        /**
+         * {@code elixr train lm}'s defaults: {@link Shape#demo()}, {@code --epochs 0} (250 steps, whole epochs) of 16
+         * reports, AdamW lr 3e-3, weight decay 0.1, 5% warm-up, clipping at 1, seed 1, a checkpoint every 50 steps.
+         */
+        public static Options defaults(Path data, Path out) {
+            return new Options(data, out, Shape.demo(), new LmTraining.Config(0, 16, new ContrastiveTraining.Optimisation(3e-3, 0.1, 0.05, 1.0),
+                    new ContrastiveTraining.Session(1, false, 50, 0)));
+        }
+
+        public Options resuming(boolean resume) {
+            return new Options(data, out, shape, new LmTraining.Config(training.epochs(), training.batch(), training.optimisation(),
+                    training.session().resuming(resume)));
+        }
+    }
 
     /** The trained (or stopped) run: the loop's outcome, the model, and its perplexities beside the unigram baseline's. */
     public record Result(LmTraining.Outcome outcome, LlamaModel model, Map<String, Object> metrics) {}

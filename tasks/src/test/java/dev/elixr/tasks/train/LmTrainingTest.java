@@ -103,6 +103,7 @@ class LmTrainingTest {
         double unigram = UnigramBaseline.fit(train, tok.size()).perplexity(test).value();
         double model = LmTraining.perplexity(LlamaModel.load(trained), test, 8).value();
         double untrained = LmTraining.perplexity(LlamaModel.random(LlamaModel.load(trained).config(), 3), test, 8).value();
+        System.out.printf("test perplexity: trained %.3f, unigram %.3f, untrained %.3f%n", model, unigram, untrained);
         assertTrue(untrained > unigram, "the comparison must tell: an untrained model (" + untrained + ") is no better than unigram (" + unigram + ")");
         assertTrue(model < 0.5 * unigram, "test perplexity " + model + " is not below half the unigram baseline's " + unigram);
         assertEquals(model, (double) result.metrics().get("test_perplexity"), 1e-3 * model, "metrics.json's test perplexity");
