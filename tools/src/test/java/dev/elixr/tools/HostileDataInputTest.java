@@ -1,0 +1,229 @@
+package dev.elixr.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.elixr.autograd.io.Checkpoint;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Careless and hostile data, evaluation options and output places (issue 16), through {@code elixr} as a user runs it:
+ * unusable reports and images are skipped, named and counted (in run.json / metrics.json and on stderr) or, when too
+ * few usable ones remain, refused before the run directory exists; bad evaluation options and prompt files are refused
+ * naming the option or file; a full disk or a read-only output names the file and the reason in one line.
+ */
+class HostileDataInputTest {
+    @TempDir static Path dir;
+    static Path data, run;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    record Result(int code, String err) {}
+
+    static Result elixr(String... args) {
+        PrintStream out = System.out, err = System.err;
+        StringWriter errText = new StringWriter();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(new ByteArrayOutputStream()));
+            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+            var cli = Elixr.commandLine();
+            cli.setErr(new PrintWriter(errText, true));
+            int code = cli.execute(args);
+            return new Result(code, log.toString(StandardCharsets.UTF_8) + errText);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    static Path synth(String name) {
+        Path d = dir.resolve(name);
+        assertEquals(0, elixr("data", "synth", "--out", d.toString(), "--studies", "60", "--size", "32", "--seed", "2", "--no-progress").code());
+        return d;
+    }
+
+    static Result train(Path data, Path out, String... more) {
+        List<String> args = new ArrayList<>(List.of("train", "elixr-c", "--data", data.toString(), "--out", out.toString(),
+                "--image-size", "32", "--epochs", "1", "--batch", "8"));
+        args.addAll(List.of(more));
+        return elixr(args.toArray(String[]::new));
+    }
+
+    /** Exit 1, one last line starting "elixr: " naming each of {@code named}, no stack trace. */
+    static String assertRefused(Result r, String... named) {
+        assertEquals(1, r.code(), r.err());
+        String last = r.err().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("elixr: "), r.err());
+        for (String n : named) assertTrue(last.contains(n), "'" + n + "' not named in: " + last);
+        assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
+        return last;
+    }
+
+    @BeforeAll static void dataAndRun() {
+        data = synth("data");
+        run = dir.resolve("run");
+        assertEquals(0, train(data, run).code());
+    }
+
+    static List<Path> files(Path root, String suffix) throws IOException {
+        try (Stream<Path> s = Files.walk(root.resolve("files"))) {
+            return s.filter(p -> p.toString().endsWith(suffix)).sorted().toList();
+        }
+    }
+
+    @Test void allReportsMissingIsRefusedWithTheCountsBeforeTheRunDirectoryExists() throws IOException {
+        Path d = synth("no-reports");
+        for (Path p : files(d, ".txt")) Files.delete(p);
+        Path out = dir.resolve("no-reports-run");
+        String line = assertRefused(train(d, out), "too few usable training images in " + d, "reports missing");
+        assertTrue(line.matches("elixr: too few usable training images in .*: 0 of \\d+ \\(\\d+ reports missing, \\d+ images no usable report\\).*"), line);
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test void allImagesMissingIsRefusedWithTheCountsBeforeTheRunDirectoryExists() throws IOException {
+        Path d = synth("no-images");
+        for (Path p : files(d, ".jpg")) Files.delete(p);
+        for (Path p : files(d, ".png")) Files.delete(p);
+        Path out = dir.resolve("no-images-run");
+        assertRefused(train(d, out), "too few usable training images in " + d, "images missing");
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test void anEmptyAndABinaryReportAreSkippedNamedAndCountedInRunJson() throws IOException {
+        Path d = synth("bad-reports");
+        List<Path> reports = trainReports(d);
+        Path empty = reports.get(0), binary = reports.get(1);
+        Files.write(empty, new byte[0]);
+        Files.write(binary, new byte[] {(byte) 0xC3, 0x28, 0, (byte) 0xFF, 'x'});
+        Path out = dir.resolve("bad-reports-run");
+        Result r = train(d, out);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("elixr: skipped in train: 2 reports (1 empty: " + empty + "; 1 binary: " + binary + ")"), r.err());
+        JsonNode skipped = JSON.readTree(out.resolve("run.json").toFile()).get("skipped");
+        assertEquals(1, skipped.at("/train/reports/empty/count").asInt(), skipped.toString());
+        assertEquals(binary.toString(), skipped.at("/train/reports/binary/first/0").asText(), skipped.toString());
+        assertEquals(2, skipped.at("/train/images/no_usable_report/count").asInt(), skipped.toString());
+        assertEquals(skipped, JSON.readTree(out.resolve("run.json").toFile()).at("/sessions/0/skipped"));
+    }
+
+    /** The reports of the training split's studies, as the split file lists them. */
+    static List<Path> trainReports(Path d) throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (var s : dev.elixr.tasks.data.MimicCxrJpg.read(d))
+            if (s.split().equals("train"))
+                out.add(s.image().getParent().resolveSibling("s" + s.studyId() + ".txt"));
+        return out.stream().distinct().toList();
+    }
+
+    @Test void aMissingTestImageIsCountedInTheEvaluationsMetricsJson() throws IOException {
+        Path d = synth("eval-missing-image");
+        var test = dev.elixr.tasks.data.MimicCxrJpg.read(d).stream().filter(s -> s.split().equals("test")).toList();
+        Files.delete(test.getFirst().image());
+        Result r = elixr("eval", "zero-shot", "--run", run.toString(), "--data", d.toString(), "--bootstrap", "10");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("elixr: zero-shot: skipped in test: 1 images (1 missing: " + test.getFirst().image() + ")"), r.err());
+        JsonNode m = JSON.readTree(run.resolve("eval/zero-shot/metrics.json").toFile());
+        assertEquals(1, m.at("/skipped/test/images/missing/count").asInt(), m.toString());
+    }
+
+    @Test void allTestImagesMissingIsRefusedByTheEvaluation() throws IOException {
+        Path d = synth("eval-no-images");
+        for (var s : dev.elixr.tasks.data.MimicCxrJpg.read(d)) if (s.split().equals("test")) Files.deleteIfExists(s.image());
+        assertRefused(elixr("eval", "search", "--run", run.toString(), "--data", d.toString()), "too few usable test images in " + d);
+    }
+
+    @ParameterizedTest(name = "eval {0} {1} {2}")
+    @CsvSource({"zero-shot, --bootstrap, -1, '--bootstrap -1: must be in [0, 10000]'",
+            "zero-shot, --bootstrap, 1000000000, '--bootstrap 1000000000: must be in [0, 10000]'",
+            "search, -k, 0, '-k 0: must be in [1, 1000]'",
+            "data-efficient, --fractions, 0, '--fractions 0.0: each fraction'",
+            "data-efficient, --repeats, 0, '--repeats 0: must be in [1, 100]'",
+            "data-efficient, --mlp-steps, 0, '--mlp-steps 0: must be in [1, 1000000]'",
+            "data-efficient, --baseline-epochs, -1, '--baseline-epochs -1: must be in [1, 1000]'"})
+    void aBadEvaluationNumberIsRefusedNamingTheOptionAndItsRange(String task, String option, String value, String message) {
+        Path evalDir = run.resolve("eval").resolve(task + "-refused");
+        assertRefused(elixr("eval", task, "--run", run.toString(), "--data", data.toString(), option, value), message);
+        assertFalse(Files.exists(evalDir));
+    }
+
+    @Test void badPromptFilesAreRefusedNamingTheFileAndTheLineOrFinding() throws IOException {
+        Path none = dir.resolve("no-prompts.json");
+        assertRefused(zeroShot(none), "--prompts " + none + ": no such file");
+        Path empty = Files.writeString(dir.resolve("empty-prompts.json"), "");
+        assertRefused(zeroShot(empty), "--prompts " + empty + ": the file is empty");
+        Path broken = Files.writeString(dir.resolve("broken-prompts.json"), "{\"findings\": {\n\"Edema\": [\n");
+        assertRefused(zeroShot(broken), "--prompts " + broken + ": line ", "not valid JSON");
+        Path noPrompt = Files.writeString(dir.resolve("no-prompt.json"), "{\"findings\": {\"Edema\": {\"positive\": [\"edema\"]}}}");
+        assertRefused(zeroShot(noPrompt), "--prompts " + noPrompt + ": finding 'Edema' has no negative prompt");
+    }
+
+    private static Result zeroShot(Path prompts) {
+        return elixr("eval", "zero-shot", "--run", run.toString(), "--data", data.toString(), "--prompts", prompts.toString());
+    }
+
+    @Test void aReadOnlyOutputDirectoryIsOneLineNamingThePathAndTheReason() throws Exception {
+        Path parent = dir.resolve("read-only");
+        Files.createDirectories(parent);
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root) mountOrSkip(parent, "size=64k,ro");
+        else assertTrue(parent.toFile().setWritable(false, false));
+        try {
+            Path out = parent.resolve("run");
+            assertRefused(train(data, out), out.toString(), root ? "Read-only file system" : "permission denied");
+        } finally {
+            if (root) unmount(parent);
+            else parent.toFile().setWritable(true, true);
+        }
+    }
+
+    @Test void aFullDiskNamesTheCheckpointAndKeepsThePreviousOne() throws Exception {
+        long size;
+        try (Stream<Path> s = Files.list(run.resolve("checkpoints"))) {
+            size = s.filter(p -> p.toString().endsWith(".ckpt")).findFirst().orElseThrow().toFile().length();
+        }
+        Path small = dir.resolve("small-disk");
+        Files.createDirectories(small);
+        mountOrSkip(small, "size=" + (size + size / 4 + 64 * 1024));  // the run's small files and one checkpoint, not two
+        try {
+            Path out = small.resolve("run");
+            Path first = out.resolve("checkpoints/step-000000001.ckpt"), second = out.resolve("checkpoints/step-000000002.ckpt");
+            String line = assertRefused(train(data, out, "--checkpoint-every", "1", "--stop-after", "3"),
+                    "cannot write checkpoint " + second + ": No space left on device", "the previous checkpoint " + first + " is intact");
+            assertTrue(line.startsWith("elixr: cannot write checkpoint"), line);
+            assertEquals(1, Checkpoint.load(first).step(), "the previous checkpoint loads (its SHA-256 seal is verified)");
+            assertFalse(Files.exists(second));
+        } finally {
+            unmount(small);
+        }
+    }
+
+    static void mountOrSkip(Path at, String options) throws Exception {
+        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", options, "tmpfs", at.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        Assumptions.assumeTrue(p.waitFor() == 0, "cannot mount a tmpfs here (needs root and mount rights): " + out.strip());
+    }
+
+    static void unmount(Path at) throws Exception {
+        new ProcessBuilder("umount", "-l", at.toString()).inheritIO().start().waitFor();
+    }
+}
