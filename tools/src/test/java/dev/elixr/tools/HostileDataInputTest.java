@@ -96,7 +96,7 @@ class HostileDataInputTest {
         for (Path p : files(d, ".txt")) Files.delete(p);
         Path out = dir.resolve("no-reports-run");
         String line = assertRefused(train(d, out), "too few usable training images in " + d, "reports missing");
-        assertTrue(line.matches("elixr: too few usable training images in .*: 0 of \\d+ \\(\\d+ reports missing, \\d+ images no usable report\\).*"), line);
+        assertTrue(line.matches("elixr: too few usable training images in .*: 0 of \\d+ \\(\\d+ reports missing, \\d+ images without a usable report\\).*"), line);
         assertFalse(Files.exists(out), "nothing written");
     }
 
@@ -194,6 +194,50 @@ class HostileDataInputTest {
             if (root) unmount(parent);
             else parent.toFile().setWritable(true, true);
         }
+    }
+
+    @Test void aDirectoryNotWritableByANonRootUserIsOneLineNamingThePathAndPermissionDenied() throws Exception {
+        Path parent = dir.resolve("not-writable");
+        Files.createDirectories(parent);
+        Path out = parent.resolve("R");
+        if (!"root".equals(System.getProperty("user.name"))) {  // this user cannot write there: run in-process
+            assertTrue(parent.toFile().setWritable(false, false));
+            try {
+                assertRefused(train(data, out), "elixr: " + out + ": permission denied");
+            } finally {
+                parent.toFile().setWritable(true, true);
+            }
+            return;
+        }
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "no setpriv to run elixr as a non-root user");
+        for (Path p : List.of(dir, parent, dir.resolve("class-path"))) Files.createDirectories(p);
+        for (Path p : List.of(dir, parent, dir.resolve("class-path"))) Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        String cp = readableClassPath(dir.resolve("class-path"));
+        Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--add-modules", "jdk.incubator.vector",
+                "-cp", cp, Elixr.class.getName(), "train", "elixr-c", "--data", data.toString(), "--out", out.toString(),
+                "--image-size", "32", "--epochs", "1", "--batch", "8").redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertRefused(new Result(p.waitFor(), text.lines().filter(l -> !l.startsWith("WARNING: Using incubator")).reduce("", (a, b) -> a + b + "\n")),
+                "elixr: " + out + ": permission denied");
+        assertFalse(Files.exists(out));
+    }
+
+    /** This JVM's class path with its jars copied where any user may read them (a local Maven repository may be private). */
+    static String readableClassPath(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        List<String> out = new ArrayList<>();
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        int i = 0;
+        for (String entry : cp.split(java.io.File.pathSeparator)) {
+            Path p = Path.of(entry);
+            if (Files.isRegularFile(p)) {
+                Path copy = folder.resolve((i++) + "-" + p.getFileName());
+                Files.copy(p, copy);
+                out.add(copy.toString());
+            } else out.add(entry);
+        }
+        return String.join(java.io.File.pathSeparator, out);
     }
 
     @Test void aFullDiskNamesTheCheckpointAndKeepsThePreviousOne() throws Exception {

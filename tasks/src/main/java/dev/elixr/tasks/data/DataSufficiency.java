@@ -1,5 +1,6 @@
 package dev.elixr.tasks.data;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +26,24 @@ public final class DataSufficiency {
         if (usable >= MIN_IMAGES && 2L * usable >= listed) return;
         List<String> why = new ArrayList<>();
         skipped.toJson().getOrDefault(split, java.util.Map.of()).forEach((kind, reasons) -> reasons.forEach((reason, e) ->
-                why.add(e.count() + " " + (kind.equals(SkippedItems.REPORTS) ? "reports " : "images ") + reason.replace('_', ' '))));
+                why.add(e.count() + " " + words(kind, reason))));
         throw new IllegalArgumentException("too few usable " + what + " images in " + data + ": " + usable + " of " + listed
                 + (why.isEmpty() ? "" : " (" + String.join(", ", why) + ")") + "; at least half and at least " + MIN_IMAGES
                 + " are needed: fix or restore the files named above");
+    }
+
+    /** The same, first printing what was skipped (the first files of each reason) on {@code log} when it refuses. */
+    public static void require(Path data, String split, String what, int listed, int usable, SkippedItems skipped, PrintStream log) {
+        try {
+            require(data, split, what, listed, usable, skipped);
+        } catch (IllegalArgumentException e) {
+            for (String line : skipped.lines()) log.println("elixr: " + line);
+            throw e;
+        }
+    }
+
+    private static String words(String kind, String reason) {
+        if (reason.equals(SkippedItems.NO_USABLE_REPORT)) return "images without a usable report";
+        return (kind.equals(SkippedItems.REPORTS) ? "reports " : "images ") + reason.replace('_', ' ');
     }
 }

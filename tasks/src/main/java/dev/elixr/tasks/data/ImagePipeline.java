@@ -36,7 +36,8 @@ public record ImagePipeline(ImagePreprocessing preprocessing, Augmentation augme
     }
 
     /**
-     * Stages 1-2 for the images of a split, decoded in parallel; an unreadable image is reported on {@code log}, counted
+     * Stages 1-2 for the images of a split, decoded in parallel; an unreadable image is reported on {@code log} (the
+     * first {@link SkippedItems#NAMED} of a split; the rest are counted only), counted
      * by its problem in the bank's {@link ImageBank#skipped()} and left out (one bad file never ends a run). {@code what}
      * names the split in the progress line and in the skip counts.
      */
@@ -65,7 +66,9 @@ public record ImagePipeline(ImagePreprocessing preprocessing, Augmentation augme
 
     private static void skip(PrintStream log, SkippedItems skipped, String what, Path file, ImageDecodeException.Problem p, String message) {
         skipped.add(what, SkippedItems.IMAGES, p.key(), file);
-        synchronized (log) { log.println("elixr: skipping unreadable image (" + message + ")"); }
+        int n = skipped.total(what, SkippedItems.IMAGES);
+        if (n <= SkippedItems.NAMED) synchronized (log) { log.println("elixr: skipping unreadable image (" + message + ")"); }
+        if (n == SkippedItems.NAMED + 1) synchronized (log) { log.println("elixr: more unreadable " + what + " images: counted, not listed"); }
     }
 
     /** Stage 3: a random crop resized back to the input size, then rotation and brightness/contrast (a new array). */

@@ -73,8 +73,8 @@ public final class SkippedItems {
     public synchronized boolean isEmpty() { return bySplit.isEmpty(); }
 
     /**
-     * One line per split, e.g. {@code skipped in train: 3 reports (2 missing: a, b; 1 binary: c); 4 images (3
-     * no_usable_report, 1 missing: d)}; none when nothing was skipped.
+     * One line per split, e.g. {@code skipped in train: 3 reports (2 missing: a, b; 1 binary: c); 4 images (3 without
+     * a usable report; 1 missing: d)}; none when nothing was skipped.
      */
     public synchronized List<String> lines() {
         List<String> out = new ArrayList<>();
@@ -83,8 +83,8 @@ public final class SkippedItems {
             kinds.forEach((kind, reasons) -> {
                 int n = reasons.values().stream().mapToInt(t -> t.count).sum();
                 List<String> why = new ArrayList<>();
-                reasons.forEach((reason, t) -> why.add(t.count + " " + reason
-                        + (reason.equals(NO_USABLE_REPORT) ? "" : ": " + String.join(", ", t.first) + (t.count > t.first.size() ? ", ..." : ""))));
+                reasons.forEach((reason, t) -> why.add(reason.equals(NO_USABLE_REPORT) ? t.count + " without a usable report"
+                        : t.count + " " + reason + ": " + String.join(", ", t.first) + (t.count > t.first.size() ? ", ..." : "")));
                 parts.add(n + " " + kind + " (" + String.join("; ", why) + ")");
             });
             out.add("skipped in " + split + ": " + String.join("; ", parts));

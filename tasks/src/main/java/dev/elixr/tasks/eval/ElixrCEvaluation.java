@@ -141,7 +141,7 @@ public final class ElixrCEvaluation {
         List<CxrStudy> chosen = studiesOf(split);
         if (chosen.isEmpty()) throw new IllegalArgumentException("no " + split + " images in " + data + " (split '" + split + "')");
         ImageBank bank = run.imagePipeline().load(chosen, log, split);
-        if (manifest == null) DataSufficiency.require(data, split, split, chosen.size(), bank.count(), bank.skipped());
+        if (manifest == null) DataSufficiency.require(data, split, split, chosen.size(), bank.count(), bank.skipped(), log);
         if (manifest != null && bank.count() != chosen.size()) {
             Set<String> kept = new HashSet<>();
             for (CxrStudy s : bank.studies()) kept.add(s.dicomId());

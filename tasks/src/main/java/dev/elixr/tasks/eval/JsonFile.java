@@ -35,7 +35,8 @@ final class JsonFile {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             throw new IllegalArgumentException(where + (at == null ? "" : ": line " + at.getLineNr() + ", column " + at.getColumnNr())
-                    + ": not valid JSON (" + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
+                    + ": not valid JSON (" + e.getOriginalMessage().lines().findFirst().orElse("")
+                    .replaceAll("\\s*\\(start marker at \\[Source:.*", "").replaceAll("\\s*at \\[Source:.*", "") + ")");
         }
     }
 }

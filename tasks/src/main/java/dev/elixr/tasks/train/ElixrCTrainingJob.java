@@ -79,7 +79,7 @@ public final class ElixrCTrainingJob {
         int listed = split(contents.studies(), "train").size();
         if (listed == 0) throw new IllegalArgumentException("no training images in " + o.data() + " (split 'train' of " + MimicCxrJpg.SPLIT + ")");
         List<CxrStudy> train = contents.usable("train", skipped), val = contents.usable("validate", skipped);
-        DataSufficiency.require(o.data(), "train", "training", listed, train.size(), skipped);
+        DataSufficiency.require(o.data(), "train", "training", listed, train.size(), skipped, log);
         log.printf("elixr: %d training and %d validation images from %s%n", train.size(), val.size(), o.data());
         Spec spec = spec(o, train, log);
         Checkpoints checkpoints = new Checkpoints(o.out(), 2);
@@ -88,7 +88,7 @@ public final class ElixrCTrainingJob {
         ImageBank trainBank = images.load(train, log, "train");
         ImageBank valBank = images.load(val, log, "validate");
         skipped.addAll(trainBank.skipped()).addAll(valBank.skipped());
-        DataSufficiency.require(o.data(), "train", "training", listed, trainBank.count(), skipped);
+        DataSufficiency.require(o.data(), "train", "training", listed, trainBank.count(), skipped, log);
         ContrastiveTraining.Outcome outcome;
         try (RunLock lock = RunLock.acquire(o.out())) {
             outcome = runLocked(o, spec, model, trainBank, valBank, checkpoints, skipped, commandLine, started, log);

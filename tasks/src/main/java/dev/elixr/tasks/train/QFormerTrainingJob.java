@@ -66,7 +66,7 @@ public final class QFormerTrainingJob {
         if (listed == 0) throw new IllegalArgumentException("no training images in " + o.data() + " (split 'train' of " + MimicCxrJpg.SPLIT + ")");
         SkippedItems skipped = new SkippedItems();
         List<CxrStudy> train = contents.usable("train", skipped), val = contents.usable("validate", skipped);
-        DataSufficiency.require(o.data(), "train", "training", listed, train.size(), skipped);
+        DataSufficiency.require(o.data(), "train", "training", listed, train.size(), skipped, log);
         QFormerTraining.Outcome outcome;
         try (RunLock lock = RunLock.acquire(o.out())) {
             outcome = locked(o, train, val, listed, skipped, commandLine, started, log);
@@ -90,7 +90,7 @@ public final class QFormerTrainingJob {
         QFormerTraining.Pairs valPairs = val.isEmpty() ? null : pairs(run, "validate", imageRun, digest, val, log);
         countUnreadable(skipped, "train", train, trainPairs);
         if (valPairs != null) countUnreadable(skipped, "validate", val, valPairs);
-        DataSufficiency.require(o.data(), "train", "training", listed, trainPairs.count(), skipped);
+        DataSufficiency.require(o.data(), "train", "training", listed, trainPairs.count(), skipped, log);
         WordPieceTokenizer tok = imageRun.tokenizer();
         int vocab = tok.vocab().size();
         if (previous != null && !sameShape(o.shape(), previous.qformer()))
