@@ -135,6 +135,59 @@ class HostileDataInputTest {
         return out.stream().distinct().toList();
     }
 
+    /** A PNG of about a kilobyte whose header declares width × height grey pixels (a decompression bomb when decoded). */
+    static byte[] pngDeclaring(int width, int height) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(width).putInt(height).put(new byte[] {8, 0, 0, 0, 0});
+        chunk(out, "IHDR", ihdr.array());
+        java.util.zip.Deflater d = new java.util.zip.Deflater(9);
+        d.setInput(new byte[1 << 20]);
+        d.finish();
+        byte[] buf = new byte[1 << 20];
+        chunk(out, "IDAT", java.util.Arrays.copyOf(buf, d.deflate(buf)));
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+        java.io.DataOutputStream o = new java.io.DataOutputStream(out);
+        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
+        o.writeInt(data.length);
+        o.write(t);
+        o.write(data);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(t);
+        crc.update(data);
+        o.writeInt((int) crc.getValue());
+    }
+
+    @Test void aDecompressionBombInTheDataSetIsSkippedAndCountedAsTooLarge() throws IOException {
+        Path d = synth("bomb");
+        var train = dev.elixr.tasks.data.MimicCxrJpg.read(d).stream().filter(s -> s.split().equals("train")).toList();
+        Path bomb = train.getFirst().image();
+        Files.write(bomb, pngDeclaring(40_000, 40_000));
+        Path out = dir.resolve("bomb-run");
+        Result r = train(d, out);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("cannot read image " + bomb + ": header declares 40000x40000"), r.err());
+        JsonNode skipped = JSON.readTree(out.resolve("run.json").toFile()).get("skipped");
+        assertEquals(1, skipped.at("/train/images/too_large/count").asInt(), skipped.toString());
+        assertEquals(bomb.toString(), skipped.at("/train/images/too_large/first/0").asText());
+    }
+
+    @Test void forwardRefusesADecompressionBombAndATruncatedJpegInOneLine() throws IOException {
+        Path model = Path.of("..", "models", "src", "test", "resources", "fixtures", "vit");
+        Path bomb = Files.write(dir.resolve("bomb.png"), pngDeclaring(40_000, 40_000));
+        assertRefused(elixr("forward", "--model", model.toString(), "--input", bomb.toString()),
+                "cannot read image " + bomb + ": header declares 40000x40000");
+        byte[] jpeg = dev.elixr.tasks.data.CxrImageCodec.encodeJpeg(dev.elixr.tasks.data.CxrImageCodec.toGrey8(
+                dev.elixr.tasks.data.CxrImageCodec.read(dev.elixr.tasks.data.MimicCxrJpg.read(data).getFirst().image())), 0.9f);
+        Path half = Files.write(dir.resolve("half.jpg"), java.util.Arrays.copyOf(jpeg, jpeg.length / 2));
+        assertRefused(elixr("forward", "--model", model.toString(), "--input", half.toString()),
+                "cannot read image " + half + ": corrupt or truncated");
+    }
+
     @Test void aMissingTestImageIsCountedInTheEvaluationsMetricsJson() throws IOException {
         Path d = synth("eval-missing-image");
         var test = dev.elixr.tasks.data.MimicCxrJpg.read(d).stream().filter(s -> s.split().equals("test")).toList();
