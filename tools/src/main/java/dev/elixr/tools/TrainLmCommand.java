@@ -48,8 +48,8 @@ final class TrainLmCommand implements Callable<Integer> {
         System.out.printf("trained %d/%d steps in %.1f s (%.0f tokens/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                 o.tokensPerSecond(), out.toAbsolutePath());
         if (!r.metrics().isEmpty())
-            System.out.printf("validation perplexity %.3f (unigram %.3f); try: ./elixr generate --model %s --prompt \"FINDINGS:\"%n",
-                    r.metrics().get("validation_perplexity"), r.metrics().get("validation_unigram_perplexity"), out);
+            System.out.printf("validation perplexity %s (unigram %s); try: ./elixr generate --model %s --prompt \"FINDINGS:\"%n",
+                    LmTrainingJob.shown(r.metrics().get("validation_perplexity")), LmTrainingJob.shown(r.metrics().get("validation_unigram_perplexity")), out);
         return 0;
     }
 }

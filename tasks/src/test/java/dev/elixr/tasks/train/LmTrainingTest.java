@@ -45,7 +45,7 @@ class LmTrainingTest {
     }
 
     static List<String> reports(String split) throws Exception {
-        return LmTrainingJob.reports(MimicCxrJpg.read(data, data, false), split);
+        return LmTrainingJob.reports(MimicCxrJpg.contents(data, data, false), split, new dev.elixr.tasks.data.SkippedItems());
     }
 
     @Test
