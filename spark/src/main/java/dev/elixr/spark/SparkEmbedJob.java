@@ -61,10 +61,10 @@ public final class SparkEmbedJob {
     /**
      * embeddedNow, badNow: images embedded and skipped as unreadable by this run (Spark accumulators); rows, bad: what
      * the output holds in all (partitions committed by earlier runs included); indexed: entries of the merged index
-     * (-1 without one).
+     * (-1 without one); embedSeconds, indexSeconds: wall time of the embedding stage and of shards plus merge.
      */
     public record Result(int images, List<PartitionReport> partitions, long embeddedNow, long badNow, int rows, int bad,
-                         int indexed, double seconds) {
+                         int indexed, double embedSeconds, double indexSeconds, double seconds) {
         public long skippedPartitions() { return partitions.stream().filter(PartitionReport::skipped).count(); }
         public List<String> badIds() { return partitions.stream().flatMap(p -> p.badIds().stream()).toList(); }
     }
@@ -94,12 +94,15 @@ public final class SparkEmbedJob {
         LongAccumulator embedded = jsc.sc().longAccumulator("elixr.embedded_images"), bad = jsc.sc().longAccumulator("elixr.bad_images");
         var task = new EmbedPartition(run.toString(), embeddings, modelId, job.preprocessingId(), o.batch(), o.thumbnail(),
                 o.failOncePartition(), embedded, bad);
+        long tEmbed = System.nanoTime();
         jsc.setJobGroup("elixr-embed", "elixr spark embed: embeddings", false);
         List<PartitionReport> reports = new ArrayList<>(jsc.parallelize(listing.images(), parts).mapPartitionsWithIndex(task, true).collect());
         reports.sort(Comparator.comparingInt(PartitionReport::partition));
         PartitionCommit.cleanUp(new Configuration(), new org.apache.hadoop.fs.Path(embeddings));
         int rows = reports.stream().mapToInt(PartitionReport::rows).sum(), badAll = reports.stream().mapToInt(PartitionReport::bad).sum();
 
+        double embedSeconds = (System.nanoTime() - tEmbed) / 1e9;
+        long tIndex = System.nanoTime();
         int indexed = -1;
         if (o.index() != null) {
             String shards = out.resolve("shards").toUri().toString();
@@ -110,6 +113,7 @@ public final class SparkEmbedJob {
             List<Path> shardDirs = IntStream.range(0, parts).mapToObj(p -> out.resolve("shards").resolve(PartitionCommit.name(p, ""))).toList();
             indexed = IndexMerge.merge(o.index(), shardDirs, ElixrCEmbedder.load(run), o.hnsw(), o.commandLine());
         }
-        return new Result(n, List.copyOf(reports), embedded.value(), bad.value(), rows, badAll, indexed, (System.nanoTime() - t0) / 1e9);
+        return new Result(n, List.copyOf(reports), embedded.value(), bad.value(), rows, badAll, indexed, embedSeconds,
+                o.index() != null ? (System.nanoTime() - tIndex) / 1e9 : 0, (System.nanoTime() - t0) / 1e9);
     }
 }

@@ -69,6 +69,10 @@ public final class SparkEmbedMain implements Callable<Integer> {
                     out, r.rows(), r.images(), r.embeddedNow(), r.skippedPartitions(), r.partitions().size(), r.bad(),
                     r.indexed() >= 0 ? "; index " + index + ": " + r.indexed() + " entries" : "", r.seconds());
             if (!r.badIds().isEmpty()) System.out.println("unreadable: " + String.join(", ", r.badIds()));
+            double taskSeconds = r.partitions().stream().filter(p -> !p.skipped()).mapToDouble(PartitionReport::seconds).sum();
+            if (r.embeddedNow() > 0)
+                System.out.printf("embedding stage %.1f s (%.1f images/s); task time %.1f s, %.2f images per task-second; index stage %.1f s%n",
+                        r.embedSeconds(), r.embeddedNow() / r.embedSeconds(), taskSeconds, r.embeddedNow() / taskSeconds, r.indexSeconds());
             return 0;
         } finally {
             if (own) spark.stop();

@@ -113,6 +113,7 @@ class SparkEmbedJobTest {
         assertEquals(0, r.partitions().get(0).attempt());
         assertEquals(images, r.rows());
         assertEquals(images, r.embeddedNow(), "the failed attempt's rows are not counted");
+        assertEquals(1, ExecutorModel.loads(), "the model is loaded once in this JVM (the local executor), whatever the tasks and attempts");
         assertEquals(images, table(out).size());
         assertEquals(Set.of("part-00000.parquet", "part-00001.parquet", "part-00002.parquet"), names(out.resolve("embeddings")),
                 "only committed files, no temporary folder left");

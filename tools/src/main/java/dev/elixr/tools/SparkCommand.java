@@ -49,7 +49,9 @@ final class SparkCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             List<String> cmd = command(argsFile(), System.getenv("ELIXR_JAVA_OPTS"));
-            Process p = new ProcessBuilder(cmd).inheritIO().start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+            if (master == null || master.startsWith("local")) pb.environment().putIfAbsent("SPARK_LOCAL_IP", "127.0.0.1");
+            Process p = pb.start();
             return p.waitFor();
         }
 
