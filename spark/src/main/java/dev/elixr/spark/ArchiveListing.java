@@ -26,8 +26,9 @@ import java.util.stream.Stream;
 /**
  * What an archive holds, read on the driver: a MIMIC-CXR-JPG folder (its frontal images, as {@code elixr embed} and
  * {@code elixr index build} read it), a CSV or Parquet listing with a {@code path} column (optional {@code dicom_id},
- * {@code study_id}, {@code subject_id}, {@code split}, {@code view}; relative paths are resolved against the listing's
- * folder; without {@code dicom_id} the file name without extension is the id), or any other folder: every
+ * {@code study_id}, {@code subject_id}, {@code split}, {@code view}; a Parquet listing may be a folder named
+ * {@code *.parquet}, as Spark writes one; relative paths are resolved against the folder that holds the listing;
+ * without {@code dicom_id} the file name without extension is the id), or any other folder: every
  * {@code .dcm}, {@code .dicom}, {@code .jpg}, {@code .jpeg} and {@code .png} file under it, the id being its path
  * relative to the folder without extension. Ids are unique: a repeated id keeps its first image.
  */
@@ -55,12 +56,12 @@ public final class ArchiveListing {
 
     /** Reads {@code data}; {@code spark} reads Parquet listings (may be null for the other kinds). */
     public static Listing read(Path data, SparkSession spark) throws IOException {
-        if (Files.isDirectory(data)) {
+        String name = data.getFileName() == null ? "" : data.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (Files.isDirectory(data) && !name.endsWith(".parquet")) {
             if (Files.isRegularFile(data.resolve(MimicCxrJpg.SPLIT))) return mimic(data);
             return folder(data);
         }
-        if (!Files.isRegularFile(data)) throw new NoSuchFileException(data.toString(), null, "no archive listing there (a MIMIC-CXR-JPG folder, a folder of images, or a .csv/.parquet listing)");
-        String name = data.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!Files.exists(data)) throw new NoSuchFileException(data.toString(), null, "no archive listing there (a MIMIC-CXR-JPG folder, a folder of images, or a .csv/.parquet listing)");
         if (name.endsWith(".csv") || name.endsWith(".csv.gz")) return csv(data);
         if (name.endsWith(".parquet")) {
             if (spark == null) throw new IllegalArgumentException(data + ": a Parquet listing needs a Spark session");

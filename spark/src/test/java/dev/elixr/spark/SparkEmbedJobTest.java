@@ -144,6 +144,22 @@ class SparkEmbedJobTest {
     }
 
     @Test
+    void aParquetListingOfPathsGivesTheSameEmbeddingsAsTheFolderItLists(@TempDir Path dir) throws Exception {
+        var rows = ArchiveListing.read(archive.data(), null).images().stream()
+                .map(a -> org.apache.spark.sql.RowFactory.create(a.id(), archive.data().relativize(Path.of(a.path())).toString())).toList();
+        var schema = new org.apache.spark.sql.types.StructType().add("dicom_id", "string").add("path", "string");
+        Path listing = archive.data().resolve("listing.parquet");  // beside the images: paths relative to it
+        spark.createDataFrame(rows, schema).coalesce(1).write().mode("overwrite").parquet(listing.toString());
+        Path fromFolder = dir.resolve("folder"), fromParquet = dir.resolve("parquet");
+        SparkEmbedJob.run(spark, options(fromFolder), TinyArchive.QUIET);
+        var r = SparkEmbedJob.run(spark, SparkEmbedJob.Options.of(archive.run(), listing, fromParquet).withPartitions(2), TinyArchive.QUIET);
+        assertEquals(images, r.rows());
+        Map<String, float[]> a = table(fromFolder), b = table(fromParquet);
+        assertEquals(a.keySet(), b.keySet());
+        for (String id : a.keySet()) assertArrayEquals(a.get(id), b.get(id), 1e-6f, id);
+    }
+
+    @Test
     void anUnreadableImageIsCountedBySparkAndSkipped(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");
         try (Stream<Path> s = Files.walk(archive.data())) {
