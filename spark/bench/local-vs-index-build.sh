@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # alternating pairs: elixr spark embed --master local[2] (with --index) vs elixr index build, same data, same machine
 cd "$(dirname "$0")/../.."
-export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 TIMEFORMAT='wall %R s, user %U s, sys %S s'
 B=${1:-/tmp/spark-bench}   # holds run/ and archive/ (see docs/results.md)
 for i in 1 2; do
