@@ -56,7 +56,7 @@ public final class ElixrB extends Module {
     public Var queryOutputs(Var towerTokens) { return qformer.queryPass(imageTokens(towerTokens)).hidden(); }
 
     /** L2-normalised text embeddings [B,P] ([CLS] of the text-only pass, projected). */
-    public Var embedTexts(TextBatch text) { return qformer.textFeature(qformer.textPass(text)); }
+    public Var embedTexts(TextBatch text) { return qformer.textFeature(qformer.clsPass(text)); }
 
     /** The contrastive temperature τ. */
     public double temperature() { return qformer.temperature().value().toCpu().item(); }
