@@ -59,6 +59,25 @@ class ElixrBEvaluationTest {
         assertEquals(tiny.run().toAbsolutePath().normalize().toString(), rec.get("image_run").asText());
     }
 
+    @Test void embedOfAnElixrBRunWritesQueryEmbeddingsNQPAndTextsNPThatTheSearchScoresReproduce() throws Exception {
+        var shape = ElixrBRun.load(runB, TinyRun.QUIET).spec().qformer();
+        int q = shape.queries().count(), p = shape.projectionWidth();
+        Path images = tmp.resolve("b-images.npy"), texts = tmp.resolve("b-texts.npy");
+        var wi = EmbeddingExport.write(runB, tiny.data(), "test", EmbeddingExport.Kind.IMAGE, images, "elixr embed (test)", TinyRun.QUIET);
+        var wt = EmbeddingExport.write(runB, tiny.data(), "test", EmbeddingExport.Kind.TEXT, texts, "elixr embed (test)", TinyRun.QUIET);
+        var a = dev.elixr.autograd.io.Npy.read(images);
+        assertEquals(List.of(wi.rows(), q, p), java.util.Arrays.stream(a.shape()).boxed().toList());
+        assertEquals(List.of(wt.rows(), p), java.util.Arrays.stream(dev.elixr.autograd.io.Npy.read(texts).shape()).boxed().toList());
+        float[] flat = a.toFloatArray(), first = java.util.Arrays.copyOfRange(flat, 0, q * p);
+        assertEquals(List.of(first.length), List.of(eval().testEmbedded().embeddings()[0].length));
+        float[] inEval = eval().testEmbedded().embeddings()[0];
+        for (int i = 0; i < first.length; i++) assertEquals(inEval[i], first[i], 1e-6f, "value " + i);
+        var json = new ObjectMapper().readTree(wi.preprocessing().toFile());
+        assertEquals("elixr-b", json.get("model_kind").asText());
+        assertEquals(List.of(wi.rows(), q, p), List.of(json.at("/npy/shape/0").asInt(), json.at("/npy/shape/1").asInt(), json.at("/npy/shape/2").asInt()));
+        assertTrue(json.get("scoring").asText().contains("max over its queries"), json.toString());
+    }
+
     @Test void similarityOfAQueryImageIsItsBestQuerysDotProduct() {
         float[] image = {1, 0, 0.6f, 0.8f, 0, -1}, text = {0.6f, 0.8f};
         assertEquals(1.0, Embeddings.similarity(image, text), 1e-6);
