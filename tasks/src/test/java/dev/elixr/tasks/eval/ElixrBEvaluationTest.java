@@ -78,6 +78,27 @@ class ElixrBEvaluationTest {
         assertTrue(json.get("scoring").asText().contains("max over its queries"), json.toString());
     }
 
+    @Test void searchWithItmRerankingWritesBothRankingsAndAnElixrCRunRefusesIt() throws Exception {
+        var e = eval().withItmRerank(6);
+        var itc = e.search(SearchQuery.defaults(), 3);
+        var itm = e.itmReranked();
+        assertNotNull(itm);
+        assertEquals(itc.perQuery().size(), itm.perQuery().size());
+        var metrics = new ObjectMapper().readTree(runB.resolve("eval/search/metrics.json").toFile());
+        assertEquals(itc.meanNdcg(), metrics.get("mean_ndcg_at_k").asDouble(), 1e-12);
+        assertEquals(itm.meanNdcg(), metrics.at("/itm_rerank/mean_ndcg_at_k").asDouble(), 1e-12);
+        assertEquals(6, metrics.at("/itm_rerank/candidates").asInt());
+        assertTrue(java.nio.file.Files.exists(runB.resolve("eval/search/itm-rerank/scores.csv")));
+        for (int j = 0; j < itc.perQuery().size(); j++) {
+            var top6 = java.util.Arrays.stream(dev.elixr.tasks.metrics.PrecisionAtK.topK(itc.perQuery().get(j).scores(), 6)).boxed().toList();
+            for (var hit : itm.perQuery().get(j).top())
+                assertTrue(top6.contains(hit.index()), "re-ranked hit " + hit + " is one of the ITC top 6");
+        }
+        var c = ElixrCEvaluation.open(tiny.run(), tiny.data(), TinyRun.QUIET).withItmRerank(6);
+        var refused = assertThrows(IllegalArgumentException.class, () -> c.search(SearchQuery.defaults(), 3));
+        assertTrue(refused.getMessage().contains("no ITM head"), refused.getMessage());
+    }
+
     @Test void similarityOfAQueryImageIsItsBestQuerysDotProduct() {
         float[] image = {1, 0, 0.6f, 0.8f, 0, -1}, text = {0.6f, 0.8f};
         assertEquals(1.0, Embeddings.similarity(image, text), 1e-6);
