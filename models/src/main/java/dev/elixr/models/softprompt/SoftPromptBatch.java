@@ -1,5 +1,7 @@
 package dev.elixr.models.softprompt;
 
+import dev.elixr.models.llm.CausalLmLoss;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -8,18 +10,18 @@ import java.util.List;
  * row, Q soft-prompt vectors (supplied by the model), then the prompt's token ids, then the answer's (ending in the
  * end-of-sequence id, supplied by the caller), right-padded to a common length L. Right padding keeps every real
  * position's causal context free of padding, so no attention mask is needed.
- * <p>{@code targets} [B·(Q+L)] holds, for each position of the full sequence, the id it must predict next, or
- * {@link #IGNORE}: only positions whose next token is an answer token carry a target; the soft prompt, the prompt and
- * the padding never count in the loss.
+ * <p>{@code labels} [B·(Q+L)] are Hugging Face's causal-LM labels over the full sequence (soft prompt included), shifted
+ * inside {@link CausalLmLoss}: the answer's ids where the answer is, {@link #IGNORE} at every soft-prompt, prompt and
+ * padding position, so that only answer tokens count in the loss.
  */
-public record SoftPromptBatch(int[] ids, int[] targets, int batch, int length, int softTokens) {
-    /** The target of a position that does not count (PyTorch's ignore_index). */
-    public static final int IGNORE = -100;
+public record SoftPromptBatch(int[] ids, int[] labels, int batch, int length, int softTokens) {
+    /** A label that does not count ({@link CausalLmLoss#IGNORE}, PyTorch's ignore_index). */
+    public static final int IGNORE = CausalLmLoss.IGNORE;
 
     public SoftPromptBatch {
         if (ids.length != batch * length) throw new IllegalArgumentException("soft-prompt batch: " + ids.length + " ids for " + batch + " rows of " + length);
-        if (targets.length != batch * (softTokens + length))
-            throw new IllegalArgumentException("soft-prompt batch: " + targets.length + " targets for " + batch + " rows of " + (softTokens + length));
+        if (labels.length != batch * (softTokens + length))
+            throw new IllegalArgumentException("soft-prompt batch: " + labels.length + " labels for " + batch + " rows of " + (softTokens + length));
     }
 
     /**
@@ -37,26 +39,21 @@ public record SoftPromptBatch(int[] ids, int[] targets, int batch, int length, i
             length = Math.max(length, prompts.get(i).length + answers.get(i).length);
         }
         int full = softTokens + length;
-        int[] ids = new int[b * length], targets = new int[b * full];
+        int[] ids = new int[b * length], labels = new int[b * full];
         Arrays.fill(ids, padId);
-        Arrays.fill(targets, IGNORE);
+        Arrays.fill(labels, IGNORE);
         for (int i = 0; i < b; i++) {
             int[] p = prompts.get(i), a = answers.get(i);
             System.arraycopy(p, 0, ids, i * length, p.length);
             System.arraycopy(a, 0, ids, i * length + p.length, a.length);
-            // position softTokens + p.length + j − 1 predicts answer token j
-            for (int j = 0; j < a.length; j++) targets[i * full + softTokens + p.length + j - 1] = a[j];
+            System.arraycopy(a, 0, labels, i * full + softTokens + p.length, a.length);
         }
-        return new SoftPromptBatch(ids, targets, b, length, softTokens);
+        return new SoftPromptBatch(ids, labels, b, length, softTokens);
     }
 
     /** Positions per row, soft prompt included. */
     public int fullLength() { return softTokens + length; }
 
-    /** How many positions carry a target (answer tokens in the batch). */
-    public int answerTokens() {
-        int n = 0;
-        for (int t : targets) if (t != IGNORE) n++;
-        return n;
-    }
+    /** How many positions count in the loss (answer tokens in the batch). */
+    public int answerTokens() { return CausalLmLoss.counted(labels, fullLength()); }
 }

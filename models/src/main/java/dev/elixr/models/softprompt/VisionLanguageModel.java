@@ -5,6 +5,7 @@ import dev.elixr.autograd.GradMode;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.models.elixr.ElixrB;
+import dev.elixr.models.llm.CausalLmLoss;
 import dev.elixr.models.llm.LlamaModel;
 import dev.elixr.models.qformer.LanguageProjection;
 import dev.elixr.tensor.Shape;
@@ -66,12 +67,15 @@ public final class VisionLanguageModel extends Module {
         int max = llm.config().maxPositionEmbeddings();
         if (max > 0 && batch.fullLength() > max)
             throw new IllegalArgumentException("stage 2: rows of " + batch.fullLength() + " positions exceed the LLM's " + max);
-        Var text = Functional.embedding(llm.decoder().embedTokens().weight(), batch.ids(), batch.batch(), batch.length());
+        Var text = llm.embedTraining(batch.ids(), batch.batch(), batch.length());
         return llm.forwardTraining(Functional.concat(1, softPrompt(towerTokens), text));
     }
 
-    /** Next-token cross-entropy on the answer tokens only ({@link AnswerLoss}). */
-    public Var loss(Var towerTokens, SoftPromptBatch batch) { return AnswerLoss.of(logits(towerTokens, batch), batch); }
+    /** Next-token cross-entropy on the answer tokens only ({@link CausalLmLoss} over the batch's labels). */
+    public Var loss(Var towerTokens, SoftPromptBatch batch) {
+        if (batch.answerTokens() == 0) throw new IllegalArgumentException("stage 2: the batch has no answer token to learn");
+        return CausalLmLoss.of(logits(towerTokens, batch), batch.labels());
+    }
 
     /** The soft prompt [Q,D] of one image's tower tokens [T,C] or [1,T,C], without a graph (generation's prefix). */
     public Tensor softPromptOf(Tensor towerTokens) {

@@ -3,7 +3,7 @@
  * prompts. {@link dev.elixr.models.softprompt.VisionLanguageModel} runs the frozen tower's tokens through ELIXR-B's
  * Q-Former (frozen, or trained by choice) and the {@link dev.elixr.models.qformer.LanguageProjection} adapter (linear or
  * MLP) into Q vectors of the LLM's width, prepended to the prompt's token embeddings;
- * {@link dev.elixr.models.softprompt.SoftPromptBatch} lays out right-padded prompt + answer rows with next-token targets
- * on the answer tokens only, and {@link dev.elixr.models.softprompt.AnswerLoss} is the cross-entropy over those.
+ * {@link dev.elixr.models.softprompt.SoftPromptBatch} lays out right-padded prompt + answer rows with labels
+ * on the answer tokens only (Hugging Face's causal-LM labels, whose loss is {@link dev.elixr.models.llm.CausalLmLoss}).
  */
 package dev.elixr.models.softprompt;

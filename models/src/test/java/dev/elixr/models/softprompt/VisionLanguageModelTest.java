@@ -3,6 +3,7 @@ package dev.elixr.models.softprompt;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.check.GradCheck;
 import dev.elixr.autograd.nn.Parameter;
+import dev.elixr.models.llm.CausalLmLoss;
 import dev.elixr.models.qformer.LanguageProjection;
 import dev.elixr.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -41,12 +42,15 @@ class VisionLanguageModelTest {
         float[] logits = m.logits(Var.of(TOWER), b).value().toFloatArray();
         double sum = 0;
         int n = 0;
-        for (int p = 0; p < b.targets().length; p++) {
-            if (b.targets()[p] == SoftPromptBatch.IGNORE) continue;
+        int full = b.fullLength();
+        for (int q = 0; q < b.labels().length; q++) {
+            if (b.labels()[q] == SoftPromptBatch.IGNORE) continue;
+            int p = q - 1; // the position that predicts the label at q
+            assertTrue(q % full != 0);
             double max = Double.NEGATIVE_INFINITY, z = 0;
             for (int v = 0; v < VOCAB; v++) max = Math.max(max, logits[p * VOCAB + v]);
             for (int v = 0; v < VOCAB; v++) z += Math.exp(logits[p * VOCAB + v] - max);
-            sum += max + Math.log(z) - logits[p * VOCAB + b.targets()[p]];
+            sum += max + Math.log(z) - logits[p * VOCAB + b.labels()[q]];
             n++;
         }
         assertEquals(5, n);
@@ -66,11 +70,13 @@ class VisionLanguageModelTest {
         SoftPromptBatch b = batch(0, 3);
         Tensor logits = Tensor.randn(5, 2, b.fullLength(), VOCAB);
         Var x = Var.param(logits);
-        Var loss = AnswerLoss.of(x, b);
+        Var loss = CausalLmLoss.of(x, b.labels());
         loss.backward();
         float[] g = x.grad().toFloatArray(), changed = logits.toFloatArray();
-        for (int p = 0; p < b.targets().length; p++) {
-            boolean masked = b.targets()[p] == SoftPromptBatch.IGNORE;
+        int full = b.fullLength();
+        for (int p = 0; p < b.labels().length; p++) {
+            // position p predicts the label at p + 1 of its row (the last position of a row predicts nothing)
+            boolean masked = p % full == full - 1 || b.labels()[p + 1] == SoftPromptBatch.IGNORE;
             double norm = 0;
             for (int v = 0; v < VOCAB; v++) {
                 norm += Math.abs(g[p * VOCAB + v]);
@@ -79,7 +85,7 @@ class VisionLanguageModelTest {
             if (masked) assertEquals(0.0, norm, "gradient at masked position " + p);
             else assertTrue(norm > 0, "gradient at answer position " + p);
         }
-        float after = AnswerLoss.of(Var.of(Tensor.of(changed, logits.shape())), b).item();
+        float after = CausalLmLoss.of(Var.of(Tensor.of(changed, logits.shape())), b.labels()).item();
         assertEquals(Float.floatToIntBits(loss.item()), Float.floatToIntBits(after));
     }
 
