@@ -16,8 +16,11 @@ public final class InstructionPrompts {
     public static final Map<String, String> ERRORS = Map.of("omission", "a finding is omitted", "insertion", "a finding is invented",
             "laterality", "the side is wrong", "severity", "the severity is wrong");
 
-    /** Impression generation's prompt (its answer is the report's IMPRESSION). */
-    public static String describe() { return "Describe the findings of this chest X-ray."; }
+    /**
+     * Impression generation's prompt (its answer is the report's IMPRESSION); it ends with the section heading, as the
+     * reports a language model of ours was trained on write it, so that the answer continues in the corpus' own form.
+     */
+    public static String describe() { return "Describe the findings of this chest X-ray. IMPRESSION:"; }
 
     public static String question(String q) { return "Question: " + oneLine(q) + " Answer:"; }
 
