@@ -1,6 +1,15 @@
 package dev.elixr.tasks.language;
 
 import dev.elixr.autograd.io.Safetensors;
+import dev.elixr.models.llm.BpeTokenizer;
+import dev.elixr.models.llm.LlamaModel;
+import dev.elixr.models.qformer.LanguageProjection;
+import dev.elixr.models.softprompt.VisionLanguageModel;
+import dev.elixr.tasks.data.CxrStudy;
+import dev.elixr.tasks.data.MimicCxrJpg;
+import dev.elixr.tasks.train.Checkpoints;
+import dev.elixr.tasks.train.ElixrBRun;
+import dev.elixr.tasks.train.TrainingDivergedException;
 import dev.elixr.tasks.train.TrainingHistory;
 import dev.elixr.tensor.Tensor;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,6 +69,30 @@ class Stage2TrainingTest {
         Map<String, Tensor> a = Safetensors.read(whole.resolve(ElixrB2Run.WEIGHTS)), b = Safetensors.read(parts.resolve(ElixrB2Run.WEIGHTS));
         assertEquals(a.keySet(), b.keySet());
         for (String k : a.keySet()) assertArrayEquals(a.get(k).toFloatArray(), b.get(k).toFloatArray(), 0f, k);
+    }
+
+    @Test
+    void aNaNInTheAdapterStopsTheRunNamingTheParameterAndWritesADiagnosticCheckpoint() throws Exception {
+        Path out = dir.resolve("run-b2-nan");
+        ElixrBRun stage1 = ElixrBRun.load(f.stage1Run(), Stage2Fixture.QUIET);
+        LlamaModel llm = LlamaModel.load(f.llm());
+        var spec = new ElixrB2Run.Spec(f.stage1Run(), "", f.llm(), "", LanguageProjection.Kind.MLP, false, 24);
+        VisionLanguageModel model = ElixrB2Run.build(stage1, llm, spec, new SplittableRandom(1));
+        var w = model.projection().namedParameters().get("fc1.weight");
+        float[] v = w.value().toFloatArray();
+        v[3] = Float.NaN;
+        w.assign(Tensor.of(v, w.shape()));
+        var encoder = new InstructionEncoder(BpeTokenizer.forModel(f.llm()), llm.config(), model.softTokens(), 24);
+        List<CxrStudy> all = MimicCxrJpg.read(f.data());
+        ImageTokens images = Stage2Job.tokens(out, "train", stage1, all, Stage2Fixture.QUIET);
+        Map<LanguageTask, List<Instruction>> train = new java.util.EnumMap<>(LanguageTask.class);
+        InstructionSet.read(f.data(), all).split("train").forEach((t, items) -> train.put(t, images.readable(items)));
+        var data = new Stage2Training.Data(new MixedBatches(train, TaskMix.standard(), 1), images, List.of(), images);
+        var cfg = f.options(out, 4, 1e-3, false, 0).training();
+        var e = assertThrows(TrainingDivergedException.class,
+                () -> Stage2Training.train(model, encoder, data, cfg, new Checkpoints(out, 2), Stage2Fixture.QUIET));
+        assertTrue(e.getMessage().contains("language_projection.fc1.weight") && e.getMessage().contains("step 1"), e.getMessage());
+        assertTrue(Files.exists(out.resolve("diagnostics")), "a diagnostic checkpoint");
     }
 
     @Test
