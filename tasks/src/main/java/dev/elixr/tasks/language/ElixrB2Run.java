@@ -137,12 +137,6 @@ public final class ElixrB2Run {
         return tower(px);
     }
 
-    /** The tower's tokens [1,T,C] of a blank (all-black) image: the text-only baseline's soft prompt. */
-    public Tensor blankTowerTokens() {
-        int s = stage1.imageRun().model().config().image().preprocessing().size();
-        return tower(new float[s * s]);
-    }
-
     private Tensor tower(float[] prepared) {
         var c = stage1.imageRun();
         c.model().eval();

@@ -28,6 +28,20 @@ public record ImageTokens(ImageTokenCache.Tokens tokens, Map<String, Integer> ro
         return tokens.batch(rows);
     }
 
+    /**
+     * The mean of every image's tower tokens [1,T,C]: an average image of the split, which carries nothing of any one
+     * image (the text-only baseline's input).
+     */
+    public Tensor mean() {
+        int per = tokens.tokens() * tokens.width();
+        double[] sum = new double[per];
+        float[] v = tokens.values();
+        for (int i = 0; i < tokens.count(); i++) for (int j = 0; j < per; j++) sum[j] += v[i * per + j];
+        float[] out = new float[per];
+        for (int j = 0; j < per; j++) out[j] = (float) (sum[j] / Math.max(1, tokens.count()));
+        return Tensor.wrap(out, 1, tokens.tokens(), tokens.width());
+    }
+
     /** The items whose image has tokens (unreadable images were left out of the cache). */
     public List<Instruction> readable(List<Instruction> items) { return items.stream().filter(i -> has(i.dicomId())).toList(); }
 }

@@ -24,8 +24,10 @@ import java.util.TreeMap;
 
 /**
  * The stage-2 evaluations (Xu et al. 2023, §2.5) on a split of the data set: every item is answered twice by greedy
- * decoding, once after its image's soft prompt and once after the soft prompt of a blank (all-black) image through
- * the same adapter and LLM — the text-only baseline, which catches a model answering from the wording alone.
+ * decoding, once after its image's soft prompt and once after the soft prompt of the split's average image (the mean
+ * of every image's tower tokens) through the same adapter and LLM — the text-only baseline, which sees a typical soft
+ * prompt but nothing of the item's image, and catches a model answering from the wording alone. (A blank, all-black
+ * image lies far outside the images the adapter was trained on and made the LLM emit garbage: too weak a baseline.)
  * <ul>
  *   <li>{@code vqa}: accuracy (exact match after {@link AnswerScore#normalise}) overall, for closed and open questions
  *   and per question category; token F1 and exact match of the open questions.</li>
@@ -61,13 +63,13 @@ public final class LanguageEvaluation {
             throw new IllegalArgumentException("no " + task.id() + " items with a readable image in split '" + o.split() + "' of " + o.data()
                     + (task == LanguageTask.VQA ? " (" + InstructionSet.VQA + ")" : " (" + InstructionSet.REPORT_QA + ")"));
         Assistant assistant = new Assistant(run);
-        Tensor blank = run.blankTowerTokens();
+        Tensor average = images.mean();
         Progress progress = new Progress("eval " + task.id(), items.size(), "item");
         List<Answered> answered = new ArrayList<>();
         for (Instruction i : items) {
             Tensor tower = images.batch(List.of(i));
             String a = assistant.generate(tower, i.prompt(), o.maxNewTokens(), s -> {}).text().trim();
-            String b = assistant.generate(blank, i.prompt(), o.maxNewTokens(), s -> {}).text().trim();
+            String b = assistant.generate(average, i.prompt(), o.maxNewTokens(), s -> {}).text().trim();
             answered.add(new Answered(i, a, b));
             progress.advance(1, "");
         }
@@ -78,7 +80,8 @@ public final class LanguageEvaluation {
         metrics.put("items", answered.size());
         metrics.put("image", task == LanguageTask.VQA ? vqa(answered, false) : reportQa(answered, false));
         metrics.put("text_only_baseline", task == LanguageTask.VQA ? vqa(answered, true) : reportQa(answered, true));
-        metrics.put("baseline", "the same adapter and LLM after the soft prompt of a blank (all-black) image");
+        metrics.put("baseline", "the same adapter and LLM after the soft prompt of the split's average image (mean tower tokens of its "
+                + images.tokens().count() + " images)");
         Path dir = run.dir().resolve("eval").resolve(task.id() + (o.split().equals("test") ? "" : "-" + o.split()));
         Files.createDirectories(dir);
         ObjectMapper json = new ObjectMapper();
