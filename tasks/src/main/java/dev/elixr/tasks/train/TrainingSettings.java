@@ -68,8 +68,8 @@ public final class TrainingSettings {
     /** Records the settings of a new run. */
     static void write(Path run, ContrastiveTraining.Config t, ElixrCConfig model) throws IOException { write(run, of(t, model)); }
 
-    /** Records the settings (option name → value) of a new run of any training. */
-    static void write(Path run, Map<String, String> settings) throws IOException {
+    /** Records the settings (option name → value, in the words of the command line) of a new run of any training. */
+    public static void write(Path run, Map<String, String> settings) throws IOException {
         Files.createDirectories(run);
         ObjectNode root = JSON.createObjectNode();
         settings.forEach(root::put);
@@ -79,8 +79,8 @@ public final class TrainingSettings {
     /** Refuses a resume whose settings differ from the recorded ones (runs from before this file are not checked). */
     static void checkResume(Path run, ContrastiveTraining.Config t, ElixrCConfig model) throws IOException { checkResume(run, of(t, model)); }
 
-    /** The same for the settings (option name → value) of any training. */
-    static void checkResume(Path run, Map<String, String> settings) throws IOException {
+    /** The same for the settings of any training. */
+    public static void checkResume(Path run, Map<String, String> settings) throws IOException {
         Path f = run.resolve(FILE);
         if (!Files.exists(f)) return;
         Map<String, String> recorded = new LinkedHashMap<>();
