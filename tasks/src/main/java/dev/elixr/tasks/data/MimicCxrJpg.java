@@ -16,6 +16,8 @@ import java.util.Map;
  * {@code mimic-cxr-2.0.0-chexpert.csv.gz} gives the 14 labels per study; {@code mimic-cxr-2.0.0-metadata.csv.gz}
  * the view position; reports are {@code files/p1X/p<subject>/s<study>.txt} (or under a separate reports root, as
  * PhysioNet ships mimic-cxr-reports); {@code synthetic-attributes.csv.gz}, when present, adds structured truth.
+ * Images are {@code <dicom_id>.jpg}, or {@code <dicom_id>.dcm} (the DICOM release, MIMIC-CXR, in the same folders)
+ * or {@code .png} when the first image listed exists only with that extension.
  */
 public final class MimicCxrJpg {
     private MimicCxrJpg() {}
@@ -59,17 +61,26 @@ public final class MimicCxrJpg {
         List<CxrStudy> out = new ArrayList<>();
         int cd = split.column("dicom_id"), cs = split.column("study_id"), cp = split.column("subject_id"), cl = split.column("split");
         Map<String, String> reports = new HashMap<>();
+        String ext = split.size() == 0 ? ".jpg" : extension(root, split.get(0, cp), split.get(0, cs), split.get(0, cd));
         for (int i = 0; i < split.size(); i++) {
             String dicom = split.get(i, cd), study = split.get(i, cs), subject = split.get(i, cp);
             String view = views.getOrDefault(dicom, "");
             if (frontalOnly && !CxrStudy.isFrontalView(view)) continue;
             Path dir = root.resolve("files").resolve("p" + subject.substring(0, Math.min(2, subject.length()))).resolve("p" + subject);
             String report = reports.computeIfAbsent(study, s -> readReport(reportsRoot, subject, s));
-            out.add(new CxrStudy(subject, study, dicom, dir.resolve("s" + study).resolve(dicom + ".jpg"), report,
+            out.add(new CxrStudy(subject, study, dicom, dir.resolve("s" + study).resolve(dicom + ext), report,
                     labels.getOrDefault(study, CheXpertLabel.blankLabels()).clone(), split.get(i, cl), view,
                     attributes.getOrDefault(study, List.of())));
         }
         return out;
+    }
+
+    /** ".jpg", unless the first image exists only as .dcm or .png. */
+    static String extension(Path root, String subject, String study, String dicom) {
+        Path dir = root.resolve("files").resolve("p" + subject.substring(0, Math.min(2, subject.length()))).resolve("p" + subject)
+                .resolve("s" + study);
+        for (String ext : new String[] {".jpg", ".dcm", ".png"}) if (Files.isRegularFile(dir.resolve(dicom + ext))) return ext;
+        return ".jpg";
     }
 
     private static String readReport(Path reportsRoot, String subject, String study) {

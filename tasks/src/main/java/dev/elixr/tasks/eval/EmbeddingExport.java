@@ -6,7 +6,7 @@ import dev.elixr.autograd.io.Npy;
 import dev.elixr.models.elixr.ElixrCConfigFile;
 import dev.elixr.tasks.data.Csv;
 import dev.elixr.tasks.data.CxrStudy;
-import dev.elixr.tasks.data.MimicCxrJpg;
+import dev.elixr.tasks.data.CxrDataset;
 import dev.elixr.tasks.train.ElixrCRun;
 import dev.elixr.tasks.data.ImageBank;
 import dev.elixr.tasks.train.Provenance;
@@ -41,13 +41,19 @@ public final class EmbeddingExport {
 
     public static Written write(Path runDir, Path data, String split, Kind kind, Path out, String commandLine, PrintStream log)
             throws IOException {
+        return write(runDir, data, CxrDataset.MIMIC, split, kind, out, commandLine, log);
+    }
+
+    /** The same for a data set in the given layout. */
+    public static Written write(Path runDir, Path data, CxrDataset dataset, String split, Kind kind, Path out, String commandLine,
+                                PrintStream log) throws IOException {
         if (!SPLITS.contains(split)) throw new IllegalArgumentException("embed: split '" + split + "' is not one of " + SPLITS);
         String name = out.getFileName().toString();
         if (!name.endsWith(".npy")) throw new IllegalArgumentException("embed: --out " + out + " must end with .npy");
         String base = name.substring(0, name.length() - 4);
         Path ids = out.resolveSibling(base + ".ids.csv"), prep = out.resolveSibling(base + ".preprocessing.json");
         ElixrCRun run = ElixrCRun.load(runDir);
-        List<CxrStudy> chosen = MimicCxrJpg.read(data).stream().filter(s -> split.equals("all") || s.split().equals(split)).toList();
+        List<CxrStudy> chosen = dataset.read(data).stream().filter(s -> split.equals("all") || s.split().equals(split)).toList();
         if (chosen.isEmpty()) throw new IllegalArgumentException("embed: no images in " + data + " for split '" + split + "'");
         List<CxrStudy> rows;
         float[][] emb;
@@ -68,7 +74,7 @@ public final class EmbeddingExport {
                     .append(Csv.quote(s.subjectId())).append(',').append(Csv.quote(s.split())).append('\n');
         }
         Files.writeString(ids, csv);
-        Files.writeString(prep, describe(run, data, split, kind, n, e, chosen.size() - n, commandLine));
+        Files.writeString(prep, describe(run, data, dataset, split, kind, n, e, chosen.size() - n, commandLine));
         return new Written(out, ids, prep, n, e);
     }
 
@@ -86,13 +92,14 @@ public final class EmbeddingExport {
         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    static String describe(ElixrCRun run, Path data, String split, Kind kind, int n, int e, int skipped, String commandLine)
+    static String describe(ElixrCRun run, Path data, CxrDataset dataset, String split, Kind kind, int n, int e, int skipped, String commandLine)
             throws IOException {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
         root.put("format", "elixr-embeddings/1");
         root.put("kind", kind.name().toLowerCase(Locale.ROOT));
         root.put("split", split);
+        root.put("dataset", dataset.key());
         root.put("rows", n);
         root.put("dim", e);
         ObjectNode npy = root.putObject("npy");

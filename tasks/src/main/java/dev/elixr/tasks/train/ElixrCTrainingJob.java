@@ -5,12 +5,13 @@ import dev.elixr.models.elixr.ElixrC;
 import dev.elixr.models.elixr.ElixrCConfig;
 import dev.elixr.models.elixr.ElixrCConfigFile;
 import dev.elixr.models.elixr.HfTextInit;
+import dev.elixr.models.elixr.ImagePreprocessing;
 import dev.elixr.models.text.Vocab;
 import dev.elixr.models.text.WordPieceTokenizer;
+import dev.elixr.tasks.data.CxrDataset;
 import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.ImageBank;
 import dev.elixr.tasks.data.ImagePipeline;
-import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tensor.Device;
 import dev.elixr.tensor.random.SplitMix64;
 
@@ -41,22 +42,40 @@ public final class ElixrCTrainingJob {
      * backward, optimiser) runs.
      */
     public record Options(Path data, Path out, ElixrCConfig model, String textEncoder, ContrastiveTraining.Config training,
-                          boolean detectAnomaly, Device device) {
-        public static Options of(Path data, Path out, ElixrCConfig model, ContrastiveTraining.Config training) {
-            return new Options(data, out, model, ElixrCConfig.BERT_SMALL, training, false, Device.CPU);
+                          boolean detectAnomaly, Device device, CxrDataset dataset) {
+        public Options {
+            if (dataset == null) dataset = CxrDataset.MIMIC;
         }
 
-        public Options withTextEncoder(String t) { return new Options(data, out, model, t, training, detectAnomaly, device); }
+        public static Options of(Path data, Path out, ElixrCConfig model, ContrastiveTraining.Config training) {
+            return new Options(data, out, model, ElixrCConfig.BERT_SMALL, training, false, Device.CPU, CxrDataset.MIMIC);
+        }
 
-        public Options withAnomalyDetection(boolean on) { return new Options(data, out, model, textEncoder, training, on, device); }
+        public Options withTextEncoder(String t) { return new Options(data, out, model, t, training, detectAnomaly, device, dataset); }
 
-        public Options withDevice(Device d) { return new Options(data, out, model, textEncoder, training, detectAnomaly, d); }
+        public Options withAnomalyDetection(boolean on) { return new Options(data, out, model, textEncoder, training, on, device, dataset); }
+
+        public Options withDevice(Device d) { return new Options(data, out, model, textEncoder, training, detectAnomaly, d, dataset); }
+
+        /** The layout of {@code data} ({@link CxrDataset}); it must have reports. */
+        public Options withDataset(CxrDataset d) { return new Options(data, out, model, textEncoder, training, detectAnomaly, device, d); }
     }
 
     /** The default model ({@link ElixrCConfig#small}) with the given image tower and input size. */
     public static ElixrCConfig defaultModel(String imageEncoder, int imageSize) {
         ElixrCConfig small = ElixrCConfig.small(1);
         return small.withImage(small.image().withEncoder(imageEncoder).withSize(imageSize));
+    }
+
+    /**
+     * The same with the image decoding named ({@link ImagePreprocessing#DISPLAY}, ours, or
+     * {@link ImagePreprocessing#CXR_FOUNDATION}); recorded in the run's config, so every evaluation decodes alike.
+     */
+    public static ElixrCConfig defaultModel(String imageEncoder, int imageSize, String decode) {
+        ElixrCConfig c = defaultModel(imageEncoder, imageSize);
+        ElixrCConfig.Image i = c.image();
+        return c.withImage(new ElixrCConfig.Image(i.encoder(), i.preprocessing().withDecode(decode), i.convWidths(),
+                i.convBlocksPerStage(), i.features()));
     }
 
     /**
@@ -73,10 +92,13 @@ public final class ElixrCTrainingJob {
 
     private static ContrastiveTraining.Outcome runLocked(Options o, String commandLine, PrintStream log) throws IOException {
         Instant started = Instant.now();
-        List<CxrStudy> all = MimicCxrJpg.read(o.data());
+        if (!o.dataset().hasReports())
+            throw new IllegalArgumentException("--dataset " + o.dataset().key() + " has no reports, and ELIXR-C trains on image-report pairs:"
+                    + " train on MIMIC-CXR-JPG or IU X-ray and evaluate on " + o.dataset().key() + " (elixr eval ... --dataset " + o.dataset().key() + ")");
+        List<CxrStudy> all = o.dataset().read(o.data());
         List<CxrStudy> train = split(all, "train"), val = split(all, "validate");
-        if (train.isEmpty()) throw new IllegalArgumentException("no training images in " + o.data() + " (split 'train' of " + MimicCxrJpg.SPLIT + ")");
-        log.printf("elixr: %d training and %d validation images from %s%n", train.size(), val.size(), o.data());
+        if (train.isEmpty()) throw new IllegalArgumentException("no training images in " + o.data() + " (split 'train' of the " + o.dataset().key() + " data set)");
+        log.printf("elixr: %d training and %d validation images from %s (%s)%n", train.size(), val.size(), o.data(), o.dataset().key());
         Path run = o.out();
         Spec spec = spec(o, train, log);
         ElixrCConfig cfg = spec.config();
@@ -160,6 +182,7 @@ public final class ElixrCTrainingJob {
     static Map<String, Object> describe(Options o, ElixrCConfig cfg, int trainImages, int valImages) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("data", o.data().toAbsolutePath().toString());
+        m.put("dataset", o.dataset().key());
         m.put("train_images", trainImages);
         m.put("validation_images", valImages);
         m.put("model", ElixrCConfigFile.toJson(cfg));
