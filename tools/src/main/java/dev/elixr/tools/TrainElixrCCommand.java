@@ -35,6 +35,13 @@ final class TrainElixrCCommand implements Callable<Integer> {
                     + " recorded in the run's config") String decode;
     @Option(names = "--epochs", defaultValue = "10") int epochs;
     @Option(names = "--batch", defaultValue = "64") int batch;
+    @Option(names = "--accumulate", defaultValue = "1", paramLabel = "N",
+            description = "embed and back-propagate each batch in N micro-batches (the gradient cache: the same full-batch gradient"
+                    + " of the CLIP loss, one micro-batch's activations in memory; exact for ViT towers, batch-norm towers normalise"
+                    + " per micro-batch; default ${DEFAULT-VALUE})") int accumulate;
+    @Option(names = "--checkpoint-activations",
+            description = "ViT towers: keep only each block's input and recompute the block in the backward (less memory, one"
+                    + " more forward)") boolean checkpointActivations;
     @Option(names = "--lr", defaultValue = "2e-3", description = "peak learning rate (AdamW, warm-up then cosine)") double lr;
     @Option(names = "--weight-decay", defaultValue = "0.1") double weightDecay;
     @Option(names = "--warmup", defaultValue = "0.1", description = "warm-up as a fraction of all steps") double warmup;
@@ -53,13 +60,13 @@ final class TrainElixrCCommand implements Callable<Integer> {
         if (resume && new Checkpoints(out, 2).list().isEmpty())
             throw new IllegalArgumentException("--resume: " + out + " has no checkpoint to continue from (" + out.resolve("checkpoints")
                     + " is empty or missing); run without --resume to start it");
-        var training = new ContrastiveTraining.Config(new ContrastiveTraining.Data(epochs, batch, !noAugment),
+        var training = new ContrastiveTraining.Config(new ContrastiveTraining.Data(epochs, batch, !noAugment, accumulate),
                 new ContrastiveTraining.Optimisation(lr, weightDecay, warmup, gradClip),
                 objective.objective(ContrastiveObjective.recommended()),
                 new ContrastiveTraining.Session(seed, resume, checkpointEvery, stopAfter));
         var options = ElixrCTrainingJob.Options.of(data, out, ElixrCTrainingJob.defaultModel(imageEncoder, imageSize, decode), training)
                 .withTextEncoder(textEncoder).withAnomalyDetection(detectAnomaly).withDevice(device.open())
-                .withDataset(CxrDataset.parse(dataset));
+                .withDataset(CxrDataset.parse(dataset)).withActivationCheckpointing(checkpointActivations);
         var o = ElixrCTrainingJob.run(options, CommandLineText.of(spec), System.err);
         System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                 o.imagesPerSecond(), out.toAbsolutePath());

@@ -42,23 +42,26 @@ public final class ElixrCTrainingJob {
      * backward, optimiser) runs.
      */
     public record Options(Path data, Path out, ElixrCConfig model, String textEncoder, ContrastiveTraining.Config training,
-                          boolean detectAnomaly, Device device, CxrDataset dataset) {
+                          boolean detectAnomaly, Device device, CxrDataset dataset, boolean checkpointActivations) {
         public Options {
             if (dataset == null) dataset = CxrDataset.MIMIC;
         }
 
         public static Options of(Path data, Path out, ElixrCConfig model, ContrastiveTraining.Config training) {
-            return new Options(data, out, model, ElixrCConfig.BERT_SMALL, training, false, Device.CPU, CxrDataset.MIMIC);
+            return new Options(data, out, model, ElixrCConfig.BERT_SMALL, training, false, Device.CPU, CxrDataset.MIMIC, false);
         }
 
-        public Options withTextEncoder(String t) { return new Options(data, out, model, t, training, detectAnomaly, device, dataset); }
+        public Options withTextEncoder(String t) { return new Options(data, out, model, t, training, detectAnomaly, device, dataset, checkpointActivations); }
 
-        public Options withAnomalyDetection(boolean on) { return new Options(data, out, model, textEncoder, training, on, device, dataset); }
+        public Options withAnomalyDetection(boolean on) { return new Options(data, out, model, textEncoder, training, on, device, dataset, checkpointActivations); }
 
-        public Options withDevice(Device d) { return new Options(data, out, model, textEncoder, training, detectAnomaly, d, dataset); }
+        public Options withDevice(Device d) { return new Options(data, out, model, textEncoder, training, detectAnomaly, d, dataset, checkpointActivations); }
 
         /** The layout of {@code data} ({@link CxrDataset}); it must have reports. */
-        public Options withDataset(CxrDataset d) { return new Options(data, out, model, textEncoder, training, detectAnomaly, device, d); }
+        public Options withDataset(CxrDataset d) { return new Options(data, out, model, textEncoder, training, detectAnomaly, device, d, checkpointActivations); }
+
+        /** Activation checkpointing of the ViT tower's blocks ({@link MemoryPlan#checkpointActivations}). */
+        public Options withActivationCheckpointing(boolean on) { return new Options(data, out, model, textEncoder, training, detectAnomaly, device, dataset, on); }
     }
 
     /** The default model ({@link ElixrCConfig#small}) with the given image tower and input size. */
@@ -109,6 +112,13 @@ public final class ElixrCTrainingJob {
             model.to(o.device());
             log.println("elixr: training on " + o.device());
         }
+        if (o.checkpointActivations() && MemoryPlan.checkpointActivations(model, true) == 0)
+            throw new IllegalArgumentException("--checkpoint-activations: the image tower " + cfg.image().encoder()
+                    + " has no transformer blocks to checkpoint (it is for vit-... towers)");
+        MemoryPlan memory = MemoryPlan.estimate(model, Math.min(o.training().data().batch(), train.size()), o.training().data().accumulate(),
+                train.size() + val.size());
+        log.println(memory.describe());
+        if (o.device().equals(Device.CPU)) memory.check();  // on a device the activations live in its memory, not the heap
         ImagePipeline images = ImagePipeline.of(cfg.image().preprocessing());
         ImageBank trainBank = images.load(train, log, "train");
         ImageBank valBank = images.load(val, log, "validate");
@@ -187,6 +197,7 @@ public final class ElixrCTrainingJob {
         m.put("validation_images", valImages);
         m.put("model", ElixrCConfigFile.toJson(cfg));
         m.put("training", o.training());
+        m.put("checkpoint_activations", o.checkpointActivations());
         return m;
     }
 }
