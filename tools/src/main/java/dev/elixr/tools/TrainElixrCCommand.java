@@ -28,6 +28,9 @@ final class TrainElixrCCommand implements Callable<Integer> {
                     + "Hugging Face BERT folder (config.json, vocab.txt, model.safetensors or shards) to initialise it from, "
                     + "with that folder's vocabulary") String textEncoder;
     @Option(names = "--image-size", defaultValue = "64", description = "input side in pixels (default 64)") int imageSize;
+    @Option(names = "--image-width", defaultValue = "256",
+            description = "image tower width: a ViT's hidden size (vit-16-12-12 with 768 is ViT-B/16), the conv tower's feature"
+                    + " width; EfficientNet keeps its own (default ${DEFAULT-VALUE})") int imageWidth;
     @Option(names = "--decode", defaultValue = "display", paramLabel = "display|cxr-foundation",
             description = "how image files become grey values: display (default: a DICOM's VOI LUT or window, MONOCHROME1 inverted;"
                     + " PNG/JPEG as stored; then a per-image stretch after the resize) or cxr-foundation (the released ELIXR's: the"
@@ -64,7 +67,7 @@ final class TrainElixrCCommand implements Callable<Integer> {
                 new ContrastiveTraining.Optimisation(lr, weightDecay, warmup, gradClip),
                 objective.objective(ContrastiveObjective.recommended()),
                 new ContrastiveTraining.Session(seed, resume, checkpointEvery, stopAfter));
-        var options = ElixrCTrainingJob.Options.of(data, out, ElixrCTrainingJob.defaultModel(imageEncoder, imageSize, decode), training)
+        var options = ElixrCTrainingJob.Options.of(data, out, ElixrCTrainingJob.defaultModel(imageEncoder, imageSize, decode, imageWidth), training)
                 .withTextEncoder(textEncoder).withAnomalyDetection(detectAnomaly).withDevice(device.open())
                 .withDataset(CxrDataset.parse(dataset)).withActivationCheckpointing(checkpointActivations);
         var o = ElixrCTrainingJob.run(options, CommandLineText.of(spec), System.err);

@@ -75,10 +75,19 @@ public final class ElixrCTrainingJob {
      * {@link ImagePreprocessing#CXR_FOUNDATION}); recorded in the run's config, so every evaluation decodes alike.
      */
     public static ElixrCConfig defaultModel(String imageEncoder, int imageSize, String decode) {
+        return defaultModel(imageEncoder, imageSize, decode, defaultModel(imageEncoder, imageSize).image().features());
+    }
+
+    /**
+     * The same with the image tower's width: a ViT's hidden size (vit-16-12-12 at width 768 is ViT-B/16), the conv
+     * tower's feature width; EfficientNet towers keep their own.
+     */
+    public static ElixrCConfig defaultModel(String imageEncoder, int imageSize, String decode, int imageWidth) {
         ElixrCConfig c = defaultModel(imageEncoder, imageSize);
         ElixrCConfig.Image i = c.image();
+        if (imageWidth < 1) throw new IllegalArgumentException("--image-width " + imageWidth + ": must be >= 1");
         return c.withImage(new ElixrCConfig.Image(i.encoder(), i.preprocessing().withDecode(decode), i.convWidths(),
-                i.convBlocksPerStage(), i.features()));
+                i.convBlocksPerStage(), imageWidth));
     }
 
     /**

@@ -44,6 +44,7 @@ public final class TrainingSettings {
         m.put("--impression-only", Double.toString(o.impressionOnly()));
         m.put("--image-encoder", model.image().encoder());
         m.put("--image-size", Integer.toString(model.image().size()));
+        m.put("--image-width", Integer.toString(model.image().features()));
         m.put("--decode", model.image().preprocessing().decode());
         return m;
     }

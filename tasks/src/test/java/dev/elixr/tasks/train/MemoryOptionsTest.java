@@ -171,6 +171,22 @@ class MemoryOptionsTest {
     }
 
     @Test
+    void theImageWidthOptionSetsTheVitHiddenSize() {
+        var cfg = ElixrCTrainingJob.defaultModel("vit-8-2-2", 32, ImagePreprocessing.DISPLAY, 48);
+        assertEquals(48, new ElixrC(cfg, new SplitMix64(1)).imageEncoder().featureDim());
+        assertEquals("48", TrainingSettings.of(ContrastiveTrainingConfigs.plain(), cfg).get("--image-width"));
+        assertThrows(IllegalArgumentException.class, () -> ElixrCTrainingJob.defaultModel("vit-8-2-2", 32, ImagePreprocessing.DISPLAY, 0));
+    }
+
+    /** A plain training config for settings checks. */
+    static final class ContrastiveTrainingConfigs {
+        static ContrastiveTraining.Config plain() {
+            return new ContrastiveTraining.Config(new ContrastiveTraining.Data(1, 8, false), ContrastiveTraining.Optimisation.adamW(1e-3),
+                    ContrastiveObjective.plain(), ContrastiveTraining.Session.of(1));
+        }
+    }
+
+    @Test
     void checkpointingIsRefusedForATowerWithoutTransformerBlocks() {
         assertEquals(0, MemoryPlan.checkpointActivations(vitModel("conv"), true));
     }
