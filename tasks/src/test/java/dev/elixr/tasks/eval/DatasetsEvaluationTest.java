@@ -73,6 +73,16 @@ class DatasetsEvaluationTest {
     }
 
     @Test
+    void linearProbesTrainOnCheXpertsTrainCsvAndTestOnItsValidCsv() throws Exception {
+        var r = ElixrCEvaluation.open(run, chexpertDicom, CxrDataset.CHEXPERT, TinyRun.QUIET)
+                .dataEfficient(new double[] {1.0}, 1, 3, null, java.util.List.of(new LogisticProbe()));
+        assertFalse(r.summaries().isEmpty());
+        JsonNode manifest = new ObjectMapper().readTree(run.resolve("eval/data-efficient/manifest.json").toFile());
+        long test = CxrDataset.CHEXPERT.read(chexpertDicom).stream().filter(s -> s.split().equals("test")).count();
+        assertEquals(test, manifest.findValue("test").size(), manifest.toString());
+    }
+
+    @Test
     void findingsTheIuXrayLabelsLackAreSkippedSaidSoAndRecorded() throws Exception {
         var log = new ByteArrayOutputStream();
         var ev = ElixrCEvaluation.open(run, iu, CxrDataset.IU_XRAY, new PrintStream(log, true));
