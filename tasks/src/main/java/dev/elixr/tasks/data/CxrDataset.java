@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -60,12 +61,18 @@ public enum CxrDataset {
     }
 
     /** Every image of every split (frontal views only), or a message naming the missing file and the layout it looks like. */
-    public List<CxrStudy> read(Path root) throws IOException {
+    public List<CxrStudy> read(Path root) throws IOException { return contents(root).studies(); }
+
+    /**
+     * The same with the reports that cannot be used ({@link MimicCxrJpg.Contents}; CheXpert has no reports, IU X-ray's are
+     * cells of its CSV, so only MIMIC-CXR-JPG's report files can be unusable).
+     */
+    public MimicCxrJpg.Contents contents(Path root) throws IOException {
         try {
             return switch (this) {
-                case MIMIC -> MimicCxrJpg.read(root);
-                case CHEXPERT -> chexpert(root);
-                case IU_XRAY -> IuXray.read(root, true);
+                case MIMIC -> MimicCxrJpg.contents(root, root, true);
+                case CHEXPERT -> new MimicCxrJpg.Contents(chexpert(root), Map.of());
+                case IU_XRAY -> new MimicCxrJpg.Contents(IuXray.read(root, true), Map.of());
             };
         } catch (NoSuchFileException e) {
             CxrDataset looks = detect(root);

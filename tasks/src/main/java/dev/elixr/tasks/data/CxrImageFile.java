@@ -1,6 +1,7 @@
 package dev.elixr.tasks.data;
 
 import dev.elixr.models.elixr.ImagePreprocessing;
+import dev.elixr.models.image.ImageDecodeException;
 import dev.elixr.tasks.data.dicom.CxrFoundationPreprocess;
 import dev.elixr.tasks.data.dicom.DicomImage;
 import dev.elixr.tasks.data.dicom.DicomReader;
@@ -26,7 +27,7 @@ public final class CxrImageFile {
             try {
                 d = new DicomReader().read(file);
             } catch (IOException e) {
-                throw new ImageReadException(file, e.getMessage(), e);
+                throw new ImageReadException(file, ImageDecodeException.Problem.CORRUPT, e.getMessage(), e); // malformed, unsupported or over a limit: the message says which
             }
             float[] px = cxrFoundation ? unit(CxrFoundationPreprocess.apply(d)) : d.display();
             return new GreyImage(d.columns(), d.rows(), px, d.pixels().bitsStored());
@@ -44,7 +45,8 @@ public final class CxrImageFile {
         try {
             return DicomReader.isDicom(file);
         } catch (IOException e) {
-            throw new ImageReadException(file, e.getMessage() == null ? e.toString() : e.getMessage(), e);
+            throw new ImageReadException(file, e instanceof java.nio.file.NoSuchFileException ? ImageDecodeException.Problem.MISSING
+                    : ImageDecodeException.Problem.CORRUPT, e.getMessage() == null ? e.toString() : e.getMessage(), e);
         }
     }
 
