@@ -14,7 +14,7 @@ import java.util.Properties;
         description = "ELIXR for chest X-rays, in pure Java: ELIXR-C and ELIXR-B stage-1 training and evaluations, a vector index and HTTP service, the LLM host, tensors and autograd underneath.",
         subcommands = {InfoCommand.class, DataCommand.class, BenchCommand.class, TokenizeCommand.class, ForwardCommand.class,
                 GenerateCommand.class, LogitsCommand.class,
-                DemoCommand.class, TrainCommand.class, EvalCommand.class, EmbedCommand.class, IndexCommand.class, ServeCommand.class,
+                DemoCommand.class, TrainCommand.class, EvalCommand.class, EmbedCommand.class, IndexCommand.class, ServeCommand.class, SparkCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Elixr implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

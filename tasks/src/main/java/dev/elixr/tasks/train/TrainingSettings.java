@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * The settings that decide what a run computes ({@code RUN/training.json}, written before the first step): the data
- * passes, optimisation, objective and seed, and the image tower asked for. {@code --resume} with other settings would
+ * passes, optimisation, objective and seed, and the image tower asked for (ELIXR-C), or the Q-Former's shape (ELIXR-B). {@code --resume} with other settings would
  * continue a different run than the one on disk, so it is refused with the differences named. Checkpoint frequency and
  * the test-only stop step are free to change.
  */
@@ -49,22 +49,47 @@ public final class TrainingSettings {
         return m;
     }
 
+    /** The settings of an ELIXR-B stage-1 run ({@code elixr train elixr-b}): its data passes, optimisation, seed and Q-Former shape. */
+    static Map<String, String> of(QFormerTraining.Config t, QFormerTrainingJob.Shape shape) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("--stage", "1");
+        m.put("--epochs", Integer.toString(t.data().epochs()));
+        m.put("--batch", Integer.toString(t.data().batch()));
+        m.put("--lr", Double.toString(t.optimisation().lr()));
+        m.put("--weight-decay", Double.toString(t.optimisation().weightDecay()));
+        m.put("--warmup", Double.toString(t.optimisation().warmupFraction()));
+        m.put("--grad-clip", Double.toString(t.optimisation().gradClip()));
+        m.put("--seed", Long.toString(t.seed()));
+        m.put("--width", Integer.toString(shape.width()));
+        m.put("--layers", Integer.toString(shape.layers()));
+        m.put("--heads", Integer.toString(shape.heads()));
+        m.put("--queries", Integer.toString(shape.queries()));
+        m.put("--projection", Integer.toString(shape.projection()));
+        return m;
+    }
+
     /** Records the settings of a new run. */
-    static void write(Path run, ContrastiveTraining.Config t, ElixrCConfig model) throws IOException {
+    static void write(Path run, ContrastiveTraining.Config t, ElixrCConfig model) throws IOException { write(run, of(t, model)); }
+
+    /** Records the settings (option name → value) of a new run of any training. */
+    static void write(Path run, Map<String, String> settings) throws IOException {
         Files.createDirectories(run);
         ObjectNode root = JSON.createObjectNode();
-        of(t, model).forEach(root::put);
+        settings.forEach(root::put);
         JSON.writerWithDefaultPrettyPrinter().writeValue(run.resolve(FILE).toFile(), root);
     }
 
     /** Refuses a resume whose settings differ from the recorded ones (runs from before this file are not checked). */
-    static void checkResume(Path run, ContrastiveTraining.Config t, ElixrCConfig model) throws IOException {
+    static void checkResume(Path run, ContrastiveTraining.Config t, ElixrCConfig model) throws IOException { checkResume(run, of(t, model)); }
+
+    /** The same for the settings (option name → value) of any training. */
+    static void checkResume(Path run, Map<String, String> settings) throws IOException {
         Path f = run.resolve(FILE);
         if (!Files.exists(f)) return;
         Map<String, String> recorded = new LinkedHashMap<>();
         JSON.readTree(f.toFile()).properties().forEach(e -> recorded.put(e.getKey(), e.getValue().asText()));
         List<String> differences = new ArrayList<>();
-        of(t, model).forEach((option, value) -> {
+        settings.forEach((option, value) -> {
             String was = recorded.get(option);
             if (was != null && !was.equals(value)) differences.add(option + " " + was + " (this command: " + value + ")");
         });
