@@ -1,5 +1,6 @@
 package dev.elixr.tools;
 
+import dev.elixr.tasks.data.CxrDataset;
 import dev.elixr.tasks.eval.ElixrCEvaluation;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -13,12 +14,15 @@ final class EvalTarget {
     @Spec(Spec.Target.MIXEE) CommandSpec spec;
     @Option(names = "--run", required = true, description = "trained ELIXR-C run directory, or an ELIXR-B run (its Q-Former on its image run's frozen tower: "
             + "images scored by their best query, probes on the average-pooled query outputs)") Path run;
-    @Option(names = "--data", required = true, description = "data set root (MIMIC-CXR-JPG layout)") Path data;
+    @Option(names = "--data", required = true, description = "data set root (its layout: --dataset)") Path data;
+    @Option(names = "--dataset", defaultValue = "mimic", paramLabel = "mimic|chexpert|iu-xray",
+            description = "layout of --data: mimic (MIMIC-CXR-JPG, or MIMIC-CXR DICOM with the JPG release's CSVs; the default),"
+                    + " chexpert or iu-xray; images may be DICOM, PNG or JPEG") String dataset;
     @Option(names = "--manifest", description = "reuse the images and seed of the manifest this task wrote for another run "
             + "(RUN/eval/<task>/manifest.json); for data-efficient its probe subsets also replace --fractions and --repeats") Path manifest;
 
     /** The evaluation, recording this command line. */
     ElixrCEvaluation open() throws IOException {
-        return ElixrCEvaluation.open(run, data, System.err).withManifest(manifest).withCommandLine(CommandLineText.of(spec));
+        return ElixrCEvaluation.open(run, data, CxrDataset.parse(dataset), System.err).withManifest(manifest).withCommandLine(CommandLineText.of(spec));
     }
 }

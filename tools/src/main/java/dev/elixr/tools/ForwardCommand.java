@@ -2,7 +2,11 @@ package dev.elixr.tools;
 
 import dev.elixr.autograd.io.Npy;
 import dev.elixr.autograd.nn.Module;
+import dev.elixr.models.elixr.ImagePreprocessing;
 import dev.elixr.models.hf.HfFolder;
+import dev.elixr.tasks.data.CxrImageFile;
+import dev.elixr.tasks.data.GreyImage;
+import dev.elixr.tasks.data.ImageReadException;
 import dev.elixr.models.hf.HfInference;
 import dev.elixr.models.hf.HfModels;
 import dev.elixr.models.qformer.QFormer;
@@ -35,7 +39,7 @@ final class ForwardCommand implements Runnable {
     Input input;
 
     static final class Input {
-        @Option(names = "--input", description = "image: .npy float32 [1,C,H,W] (normalised) or PNG/JPEG")
+        @Option(names = "--input", description = "image: .npy float32 [1,C,H,W] (normalised), PNG/JPEG, or a DICOM file (its display image)")
         Path file;
         @Option(names = "--text", description = "text, tokenised with the folder's vocab.txt")
         String text;
@@ -53,6 +57,19 @@ final class ForwardCommand implements Runnable {
 
     @Option(names = "--all-mismatches", description = "list every weight that does not fit, not only the first")
     boolean allMismatches;
+
+    private GreyImage display;
+
+    /** A DICOM input is decoded here (its display image: VOI LUT or window, MONOCHROME1 inverted), then preprocessed as the folder says. */
+    private boolean dicom(Path file) {
+        try {
+            if (!CxrImageFile.isDicom(file)) return false;
+            display = CxrImageFile.read(file, ImagePreprocessing.DISPLAY);
+            return true;
+        } catch (ImageReadException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
 
     @Override
     public void run() {
@@ -72,8 +89,9 @@ final class ForwardCommand implements Runnable {
             out.println("ids " + Arrays.toString(ids));
             result = HfInference.text(bert, ids);
         } else {
-            if (input.file == null) throw new IllegalArgumentException("an image model takes --input FILE (.npy, PNG or JPEG)");
-            result = HfInference.image(m, folder, input.file);
+            if (input.file == null) throw new IllegalArgumentException("an image model takes --input FILE (.npy, PNG, JPEG or DICOM)");
+            result = dicom(input.file) ? HfInference.image(m, folder, display.pixels(), display.height(), display.width())
+                    : HfInference.image(m, folder, input.file);
         }
         result = result.toCpu();
         out.println("output " + Shape.str(result.shape()) + (target.equals(Device.CPU) ? "" : " (computed on " + target + ")"));

@@ -26,6 +26,19 @@ class DataCommandTest {
     }
 
     @Test
+    void synthWritesSiteBInTheIuXrayLayoutAsDicom() throws Exception {
+        Path out = tmp.resolve("iu");
+        int code = new CommandLine(new Elixr()).execute("data", "synth", "--out", out.toString(), "--studies", "6", "--size", "32",
+                "--site", "B", "--layout", "iu-xray", "--format", "dicom", "--no-progress");
+        assertEquals(0, code);
+        assertTrue(Files.readString(out.resolve("indiana_projections.csv")).contains("_IM-0001-1001.dcm,Frontal"));
+        assertTrue(Files.readString(out.resolve("synthetic-options.json")).contains("\"site\" : \"B\""));
+        assertEquals(6, dev.elixr.tasks.data.CxrDataset.IU_XRAY.read(out).size());
+        assertNotEquals(0, new CommandLine(new Elixr()).execute("data", "synth", "--out", tmp.resolve("z").toString(), "--studies", "2",
+                "--site", "Q", "--no-progress"));
+    }
+
+    @Test
     void badDifficultyIsReported() {
         StringWriter err = new StringWriter();
         CommandLine cl = new CommandLine(new Elixr());

@@ -1,6 +1,9 @@
 package dev.elixr.tools;
 
 import dev.elixr.autograd.io.Npy;
+import dev.elixr.tasks.data.CxrImageCodec;
+import dev.elixr.tasks.data.GreyImage;
+import dev.elixr.tasks.data.dicom.DicomWriter;
 import dev.elixr.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +61,21 @@ class ModelCommandsTest {
             run("forward", "--model", FIXTURES.resolve(m[0]).toString(), "--input", in.toString(), "--output", out.toString());
             assertClose(Npy.read(FIXTURES.resolve(m[0] + "/" + m[1])).narrow(0, 0, 1), Npy.read(out));
         }
+    }
+
+    @Test
+    void forwardOnADicomFileEqualsForwardOnTheSameImageAsPng() throws IOException {
+        int side = 40;
+        float[] px = new float[side * side];
+        for (int i = 0; i < px.length; i++) px[i] = ((i * 37) % 4096) / 4095f; // on the 12-bit grid, so both files hold it
+        GreyImage g = new GreyImage(side, side, px);
+        Path dcm = tmp.resolve("x.dcm"), png = tmp.resolve("x.png"), a = tmp.resolve("a.npy"), b = tmp.resolve("b.npy");
+        DicomWriter.write(px, side, side, new DicomWriter.Header("1.2", "p1", "PA", 12, true, 1, -1024), dcm);
+        CxrImageCodec.writePng16(g, png);
+        String vit = FIXTURES.resolve("vit").toString();
+        run("forward", "--model", vit, "--input", dcm.toString(), "--output", a.toString());
+        run("forward", "--model", vit, "--input", png.toString(), "--output", b.toString());
+        assertClose(Npy.read(b), Npy.read(a));
     }
 
     private static void assertClose(Tensor expected, Tensor actual) {

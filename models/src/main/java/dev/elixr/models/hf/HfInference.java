@@ -36,6 +36,25 @@ public final class HfInference {
                     ImageProcessor.IMAGENET_MEAN, ImageProcessor.IMAGENET_STD).load(input);
             default -> throw new IllegalArgumentException(model.getClass().getSimpleName() + " takes text, not an image");
         };
+        return forwardImage(model, pixels);
+    }
+
+    /**
+     * The same pass on an already decoded grey image (row-major [height, width], values in [0, 1], e.g. a DICOM's display
+     * image), resized and normalised as the folder's preprocessor says.
+     */
+    public static Tensor image(Module model, HfFolder folder, float[] grey, int height, int width) {
+        Tensor pixels = switch (model) {
+            case VisionTransformer v -> ImageProcessor.of(folder, v.config().numChannels(), v.config().imageSize(),
+                    ImageProcessor.HALF, ImageProcessor.HALF).apply(new float[][] {grey}, height, width);
+            case EfficientNet e -> ImageProcessor.of(folder, e.config().inChannels(), e.config().resolution(),
+                    ImageProcessor.IMAGENET_MEAN, ImageProcessor.IMAGENET_STD).apply(new float[][] {grey}, height, width);
+            default -> throw new IllegalArgumentException(model.getClass().getSimpleName() + " takes text, not an image");
+        };
+        return forwardImage(model, pixels);
+    }
+
+    private static Tensor forwardImage(Module model, Tensor pixels) {
         Var x = Var.of(pixels.to(deviceOf(model)));
         try (var g = GradMode.noGrad()) {
             return switch (model) {

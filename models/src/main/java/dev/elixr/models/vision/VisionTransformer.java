@@ -1,5 +1,6 @@
 package dev.elixr.models.vision;
 
+import dev.elixr.autograd.ActivationCheckpoint;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.LayerNorm;
 import dev.elixr.autograd.nn.Module;
@@ -43,6 +44,22 @@ public final class VisionTransformer extends Module {
 
     public VitConfig config() { return config; }
 
+    private boolean checkpointActivations;
+
+    /**
+     * Activation checkpointing of the blocks ({@link ActivationCheckpoint}): while recording a graph, each block keeps
+     * only its input and recomputes its forward in the backward. Refused with dropout, whose draws would differ.
+     */
+    public VisionTransformer checkpointActivations(boolean on) {
+        if (on && config.dropout() > 0)
+            throw new IllegalArgumentException("activation checkpointing needs a deterministic block forward; this ViT has dropout "
+                    + config.dropout() + " (the recomputation would draw other masks)");
+        this.checkpointActivations = on;
+        return this;
+    }
+
+    public boolean checkpointsActivations() { return checkpointActivations; }
+
     /** Last hidden states [B, 1 + patches, D] and, with a pooler, tanh(Dense(CLS)) [B, D]. */
     public EncoderOutput encode(Var pixels) {
         Var h = forward(pixels);
@@ -60,7 +77,8 @@ public final class VisionTransformer extends Module {
     /** Last hidden states [B, 1 + patches, D]. */
     public Var forward(Var pixels) {
         Var h = embeddings.forward(pixels);
-        for (VitLayer l : encoder.layer) h = l.forward(h);
+        for (VitLayer l : encoder.layer)
+            h = checkpointActivations ? ActivationCheckpoint.apply("vit block", l::forward, h, l.parameters()) : l.forward(h);
         return layernorm.forward(h);
     }
 }

@@ -34,6 +34,26 @@ class ElixrCConfigFileTest {
         assertEquals("vit-8-2-2", back.image().encoder());
     }
 
+    @Test
+    void theDecodingIsRecordedAndAConfigWrittenBeforeItExistedReadsAsDisplay() throws IOException {
+        ElixrCConfig small = ElixrCConfig.small(300);
+        var image = small.image();
+        ElixrCConfig c = small.withImage(new ElixrCConfig.Image(image.encoder(),
+                image.preprocessing().withDecode(ImagePreprocessing.CXR_FOUNDATION), image.convWidths(), image.convBlocksPerStage(), image.features()));
+        Path f = tmp.resolve("elixr-c.json");
+        ElixrCConfigFile.write(f, c);
+        ObjectNode tree = (ObjectNode) JSON.readTree(f.toFile());
+        assertEquals("cxr-foundation", tree.at("/image/preprocessing/decode").asText());
+        assertFalse(tree.at("/image/preprocessing/stretch").asBoolean());
+        assertEquals(c, ElixrCConfigFile.read(f));
+        ((ObjectNode) tree.at("/image/preprocessing")).remove("decode");
+        ((ObjectNode) tree.at("/image/preprocessing")).put("stretch", true);
+        ElixrCConfig old = ElixrCConfigFile.fromJson(tree, "old.json");
+        assertEquals(ImagePreprocessing.DISPLAY, old.image().preprocessing().decode());
+        assertEquals(small.image().preprocessing().withSize(old.image().size()), old.image().preprocessing());
+        assertTrue(old.image().preprocessing().describe().get("decode").toString().startsWith("display"));
+    }
+
     /** The elixr-c.json of a demo run trained before the config had groups (flat-elixr-c.json, written by that build). */
     @Test
     void theFlatConfigOfEarlierRunsLoadsWithTheirPreprocessing() throws IOException {

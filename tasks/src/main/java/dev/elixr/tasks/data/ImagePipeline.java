@@ -15,7 +15,8 @@ import java.util.stream.IntStream;
 /**
  * The one path of an image from its file to the image tower, used by training, every evaluation and {@code embed}:
  * <ol>
- *   <li>decode ({@link CxrImageCodec}: PNG or JPEG, 8 or 16 bit, to grey values in [0, 1]);</li>
+ *   <li>decode ({@link CxrImageFile}: DICOM Part 10, PNG or JPEG, 8 to 16 bit, to grey values in [0, 1], as the
+ *   preprocessing's {@code decode} names: our display image or CXR Foundation's 16-bit stretch);</li>
  *   <li>preprocess (the model's saved {@link ImagePreprocessing}: resize to the input size, intensity stretch);</li>
  *   <li>augment, in training only ({@link Augmentation}: crop, small rotation, brightness/contrast; no flips);</li>
  *   <li>batch (standardise with the preprocessing's mean and std into [B,1,S,S]).</li>
@@ -31,7 +32,7 @@ public record ImagePipeline(ImagePreprocessing preprocessing, Augmentation augme
 
     /** Stages 1-2: one file decoded and preprocessed to {@code size x size} values in [0, 1]. */
     public float[] read(Path file) throws ImageReadException {
-        GreyImage g = CxrImageCodec.read(file);
+        GreyImage g = CxrImageFile.read(file, preprocessing.decode());
         return preprocessing.prepare(g.pixels(), g.width(), g.height());
     }
 

@@ -19,6 +19,8 @@ import java.util.function.Function;
  * {@code mimic-cxr-2.0.0-chexpert.csv.gz} gives the 14 labels per study; {@code mimic-cxr-2.0.0-metadata.csv.gz}
  * the view position; reports are {@code files/p1X/p<subject>/s<study>.txt} (or under a separate reports root, as
  * PhysioNet ships mimic-cxr-reports); {@code synthetic-attributes.csv.gz}, when present, adds structured truth.
+ * Images are {@code <dicom_id>.jpg}, or {@code <dicom_id>.dcm} (the DICOM release, MIMIC-CXR, in the same folders)
+ * or {@code .png} when the first image listed exists only with that extension.
  */
 public final class MimicCxrJpg {
     private MimicCxrJpg() {}
@@ -100,6 +102,7 @@ public final class MimicCxrJpg {
         List<CxrStudy> out = new ArrayList<>();
         int cd = split.column("dicom_id"), cs = split.column("study_id"), cp = split.column("subject_id"), cl = split.column("split");
         Map<String, ReportFile.Report> read = new HashMap<>(), unusable = new LinkedHashMap<>();
+        String ext = split.size() == 0 ? ".jpg" : extension(root, plainId(split, 0, cp), plainId(split, 0, cs), plainId(split, 0, cd));
         for (int i = 0; i < split.size(); i++) {
             String dicom = plainId(split, i, cd), study = plainId(split, i, cs), subject = plainId(split, i, cp);
             String view = views.getOrDefault(dicom, "");
@@ -107,11 +110,19 @@ public final class MimicCxrJpg {
             Path subjectDir = Path.of("files", "p" + subject.substring(0, Math.min(2, subject.length())), "p" + subject);
             ReportFile.Report report = read.computeIfAbsent(study, s -> reports.apply(subjectDir.resolve("s" + s + ".txt")));
             if (!report.usable()) unusable.putIfAbsent(study, report);
-            out.add(new CxrStudy(subject, study, dicom, root.resolve(subjectDir).resolve("s" + study).resolve(dicom + ".jpg"),
+            out.add(new CxrStudy(subject, study, dicom, root.resolve(subjectDir).resolve("s" + study).resolve(dicom + ext),
                     report.usable() ? report.text() : "", labels.getOrDefault(study, CheXpertLabel.blankLabels()).clone(),
                     split.get(i, cl), view, found.getOrDefault(study, List.of())));
         }
         return new Contents(out, unusable);
+    }
+
+    /** ".jpg", unless the first image exists only as .dcm or .png. */
+    static String extension(Path root, String subject, String study, String dicom) {
+        Path dir = root.resolve("files").resolve("p" + subject.substring(0, Math.min(2, subject.length()))).resolve("p" + subject)
+                .resolve("s" + study);
+        for (String ext : new String[] {".jpg", ".dcm", ".png"}) if (Files.isRegularFile(dir.resolve(dicom + ext))) return ext;
+        return ".jpg";
     }
 
     /**

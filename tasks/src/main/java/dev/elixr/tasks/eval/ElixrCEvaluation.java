@@ -2,6 +2,8 @@ package dev.elixr.tasks.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.elixr.tasks.data.CheXpertLabel;
+import dev.elixr.tasks.data.CxrDataset;
 import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.DataSufficiency;
 import dev.elixr.tasks.data.ReportFile;
@@ -65,13 +67,38 @@ public final class ElixrCEvaluation {
     }
 
     public static ElixrCEvaluation open(Path runDir, Path data, PrintStream log) throws IOException {
+        return open(runDir, data, CxrDataset.MIMIC, log);
+    }
+
+    /**
+     * The evaluations of a run on a data set in the given layout; findings the data set has no labels for are named on
+     * {@code log} and recorded in eval.json ({@code findings_without_labels}): their AUCs are undefined and left out of
+     * every mean.
+     */
+    public static ElixrCEvaluation open(Path runDir, Path data, CxrDataset dataset, PrintStream log) throws IOException {
+        ElixrCEvaluation e;
         if (Files.exists(runDir.resolve(ElixrBRun.CONFIG))) {  // an ELIXR-B run: its Q-Former on its image run's frozen tower
             ElixrBRun b = ElixrBRun.load(runDir, log);
-            return new ElixrCEvaluation(b.imageRun(), runDir, EvaluatedModel.of(b), data, MimicCxrJpg.contents(data, data, true), log);
+            e = new ElixrCEvaluation(b.imageRun(), runDir, EvaluatedModel.of(b), data, dataset.contents(data), log);
+        } else {
+            ElixrCRun c = ElixrCRun.load(runDir);
+            e = new ElixrCEvaluation(c, runDir, EvaluatedModel.of(c), data, dataset.contents(data), log);
         }
-        ElixrCRun c = ElixrCRun.load(runDir);
-        return new ElixrCEvaluation(c, runDir, EvaluatedModel.of(c), data, MimicCxrJpg.contents(data, data, true), log);
+        e.dataset = dataset;
+        e.option("dataset", dataset.key());
+        if (!dataset.unlabelledFindings().isEmpty()) {
+            List<String> names = dataset.unlabelledFindings().stream().map(CheXpertLabel::column).toList();
+            e.option("findings_without_labels", names);
+            log.println("elixr: the " + dataset.key() + " data set has no labels for " + String.join(", ", names)
+                    + ": skipped in its metrics (undefined AUC, left out of the means)");
+        }
+        return e;
     }
+
+    private CxrDataset dataset = CxrDataset.MIMIC;
+
+    /** The layout of the evaluated data set. */
+    public CxrDataset dataset() { return dataset; }
 
     /** Reuses a split manifest (null: none): its images, probe subsets and seed replace the data set's splits and --seed. */
     public ElixrCEvaluation withManifest(Path file) throws IOException {
@@ -198,18 +225,23 @@ public final class ElixrCEvaluation {
      */
     public ZeroShot.Result zeroShot(Prompts prompts, LabelPolicy policy, String split, int bootstrap,
                                     long seed) throws IOException {
+        return zeroShot(prompts, policy, split, bootstrap, seed, evalDir("zero-shot", split));
+    }
+
+    /** Zero-shot on {@code split}, written to {@code out} (the cross-site evaluation writes one folder per site). */
+    ZeroShot.Result zeroShot(Prompts prompts, LabelPolicy policy, String split, int bootstrap, long seed, Path out) throws IOException {
         EvalOptions.bootstrap(bootstrap);
         Instant started = Instant.now();
         seed = seed("zero-shot", seed);
         ImageBank bank = split.equals("test") ? test() : load(split);
         EmbeddedSplit images = split.equals("test") ? testEmbedded() : EmbeddedSplit.of(bank.studies(), model.embedImages(bank));
         var r = ZeroShot.evaluate(images, split, prompts, model::embedTexts, policy, bootstrap, seed);
-        ZeroShot.write(r, evalDir("zero-shot", split));
+        ZeroShot.write(r, out);
         Map<String, Object> o = taskOptions(false);
         o.put("label_policy", policy.toString());
         o.putIfAbsent("bootstrap", bootstrap);
         o.put("split", split);
-        record("zero-shot", evalDir("zero-shot", split), seed, Map.of(split, images.ids()), null, o, started,
+        record("zero-shot", out, seed, Map.of(split, images.ids()), null, o, started,
                 new SkippedItems().addAll(bank.skipped()));
         return r;
     }

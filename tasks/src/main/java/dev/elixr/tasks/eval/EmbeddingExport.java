@@ -8,6 +8,7 @@ import dev.elixr.tasks.train.ElixrBRun;
 import dev.elixr.autograd.io.Npy;
 import dev.elixr.models.elixr.ElixrCConfigFile;
 import dev.elixr.tasks.data.Csv;
+import dev.elixr.tasks.data.CxrDataset;
 import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.data.SkippedItems;
@@ -45,14 +46,20 @@ public final class EmbeddingExport {
 
     public static Written write(Path runDir, Path data, String split, Kind kind, Path out, String commandLine, PrintStream log)
             throws IOException {
+        return write(runDir, data, CxrDataset.MIMIC, split, kind, out, commandLine, log);
+    }
+
+    /** The same for a data set in the given layout ({@link CxrDataset}). */
+    public static Written write(Path runDir, Path data, CxrDataset dataset, String split, Kind kind, Path out, String commandLine,
+                                PrintStream log) throws IOException {
         if (!SPLITS.contains(split)) throw new IllegalArgumentException("embed: split '" + split + "' is not one of " + SPLITS);
         String name = out.getFileName().toString();
         if (!name.endsWith(".npy")) throw new IllegalArgumentException("embed: --out " + out + " must end with .npy");
         String base = name.substring(0, name.length() - 4);
         Path ids = out.resolveSibling(base + ".ids.csv"), prep = out.resolveSibling(base + ".preprocessing.json");
-        if (Files.exists(runDir.resolve(ElixrBRun.CONFIG))) return writeElixrB(runDir, data, split, kind, out, ids, prep, commandLine, log);
+        if (Files.exists(runDir.resolve(ElixrBRun.CONFIG))) return writeElixrB(runDir, data, dataset, split, kind, out, ids, prep, commandLine, log);
         ElixrCRun run = ElixrCRun.load(runDir);
-        MimicCxrJpg.Contents contents = MimicCxrJpg.contents(data, data, true);
+        MimicCxrJpg.Contents contents = dataset.contents(data);
         List<CxrStudy> chosen = contents.studies().stream().filter(s -> split.equals("all") || s.split().equals(split)).toList();
         if (chosen.isEmpty()) throw new IllegalArgumentException("embed: no images in " + data + " for split '" + split + "'");
         List<CxrStudy> rows;
@@ -72,6 +79,7 @@ public final class EmbeddingExport {
         writeNpy(out, emb, e);
         writeIds(ids, rows);
         ObjectNode root = describe(run, data, split, kind, n, e, chosen.size() - n, commandLine);
+        root.put("dataset", dataset.key());
         writeJson(prep, root);
         return new Written(out, ids, prep, n, e);
     }
@@ -80,11 +88,11 @@ public final class EmbeddingExport {
      * An ELIXR-B run: images as their Q L2-normalised query embeddings, float32 [N, Q, P] (an image is scored against a
      * text t by max_q cos(image[q], t), as the evaluations do); texts as [N, P] ([CLS] of the Q-Former's text pass).
      */
-    private static Written writeElixrB(Path runDir, Path data, String split, Kind kind, Path out, Path ids, Path prep,
+    private static Written writeElixrB(Path runDir, Path data, CxrDataset dataset, String split, Kind kind, Path out, Path ids, Path prep,
                                        String commandLine, PrintStream log) throws IOException {
         ElixrBRun run = ElixrBRun.load(runDir, log);
         ElixrCRun imageRun = run.imageRun();
-        List<CxrStudy> chosen = studies(data, split);
+        List<CxrStudy> chosen = studies(data, dataset, split);
         int q = run.spec().qformer().queries().count(), p = run.spec().qformer().projectionWidth();
         List<CxrStudy> rows;
         float[][] emb;
@@ -101,6 +109,7 @@ public final class EmbeddingExport {
         writeNpy(out, emb, e, shape);
         writeIds(ids, rows);
         ObjectNode root = describe(imageRun, data, split, kind, n, e, chosen.size() - n, commandLine);
+        root.put("dataset", dataset.key());
         ObjectMapper m = new ObjectMapper();
         root.put("model_kind", "elixr-b");
         ArrayNode s = root.putObject("npy").put("dtype", "float32").put("byte_order", "little-endian").put("order", "C").putArray("shape");
@@ -126,8 +135,8 @@ public final class EmbeddingExport {
         return new Written(out, ids, prep, n, e);
     }
 
-    private static List<CxrStudy> studies(Path data, String split) throws IOException {
-        List<CxrStudy> chosen = MimicCxrJpg.read(data).stream().filter(s -> split.equals("all") || s.split().equals(split)).toList();
+    private static List<CxrStudy> studies(Path data, CxrDataset dataset, String split) throws IOException {
+        List<CxrStudy> chosen = dataset.read(data).stream().filter(s -> split.equals("all") || s.split().equals(split)).toList();
         if (chosen.isEmpty()) throw new IllegalArgumentException("embed: no images in " + data + " for split '" + split + "'");
         return chosen;
     }

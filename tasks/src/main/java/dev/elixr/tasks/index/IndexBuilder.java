@@ -1,7 +1,9 @@
 package dev.elixr.tasks.index;
 
 import dev.elixr.tasks.data.CxrStudy;
+import dev.elixr.tasks.data.CxrImageFile;
 import dev.elixr.tasks.data.GreyImage;
+import dev.elixr.models.elixr.ImagePreprocessing;
 import dev.elixr.models.elixr.AntialiasedResize;
 import dev.elixr.tasks.data.CxrImageCodec;
 import dev.elixr.tasks.progress.Progress;
@@ -93,7 +95,7 @@ public final class IndexBuilder {
         GreyImage[] out = new GreyImage[part.size()];
         IntStream.range(0, part.size()).parallel().forEach(i -> {
             try {
-                out[i] = CxrImageCodec.read(part.get(i).image());
+                out[i] = CxrImageFile.read(part.get(i).image(), ImagePreprocessing.DISPLAY);
             } catch (Exception e) {
                 synchronized (log) { log.println("elixr: skipping unreadable image " + part.get(i).image() + ": " + e.getMessage()); }
             }

@@ -65,12 +65,21 @@ public final class ContrastiveTraining {
         public boolean resume() { return session.resume(); }
     }
 
-    /** Passes over the training images, image-report pairs per step, and whether images are augmented. */
-    public record Data(int epochs, int batch, boolean augment) {
+    /**
+     * Passes over the training images, image-report pairs per step, whether images are augmented, and in how many
+     * micro-batches a step's batch is embedded and back-propagated ({@link GradientCache}: the same full-batch gradient
+     * with one micro-batch's activations in memory; 1: the whole batch at once).
+     */
+    public record Data(int epochs, int batch, boolean augment, int accumulate) {
         public Data {
             if (epochs < 1 || epochs > 100_000) throw new IllegalArgumentException("--epochs " + epochs + ": must be in [1, 100000]");
             if (batch < 2 || batch > 65_536) throw new IllegalArgumentException("--batch " + batch + ": a contrastive batch must be in [2, 65536]");
+            if (accumulate < 1 || accumulate > batch)
+                throw new IllegalArgumentException("--accumulate " + accumulate + ": micro-batches per step must be in [1, --batch " + batch + "]");
         }
+
+        /** The whole batch at once. */
+        public Data(int epochs, int batch, boolean augment) { this(epochs, batch, augment, 1); }
     }
 
     /**
@@ -129,6 +138,8 @@ public final class ContrastiveTraining {
         int n = train.count(), batch = Math.min(data.batch(), n);
         long stepsPerEpoch = n / batch, total = stepsPerEpoch * data.epochs();
         if (stepsPerEpoch == 0) throw new IllegalArgumentException("train: " + n + " training images are fewer than one batch of " + batch);
+        if (data.accumulate() > batch)
+            throw new IllegalArgumentException("--accumulate " + data.accumulate() + ": more micro-batches than the " + batch + " images of a batch");
         var opt = new AdamW(ParamGroup.decayAndNoDecay(model, optimisation.weightDecay()), optimisation.lr(), 0.9, 0.98, 1e-6);
         var schedule = new CosineSchedule(optimisation.lr(), Math.round(total * optimisation.warmupFraction()), total, optimisation.lr() * 0.01);
         long step = 0;
@@ -170,12 +181,19 @@ public final class ContrastiveTraining {
             double lr = schedule.apply(opt, step + 1);
             opt.zeroGrad();
             guard.beginStep(step + 1);
-            ElixrC.Contrast contrast = objective.isPlain()
-                    ? new ElixrC.Contrast(model.loss(pixels, tokens), null, null)
-                    : model.contrast(pixels, tokens, text.groups(), objective.duplicates(), queue == null ? null : queue.queue());
-            Var loss = contrast.loss();
-            guard.checkLoss("clip", loss.item());
-            loss.backward();
+            Var loss;
+            if (data.accumulate() > 1) {  // the same gradient, one micro-batch's activations at a time
+                loss = GradientCache.backward(model, pixels.value(), text.encodings(), text.rows(), padId, text.groups(), objective,
+                        queue == null ? null : queue.queue(), data.accumulate());
+                guard.checkLoss("clip", loss.item());
+            } else {
+                ElixrC.Contrast contrast = objective.isPlain()
+                        ? new ElixrC.Contrast(model.loss(pixels, tokens), null, null)
+                        : model.contrast(pixels, tokens, text.groups(), objective.duplicates(), queue == null ? null : queue.queue());
+                loss = contrast.loss();
+                guard.checkLoss("clip", loss.item());
+                loss.backward();
+            }
             guard.checkGradients("clip", GradClip.clipGlobalNorm(model.trainableParameters(), optimisation.gradClip()));
             opt.step();
             if (queue != null) queue.afterStep(model, pixels, tokens, text.groups());

@@ -5,8 +5,10 @@ import dev.elixr.models.elixr.ElixrC;
 import dev.elixr.models.elixr.ElixrCConfig;
 import dev.elixr.models.elixr.ElixrCConfigFile;
 import dev.elixr.models.elixr.HfTextInit;
+import dev.elixr.models.elixr.ImagePreprocessing;
 import dev.elixr.models.text.Vocab;
 import dev.elixr.models.text.WordPieceTokenizer;
+import dev.elixr.tasks.data.CxrDataset;
 import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.DataSufficiency;
 import dev.elixr.tasks.data.ImageBank;
@@ -43,22 +45,52 @@ public final class ElixrCTrainingJob {
      * backward, optimiser) runs.
      */
     public record Options(Path data, Path out, ElixrCConfig model, String textEncoder, ContrastiveTraining.Config training,
-                          boolean detectAnomaly, Device device) {
-        public static Options of(Path data, Path out, ElixrCConfig model, ContrastiveTraining.Config training) {
-            return new Options(data, out, model, ElixrCConfig.BERT_SMALL, training, false, Device.CPU);
+                          boolean detectAnomaly, Device device, CxrDataset dataset, boolean checkpointActivations) {
+        public Options {
+            if (dataset == null) dataset = CxrDataset.MIMIC;
         }
 
-        public Options withTextEncoder(String t) { return new Options(data, out, model, t, training, detectAnomaly, device); }
+        public static Options of(Path data, Path out, ElixrCConfig model, ContrastiveTraining.Config training) {
+            return new Options(data, out, model, ElixrCConfig.BERT_SMALL, training, false, Device.CPU, CxrDataset.MIMIC, false);
+        }
 
-        public Options withAnomalyDetection(boolean on) { return new Options(data, out, model, textEncoder, training, on, device); }
+        public Options withTextEncoder(String t) { return new Options(data, out, model, t, training, detectAnomaly, device, dataset, checkpointActivations); }
 
-        public Options withDevice(Device d) { return new Options(data, out, model, textEncoder, training, detectAnomaly, d); }
+        public Options withAnomalyDetection(boolean on) { return new Options(data, out, model, textEncoder, training, on, device, dataset, checkpointActivations); }
+
+        public Options withDevice(Device d) { return new Options(data, out, model, textEncoder, training, detectAnomaly, d, dataset, checkpointActivations); }
+
+        /** The layout of {@code data} ({@link CxrDataset}); it must have reports. */
+        public Options withDataset(CxrDataset d) { return new Options(data, out, model, textEncoder, training, detectAnomaly, device, d, checkpointActivations); }
+
+        /** Activation checkpointing of the ViT tower's blocks ({@link MemoryPlan#checkpointActivations}). */
+        public Options withActivationCheckpointing(boolean on) { return new Options(data, out, model, textEncoder, training, detectAnomaly, device, dataset, on); }
     }
 
     /** The default model ({@link ElixrCConfig#small}) with the given image tower and input size. */
     public static ElixrCConfig defaultModel(String imageEncoder, int imageSize) {
         ElixrCConfig small = ElixrCConfig.small(1);
         return small.withImage(small.image().withEncoder(imageEncoder).withSize(imageSize));
+    }
+
+    /**
+     * The same with the image decoding named ({@link ImagePreprocessing#DISPLAY}, ours, or
+     * {@link ImagePreprocessing#CXR_FOUNDATION}); recorded in the run's config, so every evaluation decodes alike.
+     */
+    public static ElixrCConfig defaultModel(String imageEncoder, int imageSize, String decode) {
+        return defaultModel(imageEncoder, imageSize, decode, defaultModel(imageEncoder, imageSize).image().features());
+    }
+
+    /**
+     * The same with the image tower's width: a ViT's hidden size (vit-16-12-12 at width 768 is ViT-B/16), the conv
+     * tower's feature width; EfficientNet towers keep their own.
+     */
+    public static ElixrCConfig defaultModel(String imageEncoder, int imageSize, String decode, int imageWidth) {
+        ElixrCConfig c = defaultModel(imageEncoder, imageSize);
+        ElixrCConfig.Image i = c.image();
+        if (imageWidth < 1) throw new IllegalArgumentException("--image-width " + imageWidth + ": must be >= 1");
+        return c.withImage(new ElixrCConfig.Image(i.encoder(), i.preprocessing().withDecode(decode), i.convWidths(),
+                i.convBlocksPerStage(), imageWidth));
     }
 
     /**
@@ -75,15 +107,25 @@ public final class ElixrCTrainingJob {
             throw new IllegalArgumentException("run " + o.out() + " already has checkpoints: pass --resume to continue it, or choose another --out");
         Instant started = Instant.now();
         SkippedItems skipped = new SkippedItems();
-        MimicCxrJpg.Contents contents = MimicCxrJpg.contents(o.data(), o.data(), true);
+        if (!o.dataset().hasReports())
+            throw new IllegalArgumentException("--dataset " + o.dataset().key() + " has no reports, and ELIXR-C trains on image-report pairs:"
+                    + " train on MIMIC-CXR-JPG or IU X-ray and evaluate on " + o.dataset().key() + " (elixr eval ... --dataset " + o.dataset().key() + ")");
+        MimicCxrJpg.Contents contents = o.dataset().contents(o.data());
         int listed = split(contents.studies(), "train").size();
-        if (listed == 0) throw new IllegalArgumentException("no training images in " + o.data() + " (split 'train' of " + MimicCxrJpg.SPLIT + ")");
+        if (listed == 0) throw new IllegalArgumentException("no training images in " + o.data() + " (split 'train' of the " + o.dataset().key() + " data set)");
         List<CxrStudy> train = contents.usable("train", skipped), val = contents.usable("validate", skipped);
         DataSufficiency.require(o.data(), "train", "training", listed, train.size(), skipped, log);
-        log.printf("elixr: %d training and %d validation images from %s%n", train.size(), val.size(), o.data());
+        log.printf("elixr: %d training and %d validation images from %s (%s)%n", train.size(), val.size(), o.data(), o.dataset().key());
         Spec spec = spec(o, train, log);
         Checkpoints checkpoints = new Checkpoints(o.out(), 2);
         ElixrC model = initialModel(spec.config(), o.training().seed(), !checkpoints.list().isEmpty(), log);  // before decoding: fails fast
+        if (o.checkpointActivations() && MemoryPlan.checkpointActivations(model, true) == 0)
+            throw new IllegalArgumentException("--checkpoint-activations: the image tower " + spec.config().image().encoder()
+                    + " has no transformer blocks to checkpoint (it is for vit-... towers)");
+        MemoryPlan memory = MemoryPlan.estimate(model, Math.min(o.training().data().batch(), train.size()), o.training().data().accumulate(),
+                train.size() + val.size());
+        log.println(memory.describe());
+        if (o.device().equals(Device.CPU)) memory.check();  // on a device the activations live in its memory, not the heap
         ImagePipeline images = ImagePipeline.of(spec.config().image().preprocessing());
         ImageBank trainBank = images.load(train, log, "train");
         ImageBank valBank = images.load(val, log, "validate");
@@ -180,10 +222,12 @@ public final class ElixrCTrainingJob {
     static Map<String, Object> describe(Options o, ElixrCConfig cfg, int trainImages, int valImages) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("data", o.data().toAbsolutePath().toString());
+        m.put("dataset", o.dataset().key());
         m.put("train_images", trainImages);
         m.put("validation_images", valImages);
         m.put("model", ElixrCConfigFile.toJson(cfg));
         m.put("training", o.training());
+        m.put("checkpoint_activations", o.checkpointActivations());
         return m;
     }
 }

@@ -30,6 +30,7 @@ public final class TrainingSettings {
         m.put("--epochs", Integer.toString(t.data().epochs()));
         m.put("--batch", Integer.toString(t.data().batch()));
         m.put("--no-augment", Boolean.toString(!t.data().augment()));
+        m.put("--accumulate", Integer.toString(t.data().accumulate()));
         m.put("--lr", Double.toString(t.optimisation().lr()));
         m.put("--weight-decay", Double.toString(t.optimisation().weightDecay()));
         m.put("--warmup", Double.toString(t.optimisation().warmupFraction()));
@@ -43,6 +44,8 @@ public final class TrainingSettings {
         m.put("--impression-only", Double.toString(o.impressionOnly()));
         m.put("--image-encoder", model.image().encoder());
         m.put("--image-size", Integer.toString(model.image().size()));
+        m.put("--image-width", Integer.toString(model.image().features()));
+        m.put("--decode", model.image().preprocessing().decode());
         return m;
     }
 

@@ -156,7 +156,9 @@ class ReadersTest {
         assertEquals(16, CxrImageCodec.read(s.get(0).image()).bitDepth());
         assertEquals(1f, s.get(1).label(CheXpertLabel.CARDIOMEGALY));
         assertEquals(1f, s.get(1).label(CheXpertLabel.ATELECTASIS));
-        assertTrue(Float.isNaN(s.get(1).label(CheXpertLabel.NO_FINDING)));
+        assertEquals(0f, s.get(1).label(CheXpertLabel.NO_FINDING), "a coded study lists all its problems");
+        assertEquals(0f, s.get(1).label(CheXpertLabel.PNEUMOTHORAX), "a mapped finding it does not list is negative");
+        assertTrue(Float.isNaN(s.get(1).label(CheXpertLabel.ENLARGED_CARDIOMEDIASTINUM)), "no term maps to it");
         assertTrue(s.get(1).report().contains("Mild cardiomegaly.\nLeft basilar atelectasis."));
         assertEquals(3, IuXray.read(root, false).size());
         assertTrue(List.of("train", "validate", "test").contains(s.get(0).split()));

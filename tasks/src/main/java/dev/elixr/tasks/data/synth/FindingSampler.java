@@ -30,8 +30,11 @@ final class FindingSampler {
     /** One study's findings and projection. */
     record Study(List<Finding> findings, boolean ap, String indication) {}
 
-    static Patient patient(SplittableRandom r) {
-        boolean hf = r.nextFloat() < 0.2f;
+    static Patient patient(SplittableRandom r) { return patient(r, Site.A); }
+
+    /** A patient of a site: its heart-failure share scales the 20% of site A. */
+    static Patient patient(SplittableRandom r, Site site) {
+        boolean hf = r.nextFloat() < 0.2f * (float) site.heartFailure();
         List<Finding> chronic = new ArrayList<>();
         if ((hf && r.nextFloat() < 0.75f) || r.nextFloat() < 0.06f) chronic.add(Finding.of(CARDIOMEGALY).withSeverity(severity(r)));
         if (r.nextFloat() < (hf ? 0.18f : 0.04f)) chronic.add(Finding.of(ENLARGED_CARDIOMEDIASTINUM).withSeverity(severity(r)));
@@ -41,10 +44,13 @@ final class FindingSampler {
         return new Patient(hf, chronic);
     }
 
-    static Study study(Patient p, SplittableRandom r) {
+    static Study study(Patient p, SplittableRandom r) { return study(p, r, Site.A); }
+
+    /** A study at a site: its ICU share scales the 22% of site A. */
+    static Study study(Patient p, SplittableRandom r, Site site) {
         List<Finding> f = new ArrayList<>(p.chronic());
         if (p.chronic().isEmpty() && r.nextFloat() < 0.3f) return new Study(List.of(), r.nextFloat() < 0.1f, "routine");
-        boolean icu = r.nextFloat() < 0.22f;
+        boolean icu = r.nextFloat() < 0.22f * (float) site.icu();
         boolean ap = icu || r.nextFloat() < 0.12f;
         String indication = "dyspnea";
         if (icu) {

@@ -2,6 +2,8 @@ package dev.elixr.tasks.data.synth;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.elixr.tasks.data.CheXpertLabel;
+import dev.elixr.tasks.data.CxrDataset;
+import dev.elixr.tasks.data.dicom.DicomWriter;
 import dev.elixr.tasks.data.Csv;
 import dev.elixr.tasks.data.Finding;
 import dev.elixr.tasks.data.GreyImage;
@@ -40,6 +42,26 @@ import java.util.zip.GZIPOutputStream;
 public final class SyntheticCxr {
     private SyntheticCxr() {}
 
+    /** How images are stored: 8-bit JPEG (MIMIC-CXR-JPG's), 16-bit PNG (IU X-ray's) or DICOM ({@link DicomWriter}). */
+    public enum ImageFormat {
+        JPEG(".jpg"), PNG(".png"), DICOM(".dcm");
+
+        private final String extension;
+
+        ImageFormat(String extension) { this.extension = extension; }
+
+        public String extension() { return extension; }
+
+        public static ImageFormat parse(String s) {
+            return switch (s.trim().toLowerCase(Locale.ROOT)) {
+                case "jpeg", "jpg" -> JPEG;
+                case "png" -> PNG;
+                case "dicom", "dcm" -> DICOM;
+                default -> throw new IllegalArgumentException("--format " + s + ": expected jpeg, png or dicom");
+            };
+        }
+    }
+
     /**
      * @param studies         number of studies (one frontal image each)
      * @param seed            the seed everything follows from
@@ -49,9 +71,12 @@ public final class SyntheticCxr {
      * @param progress        draw a progress bar on stderr
      * @param validateFraction fraction of patients in the validate split
      * @param testFraction    fraction of patients in the test split
+     * @param site            the hospital whose detectors and patients these are ({@link Site#A} by default)
+     * @param layout          the folder layout written ({@link SyntheticLayout}: MIMIC-CXR-JPG's by default)
+     * @param format          how images are stored (null: the layout's own, JPEG for MIMIC and CheXpert, PNG for IU X-ray)
      */
     public record Options(int studies, long seed, int size, Difficulty difficulty, int threads, boolean progress,
-                          double validateFraction, double testFraction) {
+                          double validateFraction, double testFraction, Site site, CxrDataset layout, ImageFormat format) {
         public Options {
             if (studies <= 0) throw new IllegalArgumentException("studies must be > 0, got " + studies);
             if (size < 32 || size > 4096) throw new IllegalArgumentException("size must be in 32..4096, got " + size);
@@ -59,18 +84,26 @@ public final class SyntheticCxr {
             if (validateFraction < 0 || testFraction < 0 || validateFraction + testFraction >= 1) {
                 throw new IllegalArgumentException("validate + test fractions must lie in [0, 1): " + validateFraction + " + " + testFraction);
             }
+            if (site == null) site = Site.A;
+            if (layout == null) layout = CxrDataset.MIMIC;
+            if (format == null) format = layout == CxrDataset.IU_XRAY ? ImageFormat.PNG : ImageFormat.JPEG;
         }
 
         /** 224-pixel normal-difficulty studies on all cores, with a progress bar, 70/10/20 patient split. */
         public static Options of(int studies, long seed) {
-            return new Options(studies, seed, 224, Difficulty.NORMAL, Runtime.getRuntime().availableProcessors(), true, 0.1, 0.2);
+            return new Options(studies, seed, 224, Difficulty.NORMAL, Runtime.getRuntime().availableProcessors(), true, 0.1, 0.2,
+                    Site.A, CxrDataset.MIMIC, null);
         }
 
-        public Options withSize(int s) { return new Options(studies, seed, s, difficulty, threads, progress, validateFraction, testFraction); }
-        public Options withDifficulty(Difficulty d) { return new Options(studies, seed, size, d, threads, progress, validateFraction, testFraction); }
-        public Options withThreads(int t) { return new Options(studies, seed, size, difficulty, t, progress, validateFraction, testFraction); }
-        public Options withProgress(boolean p) { return new Options(studies, seed, size, difficulty, threads, p, validateFraction, testFraction); }
-        public Options withSplit(double validate, double test) { return new Options(studies, seed, size, difficulty, threads, progress, validate, test); }
+        public Options withSize(int s) { return new Options(studies, seed, s, difficulty, threads, progress, validateFraction, testFraction, site, layout, format); }
+        public Options withDifficulty(Difficulty d) { return new Options(studies, seed, size, d, threads, progress, validateFraction, testFraction, site, layout, format); }
+        public Options withThreads(int t) { return new Options(studies, seed, size, difficulty, t, progress, validateFraction, testFraction, site, layout, format); }
+        public Options withProgress(boolean p) { return new Options(studies, seed, size, difficulty, threads, p, validateFraction, testFraction, site, layout, format); }
+        public Options withSplit(double validate, double test) { return new Options(studies, seed, size, difficulty, threads, progress, validate, test, site, layout, format); }
+        public Options withSite(Site s) { return new Options(studies, seed, size, difficulty, threads, progress, validateFraction, testFraction, s, layout, format); }
+        /** The layout with its own image format unless one was chosen. */
+        public Options withLayout(CxrDataset l) { return new Options(studies, seed, size, difficulty, threads, progress, validateFraction, testFraction, site, l, null); }
+        public Options withFormat(ImageFormat f) { return new Options(studies, seed, size, difficulty, threads, progress, validateFraction, testFraction, site, layout, f); }
     }
 
     /** What was written: counts, time, and positives per label. */
@@ -130,7 +163,11 @@ public final class SyntheticCxr {
         opts.put("difficulty", o.difficulty().name().toLowerCase(Locale.ROOT));
         opts.put("validate_fraction", o.validateFraction());
         opts.put("test_fraction", o.testFraction());
+        opts.put("site", o.site().name());
+        opts.put("layout", o.layout().key());
+        opts.put("format", o.format().name().toLowerCase(Locale.ROOT));
         Files.writeString(out.resolve("synthetic-options.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(opts) + "\n");
+        if (o.layout() != CxrDataset.MIMIC) SyntheticLayout.rewrite(out, o.layout());
         Map<CheXpertLabel, Integer> positives = new EnumMap<>(CheXpertLabel.class);
         for (PatientRows p : rows) for (float[] l : p.labels()) for (CheXpertLabel c : CheXpertLabel.values()) if (l[c.ordinal()] == 1f) positives.merge(c, 1, Integer::sum);
         return new Summary(tasks.size(), o.studies(), vqa, qa, (System.nanoTime() - t0) / 1_000_000, positives);
@@ -166,7 +203,7 @@ public final class SyntheticCxr {
         SplittableRandom r = new SplittableRandom(t.seed());
         Difficulty d = o.difficulty();
         Anatomy base = Anatomy.patient(r, d);
-        FindingSampler.Patient p = FindingSampler.patient(r);
+        FindingSampler.Patient p = FindingSampler.patient(r, o.site());
         PatientRows rows = new PatientRows(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
                 new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         String subject = Long.toString(t.subjectId());
@@ -176,12 +213,13 @@ public final class SyntheticCxr {
         for (int s = 0; s < t.studies(); s++) {
             String study = Long.toString(50_000_000L + ((t.firstStudyIndex() + s) * 7919L + Math.floorMod(o.seed() * 31, 9_000_000L)) % 9_000_000L);
             String dicom = dicomId(r);
-            FindingSampler.Study st = FindingSampler.study(p, r);
+            FindingSampler.Study st = FindingSampler.study(p, r, o.site());
             Anatomy a = base.study(r, d, st.ap());
             ReportPlan plan = ReportPlan.of(st.findings(), prior, d, r);
             GreyImage img = Radiograph.render(a, st.findings(), o.size(), d, new SplittableRandom(r.nextLong()));
             Path studyDir = dir.resolve("s" + study);
-            CxrImageCodec.writeJpeg(img, studyDir.resolve(dicom + ".jpg"));
+            img = o.site().acquire(img, Seeds.item(o.seed() ^ 0x5173L, t.firstStudyIndex() + s));
+            writeImage(img, o, subject, study, st.ap() ? "AP" : "PA", studyDir.resolve(dicom + o.format().extension()));
             String report = ReportWriter.report(plan, st, a, prior != null, r);
             Files.writeString(dir.resolve("s" + study + ".txt"), report, StandardCharsets.UTF_8);
             float[] labels = plan.labels();
@@ -214,6 +252,15 @@ public final class SyntheticCxr {
             bar.advance(1, "");
         }
         return rows;
+    }
+
+    private static void writeImage(GreyImage img, Options o, String subject, String study, String view, Path file) throws IOException {
+        switch (o.format()) {
+            case JPEG -> CxrImageCodec.writeJpeg(img, file);
+            case PNG -> CxrImageCodec.writePng16(img, file);
+            case DICOM -> DicomWriter.write(img.pixels(), img.width(), img.height(), new DicomWriter.Header(subject + "." + study, subject, view, 12, o.site().monochrome1(),
+                    1, o.site().monochrome1() ? -1024 : 0), file);
+        }
     }
 
     private static void writeGz(Path file, String header, PatientRows[] rows, Function<PatientRows, List<String>> f) throws IOException {

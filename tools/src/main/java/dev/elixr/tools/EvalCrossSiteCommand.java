@@ -1,0 +1,47 @@
+package dev.elixr.tools;
+
+import dev.elixr.tasks.data.CxrDataset;
+import dev.elixr.tasks.data.LabelPolicy;
+import dev.elixr.tasks.eval.CrossSite;
+import dev.elixr.tasks.eval.Prompts;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code elixr eval cross-site}: one run, zero-shot on its own site's test split and on another site's, with the drop. */
+@Command(name = "cross-site", mixinStandardHelpOptions = true,
+        description = "Zero-shot AUC per finding of one run on the test split of site A (--data, where it was trained) and of"
+                + " site B (--other-data), side by side with the drop A - B; writes RUN/eval/cross-site/metrics.json and"
+                + " each site's zero-shot output in RUN/eval/cross-site/site-a|site-b/.")
+final class EvalCrossSiteCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--run", required = true, description = "trained ELIXR-C (or ELIXR-B) run directory") Path run;
+    @Option(names = "--data", required = true, description = "site A: the data set the run was trained on") Path data;
+    @Option(names = "--dataset", defaultValue = "mimic", paramLabel = "mimic|chexpert|iu-xray", description = "layout of --data (default ${DEFAULT-VALUE})") String dataset;
+    @Option(names = "--other-data", required = true, description = "site B: another hospital's data set (e.g. elixr data synth --site B)") Path otherData;
+    @Option(names = "--other-dataset", defaultValue = "mimic", paramLabel = "mimic|chexpert|iu-xray", description = "layout of --other-data (default ${DEFAULT-VALUE})") String otherDataset;
+    @Option(names = "--prompts", description = "prompts JSON (default: the shipped zero-shot-prompts.json)") Path prompts;
+    @Option(names = "--bootstrap", defaultValue = "1000", description = "bootstrap resamples for the 95%% CIs") int bootstrap;
+    @Option(names = "--seed", defaultValue = "1") long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        var a = new CrossSite.Site("A", data, CxrDataset.parse(dataset));
+        var b = new CrossSite.Site("B", otherData, CxrDataset.parse(otherDataset));
+        var r = CrossSite.zeroShot(run, a, b, prompts == null ? Prompts.defaults() : Prompts.load(prompts), LabelPolicy.IGNORE_BOTH,
+                bootstrap, seed, CommandLineText.of(spec), System.err);
+        System.out.printf("%-28s %7s %7s %7s%n", "finding", "AUC A", "AUC B", "drop");
+        for (var f : r.perFinding())
+            System.out.printf("%-28s %7s %7s %7s%n", f.finding(), num(f.aucA()), num(f.aucB()), f.defined() ? num(f.drop()) : "n/a");
+        System.out.printf("mean AUC: site A %s, site B %s; mean drop %s over %d findings defined at both%n",
+                num(r.meanAucA()), num(r.meanAucB()), num(r.meanDrop()), r.findingsCompared());
+        System.out.println("wrote " + r.dir().resolve("metrics.json"));
+        return 0;
+    }
+
+    private static String num(double v) { return Double.isNaN(v) ? "n/a" : String.format("%.3f", v); }
+}
