@@ -71,7 +71,7 @@ public final class ElixrServer implements AutoCloseable {
         this.token = config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
         MicroBatcher[] b = new MicroBatcher[1];
         this.metrics = new ServiceMetrics(loadSeconds, () -> b[0] == null ? 0 : b[0].depth(), () -> index == null ? 0 : index.size());
-        this.batcher = b[0] = new MicroBatcher(embedder, config.queueCapacity(), config.batchWindow().toNanos(), config.maxBatch(), metrics::batch);
+        this.batcher = b[0] = new MicroBatcher(embedder, config.queueCapacity(), config.batchWindow().toNanos(), config.maxBatch(), metrics);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         this.http = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 256);
         http.createContext("/", this::handle);
@@ -101,6 +101,9 @@ public final class ElixrServer implements AutoCloseable {
     }
 
     @Override public void close() throws InterruptedException { shutdown(10); }
+
+    /** The model thread's batches and forward passes so far. */
+    public ModelStats modelStats() { return metrics.model(); }
 
     /** Requests answered with this endpoint and status so far. */
     public long answered(String endpoint, int status) { return metrics.count(endpoint, status); }
