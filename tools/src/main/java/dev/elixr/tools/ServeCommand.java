@@ -32,6 +32,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--queue", defaultValue = "64", description = "model calls that may wait; beyond, 429 (default ${DEFAULT-VALUE})") int queue;
     @Option(names = "--batch-window-ms", defaultValue = "5", description = "how long the model waits for more requests to batch (default ${DEFAULT-VALUE})") int windowMs;
     @Option(names = "--max-batch", defaultValue = "32", description = "most requests per forward pass (default ${DEFAULT-VALUE})") int maxBatch;
+    @Option(names = "--index-refresh-seconds", defaultValue = "2", description = "how often to look for images added to the index since (elixr index add), 0: never (default ${DEFAULT-VALUE})") double refreshSeconds;
 
     @Override
     public Integer call() throws Exception {
@@ -50,7 +51,8 @@ final class ServeCommand implements Callable<Integer> {
         double loadSeconds = (System.nanoTime() - t0) * 1e-9;
         ServeConfig cfg = ServeConfig.defaults(port).withBind(address).withToken(token)
                 .withLimits(Math.multiplyExact(maxBodyMb, 1 << 20), maxSide, (long) maxSide * maxSide)
-                .withBatching(queue, Duration.ofMillis(windowMs), maxBatch);
+                .withBatching(queue, Duration.ofMillis(windowMs), maxBatch)
+                .withIndexRefresh(Duration.ofMillis(Math.round(refreshSeconds * 1000)));
         ElixrServer server = ElixrServer.start(embedder, vi, cfg, loadSeconds, System.err);
         CountDownLatch stopped = new CountDownLatch(1);
         VectorIndex closeMe = vi;

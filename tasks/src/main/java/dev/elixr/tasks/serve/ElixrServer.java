@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -37,7 +38,9 @@ import java.util.concurrent.TimeoutException;
  * PNG/JPEG bodies or base64 fields. Every endpoint but {@code GET /health} and the page at {@code /} requires the
  * bearer token when one is configured. Client mistakes are 4xx with a JSON error ({@code {"error": {"code",
  * "message"}}}); nothing sent back ever holds a stack trace or a file path. Model calls go through a
- * {@link MicroBatcher}. {@link #close} stops accepting, lets in-flight requests finish, then stops the model thread.
+ * {@link MicroBatcher}. The index is checked for new commits (e.g. from {@code elixr index add}) every
+ * {@link ServeConfig#indexRefresh}, so added images become searchable without a restart. {@link #close} stops
+ * accepting, lets in-flight requests finish, then stops the model thread.
  */
 public final class ElixrServer implements AutoCloseable {
     static {
@@ -61,6 +64,7 @@ public final class ElixrServer implements AutoCloseable {
     private final ServiceMetrics metrics;
     private final PrintStream log;
     private final byte[] token;
+    private final ScheduledExecutorService refresher;
     private volatile boolean draining;
 
     private ElixrServer(Embedder embedder, VectorIndex index, ServeConfig config, double loadSeconds, PrintStream log) throws IOException {
@@ -70,12 +74,36 @@ public final class ElixrServer implements AutoCloseable {
         this.log = log;
         this.token = config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
         MicroBatcher[] b = new MicroBatcher[1];
-        this.metrics = new ServiceMetrics(loadSeconds, () -> b[0] == null ? 0 : b[0].depth(), () -> index == null ? 0 : index.size());
+        this.metrics = new ServiceMetrics(loadSeconds, () -> b[0] == null ? 0 : b[0].depth(), this::indexSize);
         this.batcher = b[0] = new MicroBatcher(embedder, config.queueCapacity(), config.batchWindow().toNanos(), config.maxBatch(), metrics);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         this.http = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 256);
         http.createContext("/", this::handle);
         http.setExecutor(executor);
+        long every = config.indexRefresh().toMillis();
+        if (index == null || every == 0) {
+            refresher = null;
+        } else {
+            refresher = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("elixr-index-refresh").daemon(true).unstarted(r));
+            refresher.scheduleWithFixedDelay(this::refreshIndex, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Opens the index's new commits, if any (searches in flight finish on the reader they started with). */
+    private void refreshIndex() {
+        try {
+            if (index.refresh()) log.println("elixr serve: index refreshed, " + index.size() + " images searchable");
+        } catch (IOException | RuntimeException e) {
+            log.println("elixr serve: index refresh failed (still searching the last good view): " + e.getMessage());
+        }
+    }
+
+    private int indexSize() {
+        try {
+            return index == null ? 0 : index.size();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** Starts serving; {@code index} may be null (then /v1/search answers 404). */
@@ -94,10 +122,12 @@ public final class ElixrServer implements AutoCloseable {
     /** Graceful shutdown: new requests get 503, in-flight ones finish (up to {@code graceSeconds}), then the model thread ends. */
     public void shutdown(int graceSeconds) throws InterruptedException {
         draining = true;
+        if (refresher != null) refresher.shutdown(); // a refresh under way finishes (an interrupt could close Lucene's files)
         http.stop(graceSeconds);
         batcher.close();
         executor.shutdown();
         executor.awaitTermination(graceSeconds, TimeUnit.SECONDS);
+        if (refresher != null) refresher.awaitTermination(graceSeconds, TimeUnit.SECONDS);
     }
 
     @Override public void close() throws InterruptedException { shutdown(10); }
@@ -163,7 +193,7 @@ public final class ElixrServer implements AutoCloseable {
         ObjectNode o = JSON.createObjectNode();
         o.put("status", draining ? "draining" : "ok");
         o.put("embed_dim", embedder.dim());
-        o.put("index_entries", index == null ? 0 : index.size());
+        o.put("index_entries", indexSize());
         o.put("queue_depth", batcher.depth());
         return sendJson(ex, draining ? 503 : 200, o);
     }

@@ -199,6 +199,30 @@ class ElixrServerTest {
     }
 
     @Test
+    void imagesAddedToTheIndexWhileServingBecomeSearchableWithoutARestart() throws Exception {
+        var studies = MimicCxrJpg.read(tiny.data());
+        Path growing = dir.resolve("growing-index");
+        var options = new IndexBuilder.Options(new VectorIndex.Hnsw(16, 50), 64, 0, "test", false);
+        IndexBuilder.build(growing, embedder, studies.subList(0, 25), options, TinyModel.QUIET);
+        try (VectorIndex served = VectorIndex.openReadOnly(growing, embedder.dim());
+             ElixrServer s = ElixrServer.start(embedder, served, ServeConfig.defaults(0).withIndexRefresh(java.time.Duration.ofMillis(50)), 0, TinyModel.QUIET)) {
+            Http h = new Http(s, null);
+            assertEquals(25, h.get("/health").json().get("index_entries").asInt());
+            String added = studies.get(30).dicomId();
+            IndexBuilder.add(growing, embedder, studies, options, TinyModel.QUIET); // as `elixr index add` would, from another writer
+            long end = System.nanoTime() + 30_000_000_000L;
+            while (h.get("/health").json().get("index_entries").asInt() < 40) {
+                assertTrue(System.nanoTime() < end, "the server never saw the added images");
+                Thread.sleep(20);
+            }
+            var all = h.postJson("/v1/search", "{\"query\": \"cardiomegaly\", \"k\": 40, \"thumbnails\": false}");
+            assertEquals(200, all.status(), all.body());
+            assertEquals(40, all.json().get("results").size());
+            assertTrue(all.json().get("results").toString().contains("\"" + added + "\""), all.body());
+        }
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE)
     void noAnswerSoFarWasA5xx() throws Exception {
         for (String p : ElixrServer.ENDPOINTS) for (int s = 500; s < 600; s++) assertEquals(0, server.answered(p, s), p + " " + s);
