@@ -199,6 +199,34 @@ class ElixrServerTest {
     }
 
     @Test
+    void theWebPageScoresAnImageChosenInItsFileInputAndSearchesFromItsFormInHeadlessChromium() throws Exception {
+        String chromium = Browser.chromium();
+        byte[] png = Http.png(64, 64, 9);
+        Path file = dir.resolve("upload.png");
+        Files.write(file, png);
+        try (ElixrServer open = ElixrServer.start(embedder, index, ServeConfig.defaults(0), 0, TinyModel.QUIET);
+             DevToolsPage page = DevToolsPage.open(chromium)) {
+            String base = "http://127.0.0.1:" + open.port() + "/";
+            page.navigate(base);
+            page.chooseFile("#image", file);
+            page.waitFor("!document.getElementById('scores').hidden && document.querySelectorAll('#scores tbody tr').length === 13");
+            JsonNode api = new Http(open, null).post("/v1/classify", "image/png", png).json().get("findings");
+            for (int f : new int[] {0, 6, 12}) {
+                String row = "document.querySelectorAll('#scores tbody tr')[" + f + "]";
+                assertEquals(api.get(f).get("finding").asText(), page.evaluate(row + ".cells[0].textContent"));
+                assertEquals(api.get(f).get("score").asDouble(), Double.parseDouble(page.evaluate(row + ".cells[1].textContent")), 1e-4);
+            }
+            assertEquals(2, open.answered("/v1/classify", 200));
+
+            page.evaluate("document.getElementById('query').value = 'cardiomegaly'; document.getElementById('k').value = '4'; "
+                    + "document.querySelector('#search-form button').click()");
+            page.waitFor("document.querySelectorAll('#results .hit').length === 4");
+            assertTrue(page.evaluate("document.getElementById('search-status').textContent").startsWith("4 results for"));
+            assertEquals("4", page.evaluate("document.querySelectorAll('#results .hit img[src^=\"data:image/png;base64,\"]').length"));
+        }
+    }
+
+    @Test
     void imagesAddedToTheIndexWhileServingBecomeSearchableWithoutARestart() throws Exception {
         var studies = MimicCxrJpg.read(tiny.data());
         Path growing = dir.resolve("growing-index");
