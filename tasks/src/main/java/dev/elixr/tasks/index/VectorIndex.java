@@ -182,6 +182,16 @@ public final class VectorIndex implements Closeable {
         }
     }
 
+    /** Lucene segments searched (each holds its own HNSW graph). */
+    public int segments() throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            return s.getIndexReader().leaves().size();
+        } finally {
+            searchers.release(s);
+        }
+    }
+
     /** The ids of every searchable entry. */
     public Set<String> ids() throws IOException {
         IndexSearcher s = searchers.acquire();
