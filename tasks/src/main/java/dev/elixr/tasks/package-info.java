@@ -10,10 +10,14 @@
  *       {@link dev.elixr.tasks.train.QFormerTrainingJob}).</li>
  *   <li>{@code eval}: the paper's evaluations of a run: zero-shot classification, data-efficient probes and semantic
  *       search, each writing metrics, per-item scores and a manifest, for ELIXR-C and ELIXR-B runs alike.</li>
+ *   <li>{@code language}: ELIXR-B stage 2 (the adapter into a frozen LLM) on impression generation, VQA and report-QA
+ *       items ({@link dev.elixr.tasks.language.Stage2Job}), the uses of a run ({@link dev.elixr.tasks.language.Assistant})
+ *       and the VQA and report-QA evaluations beside a text-only baseline
+ *       ({@link dev.elixr.tasks.language.LanguageEvaluation}).</li>
  *   <li>{@code index}: a persistent Lucene HNSW index of image embeddings; {@code serve}: the HTTP service.</li>
  *   <li>{@code metrics}: ROC AUC, NDCG@k, precision@k and bootstrap intervals; {@code report}: the HTML report;
  *       {@code demo}: {@code elixr demo}; {@code progress}: progress bars with ETA.</li>
  * </ul>
- * ELIXR-B stage 2 (the adapter into the LLM), visual question answering and report QA are not built yet.
+ * The impression evaluation and ELIXR-B in {@code elixr demo} are not built yet.
  */
 package dev.elixr.tasks;

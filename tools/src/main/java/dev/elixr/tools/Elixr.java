@@ -11,10 +11,11 @@ import java.util.Properties;
 @Command(name = "elixr",
         mixinStandardHelpOptions = true,
         versionProvider = Elixr.Version.class,
-        description = "ELIXR for chest X-rays, in pure Java: ELIXR-C and ELIXR-B stage-1 training and evaluations, a vector index and HTTP service, the LLM host, tensors and autograd underneath.",
+        description = "ELIXR for chest X-rays, in pure Java: ELIXR-C and ELIXR-B training and evaluations (ELIXR-B stage 2: ask, describe, check-report), a vector index and HTTP service, the LLM host, tensors and autograd underneath.",
         subcommands = {InfoCommand.class, DataCommand.class, BenchCommand.class, TokenizeCommand.class, ForwardCommand.class,
                 GenerateCommand.class, LogitsCommand.class,
                 DemoCommand.class, TrainCommand.class, EvalCommand.class, EmbedCommand.class, IndexCommand.class, ServeCommand.class,
+                AskCommand.class, DescribeCommand.class, CheckReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Elixr implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

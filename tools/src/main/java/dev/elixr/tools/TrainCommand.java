@@ -3,7 +3,7 @@ package dev.elixr.tools;
 import picocli.CommandLine.Command;
 
 /** {@code elixr train <model>}: training commands. */
-@Command(name = "train", description = "Train a model.", subcommands = {TrainElixrCCommand.class, TrainElixrBCommand.class})
+@Command(name = "train", description = "Train a model.", subcommands = {TrainElixrCCommand.class, TrainElixrBCommand.class, TrainLmCommand.class})
 final class TrainCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

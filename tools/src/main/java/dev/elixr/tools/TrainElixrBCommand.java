@@ -1,35 +1,57 @@
 package dev.elixr.tools;
 
+import dev.elixr.models.qformer.LanguageProjection;
+import dev.elixr.tasks.language.Stage2Job;
+import dev.elixr.tasks.language.Stage2Training;
+import dev.elixr.tasks.language.TaskMix;
 import dev.elixr.tasks.train.ContrastiveTraining;
 import dev.elixr.tasks.train.QFormerTraining;
 import dev.elixr.tasks.train.QFormerTrainingJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code elixr train elixr-b --stage 1}: the Q-Former on the frozen ELIXR-C image tower (ITC + ITM + ITG). */
+/**
+ * {@code elixr train elixr-b --stage 1}: the Q-Former on the frozen ELIXR-C image tower (ITC + ITM + ITG);
+ * {@code --stage 2}: the adapter into a frozen LLM on impressions, visual questions and report checks.
+ */
 @Command(name = "elixr-b", mixinStandardHelpOptions = true,
-        description = "Train ELIXR-B stage 1: a BLIP-2 Q-Former (ITC + ITM + ITG) on the frozen image tower of an ELIXR-C run, "
-                + "whose spatial tokens are computed once and cached in the run directory.")
+        description = "Train ELIXR-B. Stage 1: a BLIP-2 Q-Former (ITC + ITM + ITG) on the frozen image tower of an ELIXR-C run, "
+                + "whose spatial tokens are computed once and cached in the run directory. Stage 2: the adapter (language_projection) "
+                + "from the stage-1 Q-Former's query outputs into a frozen LLM, on impression generation, VQA and report-QA items mixed "
+                + "in stated proportions, the loss on answer tokens only.")
 final class TrainElixrBCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-    @Option(names = "--stage", required = true, description = "training stage (only 1, image-text alignment, exists)") int stage;
-    @Option(names = "--image-run", required = true, description = "a finished ELIXR-C run directory (elixr train elixr-c)") Path imageRun;
+    @Option(names = "--stage", required = true, description = "1 (image-text alignment) or 2 (the adapter into a frozen LLM)") int stage;
+    @Option(names = "--image-run", description = "stage 1: a finished ELIXR-C run directory (elixr train elixr-c)") Path imageRun;
+    @Option(names = "--stage1-run", description = "stage 2: a finished ELIXR-B stage-1 run directory") Path stage1Run;
+    @Option(names = "--llm", description = "stage 2: the frozen LLM, a Hugging Face Llama-family folder (config.json, model.safetensors, "
+            + "tokenizer.json) or a run directory holding one") Path llm;
     @Option(names = "--data", required = true, description = "data set root (MIMIC-CXR-JPG layout, e.g. from elixr demo)") Path data;
     @Option(names = "--out", required = true, description = "run directory to write") Path out;
-    @Option(names = "--width", defaultValue = "64", description = "Q-Former width (default 64; the paper's is 768)") int width;
-    @Option(names = "--layers", defaultValue = "2", description = "Q-Former layers (default 2; the paper's 12)") int layers;
+    @Option(names = "--width", defaultValue = "64", description = "stage 1: Q-Former width (default 64; the paper's is 768)") int width;
+    @Option(names = "--layers", defaultValue = "2", description = "stage 1: Q-Former layers (default 2; the paper's 12)") int layers;
     @Option(names = "--heads", defaultValue = "4") int heads;
-    @Option(names = "--queries", defaultValue = "8", description = "learned queries (default 8; the paper's 32)") int queries;
-    @Option(names = "--projection", defaultValue = "32", description = "ITC projection width (default 32; ELIXR's 128)") int projection;
-    @Option(names = "--epochs", defaultValue = "10") int epochs;
-    @Option(names = "--batch", defaultValue = "32") int batch;
+    @Option(names = "--queries", defaultValue = "8", description = "stage 1: learned queries (default 8; the paper's 32)") int queries;
+    @Option(names = "--projection", defaultValue = "32", description = "stage 1: ITC projection width (default 32; ELIXR's 128)") int projection;
+    @Option(names = "--epochs", defaultValue = "10", description = "stage 1: passes over the training images") int epochs;
+    @Option(names = "--steps", defaultValue = "600", description = "stage 2: optimiser steps (default ${DEFAULT-VALUE})") int steps;
+    @Option(names = "--batch", description = "images (stage 1, default 32) or items (stage 2, default 8) per step") Integer batch;
     @Option(names = "--lr", defaultValue = "1e-3", description = "peak learning rate (AdamW, warm-up then cosine)") double lr;
     @Option(names = "--weight-decay", defaultValue = "0.05") double weightDecay;
     @Option(names = "--warmup", defaultValue = "0.1", description = "warm-up as a fraction of all steps") double warmup;
     @Option(names = "--grad-clip", defaultValue = "1.0", description = "global gradient-norm clip") double gradClip;
+    @Option(names = "--adapter", defaultValue = "mlp", paramLabel = "linear|mlp",
+            description = "stage 2: BLIP-2's linear language_projection or ELIXR's small MLP (default ${DEFAULT-VALUE})") String adapter;
+    @Option(names = "--train-qformer", description = "stage 2: train the Q-Former (and ln_vision) with the adapter (default: frozen)") boolean trainQFormer;
+    @Option(names = "--mix", defaultValue = "impression=0.25,vqa=0.5,report-qa=0.25",
+            description = "stage 2: task proportions of each batch (default ${DEFAULT-VALUE})") String mix;
+    @Option(names = "--max-answer-tokens", defaultValue = "64", description = "stage 2: longest answer kept, end of sequence included") int maxAnswerTokens;
+    @Option(names = "--validate-every", defaultValue = "100", description = "stage 2: steps between validation losses (and one at the end)") int validateEvery;
+    @Option(names = "--validation-items", defaultValue = "64", description = "stage 2: validation items per task") int validationItems;
     @Option(names = "--checkpoint-every", defaultValue = "50", description = "steps between checkpoints (and one at the end)") int checkpointEvery;
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--resume", description = "continue from the run's newest checkpoint") boolean resume;
@@ -37,15 +59,25 @@ final class TrainElixrBCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (stage != 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--stage " + stage + ": only stage 1 exists");
-        var training = new QFormerTraining.Config(new ContrastiveTraining.Data(epochs, batch, false),
-                new ContrastiveTraining.Optimisation(lr, weightDecay, warmup, gradClip),
-                new ContrastiveTraining.Session(seed, resume, checkpointEvery, stopAfter));
-        var options = new QFormerTrainingJob.Options(data, imageRun, out,
-                new QFormerTrainingJob.Shape(width, layers, heads, queries, projection), training);
-        var o = QFormerTrainingJob.run(options, CommandLineText.of(spec), System.err);
-        System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
-                o.imagesPerSecond(), out.toAbsolutePath());
+        var optimisation = new ContrastiveTraining.Optimisation(lr, weightDecay, warmup, gradClip);
+        var session = new ContrastiveTraining.Session(seed, resume, checkpointEvery, stopAfter);
+        if (stage == 1) {
+            if (imageRun == null) throw new ParameterException(spec.commandLine(), "--stage 1 needs --image-run RUN_C");
+            var training = new QFormerTraining.Config(new ContrastiveTraining.Data(epochs, batch == null ? 32 : batch, false), optimisation, session);
+            var options = new QFormerTrainingJob.Options(data, imageRun, out, new QFormerTrainingJob.Shape(width, layers, heads, queries, projection), training);
+            var o = QFormerTrainingJob.run(options, CommandLineText.of(spec), System.err);
+            System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
+                    o.imagesPerSecond(), out.toAbsolutePath());
+            return 0;
+        }
+        if (stage != 2) throw new ParameterException(spec.commandLine(), "--stage " + stage + ": stages 1 and 2 exist");
+        if (stage1Run == null || llm == null) throw new ParameterException(spec.commandLine(), "--stage 2 needs --stage1-run RUN_B and --llm DIR_OR_RUN");
+        var training = new Stage2Training.Config(steps, batch == null ? 8 : batch, validateEvery, optimisation, session);
+        var options = new Stage2Job.Options(data, stage1Run, llm, out, LanguageProjection.Kind.parse(adapter), trainQFormer, TaskMix.parse(mix),
+                maxAnswerTokens, validationItems, training);
+        var o = Stage2Job.run(options, CommandLineText.of(spec), System.err);
+        System.out.printf("trained %d/%d steps in %.1f s (%.1f items/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
+                o.itemsPerSecond(), out.toAbsolutePath());
         return 0;
     }
 }

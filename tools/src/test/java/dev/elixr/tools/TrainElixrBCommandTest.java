@@ -11,11 +11,11 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** `elixr train elixr-b --stage 1` trains on an ELIXR-C run from the command line; other stages are refused by name. */
+/** `elixr train elixr-b --stage 1` trains on an ELIXR-C run from the command line; stage 2 without its inputs is refused naming them. */
 class TrainElixrBCommandTest {
     @TempDir Path tmp;
 
-    @Test void stageOneTrainsOnAnElixrCRunAndStageTwoIsRefused() throws Exception {
+    @Test void stageOneTrainsOnAnElixrCRunAndStageTwoWithoutItsInputsIsRefused() throws Exception {
         Path data = tmp.resolve("data"), runC = tmp.resolve("run-c"), runB = tmp.resolve("run-b");
         assertEquals(0, new CommandLine(new Elixr()).execute("data", "synth", "--out", data.toString(), "--studies", "24",
                 "--seed", "3", "--size", "32", "--no-progress"));
@@ -30,6 +30,6 @@ class TrainElixrBCommandTest {
         var cli = new CommandLine(new Elixr()).setErr(new PrintWriter(err));
         assertNotEquals(0, cli.execute("train", "elixr-b", "--stage", "2", "--image-run", runC.toString(), "--data", data.toString(),
                 "--out", tmp.resolve("run-b2").toString()));
-        assertTrue(err.toString().contains("only stage 1 exists"), err.toString());
+        assertTrue(err.toString().contains("--stage 2 needs --stage1-run RUN_B and --llm"), err.toString());
     }
 }

@@ -39,6 +39,9 @@ public final class ElixrB extends Module {
 
     public QFormer qformer() { return qformer; }
 
+    /** BLIP-2's {@code ln_vision} over the tower's tokens. */
+    public LayerNorm lnVision() { return lnVision; }
+
     /** The frozen tower's tokens [B,T,C], layer-normed: what the queries cross-attend to. */
     public Var imageTokens(Var towerTokens) { return lnVision.forward(towerTokens); }
 

@@ -83,12 +83,30 @@ public final class LlamaModel extends Module {
      * The differentiable forward for training, through autograd on the same parameters: ids [B·T] (B rows of T)
      * → logits [B, T, vocab]. No cache; positions 0 … T−1 in each row.
      */
-    public Var forwardTraining(int[] ids, int batch, int length) {
+    public Var forwardTraining(int[] ids, int batch, int length) { return forwardTraining(embedTraining(ids, batch, length)); }
+
+    /**
+     * The token embeddings of ids [B·T] as a differentiable [B, T, hidden] (Hugging Face's {@code inputs_embeds}), to be
+     * joined with other vectors (soft prompts: {@code Functional.concat(1, prompt, embedTraining(...))}) before
+     * {@link #forwardTraining(Var)}. An id outside the vocabulary is refused naming it.
+     */
+    public Var embedTraining(int[] ids, int batch, int length) {
         if (model.embedTokens().weight() == null) throw new IllegalStateException("a token table loaded in a block format (GGUF) serves inference only");
-        return forwardTraining(Functional.embedding(model.embedTokens().weight(), ids, batch, length));
+        if (ids.length != batch * length)
+            throw new IllegalArgumentException("embedTraining: " + ids.length + " ids for " + batch + " rows of " + length);
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= config.vocabSize())
+                throw new IllegalArgumentException("token id " + ids[i] + " at row " + i / length + ", position " + i % length
+                        + " is outside the vocabulary [0, " + config.vocabSize() + ")");
+        }
+        return Functional.embedding(model.embedTokens().weight(), ids, batch, length);
     }
 
-    /** The differentiable forward from embedding vectors x [B, T, hidden] (soft prompts, gradient checks). */
+    /**
+     * The differentiable forward from embedding vectors x [B, T, hidden] (Hugging Face's {@code inputs_embeds}: soft
+     * prompts, gradient checks) → logits [B, T, vocab], positions 0 … T−1 in each row, causal. Gradients reach x when it
+     * requires them, also through a frozen model ({@code freeze()}).
+     */
     public Var forwardTraining(Var x) {
         if (x.dim() != 3 || x.size(2) != config.hiddenSize()) {
             throw new IllegalArgumentException("forwardTraining: inputs " + Shape.str(x.shape()) + ", expected [B, T, " + config.hiddenSize() + "]");
@@ -100,10 +118,15 @@ public final class LlamaModel extends Module {
     /** Mean cross-entropy of predicting each next id of ids [B·T] from the ones before it (causal LM loss). */
     public Var nextTokenLoss(int[] ids, int batch, int length) {
         if (length < 2) throw new IllegalArgumentException("nextTokenLoss: rows of " + length + " ids have no next token to predict");
-        Var logits = forwardTraining(ids, batch, length).narrow(1, 0, length - 1).reshape(batch * (length - 1), config.vocabSize());
-        int[] targets = new int[batch * (length - 1)];
-        for (int b = 0; b < batch; b++) System.arraycopy(ids, b * length + 1, targets, b * (length - 1), length - 1);
-        return Functional.crossEntropy(logits, targets);
+        return CausalLmLoss.of(forwardTraining(ids, batch, length), ids);
+    }
+
+    /**
+     * The same loss counting only the positions whose label is not {@link CausalLmLoss#IGNORE}: labels [B·T] beside
+     * ids [B·T] (e.g. {@code CausalLmLoss.labels(ids, counted)}; padding and prompts ignored).
+     */
+    public Var nextTokenLoss(int[] ids, int[] labels, int batch, int length) {
+        return CausalLmLoss.of(forwardTraining(ids, batch, length), labels);
     }
 
     /**

@@ -6,7 +6,10 @@
  * with no autograd tape: prefill through the GEMM, decoding through matrix–vector kernels that read the stored bytes,
  * both appending to a preallocated {@link dev.elixr.models.llm.KvCache}; {@code forwardEmbeds} takes embedding
  * vectors in place of ids (soft prompts). The same parameters, under Hugging Face's names, also run an autograd
- * forward ({@code forwardTraining}, {@code nextTokenLoss}) for training and save back in HF layout.
+ * forward for training and save back in HF layout: {@code embedTraining} (ids → differentiable inputs_embeds),
+ * {@code forwardTraining} (ids or inputs_embeds [B, T, hidden] → logits [B, T, vocab], causal, gradients reaching the
+ * inputs also through a frozen model) and {@link dev.elixr.models.llm.CausalLmLoss} (Hugging Face's shifted next-token
+ * cross-entropy, labels of −100 not counted).
  * {@link dev.elixr.models.llm.BpeTokenizer} reads tokenizer.json (byte-level BPE and SentencePiece-style BPE with
  * byte fallback) and decodes, also as a stream; {@link dev.elixr.models.llm.Sampler} and
  * {@link dev.elixr.models.llm.Generator} sample and stream text. {@link dev.elixr.models.llm.GgufLlama} reads llama

@@ -4,6 +4,7 @@
  * Face BLIP-2 parameter names, loaded strictly by {@code dev.elixr.models.hf.HfModels#qformer}), the three stage-1
  * attention masks ({@link dev.elixr.models.qformer.QFormerMasks}) and losses ({@link dev.elixr.models.qformer.ItcLoss},
  * {@link dev.elixr.models.qformer.ItmLoss}, {@link dev.elixr.models.qformer.ItgLoss}, summed by
- * {@link dev.elixr.models.qformer.StageOneLoss}). Training commands, evaluations and stage 2 live elsewhere.
+ * {@link dev.elixr.models.qformer.StageOneLoss}), and stage 2's adapter into the LLM,
+ * {@link dev.elixr.models.qformer.LanguageProjection}. Training commands and evaluations live elsewhere.
  */
 package dev.elixr.models.qformer;

@@ -1,5 +1,6 @@
 package dev.elixr.models.llm;
 
+import dev.elixr.autograd.Functional;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.check.GradCheck;
 import dev.elixr.autograd.optim.AdamW;
@@ -12,6 +13,8 @@ import java.util.List;
 
 import static dev.elixr.models.testing.Parity.assertClose;
 import static dev.elixr.models.testing.Parity.npy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The autograd forward (training) over the same parameters as inference: PyTorch parity, gradients, one step. */
@@ -61,5 +64,57 @@ class LlamaTrainingTest {
         opt.step();
         float after = m.nextTokenLoss(ids, 2, 5).item();
         assertTrue(after < before, "loss " + before + " -> " + after);
+    }
+
+    /** Stage 2's path: soft-prompt vectors joined before token embeddings, the prompt's labels ignored. */
+    private static Var softPromptLoss(LlamaModel m, Var prompt, int[] ids, int length) {
+        int b = prompt.size(0), p = prompt.size(1);
+        Var x = Functional.concat(1, prompt, m.embedTraining(ids, b, length));
+        int[] labels = new int[b * (p + length)];
+        for (int r = 0; r < b; r++) {
+            for (int i = 0; i < p; i++) labels[r * (p + length) + i] = CausalLmLoss.IGNORE;
+            System.arraycopy(ids, r * length, labels, r * (p + length) + p, length);
+        }
+        return CausalLmLoss.of(m.forwardTraining(x), labels);
+    }
+
+    @Test
+    void gradientOfTheLossReachesSoftPromptVectorsThroughTheFrozenModelAndMatchesFiniteDifferences() {
+        LlamaModel m = tiny();
+        m.freeze();
+        int[] ids = {1, 5, 2, 7, 3, 9};
+        GradCheck.check(v -> softPromptLoss(m, v[0], ids, 3), 23, GradCheck.grid(Tensor.randn(8, 2, 2, 8)));
+        Var prompt = Var.param(Tensor.randn(8, 2, 2, 8));
+        softPromptLoss(m, prompt, ids, 3).backward();
+        assertTrue(prompt.grad() != null, "the soft prompt has a gradient");
+        for (var p : m.parameters()) assertEquals(null, p.grad(), "a frozen parameter gets no gradient");
+    }
+
+    @Test
+    void trainingForwardOfASoftPromptEqualsTheInferenceHostsForwardEmbeds() throws IOException {
+        LlamaModel m = LlamaParityTest.model("llama_gqa");
+        int[] ids = LlamaParityTest.sequences("llama_gqa").get(1);
+        Tensor prompt = Tensor.randn(11, 1, 3, m.config().hiddenSize());
+        Var x = Functional.concat(1, Var.of(prompt), m.embedTraining(ids, 1, ids.length));
+        Tensor training = m.forwardTraining(x).value().select(0, 0);
+        Tensor inference = m.forwardEmbeds(x.value().select(0, 0).contiguous(), m.newCache(32), true);
+        assertClose("inputs_embeds: training vs inference", inference, training);
+    }
+
+    @Test
+    void rightPaddingWithIgnoredLabelsLeavesTheLossOfARowUnchanged() {
+        LlamaModel m = tiny();
+        int[] row = {1, 5, 2, 7};
+        float alone = m.nextTokenLoss(row, 1, 4).item();
+        int[] padded = {1, 5, 2, 7, 0, 0, 0};
+        int[] labels = {1, 5, 2, 7, CausalLmLoss.IGNORE, CausalLmLoss.IGNORE, CausalLmLoss.IGNORE};
+        assertEquals(alone, m.nextTokenLoss(padded, labels, 1, 7).item(), 1e-6);
+    }
+
+    @Test
+    void idsOutsideTheVocabularyAreRefusedNamingRowAndPosition() {
+        LlamaModel m = tiny();
+        var e = assertThrows(IllegalArgumentException.class, () -> m.embedTraining(new int[] {1, 2, 3, 11}, 2, 2));
+        assertTrue(e.getMessage().contains("token id 11 at row 1, position 1"), e.getMessage());
     }
 }

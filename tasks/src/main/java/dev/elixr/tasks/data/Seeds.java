@@ -34,6 +34,11 @@ public final class Seeds {
         return (seed ^ 0x3C6EF372FE94F82BL) * GOLDEN + step;
     }
 
+    /** ELIXR-B stage 2's batch at one training step: each slot's task and item (a SplittableRandom seed). */
+    public static long instructionMix(long seed, long step) {
+        return (seed ^ 0x1B873593CC9E2D51L) * GOLDEN + step;
+    }
+
     /** The seed of one probe subset of the data-efficient evaluation (a fraction of the training images, one repeat). */
     public static long probeSubset(long seed, double fraction, int repeat) {
         return seed * 1_000_003L + Math.round(fraction * 1e6) * 31 + repeat;
@@ -64,6 +69,7 @@ public final class Seeds {
         s.put("batch_order", "SplitMix64(seed * 31 + epoch), Fisher-Yates per epoch");
         s.put("augmentation", "SplittableRandom(seed * 0x9E3779B97F4A7C15 + step) per step");
         s.put("sentence_sampling", "SplittableRandom((seed ^ 0x7F4A7C15F39CC060) * 0x9E3779B97F4A7C15 + step) per step, split per report");
+        s.put("instruction_mix", "SplittableRandom((seed ^ 0x1B873593CC9E2D51) * 0x9E3779B97F4A7C15 + step) per step (ELIXR-B stage 2's task and item per batch slot)");
         s.put("hard_negatives", "SplittableRandom((seed ^ 0x3C6EF372FE94F82B) * 0x9E3779B97F4A7C15 + step) per step (ELIXR-B's ITM)");
         return s;
     }

@@ -241,7 +241,7 @@ public final class ContrastiveTraining {
      * The checkpoint with every tensor copied from the memory-mapped file into heap arrays, so that the resumed run
      * computes on the same storage (and kernel paths) as an uninterrupted one and can update in place.
      */
-    static Checkpoint onHeap(Checkpoint c) {
+    public static Checkpoint onHeap(Checkpoint c) {
         if (c == null) return null;
         var opt = c.optimizer() == null ? null
                 : new Optimizer.State(heap(c.optimizer().tensors()), c.optimizer().lr(), c.optimizer().steps());
@@ -254,7 +254,7 @@ public final class ContrastiveTraining {
         return out;
     }
 
-    static String writeHistory(TrainingHistory h) {
+    public static String writeHistory(TrainingHistory h) {
         try {
             return new ObjectMapper().writeValueAsString(h);
         } catch (IOException e) {
@@ -262,7 +262,7 @@ public final class ContrastiveTraining {
         }
     }
 
-    static TrainingHistory readHistory(Checkpoint c) throws IOException {
+    public static TrainingHistory readHistory(Checkpoint c) throws IOException {
         String s = c.extra().get("history");
         return s == null ? new TrainingHistory() : new ObjectMapper().readValue(s, TrainingHistory.class);
     }

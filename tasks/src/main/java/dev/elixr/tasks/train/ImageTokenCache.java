@@ -49,10 +49,7 @@ public final class ImageTokenCache {
     public static Tokens load(Path runB, String split, ElixrCRun imageRun, String imageRunDigest, List<CxrStudy> studies,
                               PrintStream log) throws IOException {
         List<String> ids = studies.stream().map(CxrStudy::dicomId).toList();
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("image_ids", String.join("\n", ids));
-        meta.put("image_run_sha256", imageRunDigest);
-        meta.put("preprocessing", imageRun.model().config().image().preprocessing().toString());
+        Map<String, String> meta = metadata(imageRun, imageRunDigest, ids);
         Path file = file(runB, split);
         Tokens cached = read(file, meta, log);
         if (cached != null) {
@@ -69,6 +66,22 @@ public final class ImageTokenCache {
         log.printf("elixr: %s image tokens [%d,%d,%d] computed once and cached in %s%n", split, computed.count(), computed.tokens(),
                 computed.width(), file);
         return computed;
+    }
+
+    /**
+     * The split's tokens when {@code runB} holds a cache made by the same image run for the same images, else null
+     * (and why, in the log); never computes or writes (a later stage reads an earlier run's cache this way).
+     */
+    public static Tokens cached(Path runB, String split, ElixrCRun imageRun, String imageRunDigest, List<CxrStudy> studies, PrintStream log) {
+        return read(file(runB, split), metadata(imageRun, imageRunDigest, studies.stream().map(CxrStudy::dicomId).toList()), log);
+    }
+
+    private static Map<String, String> metadata(ElixrCRun imageRun, String imageRunDigest, List<String> ids) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("image_ids", String.join("\n", ids));
+        meta.put("image_run_sha256", imageRunDigest);
+        meta.put("preprocessing", imageRun.model().config().image().preprocessing().toString());
+        return meta;
     }
 
     /** The cached tokens when the file exists and its metadata matches; null (and why, in the log) otherwise. */

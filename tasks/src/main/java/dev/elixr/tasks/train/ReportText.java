@@ -17,6 +17,22 @@ public final class ReportText {
         return (s.findings() + " " + s.impression()).trim();
     }
 
+    /**
+     * The whole report, one section per line as "HEADING: text" in the report's order (whitespace normalised, text before
+     * the first heading such as "FINAL REPORT" dropped): the text the report language model ({@code elixr train lm})
+     * learns and generates.
+     */
+    public static String sectioned(String report) {
+        if (report == null || report.isBlank()) return "";
+        StringBuilder sb = new StringBuilder();
+        ReportSectioner.split(report).forEach((heading, text) -> {
+            if (heading.isEmpty() || text.isEmpty()) return;
+            if (!sb.isEmpty()) sb.append('\n');
+            sb.append(heading).append(": ").append(text);
+        });
+        return sb.isEmpty() ? ReportSectioner.lastParagraph(report) : sb.toString();
+    }
+
     /** The IMPRESSION section alone on one line, or "" when the report has none. */
     public static String impression(String report) {
         if (report == null || report.isBlank()) return "";

@@ -47,21 +47,27 @@ public final class TrainingSettings {
     }
 
     /** Records the settings of a new run. */
-    static void write(Path run, ContrastiveTraining.Config t, ElixrCConfig model) throws IOException {
+    static void write(Path run, ContrastiveTraining.Config t, ElixrCConfig model) throws IOException { write(run, of(t, model)); }
+
+    /** Records the settings (option name → value, in the words of the command line) of a new run of any training. */
+    public static void write(Path run, Map<String, String> settings) throws IOException {
         Files.createDirectories(run);
         ObjectNode root = JSON.createObjectNode();
-        of(t, model).forEach(root::put);
+        settings.forEach(root::put);
         JSON.writerWithDefaultPrettyPrinter().writeValue(run.resolve(FILE).toFile(), root);
     }
 
     /** Refuses a resume whose settings differ from the recorded ones (runs from before this file are not checked). */
-    static void checkResume(Path run, ContrastiveTraining.Config t, ElixrCConfig model) throws IOException {
+    static void checkResume(Path run, ContrastiveTraining.Config t, ElixrCConfig model) throws IOException { checkResume(run, of(t, model)); }
+
+    /** The same for the settings of any training. */
+    public static void checkResume(Path run, Map<String, String> settings) throws IOException {
         Path f = run.resolve(FILE);
         if (!Files.exists(f)) return;
         Map<String, String> recorded = new LinkedHashMap<>();
         JSON.readTree(f.toFile()).properties().forEach(e -> recorded.put(e.getKey(), e.getValue().asText()));
         List<String> differences = new ArrayList<>();
-        of(t, model).forEach((option, value) -> {
+        settings.forEach((option, value) -> {
             String was = recorded.get(option);
             if (was != null && !was.equals(value)) differences.add(option + " " + was + " (this command: " + value + ")");
         });

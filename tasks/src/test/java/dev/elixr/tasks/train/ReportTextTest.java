@@ -20,6 +20,14 @@ class ReportTextTest {
         assertEquals("", ReportText.impression(null));
     }
 
+    @Test void sectionedReportHasOneLinePerHeadingInOrderWithoutTheBanner() {
+        String r = "                  FINAL REPORT\n EXAMINATION:  CHEST (PA AND LAT)\n \n INDICATION: cough.\n \n FINDINGS:\n \n No pleural\n effusion.\n \n IMPRESSION:\n \n No acute process.\n";
+        assertEquals("EXAMINATION: CHEST (PA AND LAT)\nINDICATION: cough.\nFINDINGS: No pleural effusion.\nIMPRESSION: No acute process.",
+                ReportText.sectioned(r));
+        assertEquals("Clear lungs.", ReportText.sectioned("Clear\n lungs."));
+        assertEquals("", ReportText.sectioned(" "));
+    }
+
     @Test void vocabularyCoversTheReportsAndSplitsUnseenWords() {
         var v = ReportVocabulary.build(List.of("Small left pleural effusion.", "No pneumothorax."), 1);
         assertEquals("[PAD]", v.token(0));

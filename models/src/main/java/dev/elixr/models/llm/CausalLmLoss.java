@@ -1,0 +1,53 @@
+package dev.elixr.models.llm;
+
+import dev.elixr.autograd.Functional;
+import dev.elixr.autograd.Var;
+import dev.elixr.tensor.Shape;
+
+/**
+ * The causal language-modelling loss of Hugging Face's {@code LlamaForCausalLM} (labels shifted inside): the logits
+ * at position t of a row predict the label at t + 1; labels equal to {@link #IGNORE} (−100, PyTorch's ignore_index)
+ * are not counted, and the loss is the mean cross-entropy over the counted ones. A row of ids right-padded to a common
+ * length needs no attention mask: causal attention never lets a position read the padding after it, so ignoring the
+ * padding's labels is enough. Stage 2 counts only the answer: its soft prompt, prompt and padding are {@link #IGNORE}.
+ */
+public final class CausalLmLoss {
+    /** A label that is not counted (PyTorch's default ignore_index). */
+    public static final int IGNORE = -100;
+
+    private CausalLmLoss() {}
+
+    /** Mean next-token cross-entropy of logits [B, T, V] against labels [B·T] (row-major; {@link #IGNORE} not counted). */
+    public static Var of(Var logits, int[] labels) {
+        if (logits.dim() != 3) throw new IllegalArgumentException("CausalLmLoss: logits " + Shape.str(logits.shape()) + ", expected [B, T, vocab]");
+        int b = logits.size(0), t = logits.size(1), v = logits.size(2);
+        if (labels.length != b * t)
+            throw new IllegalArgumentException("CausalLmLoss: " + labels.length + " labels for logits " + Shape.str(logits.shape()) + " (expected B·T = " + b * t + ")");
+        if (t < 2) throw new IllegalArgumentException("CausalLmLoss: rows of " + t + " positions have no next token to predict");
+        int[] targets = new int[b * (t - 1)];
+        for (int r = 0; r < b; r++) {
+            for (int i = 1; i < t; i++) {
+                int label = labels[r * t + i];
+                if (label != IGNORE && (label < 0 || label >= v))
+                    throw new IllegalArgumentException("CausalLmLoss: label " + label + " at row " + r + ", position " + i + " is outside the vocabulary [0, " + v + ")");
+                targets[r * (t - 1) + i - 1] = label;
+            }
+        }
+        return Functional.crossEntropy(logits.narrow(1, 0, t - 1).reshape(b * (t - 1), v), targets, 0f, IGNORE);
+    }
+
+    /** Labels for ids [B·T] where only the positions marked counted are predicted: ids there, {@link #IGNORE} elsewhere. */
+    public static int[] labels(int[] ids, boolean[] counted) {
+        if (ids.length != counted.length) throw new IllegalArgumentException("CausalLmLoss.labels: " + ids.length + " ids but " + counted.length + " flags");
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) out[i] = counted[i] ? ids[i] : IGNORE;
+        return out;
+    }
+
+    /** The number of labels that count towards the loss of labels [B·T] (the first position of each row never does). */
+    public static int counted(int[] labels, int length) {
+        int n = 0;
+        for (int i = 0; i < labels.length; i++) if (i % length != 0 && labels[i] != IGNORE) n++;
+        return n;
+    }
+}

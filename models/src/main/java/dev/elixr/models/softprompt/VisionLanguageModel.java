@@ -1,0 +1,93 @@
+package dev.elixr.models.softprompt;
+
+import dev.elixr.autograd.Functional;
+import dev.elixr.autograd.GradMode;
+import dev.elixr.autograd.Var;
+import dev.elixr.autograd.nn.Module;
+import dev.elixr.models.elixr.ElixrB;
+import dev.elixr.models.llm.CausalLmLoss;
+import dev.elixr.models.llm.LlamaModel;
+import dev.elixr.models.qformer.LanguageProjection;
+import dev.elixr.tensor.Shape;
+import dev.elixr.tensor.Tensor;
+
+/**
+ * ELIXR-B stage 2 (Xu et al. 2023, §2.2; BLIP-2 §3.3): the frozen image tower's tokens → {@code ln_vision} → Q-Former
+ * query pass → {@link LanguageProjection} → Q soft-prompt vectors, prepended to the prompt's token embeddings at the
+ * frozen LLM's {@code inputs_embeds} entry. The LLM is held, frozen and in eval mode, but is not a registered child:
+ * the state dict (checkpoints, saved runs) holds {@code ln_vision.*} and {@code qformer.*} (ELIXR-B stage 1's names)
+ * and {@code language_projection.*}. The Q-Former is frozen unless {@code trainQFormer}.
+ */
+public final class VisionLanguageModel extends Module {
+    private final ElixrB bridge;
+    private final LanguageProjection projection;
+    private final LlamaModel llm;
+    private final boolean trainQFormer;
+
+    public VisionLanguageModel(ElixrB bridge, LanguageProjection projection, LlamaModel llm, boolean trainQFormer) {
+        int h = bridge.config().width(), d = llm.config().hiddenSize();
+        if (projection.inWidth() != h || projection.outWidth() != d)
+            throw new IllegalArgumentException("language projection maps " + projection.inWidth() + " → " + projection.outWidth()
+                    + ", but the Q-Former is " + h + " wide and the LLM " + d);
+        this.bridge = bridge;
+        this.projection = projection;
+        this.llm = llm;
+        this.trainQFormer = trainQFormer;
+        registerModule("ln_vision", bridge.lnVision());
+        registerModule("qformer", bridge.qformer());
+        registerModule("language_projection", projection);
+        llm.freeze();
+        llm.eval();
+        if (!trainQFormer) {
+            bridge.lnVision().freeze();
+            bridge.qformer().freeze();
+        }
+    }
+
+    public LlamaModel llm() { return llm; }
+
+    public ElixrB bridge() { return bridge; }
+
+    public LanguageProjection projection() { return projection; }
+
+    public boolean trainsQFormer() { return trainQFormer; }
+
+    /** Soft-prompt tokens per image. */
+    public int softTokens() { return bridge.config().queries().count(); }
+
+    /** The soft prompt [B,Q,D] of the tower's tokens [B,T,C]. */
+    public Var softPrompt(Var towerTokens) { return projection.forward(bridge.queryOutputs(towerTokens)); }
+
+    /** Logits [B, Q+L, V]: the soft prompt of each row's image, then its prompt, answer and padding ids. */
+    public Var logits(Var towerTokens, SoftPromptBatch batch) {
+        if (towerTokens.size(0) != batch.batch())
+            throw new IllegalArgumentException("stage 2: " + towerTokens.size(0) + " images for " + batch.batch() + " text rows");
+        if (batch.softTokens() != softTokens())
+            throw new IllegalArgumentException("stage 2: the batch leaves room for " + batch.softTokens() + " soft tokens, the Q-Former makes " + softTokens());
+        int max = llm.config().maxPositionEmbeddings();
+        if (max > 0 && batch.fullLength() > max)
+            throw new IllegalArgumentException("stage 2: rows of " + batch.fullLength() + " positions exceed the LLM's " + max);
+        Var text = llm.embedTraining(batch.ids(), batch.batch(), batch.length());
+        return llm.forwardTraining(Functional.concat(1, softPrompt(towerTokens), text));
+    }
+
+    /** Next-token cross-entropy on the answer tokens only ({@link CausalLmLoss} over the batch's labels). */
+    public Var loss(Var towerTokens, SoftPromptBatch batch) {
+        if (batch.answerTokens() == 0) throw new IllegalArgumentException("stage 2: the batch has no answer token to learn");
+        return CausalLmLoss.of(logits(towerTokens, batch), batch.labels());
+    }
+
+    /** The soft prompt [Q,D] of one image's tower tokens [T,C] or [1,T,C], without a graph (generation's prefix). */
+    public Tensor softPromptOf(Tensor towerTokens) {
+        Tensor t = towerTokens.dim() == 2 ? towerTokens.unsqueeze(0) : towerTokens;
+        if (t.dim() != 3 || t.size(0) != 1)
+            throw new IllegalArgumentException("soft prompt: tower tokens " + Shape.str(towerTokens.shape()) + ", expected [T,C] or [1,T,C]");
+        boolean was = isTraining();
+        eval();
+        try (var g = GradMode.noGrad()) {
+            return softPrompt(Var.of(t)).value().select(0, 0).contiguous();
+        } finally {
+            train(was);
+        }
+    }
+}

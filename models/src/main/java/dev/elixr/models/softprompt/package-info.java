@@ -1,0 +1,9 @@
+/**
+ * ELIXR-B stage 2 (Xu et al. 2023, §2.2; BLIP-2 §3.3): a frozen Llama-family LLM conditioned on an image through soft
+ * prompts. {@link dev.elixr.models.softprompt.VisionLanguageModel} runs the frozen tower's tokens through ELIXR-B's
+ * Q-Former (frozen, or trained by choice) and the {@link dev.elixr.models.qformer.LanguageProjection} adapter (linear or
+ * MLP) into Q vectors of the LLM's width, prepended to the prompt's token embeddings;
+ * {@link dev.elixr.models.softprompt.SoftPromptBatch} lays out right-padded prompt + answer rows with labels
+ * on the answer tokens only (Hugging Face's causal-LM labels, whose loss is {@link dev.elixr.models.llm.CausalLmLoss}).
+ */
+package dev.elixr.models.softprompt;

@@ -1,0 +1,37 @@
+package dev.elixr.models.softprompt;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static dev.elixr.models.softprompt.SoftPromptBatch.IGNORE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class SoftPromptBatchTest {
+    @Test
+    void onlyAnswerPositionsCarryALabel() {
+        var b = SoftPromptBatch.of(List.of(new int[] {5, 6, 7}, new int[] {5}), List.of(new int[] {8, 9, 2}, new int[] {8, 2}), 2, 0);
+        assertEquals(6, b.length());
+        assertArrayEquals(new int[] {5, 6, 7, 8, 9, 2, 5, 8, 2, 0, 0, 0}, b.ids());
+        int I = IGNORE;
+        // row 0: 2 soft, prompt 5 6 7, answer 8 9 2; row 1: 2 soft, prompt 5, answer 8 2, padding
+        assertArrayEquals(new int[] {I, I, I, I, I, 8, 9, 2, I, I, I, 8, 2, I, I, I}, b.labels());
+        assertEquals(5, b.answerTokens());
+    }
+
+    @Test
+    void anAnswerRightAfterTheSoftPromptIsLabelledWhereItStands() {
+        var b = SoftPromptBatch.of(List.of(new int[0]), List.of(new int[] {4, 2}), 3, 0);
+        assertArrayEquals(new int[] {IGNORE, IGNORE, IGNORE, 4, 2}, b.labels());
+        assertEquals(2, b.answerTokens());
+    }
+
+    @Test
+    void refusesAnEmptyAnswerAndMismatchedLists() {
+        assertThrows(IllegalArgumentException.class, () -> SoftPromptBatch.of(List.of(new int[] {1}), List.of(new int[0]), 2, 0));
+        assertThrows(IllegalArgumentException.class, () -> SoftPromptBatch.of(List.of(new int[] {1}), List.of(), 2, 0));
+        assertThrows(IllegalArgumentException.class, () -> SoftPromptBatch.of(List.of(new int[0]), List.of(new int[] {3}), 0, 0));
+    }
+}

@@ -1,0 +1,193 @@
+package dev.elixr.tasks.language;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.elixr.tasks.data.CxrStudy;
+import dev.elixr.tasks.data.MimicCxrJpg;
+import dev.elixr.tasks.eval.EvalRecord;
+import dev.elixr.tasks.progress.Progress;
+import dev.elixr.tensor.Tensor;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * The stage-2 evaluations (Xu et al. 2023, §2.5) on a split of the data set: every item is answered twice by greedy
+ * decoding, once after its image's soft prompt and once after the soft prompt of a blank (all-black) image through
+ * the same adapter and LLM — the text-only baseline, which catches a model answering from the wording alone.
+ * <ul>
+ *   <li>{@code vqa}: accuracy (exact match after {@link AnswerScore#normalise}) overall, for closed and open questions
+ *   and per question category; token F1 and exact match of the open questions.</li>
+ *   <li>{@code report-qa}: accuracy of correct-vs-erroneous, accuracy of the error type (none counts as a type), and
+ *   per injected error type; a verdict that names no known error is wrong.</li>
+ * </ul>
+ * Each writes {@code RUN/eval/<task>/metrics.json}, {@code items.csv}, {@code manifest.json} (the items evaluated) and
+ * {@code eval.json}.
+ */
+public final class LanguageEvaluation {
+    /** Split to evaluate, at most {@code limit} items (0: all; else a seeded sample), new-token budget, and the sample's seed. */
+    public record Options(Path data, String split, int limit, int maxNewTokens, long seed) {
+        public Options {
+            if (limit < 0) throw new IllegalArgumentException("--limit " + limit + ": must be >= 0 (0: every item)");
+            if (maxNewTokens < 1) throw new IllegalArgumentException("--max-new-tokens " + maxNewTokens + ": must be >= 1");
+        }
+    }
+
+    /** One answered item: the image-conditioned answer and the text-only baseline's. */
+    record Answered(Instruction item, String answer, String baseline) {}
+
+    private LanguageEvaluation() {}
+
+    /** Runs one task's evaluation into {@code RUN/eval/<task>[-split]} and returns the metrics written. */
+    public static Map<String, Object> run(ElixrB2Run run, LanguageTask task, Options o, String commandLine, PrintStream log) throws IOException {
+        if (task == LanguageTask.IMPRESSION) throw new IllegalArgumentException("eval impression does not exist yet (vqa and report-qa do)");
+        Instant started = Instant.now();
+        List<CxrStudy> all = MimicCxrJpg.read(o.data());
+        InstructionSet set = InstructionSet.read(o.data(), all);
+        ImageTokens images = Stage2Job.tokens(run.dir(), o.split(), run.stage1(), all, log);
+        List<Instruction> items = sample(images.readable(set.items(task, o.split())), o.limit(), o.seed());
+        if (items.isEmpty())
+            throw new IllegalArgumentException("no " + task.id() + " items with a readable image in split '" + o.split() + "' of " + o.data()
+                    + (task == LanguageTask.VQA ? " (" + InstructionSet.VQA + ")" : " (" + InstructionSet.REPORT_QA + ")"));
+        Assistant assistant = new Assistant(run);
+        Tensor blank = run.blankTowerTokens();
+        Progress progress = new Progress("eval " + task.id(), items.size(), "item");
+        List<Answered> answered = new ArrayList<>();
+        for (Instruction i : items) {
+            Tensor tower = images.batch(List.of(i));
+            String a = assistant.generate(tower, i.prompt(), o.maxNewTokens(), s -> {}).text().trim();
+            String b = assistant.generate(blank, i.prompt(), o.maxNewTokens(), s -> {}).text().trim();
+            answered.add(new Answered(i, a, b));
+            progress.advance(1, "");
+        }
+        progress.finish();
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("task", task.id());
+        metrics.put("split", o.split());
+        metrics.put("items", answered.size());
+        metrics.put("image", task == LanguageTask.VQA ? vqa(answered, false) : reportQa(answered, false));
+        metrics.put("text_only_baseline", task == LanguageTask.VQA ? vqa(answered, true) : reportQa(answered, true));
+        metrics.put("baseline", "the same adapter and LLM after the soft prompt of a blank (all-black) image");
+        Path dir = run.dir().resolve("eval").resolve(task.id() + (o.split().equals("test") ? "" : "-" + o.split()));
+        Files.createDirectories(dir);
+        ObjectMapper json = new ObjectMapper();
+        json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("metrics.json").toFile(), metrics);
+        writeItems(dir.resolve("items.csv"), task, answered);
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("format", "elixr-language-manifest/1");
+        manifest.put("task", task.id());
+        manifest.put("data", o.data().toAbsolutePath().normalize().toString());
+        manifest.put("split", o.split());
+        manifest.put("sample", o.limit() == 0 ? "every item" : "seeded sample of " + o.limit() + " (seed " + o.seed() + ")");
+        manifest.put("dicom_ids", answered.stream().map(a -> a.item().dicomId()).distinct().toList());
+        json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("manifest.json").toFile(), manifest);
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("split", o.split());
+        options.put("limit", o.limit());
+        options.put("max_new_tokens", o.maxNewTokens());
+        options.put("decoding", "greedy");
+        EvalRecord.write(dir, run.stage1().imageRun(), run.dir(), "elixr-b-stage2",
+                new EvalRecord.Inputs(task.id(), commandLine, o.seed(), options, dir.resolve("manifest.json"), null, o.data(), started));
+        return metrics;
+    }
+
+    /** All items, or a seeded sample of {@code limit} of them kept in their original order. */
+    static List<Instruction> sample(List<Instruction> items, int limit, long seed) {
+        if (limit == 0 || limit >= items.size()) return items;
+        Integer[] order = new Integer[items.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            Integer t = order[i]; order[i] = order[j]; order[j] = t;
+        }
+        return java.util.Arrays.stream(order, 0, limit).sorted(Comparator.naturalOrder()).map(items::get).toList();
+    }
+
+    static Map<String, Object> vqa(List<Answered> answered, boolean baseline) {
+        Counter all = new Counter(), closed = new Counter(), open = new Counter();
+        double f1 = 0;
+        Map<String, Counter> byCategory = new TreeMap<>();
+        for (Answered a : answered) {
+            String answer = baseline ? a.baseline() : a.answer();
+            boolean hit = AnswerScore.exactMatch(answer, a.item().answer());
+            all.add(hit);
+            (a.item().type().equals("open") ? open : closed).add(hit);
+            if (a.item().type().equals("open")) f1 += AnswerScore.tokenF1(answer, a.item().answer());
+            byCategory.computeIfAbsent(a.item().type() + "/" + a.item().category(), k -> new Counter()).add(hit);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("accuracy", all.rate());
+        m.put("closed_accuracy", closed.rate());
+        m.put("closed_items", closed.n);
+        m.put("open_exact_match", open.rate());
+        m.put("open_token_f1", open.n == 0 ? null : f1 / open.n);
+        m.put("open_items", open.n);
+        Map<String, Object> per = new LinkedHashMap<>();
+        byCategory.forEach((k, c) -> per.put(k, Map.of("accuracy", c.rate(), "items", c.n)));
+        m.put("by_category", per);
+        return m;
+    }
+
+    static Map<String, Object> reportQa(List<Answered> answered, boolean baseline) {
+        Counter binary = new Counter(), type = new Counter();
+        Map<String, Counter> byError = new TreeMap<>();
+        for (Answered a : answered) {
+            String predicted = InstructionPrompts.parseVerdict(baseline ? a.baseline() : a.answer()), truth = a.item().category();
+            boolean saysCorrect = predicted.equals("none"), parsed = !predicted.equals("unparsed");
+            binary.add(parsed && saysCorrect == truth.equals("none"));
+            boolean typeHit = predicted.equals(truth);
+            type.add(typeHit);
+            byError.computeIfAbsent(truth, k -> new Counter()).add(typeHit);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("accuracy", binary.rate());
+        m.put("error_type_accuracy", type.rate());
+        Map<String, Object> per = new LinkedHashMap<>();
+        byError.forEach((k, c) -> per.put(k, Map.of("accuracy", c.rate(), "items", c.n)));
+        m.put("by_error_type", per);
+        return m;
+    }
+
+    private static void writeItems(Path file, LanguageTask task, List<Answered> answered) throws IOException {
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
+            w.println(task == LanguageTask.VQA ? "dicom_id,type,category,question,truth,answer,correct,baseline_answer,baseline_correct"
+                    : "dicom_id,truth_error,answer,predicted_error,baseline_answer,baseline_predicted_error");
+            for (Answered a : answered) {
+                Instruction i = a.item();
+                if (task == LanguageTask.VQA) {
+                    w.println(String.join(",", csv(i.dicomId()), csv(i.type()), csv(i.category()), csv(i.prompt()), csv(i.answer()), csv(a.answer()),
+                            Boolean.toString(AnswerScore.exactMatch(a.answer(), i.answer())), csv(a.baseline()),
+                            Boolean.toString(AnswerScore.exactMatch(a.baseline(), i.answer()))));
+                } else {
+                    w.println(String.join(",", csv(i.dicomId()), csv(i.category()), csv(a.answer()), csv(InstructionPrompts.parseVerdict(a.answer())),
+                            csv(a.baseline()), csv(InstructionPrompts.parseVerdict(a.baseline()))));
+                }
+            }
+        }
+    }
+
+    private static String csv(String s) { return "\"" + s.replace("\"", "\"\"") + "\""; }
+
+    private static final class Counter {
+        int n, hits;
+
+        void add(boolean hit) {
+            n++;
+            if (hit) hits++;
+        }
+
+        Double rate() { return n == 0 ? null : (double) hits / n; }
+    }
+}

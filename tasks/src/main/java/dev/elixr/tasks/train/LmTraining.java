@@ -1,0 +1,171 @@
+package dev.elixr.tasks.train;
+
+import dev.elixr.autograd.GradMode;
+import dev.elixr.autograd.Var;
+import dev.elixr.autograd.io.Checkpoint;
+import dev.elixr.autograd.optim.AdamW;
+import dev.elixr.autograd.optim.CosineSchedule;
+import dev.elixr.autograd.optim.GradClip;
+import dev.elixr.autograd.optim.ParamGroup;
+import dev.elixr.models.llm.CausalLmLoss;
+import dev.elixr.models.llm.LlamaModel;
+import dev.elixr.tasks.progress.Progress;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The training loop of the report language model ({@code elixr train lm}): next-token cross-entropy (Hugging Face's
+ * shifted causal-LM loss, {@link CausalLmLoss}) over batches of whole reports, each row {@code <s> report </s>}
+ * right-padded to the batch's longest with its padding not counted. AdamW (β 0.9/0.95, as Llama) with linear warm-up
+ * and cosine decay to 1%, global-norm clipping, the validation perplexity after each epoch, atomic checkpoints. Every
+ * step is a pure function of (seed, step) and the restored state (the batch order by epoch, no dropout), so a stopped
+ * run resumes bitwise. A {@link NumericalGuard} stops the run at the first NaN/Inf.
+ */
+public final class LmTraining {
+    /** Passes over the data and rows per batch; optimiser and session settings as for the other trainings. */
+    public record Config(int epochs, int batch, ContrastiveTraining.Optimisation optimisation, ContrastiveTraining.Session session) {
+        public Config {
+            if (epochs < 1 || epochs > 100_000) throw new IllegalArgumentException("--epochs " + epochs + ": must be in [1, 100000]");
+            if (batch < 1 || batch > 65_536) throw new IllegalArgumentException("--batch " + batch + ": must be in [1, 65536]");
+            if (optimisation == null || session == null) throw new IllegalArgumentException("train lm: optimisation and session settings are required");
+        }
+
+        public long seed() { return session.seed(); }
+
+        public boolean resume() { return session.resume(); }
+    }
+
+    /** Token rows, each {@code <s> … </s>} (at most the context long), and the padding id. */
+    public record Corpus(List<int[]> rows, int padId) {
+        public Corpus {
+            rows = List.copyOf(rows);
+            for (int[] r : rows) if (r.length < 2) throw new IllegalArgumentException("a row of " + r.length + " tokens has nothing to predict");
+        }
+
+        public int count() { return rows.size(); }
+
+        /** Tokens predicted over the corpus (each row's all but its first). */
+        public long predicted() { return rows.stream().mapToLong(r -> r.length - 1).sum(); }
+
+        /** Rows right-padded to the longest: ids [B·T] and labels [B·T] with the padding {@link CausalLmLoss#IGNORE}. */
+        Batch batch(int[] which) {
+            int t = 0;
+            for (int i : which) t = Math.max(t, rows.get(i).length);
+            int[] ids = new int[which.length * t], labels = new int[which.length * t];
+            Arrays.fill(ids, padId);
+            Arrays.fill(labels, CausalLmLoss.IGNORE);
+            for (int b = 0; b < which.length; b++) {
+                int[] r = rows.get(which[b]);
+                System.arraycopy(r, 0, ids, b * t, r.length);
+                System.arraycopy(r, 0, labels, b * t, r.length);
+            }
+            return new Batch(ids, labels, which.length, t);
+        }
+    }
+
+    record Batch(int[] ids, int[] labels, int rows, int length) {
+        Var loss(LlamaModel m) { return m.nextTokenLoss(ids, labels, rows, length); }
+
+        int predicted() { return CausalLmLoss.counted(labels, length); }
+    }
+
+    /** Mean negative log-likelihood per predicted token (nats) and its exponential, the perplexity. */
+    public record Perplexity(double nll, long tokens) {
+        public double value() { return Math.exp(nll); }
+    }
+
+    /** A finished (or stopped) training. */
+    public record Outcome(TrainingHistory history, long steps, long totalSteps, long resumedFrom, double seconds, double tokensPerSecond) {
+        RunInfo.Session session() { return new RunInfo.Session(resumedFrom, steps, totalSteps, seconds, tokensPerSecond); }
+    }
+
+    private LmTraining() {}
+
+    public static Outcome train(LlamaModel model, Corpus train, Corpus val, Config cfg, Checkpoints checkpoints, PrintStream log)
+            throws IOException {
+        var optimisation = cfg.optimisation();
+        var session = cfg.session();
+        int n = train.count(), batch = Math.min(cfg.batch(), n);
+        long stepsPerEpoch = n / Math.max(batch, 1), total = stepsPerEpoch * cfg.epochs();
+        if (stepsPerEpoch == 0) throw new IllegalArgumentException("train lm: no training reports");
+        var opt = new AdamW(ParamGroup.decayAndNoDecay(model, optimisation.weightDecay()), optimisation.lr(), 0.9, 0.95, 1e-8);
+        var schedule = new CosineSchedule(optimisation.lr(), Math.round(total * optimisation.warmupFraction()), total, optimisation.lr() * 0.01);
+        long step = 0;
+        TrainingHistory history = new TrainingHistory();
+        if (session.resume()) {
+            Checkpoint c = ContrastiveTraining.onHeap(checkpoints.latest(log));
+            if (c != null) {
+                c.restore(model, opt);
+                step = c.step();
+                history = ContrastiveTraining.readHistory(c);
+                log.printf(Locale.ROOT, "elixr: resumed from step %d of %d%n", step, total);
+            }
+        }
+        long resumedFrom = step, tokens = 0;
+        long stop = session.stopAfterStep() > 0 ? Math.min(total, session.stopAfterStep()) : total;
+        Progress progress = new Progress("train lm", (stop - step) * batch, "reports");
+        NumericalGuard guard = new NumericalGuard(model, opt, checkpoints.diagnostics());
+        long t0 = System.nanoTime();
+        double recent = Double.NaN;
+        model.train();
+        while (step < stop) {
+            int epoch = (int) (step / stepsPerEpoch);
+            int[] order = ContrastiveTraining.permutation(n, session.seed(), epoch);
+            int from = (int) (step % stepsPerEpoch) * batch;
+            Batch b = train.batch(Arrays.copyOfRange(order, from, from + batch));
+            double lr = schedule.apply(opt, step + 1);
+            opt.zeroGrad();
+            guard.beginStep(step + 1);
+            Var loss = b.loss(model);
+            double l = loss.item();
+            guard.checkLoss("next-token", l);
+            loss.backward();
+            guard.checkGradients("next-token", GradClip.clipGlobalNorm(model.trainableParameters(), optimisation.gradClip()));
+            opt.step();
+            step++;
+            tokens += b.predicted();
+            recent = Double.isNaN(recent) ? l : 0.9 * recent + 0.1 * l;
+            history.steps().add(new TrainingHistory.Step(step, l, lr, 0));
+            progress.advance(batch, String.format(Locale.ROOT, "epoch %d, loss %.3f (perplexity %.2f)", epoch + 1, recent, Math.exp(recent)));
+            if (step % stepsPerEpoch == 0) {
+                Perplexity vp = val.count() == 0 ? new Perplexity(Double.NaN, 0) : perplexity(model, val, batch);
+                double tl = history.steps().stream().skip(Math.max(0, history.steps().size() - stepsPerEpoch))
+                        .mapToDouble(TrainingHistory.Step::loss).average().orElse(Double.NaN);
+                history.epochs().add(new TrainingHistory.Epoch(epoch + 1, step, tl, vp.nll()));
+                log.printf(Locale.ROOT, "elixr: epoch %d/%d: train loss %.4f, validation loss %.4f, validation perplexity %.3f%n",
+                        epoch + 1, cfg.epochs(), tl, vp.nll(), vp.value());
+            }
+            if ((session.checkpointEvery() > 0 && step % session.checkpointEvery() == 0) || step == stop)
+                checkpoints.save(Checkpoint.capture(model, opt, step).withSchedule(schedule)
+                        .with("history", ContrastiveTraining.writeHistory(history)));
+        }
+        progress.finish();
+        model.eval();
+        double secs = (System.nanoTime() - t0) / 1e9;
+        return new Outcome(history, step, total, resumedFrom, secs, tokens / Math.max(secs, 1e-9));
+    }
+
+    /** The model's perplexity on a corpus (every row's tokens after its first), without a graph. */
+    public static Perplexity perplexity(LlamaModel model, Corpus c, int batch) {
+        boolean training = model.isTraining();
+        model.eval();
+        double sum = 0;
+        long count = 0;
+        try (var g = GradMode.noGrad()) {
+            for (int s = 0; s < c.count(); s += batch) {
+                int[] rows = new int[Math.min(batch, c.count() - s)];
+                for (int i = 0; i < rows.length; i++) rows[i] = s + i;
+                Batch b = c.batch(rows);
+                int k = b.predicted();
+                sum += (double) b.loss(model).item() * k;
+                count += k;
+            }
+        }
+        model.train(training);
+        return new Perplexity(count == 0 ? Double.NaN : sum / count, count);
+    }
+}

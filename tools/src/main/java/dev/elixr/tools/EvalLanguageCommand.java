@@ -1,0 +1,33 @@
+package dev.elixr.tools;
+
+import dev.elixr.tasks.language.ElixrB2Run;
+import dev.elixr.tasks.language.LanguageEvaluation;
+import dev.elixr.tasks.language.LanguageTask;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The options and the run of {@code eval vqa} and {@code eval report-qa}. */
+abstract class EvalLanguageCommand implements java.util.concurrent.Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Option(names = "--run", required = true, description = "a finished ELIXR-B stage-2 run") Path run;
+    @Option(names = "--data", required = true, description = "data set root holding vqa.jsonl / report-qa.jsonl") Path data;
+    @Option(names = "--split", defaultValue = "test", paramLabel = "test|validate", description = "split to evaluate (default ${DEFAULT-VALUE})") String split;
+    @Option(names = "--limit", defaultValue = "0", description = "at most this many items, a seeded sample (default: every item)") int limit;
+    @Option(names = "--max-new-tokens", defaultValue = "24", description = "longest answer in tokens (default ${DEFAULT-VALUE})") int maxNewTokens;
+    @Option(names = "--seed", defaultValue = "1", description = "seed of the --limit sample") long seed;
+
+    abstract LanguageTask task();
+
+    @Override
+    public Integer call() throws Exception {
+        ElixrB2Run r = ElixrB2Run.load(run, System.err);
+        Map<String, Object> m = LanguageEvaluation.run(r, task(), new LanguageEvaluation.Options(data, split, limit, maxNewTokens, seed),
+                CommandLineText.of(spec), System.err);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter();
+        spec.commandLine().getOut().println(json.writeValueAsString(m));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}
