@@ -166,6 +166,14 @@ class ElixrServerTest {
     }
 
     @Test
+    void theLanguageEndpointsAre404WithoutAStage2Run() throws Exception {
+        assertClientError(http.postJson("/v1/ask", "{\"question\": \"x\"}"), 404, "no_language_model");
+        assertClientError(http.post("/v1/describe", "image/png", Http.png(40, 40, 3)), 404, "no_language_model");
+        assertClientError(http.postJson("/v1/check-report", "{\"report\": \"x\"}"), 404, "no_language_model");
+        assertFalse(anonymous.get("/health").json().get("language_model").asBoolean());
+    }
+
+    @Test
     void truncatedImagesAre400() throws Exception {
         byte[] png = Http.png(64, 64, 5), jpeg = Http.jpeg(64, 64, 6);
         assertClientError(http.post("/v1/embed", "image/png", Arrays.copyOf(png, png.length / 2)), 400, "corrupt_image");
