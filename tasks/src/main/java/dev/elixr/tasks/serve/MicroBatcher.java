@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Dynamic micro-batching of model calls (as inference servers batch): requests wait in a bounded queue; one model
- * thread takes the first, adds every call already waiting (up to {@code maxBatch}), then, if {@code window} is not
- * zero and the batch is not full, keeps collecting for up to {@code window}; it embeds the images of the batch in one
- * forward pass and its texts in another. The single thread also serialises every use of the (not thread-safe)
+ * thread takes the first, adds every call already waiting (up to {@code maxBatch}), and, only when that first call
+ * found the thread idle, keeps collecting for up to {@code window}; it embeds the images of the batch in one forward
+ * pass and its texts in another. Under a backlog the thread never waits: the calls that queued during one forward pass
+ * make the next batch (a window there would only idle the bottleneck, measured in docs/results.md). The single thread also serialises every use of the (not thread-safe)
  * {@link Embedder}. A full queue refuses at once ({@link QueueFull}), so that overload becomes 429s instead of
  * unbounded memory. {@link #close} finishes every queued call before the thread ends.
  */
@@ -77,14 +78,16 @@ final class MicroBatcher implements AutoCloseable {
         List<Job> batch = new ArrayList<>();
         while (true) {
             try {
-                Job first = queue.poll(50, TimeUnit.MILLISECONDS);
+                Job first = queue.poll();
+                boolean backlog = first != null;
+                if (first == null) first = queue.poll(50, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     if (closing && queue.isEmpty()) return;
                     continue;
                 }
                 long t0 = System.nanoTime();
                 batch.add(first);
-                collect(batch, t0 + windowNanos);
+                collect(batch, backlog ? t0 : t0 + windowNanos);
                 observer.batch(batch.size(), System.nanoTime() - t0);
                 run(batch);
             } catch (InterruptedException e) {

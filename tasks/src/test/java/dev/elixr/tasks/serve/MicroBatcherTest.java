@@ -60,6 +60,23 @@ class MicroBatcherTest {
     }
 
     @Test
+    void underABacklogTheWindowIsNotWaited() throws Exception {
+        FakeEmbedder fake = new FakeEmbedder();
+        fake.gate = new CountDownLatch(1);
+        try (MicroBatcher b = new MicroBatcher(fake, 16, TimeUnit.SECONDS.toNanos(3600), 2, MicroBatcher.Observer.NONE)) {
+            List<CompletableFuture<float[]>> f = new ArrayList<>();
+            f.add(b.text("a"));
+            f.add(b.text("b")); // fills the first batch: it runs at once
+            assertTrue(fake.entered.tryAcquire(30, TimeUnit.SECONDS));
+            for (int i = 0; i < 3; i++) f.add(b.text("t" + i));
+            assertEquals(3, b.depth());
+            fake.gate.countDown();
+            for (var x : f) x.get(30, TimeUnit.SECONDS); // the last, lone call would wait out an hour's window from idle
+            assertEquals(List.of(2, 2, 1), fake.calls);
+        }
+    }
+
+    @Test
     void aBatchNeverExceedsMaxBatchAndCloseRefusesNewCalls() throws Exception {
         FakeEmbedder fake = new FakeEmbedder();
         MicroBatcher b = new MicroBatcher(fake, 16, TimeUnit.SECONDS.toNanos(1), 4, MicroBatcher.Observer.NONE);
