@@ -30,7 +30,7 @@ public final class Elixr implements Runnable {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Elixr())
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
-                    cmd.getErr().println("elixr: " + ex.getMessage());
+                    cmd.getErr().println(ErrorLine.of(ex));
                     if (Boolean.getBoolean("elixr.debug")) ex.printStackTrace(cmd.getErr());
                     return 1;
                 });

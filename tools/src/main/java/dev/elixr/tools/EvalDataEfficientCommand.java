@@ -29,7 +29,7 @@ final class EvalDataEfficientCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var r = target.open()
                 .withProbeFeatures(ProbeFeatures.parse(features)).dataEfficient(fractions, repeats, seed,
-                baselineEpochs > 0 ? new ElixrCEvaluation.Baseline(baselineEpochs, 30, baselineMaxSteps, 32, 2e-3) : null,
+                baselineEpochs == 0 ? null : new ElixrCEvaluation.Baseline(baselineEpochs, Math.min(30, baselineMaxSteps), baselineMaxSteps, 32, 2e-3),
                 List.of(new LogisticProbe(), new MlpProbe(new int[] {512, 256}, 0.2f, mlpSteps, 64, 1e-3, 1e-2)));
         for (DataEfficient.Summary s : r.summaries())
             System.out.printf("%-20s %-9s %6s  mean AUC %.3f +- %.3f%n", s.source(), s.probe(), DataEfficient.fractionKey(s.fraction()), s.meanAuc(), s.sdAuc());

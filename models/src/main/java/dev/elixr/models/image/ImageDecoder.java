@@ -1,10 +1,13 @@
 package dev.elixr.models.image;
 
+import dev.elixr.models.image.ImageDecodeException.Problem;
+
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,13 +37,35 @@ public final class ImageDecoder {
 
     /** Decodes the first image of a PNG or JPEG file. */
     public static BufferedImage read(Path file) throws ImageDecodeException {
-        if (!Files.isRegularFile(file)) throw new ImageDecodeException(file, "no such file");
+        if (!Files.isRegularFile(file)) throw new ImageDecodeException(file, Problem.MISSING, "no such file");
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            return read(in, file);
+        } catch (IOException e) {
+            if (e instanceof ImageDecodeException d) throw d;
+            throw new ImageDecodeException(file, Problem.CORRUPT, "cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Decodes the first image of a PNG or JPEG held in memory (an upload, or a test's mutated file), with the same checks
+     * as {@link #read(Path)}; {@code name} is the file named in a refusal.
+     */
+    public static BufferedImage decode(byte[] bytes, Path name) throws ImageDecodeException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            return read(in, name);
+        } catch (IOException e) {
+            if (e instanceof ImageDecodeException d) throw d;
+            throw new ImageDecodeException(name, Problem.CORRUPT, "cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static BufferedImage read(ImageInputStream in, Path file) throws ImageDecodeException {
         List<String> warnings = new ArrayList<>();
         BufferedImage img;
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            if (in == null) throw new ImageDecodeException(file, "cannot open");
+        try {
+            if (in == null) throw new ImageDecodeException(file, Problem.CORRUPT, "cannot open");
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) throw new ImageDecodeException(file, "not a PNG or JPEG image (unrecognised format)");
+            if (!readers.hasNext()) throw new ImageDecodeException(file, Problem.NOT_AN_IMAGE, "not a PNG or JPEG image (unrecognised format)");
             ImageReader reader = readers.next();
             try {
                 reader.addIIOReadWarningListener((IIOReadWarningListener) (src, w) -> warnings.add(w));
@@ -53,19 +78,20 @@ public final class ImageDecoder {
         } catch (ImageDecodeException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new ImageDecodeException(file, "corrupt or truncated (" + e.getMessage() + ")", e);
+            throw new ImageDecodeException(file, Problem.CORRUPT, "corrupt or truncated (" + e.getMessage() + ")", e);
         } catch (OutOfMemoryError e) {
-            throw new ImageDecodeException(file, "too large to decode in this JVM's heap (" + e.getMessage() + ")", e);
+            throw new ImageDecodeException(file, Problem.TOO_LARGE, "too large to decode in this JVM's heap (" + e.getMessage() + ")", e);
         }
-        if (!warnings.isEmpty()) throw new ImageDecodeException(file, "corrupt or truncated (" + String.join("; ", warnings) + ")");
+        if (!warnings.isEmpty())
+            throw new ImageDecodeException(file, Problem.CORRUPT, "corrupt or truncated (" + String.join("; ", warnings) + ")");
         return img;
     }
 
     private static void checkSize(Path file, int width, int height) throws ImageDecodeException {
-        if (width <= 0 || height <= 0) throw new ImageDecodeException(file, "header declares an empty image (" + width + "x" + height + ")");
+        if (width <= 0 || height <= 0) throw new ImageDecodeException(file, Problem.CORRUPT, "header declares an empty image (" + width + "x" + height + ")");
         long pixels = (long) width * height, max = maxPixels();
         if (pixels > max)
-            throw new ImageDecodeException(file, "header declares " + width + "x" + height + " = " + pixels + " pixels, more than the limit of "
+            throw new ImageDecodeException(file, Problem.TOO_LARGE, "header declares " + width + "x" + height + " = " + pixels + " pixels, more than the limit of "
                     + max + " (-D" + MAX_PIXELS_PROPERTY + " raises it)");
     }
 }

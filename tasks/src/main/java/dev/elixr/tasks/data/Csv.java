@@ -1,6 +1,7 @@
 package dev.elixr.tasks.data;
 
 import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -36,8 +37,18 @@ public final class Csv {
     /** Reads a CSV file with a header row. */
     public static Csv read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "CSV file not found");
-        try (InputStream raw = Files.newInputStream(file);
-             InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
+        try (InputStream raw = Files.newInputStream(file)) {
+            return read(raw, file);
+        }
+    }
+
+    /**
+     * Reads a CSV table with a header row from {@code raw} (gunzipped when {@code file}'s name ends in {@code .gz});
+     * {@code file} is the name every error gives. Bytes that are not UTF-8 become U+FFFD; a damaged gzip stream is an
+     * {@link IOException} naming the file.
+     */
+    public static Csv read(InputStream raw, Path file) throws IOException {
+        try (InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
              Reader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
             List<String[]> all = parse(r);
             if (all.isEmpty()) throw new IOException(file + ": empty CSV file (no header row)");
@@ -49,8 +60,8 @@ public final class Csv {
                 }
             }
             return new Csv(file, header, rows);
-        } catch (ZipException e) {
-            throw new IOException(file + ": not a gzip file (" + e.getMessage() + ")", e);
+        } catch (ZipException | EOFException e) {
+            throw new IOException(file + ": not a gzip file, or a damaged or truncated one (" + e.getMessage() + ")", e);
         }
     }
 

@@ -35,7 +35,16 @@ public final class CxrImageCodec {
         try {
             return toGrey(ImageDecoder.read(file));
         } catch (ImageDecodeException e) {
-            throw new ImageReadException(file, e.reason(), e.getCause());
+            throw new ImageReadException(file, e.problem(), e.reason(), e.getCause());
+        }
+    }
+
+    /** A PNG or JPEG held in memory, decoded as {@link #read} decodes a file; {@code name} is the file a refusal names. */
+    public static GreyImage decode(byte[] bytes, Path name) throws ImageReadException {
+        try {
+            return toGrey(ImageDecoder.decode(bytes, name));
+        } catch (ImageDecodeException e) {
+            throw new ImageReadException(name, e.problem(), e.reason(), e.getCause());
         }
     }
 

@@ -15,13 +15,15 @@ public final class ImageBank {
     private final ImagePipeline pipeline;
     private final List<CxrStudy> studies;
     private final float[][] pixels;
+    private final SkippedItems skipped;
 
-    ImageBank(ImagePipeline pipeline, List<CxrStudy> studies, float[][] pixels) {
+    ImageBank(ImagePipeline pipeline, List<CxrStudy> studies, float[][] pixels, SkippedItems skipped) {
         if (studies.size() != pixels.length)
             throw new IllegalArgumentException("ImageBank: " + studies.size() + " studies but " + pixels.length + " images");
         this.pipeline = pipeline;
         this.studies = List.copyOf(studies);
         this.pixels = pixels;
+        this.skipped = skipped;
     }
 
     /** The image tower's input [B,1,S,S] for the given rows, augmented when a generator is given (training only). */
@@ -34,8 +36,11 @@ public final class ImageBank {
         List<CxrStudy> s = new ArrayList<>();
         float[][] p = new float[rows.length][];
         for (int i = 0; i < rows.length; i++) { s.add(studies.get(rows[i])); p[i] = pixels[rows[i]]; }
-        return new ImageBank(pipeline, s, p);
+        return new ImageBank(pipeline, s, p, new SkippedItems());
     }
+
+    /** The images {@link ImagePipeline#load} left out of this bank, by problem (none for a subset). */
+    public SkippedItems skipped() { return skipped; }
 
     public ImagePipeline pipeline() { return pipeline; }
 

@@ -1,6 +1,7 @@
 package dev.elixr.tasks.data;
 
 import dev.elixr.models.elixr.ImagePreprocessing;
+import dev.elixr.models.image.ImageDecodeException;
 import dev.elixr.tasks.progress.Progress;
 import dev.elixr.tensor.Tensor;
 
@@ -35,17 +36,23 @@ public record ImagePipeline(ImagePreprocessing preprocessing, Augmentation augme
     }
 
     /**
-     * Stages 1-2 for the images of a split, decoded in parallel; an unreadable image is reported on {@code log}, counted
-     * and left out (one bad file never ends a run). {@code what} names the split in the progress line.
+     * Stages 1-2 for the images of a split, decoded in parallel; an unreadable image is reported on {@code log} (the
+     * first {@link SkippedItems#NAMED} of a split; the rest are counted only), counted
+     * by its problem in the bank's {@link ImageBank#skipped()} and left out (one bad file never ends a run). {@code what}
+     * names the split in the progress line and in the skip counts.
      */
     public ImageBank load(List<CxrStudy> studies, PrintStream log, String what) {
         float[][] px = new float[studies.size()][];
+        SkippedItems skipped = new SkippedItems();
         Progress progress = new Progress("decode " + what, studies.size(), "img");
         IntStream.range(0, studies.size()).parallel().forEach(i -> {
+            Path file = studies.get(i).image();
             try {
-                px[i] = read(studies.get(i).image());
-            } catch (ImageReadException | RuntimeException e) {
-                synchronized (log) { log.println("elixr: skipping unreadable image " + studies.get(i).image() + ": " + e.getMessage()); }
+                px[i] = read(file);
+            } catch (ImageReadException e) {
+                skip(log, skipped, what, file, e.problem(), e.getMessage());
+            } catch (RuntimeException e) {
+                skip(log, skipped, what, file, ImageDecodeException.Problem.CORRUPT, "cannot read image " + file + ": " + e);
             }
             progress.advance(1, "");
         });
@@ -54,7 +61,14 @@ public record ImagePipeline(ImagePreprocessing preprocessing, Augmentation augme
         for (int i = 0; i < px.length; i++) if (px[i] != null) { kept.add(studies.get(i)); keptPx.add(px[i]); }
         if (kept.size() < studies.size())
             log.println("elixr: " + (studies.size() - kept.size()) + " of " + studies.size() + " " + what + " images unreadable, skipped");
-        return new ImageBank(this, kept, keptPx.toArray(float[][]::new));
+        return new ImageBank(this, kept, keptPx.toArray(float[][]::new), skipped);
+    }
+
+    private static void skip(PrintStream log, SkippedItems skipped, String what, Path file, ImageDecodeException.Problem p, String message) {
+        skipped.add(what, SkippedItems.IMAGES, p.key(), file);
+        int n = skipped.total(what, SkippedItems.IMAGES);
+        if (n <= SkippedItems.NAMED) synchronized (log) { log.println("elixr: skipping unreadable image (" + message + ")"); }
+        if (n == SkippedItems.NAMED + 1) synchronized (log) { log.println("elixr: more unreadable " + what + " images: counted, not listed"); }
     }
 
     /** Stage 3: a random crop resized back to the input size, then rotation and brightness/contrast (a new array). */

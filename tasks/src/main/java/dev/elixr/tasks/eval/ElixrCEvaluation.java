@@ -1,6 +1,11 @@
 package dev.elixr.tasks.eval;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.elixr.tasks.data.CxrStudy;
+import dev.elixr.tasks.data.DataSufficiency;
+import dev.elixr.tasks.data.ReportFile;
+import dev.elixr.tasks.data.SkippedItems;
 import dev.elixr.tasks.data.GreyImage;
 import dev.elixr.tasks.data.LabelPolicy;
 import dev.elixr.tasks.data.MimicCxrJpg;
@@ -39,6 +44,7 @@ public final class ElixrCEvaluation {
     private final EvaluatedModel model;
     private final Path data;
     private final List<CxrStudy> studies;
+    private final Map<String, ReportFile.Report> unusableReports;
     private final PrintStream log;
     private final Map<String, Object> options = new LinkedHashMap<>();
     private String commandLine;
@@ -48,22 +54,23 @@ public final class ElixrCEvaluation {
     private EmbeddedSplit testEmbedded;
     private Map<String, Integer> testIndex;
 
-    private ElixrCEvaluation(ElixrCRun run, Path dir, EvaluatedModel model, Path data, List<CxrStudy> studies, PrintStream log) {
+    private ElixrCEvaluation(ElixrCRun run, Path dir, EvaluatedModel model, Path data, MimicCxrJpg.Contents contents, PrintStream log) {
         this.run = run;
         this.dir = dir;
         this.model = model;
         this.data = data;
-        this.studies = studies;
+        this.studies = contents.studies();
+        this.unusableReports = contents.unusableReports();
         this.log = log;
     }
 
     public static ElixrCEvaluation open(Path runDir, Path data, PrintStream log) throws IOException {
         if (Files.exists(runDir.resolve(ElixrBRun.CONFIG))) {  // an ELIXR-B run: its Q-Former on its image run's frozen tower
             ElixrBRun b = ElixrBRun.load(runDir, log);
-            return new ElixrCEvaluation(b.imageRun(), runDir, EvaluatedModel.of(b), data, MimicCxrJpg.read(data), log);
+            return new ElixrCEvaluation(b.imageRun(), runDir, EvaluatedModel.of(b), data, MimicCxrJpg.contents(data, data, true), log);
         }
         ElixrCRun c = ElixrCRun.load(runDir);
-        return new ElixrCEvaluation(c, runDir, EvaluatedModel.of(c), data, MimicCxrJpg.read(data), log);
+        return new ElixrCEvaluation(c, runDir, EvaluatedModel.of(c), data, MimicCxrJpg.contents(data, data, true), log);
     }
 
     /** Reuses a split manifest (null: none): its images, probe subsets and seed replace the data set's splits and --seed. */
@@ -126,11 +133,15 @@ public final class ElixrCEvaluation {
         return testEmbedded;
     }
 
-    /** The decoded images of a split: the data set's, or the manifest's in its order (all of them, or a refusal). */
+    /**
+     * The decoded images of a split: the data set's (unreadable ones skipped and counted, too many of them refused:
+     * {@link DataSufficiency}), or the manifest's in its order (all of them, or a refusal).
+     */
     private ImageBank load(String split) {
         List<CxrStudy> chosen = studiesOf(split);
         if (chosen.isEmpty()) throw new IllegalArgumentException("no " + split + " images in " + data + " (split '" + split + "')");
         ImageBank bank = run.imagePipeline().load(chosen, log, split);
+        if (manifest == null) DataSufficiency.require(data, split, split, chosen.size(), bank.count(), bank.skipped(), log);
         if (manifest != null && bank.count() != chosen.size()) {
             Set<String> kept = new HashSet<>();
             for (CxrStudy s : bank.studies()) kept.add(s.dicomId());
@@ -172,22 +183,20 @@ public final class ElixrCEvaluation {
      */
     public ZeroShot.Result zeroShot(Prompts prompts, LabelPolicy policy, String split, int bootstrap,
                                     long seed) throws IOException {
+        EvalOptions.bootstrap(bootstrap);
         Instant started = Instant.now();
         seed = seed("zero-shot", seed);
-        EmbeddedSplit images = split.equals("test") ? testEmbedded() : embedded(split);
+        ImageBank bank = split.equals("test") ? test() : load(split);
+        EmbeddedSplit images = split.equals("test") ? testEmbedded() : EmbeddedSplit.of(bank.studies(), model.embedImages(bank));
         var r = ZeroShot.evaluate(images, split, prompts, model::embedTexts, policy, bootstrap, seed);
         ZeroShot.write(r, evalDir("zero-shot", split));
         Map<String, Object> o = taskOptions(false);
         o.put("label_policy", policy.toString());
         o.putIfAbsent("bootstrap", bootstrap);
         o.put("split", split);
-        record("zero-shot", evalDir("zero-shot", split), seed, Map.of(split, images.ids()), null, o, started);
+        record("zero-shot", evalDir("zero-shot", split), seed, Map.of(split, images.ids()), null, o, started,
+                new SkippedItems().addAll(bank.skipped()));
         return r;
-    }
-
-    private EmbeddedSplit embedded(String split) {
-        ImageBank bank = load(split);
-        return EmbeddedSplit.of(bank.studies(), model.embedImages(bank));
     }
 
     public SemanticSearch.Result search(List<SearchQuery> queries, int k) throws IOException {
@@ -199,6 +208,7 @@ public final class ElixrCEvaluation {
      * the test split), written to {@code RUN/eval/search/} for the test split and {@code RUN/eval/search-<split>/} otherwise.
      */
     public SemanticSearch.Result search(List<SearchQuery> queries, int k, String split) throws IOException {
+        EvalOptions.k(k);
         Instant started = Instant.now();
         seed("search", 0);
         ImageBank bank = split.equals("test") ? test() : load(split);
@@ -206,9 +216,17 @@ public final class ElixrCEvaluation {
         boolean structured = bank.studies().stream().anyMatch(s -> !s.attributes().isEmpty());
         List<StudyTruth> truths = bank.studies().stream().map(s -> StudyTruth.of(s, structured)).toList();
         TextEncoder encoder = model::embedTexts;
+        SkippedItems skipped = new SkippedItems().addAll(bank.skipped());
         if (centreQueries) {
-            List<String> reports = studies.stream().filter(s -> s.split().equals("train"))
-                    .map(s -> ReportText.findingsAndImpression(s.report())).toList();
+            List<String> reports = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (CxrStudy s : studies) {
+                if (!s.split().equals("train") || !seen.add(s.studyId())) continue;
+                ReportFile.Report bad = unusableReports.get(s.studyId());
+                if (bad != null) skipped.add("train", SkippedItems.REPORTS, bad.problem().key(), bad.file());
+                else reports.add(ReportText.findingsAndImpression(s.report()));
+            }
+            if (reports.isEmpty()) throw new IllegalArgumentException("--centre: no usable training report in " + data + " to centre the queries on");
             encoder = new CentredTextEncoder(encoder, CentredTextEncoder.meanOf(encoder, reports));
         }
         var r = SemanticSearch.evaluate(images, truths, queries, encoder, k);
@@ -219,15 +237,22 @@ public final class ElixrCEvaluation {
         o.putIfAbsent("queries", queries.size());
         o.putIfAbsent("relevance", structured ? "structured synthetic truth" : "CheXpert labels");
         o.put("split", split);
-        record("search", evalDir("search", split), null, Map.of(split, images.ids()), null, o, started);
+        record("search", evalDir("search", split), null, Map.of(split, images.ids()), null, o, started, skipped);
         return r;
     }
 
     /** Options of the supervised-only baseline: passes over each subset (within [minSteps, maxSteps]), batch, lr. */
-    public record Baseline(int epochs, int minSteps, int maxSteps, int batch, double lr) {}
+    public record Baseline(int epochs, int minSteps, int maxSteps, int batch, double lr) {
+        public Baseline {
+            EvalOptions.range("--baseline-epochs", epochs, 1, 1000, "passes of the supervised baseline over each subset; 0 runs no baseline");
+            EvalOptions.range("--baseline-max-steps", maxSteps, Math.max(1, minSteps), 1_000_000, "baseline steps per subset at most");
+            EvalOptions.range("baseline batch", batch, 2, 65_536, "images per baseline step");
+        }
+    }
 
     public DataEfficient.Result dataEfficient(double[] fractions, int repeats, long seed, Baseline baseline,
                                              List<Probe> probes) throws IOException {
+        if (manifest == null) EvalOptions.fractions(fractions, repeats);
         Instant started = Instant.now();
         seed = seed("data-efficient", seed);
         ImageBank tr = train(), te = test();
@@ -265,7 +290,7 @@ public final class ElixrCEvaluation {
         o.putIfAbsent("probes", probes.stream().map(Probe::name).toList());
         o.putIfAbsent("baseline", baseline);
         record("data-efficient", evalDir("data-efficient"), seed, Map.of("train", trainSplit.ids(), "test", testSplit.ids()),
-                ManifestSubsets.of(cfg, subsets, trainSplit), o, started);
+                ManifestSubsets.of(cfg, subsets, trainSplit), o, started, new SkippedItems().addAll(tr.skipped()).addAll(te.skipped()));
         return r;
     }
 
@@ -275,9 +300,18 @@ public final class ElixrCEvaluation {
         return o;
     }
 
-    /** Writes the task's manifest.json and eval.json. */
+    /**
+     * Writes the task's manifest.json and eval.json, adds what was skipped (images by reason; training reports for
+     * search's centring) to its metrics.json, and prints it.
+     */
     private void record(String task, Path dir, Long seed, Map<String, List<String>> splits, SplitManifest.ProbeSubsets subsets,
-                        Map<String, Object> taskOptions, Instant started) throws IOException {
+                        Map<String, Object> taskOptions, Instant started, SkippedItems skipped) throws IOException {
+        Path metrics = dir.resolve("metrics.json");
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = (ObjectNode) json.readTree(metrics.toFile());
+        root.set("skipped", json.valueToTree(skipped.toJson()));
+        json.writerWithDefaultPrettyPrinter().writeValue(metrics.toFile(), root);
+        for (String line : skipped.lines()) log.println("elixr: " + task + ": " + line);
         Path file = dir.resolve(SplitManifest.FILE);
         Map<String, List<String>> ordered = new LinkedHashMap<>();
         for (String s : List.of("train", "validate", "test")) if (splits.containsKey(s)) ordered.put(s, splits.get(s));

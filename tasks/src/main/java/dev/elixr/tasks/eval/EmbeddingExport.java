@@ -7,6 +7,7 @@ import dev.elixr.models.elixr.ElixrCConfigFile;
 import dev.elixr.tasks.data.Csv;
 import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.MimicCxrJpg;
+import dev.elixr.tasks.data.SkippedItems;
 import dev.elixr.tasks.train.ElixrCRun;
 import dev.elixr.tasks.data.ImageBank;
 import dev.elixr.tasks.train.Provenance;
@@ -47,7 +48,8 @@ public final class EmbeddingExport {
         String base = name.substring(0, name.length() - 4);
         Path ids = out.resolveSibling(base + ".ids.csv"), prep = out.resolveSibling(base + ".preprocessing.json");
         ElixrCRun run = ElixrCRun.load(runDir);
-        List<CxrStudy> chosen = MimicCxrJpg.read(data).stream().filter(s -> split.equals("all") || s.split().equals(split)).toList();
+        MimicCxrJpg.Contents contents = MimicCxrJpg.contents(data, data, true);
+        List<CxrStudy> chosen = contents.studies().stream().filter(s -> split.equals("all") || s.split().equals(split)).toList();
         if (chosen.isEmpty()) throw new IllegalArgumentException("embed: no images in " + data + " for split '" + split + "'");
         List<CxrStudy> rows;
         float[][] emb;
@@ -56,8 +58,11 @@ public final class EmbeddingExport {
             rows = bank.studies();
             emb = run.embedImages(bank);
         } else {
-            rows = chosen;
-            emb = run.embedTexts(chosen.stream().map(s -> ReportText.findingsAndImpression(s.report())).toList());
+            rows = chosen.stream().filter(s -> !contents.unusableReports().containsKey(s.studyId())).toList();
+            SkippedItems skipped = new SkippedItems();
+            for (String sp : SPLITS) if (!sp.equals("all") && (split.equals("all") || sp.equals(split))) contents.usable(sp, skipped);
+            for (String line : skipped.lines()) log.println("elixr: " + line);  // reports that are missing, empty or binary are not embedded
+            emb = run.embedTexts(rows.stream().map(s -> ReportText.findingsAndImpression(s.report())).toList());
         }
         int n = emb.length, e = run.model().config().embedDim();
         writeNpy(out, emb, e);

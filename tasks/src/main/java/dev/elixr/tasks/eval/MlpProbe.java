@@ -25,6 +25,7 @@ public final class MlpProbe implements Probe {
     private final double weightDecay;
 
     public MlpProbe(int[] hidden, float dropout, int steps, int batch, double lr, double weightDecay) {
+        EvalOptions.range("--mlp-steps", steps, 1, 1_000_000, "optimiser steps of the MLP probe");
         this.hidden = hidden.clone();
         this.dropout = dropout;
         this.steps = steps;

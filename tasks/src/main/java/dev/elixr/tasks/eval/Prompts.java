@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,8 +29,17 @@ public record Prompts(Map<String, Pair> byFinding) {
         }
     }
 
+    /**
+     * A prompts file given with {@code --prompts}: {@code {"findings": {"Atelectasis": {"positive": [...], "negative":
+     * [...]}, ...}}} with all 13 findings; a missing, empty or unparseable file, an unknown or missing finding and a
+     * finding without a prompt on either side are refused naming the file (and the line, or the finding).
+     */
     public static Prompts load(Path file) throws IOException {
-        return parse(new ObjectMapper().readTree(Files.readString(file)), file.toString());
+        Prompts p = parse(JsonFile.read(file, "--prompts"), "--prompts " + file);
+        List<String> missing = Findings.CHEXPERT_13.stream().filter(f -> !p.byFinding().containsKey(f)).toList();
+        if (!missing.isEmpty())
+            throw new IllegalArgumentException("--prompts " + file + ": no prompts for " + missing + " (zero-shot scores all 13 findings)");
+        return p;
     }
 
     private static Prompts parse(JsonNode root, String source) {
@@ -39,7 +47,8 @@ public record Prompts(Map<String, Pair> byFinding) {
         if (f == null || !f.isObject()) throw new IllegalArgumentException(source + ": expected an object 'findings'");
         Map<String, Pair> out = new LinkedHashMap<>();
         for (var e : f.properties()) {
-            Findings.index(e.getKey());
+            if (!Findings.CHEXPERT_13.contains(e.getKey()))
+                throw new IllegalArgumentException(source + ": unknown finding '" + e.getKey() + "' (known: " + Findings.CHEXPERT_13 + ")");
             out.put(e.getKey(), new Pair(texts(e.getValue(), "positive", source, e.getKey()),
                     texts(e.getValue(), "negative", source, e.getKey())));
         }
@@ -49,7 +58,15 @@ public record Prompts(Map<String, Pair> byFinding) {
     private static List<String> texts(JsonNode pair, String side, String source, String finding) {
         JsonNode n = pair.get(side);
         List<String> out = new ArrayList<>();
-        if (n != null) n.forEach(t -> out.add(t.asText()));
+        if (n != null && n.isTextual()) n = new ObjectMapper().createArrayNode().add(n);
+        if (n != null && n.isArray()) {
+            for (JsonNode t : n) {
+                if (!t.isTextual() || t.asText().isBlank())
+                    throw new IllegalArgumentException(source + ": finding '" + finding + "': " + side + " prompt " + (out.size() + 1)
+                            + " is not a non-empty string (" + t + ")");
+                out.add(t.asText());
+            }
+        }
         if (out.isEmpty()) throw new IllegalArgumentException(source + ": finding '" + finding + "' has no " + side + " prompt");
         return out;
     }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,7 +30,7 @@ public record SearchQuery(String text, boolean normal, List<Term> terms) {
     }
 
     public static List<SearchQuery> load(Path file) throws IOException {
-        return parse(new ObjectMapper().readTree(Files.readString(file)), file.toString());
+        return parse(JsonFile.read(file, "--queries"), "--queries " + file);
     }
 
     static List<SearchQuery> parse(JsonNode root, String source) {
@@ -51,7 +50,9 @@ public record SearchQuery(String text, boolean normal, List<Term> terms) {
                     else c.put(e.getKey(), e.getValue().asText().toLowerCase());
                 }
                 if (finding == null) throw new IllegalArgumentException(source + ": query '" + text + "' has a term without 'finding'");
-                Findings.index(finding);
+                if (!Findings.CHEXPERT_13.contains(finding))
+                    throw new IllegalArgumentException(source + ": query '" + text + "': unknown finding '" + finding + "' (known: "
+                            + Findings.CHEXPERT_13 + ")");
                 terms.add(new Term(finding, c));
             }
             if (!normal && terms.isEmpty())

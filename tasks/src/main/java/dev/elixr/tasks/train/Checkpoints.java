@@ -16,12 +16,22 @@ import java.util.stream.Stream;
  * killed are removed by the next save.
  */
 public final class Checkpoints {
+    /** How one checkpoint file is written ({@link Checkpoint#save}; tests inject failures such as a full disk here). */
+    @FunctionalInterface
+    interface Writer {
+        void write(Path file, Checkpoint c) throws IOException;
+    }
+
     private final Path dir;
     private final int keep;
+    private final Writer writer;
 
-    public Checkpoints(Path runDir, int keep) {
+    public Checkpoints(Path runDir, int keep) { this(runDir, keep, Checkpoint::save); }
+
+    Checkpoints(Path runDir, int keep, Writer writer) {
         this.dir = runDir.resolve("checkpoints");
         this.keep = keep;
+        this.writer = writer;
     }
 
     public Path dir() { return dir; }
@@ -29,9 +39,22 @@ public final class Checkpoints {
     /** Where {@link NumericalGuard} writes diagnostic checkpoints: {@code RUN/diagnostics}, apart from the resume ones. */
     public Path diagnostics() { return dir.resolveSibling("diagnostics"); }
 
+    /**
+     * Writes checkpoint {@code c} (atomically) and removes the older ones beyond {@code keep}. A failed write (a full
+     * disk, a directory that is not writable) removes its partial temporary file, keeps every earlier checkpoint, and
+     * is reported naming the file, the reason and the checkpoint a {@code --resume} would continue from.
+     */
     public Path save(Checkpoint c) throws IOException {
         Path file = dir.resolve(String.format("step-%09d.ckpt", c.step()));
-        Checkpoint.save(file, c);
+        try {
+            writer.write(file, c);
+        } catch (IOException e) {
+            for (Path stray : strayTemporaries()) Files.deleteIfExists(stray);
+            List<Path> earlier = list();
+            throw new IOException("cannot write checkpoint " + file + ": " + WriteFailure.reason(e) + "; "
+                    + (earlier.isEmpty() ? "no earlier checkpoint exists" : "the previous checkpoint " + earlier.getLast()
+                    + " is intact (free space or fix the directory, then --resume continues from it)"), e);
+        }
         List<Path> all = list();
         for (int i = 0; i + keep < all.size(); i++) Files.deleteIfExists(all.get(i));
         for (Path stray : strayTemporaries()) Files.deleteIfExists(stray);

@@ -62,7 +62,13 @@ public final class ElixrCRun {
     public static void save(Path dir, ElixrC model, Vocab vocab, TrainingHistory history) throws IOException {
         writeSpec(dir, model.config(), vocab);
         Path tmp = dir.resolve(WEIGHTS + ".tmp");
-        Safetensors.write(tmp, model.stateDict());
+        try {
+            Safetensors.write(tmp, model.stateDict());
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw new IOException("cannot write " + dir.resolve(WEIGHTS) + ": " + WriteFailure.reason(e)
+                    + "; the run's checkpoints are intact (--resume writes the weights again)", e);
+        }
         Files.move(tmp, dir.resolve(WEIGHTS), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         history.write(dir.resolve(HISTORY));
     }

@@ -8,9 +8,11 @@ import dev.elixr.models.elixr.HfTextInit;
 import dev.elixr.models.text.Vocab;
 import dev.elixr.models.text.WordPieceTokenizer;
 import dev.elixr.tasks.data.CxrStudy;
+import dev.elixr.tasks.data.DataSufficiency;
 import dev.elixr.tasks.data.ImageBank;
 import dev.elixr.tasks.data.ImagePipeline;
 import dev.elixr.tasks.data.MimicCxrJpg;
+import dev.elixr.tasks.data.SkippedItems;
 import dev.elixr.tensor.Device;
 import dev.elixr.tensor.random.SplitMix64;
 
@@ -60,36 +62,55 @@ public final class ElixrCTrainingJob {
     }
 
     /**
-     * Trains into {@code o.out()}, holding the run directory's {@link RunLock} throughout: a second writer is refused
-     * naming this one.
+     * Trains into {@code o.out()}. The data set is checked first, writing nothing: studies whose report is missing, empty
+     * or binary and images that cannot be decoded are skipped and counted ({@link SkippedItems}), and a training split
+     * with too few usable images is refused ({@link DataSufficiency}). Then the run directory's {@link RunLock} is held
+     * throughout (a second writer is refused naming this one); the skip counts go to {@code run.json} and the log's end.
      */
     public static ContrastiveTraining.Outcome run(Options o, String commandLine, PrintStream log) throws IOException {
         if (o.out().toAbsolutePath().normalize().equals(o.data().toAbsolutePath().normalize()))
             throw new IllegalArgumentException("--out " + o.out() + " is the data set folder itself: write the run to another folder");
+        RunLock.requireFree(o.out());
+        if (!o.training().resume() && Files.isDirectory(o.out().resolve("checkpoints")))
+            throw new IllegalArgumentException("run " + o.out() + " already has checkpoints: pass --resume to continue it, or choose another --out");
+        Instant started = Instant.now();
+        SkippedItems skipped = new SkippedItems();
+        MimicCxrJpg.Contents contents = MimicCxrJpg.contents(o.data(), o.data(), true);
+        int listed = split(contents.studies(), "train").size();
+        if (listed == 0) throw new IllegalArgumentException("no training images in " + o.data() + " (split 'train' of " + MimicCxrJpg.SPLIT + ")");
+        List<CxrStudy> train = contents.usable("train", skipped), val = contents.usable("validate", skipped);
+        DataSufficiency.require(o.data(), "train", "training", listed, train.size(), skipped, log);
+        log.printf("elixr: %d training and %d validation images from %s%n", train.size(), val.size(), o.data());
+        Spec spec = spec(o, train, log);
+        Checkpoints checkpoints = new Checkpoints(o.out(), 2);
+        ElixrC model = initialModel(spec.config(), o.training().seed(), !checkpoints.list().isEmpty(), log);  // before decoding: fails fast
+        ImagePipeline images = ImagePipeline.of(spec.config().image().preprocessing());
+        ImageBank trainBank = images.load(train, log, "train");
+        ImageBank valBank = images.load(val, log, "validate");
+        skipped.addAll(trainBank.skipped()).addAll(valBank.skipped());
+        DataSufficiency.require(o.data(), "train", "training", listed, trainBank.count(), skipped, log);
+        ContrastiveTraining.Outcome outcome;
         try (RunLock lock = RunLock.acquire(o.out())) {
-            return runLocked(o, commandLine, log);
+            outcome = runLocked(o, spec, model, trainBank, valBank, checkpoints, skipped, commandLine, started, log);
         }
+        for (String line : skipped.lines()) log.println("elixr: " + line);
+        return outcome;
     }
 
-    private static ContrastiveTraining.Outcome runLocked(Options o, String commandLine, PrintStream log) throws IOException {
-        Instant started = Instant.now();
-        List<CxrStudy> all = MimicCxrJpg.read(o.data());
-        List<CxrStudy> train = split(all, "train"), val = split(all, "validate");
-        if (train.isEmpty()) throw new IllegalArgumentException("no training images in " + o.data() + " (split 'train' of " + MimicCxrJpg.SPLIT + ")");
-        log.printf("elixr: %d training and %d validation images from %s%n", train.size(), val.size(), o.data());
+    private static ContrastiveTraining.Outcome runLocked(Options o, Spec spec, ElixrC model, ImageBank trainBank, ImageBank valBank,
+                                                         Checkpoints checkpoints, SkippedItems skipped, String commandLine,
+                                                         Instant started, PrintStream log) throws IOException {
         Path run = o.out();
-        Spec spec = spec(o, train, log);
         ElixrCConfig cfg = spec.config();
         Vocab vocab = spec.vocab();
-        Checkpoints checkpoints = new Checkpoints(run, 2);
-        ElixrC model = initialModel(cfg, o.training().seed(), !checkpoints.list().isEmpty(), log);  // before decoding: fails fast
+        if (!spec.resumed()) {
+            ElixrCRun.writeSpec(run, cfg, vocab);
+            TrainingSettings.write(run, o.training(), o.model());
+        }
         if (!o.device().equals(Device.CPU)) {
             model.to(o.device());
             log.println("elixr: training on " + o.device());
         }
-        ImagePipeline images = ImagePipeline.of(cfg.image().preprocessing());
-        ImageBank trainBank = images.load(train, log, "train");
-        ImageBank valBank = images.load(val, log, "validate");
         log.printf("elixr: ELIXR-C with %,d parameters (image tower %s %dx%d, text tower %d-layer BERT%s, vocabulary %d, shared space %d)%n",
                 model.parameterCount(), cfg.image().encoder(), cfg.image().size(), cfg.image().size(), cfg.text().bert().layers(),
                 cfg.text().fromHf() ? " from " + cfg.text().encoder() : "", vocab.size(), cfg.embedDim());
@@ -101,14 +122,17 @@ public final class ElixrCTrainingJob {
         }
         if (outcome.steps() >= outcome.totalSteps()) ElixrCRun.save(run, model, vocab, outcome.history());
         RunInfo.record(run, describe(o, cfg, trainBank.count(), valBank.count()), o.training().seed(),
-                cfg.image().preprocessing().describe(), commandLine, started, outcome);
+                cfg.image().preprocessing().describe(), commandLine, started, outcome, skipped);
         return outcome;
     }
 
-    /** The model config and vocabulary of a run. */
-    record Spec(ElixrCConfig config, Vocab vocab) {}
+    /** The model config and vocabulary of a run; resumed: read from the run (else new, to be written before training). */
+    record Spec(ElixrCConfig config, Vocab vocab, boolean resumed) {}
 
-    /** A resumed run's spec as written, or a new one (written before training, so that a resume rebuilds the same model). */
+    /**
+     * A resumed run's spec as written, or a new one (written by the caller before training, so that a resume rebuilds
+     * the same model); writes nothing itself.
+     */
     static Spec spec(Options o, List<CxrStudy> train, PrintStream log) throws IOException {
         Path run = o.out();
         String textEncoder = o.textEncoder();
@@ -117,17 +141,13 @@ public final class ElixrCTrainingJob {
             TrainingSettings.checkResume(run, o.training(), o.model());
             if (!textEncoder.equals(ElixrCConfig.BERT_SMALL) && !Path.of(textEncoder).toAbsolutePath().normalize().toString().equals(cfg.text().encoder()))
                 log.println("elixr: resuming keeps the run's text tower (" + cfg.text().encoder() + "); --text-encoder " + textEncoder + " is not used");
-            return new Spec(cfg, Vocab.read(run.resolve(ElixrCRun.VOCAB)));
+            return new Spec(cfg, Vocab.read(run.resolve(ElixrCRun.VOCAB)), true);
         }
-        if (!o.training().resume() && Files.isDirectory(run.resolve("checkpoints")))
-            throw new IllegalArgumentException("run " + run + " already has checkpoints: pass --resume to continue it, or choose another --out");
         HfTextInit hf = textEncoder.equals(ElixrCConfig.BERT_SMALL) ? null : HfTextInit.open(Path.of(textEncoder));
         Vocab vocab = hf != null ? hf.vocab()
                 : ReportVocabulary.build(train.stream().map(s -> ReportText.findingsAndImpression(s.report())).toList(), 1);
         cfg = hf != null ? hf.configure(o.model()) : o.model().withText(o.model().text().withVocabSize(vocab.size()));
-        ElixrCRun.writeSpec(run, cfg, vocab);
-        TrainingSettings.write(run, o.training(), o.model());
-        return new Spec(cfg, vocab);
+        return new Spec(cfg, vocab, false);
     }
 
     /**

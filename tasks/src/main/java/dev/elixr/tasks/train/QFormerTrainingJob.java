@@ -8,6 +8,8 @@ import dev.elixr.models.qformer.QFormerConfig;
 import dev.elixr.models.text.Encoding;
 import dev.elixr.models.text.WordPieceTokenizer;
 import dev.elixr.tasks.data.CxrStudy;
+import dev.elixr.tasks.data.DataSufficiency;
+import dev.elixr.tasks.data.SkippedItems;
 import dev.elixr.tasks.data.MimicCxrJpg;
 
 import java.io.IOException;
@@ -48,20 +50,34 @@ public final class QFormerTrainingJob {
 
     public record Options(Path data, Path imageRun, Path out, Shape shape, QFormerTraining.Config training) {}
 
+    /**
+     * Trains into {@code o.out()}. Studies whose report is missing, empty or binary are skipped and counted, and a training
+     * split with too few usable images is refused ({@link DataSufficiency}) before the run directory is written.
+     */
     public static QFormerTraining.Outcome run(Options o, String commandLine, PrintStream log) throws IOException {
         Instant started = Instant.now();
+        if (o.out().toAbsolutePath().normalize().equals(o.data().toAbsolutePath().normalize()))
+            throw new IllegalArgumentException("--out " + o.out() + " is the data set folder itself: write the run to another folder");
+        RunLock.requireFree(o.out());
+        if (!o.training().resume() && Files.isDirectory(o.out().resolve("checkpoints")))
+            throw new IllegalArgumentException("run " + o.out() + " already has checkpoints: pass --resume to continue it, or choose another --out");
+        MimicCxrJpg.Contents contents = MimicCxrJpg.contents(o.data(), o.data(), true);
+        int listed = ElixrCTrainingJob.split(contents.studies(), "train").size();
+        if (listed == 0) throw new IllegalArgumentException("no training images in " + o.data() + " (split 'train' of " + MimicCxrJpg.SPLIT + ")");
+        SkippedItems skipped = new SkippedItems();
+        List<CxrStudy> train = contents.usable("train", skipped), val = contents.usable("validate", skipped);
+        DataSufficiency.require(o.data(), "train", "training", listed, train.size(), skipped, log);
+        QFormerTraining.Outcome outcome;
         try (RunLock lock = RunLock.acquire(o.out())) {
-            return locked(o, commandLine, started, log);
+            outcome = locked(o, train, val, listed, skipped, commandLine, started, log);
         }
+        for (String line : skipped.lines()) log.println("elixr: " + line);
+        return outcome;
     }
 
-    private static QFormerTraining.Outcome locked(Options o, String commandLine, Instant started, PrintStream log) throws IOException {
+    private static QFormerTraining.Outcome locked(Options o, List<CxrStudy> train, List<CxrStudy> val, int listed, SkippedItems skipped,
+                                                  String commandLine, Instant started, PrintStream log) throws IOException {
         Path run = o.out();
-        if (!o.training().resume() && Files.isDirectory(run.resolve("checkpoints")))
-            throw new IllegalArgumentException("run " + run + " already has checkpoints: pass --resume to continue it, or choose another --out");
-        List<CxrStudy> all = MimicCxrJpg.read(o.data());
-        List<CxrStudy> train = ElixrCTrainingJob.split(all, "train"), val = ElixrCTrainingJob.split(all, "validate");
-        if (train.isEmpty()) throw new IllegalArgumentException("no training images in " + o.data() + " (split 'train' of " + MimicCxrJpg.SPLIT + ")");
         ElixrCRun imageRun = ElixrCRun.load(o.imageRun());
         String digest = Provenance.sha256(o.imageRun().resolve(ElixrCRun.WEIGHTS));
         ElixrBRun.Spec previous = o.training().resume() ? ElixrBRun.readSpec(run) : null;
@@ -72,6 +88,9 @@ public final class QFormerTrainingJob {
                 o.data(), o.imageRun());
         QFormerTraining.Pairs trainPairs = pairs(run, "train", imageRun, digest, train, log);
         QFormerTraining.Pairs valPairs = val.isEmpty() ? null : pairs(run, "validate", imageRun, digest, val, log);
+        countUnreadable(skipped, "train", train, trainPairs);
+        if (valPairs != null) countUnreadable(skipped, "validate", val, valPairs);
+        DataSufficiency.require(o.data(), "train", "training", listed, trainPairs.count(), skipped, log);
         WordPieceTokenizer tok = imageRun.tokenizer();
         int vocab = tok.vocab().size();
         if (previous != null && !sameShape(o.shape(), previous.qformer()))
@@ -87,7 +106,7 @@ public final class QFormerTrainingJob {
                 o.training(), new Checkpoints(run, 2), log);
         if (outcome.steps() >= outcome.totalSteps()) ElixrBRun.save(run, model, outcome.history());
         RunInfo.record(run, "elixr-b", describe(o, cfg, trainPairs.count(), valPairs == null ? 0 : valPairs.count()), o.training().seed(),
-                imageRun.model().config().image().preprocessing().describe(), commandLine, started, outcome.session());
+                imageRun.model().config().image().preprocessing().describe(), commandLine, started, outcome.session(), skipped);
         return outcome;
     }
 
@@ -107,6 +126,12 @@ public final class QFormerTrainingJob {
             groups[i] = DuplicateKey.TEXT.group(s, text);
         }
         return new QFormerTraining.Pairs(tokens, texts, groups, tok.vocab().id(WordPieceTokenizer.PAD));
+    }
+
+    /** The split's images without tokens (the image pipeline could not decode them; its log named why). */
+    private static void countUnreadable(SkippedItems skipped, String split, List<CxrStudy> studies, QFormerTraining.Pairs pairs) {
+        java.util.Set<String> kept = new java.util.HashSet<>(pairs.images().ids());
+        for (CxrStudy s : studies) if (!kept.contains(s.dicomId())) skipped.add(split, SkippedItems.IMAGES, "unreadable", s.image());
     }
 
     static boolean sameShape(Shape s, QFormerConfig c) {

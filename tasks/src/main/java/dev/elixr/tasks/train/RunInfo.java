@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.elixr.tasks.data.Seeds;
+import dev.elixr.tasks.data.SkippedItems;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,14 +27,17 @@ public final class RunInfo {
     public record Session(long resumedFrom, long steps, long totalSteps, double seconds, double imagesPerSecond) {}
 
     public static void record(Path runDir, Map<String, Object> config, long seed, Map<String, Object> preprocessing,
-                              String commandLine, Instant started, ContrastiveTraining.Outcome outcome) throws IOException {
+                              String commandLine, Instant started, ContrastiveTraining.Outcome outcome, SkippedItems skipped) throws IOException {
         record(runDir, "elixr-c", config, seed, preprocessing, commandLine, started, new Session(outcome.resumedFrom(),
-                outcome.steps(), outcome.totalSteps(), outcome.seconds(), outcome.imagesPerSecond()));
+                outcome.steps(), outcome.totalSteps(), outcome.seconds(), outcome.imagesPerSecond()), skipped);
     }
 
-    /** The same for a run of {@code model} (elixr-c, elixr-b). */
+    /**
+     * The same for a run of {@code model} (elixr-c, elixr-b); {@code skipped}: the images and reports this session left
+     * out, by split and reason (recorded at the top level as the latest, and in the session's entry).
+     */
     public static void record(Path runDir, String model, Map<String, Object> config, long seed, Map<String, Object> preprocessing,
-                              String commandLine, Instant started, Session outcome) throws IOException {
+                              String commandLine, Instant started, Session outcome, SkippedItems skipped) throws IOException {
         ObjectMapper m = new ObjectMapper();
         Path file = runDir.resolve("run.json");
         ObjectNode root = Files.exists(file) ? (ObjectNode) m.readTree(file.toFile()) : m.createObjectNode();
@@ -44,6 +48,7 @@ public final class RunInfo {
         root.set("config", m.valueToTree(config));
         root.set("preprocessing", m.valueToTree(preprocessing));
         root.set("versions", m.valueToTree(Provenance.versions()));
+        root.set("skipped", m.valueToTree(skipped.toJson()));
         ArrayNode sessions = root.has("sessions") ? (ArrayNode) root.get("sessions") : root.putArray("sessions");
         ObjectNode s = sessions.addObject();
         s.put("command", commandLine);
@@ -54,6 +59,7 @@ public final class RunInfo {
         s.put("total_steps", outcome.totalSteps());
         s.put("seconds", outcome.seconds());
         s.put("images_per_second", outcome.imagesPerSecond());
+        s.set("skipped", m.valueToTree(skipped.toJson()));
         root.put("finished", outcome.steps() >= outcome.totalSteps());
         Files.createDirectories(runDir);
         Path tmp = runDir.resolve("run.json.tmp");

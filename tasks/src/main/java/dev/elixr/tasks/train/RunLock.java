@@ -57,6 +57,27 @@ public final class RunLock implements AutoCloseable {
         return new RunLock(file, ch, lock);
     }
 
+    /**
+     * Refuses, naming the holder, when another writer holds the lock of runDir now; creates and changes nothing (a check
+     * before long preparation; {@link #acquire} is still the lock).
+     */
+    public static void requireFree(Path runDir) throws IOException {
+        Path file = runDir.resolve(FILE);
+        if (!Files.isRegularFile(file) || !Files.isWritable(file)) return;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null)
+                throw new RunInUseException(runDir + " is in use by another run (" + holder(ch) + "); wait for it to finish, "
+                        + "or write to another --out");
+            lock.release();
+        }
+    }
+
     /** A refusal because another process (or this one) holds the run directory. */
     public static final class RunInUseException extends IOException {
         RunInUseException(String message) { super(message); }

@@ -29,6 +29,17 @@ class RunLockTest {
         }
     }
 
+    @Test void theEarlyCheckRefusesAHeldRunNamingTheHolderAndCreatesNothingForANewOne() throws Exception {
+        Path run = dir.resolve("checked");
+        RunLock.requireFree(run);
+        assertTrue(!Files.exists(run), "nothing created");
+        try (RunLock held = RunLock.acquire(run)) {
+            var e = assertThrows(RunLock.RunInUseException.class, () -> RunLock.requireFree(run));
+            assertTrue(e.getMessage().contains("pid " + ProcessHandle.current().pid()), e.getMessage());
+        }
+        RunLock.requireFree(run);
+    }
+
     @Test void aLockFileLeftBehindWithoutALiveHolderIsStaleAndTakenOver() throws Exception {
         Path run = dir.resolve("run");
         Files.createDirectories(run);

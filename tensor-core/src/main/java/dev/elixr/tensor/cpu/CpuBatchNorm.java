@@ -6,7 +6,7 @@ import dev.elixr.tensor.Tensor;
 /**
  * Batch normalisation over N,H,W per channel in training mode (Ioffe &amp; Szegedy 2015, Algorithm 1) and its
  * gradient. Strategy: one channel per item of a parallel range (channels share nothing); statistics and the
- * backward's two sums in double with four accumulators, added in a fixed order (the same bits for any thread count);
+ * backward's two sums in double with four accumulators each, added in a fixed order (the same bits for any thread count);
  * two passes forward (mean, then Σ(x − mean)²) and two backward (the sums, then dx).
  */
 final class CpuBatchNorm {
@@ -46,13 +46,9 @@ final class CpuBatchNorm {
         Parallel.forRange(c, 1, (from, to) -> {
             for (int ch = from; ch < to; ch++) {
                 float mf = ms[ch], is = (float) (1 / Math.sqrt(vs[ch] + eps));
-                double sg = 0, sgx = 0;
-                for (int bi = 0; bi < n; bi++)
-                    for (int i = 0, o = (bi * c + ch) * hw; i < hw; i++) {
-                        float gv = gr[go + o + i];
-                        sg += gv;
-                        sgx += gv * ((xs[xo + o + i] - mf) * is);
-                    }
+                double[] sums = new double[8];
+                for (int bi = 0; bi < n; bi++) gradientSums(gr, go + (bi * c + ch) * hw, xs, xo + (bi * c + ch) * hw, hw, mf, is, sums);
+                double sg = (sums[0] + sums[1]) + (sums[2] + sums[3]), sgx = (sums[4] + sums[5]) + (sums[6] + sums[7]);
                 dB[ch] = (float) sg;
                 dG[ch] = (float) sgx;
                 if (out == null) continue;
@@ -64,6 +60,30 @@ final class CpuBatchNorm {
         });
         if (dgamma != null) System.arraycopy(dG, 0, dgamma.storage().array(), dgamma.offset(), c);
         if (dbeta != null) System.arraycopy(dB, 0, dbeta.storage().array(), dbeta.offset(), c);
+    }
+
+    /**
+     * Adds Σ g and Σ g·x̂ (x̂ = (x − mean)·invStd) over one row of hw values into sums[0..3] and sums[4..7]: four
+     * independent double accumulators each, so the adds do not wait on one another (one chain would cost an add's
+     * latency per element); the caller combines them in a fixed order.
+     */
+    private static void gradientSums(float[] g, int go, float[] x, int xo, int hw, float mean, float invStd, double[] sums) {
+        double g0 = sums[0], g1 = sums[1], g2 = sums[2], g3 = sums[3], h0 = sums[4], h1 = sums[5], h2 = sums[6], h3 = sums[7];
+        int i = 0;
+        for (; i + 3 < hw; i += 4) {
+            float a = g[go + i], b = g[go + i + 1], c = g[go + i + 2], d = g[go + i + 3];
+            g0 += a; g1 += b; g2 += c; g3 += d;
+            h0 += a * ((x[xo + i] - mean) * invStd);
+            h1 += b * ((x[xo + i + 1] - mean) * invStd);
+            h2 += c * ((x[xo + i + 2] - mean) * invStd);
+            h3 += d * ((x[xo + i + 3] - mean) * invStd);
+        }
+        for (; i < hw; i++) {
+            float a = g[go + i];
+            g0 += a;
+            h0 += a * ((x[xo + i] - mean) * invStd);
+        }
+        sums[0] = g0; sums[1] = g1; sums[2] = g2; sums[3] = g3; sums[4] = h0; sums[5] = h1; sums[6] = h2; sums[7] = h3;
     }
 
     /** Σ over channel ch of (a − sa)·(b − sb), or of a when b is null; four double accumulators, summed in a fixed order. */

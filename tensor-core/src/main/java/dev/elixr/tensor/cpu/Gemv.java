@@ -35,14 +35,15 @@ final class Gemv {
         float[] y;
         if (m == 1) {
             // y (1×N) = x · op(B); x = row 0 of op(A)
-            for (int p = 0; p < k; p++) x[p] = a.getAtIndex(F, aOff + (tA ? (long) p * lda : p));
+            gather(a, aOff, tA ? lda : 1, k, x);
             y = new float[n];
             if (tB) dots(b, bOff, ldb, n, x, k, y, threads);
+            else if (n == 1 && ldb == 1) dots(b, bOff, 1, 1, x, k, y, 1); // a dot product (e.g. ‖g‖² in clipping): one contiguous row
             else combine(b, bOff, ldb, n, x, k, y, threads);
             for (int j = 0; j < n; j++) c[cOff + j] = beta == 0f ? alpha * y[j] : alpha * y[j] + beta * c[cOff + j];
         } else {
             // y (M×1) = op(A) · x; x = column 0 of op(B)
-            for (int p = 0; p < k; p++) x[p] = b.getAtIndex(F, bOff + (tB ? p : (long) p * ldb));
+            gather(b, bOff, tB ? 1 : ldb, k, x);
             y = new float[m];
             if (tA) combine(a, aOff, lda, m, x, k, y, threads);
             else dots(a, aOff, lda, m, x, k, y, threads);
@@ -51,6 +52,12 @@ final class Gemv {
                 c[ci] = beta == 0f ? alpha * y[i] : alpha * y[i] + beta * c[ci];
             }
         }
+    }
+
+    /** x[p] = v[off + p·stride] for p in [0, k): one bulk copy when contiguous. */
+    private static void gather(MemorySegment v, long off, long stride, int k, float[] x) {
+        if (stride == 1) MemorySegment.copy(v, F, off * 4, x, 0, k);
+        else for (int p = 0; p < k; p++) x[p] = v.getAtIndex(F, off + p * stride);
     }
 
     /** y[r] = Σ_k W[r·ld + k]·x[k] for r in [0, rows). */

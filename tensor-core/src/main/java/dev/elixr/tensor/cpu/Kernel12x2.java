@@ -14,7 +14,7 @@ final class Kernel12x2 extends MicroKernel {
     Kernel12x2() { super(MR, 2); }
 
     @Override
-    public void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] tile) {
+    public void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] out, int o, int pitch) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
         FloatVector c10 = z, c11 = z;
@@ -55,22 +55,22 @@ final class Kernel12x2 extends MicroKernel {
             x = FloatVector.broadcast(S, a[ai + 11]);
             c110 = x.fma(b0, c110); c111 = x.fma(b1, c111);
         }
-        c00.intoArray(tile, 0); c01.intoArray(tile, 1 * VL);
-        c10.intoArray(tile, 1 * NR); c11.intoArray(tile, 1 * NR + 1 * VL);
-        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + 1 * VL);
-        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + 1 * VL);
-        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + 1 * VL);
-        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + 1 * VL);
-        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + 1 * VL);
-        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + 1 * VL);
-        c80.intoArray(tile, 8 * NR); c81.intoArray(tile, 8 * NR + 1 * VL);
-        c90.intoArray(tile, 9 * NR); c91.intoArray(tile, 9 * NR + 1 * VL);
-        c100.intoArray(tile, 10 * NR); c101.intoArray(tile, 10 * NR + 1 * VL);
-        c110.intoArray(tile, 11 * NR); c111.intoArray(tile, 11 * NR + 1 * VL);
+        c00.intoArray(out, o); c01.intoArray(out, o + 1 * VL);
+        c10.intoArray(out, o + 1 * pitch); c11.intoArray(out, o + 1 * pitch + 1 * VL);
+        c20.intoArray(out, o + 2 * pitch); c21.intoArray(out, o + 2 * pitch + 1 * VL);
+        c30.intoArray(out, o + 3 * pitch); c31.intoArray(out, o + 3 * pitch + 1 * VL);
+        c40.intoArray(out, o + 4 * pitch); c41.intoArray(out, o + 4 * pitch + 1 * VL);
+        c50.intoArray(out, o + 5 * pitch); c51.intoArray(out, o + 5 * pitch + 1 * VL);
+        c60.intoArray(out, o + 6 * pitch); c61.intoArray(out, o + 6 * pitch + 1 * VL);
+        c70.intoArray(out, o + 7 * pitch); c71.intoArray(out, o + 7 * pitch + 1 * VL);
+        c80.intoArray(out, o + 8 * pitch); c81.intoArray(out, o + 8 * pitch + 1 * VL);
+        c90.intoArray(out, o + 9 * pitch); c91.intoArray(out, o + 9 * pitch + 1 * VL);
+        c100.intoArray(out, o + 10 * pitch); c101.intoArray(out, o + 10 * pitch + 1 * VL);
+        c110.intoArray(out, o + 11 * pitch); c111.intoArray(out, o + 11 * pitch + 1 * VL);
     }
 
     @Override
-    void rows(float[] a, int ai, int lda, float[] bp, int bi, int kb, float[] tile) {
+    void rows(float[] a, int ai, int lda, float[] bp, int bi, int kb, float[] out, int o, int pitch) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
         FloatVector c10 = z, c11 = z;
@@ -112,17 +112,17 @@ final class Kernel12x2 extends MicroKernel {
             x = FloatVector.broadcast(S, a[a11 + p]);
             c110 = x.fma(b0, c110); c111 = x.fma(b1, c111);
         }
-        c00.intoArray(tile, 0); c01.intoArray(tile, 1 * VL);
-        c10.intoArray(tile, 1 * NR); c11.intoArray(tile, 1 * NR + 1 * VL);
-        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + 1 * VL);
-        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + 1 * VL);
-        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + 1 * VL);
-        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + 1 * VL);
-        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + 1 * VL);
-        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + 1 * VL);
-        c80.intoArray(tile, 8 * NR); c81.intoArray(tile, 8 * NR + 1 * VL);
-        c90.intoArray(tile, 9 * NR); c91.intoArray(tile, 9 * NR + 1 * VL);
-        c100.intoArray(tile, 10 * NR); c101.intoArray(tile, 10 * NR + 1 * VL);
-        c110.intoArray(tile, 11 * NR); c111.intoArray(tile, 11 * NR + 1 * VL);
+        c00.intoArray(out, o); c01.intoArray(out, o + 1 * VL);
+        c10.intoArray(out, o + 1 * pitch); c11.intoArray(out, o + 1 * pitch + 1 * VL);
+        c20.intoArray(out, o + 2 * pitch); c21.intoArray(out, o + 2 * pitch + 1 * VL);
+        c30.intoArray(out, o + 3 * pitch); c31.intoArray(out, o + 3 * pitch + 1 * VL);
+        c40.intoArray(out, o + 4 * pitch); c41.intoArray(out, o + 4 * pitch + 1 * VL);
+        c50.intoArray(out, o + 5 * pitch); c51.intoArray(out, o + 5 * pitch + 1 * VL);
+        c60.intoArray(out, o + 6 * pitch); c61.intoArray(out, o + 6 * pitch + 1 * VL);
+        c70.intoArray(out, o + 7 * pitch); c71.intoArray(out, o + 7 * pitch + 1 * VL);
+        c80.intoArray(out, o + 8 * pitch); c81.intoArray(out, o + 8 * pitch + 1 * VL);
+        c90.intoArray(out, o + 9 * pitch); c91.intoArray(out, o + 9 * pitch + 1 * VL);
+        c100.intoArray(out, o + 10 * pitch); c101.intoArray(out, o + 10 * pitch + 1 * VL);
+        c110.intoArray(out, o + 11 * pitch); c111.intoArray(out, o + 11 * pitch + 1 * VL);
     }
 }

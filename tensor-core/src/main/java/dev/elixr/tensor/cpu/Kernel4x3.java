@@ -14,7 +14,7 @@ final class Kernel4x3 extends MicroKernel {
     Kernel4x3() { super(MR, 3); }
 
     @Override
-    public void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] tile) {
+    public void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] out, int o, int pitch) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z;
         FloatVector c10 = z, c11 = z, c12 = z;
@@ -31,14 +31,14 @@ final class Kernel4x3 extends MicroKernel {
             x = FloatVector.broadcast(S, a[ai + 3]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32);
         }
-        c00.intoArray(tile, 0); c01.intoArray(tile, 1 * VL); c02.intoArray(tile, 2 * VL);
-        c10.intoArray(tile, 1 * NR); c11.intoArray(tile, 1 * NR + 1 * VL); c12.intoArray(tile, 1 * NR + 2 * VL);
-        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + 1 * VL); c22.intoArray(tile, 2 * NR + 2 * VL);
-        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + 1 * VL); c32.intoArray(tile, 3 * NR + 2 * VL);
+        c00.intoArray(out, o); c01.intoArray(out, o + 1 * VL); c02.intoArray(out, o + 2 * VL);
+        c10.intoArray(out, o + 1 * pitch); c11.intoArray(out, o + 1 * pitch + 1 * VL); c12.intoArray(out, o + 1 * pitch + 2 * VL);
+        c20.intoArray(out, o + 2 * pitch); c21.intoArray(out, o + 2 * pitch + 1 * VL); c22.intoArray(out, o + 2 * pitch + 2 * VL);
+        c30.intoArray(out, o + 3 * pitch); c31.intoArray(out, o + 3 * pitch + 1 * VL); c32.intoArray(out, o + 3 * pitch + 2 * VL);
     }
 
     @Override
-    void rows(float[] a, int ai, int lda, float[] bp, int bi, int kb, float[] tile) {
+    void rows(float[] a, int ai, int lda, float[] bp, int bi, int kb, float[] out, int o, int pitch) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z;
         FloatVector c10 = z, c11 = z, c12 = z;
@@ -56,9 +56,9 @@ final class Kernel4x3 extends MicroKernel {
             x = FloatVector.broadcast(S, a[a3 + p]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32);
         }
-        c00.intoArray(tile, 0); c01.intoArray(tile, 1 * VL); c02.intoArray(tile, 2 * VL);
-        c10.intoArray(tile, 1 * NR); c11.intoArray(tile, 1 * NR + 1 * VL); c12.intoArray(tile, 1 * NR + 2 * VL);
-        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + 1 * VL); c22.intoArray(tile, 2 * NR + 2 * VL);
-        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + 1 * VL); c32.intoArray(tile, 3 * NR + 2 * VL);
+        c00.intoArray(out, o); c01.intoArray(out, o + 1 * VL); c02.intoArray(out, o + 2 * VL);
+        c10.intoArray(out, o + 1 * pitch); c11.intoArray(out, o + 1 * pitch + 1 * VL); c12.intoArray(out, o + 1 * pitch + 2 * VL);
+        c20.intoArray(out, o + 2 * pitch); c21.intoArray(out, o + 2 * pitch + 1 * VL); c22.intoArray(out, o + 2 * pitch + 2 * VL);
+        c30.intoArray(out, o + 3 * pitch); c31.intoArray(out, o + 3 * pitch + 1 * VL); c32.intoArray(out, o + 3 * pitch + 2 * VL);
     }
 }

@@ -14,7 +14,7 @@ final class Kernel6x2 extends MicroKernel {
     Kernel6x2() { super(MR, 2); }
 
     @Override
-    public void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] tile) {
+    public void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] out, int o, int pitch) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
         FloatVector c10 = z, c11 = z;
@@ -37,16 +37,16 @@ final class Kernel6x2 extends MicroKernel {
             x = FloatVector.broadcast(S, a[ai + 5]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
-        c00.intoArray(tile, 0); c01.intoArray(tile, 1 * VL);
-        c10.intoArray(tile, 1 * NR); c11.intoArray(tile, 1 * NR + 1 * VL);
-        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + 1 * VL);
-        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + 1 * VL);
-        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + 1 * VL);
-        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + 1 * VL);
+        c00.intoArray(out, o); c01.intoArray(out, o + 1 * VL);
+        c10.intoArray(out, o + 1 * pitch); c11.intoArray(out, o + 1 * pitch + 1 * VL);
+        c20.intoArray(out, o + 2 * pitch); c21.intoArray(out, o + 2 * pitch + 1 * VL);
+        c30.intoArray(out, o + 3 * pitch); c31.intoArray(out, o + 3 * pitch + 1 * VL);
+        c40.intoArray(out, o + 4 * pitch); c41.intoArray(out, o + 4 * pitch + 1 * VL);
+        c50.intoArray(out, o + 5 * pitch); c51.intoArray(out, o + 5 * pitch + 1 * VL);
     }
 
     @Override
-    void rows(float[] a, int ai, int lda, float[] bp, int bi, int kb, float[] tile) {
+    void rows(float[] a, int ai, int lda, float[] bp, int bi, int kb, float[] out, int o, int pitch) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
         FloatVector c10 = z, c11 = z;
@@ -70,11 +70,11 @@ final class Kernel6x2 extends MicroKernel {
             x = FloatVector.broadcast(S, a[a5 + p]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
-        c00.intoArray(tile, 0); c01.intoArray(tile, 1 * VL);
-        c10.intoArray(tile, 1 * NR); c11.intoArray(tile, 1 * NR + 1 * VL);
-        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + 1 * VL);
-        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + 1 * VL);
-        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + 1 * VL);
-        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + 1 * VL);
+        c00.intoArray(out, o); c01.intoArray(out, o + 1 * VL);
+        c10.intoArray(out, o + 1 * pitch); c11.intoArray(out, o + 1 * pitch + 1 * VL);
+        c20.intoArray(out, o + 2 * pitch); c21.intoArray(out, o + 2 * pitch + 1 * VL);
+        c30.intoArray(out, o + 3 * pitch); c31.intoArray(out, o + 3 * pitch + 1 * VL);
+        c40.intoArray(out, o + 4 * pitch); c41.intoArray(out, o + 4 * pitch + 1 * VL);
+        c50.intoArray(out, o + 5 * pitch); c51.intoArray(out, o + 5 * pitch + 1 * VL);
     }
 }

@@ -14,7 +14,7 @@ final class Kernel8x2 extends MicroKernel {
     Kernel8x2() { super(MR, 2); }
 
     @Override
-    public void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] tile) {
+    public void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] out, int o, int pitch) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
         FloatVector c10 = z, c11 = z;
@@ -43,18 +43,18 @@ final class Kernel8x2 extends MicroKernel {
             x = FloatVector.broadcast(S, a[ai + 7]);
             c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
         }
-        c00.intoArray(tile, 0); c01.intoArray(tile, 1 * VL);
-        c10.intoArray(tile, 1 * NR); c11.intoArray(tile, 1 * NR + 1 * VL);
-        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + 1 * VL);
-        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + 1 * VL);
-        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + 1 * VL);
-        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + 1 * VL);
-        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + 1 * VL);
-        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + 1 * VL);
+        c00.intoArray(out, o); c01.intoArray(out, o + 1 * VL);
+        c10.intoArray(out, o + 1 * pitch); c11.intoArray(out, o + 1 * pitch + 1 * VL);
+        c20.intoArray(out, o + 2 * pitch); c21.intoArray(out, o + 2 * pitch + 1 * VL);
+        c30.intoArray(out, o + 3 * pitch); c31.intoArray(out, o + 3 * pitch + 1 * VL);
+        c40.intoArray(out, o + 4 * pitch); c41.intoArray(out, o + 4 * pitch + 1 * VL);
+        c50.intoArray(out, o + 5 * pitch); c51.intoArray(out, o + 5 * pitch + 1 * VL);
+        c60.intoArray(out, o + 6 * pitch); c61.intoArray(out, o + 6 * pitch + 1 * VL);
+        c70.intoArray(out, o + 7 * pitch); c71.intoArray(out, o + 7 * pitch + 1 * VL);
     }
 
     @Override
-    void rows(float[] a, int ai, int lda, float[] bp, int bi, int kb, float[] tile) {
+    void rows(float[] a, int ai, int lda, float[] bp, int bi, int kb, float[] out, int o, int pitch) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
         FloatVector c10 = z, c11 = z;
@@ -84,13 +84,13 @@ final class Kernel8x2 extends MicroKernel {
             x = FloatVector.broadcast(S, a[a7 + p]);
             c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
         }
-        c00.intoArray(tile, 0); c01.intoArray(tile, 1 * VL);
-        c10.intoArray(tile, 1 * NR); c11.intoArray(tile, 1 * NR + 1 * VL);
-        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + 1 * VL);
-        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + 1 * VL);
-        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + 1 * VL);
-        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + 1 * VL);
-        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + 1 * VL);
-        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + 1 * VL);
+        c00.intoArray(out, o); c01.intoArray(out, o + 1 * VL);
+        c10.intoArray(out, o + 1 * pitch); c11.intoArray(out, o + 1 * pitch + 1 * VL);
+        c20.intoArray(out, o + 2 * pitch); c21.intoArray(out, o + 2 * pitch + 1 * VL);
+        c30.intoArray(out, o + 3 * pitch); c31.intoArray(out, o + 3 * pitch + 1 * VL);
+        c40.intoArray(out, o + 4 * pitch); c41.intoArray(out, o + 4 * pitch + 1 * VL);
+        c50.intoArray(out, o + 5 * pitch); c51.intoArray(out, o + 5 * pitch + 1 * VL);
+        c60.intoArray(out, o + 6 * pitch); c61.intoArray(out, o + 6 * pitch + 1 * VL);
+        c70.intoArray(out, o + 7 * pitch); c71.intoArray(out, o + 7 * pitch + 1 * VL);
     }
 }

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  *
  * <p>The tile shape is a parameter, not a property of the hardware: each variant is its own class with constant
  * bounds (C2 keeps accumulators in registers only then), {@link GemmPlan} picks one for the machine, and the tests
- * run every variant on any machine. Results land in a row-major MR×NR scratch tile (element (r, j) at r·NR + j).
+ * run every variant on any machine. Results land in a row-major MR×NR tile (element (r, j) at r·pitch + j): a scratch (pitch NR) or C itself.
  */
 public abstract sealed class MicroKernel permits Kernel6x2, Kernel4x3, Kernel8x2, Kernel8x3, Kernel12x2 {
     static final VectorSpecies<Float> S = Simd.F;
@@ -62,8 +62,14 @@ public abstract sealed class MicroKernel permits Kernel6x2, Kernel4x3, Kernel8x2
      * The tile over one K block of packed panels: A strip from a[ai] (element (r, p) at ai + p·MR + r), B strip from
      * bp[bi] (element (p, j) at bi + p·NR + j), kb values of k; tile[r·NR + j] = Σ_p A(r, p)·B(p, j).
      */
-    public abstract void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] tile);
+    public final void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] tile) { packed(a, ai, bp, bi, kb, tile, 0, nr()); }
 
-    /** As {@link #packed}, with A read in place: row r of the tile at a[ai + r·lda], its k contiguous. */
-    abstract void rows(float[] a, int ai, int lda, float[] bp, int bi, int kb, float[] tile);
+    /**
+     * As {@link #packed(float[], int, float[], int, int, float[])}, the tile stored straight into {@code out}: element
+     * (r, j) at o + r·pitch + j (C itself, for a whole tile with alpha = 1 and beta = 0: no scratch, no merge).
+     */
+    public abstract void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] out, int o, int pitch);
+
+    /** As {@link #packed(float[], int, float[], int, int, float[], int, int)}, with A read in place: row r of the tile at a[ai + r·lda], its k contiguous. */
+    abstract void rows(float[] a, int ai, int lda, float[] bp, int bi, int kb, float[] out, int o, int pitch);
 }

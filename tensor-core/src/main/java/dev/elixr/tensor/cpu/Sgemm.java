@@ -25,8 +25,9 @@ import java.lang.foreign.ValueLayout;
  * chosen for the machine at start-up: 6×2 vectors on 16 vector registers (AVX2: 12 ymm accumulators, 2 B vectors,
  * 1 broadcast of A), 8×2 on 32 (AVX-512: 16 zmm accumulators); per k, MR·NV FMAs against NV loads and MR broadcasts.
  * Each tile shape is its own {@link MicroKernel} class with constant bounds. The species comes from {@link Simd}
- * ({@code -Delixr.vector.bits}). The tile goes through a small L1 scratch on its way to C (vector merge with alpha
- * and beta; scalar at the edges). beta is applied on the first K block only (beta = 0 never reads C, so C may hold
+ * ({@code -Delixr.vector.bits}). A whole tile with alpha = 1 and beta = 0 (the common case: a fresh output, one K block) is
+ * stored by the micro-kernel straight into C; any other goes through a small L1 scratch on its way to C (vector merge
+ * with alpha and beta; scalar at the edges). beta is applied on the first K block only (beta = 0 never reads C, so C may hold
  * garbage). Every entry takes the machine's plan; {@link #sgemm(GemmPlan, boolean, boolean, int, int, int, float,
  * MemorySegment, long, int, MemorySegment, long, int, float, float[], int, int, int)} takes any other (tests run
  * every tile on every machine).
@@ -220,11 +221,17 @@ public final class Sgemm {
     private static void macro(MicroKernel kernel, float[] ap, float[] bp, int mb, int nb, int kb, float alpha, float beta,
                               float[] c, int cBase, int ldc, float[] tile) {
         int mr = kernel.mr(), nr = kernel.nr();
+        boolean direct = alpha == 1f && beta == 0f; // whole tiles go straight into C
         for (int jr = 0; jr < nb; jr += nr) {
             int w = Math.min(nr, nb - jr);
             for (int ir = 0; ir < mb; ir += mr) {
-                kernel.packed(ap, ir * kb, bp, jr * kb, kb, tile);
-                merge(tile, nr, Math.min(mr, mb - ir), w, alpha, beta, c, cBase + ir * ldc + jr, ldc);
+                int ci = cBase + ir * ldc + jr;
+                if (direct && w == nr && ir + mr <= mb) {
+                    kernel.packed(ap, ir * kb, bp, jr * kb, kb, c, ci, ldc);
+                } else {
+                    kernel.packed(ap, ir * kb, bp, jr * kb, kb, tile, 0, nr);
+                    merge(tile, nr, Math.min(mr, mb - ir), w, alpha, beta, c, ci, ldc);
+                }
             }
         }
     }
@@ -246,6 +253,7 @@ public final class Sgemm {
         Buffers buf = BUFFERS.get();
         float[] tile = buf.tile(mr * nr);
         int full = m - m % mr;
+        boolean direct = alpha == 1f && beta == 0f; // whole tiles go straight into C
         if (full < m) { // the last rows, zero-padded to MR in a scratch
             float[] edge = buf.a(mr * k);
             java.util.Arrays.fill(edge, 0, mr * k, 0f);
@@ -254,9 +262,14 @@ public final class Sgemm {
         for (int jr = 0; jr < n; jr += nr) {
             int w = Math.min(nr, n - jr);
             for (int ir = 0; ir < m; ir += mr) {
-                if (ir < full) kernel.rows(a, aOff + ir * lda, lda, bp, bpOff + jr * k, k, tile);
-                else kernel.rows(buf.a, 0, k, bp, bpOff + jr * k, k, tile);
-                merge(tile, nr, Math.min(mr, m - ir), w, alpha, beta, c, cOff + ir * ldc + jr, ldc);
+                int ci = cOff + ir * ldc + jr;
+                if (direct && w == nr && ir < full) {
+                    kernel.rows(a, aOff + ir * lda, lda, bp, bpOff + jr * k, k, c, ci, ldc);
+                    continue;
+                }
+                if (ir < full) kernel.rows(a, aOff + ir * lda, lda, bp, bpOff + jr * k, k, tile, 0, nr);
+                else kernel.rows(buf.a, 0, k, bp, bpOff + jr * k, k, tile, 0, nr);
+                merge(tile, nr, Math.min(mr, m - ir), w, alpha, beta, c, ci, ldc);
             }
         }
     }
