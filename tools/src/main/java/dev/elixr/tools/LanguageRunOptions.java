@@ -20,7 +20,7 @@ final class LanguageRunOptions {
     record Opened(Assistant assistant, Tensor tower) {}
 
     Opened open() throws IOException {
-        if (!Files.isRegularFile(image)) throw new ImageReadException(image, "no such file", null);
+        if (!Files.isRegularFile(image)) throw new ImageReadException(image, dev.elixr.models.image.ImageDecodeException.Problem.MISSING, "no such file", null);
         if (maxNewTokens < 1) throw new IllegalArgumentException("--max-new-tokens " + maxNewTokens + ": must be >= 1");
         ElixrB2Run r = ElixrB2Run.load(run, System.err);
         return new Opened(new Assistant(r), r.towerTokens(image));

@@ -132,7 +132,7 @@ public final class ElixrB2Run {
 
     /** The frozen tower's tokens [1,T,C] of one image file (PNG or JPEG), through the image run's preprocessing. */
     public Tensor towerTokens(Path image) throws ImageReadException {
-        if (!Files.isRegularFile(image)) throw new ImageReadException(image, "no such file", null);
+        if (!Files.isRegularFile(image)) throw new ImageReadException(image, dev.elixr.models.image.ImageDecodeException.Problem.MISSING, "no such file", null);
         float[] px = stage1.imageRun().imagePipeline().read(image);
         return tower(px);
     }

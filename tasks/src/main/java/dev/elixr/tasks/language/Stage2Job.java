@@ -88,7 +88,7 @@ public final class Stage2Job {
         Stage2Training.Outcome outcome = Stage2Training.train(model, encoder, data, o.training(), new Checkpoints(run, 2), log);
         if (outcome.steps() >= outcome.totalSteps()) ElixrB2Run.save(run, model, outcome.history());
         RunInfo.record(run, "elixr-b-stage2", describe(o, llmDir, train, validation.size()), o.training().session().seed(),
-                stage1.imageRun().model().config().image().preprocessing().describe(), commandLine, started, outcome.session());
+                stage1.imageRun().model().config().image().preprocessing().describe(), commandLine, started, outcome.session(), null);
         return outcome;
     }
 

@@ -108,7 +108,7 @@ public final class LmTrainingJob {
                     metrics.get("test_unigram_perplexity"), outcome.tokensPerSecond(), run);
         }
         RunInfo.record(run, "llm", describe(o, cfg, trainRows, valRows, testRows), o.training().seed(), Map.of(), commandLine, started,
-                outcome.session());
+                outcome.session(), null);
         return new Result(outcome, model, metrics);
     }
 
