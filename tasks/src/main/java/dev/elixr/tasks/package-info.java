@@ -7,7 +7,10 @@
  *   <li>{@code train}: the ELIXR-C contrastive loop ({@link dev.elixr.tasks.train.ContrastiveTraining}) and the job
  *       around it ({@link dev.elixr.tasks.train.ElixrCTrainingJob}): checkpoints, resuming, the run lock, the NaN guard,
  *       the run directory; ELIXR-B stage 1 on the frozen ELIXR-C tower ({@link dev.elixr.tasks.train.QFormerTraining},
- *       {@link dev.elixr.tasks.train.QFormerTrainingJob}).</li>
+ *       {@link dev.elixr.tasks.train.QFormerTrainingJob}); the report language model, ELIXR-B stage 2's default frozen
+ *       LLM ({@link dev.elixr.tasks.train.LmTraining}, {@link dev.elixr.tasks.train.LmTrainingJob}: a byte-level BPE
+ *       tokenizer and a small Llama trained on the reports, saved as a Hugging Face folder, perplexity beside a
+ *       {@link dev.elixr.tasks.train.UnigramBaseline}).</li>
  *   <li>{@code eval}: the paper's evaluations of a run: zero-shot classification, data-efficient probes and semantic
  *       search, each writing metrics, per-item scores and a manifest, for ELIXR-C and ELIXR-B runs alike.</li>
  *   <li>{@code language}: ELIXR-B stage 2 (the adapter into a frozen LLM) on impression generation, VQA and report-QA

@@ -8,10 +8,11 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code elixr demo}: synthetic data → ELIXR-C training → the three evaluations → report.html. */
+/** {@code elixr demo}: synthetic data → ELIXR-C training → the three evaluations → ELIXR-B stage 1 → its evaluations → report.html. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Generate synthetic chest X-rays with reports, train ELIXR-C, evaluate it (zero-shot, data-efficient, "
-                + "search) and write DIR/report.html. Data and model are cached in DIR.")
+                + "search), train ELIXR-B stage 1 (a Q-Former on ELIXR-C's frozen image tower), evaluate it the same way (search "
+                + "also re-ranked by ITM) and write DIR/report.html with both side by side. Data and models are cached in DIR.")
 final class DemoCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--out", defaultValue = "elixr-demo", description = "output directory (default: ./elixr-demo)") Path out;
@@ -21,6 +22,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--image-size", defaultValue = "0", description = "image side in pixels (default 96; --quick 48)") int imageSize;
     @Option(names = "--epochs", defaultValue = "0", description = "contrastive training epochs (default 24; --quick 2)") int epochs;
     @Option(names = "--difficulty", description = "synthetic data difficulty: easy, normal, hard (default easy)") String difficulty;
+    @Option(names = "--elixr-b-epochs", defaultValue = "0", description = "ELIXR-B stage-1 epochs (default 3; --quick 1)") int elixrBEpochs;
+    @Option(names = "--no-elixr-b", description = "stop after ELIXR-C (no Q-Former training or ELIXR-B evaluations)") boolean noElixrB;
     @CommandLine.Mixin ObjectiveOptions objective;
 
     @Override
@@ -28,6 +31,9 @@ final class DemoCommand implements Callable<Integer> {
         var plan = (quick ? ElixrCDemo.Plan.quick() : ElixrCDemo.Plan.full()).resized(studies, imageSize, epochs);
         if (difficulty != null) plan = plan.withDifficulty(difficulty);
         if (objective.given()) plan = plan.withObjective(objective.objective(plan.training().objective()));
+        var b = plan.stageOne();
+        if (noElixrB) plan = plan.withStageOne(null);
+        else if (elixrBEpochs > 0) plan = plan.withStageOne(new ElixrCDemo.Plan.StageOne(elixrBEpochs, b.batch(), b.lr(), b.shape(), b.itmCandidates()));
         var s = ElixrCDemo.run(out, plan, seed, System.err, CommandLineText.of(spec));
         System.out.print(ElixrCDemo.table(s));
         System.out.println(serveLine(out));

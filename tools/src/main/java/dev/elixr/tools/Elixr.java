@@ -14,7 +14,7 @@ import java.util.Properties;
         description = "ELIXR for chest X-rays, in pure Java: ELIXR-C and ELIXR-B training and evaluations (ELIXR-B stage 2: ask, describe, check-report), a vector index and HTTP service, the LLM host, tensors and autograd underneath.",
         subcommands = {InfoCommand.class, DataCommand.class, BenchCommand.class, TokenizeCommand.class, ForwardCommand.class,
                 GenerateCommand.class, LogitsCommand.class,
-                DemoCommand.class, TrainCommand.class, EvalCommand.class, EmbedCommand.class, IndexCommand.class, ServeCommand.class,
+                DemoCommand.class, TrainCommand.class, EvalCommand.class, EmbedCommand.class, IndexCommand.class, ServeCommand.class, SparkCommand.class,
                 AskCommand.class, DescribeCommand.class, CheckReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Elixr implements Runnable {

@@ -10,13 +10,14 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code elixr embed}: ELIXR-C embeddings of a split as a plain .npy with its ids and preprocessing. */
+/** {@code elixr embed}: ELIXR-C (or ELIXR-B) embeddings of a split as a plain .npy with its ids and preprocessing. */
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = "Write the L2-normalised ELIXR-C embeddings of a split as float32 FILE.npy [N,E] (numpy.load reads it), "
-                + "FILE.ids.csv (row,dicom_id,study_id,subject_id,split) and FILE.preprocessing.json.")
+                + "FILE.ids.csv (row,dicom_id,study_id,subject_id,split) and FILE.preprocessing.json. Of an ELIXR-B run: "
+                + "images as their query embeddings [N,Q,P] (scored by the best query), texts [N,P].")
 final class EmbedCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Option(names = "--run", required = true, description = "trained ELIXR-C run directory") Path run;
+    @Option(names = "--run", required = true, description = "trained ELIXR-C or ELIXR-B run directory") Path run;
     @Option(names = "--data", required = true, description = "data set root (MIMIC-CXR-JPG layout)") Path data;
     @Option(names = "--out", required = true, description = "output .npy file") Path out;
     @Option(names = "--split", defaultValue = "test", description = "test (default), train, validate or all") String split;

@@ -18,17 +18,25 @@ final class EvalSearchCommand implements Callable<Integer> {
     @Option(names = "--centre", negatable = true, defaultValue = "false",
             description = "subtract the mean embedding of the training reports from each query (default: ${DEFAULT-VALUE})") boolean centre;
 
+    @Option(names = "--itm-rerank", defaultValue = "0", paramLabel = "N",
+            description = "ELIXR-B runs: also re-rank the top N images of each query by ITM match logit + ITC similarity, as BLIP-2 "
+                    + "does (written to RUN/eval/search/itm-rerank/; default 0: off)") int itmRerank;
+
     @Option(names = "--split", defaultValue = "test", paramLabel = "test|validate",
             description = "split to search; 'validate' writes RUN/eval/search-validate, for choosing options without the test split (default: ${DEFAULT-VALUE})")
     String split;
 
     @Override
     public Integer call() throws Exception {
-        var r = target.open()
-                .withQueryCentring(centre).search(queries == null ? SearchQuery.defaults() : SearchQuery.load(queries), k, split);
+        var eval = target.open().withQueryCentring(centre).withItmRerank(itmRerank);
+        var r = eval.search(queries == null ? SearchQuery.defaults() : SearchQuery.load(queries), k, split);
         System.out.printf("split %s%n", split);
         for (var q : r.perQuery()) System.out.printf("%-40s NDCG@%d %.3f  P@%d %.2f%n", q.query(), k, q.ndcg(), k, q.precision());
         System.out.printf("mean NDCG@%d %.3f, precision@%d %.3f, %d/%d perfect%n", k, r.meanNdcg(), k, r.meanPrecision(), r.perfect(), r.perQuery().size());
+        var itm = eval.itmReranked();
+        if (itm != null)
+            System.out.printf("ITM re-ranking of the top %d: mean NDCG@%d %.3f, precision@%d %.3f, %d/%d perfect%n", itmRerank, k,
+                    itm.meanNdcg(), k, itm.meanPrecision(), itm.perfect(), itm.perQuery().size());
         return 0;
     }
 }

@@ -24,7 +24,7 @@ final class TrainLmCommand implements Callable<Integer> {
     @Option(names = "--kv-heads", defaultValue = "2", description = "key-value heads, grouped-query attention (default 2)") int kvHeads;
     @Option(names = "--context", defaultValue = "256", description = "positions per row; longer reports are cut (default 256)") int context;
     @Option(names = "--vocab", defaultValue = "1024", description = "BPE vocabulary size, at most (default 1024)") int vocab;
-    @Option(names = "--epochs", defaultValue = "4") int epochs;
+    @Option(names = "--epochs", defaultValue = "0", description = "passes over the training reports (default 0: as many as 250 steps need)") int epochs;
     @Option(names = "--batch", defaultValue = "16", description = "reports per step") int batch;
     @Option(names = "--lr", defaultValue = "3e-3", description = "peak learning rate (AdamW, warm-up then cosine to 1%%)") double lr;
     @Option(names = "--weight-decay", defaultValue = "0.1") double weightDecay;
@@ -35,18 +35,21 @@ final class TrainLmCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from the run's newest checkpoint") boolean resume;
     @Option(names = "--stop-after", defaultValue = "0", hidden = true, description = "stop after this step (testing)") long stopAfter;
 
-    @Override
-    public Integer call() throws Exception {
+    LmTrainingJob.Options options() {
         var training = new LmTraining.Config(epochs, batch, new ContrastiveTraining.Optimisation(lr, weightDecay, warmup, gradClip),
                 new ContrastiveTraining.Session(seed, resume, checkpointEvery, stopAfter));
-        var options = new LmTrainingJob.Options(data, out, new LmTrainingJob.Shape(layers, dim, heads, kvHeads, context, vocab), training);
-        var r = LmTrainingJob.run(options, CommandLineText.of(spec), System.err);
+        return new LmTrainingJob.Options(data, out, new LmTrainingJob.Shape(layers, dim, heads, kvHeads, context, vocab), training);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        var r = LmTrainingJob.run(options(), CommandLineText.of(spec), System.err);
         var o = r.outcome();
         System.out.printf("trained %d/%d steps in %.1f s (%.0f tokens/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                 o.tokensPerSecond(), out.toAbsolutePath());
         if (!r.metrics().isEmpty())
-            System.out.printf("validation perplexity %.3f (unigram %.3f); try: ./elixr generate --model %s --prompt \"FINDINGS:\"%n",
-                    r.metrics().get("validation_perplexity"), r.metrics().get("validation_unigram_perplexity"), out);
+            System.out.printf("validation perplexity %s (unigram %s); try: ./elixr generate --model %s --prompt \"FINDINGS:\"%n",
+                    LmTrainingJob.shown(r.metrics().get("validation_perplexity")), LmTrainingJob.shown(r.metrics().get("validation_unigram_perplexity")), out);
         return 0;
     }
 }

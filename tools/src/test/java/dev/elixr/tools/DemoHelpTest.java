@@ -16,5 +16,6 @@ class DemoHelpTest {
         assertTrue(help.contains("(default " + full.data().imageSize() + "; --quick " + quick.data().imageSize() + ")"), help);
         assertTrue(help.contains("(default " + full.training().epochs() + "; --quick " + quick.training().epochs() + ")"), help);
         assertTrue(help.contains("(default " + full.data().difficulty() + ")"), help);
+        assertTrue(help.contains("(default " + full.stageOne().epochs() + "; --quick " + quick.stageOne().epochs() + ")"), help);
     }
 }

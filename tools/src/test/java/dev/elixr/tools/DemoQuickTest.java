@@ -72,6 +72,24 @@ class DemoQuickTest {
         assertEquals(2, m.readTree(dir.resolve("run/eval/data-efficient/manifest.json").toFile()).at("/probe_subsets/subsets").size());
     }
 
+    @Test void quickDemoTrainsElixrBAfterElixrCAndReportsBothSideBySide() throws Exception {
+        assertEquals(0, code);
+        assertTrue(table.contains("ELIXR-B zero-shot, 13 findings") && table.contains("ELIXR-B semantic search")
+                && table.contains("ITM re-ranks top 16"), table);
+        String html = Files.readString(dir.resolve("report.html"));
+        assertTrue(html.contains("ELIXR-B stage 1 beside ELIXR-C") && html.contains("ELIXR-B + ITM NDCG@5"), "ELIXR-B section in the report");
+        var m = new ObjectMapper();
+        assertTrue(Files.exists(dir.resolve("run-b/model.safetensors")));
+        assertTrue(m.readTree(dir.resolve("run-b/run.json").toFile()).toString().contains("elixr-b"));
+        var ss = m.readTree(dir.resolve("run-b/eval/search/metrics.json").toFile());
+        assertEquals(19, ss.get("queries").asInt());
+        assertEquals(16, ss.at("/itm_rerank/candidates").asInt());
+        assertTrue(m.readTree(dir.resolve("run-b/eval/data-efficient/metrics.json").toFile()).at("/results/elixr-b/logistic/0.1/mean_auc").isNumber());
+        assertEquals("elixr-b", m.readTree(dir.resolve("run-b/eval/zero-shot/eval.json").toFile()).get("evaluated_model").asText());
+        assertFalse(Files.readString(dir.resolve("run/demo-plan.json")).contains("stageOne"),
+                "the ELIXR-C run's plan marker leaves ELIXR-B's plan out, so changing it does not retrain ELIXR-C");
+    }
+
     /** Scores are written in shortest round-trip form, so recomputing from the CSV gives the metrics.json figures exactly. */
     @Test void everyMetricRecomputesExactlyFromThePerItemScoreFiles() throws Exception {
         assertEquals(0, code);

@@ -6,6 +6,8 @@ import dev.elixr.autograd.nn.Module;
 import dev.elixr.models.qformer.ItcLoss;
 import dev.elixr.models.qformer.QFormer;
 import dev.elixr.models.qformer.QFormerConfig;
+import dev.elixr.models.qformer.QFormerMasks;
+import dev.elixr.tensor.Tensor;
 import dev.elixr.models.qformer.StageOneLoss;
 import dev.elixr.models.qformer.TextBatch;
 
@@ -59,7 +61,16 @@ public final class ElixrB extends Module {
     public Var queryOutputs(Var towerTokens) { return qformer.queryPass(imageTokens(towerTokens)).hidden(); }
 
     /** L2-normalised text embeddings [B,P] ([CLS] of the text-only pass, projected). */
-    public Var embedTexts(TextBatch text) { return qformer.textFeature(qformer.textPass(text)); }
+    public Var embedTexts(TextBatch text) { return qformer.textFeature(qformer.clsPass(text)); }
+
+    /**
+     * Image-text matching scores [B] of paired rows: the ITM head's "match" logit averaged over the query outputs of the
+     * joint pass (BLIP-2's retrieval re-ranking, as LAVIS's {@code compute_itm} scores a candidate).
+     */
+    public Var itmMatchLogits(Var towerTokens, TextBatch text) {
+        Tensor mask = QFormerMasks.build(QFormerMasks.Objective.ITM, config().queries().count(), text);
+        return qformer.itmLogits(qformer.jointQueryPass(imageTokens(towerTokens), text, mask)).select(1, 1);
+    }
 
     /** The contrastive temperature τ. */
     public double temperature() { return qformer.temperature().value().toCpu().item(); }

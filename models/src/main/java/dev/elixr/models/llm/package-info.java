@@ -11,7 +11,8 @@
  * inputs also through a frozen model) and {@link dev.elixr.models.llm.CausalLmLoss} (Hugging Face's shifted next-token
  * cross-entropy, labels of −100 not counted).
  * {@link dev.elixr.models.llm.BpeTokenizer} reads tokenizer.json (byte-level BPE and SentencePiece-style BPE with
- * byte fallback) and decodes, also as a stream; {@link dev.elixr.models.llm.Sampler} and
+ * byte fallback) and decodes, also as a stream; {@link dev.elixr.models.llm.BpeTrainer} trains a byte-level BPE
+ * tokenizer and writes it as a tokenizer.json (what {@code elixr train lm} does on the reports); {@link dev.elixr.models.llm.Sampler} and
  * {@link dev.elixr.models.llm.Generator} sample and stream text. {@link dev.elixr.models.llm.GgufLlama} reads llama
  * GGUF files (Q8_0/Q4_0 in place) with the byte-level tokenizer inside them; {@link dev.elixr.models.llm.GgufWriter}
  * writes them. Not here yet: SentencePiece vocabularies and rope scaling inside GGUF files, sliding-window attention

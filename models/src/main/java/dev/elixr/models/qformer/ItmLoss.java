@@ -104,7 +104,7 @@ public final class ItmLoss {
         TextBatch texts = text.rows(textRows);
         Var images = rows(image, imageRows);
         Tensor mask = QFormerMasks.build(QFormerMasks.Objective.ITM, model.config().queries().count(), texts);
-        return model.itmLogits(model.jointPass(images, texts, mask));
+        return model.itmLogits(model.jointQueryPass(images, texts, mask));
     }
 
     /** 1 for the B positives, 0 for the 2B negatives. */

@@ -90,6 +90,15 @@ public final class QFormer extends Module {
         return qformer.forward(text(text), 0, null, mask, null, null);
     }
 
+    /**
+     * The text-only pass computing only the first ([CLS]) token's output in the last layer, [B,1,D]: all that ITC's text
+     * feature ({@link #textFeature}) reads, at a fraction of the last layer's cost.
+     */
+    public Var clsPass(TextBatch text) {
+        Tensor mask = AttentionMasks.padding(text.attentionMask(), text.batch(), text.length()).to(device());
+        return qformer.forward(text(text), 0, null, mask, null, null, 1);
+    }
+
     /** Queries and text through the layers together under a mask of {@link QFormerMasks} ([B,1,Q+L,Q+L]): [B,Q+L,D]. */
     public Var jointPass(Var image, TextBatch text, Tensor mask) {
         checkImage(image);
@@ -98,6 +107,20 @@ public final class QFormer extends Module {
         }
         Var embeds = Functional.concat(1, queries(text.batch()), text(text));
         return qformer.forward(embeds, config.queries().count(), null, mask.to(device()), image, null);
+    }
+
+    /**
+     * As {@link #jointPass}, computing only the query positions' outputs in the last layer, [B,Q,D]: all that the ITM
+     * head ({@link #itmLogits}) reads; the text rows of the last layer (most of its work) are skipped.
+     */
+    public Var jointQueryPass(Var image, TextBatch text, Tensor mask) {
+        checkImage(image);
+        if (image.size(0) != text.batch()) {
+            throw new IllegalArgumentException("Q-Former: " + image.size(0) + " images for " + text.batch() + " texts");
+        }
+        Var embeds = Functional.concat(1, queries(text.batch()), text(text));
+        int q = config.queries().count();
+        return qformer.forward(embeds, q, null, mask.to(device()), image, null, q);
     }
 
     /**
@@ -119,7 +142,7 @@ public final class QFormer extends Module {
     /** L2-normalised projection of the text's first ([CLS]) token [B,L,D] → [B,P]. */
     public Var textFeature(Var textHidden) { return Functional.l2Normalize(textSide(textProjection).forward(textHidden.select(1, 0)), -1); }
 
-    /** Image-text matching logits [B,2]: the ITM head on each query output of a joint pass [B,Q+L,D], averaged over queries. */
+    /** Image-text matching logits [B,2]: the ITM head on each query output of a joint pass [B,Q+L,D] (or [B,Q,D]), averaged over queries. */
     public Var itmLogits(Var jointHidden) {
         return textSide(itmHead).forward(jointHidden.narrow(1, 0, config.queries().count())).mean(false, 1);
     }

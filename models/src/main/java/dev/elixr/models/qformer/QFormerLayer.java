@@ -40,19 +40,31 @@ public final class QFormerLayer extends Module {
 
     public boolean hasCrossAttention() { return crossAttention != null; }
 
+    /** As {@link #forward(Var, int, KeyValues, Tensor, Var, List, int)} with every position's output. */
+    public Var forward(Var h, int queryLength, KeyValues past, Tensor selfMask, Var image, List<KeyValues> cache) {
+        return forward(h, queryLength, past, selfMask, image, cache, h.size(1));
+    }
+
     /**
      * h [B,Q+L,D]: the first queryLength positions are queries, the rest text. past (or null): keys and values of earlier
      * positions that h also attends to, before its own (the cached query pass, for generation). selfMask additive,
      * broadcastable to [B,H,Q+L,past+Q+L]; image [B,T,Dc] (needed when this layer cross-attends and there are queries).
-     * When cache is not null, this layer's own keys and values are appended to it.
+     * When cache is not null, this layer's own keys and values are appended to it. Only the first {@code outputs}
+     * positions are computed past their keys and values ([B,outputs,D]): a last layer whose other outputs nobody reads
+     * (ITM reads the queries, ITC the [CLS] token) skips their attention rows and feed-forward, with the same result.
      */
-    public Var forward(Var h, int queryLength, KeyValues past, Tensor selfMask, Var image, List<KeyValues> cache) {
+    public Var forward(Var h, int queryLength, KeyValues past, Tensor selfMask, Var image, List<KeyValues> cache, int outputs) {
+        int length = h.size(1);
+        if (outputs < 1 || outputs > length)
+            throw new IllegalArgumentException("Q-Former layer: " + outputs + " outputs of " + length + " positions");
         KeyValues own = attention.keysValues(h);
         if (cache != null) cache.add(own);
-        Var a = attention.forward(h, past == null ? own : past.append(own), selfMask);
-        int length = h.size(1);
-        Var queries = queryLength > 0 ? a.narrow(1, 0, queryLength) : null;
-        Var text = length > queryLength ? a.narrow(1, queryLength, length - queryLength) : null;
+        Var x = outputs == length ? h : h.narrow(1, 0, outputs);
+        Tensor mask = selfMask == null || outputs == length || selfMask.size(2) == 1 ? selfMask : selfMask.narrow(2, 0, outputs).contiguous();
+        Var a = attention.forward(x, past == null ? own : past.append(own), mask);
+        int queryRows = Math.min(queryLength, outputs);
+        Var queries = queryRows > 0 ? a.narrow(1, 0, queryRows) : null;
+        Var text = outputs > queryLength ? a.narrow(1, queryLength, outputs - queryLength) : null;
         if (queries != null) {
             if (crossAttention != null) {
                 if (image == null) throw new IllegalArgumentException("Q-Former layer with cross-attention needs image tokens for its queries");

@@ -42,13 +42,22 @@ public final class QFormerModel extends Module {
      * before the input's own (or null); cache: when not null, receives each layer's own keys and values.
      */
     public Var forward(Var embeds, int queryLength, List<KeyValues> past, Tensor mask, Var image, List<KeyValues> cache) {
+        return forward(embeds, queryLength, past, mask, image, cache, embeds.size(1));
+    }
+
+    /**
+     * As {@link #forward(Var, int, List, Tensor, Var, List)}, returning only the first {@code outputs} positions
+     * [B,outputs,D]: the last layer computes no others (see {@link QFormerLayer#forward(Var, int, KeyValues, Tensor, Var, List, int)}).
+     */
+    public Var forward(Var embeds, int queryLength, List<KeyValues> past, Tensor mask, Var image, List<KeyValues> cache, int outputs) {
         if (past != null && past.size() != config.depth()) {
             throw new IllegalArgumentException("Q-Former: keys and values of " + past.size() + " layers for " + config.depth() + " layers");
         }
         Var h = layernorm.forward(embeds);
         if (isTraining() && config.transformer().dropout() > 0) h = Functional.dropout(h, config.transformer().dropout(), rng, true);
         for (int i = 0; i < config.depth(); i++) {
-            h = encoder.layer.get(i).forward(h, queryLength, past == null ? null : past.get(i), mask, image, cache);
+            int keep = i == config.depth() - 1 ? outputs : h.size(1);
+            h = encoder.layer.get(i).forward(h, queryLength, past == null ? null : past.get(i), mask, image, cache, keep);
         }
         return h;
     }

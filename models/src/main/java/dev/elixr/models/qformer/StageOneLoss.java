@@ -19,7 +19,7 @@ public final class StageOneLoss {
     public static Terms compute(QFormer model, Var image, TextBatch text, long[] groups, ItcLoss.Duplicates duplicates,
                                 RandomGenerator rng) {
         QueryOutput queries = model.queryPass(image);
-        ItcLoss.Result itc = ItcLoss.loss(model.imageFeatures(queries.hidden()), model.textFeature(model.textPass(text)),
+        ItcLoss.Result itc = ItcLoss.loss(model.imageFeatures(queries.hidden()), model.textFeature(model.clsPass(text)),
                 model.temperature(), groups, duplicates);
         ItmLoss.Negatives negatives = ItmLoss.hardNegatives(itc.similarity().value(), groups, rng);
         Var itm = ItmLoss.loss(model, image, text, negatives);

@@ -44,4 +44,22 @@ class ElixrBTest {
         assertArrayEquals(new int[] {b, 8, 32}, model.embedImages(Var.of(Tensor.randn(4, b, 6, 8))).shape(), "[B,Q,P]");
         assertEquals(32, model.embedTexts(TextBatch.of(ids, b, l)).shape()[1]);
     }
+
+    @Test
+    void itmMatchLogitsAreTheMatchColumnOfTheItmLossLogitsOfThePositivePairs() {
+        QFormerConfig cfg = QFormerConfig.tiny(8, 20, 19).withDropout(0f);
+        ElixrB model = ElixrB.create(cfg, new SplittableRandom(2));
+        model.eval();
+        int b = 3, l = 5;
+        int[] ids = new int[b * l];
+        for (int i = 0; i < ids.length; i++) ids[i] = 1 + (i * 7) % 17;
+        Tensor tokens = Tensor.randn(4, b, 6, 8);
+        TextBatch text = TextBatch.of(ids, b, l);
+        float[] match = model.itmMatchLogits(Var.of(tokens), text).value().toFloatArray();
+        var negatives = new dev.elixr.models.qformer.ItmLoss.Negatives(new int[] {1, 2, 0}, new int[] {2, 0, 1});
+        float[] logits = dev.elixr.models.qformer.ItmLoss.logits(model.qformer(), model.imageTokens(Var.of(tokens)), text, negatives)
+                .value().contiguous().toFloatArray();
+        assertEquals(b, match.length);
+        for (int i = 0; i < b; i++) assertEquals(logits[2 * i + 1], match[i], 1e-5f, "pair " + i);
+    }
 }

@@ -35,7 +35,7 @@ class BpeTokenizerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"byte_level", "gpt2_style", "sentencepiece_bpe", "sentencepiece_metaspace"})
+    @ValueSource(strings = {"byte_level", "gpt2_style", "sentencepiece_bpe", "sentencepiece_metaspace", "trained_reports"})
     void idsEqualTheReferenceTokenizers(String kind) throws IOException {
         BpeTokenizer tok = tokenizer(kind);
         for (JsonNode c : cases(kind)) {
@@ -45,7 +45,7 @@ class BpeTokenizerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"byte_level", "gpt2_style", "sentencepiece_bpe", "sentencepiece_metaspace"})
+    @ValueSource(strings = {"byte_level", "gpt2_style", "sentencepiece_bpe", "sentencepiece_metaspace", "trained_reports"})
     void decodeEqualsTheReferenceTokenizers(String kind) throws IOException {
         BpeTokenizer tok = tokenizer(kind);
         for (JsonNode c : cases(kind)) {
@@ -55,7 +55,7 @@ class BpeTokenizerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"byte_level", "gpt2_style", "sentencepiece_bpe", "sentencepiece_metaspace"})
+    @ValueSource(strings = {"byte_level", "gpt2_style", "sentencepiece_bpe", "sentencepiece_metaspace", "trained_reports"})
     void streamingOneTokenAtATimeGivesTheSameTextWithoutBrokenCharacters(String kind) throws IOException {
         BpeTokenizer tok = tokenizer(kind);
         for (JsonNode c : cases(kind)) {

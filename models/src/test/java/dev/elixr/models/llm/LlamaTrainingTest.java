@@ -101,6 +101,31 @@ class LlamaTrainingTest {
         assertClose("inputs_embeds: training vs inference", inference, training);
     }
 
+    /** make_training_fixtures.py: torch.autograd through the plain-torch reference decoder, F.cross_entropy(ignore_index=-100). */
+    @Test
+    void lossAndGradientsOfASoftPromptedRightPaddedBatchMatchPyTorch() throws IOException {
+        LlamaModel m = LlamaParityTest.model("llama_gqa");
+        var j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dev.elixr.models.testing.Fixtures.path("llm/llama_gqa/training_inputs.json").toFile());
+        int b = j.get("batch").asInt(), length = j.get("length").asInt();
+        int[] ids = ints(j.get("ids")), labels = ints(j.get("labels"));
+        Var prompt = Var.param(npy("llm/llama_gqa/training_prompt.npy"));
+        Var loss = CausalLmLoss.of(m.forwardTraining(Functional.concat(1, prompt, m.embedTraining(ids, b, length))), labels);
+        loss.backward();
+        assertClose("training loss", npy("llm/llama_gqa/training_loss.npy"), loss.value().reshape(1));
+        assertClose("d loss / d soft prompt", npy("llm/llama_gqa/training_grad_prompt.npy"), prompt.grad());
+        var params = m.namedParameters();
+        for (var name : j.get("grads")) {
+            String n = name.asText();
+            assertClose("d loss / d " + n, npy("llm/llama_gqa/training_grad_" + n + ".npy"), params.get(n).grad());
+        }
+    }
+
+    private static int[] ints(com.fasterxml.jackson.databind.JsonNode a) {
+        int[] out = new int[a.size()];
+        for (int i = 0; i < out.length; i++) out[i] = a.get(i).asInt();
+        return out;
+    }
+
     @Test
     void rightPaddingWithIgnoredLabelsLeavesTheLossOfARowUnchanged() {
         LlamaModel m = tiny();

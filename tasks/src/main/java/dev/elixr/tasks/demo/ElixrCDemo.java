@@ -16,13 +16,20 @@ import dev.elixr.tasks.eval.SearchQuery;
 import dev.elixr.tasks.eval.SemanticSearch;
 import dev.elixr.tasks.eval.ZeroShot;
 import dev.elixr.tasks.progress.Progress;
+import dev.elixr.tasks.report.ElixrBReport;
 import dev.elixr.tasks.report.ElixrCReport;
+import dev.elixr.tasks.report.HtmlReport;
 import dev.elixr.tasks.report.Png;
 import dev.elixr.tasks.train.ContrastiveObjective;
 import dev.elixr.tasks.train.ContrastiveTraining;
 import dev.elixr.tasks.train.DuplicateKey;
 import dev.elixr.tasks.train.ElixrCRun;
 import dev.elixr.tasks.train.ElixrCTrainingJob;
+import dev.elixr.tasks.train.ElixrBRun;
+import dev.elixr.tasks.train.Provenance;
+import dev.elixr.tasks.train.QFormerTraining;
+import dev.elixr.tasks.train.QFormerTrainingJob;
+import dev.elixr.tasks.train.TrainingHistory;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,15 +43,17 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * {@code elixr demo}: generates a synthetic data set (cached in DIR/data), trains ELIXR-C, runs the three
- * evaluations and writes DIR/report.html, then prints a summary table. {@code --quick} runs the same code path on
+ * {@code elixr demo}: generates a synthetic data set (cached in DIR/data), trains ELIXR-C (DIR/run), runs the three
+ * evaluations, trains ELIXR-B stage 1 on ELIXR-C's frozen tower (DIR/run-b) and evaluates it the same way (search also
+ * re-ranked by ITM), writes DIR/report.html with both side by side, then prints a summary table. {@code --quick} runs the same code path on
  * a small data set with short training (used by the tests).
  */
 public final class ElixrCDemo {
     private ElixrCDemo() {}
 
     /** The sizes of a demo run: the synthetic data set, the contrastive training, the evaluations. */
-    public record Plan(Data data, Training training, Evaluation evaluation) {
+    public record Plan(Data data, Training training, Evaluation evaluation,
+                       @com.fasterxml.jackson.annotation.JsonIgnore StageOne stageOne) {
         /** The demo's objective: {@link ContrastiveObjective#recommended()}. */
         public static final ContrastiveObjective OBJECTIVE = ContrastiveObjective.recommended();
 
@@ -64,29 +73,42 @@ public final class ElixrCDemo {
          */
         public record Evaluation(double[] fractions, int repeats, int baselineSteps, int mlpSteps, int bootstrap) {}
 
+        /**
+         * ELIXR-B stage 1 after ELIXR-C, on the cached image tokens of its frozen tower: epochs, batch and peak learning
+         * rate of the Q-Former's training, its shape, and how many ITC candidates search re-ranks with ITM (0: none).
+         * Not part of the ELIXR-C run's plan marker: changing it retrains only ELIXR-B.
+         */
+        public record StageOne(int epochs, int batch, double lr, QFormerTrainingJob.Shape shape, int itmCandidates) {}
+
         /** 6,000 "easy" studies at 96x96, 24 epochs of batch 32; why: docs/results.md ("Why the demo plan is what it is"). */
         public static Plan full() {
             return new Plan(new Data(6000, 96, "easy"), new Training(24, 32, 3e-3, OBJECTIVE),
-                    new Evaluation(new double[] {0.01, 0.1, 1.0}, 3, 150, 200, 500));
+                    new Evaluation(new double[] {0.01, 0.1, 1.0}, 3, 150, 200, 500),
+                    new StageOne(3, 32, 1e-3, QFormerTrainingJob.Shape.tiny(), 128));
         }
 
         public static Plan quick() {
             return new Plan(new Data(400, 48, "easy"), new Training(2, 32, 3e-3, OBJECTIVE),
-                    new Evaluation(new double[] {0.1, 1.0}, 1, 20, 40, 50));
+                    new Evaluation(new double[] {0.1, 1.0}, 1, 20, 40, 50),
+                    new StageOne(1, 32, 1e-3, QFormerTrainingJob.Shape.tiny(), 16));
         }
+
+        /** This plan without ELIXR-B (stageOne null), or with another ELIXR-B plan. */
+        public Plan withStageOne(StageOne s) { return new Plan(data, training, evaluation, s); }
 
         /** This plan with other sizes (0 keeps a value). */
         public Plan resized(int studies, int imageSize, int epochs) {
             return new Plan(new Data(studies > 0 ? studies : data.studies(), imageSize > 0 ? imageSize : data.imageSize(), data.difficulty()),
-                    new Training(epochs > 0 ? epochs : training.epochs(), training.batch(), training.lr(), training.objective()), evaluation);
+                    new Training(epochs > 0 ? epochs : training.epochs(), training.batch(), training.lr(), training.objective()), evaluation,
+                    stageOne);
         }
 
         public Plan withDifficulty(String d) {
-            return new Plan(new Data(data.studies(), data.imageSize(), d), training, evaluation);
+            return new Plan(new Data(data.studies(), data.imageSize(), d), training, evaluation, stageOne);
         }
 
         public Plan withObjective(ContrastiveObjective o) {
-            return new Plan(data, new Training(training.epochs(), training.batch(), training.lr(), o), evaluation);
+            return new Plan(data, new Training(training.epochs(), training.batch(), training.lr(), o), evaluation, stageOne);
         }
 
         /** The training configuration of the demo's run: AdamW defaults, augmentation, a checkpoint every 50 steps, resumable. */
@@ -98,7 +120,14 @@ public final class ElixrCDemo {
     }
 
     public record Summary(Path report, double seconds, ZeroShot.Result zeroShot, DataEfficient.Result dataEfficient,
-                          SemanticSearch.Result search, Plan plan, int trainImages, int testImages) {}
+                          SemanticSearch.Result search, Plan plan, int trainImages, int testImages, ElixrBPart elixrB) {}
+
+    /**
+     * ELIXR-B's part of the demo: its three evaluations, search re-ranked by ITM (null without re-ranking), the training
+     * history, and the seconds it added to the demo (stage-1 training and evaluations).
+     */
+    public record ElixrBPart(ZeroShot.Result zeroShot, DataEfficient.Result dataEfficient, SemanticSearch.Result search,
+                             SemanticSearch.Result itmReranked, int itmCandidates, TrainingHistory history, double seconds) {}
 
     public static Summary run(Path dir, Plan plan, long seed, PrintStream log) throws IOException {
         return run(dir, plan, seed, log, "elixr demo");
@@ -119,16 +148,63 @@ public final class ElixrCDemo {
         DataEfficient.Result de = eval.dataEfficient(plan.evaluation().fractions(), plan.evaluation().repeats(), seed,
                 new ElixrCEvaluation.Baseline(10, Math.min(30, plan.evaluation().baselineSteps()), plan.evaluation().baselineSteps(), 32, 2e-3),
                 List.of(new LogisticProbe(), new MlpProbe(new int[] {512, 256}, 0.2f, plan.evaluation().mlpSteps(), 64, 1e-3, 1e-2)));
+        ElixrBPart b = plan.stageOne() == null ? null : elixrB(dir, data, runDir, plan, seed, log, commandLine);
         Path report = dir.resolve("report.html");
-        ElixrCReport.build(new ElixrCReport.Inputs("ELIXR-C demo on synthetic chest X-rays",
+        HtmlReport html = ElixrCReport.build(new ElixrCReport.Inputs(b == null ? "ELIXR-C demo on synthetic chest X-rays"
+                        : "ELIXR-C and ELIXR-B demo on synthetic chest X-rays",
                 String.format(Locale.ROOT, "%d synthetic studies (%s difficulty, %dx%d), %d epochs of contrastive training (%s), seed %d. "
                         + "All numbers are measured on the synthetic test split by this run.",
                         plan.data().studies(), plan.data().difficulty(), plan.data().imageSize(), plan.data().imageSize(),
                         plan.training().epochs(), describe(plan.training().objective()), seed),
-                eval.run().history(), zs, de, ss, id -> thumbnail(eval.testImage(id)))).write(report);
+                eval.run().history(), zs, de, ss, id -> thumbnail(eval.testImage(id))));
+        if (b != null)
+            ElixrBReport.append(html, plan.stageOne().epochs() + " epochs of ELIXR-B stage 1 (ITC + ITM + ITG) on the frozen "
+                            + "ELIXR-C tower's image tokens, Q-Former " + plan.stageOne().shape(),
+                    b.history(), new ElixrBReport.Side(zs, de, ss), new ElixrBReport.Side(b.zeroShot(), b.dataEfficient(), b.search()),
+                    b.itmReranked(), b.itmCandidates());
+        html.write(report);
         double secs = (System.nanoTime() - t0) / 1e9;
         int trainImages = (int) MimicCxrJpg.read(data).stream().filter(s -> s.split().equals("train")).count();
-        return new Summary(report, secs, zs, de, ss, plan, trainImages, zs.scores().stream().map(ZeroShot.Score::dicomId).distinct().toList().size());
+        return new Summary(report, secs, zs, de, ss, plan, trainImages,
+                zs.scores().stream().map(ZeroShot.Score::dicomId).distinct().toList().size(), b);
+    }
+
+    /** Trains ELIXR-B stage 1 on the ELIXR-C run's frozen tower (unless DIR/run-b holds it) and runs the three evaluations on it. */
+    static ElixrBPart elixrB(Path dir, Path data, Path runC, Plan plan, long seed, PrintStream log, String commandLine) throws IOException {
+        long t0 = System.nanoTime();
+        Plan.StageOne p = plan.stageOne();
+        Path runB = dir.resolve("run-b");
+        ensureStageOne(data, runC, runB, plan, seed, log, commandLine);
+        ElixrCEvaluation eval = ElixrCEvaluation.open(runB, data, log).withCommandLine(commandLine).withItmRerank(p.itmCandidates());
+        log.println("elixr: ELIXR-B zero-shot classification ...");
+        ZeroShot.Result zs = eval.zeroShot(Prompts.defaults(), plan.evaluation().bootstrap(), seed);
+        log.println("elixr: ELIXR-B semantic search ...");
+        SemanticSearch.Result ss = eval.search(SearchQuery.defaults(), 5);
+        log.println("elixr: ELIXR-B data-efficient probes ...");
+        DataEfficient.Result de = eval.dataEfficient(plan.evaluation().fractions(), plan.evaluation().repeats(), seed, null,
+                List.of(new LogisticProbe(), new MlpProbe(new int[] {512, 256}, 0.2f, plan.evaluation().mlpSteps(), 64, 1e-3, 1e-2)));
+        TrainingHistory history = TrainingHistory.read(runB.resolve(ElixrBRun.HISTORY));
+        return new ElixrBPart(zs, de, ss, eval.itmReranked(), p.itmCandidates(), history, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Trains stage 1 unless DIR/run-b holds a finished run of the same stage-1 plan on the same ELIXR-C weights; resumes an unfinished one. */
+    static void ensureStageOne(Path data, Path runC, Path runB, Plan plan, long seed, PrintStream log, String commandLine) throws IOException {
+        Path marker = runB.resolve("demo-plan.json");
+        String want = new ObjectMapper().writeValueAsString(plan.stageOne()) + seed + " " + Provenance.sha256(runC.resolve(ElixrCRun.WEIGHTS));
+        boolean same = Files.exists(marker) && Files.readString(marker).equals(want);
+        if (same && Files.exists(runB.resolve(ElixrBRun.WEIGHTS))) {
+            log.println("elixr: using the trained ELIXR-B model in " + runB);
+            return;
+        }
+        if (!same) {
+            deleteTree(runB);
+            Files.createDirectories(runB);
+            Files.writeString(marker, want);
+        }
+        Plan.StageOne p = plan.stageOne();
+        var training = new QFormerTraining.Config(new ContrastiveTraining.Data(p.epochs(), p.batch(), false),
+                new ContrastiveTraining.Optimisation(p.lr(), 0.05, 0.1, 1.0), ContrastiveTraining.Session.of(seed).resuming(true));
+        QFormerTrainingJob.run(new QFormerTrainingJob.Options(data, runC, runB, p.shape(), training), commandLine, log);
     }
 
     /** Generates the synthetic data unless DIR/data already holds the same plan's data. */
@@ -192,6 +268,27 @@ public final class ElixrCDemo {
         }
     }
 
+    /** ELIXR-B's lines of the summary table, each beside ELIXR-C's figure. */
+    static void elixrBRows(StringBuilder sb, Summary s) {
+        ElixrBPart b = s.elixrB();
+        sb.append(String.format(Locale.ROOT, "ELIXR-B stage 1 (Q-Former on the frozen ELIXR-C tower): %s of the wall time%n",
+                Progress.time(b.seconds())));
+        sb.append(String.format(Locale.ROOT, "%-40s %-26s %.3f (ELIXR-C %.3f)%n", "ELIXR-B zero-shot, 13 findings", "mean AUC",
+                b.zeroShot().meanAuc(), s.zeroShot().meanAuc()));
+        for (double f : s.plan().evaluation().fractions()) {
+            String pct = BigDecimal.valueOf(f).movePointRight(2).stripTrailingZeros().toPlainString() + "%";
+            for (String probe : List.of("logistic", "mlp"))
+                sb.append(String.format(Locale.ROOT, "%-40s %-26s %.3f (ELIXR-C %.3f)%n", "ELIXR-B data-efficient " + pct + ", " + probe,
+                        "mean AUC", b.dataEfficient().summary("elixr-b", probe, f).meanAuc(),
+                        s.dataEfficient().summary("elixr-c", probe, f).meanAuc()));
+        }
+        sb.append(String.format(Locale.ROOT, "%-40s %-26s %.3f (precision@5 %.3f; ELIXR-C %.3f, %.3f)%n", "ELIXR-B semantic search",
+                "mean NDCG@5", b.search().meanNdcg(), b.search().meanPrecision(), s.search().meanNdcg(), s.search().meanPrecision()));
+        if (b.itmReranked() != null)
+            sb.append(String.format(Locale.ROOT, "%-40s %-26s %.3f (precision@5 %.3f)%n", "ELIXR-B search, ITM re-ranks top " + b.itmCandidates(),
+                    "mean NDCG@5", b.itmReranked().meanNdcg(), b.itmReranked().meanPrecision()));
+    }
+
     /** The summary table printed at the end of the demo. */
     public static String table(Summary s) {
         StringBuilder sb = new StringBuilder();
@@ -211,6 +308,7 @@ public final class ElixrCDemo {
         sb.append(String.format(Locale.ROOT, "%-40s %-26s %.3f (precision@5 %.3f, %d/%d perfect)%n", "semantic search, "
                 + s.search().perQuery().size() + " queries", "mean NDCG@5", s.search().meanNdcg(), s.search().meanPrecision(),
                 s.search().perfect(), s.search().perQuery().size()));
+        if (s.elixrB() != null) elixrBRows(sb, s);
         sb.append("report: ").append(s.report().toAbsolutePath()).append('\n');
         return sb.toString();
     }

@@ -100,6 +100,21 @@ public final class ElixrCEvaluation {
 
     private ProbeFeatures probeFeatures = ProbeFeatures.DEFAULT;
     private boolean centreQueries;
+    private int itmCandidates;
+    private SemanticSearch.Result itmReranked;
+
+    /**
+     * Search also re-ranks the top {@code candidates} images of each query with the ITM head (ELIXR-B runs only; 0: off),
+     * written beside the ITC ranking ({@link SemanticSearch#rerank}).
+     */
+    public ElixrCEvaluation withItmRerank(int candidates) {
+        if (candidates < 0) throw new IllegalArgumentException("--itm-rerank " + candidates + ": expected a number of candidates ≥ 0");
+        this.itmCandidates = candidates;
+        return this;
+    }
+
+    /** The ITM re-ranked result of the last search, or null when it did not re-rank. */
+    public SemanticSearch.Result itmReranked() { return itmReranked; }
 
     /** Search ranks by cos(image, query − mean training-report embedding) ({@link CentredTextEncoder}). */
     public ElixrCEvaluation withQueryCentring(boolean on) {
@@ -230,9 +245,19 @@ public final class ElixrCEvaluation {
             encoder = new CentredTextEncoder(encoder, CentredTextEncoder.meanOf(encoder, reports));
         }
         var r = SemanticSearch.evaluate(images, truths, queries, encoder, k);
-        SemanticSearch.write(r, evalDir("search", split));
+        itmReranked = null;
+        if (itmCandidates > 0) {
+            SemanticSearch.Reranker reranker = model.itmReranker(bank);
+            if (reranker == null)
+                throw new IllegalArgumentException("--itm-rerank: " + dir + " is an " + model.name() + " run, which has no ITM head "
+                        + "(re-ranking needs an ELIXR-B run)");
+            log.println("elixr: re-ranking the top " + itmCandidates + " images of each query with ITM ...");
+            itmReranked = SemanticSearch.rerank(r, reranker, Math.min(itmCandidates, images.size()));
+        }
+        SemanticSearch.write(r, itmReranked, itmCandidates, evalDir("search", split));
         Map<String, Object> o = taskOptions(false);
         o.put("query_centring", centreQueries ? "mean embedding of the training reports subtracted" : "none");
+        o.put("itm_rerank", itmCandidates > 0 ? "top " + itmCandidates + " by ITC re-ranked by ITM match logit + ITC similarity (BLIP-2)" : "none");
         o.putIfAbsent("k", k);
         o.putIfAbsent("queries", queries.size());
         o.putIfAbsent("relevance", structured ? "structured synthetic truth" : "CheXpert labels");

@@ -1,7 +1,10 @@
 package dev.elixr.tasks.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.elixr.models.hf.HfConfigs;
+import dev.elixr.tasks.train.ElixrBRun;
 import dev.elixr.autograd.io.Npy;
 import dev.elixr.models.elixr.ElixrCConfigFile;
 import dev.elixr.tasks.data.Csv;
@@ -26,7 +29,7 @@ import java.util.Map;
 
 /**
  * {@code elixr embed}: the L2-normalised ELIXR-C embeddings of a split's images (or report texts) as a plain float32
- * {@code FILE.npy} [N, E] (little-endian, C order: {@code numpy.load} reads it), {@code FILE.ids.csv}
+ * {@code FILE.npy} [N, E] (of an ELIXR-B run: images [N, Q, P], one embedding per query; texts [N, P]) (little-endian, C order: {@code numpy.load} reads it), {@code FILE.ids.csv}
  * ({@code row,dicom_id,study_id,subject_id,split}, one line per row of the array) and {@code FILE.preprocessing.json}
  * (the preprocessing, model config, run and weights checksum that produced them), so embeddings never silently
  * depend on a preprocessing nobody wrote down.
@@ -47,6 +50,7 @@ public final class EmbeddingExport {
         if (!name.endsWith(".npy")) throw new IllegalArgumentException("embed: --out " + out + " must end with .npy");
         String base = name.substring(0, name.length() - 4);
         Path ids = out.resolveSibling(base + ".ids.csv"), prep = out.resolveSibling(base + ".preprocessing.json");
+        if (Files.exists(runDir.resolve(ElixrBRun.CONFIG))) return writeElixrB(runDir, data, split, kind, out, ids, prep, commandLine, log);
         ElixrCRun run = ElixrCRun.load(runDir);
         MimicCxrJpg.Contents contents = MimicCxrJpg.contents(data, data, true);
         List<CxrStudy> chosen = contents.studies().stream().filter(s -> split.equals("all") || s.split().equals(split)).toList();
@@ -66,19 +70,93 @@ public final class EmbeddingExport {
         }
         int n = emb.length, e = run.model().config().embedDim();
         writeNpy(out, emb, e);
+        writeIds(ids, rows);
+        ObjectNode root = describe(run, data, split, kind, n, e, chosen.size() - n, commandLine);
+        writeJson(prep, root);
+        return new Written(out, ids, prep, n, e);
+    }
+
+    /**
+     * An ELIXR-B run: images as their Q L2-normalised query embeddings, float32 [N, Q, P] (an image is scored against a
+     * text t by max_q cos(image[q], t), as the evaluations do); texts as [N, P] ([CLS] of the Q-Former's text pass).
+     */
+    private static Written writeElixrB(Path runDir, Path data, String split, Kind kind, Path out, Path ids, Path prep,
+                                       String commandLine, PrintStream log) throws IOException {
+        ElixrBRun run = ElixrBRun.load(runDir, log);
+        ElixrCRun imageRun = run.imageRun();
+        List<CxrStudy> chosen = studies(data, split);
+        int q = run.spec().qformer().queries().count(), p = run.spec().qformer().projectionWidth();
+        List<CxrStudy> rows;
+        float[][] emb;
+        if (kind == Kind.IMAGE) {
+            ImageBank bank = imageRun.imagePipeline().load(chosen, log, split);
+            rows = bank.studies();
+            emb = run.embedImages(bank);
+        } else {
+            rows = chosen;
+            emb = run.embedTexts(reports(chosen));
+        }
+        int n = emb.length, e = kind == Kind.IMAGE ? q * p : p;
+        int[] shape = kind == Kind.IMAGE ? new int[] {n, q, p} : new int[] {n, p};
+        writeNpy(out, emb, e, shape);
+        writeIds(ids, rows);
+        ObjectNode root = describe(imageRun, data, split, kind, n, e, chosen.size() - n, commandLine);
+        ObjectMapper m = new ObjectMapper();
+        root.put("model_kind", "elixr-b");
+        ArrayNode s = root.putObject("npy").put("dtype", "float32").put("byte_order", "little-endian").put("order", "C").putArray("shape");
+        for (int d : shape) s.add(d);
+        root.put("dim", p);
+        if (kind == Kind.IMAGE) {
+            root.put("embedding", "frozen ELIXR-C image tower's spatial tokens, ln_vision, Q-Former query pass, vision_projection, "
+                    + "L2 normalisation of each query (ELIXR-B stage 1)");
+            root.put("queries", q);
+            root.put("scoring", "an image against a text embedding t: max over its queries q of image[q]·t");
+        } else {
+            root.put("embedding", "Q-Former text pass ([CLS]), text_projection, L2 normalisation (ELIXR-B stage 1)");
+        }
+        root.set("model", m.valueToTree(HfConfigs.qformerJson(run.spec().qformer())));
+        root.put("run", run.dir().toAbsolutePath().normalize().toString());
+        Path weights = run.dir().resolve(ElixrBRun.WEIGHTS);
+        ObjectNode w = root.putObject("weights");
+        w.put("file", weights.toAbsolutePath().normalize().toString());
+        w.put("sha256", Provenance.sha256(weights));
+        root.put("image_run", imageRun.dir().toAbsolutePath().normalize().toString());
+        root.put("image_run_sha256", run.spec().imageRunSha256());
+        writeJson(prep, root);
+        return new Written(out, ids, prep, n, e);
+    }
+
+    private static List<CxrStudy> studies(Path data, String split) throws IOException {
+        List<CxrStudy> chosen = MimicCxrJpg.read(data).stream().filter(s -> split.equals("all") || s.split().equals(split)).toList();
+        if (chosen.isEmpty()) throw new IllegalArgumentException("embed: no images in " + data + " for split '" + split + "'");
+        return chosen;
+    }
+
+    private static List<String> reports(List<CxrStudy> studies) {
+        return studies.stream().map(s -> ReportText.findingsAndImpression(s.report())).toList();
+    }
+
+    private static void writeIds(Path ids, List<CxrStudy> rows) throws IOException {
         StringBuilder csv = new StringBuilder("row,dicom_id,study_id,subject_id,split\n");
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < rows.size(); i++) {
             CxrStudy s = rows.get(i);
             csv.append(i).append(',').append(Csv.quote(s.dicomId())).append(',').append(Csv.quote(s.studyId())).append(',')
                     .append(Csv.quote(s.subjectId())).append(',').append(Csv.quote(s.split())).append('\n');
         }
         Files.writeString(ids, csv);
-        Files.writeString(prep, describe(run, data, split, kind, n, e, chosen.size() - n, commandLine));
-        return new Written(out, ids, prep, n, e);
+    }
+
+    private static void writeJson(Path file, ObjectNode root) throws IOException {
+        Files.writeString(file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(root));
     }
 
     /** Rows of {@code dim} floats as a float32 [rows, dim] .npy, byte for byte what {@code numpy.save} writes. */
     static void writeNpy(Path out, float[][] rows, int dim) throws IOException {
+        writeNpy(out, rows, dim, rows.length, dim);
+    }
+
+    /** Rows of {@code dim} floats as a float32 .npy of the given shape (its dimensions multiply to rows × dim). */
+    static void writeNpy(Path out, float[][] rows, int dim, int... shape) throws IOException {
         int n = rows.length;
         double[] flat = new double[n * dim];
         for (int i = 0; i < n; i++) {
@@ -87,11 +165,11 @@ public final class EmbeddingExport {
         }
         if (out.toAbsolutePath().getParent() != null) Files.createDirectories(out.toAbsolutePath().getParent());
         Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-        Npy.write(tmp, Npy.Type.FLOAT32, flat, n, dim);
+        Npy.write(tmp, Npy.Type.FLOAT32, flat, shape);
         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    static String describe(ElixrCRun run, Path data, String split, Kind kind, int n, int e, int skipped, String commandLine)
+    static ObjectNode describe(ElixrCRun run, Path data, String split, Kind kind, int n, int e, int skipped, String commandLine)
             throws IOException {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
@@ -129,6 +207,6 @@ public final class EmbeddingExport {
         root.put("command", commandLine);
         root.set("versions", m.valueToTree(Provenance.versions()));
         root.put("created", Instant.now().toString());
-        return m.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        return root;
     }
 }

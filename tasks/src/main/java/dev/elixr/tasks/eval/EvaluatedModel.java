@@ -21,6 +21,9 @@ interface EvaluatedModel {
 
     float[][] embedTexts(List<String> texts);
 
+    /** BLIP-2's ITM re-ranking of search candidates among the images of bank, or null when the model has no ITM head. */
+    default SemanticSearch.Reranker itmReranker(ImageBank bank) { return null; }
+
     static EvaluatedModel of(ElixrCRun run) {
         return new EvaluatedModel() {
             @Override public String name() { return "elixr-c"; }
@@ -45,6 +48,10 @@ interface EvaluatedModel {
                 return out;
             }
             @Override public float[][] embedTexts(List<String> texts) { return run.embedTexts(texts); }
+            @Override public SemanticSearch.Reranker itmReranker(ImageBank bank) {
+                float[][] tokens = run.towerTokens(bank);
+                return (query, candidates) -> run.itmMatchLogits(query, java.util.Arrays.stream(candidates).mapToObj(i -> tokens[i]).toList());
+            }
         };
     }
 }

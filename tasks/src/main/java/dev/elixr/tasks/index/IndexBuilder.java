@@ -102,7 +102,7 @@ public final class IndexBuilder {
     }
 
     /** An 8-bit grey PNG whose longer side is {@code size} pixels (aspect ratio kept), or null for size 0. */
-    static byte[] thumbnail(GreyImage g, int size) throws IOException {
+    public static byte[] thumbnail(GreyImage g, int size) throws IOException {
         if (size == 0) return null;
         double scale = (double) size / Math.max(g.width(), g.height());
         int w = Math.max(1, (int) Math.round(g.width() * scale)), h = Math.max(1, (int) Math.round(g.height() * scale));

@@ -145,6 +145,22 @@ public final class VectorIndex implements Closeable {
         return d;
     }
 
+    /**
+     * Adds every document of other indexes of this layout (e.g. shards built in parallel) as they are, segments and
+     * HNSW graphs included, then commits. Ids are not checked: the shards must hold disjoint ids.
+     */
+    public void addIndexes(List<Path> shards) throws IOException {
+        if (writer == null) throw new IllegalStateException("index " + dir + " is open read-only");
+        List<FSDirectory> dirs = new ArrayList<>();
+        try {
+            for (Path p : shards) dirs.add(FSDirectory.open(p));
+            writer.addIndexes(dirs.toArray(FSDirectory[]::new));
+        } finally {
+            for (FSDirectory d : dirs) d.close();
+        }
+        commit();
+    }
+
     /** Makes added entries durable and searchable (the unit of a resumable build). */
     public void commit() throws IOException {
         if (writer == null) return;

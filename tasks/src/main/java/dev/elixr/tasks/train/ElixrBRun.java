@@ -123,6 +123,36 @@ public final class ElixrBRun {
         return images(bank, tokens -> model.queryOutputs(tokens).mean(false, 1).value());
     }
 
+    /** The frozen tower's spatial tokens of every image, [n][T·C] (what ITM re-ranking pairs a text with). */
+    public float[][] towerTokens(ImageBank bank) {
+        return images(bank, Var::value);
+    }
+
+    /**
+     * ITM "match" logits ({@link ElixrB#itmMatchLogits}) of one text against images given by their tower tokens
+     * ([T·C] each, from {@link #towerTokens}), in batches of 64.
+     */
+    public double[] itmMatchLogits(String text, List<float[]> images) {
+        model.eval();
+        WordPieceTokenizer tok = imageRun.tokenizer();
+        int pad = tok.vocab().id(WordPieceTokenizer.PAD), max = imageRun.model().config().text().maxTokens();
+        int c = spec.qformer().queries().imageWidth();
+        Encoding enc = tok.encode(text, max, false);
+        double[] out = new double[images.size()];
+        try (var g = GradMode.noGrad()) {
+            for (int s = 0; s < images.size(); s += 64) {
+                int n = Math.min(images.size(), s + 64) - s, tc = images.get(s).length;
+                float[] flat = new float[n * tc];
+                for (int i = 0; i < n; i++) System.arraycopy(images.get(s + i), 0, flat, i * tc, tc);
+                TokenBatch t = TokenBatch.of(java.util.Collections.nCopies(n, enc), IntStream.range(0, n).toArray(), pad);
+                float[] logits = model.itmMatchLogits(Var.of(Tensor.of(flat, n, tc / c, c)),
+                        new TextBatch(t.ids(), t.mask(), t.batch(), t.length())).value().contiguous().toFloatArray();
+                for (int i = 0; i < n; i++) out[s + i] = logits[i];
+            }
+        }
+        return out;
+    }
+
     /** L2-normalised text embeddings [n][P] ([CLS] of the Q-Former's text pass, projected). */
     public float[][] embedTexts(List<String> texts) {
         model.eval();

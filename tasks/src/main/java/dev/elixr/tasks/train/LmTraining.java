@@ -20,16 +20,20 @@ import java.util.Locale;
 /**
  * The training loop of the report language model ({@code elixr train lm}): next-token cross-entropy (Hugging Face's
  * shifted causal-LM loss, {@link CausalLmLoss}) over batches of whole reports, each row {@code <s> report </s>}
- * right-padded to the batch's longest with its padding not counted. AdamW (β 0.9/0.95, as Llama) with linear warm-up
+ * right-padded to the batch's longest with its padding not counted; each epoch's shuffled reports are grouped by length
+ * within windows of a few batches ({@link #rows}), so that little of a batch is padding. AdamW (β 0.9/0.95, as Llama) with linear warm-up
  * and cosine decay to 1%, global-norm clipping, the validation perplexity after each epoch, atomic checkpoints. Every
  * step is a pure function of (seed, step) and the restored state (the batch order by epoch, no dropout), so a stopped
  * run resumes bitwise. A {@link NumericalGuard} stops the run at the first NaN/Inf.
  */
 public final class LmTraining {
-    /** Passes over the data and rows per batch; optimiser and session settings as for the other trainings. */
+    /**
+     * Passes over the data (0: as many as {@link #AUTO_STEPS} steps need, at least one) and rows per batch; optimiser and
+     * session settings as for the other trainings.
+     */
     public record Config(int epochs, int batch, ContrastiveTraining.Optimisation optimisation, ContrastiveTraining.Session session) {
         public Config {
-            if (epochs < 1 || epochs > 100_000) throw new IllegalArgumentException("--epochs " + epochs + ": must be in [1, 100000]");
+            if (epochs < 0 || epochs > 100_000) throw new IllegalArgumentException("--epochs " + epochs + ": must be in [0, 100000] (0: enough for " + AUTO_STEPS + " steps)");
             if (batch < 1 || batch > 65_536) throw new IllegalArgumentException("--batch " + batch + ": must be in [1, 65536]");
             if (optimisation == null || session == null) throw new IllegalArgumentException("train lm: optimisation and session settings are required");
         }
@@ -37,7 +41,17 @@ public final class LmTraining {
         public long seed() { return session.seed(); }
 
         public boolean resume() { return session.resume(); }
+
+        /** The passes over n training reports: the epochs asked for, or with 0 the fewest that make {@link #AUTO_STEPS} steps. */
+        public int epochs(int n) {
+            if (epochs > 0) return epochs;
+            long perEpoch = Math.max(1, n / Math.max(1, Math.min(batch, n)));
+            return (int) Math.max(1, (AUTO_STEPS + perEpoch - 1) / perEpoch);
+        }
     }
+
+    /** The steps {@code --epochs 0} trains for (rounded up to whole epochs). */
+    public static final int AUTO_STEPS = 250;
 
     /** Token rows, each {@code <s> … </s>} (at most the context long), and the padding id. */
     public record Corpus(List<int[]> rows, int padId) {
@@ -90,7 +104,8 @@ public final class LmTraining {
         var optimisation = cfg.optimisation();
         var session = cfg.session();
         int n = train.count(), batch = Math.min(cfg.batch(), n);
-        long stepsPerEpoch = n / Math.max(batch, 1), total = stepsPerEpoch * cfg.epochs();
+        int epochs = cfg.epochs(n);
+        long stepsPerEpoch = n / Math.max(batch, 1), total = stepsPerEpoch * epochs;
         if (stepsPerEpoch == 0) throw new IllegalArgumentException("train lm: no training reports");
         var opt = new AdamW(ParamGroup.decayAndNoDecay(model, optimisation.weightDecay()), optimisation.lr(), 0.9, 0.95, 1e-8);
         var schedule = new CosineSchedule(optimisation.lr(), Math.round(total * optimisation.warmupFraction()), total, optimisation.lr() * 0.01);
@@ -115,8 +130,7 @@ public final class LmTraining {
         while (step < stop) {
             int epoch = (int) (step / stepsPerEpoch);
             int[] order = ContrastiveTraining.permutation(n, session.seed(), epoch);
-            int from = (int) (step % stepsPerEpoch) * batch;
-            Batch b = train.batch(Arrays.copyOfRange(order, from, from + batch));
+            Batch b = train.batch(rows(train, order, batch, step % stepsPerEpoch));
             double lr = schedule.apply(opt, step + 1);
             opt.zeroGrad();
             guard.beginStep(step + 1);
@@ -137,7 +151,7 @@ public final class LmTraining {
                         .mapToDouble(TrainingHistory.Step::loss).average().orElse(Double.NaN);
                 history.epochs().add(new TrainingHistory.Epoch(epoch + 1, step, tl, vp.nll()));
                 log.printf(Locale.ROOT, "elixr: epoch %d/%d: train loss %.4f, validation loss %.4f, validation perplexity %.3f%n",
-                        epoch + 1, cfg.epochs(), tl, vp.nll(), vp.value());
+                        epoch + 1, epochs, tl, vp.nll(), vp.value());
             }
             if ((session.checkpointEvery() > 0 && step % session.checkpointEvery() == 0) || step == stop)
                 checkpoints.save(Checkpoint.capture(model, opt, step).withSchedule(schedule)
@@ -147,6 +161,26 @@ public final class LmTraining {
         model.eval();
         double secs = (System.nanoTime() - t0) / 1e9;
         return new Outcome(history, step, total, resumedFrom, secs, tokens / Math.max(secs, 1e-9));
+    }
+
+    /** Batches drawn together for {@link #rows}: they share out rows of similar length, so that little is padding. */
+    static final int BUCKET = 8;
+
+    /**
+     * The rows of step k of an epoch whose order is given: the epoch's order cut into windows of {@link #BUCKET}
+     * batches, each window's rows sorted by length (then position in the order), the window's k-th batch taken.
+     */
+    static int[] rows(Corpus c, int[] order, int batch, long k) {
+        int window = BUCKET * batch, start = (int) (k * batch / window * window);
+        int end = Math.min(start + window, order.length / batch * batch);
+        Integer[] w = new Integer[end - start];
+        for (int i = 0; i < w.length; i++) w[i] = i;
+        w = Arrays.stream(w).sorted(java.util.Comparator.comparingInt((Integer i) -> c.rows().get(order[start + i]).length)
+                .thenComparingInt(i -> i)).toArray(Integer[]::new);
+        int[] out = new int[batch];
+        int from = (int) (k * batch) - start;
+        for (int i = 0; i < batch; i++) out[i] = order[start + w[from + i]];
+        return out;
     }
 
     /** The model's perplexity on a corpus (every row's tokens after its first), without a graph. */

@@ -7,6 +7,7 @@ import dev.elixr.models.llm.LlamaConfig;
 import dev.elixr.models.llm.LlamaModel;
 import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.MimicCxrJpg;
+import dev.elixr.tasks.data.SkippedItems;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -62,19 +63,40 @@ public final class LmTrainingJob {
         }
     }
 
-    public record Options(Path data, Path out, Shape shape, LmTraining.Config training) {}
+    public record Options(Path data, Path out, Shape shape, LmTraining.Config training) {
+        /**
+         * {@code elixr train lm}'s defaults: {@link Shape#demo()}, {@code --epochs 0} (250 steps, whole epochs) of 16
+         * reports, AdamW lr 3e-3, weight decay 0.1, 5% warm-up, clipping at 1, seed 1, a checkpoint every 50 steps.
+         */
+        public static Options defaults(Path data, Path out) {
+            return new Options(data, out, Shape.demo(), new LmTraining.Config(0, 16, new ContrastiveTraining.Optimisation(3e-3, 0.1, 0.05, 1.0),
+                    new ContrastiveTraining.Session(1, false, 50, 0)));
+        }
+
+        public Options resuming(boolean resume) {
+            return new Options(data, out, shape, new LmTraining.Config(training.epochs(), training.batch(), training.optimisation(),
+                    training.session().resuming(resume)));
+        }
+    }
 
     /** The trained (or stopped) run: the loop's outcome, the model, and its perplexities beside the unigram baseline's. */
     public record Result(LmTraining.Outcome outcome, LlamaModel model, Map<String, Object> metrics) {}
 
+    /** Trains into {@code o.out()}; studies whose report is missing, empty, binary or unreadable are skipped and counted. */
     public static Result run(Options o, String commandLine, PrintStream log) throws IOException {
         Instant started = Instant.now();
+        if (o.out().toAbsolutePath().normalize().equals(o.data().toAbsolutePath().normalize()))
+            throw new IllegalArgumentException("--out " + o.out() + " is the data set folder itself: write the run to another folder");
+        SkippedItems skipped = new SkippedItems();
+        Result r;
         try (RunLock lock = RunLock.acquire(o.out())) {
-            return locked(o, commandLine, started, log);
+            r = locked(o, commandLine, started, skipped, log);
         }
+        for (String line : skipped.lines()) log.println("elixr: " + line);
+        return r;
     }
 
-    private static Result locked(Options o, String commandLine, Instant started, PrintStream log) throws IOException {
+    private static Result locked(Options o, String commandLine, Instant started, SkippedItems skipped, PrintStream log) throws IOException {
         Path run = o.out();
         boolean resume = o.training().resume();
         if (!resume && Files.isDirectory(run.resolve("checkpoints")))
@@ -82,8 +104,9 @@ public final class LmTrainingJob {
         Map<String, String> settings = settings(o);
         if (resume) TrainingSettings.checkResume(run, settings);
         else TrainingSettings.write(run, settings);
-        List<CxrStudy> studies = MimicCxrJpg.read(o.data(), o.data(), false);
-        List<String> train = reports(studies, "train"), val = reports(studies, "validate"), test = reports(studies, "test");
+        MimicCxrJpg.Contents contents = MimicCxrJpg.contents(o.data(), o.data(), false);
+        List<String> train = reports(contents, "train", skipped), val = reports(contents, "validate", skipped),
+                test = reports(contents, "test", skipped);
         if (train.isEmpty()) throw new IllegalArgumentException("no training reports in " + o.data() + " (split 'train' of " + MimicCxrJpg.SPLIT + ")");
         BpeTokenizer tokenizer = tokenizer(run, train, o.shape().vocab(), resume, log);
         LmTraining.Corpus trainRows = corpus(tokenizer, train, o.shape().context(), "training", log);
@@ -102,22 +125,25 @@ public final class LmTrainingJob {
             outcome.history().write(run.resolve(HISTORY));
             metrics = metrics(model, trainRows, valRows, testRows, o.training().batch(), outcome);
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(run.resolve(METRICS).toFile(), metrics);
-            log.printf(Locale.ROOT, "elixr: validation perplexity %.3f (unigram baseline %.3f), test perplexity %.3f (unigram %.3f); "
+            log.printf(Locale.ROOT, "elixr: validation perplexity %s (unigram baseline %s), test perplexity %s (unigram %s); "
                             + "%.0f tokens/s; wrote %s (config.json, model.safetensors, tokenizer.json, metrics.json)%n",
-                    metrics.get("validation_perplexity"), metrics.get("validation_unigram_perplexity"), metrics.get("test_perplexity"),
-                    metrics.get("test_unigram_perplexity"), outcome.tokensPerSecond(), run);
+                    shown(metrics.get("validation_perplexity")), shown(metrics.get("validation_unigram_perplexity")),
+                    shown(metrics.get("test_perplexity")), shown(metrics.get("test_unigram_perplexity")), outcome.tokensPerSecond(), run);
         }
         RunInfo.record(run, "llm", describe(o, cfg, trainRows, valRows, testRows), o.training().seed(), Map.of(), commandLine, started,
-                outcome.session(), null);
+                outcome.session(), skipped);
         return new Result(outcome, model, metrics);
     }
 
-    /** The report text of each study of a split, once per study (several images share a study), in file order. */
-    static List<String> reports(List<CxrStudy> studies, String split) {
+    /**
+     * The report text of each study of a split with a usable report, once per study (several images share a study), in
+     * file order; the unusable ones are counted in skipped.
+     */
+    static List<String> reports(MimicCxrJpg.Contents contents, String split, SkippedItems skipped) {
         Set<String> seen = new LinkedHashSet<>();
         List<String> out = new ArrayList<>();
-        for (CxrStudy s : studies) {
-            if (!s.split().equals(split) || !seen.add(s.studyId())) continue;
+        for (CxrStudy s : contents.usable(split, skipped)) {
+            if (!seen.add(s.studyId())) continue;
             String text = ReportText.sectioned(s.report());
             if (!text.isEmpty()) out.add(text);
         }
@@ -168,11 +194,11 @@ public final class LmTrainingJob {
         UnigramBaseline unigram = UnigramBaseline.fit(train, model.config().vocabSize());
         Map<String, Object> m = new LinkedHashMap<>();
         LmTraining.Perplexity vp = LmTraining.perplexity(model, val, batch), tp = LmTraining.perplexity(model, test, batch);
-        m.put("validation_perplexity", vp.value());
-        m.put("validation_unigram_perplexity", unigram.perplexity(val).value());
+        m.put("validation_perplexity", number(vp.value()));
+        m.put("validation_unigram_perplexity", number(unigram.perplexity(val).value()));
         m.put("validation_tokens", vp.tokens());
-        m.put("test_perplexity", tp.value());
-        m.put("test_unigram_perplexity", unigram.perplexity(test).value());
+        m.put("test_perplexity", number(tp.value()));
+        m.put("test_unigram_perplexity", number(unigram.perplexity(test).value()));
         m.put("test_tokens", tp.tokens());
         m.put("train_tokens", train.predicted());
         m.put("parameters", model.parameterCount());
@@ -184,13 +210,19 @@ public final class LmTrainingJob {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("epoch", e.epoch());
             x.put("train_loss", e.trainLoss());
-            x.put("validation_loss", e.valLoss());
-            x.put("validation_perplexity", Math.exp(e.valLoss()));
+            x.put("validation_loss", number(e.valLoss()));
+            x.put("validation_perplexity", number(Math.exp(e.valLoss())));
             epochs.add(x);
         }
         m.put("epochs", epochs);
         return m;
     }
+
+    /** A perplexity of metrics.json as printed: three decimals, or "none" (a split without reports). */
+    public static String shown(Object x) { return x == null ? "none" : String.format(Locale.ROOT, "%.3f", (Double) x); }
+
+    /** x, or null (JSON null) when it is NaN: a split without reports has no perplexity. */
+    private static Double number(double x) { return Double.isNaN(x) ? null : x; }
 
     /** The settings that decide what the run computes, as option → value ({@code training.json}). */
     static Map<String, String> settings(Options o) {

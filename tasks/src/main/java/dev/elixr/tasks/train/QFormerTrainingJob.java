@@ -81,6 +81,8 @@ public final class QFormerTrainingJob {
         ElixrCRun imageRun = ElixrCRun.load(o.imageRun());
         String digest = Provenance.sha256(o.imageRun().resolve(ElixrCRun.WEIGHTS));
         ElixrBRun.Spec previous = o.training().resume() ? ElixrBRun.readSpec(run) : null;
+        Map<String, String> settings = TrainingSettings.of(o.training(), o.shape());
+        if (previous != null) TrainingSettings.checkResume(run, settings);
         if (previous != null && !previous.imageRunSha256().equals(digest))
             throw new IllegalArgumentException("run " + run + " was trained on image run weights " + previous.imageRunSha256()
                     + ", but " + o.imageRun() + " now has " + digest + ": resuming would mix two image encoders; start a new --out");
@@ -93,12 +95,14 @@ public final class QFormerTrainingJob {
         DataSufficiency.require(o.data(), "train", "training", listed, trainPairs.count(), skipped, log);
         WordPieceTokenizer tok = imageRun.tokenizer();
         int vocab = tok.vocab().size();
-        if (previous != null && !sameShape(o.shape(), previous.qformer()))
-            log.println("elixr: resuming keeps the run's Q-Former shape (" + previous.qformer() + "); the shape options given are not used");
+        if (previous != null && !sameShape(o.shape(), previous.qformer()))  // a run from before training.json recorded the shape
+            throw new IllegalArgumentException("--resume: " + run + " holds a Q-Former of another shape (" + previous.qformer()
+                    + "); repeat the run's own --width --layers --heads --queries --projection, or train into another --out");
         QFormerConfig cfg = previous != null ? previous.qformer()
                 : o.shape().config(trainPairs.images().width(), vocab + 1, trainPairs.padId(), ElixrBRun.decTokenId(vocab),
                 imageRun.model().config().text().maxTokens());
         ElixrBRun.writeSpec(run, new ElixrBRun.Spec(o.imageRun(), digest, cfg));
+        if (previous == null || !Files.exists(run.resolve(TrainingSettings.FILE))) TrainingSettings.write(run, settings);
         ElixrB model = ElixrB.create(cfg, new SplitMix64(o.training().seed()));
         log.printf("elixr: ELIXR-B stage 1, Q-Former with %,d parameters (%s) on %d image tokens of width %d%n",
                 model.parameterCount(), cfg, trainPairs.images().tokens(), trainPairs.images().width());

@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * The settings that decide what a run computes ({@code RUN/training.json}, written before the first step): the data
- * passes, optimisation, objective and seed, and the image tower asked for. {@code --resume} with other settings would
+ * passes, optimisation, objective and seed, and the image tower asked for (ELIXR-C), or the Q-Former's shape (ELIXR-B). {@code --resume} with other settings would
  * continue a different run than the one on disk, so it is refused with the differences named. Checkpoint frequency and
  * the test-only stop step are free to change.
  */
@@ -43,6 +43,25 @@ public final class TrainingSettings {
         m.put("--impression-only", Double.toString(o.impressionOnly()));
         m.put("--image-encoder", model.image().encoder());
         m.put("--image-size", Integer.toString(model.image().size()));
+        return m;
+    }
+
+    /** The settings of an ELIXR-B stage-1 run ({@code elixr train elixr-b}): its data passes, optimisation, seed and Q-Former shape. */
+    static Map<String, String> of(QFormerTraining.Config t, QFormerTrainingJob.Shape shape) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("--stage", "1");
+        m.put("--epochs", Integer.toString(t.data().epochs()));
+        m.put("--batch", Integer.toString(t.data().batch()));
+        m.put("--lr", Double.toString(t.optimisation().lr()));
+        m.put("--weight-decay", Double.toString(t.optimisation().weightDecay()));
+        m.put("--warmup", Double.toString(t.optimisation().warmupFraction()));
+        m.put("--grad-clip", Double.toString(t.optimisation().gradClip()));
+        m.put("--seed", Long.toString(t.seed()));
+        m.put("--width", Integer.toString(shape.width()));
+        m.put("--layers", Integer.toString(shape.layers()));
+        m.put("--heads", Integer.toString(shape.heads()));
+        m.put("--queries", Integer.toString(shape.queries()));
+        m.put("--projection", Integer.toString(shape.projection()));
         return m;
     }
 

@@ -59,6 +59,46 @@ class ElixrBEvaluationTest {
         assertEquals(tiny.run().toAbsolutePath().normalize().toString(), rec.get("image_run").asText());
     }
 
+    @Test void embedOfAnElixrBRunWritesQueryEmbeddingsNQPAndTextsNPThatTheSearchScoresReproduce() throws Exception {
+        var shape = ElixrBRun.load(runB, TinyRun.QUIET).spec().qformer();
+        int q = shape.queries().count(), p = shape.projectionWidth();
+        Path images = tmp.resolve("b-images.npy"), texts = tmp.resolve("b-texts.npy");
+        var wi = EmbeddingExport.write(runB, tiny.data(), "test", EmbeddingExport.Kind.IMAGE, images, "elixr embed (test)", TinyRun.QUIET);
+        var wt = EmbeddingExport.write(runB, tiny.data(), "test", EmbeddingExport.Kind.TEXT, texts, "elixr embed (test)", TinyRun.QUIET);
+        var a = dev.elixr.autograd.io.Npy.read(images);
+        assertEquals(List.of(wi.rows(), q, p), java.util.Arrays.stream(a.shape()).boxed().toList());
+        assertEquals(List.of(wt.rows(), p), java.util.Arrays.stream(dev.elixr.autograd.io.Npy.read(texts).shape()).boxed().toList());
+        float[] flat = a.toFloatArray(), first = java.util.Arrays.copyOfRange(flat, 0, q * p);
+        assertEquals(List.of(first.length), List.of(eval().testEmbedded().embeddings()[0].length));
+        float[] inEval = eval().testEmbedded().embeddings()[0];
+        for (int i = 0; i < first.length; i++) assertEquals(inEval[i], first[i], 1e-6f, "value " + i);
+        var json = new ObjectMapper().readTree(wi.preprocessing().toFile());
+        assertEquals("elixr-b", json.get("model_kind").asText());
+        assertEquals(List.of(wi.rows(), q, p), List.of(json.at("/npy/shape/0").asInt(), json.at("/npy/shape/1").asInt(), json.at("/npy/shape/2").asInt()));
+        assertTrue(json.get("scoring").asText().contains("max over its queries"), json.toString());
+    }
+
+    @Test void searchWithItmRerankingWritesBothRankingsAndAnElixrCRunRefusesIt() throws Exception {
+        var e = eval().withItmRerank(6);
+        var itc = e.search(SearchQuery.defaults(), 3);
+        var itm = e.itmReranked();
+        assertNotNull(itm);
+        assertEquals(itc.perQuery().size(), itm.perQuery().size());
+        var metrics = new ObjectMapper().readTree(runB.resolve("eval/search/metrics.json").toFile());
+        assertEquals(itc.meanNdcg(), metrics.get("mean_ndcg_at_k").asDouble(), 1e-12);
+        assertEquals(itm.meanNdcg(), metrics.at("/itm_rerank/mean_ndcg_at_k").asDouble(), 1e-12);
+        assertEquals(6, metrics.at("/itm_rerank/candidates").asInt());
+        assertTrue(java.nio.file.Files.exists(runB.resolve("eval/search/itm-rerank/scores.csv")));
+        for (int j = 0; j < itc.perQuery().size(); j++) {
+            var top6 = java.util.Arrays.stream(dev.elixr.tasks.metrics.PrecisionAtK.topK(itc.perQuery().get(j).scores(), 6)).boxed().toList();
+            for (var hit : itm.perQuery().get(j).top())
+                assertTrue(top6.contains(hit.index()), "re-ranked hit " + hit + " is one of the ITC top 6");
+        }
+        var c = ElixrCEvaluation.open(tiny.run(), tiny.data(), TinyRun.QUIET).withItmRerank(6);
+        var refused = assertThrows(IllegalArgumentException.class, () -> c.search(SearchQuery.defaults(), 3));
+        assertTrue(refused.getMessage().contains("no ITM head"), refused.getMessage());
+    }
+
     @Test void similarityOfAQueryImageIsItsBestQuerysDotProduct() {
         float[] image = {1, 0, 0.6f, 0.8f, 0, -1}, text = {0.6f, 0.8f};
         assertEquals(1.0, Embeddings.similarity(image, text), 1e-6);

@@ -46,6 +46,34 @@ class SemanticSearchTest {
         assertEquals(0, Relevance.grade(normal, truth("Support Devices", Map.of(), "Edema", Map.of())));
     }
 
+    @Test void itmRerankingReordersOnlyTheItcCandidatesAndRescoresNdcg() {
+        // ITC ranks b, d, a, c; the re-ranker prefers a (then c) among the top 3 candidates b, d, a: a, b, d, c.
+        float[][] emb = {{0.6f, 0.8f}, {1, 0}, {0, 1}, {0.8f, 0.6f}};
+        float[][] labels = {EvalFixtures.labelsOf(), EvalFixtures.labelsOf(), EvalFixtures.labelsOf(), EvalFixtures.labelsOf()};
+        var split = new EmbeddedSplit(List.of("a", "b", "c", "d"), List.of("p", "p", "q", "q"), emb, labels);
+        var truths = List.of(truth("Cardiomegaly", Map.of()), truth(), truth("Cardiomegaly", Map.of()), truth());
+        var itc = SemanticSearch.evaluate(split, truths, List.of(query("cardiomegaly")), t -> new float[][] {{1, 0}}, 2);
+        Map<String, Double> itm = Map.of("a", 5.0, "b", 1.0, "c", 100.0, "d", 0.5);
+        var seen = new java.util.ArrayList<String>();
+        var r = SemanticSearch.rerank(itc, (text, candidates) -> {
+            double[] out = new double[candidates.length];
+            for (int i = 0; i < out.length; i++) {
+                seen.add(split.ids().get(candidates[i]));
+                out[i] = itm.get(split.ids().get(candidates[i]));
+            }
+            return out;
+        }, 3);
+        assertEquals(List.of("b", "d", "a"), seen, "the re-ranker sees the ITC top 3 only");
+        var q = r.perQuery().get(0);
+        assertEquals(List.of("a", "b"), q.top().stream().map(SemanticSearch.Hit::dicomId).toList());
+        assertEquals(5.0 + 0.6, q.top().get(0).score(), 1e-6, "ITM logit + ITC similarity");
+        assertTrue(q.scores()[2] < q.scores()[3], "c stays below the candidates although its ITM score would be highest");
+        assertEquals(0.5, q.precision());
+        assertEquals(1.0 / (1.0 / (Math.log(2) / Math.log(2)) + 1.0 / (Math.log(3) / Math.log(2))), q.ndcg(), 1e-12,
+                "one relevant (grade 2) image at rank 1 of the two that exist");
+        assertThrows(IllegalArgumentException.class, () -> SemanticSearch.rerank(itc, (t, c) -> new double[c.length], 1));
+    }
+
     @Test void ranksByCosineAndScoresNdcgByHand(@TempDir Path dir) throws Exception {
         // 4 images in 2-D; the query "cardiomegaly" points along x.
         float[][] emb = {{0.6f, 0.8f}, {1, 0}, {0, 1}, {0.8f, 0.6f}};

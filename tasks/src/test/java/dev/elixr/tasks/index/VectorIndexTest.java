@@ -64,6 +64,31 @@ class VectorIndexTest {
     }
 
     @Test
+    void shardsAddedAsTheyAreGiveOneIndexWithEveryEntryAndTheSameRecall(@TempDir Path dir) throws Exception {
+        float[][] base = SyntheticVectors.clustered(N, DIM, 20, 0.8, 1);
+        float[][] queries = SyntheticVectors.clustered(50, DIM, 20, 0.8, 1_000_003);
+        List<Path> shards = List.of(dir.resolve("a"), dir.resolve("b"), dir.resolve("c"));
+        int[] cut = {0, 700, 1300, N};
+        for (int s = 0; s < shards.size(); s++) {
+            try (VectorIndex idx = VectorIndex.openWritable(shards.get(s), DIM, VectorIndex.Hnsw.DEFAULT)) {
+                idx.add(entries(base).subList(cut[s], cut[s + 1]));
+                idx.commit();
+            }
+        }
+        try (VectorIndex idx = VectorIndex.openWritable(dir.resolve("merged"), DIM, VectorIndex.Hnsw.DEFAULT)) {
+            idx.addIndexes(shards);
+            assertEquals(N, idx.size());
+            assertEquals(N, idx.ids().size());
+        }
+        try (VectorIndex idx = VectorIndex.openReadOnly(dir.resolve("merged"), DIM)) {
+            assertEquals(N, idx.size());
+            assertArrayEquals(base[1500], idx.vector("img1500"));
+            double recall = meanRecall(idx, base, queries);
+            assertTrue(recall >= 0.98, "recall@10 " + recall);
+        }
+    }
+
+    @Test
     void hitsCarryExactDotProductsBestFirstAndHonourTheSplitFilter(@TempDir Path dir) throws Exception {
         float[][] base = SyntheticVectors.clustered(500, DIM, 5, 0.8, 2);
         float[] q = SyntheticVectors.clustered(1, DIM, 5, 0.8, 3)[0];

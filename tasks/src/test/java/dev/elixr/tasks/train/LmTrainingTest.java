@@ -45,7 +45,41 @@ class LmTrainingTest {
     }
 
     static List<String> reports(String split) throws Exception {
-        return LmTrainingJob.reports(MimicCxrJpg.read(data, data, false), split);
+        return LmTrainingJob.reports(MimicCxrJpg.contents(data, data, false), split, new dev.elixr.tasks.data.SkippedItems());
+    }
+
+    @Test
+    void batchesOfAnEpochUseEachRowOnceAndGroupRowsOfSimilarLengthWithinAWindow() {
+        var rng = new java.util.SplittableRandom(5);
+        List<int[]> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 70; i++) rows.add(new int[2 + rng.nextInt(40)]);
+        var corpus = new LmTraining.Corpus(rows, 0);
+        int batch = 4, steps = 70 / batch;
+        int[] order = ContrastiveTraining.permutation(70, 9, 0);
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int k = 0; k < steps; k++) {
+            int[] b = LmTraining.rows(corpus, order, batch, k);
+            for (int r : b) assertTrue(seen.add(r), "row " + r + " drawn twice");
+            if (k % LmTraining.BUCKET != LmTraining.BUCKET - 1 && k + 1 < steps) {
+                int longest = java.util.Arrays.stream(b).map(r -> rows.get(r).length).max().orElseThrow();
+                int shortestNext = java.util.Arrays.stream(LmTraining.rows(corpus, order, batch, k + 1)).map(r -> rows.get(r).length).min().orElseThrow();
+                assertTrue(longest <= shortestNext, "step " + k + ": rows up to " + longest + " before a batch from " + shortestNext);
+            }
+        }
+        assertEquals(steps * batch, seen.size());
+        java.util.Set<Integer> firstWindow = new java.util.HashSet<>();
+        for (int k = 0; k < LmTraining.BUCKET; k++) for (int r : LmTraining.rows(corpus, order, batch, k)) firstWindow.add(r);
+        for (int i = 0; i < LmTraining.BUCKET * batch; i++) assertTrue(firstWindow.contains(order[i]), "a window keeps the rows the shuffle gave it");
+    }
+
+    @Test
+    void epochsZeroTrainsTheFewestWholeEpochsThatMakeTheAutomaticNumberOfSteps() {
+        var opt = new ContrastiveTraining.Optimisation(1e-3, 0, 0, 1);
+        var auto = new LmTraining.Config(0, 16, opt, ContrastiveTraining.Session.of(1));
+        assertEquals(1, auto.epochs(16 * LmTraining.AUTO_STEPS + 5));
+        assertEquals(2, auto.epochs(16 * (LmTraining.AUTO_STEPS - 1)));
+        assertEquals(LmTraining.AUTO_STEPS, auto.epochs(20));
+        assertEquals(3, new LmTraining.Config(3, 16, opt, ContrastiveTraining.Session.of(1)).epochs(100_000));
     }
 
     @Test
@@ -69,6 +103,7 @@ class LmTrainingTest {
         double unigram = UnigramBaseline.fit(train, tok.size()).perplexity(test).value();
         double model = LmTraining.perplexity(LlamaModel.load(trained), test, 8).value();
         double untrained = LmTraining.perplexity(LlamaModel.random(LlamaModel.load(trained).config(), 3), test, 8).value();
+        System.out.printf("test perplexity: trained %.3f, unigram %.3f, untrained %.3f%n", model, unigram, untrained);
         assertTrue(untrained > unigram, "the comparison must tell: an untrained model (" + untrained + ") is no better than unigram (" + unigram + ")");
         assertTrue(model < 0.5 * unigram, "test perplexity " + model + " is not below half the unigram baseline's " + unigram);
         assertEquals(model, (double) result.metrics().get("test_perplexity"), 1e-3 * model, "metrics.json's test perplexity");

@@ -105,4 +105,18 @@ class QFormerTrainingTest {
         var e = assertThrows(IllegalArgumentException.class, () -> QFormerTrainingJob.run(options(out, 1, false, 0), "test", QUIET));
         assertTrue(e.getMessage().contains("--resume"), e.getMessage());
     }
+
+    @Test
+    void resumeWithOtherSettingsIsRefusedNamingEachDifference() throws Exception {
+        Path out = dir.resolve("run-b-settings");
+        QFormerTrainingJob.run(options(out, 2, false, 2), "test", QUIET);
+        assertTrue(Files.readString(out.resolve(TrainingSettings.FILE)).contains("\"--queries\" : \"8\""));
+        var e = assertThrows(IllegalArgumentException.class, () -> QFormerTrainingJob.run(options(out, 3, 1e-3, true, 0), "test", QUIET));
+        assertTrue(e.getMessage().contains("--epochs 2 (this command: 3)") && e.getMessage().contains("--lr 0.002 (this command: 0.001)"), e.getMessage());
+        var wider = new QFormerTrainingJob.Options(data, imageRun, out, new QFormerTrainingJob.Shape(32, 2, 4, 8, 32),
+                options(out, 2, true, 0).training());
+        var s = assertThrows(IllegalArgumentException.class, () -> QFormerTrainingJob.run(wider, "test", QUIET));
+        assertTrue(s.getMessage().contains("--width 64 (this command: 32)"), s.getMessage());
+        assertEquals(2, QFormerTrainingJob.run(options(out, 2, true, 3), "test", QUIET).resumedFrom(), "the same settings resume");
+    }
 }
