@@ -79,9 +79,11 @@ class MicroBatcherTest {
     @Test
     void aBatchNeverExceedsMaxBatchAndCloseRefusesNewCalls() throws Exception {
         FakeEmbedder fake = new FakeEmbedder();
+        fake.gate = new CountDownLatch(1); // the first batch holds the model until all ten calls are queued
         MicroBatcher b = new MicroBatcher(fake, 16, TimeUnit.SECONDS.toNanos(1), 4, MicroBatcher.Observer.NONE);
         List<CompletableFuture<float[]>> f = new ArrayList<>();
         for (int i = 0; i < 10; i++) f.add(b.text("t" + i));
+        fake.gate.countDown();
         for (var x : f) x.get(30, TimeUnit.SECONDS);
         b.close();
         assertEquals(List.of(4, 4, 2), fake.calls);
