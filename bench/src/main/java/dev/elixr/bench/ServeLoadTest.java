@@ -3,6 +3,7 @@ package dev.elixr.bench;
 import dev.elixr.tasks.index.Embedder;
 import dev.elixr.tasks.index.VectorIndex;
 import dev.elixr.tasks.serve.ElixrServer;
+import dev.elixr.tasks.serve.ModelStats;
 import dev.elixr.tasks.serve.ServeConfig;
 
 import javax.imageio.ImageIO;
@@ -30,17 +31,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code elixr bench serve}: a load test of {@link ElixrServer} on loopback, bounded in clients and time: closed-loop
  * clients (each sends its next request when the last one is answered) mixing text embeddings, image classifications
  * (64x64 PNG bodies) and index searches, with a fraction of malformed JSON requests that must get 400. Reports
- * throughput, p50/p99 latency per endpoint, errors among valid requests, and the largest heap in use, once with
- * micro-batching and once one request per forward pass.
+ * throughput, p50/p95/p99 latency per endpoint, errors among valid requests, the largest heap in use, and what the
+ * server's model thread did (batches, time in forward passes), once with micro-batching and once one request per
+ * forward pass.
  */
 public final class ServeLoadTest {
     private ServeLoadTest() {}
 
     public record Options(int clients, double seconds, double malformed, Duration window, int maxBatch, long seed) {}
 
-    public record Endpoint(String name, long answered, long ok, long expected4xx, long errors, double p50Ms, double p99Ms) {}
+    public record Endpoint(String name, long answered, long ok, long expected4xx, long errors, double perSecond, double p50Ms, double p95Ms, double p99Ms) {}
 
-    public record Result(String mode, double seconds, long requests, double perSecond, List<Endpoint> endpoints, long validErrors, long maxHeapBytes) {}
+    /** model: what the server's model thread did during the timed load (batches, forward passes and their time). */
+    /**
+     * cpuSeconds: CPU time of the whole process (server and clients) during the timed load; on a shared machine
+     * requests per CPU-second compares modes more fairly than requests per second.
+     */
+    public record Result(String mode, double seconds, long requests, double perSecond, List<Endpoint> endpoints, long validErrors,
+                         long maxHeapBytes, ModelStats model, double cpuSeconds) {
+        public double perCpuSecond() { return requests / cpuSeconds; }
+    }
 
     public static Result run(Embedder embedder, VectorIndex index, Options o, String mode, PrintStream log) throws Exception {
         ServeConfig cfg = ServeConfig.defaults(0).withBatching(Math.max(64, 2 * o.clients()), o.window(), o.maxBatch());
@@ -63,6 +73,9 @@ public final class ServeLoadTest {
                 }
             });
             List<Thread> clients = new ArrayList<>();
+            ModelStats before = server.modelStats();
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             for (int c = 0; c < o.clients(); c++) {
                 SplittableRandom r = new SplittableRandom(o.seed() * 1_000_003 + c);
@@ -107,17 +120,20 @@ public final class ServeLoadTest {
             }
             for (Thread t : clients) t.join();
             double elapsed = (System.nanoTime() - t0) * 1e-9;
+            ModelStats model = server.modelStats().minus(before);
+            double cpu = (os.getProcessCpuTime() - cpu0) * 1e-9;
             sampler.join();
             List<Endpoint> per = new ArrayList<>();
             long total = 0, validErrors = 0;
             for (var e : new TreeMap<>(counts).entrySet()) {
                 double[] ms = latency.get(e.getKey()).stream().mapToDouble(Double::doubleValue).sorted().toArray();
                 AtomicLong[] n = e.getValue();
-                per.add(new Endpoint(e.getKey(), n[0].get(), n[1].get(), n[2].get(), n[3].get(), pct(ms, 50), pct(ms, 99)));
+                per.add(new Endpoint(e.getKey(), n[0].get(), n[1].get(), n[2].get(), n[3].get(), n[0].get() / elapsed,
+                        pct(ms, 50), pct(ms, 95), pct(ms, 99)));
                 total += n[0].get();
                 if (!e.getKey().equals("malformed")) validErrors += n[3].get();
             }
-            return new Result(mode, elapsed, total, total / elapsed, per, validErrors, heap.get());
+            return new Result(mode, elapsed, total, total / elapsed, per, validErrors, heap.get(), model, cpu);
         }
     }
 

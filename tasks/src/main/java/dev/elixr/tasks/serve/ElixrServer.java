@@ -11,6 +11,8 @@ import dev.elixr.tasks.data.GreyImage;
 import dev.elixr.tasks.index.Embedder;
 import dev.elixr.tasks.index.SearchHit;
 import dev.elixr.tasks.index.VectorIndex;
+import dev.elixr.tasks.language.Assistant;
+import dev.elixr.tasks.language.ElixrB2Run;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -37,7 +40,9 @@ import java.util.concurrent.TimeoutException;
  * PNG/JPEG bodies or base64 fields. Every endpoint but {@code GET /health} and the page at {@code /} requires the
  * bearer token when one is configured. Client mistakes are 4xx with a JSON error ({@code {"error": {"code",
  * "message"}}}); nothing sent back ever holds a stack trace or a file path. Model calls go through a
- * {@link MicroBatcher}. {@link #close} stops accepting, lets in-flight requests finish, then stops the model thread.
+ * {@link MicroBatcher}. The index is checked for new commits (e.g. from {@code elixr index add}) every
+ * {@link ServeConfig#indexRefresh}, so added images become searchable without a restart. {@link #close} stops
+ * accepting, lets in-flight requests finish, then stops the model thread.
  */
 public final class ElixrServer implements AutoCloseable {
     static {
@@ -47,13 +52,17 @@ public final class ElixrServer implements AutoCloseable {
         if (System.getProperty("sun.net.httpserver.maxRspTime") == null) System.setProperty("sun.net.httpserver.maxRspTime", "60");
     }
 
-    /** HNSW candidates re-ranked exactly per search: recall@10 0.98 on 100k low-rank synthetic vectors (elixr bench index). */
+    /** HNSW candidates re-ranked exactly per search: recall@10 0.9845 on 100k vectors of the demo model's spectrum with text queries (docs/results.md). */
     static final int SEARCH_CANDIDATES = 200;
-    static final Set<String> ENDPOINTS = Set.of("/", "/health", "/metrics", "/v1/embed", "/v1/classify", "/v1/search");
+    static final Set<String> ENDPOINTS = Set.of("/", "/health", "/metrics", "/v1/embed", "/v1/classify", "/v1/search",
+            "/v1/ask", "/v1/describe", "/v1/check-report");
+    /** The longest generated answer a request may ask for, in tokens. */
+    static final int MAX_NEW_TOKENS = 256;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Embedder embedder;
     private final VectorIndex index;
+    private final LanguageService language;
     private final ServeConfig config;
     private final HttpServer http;
     private final ExecutorService executor;
@@ -61,28 +70,63 @@ public final class ElixrServer implements AutoCloseable {
     private final ServiceMetrics metrics;
     private final PrintStream log;
     private final byte[] token;
+    private final ScheduledExecutorService refresher;
     private volatile boolean draining;
 
-    private ElixrServer(Embedder embedder, VectorIndex index, ServeConfig config, double loadSeconds, PrintStream log) throws IOException {
+    private ElixrServer(Embedder embedder, VectorIndex index, ElixrB2Run stage2, ServeConfig config, double loadSeconds, PrintStream log) throws IOException {
         this.embedder = embedder;
         this.index = index;
+        this.language = stage2 == null ? null : new LanguageService(stage2, config.queueCapacity());
         this.config = config;
         this.log = log;
         this.token = config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
         MicroBatcher[] b = new MicroBatcher[1];
-        this.metrics = new ServiceMetrics(loadSeconds, () -> b[0] == null ? 0 : b[0].depth(), () -> index == null ? 0 : index.size());
-        this.batcher = b[0] = new MicroBatcher(embedder, config.queueCapacity(), config.batchWindow().toNanos(), config.maxBatch(), metrics::batch);
+        this.metrics = new ServiceMetrics(loadSeconds, () -> b[0] == null ? 0 : b[0].depth(), this::indexSize);
+        this.batcher = b[0] = new MicroBatcher(embedder, config.queueCapacity(), config.batchWindow().toNanos(), config.maxBatch(), metrics);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         this.http = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 256);
         http.createContext("/", this::handle);
         http.setExecutor(executor);
+        long every = config.indexRefresh().toMillis();
+        if (index == null || every == 0) {
+            refresher = null;
+        } else {
+            refresher = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("elixr-index-refresh").daemon(true).unstarted(r));
+            refresher.scheduleWithFixedDelay(this::refreshIndex, every, every, TimeUnit.MILLISECONDS);
+        }
     }
 
-    /** Starts serving; {@code index} may be null (then /v1/search answers 404). */
+    /** Opens the index's new commits, if any (searches in flight finish on the reader they started with). */
+    private void refreshIndex() {
+        try {
+            if (index.refresh()) log.println("elixr serve: index refreshed, " + index.size() + " images searchable");
+        } catch (IOException | RuntimeException e) {
+            log.println("elixr serve: index refresh failed (still searching the last good view): " + e.getMessage());
+        }
+    }
+
+    private int indexSize() {
+        try {
+            return index == null ? 0 : index.size();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Starts serving; {@code index} may be null (then /v1/search answers 404); without a stage-2 run. */
     public static ElixrServer start(Embedder embedder, VectorIndex index, ServeConfig config, double modelLoadSeconds, PrintStream log) throws IOException {
+        return start(embedder, index, null, config, modelLoadSeconds, log);
+    }
+
+    /**
+     * Starts serving; {@code index} may be null (then /v1/search answers 404), and so may {@code stage2}, an ELIXR-B
+     * stage-2 run (then /v1/ask, /v1/describe and /v1/check-report answer 404).
+     */
+    public static ElixrServer start(Embedder embedder, VectorIndex index, ElixrB2Run stage2, ServeConfig config, double modelLoadSeconds,
+                                    PrintStream log) throws IOException {
         if (index != null && index.dim() != embedder.dim())
             throw new IllegalArgumentException("the index holds " + index.dim() + "-wide vectors, the model embeds " + embedder.dim());
-        ElixrServer s = new ElixrServer(embedder, index, config, modelLoadSeconds, log);
+        ElixrServer s = new ElixrServer(embedder, index, stage2, config, modelLoadSeconds, log);
         s.http.start();
         return s;
     }
@@ -94,13 +138,19 @@ public final class ElixrServer implements AutoCloseable {
     /** Graceful shutdown: new requests get 503, in-flight ones finish (up to {@code graceSeconds}), then the model thread ends. */
     public void shutdown(int graceSeconds) throws InterruptedException {
         draining = true;
+        if (refresher != null) refresher.shutdown(); // a refresh under way finishes (an interrupt could close Lucene's files)
         http.stop(graceSeconds);
         batcher.close();
+        if (language != null) language.close();
         executor.shutdown();
         executor.awaitTermination(graceSeconds, TimeUnit.SECONDS);
+        if (refresher != null) refresher.awaitTermination(graceSeconds, TimeUnit.SECONDS);
     }
 
     @Override public void close() throws InterruptedException { shutdown(10); }
+
+    /** The model thread's batches and forward passes so far. */
+    public ModelStats modelStats() { return metrics.model(); }
 
     /** Requests answered with this endpoint and status so far. */
     public long answered(String endpoint, int status) { return metrics.count(endpoint, status); }
@@ -135,6 +185,9 @@ public final class ElixrServer implements AutoCloseable {
             case "/v1/embed" -> { method(ex, "POST"); authorise(ex); yield embed(ex); }
             case "/v1/classify" -> { method(ex, "POST"); authorise(ex); yield classify(ex); }
             case "/v1/search" -> { method(ex, "POST"); authorise(ex); yield search(ex); }
+            case "/v1/ask" -> { method(ex, "POST"); authorise(ex); yield ask(ex); }
+            case "/v1/describe" -> { method(ex, "POST"); authorise(ex); yield describe(ex); }
+            case "/v1/check-report" -> { method(ex, "POST"); authorise(ex); yield checkReport(ex); }
             default -> throw new HttpError(404, "not_found", "no such endpoint; see GET / for the API");
         };
     }
@@ -160,8 +213,9 @@ public final class ElixrServer implements AutoCloseable {
         ObjectNode o = JSON.createObjectNode();
         o.put("status", draining ? "draining" : "ok");
         o.put("embed_dim", embedder.dim());
-        o.put("index_entries", index == null ? 0 : index.size());
+        o.put("index_entries", indexSize());
         o.put("queue_depth", batcher.depth());
+        o.put("language_model", language != null);
         return sendJson(ex, draining ? 503 : 200, o);
     }
 
@@ -242,6 +296,70 @@ public final class ElixrServer implements AutoCloseable {
             r.put("split", h.split());
             if (h.thumbnailPng() != null) r.put("thumbnail", "data:image/png;base64," + Base64.getEncoder().encodeToString(h.thumbnailPng()));
         }
+        return sendJson(ex, 200, o);
+    }
+
+    // ---- stage 2 (ELIXR-B): questions, descriptions and report checks, generated by the LLM ----
+
+    /** JSON {"image": base64, "question": ..., "max_new_tokens": 64} to the answer. */
+    private int ask(HttpExchange ex) throws IOException {
+        LanguageService l = language();
+        Body b = body(ex, true);
+        GreyImage img = requireImage(b, "send JSON with a base64 'image' and a 'question'");
+        String q = textField(b.json, "question");
+        return sendReply(ex, await(submit(() -> l.ask(img, q, maxNewTokens(b.json)))));
+    }
+
+    /** A PNG/JPEG body or JSON {"image": base64, "max_new_tokens": 64} to a generated impression. */
+    private int describe(HttpExchange ex) throws IOException {
+        LanguageService l = language();
+        Body b = body(ex, true);
+        GreyImage img = requireImage(b, "send a PNG/JPEG body or JSON with a base64 'image'");
+        return sendReply(ex, await(submit(() -> l.describe(img, maxNewTokens(b.json)))));
+    }
+
+    /** JSON {"image": base64, "report": ..., "max_new_tokens": 64} to the model's check of the report, with its verdict. */
+    private int checkReport(HttpExchange ex) throws IOException {
+        LanguageService l = language();
+        Body b = body(ex, true);
+        GreyImage img = requireImage(b, "send JSON with a base64 'image' and a 'report'");
+        String report = textField(b.json, "report");
+        return sendReply(ex, await(submit(() -> l.checkReport(img, report, maxNewTokens(b.json)))));
+    }
+
+    private LanguageService language() {
+        if (language == null) throw new HttpError(404, "no_language_model", "this server has no ELIXR-B stage-2 run (start it with --language-run)");
+        return language;
+    }
+
+    private static GreyImage requireImage(Body b, String how) {
+        if (b.image == null) throw HttpError.badRequest(how);
+        return b.image;
+    }
+
+    private static String textField(JsonNode json, String name) {
+        JsonNode n = json.get(name);
+        if (n == null || !n.isTextual() || n.asText().isBlank()) throw HttpError.badRequest("JSON field '" + name + "' (a non-empty string) is required");
+        if (n.asText().length() > 8192) throw HttpError.badRequest("'" + name + "' is longer than 8192 characters");
+        return n.asText();
+    }
+
+    private static int maxNewTokens(JsonNode json) { return intField(json, "max_new_tokens", 64, 1, MAX_NEW_TOKENS); }
+
+    private interface Submission<T> { CompletableFuture<T> submit() throws MicroBatcher.QueueFull; }
+
+    private static <T> CompletableFuture<T> submit(Submission<T> s) {
+        try { return s.submit(); } catch (MicroBatcher.QueueFull e) { throw busy(); }
+    }
+
+    private int sendReply(HttpExchange ex, Assistant.Reply r) throws IOException {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("answer", r.text());
+        if (r.verdict() != null) o.put("verdict", r.verdict());
+        o.put("new_tokens", r.generation().tokens().length);
+        o.put("stop_reason", r.generation().stopReason());
+        o.put("seconds", (r.generation().prefillNanos() + r.generation().decodeNanos()) * 1e-9);
+        o.put("note", "generated by a research model: not a diagnosis");
         return sendJson(ex, 200, o);
     }
 
@@ -354,7 +472,7 @@ public final class ElixrServer implements AutoCloseable {
         return new HttpError(503, "unavailable", why, Map.of("Retry-After", "1"));
     }
 
-    private float[] await(CompletableFuture<float[]> f) {
+    private <T> T await(CompletableFuture<T> f) {
         try {
             return f.get(config.modelTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

@@ -9,19 +9,29 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
 
 /**
  * Dynamic micro-batching of model calls (as inference servers batch): requests wait in a bounded queue; one model
- * thread takes the first, keeps collecting for up to {@code window} (or until {@code maxBatch}), then embeds the images
- * of the batch in one forward pass and its texts in another. The single thread also serialises every use of the
- * (not thread-safe) {@link Embedder}. A full queue refuses at once ({@link QueueFull}), so that overload becomes 429s
- * instead of unbounded memory. {@link #close} finishes every queued call before the thread ends.
+ * thread takes the first, adds every call already waiting (up to {@code maxBatch}), and, only when that first call
+ * found the thread idle, keeps collecting for up to {@code window}; it embeds the images of the batch in one forward
+ * pass and its texts in another. Under a backlog the thread never waits: the calls that queued during one forward pass
+ * make the next batch (a window there would only idle the bottleneck, measured in docs/results.md). The single thread also serialises every use of the (not thread-safe)
+ * {@link Embedder}. A full queue refuses at once ({@link QueueFull}), so that overload becomes 429s instead of
+ * unbounded memory. {@link #close} finishes every queued call before the thread ends.
  */
 final class MicroBatcher implements AutoCloseable {
     /** The queue is full: the caller should answer 429 with Retry-After. */
     static final class QueueFull extends Exception {
         QueueFull() { super("model queue full", null, false, false); }
+    }
+
+    /** What the model thread did: the calls of each batch, and each forward pass's kind, size and duration. */
+    interface Observer {
+        Observer NONE = new Observer() {};
+
+        default void batch(int calls, long collectNanos) {}
+
+        default void forward(String kind, int items, long nanos) {}
     }
 
     private sealed interface Job permits ImageJob, TextJob {}
@@ -32,16 +42,16 @@ final class MicroBatcher implements AutoCloseable {
     private final BlockingQueue<Job> queue;
     private final long windowNanos;
     private final int maxBatch;
-    private final IntConsumer batchSizes;
+    private final Observer observer;
     private final Thread worker;
     private volatile boolean closing;
 
-    MicroBatcher(Embedder embedder, int capacity, long windowNanos, int maxBatch, IntConsumer batchSizes) {
+    MicroBatcher(Embedder embedder, int capacity, long windowNanos, int maxBatch, Observer observer) {
         this.embedder = embedder;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.windowNanos = windowNanos;
         this.maxBatch = maxBatch;
-        this.batchSizes = batchSizes;
+        this.observer = observer;
         this.worker = Thread.ofPlatform().name("elixr-model").daemon(true).start(this::loop);
     }
 
@@ -68,19 +78,17 @@ final class MicroBatcher implements AutoCloseable {
         List<Job> batch = new ArrayList<>();
         while (true) {
             try {
-                Job first = queue.poll(50, TimeUnit.MILLISECONDS);
+                Job first = queue.poll();
+                boolean backlog = first != null;
+                if (first == null) first = queue.poll(50, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     if (closing && queue.isEmpty()) return;
                     continue;
                 }
+                long t0 = System.nanoTime();
                 batch.add(first);
-                long deadline = System.nanoTime() + windowNanos;
-                while (batch.size() < maxBatch) {
-                    long left = deadline - System.nanoTime();
-                    Job next = left <= 0 ? queue.poll() : queue.poll(left, TimeUnit.NANOSECONDS);
-                    if (next == null) break;
-                    batch.add(next);
-                }
+                collect(batch, backlog ? t0 : t0 + windowNanos);
+                observer.batch(batch.size(), System.nanoTime() - t0);
                 run(batch);
             } catch (InterruptedException e) {
                 if (closing && queue.isEmpty()) return;
@@ -90,8 +98,20 @@ final class MicroBatcher implements AutoCloseable {
         }
     }
 
+    /** Adds the calls already waiting, then those that arrive before {@code deadline}, up to {@link #maxBatch}. */
+    private void collect(List<Job> batch, long deadline) throws InterruptedException {
+        queue.drainTo(batch, maxBatch - batch.size());
+        while (batch.size() < maxBatch) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return;
+            Job next = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) return;
+            batch.add(next);
+            queue.drainTo(batch, maxBatch - batch.size());
+        }
+    }
+
     private void run(List<Job> batch) {
-        batchSizes.accept(batch.size());
         List<ImageJob> images = new ArrayList<>();
         List<TextJob> texts = new ArrayList<>();
         for (Job j : batch) {
@@ -99,20 +119,24 @@ final class MicroBatcher implements AutoCloseable {
             else if (j instanceof TextJob t) texts.add(t);
         }
         if (!images.isEmpty()) {
+            long t0 = System.nanoTime();
             try {
                 float[][] v = embedder.embedImages(images.stream().map(ImageJob::image).toList());
                 for (int i = 0; i < images.size(); i++) images.get(i).out().complete(v[i]);
             } catch (RuntimeException | Error e) {
                 images.forEach(j -> j.out().completeExceptionally(e));
             }
+            observer.forward("image", images.size(), System.nanoTime() - t0);
         }
         if (!texts.isEmpty()) {
+            long t0 = System.nanoTime();
             try {
                 float[][] v = embedder.embedTexts(texts.stream().map(TextJob::text).toList());
                 for (int i = 0; i < texts.size(); i++) texts.get(i).out().complete(v[i]);
             } catch (RuntimeException | Error e) {
                 texts.forEach(j -> j.out().completeExceptionally(e));
             }
+            observer.forward("text", texts.size(), System.nanoTime() - t0);
         }
     }
 

@@ -9,10 +9,10 @@ import java.util.function.IntSupplier;
 
 /**
  * The service's counters in the Prometheus text exposition format (version 0.0.4): requests by endpoint and status,
- * request latency histograms by endpoint, requests in flight, model queue depth, model batch sizes, model load time and
- * index size. Endpoint labels come from a fixed set (unknown paths count as "other"), so label cardinality stays bounded.
+ * request latency histograms by endpoint, requests in flight, model queue depth, model batch sizes, the model thread's
+ * time in forward passes (by kind) and in collecting batches, model load time and index size. Endpoint labels come from a fixed set (unknown paths count as "other"), so label cardinality stays bounded.
  */
-final class ServiceMetrics {
+final class ServiceMetrics implements MicroBatcher.Observer {
     static final double[] LATENCY_BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
     static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64};
 
@@ -53,6 +53,8 @@ final class ServiceMetrics {
     private final Map<String, Histogram> latency = new ConcurrentHashMap<>();
     private final Histogram batches = new Histogram(BATCH_BUCKETS, 1);
     private final AtomicLong inFlight = new AtomicLong();
+    private final LongAdder collectNanos = new LongAdder();
+    private final Map<String, LongAdder[]> forwards = new ConcurrentHashMap<>();
     private final double modelLoadSeconds;
     private final IntSupplier queueDepth, indexEntries;
 
@@ -70,7 +72,28 @@ final class ServiceMetrics {
         latency.computeIfAbsent(endpoint, k -> new Histogram(LATENCY_BUCKETS, 1e-9)).observe(nanos);
     }
 
-    void batch(int size) { batches.observe(size); }
+    @Override
+    public void batch(int calls, long nanos) {
+        batches.observe(calls);
+        collectNanos.add(nanos);
+    }
+
+    /** Per kind: forward passes, items, nanoseconds. */
+    @Override
+    public void forward(String kind, int items, long nanos) {
+        LongAdder[] f = forwards.computeIfAbsent(kind, k -> new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder()});
+        f[0].increment();
+        f[1].add(items);
+        f[2].add(nanos);
+    }
+
+    /** The model thread's work so far. */
+    ModelStats model() {
+        LongAdder[] none = {new LongAdder(), new LongAdder(), new LongAdder()};
+        LongAdder[] img = forwards.getOrDefault("image", none), txt = forwards.getOrDefault("text", none);
+        return new ModelStats(batches.count.sum(), batches.sumNanosOrUnits.get(), collectNanos.sum() * 1e-9,
+                img[0].sum(), img[1].sum(), img[2].sum() * 1e-9, txt[0].sum(), txt[1].sum(), txt[2].sum() * 1e-9);
+    }
 
     /** Requests answered so far with this endpoint and status (for tests and the load test). */
     long count(String endpoint, int status) {
@@ -95,6 +118,14 @@ final class ServiceMetrics {
         gauge(out, "elixr_model_queue_depth", "Model calls waiting for the model thread.", queueDepth.getAsInt());
         out.append("# HELP elixr_model_batch_size Model calls that shared one forward pass.\n# TYPE elixr_model_batch_size histogram\n");
         batches.write(out, "elixr_model_batch_size", "");
+        out.append("# HELP elixr_model_forward_seconds_total Time the model thread spent in forward passes, by kind.\n# TYPE elixr_model_forward_seconds_total counter\n");
+        out.append("# HELP elixr_model_items_total Images or texts embedded, by kind.\n# TYPE elixr_model_items_total counter\n");
+        forwards.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            out.append("elixr_model_forward_seconds_total{kind=\"").append(e.getKey()).append("\"} ").append(num(e.getValue()[2].sum() * 1e-9)).append('\n');
+            out.append("elixr_model_items_total{kind=\"").append(e.getKey()).append("\"} ").append(e.getValue()[1].sum()).append('\n');
+        });
+        out.append("# HELP elixr_model_collect_seconds_total Time the model thread spent collecting calls into batches.\n# TYPE elixr_model_collect_seconds_total counter\n");
+        out.append("elixr_model_collect_seconds_total ").append(num(collectNanos.sum() * 1e-9)).append('\n');
         gauge(out, "elixr_model_load_seconds", "Seconds spent loading the model (and index) at start.", modelLoadSeconds);
         gauge(out, "elixr_index_entries", "Images in the loaded index (0 without one).", indexEntries.getAsInt());
         return out.toString();

@@ -34,7 +34,8 @@ public final class RunInfo {
 
     /**
      * The same for a run of {@code model} (elixr-c, elixr-b); {@code skipped}: the images and reports this session left
-     * out, by split and reason (recorded at the top level as the latest, and in the session's entry).
+     * out, by split and reason (recorded at the top level as the latest, and in the session's entry), or null for a job that
+     * does not count them yet (stage 2, the LM): then nothing is recorded rather than an empty count.
      */
     public static void record(Path runDir, String model, Map<String, Object> config, long seed, Map<String, Object> preprocessing,
                               String commandLine, Instant started, Session outcome, SkippedItems skipped) throws IOException {
@@ -48,7 +49,7 @@ public final class RunInfo {
         root.set("config", m.valueToTree(config));
         root.set("preprocessing", m.valueToTree(preprocessing));
         root.set("versions", m.valueToTree(Provenance.versions()));
-        root.set("skipped", m.valueToTree(skipped.toJson()));
+        if (skipped != null) root.set("skipped", m.valueToTree(skipped.toJson())); // null: the job does not count skipped items
         ArrayNode sessions = root.has("sessions") ? (ArrayNode) root.get("sessions") : root.putArray("sessions");
         ObjectNode s = sessions.addObject();
         s.put("command", commandLine);
@@ -59,7 +60,7 @@ public final class RunInfo {
         s.put("total_steps", outcome.totalSteps());
         s.put("seconds", outcome.seconds());
         s.put("images_per_second", outcome.imagesPerSecond());
-        s.set("skipped", m.valueToTree(skipped.toJson()));
+        if (skipped != null) s.set("skipped", m.valueToTree(skipped.toJson()));
         root.put("finished", outcome.steps() >= outcome.totalSteps());
         Files.createDirectories(runDir);
         Path tmp = runDir.resolve("run.json.tmp");

@@ -1,5 +1,14 @@
 package dev.elixr.tasks.index;
 
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +18,8 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,6 +132,62 @@ class VectorIndexTest {
             var e = assertThrows(IllegalArgumentException.class, () -> idx.search(new float[DIM + 1], 5, 10, null, false));
             assertTrue(e.getMessage().contains("129") && e.getMessage().contains("128"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> idx.add(List.of(new IndexEntry("x", "", "", "", new float[3], null))));
+        }
+    }
+
+    @Test
+    void aReadOnlyIndexSeesAnotherWritersCommitsAfterRefreshAndNotBefore(@TempDir Path dir) throws Exception {
+        float[][] base = SyntheticVectors.clustered(80, DIM, 3, 0.8, 7);
+        try (VectorIndex w = VectorIndex.openWritable(dir, DIM, VectorIndex.Hnsw.DEFAULT)) {
+            w.add(entries(base).subList(0, 50));
+            w.commit();
+            try (VectorIndex r = VectorIndex.openReadOnly(dir, DIM)) {
+                assertEquals(50, r.size());
+                assertFalse(r.refresh());
+                w.add(entries(base).subList(50, 80));
+                w.commit();
+                assertEquals(50, r.size());
+                assertNull(r.vector("img60"));
+                assertTrue(r.refresh());
+                assertEquals(80, r.size());
+                assertArrayEquals(base[60], r.vector("img60"));
+                assertEquals("img60", r.search(base[60], 1, 50, null, false).getFirst().id());
+                assertFalse(r.refresh());
+            }
+        }
+    }
+
+    @Test
+    void anIndexThatKeptItsVectorsAsStoredFieldsStillReRanksExactlyAndTakesNewEntries(@TempDir Path dir) throws Exception {
+        float[][] base = SyntheticVectors.clustered(120, DIM, 3, 0.8, 8);
+        List<IndexEntry> e = entries(base);
+        try (var d = FSDirectory.open(dir); var w = new IndexWriter(d, new IndexWriterConfig())) {
+            for (IndexEntry x : e.subList(0, 60)) { // the document layout of indexes built before the doc-values column
+                Document doc = new Document();
+                doc.add(new StringField(VectorIndex.ID, x.id(), Field.Store.YES));
+                doc.add(new StringField(VectorIndex.STUDY, x.studyId(), Field.Store.YES));
+                doc.add(new StringField(VectorIndex.SUBJECT, x.subjectId(), Field.Store.YES));
+                doc.add(new StringField(VectorIndex.SPLIT, x.split(), Field.Store.YES));
+                doc.add(new KnnFloatVectorField(VectorIndex.VECTOR, x.vector(), VectorSimilarityFunction.DOT_PRODUCT));
+                doc.add(new StoredField(VectorIndex.STORED_RAW, VectorIndex.toBytes(x.vector())));
+                w.addDocument(doc);
+            }
+            w.commit();
+        }
+        try (VectorIndex idx = VectorIndex.openWritable(dir, DIM, VectorIndex.Hnsw.DEFAULT)) {
+            idx.add(e.subList(60, 120));
+            idx.commit();
+            assertEquals(120, idx.size());
+            assertArrayEquals(base[7], idx.vector("img7"));
+            assertArrayEquals(base[77], idx.vector("img77"));
+            for (float[] q : new float[][] {base[7], base[77]}) {
+                var hits = idx.search(q, 10, 120, null, false);
+                int[] exact = ExactSearch.topK(base, q, 10);
+                for (int i = 0; i < 10; i++) {
+                    assertEquals("img" + exact[i], hits.get(i).id());
+                    assertEquals(ExactSearch.dot(base[exact[i]], q), hits.get(i).score(), 0.0);
+                }
+            }
         }
     }
 }

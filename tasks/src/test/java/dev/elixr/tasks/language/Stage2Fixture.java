@@ -26,11 +26,11 @@ import java.nio.file.Path;
  * N(0, 0.3²)) with the
  * byte-level test tokenizer of the LLM fixtures (vocabulary 367, end of text 365).
  */
-record Stage2Fixture(Path data, Path imageRun, Path stage1Run, Path llm) {
+public record Stage2Fixture(Path data, Path imageRun, Path stage1Run, Path llm) {
     static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
     static final Path TOKENIZER = Path.of("..", "models", "src", "test", "resources", "fixtures", "llm", "tokenizers", "byte_level", "tokenizer.json");
 
-    static Stage2Fixture create(Path dir) throws Exception {
+    public static Stage2Fixture create(Path dir) throws Exception {
         Path data = dir.resolve("data");
         SyntheticCxr.generate(data, SyntheticCxr.Options.of(60, 13).withSize(32).withProgress(false).withSplit(0.15, 0.25));
         var texts = MimicCxrJpg.read(data).stream().filter(s -> s.split().equals("train"))
@@ -55,7 +55,7 @@ record Stage2Fixture(Path data, Path imageRun, Path stage1Run, Path llm) {
         return new Stage2Fixture(data, runC, runB, llm);
     }
 
-    Stage2Job.Options options(Path out, int steps, double lr, boolean resume, long stopAfter) {
+    public Stage2Job.Options options(Path out, int steps, double lr, boolean resume, long stopAfter) {
         return options(out, TaskMix.standard(), steps, lr, resume, stopAfter);
     }
 

@@ -166,6 +166,14 @@ class ElixrServerTest {
     }
 
     @Test
+    void theLanguageEndpointsAre404WithoutAStage2Run() throws Exception {
+        assertClientError(http.postJson("/v1/ask", "{\"question\": \"x\"}"), 404, "no_language_model");
+        assertClientError(http.post("/v1/describe", "image/png", Http.png(40, 40, 3)), 404, "no_language_model");
+        assertClientError(http.postJson("/v1/check-report", "{\"report\": \"x\"}"), 404, "no_language_model");
+        assertFalse(anonymous.get("/health").json().get("language_model").asBoolean());
+    }
+
+    @Test
     void truncatedImagesAre400() throws Exception {
         byte[] png = Http.png(64, 64, 5), jpeg = Http.jpeg(64, 64, 6);
         assertClientError(http.post("/v1/embed", "image/png", Arrays.copyOf(png, png.length / 2)), 400, "corrupt_image");
@@ -195,6 +203,58 @@ class ElixrServerTest {
             assertEquals(3, dom.split("class=\"hit\"", -1).length - 1, dom);
             assertTrue(dom.contains("3 results for"), dom);
             assertTrue(dom.contains("src=\"data:image/png;base64,"), dom);
+        }
+    }
+
+    @Test
+    void theWebPageScoresAnImageChosenInItsFileInputAndSearchesFromItsFormInHeadlessChromium() throws Exception {
+        String chromium = Browser.chromium();
+        byte[] png = Http.png(64, 64, 9);
+        Path file = dir.resolve("upload.png");
+        Files.write(file, png);
+        try (ElixrServer open = ElixrServer.start(embedder, index, ServeConfig.defaults(0), 0, TinyModel.QUIET);
+             DevToolsPage page = DevToolsPage.open(chromium)) {
+            String base = "http://127.0.0.1:" + open.port() + "/";
+            page.navigate(base);
+            page.chooseFile("#image", file);
+            page.waitFor("!document.getElementById('scores').hidden && document.querySelectorAll('#scores tbody tr').length === 13");
+            JsonNode api = new Http(open, null).post("/v1/classify", "image/png", png).json().get("findings");
+            for (int f : new int[] {0, 6, 12}) {
+                String row = "document.querySelectorAll('#scores tbody tr')[" + f + "]";
+                assertEquals(api.get(f).get("finding").asText(), page.evaluate(row + ".cells[0].textContent"));
+                assertEquals(api.get(f).get("score").asDouble(), Double.parseDouble(page.evaluate(row + ".cells[1].textContent")), 1e-4);
+            }
+            assertEquals(2, open.answered("/v1/classify", 200));
+
+            page.evaluate("document.getElementById('query').value = 'cardiomegaly'; document.getElementById('k').value = '4'; "
+                    + "document.querySelector('#search-form button').click()");
+            page.waitFor("document.querySelectorAll('#results .hit').length === 4");
+            assertTrue(page.evaluate("document.getElementById('search-status').textContent").startsWith("4 results for"));
+            assertEquals("4", page.evaluate("document.querySelectorAll('#results .hit img[src^=\"data:image/png;base64,\"]').length"));
+        }
+    }
+
+    @Test
+    void imagesAddedToTheIndexWhileServingBecomeSearchableWithoutARestart() throws Exception {
+        var studies = MimicCxrJpg.read(tiny.data());
+        Path growing = dir.resolve("growing-index");
+        var options = new IndexBuilder.Options(new VectorIndex.Hnsw(16, 50), 64, 0, "test", false);
+        IndexBuilder.build(growing, embedder, studies.subList(0, 25), options, TinyModel.QUIET);
+        try (VectorIndex served = VectorIndex.openReadOnly(growing, embedder.dim());
+             ElixrServer s = ElixrServer.start(embedder, served, ServeConfig.defaults(0).withIndexRefresh(java.time.Duration.ofMillis(50)), 0, TinyModel.QUIET)) {
+            Http h = new Http(s, null);
+            assertEquals(25, h.get("/health").json().get("index_entries").asInt());
+            String added = studies.get(30).dicomId();
+            IndexBuilder.add(growing, embedder, studies, options, TinyModel.QUIET); // as `elixr index add` would, from another writer
+            long end = System.nanoTime() + 30_000_000_000L;
+            while (h.get("/health").json().get("index_entries").asInt() < 40) {
+                assertTrue(System.nanoTime() < end, "the server never saw the added images");
+                Thread.sleep(20);
+            }
+            var all = h.postJson("/v1/search", "{\"query\": \"cardiomegaly\", \"k\": 40, \"thumbnails\": false}");
+            assertEquals(200, all.status(), all.body());
+            assertEquals(40, all.json().get("results").size());
+            assertTrue(all.json().get("results").toString().contains("\"" + added + "\""), all.body());
         }
     }
 
