@@ -13,6 +13,7 @@ import dev.elixr.tasks.progress.Progress;
 import dev.elixr.tasks.train.Checkpoints;
 import dev.elixr.tasks.train.ContrastiveTraining;
 import dev.elixr.tasks.train.NumericalGuard;
+import dev.elixr.tasks.train.Resumption;
 import dev.elixr.tasks.train.RunInfo;
 import dev.elixr.tasks.train.TrainingHistory;
 
@@ -59,17 +60,9 @@ public final class Stage2Training {
         long total = cfg.steps();
         var opt = new AdamW(ParamGroup.decayAndNoDecay(model, optimisation.weightDecay()), optimisation.lr(), 0.9, 0.98, 1e-6);
         var schedule = new CosineSchedule(optimisation.lr(), Math.round(total * optimisation.warmupFraction()), total, optimisation.lr() * 0.01);
-        long step = 0;
-        TrainingHistory history = new TrainingHistory();
-        if (session.resume()) {
-            Checkpoint c = ContrastiveTraining.onHeap(checkpoints.latest(log));
-            if (c != null) {
-                c.restore(model, opt);
-                step = c.step();
-                history = ContrastiveTraining.readHistory(c);
-                log.printf(Locale.ROOT, "elixr: resumed from step %d of %d%n", step, total);
-            }
-        }
+        Resumption resumption = Resumption.of(session.resume(), checkpoints, model, opt, total, log);
+        long step = resumption.step();
+        TrainingHistory history = resumption.history();
         long resumedFrom = step;
         long stop = session.stopAfterStep() > 0 ? Math.min(total, session.stopAfterStep()) : total;
         Progress progress = new Progress("train elixr-b stage 2", (stop - step) * cfg.batch(), "item");

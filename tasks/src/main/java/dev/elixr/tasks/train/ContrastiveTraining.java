@@ -147,20 +147,14 @@ public final class ContrastiveTraining {
         ContrastiveObjective objective = cfg.objective();
         MomentumQueue queue = objective.queueSize() > 0 ? new MomentumQueue(model, objective.queueSize()) : null;
         TextSampler texts = new TextSampler(tokenizer, train, trainText, objective, maxTokens, session.seed());
-        if (session.resume()) {
-            Checkpoint c = onHeap(checkpoints.latest(log));
-            if (c == null && !checkpoints.list().isEmpty())
-                throw new IOException("every checkpoint in " + checkpoints.dir() + " is damaged (see above); refusing to restart "
-                        + "from step 0 silently: move them away to start over, or restore one from a copy");
-            if (c != null) {
-                c.restore(model, opt);
-                if (queue != null && !c.state().isEmpty()) queue.restore(c.state());
-                else if (queue != null) queue.restart(model);
-                step = c.step();
-                history = readHistory(c);
-                log.printf(Locale.ROOT, "elixr: resumed from step %d of %d%n", step, total);
-            }
+        Resumption resumption = Resumption.of(session.resume(), checkpoints, model, opt, total, log);
+        Checkpoint c = resumption.checkpoint();
+        if (c != null && queue != null) {
+            if (!c.state().isEmpty()) queue.restore(c.state());
+            else queue.restart(model);
         }
+        step = resumption.step();
+        history = resumption.history();
         long resumedFrom = step;
         Device device = model.parameters().getFirst().value().device(); // batches go where the model lives
         long stop = session.stopAfterStep() > 0 ? Math.min(total, session.stopAfterStep()) : total;

@@ -109,17 +109,9 @@ public final class LmTraining {
         if (stepsPerEpoch == 0) throw new IllegalArgumentException("train lm: no training reports");
         var opt = new AdamW(ParamGroup.decayAndNoDecay(model, optimisation.weightDecay()), optimisation.lr(), 0.9, 0.95, 1e-8);
         var schedule = new CosineSchedule(optimisation.lr(), Math.round(total * optimisation.warmupFraction()), total, optimisation.lr() * 0.01);
-        long step = 0;
-        TrainingHistory history = new TrainingHistory();
-        if (session.resume()) {
-            Checkpoint c = ContrastiveTraining.onHeap(checkpoints.latest(log));
-            if (c != null) {
-                c.restore(model, opt);
-                step = c.step();
-                history = ContrastiveTraining.readHistory(c);
-                log.printf(Locale.ROOT, "elixr: resumed from step %d of %d%n", step, total);
-            }
-        }
+        Resumption resumption = Resumption.of(session.resume(), checkpoints, model, opt, total, log);
+        long step = resumption.step();
+        TrainingHistory history = resumption.history();
         long resumedFrom = step, tokens = 0;
         long stop = session.stopAfterStep() > 0 ? Math.min(total, session.stopAfterStep()) : total;
         Progress progress = new Progress("train lm", (stop - step) * batch, "reports");
