@@ -1,5 +1,6 @@
 package dev.elixr.tools;
 
+import dev.elixr.models.elixr.ImagePreprocessing;
 import dev.elixr.tasks.data.CxrDataset;
 import dev.elixr.tasks.train.Checkpoints;
 import dev.elixr.tasks.train.ContrastiveObjective;
@@ -60,6 +61,9 @@ final class TrainElixrCCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (imageSize < ImagePreprocessing.MIN_SIZE || imageSize > ImagePreprocessing.MAX_SIZE)
+            throw new IllegalArgumentException("--image-size " + imageSize + ": the image side must be in [" + ImagePreprocessing.MIN_SIZE
+                    + ", " + ImagePreprocessing.MAX_SIZE + "] pixels");
         if (resume && new Checkpoints(out, 2).list().isEmpty())
             throw new IllegalArgumentException("--resume: " + out + " has no checkpoint to continue from (" + out.resolve("checkpoints")
                     + " is empty or missing); run without --resume to start it");

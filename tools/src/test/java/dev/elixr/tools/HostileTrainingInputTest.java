@@ -77,7 +77,7 @@ class HostileTrainingInputTest {
     void anOutOfRangeNumberIsRefusedNamingTheOptionAndNothingIsWritten(String option, String value) {
         Path out = dir.resolve("bad" + option + value);
         Result r = train(out, option, value);
-        assertRefused(r, option.equals("--image-size") ? "image size " + value : option + " " + value);
+        assertRefused(r, option + " " + value);
         assertFalse(Files.exists(out.resolve("checkpoints")), "no checkpoint written");
     }
 
