@@ -30,7 +30,8 @@ class SgemmTest {
         SplittableRandom r = new SplittableRandom(20261127);
         List<Arguments> out = new ArrayList<>();
         int[][] fixed = {{1, 1, 1}, {1, 77, 33}, {77, 1, 33}, {1, 300, 517}, {300, 1, 517}, {8, 32, 256},
-                {9, 33, 257}, {64, 64, 64}, {197, 70, 300}, {250, 130, 40}, {3, 5, 7}, {17, 200, 3}, {40, 40, 600}};
+                {9, 33, 257}, {64, 64, 64}, {197, 70, 300}, {250, 130, 40}, {3, 5, 7}, {17, 200, 3}, {40, 40, 600},
+                {1, 1, 5000}, {1, 1, 4099}}; // the last two: dot products past TINY (Gemv)
         for (int[] f : fixed)
             for (int t = 0; t < 4; t++)
                 out.add(Arguments.of(new Case((t & 1) != 0, (t & 2) != 0, f[0], f[1], f[2], 1f, 0f, t, r.nextLong())));
