@@ -76,10 +76,12 @@ final class MicroBatcher implements AutoCloseable {
 
     private void loop() {
         List<Job> batch = new ArrayList<>();
+        boolean justRan = false; // a backlog is a call that waited while the previous batch ran, not one found between idle polls
         while (true) {
             try {
-                Job first = queue.poll();
+                Job first = justRan ? queue.poll() : null;
                 boolean backlog = first != null;
+                justRan = false;
                 if (first == null) first = queue.poll(50, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     if (closing && queue.isEmpty()) return;
@@ -90,6 +92,7 @@ final class MicroBatcher implements AutoCloseable {
                 collect(batch, backlog ? t0 : t0 + windowNanos);
                 observer.batch(batch.size(), System.nanoTime() - t0);
                 run(batch);
+                justRan = true;
             } catch (InterruptedException e) {
                 if (closing && queue.isEmpty()) return;
             } finally {
