@@ -43,8 +43,14 @@ for k, rs in sorted(g.items()):
     plan = {r["batch"]: r["plan_bytes"] for r in rs}
     ips = {r["batch"]: round(r["images_per_second"], 3) for r in rs}
     cpu = {r["batch"]: round(r.get("cpu_seconds_per_image", float("nan")), 2) for r in rs}
-    live = {r["batch"]: round(r["peak_live_heap_bytes"] / 2**20) for r in rs if "peak_live_heap_bytes" in r}
-    print(json.dumps({"live_heap_mib": live, "encoder": k[0], "size": k[1], "checkpoint": k[2], "a_mib": round(a / 2**20), "b_mib_per_image": round(b / 2**20, 1),
+    live = {r["batch"]: r["peak_live_heap_bytes"] for r in rs if "peak_live_heap_bytes" in r}
+    lfit = {}
+    if len(live) >= 2:  # the same fit on the heap after GC
+        lx, ly = list(live), list(live.values()); lm, lmy = sum(lx) / len(lx), sum(ly) / len(ly)
+        lb = sum((x - lm) * (y - lmy) for x, y in zip(lx, ly)) / sum((x - lm) ** 2 for x in lx); la = lmy - lb * lm
+        lfit = {"heap_after_gc_a_mib": round(la / 2**20), "heap_after_gc_b_mib_per_image": round(lb / 2**20, 1),
+                "heap_after_gc_batch_at_24gib_extrapolated": int((G - la) // lb) if lb > 0 else None}
+    print(json.dumps({**lfit, "heap_after_gc_mib": {x: round(y / 2**20) for x, y in live.items()}, "encoder": k[0], "size": k[1], "checkpoint": k[2], "a_mib": round(a / 2**20), "b_mib_per_image": round(b / 2**20, 1),
                       "batch_at_24gib_extrapolated": int((G - a) // b) if b > 0 else None,
                       "plan_mib": {x: round(p / 2**20) for x, p in plan.items()}, "rss_mib": {x: round(y / 2**20) for x, y in zip(xs, ys)},
                       "images_per_second": ips, "cpu_seconds_per_image": cpu}))

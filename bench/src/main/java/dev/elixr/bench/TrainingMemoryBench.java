@@ -44,8 +44,9 @@ public final class TrainingMemoryBench {
 
     /**
      * cpuSecondsPerImage: this process's CPU time (all threads) per image over the timed steps, less disturbed by other
-     * work; peakLiveHeapBytes: the most heap any garbage collection during the steps left in use (live data at that
-     * moment: a bound from below of the steps' peak need, independent of how far the collector let the heap grow).
+     * work; peakLiveHeapBytes: the most heap any garbage collection during the steps left in use: live data, plus the
+     * old generation's garbage that a young collection does not look at, so it lies between the steps' live need and
+     * the heap the collector grew (peak RSS holds that heap and the JVM itself).
      */
     public record Row(String encoder, int size, int batch, boolean checkpoint, long peakRssBytes, long peakLiveHeapBytes, long planBytes,
                       double imagesPerSecond, double secondsPerStep, double cpuSecondsPerImage, long maxHeapBytes, String isa) {
@@ -58,7 +59,7 @@ public final class TrainingMemoryBench {
         }
     }
 
-    /** The largest heap use left after any collection since {@link #start} (GC notifications: the JVM's own accounting). */
+    /** The largest heap use left after any collection, young or full, since {@link #start} (GC notifications). */
     static final class LiveHeap implements javax.management.NotificationListener {
         final java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
 
