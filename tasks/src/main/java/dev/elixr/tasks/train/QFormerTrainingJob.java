@@ -4,6 +4,7 @@ import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.nn.Activation;
 import dev.elixr.models.elixr.ElixrB;
 import dev.elixr.models.hf.HfConfigs;
+import dev.elixr.models.qformer.QFormer;
 import dev.elixr.models.qformer.QFormerConfig;
 import dev.elixr.models.text.Encoding;
 import dev.elixr.models.text.WordPieceTokenizer;
@@ -61,6 +62,9 @@ public final class QFormerTrainingJob {
         }
     }
 
+    /** Linear weights N(0, 1/fan_in): from scratch at the demo's width BERT's 0.02 leaves ITM at its prior (see {@link QFormer.Initialisation#FAN_IN}). */
+    static final QFormer.Initialisation INITIALISATION = QFormer.Initialisation.FAN_IN;
+
     /**
      * Trains into {@code o.out()}. Studies whose report is missing, empty or binary are skipped and counted, and a training
      * split with too few usable images is refused ({@link DataSufficiency}) before the run directory is written.
@@ -117,7 +121,7 @@ public final class QFormerTrainingJob {
                 imageRun.model().config().text().maxTokens());
         ElixrBRun.writeSpec(run, new ElixrBRun.Spec(o.imageRun(), digest, cfg));
         if (previous == null || !Files.exists(run.resolve(TrainingSettings.FILE))) TrainingSettings.write(run, settings);
-        ElixrB model = ElixrB.create(cfg, new SplitMix64(o.training().seed()));
+        ElixrB model = ElixrB.create(cfg, INITIALISATION, new SplitMix64(o.training().seed()));
         log.printf("elixr: ELIXR-B stage 1, Q-Former with %,d parameters (%s) on %d image tokens of width %d%n",
                 model.parameterCount(), cfg, trainPairs.images().tokens(), trainPairs.images().width());
         QFormerTraining.Outcome outcome = QFormerTraining.train(model, trainPairs, valPairs == null ? emptyLike(trainPairs) : valPairs,
@@ -172,6 +176,7 @@ public final class QFormerTrainingJob {
         m.put("train_images", trainImages);
         m.put("validation_images", valImages);
         m.put("qformer", HfConfigs.qformerJson(cfg));
+        m.put("initialisation", INITIALISATION.name().toLowerCase(java.util.Locale.ROOT));
         m.put("training", o.training());
         return m;
     }
