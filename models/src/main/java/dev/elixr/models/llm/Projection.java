@@ -34,6 +34,11 @@ public final class Projection extends Module {
 
     public Parameter weight() { return weight; }
 
+    /** Bytes of the weight as inference reads it: the block-quantised copy's, else the stored type's. */
+    public long storedBytes() {
+        return quantized != null ? quantized.data().byteSize() : weight.value().numel() * weight.value().dtype().byteSize();
+    }
+
     /** The bias, or null. */
     public Parameter bias() { return bias; }
 
