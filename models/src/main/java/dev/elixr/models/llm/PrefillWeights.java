@@ -8,7 +8,8 @@ import java.util.function.Supplier;
 
 /**
  * Float32 copies of half-precision (BF16/F16) and block-quantised weights, made on a projection's first prefill and
- * kept, so that later prefills run the GEMM at once instead of widening every weight again on every call. The memory
+ * kept, so that later prefills run the GEMM at once instead of widening every weight again on every call. A copy holds
+ * wᵀ [in, out], so that the GEMM packs its rows with plain vector copies rather than transposing them each call. The memory
  * cost is 4 bytes per weight of every copied matrix (a 336M-parameter BF16 model: 1.3 GB beside its 0.7 GB of
  * weights), bounded by a budget shared by all models of the JVM: {@code -Delixr.llm.prefillCopyMiB=N}, by default a
  * quarter of the maximum heap. Past the budget a prefill widens the weight per call, as before. Decoding never reads
@@ -24,23 +25,24 @@ final class PrefillWeights {
     /** A kept copy and the weight it was made from; its bytes are counted against the budget until cleaned. */
     static final class Copy {
         private final Object source;
-        private final Tensor weight;
+        private final Tensor transposed;
         private final Cleaner.Cleanable counted;
 
         private Copy(Object source, Tensor weight, long bytes) {
             this.source = source;
-            this.weight = weight;
+            this.transposed = weight;
             this.counted = bytes == 0 ? null : CLEANER.register(this, () -> USED.addAndGet(-bytes));
         }
 
-        Tensor weight() { return weight; }
+        /** wᵀ [in, out], float32, contiguous. */
+        Tensor transposed() { return transposed; }
     }
 
     private PrefillWeights() {}
 
     /**
      * The copy of source: the kept one when it was made from this source, else a new one (kept if the budget
-     * allows, the previous one released). weights: the number of weights, 4 bytes each.
+     * allows, the previous one released). widen gives w [out, in] in float32; weights: their number, 4 bytes each.
      */
     static Copy of(Copy kept, Object source, Supplier<Tensor> widen, long weights) {
         if (kept != null && kept.source == source) return kept;
@@ -48,9 +50,9 @@ final class PrefillWeights {
         long bytes = 4 * weights;
         if (USED.addAndGet(bytes) > BUDGET) {
             USED.addAndGet(-bytes);
-            return new Copy(null, widen.get(), 0); // over budget: used for this call only (source null never matches)
+            return new Copy(null, widen.get().t().contiguous(), 0); // over budget: used for this call only (source null never matches)
         }
-        return new Copy(source, widen.get(), bytes);
+        return new Copy(source, widen.get().t().contiguous(), bytes);
     }
 
     /** Gives a copy's bytes back to the budget; returns null (for {@code copy = release(copy)}). */

@@ -20,7 +20,7 @@ public final class Projection extends Module {
     private final Parameter weight;
     private final Parameter bias;
     private QuantizedMatrix quantized;
-    private PrefillWeights.Copy prefillCopy; // float32 copy of a half-precision or quantised weight, for prefill's GEMM
+    private PrefillWeights.Copy prefillCopy; // float32 wᵀ of a half-precision or quantised weight, for prefill's GEMM
 
     Projection(WeightSource src, String prefix, int in, int out, boolean bias) {
         QuantizedMatrix q = src.quantized(prefix + "weight");
@@ -77,7 +77,7 @@ public final class Projection extends Module {
             y = Tensor.wrap(out, 1, out.length);
         } else {
             prefillCopy = PrefillWeights.of(prefillCopy, quantized, quantized::dequantize, (long) quantized.rows() * quantized.cols());
-            y = MatMul.matmul(x, prefillCopy.weight().t());
+            y = MatMul.matmul(x, prefillCopy.transposed());
         }
         return b == null ? y : Elementwise.add(y, b);
     }
@@ -86,17 +86,17 @@ public final class Projection extends Module {
     private Tensor product(Tensor x, Tensor w, Tensor b) {
         if (x.size(0) == 1 || w.dtype() == dev.elixr.tensor.DType.F32) return linear(x, w, b, null);
         prefillCopy = PrefillWeights.of(prefillCopy, w, () -> MatVec.toFloat32(w), w.numel());
-        return linear(x, w, b, prefillCopy.weight());
+        return linear(x, w, b, prefillCopy.transposed());
     }
 
     /** x [T, in] · wᵀ (+ b) for w [out, in] of any stored type; b may be null. */
     static Tensor linear(Tensor x, Tensor w, Tensor b) { return linear(x, w, b, null); }
 
-    /** As {@link #linear(Tensor, Tensor, Tensor)}, several rows multiplying w32 (w in float32) when it is given. */
-    private static Tensor linear(Tensor x, Tensor w, Tensor b, Tensor w32) {
+    /** As {@link #linear(Tensor, Tensor, Tensor)}, several rows multiplying wT (wᵀ [in, out] in float32) when it is given. */
+    private static Tensor linear(Tensor x, Tensor w, Tensor b, Tensor wT) {
         Tensor y = x.size(0) == 1
                 ? Tensor.wrap(MatVec.matvec(w, x.contiguous().toFloatArray()), 1, w.size(0))
-                : MatMul.matmul(x, (w32 != null ? w32 : MatVec.toFloat32(w)).t());
+                : MatMul.matmul(x, wT != null ? wT : MatVec.toFloat32(w).t());
         return b == null ? y : Elementwise.add(y, b);
     }
 }
