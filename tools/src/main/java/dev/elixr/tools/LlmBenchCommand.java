@@ -21,8 +21,9 @@ import java.util.Locale;
         "Without --model: random weights (by default a 336M-parameter Llama: hidden 1024, 24 layers, GQA 16/4, vocab 32000) "
                 + "timed in BF16, then written as a Q8_0 GGUF file, read back and timed again, and llama.cpp run on that same file "
                 + "(through Node and npm's node-llama-cpp, when --llama-cpp or ELIXR_NODE_LLAMA_CPP names its folder).",
-        "Prints the memory bandwidth measured beside each round, bytes read per token, decode tokens/s as % of the bound they set, "
-                + "prefill tokens/s and GFLOP/s as % of the GEMM rate at the model's width, and llama.cpp's rates. Medians over rounds."})
+        "Prints the memory bandwidth measured beside each round, bytes read per token, decode tokens/s as %% of the bound they set, "
+                + "prefill tokens/s and GFLOP/s as %% of the GEMM rate at the model's width, and llama.cpp's rates. Medians over rounds. "
+                + "llama.cpp's threads spin while they wait for each other: on cores shared with other work give it --threads 1."})
 final class LlmBenchCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
