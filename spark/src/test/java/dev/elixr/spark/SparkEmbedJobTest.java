@@ -104,7 +104,8 @@ class SparkEmbedJobTest {
     }
 
     @Test
-    void theMergedIndexHoldsEveryShardsSegmentByteForByteSoNoHnswGraphIsRebuilt(@TempDir Path dir) throws Exception {
+    /** Three shards stay under Lucene's merge policy's segments per tier (10), so nothing is merged after the copy. */
+    void threeShardsMergeIntoAnIndexHoldingEachShardsSegmentByteForByteSoNoHnswGraphIsRebuilt(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out"), index = dir.resolve("index");
         SparkEmbedJob.run(spark.sparkContext(), options(out).withIndex(index), TinyArchive.QUIET);
         List<Path> merged = compoundFiles(index);
