@@ -103,7 +103,7 @@ final class EmbedPartition implements Function2<Integer, Iterator<ArchiveImage>,
         for (ArchiveImage a : chunk) {
             GreyImage g;
             try {
-                g = ArchiveDecoder.read(java.nio.file.Path.of(a.path()));
+                g = ArchiveDecoder.read(java.nio.file.Path.of(a.path()), pipeline.preprocessing().decode());
                 prepared.add(pipeline.preprocessing().prepare(g.pixels(), g.width(), g.height()));
             } catch (IOException | RuntimeException e) {
                 System.err.println("elixr: skipping unreadable image " + a.id() + " (" + a.path() + "): " + e.getMessage());

@@ -62,7 +62,7 @@ class ArchiveListingTest {
     @Test
     void aDicomFileDecodesToItsDisplayImageAsPydicomGivesIt(@TempDir Path dir) throws Exception {
         Path f = dicom(dir);
-        GreyImage g = ArchiveDecoder.read(f);
+        GreyImage g = ArchiveDecoder.read(f, dev.elixr.models.elixr.ImagePreprocessing.DISPLAY);
         Path npy = dir.resolve("display.npy");
         try (InputStream in = getClass().getResourceAsStream("/dicom/explicit_sigmoid.display.npy")) {
             Files.copy(in, npy);
