@@ -3,6 +3,7 @@ package dev.elixr.tasks.language;
 import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.data.ReportSectioner;
+import dev.elixr.tasks.data.Seeds;
 import dev.elixr.tasks.train.InstructionRow;
 
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * The corpus that teaches the small language model ({@code elixr train lm --instructions}) the formats of the stage-2
@@ -44,10 +46,17 @@ public final class InstructionCorpus implements InstructionRow.Source {
         List<InstructionRow> out = new ArrayList<>();
         for (var e : context.entrySet()) {
             List<InstructionRow.Turn> a = answers.get(e.getKey()), c = checks.get(e.getKey());
-            if (a != null) out.add(new InstructionRow(e.getValue(), a));
-            if (c != null) out.add(new InstructionRow(e.getValue(), c));
+            SplittableRandom r = new SplittableRandom(Seeds.item(e.getKey().hashCode(), 0x17));
+            if (a != null) out.add(new InstructionRow(e.getValue(), shuffled(a, r)));
+            if (c != null) out.add(new InstructionRow(e.getValue(), shuffled(c, r)));
         }
         return out;
+    }
+
+    private static List<InstructionRow.Turn> shuffled(List<InstructionRow.Turn> turns, SplittableRandom r) {
+        List<InstructionRow.Turn> t = new ArrayList<>(turns);
+        for (int i = t.size() - 1; i > 0; i--) java.util.Collections.swap(t, i, r.nextInt(i + 1));
+        return t;
     }
 
     private static Map<String, List<InstructionRow.Turn>> turns(Map<String, String> context, List<Instruction> items) {
