@@ -4,7 +4,8 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * The 4×3 micro-kernel: a tile of 4 rows × 3 vectors of C, for 16 vector registers:
- * 12 accumulators + 3 B vectors + 1 broadcast = 16, fewer broadcasts per FMA than 6×2 but no spare register.
+ * 12 accumulators + 3 B vectors + 1 broadcast = 16 in assembly, fewer broadcasts per FMA than 6×2 but no spare register;
+ * C2 keeps three broadcasts in flight (18 registers), so it spills on 16. Kept for comparison.
  * Written out explicitly, as every variant: C2 keeps the accumulators in registers only with constant tile bounds.
  * Per k: 3 vector loads of B, 4 broadcasts of A, 12 FMAs.
  */

@@ -22,8 +22,9 @@ import java.lang.foreign.ValueLayout;
  *           micro-kernel: an MR×NR tile of C held in vector registers over the KC loop
  * </pre>
  * Vector strategy: the tile (MR rows × NV vectors, NR = NV·VL) and the blocks KC, MC, NC come from a {@link GemmPlan}
- * chosen for the machine at start-up: 6×2 vectors on 16 vector registers (AVX2: 12 ymm accumulators, 2 B vectors,
- * 1 broadcast of A), 8×2 on 32 (AVX-512: 16 zmm accumulators); per k, MR·NV FMAs against NV loads and MR broadcasts.
+ * chosen for the machine at start-up: 4×2 vectors on 16 vector registers (AVX2: 8 ymm accumulators, 2 B vectors,
+ * broadcasts of A; the 6×2 tile of hand-written BLAS spills under C2), 8×2 on 32 (AVX-512: 16 zmm accumulators); per
+ * k, MR·NV FMAs against NV loads and MR broadcasts.
  * Each tile shape is its own {@link MicroKernel} class with constant bounds. The species comes from {@link Simd}
  * ({@code -Delixr.vector.bits}). A whole tile with alpha = 1 and beta = 0 (the common case: a fresh output, one K block) is
  * stored by the micro-kernel straight into C; any other goes through a small L1 scratch on its way to C (vector merge
