@@ -66,6 +66,7 @@ public final class GemmComparison {
             out.printf("kernel: %s on %s with %d vector registers (elixr info says why); one core's FMA peak %.1f GFLOP/s%n",
                     GemmPlan.DEFAULT, m.isa(), m.registers(), FmaPeak.gflops(1));
             if (!Numpy.available()) out.println("(python3 with numpy not found: numpy column n/a)");
+            else out.println("numpy: " + Numpy.coreTypeLabel());
             out.printf("%-18s %7s %8s %8s %6s%n", "shape MxKxN", "threads", "elixr", "numpy", "ratio");
             out.printf("%-18s %7s %8s %8s %6s%n", "", "", "GFLOP/s", "GFLOP/s", "");
         }

@@ -14,15 +14,27 @@ import java.util.regex.Pattern;
 /**
  * Runs numpy_bench.py (a resource of this module) with the first {@code python3} on PATH, the thread
  * count in OPENBLAS_NUM_THREADS/OMP_NUM_THREADS, and OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE removed
- * (set to Haswell values on this machine, they halve OpenBLAS). Without python3 + numpy every answer
- * is empty and the tables say n/a.
+ * (set to Haswell values on this machine, they halve OpenBLAS) unless {@link #coreType(String)} names one: to compare
+ * against OpenBLAS's AVX2 (Haswell) kernels while our JVM runs with -XX:UseAVX=2 on an AVX-512 machine. Without
+ * python3 + numpy every answer is empty and the tables say n/a.
  */
 public final class Numpy {
     private static final Pattern SECONDS = Pattern.compile("\"seconds\":\\s*([0-9.eE+-]+)");
     private static volatile Boolean available;
     private static Path script;
+    private static volatile String coreType;
 
     private Numpy() {}
+
+    /** OPENBLAS_CORETYPE for numpy's runs (e.g. "Haswell"), or null for OpenBLAS's own choice (the default). */
+    public static void coreType(String name) {
+        if (name != null && !name.matches("[A-Za-z0-9_]+"))
+            throw new IllegalArgumentException("--openblas-coretype: '" + name + "' is not an OpenBLAS core name (e.g. Haswell, SkylakeX, Zen)");
+        coreType = name;
+    }
+
+    /** The OPENBLAS_CORETYPE numpy runs with, or "OpenBLAS's own choice". */
+    public static String coreTypeLabel() { return coreType == null ? "OpenBLAS's own choice" : "OPENBLAS_CORETYPE=" + coreType; }
 
     /** True when python3 with numpy runs here. */
     public static boolean available() {
@@ -44,6 +56,7 @@ public final class Numpy {
         try {
             ProcessBuilder pb = new ProcessBuilder(List.of("python3", script().toString(), "{" + request + ", " + timing.json() + "}"));
             pb.environment().remove("OPENBLAS_CORETYPE");
+            if (coreType != null) pb.environment().put("OPENBLAS_CORETYPE", coreType);
             pb.environment().remove("OPENBLAS_L2_SIZE");
             pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
             pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));

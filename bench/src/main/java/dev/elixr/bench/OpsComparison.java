@@ -112,6 +112,7 @@ public final class OpsComparison {
             out.printf("Kernels beside numpy; GEMM basis (our SGEMM at 1024³): %s GFLOP/s for %s threads; BW basis %.0f GB/s%n",
                     java.util.Arrays.toString(java.util.Arrays.stream(gemm).map(g -> Math.round(g * 10) / 10.0).toArray()), threads, BANDWIDTH_GBS);
             if (!Numpy.available()) out.println("(python3 with numpy not found: numpy column n/a)");
+            else out.println("numpy: " + Numpy.coreTypeLabel());
             out.printf("%-13s %-22s %3s %8s %-7s %8s %6s %s%n", "op", "shape", "thr", "elixr", "unit", "numpy", "ratio", "  of target basis");
         }
         for (OpCase c : cases)

@@ -2,6 +2,7 @@ package dev.elixr.tools;
 
 import dev.elixr.bench.DeviceGemmBench;
 import dev.elixr.bench.GemmComparison;
+import dev.elixr.bench.Numpy;
 import dev.elixr.bench.GemmShape;
 import dev.elixr.bench.OpsComparison;
 import dev.elixr.bench.Timing;
@@ -12,10 +13,10 @@ import picocli.CommandLine.Option;
 
 import java.util.List;
 
-/** {@code elixr bench gemm|ops|models|llm|index|serve}: our kernels beside numpy/OpenBLAS on this machine (logic in the bench module). */
+/** {@code elixr bench gemm|ops|models|llm|index|serve|memory}: our kernels beside numpy/OpenBLAS on this machine (logic in the bench module). */
 @Command(name = "bench", description = "Benchmark the CPU kernels side by side with numpy (python3 with numpy on PATH).",
         subcommands = {BenchCommand.Gemm.class, BenchCommand.Ops.class, ModelsBenchCommand.class, LlmBenchCommand.class,
-                IndexBenchCommand.class, ServeBenchCommand.class})
+                IndexBenchCommand.class, ServeBenchCommand.class, MemoryBenchCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -36,6 +37,11 @@ final class BenchCommand implements Runnable {
                 + "so that a machine shared with other work disturbs them less; needs --threads 1.")
         boolean cpuTime;
 
+        @Option(names = "--openblas-coretype", paramLabel = "NAME", description = "Run numpy's OpenBLAS with this "
+                + "OPENBLAS_CORETYPE (e.g. Haswell, its AVX2 kernels, beside ELIXR_JAVA_OPTS=-XX:UseAVX=2 on an AVX-512 "
+                + "machine); default: OpenBLAS's own choice.")
+        String openblasCoreType;
+
         List<Integer> threads() {
             int cores = Runtime.getRuntime().availableProcessors();
             List<Integer> t = threads != null ? threads : (cores > 1 ? List.of(1, cores) : List.of(1));
@@ -46,6 +52,7 @@ final class BenchCommand implements Runnable {
         }
 
         Timing timing() {
+            Numpy.coreType(openblasCoreType);
             if (!(seconds > 0)) throw new IllegalArgumentException("--seconds must be > 0, got " + seconds);
             return new Timing(Timing.DEFAULT.warmupSeconds(), Timing.DEFAULT.rounds(), seconds, cpuTime);
         }
