@@ -1,6 +1,6 @@
 package dev.elixr.tools;
 
-import dev.elixr.tasks.demo.ElixrCDemo;
+import dev.elixr.tasks.demo.ElixrDemo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,14 +28,14 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var plan = (quick ? ElixrCDemo.Plan.quick() : ElixrCDemo.Plan.full()).resized(studies, imageSize, epochs);
+        var plan = (quick ? ElixrDemo.Plan.quick() : ElixrDemo.Plan.full()).resized(studies, imageSize, epochs);
         if (difficulty != null) plan = plan.withDifficulty(difficulty);
         if (objective.given()) plan = plan.withObjective(objective.objective(plan.training().objective()));
         var b = plan.stageOne();
         if (noElixrB) plan = plan.withStageOne(null);
-        else if (elixrBEpochs > 0) plan = plan.withStageOne(new ElixrCDemo.Plan.StageOne(elixrBEpochs, b.batch(), b.lr(), b.shape(), b.itmCandidates()));
-        var s = ElixrCDemo.run(out, plan, seed, System.err, CommandLineText.of(spec));
-        System.out.print(ElixrCDemo.table(s));
+        else if (elixrBEpochs > 0) plan = plan.withStageOne(new ElixrDemo.Plan.StageOne(elixrBEpochs, b.batch(), b.lr(), b.shape(), b.itmCandidates()));
+        var s = ElixrDemo.run(out, plan, seed, System.err, CommandLineText.of(spec));
+        System.out.print(ElixrDemo.table(s));
         System.out.println(serveLine(out));
         return 0;
     }

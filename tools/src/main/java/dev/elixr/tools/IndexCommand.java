@@ -1,7 +1,7 @@
 package dev.elixr.tools;
 
 import dev.elixr.tasks.data.CxrStudy;
-import dev.elixr.tasks.data.MimicCxrJpg;
+import dev.elixr.tasks.data.CxrDataset;
 import dev.elixr.tasks.index.ElixrCEmbedder;
 import dev.elixr.tasks.index.IndexBuilder;
 import dev.elixr.tasks.index.IndexManifest;
@@ -27,7 +27,13 @@ final class IndexCommand implements Runnable {
     /** Options build and add share. */
     static final class Input {
         @Option(names = "--run", required = true, description = "trained ELIXR-C run directory") Path run;
-        @Option(names = "--data", required = true, description = "data set root (MIMIC-CXR-JPG layout)") Path data;
+        @Option(names = "--data", required = true, description = "data set root (its layout: --dataset)") Path data;
+        @Option(names = "--dataset", defaultValue = "mimic", paramLabel = "mimic|chexpert|iu-xray",
+                description = "layout of --data: mimic (MIMIC-CXR-JPG, or MIMIC-CXR DICOM with the JPG release's CSVs; the default),"
+                        + " chexpert or iu-xray; images may be DICOM, PNG or JPEG") String dataset;
+        @Option(names = "--decode", paramLabel = "display|cxr-foundation",
+                description = "how image files are decoded; always the run's recorded decoding (elixr-c.json), so this only"
+                        + " confirms it: another value is refused") String decode;
         @Option(names = "--split", defaultValue = "all", description = "all (default), train, validate or test") String split;
         @Option(names = "--chunk", defaultValue = "256", description = "images embedded and committed together (default ${DEFAULT-VALUE}); a killed build resumes after the last committed chunk") int chunk;
         @Option(names = "--thumbnail", defaultValue = "96", description = "longer side of the stored PNG thumbnails in pixels, 0 for none (default ${DEFAULT-VALUE})") int thumbnail;
@@ -35,9 +41,16 @@ final class IndexCommand implements Runnable {
         List<CxrStudy> studies() throws Exception {
             if (!List.of("all", "train", "validate", "test").contains(split))
                 throw new IllegalArgumentException("--split " + split + ": expected all, train, validate or test");
-            List<CxrStudy> s = MimicCxrJpg.read(data).stream().filter(x -> split.equals("all") || x.split().equals(split)).toList();
+            List<CxrStudy> s = CxrDataset.parse(dataset).read(data).stream().filter(x -> split.equals("all") || x.split().equals(split)).toList();
             if (s.isEmpty()) throw new IllegalArgumentException("no images in " + data + " for split '" + split + "'");
             return s;
+        }
+
+        /** The run's embedder, after checking --decode against the run's recorded decoding. */
+        ElixrCEmbedder embedder() throws Exception {
+            ElixrCEmbedder e = ElixrCEmbedder.load(run);
+            e.requireDecode(decode, run);
+            return e;
         }
     }
 
@@ -57,7 +70,7 @@ final class IndexCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             var o = new IndexBuilder.Options(new VectorIndex.Hnsw(m, beam), in.chunk, in.thumbnail, CommandLineText.of(spec), true);
-            print(IndexBuilder.build(out, ElixrCEmbedder.load(in.run), in.studies(), o, System.err), out);
+            print(IndexBuilder.build(out, in.embedder(), in.studies(), o, System.err), out);
             return 0;
         }
     }
@@ -72,7 +85,7 @@ final class IndexCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             var o = new IndexBuilder.Options(VectorIndex.Hnsw.DEFAULT, in.chunk, in.thumbnail, CommandLineText.of(spec), true);
-            print(IndexBuilder.add(index, ElixrCEmbedder.load(in.run), in.studies(), o, System.err), index);
+            print(IndexBuilder.add(index, in.embedder(), in.studies(), o, System.err), index);
             return 0;
         }
     }

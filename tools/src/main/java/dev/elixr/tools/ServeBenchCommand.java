@@ -94,9 +94,9 @@ final class ServeBenchCommand implements Callable<Integer> {
             System.out.printf("  %-14s  %-8d  %-6.1f  %-6d  %-14d  %-6d  %-7.1f  %-7.1f  %.1f%n", e.name(), e.answered(), e.perSecond(), e.ok(),
                     e.expected4xx(), e.errors(), e.p50Ms(), e.p95Ms(), e.p99Ms());
         ModelStats m = r.model();
-        System.out.printf("  model thread: %d batches (mean %.1f calls), in forward passes %.0f%% of the time, collecting %.0f%%; images %d in %.2f s (%.2f ms each), texts %d in %.2f s (%.2f ms each)%n",
+        System.out.printf("  model thread: %d batches (mean %.1f calls), in forward passes %.0f%% of the time, collecting %.0f%%; images %d in %.2f s (%.2f ms each, %.2f ms of its CPU), texts %d in %.2f s (%.2f ms each, %.2f ms of its CPU)%n",
                 m.batches(), m.meanBatch(), 100 * (m.imageSeconds() + m.textSeconds()) / r.seconds(), 100 * m.collectSeconds() / r.seconds(),
-                m.images(), m.imageSeconds(), 1e3 * m.imageSeconds() / Math.max(1, m.images()),
-                m.texts(), m.textSeconds(), 1e3 * m.textSeconds() / Math.max(1, m.texts()));
+                m.images(), m.imageSeconds(), 1e3 * m.imageSeconds() / Math.max(1, m.images()), 1e3 * m.imageCpuSeconds() / Math.max(1, m.images()),
+                m.texts(), m.textSeconds(), 1e3 * m.textSeconds() / Math.max(1, m.texts()), 1e3 * m.textCpuSeconds() / Math.max(1, m.texts()));
     }
 }

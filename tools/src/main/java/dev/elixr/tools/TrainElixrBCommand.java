@@ -4,7 +4,9 @@ import dev.elixr.models.qformer.LanguageProjection;
 import dev.elixr.tasks.language.Stage2Job;
 import dev.elixr.tasks.language.Stage2Training;
 import dev.elixr.tasks.language.TaskMix;
+import dev.elixr.tasks.data.CxrDataset;
 import dev.elixr.tasks.train.ContrastiveTraining;
+import dev.elixr.tasks.train.ElixrCRun;
 import dev.elixr.tasks.train.QFormerTraining;
 import dev.elixr.tasks.train.QFormerTrainingJob;
 import picocli.CommandLine.Command;
@@ -30,7 +32,13 @@ final class TrainElixrBCommand implements Callable<Integer> {
     @Option(names = "--stage1-run", description = "stage 2: a finished ELIXR-B stage-1 run directory") Path stage1Run;
     @Option(names = "--llm", description = "stage 2: the frozen LLM, a Hugging Face Llama-family folder (config.json, model.safetensors, "
             + "tokenizer.json) or a run directory holding one") Path llm;
-    @Option(names = "--data", required = true, description = "data set root (MIMIC-CXR-JPG layout, e.g. from elixr demo)") Path data;
+    @Option(names = "--data", required = true, description = "data set root (its layout: --dataset; e.g. from elixr demo)") Path data;
+    @Option(names = "--dataset", defaultValue = "mimic", paramLabel = "mimic|iu-xray",
+            description = "stage 1: layout of --data: mimic (MIMIC-CXR-JPG, or MIMIC-CXR DICOM with the JPG release's CSVs; the default)"
+                    + " or iu-xray (CheXpert has no reports to train on); images may be DICOM, PNG or JPEG") String dataset;
+    @Option(names = "--decode", paramLabel = "display|cxr-foundation",
+            description = "stage 1: how image files are decoded; always the image run's recorded decoding (its elixr-c.json), so"
+                    + " this only confirms it: another value is refused") String decode;
     @Option(names = "--out", required = true, description = "run directory to write") Path out;
     @Option(names = "--width", defaultValue = "64", description = "stage 1: Q-Former width (default 64; the paper's is 768)") int width;
     @Option(names = "--layers", defaultValue = "2", description = "stage 1: Q-Former layers (default 2; the paper's 12)") int layers;
@@ -64,13 +72,18 @@ final class TrainElixrBCommand implements Callable<Integer> {
         if (stage == 1) {
             if (imageRun == null) throw new ParameterException(spec.commandLine(), "--stage 1 needs --image-run RUN_C");
             var training = new QFormerTraining.Config(new ContrastiveTraining.Data(epochs, batch == null ? 32 : batch, false), optimisation, session);
-            var options = new QFormerTrainingJob.Options(data, imageRun, out, new QFormerTrainingJob.Shape(width, layers, heads, queries, projection), training);
+            ElixrCRun.readConfig(imageRun).image().preprocessing().requireDecode(decode, imageRun.toString());
+            var options = new QFormerTrainingJob.Options(data, imageRun, out, new QFormerTrainingJob.Shape(width, layers, heads, queries, projection),
+                    training, CxrDataset.parse(dataset));
             var o = QFormerTrainingJob.run(options, CommandLineText.of(spec), System.err);
             System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                     o.imagesPerSecond(), out.toAbsolutePath());
             return 0;
         }
         if (stage != 2) throw new ParameterException(spec.commandLine(), "--stage " + stage + ": stages 1 and 2 exist");
+        if (CxrDataset.parse(dataset) != CxrDataset.MIMIC || decode != null)
+            throw new ParameterException(spec.commandLine(), "--dataset and --decode are for --stage 1: stage 2 reads MIMIC-CXR-JPG"
+                    + " and decodes as its stage-1 run's image run");
         if (stage1Run == null || llm == null) throw new ParameterException(spec.commandLine(), "--stage 2 needs --stage1-run RUN_B and --llm DIR_OR_RUN");
         var training = new Stage2Training.Config(steps, batch == null ? 8 : batch, validateEvery, optimisation, session);
         var options = new Stage2Job.Options(data, stage1Run, llm, out, LanguageProjection.Kind.parse(adapter), trainQFormer, TaskMix.parse(mix),

@@ -44,7 +44,7 @@ final class TrainElixrCCommand implements Callable<Integer> {
                     + " of the CLIP loss, one micro-batch's activations in memory; exact for ViT towers, batch-norm towers normalise"
                     + " per micro-batch; default ${DEFAULT-VALUE})") int accumulate;
     @Option(names = "--checkpoint-activations",
-            description = "ViT towers: keep only each block's input and recompute the block in the backward (less memory, one"
+            description = "ViT and EfficientNet towers: keep only each transformer or MBConv block's input and recompute the block in the backward (less memory, one"
                     + " more forward)") boolean checkpointActivations;
     @Option(names = "--lr", defaultValue = "2e-3", description = "peak learning rate (AdamW, warm-up then cosine)") double lr;
     @Option(names = "--weight-decay", defaultValue = "0.1") double weightDecay;

@@ -1,6 +1,6 @@
 package dev.elixr.tools;
 
-import dev.elixr.tasks.demo.ElixrCDemo;
+import dev.elixr.tasks.demo.ElixrDemo;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DemoHelpTest {
     @Test void helpStatesThePlansDefaults() {
         String help = new CommandLine(new Elixr()).getSubcommands().get("demo").getUsageMessage().replaceAll("\\s+", " ");
-        var full = ElixrCDemo.Plan.full();
-        var quick = ElixrCDemo.Plan.quick();
+        var full = ElixrDemo.Plan.full();
+        var quick = ElixrDemo.Plan.quick();
         assertTrue(help.contains("(default " + full.data().studies() + "; --quick " + quick.data().studies() + ")"), help);
         assertTrue(help.contains("(default " + full.data().imageSize() + "; --quick " + quick.data().imageSize() + ")"), help);
         assertTrue(help.contains("(default " + full.training().epochs() + "; --quick " + quick.training().epochs() + ")"), help);

@@ -146,4 +146,44 @@ class LayersTest {
         assertThrows(IllegalArgumentException.class, () -> Functional.crossEntropy(Var.of(logits), new int[] {3, 0}));
         assertEquals(0f, Functional.crossEntropy(Var.of(logits), new int[] {-1, -1}, 0f, -1).item());
     }
+
+    /** Random shapes: channels, groups, stride, padding, conv bias, batch, odd extents; gamma, beta and running statistics random. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6})
+    void batchNormFoldedIntoTheConvInEvalIsTheSameFunctionAndGradient(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int groups = 1 + r.nextInt(2), in = groups * (1 + r.nextInt(4)), out = groups * (1 + r.nextInt(5)), k = 1 + 2 * r.nextInt(2);
+        Conv2d conv = new Conv2d(in, out, k, 1 + r.nextInt(2), r.nextInt(2), 1, groups, r.nextBoolean(), new SplitMix64(seed));
+        BatchNorm2d bn = new BatchNorm2d(out);
+        for (int c = 0; c < out; c++) {
+            bn.weight().value().set((float) (0.5 + r.nextDouble()), c);
+            bn.bias().value().set((float) r.nextGaussian(), c);
+            bn.runningMean().set((float) r.nextGaussian(), c);
+            bn.runningVar().set((float) (0.2 + r.nextDouble()), c);
+        }
+        conv.eval();
+        bn.eval();
+        Tensor x = Tensor.normal(r, 0f, 1f, 1 + r.nextInt(3), in, 3 + r.nextInt(6), 3 + r.nextInt(6));
+        Var xa = Var.param(x), xb = Var.param(x.copy());
+        Var folded = bn.afterConv(conv, xa), plain = bn.forward(conv.forward(xb));
+        close(plain.value(), folded.value(), 1e-5f);
+        Tensor w = Tensor.normal(r, 0f, 1f, plain.shape());
+        folded.mul(Var.of(w)).sumAll().backward();
+        Tensor[] foldedGrads = {xa.grad(), conv.weight().grad(), conv.bias() == null ? null : conv.bias().grad(), bn.weight().grad(), bn.bias().grad()};
+        for (Var p : new Var[] {conv.weight(), conv.bias(), bn.weight(), bn.bias()}) if (p != null) p.zeroGrad();
+        plain.mul(Var.of(w)).sumAll().backward();
+        Tensor[] plainGrads = {xb.grad(), conv.weight().grad(), conv.bias() == null ? null : conv.bias().grad(), bn.weight().grad(), bn.bias().grad()};
+        for (int i = 0; i < plainGrads.length; i++) if (plainGrads[i] != null) close(plainGrads[i], foldedGrads[i], 1e-4f);
+    }
+
+    @Test
+    void batchNormAfterConvInTrainingUsesBatchStatistics() {
+        Conv2d conv = new Conv2d(2, 3, 3, 1, 1, false, new SplitMix64(9));
+        BatchNorm2d bn = new BatchNorm2d(3);
+        Tensor x = Tensor.normal(new SplittableRandom(9), 0f, 1f, 4, 2, 5, 5);
+        Tensor y = bn.afterConv(conv, Var.of(x)).value();
+        Tensor perChannelMean = Elementwise.mul(dev.elixr.tensor.ops.Reduce.sum(y, false, 0, 2, 3), 1f / (4 * 25));
+        for (float m : perChannelMean.toFloatArray()) assertEquals(0f, m, 1e-5f);
+        assertEquals(1f, bn.stateDict().get("num_batches_tracked").item());
+    }
 }

@@ -30,8 +30,9 @@ public final class ConvTower extends ImageTower {
             bn = registerModule("bn", new BatchNorm2d(out));
         }
 
+        /** In evaluation the batch norm is folded into the conv ({@link BatchNorm2d#afterConv}). */
         Var forward(Var x) {
-            return bn.forward(conv.forward(x)).relu();
+            return bn.afterConv(conv, x).relu();
         }
     }
 

@@ -34,6 +34,11 @@ public final class ElixrB extends Module {
     /** A new model initialised as BLIP-2 (LayerNorm to the identity). */
     public static ElixrB create(QFormerConfig config, RandomGenerator rng) { return new ElixrB(QFormer.create(config, rng)); }
 
+    /** A new model with the Q-Former initialised as given (LayerNorm to the identity). */
+    public static ElixrB create(QFormerConfig config, QFormer.Initialisation init, RandomGenerator rng) {
+        return new ElixrB(QFormer.create(config, init, rng));
+    }
+
     /** A model whose weights are about to be loaded. */
     public static ElixrB forLoading(QFormerConfig config) { return new ElixrB(QFormer.forLoading(config)); }
 

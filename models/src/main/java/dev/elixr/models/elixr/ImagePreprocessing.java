@@ -57,6 +57,16 @@ public record ImagePreprocessing(int size, boolean stretch, float mean, float st
         return new ImagePreprocessing(size, !CXR_FOUNDATION.equals(d), mean, std, d);
     }
 
+    /**
+     * Refuses a {@code --decode} other than this (the run's recorded) decoding: a tower trained on one decoding gives
+     * embeddings of another space on the other. {@code asked} null (the option left out) always agrees.
+     */
+    public void requireDecode(String asked, String run) {
+        if (asked != null && !asked.equals(decode))
+            throw new IllegalArgumentException("--decode " + asked + ": run " + run + " was trained on images decoded as '" + decode
+                    + "' and embeds only those; leave --decode out (the run's own is used) or pass --decode " + decode);
+    }
+
     /** Grey pixels in [0, 1] (row-major, {@code width x height}) → {@code size x size} pixels in [0, 1]. */
     public float[] prepare(float[] grey, int width, int height) {
         float[] px = AntialiasedResize.resize(grey, width, height, size, size);

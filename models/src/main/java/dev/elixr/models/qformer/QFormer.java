@@ -53,10 +53,29 @@ public final class QFormer extends Module {
         this.temp = withText ? registerParameter("temp", Tensor.scalar(INIT_TEMPERATURE)) : null;
     }
 
+    /**
+     * How a new Q-Former's weights are drawn. Biases are 0, norms 1, τ 0.07, and the query tokens and text embeddings
+     * N(0, 0.02) in both.
+     */
+    public enum Initialisation {
+        /** BERT's (and BLIP-2's cross-attention's): every weight N(0, 0.02). */
+        BERT,
+        /**
+         * Each linear layer's weight N(0, 1/fan_in), so that a layer keeps the scale of its input. For training from
+         * scratch at a small width: BLIP-2 starts its Q-Former from pretrained BERT-base, and at width 64 BERT's 0.02
+         * is a gain of 0.16 per layer (0.55 at 768), so that attention starts uniform and image-text matching, which
+         * needs image and text to interact, sits at its prior for hundreds of steps ({@code ItmLearningTest}).
+         */
+        FAN_IN
+    }
+
     /** The full stage-1 model, initialised as BLIP-2: weights, embeddings and query tokens N(0, 0.02), biases 0, norms 1, τ 0.07. */
-    public static QFormer create(QFormerConfig c, RandomGenerator rng) {
+    public static QFormer create(QFormerConfig c, RandomGenerator rng) { return create(c, Initialisation.BERT, rng); }
+
+    /** The full stage-1 model with the given initialisation. */
+    public static QFormer create(QFormerConfig c, Initialisation init, RandomGenerator rng) {
         QFormer q = new QFormer(c, true, rng);
-        q.initialise(rng);
+        q.initialise(init, rng);
         return q;
     }
 
@@ -185,7 +204,7 @@ public final class QFormer extends Module {
 
     private dev.elixr.tensor.Device device() { return queryTokens.value().device(); }
 
-    private void initialise(RandomGenerator rng) {
+    private void initialise(Initialisation how, RandomGenerator rng) {
         for (var e : namedParameters().entrySet()) {
             String name = e.getKey();
             Parameter p = e.getValue();
@@ -194,9 +213,15 @@ public final class QFormer extends Module {
             if (name.equals("temp")) init = Tensor.scalar(INIT_TEMPERATURE);
             else if (isNorm(name)) init = name.endsWith(".weight") ? Tensor.ones(shape) : Tensor.zeros(shape);
             else if (name.endsWith("bias")) init = Tensor.zeros(shape);
+            else if (how == Initialisation.FAN_IN && isLinearWeight(name, shape)) init = Tensor.normal(rng, 0f, (float) (1 / Math.sqrt(shape[1])), shape);
             else init = Tensor.normal(rng, 0f, INIT_STD, shape);
             p.assign(init);
         }
+    }
+
+    /** A linear layer's weight [out, in] (the text embeddings, also 2-D, are tables, not layers). */
+    private static boolean isLinearWeight(String name, int[] shape) {
+        return shape.length == 2 && name.endsWith(".weight") && !name.startsWith("embeddings.");
     }
 
     private static boolean isNorm(String name) {

@@ -1,6 +1,5 @@
 package dev.elixr.models.vision;
 
-import dev.elixr.autograd.Functional;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.BatchNorm2d;
 import dev.elixr.autograd.nn.Conv2d;
@@ -17,14 +16,12 @@ public final class ConvBnAct extends Module implements Layer {
     private final Conv2d conv;
     private final BatchNorm2d bn;
     private final boolean activation;
-    private final float eps;
 
     public ConvBnAct(int in, int out, int kernel, int stride, int groups, boolean activation, EfficientNetConfig c,
                      RandomGenerator rng) {
         this.conv = registerModule("0", new Conv2d(in, out, kernel, stride, (kernel - 1) / 2, 1, groups, false, rng));
         this.bn = registerModule("1", new BatchNorm2d(out, c.batchNormEps(), c.batchNormMomentum()));
         this.activation = activation;
-        this.eps = c.batchNormEps();
     }
 
     /**
@@ -34,15 +31,7 @@ public final class ConvBnAct extends Module implements Layer {
      */
     @Override
     public Var forward(Var x) {
-        Var y = isTraining() ? bn.forward(conv.forward(x)) : foldedConv(x);
+        Var y = bn.afterConv(conv, x);
         return activation ? y.silu() : y;
-    }
-
-    private Var foldedConv(Var x) {
-        int out = bn.weight().size(0);
-        Var scale = bn.weight().div(Var.of(bn.runningVar()).add(eps).sqrt());
-        Var w = conv.weight().mul(scale.view(out, 1, 1, 1));
-        Var b = bn.bias().sub(Var.of(bn.runningMean()).mul(scale));
-        return Functional.conv2d(x, w, b, conv.params());
     }
 }

@@ -47,6 +47,28 @@ public final class EfficientNet extends Module {
 
     public EfficientNetConfig config() { return config; }
 
+    /**
+     * Activation checkpointing of every MBConv block ({@link MBConv#checkpointActivations}): while recording a graph,
+     * each keeps only its input and recomputes its layers in the backward; batch-norm running statistics move once.
+     */
+    public EfficientNet checkpointActivations(boolean on) {
+        blocks().forEach(b -> b.checkpointActivations(on));
+        return this;
+    }
+
+    public boolean checkpointsActivations() { return blocks().stream().anyMatch(MBConv::checkpointsActivations); }
+
+    /** The stem ({@code features.0}): pixels [B,C,H,W] → [B, stemChannels, H/2, W/2], the first MBConv block's input. */
+    public Var stem(Var pixels) {
+        checkInput(pixels);
+        return features.get(0).forward(pixels);
+    }
+
+    /** The MBConv blocks, stem to head. */
+    public List<MBConv> blocks() {
+        return namedModules().values().stream().filter(m -> m instanceof MBConv).map(m -> (MBConv) m).toList();
+    }
+
     /** pixels [B,C,H,W] → the last MBConv stage [B, lastBlockChannels, H/32, W/32], the head and the pooled head. */
     public Output encode(Var pixels) {
         Var last = lastBlock(pixels);

@@ -3,6 +3,7 @@ package dev.elixr.models.vision;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.Layer;
 import dev.elixr.autograd.nn.Module;
+import dev.elixr.autograd.nn.ModuleCheckpoint;
 import dev.elixr.autograd.nn.Sequential;
 
 import java.util.ArrayList;
@@ -12,13 +13,16 @@ import java.util.random.RandomGenerator;
 /**
  * Mobile inverted bottleneck (Sandler et al. 2018, §3.3; Tan &amp; Le 2019, §4): 1×1 expansion (when the ratio is not 1),
  * k×k depthwise convolution, squeeze-and-excitation, 1×1 linear projection; a residual connection with stochastic
- * depth when stride is 1 and the widths agree. torchvision's {@code MBConv}, with its {@code block.N} names.
+ * depth when stride is 1 and the widths agree. torchvision's {@code MBConv}, with its {@code block.N} names. With
+ * activation checkpointing the four layers keep only the block's input ({@link ModuleCheckpoint}); stochastic depth
+ * stays outside the recomputed part, so its draw is made once.
  */
 public final class MBConv extends Module implements Layer {
     private final Sequential block;
     private final boolean residual;
     private final float dropProb;
     private final RandomGenerator rng;
+    private boolean checkpointActivations;
 
     public MBConv(MBConvConfig stage, int in, int stride, float dropProb, EfficientNetConfig c, RandomGenerator rng) {
         int out = stage.outChannels(), mid = stage.expandedChannels(in);
@@ -33,9 +37,17 @@ public final class MBConv extends Module implements Layer {
         this.rng = rng;
     }
 
+    /** Activation checkpointing of this block: its expansion, depthwise, SE and projection are recomputed in the backward. */
+    public MBConv checkpointActivations(boolean on) {
+        this.checkpointActivations = on;
+        return this;
+    }
+
+    public boolean checkpointsActivations() { return checkpointActivations; }
+
     @Override
     public Var forward(Var x) {
-        Var y = block.forward(x);
+        Var y = checkpointActivations ? ModuleCheckpoint.apply("mbconv", block, x) : block.forward(x);
         return residual ? StochasticDepth.apply(y, dropProb, isTraining(), rng).add(x) : y;
     }
 }

@@ -32,8 +32,16 @@ public final class CxrImageFile {
             float[] px = cxrFoundation ? unit(CxrFoundationPreprocess.apply(d)) : d.display();
             return new GreyImage(d.columns(), d.rows(), px, d.pixels().bitsStored());
         }
-        GreyImage g = CxrImageCodec.read(file);
-        if (!cxrFoundation) return g;
+        return decoded(CxrImageCodec.read(file), decode);
+    }
+
+    /**
+     * A PNG or JPEG already decoded by {@link CxrImageCodec} (grey values in [0, 1] at its bit depth, e.g. an upload to
+     * {@code elixr serve}) as {@code decode} says: as it is for {@link ImagePreprocessing#DISPLAY}, CXR Foundation's
+     * shift and stretch of the stored values to 16 bits for {@link ImagePreprocessing#CXR_FOUNDATION}.
+     */
+    public static GreyImage decoded(GreyImage g, String decode) {
+        if (!ImagePreprocessing.CXR_FOUNDATION.equals(decode)) return g;
         double scale = (1 << g.bitDepth()) - 1;
         double[] stored = new double[g.pixels().length];
         for (int i = 0; i < stored.length; i++) stored[i] = Math.round(g.pixels()[i] * scale);

@@ -17,8 +17,11 @@ import java.util.List;
  * Cross-site generalisation (ELIXR's RQ5: does the approach hold across data sets and hospital sources): one run,
  * trained on site A, evaluated zero-shot on the test split of site A and of site B with the same prompts, label policy,
  * bootstrap and seed; the drop per finding is AUC(A) − AUC(B), and the mean drop is taken over the findings defined at
- * both sites. Writes {@code RUN/eval/cross-site/metrics.json} and each site's full zero-shot output (metrics.json,
- * scores.csv, manifest.json, eval.json) in {@code RUN/eval/cross-site/site-a/} and {@code site-b/}.
+ * both sites. With {@link ProbeOptions}, also the data-efficient probes (ELIXR section 2.3) fitted on site A's
+ * training labels (the same by-patient subsets, fractions and seeds as {@code eval data-efficient}) and scored on
+ * site A's and site B's test splits: the same fitted probe on both, so its drop is the sites' alone. Writes
+ * {@code RUN/eval/cross-site/metrics.json} and each site's full zero-shot output (metrics.json, scores.csv,
+ * manifest.json, eval.json) in {@code RUN/eval/cross-site/site-a/} and {@code site-b/}.
  */
 public final class CrossSite {
     private CrossSite() {}
@@ -33,12 +36,37 @@ public final class CrossSite {
         public boolean defined() { return !Double.isNaN(aucA) && !Double.isNaN(aucB); }
     }
 
-    /** Both sites' means (each over its own defined findings), the mean drop over findings defined at both, per finding. */
+    /** Which probes to fit on site A's training split, on which fractions (repeats below 1), on which features. */
+    public record ProbeOptions(double[] fractions, int repeats, List<Probe> probes, ProbeFeatures features) {
+        public ProbeOptions {
+            EvalOptions.fractions(fractions, repeats);
+            if (probes.isEmpty()) throw new IllegalArgumentException("cross-site probes: name at least one probe");
+        }
+    }
+
+    /**
+     * One probe at one fraction, fitted on site A, on both test splits: mean AUC over repeats (and its sd) per finding,
+     * or over the findings for {@code finding} "mean".
+     */
+    public record ProbeDrop(String probe, double fraction, String finding, double aucA, double sdA, double aucB, double sdB) {
+        public double drop() { return aucA - aucB; }
+    }
+
+    /**
+     * Both sites' means (each over its own defined findings), the mean drop over findings defined at both, per finding;
+     * the probes' rows (empty without {@link ProbeOptions}).
+     */
     public record Result(Site a, Site b, double meanAucA, double meanAucB, double meanDrop, int findingsCompared,
-                         List<FindingDrop> perFinding, Path dir) {}
+                         List<FindingDrop> perFinding, List<ProbeDrop> probes, Path dir) {}
 
     public static Result zeroShot(Path runDir, Site a, Site b, Prompts prompts, LabelPolicy policy, int bootstrap, long seed,
                                   String commandLine, PrintStream log) throws IOException {
+        return evaluate(runDir, a, b, prompts, policy, bootstrap, seed, null, commandLine, log);
+    }
+
+    /** Zero-shot at both sites and, when {@code probes} is not null, the probes fitted at site A scored at both. */
+    public static Result evaluate(Path runDir, Site a, Site b, Prompts prompts, LabelPolicy policy, int bootstrap, long seed,
+                                  ProbeOptions probes, String commandLine, PrintStream log) throws IOException {
         Path dir = runDir.resolve("eval").resolve("cross-site");
         ZeroShot.Result ra = evaluate(runDir, a, prompts, policy, bootstrap, seed, commandLine, dir.resolve("site-a"), log);
         ZeroShot.Result rb = evaluate(runDir, b, prompts, policy, bootstrap, seed, commandLine, dir.resolve("site-b"), log);
@@ -51,9 +79,48 @@ public final class CrossSite {
             per.add(d);
             if (d.defined()) { sum += d.drop(); n++; }
         }
-        Result r = new Result(a, b, ra.meanAuc(), rb.meanAuc(), n == 0 ? Double.NaN : sum / n, n, per, dir);
-        write(r, policy, bootstrap, seed, commandLine);
+        List<ProbeDrop> probeRows = probes == null ? List.of() : probes(runDir, a, b, probes, seed, commandLine, log);
+        Result r = new Result(a, b, ra.meanAuc(), rb.meanAuc(), n == 0 ? Double.NaN : sum / n, n, per, probeRows, dir);
+        write(r, policy, bootstrap, seed, probes, commandLine);
         return r;
+    }
+
+    /** The probes fitted on site A's training split (seeded by-patient subsets) and scored on both test splits. */
+    static List<ProbeDrop> probes(Path runDir, Site a, Site b, ProbeOptions o, long seed, String commandLine, PrintStream log)
+            throws IOException {
+        ElixrCEvaluation ea = ElixrCEvaluation.open(runDir, a.data(), a.dataset(), log).withCommandLine(commandLine).withProbeFeatures(o.features());
+        ElixrCEvaluation eb = ElixrCEvaluation.open(runDir, b.data(), b.dataset(), log).withCommandLine(commandLine).withProbeFeatures(o.features());
+        EmbeddedSplit train = ea.probeSplit("train"), testA = ea.probeSplit("test"), testB = eb.probeSplit("test");
+        var cfg = new DataEfficient.Config(Findings.DATA_EFFICIENT_5, o.fractions(), o.repeats(), seed);
+        List<DataEfficient.Subset> subsets = DataEfficient.sample(train, cfg);
+        DataEfficient.Result ra = DataEfficient.evaluate(train, testA, List.of(frozen(train, testA)), o.probes(), cfg, subsets, null);
+        DataEfficient.Result rb = DataEfficient.evaluate(train, testB, List.of(frozen(train, testB)), o.probes(), cfg, subsets, null);
+        List<ProbeDrop> out = new ArrayList<>();
+        for (Probe p : o.probes()) {
+            for (double f : o.fractions()) {
+                DataEfficient.Summary sa = ra.summary(FROZEN, p.name(), f), sb = rb.summary(FROZEN, p.name(), f);
+                out.add(new ProbeDrop(p.name(), f, "mean", sa.meanAuc(), sa.sdAuc(), sb.meanAuc(), sb.sdAuc()));
+                for (String finding : cfg.findings()) {
+                    double[] x = sa.perFinding().get(finding), y = sb.perFinding().get(finding);
+                    out.add(new ProbeDrop(p.name(), f, finding, x[0], x[1], y[0], y[1]));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static final String FROZEN = "frozen embeddings";
+
+    /** The run's frozen probe features: the subset's training rows, and the given test split's rows. */
+    private static DataEfficient.FeatureSource frozen(EmbeddedSplit train, EmbeddedSplit test) {
+        return new DataEfficient.FeatureSource() {
+            @Override public String name() { return FROZEN; }
+            @Override public DataEfficient.Features features(int[] subset, long s) {
+                float[][] x = new float[subset.length][];
+                for (int i = 0; i < subset.length; i++) x[i] = train.embeddings()[subset[i]];
+                return new DataEfficient.Features(x, test.embeddings());
+            }
+        };
     }
 
     private static ZeroShot.Result evaluate(Path runDir, Site s, Prompts prompts, LabelPolicy policy, int bootstrap, long seed,
@@ -63,10 +130,10 @@ public final class CrossSite {
         return e.zeroShot(prompts, policy, "test", bootstrap, seed, out);
     }
 
-    private static void write(Result r, LabelPolicy policy, int bootstrap, long seed, String commandLine) throws IOException {
+    private static void write(Result r, LabelPolicy policy, int bootstrap, long seed, ProbeOptions probes, String commandLine) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
-        root.put("task", "cross-site zero-shot");
+        root.put("task", probes == null ? "cross-site zero-shot" : "cross-site zero-shot and probes");
         root.put("command_line", commandLine);
         for (Site s : List.of(r.a(), r.b())) {
             ObjectNode o = root.putObject(s == r.a() ? "site_a" : "site_b");
@@ -90,6 +157,26 @@ public final class CrossSite {
             putNumber(o, "drop", d.drop());
             o.put("n_pos_a", d.nPosA());
             o.put("n_pos_b", d.nPosB());
+        }
+        if (probes != null) {
+            ObjectNode po = root.putObject("probes");
+            po.put("trained_on", "site A's training split (" + DataEfficient.SAMPLING + ")");
+            po.put("features", probes.features().key());
+            ArrayNode fr = po.putArray("fractions");
+            for (double f : probes.fractions()) fr.add(f);
+            po.put("repeats", probes.repeats());
+            ArrayNode rows = po.putArray("rows");
+            for (ProbeDrop d : r.probes()) {
+                ObjectNode o = rows.addObject();
+                o.put("probe", d.probe());
+                o.put("fraction", d.fraction());
+                o.put("finding", d.finding());
+                putNumber(o, "auc_a", d.aucA());
+                putNumber(o, "sd_a", d.sdA());
+                putNumber(o, "auc_b", d.aucB());
+                putNumber(o, "sd_b", d.sdB());
+                putNumber(o, "drop", d.drop());
+            }
         }
         Files.createDirectories(r.dir());
         json.writerWithDefaultPrettyPrinter().writeValue(r.dir().resolve("metrics.json").toFile(), root);

@@ -160,6 +160,19 @@ public final class ElixrCEvaluation {
     /** {@code RUN/eval/<task>} for the test split, {@code RUN/eval/<task>-<split>} for another. */
     private Path evalDir(String task, String split) { return evalDir(split.equals("test") ? task : task + "-" + split); }
 
+    /**
+     * A split's probe features (the {@link #withProbeFeatures} choice) with its labels, "train" or "test": what the
+     * data-efficient probes fit on and are scored on; the cross-site probes fit on one site's and score on another's.
+     */
+    EmbeddedSplit probeSplit(String split) {
+        ImageBank bank = switch (split) {
+            case "train" -> train();
+            case "test" -> test();
+            default -> throw new IllegalArgumentException("probe split '" + split + "': train or test");
+        };
+        return EmbeddedSplit.of(bank.studies(), model.probeFeatures(probeFeatures, bank));
+    }
+
     ImageBank test() {
         if (test == null) test = load("test");
         return test;

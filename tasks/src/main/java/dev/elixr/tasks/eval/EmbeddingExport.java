@@ -60,8 +60,7 @@ public final class EmbeddingExport {
         if (Files.exists(runDir.resolve(ElixrBRun.CONFIG))) return writeElixrB(runDir, data, dataset, split, kind, out, ids, prep, commandLine, log);
         ElixrCRun run = ElixrCRun.load(runDir);
         MimicCxrJpg.Contents contents = dataset.contents(data);
-        List<CxrStudy> chosen = contents.studies().stream().filter(s -> split.equals("all") || s.split().equals(split)).toList();
-        if (chosen.isEmpty()) throw new IllegalArgumentException("embed: no images in " + data + " for split '" + split + "'");
+        List<CxrStudy> chosen = studies(contents, data, split);
         List<CxrStudy> rows;
         float[][] emb;
         if (kind == Kind.IMAGE) {
@@ -69,11 +68,8 @@ public final class EmbeddingExport {
             rows = bank.studies();
             emb = run.embedImages(bank);
         } else {
-            rows = chosen.stream().filter(s -> !contents.unusableReports().containsKey(s.studyId())).toList();
-            SkippedItems skipped = new SkippedItems();
-            for (String sp : SPLITS) if (!sp.equals("all") && (split.equals("all") || sp.equals(split))) contents.usable(sp, skipped);
-            for (String line : skipped.lines()) log.println("elixr: " + line);  // reports that are missing, empty or binary are not embedded
-            emb = run.embedTexts(rows.stream().map(s -> ReportText.findingsAndImpression(s.report())).toList());
+            rows = withUsableReports(contents, chosen, split, log);
+            emb = run.embedTexts(reports(rows));
         }
         int n = emb.length, e = run.model().config().embedDim();
         writeNpy(out, emb, e);
@@ -92,7 +88,8 @@ public final class EmbeddingExport {
                                        String commandLine, PrintStream log) throws IOException {
         ElixrBRun run = ElixrBRun.load(runDir, log);
         ElixrCRun imageRun = run.imageRun();
-        List<CxrStudy> chosen = studies(data, dataset, split);
+        MimicCxrJpg.Contents contents = dataset.contents(data);
+        List<CxrStudy> chosen = studies(contents, data, split);
         int q = run.spec().qformer().queries().count(), p = run.spec().qformer().projectionWidth();
         List<CxrStudy> rows;
         float[][] emb;
@@ -101,8 +98,8 @@ public final class EmbeddingExport {
             rows = bank.studies();
             emb = run.embedImages(bank);
         } else {
-            rows = chosen;
-            emb = run.embedTexts(reports(chosen));
+            rows = withUsableReports(contents, chosen, split, log);
+            emb = run.embedTexts(reports(rows));
         }
         int n = emb.length, e = kind == Kind.IMAGE ? q * p : p;
         int[] shape = kind == Kind.IMAGE ? new int[] {n, q, p} : new int[] {n, p};
@@ -135,10 +132,18 @@ public final class EmbeddingExport {
         return new Written(out, ids, prep, n, e);
     }
 
-    private static List<CxrStudy> studies(Path data, CxrDataset dataset, String split) throws IOException {
-        List<CxrStudy> chosen = dataset.read(data).stream().filter(s -> split.equals("all") || s.split().equals(split)).toList();
+    private static List<CxrStudy> studies(MimicCxrJpg.Contents contents, Path data, String split) {
+        List<CxrStudy> chosen = contents.studies().stream().filter(s -> split.equals("all") || s.split().equals(split)).toList();
         if (chosen.isEmpty()) throw new IllegalArgumentException("embed: no images in " + data + " for split '" + split + "'");
         return chosen;
+    }
+
+    /** The chosen studies whose report can be used; reports that are missing, empty or binary are named on the log, not embedded. */
+    private static List<CxrStudy> withUsableReports(MimicCxrJpg.Contents contents, List<CxrStudy> chosen, String split, PrintStream log) {
+        SkippedItems skipped = new SkippedItems();
+        for (String sp : SPLITS) if (!sp.equals("all") && (split.equals("all") || sp.equals(split))) contents.usable(sp, skipped);
+        for (String line : skipped.lines()) log.println("elixr: " + line);
+        return chosen.stream().filter(s -> !contents.unusableReports().containsKey(s.studyId())).toList();
     }
 
     private static List<String> reports(List<CxrStudy> studies) {

@@ -73,6 +73,12 @@ public final class ElixrCEmbedder implements Embedder {
 
     private ImagePreprocessing preprocessing() { return run.model().config().image().preprocessing(); }
 
+    /** Refuses a {@code --decode} other than the run's recorded decoding ({@link ImagePreprocessing#requireDecode}). */
+    public void requireDecode(String asked, java.nio.file.Path runDir) { preprocessing().requireDecode(asked, runDir.toString()); }
+
+    /** The run's recorded decoding ({@code display} or {@code cxr-foundation}). */
+    @Override public String decode() { return preprocessing().decode(); }
+
     @Override
     public float[][] embedImages(List<GreyImage> images) {
         ImagePreprocessing pp = preprocessing();

@@ -16,6 +16,12 @@ public interface Embedder {
     /** Width E of every vector. */
     int dim();
 
+    /**
+     * How image files and uploads are decoded before {@link #embedImages} ({@link dev.elixr.tasks.data.CxrImageFile}):
+     * the decoding the model was trained on, {@code display} unless its run recorded another.
+     */
+    default String decode() { return dev.elixr.models.elixr.ImagePreprocessing.DISPLAY; }
+
     /** L2-normalised image embeddings [n][E] of decoded grey images (any size: the embedder preprocesses them). */
     float[][] embedImages(List<GreyImage> images);
 

@@ -3,7 +3,6 @@ package dev.elixr.tasks.index;
 import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.CxrImageFile;
 import dev.elixr.tasks.data.GreyImage;
-import dev.elixr.models.elixr.ImagePreprocessing;
 import dev.elixr.models.elixr.AntialiasedResize;
 import dev.elixr.tasks.data.CxrImageCodec;
 import dev.elixr.tasks.progress.Progress;
@@ -69,7 +68,7 @@ public final class IndexBuilder {
             int added = 0, unreadable = 0;
             for (int s = 0; s < list.size(); s += o.chunk()) {
                 List<CxrStudy> part = list.subList(s, Math.min(list.size(), s + o.chunk()));
-                GreyImage[] img = decode(part, log);
+                GreyImage[] img = decode(part, embedder.decode(), log);
                 List<CxrStudy> ok = new ArrayList<>();
                 List<GreyImage> okImg = new ArrayList<>();
                 for (int i = 0; i < img.length; i++) if (img[i] != null) { ok.add(part.get(i)); okImg.add(img[i]); }
@@ -91,11 +90,12 @@ public final class IndexBuilder {
         }
     }
 
-    private static GreyImage[] decode(List<CxrStudy> part, PrintStream log) {
+    /** The images decoded as the embedder's run was trained ({@link Embedder#decode}). */
+    private static GreyImage[] decode(List<CxrStudy> part, String decode, PrintStream log) {
         GreyImage[] out = new GreyImage[part.size()];
         IntStream.range(0, part.size()).parallel().forEach(i -> {
             try {
-                out[i] = CxrImageFile.read(part.get(i).image(), ImagePreprocessing.DISPLAY);
+                out[i] = CxrImageFile.read(part.get(i).image(), decode);
             } catch (Exception e) {
                 synchronized (log) { log.println("elixr: skipping unreadable image " + part.get(i).image() + ": " + e.getMessage()); }
             }

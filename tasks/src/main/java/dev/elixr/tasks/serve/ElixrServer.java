@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.elixr.tasks.data.CxrImageFile;
 import dev.elixr.tasks.data.GreyImage;
 import dev.elixr.tasks.index.Embedder;
 import dev.elixr.tasks.index.SearchHit;
@@ -457,7 +458,7 @@ public final class ElixrServer implements AutoCloseable {
     // ---- the model ----
 
     private CompletableFuture<float[]> submitImage(GreyImage g) {
-        try { return batcher.image(g); } catch (MicroBatcher.QueueFull e) { throw busy(); }
+        try { return batcher.image(CxrImageFile.decoded(g, embedder.decode())); } catch (MicroBatcher.QueueFull e) { throw busy(); }
     }
 
     private CompletableFuture<float[]> submitText(String t) {

@@ -3,6 +3,7 @@ package dev.elixr.tasks.serve;
 import dev.elixr.autograd.GradMode;
 import dev.elixr.autograd.Var;
 import dev.elixr.models.elixr.ImagePreprocessing;
+import dev.elixr.tasks.data.CxrImageFile;
 import dev.elixr.tasks.data.GreyImage;
 import dev.elixr.tasks.language.Assistant;
 import dev.elixr.tasks.language.ElixrB2Run;
@@ -70,7 +71,8 @@ final class LanguageService implements AutoCloseable {
     private Tensor tower(GreyImage g) {
         var imageRun = run.stage1().imageRun();
         ImagePreprocessing pp = imageRun.model().config().image().preprocessing();
-        float[] prepared = pp.prepare(g.pixels(), g.width(), g.height());
+        GreyImage d = CxrImageFile.decoded(g, pp.decode());  // an upload decoded as the run's files were
+        float[] prepared = pp.prepare(d.pixels(), d.width(), d.height());
         imageRun.model().eval();
         try (var grad = GradMode.noGrad()) {
             Tensor batch = imageRun.imagePipeline().batch(new float[][] {prepared}, new int[] {0}, null);

@@ -25,14 +25,17 @@ final class MicroBatcher implements AutoCloseable {
         QueueFull() { super("model queue full", null, false, false); }
     }
 
-    /** What the model thread did: the calls of each batch, and each forward pass's kind, size and duration. */
+    /** What the model thread did: the calls of each batch, and each forward pass's kind, size, duration and CPU time. */
     interface Observer {
         Observer NONE = new Observer() {};
 
         default void batch(int calls, long collectNanos) {}
 
-        default void forward(String kind, int items, long nanos) {}
+        /** nanos: wall clock; cpuNanos: the model thread's own CPU time (not the kernel pool's). */
+        default void forward(String kind, int items, long nanos, long cpuNanos) {}
     }
+
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
 
     private sealed interface Job permits ImageJob, TextJob {}
     private record ImageJob(GreyImage image, CompletableFuture<float[]> out) implements Job {}
@@ -122,24 +125,24 @@ final class MicroBatcher implements AutoCloseable {
             else if (j instanceof TextJob t) texts.add(t);
         }
         if (!images.isEmpty()) {
-            long t0 = System.nanoTime();
+            long t0 = System.nanoTime(), c0 = CPU.getCurrentThreadCpuTime();
             try {
                 float[][] v = embedder.embedImages(images.stream().map(ImageJob::image).toList());
                 for (int i = 0; i < images.size(); i++) images.get(i).out().complete(v[i]);
             } catch (RuntimeException | Error e) {
                 images.forEach(j -> j.out().completeExceptionally(e));
             }
-            observer.forward("image", images.size(), System.nanoTime() - t0);
+            observer.forward("image", images.size(), System.nanoTime() - t0, CPU.getCurrentThreadCpuTime() - c0);
         }
         if (!texts.isEmpty()) {
-            long t0 = System.nanoTime();
+            long t0 = System.nanoTime(), c0 = CPU.getCurrentThreadCpuTime();
             try {
                 float[][] v = embedder.embedTexts(texts.stream().map(TextJob::text).toList());
                 for (int i = 0; i < texts.size(); i++) texts.get(i).out().complete(v[i]);
             } catch (RuntimeException | Error e) {
                 texts.forEach(j -> j.out().completeExceptionally(e));
             }
-            observer.forward("text", texts.size(), System.nanoTime() - t0);
+            observer.forward("text", texts.size(), System.nanoTime() - t0, CPU.getCurrentThreadCpuTime() - c0);
         }
     }
 

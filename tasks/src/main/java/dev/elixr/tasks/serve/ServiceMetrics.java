@@ -78,21 +78,23 @@ final class ServiceMetrics implements MicroBatcher.Observer {
         collectNanos.add(nanos);
     }
 
-    /** Per kind: forward passes, items, nanoseconds. */
+    /** Per kind: forward passes, items, nanoseconds, the model thread's CPU nanoseconds. */
     @Override
-    public void forward(String kind, int items, long nanos) {
-        LongAdder[] f = forwards.computeIfAbsent(kind, k -> new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder()});
+    public void forward(String kind, int items, long nanos, long cpuNanos) {
+        LongAdder[] f = forwards.computeIfAbsent(kind, k -> new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()});
         f[0].increment();
         f[1].add(items);
         f[2].add(nanos);
+        f[3].add(cpuNanos);
     }
 
     /** The model thread's work so far. */
     ModelStats model() {
-        LongAdder[] none = {new LongAdder(), new LongAdder(), new LongAdder()};
+        LongAdder[] none = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()};
         LongAdder[] img = forwards.getOrDefault("image", none), txt = forwards.getOrDefault("text", none);
         return new ModelStats(batches.count.sum(), batches.sumNanosOrUnits.get(), collectNanos.sum() * 1e-9,
-                img[0].sum(), img[1].sum(), img[2].sum() * 1e-9, txt[0].sum(), txt[1].sum(), txt[2].sum() * 1e-9);
+                img[0].sum(), img[1].sum(), img[2].sum() * 1e-9, img[3].sum() * 1e-9,
+                txt[0].sum(), txt[1].sum(), txt[2].sum() * 1e-9, txt[3].sum() * 1e-9);
     }
 
     /** Requests answered so far with this endpoint and status (for tests and the load test). */
@@ -119,9 +121,11 @@ final class ServiceMetrics implements MicroBatcher.Observer {
         out.append("# HELP elixr_model_batch_size Model calls that shared one forward pass.\n# TYPE elixr_model_batch_size histogram\n");
         batches.write(out, "elixr_model_batch_size", "");
         out.append("# HELP elixr_model_forward_seconds_total Time the model thread spent in forward passes, by kind.\n# TYPE elixr_model_forward_seconds_total counter\n");
+        out.append("# HELP elixr_model_forward_cpu_seconds_total CPU time of the model thread itself in forward passes, by kind.\n# TYPE elixr_model_forward_cpu_seconds_total counter\n");
         out.append("# HELP elixr_model_items_total Images or texts embedded, by kind.\n# TYPE elixr_model_items_total counter\n");
         forwards.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             out.append("elixr_model_forward_seconds_total{kind=\"").append(e.getKey()).append("\"} ").append(num(e.getValue()[2].sum() * 1e-9)).append('\n');
+            out.append("elixr_model_forward_cpu_seconds_total{kind=\"").append(e.getKey()).append("\"} ").append(num(e.getValue()[3].sum() * 1e-9)).append('\n');
             out.append("elixr_model_items_total{kind=\"").append(e.getKey()).append("\"} ").append(e.getValue()[1].sum()).append('\n');
         });
         out.append("# HELP elixr_model_collect_seconds_total Time the model thread spent collecting calls into batches.\n# TYPE elixr_model_collect_seconds_total counter\n");

@@ -63,7 +63,7 @@ public final class ElixrCTrainingJob {
         /** The layout of {@code data} ({@link CxrDataset}); it must have reports. */
         public Options withDataset(CxrDataset d) { return new Options(data, out, model, textEncoder, training, detectAnomaly, device, d, checkpointActivations); }
 
-        /** Activation checkpointing of the ViT tower's blocks ({@link MemoryPlan#checkpointActivations}). */
+        /** Activation checkpointing of the ViT or EfficientNet tower's blocks ({@link MemoryPlan#checkpointActivations}). */
         public Options withActivationCheckpointing(boolean on) { return new Options(data, out, model, textEncoder, training, detectAnomaly, device, dataset, on); }
     }
 
@@ -121,7 +121,7 @@ public final class ElixrCTrainingJob {
         ElixrC model = initialModel(spec.config(), o.training().seed(), !checkpoints.list().isEmpty(), log);  // before decoding: fails fast
         if (o.checkpointActivations() && MemoryPlan.checkpointActivations(model, true) == 0)
             throw new IllegalArgumentException("--checkpoint-activations: the image tower " + spec.config().image().encoder()
-                    + " has no transformer blocks to checkpoint (it is for vit-... towers)");
+                    + " has no blocks to checkpoint (it is for vit-... and efficientnet-... towers)");
         MemoryPlan memory = MemoryPlan.estimate(model, Math.min(o.training().data().batch(), train.size()), o.training().data().accumulate(),
                 train.size() + val.size());
         log.println(memory.describe());

@@ -1,11 +1,14 @@
 package dev.elixr.tasks.train;
 
+import dev.elixr.autograd.GradMode;
 import dev.elixr.autograd.GraphMemory;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.models.elixr.ElixrC;
 import dev.elixr.models.text.Encoding;
 import dev.elixr.models.text.TokenBatch;
+import dev.elixr.models.vision.EfficientNet;
+import dev.elixr.models.vision.MBConv;
 import dev.elixr.models.vision.VisionTransformer;
 import dev.elixr.tensor.Tensor;
 
@@ -18,7 +21,7 @@ import java.util.Locale;
  * activations one micro-batch keeps for its backward, measured by recording the graph of one image and one report of
  * {@code maxTokens} tokens through the model ({@link GraphMemory}, an estimate from below) and scaled by the images of a
  * micro-batch (the batch, or batch / {@code --accumulate}); with activation checkpointing, one block's activations on top
- * of the stored block inputs; and the decoded training and validation images the run holds in memory (4 bytes a pixel).
+ * of the stored block inputs (for EfficientNet the largest MBConv block's, measured block by block); and the decoded training and validation images the run holds in memory (4 bytes a pixel).
  */
 public record MemoryPlan(long parameters, long weightBytes, long gradientBytes, long optimiserBytes, long imageActivationBytes,
                          long textActivationBytes, int microBatch, long imageBankBytes, long maxHeap) {
@@ -49,11 +52,17 @@ public record MemoryPlan(long parameters, long weightBytes, long gradientBytes, 
                 images * size * (long) size * 4, Runtime.getRuntime().maxMemory());
     }
 
-    /** Turns activation checkpointing of every ViT in the model on or off; returns how many there are. */
+    /** Turns activation checkpointing of every ViT and EfficientNet in the model on or off; returns how many there are. */
     public static int checkpointActivations(Module model, boolean on) {
         List<VisionTransformer> vits = vits(model);
         for (VisionTransformer v : vits) v.checkpointActivations(on);
-        return vits.size();
+        List<EfficientNet> nets = efficientNets(model);
+        for (EfficientNet n : nets) n.checkpointActivations(on);
+        return vits.size() + nets.size();
+    }
+
+    private static List<EfficientNet> efficientNets(Module model) {
+        return model.namedModules().values().stream().filter(m -> m instanceof EfficientNet).map(m -> (EfficientNet) m).toList();
     }
 
     private static List<VisionTransformer> vits(Module model) {
@@ -64,6 +73,8 @@ public record MemoryPlan(long parameters, long weightBytes, long gradientBytes, 
         int s = model.config().image().size();
         Tensor px = Tensor.zeros(1, 1, s, s).to(model.parameters().getFirst().value().device());
         long stored = GraphMemory.retainedBytes(model.embedImages(Var.of(px)));
+        for (EfficientNet n : efficientNets(model))
+            if (n.checkpointsActivations()) stored += largestBlock(n, px);
         List<VisionTransformer> checkpointed = vits(model).stream().filter(VisionTransformer::checkpointsActivations).toList();
         if (checkpointed.isEmpty()) return stored;
         checkpointed.forEach(v -> v.checkpointActivations(false));
@@ -75,6 +86,29 @@ public record MemoryPlan(long parameters, long weightBytes, long gradientBytes, 
         }
         int layers = checkpointed.stream().mapToInt(v -> v.config().numLayers()).max().orElse(1);
         return stored + Math.max(0, full - stored) / layers; // the block being recomputed in the backward
+    }
+
+    /**
+     * The activations of the largest MBConv block (the one recomputed in the backward at the peak): each block's graph
+     * recorded on its own, on the previous block's output, without checkpointing; its input is not counted (it is stored).
+     */
+    private static long largestBlock(EfficientNet net, Tensor pixels) {
+        Tensor h;
+        try (var g = GradMode.noGrad()) {
+            h = net.stem(Var.of(pixels)).value();
+        }
+        long largest = 0;
+        for (MBConv b : net.blocks()) {
+            b.checkpointActivations(false);
+            try {
+                Var out = b.forward(Var.of(h));
+                largest = Math.max(largest, GraphMemory.retainedBytes(out) - h.numel() * 4L);
+                h = out.value();
+            } finally {
+                b.checkpointActivations(true);
+            }
+        }
+        return largest;
     }
 
     private static long textActivations(ElixrC model) {
@@ -98,7 +132,7 @@ public record MemoryPlan(long parameters, long weightBytes, long gradientBytes, 
         if (totalBytes() <= maxHeap) return;
         throw new IllegalArgumentException(String.format(Locale.ROOT, "the run needs about %s but the Java heap is limited to %s: "
                         + "lower --batch, split it with --accumulate N (N micro-batches, the same gradient), add --checkpoint-activations"
-                        + " (ViT towers), lower --image-size or train on fewer images, or raise the limit (ELIXR_JAVA_OPTS=-Xmx...); %s",
+                        + " (ViT and EfficientNet towers), lower --image-size or train on fewer images, or raise the limit (ELIXR_JAVA_OPTS=-Xmx...); %s",
                 human(totalBytes()), human(maxHeap), describe().substring("elixr: ".length())));
     }
 

@@ -4,9 +4,11 @@ import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.nn.Activation;
 import dev.elixr.models.elixr.ElixrB;
 import dev.elixr.models.hf.HfConfigs;
+import dev.elixr.models.qformer.QFormer;
 import dev.elixr.models.qformer.QFormerConfig;
 import dev.elixr.models.text.Encoding;
 import dev.elixr.models.text.WordPieceTokenizer;
+import dev.elixr.tasks.data.CxrDataset;
 import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.DataSufficiency;
 import dev.elixr.tasks.data.SkippedItems;
@@ -48,7 +50,20 @@ public final class QFormerTrainingJob {
         }
     }
 
-    public record Options(Path data, Path imageRun, Path out, Shape shape, QFormerTraining.Config training) {}
+    /** dataset: the layout of {@code data} ({@code --dataset}); one with reports (MIMIC-CXR-JPG or IU X-ray). */
+    public record Options(Path data, Path imageRun, Path out, Shape shape, QFormerTraining.Config training, CxrDataset dataset) {
+        public Options {
+            if (dataset == null) dataset = CxrDataset.MIMIC;
+        }
+
+        /** On MIMIC-CXR-JPG. */
+        public Options(Path data, Path imageRun, Path out, Shape shape, QFormerTraining.Config training) {
+            this(data, imageRun, out, shape, training, CxrDataset.MIMIC);
+        }
+    }
+
+    /** Linear weights N(0, 1/fan_in): from scratch at the demo's width BERT's 0.02 leaves ITM at its prior (see {@link QFormer.Initialisation#FAN_IN}). */
+    static final QFormer.Initialisation INITIALISATION = QFormer.Initialisation.FAN_IN;
 
     /**
      * Trains into {@code o.out()}. Studies whose report is missing, empty or binary are skipped and counted, and a training
@@ -61,9 +76,12 @@ public final class QFormerTrainingJob {
         RunLock.requireFree(o.out());
         if (!o.training().resume() && Files.isDirectory(o.out().resolve("checkpoints")))
             throw new IllegalArgumentException("run " + o.out() + " already has checkpoints: pass --resume to continue it, or choose another --out");
-        MimicCxrJpg.Contents contents = MimicCxrJpg.contents(o.data(), o.data(), true);
+        if (!o.dataset().hasReports())
+            throw new IllegalArgumentException("--dataset " + o.dataset().key() + " has no reports, and ELIXR-B stage 1 trains on image-report"
+                    + " pairs: train on MIMIC-CXR-JPG or IU X-ray and evaluate on " + o.dataset().key());
+        MimicCxrJpg.Contents contents = o.dataset().contents(o.data());
         int listed = ElixrCTrainingJob.split(contents.studies(), "train").size();
-        if (listed == 0) throw new IllegalArgumentException("no training images in " + o.data() + " (split 'train' of " + MimicCxrJpg.SPLIT + ")");
+        if (listed == 0) throw new IllegalArgumentException("no training images in " + o.data() + " (split 'train' of the " + o.dataset().key() + " data set)");
         SkippedItems skipped = new SkippedItems();
         List<CxrStudy> train = contents.usable("train", skipped), val = contents.usable("validate", skipped);
         DataSufficiency.require(o.data(), "train", "training", listed, train.size(), skipped, log);
@@ -86,8 +104,8 @@ public final class QFormerTrainingJob {
         if (previous != null && !previous.imageRunSha256().equals(digest))
             throw new IllegalArgumentException("run " + run + " was trained on image run weights " + previous.imageRunSha256()
                     + ", but " + o.imageRun() + " now has " + digest + ": resuming would mix two image encoders; start a new --out");
-        log.printf("elixr: %d training and %d validation images from %s; frozen image tower from %s%n", train.size(), val.size(),
-                o.data(), o.imageRun());
+        log.printf("elixr: %d training and %d validation images from %s (%s); frozen image tower from %s%n", train.size(), val.size(),
+                o.data(), o.dataset().key(), o.imageRun());
         QFormerTraining.Pairs trainPairs = pairs(run, "train", imageRun, digest, train, log);
         QFormerTraining.Pairs valPairs = val.isEmpty() ? null : pairs(run, "validate", imageRun, digest, val, log);
         countUnreadable(skipped, "train", train, trainPairs);
@@ -103,7 +121,7 @@ public final class QFormerTrainingJob {
                 imageRun.model().config().text().maxTokens());
         ElixrBRun.writeSpec(run, new ElixrBRun.Spec(o.imageRun(), digest, cfg));
         if (previous == null || !Files.exists(run.resolve(TrainingSettings.FILE))) TrainingSettings.write(run, settings);
-        ElixrB model = ElixrB.create(cfg, new SplitMix64(o.training().seed()));
+        ElixrB model = ElixrB.create(cfg, INITIALISATION, new SplitMix64(o.training().seed()));
         log.printf("elixr: ELIXR-B stage 1, Q-Former with %,d parameters (%s) on %d image tokens of width %d%n",
                 model.parameterCount(), cfg, trainPairs.images().tokens(), trainPairs.images().width());
         QFormerTraining.Outcome outcome = QFormerTraining.train(model, trainPairs, valPairs == null ? emptyLike(trainPairs) : valPairs,
@@ -153,10 +171,12 @@ public final class QFormerTrainingJob {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("stage", 1);
         m.put("data", o.data().toAbsolutePath().toString());
+        m.put("dataset", o.dataset().key());
         m.put("image_run", o.imageRun().toAbsolutePath().toString());
         m.put("train_images", trainImages);
         m.put("validation_images", valImages);
         m.put("qformer", HfConfigs.qformerJson(cfg));
+        m.put("initialisation", INITIALISATION.name().toLowerCase(java.util.Locale.ROOT));
         m.put("training", o.training());
         return m;
     }

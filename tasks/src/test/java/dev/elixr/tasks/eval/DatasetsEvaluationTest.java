@@ -20,6 +20,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -118,5 +119,30 @@ class DatasetsEvaluationTest {
             if (!f.get("drop").isNull()) assertEquals(f.get("auc_a").asDouble() - f.get("auc_b").asDouble(), f.get("drop").asDouble(), 1e-12);
         assertTrue(Files.isRegularFile(r.dir().resolve("site-a/metrics.json")) && Files.isRegularFile(r.dir().resolve("site-b/metrics.json")));
         assertEquals(siteB.toAbsolutePath().toString(), m.at("/site_b/data").asText());
+    }
+
+    @Test
+    void crossSiteProbesAreFittedOnSiteAAndScoredAtBothSitesBesideTheZeroShotTable() throws Exception {
+        Path siteA = tmp.resolve("pa");
+        Path run = TinyRun.create(siteA).run();
+        var probes = new CrossSite.ProbeOptions(new double[] {0.5, 1.0}, 2, List.of(new LogisticProbe()), ProbeFeatures.DEFAULT);
+        var r = CrossSite.evaluate(run, new CrossSite.Site("A", siteA.resolve("data"), CxrDataset.MIMIC),
+                new CrossSite.Site("B", siteB, CxrDataset.MIMIC), Prompts.defaults(), LabelPolicy.IGNORE_BOTH, 20, 1, probes, "test", TinyRun.QUIET);
+        assertEquals(13, r.perFinding().size(), "the zero-shot table is still there");
+        assertEquals(2 * (1 + Findings.DATA_EFFICIENT_5.size()), r.probes().size(), "a mean row and 5 findings per fraction");
+        // site A's column is what eval data-efficient reports for the same run, subsets and seed
+        var e = ElixrCEvaluation.open(run, siteA.resolve("data"), CxrDataset.MIMIC, TinyRun.QUIET);
+        var de = e.dataEfficient(new double[] {0.5, 1.0}, 2, 1, null, List.of(new LogisticProbe()));
+        for (CrossSite.ProbeDrop d : r.probes()) {
+            if (!d.finding().equals("mean")) continue;
+            var s = de.summary(de.summaries().getFirst().source(), d.probe(), d.fraction());
+            assertEquals(s.meanAuc(), d.aucA(), 1e-12, "site A at fraction " + d.fraction());
+            assertFalse(Double.isNaN(d.aucB()), "site B at fraction " + d.fraction());
+        }
+        JsonNode m = new ObjectMapper().readTree(r.dir().resolve("metrics.json").toFile());
+        assertEquals(r.probes().size(), m.at("/probes/rows").size());
+        for (JsonNode row : m.at("/probes/rows"))
+            if (!row.get("drop").isNull()) assertEquals(row.get("auc_a").asDouble() - row.get("auc_b").asDouble(), row.get("drop").asDouble(), 1e-12);
+        assertTrue(m.at("/probes/trained_on").asText().startsWith("site A's training split"));
     }
 }

@@ -78,6 +78,29 @@ class ElixrBEvaluationTest {
         assertTrue(json.get("scoring").asText().contains("max over its queries"), json.toString());
     }
 
+    @Test void embedTextsOfAnElixrBRunSkipsAnEmptyReportAndNamesIt() throws Exception {
+        Path data = tmp.resolve("data-empty-report");
+        try (var files = java.nio.file.Files.walk(tiny.data())) {
+            for (Path f : files.toList()) {
+                Path to = data.resolve(tiny.data().relativize(f).toString());
+                if (java.nio.file.Files.isDirectory(f)) java.nio.file.Files.createDirectories(to);
+                else java.nio.file.Files.copy(f, to);
+            }
+        }
+        var test = dev.elixr.tasks.data.MimicCxrJpg.read(data).stream().filter(s -> s.split().equals("test")).toList();
+        var victim = test.get(0);
+        Path report = victim.image().getParent().resolveSibling("s" + victim.studyId() + ".txt");
+        java.nio.file.Files.write(report, new byte[0]);
+        var log = new java.io.ByteArrayOutputStream();
+        var w = EmbeddingExport.write(runB, data, "test", EmbeddingExport.Kind.TEXT, tmp.resolve("b-texts-skip.npy"), "elixr embed (test)",
+                new java.io.PrintStream(log, true));
+        long withStudy = test.stream().filter(s -> s.studyId().equals(victim.studyId())).count();
+        assertEquals(test.size() - withStudy, w.rows(), "the images of the study with the empty report are not embedded");
+        assertTrue(java.nio.file.Files.readAllLines(w.ids()).stream().noneMatch(l -> l.contains("," + victim.studyId() + ",")),
+                "ids.csv leaves the study out");
+        assertTrue(log.toString().contains("1 empty: " + report), log.toString());
+    }
+
     @Test void searchWithItmRerankingWritesBothRankingsAndAnElixrCRunRefusesIt() throws Exception {
         var e = eval().withItmRerank(6);
         var itc = e.search(SearchQuery.defaults(), 3);

@@ -60,6 +60,34 @@ class IndexBuilderTest {
     }
 
     @Test
+    void theIndexDecodesImageFilesAsTheEmbeddersRunWasTrained(@TempDir Path dir) throws Exception {
+        List<dev.elixr.tasks.data.GreyImage> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Embedder cxrFoundation = new Embedder() {  // the tiny run's model, as if trained on CXR Foundation's decoding
+            @Override public String decode() { return dev.elixr.models.elixr.ImagePreprocessing.CXR_FOUNDATION; }
+            @Override public int dim() { return embedder.dim(); }
+            @Override public float[][] embedImages(List<dev.elixr.tasks.data.GreyImage> images) { seen.addAll(images); return embedder.embedImages(images); }
+            @Override public float[][] embedTexts(List<String> texts) { return embedder.embedTexts(texts); }
+            @Override public List<String> findings() { return embedder.findings(); }
+            @Override public double[][] classify(float[][] e) { return embedder.classify(e); }
+            @Override public java.util.Map<String, List<String>> evaluationFlags() { return embedder.evaluationFlags(); }
+            @Override public String fingerprint() { return embedder.fingerprint(); }
+            @Override public java.util.Map<String, Object> describe() { return embedder.describe(); }
+        };
+        List<CxrStudy> few = studies.subList(0, 5);
+        IndexBuilder.build(dir, cxrFoundation, few, new IndexBuilder.Options(new VectorIndex.Hnsw(16, 50), 5, 0, "test", false), TinyModel.QUIET);
+        assertEquals(few.size(), seen.size());
+        for (int i = 0; i < few.size(); i++) {
+            var expected = dev.elixr.tasks.data.CxrImageFile.read(few.get(i).image(), dev.elixr.models.elixr.ImagePreprocessing.CXR_FOUNDATION);
+            assertArrayEquals(expected.pixels(), seen.get(i).pixels(), 0f, few.get(i).dicomId());
+        }
+        assertEquals(dev.elixr.models.elixr.ImagePreprocessing.DISPLAY, embedder.decode(), "the tiny run records ours");
+        var e = assertThrows(IllegalArgumentException.class, () -> embedder.requireDecode("cxr-foundation", tiny.run()));
+        assertTrue(e.getMessage().contains("'display'") && e.getMessage().contains("--decode cxr-foundation"), e.getMessage());
+        embedder.requireDecode(null, tiny.run());
+        embedder.requireDecode("display", tiny.run());
+    }
+
+    @Test
     void searchFindsAnIndexedImageByItsOwnVectorWithAThumbnail(@TempDir Path dir) throws Exception {
         IndexBuilder.build(dir, embedder, studies, options(), TinyModel.QUIET);
         try (var idx = VectorIndex.openReadOnly(dir, embedder.dim())) {

@@ -23,7 +23,7 @@ class MicroBatcherTest {
 
         @Override public void batch(int calls, long collectNanos) { batches.add(calls); }
 
-        @Override public void forward(String kind, int items, long nanos) { forwards.add(kind + ":" + items); }
+        @Override public void forward(String kind, int items, long nanos, long cpuNanos) { forwards.add(kind + ":" + items); }
     }
 
     @Test

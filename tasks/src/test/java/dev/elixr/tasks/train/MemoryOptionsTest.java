@@ -27,7 +27,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Gradient accumulation (the gradient cache) and ViT activation checkpointing give the gradients of the plain full batch. */
+/** Gradient accumulation (the gradient cache) and ViT / EfficientNet activation checkpointing give the gradients of the plain full batch. */
 class MemoryOptionsTest {
     static final int B = 8, PAD = 0;
 
@@ -184,6 +184,25 @@ class MemoryOptionsTest {
             return new ContrastiveTraining.Config(new ContrastiveTraining.Data(1, 8, false), ContrastiveTraining.Optimisation.adamW(1e-3),
                     ContrastiveObjective.plain(), ContrastiveTraining.Session.of(1));
         }
+    }
+
+    @Test
+    void checkpointingAnEfficientNetTowerLeavesEveryGradientUnchangedAndShrinksItsEstimate() {
+        var cfg = new ElixrCConfig(new ElixrCConfig.Image("efficientnet-b0", ImagePreprocessing.standard(64), new int[] {4, 8}, 1, 16),
+                ElixrCConfig.Text.bertSmall(40, 16, 1, 2, 32, 12), 8, new ElixrCConfig.Temperature(0.07f, 0.01f));
+        ElixrC m = new ElixrC(cfg, new SplitMix64(3));
+        m.eval();  // stochastic depth would draw other masks in the second pass (the training-mode check is MBConvCheckpointTest's)
+        Tensor px = Tensor.randn(5, B, 1, 64, 64);
+        List<Encoding> text = reports();
+        long plain = MemoryPlan.estimate(m, B, 1, 0).imageActivationBytes();
+        m.loss(Var.of(px), TokenBatch.of(text, rows(), PAD)).backward();
+        var expected = grads(m);
+        assertEquals(1, MemoryPlan.checkpointActivations(m, true), "one EfficientNet in the image tower");
+        m.zeroGrad();
+        m.loss(Var.of(px), TokenBatch.of(text, rows(), PAD)).backward();
+        assertSameGradients(expected, grads(m), 1e-5);
+        long checkpointed = MemoryPlan.estimate(m, B, 1, 0).imageActivationBytes();
+        assertTrue(checkpointed * 2 < plain, checkpointed + " vs " + plain + " bytes per image");
     }
 
     @Test

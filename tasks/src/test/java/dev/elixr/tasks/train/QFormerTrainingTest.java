@@ -2,6 +2,7 @@ package dev.elixr.tasks.train;
 
 import dev.elixr.models.elixr.ElixrCConfig;
 import dev.elixr.models.elixr.ImagePreprocessing;
+import dev.elixr.tasks.data.CxrDataset;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.data.synth.SyntheticCxr;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,6 +52,25 @@ class QFormerTrainingTest {
                 new QFormerTraining.Config(new ContrastiveTraining.Data(epochs, 8, false),
                         new ContrastiveTraining.Optimisation(lr, 0.05, 0.1, 1.0),
                         new ContrastiveTraining.Session(3, resume, 4, stopAfter)));
+    }
+
+    @Test
+    void stageOneTrainsOnTheSameStudiesInTheIuXrayLayoutAndRefusesCheXpertWhichHasNoReports() throws Exception {
+        Path iu = dir.resolve("data-iu");
+        SyntheticCxr.generate(iu, SyntheticCxr.Options.of(80, 11).withSize(32).withProgress(false).withSplit(0.1, 0.3)
+                .withLayout(CxrDataset.IU_XRAY));
+        var mimic = options(dir.resolve("unused"), 1, false, 0);
+        var o = new QFormerTrainingJob.Options(iu, imageRun, dir.resolve("run-b-iu"), mimic.shape(), mimic.training(), CxrDataset.IU_XRAY);
+        var outcome = QFormerTrainingJob.run(o, "test", QUIET);
+        assertTrue(outcome.steps() > 0 && outcome.steps() == outcome.totalSteps(), outcome.steps() + " of " + outcome.totalSteps());
+        String runJson = Files.readString(dir.resolve("run-b-iu").resolve("run.json"));
+        assertTrue(runJson.contains("\"dataset\" : \"iu-xray\"") || runJson.contains("\"dataset\":\"iu-xray\""), runJson);
+        var e = assertThrows(IllegalArgumentException.class, () -> QFormerTrainingJob.run(new QFormerTrainingJob.Options(iu, imageRun,
+                dir.resolve("run-b-chexpert"), mimic.shape(), mimic.training(), CxrDataset.CHEXPERT), "test", QUIET));
+        assertTrue(e.getMessage().contains("--dataset chexpert has no reports"), e.getMessage());
+        var m = assertThrows(java.nio.file.NoSuchFileException.class, () -> QFormerTrainingJob.run(new QFormerTrainingJob.Options(iu,
+                imageRun, dir.resolve("run-b-wrong"), mimic.shape(), mimic.training(), CxrDataset.MIMIC), "test", QUIET));
+        assertTrue(m.getMessage().contains("pass --dataset iu-xray"), m.getMessage());
     }
 
     @Test

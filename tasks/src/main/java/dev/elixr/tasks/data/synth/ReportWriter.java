@@ -48,15 +48,33 @@ final class ReportWriter {
 
     static String cap(String s) { return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1); }
 
-    /** The full report text. */
+    /** The full report text in MIMIC-CXR's style (site A). */
     static String report(ReportPlan plan, FindingSampler.Study study, Anatomy a, boolean hasPrior, SplittableRandom r) {
+        return report(plan, study, a, hasPrior, r, ReportStyle.MIMIC, null);
+    }
+
+    /**
+     * The full report text in a site's style ({@link ReportStyle}). Every style draws from {@code r} what MIMIC's draws
+     * (so that a site's images and labels do not depend on how it writes); the style's own choices come from
+     * {@code styleRandom}, unused for MIMIC's.
+     */
+    static String report(ReportPlan plan, FindingSampler.Study study, Anatomy a, boolean hasPrior, SplittableRandom r, ReportStyle style,
+                         SplittableRandom styleRandom) {
         Sections s = sections(plan, hasPrior, r);
+        String indication = indication(study.indication(), r);
+        String comparison = hasPrior ? pick(r, "___.", "Chest radiograph ___.", "Prior study from ___.") : "None.";
+        if (!style.isMimic()) {
+            SplittableRandom b = styleRandom;
+            return style.siteB(study.ap() ? "PORTABLE AP" : "PA AND LATERAL", "___", a.female(), style.restyle(indication, b),
+                    study.ap() ? "Portable AP." : "PA and lateral.", style.restyle(comparison, b), style.restyle(s.findings(), b),
+                    style.conclusion(style.restyle(s.impression(), b)));
+        }
         StringBuilder sb = new StringBuilder();
         sb.append("                                 FINAL REPORT\n");
         sb.append(" EXAMINATION:  ").append(study.ap() ? "CHEST (PORTABLE AP)" : "CHEST (PA AND LAT)").append("\n \n");
-        sb.append(wrap("INDICATION:  ___-year-old " + (a.female() ? "woman" : "man") + " " + indication(study.indication(), r))).append(" \n");
+        sb.append(wrap("INDICATION:  ___-year-old " + (a.female() ? "woman" : "man") + " " + indication)).append(" \n");
         sb.append(" TECHNIQUE:  ").append(study.ap() ? "Portable AP chest radiograph." : "Chest PA and lateral.").append("\n \n");
-        sb.append(" COMPARISON:  ").append(hasPrior ? pick(r, "___.", "Chest radiograph ___.", "Prior study from ___.") : "None.").append("\n \n");
+        sb.append(" COMPARISON:  ").append(comparison).append("\n \n");
         sb.append(" FINDINGS:\n \n").append(wrap(s.findings())).append(" \n");
         sb.append(" IMPRESSION:\n \n").append(wrap(s.impression())).append("\n");
         return sb.toString();
@@ -349,6 +367,9 @@ final class ReportWriter {
         boolean ecm = plan.polarity(ENLARGED_CARDIOMEDIASTINUM) == Polarity.NEGATIVE && plan.mention(ENLARGED_CARDIOMEDIASTINUM).change() == Change.NONE;
         if (cm && ecm) return List.of(pick(r, "Heart size and mediastinal contours are normal.", "The heart and mediastinum are within normal limits."));
         if (cm) return List.of(pick(r, "Heart size is normal.", "Normal heart size.", "The cardiac silhouette is normal in size.", "No cardiomegaly."));
+        // the cardiomediastinal silhouette includes the heart: normal only when no cardiomegaly is reported
+        boolean heartReported = plan.mention(CARDIOMEGALY) != null && plan.polarity(CARDIOMEGALY) != Polarity.NEGATIVE;
+        if (ecm && heartReported) return List.of(pick(r, "The mediastinal contours are normal.", "Normal mediastinal contours."));
         if (ecm) return List.of(pick(r, "The mediastinal contours are normal.", "The cardiomediastinal silhouette is within normal limits.", "Normal mediastinal contours.",
                 "The cardiomediastinum is within normal limits."));
         return List.of();

@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
  * sick its patients are. Site A is the generator's own behaviour (its bytes unchanged); site B is a second hospital
  * with another detector response (gamma, contrast), more quantum noise, a coarser detector (blurred to half
  * resolution and back), a burned-in laterality marker, MONOCHROME1 DICOM with a rescale intercept, and an ICU-heavy
- * patient mix (more portable AP films, lines and tubes, effusions and atelectasis; more heart failure). Everything is
+ * patient mix (more portable AP films, lines and tubes, effusions and atelectasis; more heart failure), and its own
+ * report style ({@link ReportStyle}: headings, section order, templates, abbreviations). Everything is
  * drawn from seeds, so a site's data set is a function of (seed, options).
  *
  * @param gamma       detector response v ↦ v^gamma (1: none)
@@ -36,6 +37,9 @@ public record Site(String name, double gamma, double contrast, double noise, dou
             default -> throw new IllegalArgumentException("--site " + s + ": the synthetic sites are A (default) and B");
         };
     }
+
+    /** How this site writes its reports: site A in MIMIC-CXR's style, every other site in site B's ({@link ReportStyle}). */
+    ReportStyle reportStyle() { return isDefault() ? ReportStyle.MIMIC : ReportStyle.SITE_B; }
 
     /** Whether images are rendered exactly as the generator always did. */
     public boolean isDefault() { return equals(A); }

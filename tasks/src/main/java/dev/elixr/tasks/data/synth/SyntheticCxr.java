@@ -220,7 +220,8 @@ public final class SyntheticCxr {
             Path studyDir = dir.resolve("s" + study);
             img = o.site().acquire(img, Seeds.item(o.seed() ^ 0x5173L, t.firstStudyIndex() + s));
             writeImage(img, o, subject, study, st.ap() ? "AP" : "PA", studyDir.resolve(dicom + o.format().extension()));
-            String report = ReportWriter.report(plan, st, a, prior != null, r);
+            String report = ReportWriter.report(plan, st, a, prior != null, r, o.site().reportStyle(),
+                    new SplittableRandom(Seeds.item(o.seed() ^ 0x2E70L, t.firstStudyIndex() + s)));
             Files.writeString(dir.resolve("s" + study + ".txt"), report, StandardCharsets.UTF_8);
             float[] labels = plan.labels();
             rows.labels().add(labels);

@@ -48,8 +48,8 @@ import java.util.stream.Stream;
  * re-ranked by ITM), writes DIR/report.html with both side by side, then prints a summary table. {@code --quick} runs the same code path on
  * a small data set with short training (used by the tests).
  */
-public final class ElixrCDemo {
-    private ElixrCDemo() {}
+public final class ElixrDemo {
+    private ElixrDemo() {}
 
     /** The sizes of a demo run: the synthetic data set, the contrastive training, the evaluations. */
     public record Plan(Data data, Training training, Evaluation evaluation,
