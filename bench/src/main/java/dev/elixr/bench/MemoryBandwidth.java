@@ -15,17 +15,30 @@ public final class MemoryBandwidth {
     private MemoryBandwidth() {}
 
     /** GB/s over a buffer of the given size in MiB. */
-    public static double measure(int mib, int passes) {
+    public static double measure(int mib, int passes) { return measure(buffer(mib), passes); }
+
+    /** A probe buffer of the given size in MiB (a multiple of the vector size times 4), filled with ones, for {@link #measure(float[], int)}. */
+    public static float[] buffer(int mib) {
         float[] buf = new float[mib << 18];
         java.util.Arrays.fill(buf, 1f);
+        return buf;
+    }
+
+    /** GB/s over buf (from {@link #buffer}), the best of passes after one warm-up pass. */
+    public static double measure(float[] buf, int passes) {
         double best = 0;
         for (int p = 0; p < passes + 1; p++) {
             double[] sink = new double[1];
             long t0 = System.nanoTime();
-            Parallel.forRange(buf.length / S.length(), 1 << 14, (s, e) -> {
-                FloatVector acc = FloatVector.zero(S);
-                for (int i = s; i < e; i++) acc = acc.add(FloatVector.fromArray(S, buf, i * S.length()));
-                synchronized (sink) { sink[0] += acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD); }
+            Parallel.forRange(buf.length / S.length() / 4, 1 << 12, (s, e) -> {
+                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0; // four chains: no add waits on the one before
+                for (int i = 4 * s; i < 4 * e; i += 4) {
+                    a0 = a0.add(FloatVector.fromArray(S, buf, i * S.length()));
+                    a1 = a1.add(FloatVector.fromArray(S, buf, (i + 1) * S.length()));
+                    a2 = a2.add(FloatVector.fromArray(S, buf, (i + 2) * S.length()));
+                    a3 = a3.add(FloatVector.fromArray(S, buf, (i + 3) * S.length()));
+                }
+                synchronized (sink) { sink[0] += a0.add(a1).add(a2.add(a3)).reduceLanes(jdk.incubator.vector.VectorOperators.ADD); }
             });
             double seconds = (System.nanoTime() - t0) * 1e-9;
             if (sink[0] != buf.length) throw new IllegalStateException("bandwidth probe summed " + sink[0] + ", expected " + buf.length);

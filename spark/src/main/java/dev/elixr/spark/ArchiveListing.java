@@ -3,8 +3,13 @@ package dev.elixr.spark;
 import dev.elixr.tasks.data.Csv;
 import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.MimicCxrJpg;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,8 +59,8 @@ public final class ArchiveListing {
         }
     }
 
-    /** Reads {@code data}; {@code spark} reads Parquet listings (may be null for the other kinds). */
-    public static Listing read(Path data, SparkSession spark) throws IOException {
+    /** Reads {@code data} (on the driver, without Spark: a listing is small beside what it lists). */
+    public static Listing read(Path data) throws IOException {
         String name = data.getFileName() == null ? "" : data.getFileName().toString().toLowerCase(Locale.ROOT);
         if (Files.isDirectory(data) && !name.endsWith(".parquet")) {
             if (Files.isRegularFile(data.resolve(MimicCxrJpg.SPLIT))) return mimic(data);
@@ -63,10 +68,7 @@ public final class ArchiveListing {
         }
         if (!Files.exists(data)) throw new NoSuchFileException(data.toString(), null, "no archive listing there (a MIMIC-CXR-JPG folder, a folder of images, or a .csv/.parquet listing)");
         if (name.endsWith(".csv") || name.endsWith(".csv.gz")) return csv(data);
-        if (name.endsWith(".parquet")) {
-            if (spark == null) throw new IllegalArgumentException(data + ": a Parquet listing needs a Spark session");
-            return parquet(data, spark);
-        }
+        if (name.endsWith(".parquet")) return parquet(data);
         throw new IllegalArgumentException(data + ": not a listing (expected a folder, a .csv, .csv.gz or .parquet file)");
     }
 
@@ -89,15 +91,43 @@ public final class ArchiveListing {
         return unique(out, "CSV listing");
     }
 
-    static Listing parquet(Path file, SparkSession spark) {
-        var df = spark.read().parquet(file.toAbsolutePath().toString());
-        List<String> cols = List.of(df.columns());
-        if (!cols.contains("path")) throw new IllegalArgumentException(file + ": a listing needs a 'path' column; its columns are " + cols);
+    /** A Parquet file, or a folder of part files as Spark writes one (read in name order), with parquet-hadoop. */
+    static Listing parquet(Path file) throws IOException {
+        List<Path> parts;
+        if (Files.isDirectory(file)) {
+            try (Stream<Path> s = Files.list(file)) {
+                parts = s.filter(p -> isPartFile(p.getFileName().toString())).sorted().toList();
+            }
+            if (parts.isEmpty()) throw new IllegalArgumentException(file + ": a Parquet listing folder without .parquet part files");
+        } else {
+            parts = List.of(file);
+        }
+        Configuration conf = new Configuration();
         Path base = file.toAbsolutePath().getParent();
         List<ArchiveImage> out = new ArrayList<>();
-        for (Row r : df.collectAsList())
-            out.add(image(base, col -> cols.contains(col) && !r.isNullAt(r.fieldIndex(col)) ? String.valueOf(r.get(r.fieldIndex(col))) : null));
+        for (Path part : parts) {
+            var hadoopPath = new org.apache.hadoop.fs.Path(part.toAbsolutePath().toUri());
+            MessageType schema;
+            try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(hadoopPath, conf))) {
+                schema = r.getFileMetaData().getSchema();
+            }
+            if (!schema.containsField("path"))
+                throw new IllegalArgumentException(part + ": a listing needs a 'path' column; its columns are "
+                        + schema.getFields().stream().map(f -> f.getName()).toList());
+            try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), hadoopPath).withConf(conf).build()) {
+                for (Group g = r.read(); g != null; g = r.read()) {
+                    Group row = g;
+                    out.add(image(base, col -> schema.containsField(col) && row.getFieldRepetitionCount(col) > 0
+                            ? row.getValueToString(schema.getFieldIndex(col), 0) : null));
+                }
+            }
+        }
         return unique(out, "Parquet listing");
+    }
+
+    /** A data file of a Parquet folder: Spark's part files, not its _SUCCESS, .crc or _metadata files. */
+    private static boolean isPartFile(String name) {
+        return name.endsWith(".parquet") && !name.startsWith("_") && !name.startsWith(".");
     }
 
     private static ArchiveImage image(Path base, Function<String, String> col) {

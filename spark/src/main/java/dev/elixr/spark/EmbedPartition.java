@@ -3,6 +3,7 @@ package dev.elixr.spark;
 import dev.elixr.tasks.data.GreyImage;
 import dev.elixr.tasks.data.ImagePipeline;
 import dev.elixr.tasks.index.IndexBuilder;
+import dev.elixr.tasks.index.VectorIndex;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
@@ -15,25 +16,32 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * The embedding task of one partition: skip it if its Parquet file is committed already; else decode and preprocess
- * its images with the run's own {@link ImagePipeline} (stages 1-2; an unreadable image is logged, counted in the
- * {@code bad} accumulator and left out), embed them in batches with the executor's {@link ExecutorModel}, and write
- * and commit {@code OUT/embeddings/part-NNNNN.parquet} ({@link PartitionCommit}). Returns the partition's
- * {@link PartitionReport}.
+ * The task of one partition: skip it if its Parquet file (and, with an index, its shard) is committed already; else
+ * decode and preprocess its images with the run's own {@link ImagePipeline} (stages 1-2; an unreadable image is
+ * logged, counted in the {@code bad} accumulator and left out), embed them in batches with the executor's
+ * {@link ExecutorModel}, write and commit {@code OUT/embeddings/part-NNNNN.parquet} ({@link PartitionCommit}), then,
+ * with an index, build and commit its Lucene shard from the vectors in memory ({@link ShardPartition}). A partition
+ * whose Parquet file an earlier run committed without its shard gets the shard from that file. Returns the
+ * partition's {@link PartitionReport}.
  */
 final class EmbedPartition implements Function2<Integer, Iterator<ArchiveImage>, Iterator<PartitionReport>> {
-    private final String runDir, embeddingsDir, modelId, preprocessingId;
-    private final int batch, thumbnail, failOncePartition;
+    private final String runDir, embeddingsDir, shardsDir, modelId, preprocessingId;
+    private final int batch, thumbnail, failOncePartition, dim, maxConn, beamWidth;
     private final LongAccumulator embedded, bad;
 
     /**
+     * @param shardsDir         where the index shards go, null for none
      * @param failOncePartition fault injection for tests: the first attempt of this partition fails after writing
      *                          part of its file, as a task killed mid-write would (-1: never)
      */
-    EmbedPartition(String runDir, String embeddingsDir, String modelId, String preprocessingId, int batch, int thumbnail,
-                   int failOncePartition, LongAccumulator embedded, LongAccumulator bad) {
+    EmbedPartition(String runDir, String embeddingsDir, String shardsDir, int dim, VectorIndex.Hnsw hnsw, String modelId,
+                   String preprocessingId, int batch, int thumbnail, int failOncePartition, LongAccumulator embedded, LongAccumulator bad) {
         this.runDir = runDir;
         this.embeddingsDir = embeddingsDir;
+        this.shardsDir = shardsDir;
+        this.dim = dim;
+        this.maxConn = hnsw.maxConn();
+        this.beamWidth = hnsw.beamWidth();
         this.modelId = modelId;
         this.preprocessingId = preprocessingId;
         this.batch = batch;
@@ -49,10 +57,14 @@ final class EmbedPartition implements Function2<Integer, Iterator<ArchiveImage>,
         TaskContext task = TaskContext.get();
         int attemptNumber = task == null ? 0 : task.attemptNumber();
         Configuration conf = new Configuration();
-        var commit = new PartitionCommit(conf, new Path(embeddingsDir), PartitionCommit.name(partition, ".parquet"),
-                task == null ? 0 : task.taskAttemptId());
-        if (commit.isCommitted())
+        long attemptId = task == null ? 0 : task.taskAttemptId();
+        var commit = new PartitionCommit(conf, new Path(embeddingsDir), PartitionCommit.name(partition, ".parquet"), attemptId);
+        var shard = shardsDir == null ? null : new PartitionCommit(conf, new Path(shardsDir), PartitionCommit.name(partition, ""), attemptId);
+        if (commit.isCommitted()) {
+            if (shard != null && !shard.isCommitted())
+                ShardPartition.build(EmbeddingParquet.read(commit.committed(), conf), dim, hnsw(), shard, conf);
             return List.of(PartitionReport.skippedFrom(partition, EmbeddingParquet.footer(commit.committed(), conf))).iterator();
+        }
 
         ExecutorModel model = ExecutorModel.of(runDir);
         List<EmbeddingParquet.Row> rows = new ArrayList<>();
@@ -75,10 +87,13 @@ final class EmbedPartition implements Function2<Integer, Iterator<ArchiveImage>,
             }
         }
         commit.commit();
+        if (shard != null) ShardPartition.build(rows, dim, hnsw(), shard, conf);
         embedded.add(rows.size());
         bad.add(badIds.size());
         return List.of(report).iterator();
     }
+
+    private VectorIndex.Hnsw hnsw() { return new VectorIndex.Hnsw(maxConn, beamWidth); }
 
     private void embedChunk(ExecutorModel model, List<ArchiveImage> chunk, List<EmbeddingParquet.Row> rows, List<String> badIds) throws IOException {
         ImagePipeline pipeline = model.pipeline();
@@ -88,7 +103,7 @@ final class EmbedPartition implements Function2<Integer, Iterator<ArchiveImage>,
         for (ArchiveImage a : chunk) {
             GreyImage g;
             try {
-                g = ArchiveDecoder.read(java.nio.file.Path.of(a.path()));
+                g = ArchiveDecoder.read(java.nio.file.Path.of(a.path()), pipeline.preprocessing().decode());
                 prepared.add(pipeline.preprocessing().prepare(g.pixels(), g.width(), g.height()));
             } catch (IOException | RuntimeException e) {
                 System.err.println("elixr: skipping unreadable image " + a.id() + " (" + a.path() + "): " + e.getMessage());

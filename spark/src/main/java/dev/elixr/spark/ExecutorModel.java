@@ -35,7 +35,10 @@ final class ExecutorModel {
         return LOADED.computeIfAbsent(runDir, d -> {
             try {
                 LOADS.incrementAndGet();
-                return new ExecutorModel(load(Path.of(d)));
+                long t0 = System.nanoTime();
+                ExecutorModel m = new ExecutorModel(load(Path.of(d)));
+                System.err.printf(java.util.Locale.ROOT, "elixr: %6.2f s model loaded on this executor (%s)%n", (System.nanoTime() - t0) / 1e9, d);
+                return m;
             } catch (IOException e) {
                 throw new IllegalStateException("cannot load the run " + d + " on this executor: " + e.getMessage(), e);
             }

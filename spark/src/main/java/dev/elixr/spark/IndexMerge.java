@@ -13,7 +13,10 @@ import java.util.UUID;
 
 /**
  * The last step on the driver: the committed shards merged into one index of {@code elixr index}'s layout
- * ({@code index.json} naming the model, then every shard's segments and HNSW graphs added as they are), built beside
+ * ({@code index.json} naming the model, then every shard's segments and HNSW graphs copied as they are by Lucene's
+ * {@code IndexWriter.addIndexes(Directory...)}; with more shards than the merge policy's segments per tier, about ten,
+ * Lucene then merges some of them as it merges the commits of {@code elixr index build}, building the merged
+ * segments' graphs anew), built beside
  * {@code INDEX} and moved into place when complete, so {@code elixr serve --index} and {@code elixr index search}
  * never see a half-merged index. An existing index at {@code INDEX} is replaced only when it holds vectors of the same
  * model.

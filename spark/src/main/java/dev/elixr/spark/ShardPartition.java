@@ -4,65 +4,46 @@ import dev.elixr.tasks.index.IndexEntry;
 import dev.elixr.tasks.index.VectorIndex;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.function.Function2;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The index task of one partition: reads its committed {@code OUT/embeddings/part-NNNNN.parquet}, builds a Lucene
- * HNSW shard of {@link VectorIndex}'s layout from it in a local temporary folder, and commits it as
- * {@code OUT/shards/part-NNNNN} ({@link PartitionCommit}); a committed shard is skipped. Returns the shard's size.
+ * One partition's Lucene HNSW shard of {@link VectorIndex}'s layout, built by the task that embedded the partition
+ * from the rows it holds in memory (or, when only the embeddings were committed, from its Parquet file) and committed
+ * as {@code OUT/shards/part-NNNNN} ({@link PartitionCommit}). On a local or mounted output the shard is written in
+ * place (its attempt folder); on another file system (HDFS) in a local temporary folder, then copied.
  */
-final class ShardPartition implements Function2<Integer, Iterator<Integer>, Iterator<Integer>> {
-    private final String embeddingsDir, shardsDir;
-    private final int dim, maxConn, beamWidth;
+final class ShardPartition {
+    private ShardPartition() {}
 
-    ShardPartition(String embeddingsDir, String shardsDir, int dim, VectorIndex.Hnsw hnsw) {
-        this.embeddingsDir = embeddingsDir;
-        this.shardsDir = shardsDir;
-        this.dim = dim;
-        this.maxConn = hnsw.maxConn();
-        this.beamWidth = hnsw.beamWidth();
-    }
-
-    @Override
-    public Iterator<Integer> call(Integer slice, Iterator<Integer> partitions) throws IOException {
-        Configuration conf = new Configuration();
-        TaskContext task = TaskContext.get();
-        List<Integer> sizes = new ArrayList<>();
-        while (partitions.hasNext()) {
-            int p = partitions.next();
-            var commit = new PartitionCommit(conf, new Path(shardsDir), PartitionCommit.name(p, ""), task == null ? 0 : task.taskAttemptId());
-            if (commit.isCommitted()) continue;
-            List<EmbeddingParquet.Row> rows = EmbeddingParquet.read(new Path(embeddingsDir, PartitionCommit.name(p, ".parquet")), conf);
-            java.nio.file.Path local = Files.createTempDirectory("elixr-shard-" + p + "-");
-            try {
-                try (VectorIndex vi = VectorIndex.openWritable(local, dim, new VectorIndex.Hnsw(maxConn, beamWidth))) {
-                    List<IndexEntry> entries = new ArrayList<>(rows.size());
-                    for (EmbeddingParquet.Row r : rows) {
-                        var a = r.image();
-                        entries.add(new IndexEntry(a.id(), a.studyId(), a.subjectId(), a.split(), r.embedding(), r.thumbnailPng()));
-                    }
-                    vi.add(entries);
-                    vi.commit();
+    static void build(List<EmbeddingParquet.Row> rows, int dim, VectorIndex.Hnsw hnsw, PartitionCommit commit, Configuration conf) throws IOException {
+        Path attempt = commit.attempt();
+        FileSystem fs = attempt.getFileSystem(conf);
+        boolean local = fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem;
+        java.nio.file.Path dir = local ? java.nio.file.Path.of(attempt.toUri()) : Files.createTempDirectory("elixr-shard-");
+        try {
+            try (VectorIndex vi = VectorIndex.openWritable(dir, dim, hnsw)) {
+                List<IndexEntry> entries = new ArrayList<>(rows.size());
+                for (EmbeddingParquet.Row r : rows) {
+                    var a = r.image();
+                    entries.add(new IndexEntry(a.id(), a.studyId(), a.subjectId(), a.split(), r.embedding(), r.thumbnailPng()));
                 }
-                FileSystem fs = new Path(shardsDir).getFileSystem(conf);
-                fs.copyFromLocalFile(false, true, new Path(local.toUri()), commit.attempt());
-                commit.commit();
-                sizes.add(rows.size());
-            } finally {
-                deleteTree(local);
+                vi.add(entries);
+                vi.commit();
             }
+            if (!local) fs.copyFromLocalFile(false, true, new Path(dir.toUri()), attempt);
+        } finally {
+            if (!local) deleteTree(dir);
         }
-        return sizes.iterator();
+        commit.commit();
     }
 
     static void deleteTree(java.nio.file.Path dir) throws IOException {

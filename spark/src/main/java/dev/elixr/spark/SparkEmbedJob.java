@@ -8,7 +8,7 @@ import dev.elixr.tasks.train.ElixrCRun;
 import dev.elixr.tasks.train.Provenance;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
+import org.apache.spark.SparkContext;
 import org.apache.spark.util.LongAccumulator;
 
 import java.io.IOException;
@@ -25,9 +25,10 @@ import java.util.stream.IntStream;
  * optionally indexed. The driver reads the listing ({@link ArchiveListing}) and cuts it into contiguous, deterministic
  * partitions; each task embeds one partition ({@link EmbedPartition}: the model loaded once per executor, images in
  * batches, unreadable ones counted and skipped) and commits {@code OUT/embeddings/part-NNNNN.parquet} atomically; with
- * an index, a second stage builds one Lucene shard per partition ({@link ShardPartition}) and the driver merges them
- * ({@link IndexMerge}). Every step skips what an earlier run committed, so a rerun after a failure (or a kill)
- * finishes the job without duplicates.
+ * an index, the same task builds its partition's Lucene shard from the vectors it holds ({@link ShardPartition}: no
+ * second pass over the data) and the driver merges the shards ({@link IndexMerge}: segments copied, HNSW graphs kept).
+ * Every step skips what an earlier run committed, so a rerun after a failure (or a kill) finishes the job without
+ * duplicates.
  */
 public final class SparkEmbedJob {
     private SparkEmbedJob() {}
@@ -61,7 +62,8 @@ public final class SparkEmbedJob {
     /**
      * embeddedNow, badNow: images embedded and skipped as unreadable by this run (Spark accumulators); rows, bad: what
      * the output holds in all (partitions committed by earlier runs included); indexed: entries of the merged index
-     * (-1 without one); embedSeconds, indexSeconds: wall time of the embedding stage and of shards plus merge.
+     * (-1 without one); embedSeconds, indexSeconds: wall time of the embedding stage (shards included) and of the merge
+     * (with loading the model on the driver for the index's manifest).
      */
     public record Result(int images, List<PartitionReport> partitions, long embeddedNow, long badNow, int rows, int bad,
                          int indexed, double embedSeconds, double indexSeconds, double seconds) {
@@ -69,15 +71,22 @@ public final class SparkEmbedJob {
         public List<String> badIds() { return partitions.stream().flatMap(p -> p.badIds().stream()).toList(); }
     }
 
-    public static Result run(SparkSession spark, Options o, PrintStream log) throws IOException {
+    /** Runs the job in {@code spark} (a local or cluster context the caller owns and stops). */
+    public static Result run(SparkContext spark, Options o, PrintStream log) throws IOException {
+        return run(spark, o, log, PhaseLog.sinceNow(log));
+    }
+
+    static Result run(SparkContext spark, Options o, PrintStream log, PhaseLog phases) throws IOException {
         long t0 = System.nanoTime();
         Path run = o.run().toAbsolutePath().normalize(), out = o.out().toAbsolutePath().normalize();
         if (Files.exists(run.resolve(ElixrBRun.CONFIG))) ExecutorModel.load(run);  // refuses ELIXR-B runs with the reason
         ElixrCConfig config = ElixrCRun.readConfig(run);
         String modelId = Provenance.sha256(run.resolve(ElixrCRun.WEIGHTS));
         var pp = config.image().preprocessing();
-        var listing = ArchiveListing.read(o.data(), spark);
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        phases.done("run checked (config, weights checksum)");
+        var listing = ArchiveListing.read(o.data());
+        phases.done("listing read (" + listing.images().size() + " images)");
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark);
         JobManifest earlier = JobManifest.read(out);
         int n = listing.images().size();
         int parts = o.partitions() != null ? o.partitions()
@@ -90,28 +99,30 @@ public final class SparkEmbedJob {
         log.printf("elixr: %d images (%s%s) in %d partitions -> %s%n", n, listing.kind(),
                 listing.duplicatesDropped() > 0 ? ", " + listing.duplicatesDropped() + " repeated ids dropped" : "", parts, out);
 
+        phases.done("job manifest");
         String embeddings = out.resolve("embeddings").toUri().toString();
+        String shards = o.index() == null ? null : out.resolve("shards").toUri().toString();
         LongAccumulator embedded = jsc.sc().longAccumulator("elixr.embedded_images"), bad = jsc.sc().longAccumulator("elixr.bad_images");
-        var task = new EmbedPartition(run.toString(), embeddings, modelId, job.preprocessingId(), o.batch(), o.thumbnail(),
-                o.failOncePartition(), embedded, bad);
+        var task = new EmbedPartition(run.toString(), embeddings, shards, config.embedDim(), o.hnsw(), modelId, job.preprocessingId(),
+                o.batch(), o.thumbnail(), o.failOncePartition(), embedded, bad);
         long tEmbed = System.nanoTime();
-        jsc.setJobGroup("elixr-embed", "elixr spark embed: embeddings", false);
+        jsc.setJobGroup("elixr-embed", o.index() == null ? "elixr spark embed: embeddings" : "elixr spark embed: embeddings and index shards", false);
         List<PartitionReport> reports = new ArrayList<>(jsc.parallelize(listing.images(), parts).mapPartitionsWithIndex(task, true).collect());
         reports.sort(Comparator.comparingInt(PartitionReport::partition));
         PartitionCommit.cleanUp(new Configuration(), new org.apache.hadoop.fs.Path(embeddings));
+        if (shards != null) PartitionCommit.cleanUp(new Configuration(), new org.apache.hadoop.fs.Path(shards));
         int rows = reports.stream().mapToInt(PartitionReport::rows).sum(), badAll = reports.stream().mapToInt(PartitionReport::bad).sum();
-
         double embedSeconds = (System.nanoTime() - tEmbed) / 1e9;
+        phases.done((shards == null ? "embedding stage (" : "embedding and shard stage (") + parts + " tasks)");
+
         long tIndex = System.nanoTime();
         int indexed = -1;
         if (o.index() != null) {
-            String shards = out.resolve("shards").toUri().toString();
-            jsc.setJobGroup("elixr-shards", "elixr spark embed: index shards", false);
-            jsc.parallelize(IntStream.range(0, parts).boxed().toList(), parts)
-                    .mapPartitionsWithIndex(new ShardPartition(embeddings, shards, config.embedDim(), o.hnsw()), true).collect();
-            PartitionCommit.cleanUp(new Configuration(), new org.apache.hadoop.fs.Path(shards));
             List<Path> shardDirs = IntStream.range(0, parts).mapToObj(p -> out.resolve("shards").resolve(PartitionCommit.name(p, ""))).toList();
-            indexed = IndexMerge.merge(o.index(), shardDirs, ElixrCEmbedder.load(run), o.hnsw(), o.commandLine());
+            var embedder = ElixrCEmbedder.load(run);
+            phases.done("model loaded on the driver (index.json)");
+            indexed = IndexMerge.merge(o.index(), shardDirs, embedder, o.hnsw(), o.commandLine());
+            phases.done("shards merged into " + o.index());
         }
         return new Result(n, List.copyOf(reports), embedded.value(), bad.value(), rows, badAll, indexed, embedSeconds,
                 o.index() != null ? (System.nanoTime() - tIndex) / 1e9 : 0, (System.nanoTime() - t0) / 1e9);

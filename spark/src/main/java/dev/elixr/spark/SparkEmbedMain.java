@@ -2,7 +2,7 @@ package dev.elixr.spark;
 
 import dev.elixr.tasks.index.VectorIndex;
 import org.apache.spark.SparkConf;
-import org.apache.spark.sql.SparkSession;
+import org.apache.spark.SparkContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,7 +45,12 @@ public final class SparkEmbedMain implements Callable<Integer> {
         return "local[" + (mt.group(1) == null ? "1" : mt.group(1)) + "," + maxFailures + "]";
     }
 
-    static SparkSession session(String master, int maxFailures) {
+    /**
+     * The job's Spark configuration: spark-submit's (system properties), with {@code master} when given. In local mode
+     * the driver binds to 127.0.0.1 and the web UI is off. The job needs a SparkContext only (no SparkSession: it
+     * neither queries nor shuffles), which spares start-up the SQL engine's classes and Scala reflection.
+     */
+    static SparkConf conf(String master, int maxFailures) {
         SparkConf conf = new SparkConf(true).setAppName("elixr spark embed");
         if (master != null) conf.setMaster(withRetries(master, maxFailures));
         else if (!conf.contains("spark.master")) conf.setMaster(withRetries("local[*]", maxFailures));
@@ -53,18 +58,21 @@ public final class SparkEmbedMain implements Callable<Integer> {
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1").setIfMissing("spark.driver.host", "127.0.0.1")
                     .setIfMissing("spark.ui.enabled", "false");
         }
-        return SparkSession.builder().config(conf).getOrCreate();
+        return conf;
     }
 
     @Override
     public Integer call() throws Exception {
-        boolean own = SparkSession.getDefaultSession().isEmpty();  // an embedding caller's session is used, and left running
-        SparkSession spark = own ? session(master, maxFailures) : SparkSession.getDefaultSession().get();
+        boolean own = given == null;  // a caller's context is used, and left running
+        PhaseLog phases = own ? PhaseLog.sinceJvmStart(System.err) : PhaseLog.sinceNow(System.err);
+        phases.done(own ? "JVM start to main (class loading, options)" : "options");
+        SparkContext spark = own ? new SparkContext(conf(master, maxFailures)) : given;
+        phases.done("Spark context");
         try {
-            int failOnce = Integer.parseInt(spark.conf().get("spark.elixr.test.failOncePartition", "-1"));
+            int failOnce = Integer.parseInt(spark.getConf().get("spark.elixr.test.failOncePartition", "-1"));
             var o = new SparkEmbedJob.Options(run, data, out, index, partitions, batch, thumbnail, new VectorIndex.Hnsw(m, beam),
                     "elixr spark embed " + String.join(" ", args), failOnce);
-            var r = SparkEmbedJob.run(spark, o, System.err);
+            var r = SparkEmbedJob.run(spark, o, System.err, phases);
             System.out.printf("%s: %d of %d images embedded (%d now, %d partitions of %d skipped as done), %d unreadable skipped%s in %.1f s%n",
                     out, r.rows(), r.images(), r.embeddedNow(), r.skippedPartitions(), r.partitions().size(), r.bad(),
                     r.indexed() >= 0 ? "; index " + index + ": " + r.indexed() + " entries" : "", r.seconds());
@@ -75,15 +83,26 @@ public final class SparkEmbedMain implements Callable<Integer> {
                         r.embedSeconds(), r.embeddedNow() / r.embedSeconds(), taskSeconds, r.embeddedNow() / taskSeconds, r.indexSeconds());
             return 0;
         } finally {
-            if (own) spark.stop();
+            if (own) {
+                spark.stop();
+                phases.done("Spark context stopped");
+            }
         }
     }
 
     private String[] args = new String[0];
+    private SparkContext given;
 
+    /** Runs the command in a SparkContext of its own, stopped at the end. */
     public static int execute(String... args) {
+        return execute(null, args);
+    }
+
+    /** Runs the command in {@code context} (null: one of its own), which it leaves running. */
+    public static int execute(SparkContext context, String... args) {
         SparkEmbedMain main = new SparkEmbedMain();
         main.args = args;
+        main.given = context;
         return new CommandLine(main).execute(args);
     }
 

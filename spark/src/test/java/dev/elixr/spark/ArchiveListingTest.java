@@ -33,7 +33,7 @@ class ArchiveListingTest {
     @Test
     void aCsvListingResolvesPathsAgainstItsFolderAndTakesTheFileStemWhenNoIdIsGiven(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("list.csv"), "path,dicom_id,study_id,split\nimg/a.png,id-a,s1,test\nimg/b.png,,s2,\n/abs/c.dcm,id-a,s3,train\n");
-        var l = ArchiveListing.read(dir.resolve("list.csv"), null);
+        var l = ArchiveListing.read(dir.resolve("list.csv"));
         assertEquals(List.of(new ArchiveImage("id-a", "s1", "", "test", "", dir.resolve("img/a.png").toString()),
                 new ArchiveImage("b", "s2", "", "", "", dir.resolve("img/b.png").toString())), l.images());
         assertEquals(1, l.duplicatesDropped(), "a repeated id keeps its first image");
@@ -43,7 +43,7 @@ class ArchiveListingTest {
     @Test
     void aListingWithoutAPathColumnIsRefusedNamingItsColumns(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("list.csv"), "file,dicom_id\na.png,a\n");
-        var e = assertThrows(IllegalArgumentException.class, () -> ArchiveListing.read(dir.resolve("list.csv"), null));
+        var e = assertThrows(IllegalArgumentException.class, () -> ArchiveListing.read(dir.resolve("list.csv")));
         assertTrue(e.getMessage().contains("'path' column") && e.getMessage().contains("[file, dicom_id]"), e.getMessage());
     }
 
@@ -53,16 +53,16 @@ class ArchiveListingTest {
         png(dir.resolve("a/1.png"));
         Files.writeString(dir.resolve("a/notes.txt"), "not an image");
         dicom(dir.resolve("a"));
-        var l = ArchiveListing.read(dir, null);
+        var l = ArchiveListing.read(dir);
         assertEquals(List.of("a/1", "a/explicit_sigmoid", "b/2"), l.images().stream().map(ArchiveImage::id).toList());
         assertEquals("folder", l.kind());
-        assertEquals(l.digest(), ArchiveListing.read(dir, null).digest(), "the same listing, the same digest");
+        assertEquals(l.digest(), ArchiveListing.read(dir).digest(), "the same listing, the same digest");
     }
 
     @Test
     void aDicomFileDecodesToItsDisplayImageAsPydicomGivesIt(@TempDir Path dir) throws Exception {
         Path f = dicom(dir);
-        GreyImage g = ArchiveDecoder.read(f);
+        GreyImage g = ArchiveDecoder.read(f, dev.elixr.models.elixr.ImagePreprocessing.DISPLAY);
         Path npy = dir.resolve("display.npy");
         try (InputStream in = getClass().getResourceAsStream("/dicom/explicit_sigmoid.display.npy")) {
             Files.copy(in, npy);

@@ -40,8 +40,8 @@ class SparkEmbedJobTest {
     @BeforeAll
     static void setUp() throws Exception {
         archive = TinyArchive.create(shared, 24);
-        images = ArchiveListing.read(archive.data(), null).images().size();
-        spark = SparkEmbedMain.session("local[2]", 2);
+        images = ArchiveListing.read(archive.data()).images().size();
+        spark = SparkSession.builder().config(SparkEmbedMain.conf("local[2]", 2)).getOrCreate();
     }
 
     @AfterAll
@@ -76,7 +76,7 @@ class SparkEmbedJobTest {
     @Test
     void theCliOnLocal2GivesOneEmbeddingPerImageEqualToSingleProcessEmbedAndAnIndexServeOpens(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out"), index = dir.resolve("index"), npy = dir.resolve("single.npy");
-        assertEquals(0, SparkEmbedMain.execute("--master", "local[2]", "--run", archive.run().toString(), "--data", archive.data().toString(),
+        assertEquals(0, SparkEmbedMain.execute(spark.sparkContext(), "--master", "local[2]", "--run", archive.run().toString(), "--data", archive.data().toString(),
                 "--out", out.toString(), "--index", index.toString(), "--partitions", "3", "--batch", "5"));
 
         var single = EmbeddingExport.write(archive.run(), archive.data(), "all", EmbeddingExport.Kind.IMAGE, npy, "elixr embed", TinyArchive.QUIET);
@@ -103,12 +103,62 @@ class SparkEmbedJobTest {
         assertEquals(Set.of("part-00000.parquet", "part-00001.parquet", "part-00002.parquet"), names(out.resolve("embeddings")));
     }
 
+    @Test
+    /** Three shards stay under Lucene's merge policy's segments per tier (10), so nothing is merged after the copy. */
+    void threeShardsMergeIntoAnIndexHoldingEachShardsSegmentByteForByteSoNoHnswGraphIsRebuilt(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out"), index = dir.resolve("index");
+        SparkEmbedJob.run(spark.sparkContext(), options(out).withIndex(index), TinyArchive.QUIET);
+        List<Path> merged = compoundFiles(index);
+        assertEquals(3, merged.size(), "one segment per shard: " + merged);
+        try (var idx = VectorIndex.openReadOnly(index, IndexManifest.read(index).dim())) {
+            assertEquals(3, idx.segments());
+            assertEquals(images, idx.size());
+        }
+        for (int p = 0; p < 3; p++) {
+            List<Path> shard = compoundFiles(out.resolve("shards").resolve(PartitionCommit.name(p, "")));
+            assertEquals(1, shard.size(), "shard " + p + " is one segment");
+            long same = merged.stream().filter(m -> sameBytes(m, shard.get(0))).count();
+            assertEquals(1, same, "shard " + p + "'s segment (vectors and HNSW graph) appears unchanged in the index");
+        }
+    }
+
+    @Test
+    void aRerunWithAnIndexOnEmbeddingsCommittedWithoutOneBuildsTheShardsFromParquetWithoutEmbeddingAgain(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out"), index = dir.resolve("index");
+        var first = SparkEmbedJob.run(spark.sparkContext(), options(out), TinyArchive.QUIET);
+        assertEquals(images, first.embeddedNow());
+        assertFalse(Files.exists(out.resolve("shards")), "no shards without --index");
+        var second = SparkEmbedJob.run(spark.sparkContext(), options(out).withIndex(index), TinyArchive.QUIET);
+        assertEquals(0, second.embeddedNow(), "nothing embedded again");
+        assertEquals(3, second.skippedPartitions());
+        assertEquals(images, second.indexed());
+        Map<String, float[]> table = table(out);
+        try (var idx = VectorIndex.openReadOnly(index, IndexManifest.read(index).dim())) {
+            assertEquals(images, idx.size());
+            for (var e : table.entrySet()) assertArrayEquals(e.getValue(), idx.vector(e.getKey()), e.getKey());
+        }
+    }
+
+    static List<Path> compoundFiles(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".cfs")).sorted().toList();
+        }
+    }
+
+    static boolean sameBytes(Path a, Path b) {
+        try {
+            return Files.mismatch(a, b) == -1;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static SparkSession spark() { return spark; }
 
     @Test
     void aTaskDyingMidPartitionIsRetriedBySparkAndTheOutputHasNoDuplicatesOrPartialFiles(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out");
-        var r = SparkEmbedJob.run(spark, options(out).withFailOnce(1), TinyArchive.QUIET);
+        var r = SparkEmbedJob.run(spark.sparkContext(), options(out).withFailOnce(1), TinyArchive.QUIET);
         assertEquals(1, r.partitions().get(1).attempt(), "partition 1 finished by its second attempt");
         assertEquals(0, r.partitions().get(0).attempt());
         assertEquals(images, r.rows());
@@ -122,13 +172,13 @@ class SparkEmbedJobTest {
     @Test
     void aRerunSkipsFinishedPartitionsAndRefusesAnotherPartitioning(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out");
-        var first = SparkEmbedJob.run(spark, options(out), TinyArchive.QUIET);
+        var first = SparkEmbedJob.run(spark.sparkContext(), options(out), TinyArchive.QUIET);
         assertEquals(0, first.skippedPartitions());
         Map<String, float[]> before = table(out);
         Path lost = out.resolve("embeddings").resolve("part-00002.parquet");
         int lostRows = first.partitions().get(2).rows();
         Files.delete(lost);
-        var second = SparkEmbedJob.run(spark, options(out), TinyArchive.QUIET);
+        var second = SparkEmbedJob.run(spark.sparkContext(), options(out), TinyArchive.QUIET);
         assertEquals(2, second.skippedPartitions());
         assertFalse(second.partitions().get(2).skipped());
         assertEquals(lostRows, second.embeddedNow(), "only the missing partition is embedded again");
@@ -136,23 +186,31 @@ class SparkEmbedJobTest {
         Map<String, float[]> after = table(out);
         assertEquals(before.keySet(), after.keySet());
         for (String id : before.keySet()) assertArrayEquals(before.get(id), after.get(id), id);
-        var third = SparkEmbedJob.run(spark, options(out), TinyArchive.QUIET);
+        var third = SparkEmbedJob.run(spark.sparkContext(), options(out), TinyArchive.QUIET);
         assertEquals(3, third.skippedPartitions());
         assertEquals(0, third.embeddedNow());
-        var e = assertThrows(IllegalArgumentException.class, () -> SparkEmbedJob.run(spark, options(out).withPartitions(2), TinyArchive.QUIET));
+        var e = assertThrows(IllegalArgumentException.class, () -> SparkEmbedJob.run(spark.sparkContext(), options(out).withPartitions(2), TinyArchive.QUIET));
         assertTrue(e.getMessage().contains("--partitions 3"), e.getMessage());
     }
 
     @Test
-    void aParquetListingOfPathsGivesTheSameEmbeddingsAsTheFolderItLists(@TempDir Path dir) throws Exception {
-        var rows = ArchiveListing.read(archive.data(), null).images().stream()
-                .map(a -> org.apache.spark.sql.RowFactory.create(a.id(), archive.data().relativize(Path.of(a.path())).toString())).toList();
-        var schema = new org.apache.spark.sql.types.StructType().add("dicom_id", "string").add("path", "string");
+    void aParquetListingWrittenBySparkIsReadWithLongAndNullCellsAsTextAndGivesTheSameEmbeddingsAsTheFolderItLists(@TempDir Path dir) throws Exception {
+        var rows = ArchiveListing.read(archive.data()).images().stream()
+                .map(a -> org.apache.spark.sql.RowFactory.create(a.id(), archive.data().relativize(Path.of(a.path())).toString(),
+                        (long) a.id().hashCode(), null)).toList();
+        var schema = new org.apache.spark.sql.types.StructType().add("dicom_id", "string").add("path", "string")
+                .add("study_id", "long").add("view", "string");
         Path listing = archive.data().resolve("listing.parquet");  // beside the images: paths relative to it
         spark.createDataFrame(rows, schema).coalesce(1).write().mode("overwrite").parquet(listing.toString());
         Path fromFolder = dir.resolve("folder"), fromParquet = dir.resolve("parquet");
-        SparkEmbedJob.run(spark, options(fromFolder), TinyArchive.QUIET);
-        var r = SparkEmbedJob.run(spark, SparkEmbedJob.Options.of(archive.run(), listing, fromParquet).withPartitions(2), TinyArchive.QUIET);
+        SparkEmbedJob.run(spark.sparkContext(), options(fromFolder), TinyArchive.QUIET);
+        var listed = ArchiveListing.read(listing).images();
+        assertEquals(images, listed.size());
+        for (ArchiveImage a : listed) {
+            assertEquals(Long.toString(a.id().hashCode()), a.studyId(), "a long column read as its decimal text");
+            assertEquals("", a.view(), "a null cell read as empty");
+        }
+        var r = SparkEmbedJob.run(spark.sparkContext(), SparkEmbedJob.Options.of(archive.run(), listing, fromParquet).withPartitions(2), TinyArchive.QUIET);
         assertEquals(images, r.rows());
         Map<String, float[]> a = table(fromFolder), b = table(fromParquet);
         assertEquals(a.keySet(), b.keySet());
@@ -169,18 +227,18 @@ class SparkEmbedJobTest {
                 else Files.copy(p, t);
             }
         }
-        List<ArchiveImage> listed = ArchiveListing.read(data, null).images();
+        List<ArchiveImage> listed = ArchiveListing.read(data).images();
         ArchiveImage broken = listed.get(5);
         Files.write(Path.of(broken.path()), new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 1, 2, 3});  // a truncated JPEG
         Path out = dir.resolve("out");
-        var r = SparkEmbedJob.run(spark, SparkEmbedJob.Options.of(archive.run(), data, out).withPartitions(3).withBatch(4), TinyArchive.QUIET);
+        var r = SparkEmbedJob.run(spark.sparkContext(), SparkEmbedJob.Options.of(archive.run(), data, out).withPartitions(3).withBatch(4), TinyArchive.QUIET);
         assertEquals(1, r.badNow(), "the accumulator");
         assertEquals(List.of(broken.id()), r.badIds());
         assertEquals(images - 1, r.rows());
         Map<String, float[]> t = table(out);
         assertEquals(images - 1, t.size());
         assertFalse(t.containsKey(broken.id()));
-        var rerun = SparkEmbedJob.run(spark, SparkEmbedJob.Options.of(archive.run(), data, out).withPartitions(3), TinyArchive.QUIET);
+        var rerun = SparkEmbedJob.run(spark.sparkContext(), SparkEmbedJob.Options.of(archive.run(), data, out).withPartitions(3), TinyArchive.QUIET);
         assertEquals(List.of(broken.id()), rerun.badIds(), "a skipped partition still reports its unreadable image");
         assertEquals(0, rerun.badNow());
     }

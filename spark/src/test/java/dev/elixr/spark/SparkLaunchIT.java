@@ -23,7 +23,7 @@ class SparkLaunchIT {
     @Test
     void thePackagedJarRunsLocal2AndWritesEveryImageAndAnIndex(@TempDir Path dir) throws Exception {
         TinyArchive a = TinyArchive.create(dir, 16);
-        int images = ArchiveListing.read(a.data(), null).images().size();
+        int images = ArchiveListing.read(a.data()).images().size();
         Path out = dir.resolve("out"), index = dir.resolve("index"), log = dir.resolve("log.txt");
         Path args = Path.of("target", "elixr-spark.args").toAbsolutePath();
         assertTrue(Files.isRegularFile(args), args + " (made by the package phase)");

@@ -18,12 +18,12 @@
  *       comparison ({@link dev.elixr.tasks.eval.CrossSite}).</li>
  *   <li>{@code language}: ELIXR-B stage 2 (the adapter into a frozen LLM) on impression generation, VQA and report-QA
  *       items ({@link dev.elixr.tasks.language.Stage2Job}), the uses of a run ({@link dev.elixr.tasks.language.Assistant})
- *       and the VQA and report-QA evaluations beside a text-only baseline
+ *       and the VQA, report-QA and impression evaluations beside a text-only baseline
  *       ({@link dev.elixr.tasks.language.LanguageEvaluation}).</li>
  *   <li>{@code index}: a persistent Lucene HNSW index of image embeddings; {@code serve}: the HTTP service.</li>
- *   <li>{@code metrics}: ROC AUC, NDCG@k, precision@k and bootstrap intervals; {@code report}: the HTML report;
+ *   <li>{@code metrics}: ROC AUC, NDCG@k, precision@k, bootstrap intervals, BLEU, ROUGE-L and per-finding F1; {@code report}: the HTML report;
  *       {@code demo}: {@code elixr demo}; {@code progress}: progress bars with ETA.</li>
  * </ul>
- * The impression evaluation and ELIXR-B in {@code elixr demo} are not built yet.
+ * ELIXR-B stage 2 in {@code elixr demo} is not built yet.
  */
 package dev.elixr.tasks;

@@ -61,4 +61,31 @@ public final class Parallel {
             @Override protected void compute() { invokeAll(tasks); }
         });
     }
+
+    /**
+     * Runs body over [0, n) in chunks of {@code chunk} items (the last one shorter) that up to {@link #threads()}
+     * workers take in turn from a shared counter until none is left: a worker that the system holds back (a machine
+     * shared with other work) leaves its chunks to the others instead of holding up the whole call, as a fixed split
+     * would. Runs inline when one chunk covers n or when already on a kernel thread.
+     */
+    public static void forChunks(int n, int chunk, RangeBody body) {
+        if (n <= 0) return;
+        int c = Math.max(1, chunk), count = (int) (((long) n + c - 1) / c), workers = Math.min(threads, count);
+        if (workers <= 1 || java.util.concurrent.ForkJoinTask.getPool() == pool) {
+            body.run(0, n);
+            return;
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        RecursiveAction[] tasks = new RecursiveAction[workers];
+        for (int w = 0; w < workers; w++) {
+            tasks[w] = new RecursiveAction() {
+                @Override protected void compute() {
+                    for (int i; (i = next.getAndIncrement()) < count; ) body.run((int) ((long) i * c), (int) Math.min(n, (long) (i + 1) * c));
+                }
+            };
+        }
+        pool.invoke(new RecursiveAction() {
+            @Override protected void compute() { invokeAll(tasks); }
+        });
+    }
 }

@@ -1,5 +1,6 @@
 package dev.elixr.tools;
 
+import dev.elixr.tasks.language.InstructionCorpus;
 import dev.elixr.tasks.train.ContrastiveTraining;
 import dev.elixr.tasks.train.LmTraining;
 import dev.elixr.tasks.train.LmTrainingJob;
@@ -33,12 +34,16 @@ final class TrainLmCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", defaultValue = "50", description = "steps between checkpoints (and one at the end)") int checkpointEvery;
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--resume", description = "continue from the run's newest checkpoint") boolean resume;
+    @Option(names = "--instructions", description = "train on the stage-2 instruction formats instead of plain reports: per training study its "
+            + "FINDINGS, then impression generation and its vqa.jsonl questions, or its report-qa.jsonl checks, each answered (training split only)")
+    boolean instructions;
     @Option(names = "--stop-after", defaultValue = "0", hidden = true, description = "stop after this step (testing)") long stopAfter;
 
     LmTrainingJob.Options options() {
         var training = new LmTraining.Config(epochs, batch, new ContrastiveTraining.Optimisation(lr, weightDecay, warmup, gradClip),
                 new ContrastiveTraining.Session(seed, resume, checkpointEvery, stopAfter));
-        return new LmTrainingJob.Options(data, out, new LmTrainingJob.Shape(layers, dim, heads, kvHeads, context, vocab), training);
+        var o = new LmTrainingJob.Options(data, out, new LmTrainingJob.Shape(layers, dim, heads, kvHeads, context, vocab), training);
+        return instructions ? o.withInstructions(new InstructionCorpus(data)) : o;
     }
 
     @Override

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * ELIXR-B stage 2 from the command line on a tiny synthetic set: {@code train elixr-b --stage 2} on a stage-1 run and a
  * random Llama (the byte-level test tokenizer), then {@code ask}, {@code describe}, {@code check-report} and
- * {@code eval vqa|report-qa}, and their refusals of a missing run, a missing or undecodable image and a missing report.
+ * {@code eval vqa|report-qa|impression}, and their refusals of a missing run, a missing or undecodable image and a missing report.
  */
 class LanguageCommandsTest {
     private static final Path TOKENIZER = Path.of("..", "models", "src", "test", "resources", "fixtures", "llm", "tokenizers", "byte_level", "tokenizer.json");
@@ -76,8 +76,8 @@ class LanguageCommandsTest {
     }
 
     @Test
-    void evalVqaAndReportQaWriteTheirMetrics() {
-        for (String task : new String[] {"vqa", "report-qa"}) {
+    void evalVqaReportQaAndImpressionWriteTheirMetrics() {
+        for (String task : new String[] {"vqa", "report-qa", "impression"}) {
             Result r = run("eval", task, "--run", runB2.toString(), "--data", data.toString(), "--limit", "3", "--max-new-tokens", "3");
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().contains("text_only_baseline"), r.out());

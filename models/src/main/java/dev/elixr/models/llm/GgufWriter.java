@@ -109,6 +109,23 @@ public final class GgufWriter {
         }
     }
 
+    /**
+     * A tokenizer.json that only fills a GGUF file's vocabulary: ids 0–2 special (&lt;unk&gt;, &lt;s&gt;, &lt;/s&gt;), then
+     * the 256 bytes of the GPT-2 byte map, no merges; GgufWriter marks the remaining ids up to the model's vocabulary
+     * unused. For benchmark files driven by token ids, never by text.
+     */
+    public static com.fasterxml.jackson.databind.JsonNode byteTokenizer() {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var root = json.createObjectNode();
+        var vocab = root.putObject("model").put("type", "BPE").putObject("vocab");
+        for (int b = 0; b < 256; b++) vocab.put(String.valueOf(ByteLevel.charOf(b)), 3 + b);
+        root.withObject("model").putArray("merges");
+        var added = root.putArray("added_tokens");
+        String[] special = {"<unk>", "<s>", "</s>"};
+        for (int i = 0; i < special.length; i++) added.addObject().put("id", i).put("content", special[i]).put("special", true);
+        return root;
+    }
+
     private static void tokenizerMetadata(com.fasterxml.jackson.databind.JsonNode t, String pre, int vocabSize, Map<String, Object> meta) {
         String[] tokens = new String[vocabSize];
         int[] types = new int[vocabSize];

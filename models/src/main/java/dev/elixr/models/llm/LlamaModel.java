@@ -143,6 +143,14 @@ public final class LlamaModel extends Module {
         return this;
     }
 
+    /** Bytes of the LM head as one decoding step reads it (the token table's, when tied), in its stored or quantised form. */
+    public long headStoredBytes() {
+        if (lmHead != null) return lmHead.storedBytes();
+        if (tiedHead != null) return tiedHead.storedBytes();
+        Tensor t = model.embedTokens().weight().value();
+        return t.numel() * t.dtype().byteSize();
+    }
+
     /** A cache for up to capacity positions. */
     public KvCache newCache(int capacity) {
         if (config.slidingWindow() > 0 && capacity > config.slidingWindow()) {

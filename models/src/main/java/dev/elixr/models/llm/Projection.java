@@ -20,6 +20,7 @@ public final class Projection extends Module {
     private final Parameter weight;
     private final Parameter bias;
     private QuantizedMatrix quantized;
+    private PrefillWeights.Copy prefillCopy; // float32 wᵀ of a half-precision or quantised weight, for prefill's GEMM
 
     Projection(WeightSource src, String prefix, int in, int out, boolean bias) {
         QuantizedMatrix q = src.quantized(prefix + "weight");
@@ -32,6 +33,11 @@ public final class Projection extends Module {
     }
 
     public Parameter weight() { return weight; }
+
+    /** Bytes of the weight as inference reads it: the block-quantised copy's, else the stored type's. */
+    public long storedBytes() {
+        return quantized != null ? quantized.data().byteSize() : weight.value().numel() * weight.value().dtype().byteSize();
+    }
 
     /** The bias, or null. */
     public Parameter bias() { return bias; }
@@ -46,7 +52,11 @@ public final class Projection extends Module {
      * Inference reads a block-quantised copy of the weight from now on (decode through the block kernel, prefill
      * through the GEMM on its dequantised values); training still uses the parameter.
      */
-    public void quantize(BlockFormat format) { if (weight != null) quantized = QuantizedMatrix.quantize(weight.value(), format); }
+    public void quantize(BlockFormat format) {
+        if (weight == null) return;
+        quantized = QuantizedMatrix.quantize(weight.value(), format);
+        prefillCopy = PrefillWeights.release(prefillCopy);
+    }
 
     /** A projection straight from a block-quantised matrix (a tied head of a GGUF file). */
     static Projection of(QuantizedMatrix q) {
@@ -59,23 +69,34 @@ public final class Projection extends Module {
     /** x [T, in] → [T, out]. */
     public Tensor apply(Tensor x) {
         Tensor b = bias == null ? null : bias.value();
-        if (quantized == null) return linear(x, weight.value(), b);
+        if (quantized == null) return product(x, weight.value(), b);
         Tensor y;
         if (x.size(0) == 1) {
             float[] out = new float[quantized.rows()];
             quantized.matvec(x.contiguous().toFloatArray(), out);
             y = Tensor.wrap(out, 1, out.length);
         } else {
-            y = MatMul.matmul(x, quantized.dequantize().t());
+            prefillCopy = PrefillWeights.of(prefillCopy, quantized, quantized::dequantize, (long) quantized.rows() * quantized.cols());
+            y = MatMul.matmul(x, prefillCopy.transposed());
         }
         return b == null ? y : Elementwise.add(y, b);
     }
 
+    /** x [T, in] · wᵀ (+ b) for this projection's unquantised weight w [out, in]: matvec, or the GEMM on a kept float32 copy. */
+    private Tensor product(Tensor x, Tensor w, Tensor b) {
+        if (x.size(0) == 1 || w.dtype() == dev.elixr.tensor.DType.F32) return linear(x, w, b, null);
+        prefillCopy = PrefillWeights.of(prefillCopy, w, () -> MatVec.toFloat32(w), w.numel());
+        return linear(x, w, b, prefillCopy.transposed());
+    }
+
     /** x [T, in] · wᵀ (+ b) for w [out, in] of any stored type; b may be null. */
-    static Tensor linear(Tensor x, Tensor w, Tensor b) {
+    static Tensor linear(Tensor x, Tensor w, Tensor b) { return linear(x, w, b, null); }
+
+    /** As {@link #linear(Tensor, Tensor, Tensor)}, several rows multiplying wT (wᵀ [in, out] in float32) when it is given. */
+    private static Tensor linear(Tensor x, Tensor w, Tensor b, Tensor wT) {
         Tensor y = x.size(0) == 1
                 ? Tensor.wrap(MatVec.matvec(w, x.contiguous().toFloatArray()), 1, w.size(0))
-                : MatMul.matmul(x, MatVec.toFloat32(w).t());
+                : MatMul.matmul(x, wT != null ? wT : MatVec.toFloat32(w).t());
         return b == null ? y : Elementwise.add(y, b);
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.eval.EvalRecord;
+import dev.elixr.tasks.metrics.RougeL;
+import dev.elixr.tasks.metrics.TextTokens;
 import dev.elixr.tasks.progress.Progress;
 import dev.elixr.tensor.Tensor;
 
@@ -33,6 +35,8 @@ import java.util.TreeMap;
  *   and per question category; token F1 and exact match of the open questions.</li>
  *   <li>{@code report-qa}: accuracy of correct-vs-erroneous, accuracy of the error type (none counts as a type), and
  *   per injected error type; a verdict that names no known error is wrong.</li>
+ *   <li>{@code impression}: the generated impression against the report's IMPRESSION ({@link ImpressionScore}):
+ *   per-finding F1 and macro F1 of what our keyword labeller reads in both, BLEU-4 and ROUGE-L.</li>
  * </ul>
  * Each writes {@code RUN/eval/<task>/metrics.json}, {@code items.csv}, {@code manifest.json} (the items evaluated) and
  * {@code eval.json}.
@@ -53,7 +57,6 @@ public final class LanguageEvaluation {
 
     /** Runs one task's evaluation into {@code RUN/eval/<task>[-split]} and returns the metrics written. */
     public static Map<String, Object> run(ElixrB2Run run, LanguageTask task, Options o, String commandLine, PrintStream log) throws IOException {
-        if (task == LanguageTask.IMPRESSION) throw new IllegalArgumentException("eval impression does not exist yet (vqa and report-qa do)");
         Instant started = Instant.now();
         List<CxrStudy> all = MimicCxrJpg.read(o.data());
         InstructionSet set = InstructionSet.read(o.data(), all);
@@ -61,7 +64,11 @@ public final class LanguageEvaluation {
         List<Instruction> items = sample(images.readable(set.items(task, o.split())), o.limit(), o.seed());
         if (items.isEmpty())
             throw new IllegalArgumentException("no " + task.id() + " items with a readable image in split '" + o.split() + "' of " + o.data()
-                    + (task == LanguageTask.VQA ? " (" + InstructionSet.VQA + ")" : " (" + InstructionSet.REPORT_QA + ")"));
+                    + switch (task) {
+                        case VQA -> " (" + InstructionSet.VQA + ")";
+                        case REPORT_QA -> " (" + InstructionSet.REPORT_QA + ")";
+                        case IMPRESSION -> " (reports with an IMPRESSION section)";
+                    });
         Assistant assistant = new Assistant(run);
         Tensor average = images.mean();
         Progress progress = new Progress("eval " + task.id(), items.size(), "item");
@@ -78,8 +85,8 @@ public final class LanguageEvaluation {
         metrics.put("task", task.id());
         metrics.put("split", o.split());
         metrics.put("items", answered.size());
-        metrics.put("image", task == LanguageTask.VQA ? vqa(answered, false) : reportQa(answered, false));
-        metrics.put("text_only_baseline", task == LanguageTask.VQA ? vqa(answered, true) : reportQa(answered, true));
+        metrics.put("image", score(task, answered, false));
+        metrics.put("text_only_baseline", score(task, answered, true));
         metrics.put("baseline", "the same adapter and LLM after the soft prompt of the split's average image (mean tower tokens of its "
                 + images.tokens().count() + " images)");
         Path dir = run.dir().resolve("eval").resolve(task.id() + (o.split().equals("test") ? "" : "-" + o.split()));
@@ -116,6 +123,15 @@ public final class LanguageEvaluation {
             Integer t = order[i]; order[i] = order[j]; order[j] = t;
         }
         return java.util.Arrays.stream(order, 0, limit).sorted(Comparator.naturalOrder()).map(items::get).toList();
+    }
+
+    static Map<String, Object> score(LanguageTask task, List<Answered> answered, boolean baseline) {
+        return switch (task) {
+            case VQA -> vqa(answered, baseline);
+            case REPORT_QA -> reportQa(answered, baseline);
+            case IMPRESSION -> ImpressionScore.score(answered.stream().map(a -> baseline ? a.baseline() : a.answer()).toList(),
+                    answered.stream().map(a -> a.item().answer()).toList());
+        };
     }
 
     static Map<String, Object> vqa(List<Answered> answered, boolean baseline) {
@@ -165,11 +181,19 @@ public final class LanguageEvaluation {
 
     private static void writeItems(Path file, LanguageTask task, List<Answered> answered) throws IOException {
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
-            w.println(task == LanguageTask.VQA ? "dicom_id,type,category,question,truth,answer,correct,baseline_answer,baseline_correct"
-                    : "dicom_id,truth_error,answer,predicted_error,baseline_answer,baseline_predicted_error");
+            w.println(switch (task) {
+                case VQA -> "dicom_id,type,category,question,truth,answer,correct,baseline_answer,baseline_correct";
+                case REPORT_QA -> "dicom_id,truth_error,answer,predicted_error,baseline_answer,baseline_predicted_error";
+                case IMPRESSION -> "dicom_id,reference,reference_findings,generated,generated_findings,rouge_l,baseline,baseline_findings,baseline_rouge_l";
+            });
             for (Answered a : answered) {
                 Instruction i = a.item();
-                if (task == LanguageTask.VQA) {
+                if (task == LanguageTask.IMPRESSION) {
+                    List<String> ref = TextTokens.of(i.answer());
+                    w.println(String.join(",", csv(i.dicomId()), csv(i.answer()), csv(ImpressionScore.asserted(i.answer())), csv(a.answer()),
+                            csv(ImpressionScore.asserted(a.answer())), Double.toString(RougeL.f1(TextTokens.of(a.answer()), ref)), csv(a.baseline()),
+                            csv(ImpressionScore.asserted(a.baseline())), Double.toString(RougeL.f1(TextTokens.of(a.baseline()), ref))));
+                } else if (task == LanguageTask.VQA) {
                     w.println(String.join(",", csv(i.dicomId()), csv(i.type()), csv(i.category()), csv(i.prompt()), csv(i.answer()), csv(a.answer()),
                             Boolean.toString(AnswerScore.exactMatch(a.answer(), i.answer())), csv(a.baseline()),
                             Boolean.toString(AnswerScore.exactMatch(a.baseline(), i.answer()))));

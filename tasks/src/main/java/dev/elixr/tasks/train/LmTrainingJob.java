@@ -63,7 +63,15 @@ public final class LmTrainingJob {
         }
     }
 
-    public record Options(Path data, Path out, Shape shape, LmTraining.Config training) {
+    /**
+     * Data, run, shape, loop settings, and the instruction rows that replace the plain reports as the corpus (null: the
+     * reports, one per row).
+     */
+    public record Options(Path data, Path out, Shape shape, LmTraining.Config training, InstructionRow.Source instructions) {
+        public Options(Path data, Path out, Shape shape, LmTraining.Config training) { this(data, out, shape, training, null); }
+
+        public Options withInstructions(InstructionRow.Source source) { return new Options(data, out, shape, training, source); }
+
         /**
          * {@code elixr train lm}'s defaults: {@link Shape#demo()}, {@code --epochs 0} (250 steps, whole epochs) of 16
          * reports, AdamW lr 3e-3, weight decay 0.1, 5% warm-up, clipping at 1, seed 1, a checkpoint every 50 steps.
@@ -75,7 +83,7 @@ public final class LmTrainingJob {
 
         public Options resuming(boolean resume) {
             return new Options(data, out, shape, new LmTraining.Config(training.epochs(), training.batch(), training.optimisation(),
-                    training.session().resuming(resume)));
+                    training.session().resuming(resume)), instructions);
         }
     }
 
@@ -108,10 +116,21 @@ public final class LmTrainingJob {
         List<String> train = reports(contents, "train", skipped), val = reports(contents, "validate", skipped),
                 test = reports(contents, "test", skipped);
         if (train.isEmpty()) throw new IllegalArgumentException("no training reports in " + o.data() + " (split 'train' of " + MimicCxrJpg.SPLIT + ")");
-        BpeTokenizer tokenizer = tokenizer(run, train, o.shape().vocab(), resume, log);
-        LmTraining.Corpus trainRows = corpus(tokenizer, train, o.shape().context(), "training", log);
-        LmTraining.Corpus valRows = corpus(tokenizer, val, o.shape().context(), "validation", log);
-        LmTraining.Corpus testRows = corpus(tokenizer, test, o.shape().context(), "test", log);
+        LmTraining.Corpus trainRows, valRows, testRows;
+        BpeTokenizer tokenizer;
+        if (o.instructions() == null) {
+            tokenizer = tokenizer(run, train, o.shape().vocab(), resume, log);
+            trainRows = corpus(tokenizer, train, o.shape().context(), "training", log);
+            valRows = corpus(tokenizer, val, o.shape().context(), "validation", log);
+            testRows = corpus(tokenizer, test, o.shape().context(), "test", log);
+        } else {
+            List<InstructionRow> trainInstr = o.instructions().rows("train");
+            if (trainInstr.isEmpty()) throw new IllegalArgumentException("no instruction rows in the training split of " + o.data() + ": " + o.instructions().describe());
+            tokenizer = tokenizer(run, texts(trainInstr), o.shape().vocab(), resume, log);
+            trainRows = instructionCorpus(tokenizer, trainInstr, o.shape().context(), "training", log);
+            valRows = instructionCorpus(tokenizer, o.instructions().rows("validate"), o.shape().context(), "validation", log);
+            testRows = instructionCorpus(tokenizer, o.instructions().rows("test"), o.shape().context(), "test", log);
+        }
         LlamaConfig cfg = o.shape().config(tokenizer.size());
         LlamaModel model = LlamaModel.random(cfg, o.training().seed());
         log.printf(Locale.ROOT, "elixr: report LM, %,d parameters (%d layers, width %d, %d/%d heads, SwiGLU %d, vocabulary %d, context %d); "
@@ -180,6 +199,31 @@ public final class LmTrainingJob {
         return new LmTraining.Corpus(rows, BpeTrainer.PAD_ID);
     }
 
+    /** The text of instruction rows (context, prompts, answers), what the BPE tokenizer is trained on. */
+    static List<String> texts(List<InstructionRow> rows) {
+        List<String> out = new ArrayList<>();
+        for (InstructionRow r : rows) {
+            StringBuilder sb = new StringBuilder(r.context());
+            for (InstructionRow.Turn t : r.turns()) sb.append('\n').append(t.prompt()).append(' ').append(t.answer());
+            out.add(sb.toString());
+        }
+        return out;
+    }
+
+    /** Each instruction row's ids ({@link InstructionRow#encode}); rows where not one turn fits the context are dropped and counted. */
+    static LmTraining.Corpus instructionCorpus(BpeTokenizer tok, List<InstructionRow> rows, int context, String what, PrintStream log) {
+        List<int[]> out = new ArrayList<>();
+        int dropped = 0;
+        for (InstructionRow r : rows) {
+            int[] ids = r.encode(tok, context);
+            if (ids == null) dropped++;
+            else out.add(ids);
+        }
+        if (dropped > 0) log.printf(Locale.ROOT, "elixr: %d of %d %s instruction rows have no turn that fits the context of %d tokens and were left out%n",
+                dropped, rows.size(), what, context);
+        return new LmTraining.Corpus(out, BpeTrainer.PAD_ID);
+    }
+
     /** config.json and model.safetensors, the weights written to a temporary name first and moved into place. */
     private static void saveModel(Path run, LlamaModel model) throws IOException {
         Path tmp = run.resolve("model.tmp");
@@ -243,6 +287,7 @@ public final class LmTrainingJob {
         m.put("--grad-clip", Double.toString(t.optimisation().gradClip()));
         m.put("--seed", Long.toString(t.seed()));
         m.put("--data", o.data().toAbsolutePath().normalize().toString());
+        m.put("--instructions", Boolean.toString(o.instructions() != null));
         return m;
     }
 
@@ -252,6 +297,7 @@ public final class LmTrainingJob {
         m.put("train_reports", train.count());
         m.put("validation_reports", val.count());
         m.put("test_reports", test.count());
+        m.put("corpus", o.instructions() == null ? "reports, one per row" : o.instructions().describe());
         m.put("llama", new ObjectMapper().convertValue(cfg.toJson(), Map.class));
         m.put("training", o.training());
         return m;

@@ -111,13 +111,17 @@ class Stage2TrainingTest {
         Path out = dir.resolve("run-b2-eval");
         Stage2Job.run(f.options(out, 4, 5e-3, false, 0), "test", Stage2Fixture.QUIET);
         ElixrB2Run run = ElixrB2Run.load(out, Stage2Fixture.QUIET);
-        for (LanguageTask t : List.of(LanguageTask.VQA, LanguageTask.REPORT_QA)) {
+        for (LanguageTask t : LanguageTask.values()) {
             var m = LanguageEvaluation.run(run, t, new LanguageEvaluation.Options(f.data(), "test", 5, 6, 1), "test", Stage2Fixture.QUIET);
             assertEquals(5, m.get("items"));
             assertTrue(m.containsKey("image") && m.containsKey("text_only_baseline"), m.toString());
             Path d = out.resolve("eval").resolve(t.id());
             for (String file : new String[] {"metrics.json", "items.csv", "manifest.json", "eval.json"}) assertTrue(Files.exists(d.resolve(file)), file);
             assertEquals(6, Files.readAllLines(d.resolve("items.csv")).size(), "a header and 5 items");
+            if (t == LanguageTask.IMPRESSION)
+                for (String side : new String[] {"image", "text_only_baseline"})
+                    for (String k : new String[] {"macro_f1", "bleu4", "rouge_l", "by_finding"})
+                        assertTrue(((Map<?, ?>) m.get(side)).containsKey(k), side + " lacks " + k + ": " + m);
         }
     }
 }

@@ -10,7 +10,9 @@ import java.lang.foreign.MemorySegment;
  * y = W·x for a weight matrix W [rows, cols] read in its stored type (F32, F16 or BF16; on the heap or
  * memory-mapped from a weight file) with no float32 copy: PyTorch's Linear layout, so y = Linear(x) without bias.
  * The rows may be any stride apart (a narrowed or step-sliced view) but each row must be contiguous; a view that is
- * not (a transpose) is copied to float32 first. Host tensors only. Threads split the rows.
+ * not (a transpose) is copied to float32 first. Host tensors only. Threads split the rows: about eight chunks per
+ * thread, taken in turn ({@link Parallel#forChunks}), so that a thread held back by other work delays the call by one
+ * chunk at most.
  */
 public final class MatVec {
     /** Below this many weights one thread does the whole product (thread hand-off costs more than it saves). */
@@ -38,8 +40,11 @@ public final class MatVec {
         long off = m.offset(), ld = rows == 1 ? cols : m.stride(0);
         boolean parallel = (long) rows * cols >= PARALLEL_WEIGHTS && Parallel.threads() > 1;
         if (!parallel) RowDots.rows(m.dtype(), seg, off, ld, 0, rows, x, cols, y);
-        else Parallel.forRange(rows, Math.max(4, rows / Parallel.threads()), (s, e) -> RowDots.rows(m.dtype(), seg, off, ld, s, e, x, cols, y));
+        else Parallel.forChunks(rows, chunk(rows), (s, e) -> RowDots.rows(m.dtype(), seg, off, ld, s, e, x, cols, y));
     }
+
+    /** Rows per chunk of a parallel product: about eight chunks per thread, a multiple of 16 rows (the kernels' row blocks divide it). */
+    static int chunk(int rows) { return Math.max(16, (rows / (8 * Parallel.threads()) + 15) / 16 * 16); }
 
     /**
      * A float32 copy [rows, cols] of W (any stored type), rows widened with vector loads: what the GEMM of a prefill

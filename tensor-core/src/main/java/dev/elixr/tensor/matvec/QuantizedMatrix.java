@@ -125,7 +125,7 @@ public final class QuantizedMatrix {
         }
     }
 
-    /** y = W·x on up to {@link Parallel#threads()} threads. */
+    /** y = W·x on up to {@link Parallel#threads()} threads, which take chunks of rows in turn as {@link MatVec#matvec} does. */
     public void matvec(float[] x, float[] y) {
         if (x.length != cols || y.length != rows) {
             throw new IllegalArgumentException("matvec: " + format + " weight [" + rows + "," + cols + "] times a vector of " + x.length
@@ -134,6 +134,6 @@ public final class QuantizedMatrix {
         long rowBytes = format.rowBytes(cols);
         boolean parallel = (long) rows * cols >= MatVec.PARALLEL_WEIGHTS && Parallel.threads() > 1;
         if (!parallel) BlockDots.rows(format, data, rowBytes, 0, rows, x, cols, y);
-        else Parallel.forRange(rows, Math.max(4, rows / Parallel.threads()), (s, e) -> BlockDots.rows(format, data, rowBytes, s, e, x, cols, y));
+        else Parallel.forChunks(rows, MatVec.chunk(rows), (s, e) -> BlockDots.rows(format, data, rowBytes, s, e, x, cols, y));
     }
 }

@@ -367,6 +367,9 @@ final class ReportWriter {
         boolean ecm = plan.polarity(ENLARGED_CARDIOMEDIASTINUM) == Polarity.NEGATIVE && plan.mention(ENLARGED_CARDIOMEDIASTINUM).change() == Change.NONE;
         if (cm && ecm) return List.of(pick(r, "Heart size and mediastinal contours are normal.", "The heart and mediastinum are within normal limits."));
         if (cm) return List.of(pick(r, "Heart size is normal.", "Normal heart size.", "The cardiac silhouette is normal in size.", "No cardiomegaly."));
+        // the cardiomediastinal silhouette includes the heart: normal only when no cardiomegaly is reported
+        boolean heartReported = plan.mention(CARDIOMEGALY) != null && plan.polarity(CARDIOMEGALY) != Polarity.NEGATIVE;
+        if (ecm && heartReported) return List.of(pick(r, "The mediastinal contours are normal.", "Normal mediastinal contours."));
         if (ecm) return List.of(pick(r, "The mediastinal contours are normal.", "The cardiomediastinal silhouette is within normal limits.", "Normal mediastinal contours.",
                 "The cardiomediastinum is within normal limits."));
         return List.of();

@@ -14,12 +14,13 @@ import static dev.elixr.tasks.data.CheXpertLabel.*;
  * A small rule-based labeller, written independently of the report writer's phrase tables, in the spirit of the
  * CheXpert labeller: per sentence, mentions by keyword; uncertainty cues make a mention -1; negation cues before a
  * mention ("no", "without", "free of") or anywhere for whole-sentence statements ("normal", "resolved") make it 0;
- * per label, positive beats uncertain beats negative.
+ * per label, positive beats uncertain beats negative. It checks the synthetic reports (SyntheticCxrTest) and labels
+ * generated impressions against their references ({@code elixr eval impression}).
  */
-final class MiniLabeler {
+public final class MiniLabeler {
     private MiniLabeler() {}
 
-    static final Map<CheXpertLabel, Pattern> TERMS = Map.ofEntries(
+    public static final Map<CheXpertLabel, Pattern> TERMS = Map.ofEntries(
             Map.entry(ATELECTASIS, Pattern.compile("atelectasis|collapse")),
             Map.entry(CARDIOMEGALY, Pattern.compile("cardiomegaly|\\bheart\\b|cardiac silhouette")),
             Map.entry(CONSOLIDATION, Pattern.compile("consolidation")),
@@ -40,7 +41,7 @@ final class MiniLabeler {
     private static final Pattern SENTENCE_NEGATION = Pattern.compile("\\bnormal\\b|within normal limits|unremarkable|resolved|resolution");
 
     /** Labels (1, 0, -1, NaN) of the 13 findings (No Finding left NaN) read from findings + impression text. */
-    static float[] label(String text) {
+    public static float[] label(String text) {
         float[] v = CheXpertLabel.blankLabels();
         for (String sentence : text.toLowerCase(Locale.ROOT).split("(?<=\\.)\\s+|\\n|(?<=\\s)\\d\\.\\s")) {
             boolean uncertain = UNCERTAIN.matcher(sentence).find();
@@ -65,5 +66,5 @@ final class MiniLabeler {
         return 0f;
     }
 
-    static List<CheXpertLabel> findings() { return CheXpertLabel.FINDINGS; }
+    public static List<CheXpertLabel> findings() { return CheXpertLabel.FINDINGS; }
 }

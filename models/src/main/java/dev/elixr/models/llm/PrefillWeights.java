@@ -1,0 +1,66 @@
+package dev.elixr.models.llm;
+
+import dev.elixr.tensor.Tensor;
+
+import java.lang.ref.Cleaner;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Float32 copies of half-precision (BF16/F16) and block-quantised weights, made on a projection's first prefill and
+ * kept, so that later prefills run the GEMM at once instead of widening every weight again on every call. A copy holds
+ * wᵀ [in, out], so that the GEMM packs its rows with plain vector copies rather than transposing them each call. The memory
+ * cost is 4 bytes per weight of every copied matrix (a 336M-parameter BF16 model: 1.3 GB beside its 0.7 GB of
+ * weights), bounded by a budget shared by all models of the JVM: {@code -Delixr.llm.prefillCopyMiB=N}, by default a
+ * quarter of the maximum heap. Past the budget a prefill widens the weight per call, as before. Decoding never reads
+ * the copies. A copy belongs to one weight tensor: a weight replaced by {@code assign} gets a new copy (its old one
+ * is released); a half-precision tensor changed in place is not seen (optimisers update float32 weights, which are
+ * never copied). A copy's bytes return to the budget when it is released or when its projection is garbage.
+ */
+final class PrefillWeights {
+    static final long BUDGET = Long.getLong("elixr.llm.prefillCopyMiB", Runtime.getRuntime().maxMemory() / 4 >> 20) << 20;
+    private static final AtomicLong USED = new AtomicLong();
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    /** A kept copy and the weight it was made from; its bytes are counted against the budget until cleaned. */
+    static final class Copy {
+        private final Object source;
+        private final Tensor transposed;
+        private final Cleaner.Cleanable counted;
+
+        private Copy(Object source, Tensor weight, long bytes) {
+            this.source = source;
+            this.transposed = weight;
+            this.counted = bytes == 0 ? null : CLEANER.register(this, () -> USED.addAndGet(-bytes));
+        }
+
+        /** wᵀ [in, out], float32, contiguous. */
+        Tensor transposed() { return transposed; }
+    }
+
+    private PrefillWeights() {}
+
+    /**
+     * The copy of source: the kept one when it was made from this source, else a new one (kept if the budget
+     * allows, the previous one released). widen gives w [out, in] in float32; weights: their number, 4 bytes each.
+     */
+    static Copy of(Copy kept, Object source, Supplier<Tensor> widen, long weights) {
+        if (kept != null && kept.source == source) return kept;
+        release(kept);
+        long bytes = 4 * weights;
+        if (USED.addAndGet(bytes) > BUDGET) {
+            USED.addAndGet(-bytes);
+            return new Copy(null, widen.get().t().contiguous(), 0); // over budget: used for this call only (source null never matches)
+        }
+        return new Copy(source, widen.get().t().contiguous(), bytes);
+    }
+
+    /** Gives a copy's bytes back to the budget; returns null (for {@code copy = release(copy)}). */
+    static Copy release(Copy kept) {
+        if (kept != null && kept.counted != null) kept.counted.clean(); // runs once, also if the cleaner ran it
+        return null;
+    }
+
+    /** Bytes of copies held now (all models). */
+    static long used() { return USED.get(); }
+}

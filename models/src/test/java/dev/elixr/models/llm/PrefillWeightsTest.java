@@ -1,0 +1,52 @@
+package dev.elixr.models.llm;
+
+import dev.elixr.autograd.nn.Module;
+import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.matvec.BlockFormat;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+
+import static dev.elixr.models.testing.Parity.maxAbsDiff;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Prefill keeps one float32 copy per half-precision or quantised projection, and later prefills reuse it unchanged. */
+class PrefillWeightsTest {
+    /** 4 bytes per weight of every projection (and the untied LM head) of m. */
+    static long copyBytes(LlamaModel m) {
+        long n = 0;
+        for (Module mod : m.namedModules().values()) {
+            if (mod instanceof Projection p) n += p.weight().value().numel();
+        }
+        return 4 * n;
+    }
+
+    @Test
+    void bf16PrefillKeepsOneFloat32CopyPerProjectionAndRepeatsTheSameLogits() throws IOException {
+        LlamaModel m = LlamaParityTest.model("llama_gqa_bf16");
+        int[] ids = LlamaParityTest.sequences("llama_gqa_bf16").get(2);
+        long before = PrefillWeights.used();
+        Tensor first = m.forward(ids, m.newCache(64));
+        assertEquals(copyBytes(m), PrefillWeights.used() - before, "bytes of float32 copies after the first prefill");
+        Tensor second = m.forward(ids, m.newCache(64));
+        assertEquals(copyBytes(m), PrefillWeights.used() - before, "a second prefill makes no new copy");
+        assertEquals(0.0, maxAbsDiff(first, second), "the second prefill's logits");
+    }
+
+    @Test
+    void quantisingReleasesTheHalfPrecisionCopiesAndPrefillCopiesTheDequantisedWeights() throws IOException {
+        LlamaModel m = LlamaParityTest.model("llama_gqa_bf16");
+        int[] ids = LlamaParityTest.sequences("llama_gqa_bf16").get(1);
+        long before = PrefillWeights.used();
+        m.forward(ids, m.newCache(64));
+        m.quantize(BlockFormat.Q8_0);
+        assertEquals(0, PrefillWeights.used() - before, "bytes held after quantize");
+        Tensor q = m.forward(ids, m.newCache(64));
+        assertEquals(copyBytes(m), PrefillWeights.used() - before, "bytes of the dequantised copies");
+        KvCache cache = m.newCache(64);
+        m.forward(java.util.Arrays.copyOf(ids, ids.length - 1), cache);
+        Tensor last = Tensor.vector(m.next(new int[] {ids[ids.length - 1]}, cache));
+        double d = maxAbsDiff(q.narrow(0, ids.length - 1, 1).reshape(-1), last);
+        if (!(d <= 1e-5)) throw new AssertionError("prefill on the kept copy vs the block kernel's decoding: " + d);
+    }
+}
