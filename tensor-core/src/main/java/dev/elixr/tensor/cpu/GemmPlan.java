@@ -69,7 +69,7 @@ public final class GemmPlan {
         } else {
             k = choose(m.registers());
             why.add("tile " + k.name() + ": the preferred tile that fits " + m.registers() + " vector registers (" + k.mr() + "·" + k.nv()
-                    + " accumulators + " + k.nv() + " B vectors + 1 broadcast = " + k.registers() + ")");
+                    + " accumulators + " + k.nv() + " B vectors + 3 broadcasts in flight = " + k.registers() + ")");
         }
         int kc = override(props, "kc", kc(m, k), why,
                 "the KC×NR strip of B (NR = " + k.nr() + " floats) in half of L1d (" + MachineProfile.kib(m.l1d()) + "), kept within "

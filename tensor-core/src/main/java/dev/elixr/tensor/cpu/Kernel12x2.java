@@ -4,7 +4,7 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * The 12×2 micro-kernel: a tile of 12 rows × 2 vectors of C, for 32 vector registers:
- * 24 accumulators + 2 B vectors + 1 broadcast = 27, the BLIS Skylake-X shape (transposed).
+ * 24 accumulators + 2 B vectors + 3 broadcasts in flight = 29, the BLIS Skylake-X shape (transposed).
  * Written out explicitly, as every variant: C2 keeps the accumulators in registers only with constant tile bounds.
  * Per k: 2 vector loads of B, 12 broadcasts of A, 24 FMAs.
  */

@@ -4,7 +4,7 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * The 8×2 micro-kernel: a tile of 8 rows × 2 vectors of C, for 32 vector registers (AVX-512, AArch64):
- * 16 accumulators + 2 B vectors + 1 broadcast = 19 (it spills on 16).
+ * 16 accumulators + 2 B vectors + the 3 broadcasts C2 keeps in flight = 21 (it spills on 16).
  * Written out explicitly, as every variant: C2 keeps the accumulators in registers only with constant tile bounds.
  * Per k: 2 vector loads of B, 8 broadcasts of A, 16 FMAs.
  */

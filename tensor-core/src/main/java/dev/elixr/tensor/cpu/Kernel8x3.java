@@ -4,7 +4,7 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * The 8×3 micro-kernel: a tile of 8 rows × 3 vectors of C, for 32 vector registers (AVX-512, AArch64):
- * 24 accumulators + 3 B vectors + 1 broadcast = 28.
+ * 24 accumulators + 3 B vectors + 3 broadcasts in flight = 30.
  * Written out explicitly, as every variant: C2 keeps the accumulators in registers only with constant tile bounds.
  * Per k: 3 vector loads of B, 8 broadcasts of A, 24 FMAs.
  */
