@@ -44,6 +44,8 @@ final class TrainElixrBCommand implements Callable<Integer> {
             description = "stage 1: where the Q-Former's text side starts: none (from scratch, the default) or image-run (word/position"
                     + " embeddings, self-attention and feed-forward from the image run's trained text tower, as BLIP-2 starts from BERT;"
                     + " the Q-Former then takes the tower's width, layers, heads and FFN size)") String textInit;
+    @Option(names = "--image-positions", description = "stage 1: add a learned position embedding (2-D sine-cosine init) to the image"
+            + " tower's tokens before cross-attention: a convolutional tower's flattened feature map does not carry positions") boolean imagePositions;
     @Option(names = "--width", description = "stage 1: Q-Former width (default 64, or the text tower's with --text-init image-run; the paper's is 768)") Integer width;
     @Option(names = "--layers", description = "stage 1: Q-Former layers (default 2, or the text tower's; the paper's 12)") Integer layers;
     @Option(names = "--heads", description = "stage 1: attention heads (default 4, or the text tower's)") Integer heads;
@@ -85,7 +87,7 @@ final class TrainElixrBCommand implements Callable<Integer> {
             int w = width == null ? base.width() : width;
             var shape = new QFormerTrainingJob.Shape(w, layers == null ? base.layers() : layers, heads == null ? base.heads() : heads,
                     queries, projection, ffn != null ? ffn : width == null ? base.ffn() : 2 * w);
-            var options = new QFormerTrainingJob.Options(data, imageRun, out, shape, training, CxrDataset.parse(dataset), init);
+            var options = new QFormerTrainingJob.Options(data, imageRun, out, shape, training, CxrDataset.parse(dataset), init, imagePositions);
             var o = QFormerTrainingJob.run(options, CommandLineText.of(spec), System.err);
             System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                     o.imagesPerSecond(), out.toAbsolutePath());

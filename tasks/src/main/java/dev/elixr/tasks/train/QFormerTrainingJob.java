@@ -78,9 +78,10 @@ public final class QFormerTrainingJob {
     /**
      * dataset: the layout of {@code data} ({@code --dataset}); one with reports (MIMIC-CXR-JPG or IU X-ray). textInit: where
      * the Q-Former's text side starts (with {@link TextInit#IMAGE_RUN} the shape must be the image run's text tower's).
+     * imagePositions: whether the tower's tokens get a learned position embedding before cross-attention.
      */
     public record Options(Path data, Path imageRun, Path out, Shape shape, QFormerTraining.Config training, CxrDataset dataset,
-                          TextInit textInit) {
+                          TextInit textInit, boolean imagePositions) {
         public Options {
             if (dataset == null) dataset = CxrDataset.MIMIC;
             if (textInit == null) textInit = TextInit.NONE;
@@ -88,7 +89,7 @@ public final class QFormerTrainingJob {
 
         /** Text side from scratch. */
         public Options(Path data, Path imageRun, Path out, Shape shape, QFormerTraining.Config training, CxrDataset dataset) {
-            this(data, imageRun, out, shape, training, dataset, TextInit.NONE);
+            this(data, imageRun, out, shape, training, dataset, TextInit.NONE, false);
         }
 
         /** On MIMIC-CXR-JPG, text side from scratch. */
@@ -96,7 +97,10 @@ public final class QFormerTrainingJob {
             this(data, imageRun, out, shape, training, CxrDataset.MIMIC);
         }
 
-        public Options withTextInit(TextInit t) { return new Options(data, imageRun, out, shape, training, dataset, t); }
+        public Options withTextInit(TextInit t) { return new Options(data, imageRun, out, shape, training, dataset, t, imagePositions); }
+
+        /** With (or without) a learned position embedding for the tower's tokens ({@link dev.elixr.models.elixr.ImagePositionEmbedding}). */
+        public Options withImagePositions(boolean on) { return new Options(data, imageRun, out, shape, training, dataset, textInit, on); }
     }
 
     /** Linear weights N(0, 1/fan_in): from scratch at the demo's width BERT's 0.02 leaves ITM at its prior (see {@link QFormer.Initialisation#FAN_IN}). */
@@ -137,6 +141,7 @@ public final class QFormerTrainingJob {
         String digest = Provenance.sha256(o.imageRun().resolve(ElixrCRun.WEIGHTS));
         ElixrBRun.Spec previous = o.training().resume() ? ElixrBRun.readSpec(run) : null;
         Map<String, String> settings = TrainingSettings.of(o.training(), o.shape(), o.textInit());
+        if (o.imagePositions()) settings.put("--image-positions", "true");
         if (previous != null) TrainingSettings.checkResume(run, settings);
         if (previous != null && !previous.imageRunSha256().equals(digest))
             throw new IllegalArgumentException("run " + run + " was trained on image run weights " + previous.imageRunSha256()
@@ -156,11 +161,12 @@ public final class QFormerTrainingJob {
         QFormerConfig cfg = previous != null ? previous.qformer()
                 : o.shape().config(trainPairs.images().width(), vocab + 1, trainPairs.padId(), ElixrBRun.decTokenId(vocab),
                 imageRun.model().config().text().maxTokens());
-        ElixrBRun.writeSpec(run, new ElixrBRun.Spec(o.imageRun(), digest, cfg));
+        int positions = previous != null ? previous.imagePositions() : o.imagePositions() ? trainPairs.images().tokens() : 0;
+        ElixrBRun.writeSpec(run, new ElixrBRun.Spec(o.imageRun(), digest, cfg, positions));
         if (previous == null || !Files.exists(run.resolve(TrainingSettings.FILE))) TrainingSettings.write(run, settings);
         if (o.textInit() == TextInit.IMAGE_RUN)
             QFormerTextInit.requireCompatible(cfg, imageRun.model().config().text().bertConfig(), textSource(o));
-        ElixrB model = ElixrB.create(cfg, INITIALISATION, new SplitMix64(o.training().seed()));
+        ElixrB model = ElixrB.create(cfg, INITIALISATION, new SplitMix64(o.training().seed()), positions);
         if (o.textInit() == TextInit.IMAGE_RUN) {
             var copied = QFormerTextInit.apply(model.qformer(), imageRun.model().textEncoder().bert(), textSource(o));
             log.printf("elixr: Q-Former text side (%d tensors: embeddings, self-attention, feed-forward) from %s%n",
@@ -226,6 +232,7 @@ public final class QFormerTrainingJob {
         m.put("text_init", o.textInit() == TextInit.NONE ? "none: from scratch"
                 : "image-run: word/position embeddings, embedding LayerNorm, self-attention and text feed-forward (query feed-forward too)"
                 + " from the text tower of " + o.imageRun().toAbsolutePath() + "; cross-attention, queries and heads from scratch");
+        m.put("image_positions", o.imagePositions() ? "learned position embedding of the tower's tokens after ln_vision, 2-D sine-cosine init" : "none");
         m.put("training", o.training());
         return m;
     }
