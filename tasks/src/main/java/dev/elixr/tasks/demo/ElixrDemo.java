@@ -99,17 +99,21 @@ public final class ElixrDemo {
             }
         }
 
-        /** 6,000 "easy" studies at 96x96, 24 epochs of batch 32; why: docs/results.md ("Why the demo plan is what it is"). */
+        /**
+         * 6,000 "easy" studies at 96x96, 24 epochs of batch 32; why: docs/results.md ("Why the demo plan is what it is").
+         * ELIXR-B: 3 epochs, its Q-Former's text side started from ELIXR-C's text tower and the tower's tokens given learned
+         * positions (docs/results.md, "ELIXR-B stage 1 over three seeds").
+         */
         public static Plan full() {
             return new Plan(new Data(6000, 96, "easy"), new Training(24, 32, 3e-3, OBJECTIVE),
                     new Evaluation(new double[] {0.01, 0.1, 1.0}, 3, 150, 200, 500),
-                    new StageOne(3, 32, 1e-3, QFormerTrainingJob.Shape.tiny(), 128));
+                    new StageOne(3, 32, 1e-3, QFormerTrainingJob.Shape.tiny(), 128, QFormerTrainingJob.TextInit.IMAGE_RUN, true));
         }
 
         public static Plan quick() {
             return new Plan(new Data(400, 48, "easy"), new Training(2, 32, 3e-3, OBJECTIVE),
                     new Evaluation(new double[] {0.1, 1.0}, 1, 20, 40, 50),
-                    new StageOne(1, 32, 1e-3, QFormerTrainingJob.Shape.tiny(), 16));
+                    new StageOne(1, 32, 1e-3, QFormerTrainingJob.Shape.tiny(), 16, QFormerTrainingJob.TextInit.IMAGE_RUN, true));
         }
 
         /** This plan without ELIXR-B (stageOne null), or with another ELIXR-B plan. */
