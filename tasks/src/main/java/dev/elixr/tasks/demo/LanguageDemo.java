@@ -60,7 +60,8 @@ public final class LanguageDemo {
     /** The three evaluations (their metrics and answered items; VQA, report QA, impressions), the stage-2 history, and the seconds the part took. */
     public record Part(Plan plan, Map<LanguageTask, LanguageEvaluation.Result> results, TrainingHistory history, double seconds) {}
 
-    static Part run(Path dir, Path data, Path runB, Plan p, long seed, PrintStream log, String commandLine) throws IOException {
+    /** Trains (or reuses) DIR/lm and DIR/run-b2 on the stage-1 run {@code runB} and runs the three evaluations. */
+    public static Part run(Path dir, Path data, Path runB, Plan p, long seed, PrintStream log, String commandLine) throws IOException {
         long t0 = System.nanoTime();
         Path lm = dir.resolve("lm"), runB2 = dir.resolve("run-b2");
         ensureLm(data, lm, p, seed, log, commandLine);

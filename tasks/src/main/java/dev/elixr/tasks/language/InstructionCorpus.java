@@ -33,7 +33,11 @@ public final class InstructionCorpus implements InstructionRow.Source {
 
     public InstructionCorpus(Path data) { this(data, 0); }
 
-    /** The rows of at most {@code studies} studies per split (0: every study), the first in file order: a smaller corpus for quick runs. */
+    /**
+     * The rows of at most {@code studies} training studies and a quarter as many (at least one) of each other split (0:
+     * every study), the first in file order: a smaller corpus for quick runs, whose validation and test perplexities
+     * cost little beside the training.
+     */
     public InstructionCorpus(Path data, int studies) {
         if (studies < 0) throw new IllegalArgumentException("instruction corpus: " + studies + " studies per split: must be >= 0 (0: all)");
         this.data = data;
@@ -45,7 +49,8 @@ public final class InstructionCorpus implements InstructionRow.Source {
         List<CxrStudy> all = MimicCxrJpg.read(data);
         if (studies > 0) {
             java.util.Set<String> kept = new java.util.LinkedHashSet<>();
-            for (CxrStudy s : all) if (s.split().equals(split) && kept.size() < studies) kept.add(s.dicomId());
+            int cap = split.equals("train") ? studies : Math.max(1, studies / 4);
+            for (CxrStudy s : all) if (s.split().equals(split) && kept.size() < cap) kept.add(s.dicomId());
             all = all.stream().filter(s -> !s.split().equals(split) || kept.contains(s.dicomId())).toList();
         }
         return rows(InstructionSet.read(data, all), all, split);
@@ -117,6 +122,6 @@ public final class InstructionCorpus implements InstructionRow.Source {
     public String describe() {
         return "instruction rows: per study its FINDINGS, then impression generation and its visual questions (one row), its report checks "
                 + "(another) or presence questions about its positive and as many negative labelled findings (a third), worded as stage 2 prompts them, from " + InstructionSet.VQA + " and " + InstructionSet.REPORT_QA + " of " + data
-                + (studies > 0 ? " (at most " + studies + " studies per split)" : "");
+                + (studies > 0 ? " (at most " + studies + " training studies, " + Math.max(1, studies / 4) + " of each other split)" : "");
     }
 }
