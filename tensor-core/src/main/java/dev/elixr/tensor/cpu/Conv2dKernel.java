@@ -8,7 +8,8 @@ import jdk.incubator.vector.FloatVector;
  * 2-D convolution (NCHW, PyTorch semantics: stride, padding, dilation, groups) as GEMMs on {@link Sgemm}:
  * per image and group, out[Og, OH·OW] = W[Og, Cg·KH·KW] · col[Cg·KH·KW, OH·OW].
  * <ul>
- *   <li>1×1, stride 1, no padding: the image itself is the right operand (no copy at all);</li>
+ *   <li>1×1, stride 1, no padding: the image itself is the right operand (no im2col), in column chunks whose outputs
+ *       get their epilogue while still in L2;</li>
  *   <li>otherwise (3×3 and the rest): im2col (Chellapilla et al., 2006) over bands of output rows, each
  *       band small enough (≈ 4 MB) to stay in the last-level cache while Sgemm packs it.</li>
  * </ul>
@@ -21,6 +22,8 @@ import jdk.incubator.vector.FloatVector;
 public final class Conv2dKernel {
     /** Floats per im2col band. */
     static final int BAND_FLOATS = 1 << 20;
+    /** Floats of a 1×1 convolution's column chunk (its output and its input slice each at most about this): 256 KB, in L2. */
+    static final int CHUNK_FLOATS = 1 << 16;
 
     /** Per-thread im2col band, reused across calls (a fresh multi-megabyte array per call would keep the GC busy). */
     private static final ThreadLocal<Band> COLUMNS = ThreadLocal.withInitial(Band::new);
@@ -76,7 +79,7 @@ public final class Conv2dKernel {
             for (int gi = 0; gi < g; gi++) {
                 int xg = xOff + (ni * c + gi * cg) * h * w, wg = wBase + gi * og * ckk, og0 = outOff + (ni * o + gi * og) * ohw;
                 if (pointwise) {
-                    Sgemm.sgemm(false, false, og, ohw, cg, 1f, wts, wg, ckk, x, xg, h * w, 0f, out, og0, ohw);
+                    pointwise(wts, wg, og, cg, x, xg, ohw, out, og0, ep, gi * og);
                     continue;
                 }
                 for (int oy0 = 0; oy0 < oh; oy0 += bandRows) {
@@ -85,8 +88,31 @@ public final class Conv2dKernel {
                     Sgemm.sgemm(false, false, og, cols, ckk, 1f, wts, wg, ckk, col, 0, cols, 0f, out, og0 + oy0 * ow, ohw);
                 }
             }
-            if (!ep.isIdentity()) epilogue(out, outOff + ni * o * ohw, o, ohw, ep);
+            if (!pointwise && !ep.isIdentity()) epilogue(out, outOff + ni * o * ohw, o, ohw, ep);
         }
+    }
+
+    /**
+     * One group's 1×1 product out[og, hw] = W[og, cg]·x[cg, hw] with its epilogue (output channels ch0, ch0 + 1, ...).
+     * Wide planes go in column chunks that the threads take in turn, each a serial product whose output (og × chunk,
+     * ≈ {@link #CHUNK_FLOATS}) is still in L2 when the epilogue passes over it; narrow ones as one parallel product,
+     * then the epilogue over its rows.
+     */
+    static void pointwise(float[] wt, int wOff, int og, int cg, float[] x, int xOff, int hw, float[] out, int outOff,
+                          ConvEpilogue ep, int ch0) {
+        int chunk = Sgemm.roundUp(Math.max(64, CHUNK_FLOATS / Math.max(og, cg)), 64);
+        if (hw < 2 * chunk) {
+            Sgemm.sgemm(false, false, og, hw, cg, 1f, wt, wOff, cg, x, xOff, hw, 0f, out, outOff, hw);
+            if (!ep.isIdentity()) Parallel.forRange(og, Math.max(1, 16384 / Math.max(1, hw)), (s, e) -> {
+                for (int r = s; r < e; r++) ep.apply(out, outOff + r * hw, out, outOff + r * hw, hw, ch0 + r);
+            });
+            return;
+        }
+        Parallel.forChunks(hw, chunk, (s, e) -> {
+            Sgemm.sgemmSerial(false, false, og, e - s, cg, 1f, wt, wOff, cg, x, xOff + s, hw, 0f, out, outOff + s, hw);
+            if (ep.isIdentity()) return;
+            for (int r = 0; r < og; r++) ep.apply(out, outOff + r * hw + s, out, outOff + r * hw + s, e - s, ch0 + r);
+        });
     }
 
     /** gated[oc][ci][k] = weight[oc][ci][k]·gate[group(oc)·cg + ci]: the input-channel gate folded into the weights. */
