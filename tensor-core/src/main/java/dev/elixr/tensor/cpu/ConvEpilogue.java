@@ -20,6 +20,25 @@ public record ConvEpilogue(float[] scale, int scaleOff, float[] shift, int shift
 
     boolean isIdentity() { return scale == null && shift == null && act == null; }
 
+    /** True when {@link #apply(FloatVector, FloatVector, FloatVector)} computes the whole epilogue in registers. */
+    boolean inRegisters() { return act == null || act == UnaryOp.SILU || act == UnaryOp.SIGMOID || act == UnaryOp.RELU; }
+
+    float scaleAt(int channel) { return scale == null ? 1f : scale[scaleOff + channel]; }
+
+    float shiftAt(int channel) { return shift == null ? 0f : shift[shiftOff + channel]; }
+
+    /** act(acc·s + b) in registers, s and b this epilogue's entries of the channel broadcast (only when {@link #inRegisters()}). */
+    FloatVector apply(FloatVector acc, FloatVector s, FloatVector b) {
+        FloatVector y = acc.fma(s, b);
+        if (act == null) return y;
+        return switch (act) {
+            case SILU -> VectorMath.silu(y);
+            case SIGMOID -> VectorMath.sigmoid(y);
+            case RELU -> y.max(0f);
+            default -> throw new IllegalStateException(act + " is not applied in registers");
+        };
+    }
+
     /**
      * dst[q, q+n) = act(src[p, p+n)·scale[channel] + shift[channel]); src may be dst (p = q). SiLU, sigmoid and ReLU
      * are applied in the same registers (one load and one store per vector); other activations run a second pass.

@@ -15,12 +15,14 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Blocking and vectors: per (image, input channel) plane, in parallel, the plane is copied once into a
  * zero-padded scratch split into SH×SW phase planes (phase (φy, φx) holds padded cells (r·SH + φy, j·SW + φx)),
  * each HQ×WQ. In every phase plane, output (oy, ox)'s tap (ky, kx) sits at flat index oy·WQ + ox + a constant of
- * the tap: so the outputs are computed as one flat run f = oy·WQ + ox over [0, OH·WQ) (columns OW..WQ−1 of each
- * row are computed and dropped), every tap a unit-stride vector load, no gathers, no bounds tests (padding is real
- * zeros), whatever the row width — 7×7 and 14×14 planes fill whole vectors as 112×112 ones do. Four output vectors
- * (4·VL flat outputs, one or several rows) are blocked per pass: each tap's weight is broadcast once for four
- * independent FMA chains, which hide the FMA latency. The run lands in a per-thread buffer, whose rows are closed up to
- * OW columns in place; the epilogue then scales, shifts and activates the plane on its way to the output, in vectors. The M filters of a channel
+ * the tap: every tap a unit-stride vector load, no gathers, no bounds tests (padding is real zeros). Four output
+ * vectors are blocked per pass: each tap's weight is broadcast once for four independent FMA chains, which hide the
+ * FMA latency. Rows at least one vector wide (and an epilogue that fits in registers: none, SiLU, sigmoid, ReLU) are
+ * covered by vectors starting at oy·WQ + x0 (the last of a row shifted back to end at OW), each stored through the
+ * epilogue straight into the output. Narrower rows (7×7, 14×14 planes on 16 lanes) are computed as one flat run
+ * f = oy·WQ + ox over [0, OH·WQ) (columns OW..WQ−1 of each row computed and dropped), so that they fill whole vectors
+ * too; the run lands in a per-thread buffer whose rows are closed up to OW columns in place, and the epilogue then
+ * passes over the plane on its way to the output. The M filters of a channel
  * sweep the same scratch (it stays in L1/L2). The bits depend on neither the thread count nor the plane order.
  * {@link #conv2dPlain} is the plain loop, kept as the reference.
  */
@@ -62,16 +64,22 @@ public final class DepthwiseConv {
         int m = o / c, run = (oh * q.wq + BLOCK - 1) / BLOCK * BLOCK;
         int[] tap = q.taps();
         int scratch = q.floats() + run + VL; // reads reach at most the last phase's end plus one block past the run
+        boolean rows = ow >= VL && ep.inRegisters();
         Parallel.forRange(n * c, Math.max(1, 4096 / Math.max(1, h * w)), (s, e) -> {
-            float[] buf = new float[scratch], flat = new float[run];
+            float[] buf = new float[scratch], flat = rows ? null : new float[run];
             for (int plane = s; plane < e; plane++) {
                 int ni = plane / c, ci = plane % c;
                 q.pad(x, xOff + plane * h * w, buf);
                 for (int mi = 0; mi < m; mi++) {
                     int oc = ci * m + mi;
+                    int dst = outOff + (ni * o + oc) * oh * ow;
+                    if (rows) {
+                        convolveRows(buf, weight, wOff + oc * kh * kw, tap, q.wq, oh, ow, ep, oc, out, dst);
+                        continue;
+                    }
                     convolveFlat(buf, weight, wOff + oc * kh * kw, tap, flat, run);
                     for (int oy = 1; oy < oh && ow < q.wq; oy++) System.arraycopy(flat, oy * q.wq, flat, oy * ow, ow); // drop columns ≥ OW
-                    ep.apply(flat, 0, out, outOff + (ni * o + oc) * oh * ow, oh * ow, oc);
+                    ep.apply(flat, 0, out, dst, oh * ow, oc);
                 }
             }
         });
@@ -146,6 +154,37 @@ public final class DepthwiseConv {
                     for (int j = j0, ix = j0 * sw + phase - pw; j < wq && ix < w; j++, ix += sw) buf[dst + j] = x[src + ix];
                 }
             }
+        }
+    }
+
+    /**
+     * Rows at least one vector wide: output vectors numbered v = oy·NV + i (the last of a row moved back to end at OW,
+     * its overlap recomputed with the same bits), four per pass; each reads its taps at its own flat index
+     * oy·WQ + x0 and goes through the epilogue in registers straight into the output.
+     */
+    private static void convolveRows(float[] buf, float[] wt, int wOff, int[] tap, int wq, int oh, int ow,
+                                     ConvEpilogue ep, int oc, float[] out, int dst) {
+        int taps = tap.length, nv = (ow + VL - 1) / VL, total = oh * nv, last = ow - VL;
+        FloatVector sv = FloatVector.broadcast(S, ep.scaleAt(oc)), bv = FloatVector.broadcast(S, ep.shiftAt(oc));
+        for (int v = 0; v < total; v += 4) {
+            int v1 = Math.min(v + 1, total - 1), v2 = Math.min(v + 2, total - 1), v3 = Math.min(v + 3, total - 1);
+            int x0 = Math.min(v % nv * VL, last), x1 = Math.min(v1 % nv * VL, last);
+            int x2 = Math.min(v2 % nv * VL, last), x3 = Math.min(v3 % nv * VL, last);
+            int y0 = v / nv, y1 = v1 / nv, y2 = v2 / nv, y3 = v3 / nv;
+            int f0 = y0 * wq + x0, f1 = y1 * wq + x1, f2 = y2 * wq + x2, f3 = y3 * wq + x3;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int t = 0; t < taps; t++) {
+                FloatVector wv = FloatVector.broadcast(S, wt[wOff + t]);
+                int d = tap[t];
+                a0 = FloatVector.fromArray(S, buf, f0 + d).fma(wv, a0);
+                a1 = FloatVector.fromArray(S, buf, f1 + d).fma(wv, a1);
+                a2 = FloatVector.fromArray(S, buf, f2 + d).fma(wv, a2);
+                a3 = FloatVector.fromArray(S, buf, f3 + d).fma(wv, a3);
+            }
+            ep.apply(a0, sv, bv).intoArray(out, dst + y0 * ow + x0);
+            ep.apply(a1, sv, bv).intoArray(out, dst + y1 * ow + x1);
+            ep.apply(a2, sv, bv).intoArray(out, dst + y2 * ow + x2);
+            ep.apply(a3, sv, bv).intoArray(out, dst + y3 * ow + x3);
         }
     }
 
