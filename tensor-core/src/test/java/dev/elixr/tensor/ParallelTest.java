@@ -1,14 +1,20 @@
 package dev.elixr.tensor;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Parallel.forChunks hands out every index exactly once, in chunks of the asked size (the last shorter). */
+/**
+ * Parallel.forChunks hands out every index exactly once, in chunks of the asked size (the last shorter), also through
+ * its team of persistent helpers: from nested and concurrent callers, with more threads than cores, and after a
+ * chunk fails.
+ */
 class ParallelTest {
     @ParameterizedTest
     @CsvSource({"1, 1", "7, 16", "100, 16", "257, 16", "4096, 1", "1000, 333", "33, 32"})
@@ -20,5 +26,64 @@ class ParallelTest {
             for (int i = s; i < e; i++) seen.incrementAndGet(i);
         });
         for (int i = 0; i < n; i++) assertEquals(1, seen.get(i), "index " + i + " of " + n);
+    }
+
+    static void assertCovered(AtomicIntegerArray seen, String what) {
+        for (int i = 0; i < seen.length(); i++) assertEquals(1, seen.get(i), what + ": index " + i);
+    }
+
+    @Test
+    void aFailingChunkReachesTheCallerAndTheNextLoopStillCoversEveryIndex() {
+        var e = assertThrows(IllegalStateException.class, () -> Parallel.forChunks(64, 1, (s, x) -> {
+            if (s == 37) throw new IllegalStateException("chunk 37");
+        }));
+        assertEquals("chunk 37", e.getMessage());
+        AtomicIntegerArray seen = new AtomicIntegerArray(64);
+        Parallel.forChunks(64, 1, (s, x) -> seen.incrementAndGet(s));
+        assertCovered(seen, "the loop after a failure");
+    }
+
+    @Test
+    void aLoopStartedInsideAChunkCoversEveryIndexOnce() {
+        AtomicIntegerArray seen = new AtomicIntegerArray(8 * 50);
+        Parallel.forChunks(8, 1, (s, e) -> Parallel.forChunks(50, 7, (a, b) -> {
+            for (int i = a; i < b; i++) seen.incrementAndGet(s * 50 + i);
+        }));
+        assertCovered(seen, "nested loops");
+    }
+
+    @Test
+    void concurrentCallersEachCoverEveryIndexOnce() throws InterruptedException {
+        int callers = 4, n = 300;
+        AtomicIntegerArray[] seen = new AtomicIntegerArray[callers];
+        Thread[] t = new Thread[callers];
+        for (int c = 0; c < callers; c++) {
+            AtomicIntegerArray mine = seen[c] = new AtomicIntegerArray(n);
+            t[c] = new Thread(() -> {
+                for (int round = 0; round < 200; round++) Parallel.forChunks(n, 3, (s, e) -> {
+                    for (int i = s; i < e; i++) mine.incrementAndGet(i);
+                });
+            });
+            t[c].start();
+        }
+        for (Thread x : t) x.join();
+        for (int c = 0; c < callers; c++) for (int i = 0; i < n; i++) assertEquals(200, seen[c].get(i), "caller " + c + ", index " + i);
+    }
+
+    @Test
+    void moreThreadsThanCoresCoverEveryIndexOnce() {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(5);
+            for (int round = 0; round < 100; round++) {
+                AtomicIntegerArray seen = new AtomicIntegerArray(1000);
+                Parallel.forChunks(1000, 9, (s, e) -> {
+                    for (int i = s; i < e; i++) seen.incrementAndGet(i);
+                });
+                assertCovered(seen, "5 threads, round " + round);
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
     }
 }
