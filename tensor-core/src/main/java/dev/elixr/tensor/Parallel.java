@@ -11,7 +11,7 @@ public final class Parallel {
     private static volatile int threads = Integer.getInteger("elixr.threads", Runtime.getRuntime().availableProcessors());
     private static volatile ForkJoinPool pool = newPool(threads);
     private static volatile Team team; // made by the first forChunks that needs it
-    private static final boolean TEAM = Boolean.parseBoolean(System.getProperty("elixr.team", "true"));
+    private static final boolean TEAM = Boolean.parseBoolean(System.getProperty("elixr.team", "false"));
 
     private Parallel() {}
 
@@ -81,9 +81,11 @@ public final class Parallel {
      * Runs body over [0, n) in chunks of {@code chunk} items (the last one shorter) that up to {@link #threads()}
      * workers take in turn from a shared counter until none is left: a worker that the system holds back (a machine
      * shared with other work) leaves its chunks to the others instead of holding up the whole call, as a fixed split
-     * would. The calling thread and a {@link Team} of persistent helpers share the chunks (a hand-off of about a
-     * microsecond, where waking fork/join workers costs tens: decoding runs hundreds of such loops per token); when
-     * the team is busy with another caller (or {@code -Delixr.team=false}), the fork/join pool's workers take them. Runs inline when one chunk covers
+     * would. With {@code -Delixr.team=true} the calling thread and a {@link Team} of persistent helpers share the
+     * chunks instead of fork/join workers (a hand-off of a few microseconds; decoding runs hundreds of such loops per
+     * token), the pool taking over when the team is busy with another caller. Off by default: on a 2-core machine
+     * shared with ~20 runnable threads the helpers' spinning made decoding slower, and a quiet machine has not yet
+     * been measured. Runs inline when one chunk covers
      * n or when already on a kernel thread.
      */
     public static void forChunks(int n, int chunk, RangeBody body) {

@@ -14,13 +14,13 @@ import dev.elixr.tensor.ops.MatMul;
 
 /**
  * y = x·Wᵀ (+ b) with W [out, in] in PyTorch's Linear layout, kept in its stored type. One row (decoding) goes
- * through the matrix–vector kernel that reads F32/F16/BF16 directly — a BF16/F16 weight through a copy of it
- * repacked for that kernel ({@link HalfRows}, 2 bytes per weight, made on the first decoding step; off with
- * {@code -Delixr.llm.decodeRepack=false}) — and several rows (prefill) through the GEMM path. The same
- * {@link Parameter}s serve an autograd forward for training.
+ * through the matrix–vector kernel that reads F32/F16/BF16 directly, and several rows (prefill) through the GEMM
+ * path. With {@code -Delixr.llm.decodeRepack=true} a BF16/F16 weight decodes through a copy of it repacked for that
+ * kernel instead ({@link HalfRows}, 2 bytes per weight, made on the first decoding step): off by default, as on a
+ * shared machine it was as often slower as faster. The same {@link Parameter}s serve an autograd forward for training.
  */
 public final class Projection extends Module {
-    static final boolean DECODE_REPACK = Boolean.parseBoolean(System.getProperty("elixr.llm.decodeRepack", "true"));
+    static final boolean DECODE_REPACK = Boolean.parseBoolean(System.getProperty("elixr.llm.decodeRepack", "false"));
 
     /** A repacked copy and the weight tensor it was made from (a weight replaced by {@code assign} gets a new one). */
     private record DecodeCopy(Tensor source, HalfRows rows) {}

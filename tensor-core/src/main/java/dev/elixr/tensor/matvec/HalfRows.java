@@ -15,8 +15,9 @@ import java.lang.foreign.ValueLayout;
  * it, as ggml's CPU backend repacks weights at load: rows taken four at a time (the last group padded with zero
  * rows), and a group storing 32 weights (64 bytes, a cache line) of each of its four rows in turn, then the next 32
  * of each, … — one sequential stream per group, which the hardware prefetcher follows better than the four
- * row streams of {@link MatVec} (out of cache, about a quarter more bytes per second on one core; a shared AVX-512
- * Xeon). The cost is a second copy of the weights (2 bytes each); cols must be a multiple of 32.
+ * row streams of {@link MatVec} — on a shared AVX-512 Xeon, out of cache on one core, once a quarter faster and
+ * later a fifth slower, so not yet a default (Projection's {@code elixr.llm.decodeRepack}). The cost is a second
+ * copy of the weights (2 bytes each); cols must be a multiple of 32.
  *
  * <p>y = W·x ({@link #matvec}): a group's four rows share each x load; lanes widened in registers ({@link Widen}),
  * one accumulator vector per row, fixed-order lane sums. Threads split the groups as {@link MatVec} splits rows.
