@@ -19,6 +19,7 @@ import dev.elixr.tasks.progress.Progress;
 import dev.elixr.tasks.report.ElixrBReport;
 import dev.elixr.tasks.report.ElixrCReport;
 import dev.elixr.tasks.report.HtmlReport;
+import dev.elixr.tasks.report.LanguageReport;
 import dev.elixr.tasks.report.Png;
 import dev.elixr.tasks.train.ContrastiveObjective;
 import dev.elixr.tasks.train.ContrastiveTraining;
@@ -45,7 +46,9 @@ import java.util.stream.Stream;
 /**
  * {@code elixr demo}: generates a synthetic data set (cached in DIR/data), trains ELIXR-C (DIR/run), runs the three
  * evaluations, trains ELIXR-B stage 1 on ELIXR-C's frozen tower (DIR/run-b) and evaluates it the same way (search also
- * re-ranked by ITM), writes DIR/report.html with both side by side, then prints a summary table. {@code --quick} runs the same code path on
+ * re-ranked by ITM), then ELIXR-B stage 2 ({@link LanguageDemo}: the instruction LM in DIR/lm, the adapter into it in
+ * DIR/run-b2, VQA, report QA and impressions beside their text-only baselines), writes DIR/report.html with all of it
+ * side by side, then prints a summary table. {@code --quick} runs the same code path on
  * a small data set with short training (used by the tests).
  */
 public final class ElixrDemo {
@@ -53,7 +56,8 @@ public final class ElixrDemo {
 
     /** The sizes of a demo run: the synthetic data set, the contrastive training, the evaluations. */
     public record Plan(Data data, Training training, Evaluation evaluation,
-                       @com.fasterxml.jackson.annotation.JsonIgnore StageOne stageOne) {
+                       @com.fasterxml.jackson.annotation.JsonIgnore StageOne stageOne,
+                       @com.fasterxml.jackson.annotation.JsonIgnore LanguageDemo.Plan stageTwo) {
         /** The demo's objective: {@link ContrastiveObjective#recommended()}. */
         public static final ContrastiveObjective OBJECTIVE = ContrastiveObjective.recommended();
 
@@ -107,31 +111,39 @@ public final class ElixrDemo {
         public static Plan full() {
             return new Plan(new Data(6000, 96, "easy"), new Training(24, 32, 3e-3, OBJECTIVE),
                     new Evaluation(new double[] {0.01, 0.1, 1.0}, 3, 150, 200, 500),
-                    new StageOne(3, 32, 1e-3, QFormerTrainingJob.Shape.tiny(), 128, QFormerTrainingJob.TextInit.IMAGE_RUN, true));
+                    new StageOne(3, 32, 1e-3, QFormerTrainingJob.Shape.tiny(), 128, QFormerTrainingJob.TextInit.IMAGE_RUN, true),
+                    LanguageDemo.Plan.full());
         }
 
         public static Plan quick() {
             return new Plan(new Data(400, 48, "easy"), new Training(2, 32, 3e-3, OBJECTIVE),
                     new Evaluation(new double[] {0.1, 1.0}, 1, 20, 40, 50),
-                    new StageOne(1, 32, 1e-3, QFormerTrainingJob.Shape.tiny(), 16, QFormerTrainingJob.TextInit.IMAGE_RUN, true));
+                    new StageOne(1, 32, 1e-3, QFormerTrainingJob.Shape.tiny(), 16, QFormerTrainingJob.TextInit.IMAGE_RUN, true),
+                    LanguageDemo.Plan.quick());
         }
 
-        /** This plan without ELIXR-B (stageOne null), or with another ELIXR-B plan. */
-        public Plan withStageOne(StageOne s) { return new Plan(data, training, evaluation, s); }
+        /** This plan without ELIXR-B (stageOne null, which also drops stage 2), or with another ELIXR-B plan. */
+        public Plan withStageOne(StageOne s) { return new Plan(data, training, evaluation, s, s == null ? null : stageTwo); }
+
+        /** This plan without ELIXR-B stage 2 (null) or with another stage-2 plan; stage 2 needs stage 1. */
+        public Plan withStageTwo(LanguageDemo.Plan s) {
+            if (s != null && stageOne == null) throw new IllegalArgumentException("demo: ELIXR-B stage 2 needs stage 1");
+            return new Plan(data, training, evaluation, stageOne, s);
+        }
 
         /** This plan with other sizes (0 keeps a value). */
         public Plan resized(int studies, int imageSize, int epochs) {
             return new Plan(new Data(studies > 0 ? studies : data.studies(), imageSize > 0 ? imageSize : data.imageSize(), data.difficulty()),
                     new Training(epochs > 0 ? epochs : training.epochs(), training.batch(), training.lr(), training.objective()), evaluation,
-                    stageOne);
+                    stageOne, stageTwo);
         }
 
         public Plan withDifficulty(String d) {
-            return new Plan(new Data(data.studies(), data.imageSize(), d), training, evaluation, stageOne);
+            return new Plan(new Data(data.studies(), data.imageSize(), d), training, evaluation, stageOne, stageTwo);
         }
 
         public Plan withObjective(ContrastiveObjective o) {
-            return new Plan(data, new Training(training.epochs(), training.batch(), training.lr(), o), evaluation, stageOne);
+            return new Plan(data, new Training(training.epochs(), training.batch(), training.lr(), o), evaluation, stageOne, stageTwo);
         }
 
         /** The training configuration of the demo's run: AdamW defaults, augmentation, a checkpoint every 50 steps, resumable. */
@@ -143,7 +155,8 @@ public final class ElixrDemo {
     }
 
     public record Summary(Path report, double seconds, ZeroShot.Result zeroShot, DataEfficient.Result dataEfficient,
-                          SemanticSearch.Result search, Plan plan, int trainImages, int testImages, ElixrBPart elixrB) {}
+                          SemanticSearch.Result search, Plan plan, int trainImages, int testImages, ElixrBPart elixrB,
+                          LanguageDemo.Part language) {}
 
     /**
      * ELIXR-B's part of the demo: its three evaluations, search re-ranked by ITM (null without re-ranking), the training
@@ -172,6 +185,8 @@ public final class ElixrDemo {
                 new ElixrCEvaluation.Baseline(10, Math.min(30, plan.evaluation().baselineSteps()), plan.evaluation().baselineSteps(), 32, 2e-3),
                 List.of(new LogisticProbe(), new MlpProbe(new int[] {512, 256}, 0.2f, plan.evaluation().mlpSteps(), 64, 1e-3, 1e-2)));
         ElixrBPart b = plan.stageOne() == null ? null : elixrB(dir, data, runDir, plan, seed, log, commandLine);
+        LanguageDemo.Part language = b == null || plan.stageTwo() == null ? null
+                : LanguageDemo.run(dir, data, dir.resolve("run-b"), plan.stageTwo(), seed, log, commandLine);
         Path report = dir.resolve("report.html");
         HtmlReport html = ElixrCReport.build(new ElixrCReport.Inputs(b == null ? "ELIXR-C demo on synthetic chest X-rays"
                         : "ELIXR-C and ELIXR-B demo on synthetic chest X-rays",
@@ -187,11 +202,14 @@ public final class ElixrDemo {
                             + (plan.stageOne().textInit() == QFormerTrainingJob.TextInit.IMAGE_RUN ? ", its text side started from ELIXR-C's text tower" : ""),
                     b.history(), new ElixrBReport.Side(zs, de, ss), new ElixrBReport.Side(b.zeroShot(), b.dataEfficient(), b.search()),
                     b.itmReranked(), b.itmCandidates());
+        if (language != null)
+            LanguageReport.append(html, LanguageDemo.describe(language.plan()), language.history(), language.results(),
+                    id -> thumbnail(eval.testImage(id)));
         html.write(report);
         double secs = (System.nanoTime() - t0) / 1e9;
         int trainImages = (int) MimicCxrJpg.read(data).stream().filter(s -> s.split().equals("train")).count();
         return new Summary(report, secs, zs, de, ss, plan, trainImages,
-                zs.scores().stream().map(ZeroShot.Score::dicomId).distinct().toList().size(), b);
+                zs.scores().stream().map(ZeroShot.Score::dicomId).distinct().toList().size(), b, language);
     }
 
     /** Trains ELIXR-B stage 1 on the ELIXR-C run's frozen tower (unless DIR/run-b holds it) and runs the three evaluations on it. */
@@ -335,6 +353,7 @@ public final class ElixrDemo {
                 + s.search().perQuery().size() + " queries", "mean NDCG@5", s.search().meanNdcg(), s.search().meanPrecision(),
                 s.search().perfect(), s.search().perQuery().size()));
         if (s.elixrB() != null) elixrBRows(sb, s);
+        if (s.language() != null) LanguageDemo.rows(sb, s.language());
         sb.append("report: ").append(s.report().toAbsolutePath()).append('\n');
         return sb.toString();
     }
