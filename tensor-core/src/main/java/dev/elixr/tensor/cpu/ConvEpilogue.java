@@ -2,6 +2,7 @@ package dev.elixr.tensor.cpu;
 
 import dev.elixr.tensor.backend.UnaryOp;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 import static dev.elixr.tensor.cpu.Simd.F;
 import static dev.elixr.tensor.cpu.Simd.L;
@@ -40,29 +41,26 @@ public record ConvEpilogue(float[] scale, int scaleOff, float[] shift, int shift
     }
 
     /**
-     * dst[q, q+n) = act(src[p, p+n)·scale[channel] + shift[channel]); src may be dst (p = q). SiLU, sigmoid and ReLU
-     * are applied in the same registers (one load and one store per vector); other activations run a second pass.
+     * dst[q, q+n) = act(src[p, p+n)·scale[channel] + shift[channel]); src may be dst (p = q). With an activation that
+     * fits in registers (none, SiLU, sigmoid, ReLU): one load and one store per vector, the tail under a mask (short
+     * planes such as 7×7 have no scalar remainder); other activations run a second pass.
      */
     void apply(float[] src, int p, float[] dst, int q, int n, int channel) {
-        float s = scale == null ? 1f : scale[scaleOff + channel], b = shift == null ? 0f : shift[shiftOff + channel];
-        FloatVector sv = FloatVector.broadcast(F, s), bv = FloatVector.broadcast(F, b);
-        int k = 0, e = F.loopBound(n);
-        if (act == UnaryOp.SILU) {
-            for (; k < e; k += L) VectorMath.silu(FloatVector.fromArray(F, src, p + k).fma(sv, bv)).intoArray(dst, q + k);
-        } else if (act == UnaryOp.SIGMOID) {
-            for (; k < e; k += L) VectorMath.sigmoid(FloatVector.fromArray(F, src, p + k).fma(sv, bv)).intoArray(dst, q + k);
-        } else if (act == UnaryOp.RELU) {
-            for (; k < e; k += L) FloatVector.fromArray(F, src, p + k).fma(sv, bv).max(0f).intoArray(dst, q + k);
-        } else if (scale != null || shift != null || src != dst || p != q) {
-            for (; k < e; k += L) FloatVector.fromArray(F, src, p + k).fma(sv, bv).intoArray(dst, q + k);
-            for (; k < n; k++) dst[q + k] = Math.fma(src[p + k], s, b);
-            if (act != null) CpuElementwise.unaryContiguous(act, dst, q, dst, q, n);
-            return;
-        } else {
-            if (act != null) CpuElementwise.unaryContiguous(act, dst, q, dst, q, n);
+        FloatVector sv = FloatVector.broadcast(F, scaleAt(channel)), bv = FloatVector.broadcast(F, shiftAt(channel));
+        if (inRegisters()) {
+            if (act == null && scale == null && shift == null && src == dst && p == q) return;
+            int k = 0;
+            for (int e = F.loopBound(n); k < e; k += L) apply(FloatVector.fromArray(F, src, p + k), sv, bv).intoArray(dst, q + k);
+            if (k < n) {
+                VectorMask<Float> m = F.indexInRange(k, n);
+                apply(FloatVector.fromArray(F, src, p + k, m), sv, bv).intoArray(dst, q + k, m);
+            }
             return;
         }
-        for (; k < n; k++) dst[q + k] = ScalarMath.apply(act, Math.fma(src[p + k], s, b));
+        int k = 0;
+        for (int e = F.loopBound(n); k < e; k += L) FloatVector.fromArray(F, src, p + k).fma(sv, bv).intoArray(dst, q + k);
+        for (; k < n; k++) dst[q + k] = Math.fma(src[p + k], scaleAt(channel), shiftAt(channel));
+        CpuElementwise.unaryContiguous(act, dst, q, dst, q, n);
     }
 
     /** The plain twin of {@link #apply} on one value (tests). */
