@@ -40,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
         if (objective.given()) plan = plan.withObjective(objective.objective(plan.training().objective()));
         var b = plan.stageOne();
         if (noElixrB) plan = plan.withStageOne(null);
-        else if (elixrBEpochs > 0) plan = plan.withStageOne(new ElixrDemo.Plan.StageOne(elixrBEpochs, b.batch(), b.lr(), b.shape(), b.itmCandidates()));
+        else if (elixrBEpochs > 0) plan = plan.withStageOne(b.withEpochs(elixrBEpochs));
         if (noStage2 && plan.stageOne() != null) plan = plan.withStageTwo(null);
         var s = ElixrDemo.run(out, plan, seed, System.err, CommandLineText.of(spec));
         System.out.print(ElixrDemo.table(s));

@@ -82,7 +82,26 @@ public final class ElixrDemo {
          * rate of the Q-Former's training, its shape, and how many ITC candidates search re-ranks with ITM (0: none).
          * Not part of the ELIXR-C run's plan marker: changing it retrains only ELIXR-B.
          */
-        public record StageOne(int epochs, int batch, double lr, QFormerTrainingJob.Shape shape, int itmCandidates) {}
+        public record StageOne(int epochs, int batch, double lr, QFormerTrainingJob.Shape shape, int itmCandidates,
+                               QFormerTrainingJob.TextInit textInit, boolean imagePositions) {
+            public StageOne {
+                if (textInit == null) textInit = QFormerTrainingJob.TextInit.NONE;
+            }
+
+            /** Text side from scratch, no image positions. */
+            public StageOne(int epochs, int batch, double lr, QFormerTrainingJob.Shape shape, int itmCandidates) {
+                this(epochs, batch, lr, shape, itmCandidates, QFormerTrainingJob.TextInit.NONE, false);
+            }
+
+            /** This plan with another number of epochs. */
+            public StageOne withEpochs(int e) { return new StageOne(e, batch, lr, shape, itmCandidates, textInit, imagePositions); }
+
+            /** The Q-Former's shape on an ELIXR-C run: with the text side from its text tower, that tower's width, layers, heads and FFN. */
+            QFormerTrainingJob.Shape shapeOn(Path runC) throws IOException {
+                return textInit == QFormerTrainingJob.TextInit.IMAGE_RUN
+                        ? QFormerTrainingJob.Shape.of(ElixrCRun.readConfig(runC).text().bertConfig(), shape.queries(), shape.projection()) : shape;
+            }
+        }
 
         /** 6,000 "easy" studies at 96x96, 24 epochs of batch 32; why: docs/results.md ("Why the demo plan is what it is"). */
         public static Plan full() {
@@ -172,7 +191,9 @@ public final class ElixrDemo {
                 eval.run().history(), zs, de, ss, id -> thumbnail(eval.testImage(id))));
         if (b != null)
             ElixrBReport.append(html, plan.stageOne().epochs() + " epochs of ELIXR-B stage 1 (ITC + ITM + ITG) on the frozen "
-                            + "ELIXR-C tower's image tokens, Q-Former " + plan.stageOne().shape(),
+                            + "ELIXR-C tower's image tokens" + (plan.stageOne().imagePositions() ? " (with learned positions)" : "")
+                            + ", Q-Former " + plan.stageOne().shapeOn(runDir)
+                            + (plan.stageOne().textInit() == QFormerTrainingJob.TextInit.IMAGE_RUN ? ", its text side started from ELIXR-C's text tower" : ""),
                     b.history(), new ElixrBReport.Side(zs, de, ss), new ElixrBReport.Side(b.zeroShot(), b.dataEfficient(), b.search()),
                     b.itmReranked(), b.itmCandidates());
         if (language != null)
@@ -220,7 +241,8 @@ public final class ElixrDemo {
         Plan.StageOne p = plan.stageOne();
         var training = new QFormerTraining.Config(new ContrastiveTraining.Data(p.epochs(), p.batch(), false),
                 new ContrastiveTraining.Optimisation(p.lr(), 0.05, 0.1, 1.0), ContrastiveTraining.Session.of(seed).resuming(true));
-        QFormerTrainingJob.run(new QFormerTrainingJob.Options(data, runC, runB, p.shape(), training), commandLine, log);
+        QFormerTrainingJob.run(new QFormerTrainingJob.Options(data, runC, runB, p.shapeOn(runC), training).withTextInit(p.textInit())
+                .withImagePositions(p.imagePositions()), commandLine, log);
     }
 
     /** Generates the synthetic data unless DIR/data already holds the same plan's data. */
