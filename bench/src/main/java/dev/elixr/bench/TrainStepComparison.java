@@ -80,7 +80,8 @@ public final class TrainStepComparison {
             if (torch != null)
                 sb.append(String.format(Locale.ROOT, "ratio    %9.2fx (elixr img/s / torch img/s; CPU time: %.2fx)%n", ratio(),
                         torch.cpuSecondsPerStep() / ours.cpuSecondsPerStep()));
-            sb.append("(CPU ms/img: the whole process's CPU time, all threads; on a shared machine it is disturbed less than img/s)\n");
+            sb.append("(CPU ms/img: the whole process's CPU time, all threads; on a shared machine it is disturbed less than img/s,\n"
+                    + " except torch's on 2+ threads, whose OpenMP workers spin while they wait: there compare at --threads 1)\n");
             return sb.toString();
         }
 

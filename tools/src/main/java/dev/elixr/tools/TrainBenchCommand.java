@@ -1,6 +1,7 @@
 package dev.elixr.tools;
 
 import dev.elixr.bench.TrainStepComparison;
+import dev.elixr.tensor.Parallel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,6 +33,10 @@ final class TrainBenchCommand implements Runnable {
     @Option(names = "--steps", defaultValue = "10", description = "timed steps, each side (default ${DEFAULT-VALUE})")
     int steps;
 
+    @Option(names = "--threads", paramLabel = "T", description = "threads for ours and torch (default: all cores; 1 makes the CPU "
+            + "times comparable on a shared machine, where torch's OpenMP workers spin while they wait)")
+    Integer threads;
+
     @Option(names = "--no-torch", description = "skip the PyTorch comparison")
     boolean noTorch;
 
@@ -41,6 +46,7 @@ final class TrainBenchCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
+        if (threads != null) Parallel.setThreads(threads);
         var r = TrainStepComparison.run(new TrainStepComparison.Options(batch, size, tokens, vocab, warmup, steps, !noTorch));
         out.print(json ? r.json() + "\n" : r.table());
         out.flush();

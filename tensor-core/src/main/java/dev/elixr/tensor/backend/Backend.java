@@ -107,6 +107,17 @@ public interface Backend {
      */
     void col2im(Tensor cols, int kh, int kw, Conv2dParams p, Tensor dx);
 
+    /** Whether {@link #conv2dBackward} computes both gradients of a convolution with these parameters in one call. */
+    default boolean fusesConv2dBackward(Conv2dParams p) { return false; }
+
+    /**
+     * Both gradients of {@link #conv2d} at once, where {@link #fusesConv2dBackward} says so (else ops compose im2col,
+     * GEMMs and col2im): dx [N,C,H,W] and dw [O,C/G,KH,KW] are fresh zero-filled outputs, or null when not wanted.
+     */
+    default void conv2dBackward(Tensor x, Tensor w, Tensor g, Conv2dParams p, Tensor dx, Tensor dw) {
+        throw new UnsupportedOperationException("conv2dBackward: this backend composes the convolution backward from im2col and GEMMs");
+    }
+
     /**
      * Gradient of {@link #pool2d} with respect to x: dx (zero-filled, a fresh output) gets each window's g spread evenly
      * over the window (AVERAGE, divided by KH·KW) or added at the window's first maximum in row-major order (MAX).

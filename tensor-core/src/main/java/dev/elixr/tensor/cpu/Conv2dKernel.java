@@ -10,7 +10,7 @@ import jdk.incubator.vector.FloatVector;
  * <ul>
  *   <li>1×1, stride 1, no padding: the image itself is the right operand (no im2col), in column chunks whose outputs
  *       get their epilogue while still in L2;</li>
- *   <li>otherwise (3×3 and the rest): im2col (Chellapilla et al., 2006) over bands of output rows, each
+ *   <li>otherwise (3×3 and the rest): im2col (Chellapilla et al., 2006; stride-2 rows by {@link StrideTwo}) over bands of output rows, each
  *       band small enough (≈ 4 MB) to stay in the last-level cache while Sgemm packs it.</li>
  * </ul>
  * Depthwise convolutions (groups = C = O) go to {@link DepthwiseConv} instead: as GEMMs they would be
@@ -159,7 +159,8 @@ public final class Conv2dKernel {
                         int lo = Math.max(0, Math.ceilDiv(-x0, sw)), hi = Math.min(ow, Math.floorDiv(w - 1 - x0, sw) + 1);
                         if (hi <= lo) { java.util.Arrays.fill(col, dst, dst + ow, 0f); continue; }
                         java.util.Arrays.fill(col, dst, dst + lo, 0f);
-                        for (int ox = lo, ix = src + lo * sw + x0; ox < hi; ox++, ix += sw) col[dst + ox] = x[ix];
+                        if (sw == 2) StrideTwo.gather(x, src + lo * sw + x0, col, dst + lo, hi - lo);
+                        else for (int ox = lo, ix = src + lo * sw + x0; ox < hi; ox++, ix += sw) col[dst + ox] = x[ix];
                         java.util.Arrays.fill(col, dst + hi, dst + ow, 0f);
                     }
                 }

@@ -88,6 +88,11 @@ public final class CpuBackend implements Backend {
 
     @Override public void col2im(Tensor cols, int kh, int kw, Conv2dParams p, Tensor dx) { CpuIm2col.col2im(cols, kh, kw, p, dx); }
 
+    @Override public boolean fusesConv2dBackward(Conv2dParams p) { return p.groups() == 1; }
+
+    @Override
+    public void conv2dBackward(Tensor x, Tensor w, Tensor g, Conv2dParams p, Tensor dx, Tensor dw) { Conv2dBackward.backward(x, w, g, p, dx, dw); }
+
     @Override
     public void pool2dBackward(PoolMode mode, Tensor x, Tensor g, int kh, int kw, Conv2dParams p, Tensor dx) {
         CpuPoolBackward.pool2dBackward(mode, x, g, kh, kw, p, dx);

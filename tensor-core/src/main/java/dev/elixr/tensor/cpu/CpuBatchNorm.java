@@ -2,14 +2,20 @@ package dev.elixr.tensor.cpu;
 
 import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.Tensor;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Batch normalisation over N,H,W per channel in training mode (Ioffe &amp; Szegedy 2015, Algorithm 1) and its
  * gradient. Strategy: one channel per item of a parallel range (channels share nothing); statistics and the
- * backward's two sums in double with four accumulators each, added in a fixed order (the same bits for any thread count);
+ * backward's two sums as float vectors over blocks of 8 vectors, each block's lanes added in a fixed order into a
+ * double (so a float sum never runs over more than 8 values a lane; the same bits for any thread count);
  * two passes forward (mean, then Σ(x − mean)²) and two backward (the sums, then dx).
  */
 final class CpuBatchNorm {
+    static final VectorSpecies<Float> S = Simd.F;
+    static final int VL = S.length();
+
     private CpuBatchNorm() {}
 
     static void forward(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor out, Tensor mean, Tensor var) {
@@ -21,8 +27,8 @@ final class CpuBatchNorm {
         int xo = xd.offset(), yo = out.offset(), mo = mean.offset(), vo = var.offset();
         Parallel.forRange(c, 1, (from, to) -> {
             for (int ch = from; ch < to; ch++) {
-                double m = count == 0 ? 0 : channelSum(xs, xo, null, 0, 0, 0, n, c, hw, ch) / count;
-                double v = count == 0 ? 0 : channelSum(xs, xo, xs, xo, m, m, n, c, hw, ch) / count; // Σ(x − m)²
+                double m = count == 0 ? 0 : channelSum(xs, xo, false, 0f, n, c, hw, ch) / count;
+                double v = count == 0 ? 0 : channelSum(xs, xo, true, (float) m, n, c, hw, ch) / count; // Σ(x − m)²
                 float mf = (float) m, is = (float) (1 / Math.sqrt(v + eps));
                 ms[mo + ch] = mf;
                 vs[vo + ch] = (float) v;
@@ -46,9 +52,9 @@ final class CpuBatchNorm {
         Parallel.forRange(c, 1, (from, to) -> {
             for (int ch = from; ch < to; ch++) {
                 float mf = ms[ch], is = (float) (1 / Math.sqrt(vs[ch] + eps));
-                double[] sums = new double[8];
+                double[] sums = new double[2];
                 for (int bi = 0; bi < n; bi++) gradientSums(gr, go + (bi * c + ch) * hw, xs, xo + (bi * c + ch) * hw, hw, mf, is, sums);
-                double sg = (sums[0] + sums[1]) + (sums[2] + sums[3]), sgx = (sums[4] + sums[5]) + (sums[6] + sums[7]);
+                double sg = sums[0], sgx = sums[1];
                 dB[ch] = (float) sg;
                 dG[ch] = (float) sgx;
                 if (out == null) continue;
@@ -62,48 +68,60 @@ final class CpuBatchNorm {
         if (dbeta != null) System.arraycopy(dB, 0, dbeta.storage().array(), dbeta.offset(), c);
     }
 
+    /** Floats summed in float lanes before their lanes are added into a double: 8 vectors. */
+    static final int BLOCK = 8 * VL;
+
     /**
-     * Adds Σ g and Σ g·x̂ (x̂ = (x − mean)·invStd) over one row of hw values into sums[0..3] and sums[4..7]: four
-     * independent double accumulators each, so the adds do not wait on one another (one chain would cost an add's
-     * latency per element); the caller combines them in a fixed order.
+     * Adds Σ g and Σ g·x̂ (x̂ = (x − mean)·invStd) over one row of hw values into sums[0] and sums[1]: two vector
+     * accumulators over blocks of {@link #BLOCK} floats, each block's lanes added in a fixed order into the doubles.
      */
     private static void gradientSums(float[] g, int go, float[] x, int xo, int hw, float mean, float invStd, double[] sums) {
-        double g0 = sums[0], g1 = sums[1], g2 = sums[2], g3 = sums[3], h0 = sums[4], h1 = sums[5], h2 = sums[6], h3 = sums[7];
+        double sg = sums[0], sgx = sums[1];
+        FloatVector m = FloatVector.broadcast(S, mean), is = FloatVector.broadcast(S, invStd);
         int i = 0;
-        for (; i + 3 < hw; i += 4) {
-            float a = g[go + i], b = g[go + i + 1], c = g[go + i + 2], d = g[go + i + 3];
-            g0 += a; g1 += b; g2 += c; g3 += d;
-            h0 += a * ((x[xo + i] - mean) * invStd);
-            h1 += b * ((x[xo + i + 1] - mean) * invStd);
-            h2 += c * ((x[xo + i + 2] - mean) * invStd);
-            h3 += d * ((x[xo + i + 3] - mean) * invStd);
+        while (hw - i >= VL) {
+            int stop = i + Math.min(BLOCK, (hw - i) / VL * VL);
+            FloatVector a = FloatVector.zero(S), b = FloatVector.zero(S);
+            for (; i < stop; i += VL) {
+                FloatVector gv = FloatVector.fromArray(S, g, go + i);
+                a = a.add(gv);
+                b = FloatVector.fromArray(S, x, xo + i).sub(m).mul(is).fma(gv, b);
+            }
+            sg += Simd.sumLanes(a);
+            sgx += Simd.sumLanes(b);
         }
         for (; i < hw; i++) {
             float a = g[go + i];
-            g0 += a;
-            h0 += a * ((x[xo + i] - mean) * invStd);
+            sg += a;
+            sgx += a * ((x[xo + i] - mean) * invStd);
         }
-        sums[0] = g0; sums[1] = g1; sums[2] = g2; sums[3] = g3; sums[4] = h0; sums[5] = h1; sums[6] = h2; sums[7] = h3;
+        sums[0] = sg;
+        sums[1] = sgx;
     }
 
-    /** Σ over channel ch of (a − sa)·(b − sb), or of a when b is null; four double accumulators, summed in a fixed order. */
-    private static double channelSum(float[] a, int ao, float[] b, int bo, double sa, double sb, int n, int c, int hw, int ch) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    /**
+     * Σ over channel ch of (a − shift)², or of a when squares is false: per row, float vectors over blocks of
+     * {@link #BLOCK} floats whose lanes are added in a fixed order into a double (the same bits for any thread count).
+     */
+    private static double channelSum(float[] a, int ao, boolean squares, float shift, int n, int c, int hw, int ch) {
+        double s = 0;
+        FloatVector sh = FloatVector.broadcast(S, shift);
         for (int bi = 0; bi < n; bi++) {
-            int o = (bi * c + ch) * hw, i = 0, pa = ao + o, pb = bo + o;
-            if (b == null) {
-                for (; i + 3 < hw; i += 4) { s0 += a[pa + i]; s1 += a[pa + i + 1]; s2 += a[pa + i + 2]; s3 += a[pa + i + 3]; }
-                for (; i < hw; i++) s0 += a[pa + i];
-            } else {
-                for (; i + 3 < hw; i += 4) {
-                    s0 += (a[pa + i] - sa) * (b[pb + i] - sb);
-                    s1 += (a[pa + i + 1] - sa) * (b[pb + i + 1] - sb);
-                    s2 += (a[pa + i + 2] - sa) * (b[pb + i + 2] - sb);
-                    s3 += (a[pa + i + 3] - sa) * (b[pb + i + 3] - sb);
+            int p = ao + (bi * c + ch) * hw, i = 0;
+            while (hw - i >= VL) {
+                int stop = i + Math.min(BLOCK, (hw - i) / VL * VL);
+                FloatVector acc = FloatVector.zero(S);
+                for (; i < stop; i += VL) {
+                    FloatVector v = FloatVector.fromArray(S, a, p + i);
+                    acc = squares ? v.sub(sh).fma(v.sub(sh), acc) : acc.add(v);
                 }
-                for (; i < hw; i++) s0 += (a[pa + i] - sa) * (b[pb + i] - sb);
+                s += Simd.sumLanes(acc);
+            }
+            for (; i < hw; i++) {
+                float d = a[p + i] - shift;
+                s += squares ? d * d : a[p + i];
             }
         }
-        return (s0 + s1) + (s2 + s3);
+        return s;
     }
 }

@@ -9,10 +9,12 @@ import java.util.Arrays;
 /**
  * im2col and its adjoint col2im (Chellapilla et al. 2006) for the convolution backward, cols laid out
  * [G, Cg·KH·KW, N·OH·OW]. Strategy: im2col runs one column row (g, c, i, j) per task and copies whole output rows
- * of in-image pixels (System.arraycopy at stride 1, a strided loop otherwise), the in-image column range computed
+ * of in-image pixels (System.arraycopy at stride 1, {@link StrideTwo}'s vector gather at stride 2, a strided loop
+ * otherwise), the in-image column range computed
  * once per kernel column, and writes the padding zeros around them (every entry written once: the column buffer is
  * the largest tensor of a convolution backward); col2im runs one (image, channel) plane per task, so every dx cell is written by one
- * thread, and adds back in im2col's order (deterministic for any thread count).
+ * thread, and adds back in im2col's order (deterministic for any thread count; at stride 2 by {@link StrideTwo#scatterAdd},
+ * the same adds).
  */
 final class CpuIm2col {
     private CpuIm2col() {}
@@ -21,14 +23,18 @@ final class CpuIm2col {
         if (cols.numel() == 0) return;
         Tensor xd = HostArrays.dense(x);
         ConvGeometry q = ConvGeometry.of(x.shape(), kh, kw, p);
-        float[] in = xd.storage().array(), out = cols.storage().array();
-        int xo = xd.offset(), co = cols.offset(), nl = q.n() * q.l();
+        im2col(xd.storage().array(), xd.offset(), q, 0, q.n(), cols.storage().array(), cols.offset());
+    }
+
+    /** The columns of images n0 … n0+count−1 of x (dense at xo) as [G, ck, count·L] at co. */
+    static void im2col(float[] in, int xo, ConvGeometry q, int n0, int count, float[] out, int co) {
+        int kh = q.kh(), kw = q.kw(), nl = count * q.l();
         Parallel.forRange(q.groups() * q.ck(), 1, (s, e) -> {
             for (int row = s; row < e; row++) {
                 int gi = row / q.ck(), r = row % q.ck(), c = r / (kh * kw), i = (r / kw) % kh, j = r % kw;
                 int ch = gi * q.cg() + c, lo = q.firstColumn(j), run = q.lastColumn(j) - lo, dx = lo * q.sw() - q.pw() + j * q.dw();
-                for (int n = 0; n < q.n(); n++) {
-                    int xBase = xo + (n * q.c() + ch) * q.h() * q.w(), cBase = co + row * nl + n * q.l();
+                for (int n = n0; n < n0 + count; n++) {
+                    int xBase = xo + (n * q.c() + ch) * q.h() * q.w(), cBase = co + row * nl + (n - n0) * q.l();
                     for (int oy = 0; oy < q.oh(); oy++) {
                         int iy = oy * q.sh() - q.ph() + i * q.dh(), line = cBase + oy * q.ow();
                         if (iy < 0 || iy >= q.h() || run <= 0) {
@@ -39,6 +45,7 @@ final class CpuIm2col {
                         Arrays.fill(out, line + lo + run, line + q.ow(), 0f);
                         int src = xBase + iy * q.w() + dx, dst = line + lo;
                         if (q.sw() == 1) System.arraycopy(in, src, out, dst, run);
+                        else if (q.sw() == 2) StrideTwo.gather(in, src, out, dst, run);
                         else for (int t = 0; t < run; t++) out[dst + t] = in[src + t * q.sw()];
                     }
                 }
@@ -50,20 +57,25 @@ final class CpuIm2col {
         if (dx.numel() == 0) return;
         Tensor cd = HostArrays.dense(cols);
         ConvGeometry q = ConvGeometry.of(dx.shape(), kh, kw, p);
-        float[] in = cd.storage().array(), out = dx.storage().array();
-        int co = cd.offset(), xo = dx.offset(), nl = q.n() * q.l();
-        Parallel.forRange(q.n() * q.c(), 1, (s, e) -> {
-            for (int nc = s; nc < e; nc++) {
-                int n = nc / q.c(), ch = nc % q.c(), gi = ch / q.cg(), c = ch % q.cg(), xBase = xo + nc * q.h() * q.w();
+        col2im(cd.storage().array(), cd.offset(), q, 0, q.n(), dx.storage().array(), dx.offset());
+    }
+
+    /** Adds the columns [G, ck, count·L] at co of images n0 … n0+count−1 into those images of dx (dense at xo). */
+    static void col2im(float[] in, int co, ConvGeometry q, int n0, int count, float[] out, int xo) {
+        int kh = q.kh(), kw = q.kw(), nl = count * q.l();
+        Parallel.forRange(count * q.c(), 1, (s, e) -> {
+            for (int k = s; k < e; k++) {
+                int n = n0 + k / q.c(), ch = k % q.c(), gi = ch / q.cg(), c = ch % q.cg(), xBase = xo + (n * q.c() + ch) * q.h() * q.w();
                 for (int i = 0; i < kh; i++) {
                     for (int j = 0; j < kw; j++) {
-                        int row = gi * q.ck() + (c * kh + i) * kw + j, cBase = co + row * nl + n * q.l();
+                        int row = gi * q.ck() + (c * kh + i) * kw + j, cBase = co + row * nl + (n - n0) * q.l();
                         int lo = q.firstColumn(j), run = q.lastColumn(j) - lo, dxOff = lo * q.sw() - q.pw() + j * q.dw();
                         for (int oy = 0; oy < q.oh(); oy++) {
                             int iy = oy * q.sh() - q.ph() + i * q.dh();
                             if (iy < 0 || iy >= q.h()) continue;
                             int dst = xBase + iy * q.w() + dxOff, src = cBase + oy * q.ow() + lo;
-                            for (int t = 0; t < run; t++) out[dst + t * q.sw()] += in[src + t];
+                            if (q.sw() == 2) StrideTwo.scatterAdd(in, src, out, dst, run);
+                            else for (int t = 0; t < run; t++) out[dst + t * q.sw()] += in[src + t];
                         }
                     }
                 }

@@ -89,11 +89,17 @@ public final class Conv {
     }
 
     /**
-     * Both gradients of {@link #conv2d}, {dx, dw} (null where the flag is false), sharing one regrouped copy of g:
-     * what a backward pass calls.
+     * Both gradients of {@link #conv2d}, {dx, dw} (null where the flag is false): in one backend call where the backend
+     * fuses them (the CPU, groups = 1), else sharing one regrouped copy of g. What a backward pass calls.
      */
     public static Tensor[] conv2dBackward(Tensor x, Tensor w, Tensor g, Conv2dParams p, boolean needX, boolean needW) {
         checkBackward("conv2dBackward", g, x.shape(), w.shape(), p);
+        Backend be = Backends.of("conv2dBackward", x, w, g);
+        if (be.fusesConv2dBackward(p)) {  // one call, the backend's own buffers
+            Tensor dx = needX ? Outputs.allocate(be, x.shape()) : null, dw = needW ? Outputs.allocate(be, w.shape()) : null;
+            if (needX || needW) be.conv2dBackward(x, w, g, p, dx, dw);
+            return new Tensor[] {dx, dw};
+        }
         int groups = p.groups(), og = w.size(0) / groups, ck = w.size(1) * w.size(2) * w.size(3);
         Tensor gg = needX || needW ? groupedGradient(g, groups) : null;
         Tensor dx = needX ? col2im(MatMul.matmul(w.reshape(groups, og, ck).transpose(-2, -1), gg), x.shape(), w.size(2), w.size(3), p) : null;

@@ -34,6 +34,8 @@ class ConvKernelTest {
         out.add(Arguments.of(new Geometry(2, 8, 10, 10, 8, 3, 1, 2, 2, 2, true, 4)));    // grouped, dilated
         out.add(Arguments.of(new Geometry(1, 4, 7, 9, 5, 1, 2, 1, 1, 1, true, 5)));      // 1×1 stride 2 padded
         out.add(Arguments.of(new Geometry(1, 200, 24, 23, 330, 1, 1, 0, 1, 1, true, 6))); // pointwise in column chunks (3 of 256, 256, 40)
+        out.add(Arguments.of(new Geometry(2, 16, 48, 48, 32, 3, 2, 1, 1, 1, false, 8))); // ELIXR-C's second stage: wide stride-2 rows
+        out.add(Arguments.of(new Geometry(1, 3, 9, 101, 4, 3, 2, 1, 1, 1, true, 9)));    // odd width, rows of 51 outputs
         for (int i = 0; i < 14; i++) {
             int g = 1 + r.nextInt(2), c = g * (1 + r.nextInt(9)), o = g * (1 + r.nextInt(20)), k = 1 + 2 * r.nextInt(3);
             int dil = 1 + r.nextInt(2), h = k * dil + r.nextInt(20), w = k * dil + r.nextInt(20);

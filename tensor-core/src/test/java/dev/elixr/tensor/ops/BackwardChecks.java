@@ -40,6 +40,44 @@ public final class BackwardChecks {
                 0, "im2col " + c.what());
     }
 
+    /**
+     * A strided convolution with rows wide enough for the vector paths of every width (stride 2: {@code StrideTwo}):
+     * im2col exactly, dx (col2im) and dw against the references, on a strided layout of x when the seed says so.
+     */
+    public static void wideStridedConvBackward(long seed, UnaryOperator<Tensor> on) {
+        Gen g = new Gen(seed);
+        int stride = 2 + (int) (seed % 3 == 2 ? 1 : 0), k = seed % 2 == 0 ? 3 : 5, pad = g.rng.nextInt(k / 2 + 1);
+        Tensor x = g.tensor(1 + g.rng.nextInt(2), 1 + g.rng.nextInt(4), k + g.rng.nextInt(9), 60 + g.rng.nextInt(50));
+        Tensor w = g.tensor(1 + g.rng.nextInt(5), x.size(1), k, k);
+        Conv2dParams p = new Conv2dParams(stride, stride, pad, pad, 1, 1, 1);
+        Tensor gy = g.tensor(Conv.conv2d(x, w, null, p).shape());
+        String what = "x " + Arrays.toString(x.shape()) + " w " + Arrays.toString(w.shape()) + " " + p;
+        Close.assertClose(dev.elixr.tensor.reference.Conv.im2col(x, k, k, p), Conv.im2col(on.apply(x), k, k, p).toCpu(), 0, "im2col " + what);
+        Tensor[] both = Conv.conv2dBackward(on.apply(x), on.apply(w), on.apply(gy), p, true, true);
+        Close.assertClose(dev.elixr.tensor.reference.Conv.conv2dBackwardInput(gy, w, x.shape(), p), both[0].toCpu(), 1e-5, 1e-4, "dx " + what);
+        Close.assertClose(dev.elixr.tensor.reference.Conv.conv2dBackwardWeight(x, gy, w.shape(), p), both[1].toCpu(), 2e-5, 1e-4, "dw " + what);
+    }
+
+    /**
+     * A batch whose columns exceed one band of the CPU's fused backward (2 or 3 chunks of images, dW accumulated over
+     * them): dx and dw against the references.
+     */
+    public static void chunkedConvBackward(long seed, UnaryOperator<Tensor> on) {
+        Gen g = new Gen(seed);
+        int stride = 1 + g.rng.nextInt(2);
+        Tensor x = g.tensor(3 + g.rng.nextInt(3), 8, 40 * stride + g.rng.nextInt(5), 64 * stride + g.rng.nextInt(9));
+        Tensor w = g.tensor(2 + g.rng.nextInt(6), 8, 3, 3);
+        Conv2dParams p = new Conv2dParams(stride, stride, 1, 1, 1, 1, 1);
+        Tensor gy = g.tensor(Conv.conv2d(x, w, null, p).shape());
+        String what = "x " + Arrays.toString(x.shape()) + " w " + Arrays.toString(w.shape()) + " " + p;
+        Tensor[] both = Conv.conv2dBackward(on.apply(x), on.apply(w), on.apply(gy), p, true, true);
+        Close.assertClose(dev.elixr.tensor.reference.Conv.conv2dBackwardInput(gy, w, x.shape(), p), both[0].toCpu(), 1e-5, 1e-4, "dx " + what);
+        // dw sums K = N·OH·OW ≈ 10⁴ products of unit-scale values: float accumulation errs by ≈ 1e-5 of such sums
+        Close.assertClose(dev.elixr.tensor.reference.Conv.conv2dBackwardWeight(x, gy, w.shape(), p), both[1].toCpu(), 2e-4, 1e-4, "dw " + what);
+        Tensor[] onlyW = Conv.conv2dBackward(on.apply(x), on.apply(w), on.apply(gy), p, false, true);
+        Close.assertClose(both[1].toCpu(), onlyW[1].toCpu(), 0, "dw alone " + what);
+    }
+
     public static void poolBackward(long seed, UnaryOperator<Tensor> on) {
         Gen g = new Gen(seed);
         int k = 1 + g.rng.nextInt(3), s = 1 + g.rng.nextInt(3), pad = g.rng.nextInt(k / 2 + 1);

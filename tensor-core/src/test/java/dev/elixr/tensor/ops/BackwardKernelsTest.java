@@ -16,6 +16,12 @@ class BackwardKernelsTest {
 
     @ParameterizedTest @MethodSource("seeds") void convBackwardAndIm2colMatchReference(long seed) { BackwardChecks.convBackward(seed, HOST); }
 
+    @ParameterizedTest @MethodSource("seeds") void wideStridedConvBackwardMatchesReference(long seed) { BackwardChecks.wideStridedConvBackward(seed, HOST); }
+
+    @ParameterizedTest @MethodSource("fewSeeds") void chunkedConvBackwardMatchesReference(long seed) { BackwardChecks.chunkedConvBackward(seed, HOST); }
+
+    static Stream<Long> fewSeeds() { return LongStream.range(0, 4).boxed(); }
+
     @ParameterizedTest @MethodSource("seeds") void poolBackwardMatchesReference(long seed) { BackwardChecks.poolBackward(seed, HOST); }
 
     @ParameterizedTest @MethodSource("seeds") void scatterAddRowsMatchesReference(long seed) { BackwardChecks.scatterAddRows(seed, HOST); }
