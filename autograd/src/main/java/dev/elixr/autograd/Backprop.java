@@ -13,7 +13,9 @@ import java.util.Map;
 /**
  * The reverse sweep: collects the nodes reachable from the output, visits them in reverse creation order
  * (a topological order), hands each the summed gradient of its output, accumulates the returned input
- * gradients, stores leaf gradients, and frees each node right after its backward.
+ * gradients, stores leaf gradients, and frees each node right after its backward; the sweep drops its own reference
+ * to each variable once visited, so an activation is collectable as soon as its last consumer's backward has run (its
+ * consumers come before it in the order), not only when the whole sweep ends.
  */
 final class Backprop {
     private Backprop() {}
@@ -32,7 +34,8 @@ final class Backprop {
         List<Var> order = reachable(root);
         Map<Var, Tensor> pending = new IdentityHashMap<>();
         pending.put(root, seed);
-        for (Var v : order) {
+        for (int k = 0; k < order.size(); k++) {
+            Var v = order.set(k, null);
             Tensor g = pending.remove(v);
             if (g == null) continue;
             Node n = v.node();

@@ -3,8 +3,12 @@ package dev.elixr.autograd;
 import dev.elixr.tensor.Storage;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /**
  * How many bytes a recorded graph keeps alive until its backward: the storages of every intermediate value reachable
@@ -33,4 +37,83 @@ public final class GraphMemory {
         }
         return bytes;
     }
+
+    /**
+     * The most bytes a {@code backward()} from this root holds at once, parameters and their gradients left out: the
+     * sweep replayed in {@link Backprop}'s order over the recorded graph. It starts from {@link #retainedBytes} plus the
+     * seed; at each node it holds what is still alive, the gradients pending for variables not yet visited, the gradients
+     * the node returns for intermediate variables (one more where one is summed into a pending gradient; leaves' gradients
+     * are the parameters' own, counted with them) and the scratch the op declares
+     * ({@link Node#workspaceBytes}); after the node, its output's gradient and its value are let go (a storage once no
+     * unvisited variable holds it; a constant once its last consumer has run). Scratch an op does not declare and tensors
+     * a backward function keeps besides variables' values are not seen.
+     */
+    public static long backwardPeakBytes(Var root) { return backwardPeakBytes(root, v -> 0); }
+
+    /**
+     * {@link #backwardPeakBytes(Var)} with {@code extra} bytes of scratch at the node of each variable on top of what the
+     * op declares: e.g. an activation checkpoint's recomputed block and its backward, which the outer graph cannot see.
+     */
+    public static long backwardPeakBytes(Var root, ToLongFunction<Var> extra) {
+        Map<Storage, long[]> holders = new IdentityHashMap<>();
+        Map<Var, int[]> consumersOfConstants = new IdentityHashMap<>();
+        List<Var> order = new ArrayList<>();
+        Map<Var, Boolean> seen = new IdentityHashMap<>();
+        ArrayDeque<Var> stack = new ArrayDeque<>();
+        stack.push(root);
+        seen.put(root, Boolean.TRUE);
+        long alive = 0;
+        while (!stack.isEmpty()) {
+            Var v = stack.pop();
+            if (v.isLeaf() && v.requiresGrad()) continue;
+            long[] h = holders.computeIfAbsent(v.value().storage(), k -> new long[1]);
+            if (h[0]++ == 0) alive += storageBytes(v);
+            if (v.isLeaf() || v.node().released()) continue;
+            order.add(v);
+            for (Var in : v.node().inputs()) {
+                if (in == null) continue;
+                if (!in.requiresGrad()) consumersOfConstants.computeIfAbsent(in, k -> new int[1])[0]++;
+                if (seen.put(in, Boolean.TRUE) == null) stack.push(in);
+            }
+        }
+        order.sort(Comparator.comparingLong((Var v) -> v.seq).reversed());
+        Map<Var, Boolean> pending = new IdentityHashMap<>();
+        pending.put(root, Boolean.TRUE);
+        long pendingBytes = gradientBytes(root), peak = alive + pendingBytes;
+        for (Var v : order) {
+            boolean reached = pending.remove(v) != null;
+            Var[] inputs = v.node().inputs();
+            if (reached) {
+                long returned = 0, summed = 0;
+                for (Var in : inputs) {
+                    if (in == null || !in.requiresGrad() || in.isLeaf()) continue;  // a leaf's gradient is the parameter's own
+                    returned += gradientBytes(in);
+                    if (pending.containsKey(in)) summed = Math.max(summed, gradientBytes(in));
+                }
+                peak = Math.max(peak, alive + pendingBytes + returned + summed + v.node().workspaceBytes() + extra.applyAsLong(v));
+                pendingBytes -= gradientBytes(v);
+                for (Var in : inputs)
+                    if (in != null && in.requiresGrad() && !in.isLeaf() && pending.put(in, Boolean.TRUE) == null) pendingBytes += gradientBytes(in);
+            }
+            alive -= release(holders, v);
+            for (Var in : inputs) {
+                int[] c = in == null ? null : consumersOfConstants.get(in);
+                if (c != null && --c[0] == 0) alive -= release(holders, in);
+            }
+        }
+        return peak;
+    }
+
+    /** One holder of v's storage fewer; its bytes when that was the last. */
+    private static long release(Map<Storage, long[]> holders, Var v) {
+        long[] h = holders.get(v.value().storage());
+        return h != null && --h[0] == 0 ? storageBytes(v) : 0;
+    }
+
+    private static long storageBytes(Var v) {
+        Storage s = v.value().storage();
+        return s.size() * s.dtype().byteSize();
+    }
+
+    private static long gradientBytes(Var v) { return (long) v.value().numel() * v.value().dtype().byteSize(); }
 }

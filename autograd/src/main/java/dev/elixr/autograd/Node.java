@@ -12,6 +12,8 @@ public final class Node {
     private final AnomalyMode.Site origin;
     private Var[] inputs;
     private Backward backward;
+    /** Bytes the backward allocates beyond the input gradients it returns (e.g. a convolution's unfolded columns), for {@link GraphMemory}. */
+    private final long workspaceBytes;
 
     /** Gradients of the inputs (null where an input needs none) from the gradient of the output. */
     @FunctionalInterface
@@ -19,8 +21,9 @@ public final class Node {
         Tensor[] apply(Tensor gradOutput);
     }
 
-    Node(String op, Var[] inputs, Backward backward, AnomalyMode.Site origin) {
+    Node(String op, Var[] inputs, Backward backward, AnomalyMode.Site origin, long workspaceBytes) {
         this.op = op;
+        this.workspaceBytes = workspaceBytes;
         this.origin = origin;
         this.inputs = inputs;
         this.backward = backward;
@@ -28,6 +31,9 @@ public final class Node {
 
     /** Name of the op that made this node (for error messages). */
     public String op() { return op; }
+
+    /** Scratch bytes its backward allocates besides the input gradients (0 where the op declares none). */
+    public long workspaceBytes() { return workspaceBytes; }
 
     /** Where the op was created (recorded only in {@link AnomalyMode}), or null. */
     AnomalyMode.Site origin() { return origin; }

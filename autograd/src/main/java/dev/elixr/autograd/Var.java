@@ -60,10 +60,18 @@ public class Var {
      * holds for the inputs, else a constant. Used by {@code dev.elixr.autograd.functions}.
      */
     public static Var result(String op, Tensor value, Node.Backward backward, Var... inputs) {
+        return result(op, value, 0, backward, inputs);
+    }
+
+    /**
+     * {@link #result(String, Tensor, Node.Backward, Var...)} for an op whose backward allocates {@code workspaceBytes} of
+     * scratch besides the input gradients it returns (what {@link GraphMemory#backwardPeakBytes} adds at that node).
+     */
+    public static Var result(String op, Tensor value, long workspaceBytes, Node.Backward backward, Var... inputs) {
         boolean anomaly = AnomalyMode.isEnabled();
         if (anomaly) AnomalyMode.checkForward(op, value, inputs);
         if (!needsGraph(inputs)) return of(value);
-        return new Var(value, true, new Node(op, inputs.clone(), backward, anomaly ? AnomalyMode.site() : null));
+        return new Var(value, true, new Node(op, inputs.clone(), backward, anomaly ? AnomalyMode.site() : null, workspaceBytes));
     }
 
     // ------------------------------------------------------------------ state

@@ -3,6 +3,7 @@ package dev.elixr.tasks.train;
 import dev.elixr.autograd.GradMode;
 import dev.elixr.autograd.GraphMemory;
 import dev.elixr.autograd.Var;
+import dev.elixr.autograd.nn.BatchNorm2d;
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.models.elixr.ElixrC;
 import dev.elixr.models.text.Encoding;
@@ -10,18 +11,27 @@ import dev.elixr.models.text.TokenBatch;
 import dev.elixr.models.vision.EfficientNet;
 import dev.elixr.models.vision.MBConv;
 import dev.elixr.models.vision.VisionTransformer;
+import dev.elixr.models.vision.VitLayer;
 import dev.elixr.tensor.Tensor;
 
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The heap a training run will need, estimated before it starts (printed, and a run that cannot fit is refused before
- * any image is decoded): the weights, their gradients and AdamW's two moments (4 bytes each per parameter); the
- * activations one micro-batch keeps for its backward, measured by recording the graph of one image and one report of
- * {@code maxTokens} tokens through the model ({@link GraphMemory}, an estimate from below) and scaled by the images of a
- * micro-batch (the batch, or batch / {@code --accumulate}); with activation checkpointing, one block's activations on top
- * of the stored block inputs (for EfficientNet the largest MBConv block's, measured block by block); and the decoded training and validation images the run holds in memory (4 bytes a pixel).
+ * any image is decoded): the weights, their gradients and AdamW's two moments (4 bytes each per parameter); the most
+ * bytes one image's and one {@code maxTokens}-token report's backward holds at once, scaled by the images of a
+ * micro-batch (the batch, or batch / {@code --accumulate}); and the decoded training and validation images the run holds
+ * in memory (4 bytes a pixel). The backward's peak replays the sweep over the recorded graph
+ * ({@link GraphMemory#backwardPeakBytes}: the activations still alive, the pending and returned activation gradients, a
+ * convolution's unfolded columns), recorded with batch norm on batch statistics as in training; with activation
+ * checkpointing, a checkpointed block's node also holds that block's recomputed forward and backward. It is the live
+ * heap at the peak; a collector needs some room beyond it (MemoryPlanPeakTest holds it within 15% below and 25%
+ * above a measured peak for small configurations; figures in docs/results.md).
  */
 public record MemoryPlan(long parameters, long weightBytes, long gradientBytes, long optimiserBytes, long imageActivationBytes,
                          long textActivationBytes, int microBatch, long imageBankBytes, long maxHeap) {
@@ -32,19 +42,25 @@ public record MemoryPlan(long parameters, long weightBytes, long gradientBytes, 
     }
 
     /**
-     * Measures the model (in eval mode, so that no batch-norm statistics move; its grads are left as they were) for a
-     * run of {@code batch} pairs in {@code accumulate} micro-batches over {@code images} decoded images.
+     * Measures the model for a run of {@code batch} pairs in {@code accumulate} micro-batches over {@code images} decoded
+     * images. The graphs are recorded as training records them where it matters for memory (batch norm on batch
+     * statistics, so not folded into the convolution) without side effects: the buffers are put back afterwards and
+     * dropout-like layers stay in evaluation mode, so no random draw is taken; the grads are left as they were.
      */
     public static MemoryPlan estimate(ElixrC model, int batch, int accumulate, long images) {
         long trainable = model.trainableParameterCount();
         boolean training = model.isTraining();
+        Map<String, Tensor> buffers = new LinkedHashMap<>();
+        model.namedBuffers().forEach((n, t) -> buffers.put(n, t.copy()));
         model.eval();
+        model.namedModules().values().stream().filter(m -> m instanceof BatchNorm2d).forEach(m -> m.train(true));
         long image, text;
         try {
             image = imageActivations(model);
             text = textActivations(model);
         } finally {
             model.train(training);
+            model.loadStateDict(buffers, false);
         }
         int size = model.config().image().size();
         int micro = (batch + accumulate - 1) / accumulate;
@@ -69,53 +85,59 @@ public record MemoryPlan(long parameters, long weightBytes, long gradientBytes, 
         return model.namedModules().values().stream().filter(m -> m instanceof VisionTransformer).map(m -> (VisionTransformer) m).toList();
     }
 
+    /**
+     * The most bytes one image's backward holds ({@link GraphMemory#backwardPeakBytes}); a checkpointed block's node holds,
+     * besides, its recomputed forward and that forward's backward (measured block by block, by output shape).
+     */
     private static long imageActivations(ElixrC model) {
         int s = model.config().image().size();
         Tensor px = Tensor.zeros(1, 1, s, s).to(model.parameters().getFirst().value().device());
-        long stored = GraphMemory.retainedBytes(model.embedImages(Var.of(px)));
+        Map<List<Integer>, Long> blocks = new HashMap<>();
         for (EfficientNet n : efficientNets(model))
-            if (n.checkpointsActivations()) stored += largestBlock(n, px);
-        List<VisionTransformer> checkpointed = vits(model).stream().filter(VisionTransformer::checkpointsActivations).toList();
-        if (checkpointed.isEmpty()) return stored;
-        checkpointed.forEach(v -> v.checkpointActivations(false));
-        long full;
-        try {
-            full = GraphMemory.retainedBytes(model.embedImages(Var.of(px)));
-        } finally {
-            checkpointed.forEach(v -> v.checkpointActivations(true));
-        }
-        int layers = checkpointed.stream().mapToInt(v -> v.config().numLayers()).max().orElse(1);
-        return stored + Math.max(0, full - stored) / layers; // the block being recomputed in the backward
+            if (n.checkpointsActivations()) mbconvBlocks(n, px, blocks);
+        for (VisionTransformer v : vits(model))
+            if (v.checkpointsActivations()) vitBlock(v, s, blocks);
+        return GraphMemory.backwardPeakBytes(model.embedImages(Var.of(px)),
+                v -> v.node().op().startsWith("checkpoint(") ? blocks.getOrDefault(shape(v.value()), 0L) : 0L);
     }
 
+    private static List<Integer> shape(Tensor t) { return Arrays.stream(t.shape()).boxed().toList(); }
+
     /**
-     * The activations of the largest MBConv block (the one recomputed in the backward at the peak): each block's graph
-     * recorded on its own, on the previous block's output, without checkpointing; its input is not counted (it is stored).
+     * The backward peak of each MBConv block recomputed in the backward: each block's graph recorded on its own, on the
+     * previous block's output (a leaf whose gradient is added), without checkpointing; the largest per output shape.
      */
-    private static long largestBlock(EfficientNet net, Tensor pixels) {
+    private static void mbconvBlocks(EfficientNet net, Tensor pixels, Map<List<Integer>, Long> blocks) {
         Tensor h;
         try (var g = GradMode.noGrad()) {
             h = net.stem(Var.of(pixels)).value();
         }
-        long largest = 0;
         for (MBConv b : net.blocks()) {
             b.checkpointActivations(false);
             try {
-                Var out = b.forward(Var.of(h));
-                largest = Math.max(largest, GraphMemory.retainedBytes(out) - h.numel() * 4L);
+                Var out = b.forward(Var.param(h));
+                blocks.merge(shape(out.value()), GraphMemory.backwardPeakBytes(out) + 4L * h.numel(), Math::max);
                 h = out.value();
             } finally {
                 b.checkpointActivations(true);
             }
         }
-        return largest;
+    }
+
+    /** The backward peak of one ViT block (all alike) on one image's hidden states [1, 1 + patches, D]. */
+    private static void vitBlock(VisionTransformer vit, int size, Map<List<Integer>, Long> blocks) {
+        int p = vit.config().patchSize(), tokens = (size / p) * (size / p) + 1;
+        VitLayer layer = vit.namedModules().values().stream().filter(m -> m instanceof VitLayer).map(m -> (VitLayer) m).findFirst().orElseThrow();
+        Tensor h = Tensor.zeros(1, tokens, vit.config().hiddenSize()).to(vit.parameters().getFirst().value().device());
+        Var out = layer.forward(Var.param(h));
+        blocks.merge(shape(out.value()), GraphMemory.backwardPeakBytes(out) + 4L * h.numel(), Math::max);
     }
 
     private static long textActivations(ElixrC model) {
         int n = model.config().text().maxTokens();
         int[] ids = new int[n], mask = new int[n];
         java.util.Arrays.fill(mask, 1);
-        return GraphMemory.retainedBytes(model.embedTexts(TokenBatch.of(List.of(new Encoding(ids, mask, new int[n])), new int[] {0}, 0)));
+        return GraphMemory.backwardPeakBytes(model.embedTexts(TokenBatch.of(List.of(new Encoding(ids, mask, new int[n])), new int[] {0}, 0)));
     }
 
     /** The plan in a few lines, for the training log. */
