@@ -5,7 +5,9 @@
 # collection left in use). Usage: bench/memory-sweep.sh [OUT.jsonl] [BATCHES...]
 # Serial GC with tight heap free ratios (the heap is shrunk to about live data after each full collection), so that
 # peak RSS follows what the step keeps alive rather than how far a throughput collector let the heap grow;
-# ELIXR_BENCH_XMX (default 6g) caps the heap. JAR defaults to tools/target/elixr.jar (./elixr builds it).
+# ELIXR_BENCH_XMX (default 6g) caps the heap; ELIXR_BENCH_JAVA_OPTS adds JVM flags (e.g. -Xmn1g: a small young generation
+# leaves the old one nearly the whole heap, so a batch fits when MemoryPlan's live peak does); CHECKPOINTS (default
+# "no yes") picks the settings. JAR defaults to tools/target/elixr.jar (./elixr builds it).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-memory-sweep.jsonl}"; shift || true
@@ -15,7 +17,7 @@ java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
 run() {  # encoder width size checkpoint batch
   local ck=(); [ "$4" = yes ] && ck=(--checkpoint-activations)
   "$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx"${ELIXR_BENCH_XMX:-6g}" \
-    -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -jar "$jar" bench memory \
+    -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 ${ELIXR_BENCH_JAVA_OPTS:-} -jar "$jar" bench memory \
     --image-encoder "$1" --image-width "$2" --image-size "$3" --batch "$5" --steps "${STEPS:-2}" "${ck[@]}" 2>/dev/null | grep '^{' >> "$out" \
     || echo "{\"encoder\":\"$1/$2\",\"size\":$3,\"batch\":$5,\"checkpoint\":$([ "$4" = yes ] && echo true || echo false),\"failed\":true}" >> "$out"
 }
@@ -23,7 +25,7 @@ run() {  # encoder width size checkpoint batch
 # ("ENCODER WIDTH SIZE" entries separated by ';', width 0 for EfficientNet)
 IFS=';' read -r -a towers <<< "${TOWERS:-vit-16-12-12 768 224;efficientnet-b0 0 512;vit-16-12-12 768 384}"
 for tower in "${towers[@]}"; do
-  for ck in no yes; do
+  for ck in ${CHECKPOINTS:-no yes}; do
     for b in "${batches[@]}"; do run $tower $ck "$b"; done
   done
 done
