@@ -16,14 +16,14 @@ import java.util.SplittableRandom;
 /**
  * Side by side for the other kernels (what {@code elixr bench ops} prints): convolutions and attention in
  * GFLOP/s, judged against our own SGEMM rate at 1024³ with the same threads (target ≥ 50%); depthwise
- * convolution, softmax and layer norm in GB/s (bytes read + written), judged against the ≈ 40 GB/s
- * this machine reads from memory (targets ≥ 60% and ≥ 70%). The numpy column runs the same
+ * convolution, softmax and layer norm in GB/s (bytes read + written), judged against the read bandwidth
+ * {@link MemoryBandwidth} measures in the same run with the same threads (target ≥ 70%). The numpy column runs the same
  * computation in numpy (attention unfused, depthwise as shifted multiply-adds, conv as the equal
  * im2col GEMM, since numpy has no convolution).
  */
 public final class OpsComparison {
-    /** Memory read bandwidth of this machine (TOOLCHAIN.md), the yardstick of memory-bound ops. */
-    public static final double BANDWIDTH_GBS = 40.0;
+    /** The bandwidth probe's buffer, far larger than the caches. */
+    static final int PROBE_MIB = 256;
 
     /** One benchmarked operation: amount of work per call (flops or bytes) and how to run it both ways. */
     public record OpCase(String op, String shape, boolean memoryBound, double workPerCall, Runnable elixr, String numpyRequest) {}
@@ -104,13 +104,15 @@ public final class OpsComparison {
 
     /** Runs every case × thread count, printing a table (or JSON lines). */
     public static void run(List<OpCase> cases, List<Integer> threads, boolean json, Timing timing, PrintStream out) {
-        double[] gemm = new double[threads.size()];
+        double[] gemm = new double[threads.size()], bandwidth = new double[threads.size()];
         for (int i = 0; i < threads.size(); i++)
             gemm[i] = GemmComparison.elixrGflops(GemmShape.parse("1024x1024x1024"), threads.get(i), timing);
+        float[] probe = MemoryBandwidth.buffer(PROBE_MIB);
+        for (int i = 0; i < threads.size(); i++) bandwidth[i] = withThreads(threads.get(i), () -> MemoryBandwidth.measure(probe, 4));
         if (!json) {
             out.printf("Best of %d rounds of %s; ", timing.rounds(), timing.clock());
-            out.printf("Kernels beside numpy; GEMM basis (our SGEMM at 1024³): %s GFLOP/s for %s threads; BW basis %.0f GB/s%n",
-                    java.util.Arrays.toString(java.util.Arrays.stream(gemm).map(g -> Math.round(g * 10) / 10.0).toArray()), threads, BANDWIDTH_GBS);
+            out.printf("Kernels beside numpy; GEMM basis (our SGEMM at 1024³): %s GFLOP/s; BW basis (read bandwidth measured now, %d MiB probe): %s GB/s; for %s threads%n",
+                    rounded(gemm), PROBE_MIB, rounded(bandwidth), threads);
             if (!Numpy.available()) out.println("(python3 with numpy not found: numpy column n/a)");
             else out.println("numpy: " + Numpy.coreTypeLabel());
             out.printf("%-13s %-22s %3s %8s %-7s %8s %6s %s%n", "op", "shape", "thr", "elixr", "unit", "numpy", "ratio", "  of target basis");
@@ -118,22 +120,29 @@ public final class OpsComparison {
         for (OpCase c : cases)
             for (int i = 0; i < threads.size(); i++) {
                 int t = threads.get(i);
-                int old = Parallel.threads();
-                double sec;
-                try {
-                    Parallel.setThreads(t);
-                    sec = timing.bestSeconds(c.elixr());
-                } finally {
-                    Parallel.setThreads(old);
-                }
+                double sec = withThreads(t, () -> timing.bestSeconds(c.elixr()));
                 double scale = c.memoryBound() ? 1e-9 : 1e-9;
                 OptionalDouble np = c.numpyRequest() == null ? OptionalDouble.empty() : Numpy.seconds(c.numpyRequest(), t, timing);
                 Row row = new Row(c, t, c.workPerCall() / sec * scale,
                         np.isPresent() ? OptionalDouble.of(c.workPerCall() / np.getAsDouble() * scale) : OptionalDouble.empty(),
-                        c.memoryBound() ? BANDWIDTH_GBS : gemm[i]);
+                        c.memoryBound() ? bandwidth[i] : gemm[i]);
                 out.println(json ? row.json() : row.line());
                 out.flush();
             }
+    }
+
+    private static double withThreads(int t, java.util.function.DoubleSupplier f) {
+        int old = Parallel.threads();
+        try {
+            Parallel.setThreads(t);
+            return f.getAsDouble();
+        } finally {
+            Parallel.setThreads(old);
+        }
+    }
+
+    private static String rounded(double[] v) {
+        return java.util.Arrays.toString(java.util.Arrays.stream(v).map(g -> Math.round(g * 10) / 10.0).toArray());
     }
 
     public static void main(String[] args) {

@@ -22,8 +22,8 @@
  *       ({@link dev.elixr.tasks.language.LanguageEvaluation}).</li>
  *   <li>{@code index}: a persistent Lucene HNSW index of image embeddings; {@code serve}: the HTTP service.</li>
  *   <li>{@code metrics}: ROC AUC, NDCG@k, precision@k, bootstrap intervals, BLEU, ROUGE-L and per-finding F1; {@code report}: the HTML report;
- *       {@code demo}: {@code elixr demo}; {@code progress}: progress bars with ETA.</li>
+ *       {@code demo}: {@code elixr demo} (ELIXR-C, ELIXR-B stage 1 and stage 2 with its language tasks); {@code progress}:
+ *       progress bars with ETA.</li>
  * </ul>
- * ELIXR-B stage 2 in {@code elixr demo} is not built yet.
  */
 package dev.elixr.tasks;

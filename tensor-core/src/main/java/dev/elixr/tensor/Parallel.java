@@ -10,6 +10,8 @@ import java.util.concurrent.RecursiveAction;
 public final class Parallel {
     private static volatile int threads = Integer.getInteger("elixr.threads", Runtime.getRuntime().availableProcessors());
     private static volatile ForkJoinPool pool = newPool(threads);
+    private static volatile Team team; // made by the first forChunks that needs it
+    private static final boolean TEAM = Boolean.parseBoolean(System.getProperty("elixr.team", "false"));
 
     private Parallel() {}
 
@@ -33,9 +35,22 @@ public final class Parallel {
         pool = newPool(n);
         threads = n;
         old.shutdown();
+        Team t = team;
+        team = null;
+        if (t != null) t.stop();
     }
 
     public static ForkJoinPool pool() { return pool; }
+
+    private static Team team() {
+        Team t = team;
+        if (t == null) {
+            synchronized (Parallel.class) {
+                if ((t = team) == null) team = t = new Team(threads);
+            }
+        }
+        return t;
+    }
 
     /** Body over a half-open index range. */
     @FunctionalInterface
@@ -66,7 +81,12 @@ public final class Parallel {
      * Runs body over [0, n) in chunks of {@code chunk} items (the last one shorter) that up to {@link #threads()}
      * workers take in turn from a shared counter until none is left: a worker that the system holds back (a machine
      * shared with other work) leaves its chunks to the others instead of holding up the whole call, as a fixed split
-     * would. Runs inline when one chunk covers n or when already on a kernel thread.
+     * would. With {@code -Delixr.team=true} the calling thread and a {@link Team} of persistent helpers share the
+     * chunks instead of fork/join workers (a hand-off of a few microseconds; decoding runs hundreds of such loops per
+     * token), the pool taking over when the team is busy with another caller. Off by default: on a 2-core machine
+     * shared with ~20 runnable threads the helpers' spinning made decoding slower, and a quiet machine has not yet
+     * been measured. Runs inline when one chunk covers
+     * n or when already on a kernel thread.
      */
     public static void forChunks(int n, int chunk, RangeBody body) {
         if (n <= 0) return;
@@ -75,6 +95,7 @@ public final class Parallel {
             body.run(0, n);
             return;
         }
+        if (TEAM && team().run(n, c, body)) return;
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         RecursiveAction[] tasks = new RecursiveAction[workers];
         for (int w = 0; w < workers; w++) {

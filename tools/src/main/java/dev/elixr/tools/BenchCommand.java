@@ -13,10 +13,10 @@ import picocli.CommandLine.Option;
 
 import java.util.List;
 
-/** {@code elixr bench gemm|ops|models|llm|index|serve|memory}: our kernels beside numpy/OpenBLAS on this machine (logic in the bench module). */
+/** {@code elixr bench gemm|ops|models|llm|index|serve|memory|train}: our kernels beside numpy/OpenBLAS on this machine (logic in the bench module). */
 @Command(name = "bench", description = "Benchmark the CPU kernels side by side with numpy (python3 with numpy on PATH).",
         subcommands = {BenchCommand.Gemm.class, BenchCommand.Ops.class, ModelsBenchCommand.class, LlmBenchCommand.class,
-                IndexBenchCommand.class, ServeBenchCommand.class, MemoryBenchCommand.class})
+                IndexBenchCommand.class, ServeBenchCommand.class, MemoryBenchCommand.class, TrainBenchCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -8,11 +8,16 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code elixr demo}: synthetic data → ELIXR-C training → the three evaluations → ELIXR-B stage 1 → its evaluations → report.html. */
+/**
+ * {@code elixr demo}: synthetic data → ELIXR-C training → the three evaluations → ELIXR-B stage 1 → its evaluations →
+ * the instruction LM and ELIXR-B stage 2 → VQA, report QA, impressions → report.html.
+ */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Generate synthetic chest X-rays with reports, train ELIXR-C, evaluate it (zero-shot, data-efficient, "
                 + "search), train ELIXR-B stage 1 (a Q-Former on ELIXR-C's frozen image tower), evaluate it the same way (search "
-                + "also re-ranked by ITM) and write DIR/report.html with both side by side. Data and models are cached in DIR.")
+                + "also re-ranked by ITM), train a small language model and ELIXR-B stage 2 (the adapter into it), answer visual "
+                + "questions, check reports and write impressions beside a text-only baseline, and write DIR/report.html with all "
+                + "of it. Data and models are cached in DIR.")
 final class DemoCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--out", defaultValue = "elixr-demo", description = "output directory (default: ./elixr-demo)") Path out;
@@ -24,6 +29,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--difficulty", description = "synthetic data difficulty: easy, normal, hard (default easy)") String difficulty;
     @Option(names = "--elixr-b-epochs", defaultValue = "0", description = "ELIXR-B stage-1 epochs (default 3; --quick 1)") int elixrBEpochs;
     @Option(names = "--no-elixr-b", description = "stop after ELIXR-C (no Q-Former training or ELIXR-B evaluations)") boolean noElixrB;
+    @Option(names = "--no-stage2", description = "stop after ELIXR-B stage 1 (no language model, stage 2, VQA, report QA or impressions)")
+    boolean noStage2;
     @CommandLine.Mixin ObjectiveOptions objective;
 
     @Override
@@ -33,7 +40,8 @@ final class DemoCommand implements Callable<Integer> {
         if (objective.given()) plan = plan.withObjective(objective.objective(plan.training().objective()));
         var b = plan.stageOne();
         if (noElixrB) plan = plan.withStageOne(null);
-        else if (elixrBEpochs > 0) plan = plan.withStageOne(new ElixrDemo.Plan.StageOne(elixrBEpochs, b.batch(), b.lr(), b.shape(), b.itmCandidates()));
+        else if (elixrBEpochs > 0) plan = plan.withStageOne(b.withEpochs(elixrBEpochs));
+        if (noStage2 && plan.stageOne() != null) plan = plan.withStageTwo(null);
         var s = ElixrDemo.run(out, plan, seed, System.err, CommandLineText.of(spec));
         System.out.print(ElixrDemo.table(s));
         System.out.println(serveLine(out));

@@ -40,9 +40,16 @@ final class TrainElixrBCommand implements Callable<Integer> {
             description = "stage 1: how image files are decoded; always the image run's recorded decoding (its elixr-c.json), so"
                     + " this only confirms it: another value is refused") String decode;
     @Option(names = "--out", required = true, description = "run directory to write") Path out;
-    @Option(names = "--width", defaultValue = "64", description = "stage 1: Q-Former width (default 64; the paper's is 768)") int width;
-    @Option(names = "--layers", defaultValue = "2", description = "stage 1: Q-Former layers (default 2; the paper's 12)") int layers;
-    @Option(names = "--heads", defaultValue = "4") int heads;
+    @Option(names = "--text-init", defaultValue = "none", paramLabel = "none|image-run",
+            description = "stage 1: where the Q-Former's text side starts: none (from scratch, the default) or image-run (word/position"
+                    + " embeddings, self-attention and feed-forward from the image run's trained text tower, as BLIP-2 starts from BERT;"
+                    + " the Q-Former then takes the tower's width, layers, heads and FFN size)") String textInit;
+    @Option(names = "--image-positions", description = "stage 1: add a learned position embedding (2-D sine-cosine init) to the image"
+            + " tower's tokens before cross-attention: a convolutional tower's flattened feature map does not carry positions") boolean imagePositions;
+    @Option(names = "--width", description = "stage 1: Q-Former width (default 64, or the text tower's with --text-init image-run; the paper's is 768)") Integer width;
+    @Option(names = "--layers", description = "stage 1: Q-Former layers (default 2, or the text tower's; the paper's 12)") Integer layers;
+    @Option(names = "--heads", description = "stage 1: attention heads (default 4, or the text tower's)") Integer heads;
+    @Option(names = "--ffn", description = "stage 1: feed-forward size (default twice the width, or the text tower's)") Integer ffn;
     @Option(names = "--queries", defaultValue = "8", description = "stage 1: learned queries (default 8; the paper's 32)") int queries;
     @Option(names = "--projection", defaultValue = "32", description = "stage 1: ITC projection width (default 32; ELIXR's 128)") int projection;
     @Option(names = "--epochs", defaultValue = "10", description = "stage 1: passes over the training images") int epochs;
@@ -72,9 +79,15 @@ final class TrainElixrBCommand implements Callable<Integer> {
         if (stage == 1) {
             if (imageRun == null) throw new ParameterException(spec.commandLine(), "--stage 1 needs --image-run RUN_C");
             var training = new QFormerTraining.Config(new ContrastiveTraining.Data(epochs, batch == null ? 32 : batch, false), optimisation, session);
-            ElixrCRun.readConfig(imageRun).image().preprocessing().requireDecode(decode, imageRun.toString());
-            var options = new QFormerTrainingJob.Options(data, imageRun, out, new QFormerTrainingJob.Shape(width, layers, heads, queries, projection),
-                    training, CxrDataset.parse(dataset));
+            var imageConfig = ElixrCRun.readConfig(imageRun);
+            imageConfig.image().preprocessing().requireDecode(decode, imageRun.toString());
+            var init = QFormerTrainingJob.TextInit.parse(textInit);
+            var base = init == QFormerTrainingJob.TextInit.IMAGE_RUN
+                    ? QFormerTrainingJob.Shape.of(imageConfig.text().bertConfig(), queries, projection) : QFormerTrainingJob.Shape.tiny();
+            int w = width == null ? base.width() : width;
+            var shape = new QFormerTrainingJob.Shape(w, layers == null ? base.layers() : layers, heads == null ? base.heads() : heads,
+                    queries, projection, ffn != null ? ffn : width == null ? base.ffn() : 2 * w);
+            var options = new QFormerTrainingJob.Options(data, imageRun, out, shape, training, CxrDataset.parse(dataset), init, imagePositions);
             var o = QFormerTrainingJob.run(options, CommandLineText.of(spec), System.err);
             System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                     o.imagesPerSecond(), out.toAbsolutePath());

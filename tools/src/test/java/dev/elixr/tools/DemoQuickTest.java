@@ -90,6 +90,28 @@ class DemoQuickTest {
                 "the ELIXR-C run's plan marker leaves ELIXR-B's plan out, so changing it does not retrain ELIXR-C");
     }
 
+    @Test void quickDemoTrainsStageTwoAndReportsEachLanguageTaskBesideItsTextOnlyBaseline() throws Exception {
+        assertEquals(0, code);
+        for (String task : new String[] {"vqa", "report-qa", "impression"})
+            assertTrue(table.lines().anyMatch(l -> l.startsWith("ELIXR-B " + task + ", ") && l.contains("(text-only baseline ")), task + " row in\n" + table);
+        var m = new ObjectMapper();
+        assertTrue(Files.exists(dir.resolve("lm/model.safetensors")) && Files.exists(dir.resolve("lm/tokenizer.json")), "the instruction LM");
+        assertTrue(m.readTree(dir.resolve("lm/run.json").toFile()).toString().contains("presence questions"), "the LM read the instruction corpus");
+        assertTrue(Files.exists(dir.resolve("run-b2/model.safetensors")), "the stage-2 run");
+        for (String task : new String[] {"vqa", "report-qa", "impression"}) {
+            var metrics = m.readTree(dir.resolve("run-b2/eval/" + task + "/metrics.json").toFile());
+            assertTrue(metrics.get("items").asInt() > 0, task);
+            assertTrue(metrics.has("image") && metrics.has("text_only_baseline"), task);
+            assertTrue(Files.readString(dir.resolve("run-b2/eval/" + task + "/eval.json")).contains("elixr demo --quick"), task);
+        }
+        String html = Files.readString(dir.resolve("report.html"));
+        assertTrue(html.contains("ELIXR-B stage 2: visual question answering, report QA, impressions"), "stage-2 section");
+        assertTrue(html.contains("<div>question: ") && html.contains("<div>truth: ") && html.contains("<div>injected error: ")
+                && html.contains("<div>verdict: ") && html.contains("<div>reference: "), "examples of each task");
+        String section = html.substring(html.indexOf("ELIXR-B stage 2:"));
+        assertTrue(section.contains("data:image/png;base64,"), "the examples show their images");
+    }
+
     /** Scores are written in shortest round-trip form, so recomputing from the CSV gives the metrics.json figures exactly. */
     @Test void everyMetricRecomputesExactlyFromThePerItemScoreFiles() throws Exception {
         assertEquals(0, code);

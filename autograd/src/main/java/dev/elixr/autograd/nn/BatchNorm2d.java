@@ -39,6 +39,8 @@ public final class BatchNorm2d extends Module implements Layer {
 
     public Parameter bias() { return bias; }
 
+    public float eps() { return eps; }
+
     public Tensor runningMean() { return buffer("running_mean"); }
 
     public Tensor runningVar() { return buffer("running_var"); }

@@ -3,6 +3,7 @@ package dev.elixr.models.elixr;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.LayerNorm;
 import dev.elixr.autograd.nn.Module;
+import dev.elixr.autograd.nn.Parameter;
 import dev.elixr.models.qformer.ItcLoss;
 import dev.elixr.models.qformer.QFormer;
 import dev.elixr.models.qformer.QFormerConfig;
@@ -25,11 +26,18 @@ public final class ElixrB extends Module {
 
     private final LayerNorm lnVision;
     private final QFormer qformer;
+    private final Parameter imagePositions;
 
-    private ElixrB(QFormer qformer) {
-        this.lnVision = registerModule("ln_vision", new LayerNorm(qformer.config().queries().imageWidth(), LN_VISION_EPS));
+    private ElixrB(QFormer qformer, int imageTokens) {
+        int width = qformer.config().queries().imageWidth();
+        this.lnVision = registerModule("ln_vision", new LayerNorm(width, LN_VISION_EPS));
         this.qformer = registerModule("qformer", qformer);
+        if (imageTokens < 0) throw new IllegalArgumentException("ELIXR-B: " + imageTokens + " image positions");
+        this.imagePositions = imageTokens == 0 ? null
+                : registerParameter("image_position_embeddings", ImagePositionEmbedding.sinCos(imageTokens, width));
     }
+
+    private ElixrB(QFormer qformer) { this(qformer, 0); }
 
     /** A new model initialised as BLIP-2 (LayerNorm to the identity). */
     public static ElixrB create(QFormerConfig config, RandomGenerator rng) { return new ElixrB(QFormer.create(config, rng)); }
@@ -39,8 +47,22 @@ public final class ElixrB extends Module {
         return new ElixrB(QFormer.create(config, init, rng));
     }
 
+    /**
+     * As {@link #create(QFormerConfig, QFormer.Initialisation, RandomGenerator)}, with a learned position embedding for
+     * {@code imageTokens} tower tokens ({@link ImagePositionEmbedding}; 0: none, the tokens as BLIP-2 reads them).
+     */
+    public static ElixrB create(QFormerConfig config, QFormer.Initialisation init, RandomGenerator rng, int imageTokens) {
+        return new ElixrB(QFormer.create(config, init, rng), imageTokens);
+    }
+
     /** A model whose weights are about to be loaded. */
     public static ElixrB forLoading(QFormerConfig config) { return new ElixrB(QFormer.forLoading(config)); }
+
+    /** A model with image position embeddings for {@code imageTokens} tokens (0: none) whose weights are about to be loaded. */
+    public static ElixrB forLoading(QFormerConfig config, int imageTokens) { return new ElixrB(QFormer.forLoading(config), imageTokens); }
+
+    /** The tower tokens this model's position embedding is for (0: it has none). */
+    public int imagePositions() { return imagePositions == null ? 0 : imagePositions.shape()[1]; }
 
     public QFormerConfig config() { return qformer.config(); }
 
@@ -49,8 +71,15 @@ public final class ElixrB extends Module {
     /** BLIP-2's {@code ln_vision} over the tower's tokens. */
     public LayerNorm lnVision() { return lnVision; }
 
-    /** The frozen tower's tokens [B,T,C], layer-normed: what the queries cross-attend to. */
-    public Var imageTokens(Var towerTokens) { return lnVision.forward(towerTokens); }
+    /** The frozen tower's tokens [B,T,C], layer-normed (and given their positions, when this model has them): what the queries cross-attend to. */
+    public Var imageTokens(Var towerTokens) {
+        Var h = lnVision.forward(towerTokens);
+        if (imagePositions == null) return h;
+        if (towerTokens.dim() != 3 || towerTokens.size(1) != imagePositions.shape()[1])
+            throw new IllegalArgumentException("ELIXR-B: image tokens " + dev.elixr.tensor.Shape.str(towerTokens.shape()) + ", but its position embedding is for "
+                    + imagePositions.shape()[1] + " tokens");
+        return h.add(imagePositions);
+    }
 
     /** The stage-1 objective ITC + ITM + ITG ({@link StageOneLoss}); same-group texts are left out of ITC's negatives. */
     public StageOneLoss.Terms loss(Var towerTokens, TextBatch text, long[] groups, RandomGenerator rng) {

@@ -6,6 +6,7 @@ import dev.elixr.autograd.nn.Module;
 import dev.elixr.autograd.nn.Parameter;
 import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.matvec.BlockFormat;
+import dev.elixr.tensor.matvec.HalfRows;
 import dev.elixr.tensor.matvec.MatVec;
 import dev.elixr.tensor.matvec.QuantizedMatrix;
 import dev.elixr.tensor.ops.Elementwise;
@@ -13,14 +14,22 @@ import dev.elixr.tensor.ops.MatMul;
 
 /**
  * y = x·Wᵀ (+ b) with W [out, in] in PyTorch's Linear layout, kept in its stored type. One row (decoding) goes
- * through the matrix–vector kernel that reads F32/F16/BF16 directly; several rows (prefill) through the GEMM path.
- * The same {@link Parameter}s serve an autograd forward for training.
+ * through the matrix–vector kernel that reads F32/F16/BF16 directly, and several rows (prefill) through the GEMM
+ * path. With {@code -Delixr.llm.decodeRepack=true} a BF16/F16 weight decodes through a copy of it repacked for that
+ * kernel instead ({@link HalfRows}, 2 bytes per weight, made on the first decoding step): off by default, as on a
+ * shared machine it was as often slower as faster. The same {@link Parameter}s serve an autograd forward for training.
  */
 public final class Projection extends Module {
+    static final boolean DECODE_REPACK = Boolean.parseBoolean(System.getProperty("elixr.llm.decodeRepack", "false"));
+
+    /** A repacked copy and the weight tensor it was made from (a weight replaced by {@code assign} gets a new one). */
+    private record DecodeCopy(Tensor source, HalfRows rows) {}
+
     private final Parameter weight;
     private final Parameter bias;
     private QuantizedMatrix quantized;
     private PrefillWeights.Copy prefillCopy; // float32 wᵀ of a half-precision or quantised weight, for prefill's GEMM
+    private volatile DecodeCopy decodeCopy;
 
     Projection(WeightSource src, String prefix, int in, int out, boolean bias) {
         QuantizedMatrix q = src.quantized(prefix + "weight");
@@ -84,9 +93,20 @@ public final class Projection extends Module {
 
     /** x [T, in] · wᵀ (+ b) for this projection's unquantised weight w [out, in]: matvec, or the GEMM on a kept float32 copy. */
     private Tensor product(Tensor x, Tensor w, Tensor b) {
+        if (x.size(0) == 1 && DECODE_REPACK && HalfRows.fits(w)) return decode(x, w, b);
         if (x.size(0) == 1 || w.dtype() == dev.elixr.tensor.DType.F32) return linear(x, w, b, null);
         prefillCopy = PrefillWeights.of(prefillCopy, w, () -> MatVec.toFloat32(w), w.numel());
         return linear(x, w, b, prefillCopy.transposed());
+    }
+
+    /** One row x [1, in] · wᵀ (+ b) through the repacked copy of the half-precision w. */
+    private Tensor decode(Tensor x, Tensor w, Tensor b) {
+        DecodeCopy c = decodeCopy;
+        if (c == null || c.source() != w) decodeCopy = c = new DecodeCopy(w, HalfRows.of(w));
+        float[] out = new float[w.size(0)];
+        c.rows().matvec(x.contiguous().toFloatArray(), out);
+        Tensor y = Tensor.wrap(out, 1, out.length);
+        return b == null ? y : Elementwise.add(y, b);
     }
 
     /** x [T, in] · wᵀ (+ b) for w [out, in] of any stored type; b may be null. */

@@ -1,10 +1,16 @@
 package dev.elixr.models.vision;
 
+import dev.elixr.autograd.GradMode;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.BatchNorm2d;
 import dev.elixr.autograd.nn.Conv2d;
 import dev.elixr.autograd.nn.Layer;
 import dev.elixr.autograd.nn.Module;
+
+import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.backend.UnaryOp;
+import dev.elixr.tensor.ops.Conv;
+import dev.elixr.tensor.ops.Elementwise;
 
 import java.util.random.RandomGenerator;
 
@@ -31,7 +37,23 @@ public final class ConvBnAct extends Module implements Layer {
      */
     @Override
     public Var forward(Var x) {
+        if (inferring()) return Var.of(infer(x.value(), null));
         Var y = bn.afterConv(conv, x);
         return activation ? y.silu() : y;
+    }
+
+    /** True in evaluation without a graph: {@link #infer} may then stand for {@link #forward}. */
+    boolean inferring() { return !isTraining() && !GradMode.isEnabled(); }
+
+    /**
+     * The evaluation forward without a graph, as one fused convolution: SiLU(conv(x·gate, w)·s + β − μ·s) with
+     * s = γ/√(σ² + ε) applied to each output channel on the way out (the weights are not rewritten: nothing is cached that
+     * an optimiser step could make stale); gate [N, C] scales the input channels (squeeze-and-excitation) or is null.
+     */
+    Tensor infer(Tensor x, Tensor gate) {
+        Tensor s = Elementwise.mul(bn.weight().value(), Elementwise.rsqrt(Elementwise.add(bn.runningVar(), bn.eps())));
+        Tensor mean = conv.bias() == null ? bn.runningMean() : Elementwise.sub(bn.runningMean(), conv.bias().value());
+        Tensor shift = Elementwise.sub(bn.bias().value(), Elementwise.mul(mean, s));
+        return Conv.conv2dFused(x, conv.weight().value(), gate, s, shift, activation ? UnaryOp.SILU : null, conv.params());
     }
 }

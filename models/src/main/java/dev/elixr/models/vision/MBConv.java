@@ -6,6 +6,9 @@ import dev.elixr.autograd.nn.Module;
 import dev.elixr.autograd.nn.ModuleCheckpoint;
 import dev.elixr.autograd.nn.Sequential;
 
+import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.ops.Elementwise;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -19,6 +22,8 @@ import java.util.random.RandomGenerator;
  */
 public final class MBConv extends Module implements Layer {
     private final Sequential block;
+    private final ConvBnAct expand, depthwise, project;
+    private final SqueezeExcitation se;
     private final boolean residual;
     private final float dropProb;
     private final RandomGenerator rng;
@@ -27,10 +32,12 @@ public final class MBConv extends Module implements Layer {
     public MBConv(MBConvConfig stage, int in, int stride, float dropProb, EfficientNetConfig c, RandomGenerator rng) {
         int out = stage.outChannels(), mid = stage.expandedChannels(in);
         List<Layer> layers = new ArrayList<>();
-        if (mid != in) layers.add(new ConvBnAct(in, mid, 1, 1, 1, true, c, rng));
-        layers.add(new ConvBnAct(mid, mid, stage.kernel(), stride, mid, true, c, rng));
-        layers.add(new SqueezeExcitation(mid, Math.max(1, in / 4), rng));
-        layers.add(new ConvBnAct(mid, out, 1, 1, 1, false, c, rng));
+        this.expand = mid != in ? new ConvBnAct(in, mid, 1, 1, 1, true, c, rng) : null;
+        this.depthwise = new ConvBnAct(mid, mid, stage.kernel(), stride, mid, true, c, rng);
+        this.se = new SqueezeExcitation(mid, Math.max(1, in / 4), rng);
+        this.project = new ConvBnAct(mid, out, 1, 1, 1, false, c, rng);
+        if (expand != null) layers.add(expand);
+        layers.addAll(List.of(depthwise, se, project));
         this.block = registerModule("block", new Sequential(layers.toArray(Layer[]::new)));
         this.residual = stride == 1 && in == out;
         this.dropProb = dropProb;
@@ -47,7 +54,19 @@ public final class MBConv extends Module implements Layer {
 
     @Override
     public Var forward(Var x) {
+        if (project.inferring()) return Var.of(infer(x.value()));
         Var y = checkpointActivations ? ModuleCheckpoint.apply("mbconv", block, x) : block.forward(x);
         return residual ? StochasticDepth.apply(y, dropProb, isTraining(), rng).add(x) : y;
+    }
+
+    /**
+     * The evaluation forward without a graph: three fused convolutions, the squeeze-and-excitation weights folded into
+     * the projection as its input gate instead of a pass scaling the depthwise output; stochastic depth is the identity.
+     */
+    private Tensor infer(Tensor x) {
+        Tensor h = expand == null ? x : expand.infer(x, null);
+        h = depthwise.infer(h, null);
+        Tensor y = project.infer(h, se.gate(h));
+        return residual ? Elementwise.add(y, x) : y;
     }
 }

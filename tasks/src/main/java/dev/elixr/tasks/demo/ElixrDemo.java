@@ -19,6 +19,7 @@ import dev.elixr.tasks.progress.Progress;
 import dev.elixr.tasks.report.ElixrBReport;
 import dev.elixr.tasks.report.ElixrCReport;
 import dev.elixr.tasks.report.HtmlReport;
+import dev.elixr.tasks.report.LanguageReport;
 import dev.elixr.tasks.report.Png;
 import dev.elixr.tasks.train.ContrastiveObjective;
 import dev.elixr.tasks.train.ContrastiveTraining;
@@ -45,7 +46,9 @@ import java.util.stream.Stream;
 /**
  * {@code elixr demo}: generates a synthetic data set (cached in DIR/data), trains ELIXR-C (DIR/run), runs the three
  * evaluations, trains ELIXR-B stage 1 on ELIXR-C's frozen tower (DIR/run-b) and evaluates it the same way (search also
- * re-ranked by ITM), writes DIR/report.html with both side by side, then prints a summary table. {@code --quick} runs the same code path on
+ * re-ranked by ITM), then ELIXR-B stage 2 ({@link LanguageDemo}: the instruction LM in DIR/lm, the adapter into it in
+ * DIR/run-b2, VQA, report QA and impressions beside their text-only baselines), writes DIR/report.html with all of it
+ * side by side, then prints a summary table. {@code --quick} runs the same code path on
  * a small data set with short training (used by the tests).
  */
 public final class ElixrDemo {
@@ -53,7 +56,8 @@ public final class ElixrDemo {
 
     /** The sizes of a demo run: the synthetic data set, the contrastive training, the evaluations. */
     public record Plan(Data data, Training training, Evaluation evaluation,
-                       @com.fasterxml.jackson.annotation.JsonIgnore StageOne stageOne) {
+                       @com.fasterxml.jackson.annotation.JsonIgnore StageOne stageOne,
+                       @com.fasterxml.jackson.annotation.JsonIgnore LanguageDemo.Plan stageTwo) {
         /** The demo's objective: {@link ContrastiveObjective#recommended()}. */
         public static final ContrastiveObjective OBJECTIVE = ContrastiveObjective.recommended();
 
@@ -78,37 +82,62 @@ public final class ElixrDemo {
          * rate of the Q-Former's training, its shape, and how many ITC candidates search re-ranks with ITM (0: none).
          * Not part of the ELIXR-C run's plan marker: changing it retrains only ELIXR-B.
          */
-        public record StageOne(int epochs, int batch, double lr, QFormerTrainingJob.Shape shape, int itmCandidates) {}
+        public record StageOne(int epochs, int batch, double lr, QFormerTrainingJob.Shape shape, int itmCandidates,
+                               QFormerTrainingJob.TextInit textInit, boolean imagePositions) {
+            public StageOne {
+                if (textInit == null) textInit = QFormerTrainingJob.TextInit.NONE;
+            }
+
+            /** Text side from scratch, no image positions. */
+            public StageOne(int epochs, int batch, double lr, QFormerTrainingJob.Shape shape, int itmCandidates) {
+                this(epochs, batch, lr, shape, itmCandidates, QFormerTrainingJob.TextInit.NONE, false);
+            }
+
+            /** This plan with another number of epochs. */
+            public StageOne withEpochs(int e) { return new StageOne(e, batch, lr, shape, itmCandidates, textInit, imagePositions); }
+
+            /** The Q-Former's shape on an ELIXR-C run: with the text side from its text tower, that tower's width, layers, heads and FFN. */
+            QFormerTrainingJob.Shape shapeOn(Path runC) throws IOException {
+                return textInit == QFormerTrainingJob.TextInit.IMAGE_RUN
+                        ? QFormerTrainingJob.Shape.of(ElixrCRun.readConfig(runC).text().bertConfig(), shape.queries(), shape.projection()) : shape;
+            }
+        }
 
         /** 6,000 "easy" studies at 96x96, 24 epochs of batch 32; why: docs/results.md ("Why the demo plan is what it is"). */
         public static Plan full() {
             return new Plan(new Data(6000, 96, "easy"), new Training(24, 32, 3e-3, OBJECTIVE),
                     new Evaluation(new double[] {0.01, 0.1, 1.0}, 3, 150, 200, 500),
-                    new StageOne(3, 32, 1e-3, QFormerTrainingJob.Shape.tiny(), 128));
+                    new StageOne(3, 32, 1e-3, QFormerTrainingJob.Shape.tiny(), 128), LanguageDemo.Plan.full());
         }
 
         public static Plan quick() {
             return new Plan(new Data(400, 48, "easy"), new Training(2, 32, 3e-3, OBJECTIVE),
                     new Evaluation(new double[] {0.1, 1.0}, 1, 20, 40, 50),
-                    new StageOne(1, 32, 1e-3, QFormerTrainingJob.Shape.tiny(), 16));
+                    new StageOne(1, 32, 1e-3, QFormerTrainingJob.Shape.tiny(), 16), LanguageDemo.Plan.quick());
         }
 
-        /** This plan without ELIXR-B (stageOne null), or with another ELIXR-B plan. */
-        public Plan withStageOne(StageOne s) { return new Plan(data, training, evaluation, s); }
+        /** This plan without ELIXR-B (stageOne null, which also drops stage 2), or with another ELIXR-B plan. */
+        public Plan withStageOne(StageOne s) { return new Plan(data, training, evaluation, s, s == null ? null : stageTwo); }
+
+        /** This plan without ELIXR-B stage 2 (null) or with another stage-2 plan; stage 2 needs stage 1. */
+        public Plan withStageTwo(LanguageDemo.Plan s) {
+            if (s != null && stageOne == null) throw new IllegalArgumentException("demo: ELIXR-B stage 2 needs stage 1");
+            return new Plan(data, training, evaluation, stageOne, s);
+        }
 
         /** This plan with other sizes (0 keeps a value). */
         public Plan resized(int studies, int imageSize, int epochs) {
             return new Plan(new Data(studies > 0 ? studies : data.studies(), imageSize > 0 ? imageSize : data.imageSize(), data.difficulty()),
                     new Training(epochs > 0 ? epochs : training.epochs(), training.batch(), training.lr(), training.objective()), evaluation,
-                    stageOne);
+                    stageOne, stageTwo);
         }
 
         public Plan withDifficulty(String d) {
-            return new Plan(new Data(data.studies(), data.imageSize(), d), training, evaluation, stageOne);
+            return new Plan(new Data(data.studies(), data.imageSize(), d), training, evaluation, stageOne, stageTwo);
         }
 
         public Plan withObjective(ContrastiveObjective o) {
-            return new Plan(data, new Training(training.epochs(), training.batch(), training.lr(), o), evaluation, stageOne);
+            return new Plan(data, new Training(training.epochs(), training.batch(), training.lr(), o), evaluation, stageOne, stageTwo);
         }
 
         /** The training configuration of the demo's run: AdamW defaults, augmentation, a checkpoint every 50 steps, resumable. */
@@ -120,7 +149,8 @@ public final class ElixrDemo {
     }
 
     public record Summary(Path report, double seconds, ZeroShot.Result zeroShot, DataEfficient.Result dataEfficient,
-                          SemanticSearch.Result search, Plan plan, int trainImages, int testImages, ElixrBPart elixrB) {}
+                          SemanticSearch.Result search, Plan plan, int trainImages, int testImages, ElixrBPart elixrB,
+                          LanguageDemo.Part language) {}
 
     /**
      * ELIXR-B's part of the demo: its three evaluations, search re-ranked by ITM (null without re-ranking), the training
@@ -149,6 +179,8 @@ public final class ElixrDemo {
                 new ElixrCEvaluation.Baseline(10, Math.min(30, plan.evaluation().baselineSteps()), plan.evaluation().baselineSteps(), 32, 2e-3),
                 List.of(new LogisticProbe(), new MlpProbe(new int[] {512, 256}, 0.2f, plan.evaluation().mlpSteps(), 64, 1e-3, 1e-2)));
         ElixrBPart b = plan.stageOne() == null ? null : elixrB(dir, data, runDir, plan, seed, log, commandLine);
+        LanguageDemo.Part language = b == null || plan.stageTwo() == null ? null
+                : LanguageDemo.run(dir, data, dir.resolve("run-b"), plan.stageTwo(), seed, log, commandLine);
         Path report = dir.resolve("report.html");
         HtmlReport html = ElixrCReport.build(new ElixrCReport.Inputs(b == null ? "ELIXR-C demo on synthetic chest X-rays"
                         : "ELIXR-C and ELIXR-B demo on synthetic chest X-rays",
@@ -159,14 +191,19 @@ public final class ElixrDemo {
                 eval.run().history(), zs, de, ss, id -> thumbnail(eval.testImage(id))));
         if (b != null)
             ElixrBReport.append(html, plan.stageOne().epochs() + " epochs of ELIXR-B stage 1 (ITC + ITM + ITG) on the frozen "
-                            + "ELIXR-C tower's image tokens, Q-Former " + plan.stageOne().shape(),
+                            + "ELIXR-C tower's image tokens" + (plan.stageOne().imagePositions() ? " (with learned positions)" : "")
+                            + ", Q-Former " + plan.stageOne().shapeOn(runDir)
+                            + (plan.stageOne().textInit() == QFormerTrainingJob.TextInit.IMAGE_RUN ? ", its text side started from ELIXR-C's text tower" : ""),
                     b.history(), new ElixrBReport.Side(zs, de, ss), new ElixrBReport.Side(b.zeroShot(), b.dataEfficient(), b.search()),
                     b.itmReranked(), b.itmCandidates());
+        if (language != null)
+            LanguageReport.append(html, LanguageDemo.describe(language.plan()), language.history(), language.results(),
+                    id -> thumbnail(eval.testImage(id)));
         html.write(report);
         double secs = (System.nanoTime() - t0) / 1e9;
         int trainImages = (int) MimicCxrJpg.read(data).stream().filter(s -> s.split().equals("train")).count();
         return new Summary(report, secs, zs, de, ss, plan, trainImages,
-                zs.scores().stream().map(ZeroShot.Score::dicomId).distinct().toList().size(), b);
+                zs.scores().stream().map(ZeroShot.Score::dicomId).distinct().toList().size(), b, language);
     }
 
     /** Trains ELIXR-B stage 1 on the ELIXR-C run's frozen tower (unless DIR/run-b holds it) and runs the three evaluations on it. */
@@ -204,7 +241,8 @@ public final class ElixrDemo {
         Plan.StageOne p = plan.stageOne();
         var training = new QFormerTraining.Config(new ContrastiveTraining.Data(p.epochs(), p.batch(), false),
                 new ContrastiveTraining.Optimisation(p.lr(), 0.05, 0.1, 1.0), ContrastiveTraining.Session.of(seed).resuming(true));
-        QFormerTrainingJob.run(new QFormerTrainingJob.Options(data, runC, runB, p.shape(), training), commandLine, log);
+        QFormerTrainingJob.run(new QFormerTrainingJob.Options(data, runC, runB, p.shapeOn(runC), training).withTextInit(p.textInit())
+                .withImagePositions(p.imagePositions()), commandLine, log);
     }
 
     /** Generates the synthetic data unless DIR/data already holds the same plan's data. */
@@ -309,6 +347,7 @@ public final class ElixrDemo {
                 + s.search().perQuery().size() + " queries", "mean NDCG@5", s.search().meanNdcg(), s.search().meanPrecision(),
                 s.search().perfect(), s.search().perQuery().size()));
         if (s.elixrB() != null) elixrBRows(sb, s);
+        if (s.language() != null) LanguageDemo.rows(sb, s.language());
         sb.append("report: ").append(s.report().toAbsolutePath()).append('\n');
         return sb.toString();
     }

@@ -51,12 +51,20 @@ public final class LanguageEvaluation {
     }
 
     /** One answered item: the image-conditioned answer and the text-only baseline's. */
-    record Answered(Instruction item, String answer, String baseline) {}
+    public record Answered(Instruction item, String answer, String baseline) {}
+
+    /** The metrics written and every answered item, in evaluation order (for reports that show examples). */
+    public record Result(Map<String, Object> metrics, List<Answered> answered) {}
 
     private LanguageEvaluation() {}
 
     /** Runs one task's evaluation into {@code RUN/eval/<task>[-split]} and returns the metrics written. */
     public static Map<String, Object> run(ElixrB2Run run, LanguageTask task, Options o, String commandLine, PrintStream log) throws IOException {
+        return evaluate(run, task, o, commandLine, log).metrics();
+    }
+
+    /** As {@link #run}, returning the answered items beside the metrics. */
+    public static Result evaluate(ElixrB2Run run, LanguageTask task, Options o, String commandLine, PrintStream log) throws IOException {
         Instant started = Instant.now();
         List<CxrStudy> all = MimicCxrJpg.read(o.data());
         InstructionSet set = InstructionSet.read(o.data(), all);
@@ -109,7 +117,7 @@ public final class LanguageEvaluation {
         options.put("decoding", "greedy");
         EvalRecord.write(dir, run.stage1().imageRun(), run.dir(), "elixr-b-stage2",
                 new EvalRecord.Inputs(task.id(), commandLine, o.seed(), options, dir.resolve("manifest.json"), null, o.data(), started));
-        return metrics;
+        return new Result(metrics, List.copyOf(answered));
     }
 
     /** All items, or a seeded sample of {@code limit} of them kept in their original order. */
@@ -125,7 +133,8 @@ public final class LanguageEvaluation {
         return java.util.Arrays.stream(order, 0, limit).sorted(Comparator.naturalOrder()).map(items::get).toList();
     }
 
-    static Map<String, Object> score(LanguageTask task, List<Answered> answered, boolean baseline) {
+    /** The metrics of one side (the image-conditioned answers, or with {@code baseline} the text-only ones) of answered items. */
+    public static Map<String, Object> score(LanguageTask task, List<Answered> answered, boolean baseline) {
         return switch (task) {
             case VQA -> vqa(answered, baseline);
             case REPORT_QA -> reportQa(answered, baseline);

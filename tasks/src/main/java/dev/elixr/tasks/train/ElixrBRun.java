@@ -39,8 +39,14 @@ import java.util.stream.IntStream;
 public final class ElixrBRun {
     public static final String CONFIG = "elixr-b.json", WEIGHTS = "model.safetensors", HISTORY = "history.json";
 
-    /** What a run is made of: its image run, that run's weights digest, and the Q-Former's shape. */
-    public record Spec(Path imageRun, String imageRunSha256, QFormerConfig qformer) {}
+    /**
+     * What a run is made of: its image run, that run's weights digest, the Q-Former's shape, and the tower tokens its
+     * learned image position embedding is for (0: none, {@link ElixrB#imagePositions}).
+     */
+    public record Spec(Path imageRun, String imageRunSha256, QFormerConfig qformer, int imagePositions) {
+        /** Without image position embeddings. */
+        public Spec(Path imageRun, String imageRunSha256, QFormerConfig qformer) { this(imageRun, imageRunSha256, qformer, 0); }
+    }
 
     private final Path dir;
     private final Spec spec;
@@ -60,6 +66,7 @@ public final class ElixrBRun {
         m.put("image_run", spec.imageRun().toAbsolutePath().normalize().toString());
         m.put("image_run_sha256", spec.imageRunSha256());
         m.put("qformer", HfConfigs.qformerJson(spec.qformer()));
+        if (spec.imagePositions() > 0) m.put("image_position_embeddings", spec.imagePositions());
         Files.createDirectories(dir);
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CONFIG).toFile(), m);
     }
@@ -71,7 +78,8 @@ public final class ElixrBRun {
         JsonNode n = new ObjectMapper().readTree(f.toFile());
         if (!n.hasNonNull("image_run") || !n.hasNonNull("qformer"))
             throw new IllegalArgumentException(f + ": not an ELIXR-B spec (needs image_run and qformer)");
-        return new Spec(Path.of(n.get("image_run").asText()), n.path("image_run_sha256").asText(""), HfConfigs.qformer(n.get("qformer")));
+        return new Spec(Path.of(n.get("image_run").asText()), n.path("image_run_sha256").asText(""), HfConfigs.qformer(n.get("qformer")),
+                n.path("image_position_embeddings").asInt(0));
     }
 
     /** Writes the final weights and curves. */
@@ -89,7 +97,7 @@ public final class ElixrBRun {
                 throw new NoSuchFileException(dir.resolve(f).toString(), null, "not a finished ELIXR-B run (train one with: "
                         + "elixr train elixr-b --stage 1 --image-run RUN_C --data DIR --out " + dir + ")");
         Spec spec = readSpec(dir);
-        ElixrB model = ElixrB.forLoading(spec.qformer());
+        ElixrB model = ElixrB.forLoading(spec.qformer(), spec.imagePositions());
         model.loadStateDict(Safetensors.read(dir.resolve(WEIGHTS)), true);
         model.eval();
         ElixrCRun imageRun = ElixrCRun.load(spec.imageRun());

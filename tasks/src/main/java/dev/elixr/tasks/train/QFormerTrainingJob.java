@@ -6,6 +6,8 @@ import dev.elixr.models.elixr.ElixrB;
 import dev.elixr.models.hf.HfConfigs;
 import dev.elixr.models.qformer.QFormer;
 import dev.elixr.models.qformer.QFormerConfig;
+import dev.elixr.models.qformer.QFormerTextInit;
+import dev.elixr.models.text.BertConfig;
 import dev.elixr.models.text.Encoding;
 import dev.elixr.models.text.WordPieceTokenizer;
 import dev.elixr.tasks.data.CxrDataset;
@@ -37,29 +39,68 @@ public final class QFormerTrainingJob {
     private QFormerTrainingJob() {}
 
     /**
-     * The Q-Former's shape: width H, layers, heads, learned queries, projection width; FFN 2H, cross-attention every 2nd
+     * The Q-Former's shape: width H, layers, heads, learned queries, projection width, FFN size; cross-attention every 2nd
      * layer (BLIP-2), GELU, no dropout (so that resuming is bitwise). The image width is the tower's channel count.
      */
-    public record Shape(int width, int layers, int heads, int queries, int projection) {
+    public record Shape(int width, int layers, int heads, int queries, int projection, int ffn) {
+        /** FFN 2H. */
+        public Shape(int width, int layers, int heads, int queries, int projection) { this(width, layers, heads, queries, projection, 2 * width); }
+
         /** The demo's: 64 wide, 2 layers, 4 heads, 8 queries, projections to 32. */
         public static Shape tiny() { return new Shape(64, 2, 4, 8, 32); }
 
+        /** A text encoder's transformer shape (to start the Q-Former's text side from it), with the given queries and projection. */
+        public static Shape of(BertConfig text, int queries, int projection) {
+            return new Shape(text.hiddenSize(), text.numLayers(), text.numHeads(), queries, projection, text.intermediateSize());
+        }
+
         QFormerConfig config(int imageWidth, int vocabSize, int padId, int decId, int maxLength) {
-            return new QFormerConfig(new QFormerConfig.Transformer(width, layers, heads, 2 * width, 1e-12f, 0f, Activation.GELU),
+            return new QFormerConfig(new QFormerConfig.Transformer(width, layers, heads, ffn, 1e-12f, 0f, Activation.GELU),
                     new QFormerConfig.Queries(queries, 2, imageWidth), new QFormerConfig.Text(vocabSize, maxLength, padId, decId), projection);
         }
     }
 
-    /** dataset: the layout of {@code data} ({@code --dataset}); one with reports (MIMIC-CXR-JPG or IU X-ray). */
-    public record Options(Path data, Path imageRun, Path out, Shape shape, QFormerTraining.Config training, CxrDataset dataset) {
+    /** Where the Q-Former's text side starts: from scratch, or from the image run's trained text tower ({@link QFormerTextInit}). */
+    public enum TextInit {
+        NONE, IMAGE_RUN;
+
+        public String key() { return this == NONE ? "none" : "image-run"; }
+
+        public static TextInit parse(String s) {
+            return switch (s) {
+                case "none" -> NONE;
+                case "image-run" -> IMAGE_RUN;
+                default -> throw new IllegalArgumentException("--text-init '" + s + "': expected none or image-run");
+            };
+        }
+    }
+
+    /**
+     * dataset: the layout of {@code data} ({@code --dataset}); one with reports (MIMIC-CXR-JPG or IU X-ray). textInit: where
+     * the Q-Former's text side starts (with {@link TextInit#IMAGE_RUN} the shape must be the image run's text tower's).
+     * imagePositions: whether the tower's tokens get a learned position embedding before cross-attention.
+     */
+    public record Options(Path data, Path imageRun, Path out, Shape shape, QFormerTraining.Config training, CxrDataset dataset,
+                          TextInit textInit, boolean imagePositions) {
         public Options {
             if (dataset == null) dataset = CxrDataset.MIMIC;
+            if (textInit == null) textInit = TextInit.NONE;
         }
 
-        /** On MIMIC-CXR-JPG. */
+        /** Text side from scratch. */
+        public Options(Path data, Path imageRun, Path out, Shape shape, QFormerTraining.Config training, CxrDataset dataset) {
+            this(data, imageRun, out, shape, training, dataset, TextInit.NONE, false);
+        }
+
+        /** On MIMIC-CXR-JPG, text side from scratch. */
         public Options(Path data, Path imageRun, Path out, Shape shape, QFormerTraining.Config training) {
             this(data, imageRun, out, shape, training, CxrDataset.MIMIC);
         }
+
+        public Options withTextInit(TextInit t) { return new Options(data, imageRun, out, shape, training, dataset, t, imagePositions); }
+
+        /** With (or without) a learned position embedding for the tower's tokens ({@link dev.elixr.models.elixr.ImagePositionEmbedding}). */
+        public Options withImagePositions(boolean on) { return new Options(data, imageRun, out, shape, training, dataset, textInit, on); }
     }
 
     /** Linear weights N(0, 1/fan_in): from scratch at the demo's width BERT's 0.02 leaves ITM at its prior (see {@link QFormer.Initialisation#FAN_IN}). */
@@ -99,7 +140,8 @@ public final class QFormerTrainingJob {
         ElixrCRun imageRun = ElixrCRun.load(o.imageRun());
         String digest = Provenance.sha256(o.imageRun().resolve(ElixrCRun.WEIGHTS));
         ElixrBRun.Spec previous = o.training().resume() ? ElixrBRun.readSpec(run) : null;
-        Map<String, String> settings = TrainingSettings.of(o.training(), o.shape());
+        Map<String, String> settings = TrainingSettings.of(o.training(), o.shape(), o.textInit());
+        if (o.imagePositions()) settings.put("--image-positions", "true");
         if (previous != null) TrainingSettings.checkResume(run, settings);
         if (previous != null && !previous.imageRunSha256().equals(digest))
             throw new IllegalArgumentException("run " + run + " was trained on image run weights " + previous.imageRunSha256()
@@ -119,9 +161,17 @@ public final class QFormerTrainingJob {
         QFormerConfig cfg = previous != null ? previous.qformer()
                 : o.shape().config(trainPairs.images().width(), vocab + 1, trainPairs.padId(), ElixrBRun.decTokenId(vocab),
                 imageRun.model().config().text().maxTokens());
-        ElixrBRun.writeSpec(run, new ElixrBRun.Spec(o.imageRun(), digest, cfg));
+        int positions = previous != null ? previous.imagePositions() : o.imagePositions() ? trainPairs.images().tokens() : 0;
+        ElixrBRun.writeSpec(run, new ElixrBRun.Spec(o.imageRun(), digest, cfg, positions));
         if (previous == null || !Files.exists(run.resolve(TrainingSettings.FILE))) TrainingSettings.write(run, settings);
-        ElixrB model = ElixrB.create(cfg, INITIALISATION, new SplitMix64(o.training().seed()));
+        if (o.textInit() == TextInit.IMAGE_RUN)
+            QFormerTextInit.requireCompatible(cfg, imageRun.model().config().text().bertConfig(), textSource(o));
+        ElixrB model = ElixrB.create(cfg, INITIALISATION, new SplitMix64(o.training().seed()), positions);
+        if (o.textInit() == TextInit.IMAGE_RUN) {
+            var copied = QFormerTextInit.apply(model.qformer(), imageRun.model().textEncoder().bert(), textSource(o));
+            log.printf("elixr: Q-Former text side (%d tensors: embeddings, self-attention, feed-forward) from %s%n",
+                    copied.tensors().size(), textSource(o));
+        }
         log.printf("elixr: ELIXR-B stage 1, Q-Former with %,d parameters (%s) on %d image tokens of width %d%n",
                 model.parameterCount(), cfg, trainPairs.images().tokens(), trainPairs.images().width());
         QFormerTraining.Outcome outcome = QFormerTraining.train(model, trainPairs, valPairs == null ? emptyLike(trainPairs) : valPairs,
@@ -131,6 +181,8 @@ public final class QFormerTrainingJob {
                 imageRun.model().config().image().preprocessing().describe(), commandLine, started, outcome.session(), skipped);
         return outcome;
     }
+
+    private static String textSource(Options o) { return "the text tower of ELIXR-C run " + o.imageRun(); }
 
     /** A split's cached image tokens paired with its reports (findings and impression), tokenised, and their duplicate groups. */
     static QFormerTraining.Pairs pairs(Path run, String split, ElixrCRun imageRun, String digest, List<CxrStudy> studies,
@@ -158,7 +210,7 @@ public final class QFormerTrainingJob {
 
     static boolean sameShape(Shape s, QFormerConfig c) {
         return s.width() == c.width() && s.layers() == c.depth() && s.heads() == c.transformer().heads()
-                && s.queries() == c.queries().count() && s.projection() == c.projectionWidth();
+                && s.queries() == c.queries().count() && s.projection() == c.projectionWidth() && s.ffn() == c.transformer().ffnSize();
     }
 
     private static QFormerTraining.Pairs emptyLike(QFormerTraining.Pairs p) {
@@ -177,6 +229,10 @@ public final class QFormerTrainingJob {
         m.put("validation_images", valImages);
         m.put("qformer", HfConfigs.qformerJson(cfg));
         m.put("initialisation", INITIALISATION.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("text_init", o.textInit() == TextInit.NONE ? "none: from scratch"
+                : "image-run: word/position embeddings, embedding LayerNorm, self-attention and text feed-forward (query feed-forward too)"
+                + " from the text tower of " + o.imageRun().toAbsolutePath() + "; cross-attention, queries and heads from scratch");
+        m.put("image_positions", o.imagePositions() ? "learned position embedding of the tower's tokens after ln_vision, 2-D sine-cosine init" : "none");
         m.put("training", o.training());
         return m;
     }

@@ -51,6 +51,11 @@ public final class TrainingSettings {
 
     /** The settings of an ELIXR-B stage-1 run ({@code elixr train elixr-b}): its data passes, optimisation, seed and Q-Former shape. */
     static Map<String, String> of(QFormerTraining.Config t, QFormerTrainingJob.Shape shape) {
+        return of(t, shape, QFormerTrainingJob.TextInit.NONE);
+    }
+
+    /** As {@link #of(QFormerTraining.Config, QFormerTrainingJob.Shape)}, with where the text side started when not from scratch. */
+    static Map<String, String> of(QFormerTraining.Config t, QFormerTrainingJob.Shape shape, QFormerTrainingJob.TextInit textInit) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("--stage", "1");
         m.put("--epochs", Integer.toString(t.data().epochs()));
@@ -65,6 +70,8 @@ public final class TrainingSettings {
         m.put("--heads", Integer.toString(shape.heads()));
         m.put("--queries", Integer.toString(shape.queries()));
         m.put("--projection", Integer.toString(shape.projection()));
+        if (shape.ffn() != 2 * shape.width()) m.put("--ffn", Integer.toString(shape.ffn()));
+        if (textInit != QFormerTrainingJob.TextInit.NONE) m.put("--text-init", textInit.key());
         return m;
     }
 

@@ -64,6 +64,64 @@ class InstructionCorpusTest {
         assertTrue(rows.stream().allMatch(r -> r.context().startsWith("FINDINGS: ")));
     }
 
+    @Test
+    void presenceRowsAskEveryPositiveFindingAndAsManyNegativesNeverAnUncertainOneAndAgreeWithTheVqaItems() throws Exception {
+        List<InstructionRow> rows = new InstructionCorpus(data).rows("train");
+        java.util.Map<String, CxrStudy> byContext = new java.util.HashMap<>();
+        for (CxrStudy s : studies) if (s.split().equals("train")) byContext.put(context(s), s);
+        int presenceRows = 0, asked = 0;
+        for (InstructionRow r : rows) {
+            if (!r.turns().stream().allMatch(t -> t.answer().equals("yes") || t.answer().equals("no"))) continue;
+            if (r.turns().stream().anyMatch(t -> !presenceLabel(t.prompt()).isPresent())) continue;
+            presenceRows++;
+            CxrStudy s = byContext.get(r.context());
+            Set<dev.elixr.tasks.data.CheXpertLabel> seen = new HashSet<>();
+            int yes = 0, no = 0;
+            for (InstructionRow.Turn t : r.turns()) {
+                var l = presenceLabel(t.prompt()).orElseThrow();
+                assertTrue(seen.add(l), "asked twice: " + l);
+                assertTrue(s.label(l) != -1, "an uncertain finding asked: " + l);
+                assertEquals(s.label(l) == 1 ? "yes" : "no", t.answer(), t.prompt() + " of " + s.dicomId());
+                if (t.answer().equals("yes")) yes++; else no++;
+                asked++;
+            }
+            long positives = dev.elixr.tasks.data.CheXpertLabel.FINDINGS.stream()
+                    .filter(l -> l != dev.elixr.tasks.data.CheXpertLabel.SUPPORT_DEVICES && s.label(l) == 1).count();
+            assertEquals(positives, yes, "every positive finding asked");
+            assertTrue(no >= 1 && no <= Math.max(2, yes), no + " negatives beside " + yes + " positives");
+        }
+        assertTrue(presenceRows > 20 && asked > 3 * presenceRows, presenceRows + " presence rows, " + asked + " questions");
+        // the same truth as the generator's own presence items
+        int agreed = 0;
+        for (Instruction i : InstructionSet.read(data, studies).items(LanguageTask.VQA, "train")) {
+            if (!i.category().equals("presence")) continue;
+            CxrStudy s = studies.stream().filter(x -> x.dicomId().equals(i.dicomId())).findFirst().orElseThrow();
+            assertEquals(i.answer(), s.label(presenceLabel(i.prompt()).orElseThrow()) == 1 ? "yes" : "no", i.prompt());
+            agreed++;
+        }
+        assertTrue(agreed > 50, agreed + " presence items");
+    }
+
+    @Test
+    void aStudyCapKeepsTheFirstStudiesOfTheSplit() throws Exception {
+        List<InstructionRow> all = new InstructionCorpus(data).rows("train"), few = new InstructionCorpus(data, 5).rows("train");
+        Set<String> contexts = few.stream().map(InstructionRow::context).collect(Collectors.toSet());
+        assertTrue(contexts.size() <= 5 && !contexts.isEmpty(), contexts.size() + " studies");
+        assertTrue(all.containsAll(few), "the capped rows are rows of the whole corpus");
+    }
+
+    /** The finding a presence question asks about, in any of its wordings. */
+    private static java.util.Optional<dev.elixr.tasks.data.CheXpertLabel> presenceLabel(String prompt) {
+        for (var l : dev.elixr.tasks.data.CheXpertLabel.FINDINGS)
+            for (int f = 0; f < dev.elixr.tasks.data.synth.PresenceQuestion.FORMS; f++)
+                if (prompt.equals(InstructionPrompts.question(dev.elixr.tasks.data.synth.PresenceQuestion.of(l, f)))) return java.util.Optional.of(l);
+        return java.util.Optional.empty();
+    }
+
+    private static String context(CxrStudy s) {
+        return "FINDINGS: " + dev.elixr.tasks.data.ReportSectioner.sections(s.report()).findings().replaceAll("\\s+", " ").trim();
+    }
+
     private static String context(Instruction i) {
         CxrStudy s = studies.stream().filter(x -> x.dicomId().equals(i.dicomId())).findFirst().orElseThrow();
         return "FINDINGS: " + dev.elixr.tasks.data.ReportSectioner.sections(s.report()).findings().replaceAll("\\s+", " ").trim();

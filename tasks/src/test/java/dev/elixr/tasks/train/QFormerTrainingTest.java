@@ -139,4 +139,25 @@ class QFormerTrainingTest {
         assertTrue(s.getMessage().contains("--width 64 (this command: 32)"), s.getMessage());
         assertEquals(2, QFormerTrainingJob.run(options(out, 2, true, 3), "test", QUIET).resumedFrom(), "the same settings resume");
     }
+
+    @Test
+    void textSideFromTheImageRunAndImagePositionsAreRecordedAndTheFinishedRunLoadsWithThem() throws Exception {
+        var base = options(dir.resolve("unused"), 1, false, 0);
+        var shape = QFormerTrainingJob.Shape.of(ElixrCRun.readConfig(imageRun).text().bertConfig(), 8, 32);
+        Path out = dir.resolve("run-b-text-init");
+        var o = new QFormerTrainingJob.Options(data, imageRun, out, shape, base.training())
+                .withTextInit(QFormerTrainingJob.TextInit.IMAGE_RUN).withImagePositions(true);
+        QFormerTrainingJob.run(o, "test", QUIET);
+        String runJson = Files.readString(out.resolve("run.json"));
+        assertTrue(runJson.contains("image-run: word/position embeddings"), runJson);
+        assertTrue(Files.readString(out.resolve(TrainingSettings.FILE)).contains("--text-init"));
+        var run = ElixrBRun.load(out, QUIET);
+        assertEquals(64, run.model().imagePositions(), "32×32 through two stride-2 stages: 8×8 tokens");
+        assertEquals(16, run.spec().qformer().width());
+
+        var wrong = new QFormerTrainingJob.Options(data, imageRun, dir.resolve("run-b-text-init-wrong"), QFormerTrainingJob.Shape.tiny(),
+                base.training()).withTextInit(QFormerTrainingJob.TextInit.IMAGE_RUN);
+        var e = assertThrows(IllegalArgumentException.class, () -> QFormerTrainingJob.run(wrong, "test", QUIET));
+        assertTrue(e.getMessage().contains("width 64 vs hidden_size 16") && e.getMessage().contains("text tower of ELIXR-C run"), e.getMessage());
+    }
 }

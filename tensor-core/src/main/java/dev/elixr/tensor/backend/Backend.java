@@ -63,6 +63,25 @@ public interface Backend {
     /** 2-D convolution: x [N,C,H,W], w [O,C/groups,KH,KW], bias [O] or null → out [N,O,OH,OW]. */
     void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dParams p, Tensor out);
 
+    /**
+     * Inference convolution with its per-channel epilogue: out = act(conv(x·gate, w)·scale + shift), gate [N, C] (a
+     * squeeze-and-excitation gate on the input channels), scale and shift [O] (a folded batch norm or a bias), any of
+     * gate, scale, shift, act null. By default composed from {@link #binary}, {@link #conv2d} and {@link #unary}; a
+     * backend fuses it to spare the passes over the activations.
+     */
+    default void conv2dFused(Tensor x, Tensor w, Tensor gate, Tensor scale, Tensor shift, UnaryOp act, Conv2dParams p, Tensor out) {
+        int n = x.size(0), c = x.size(1), o = out.size(1);
+        if (gate != null) {
+            Tensor gated = new Tensor(allocate(x.numel()), x.shape());
+            binary(BinaryOp.MUL, x, gate.reshape(n, c, 1, 1).expand(x.shape()), gated);
+            x = gated;
+        }
+        conv2d(x, w, null, p, out);
+        if (scale != null) binary(BinaryOp.MUL, out, scale.reshape(1, o, 1, 1).expand(out.shape()), out);
+        if (shift != null) binary(BinaryOp.ADD, out, shift.reshape(1, o, 1, 1).expand(out.shape()), out);
+        if (act != null) unary(act, out, out);
+    }
+
     /** Max or average pooling over KH×KW windows (average counts padded cells, PyTorch's default). */
     void pool2d(PoolMode mode, Tensor x, int kh, int kw, Conv2dParams p, Tensor out);
 

@@ -2,21 +2,28 @@ package dev.elixr.tensor.cpu;
 
 import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.backend.Conv2dParams;
+import jdk.incubator.vector.FloatVector;
 
 /**
  * 2-D convolution (NCHW, PyTorch semantics: stride, padding, dilation, groups) as GEMMs on {@link Sgemm}:
  * per image and group, out[Og, OH·OW] = W[Og, Cg·KH·KW] · col[Cg·KH·KW, OH·OW].
  * <ul>
- *   <li>1×1, stride 1, no padding: the image itself is the right operand (no copy at all);</li>
+ *   <li>1×1, stride 1, no padding: the image itself is the right operand (no im2col), in column chunks whose outputs
+ *       get their epilogue while still in L2;</li>
  *   <li>otherwise (3×3 and the rest): im2col (Chellapilla et al., 2006) over bands of output rows, each
  *       band small enough (≈ 4 MB) to stay in the last-level cache while Sgemm packs it.</li>
  * </ul>
  * Depthwise convolutions (groups = C = O) go to {@link DepthwiseConv} instead: as GEMMs they would be
- * 1-row products. Arrays are contiguous; offsets in elements.
+ * 1-row products. Arrays are contiguous; offsets in elements. The {@link ConvEpilogue} (bias, or a folded batch norm
+ * and an activation) runs over each image's output planes right after its products, in parallel over the planes. An
+ * optional gate [n, c] scales the input channels per image (squeeze-and-excitation, Hu et al. 2018 §3.2), folded into
+ * a per-image copy of the weights (O·C·KH·KW multiplies instead of a pass over the C·H·W input).
  */
 public final class Conv2dKernel {
     /** Floats per im2col band. */
     static final int BAND_FLOATS = 1 << 20;
+    /** Floats of a 1×1 convolution's column chunk (its output and its input slice each at most about this): 256 KB, in L2. */
+    static final int CHUNK_FLOATS = 1 << 16;
 
     /** Per-thread im2col band, reused across calls (a fresh multi-megabyte array per call would keep the GC busy). */
     private static final ThreadLocal<Band> COLUMNS = ThreadLocal.withInitial(Band::new);
@@ -38,6 +45,16 @@ public final class Conv2dKernel {
     public static void conv2d(float[] x, int xOff, int n, int c, int h, int w,
                               float[] weight, int wOff, int o, int kh, int kw, float[] bias, int biasOff,
                               Conv2dParams p, float[] out, int outOff) {
+        conv2d(x, xOff, n, c, h, w, weight, wOff, o, kh, kw, null, 0, ConvEpilogue.bias(bias, biasOff), p, out, outOff);
+    }
+
+    /**
+     * x [n, c, h, w], weight [o, c/groups, kh, kw], gate [n, c] or null → out [n, o, oh, ow] (overwritten) =
+     * ep(conv(x·gate, weight)).
+     */
+    public static void conv2d(float[] x, int xOff, int n, int c, int h, int w,
+                              float[] weight, int wOff, int o, int kh, int kw, float[] gate, int gateOff, ConvEpilogue ep,
+                              Conv2dParams p, float[] out, int outOff) {
         int g = p.groups();
         if (c % g != 0 || o % g != 0)
             throw new IllegalArgumentException("conv2d: channels in " + c + " and out " + o + " must both divide by groups " + g);
@@ -50,20 +67,71 @@ public final class Conv2dKernel {
         boolean pointwise = kh == 1 && kw == 1 && p.strideH() == 1 && p.strideW() == 1 && p.padH() == 0 && p.padW() == 0;
         int bandRows = Math.max(1, Math.min(oh, BAND_FLOATS / Math.max(1, ckk * ow)));
         float[] col = pointwise ? null : COLUMNS.get().get(ckk * bandRows * ow);
-        for (int ni = 0; ni < n; ni++)
+        float[] gated = gate == null ? null : new float[o * ckk];
+        for (int ni = 0; ni < n; ni++) {
+            float[] wts = weight;
+            int wBase = wOff;
+            if (gate != null) {
+                gateWeights(weight, wOff, o, og, cg, kh * kw, gate, gateOff + ni * c, gated);
+                wts = gated;
+                wBase = 0;
+            }
             for (int gi = 0; gi < g; gi++) {
-                int xg = xOff + (ni * c + gi * cg) * h * w, wg = wOff + gi * og * ckk, og0 = outOff + (ni * o + gi * og) * ohw;
+                int xg = xOff + (ni * c + gi * cg) * h * w, wg = wBase + gi * og * ckk, og0 = outOff + (ni * o + gi * og) * ohw;
                 if (pointwise) {
-                    Sgemm.sgemm(false, false, og, ohw, cg, 1f, weight, wg, ckk, x, xg, h * w, 0f, out, og0, ohw);
+                    pointwise(wts, wg, og, cg, x, xg, ohw, out, og0, ep, gi * og);
                     continue;
                 }
                 for (int oy0 = 0; oy0 < oh; oy0 += bandRows) {
                     int rows = Math.min(bandRows, oh - oy0), cols = rows * ow;
                     im2col(x, xg, cg, h, w, kh, kw, p, oy0, rows, ow, col);
-                    Sgemm.sgemm(false, false, og, cols, ckk, 1f, weight, wg, ckk, col, 0, cols, 0f, out, og0 + oy0 * ow, ohw);
+                    Sgemm.sgemm(false, false, og, cols, ckk, 1f, wts, wg, ckk, col, 0, cols, 0f, out, og0 + oy0 * ow, ohw);
                 }
             }
-        if (bias != null) addBias(out, outOff, n, o, ohw, bias, biasOff);
+            if (!pointwise && !ep.isIdentity()) epilogue(out, outOff + ni * o * ohw, o, ohw, ep);
+        }
+    }
+
+    /**
+     * One group's 1×1 product out[og, hw] = W[og, cg]·x[cg, hw] with its epilogue (output channels ch0, ch0 + 1, ...).
+     * Wide planes go in column chunks that the threads take in turn, each a serial product whose output (og × chunk,
+     * ≈ {@link #CHUNK_FLOATS}) is still in L2 when the epilogue passes over it; narrow ones as one parallel product,
+     * then the epilogue over its rows.
+     */
+    static void pointwise(float[] wt, int wOff, int og, int cg, float[] x, int xOff, int hw, float[] out, int outOff,
+                          ConvEpilogue ep, int ch0) {
+        int chunk = Sgemm.roundUp(Math.max(64, CHUNK_FLOATS / Math.max(og, cg)), 64);
+        if (hw < 2 * chunk) {
+            Sgemm.sgemm(false, false, og, hw, cg, 1f, wt, wOff, cg, x, xOff, hw, 0f, out, outOff, hw);
+            if (!ep.isIdentity()) Parallel.forRange(og, Math.max(1, 16384 / Math.max(1, hw)), (s, e) -> {
+                for (int r = s; r < e; r++) ep.apply(out, outOff + r * hw, out, outOff + r * hw, hw, ch0 + r);
+            });
+            return;
+        }
+        Parallel.forChunks(hw, chunk, (s, e) -> {
+            Sgemm.sgemmSerial(false, false, og, e - s, cg, 1f, wt, wOff, cg, x, xOff + s, hw, 0f, out, outOff + s, hw);
+            if (ep.isIdentity()) return;
+            for (int r = 0; r < og; r++) ep.apply(out, outOff + r * hw + s, out, outOff + r * hw + s, e - s, ch0 + r);
+        });
+    }
+
+    /** gated[oc][ci][k] = weight[oc][ci][k]·gate[group(oc)·cg + ci]: the input-channel gate folded into the weights. */
+    static void gateWeights(float[] weight, int wOff, int o, int og, int cg, int kk, float[] gate, int gateOff, float[] gated) {
+        for (int oc = 0; oc < o; oc++) {
+            int gBase = gateOff + oc / og * cg;
+            if (kk == 1) { // 1×1: a row of weights times the gate, in vectors
+                int at = oc * cg, ci = 0;
+                for (int e = Simd.F.loopBound(cg); ci < e; ci += Simd.L)
+                    FloatVector.fromArray(Simd.F, weight, wOff + at + ci).mul(FloatVector.fromArray(Simd.F, gate, gBase + ci)).intoArray(gated, at + ci);
+                for (; ci < cg; ci++) gated[at + ci] = weight[wOff + at + ci] * gate[gBase + ci];
+                continue;
+            }
+            for (int ci = 0; ci < cg; ci++) {
+                float s = gate[gBase + ci];
+                int at = (oc * cg + ci) * kk;
+                for (int k = 0; k < kk; k++) gated[at + k] = weight[wOff + at + k] * s;
+            }
+        }
     }
 
     /** col[(ci·KH + ky)·KW + kx][r·OW + ox] = x[ci][(oy0 + r)·sh − ph + ky·dh][ox·sw − pw + kx·dw] (0 outside). */
@@ -99,13 +167,10 @@ public final class Conv2dKernel {
         });
     }
 
-    static void addBias(float[] out, int outOff, int n, int o, int ohw, float[] bias, int biasOff) {
-        Parallel.forRange(n * o, Math.max(1, 65536 / Math.max(1, ohw)), (s, e) -> {
-            for (int plane = s; plane < e; plane++) {
-                float b = bias[biasOff + plane % o];
-                int base = outOff + plane * ohw;
-                for (int i = 0; i < ohw; i++) out[base + i] += b;
-            }
+    /** ep over the o planes of ohw floats at out[base], in parallel over planes. */
+    static void epilogue(float[] out, int base, int o, int ohw, ConvEpilogue ep) {
+        Parallel.forRange(o, Math.max(1, 16384 / Math.max(1, ohw)), (s, e) -> {
+            for (int oc = s; oc < e; oc++) ep.apply(out, base + oc * ohw, out, base + oc * ohw, ohw, oc);
         });
     }
 }

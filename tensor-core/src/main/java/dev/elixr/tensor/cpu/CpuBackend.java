@@ -54,6 +54,11 @@ public final class CpuBackend implements Backend {
     @Override public void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dParams p, Tensor out) { CpuConv.conv2d(x, w, bias, p, out); }
 
     @Override
+    public void conv2dFused(Tensor x, Tensor w, Tensor gate, Tensor scale, Tensor shift, UnaryOp act, Conv2dParams p, Tensor out) {
+        CpuConv.conv2d(x, w, gate, scale, shift, act, p, out);
+    }
+
+    @Override
     public void pool2d(PoolMode mode, Tensor x, int kh, int kw, Conv2dParams p, Tensor out) { CpuPool.pool2d(mode == PoolMode.MAX, x, kh, kw, p, out); }
 
     @Override

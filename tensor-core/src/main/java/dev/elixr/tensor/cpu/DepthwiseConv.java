@@ -9,22 +9,26 @@ import jdk.incubator.vector.VectorSpecies;
  * Depthwise 2-D convolution (groups = C, one KH×KW filter per output channel, as in MobileNet/EfficientNet's
  * MBConv blocks, Tan and Le 2019 §3), with channel multiplier M = O/C ≥ 1 (output channel c·M + m reads
  * input channel c; M &gt; 1 with C = 1 is a plain single-channel stem, e.g. ELIXR-C's first conv), computed
- * directly: memory bound, so each input plane is read once and each output plane written once.
+ * directly: memory bound, so each input plane is read once and each output plane written once, with the
+ * {@link ConvEpilogue} (folded batch norm or bias, then SiLU or another activation) applied on the way out.
  *
  * <p>Blocking and vectors: per (image, input channel) plane, in parallel, the plane is copied once into a
- * zero-padded scratch split into {@code stride} column phases (phase φ holds padded columns φ, φ+s, φ+2s,
- * ...), so that for every tap (ky, kx) the inputs of VL adjacent outputs are VL adjacent floats of one phase
- * (unit-stride vector loads, no gathers, no bounds tests: padding is real zeros). The M filters of that
- * channel then sweep the same scratch (it stays in L1/L2). Each output vector accumulates KH·KW FMAs in a
- * register (bias first; four output vectors at a time, so that four independent FMA chains hide the FMA
- * latency) and is stored once; the last vector of a row is shifted back to end at the row's end (no masked
- * stores; the overlap is recomputed with the same bits). Rows narrower than one vector run a scalar loop.
- * The bits depend on neither the thread count nor the plane order. {@link #conv2dPlain} is the plain loop
- * this kernel replaced, kept as its reference.
+ * zero-padded scratch split into SH×SW phase planes (phase (φy, φx) holds padded cells (r·SH + φy, j·SW + φx)),
+ * each HQ×WQ. In every phase plane, output (oy, ox)'s tap (ky, kx) sits at flat index oy·WQ + ox + a constant of
+ * the tap: every tap a unit-stride vector load, no gathers, no bounds tests (padding is real zeros). Four output
+ * vectors are blocked per pass: each tap's weight is broadcast once for four independent FMA chains, which hide the
+ * FMA latency. Rows at least one vector wide (and an epilogue that fits in registers: none, SiLU, sigmoid, ReLU) are
+ * covered by vectors starting at oy·WQ + x0 (the last of a row shifted back to end at OW), each stored through the
+ * epilogue straight into the output. Narrower rows (7×7, 14×14 planes on 16 lanes) are computed as one flat run
+ * f = oy·WQ + ox over [0, OH·WQ) (columns OW..WQ−1 of each row computed and dropped), so that they fill whole vectors
+ * too; the run lands in a per-thread buffer whose rows are closed up to OW columns in place, and the epilogue then
+ * passes over the plane on its way to the output. The M filters of a channel
+ * sweep the same scratch (it stays in L1/L2). The bits depend on neither the thread count nor the plane order.
+ * {@link #conv2dPlain} is the plain loop, kept as the reference.
  */
 public final class DepthwiseConv {
     private static final VectorSpecies<Float> S = Simd.F;
-    private static final int VL = S.length();
+    private static final int VL = S.length(), BLOCK = 4 * VL;
 
     private DepthwiseConv() {}
 
@@ -35,12 +39,19 @@ public final class DepthwiseConv {
     public static void conv2d(float[] x, int xOff, int n, int c, int h, int w,
                               float[] weight, int wOff, int kh, int kw, float[] bias, int biasOff,
                               Conv2dParams p, float[] out, int outOff) {
-        conv2d(x, xOff, n, c, h, w, weight, wOff, c, kh, kw, bias, biasOff, p, out, outOff);
+        conv2d(x, xOff, n, c, h, w, weight, wOff, c, kh, kw, ConvEpilogue.bias(bias, biasOff), p, out, outOff);
     }
 
     /** x [n, c, h, w], weight [o, 1, kh, kw] with o = c·M, bias [o] or null → out [n, o, oh, ow] (overwritten). */
     public static void conv2d(float[] x, int xOff, int n, int c, int h, int w,
                               float[] weight, int wOff, int o, int kh, int kw, float[] bias, int biasOff,
+                              Conv2dParams p, float[] out, int outOff) {
+        conv2d(x, xOff, n, c, h, w, weight, wOff, o, kh, kw, ConvEpilogue.bias(bias, biasOff), p, out, outOff);
+    }
+
+    /** As above with the epilogue ep applied to every output plane (channel oc: ep's entries at oc). */
+    public static void conv2d(float[] x, int xOff, int n, int c, int h, int w,
+                              float[] weight, int wOff, int o, int kh, int kw, ConvEpilogue ep,
                               Conv2dParams p, float[] out, int outOff) {
         if (!applies(c, o, p))
             throw new IllegalArgumentException("depthwise conv2d: groups " + p.groups() + " must equal the channels " + c
@@ -49,22 +60,30 @@ public final class DepthwiseConv {
         int ow = Conv2dParams.outSize(w, kw, p.strideW(), p.padW(), p.dilationW());
         if (oh <= 0 || ow <= 0)
             throw new IllegalArgumentException("depthwise conv2d: input " + h + "x" + w + " is smaller than the kernel " + kh + "x" + kw);
-        int m = o / c, sw = p.strideW(), hp = h + 2 * p.padH(), wq = (w + 2 * p.padW() + sw - 1) / sw;
-        int scratch = sw * hp * wq + VL + kw * p.dilationW();
-        Parallel.forRange(n * c, 1, (s, e) -> {
-            float[] buf = new float[scratch];
+        Phases q = new Phases(h, w, kh, kw, p);
+        int m = o / c, run = (oh * q.wq + BLOCK - 1) / BLOCK * BLOCK;
+        int[] tap = q.taps();
+        int scratch = q.floats() + run + VL; // reads reach at most the last phase's end plus one block past the run
+        boolean rows = ow >= VL && ep.inRegisters();
+        Parallel.forRange(n * c, Math.max(1, 4096 / Math.max(1, h * w)), (s, e) -> {
+            float[] buf = new float[scratch], flat = rows ? null : new float[run];
             for (int plane = s; plane < e; plane++) {
                 int ni = plane / c, ci = plane % c;
-                pad(x, xOff + plane * h * w, h, w, p, wq, buf);
+                q.pad(x, xOff + plane * h * w, buf);
                 for (int mi = 0; mi < m; mi++) {
                     int oc = ci * m + mi;
-                    float b = bias == null ? 0f : bias[biasOff + oc];
-                    convolvePlane(buf, hp, wq, weight, wOff + oc * kh * kw, kh, kw, b, p, out, outOff + (ni * o + oc) * oh * ow, oh, ow);
+                    int dst = outOff + (ni * o + oc) * oh * ow;
+                    if (rows) {
+                        convolveRows(buf, weight, wOff + oc * kh * kw, tap, q.wq, oh, ow, ep, oc, out, dst);
+                        continue;
+                    }
+                    convolveFlat(buf, weight, wOff + oc * kh * kw, tap, flat, run);
+                    for (int oy = 1; oy < oh && ow < q.wq; oy++) System.arraycopy(flat, oy * q.wq, flat, oy * ow, ow); // drop columns ≥ OW
+                    ep.apply(flat, 0, out, dst, oh * ow, oc);
                 }
             }
         });
     }
-
     /**
      * The plain direct loop (one output at a time, bounds tested per tap, bias added last), the reference of
      * {@link #conv2d}: same arguments and layout.
@@ -95,66 +114,97 @@ public final class DepthwiseConv {
     }
 
     /**
-     * buf[φ][r][j] = x[r − ph][j·s + φ − pw]. Only cells inside the image are written: the padding cells
-     * are the same for every plane, so they stay zero from the buffer's allocation.
+     * The zero-padded input split into SH×SW phase planes of HQ×WQ cells: cell (φy, φx, r, j) holds padded cell
+     * (r·SH + φy, j·SW + φx), i.e. x[r·SH + φy − PH][j·SW + φx − PW] (0 outside the image).
      */
-    private static void pad(float[] x, int xOff, int h, int w, Conv2dParams p, int wq, float[] buf) {
-        int sw = p.strideW(), ph = p.padH(), pw = p.padW(), hp = h + 2 * ph;
-        for (int iy = 0; iy < h; iy++) {
-            int src = xOff + iy * w, r = iy + ph;
-            if (sw == 1) {
-                System.arraycopy(x, src, buf, r * wq + pw, w);
-                continue;
-            }
-            for (int phase = 0; phase < sw; phase++) {
-                int dst = (phase * hp + r) * wq;
-                int j0 = Math.max(0, (pw - phase + sw - 1) / sw); // first j with j·s + φ − pw ≥ 0
-                for (int j = j0, ix = j0 * sw + phase - pw; j < wq && ix < w; j++, ix += sw) buf[dst + j] = x[src + ix];
+    record Phases(int h, int w, int sh, int sw, int ph, int pw, int hq, int wq, int kh, int kw, int dh, int dw) {
+        Phases(int h, int w, int kh, int kw, Conv2dParams p) {
+            this(h, w, p.strideH(), p.strideW(), p.padH(), p.padW(),
+                    Math.ceilDiv(h + 2 * p.padH(), p.strideH()), Math.ceilDiv(w + 2 * p.padW(), p.strideW()),
+                    kh, kw, p.dilationH(), p.dilationW());
+        }
+
+        int floats() { return sh * sw * hq * wq; }
+
+        /** Flat offset of tap (ky, kx) from output (oy, ox)'s flat index oy·WQ + ox. */
+        int[] taps() {
+            int[] t = new int[kh * kw];
+            for (int ky = 0; ky < kh; ky++)
+                for (int kx = 0; kx < kw; kx++) {
+                    int cy = ky * dh, cx = kx * dw;
+                    t[ky * kw + kx] = ((cy % sh * sw + cx % sw) * hq + cy / sh) * wq + cx / sw;
+                }
+            return t;
+        }
+
+        /**
+         * Writes the plane at x[xOff] into buf's in-image cells. The padding cells are the same for every plane, so they
+         * stay zero from the buffer's allocation.
+         */
+        void pad(float[] x, int xOff, float[] buf) {
+            for (int iy = 0; iy < h; iy++) {
+                int py = iy + ph, src = xOff + iy * w, rowBase = (py % sh * sw * hq + py / sh) * wq;
+                if (sw == 1) {
+                    System.arraycopy(x, src, buf, rowBase + pw, w);
+                    continue;
+                }
+                for (int phase = 0; phase < sw; phase++) {
+                    int dst = rowBase + phase * hq * wq;
+                    int j0 = Math.max(0, Math.ceilDiv(pw - phase, sw)); // first j with j·SW + φx − PW ≥ 0
+                    for (int j = j0, ix = j0 * sw + phase - pw; j < wq && ix < w; j++, ix += sw) buf[dst + j] = x[src + ix];
+                }
             }
         }
     }
 
-    private static void convolvePlane(float[] buf, int hp, int wq, float[] wt, int wOff, int kh, int kw, float bias,
-                                      Conv2dParams p, float[] out, int outOff, int oh, int ow) {
-        int sh = p.strideH(), sw = p.strideW(), taps = kh * kw;
-        int[] tap = new int[taps]; // offset of tap (ky, kx) from the scratch position of output (oy, ox)
-        for (int ky = 0; ky < kh; ky++)
-            for (int kx = 0; kx < kw; kx++) {
-                int cx = kx * p.dilationW();
-                tap[ky * kw + kx] = ((cx % sw) * hp + ky * p.dilationH()) * wq + cx / sw;
-            }
-        FloatVector bv = FloatVector.broadcast(S, bias);
-        if (ow < VL) { // narrower than one vector: scalar
-            for (int oy = 0; oy < oh; oy++)
-                for (int ox = 0; ox < ow; ox++) {
-                    float acc = bias;
-                    for (int t = 0; t < taps; t++) acc += buf[oy * sh * wq + ox + tap[t]] * wt[wOff + t];
-                    out[outOff + oy * ow + ox] = acc;
-                }
-            return;
-        }
-        // output vectors numbered q = oy·nv + i (the last of a row moved back to end at ow); four independent
-        // FMA chains per pass, so that FMA latency is hidden whatever the row width (recomputed duplicates at
-        // the very end write the same values)
-        int nv = (ow + VL - 1) / VL, total = oh * nv, rowStep = sh * wq;
-        for (int q = 0; q < total; q += 4) {
-            int q1 = Math.min(q + 1, total - 1), q2 = Math.min(q + 2, total - 1), q3 = Math.min(q + 3, total - 1);
-            int x0 = Math.min(q % nv * VL, ow - VL), x1 = Math.min(q1 % nv * VL, ow - VL);
-            int x2 = Math.min(q2 % nv * VL, ow - VL), x3 = Math.min(q3 % nv * VL, ow - VL);
-            int s0 = q / nv * rowStep + x0, s1 = q1 / nv * rowStep + x1, s2 = q2 / nv * rowStep + x2, s3 = q3 / nv * rowStep + x3;
-            FloatVector a0 = bv, a1 = bv, a2 = bv, a3 = bv;
+    /**
+     * Rows at least one vector wide: output vectors numbered v = oy·NV + i (the last of a row moved back to end at OW,
+     * its overlap recomputed with the same bits), four per pass; each reads its taps at its own flat index
+     * oy·WQ + x0 and goes through the epilogue in registers straight into the output.
+     */
+    private static void convolveRows(float[] buf, float[] wt, int wOff, int[] tap, int wq, int oh, int ow,
+                                     ConvEpilogue ep, int oc, float[] out, int dst) {
+        int taps = tap.length, nv = (ow + VL - 1) / VL, total = oh * nv, last = ow - VL;
+        FloatVector sv = FloatVector.broadcast(S, ep.scaleAt(oc)), bv = FloatVector.broadcast(S, ep.shiftAt(oc));
+        for (int v = 0; v < total; v += 4) {
+            int v1 = Math.min(v + 1, total - 1), v2 = Math.min(v + 2, total - 1), v3 = Math.min(v + 3, total - 1);
+            int x0 = Math.min(v % nv * VL, last), x1 = Math.min(v1 % nv * VL, last);
+            int x2 = Math.min(v2 % nv * VL, last), x3 = Math.min(v3 % nv * VL, last);
+            int y0 = v / nv, y1 = v1 / nv, y2 = v2 / nv, y3 = v3 / nv;
+            int f0 = y0 * wq + x0, f1 = y1 * wq + x1, f2 = y2 * wq + x2, f3 = y3 * wq + x3;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
             for (int t = 0; t < taps; t++) {
                 FloatVector wv = FloatVector.broadcast(S, wt[wOff + t]);
                 int d = tap[t];
-                a0 = FloatVector.fromArray(S, buf, s0 + d).fma(wv, a0);
-                a1 = FloatVector.fromArray(S, buf, s1 + d).fma(wv, a1);
-                a2 = FloatVector.fromArray(S, buf, s2 + d).fma(wv, a2);
-                a3 = FloatVector.fromArray(S, buf, s3 + d).fma(wv, a3);
+                a0 = FloatVector.fromArray(S, buf, f0 + d).fma(wv, a0);
+                a1 = FloatVector.fromArray(S, buf, f1 + d).fma(wv, a1);
+                a2 = FloatVector.fromArray(S, buf, f2 + d).fma(wv, a2);
+                a3 = FloatVector.fromArray(S, buf, f3 + d).fma(wv, a3);
             }
-            a0.intoArray(out, outOff + q / nv * ow + x0);
-            a1.intoArray(out, outOff + q1 / nv * ow + x1);
-            a2.intoArray(out, outOff + q2 / nv * ow + x2);
-            a3.intoArray(out, outOff + q3 / nv * ow + x3);
+            ep.apply(a0, sv, bv).intoArray(out, dst + y0 * ow + x0);
+            ep.apply(a1, sv, bv).intoArray(out, dst + y1 * ow + x1);
+            ep.apply(a2, sv, bv).intoArray(out, dst + y2 * ow + x2);
+            ep.apply(a3, sv, bv).intoArray(out, dst + y3 * ow + x3);
+        }
+    }
+
+    /** flat[f] = Σ_t buf[f + tap[t]]·wt[wOff + t] for f in [0, run), run a multiple of 4·VL. */
+    private static void convolveFlat(float[] buf, float[] wt, int wOff, int[] tap, float[] flat, int run) {
+        int taps = tap.length;
+        for (int f = 0; f < run; f += BLOCK) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int t = 0; t < taps; t++) {
+                FloatVector wv = FloatVector.broadcast(S, wt[wOff + t]);
+                int d = f + tap[t];
+                a0 = FloatVector.fromArray(S, buf, d).fma(wv, a0);
+                a1 = FloatVector.fromArray(S, buf, d + VL).fma(wv, a1);
+                a2 = FloatVector.fromArray(S, buf, d + 2 * VL).fma(wv, a2);
+                a3 = FloatVector.fromArray(S, buf, d + 3 * VL).fma(wv, a3);
+            }
+            a0.intoArray(flat, f);
+            a1.intoArray(flat, f + VL);
+            a2.intoArray(flat, f + 2 * VL);
+            a3.intoArray(flat, f + 3 * VL);
         }
     }
 }

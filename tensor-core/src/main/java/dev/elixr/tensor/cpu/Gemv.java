@@ -18,7 +18,9 @@ import java.nio.ByteOrder;
  *       eight rows of W at a time stream through it (one load and store of y per 8 FMAs; 8 broadcasts, the
  *       accumulator and a load fit 16 vector registers).</li>
  * </ul>
- * Threads split the outputs.
+ * Threads split the outputs into chunks of about an eighth of a thread's share, taken in turn through
+ * {@link Parallel#forChunks} (the caller and persistent helpers: a matrix–vector product is too short for a
+ * fork/join wake-up per call).
  */
 final class Gemv {
     private static final VectorSpecies<Float> S = Simd.F;
@@ -62,9 +64,8 @@ final class Gemv {
 
     /** y[r] = Σ_k W[r·ld + k]·x[k] for r in [0, rows). */
     static void dots(MemorySegment w, long off, int ld, int rows, float[] x, int k, float[] y, int threads) {
-        int grain = Math.max(4, rows / Math.max(1, threads));
         if (threads == 1) dotRows(w, off, ld, 0, rows, x, k, y);
-        else Parallel.forRange(rows, grain, (s, e) -> dotRows(w, off, ld, s, e, x, k, y));
+        else Parallel.forChunks(rows, Math.max(4, (rows / (8 * threads) + 3) / 4 * 4), (s, e) -> dotRows(w, off, ld, s, e, x, k, y));
     }
 
     private static void dotRows(MemorySegment w, long off, int ld, int r0, int r1, float[] x, int k, float[] y) {
@@ -107,7 +108,7 @@ final class Gemv {
     static void combine(MemorySegment w, long off, int ld, int cols, float[] x, int k, float[] y, int threads) {
         int strips = (cols + VL - 1) / VL;
         if (threads == 1) combineCols(w, off, ld, 0, cols, x, k, y);
-        else Parallel.forRange(strips, 4, (s, e) -> combineCols(w, off, ld, s * VL, Math.min(cols, e * VL), x, k, y));
+        else Parallel.forChunks(strips, Math.max(4, strips / (8 * threads)), (s, e) -> combineCols(w, off, ld, s * VL, Math.min(cols, e * VL), x, k, y));
     }
 
     private static void combineCols(MemorySegment w, long off, int ld, int j0, int j1, float[] x, int k, float[] y) {

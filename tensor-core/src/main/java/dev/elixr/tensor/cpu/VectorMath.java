@@ -84,21 +84,36 @@ public final class VectorMath {
 
     /** The vector loop of exp over b (a multiple of L) elements. */
     private static void expVectors(float[] in, int p, float[] o, int q, int b) {
-        for (int k = 0; k < b; k += L) {
-            FloatVector x = ld(in, p + k).max(V_EXP_LO).min(V_EXP_HI);
-            FloatVector t = x.fma(V_LOG2E, V_MAGIC);
-            FloatVector n = t.sub(V_MAGIC);
-            FloatVector r = n.fma(V_NLN2_HI, x);
-            r = n.fma(V_NLN2_LO, r);
-            FloatVector z = r.mul(r);
-            FloatVector y = r.fma(V_E0, V_E1).fma(r, V_E2).fma(r, V_E3).fma(r, V_E4).fma(r, V_E5);
-            y = y.fma(z, r).add(V_ONE);
-            IntVector ni = t.reinterpretAsInts().sub(V_MAGIC_BITS);
-            IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1);
-            FloatVector s1 = n1.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector s2 = n2.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            y.mul(s1).mul(s2).intoArray(o, q + k);
-        }
+        for (int k = 0; k < b; k += L) exp(ld(in, p + k)).intoArray(o, q + k);
+    }
+
+    /** e^x on one vector: the body of the row loops (the same bits). */
+    static FloatVector exp(FloatVector v) {
+        FloatVector x = v.max(V_EXP_LO).min(V_EXP_HI);
+        FloatVector t = x.fma(V_LOG2E, V_MAGIC);
+        FloatVector n = t.sub(V_MAGIC);
+        FloatVector r = n.fma(V_NLN2_HI, x);
+        r = n.fma(V_NLN2_LO, r);
+        FloatVector z = r.mul(r);
+        FloatVector y = r.fma(V_E0, V_E1).fma(r, V_E2).fma(r, V_E3).fma(r, V_E4).fma(r, V_E5);
+        y = y.fma(z, r).add(V_ONE);
+        IntVector ni = t.reinterpretAsInts().sub(V_MAGIC_BITS);
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1);
+        FloatVector s1 = n1.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = n2.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return y.mul(s1).mul(s2);
+    }
+
+    /** SiLU on one vector, in registers: the same bits as {@link #silu(float[], int, float[], int, int)}'s vector loop. */
+    static FloatVector silu(FloatVector x) {
+        FloatVector e = exp(x.abs().neg());
+        return x.blend(x.mul(e), x.lt(V_ZERO)).div(e.add(V_ONE));
+    }
+
+    /** The sigmoid on one vector, in registers: the same bits as {@link #sigmoid(float[], int, float[], int, int)}'s vector loop. */
+    static FloatVector sigmoid(FloatVector x) {
+        FloatVector e = exp(x.abs().neg());
+        return V_ONE.blend(e, x.lt(V_ZERO)).div(e.add(V_ONE));
     }
 
     /** e^x, the scalar twin of the vector loop. */

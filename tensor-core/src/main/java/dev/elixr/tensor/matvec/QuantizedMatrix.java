@@ -12,7 +12,9 @@ import java.nio.ByteOrder;
 /**
  * A weight matrix [rows, cols] in a llama.cpp block format ({@link BlockFormat}), rows one after the other: read
  * from a GGUF file or quantised here from a float matrix as llama.cpp's reference quantiser does. y = W·x reads the
- * blocks directly ({@link BlockDots}); {@link #dequantize} gives the float32 matrix (for prefill's GEMM).
+ * blocks directly ({@link BlockDots}), except Q8_0's, which the first product repacks into contiguous int8 rows and
+ * float32 scales ({@link Q8Rows}; the blocks stay as they are for {@link #data}, {@link #get} and {@link #row});
+ * {@link #dequantize} gives the float32 matrix (for prefill's GEMM).
  */
 public final class QuantizedMatrix {
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -20,6 +22,7 @@ public final class QuantizedMatrix {
     private final BlockFormat format;
     private final int rows, cols;
     private final MemorySegment data;
+    private volatile Q8Rows repacked; // Q8_0 only, built by the first matvec
 
     /** Blocks already in memory (e.g. a mapped GGUF tensor): rows·cols/32 blocks of the format. */
     public QuantizedMatrix(BlockFormat format, int rows, int cols, MemorySegment data) {
@@ -133,7 +136,26 @@ public final class QuantizedMatrix {
         }
         long rowBytes = format.rowBytes(cols);
         boolean parallel = (long) rows * cols >= MatVec.PARALLEL_WEIGHTS && Parallel.threads() > 1;
-        if (!parallel) BlockDots.rows(format, data, rowBytes, 0, rows, x, cols, y);
-        else Parallel.forChunks(rows, MatVec.chunk(rows), (s, e) -> BlockDots.rows(format, data, rowBytes, s, e, x, cols, y));
+        if (format == BlockFormat.Q8_0) {
+            Q8Rows q = repacked();
+            if (!parallel) q.rows(0, rows, x, y);
+            else Parallel.forChunks(rows, MatVec.chunk(rows), (s, e) -> q.rows(s, e, x, y));
+        } else if (!parallel) {
+            BlockDots.rows(format, data, rowBytes, 0, rows, x, cols, y);
+        } else {
+            Parallel.forChunks(rows, MatVec.chunk(rows), (s, e) -> BlockDots.rows(format, data, rowBytes, s, e, x, cols, y));
+        }
+    }
+
+    /** The Q8_0 blocks repacked for the product, made once. */
+    private Q8Rows repacked() {
+        Q8Rows q = repacked;
+        if (q == null) {
+            synchronized (this) {
+                q = repacked;
+                if (q == null) repacked = q = Q8Rows.of(data, rows, cols);
+            }
+        }
+        return q;
     }
 }

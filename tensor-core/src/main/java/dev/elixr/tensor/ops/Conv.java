@@ -5,6 +5,7 @@ import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.backend.Backend;
 import dev.elixr.tensor.backend.Backends;
 import dev.elixr.tensor.backend.Conv2dParams;
+import dev.elixr.tensor.backend.UnaryOp;
 
 /** 2-D convolution (cross-correlation, PyTorch's conv2d), with stride, zero padding, dilation and groups. */
 public final class Conv {
@@ -16,6 +17,33 @@ public final class Conv {
 
     /** x [N,C,H,W], w [O,C/groups,KH,KW], bias [O] or null → [N,O,OH,OW]. */
     public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dParams p) {
+        int[] os = outShape(x, w, bias, p);
+        Backend be = Backends.of("conv2d", x, w, bias);
+        Tensor out = Outputs.allocate(be, os);
+        be.conv2d(x, w, bias, p, out);
+        return out;
+    }
+
+    /**
+     * An inference convolution with its epilogue, act(conv(x·gate, w)·scale + shift): gate [N,C] scales x's channels
+     * per image (squeeze-and-excitation), scale and shift [O] per output channel (a batch norm folded in eval mode: scale
+     * γ/√(σ²+ε), shift β − μ·scale; or a bias), act an activation; any of the four may be null. One pass over the
+     * output where the backend fuses it. No gradient: what a no-grad forward calls.
+     */
+    public static Tensor conv2dFused(Tensor x, Tensor w, Tensor gate, Tensor scale, Tensor shift, UnaryOp act, Conv2dParams p) {
+        int[] os = outShape(x, w, shift, p);
+        if (scale != null && (scale.dim() != 1 || scale.size(0) != os[1]))
+            throw new IllegalArgumentException("conv2dFused: scale " + Outputs.str(scale) + " does not match " + os[1] + " output channels of w " + Outputs.str(w));
+        if (gate != null && (gate.dim() != 2 || gate.size(0) != os[0] || gate.size(1) != x.size(1)))
+            throw new IllegalArgumentException("conv2dFused: gate " + Outputs.str(gate) + " must be [N,C] = [" + os[0] + "," + x.size(1) + "] for x " + Outputs.str(x));
+        Backend be = Backends.of("conv2dFused", x, w, gate, scale, shift);
+        Tensor out = Outputs.allocate(be, os);
+        be.conv2dFused(x, w, gate, scale, shift, act, p, out);
+        return out;
+    }
+
+    /** Checks conv2d's operands; the output shape [N,O,OH,OW]. */
+    private static int[] outShape(Tensor x, Tensor w, Tensor bias, Conv2dParams p) {
         String shapes = "x " + Outputs.str(x) + ", w " + Outputs.str(w);
         if (x.dim() != 4) throw new IllegalArgumentException("conv2d: " + shapes + ": x must be [N,C,H,W]");
         if (w.dim() != 4) throw new IllegalArgumentException("conv2d: " + shapes + ": w must be [O,C/groups,KH,KW]");
@@ -39,10 +67,7 @@ public final class Conv {
             throw new IllegalArgumentException("conv2d: " + shapes + ": the (dilated) kernel is larger than the padded input "
                     + "(output would be " + oh + "x" + ow + ")");
         }
-        Backend be = Backends.of("conv2d", x, w, bias);
-        Tensor out = Outputs.allocate(be, x.size(0), o, oh, ow);
-        be.conv2d(x, w, bias, p, out);
-        return out;
+        return new int[] {x.size(0), o, oh, ow};
     }
 
     /**

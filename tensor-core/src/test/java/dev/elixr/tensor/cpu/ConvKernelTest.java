@@ -1,6 +1,7 @@
 package dev.elixr.tensor.cpu;
 
 import dev.elixr.tensor.backend.Conv2dParams;
+import dev.elixr.tensor.backend.UnaryOp;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -11,7 +12,10 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 
-/** {@link Conv2dKernel} and {@link DepthwiseConv} against a float64 direct convolution on random geometries. */
+/**
+ * {@link Conv2dKernel} and {@link DepthwiseConv} against a float64 direct convolution on random geometries, with and
+ * without their {@link ConvEpilogue} (folded batch norm, activation) and Conv2dKernel's input gate.
+ */
 class ConvKernelTest {
     record Geometry(int n, int c, int h, int w, int o, int k, int stride, int pad, int dil, int groups, boolean bias, long seed) {
         Conv2dParams params() { return Conv2dParams.of(stride, pad, dil, groups); }
@@ -29,6 +33,7 @@ class ConvKernelTest {
         out.add(Arguments.of(new Geometry(1, 3, 17, 15, 32, 3, 2, 1, 1, 1, false, 3)));  // stem, stride 2
         out.add(Arguments.of(new Geometry(2, 8, 10, 10, 8, 3, 1, 2, 2, 2, true, 4)));    // grouped, dilated
         out.add(Arguments.of(new Geometry(1, 4, 7, 9, 5, 1, 2, 1, 1, 1, true, 5)));      // 1×1 stride 2 padded
+        out.add(Arguments.of(new Geometry(1, 200, 24, 23, 330, 1, 1, 0, 1, 1, true, 6))); // pointwise in column chunks (3 of 256, 256, 40)
         for (int i = 0; i < 14; i++) {
             int g = 1 + r.nextInt(2), c = g * (1 + r.nextInt(9)), o = g * (1 + r.nextInt(20)), k = 1 + 2 * r.nextInt(3);
             int dil = 1 + r.nextInt(2), h = k * dil + r.nextInt(20), w = k * dil + r.nextInt(20);
@@ -90,6 +95,72 @@ class ConvKernelTest {
         for (int i = 0; i < fast.length; i++)
             if (!(Math.abs(fast[i] - plain[i]) <= 1e-5f * (1 + Math.abs(plain[i])))) // float sums of ≤ 25 products of |·| < 1, two orders
                 throw new AssertionError(g + " at flat " + i + ": fast " + fast[i] + ", plain " + plain[i]);
+    }
+
+    /** The activations the epilogue fuses in registers (SiLU, sigmoid, ReLU), one it applies in a second pass (tanh), none. */
+    static UnaryOp activation(long seed) {
+        UnaryOp[] acts = {UnaryOp.SILU, UnaryOp.SIGMOID, UnaryOp.RELU, UnaryOp.TANH, null};
+        return acts[(int) Math.floorMod(seed, (long) acts.length)];
+    }
+
+    /**
+     * Depthwise with a folded batch norm and an activation on the way out against the plain loop followed by the
+     * epilogue's plain twin, on the same float inputs.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("depthwise")
+    void depthwiseWithEpilogueMatchesPlainLoopThenEpilogue(Geometry g) {
+        SplittableRandom r = new SplittableRandom(g.seed() ^ 0x2545F4914F6CDD1DL);
+        float[] x = random(r, 3 + g.n() * g.c() * g.h() * g.w()), w = random(r, 2 + g.o() * g.k() * g.k());
+        var ep = new ConvEpilogue(random(r, 1 + g.o()), 1, random(r, 4 + g.o()), 4, activation(g.seed()));
+        int oh = Conv2dParams.outSize(g.h(), g.k(), g.stride(), g.pad(), g.dil());
+        int ow = Conv2dParams.outSize(g.w(), g.k(), g.stride(), g.pad(), g.dil());
+        float[] fast = new float[2 + g.n() * g.o() * oh * ow], plain = new float[fast.length];
+        java.util.Arrays.fill(fast, Float.NaN);
+        DepthwiseConv.conv2d(x, 3, g.n(), g.c(), g.h(), g.w(), w, 2, g.o(), g.k(), g.k(), ep, g.params(), fast, 2);
+        DepthwiseConv.conv2dPlain(x, 3, g.n(), g.c(), g.h(), g.w(), w, 2, g.o(), g.k(), g.k(), null, 0, g.params(), plain, 2);
+        for (int i = 2; i < fast.length; i++) {
+            float want = ep.applyPlain(plain[i], (i - 2) / (oh * ow) % g.o());
+            if (!(Math.abs(fast[i] - want) <= 2e-5f * (1 + Math.abs(want))))
+                throw new AssertionError(g + " " + ep.act() + " at flat " + i + ": fast " + fast[i] + ", plain then epilogue " + want);
+        }
+    }
+
+    /** Dense convolutions with a per-image input gate and a folded batch norm + activation against float64 sums. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dense")
+    void denseWithGateAndEpilogueMatchesDirectFloat64(Geometry g) {
+        SplittableRandom r = new SplittableRandom(g.seed() ^ 0x9E3779B97F4A7C15L);
+        int cg = g.c() / g.groups(), og = g.o() / g.groups(), k = g.k();
+        float[] x = random(r, 3 + g.n() * g.c() * g.h() * g.w()), w = random(r, 2 + g.o() * cg * k * k);
+        float[] gate = random(r, 5 + g.n() * g.c());
+        var ep = new ConvEpilogue(random(r, 1 + g.o()), 1, random(r, 4 + g.o()), 4, activation(g.seed()));
+        int oh = Conv2dParams.outSize(g.h(), k, g.stride(), g.pad(), g.dil()), ow = Conv2dParams.outSize(g.w(), k, g.stride(), g.pad(), g.dil());
+        float[] out = new float[g.n() * g.o() * oh * ow];
+        java.util.Arrays.fill(out, Float.NaN);
+        Conv2dKernel.conv2d(x, 3, g.n(), g.c(), g.h(), g.w(), w, 2, g.o(), k, k, gate, 5, ep, g.params(), out, 0);
+        for (int ni = 0; ni < g.n(); ni++)
+            for (int oc = 0; oc < g.o(); oc++)
+                for (int oy = 0; oy < oh; oy++)
+                    for (int ox = 0; ox < ow; ox++) {
+                        double s = 0, abs = 0;
+                        int grp = oc / og;
+                        for (int ci = 0; ci < cg; ci++)
+                            for (int ky = 0; ky < k; ky++)
+                                for (int kx = 0; kx < k; kx++) {
+                                    int iy = oy * g.stride() - g.pad() + ky * g.dil(), ix = ox * g.stride() - g.pad() + kx * g.dil();
+                                    if (iy < 0 || iy >= g.h() || ix < 0 || ix >= g.w()) continue;
+                                    int c = grp * cg + ci;
+                                    double t = (double) x[3 + ((ni * g.c() + c) * g.h() + iy) * g.w() + ix] * gate[5 + ni * g.c() + c]
+                                            * w[2 + ((oc * cg + ci) * k + ky) * k + kx];
+                                    s += t;
+                                    abs += Math.abs(t);
+                                }
+                        float want = ep.applyPlain(s, oc), got = out[((ni * g.o() + oc) * oh + oy) * ow + ox];
+                        // the epilogue's slopes are below 1 in magnitude for these activations, times |scale| < 1
+                        if (!(Math.abs(want - got) <= 2e-5 * abs + 2e-6 * (1 + Math.abs(want))))
+                            throw new AssertionError(g + " " + ep.act() + " at (" + ni + "," + oc + "," + oy + "," + ox + "): " + got + ", expected " + want);
+                    }
     }
 
     private static void check(Geometry g, boolean depthwise) {

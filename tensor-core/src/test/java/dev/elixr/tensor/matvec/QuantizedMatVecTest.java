@@ -108,6 +108,32 @@ class QuantizedMatVecTest {
         assertEquals(0.5f * (3 - 8) + 2 * 0.5f * (15 - 4 - 8), y[0]);
     }
 
+    /** Q8Rows: group of four rows, block b of each row in turn, scales in the same order; the padded rows are zero. */
+    @Test
+    void q8RepackedRowsHoldEveryBlocksQuantsAndScaleInGroupOrder() {
+        int rows = 7, cols = 96, nb = 3;
+        QuantizedMatrix w = QuantizedMatrix.quantize(normal(new SplittableRandom(11), rows, cols), BlockFormat.Q8_0);
+        Q8Rows q = Q8Rows.of(w.data(), rows, cols);
+        assertEquals(2 * Q8Rows.GROUP * cols, q.quants.byteSize(), "quants of two groups, the second padded");
+        for (int r = 0; r < 2 * Q8Rows.GROUP; r++) {
+            for (int b = 0; b < nb; b++) {
+                int slot = (r / 4 * nb + b) * 4 + r % 4;
+                float d = q.scales[slot];
+                for (int j = 0; j < 32; j++) {
+                    byte v = q.quants.get(ValueLayout.JAVA_BYTE, (long) slot * 32 + j);
+                    assertEquals(r < rows ? w.get(r, b * 32 + j) : 0f, d * v, "(" + r + "," + (b * 32 + j) + ")");
+                }
+            }
+        }
+    }
+
+    @Test
+    void q8BandsThatDoNotStartAtAGroupAreRefused() {
+        Q8Rows q = Q8Rows.of(QuantizedMatrix.quantize(Tensor.zeros(8, 32), BlockFormat.Q8_0).data(), 8, 32);
+        var e = assertThrows(IllegalArgumentException.class, () -> q.rows(2, 8, new float[32], new float[8]));
+        assertEquals("Q8Rows: a band of rows starts at 2, not a multiple of 4", e.getMessage());
+    }
+
     @Test
     void columnsThatAreNotWholeBlocksAreRefused() {
         var e = assertThrows(IllegalArgumentException.class, () -> QuantizedMatrix.quantize(Tensor.zeros(2, 40), BlockFormat.Q8_0));

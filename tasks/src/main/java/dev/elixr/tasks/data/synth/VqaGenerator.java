@@ -73,15 +73,7 @@ final class VqaGenerator {
 
     private static String answerNormal(boolean normal, int form) { return form == 2 ? (normal ? "no" : "yes") : (normal ? "yes" : "no"); }
 
-    private static String presence(CheXpertLabel l, SplittableRandom r) {
-        String p = l.phrase();
-        String a = switch (l) { case PLEURAL_EFFUSION, PNEUMOTHORAX, LUNG_LESION, FRACTURE, LUNG_OPACITY -> "a "; case ENLARGED_CARDIOMEDIASTINUM -> "an "; default -> ""; };
-        return switch (r.nextInt(3)) {
-            case 0 -> "Is there " + a + p + "?";
-            case 1 -> "Does this image show " + a + p + "?";
-            default -> "Is there evidence of " + p + "?";
-        };
-    }
+    private static String presence(CheXpertLabel l, SplittableRandom r) { return PresenceQuestion.of(l, r.nextInt(PresenceQuestion.FORMS)); }
 
     static Map<String, Object> item(String dicomId, String split, String q, String a, String type, String category) {
         Map<String, Object> m = new LinkedHashMap<>();

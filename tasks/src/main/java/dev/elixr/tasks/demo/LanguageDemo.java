@@ -1,0 +1,149 @@
+package dev.elixr.tasks.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.elixr.models.qformer.LanguageProjection;
+import dev.elixr.tasks.language.ElixrB2Run;
+import dev.elixr.tasks.language.InstructionCorpus;
+import dev.elixr.tasks.language.LanguageEvaluation;
+import dev.elixr.tasks.language.LanguageTask;
+import dev.elixr.tasks.language.Stage2Job;
+import dev.elixr.tasks.language.Stage2Training;
+import dev.elixr.tasks.language.TaskMix;
+import dev.elixr.tasks.progress.Progress;
+import dev.elixr.tasks.report.LanguageReport;
+import dev.elixr.tasks.train.ContrastiveTraining;
+import dev.elixr.tasks.train.ElixrBRun;
+import dev.elixr.tasks.train.LmTraining;
+import dev.elixr.tasks.train.LmTrainingJob;
+import dev.elixr.tasks.train.Provenance;
+import dev.elixr.tasks.train.TrainingHistory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * ELIXR-B stage 2 in the demo (Xu et al. 2023, §2.2 and §2.5): the small language model of the data set's reports,
+ * trained on the instruction corpus ({@code elixr train lm --instructions}, DIR/lm), the adapter (and the Q-Former)
+ * trained into that frozen LM on the stage-1 run (DIR/run-b2), then VQA, report QA and impression generation on the test
+ * split, each beside its text-only baseline. Each step is skipped when its folder holds a finished run of the same plan.
+ */
+public final class LanguageDemo {
+    private LanguageDemo() {}
+
+    /**
+     * The language part of a demo: the LM's shape, epochs, batch, learning rate and studies per split of its instruction
+     * corpus (0: all); stage 2's steps, batch, learning rate and whether the Q-Former trains too; test items per
+     * evaluation (VQA, report QA, impressions) and the new-token budget of each answer.
+     */
+    public record Plan(LmTrainingJob.Shape lm, int lmEpochs, int lmBatch, double lmLr, int lmStudies, int steps, int batch, double lr,
+                boolean trainQFormer, int vqaItems, int reportQaItems, int impressionItems, int maxNewTokens) {
+        /**
+         * The full demo's: the default LM shape ({@link LmTrainingJob.Shape#demo()}) for one epoch over the instruction
+         * rows of 2,000 studies, 300 stage-2 steps of 8 items with the Q-Former trained, 100/100/50 test items.
+         */
+        public static Plan full() {
+            return new Plan(LmTrainingJob.Shape.demo(), 1, 16, 3e-3, 2000, 300, 8, 2e-3, true, 100, 100, 50, 24);
+        }
+
+        /** --quick's: a one-layer LM 32 wide, a few steps, a handful of test items: the same code path in seconds. */
+        public static Plan quick() {
+            return new Plan(new LmTrainingJob.Shape(1, 32, 2, 1, 128, 300), 1, 8, 3e-3, 60, 10, 4, 2e-3, true, 6, 6, 4, 8);
+        }
+    }
+
+    /** The three evaluations (their metrics and answered items; VQA, report QA, impressions), the stage-2 history, and the seconds the part took. */
+    public record Part(Plan plan, Map<LanguageTask, LanguageEvaluation.Result> results, TrainingHistory history, double seconds) {}
+
+    /** Trains (or reuses) DIR/lm and DIR/run-b2 on the stage-1 run {@code runB} and runs the three evaluations. */
+    public static Part run(Path dir, Path data, Path runB, Plan p, long seed, PrintStream log, String commandLine) throws IOException {
+        long t0 = System.nanoTime();
+        Path lm = dir.resolve("lm"), runB2 = dir.resolve("run-b2");
+        ensureLm(data, lm, p, seed, log, commandLine);
+        ensureStageTwo(data, runB, lm, runB2, p, seed, log, commandLine);
+        ElixrB2Run run = ElixrB2Run.load(runB2, log);
+        Map<LanguageTask, LanguageEvaluation.Result> results = new LinkedHashMap<>();
+        for (LanguageTask t : List.of(LanguageTask.VQA, LanguageTask.REPORT_QA, LanguageTask.IMPRESSION)) {
+            int limit = switch (t) {
+                case VQA -> p.vqaItems();
+                case REPORT_QA -> p.reportQaItems();
+                case IMPRESSION -> p.impressionItems();
+            };
+            log.println("elixr: ELIXR-B stage 2, " + t.id() + " on " + limit + " test items (image and text-only baseline) ...");
+            results.put(t, LanguageEvaluation.evaluate(run, t, new LanguageEvaluation.Options(data, "test", limit, p.maxNewTokens(), seed),
+                    commandLine, log));
+        }
+        TrainingHistory history = TrainingHistory.read(runB2.resolve(ElixrB2Run.HISTORY));
+        return new Part(p, results, history, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The part's setup in words, for the report. */
+    static String describe(Plan p) {
+        LmTrainingJob.Shape s = p.lm();
+        return String.format(Locale.ROOT, "The frozen LLM is our own small Llama-style model (%d layers, width %d, vocabulary %d), trained for %d "
+                        + "epoch(s) on the instruction corpus of %s (each study's FINDINGS, then its questions, report checks, presence "
+                        + "questions and impression, as elixr train lm --instructions writes it). Stage 2 trains the MLP adapter%s for %d "
+                        + "steps of %d items into it. Each test item is answered twice by greedy decoding: after its image's soft prompt, and "
+                        + "after the soft prompt of the split's average image (the text-only baseline).",
+                s.layers(), s.width(), s.vocab(), p.lmEpochs(), p.lmStudies() == 0 ? "every training study" : "up to " + p.lmStudies()
+                        + " training studies", p.trainQFormer() ? " and the Q-Former" : "", p.steps(), p.batch());
+    }
+
+    /** The part's lines of the demo's summary table: each task's headline metric beside its text-only baseline. */
+    static void rows(StringBuilder sb, Part part) {
+        sb.append(String.format(Locale.ROOT, "ELIXR-B stage 2 (adapter into the instruction LM): %s of the wall time%n", Progress.time(part.seconds())));
+        for (var e : part.results().entrySet()) {
+            String metric = e.getKey() == LanguageTask.IMPRESSION ? "macro_f1" : "accuracy";
+            Map<?, ?> m = e.getValue().metrics();
+            sb.append(String.format(Locale.ROOT, "%-40s %-26s %s (text-only baseline %s)%n", "ELIXR-B " + e.getKey().id() + ", " + m.get("items")
+                    + " test items", e.getKey() == LanguageTask.IMPRESSION ? "finding macro F1" : "accuracy",
+                    LanguageReport.figure(m, "image", metric), LanguageReport.figure(m, "text_only_baseline", metric)));
+        }
+    }
+
+    /** Trains the instruction LM unless DIR/lm holds a finished one of the same plan on the same data. */
+    static void ensureLm(Path data, Path lm, Plan p, long seed, PrintStream log, String commandLine) throws IOException {
+        String want = new ObjectMapper().writeValueAsString(new Object[] {p.lm(), p.lmEpochs(), p.lmBatch(), p.lmLr(), p.lmStudies()}) + seed
+                + " " + Files.readString(data.resolve("demo-data.json"));
+        if (!fresh(lm, want, "model.safetensors", log, "the instruction LM")) return;
+        var training = new LmTraining.Config(p.lmEpochs(), p.lmBatch(), new ContrastiveTraining.Optimisation(p.lmLr(), 0.1, 0.05, 1.0),
+                ContrastiveTraining.Session.of(seed).resuming(true));
+        LmTrainingJob.run(new LmTrainingJob.Options(data, lm, p.lm(), training).withInstructions(new InstructionCorpus(data, p.lmStudies())),
+                commandLine, log);
+    }
+
+    /** Trains stage 2 unless DIR/run-b2 holds a finished run of the same plan on the same stage-1 run and LM. */
+    static void ensureStageTwo(Path data, Path runB, Path lm, Path runB2, Plan p, long seed, PrintStream log, String commandLine) throws IOException {
+        String want = new ObjectMapper().writeValueAsString(new Object[] {p.steps(), p.batch(), p.lr(), p.trainQFormer()}) + seed + " "
+                + Provenance.sha256(runB.resolve(ElixrBRun.WEIGHTS)) + " " + Provenance.sha256(lm.resolve("model.safetensors"));
+        if (!fresh(runB2, want, ElixrB2Run.WEIGHTS, log, "the stage-2 model")) return;
+        var training = new Stage2Training.Config(p.steps(), p.batch(), Math.max(1, p.steps() / 2),
+                new ContrastiveTraining.Optimisation(p.lr(), 0.05, 0.1, 1.0), ContrastiveTraining.Session.of(seed).resuming(true));
+        Stage2Job.run(new Stage2Job.Options(data, runB, lm, runB2, LanguageProjection.Kind.MLP, p.trainQFormer(), TaskMix.standard(), 64, 32, training),
+                commandLine, log);
+    }
+
+    /**
+     * Whether {@code run} must be (re)trained: false when its marker records {@code want} and it holds {@code weights};
+     * otherwise a folder of another plan is cleared and marked (an unfinished one of the same plan is resumed).
+     */
+    private static boolean fresh(Path run, String want, String weights, PrintStream log, String what) throws IOException {
+        Path marker = run.resolve("demo-plan.json");
+        boolean same = Files.exists(marker) && Files.readString(marker).equals(want);
+        if (same && Files.exists(run.resolve(weights))) {
+            log.println("elixr: using " + what + " in " + run);
+            return false;
+        }
+        if (!same) {
+            ElixrDemo.deleteTree(run);
+            Files.createDirectories(run);
+            Files.writeString(marker, want);
+        }
+        return true;
+    }
+}

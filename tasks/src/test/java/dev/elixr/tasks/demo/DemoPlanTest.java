@@ -1,0 +1,31 @@
+package dev.elixr.tasks.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The demo plan's stage-2 part: present by default, dropped alone or with stage 1, and kept out of the ELIXR-C run's marker. */
+class DemoPlanTest {
+    @Test void bothPlansIncludeStageTwoAndDroppingStageOneDropsIt() {
+        for (ElixrDemo.Plan p : new ElixrDemo.Plan[] {ElixrDemo.Plan.full(), ElixrDemo.Plan.quick()}) {
+            assertNotNull(p.stageTwo());
+            assertNull(p.withStageOne(null).stageTwo(), "stage 2 needs stage 1");
+            ElixrDemo.Plan noTwo = p.withStageTwo(null);
+            assertNull(noTwo.stageTwo());
+            assertNotNull(noTwo.stageOne(), "--no-stage2 keeps stage 1");
+            assertEquals(p.stageTwo(), p.resized(100, 32, 1).withDifficulty("normal").stageTwo(), "resizing keeps the stage-2 plan");
+        }
+        assertThrows(IllegalArgumentException.class, () -> ElixrDemo.Plan.full().withStageOne(null).withStageTwo(LanguageDemo.Plan.full()));
+    }
+
+    @Test void theElixrCRunsMarkerLeavesStageTwoOut() throws Exception {
+        String marker = new ObjectMapper().writeValueAsString(ElixrDemo.Plan.full());
+        assertEquals(marker, new ObjectMapper().writeValueAsString(ElixrDemo.Plan.full().withStageTwo(null)));
+        assertFalse(marker.contains("stageTwo"));
+    }
+}
