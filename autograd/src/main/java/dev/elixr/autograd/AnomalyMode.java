@@ -89,9 +89,9 @@ public final class AnomalyMode {
             for (var it = frames.iterator(); it.hasNext(); ) {
                 StackWalker.StackFrame f = it.next();
                 String c = f.getClassName();
-                boolean result = c.equals(Var.class.getName()) && f.getMethodName().equals("result");
-                if (!past || result) {  // past every Var.result frame (one overload calls the other)
-                    past = past || result;
+                boolean inResult = c.equals(Var.class.getName()) && f.getMethodName().equals("result");
+                if (!past || inResult) { // past every Var.result frame (one overload calls the other)
+                    past |= inResult;
                     continue;
                 }
                 if (function == null) function = c.substring(c.lastIndexOf('.') + 1) + "." + f.getMethodName();

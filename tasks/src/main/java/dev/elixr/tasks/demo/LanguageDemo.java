@@ -85,12 +85,12 @@ public final class LanguageDemo {
     /** The part's setup in words, for the report. */
     static String describe(Plan p) {
         LmTrainingJob.Shape s = p.lm();
-        return String.format(Locale.ROOT, "The frozen LLM is our own small Llama-style model (%d layers, width %d, vocabulary %d), trained for %d "
-                        + "epoch(s) on the instruction corpus of %s (each study's FINDINGS, then its questions, report checks, presence "
+        return String.format(Locale.ROOT, "The frozen LLM is our own small Llama-style model (%d layer%s, width %d, vocabulary %d), trained for %d "
+                        + "epoch%s on the instruction corpus of %s (each study's FINDINGS, then its questions, report checks, presence "
                         + "questions and impression, as elixr train lm --instructions writes it). Stage 2 trains the MLP adapter%s for %d "
                         + "steps of %d items into it. Each test item is answered twice by greedy decoding: after its image's soft prompt, and "
                         + "after the soft prompt of the split's average image (the text-only baseline).",
-                s.layers(), s.width(), s.vocab(), p.lmEpochs(), p.lmStudies() == 0 ? "every training study" : "up to " + p.lmStudies()
+                s.layers(), s.layers() == 1 ? "" : "s", s.width(), s.vocab(), p.lmEpochs(), p.lmEpochs() == 1 ? "" : "s", p.lmStudies() == 0 ? "every training study" : "up to " + p.lmStudies()
                         + " training studies", p.trainQFormer() ? " and the Q-Former" : "", p.steps(), p.batch());
     }
 

@@ -2,6 +2,7 @@ package dev.elixr.tensor.cpu;
 
 import dev.elixr.tensor.backend.UnaryOp;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 import static dev.elixr.tensor.cpu.Simd.F;
 import static dev.elixr.tensor.cpu.Simd.L;
@@ -20,49 +21,70 @@ public record ConvEpilogue(float[] scale, int scaleOff, float[] shift, int shift
 
     boolean isIdentity() { return scale == null && shift == null && act == null; }
 
-    /** True when {@link #apply(FloatVector, FloatVector, FloatVector)} computes the whole epilogue in registers. */
+    /** True when the activation runs in the same registers as scale and shift (none, SiLU, sigmoid, ReLU). */
     boolean inRegisters() { return act == null || act == UnaryOp.SILU || act == UnaryOp.SIGMOID || act == UnaryOp.RELU; }
 
     float scaleAt(int channel) { return scale == null ? 1f : scale[scaleOff + channel]; }
 
     float shiftAt(int channel) { return shift == null ? 0f : shift[shiftOff + channel]; }
 
-    /** act(acc·s + b) in registers, s and b this epilogue's entries of the channel broadcast (only when {@link #inRegisters()}). */
-    FloatVector apply(FloatVector acc, FloatVector s, FloatVector b) {
-        FloatVector y = acc.fma(s, b);
-        if (act == null) return y;
-        return switch (act) {
-            case SILU -> VectorMath.silu(y);
-            case SIGMOID -> VectorMath.sigmoid(y);
-            case RELU -> y.max(0f);
-            default -> throw new IllegalStateException(act + " is not applied in registers");
-        };
-    }
-
     /**
-     * dst[q, q+n) = act(src[p, p+n)·scale[channel] + shift[channel]); src may be dst (p = q). SiLU, sigmoid and ReLU
-     * are applied in the same registers (one load and one store per vector); other activations run a second pass.
+     * dst[q, q+n) = act(src[p, p+n)·scale[channel] + shift[channel]); src may be dst (p = q). With an activation that
+     * fits in registers: one load and one store per vector, the remainder as one vector under a mask (7×7 planes have
+     * no scalar remainder); other activations run a second pass. One loop per activation, each a small method with a single call
+     * of the vector function, so that C2 inlines the whole of it (exp included) and keeps the vectors in registers.
      */
     void apply(float[] src, int p, float[] dst, int q, int n, int channel) {
-        float s = scale == null ? 1f : scale[scaleOff + channel], b = shift == null ? 0f : shift[shiftOff + channel];
+        float s = scaleAt(channel), b = shiftAt(channel);
+        if (act == UnaryOp.SILU) siluRow(src, p, dst, q, n, s, b);
+        else if (act == UnaryOp.SIGMOID) sigmoidRow(src, p, dst, q, n, s, b);
+        else if (act == UnaryOp.RELU) reluRow(src, p, dst, q, n, s, b);
+        else if (scale != null || shift != null || src != dst || p != q) affineRow(src, p, dst, q, n, s, b);
+        if (!inRegisters()) CpuElementwise.unaryContiguous(act, dst, q, dst, q, n);
+    }
+
+    /** a[q, q+n) = act(a[q, q+n)) in place: the activation alone (scale and shift already applied). */
+    void activate(float[] a, int q, int n) {
+        if (act == UnaryOp.SILU) siluRow(a, q, a, q, n, 1f, 0f);
+        else if (act == UnaryOp.SIGMOID) sigmoidRow(a, q, a, q, n, 1f, 0f);
+        else if (act == UnaryOp.RELU) reluRow(a, q, a, q, n, 1f, 0f);
+        else if (act != null) CpuElementwise.unaryContiguous(act, a, q, a, q, n);
+    }
+
+    private static void siluRow(float[] src, int p, float[] dst, int q, int n, float s, float b) {
         FloatVector sv = FloatVector.broadcast(F, s), bv = FloatVector.broadcast(F, b);
-        int k = 0, e = F.loopBound(n);
-        if (act == UnaryOp.SILU) {
-            for (; k < e; k += L) VectorMath.silu(FloatVector.fromArray(F, src, p + k).fma(sv, bv)).intoArray(dst, q + k);
-        } else if (act == UnaryOp.SIGMOID) {
-            for (; k < e; k += L) VectorMath.sigmoid(FloatVector.fromArray(F, src, p + k).fma(sv, bv)).intoArray(dst, q + k);
-        } else if (act == UnaryOp.RELU) {
-            for (; k < e; k += L) FloatVector.fromArray(F, src, p + k).fma(sv, bv).max(0f).intoArray(dst, q + k);
-        } else if (scale != null || shift != null || src != dst || p != q) {
-            for (; k < e; k += L) FloatVector.fromArray(F, src, p + k).fma(sv, bv).intoArray(dst, q + k);
-            for (; k < n; k++) dst[q + k] = Math.fma(src[p + k], s, b);
-            if (act != null) CpuElementwise.unaryContiguous(act, dst, q, dst, q, n);
-            return;
-        } else {
-            if (act != null) CpuElementwise.unaryContiguous(act, dst, q, dst, q, n);
-            return;
-        }
-        for (; k < n; k++) dst[q + k] = ScalarMath.apply(act, Math.fma(src[p + k], s, b));
+        int k = 0;
+        for (int e = F.loopBound(n); k < e; k += L) VectorMath.silu(FloatVector.fromArray(F, src, p + k).fma(sv, bv)).intoArray(dst, q + k);
+        if (k == n) return;
+        VectorMask<Float> m = F.indexInRange(k, n);
+        VectorMath.silu(FloatVector.fromArray(F, src, p + k, m).fma(sv, bv)).intoArray(dst, q + k, m);
+    }
+
+    private static void sigmoidRow(float[] src, int p, float[] dst, int q, int n, float s, float b) {
+        FloatVector sv = FloatVector.broadcast(F, s), bv = FloatVector.broadcast(F, b);
+        int k = 0;
+        for (int e = F.loopBound(n); k < e; k += L) VectorMath.sigmoid(FloatVector.fromArray(F, src, p + k).fma(sv, bv)).intoArray(dst, q + k);
+        if (k == n) return;
+        VectorMask<Float> m = F.indexInRange(k, n);
+        VectorMath.sigmoid(FloatVector.fromArray(F, src, p + k, m).fma(sv, bv)).intoArray(dst, q + k, m);
+    }
+
+    private static void reluRow(float[] src, int p, float[] dst, int q, int n, float s, float b) {
+        FloatVector sv = FloatVector.broadcast(F, s), bv = FloatVector.broadcast(F, b);
+        int k = 0;
+        for (int e = F.loopBound(n); k < e; k += L) FloatVector.fromArray(F, src, p + k).fma(sv, bv).max(0f).intoArray(dst, q + k);
+        if (k == n) return;
+        VectorMask<Float> m = F.indexInRange(k, n);
+        FloatVector.fromArray(F, src, p + k, m).fma(sv, bv).max(0f).intoArray(dst, q + k, m);
+    }
+
+    private static void affineRow(float[] src, int p, float[] dst, int q, int n, float s, float b) {
+        FloatVector sv = FloatVector.broadcast(F, s), bv = FloatVector.broadcast(F, b);
+        int k = 0;
+        for (int e = F.loopBound(n); k < e; k += L) FloatVector.fromArray(F, src, p + k).fma(sv, bv).intoArray(dst, q + k);
+        if (k == n) return;
+        VectorMask<Float> m = F.indexInRange(k, n);
+        FloatVector.fromArray(F, src, p + k, m).fma(sv, bv).intoArray(dst, q + k, m);
     }
 
     /** The plain twin of {@link #apply} on one value (tests). */

@@ -17,9 +17,10 @@ import jdk.incubator.vector.VectorSpecies;
  * each HQ×WQ. In every phase plane, output (oy, ox)'s tap (ky, kx) sits at flat index oy·WQ + ox + a constant of
  * the tap: every tap a unit-stride vector load, no gathers, no bounds tests (padding is real zeros). Four output
  * vectors are blocked per pass: each tap's weight is broadcast once for four independent FMA chains, which hide the
- * FMA latency. Rows at least one vector wide (and an epilogue that fits in registers: none, SiLU, sigmoid, ReLU) are
- * covered by vectors starting at oy·WQ + x0 (the last of a row shifted back to end at OW), each stored through the
- * epilogue straight into the output. Narrower rows (7×7, 14×14 planes on 16 lanes) are computed as one flat run
+ * FMA latency. Rows at least one vector wide are covered by vectors starting at oy·WQ + x0 (the last of a row shifted
+ * back to end at OW), each scaled and shifted in registers and stored straight into the output, whose plane then gets
+ * its activation in place while still in L1/L2 (an activation inlined into the tap loop leaves C2 over its inlining
+ * budget: the vectors get boxed). Narrower rows (7×7, 14×14 planes on 16 lanes) are computed as one flat run
  * f = oy·WQ + ox over [0, OH·WQ) (columns OW..WQ−1 of each row computed and dropped), so that they fill whole vectors
  * too; the run lands in a per-thread buffer whose rows are closed up to OW columns in place, and the epilogue then
  * passes over the plane on its way to the output. The M filters of a channel
@@ -64,7 +65,7 @@ public final class DepthwiseConv {
         int m = o / c, run = (oh * q.wq + BLOCK - 1) / BLOCK * BLOCK;
         int[] tap = q.taps();
         int scratch = q.floats() + run + VL; // reads reach at most the last phase's end plus one block past the run
-        boolean rows = ow >= VL && ep.inRegisters();
+        boolean rows = ow >= VL;
         Parallel.forRange(n * c, Math.max(1, 4096 / Math.max(1, h * w)), (s, e) -> {
             float[] buf = new float[scratch], flat = rows ? null : new float[run];
             for (int plane = s; plane < e; plane++) {
@@ -160,7 +161,7 @@ public final class DepthwiseConv {
     /**
      * Rows at least one vector wide: output vectors numbered v = oy·NV + i (the last of a row moved back to end at OW,
      * its overlap recomputed with the same bits), four per pass; each reads its taps at its own flat index
-     * oy·WQ + x0 and goes through the epilogue in registers straight into the output.
+     * oy·WQ + x0 and is scaled and shifted on its way into the output; then the activation over the plane.
      */
     private static void convolveRows(float[] buf, float[] wt, int wOff, int[] tap, int wq, int oh, int ow,
                                      ConvEpilogue ep, int oc, float[] out, int dst) {
@@ -181,11 +182,12 @@ public final class DepthwiseConv {
                 a2 = FloatVector.fromArray(S, buf, f2 + d).fma(wv, a2);
                 a3 = FloatVector.fromArray(S, buf, f3 + d).fma(wv, a3);
             }
-            ep.apply(a0, sv, bv).intoArray(out, dst + y0 * ow + x0);
-            ep.apply(a1, sv, bv).intoArray(out, dst + y1 * ow + x1);
-            ep.apply(a2, sv, bv).intoArray(out, dst + y2 * ow + x2);
-            ep.apply(a3, sv, bv).intoArray(out, dst + y3 * ow + x3);
+            a0.fma(sv, bv).intoArray(out, dst + y0 * ow + x0);
+            a1.fma(sv, bv).intoArray(out, dst + y1 * ow + x1);
+            a2.fma(sv, bv).intoArray(out, dst + y2 * ow + x2);
+            a3.fma(sv, bv).intoArray(out, dst + y3 * ow + x3);
         }
+        ep.activate(out, dst, oh * ow); // the plane is still in L1/L2
     }
 
     /** flat[f] = Σ_t buf[f + tap[t]]·wt[wOff + t] for f in [0, run), run a multiple of 4·VL. */

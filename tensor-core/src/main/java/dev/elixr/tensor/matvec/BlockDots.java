@@ -15,7 +15,8 @@ import java.nio.ByteOrder;
  * place. Strategy: two rows at a time sharing each x load; per block, the quantised bytes are loaded as a byte vector
  * of max(8, L) lanes and widened to floats part by part (B2F), Q4_0 nibbles split with a mask and a shift first;
  * a block's products accumulate in a vector that is then scaled by the block's float16 d into the row's
- * accumulator (one FMA per block). A fixed-order lane sum per row.
+ * accumulator (one FMA per block). A fixed-order lane sum per row. QuantizedMatrix sends Q4_0 products here; Q8_0
+ * ones go through the repacked {@link Q8Rows}, which reads faster.
  */
 final class BlockDots {
     private static final VectorSpecies<Float> F = Widen.F;
