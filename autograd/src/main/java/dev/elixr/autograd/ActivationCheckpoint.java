@@ -17,6 +17,15 @@ import java.util.function.UnaryOperator;
 public final class ActivationCheckpoint {
     private ActivationCheckpoint() {}
 
+    private static final ThreadLocal<int[]> FIRST_PASS = ThreadLocal.withInitial(() -> new int[1]);
+
+    /**
+     * True while a checkpointed block runs its first forward (without a graph) on this thread: its output must equal what
+     * the backward's recomputation (with a graph) gives, so a layer with a separate no-graph path (a fused inference
+     * kernel) takes the graph path's arithmetic instead.
+     */
+    public static boolean inFirstPass() { return FIRST_PASS.get()[0] > 0; }
+
     /**
      * {@code block.apply(x)}, keeping only {@code x} for the backward. {@code parameters} are the block's parameters (its
      * gradients reach them); outside grad mode, or when neither {@code x} nor a parameter requires grad, this is just
@@ -28,8 +37,12 @@ public final class ActivationCheckpoint {
         for (int i = 0; i < parameters.size(); i++) inputs[i + 1] = parameters.get(i);
         if (!Var.needsGraph(inputs)) return block.apply(x);
         Tensor y;
+        int[] depth = FIRST_PASS.get();
+        depth[0]++;
         try (var g = GradMode.noGrad()) {
             y = block.apply(x).value();
+        } finally {
+            depth[0]--;
         }
         return Var.result("checkpoint(" + name + ")", y, grad -> {
             Var in = Var.param(x.value()).requiresGrad(x.requiresGrad());

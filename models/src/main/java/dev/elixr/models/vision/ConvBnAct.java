@@ -1,5 +1,6 @@
 package dev.elixr.models.vision;
 
+import dev.elixr.autograd.ActivationCheckpoint;
 import dev.elixr.autograd.GradMode;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.BatchNorm2d;
@@ -42,8 +43,11 @@ public final class ConvBnAct extends Module implements Layer {
         return activation ? y.silu() : y;
     }
 
-    /** True in evaluation without a graph: {@link #infer} may then stand for {@link #forward}. */
-    boolean inferring() { return !isTraining() && !GradMode.isEnabled(); }
+    /**
+     * True in evaluation without a graph: {@link #infer} may then stand for {@link #forward}; not in a checkpointed
+     * block's first pass, whose output must equal the recomputation with a graph.
+     */
+    boolean inferring() { return !isTraining() && !GradMode.isEnabled() && !ActivationCheckpoint.inFirstPass(); }
 
     /**
      * The evaluation forward without a graph, as one fused convolution: SiLU(conv(x·gate, w)·s + β − μ·s) with
