@@ -24,8 +24,6 @@ final class Conv2dBackward {
     /** Floats per column band (2 MB): large enough for long GEMMs, small enough to stay in the last-level cache. */
     static final int BAND_FLOATS = 1 << 19;
 
-    private static final ThreadLocal<float[][]> BANDS = ThreadLocal.withInitial(() -> new float[3][0]);
-
     private Conv2dBackward() {}
 
     /** x [N,C,H,W], w [O,C,KH,KW], g [N,O,OH,OW] → dx (zero-filled, or null) and dw (or null), both fresh outputs. */
@@ -36,8 +34,8 @@ final class Conv2dBackward {
         int o = w.size(0), ck = q.ck(), l = q.l(), n = q.n();
         if (n == 0 || l == 0) return;
         int nb = Math.max(1, Math.min(n, BAND_FLOATS / Math.max(1, ck * l)));
-        float[][] bands = BANDS.get();
-        float[] gb = band(bands, 0, o * nb * l), cols = band(bands, 1, ck * nb * l), dcols = dx == null ? null : band(bands, 2, ck * nb * l);
+        // per call, not kept per thread: a band retained between steps is heap that MemoryPlan's backward replay cannot see
+        float[] gb = new float[o * nb * l], cols = dw == null ? null : new float[ck * nb * l], dcols = dx == null ? null : new float[ck * nb * l];
         float[] gs = gd.storage().array(), xs = xd.storage().array(), ws = wd.storage().array();
         int go = gd.offset(), xo = xd.offset(), wo = wd.offset();
         for (int n0 = 0; n0 < n; n0 += nb) {
@@ -58,8 +56,4 @@ final class Conv2dBackward {
         }
     }
 
-    private static float[] band(float[][] bands, int i, int size) {
-        if (bands[i].length < size) bands[i] = new float[size];
-        return bands[i];
-    }
 }
