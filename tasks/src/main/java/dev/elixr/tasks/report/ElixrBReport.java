@@ -52,11 +52,7 @@ public final class ElixrBReport {
 
     static void curves(HtmlReport r, TrainingHistory h) {
         double[] s = h.steps().stream().mapToDouble(TrainingHistory.Step::step).toArray();
-        double[] loss = ElixrCReport.smooth(h.steps().stream().mapToDouble(TrainingHistory.Step::loss).toArray(), 20);
-        List<Svg.Series> series = new ArrayList<>(List.of(new Svg.Series("train (smoothed)", Svg.PALETTE.get(0), s, loss)));
-        if (!h.epochs().isEmpty())
-            series.add(new Svg.Series("validation", Svg.PALETTE.get(1), h.epochs().stream().mapToDouble(TrainingHistory.Epoch::step).toArray(),
-                    h.epochs().stream().mapToDouble(TrainingHistory.Epoch::valLoss).toArray()));
+        List<Svg.Series> series = ElixrCReport.lossSeries(h);
         r.figures(List.of(Svg.lineChart("stage-1 loss (ITC + ITM + ITG)", "step", "loss", series, null, null),
                 Svg.lineChart("temperature", "step", "tau", List.of(new Svg.Series("tau", Svg.PALETTE.get(3), s,
                         h.steps().stream().mapToDouble(TrainingHistory.Step::temperature).toArray())), null, null)));

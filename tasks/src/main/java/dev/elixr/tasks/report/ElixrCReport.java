@@ -36,17 +36,23 @@ public final class ElixrCReport {
         return r;
     }
 
+    /** The training loss (smoothed over 20 steps) and, when epochs ended, the validation loss, against the step. */
+    static List<Svg.Series> lossSeries(TrainingHistory h) {
+        double[] s = h.steps().stream().mapToDouble(TrainingHistory.Step::step).toArray();
+        double[] loss = smooth(h.steps().stream().mapToDouble(TrainingHistory.Step::loss).toArray(), 20);
+        List<Svg.Series> series = new ArrayList<>(List.of(new Svg.Series("train (smoothed)", Svg.PALETTE.get(0), s, loss)));
+        if (!h.epochs().isEmpty())
+            series.add(new Svg.Series("validation", Svg.PALETTE.get(1),
+                    h.epochs().stream().mapToDouble(TrainingHistory.Epoch::step).toArray(),
+                    h.epochs().stream().mapToDouble(TrainingHistory.Epoch::valLoss).toArray()));
+        return series;
+    }
+
     static void training(HtmlReport r, TrainingHistory h) {
         r.heading(2, "Contrastive training (ELIXR-C)");
         double[] s = h.steps().stream().mapToDouble(TrainingHistory.Step::step).toArray();
-        double[] loss = smooth(h.steps().stream().mapToDouble(TrainingHistory.Step::loss).toArray(), 20);
-        List<Svg.Series> lossSeries = new ArrayList<>(List.of(new Svg.Series("train (smoothed)", Svg.PALETTE.get(0), s, loss)));
-        if (!h.epochs().isEmpty())
-            lossSeries.add(new Svg.Series("validation", Svg.PALETTE.get(1),
-                    h.epochs().stream().mapToDouble(TrainingHistory.Epoch::step).toArray(),
-                    h.epochs().stream().mapToDouble(TrainingHistory.Epoch::valLoss).toArray()));
         r.figures(List.of(
-                Svg.lineChart("CLIP loss", "step", "loss", lossSeries, null, null),
+                Svg.lineChart("CLIP loss", "step", "loss", lossSeries(h), null, null),
                 Svg.lineChart("learning rate", "step", "lr", List.of(new Svg.Series("lr", Svg.PALETTE.get(2), s,
                         h.steps().stream().mapToDouble(TrainingHistory.Step::lr).toArray())), null, null),
                 Svg.lineChart("temperature", "step", "tau", List.of(new Svg.Series("tau", Svg.PALETTE.get(3), s,

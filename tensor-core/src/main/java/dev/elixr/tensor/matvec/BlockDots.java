@@ -74,9 +74,11 @@ final class BlockDots {
         return acc;
     }
 
-    private static FloatVector widen(ByteVector q, int part) { return (FloatVector) q.convertShape(VectorOperators.B2F, F, part); }
+    /** Part {@code part} of 32 int8 quants widened to floats (B2F). */
+    static FloatVector widen(ByteVector q, int part) { return (FloatVector) q.convertShape(VectorOperators.B2F, F, part); }
 
-    private static float sum(FloatVector v, float[] lanes) {
+    /** The lanes of v added in index order (a fixed order, so results do not depend on the species' reduction). */
+    static float sum(FloatVector v, float[] lanes) {
         v.intoArray(lanes, 0);
         float t = 0;
         for (float f : lanes) t += f;

@@ -3,7 +3,6 @@ package dev.elixr.tensor.matvec;
 import dev.elixr.tensor.Parallel;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -95,10 +94,10 @@ final class Q8Rows {
                 ByteVector q3 = ByteVector.fromMemorySegment(B, quants, at + 3 * BlockFormat.BLOCK + j, LE);
                 for (int p = 0; p < PARTS; p++) {
                     FloatVector xv = FloatVector.fromArray(F, x, x0 + j + p * L);
-                    p0 = widen(q0, p).fma(xv, p0);
-                    p1 = widen(q1, p).fma(xv, p1);
-                    p2 = widen(q2, p).fma(xv, p2);
-                    p3 = widen(q3, p).fma(xv, p3);
+                    p0 = BlockDots.widen(q0, p).fma(xv, p0);
+                    p1 = BlockDots.widen(q1, p).fma(xv, p1);
+                    p2 = BlockDots.widen(q2, p).fma(xv, p2);
+                    p3 = BlockDots.widen(q3, p).fma(xv, p3);
                 }
             }
             int db = d + GROUP * b;
@@ -107,18 +106,9 @@ final class Q8Rows {
             s2 = p2.fma(FloatVector.broadcast(F, scales[db + 2]), s2);
             s3 = p3.fma(FloatVector.broadcast(F, scales[db + 3]), s3);
         }
-        y[o] = sum(s0, lanes);
-        y[o + 1] = sum(s1, lanes);
-        y[o + 2] = sum(s2, lanes);
-        y[o + 3] = sum(s3, lanes);
-    }
-
-    private static FloatVector widen(ByteVector q, int part) { return (FloatVector) q.convertShape(VectorOperators.B2F, F, part); }
-
-    private static float sum(FloatVector v, float[] lanes) {
-        v.intoArray(lanes, 0);
-        float t = 0;
-        for (float f : lanes) t += f;
-        return t;
+        y[o] = BlockDots.sum(s0, lanes);
+        y[o + 1] = BlockDots.sum(s1, lanes);
+        y[o + 2] = BlockDots.sum(s2, lanes);
+        y[o + 3] = BlockDots.sum(s3, lanes);
     }
 }
