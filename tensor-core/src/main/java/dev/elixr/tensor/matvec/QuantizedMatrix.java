@@ -12,8 +12,9 @@ import java.nio.ByteOrder;
 /**
  * A weight matrix [rows, cols] in a llama.cpp block format ({@link BlockFormat}), rows one after the other: read
  * from a GGUF file or quantised here from a float matrix as llama.cpp's reference quantiser does. y = W·x reads the
- * blocks directly ({@link BlockDots}), except Q8_0's, which the first product repacks into contiguous int8 rows and
- * float32 scales ({@link Q8Rows}; the blocks stay as they are for {@link #data}, {@link #get} and {@link #row});
+ * blocks directly ({@link BlockDots}), except Q8_0's, which the first product repacks one row per vector lane with
+ * float32 scales ({@link Q8LaneRows}; with {@code -Delixr.q8.kernel=groups} the earlier four-row groups of
+ * {@link Q8Rows}); the blocks stay as they are for {@link #data}, {@link #get} and {@link #row});
  * {@link #dequantize} gives the float32 matrix (for prefill's GEMM).
  */
 public final class QuantizedMatrix {
@@ -22,7 +23,11 @@ public final class QuantizedMatrix {
     private final BlockFormat format;
     private final int rows, cols;
     private final MemorySegment data;
-    private volatile Q8Rows repacked; // Q8_0 only, built by the first matvec
+    private volatile Q8Rows repacked; // Q8_0 with -Delixr.q8.kernel=groups only, built by the first matvec
+    private volatile Q8LaneRows laneRows; // Q8_0 by default, built by the first matvec
+
+    /** The Q8_0 decode kernel: "lanes" ({@link Q8LaneRows}, default) or "groups" ({@link Q8Rows}, the earlier one). */
+    static final boolean LANE_ROWS = !"groups".equals(System.getProperty("elixr.q8.kernel", "lanes"));
 
     /** Blocks already in memory (e.g. a mapped GGUF tensor): rows·cols/32 blocks of the format. */
     public QuantizedMatrix(BlockFormat format, int rows, int cols, MemorySegment data) {
@@ -136,7 +141,11 @@ public final class QuantizedMatrix {
         }
         long rowBytes = format.rowBytes(cols);
         boolean parallel = (long) rows * cols >= MatVec.PARALLEL_WEIGHTS && Parallel.threads() > 1;
-        if (format == BlockFormat.Q8_0) {
+        if (format == BlockFormat.Q8_0 && LANE_ROWS) {
+            Q8LaneRows q = laneRows();
+            if (!parallel) q.rows(0, rows, x, y);
+            else Parallel.forChunks(rows, Q8LaneRows.chunk(rows, Parallel.threads()), (s, e) -> q.rows(s, e, x, y));
+        } else if (format == BlockFormat.Q8_0) {
             Q8Rows q = repacked();
             if (!parallel) q.rows(0, rows, x, y);
             else Parallel.forChunks(rows, MatVec.chunk(rows), (s, e) -> q.rows(s, e, x, y));
@@ -145,6 +154,18 @@ public final class QuantizedMatrix {
         } else {
             Parallel.forChunks(rows, MatVec.chunk(rows), (s, e) -> BlockDots.rows(format, data, rowBytes, s, e, x, cols, y));
         }
+    }
+
+    /** The Q8_0 blocks repacked one row per lane, made once. */
+    private Q8LaneRows laneRows() {
+        Q8LaneRows q = laneRows;
+        if (q == null) {
+            synchronized (this) {
+                q = laneRows;
+                if (q == null) laneRows = q = Q8LaneRows.of(data, rows, cols);
+            }
+        }
+        return q;
     }
 
     /** The Q8_0 blocks repacked for the product, made once. */

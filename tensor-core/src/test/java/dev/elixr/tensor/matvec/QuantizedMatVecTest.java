@@ -134,6 +134,78 @@ class QuantizedMatVecTest {
         assertEquals("Q8Rows: a band of rows starts at 2, not a multiple of 4", e.getMessage());
     }
 
+    /** Q8LaneRows: group g, block b, weight j holds the quants of the group's rows side by side; scales in (group, block, row) order. */
+    @Test
+    void q8LaneRowsHoldWeightJOfEveryRowOfAGroupSideBySide() {
+        int g = Q8LaneRows.GROUP, rows = g + 3, cols = 96, nb = 3;
+        QuantizedMatrix w = QuantizedMatrix.quantize(normal(new SplittableRandom(12), rows, cols), BlockFormat.Q8_0);
+        Q8LaneRows q = Q8LaneRows.of(w.data(), rows, cols);
+        assertEquals(2L * g * cols, q.quants.byteSize(), "quants of two groups, the second padded");
+        for (int r = 0; r < 2 * g; r++) {
+            for (int b = 0; b < nb; b++) {
+                int slot = r / g * nb + b;
+                float d = q.scales[slot * g + r % g];
+                for (int j = 0; j < 32; j++) {
+                    byte v = q.quants.get(ValueLayout.JAVA_BYTE, ((long) slot * 32 + j) * g + r % g);
+                    assertEquals(r < rows ? w.get(r, b * 32 + j) : 0f, d * v, "(" + r + "," + (b * 32 + j) + ")");
+                }
+            }
+        }
+    }
+
+    /**
+     * Both Q8_0 kernels (one row per lane, the default; four-row groups, -Delixr.q8.kernel=groups) against the float64
+     * reference, on shapes with full tiles of four groups, pairs, single groups and a partial last group, and on
+     * bands that start inside the matrix.
+     */
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void bothQ8KernelsEqualTheFloat64ReferenceOnRandomShapesAndBands(int seed) {
+        SplittableRandom rng = new SplittableRandom(1000 + seed);
+        int g = Q8LaneRows.GROUP, rows = 1 + rng.nextInt(7 * g + 5), cols = 32 * (1 + rng.nextInt(12));
+        QuantizedMatrix w = QuantizedMatrix.quantize(normal(rng, rows, cols), BlockFormat.Q8_0);
+        float[] x = new float[cols];
+        for (int i = 0; i < cols; i++) x[i] = (float) rng.nextGaussian();
+        float[] expected = dev.elixr.tensor.reference.QuantizedMatVec.matvec(w, x);
+        int lcm = 4 * g, start = rng.nextInt(rows / lcm + 1) * lcm;
+        float[] lanes = new float[rows], groups = new float[rows];
+        Q8LaneRows.of(w.data(), rows, cols).rows(start, rows, x, lanes);
+        Q8Rows.of(w.data(), rows, cols).rows(start, rows, x, groups);
+        for (int r = start; r < rows; r++) {
+            double tol = 1e-5 * Math.sqrt(cols) * (1 + Math.abs(expected[r]));
+            if (!(Math.abs(expected[r] - lanes[r]) <= tol)) fail("Q8LaneRows [" + rows + "," + cols + "] row " + r + ": " + lanes[r] + ", reference " + expected[r]);
+            if (!(Math.abs(expected[r] - groups[r]) <= tol)) fail("Q8Rows [" + rows + "," + cols + "] row " + r + ": " + groups[r] + ", reference " + expected[r]);
+        }
+    }
+
+    @Test
+    void q8ProductGivesTheSameBitsOnOneAndTwoThreads() {
+        SplittableRandom rng = new SplittableRandom(77);
+        int rows = 40 * Q8LaneRows.GROUP + 5, cols = 512;
+        QuantizedMatrix w = QuantizedMatrix.quantize(normal(rng, rows, cols), BlockFormat.Q8_0);
+        float[] x = new float[cols];
+        for (int i = 0; i < cols; i++) x[i] = (float) rng.nextGaussian();
+        float[] one = new float[rows], two = new float[rows];
+        int before = dev.elixr.tensor.Parallel.threads();
+        try {
+            dev.elixr.tensor.Parallel.setThreads(1);
+            w.matvec(x, one);
+            dev.elixr.tensor.Parallel.setThreads(2);
+            w.matvec(x, two);
+        } finally {
+            dev.elixr.tensor.Parallel.setThreads(before);
+        }
+        for (int r = 0; r < rows; r++) assertEquals(Float.floatToRawIntBits(one[r]), Float.floatToRawIntBits(two[r]), "row " + r + ": " + one[r] + " vs " + two[r]);
+    }
+
+    @Test
+    void q8LaneRowBandsThatDoNotStartAtAGroupAreRefused() {
+        int g = Q8LaneRows.GROUP;
+        Q8LaneRows q = Q8LaneRows.of(QuantizedMatrix.quantize(Tensor.zeros(2 * g, 32), BlockFormat.Q8_0).data(), 2 * g, 32);
+        var e = assertThrows(IllegalArgumentException.class, () -> q.rows(2, 2 * g, new float[32], new float[2 * g]));
+        assertEquals("Q8LaneRows: a band of rows starts at 2, not a multiple of " + g, e.getMessage());
+    }
+
     @Test
     void columnsThatAreNotWholeBlocksAreRefused() {
         var e = assertThrows(IllegalArgumentException.class, () -> QuantizedMatrix.quantize(Tensor.zeros(2, 40), BlockFormat.Q8_0));
