@@ -50,6 +50,9 @@ final class TrainElixrBCommand implements Callable<Integer> {
     @Option(names = "--layers", description = "stage 1: Q-Former layers (default 2, or the text tower's; the paper's 12)") Integer layers;
     @Option(names = "--heads", description = "stage 1: attention heads (default 4, or the text tower's)") Integer heads;
     @Option(names = "--ffn", description = "stage 1: feed-forward size (default twice the width, or the text tower's)") Integer ffn;
+    @Option(names = "--cross-attention-every", defaultValue = "2", description = "stage 1: cross-attention in layers 0, f, 2f, … (default 2, BLIP-2's; 1: every layer)") int crossAttentionEvery;
+    @Option(names = "--image-summary", description = "stage 1: one extra image token, a learned linear map of the whole flattened tower map"
+            + " started from the image run's head and projection (the conv tower has no [CLS] token)") boolean imageSummary;
     @Option(names = "--queries", defaultValue = "8", description = "stage 1: learned queries (default 8; the paper's 32)") int queries;
     @Option(names = "--projection", defaultValue = "32", description = "stage 1: ITC projection width (default 32; ELIXR's 128)") int projection;
     @Option(names = "--epochs", defaultValue = "10", description = "stage 1: passes over the training images") int epochs;
@@ -86,8 +89,8 @@ final class TrainElixrBCommand implements Callable<Integer> {
                     ? QFormerTrainingJob.Shape.of(imageConfig.text().bertConfig(), queries, projection) : QFormerTrainingJob.Shape.tiny();
             int w = width == null ? base.width() : width;
             var shape = new QFormerTrainingJob.Shape(w, layers == null ? base.layers() : layers, heads == null ? base.heads() : heads,
-                    queries, projection, ffn != null ? ffn : width == null ? base.ffn() : 2 * w);
-            var options = new QFormerTrainingJob.Options(data, imageRun, out, shape, training, CxrDataset.parse(dataset), init, imagePositions);
+                    queries, projection, ffn != null ? ffn : width == null ? base.ffn() : 2 * w, crossAttentionEvery);
+            var options = new QFormerTrainingJob.Options(data, imageRun, out, shape, training, CxrDataset.parse(dataset), init, imagePositions, imageSummary);
             var o = QFormerTrainingJob.run(options, CommandLineText.of(spec), System.err);
             System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                     o.imagesPerSecond(), out.toAbsolutePath());

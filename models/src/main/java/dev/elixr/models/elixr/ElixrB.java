@@ -1,5 +1,6 @@
 package dev.elixr.models.elixr;
 
+import dev.elixr.autograd.Functional;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.LayerNorm;
 import dev.elixr.autograd.nn.Module;
@@ -9,6 +10,7 @@ import dev.elixr.models.qformer.QFormer;
 import dev.elixr.models.qformer.QFormerConfig;
 import dev.elixr.models.qformer.QFormerMasks;
 import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.models.qformer.StageOneLoss;
 import dev.elixr.models.qformer.TextBatch;
 
@@ -27,14 +29,20 @@ public final class ElixrB extends Module {
     private final LayerNorm lnVision;
     private final QFormer qformer;
     private final Parameter imagePositions;
+    private final ImageSummaryToken imageSummary;
 
-    private ElixrB(QFormer qformer, int imageTokens) {
+    private ElixrB(QFormer qformer, int imageTokens) { this(qformer, imageTokens, 0, null); }
+
+    private ElixrB(QFormer qformer, int imageTokens, int summaryTokens, RandomGenerator rng) {
         int width = qformer.config().queries().imageWidth();
         this.lnVision = registerModule("ln_vision", new LayerNorm(width, LN_VISION_EPS));
         this.qformer = registerModule("qformer", qformer);
         if (imageTokens < 0) throw new IllegalArgumentException("ELIXR-B: " + imageTokens + " image positions");
         this.imagePositions = imageTokens == 0 ? null
                 : registerParameter("image_position_embeddings", ImagePositionEmbedding.sinCos(imageTokens, width));
+        if (summaryTokens < 0) throw new IllegalArgumentException("ELIXR-B: an image summary of " + summaryTokens + " tokens");
+        this.imageSummary = summaryTokens == 0 ? null
+                : registerModule("image_summary", new ImageSummaryToken(summaryTokens, width, rng == null ? new SplitMix64(0) : rng));
     }
 
     private ElixrB(QFormer qformer) { this(qformer, 0); }
@@ -55,11 +63,28 @@ public final class ElixrB extends Module {
         return new ElixrB(QFormer.create(config, init, rng), imageTokens);
     }
 
+    /**
+     * As {@link #create(QFormerConfig, QFormer.Initialisation, RandomGenerator, int)}, with (summaryTokens &gt; 0) an
+     * {@link ImageSummaryToken} over that many tower tokens appended to what the queries cross-attend to.
+     */
+    public static ElixrB create(QFormerConfig config, QFormer.Initialisation init, RandomGenerator rng, int imageTokens, int summaryTokens) {
+        QFormer q = QFormer.create(config, init, rng);
+        return new ElixrB(q, imageTokens, summaryTokens, rng);
+    }
+
     /** A model whose weights are about to be loaded. */
     public static ElixrB forLoading(QFormerConfig config) { return new ElixrB(QFormer.forLoading(config)); }
 
     /** A model with image position embeddings for {@code imageTokens} tokens (0: none) whose weights are about to be loaded. */
     public static ElixrB forLoading(QFormerConfig config, int imageTokens) { return new ElixrB(QFormer.forLoading(config), imageTokens); }
+
+    /** A model with image position embeddings (0: none) and an image summary token over {@code summaryTokens} tokens (0: none) whose weights are about to be loaded. */
+    public static ElixrB forLoading(QFormerConfig config, int imageTokens, int summaryTokens) {
+        return new ElixrB(QFormer.forLoading(config), imageTokens, summaryTokens, null);
+    }
+
+    /** The summary token over the whole tower map, or null when this model has none. */
+    public ImageSummaryToken imageSummary() { return imageSummary; }
 
     /** The tower tokens this model's position embedding is for (0: it has none). */
     public int imagePositions() { return imagePositions == null ? 0 : imagePositions.shape()[1]; }
@@ -71,8 +96,17 @@ public final class ElixrB extends Module {
     /** BLIP-2's {@code ln_vision} over the tower's tokens. */
     public LayerNorm lnVision() { return lnVision; }
 
-    /** The frozen tower's tokens [B,T,C], layer-normed (and given their positions, when this model has them): what the queries cross-attend to. */
+    /**
+     * The frozen tower's tokens [B,T,C], layer-normed (and given their positions, when this model has them; then the
+     * summary token, layer-normed, when it has one: [B,T+1,C]): what the queries cross-attend to.
+     */
     public Var imageTokens(Var towerTokens) {
+        Var h = spatial(towerTokens);
+        if (imageSummary == null) return h;
+        return Functional.concat(1, h, lnVision.forward(imageSummary.forward(towerTokens)));
+    }
+
+    private Var spatial(Var towerTokens) {
         Var h = lnVision.forward(towerTokens);
         if (imagePositions == null) return h;
         if (towerTokens.dim() != 3 || towerTokens.size(1) != imagePositions.shape()[1])

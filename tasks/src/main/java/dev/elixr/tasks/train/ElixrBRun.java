@@ -43,9 +43,14 @@ public final class ElixrBRun {
      * What a run is made of: its image run, that run's weights digest, the Q-Former's shape, and the tower tokens its
      * learned image position embedding is for (0: none, {@link ElixrB#imagePositions}).
      */
-    public record Spec(Path imageRun, String imageRunSha256, QFormerConfig qformer, int imagePositions) {
+    public record Spec(Path imageRun, String imageRunSha256, QFormerConfig qformer, int imagePositions, int imageSummary) {
         /** Without image position embeddings. */
         public Spec(Path imageRun, String imageRunSha256, QFormerConfig qformer) { this(imageRun, imageRunSha256, qformer, 0); }
+
+        /** Without an image summary token. */
+        public Spec(Path imageRun, String imageRunSha256, QFormerConfig qformer, int imagePositions) {
+            this(imageRun, imageRunSha256, qformer, imagePositions, 0);
+        }
     }
 
     private final Path dir;
@@ -67,6 +72,7 @@ public final class ElixrBRun {
         m.put("image_run_sha256", spec.imageRunSha256());
         m.put("qformer", HfConfigs.qformerJson(spec.qformer()));
         if (spec.imagePositions() > 0) m.put("image_position_embeddings", spec.imagePositions());
+        if (spec.imageSummary() > 0) m.put("image_summary_tokens", spec.imageSummary());
         Files.createDirectories(dir);
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CONFIG).toFile(), m);
     }
@@ -79,7 +85,7 @@ public final class ElixrBRun {
         if (!n.hasNonNull("image_run") || !n.hasNonNull("qformer"))
             throw new IllegalArgumentException(f + ": not an ELIXR-B spec (needs image_run and qformer)");
         return new Spec(Path.of(n.get("image_run").asText()), n.path("image_run_sha256").asText(""), HfConfigs.qformer(n.get("qformer")),
-                n.path("image_position_embeddings").asInt(0));
+                n.path("image_position_embeddings").asInt(0), n.path("image_summary_tokens").asInt(0));
     }
 
     /** Writes the final weights and curves. */
@@ -97,7 +103,7 @@ public final class ElixrBRun {
                 throw new NoSuchFileException(dir.resolve(f).toString(), null, "not a finished ELIXR-B run (train one with: "
                         + "elixr train elixr-b --stage 1 --image-run RUN_C --data DIR --out " + dir + ")");
         Spec spec = readSpec(dir);
-        ElixrB model = ElixrB.forLoading(spec.qformer(), spec.imagePositions());
+        ElixrB model = ElixrB.forLoading(spec.qformer(), spec.imagePositions(), spec.imageSummary());
         model.loadStateDict(Safetensors.read(dir.resolve(WEIGHTS)), true);
         model.eval();
         ElixrCRun imageRun = ElixrCRun.load(spec.imageRun());

@@ -3,6 +3,7 @@ package dev.elixr.tasks.train;
 import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.autograd.nn.Activation;
 import dev.elixr.models.elixr.ElixrB;
+import dev.elixr.models.elixr.ImageSummaryToken;
 import dev.elixr.models.hf.HfConfigs;
 import dev.elixr.models.qformer.QFormer;
 import dev.elixr.models.qformer.QFormerConfig;
@@ -42,7 +43,13 @@ public final class QFormerTrainingJob {
      * The Q-Former's shape: width H, layers, heads, learned queries, projection width, FFN size; cross-attention every 2nd
      * layer (BLIP-2), GELU, no dropout (so that resuming is bitwise). The image width is the tower's channel count.
      */
-    public record Shape(int width, int layers, int heads, int queries, int projection, int ffn) {
+    public record Shape(int width, int layers, int heads, int queries, int projection, int ffn, int crossAttentionFrequency) {
+        /** Cross-attention every 2nd layer (BLIP-2). */
+        public Shape(int width, int layers, int heads, int queries, int projection, int ffn) { this(width, layers, heads, queries, projection, ffn, 2); }
+
+        /** With cross-attention in layers 0, f, 2f, …. */
+        public Shape withCrossAttentionFrequency(int f) { return new Shape(width, layers, heads, queries, projection, ffn, f); }
+
         /** FFN 2H. */
         public Shape(int width, int layers, int heads, int queries, int projection) { this(width, layers, heads, queries, projection, 2 * width); }
 
@@ -56,7 +63,7 @@ public final class QFormerTrainingJob {
 
         QFormerConfig config(int imageWidth, int vocabSize, int padId, int decId, int maxLength) {
             return new QFormerConfig(new QFormerConfig.Transformer(width, layers, heads, ffn, 1e-12f, 0f, Activation.GELU),
-                    new QFormerConfig.Queries(queries, 2, imageWidth), new QFormerConfig.Text(vocabSize, maxLength, padId, decId), projection);
+                    new QFormerConfig.Queries(queries, crossAttentionFrequency, imageWidth), new QFormerConfig.Text(vocabSize, maxLength, padId, decId), projection);
         }
     }
 
@@ -81,10 +88,15 @@ public final class QFormerTrainingJob {
      * imagePositions: whether the tower's tokens get a learned position embedding before cross-attention.
      */
     public record Options(Path data, Path imageRun, Path out, Shape shape, QFormerTraining.Config training, CxrDataset dataset,
-                          TextInit textInit, boolean imagePositions) {
+                          TextInit textInit, boolean imagePositions, boolean imageSummary) {
         public Options {
             if (dataset == null) dataset = CxrDataset.MIMIC;
             if (textInit == null) textInit = TextInit.NONE;
+        }
+
+        public Options(Path data, Path imageRun, Path out, Shape shape, QFormerTraining.Config training, CxrDataset dataset,
+                       TextInit textInit, boolean imagePositions) {
+            this(data, imageRun, out, shape, training, dataset, textInit, imagePositions, false);
         }
 
         /** Text side from scratch. */
@@ -97,10 +109,13 @@ public final class QFormerTrainingJob {
             this(data, imageRun, out, shape, training, CxrDataset.MIMIC);
         }
 
-        public Options withTextInit(TextInit t) { return new Options(data, imageRun, out, shape, training, dataset, t, imagePositions); }
+        public Options withTextInit(TextInit t) { return new Options(data, imageRun, out, shape, training, dataset, t, imagePositions, imageSummary); }
 
         /** With (or without) a learned position embedding for the tower's tokens ({@link dev.elixr.models.elixr.ImagePositionEmbedding}). */
-        public Options withImagePositions(boolean on) { return new Options(data, imageRun, out, shape, training, dataset, textInit, on); }
+        public Options withImagePositions(boolean on) { return new Options(data, imageRun, out, shape, training, dataset, textInit, on, imageSummary); }
+
+        /** With (or without) a summary token over the whole tower map, started from the image run's head ({@link ImageSummaryToken}). */
+        public Options withImageSummary(boolean on) { return new Options(data, imageRun, out, shape, training, dataset, textInit, imagePositions, on); }
     }
 
     /** Linear weights N(0, 1/fan_in): from scratch at the demo's width BERT's 0.02 leaves ITM at its prior (see {@link QFormer.Initialisation#FAN_IN}). */
@@ -142,6 +157,8 @@ public final class QFormerTrainingJob {
         ElixrBRun.Spec previous = o.training().resume() ? ElixrBRun.readSpec(run) : null;
         Map<String, String> settings = TrainingSettings.of(o.training(), o.shape(), o.textInit());
         if (o.imagePositions()) settings.put("--image-positions", "true");
+        if (o.imageSummary()) settings.put("--image-summary", "true");
+        if (o.shape().crossAttentionFrequency() != 2) settings.put("--cross-attention-every", Integer.toString(o.shape().crossAttentionFrequency()));
         if (previous != null) TrainingSettings.checkResume(run, settings);
         if (previous != null && !previous.imageRunSha256().equals(digest))
             throw new IllegalArgumentException("run " + run + " was trained on image run weights " + previous.imageRunSha256()
@@ -157,16 +174,22 @@ public final class QFormerTrainingJob {
         int vocab = tok.vocab().size();
         if (previous != null && !sameShape(o.shape(), previous.qformer()))  // a run from before training.json recorded the shape
             throw new IllegalArgumentException("--resume: " + run + " holds a Q-Former of another shape (" + previous.qformer()
-                    + "); repeat the run's own --width --layers --heads --queries --projection, or train into another --out");
+                    + "); repeat the run's own --width --layers --heads --queries --projection --cross-attention-every, or train into another --out");
         QFormerConfig cfg = previous != null ? previous.qformer()
                 : o.shape().config(trainPairs.images().width(), vocab + 1, trainPairs.padId(), ElixrBRun.decTokenId(vocab),
                 imageRun.model().config().text().maxTokens());
         int positions = previous != null ? previous.imagePositions() : o.imagePositions() ? trainPairs.images().tokens() : 0;
-        ElixrBRun.writeSpec(run, new ElixrBRun.Spec(o.imageRun(), digest, cfg, positions));
+        int summary = previous != null ? previous.imageSummary() : o.imageSummary() ? trainPairs.images().tokens() : 0;
+        ElixrBRun.writeSpec(run, new ElixrBRun.Spec(o.imageRun(), digest, cfg, positions, summary));
         if (previous == null || !Files.exists(run.resolve(TrainingSettings.FILE))) TrainingSettings.write(run, settings);
         if (o.textInit() == TextInit.IMAGE_RUN)
             QFormerTextInit.requireCompatible(cfg, imageRun.model().config().text().bertConfig(), textSource(o));
-        ElixrB model = ElixrB.create(cfg, INITIALISATION, new SplitMix64(o.training().seed()), positions);
+        SplitMix64 rng = new SplitMix64(o.training().seed());
+        ElixrB model = ElixrB.create(cfg, INITIALISATION, rng, positions, summary);
+        if (summary > 0) {
+            model.imageSummary().initFrom(imageRun.model().namedParameters(), "ELIXR-C run " + o.imageRun(), rng);
+            log.println("elixr: image summary token (a linear map of the whole tower map) from the image head and projection of " + o.imageRun());
+        }
         if (o.textInit() == TextInit.IMAGE_RUN) {
             var copied = QFormerTextInit.apply(model.qformer(), imageRun.model().textEncoder().bert(), textSource(o));
             log.printf("elixr: Q-Former text side (%d tensors: embeddings, self-attention, feed-forward) from %s%n",
@@ -210,7 +233,8 @@ public final class QFormerTrainingJob {
 
     static boolean sameShape(Shape s, QFormerConfig c) {
         return s.width() == c.width() && s.layers() == c.depth() && s.heads() == c.transformer().heads()
-                && s.queries() == c.queries().count() && s.projection() == c.projectionWidth() && s.ffn() == c.transformer().ffnSize();
+                && s.queries() == c.queries().count() && s.projection() == c.projectionWidth() && s.ffn() == c.transformer().ffnSize()
+                && s.crossAttentionFrequency() == c.queries().crossAttentionFrequency();
     }
 
     private static QFormerTraining.Pairs emptyLike(QFormerTraining.Pairs p) {
@@ -233,6 +257,8 @@ public final class QFormerTrainingJob {
                 : "image-run: word/position embeddings, embedding LayerNorm, self-attention and text feed-forward (query feed-forward too)"
                 + " from the text tower of " + o.imageRun().toAbsolutePath() + "; cross-attention, queries and heads from scratch");
         m.put("image_positions", o.imagePositions() ? "learned position embedding of the tower's tokens after ln_vision, 2-D sine-cosine init" : "none");
+        m.put("image_summary", o.imageSummary() ? "one extra image token: a learned linear map of the whole flattened tower map, started from"
+                + " the image run's head and projection (randomly projected to the token width)" : "none");
         m.put("training", o.training());
         return m;
     }
