@@ -3,8 +3,11 @@ package dev.elixr.tools;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import dev.elixr.tasks.data.ImageStore;
+
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.Properties;
 
 /** The {@code elixr} command line: one root command; each subcommand is a small class that wires modules together. */
@@ -23,7 +26,20 @@ public final class Elixr implements Runnable {
     @Override public void run() { spec.commandLine().usage(System.out); }
 
     public static void main(String[] args) {
+        useImageStore(System.getenv("ELIXR_IMAGE_STORE"));
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Where decoded images live ({@link ImageStore}): the folder {@code ELIXR_IMAGE_STORE} names, {@code off} for the
+     * heap, or by default {@code ~/.cache/elixr/image-store} ({@code $XDG_CACHE_HOME/elixr/image-store} when set).
+     */
+    static void useImageStore(String env) {
+        if (System.getProperty(ImageStore.ROOT_PROPERTY) != null) return;  // -Delixr.image-store=... given
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path root = env != null && !env.isBlank() ? Path.of(env)
+                : (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache")).resolve("elixr/image-store");
+        System.setProperty(ImageStore.ROOT_PROPERTY, root.toString());
     }
 
     /** The command tree as {@link #main} runs it: every command, parents included, answers {@code --help}. */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
 /**
@@ -21,7 +22,9 @@ import java.util.stream.IntStream;
  *   <li>augment, in training only ({@link Augmentation}: crop, small rotation, brightness/contrast; no flips);</li>
  *   <li>batch (standardise with the preprocessing's mean and std into [B,1,S,S]).</li>
  * </ol>
- * Stages 1-2 run once per image ({@link #load} keeps their result in an {@link ImageBank}), stages 3-4 per batch.
+ * Stages 1-2 run once per image ({@link #load} keeps their result in an {@link ImageBank}: on the heap, or, when the
+ * system property {@value ImageStore#ROOT_PROPERTY} names a folder (the CLI sets it), in a memory-mapped
+ * {@link ImageStore} built once and reused by later runs), stages 3-4 per batch.
  */
 public record ImagePipeline(ImagePreprocessing preprocessing, Augmentation augmentation) {
 
@@ -40,9 +43,35 @@ public record ImagePipeline(ImagePreprocessing preprocessing, Augmentation augme
      * Stages 1-2 for the images of a split, decoded in parallel; an unreadable image is reported on {@code log} (the
      * first {@link SkippedItems#NAMED} of a split; the rest are counted only), counted
      * by its problem in the bank's {@link ImageBank#skipped()} and left out (one bad file never ends a run). {@code what}
-     * names the split in the progress line and in the skip counts.
+     * names the split in the progress line and in the skip counts. The images go to the {@link ImageStore} in the folder
+     * {@link ImageStore#root()} names, when it names one; else onto the heap.
      */
     public ImageBank load(List<CxrStudy> studies, PrintStream log, String what) {
+        return load(studies, log, what, ImageStore.root());
+    }
+
+    /** As {@link #load(List, PrintStream, String)}, with the images in an {@link ImageStore} under {@code storeRoot}, or on the heap when it is null. */
+    public ImageBank load(List<CxrStudy> studies, PrintStream log, String what, Path storeRoot) {
+        return storeRoot == null || studies.isEmpty() ? loadInMemory(studies, log, what)
+                : loadStored(ImageStore.open(storeRoot, this, studies, log, what), studies, log, what);
+    }
+
+    /** The bank of a built store: its decoded images, the unreadable ones reported and counted as {@link #load} does. */
+    ImageBank loadStored(ImageStore store, List<CxrStudy> studies, PrintStream log, String what) {
+        SkippedItems skipped = new SkippedItems();
+        List<CxrStudy> kept = new ArrayList<>();
+        int[] index = new int[studies.size()];
+        for (int i = 0; i < studies.size(); i++) {
+            if (store.decoded(i)) { index[kept.size()] = i; kept.add(studies.get(i)); continue; }
+            ImageDecodeException.Problem p = store.problem(i);
+            skip(log, skipped, what, studies.get(i).image(), p, studies.get(i).image() + ": " + p.key() + " (recorded in image store " + store.file() + ")");
+        }
+        if (kept.size() < studies.size())
+            log.println("elixr: " + (studies.size() - kept.size()) + " of " + studies.size() + " " + what + " images unreadable, skipped");
+        return ImageBank.mapped(this, kept, store, java.util.Arrays.copyOf(index, kept.size()), skipped);
+    }
+
+    private ImageBank loadInMemory(List<CxrStudy> studies, PrintStream log, String what) {
         float[][] px = new float[studies.size()][];
         SkippedItems skipped = new SkippedItems();
         Progress progress = new Progress("decode " + what, studies.size(), "img");
@@ -62,7 +91,7 @@ public record ImagePipeline(ImagePreprocessing preprocessing, Augmentation augme
         for (int i = 0; i < px.length; i++) if (px[i] != null) { kept.add(studies.get(i)); keptPx.add(px[i]); }
         if (kept.size() < studies.size())
             log.println("elixr: " + (studies.size() - kept.size()) + " of " + studies.size() + " " + what + " images unreadable, skipped");
-        return new ImageBank(this, kept, keptPx.toArray(float[][]::new), skipped);
+        return ImageBank.inMemory(this, kept, keptPx.toArray(float[][]::new), skipped);
     }
 
     private static void skip(PrintStream log, SkippedItems skipped, String what, Path file, ImageDecodeException.Problem p, String message) {
@@ -82,10 +111,15 @@ public record ImagePipeline(ImagePreprocessing preprocessing, Augmentation augme
 
     /** Stage 4 (after stage 3 when {@code augment} is given): the rows of {@code prepared} standardised into [B,1,S,S]. */
     public Tensor batch(float[][] prepared, int[] rows, SplittableRandom augment) {
+        return batch(i -> prepared[i], rows, augment);
+    }
+
+    /** Stage 4 as {@link #batch(float[][], int[], SplittableRandom)}, with prepared image {@code i} given by {@code prepared}. */
+    public Tensor batch(IntFunction<float[]> prepared, int[] rows, SplittableRandom augment) {
         int s = preprocessing.size(), plane = s * s;
         float[] out = new float[rows.length * plane];
         for (int b = 0; b < rows.length; b++) {
-            float[] px = prepared[rows[b]];
+            float[] px = prepared.apply(rows[b]);
             preprocessing.normalise(augment == null ? px : augment(px, augment), out, b * plane);
         }
         return Tensor.wrap(out, rows.length, 1, s, s);

@@ -13,6 +13,7 @@ import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.DataSufficiency;
 import dev.elixr.tasks.data.ImageBank;
 import dev.elixr.tasks.data.ImagePipeline;
+import dev.elixr.tasks.data.ImageStore;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.data.SkippedItems;
 import dev.elixr.tensor.Device;
@@ -123,7 +124,7 @@ public final class ElixrCTrainingJob {
             throw new IllegalArgumentException("--checkpoint-activations: the image tower " + spec.config().image().encoder()
                     + " has no blocks to checkpoint (it is for vit-... and efficientnet-... towers)");
         MemoryPlan memory = MemoryPlan.estimate(model, Math.min(o.training().data().batch(), train.size()), o.training().data().accumulate(),
-                train.size() + val.size());
+                train.size() + val.size(), ImageStore.root() != null);
         log.println(memory.describe());
         if (o.device().equals(Device.CPU)) memory.check();  // on a device the activations live in its memory, not the heap
         ImagePipeline images = ImagePipeline.of(spec.config().image().preprocessing());

@@ -25,8 +25,10 @@ import java.util.Map;
  * The heap a training run will need, estimated before it starts (printed, and a run that cannot fit is refused before
  * any image is decoded): the weights, their gradients and AdamW's two moments (4 bytes each per parameter); the most
  * bytes one image's and one {@code maxTokens}-token report's backward holds at once, scaled by the images of a
- * micro-batch (the batch, or batch / {@code --accumulate}); and the decoded training and validation images the run holds
- * in memory (4 bytes a pixel). The backward's peak replays the sweep over the recorded graph
+ * micro-batch (the batch, or batch / {@code --accumulate}); and the decoded images the heap holds (4 bytes a pixel):
+ * with the splits in memory-mapped {@link dev.elixr.tasks.data.ImageStore}s (as the CLI runs), only the batch window
+ * ({@value #WINDOW} copies of a batch: the rows read from the store, their augmented copies and the standardised input;
+ * the mapped pages are the kernel's page cache, not the heap); else the whole training and validation splits. The backward's peak replays the sweep over the recorded graph
  * ({@link GraphMemory#backwardPeakBytes}: the activations still alive, the pending and returned activation gradients, a
  * convolution's unfolded columns), recorded with batch norm on batch statistics as in training; with activation
  * checkpointing, a checkpointed block's node also holds that block's recomputed forward and backward. It is the live
@@ -34,7 +36,9 @@ import java.util.Map;
  * above a measured peak for small configurations; figures in docs/results.md).
  */
 public record MemoryPlan(long parameters, long weightBytes, long gradientBytes, long optimiserBytes, long imageActivationBytes,
-                         long textActivationBytes, int microBatch, long imageBankBytes, long maxHeap) {
+                         long textActivationBytes, int microBatch, long imageBankBytes, boolean mappedImages, long maxHeap) {
+    /** The batch-sized image arrays alive at once while a batch is assembled from mapped stores. */
+    static final int WINDOW = 3;
 
     /** The total estimate in bytes. */
     public long totalBytes() {
@@ -48,6 +52,14 @@ public record MemoryPlan(long parameters, long weightBytes, long gradientBytes, 
      * dropout-like layers stay in evaluation mode, so no random draw is taken; the grads are left as they were.
      */
     public static MemoryPlan estimate(ElixrC model, int batch, int accumulate, long images) {
+        return estimate(model, batch, accumulate, images, false);
+    }
+
+    /**
+     * As {@link #estimate(ElixrC, int, int, long)}; {@code mapped}: the images are read from memory-mapped stores, so the
+     * heap holds the batch window ({@value #WINDOW} x {@code batch} images) whatever {@code images} is.
+     */
+    public static MemoryPlan estimate(ElixrC model, int batch, int accumulate, long images, boolean mapped) {
         long trainable = model.trainableParameterCount();
         boolean training = model.isTraining();
         Map<String, Tensor> buffers = new LinkedHashMap<>();
@@ -65,7 +77,7 @@ public record MemoryPlan(long parameters, long weightBytes, long gradientBytes, 
         int size = model.config().image().size();
         int micro = (batch + accumulate - 1) / accumulate;
         return new MemoryPlan(model.parameterCount(), 4 * model.parameterCount(), 4 * trainable, 8 * trainable, image, text, micro,
-                images * size * (long) size * 4, Runtime.getRuntime().maxMemory());
+                (mapped ? WINDOW * (long) batch : images) * size * (long) size * 4, mapped, Runtime.getRuntime().maxMemory());
     }
 
     /** Turns activation checkpointing of every ViT and EfficientNet in the model on or off; returns how many there are. */
@@ -143,10 +155,11 @@ public record MemoryPlan(long parameters, long weightBytes, long gradientBytes, 
     /** The plan in a few lines, for the training log. */
     public String describe() {
         return String.format(Locale.ROOT, "elixr: memory estimate: %s (heap limit %s): weights %s (%,d parameters), gradients %s,"
-                        + " AdamW moments %s, activations %s (%d images x (%s per image + %s per report)), decoded images %s",
+                        + " AdamW moments %s, activations %s (%d images x (%s per image + %s per report)), decoded images %s (%s)",
                 human(totalBytes()), human(maxHeap), human(weightBytes), parameters, human(gradientBytes), human(optimiserBytes),
                 human((imageActivationBytes + textActivationBytes) * microBatch), microBatch, human(imageActivationBytes),
-                human(textActivationBytes), human(imageBankBytes));
+                human(textActivationBytes), human(imageBankBytes),
+                mappedImages ? "a batch window; the splits are memory-mapped from image stores on disk" : "the whole splits on the heap");
     }
 
     /** Refuses a run whose estimate exceeds the heap, saying what would make it fit. */
@@ -154,8 +167,10 @@ public record MemoryPlan(long parameters, long weightBytes, long gradientBytes, 
         if (totalBytes() <= maxHeap) return;
         throw new IllegalArgumentException(String.format(Locale.ROOT, "the run needs about %s but the Java heap is limited to %s: "
                         + "lower --batch, split it with --accumulate N (N micro-batches, the same gradient), add --checkpoint-activations"
-                        + " (ViT and EfficientNet towers), lower --image-size or train on fewer images, or raise the limit (ELIXR_JAVA_OPTS=-Xmx...); %s",
-                human(totalBytes()), human(maxHeap), describe().substring("elixr: ".length())));
+                        + " (ViT and EfficientNet towers), lower --image-size,%s or raise the limit (ELIXR_JAVA_OPTS=-Xmx...); %s",
+                human(totalBytes()), human(maxHeap),
+                mappedImages ? "" : " keep the decoded images on disk (ELIXR_IMAGE_STORE: the CLI's default, unless set to off),",
+                describe().substring("elixr: ".length())));
     }
 
     static String human(long bytes) {

@@ -38,10 +38,11 @@ class DemoImagePathTest {
     /**
      * The default demo's path (96 px, "easy" synthetic studies, seed 1) and the quick demo's (48 px) give, bit for bit,
      * the tensors that the code before the pipeline gave: the digests were printed by
-     * {@code pipeline-digests/MakePipelineDigests.java.txt}, run on main at 59cad32 (train.ImageBank, inline (v - 0.5) / 0.25).
+     * {@code pipeline-digests/MakePipelineDigests.java.txt}, run on main at 59cad32 (train.ImageBank, inline (v - 0.5) / 0.25);
+     * and so do the batches read from a memory-mapped {@link dev.elixr.tasks.data.ImageStore} of the same images.
      */
     @Test
-    void theDemoTrainingPathGivesTheTensorsOfTheCodeItReplaced() throws Exception {
+    void theDemoTrainingPathGivesTheTensorsOfTheCodeItReplacedFromTheHeapAndFromTheImageStore() throws Exception {
         long seed = 1;
         Path data = tmp.resolve("demo-data");
         SyntheticCxr.generate(data, SyntheticCxr.Options.of(40, seed).withSize(96).withDifficulty(Difficulty.parse("easy")).withProgress(false));
@@ -56,5 +57,12 @@ class DemoImagePathTest {
         ImageBank quick = ImagePipeline.of(ImagePreprocessing.standard(48)).load(train, QUIET, "train");
         assertEquals("9f64f9161d31202be7021e9bd5dfd6211241677e8b2248a00a3af743d0b4f15c",
                 sha(quick.batch(step2, new SplittableRandom(Seeds.augmentation(seed, 1)))));
+
+        ImageBank stored = ImagePipeline.of(ImagePreprocessing.standard(96)).load(train, QUIET, "train", tmp.resolve("store"));
+        assertTrue(stored.mapped());
+        assertEquals(27, stored.count());
+        assertEquals("8ca0b6b1cedc728f7ce23f69805a8848b0e7cca578d8e68caf9b9e0aa36f3195", sha(stored.batch(rows, null)), "from the image store");
+        assertEquals("3557e98b8ce8d8a2a51bf55a82526e981495d66c8cee695233757e5e3a74a35e",
+                sha(stored.batch(step2, new SplittableRandom(Seeds.augmentation(seed, 1)))), "from the image store, augmented");
     }
 }

@@ -122,6 +122,17 @@ class MemoryOptionsTest {
     }
 
     @Test
+    void withMappedImageStoresTheEstimateCountsTheBatchWindowNotTheSplits() {
+        ElixrC m = vitModel("vit-4-4-2");
+        MemoryPlan small = MemoryPlan.estimate(m, 64, 1, 1000, true), paperScale = MemoryPlan.estimate(m, 64, 1, 377_000, true);
+        assertEquals(MemoryPlan.WINDOW * 64L * 16 * 16 * 4, small.imageBankBytes(), "3 batch-sized image arrays");
+        assertEquals(small.imageBankBytes(), paperScale.imageBankBytes(), "independent of the split's size");
+        assertEquals(small.totalBytes(), paperScale.totalBytes());
+        assertTrue(small.describe().contains("a batch window; the splits are memory-mapped"), small.describe());
+        assertEquals(MemoryPlan.estimate(m, 64, 1, 1000, false).imageBankBytes(), 1000L * 16 * 16 * 4);
+    }
+
+    @Test
     void theMemoryEstimateCountsWeightsOptimiserActivationsAndImagesAndShrinksWithCheckpointingAndAccumulation() {
         ElixrC m = vitModel("vit-4-4-2");
         MemoryPlan plain = MemoryPlan.estimate(m, 64, 1, 1000);
@@ -138,16 +149,17 @@ class MemoryOptionsTest {
         assertTrue(checkpointed.imageActivationBytes() * 2 < plain.imageActivationBytes(),
                 checkpointed.imageActivationBytes() + " vs " + plain.imageActivationBytes());
         assertTrue(plain.describe().contains("AdamW moments"), plain.describe());
+        assertTrue(plain.describe().contains("the whole splits on the heap"), plain.describe());
         assertNull(m.parameters().getFirst().grad(), "measuring leaves no gradients behind");
     }
 
     @Test
     void aRunOverTheHeapIsRefusedWithWhatWouldMakeItFit() {
-        MemoryPlan tooBig = new MemoryPlan(1_000_000, 4_000_000, 4_000_000, 8_000_000, 50_000_000, 1_000_000, 64, 0, 1L << 30);
+        MemoryPlan tooBig = new MemoryPlan(1_000_000, 4_000_000, 4_000_000, 8_000_000, 50_000_000, 1_000_000, 64, 0, false, 1L << 30);
         var e = assertThrows(IllegalArgumentException.class, tooBig::check);
         assertTrue(e.getMessage().contains("--accumulate") && e.getMessage().contains("--checkpoint-activations")
                 && e.getMessage().contains("1.00 GiB"), e.getMessage());
-        new MemoryPlan(1_000_000, 4_000_000, 4_000_000, 8_000_000, 50_000, 1_000, 64, 0, 1L << 30).check();
+        new MemoryPlan(1_000_000, 4_000_000, 4_000_000, 8_000_000, 50_000, 1_000, 64, 0, false, 1L << 30).check();
     }
 
     @Test
