@@ -11,32 +11,35 @@ import dev.elixr.models.vision.VitConfig;
 import dev.elixr.tensor.Device;
 import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.cpu.MachineProfile;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * {@code elixr bench models}: median inference time (no-grad, eval, batch 1, random weights) of ViT-B/16 at 224²,
- * BERT-base over 128 tokens and EfficientNet-B0 at 224², beside PyTorch's on the same machine, with model FLOP
- * utilisation against a measured FMA peak.
+ * BERT-base over 128 tokens and EfficientNet-B0 at 224², beside PyTorch's on the same machine and the same number of
+ * threads ({@link TorchModels#pinThreads}), with model FLOP utilisation against a measured FMA peak.
  */
 public final class ModelsComparison {
     public static final List<String> MODELS = List.of("vit-b16", "bert-base", "efficientnet-b0");
 
-    /** One row: our median, torch's (null when unavailable), the forward's FLOPs and the measured peak. */
-    public record Row(String model, double ms, Double torchMs, double gflop, double peakGflops) {
+    /**
+     * One row: our median, torch's (null when unavailable), the forward's FLOPs, the measured peak, our thread count
+     * and the one torch reported (0 when torch did not run).
+     */
+    public record Row(String model, double ms, Double torchMs, double gflop, double peakGflops, int threads, int torchThreads) {
         public Double ratio() { return torchMs == null ? null : ms / torchMs; }
 
         public double mfu() { return gflop / (ms / 1e3) / peakGflops; }
 
         public String json() {
-            return String.format(Locale.ROOT, "{\"model\":\"%s\",\"ms\":%.3f,\"torch_ms\":%s,\"gflop\":%.3f,\"mfu\":%s}",
+            return String.format(Locale.ROOT, "{\"model\":\"%s\",\"ms\":%.3f,\"torch_ms\":%s,\"gflop\":%.3f,\"mfu\":%s,\"threads\":%d,\"torch_threads\":%d}",
                     model, ms, torchMs == null ? "null" : String.format(Locale.ROOT, "%.3f", torchMs), gflop,
-                    Double.isNaN(mfu()) ? "null" : String.format(Locale.ROOT, "%.4f", mfu()));
+                    Double.isNaN(mfu()) ? "null" : String.format(Locale.ROOT, "%.4f", mfu()), threads, torchThreads);
         }
     }
 
@@ -59,11 +62,12 @@ public final class ModelsComparison {
         List<Row> rows = new ArrayList<>();
         for (String m : models) {
             Runnable pass = pass(m, device);
-            rows.add(new Row(m, medianMs(pass, warmup, iters), null, flops(m) / 1e9, peak));
+            rows.add(new Row(m, medianMs(pass, warmup, iters), null, flops(m) / 1e9, peak, threads, 0));
         }
         if (withTorch) {
-            Map<String, Double> torch = TorchModels.medianMs(models, warmup, iters, threads);
-            rows.replaceAll(r -> new Row(r.model(), r.ms(), torch.get(r.model()), r.gflop(), r.peakGflops()));
+            TorchModels.Result torch = TorchModels.medianMs(models, warmup, iters, threads);
+            rows.replaceAll(r -> new Row(r.model(), r.ms(), torch.medianMs().get(r.model()), r.gflop(), r.peakGflops(),
+                    threads, torch.threads()));
         }
         return rows;
     }
@@ -125,9 +129,10 @@ public final class ModelsComparison {
         return iters % 2 == 1 ? t[iters / 2] : (t[iters / 2 - 1] + t[iters / 2]) / 2;
     }
 
-    /** The human-readable table. */
+    /** The human-readable table, under a header naming the ISA and both sides' thread counts. */
     public static String table(List<Row> rows) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-16s %10s %10s %7s %8s %6s%n",
+        StringBuilder sb = new StringBuilder(header(rows));
+        sb.append(String.format(Locale.ROOT, "%-16s %10s %10s %7s %8s %6s%n",
                 "model", "ms", "torch ms", "ratio", "GFLOP", "MFU"));
         for (Row r : rows) {
             sb.append(String.format(Locale.ROOT, "%-16s %10.1f %10s %7s %8.2f %6s%n", r.model(), r.ms(),
@@ -136,7 +141,19 @@ public final class ModelsComparison {
                     Double.isNaN(r.mfu()) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * r.mfu())));
         }
         if (!rows.isEmpty() && !Double.isNaN(rows.getFirst().peakGflops())) sb.append(String.format(Locale.ROOT, "(MFU against a measured FMA peak of %.0f GFLOP/s: %d threads × one thread's best)%n",
-                rows.getFirst().peakGflops(), Parallel.threads()));
+                rows.getFirst().peakGflops(), rows.getFirst().threads()));
         return sb.toString();
+    }
+
+    /** Batch 1, median of forwards; ISA and threads of ours, and torch's thread count as torch reported it. */
+    static String header(List<Row> rows) {
+        int threads = rows.isEmpty() ? Parallel.threads() : rows.getFirst().threads();
+        boolean torchRan = rows.stream().anyMatch(r -> r.torchMs() != null);
+        String torch = torchRan
+                ? String.format(Locale.ROOT, "torch pinned to %d threads (OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=%d, torch.set_num_threads(%d); torch reports %d)",
+                        threads, threads, threads, rows.getFirst().torchThreads())
+                : "torch not run";
+        return String.format(Locale.ROOT, "Forward, batch 1, median per model. ISA %s, %d threads; %s.%n",
+                MachineProfile.current().isa(), threads, torch);
     }
 }

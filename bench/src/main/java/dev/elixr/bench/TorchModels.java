@@ -17,18 +17,33 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * PyTorch's median forward times for the same models, from Debian's {@code /usr/bin/python3} running the bundled
- * {@code models_bench.py} with the OpenBLAS variables unset (they slow OpenBLAS down on this machine). Empty when
- * that python has no torch.
+ * {@code models_bench.py} with the OpenBLAS tuning variables unset (they slow OpenBLAS down on this machine) and its
+ * threads pinned to ours ({@link #pinThreads}). Empty when that python has no torch.
  */
 public final class TorchModels {
     public static final Path PYTHON = Path.of("/usr/bin/python3");
 
     private TorchModels() {}
 
-    /** model name → torch median ms; empty when torch is unavailable or fails (the reason goes to stderr). */
-    public static Map<String, Double> medianMs(List<String> models, int warmup, int iters, int threads) {
+    /** Torch's medians (model name → ms) and the thread count torch itself reported ({@code torch.get_num_threads()}). */
+    public record Result(Map<String, Double> medianMs, int threads) {}
+
+    /**
+     * Runs torch on {@code threads} threads as {@link TorchTrainStep} does: every {@code OPENBLAS_*} variable removed,
+     * then {@code OMP_NUM_THREADS} and {@code OPENBLAS_NUM_THREADS} set to {@code threads} (torch.set_num_threads,
+     * which the scripts call too, alone leaves OpenBLAS's own pthreads and OpenMP's default pool running).
+     */
+    static void pinThreads(ProcessBuilder pb, int threads) {
+        pb.environment().keySet().removeIf(k -> k.startsWith("OPENBLAS_"));
+        pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+        pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
+    }
+
+    /** Torch's medians on {@code threads} pinned threads; empty (threads 0) when torch is unavailable or fails (the reason goes to stderr). */
+    public static Result medianMs(List<String> models, int warmup, int iters, int threads) {
         Map<String, Double> out = new HashMap<>();
-        if (!Files.isExecutable(PYTHON)) return out;
+        int torchThreads = 0;
+        if (!Files.isExecutable(PYTHON)) return new Result(out, 0);
         try {
             Path script = Files.createTempFile("elixr-models-bench", ".py");
             try (InputStream in = TorchModels.class.getResourceAsStream("models_bench.py")) {
@@ -36,7 +51,7 @@ public final class TorchModels {
             }
             ProcessBuilder pb = new ProcessBuilder(PYTHON.toString(), script.toString(), Integer.toString(warmup),
                     Integer.toString(iters), Integer.toString(threads), String.join(",", models));
-            pb.environment().keySet().removeIf(k -> k.startsWith("OPENBLAS_"));
+            pinThreads(pb, threads);
             pb.redirectError(ProcessBuilder.Redirect.DISCARD);
             Process p = pb.start();
             ObjectMapper json = new ObjectMapper();
@@ -44,6 +59,7 @@ public final class TorchModels {
                 for (String line; (line = r.readLine()) != null; ) {
                     JsonNode n = json.readTree(line);
                     out.put(n.get("model").asText(), n.get("torch_ms").asDouble());
+                    torchThreads = n.get("threads").asInt();
                 }
             }
             if (!p.waitFor(30, TimeUnit.MINUTES)) p.destroyForcibly();
@@ -53,6 +69,6 @@ public final class TorchModels {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return out;
+        return new Result(out, torchThreads);
     }
 }

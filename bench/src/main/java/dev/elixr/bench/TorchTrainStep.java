@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The PyTorch twin of {@link TrainStepComparison}: Debian's {@code /usr/bin/python3} runs the bundled
- * {@code train_bench.py} (the same model and inputs in plain torch.nn) with the OpenBLAS variables unset, as
- * {@link TorchModels} does, but OMP_NUM_THREADS and OPENBLAS_NUM_THREADS set to our thread count, after 5 untimed steps (torch has no JIT to wait for).
+ * {@code train_bench.py} (the same model and inputs in plain torch.nn) with its threads pinned to ours as
+ * {@link TorchModels#pinThreads} does, after 5 untimed steps (torch has no JIT to wait for).
  */
 public final class TorchTrainStep {
     static final int WARMUP_STEPS = 5;
@@ -31,9 +31,7 @@ public final class TorchTrainStep {
             ProcessBuilder pb = new ProcessBuilder(TorchModels.PYTHON.toString(), script.toString(), Integer.toString(o.batch()),
                     Integer.toString(o.size()), Integer.toString(o.tokens()), Integer.toString(o.vocab()),
                     Integer.toString(WARMUP_STEPS), Integer.toString(o.steps()), Integer.toString(threads));
-            pb.environment().keySet().removeIf(k -> k.startsWith("OPENBLAS_"));
-            pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));      // torch.set_num_threads alone leaves
-            pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads)); // OpenBLAS's own pthreads running
+            TorchModels.pinThreads(pb, threads);
             pb.redirectError(ProcessBuilder.Redirect.INHERIT);
             Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

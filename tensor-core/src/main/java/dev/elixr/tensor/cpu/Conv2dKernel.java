@@ -66,6 +66,14 @@ public final class Conv2dKernel {
         int cg = c / g, og = o / g, ckk = cg * kh * kw, ohw = oh * ow;
         boolean pointwise = kh == 1 && kw == 1 && p.strideH() == 1 && p.strideW() == 1 && p.padH() == 0 && p.padW() == 0;
         int bandRows = Math.max(1, Math.min(oh, BAND_FLOATS / Math.max(1, ckk * ow)));
+        if (!pointwise && gate == null && imagesInParallel(n, 2L * o * ohw * ckk)) {
+            Parallel.forRange(n, 2, (s, e) -> { // fork/join workers: the im2col loops nested in them run inline
+                float[] col = COLUMNS.get().get(ckk * bandRows * ow);
+                for (int ni = s; ni < e; ni++)
+                    imageSerial(x, xOff + ni * c * h * w, c, h, w, weight, wOff, o, kh, kw, ep, p, oh, ow, bandRows, col, out, outOff + ni * o * ohw);
+            });
+            return;
+        }
         float[] col = pointwise ? null : COLUMNS.get().get(ckk * bandRows * ow);
         float[] gated = gate == null ? null : new float[o * ckk];
         for (int ni = 0; ni < n; ni++) {
@@ -93,6 +101,35 @@ public final class Conv2dKernel {
     }
 
     /**
+     * Whether a batch of n images, each a product of {@code flopsPerImage}, goes one image per task (im2col, serial
+     * GEMMs and epilogue on one thread) instead of image by image with each product split across the threads: when
+     * every thread gets at least two images and one image's products are small enough (under 8·{@link
+     * Sgemm#PARALLEL_FLOPS}) that splitting them costs more in hand-offs and shared cache lines than it gains. The demo's
+     * conv tower (batch 32; 0.7–5.3 MFLOP an image and layer) split each of its 128 per-image products across the two
+     * cores of the machine it was measured on. The results are the same bits either way: Sgemm's do not depend on its
+     * thread count, and each image's im2col and epilogue are the same per-element operations.
+     */
+    static boolean imagesInParallel(int n, long flopsPerImage) {
+        int t = Parallel.threads();
+        return t > 1 && n >= 2 * t && flopsPerImage < 8 * Sgemm.PARALLEL_FLOPS;
+    }
+
+    /** One image (x at xi, out at oi) of a convolution without gate on the calling thread: bands of im2col, then GEMMs. */
+    private static void imageSerial(float[] x, int xi, int c, int h, int w, float[] weight, int wOff, int o, int kh, int kw,
+                                    ConvEpilogue ep, Conv2dParams p, int oh, int ow, int bandRows, float[] col, float[] out, int oi) {
+        int g = p.groups(), cg = c / g, og = o / g, ckk = cg * kh * kw, ohw = oh * ow;
+        for (int gi = 0; gi < g; gi++) {
+            int xg = xi + gi * cg * h * w, wg = wOff + gi * og * ckk, og0 = oi + gi * og * ohw;
+            for (int oy0 = 0; oy0 < oh; oy0 += bandRows) {
+                int rows = Math.min(bandRows, oh - oy0), cols = rows * ow;
+                im2col(x, xg, cg, h, w, kh, kw, p, oy0, rows, ow, col);
+                Sgemm.sgemmSerial(false, false, og, cols, ckk, 1f, weight, wg, ckk, col, 0, cols, 0f, out, og0 + oy0 * ow, ohw);
+            }
+        }
+        if (!ep.isIdentity()) for (int oc = 0; oc < o; oc++) ep.apply(out, oi + oc * ohw, out, oi + oc * ohw, ohw, oc);
+    }
+
+    /**
      * One group's 1×1 product out[og, hw] = W[og, cg]·x[cg, hw] with its epilogue (output channels ch0, ch0 + 1, ...).
      * Wide planes go in column chunks that the threads take in turn, each a serial product whose output (og × chunk,
      * ≈ {@link #CHUNK_FLOATS}) is still in L2 when the epilogue passes over it; narrow ones as one parallel product,
@@ -112,6 +149,41 @@ public final class Conv2dKernel {
             Sgemm.sgemmSerial(false, false, og, e - s, cg, 1f, wt, wOff, cg, x, xOff + s, hw, 0f, out, outOff + s, hw);
             if (ep.isIdentity()) return;
             for (int r = 0; r < og; r++) ep.apply(out, outOff + r * hw + s, out, outOff + r * hw + s, e - s, ch0 + r);
+        });
+    }
+
+    /**
+     * im2col at a column stride of 2 over phase planes, as {@link CpuIm2col}'s: one task per input channel splits the
+     * input rows the band reads into their even and odd floats once ({@link CpuIm2col#splitPhases}), then every
+     * in-image run of a column line is one System.arraycopy from a phase plane. The same floats as the per-line gather.
+     */
+    private static void im2colStrideTwo(float[] x, int xOff, int cg, int h, int w, int kh, int kw, Conv2dParams p,
+                                        int oy0, int rows, int ow, float[] col) {
+        int cols = rows * ow, kk = kh * kw, half = (w + 1) / 2, sh = p.strideH(), ph = p.padH(), dh = p.dilationH();
+        int r0 = Math.max(0, oy0 * sh - ph), r1 = Math.min(h, (oy0 + rows - 1) * sh - ph + (kh - 1) * dh + 1);
+        Parallel.forRange(cg, Math.max(1, 16384 / Math.max(1, kk * cols)), (s, e) -> {
+            float[] even = new float[h * half], odd = new float[h * half];
+            for (int ci = s; ci < e; ci++) {
+                CpuIm2col.splitPhases(x, xOff + ci * h * w, r0, r1, w, even, odd);
+                for (int ky = 0; ky < kh; ky++) {
+                    for (int kx = 0; kx < kw; kx++) {
+                        int dst = (ci * kk + ky * kw + kx) * cols, x0 = kx * p.dilationW() - p.padW();
+                        int lo = Math.max(0, Math.ceilDiv(-x0, 2)), hi = Math.max(lo, Math.min(ow, Math.floorDiv(w - 1 - x0, 2) + 1));
+                        int dx = lo * 2 + x0, shift = dx >> 1; // the first in-image input column, ≥ 0
+                        float[] phase = (dx & 1) == 0 ? even : odd;
+                        for (int r = 0; r < rows; r++, dst += ow) {
+                            int iy = (oy0 + r) * sh - ph + ky * dh;
+                            if (iy < 0 || iy >= h || hi == lo) {
+                                java.util.Arrays.fill(col, dst, dst + ow, 0f);
+                                continue;
+                            }
+                            java.util.Arrays.fill(col, dst, dst + lo, 0f);
+                            System.arraycopy(phase, iy * half + shift, col, dst + lo, hi - lo);
+                            java.util.Arrays.fill(col, dst + hi, dst + ow, 0f);
+                        }
+                    }
+                }
+            }
         });
     }
 
@@ -137,6 +209,10 @@ public final class Conv2dKernel {
     /** col[(ci·KH + ky)·KW + kx][r·OW + ox] = x[ci][(oy0 + r)·sh − ph + ky·dh][ox·sw − pw + kx·dw] (0 outside). */
     static void im2col(float[] x, int xOff, int cg, int h, int w, int kh, int kw, Conv2dParams p,
                        int oy0, int rows, int ow, float[] col) {
+        if (p.strideW() == 2) {
+            im2colStrideTwo(x, xOff, cg, h, w, kh, kw, p, oy0, rows, ow, col);
+            return;
+        }
         int cols = rows * ow, kk = kh * kw;
         Parallel.forRange(cg * kk, Math.max(1, 16384 / Math.max(1, cols)), (s, e) -> {
             for (int row = s; row < e; row++) {

@@ -36,6 +36,9 @@ class ConvKernelTest {
         out.add(Arguments.of(new Geometry(1, 200, 24, 23, 330, 1, 1, 0, 1, 1, true, 6))); // pointwise in column chunks (3 of 256, 256, 40)
         out.add(Arguments.of(new Geometry(2, 16, 48, 48, 32, 3, 2, 1, 1, 1, false, 8))); // ELIXR-C's second stage: wide stride-2 rows
         out.add(Arguments.of(new Geometry(1, 3, 9, 101, 4, 3, 2, 1, 1, 1, true, 9)));    // odd width, rows of 51 outputs
+        out.add(Arguments.of(new Geometry(6, 16, 24, 24, 32, 3, 2, 1, 1, 1, true, 21))); // a batch: one image per thread
+        out.add(Arguments.of(new Geometry(5, 4, 13, 17, 6, 3, 2, 1, 2, 2, true, 22)));   // a batch, grouped, dilated, odd width
+        out.add(Arguments.of(new Geometry(4, 3, 11, 9, 5, 5, 1, 2, 1, 1, false, 23)));   // a batch at stride 1
         for (int i = 0; i < 14; i++) {
             int g = 1 + r.nextInt(2), c = g * (1 + r.nextInt(9)), o = g * (1 + r.nextInt(20)), k = 1 + 2 * r.nextInt(3);
             int dil = 1 + r.nextInt(2), h = k * dil + r.nextInt(20), w = k * dil + r.nextInt(20);
@@ -73,6 +76,29 @@ class ConvKernelTest {
     @MethodSource("dense")
     void denseMatchesDirectFloat64(Geometry g) {
         check(g, false);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dense")
+    void denseGivesTheSameBitsOnOneAndTwoThreads(Geometry g) {
+        SplittableRandom r = new SplittableRandom(g.seed());
+        float[] x = random(r, g.n() * g.c() * g.h() * g.w()), w = random(r, g.o() * (g.c() / g.groups()) * g.k() * g.k());
+        float[] b = g.bias() ? random(r, g.o()) : null;
+        int oh = Conv2dParams.outSize(g.h(), g.k(), g.stride(), g.pad(), g.dil());
+        int ow = Conv2dParams.outSize(g.w(), g.k(), g.stride(), g.pad(), g.dil());
+        float[][] outs = new float[2][g.n() * g.o() * oh * ow];
+        int before = dev.elixr.tensor.Parallel.threads();
+        try {
+            for (int t = 1; t <= 2; t++) {
+                dev.elixr.tensor.Parallel.setThreads(t);
+                Conv2dKernel.conv2d(x, 0, g.n(), g.c(), g.h(), g.w(), w, 0, g.o(), g.k(), g.k(), b, 0, g.params(), outs[t - 1], 0);
+            }
+        } finally {
+            dev.elixr.tensor.Parallel.setThreads(before);
+        }
+        for (int i = 0; i < outs[0].length; i++)
+            if (Float.floatToRawIntBits(outs[0][i]) != Float.floatToRawIntBits(outs[1][i]))
+                throw new AssertionError(g + " at " + i + ": 1 thread " + outs[0][i] + ", 2 threads " + outs[1][i]);
     }
 
     @ParameterizedTest(name = "{0}")
