@@ -122,6 +122,16 @@ public final class ImageStore {
         }
     }
 
+    /** The deepest folder holding every image. */
+    private static Path commonFolder(List<CxrStudy> studies) {
+        Path common = studies.getFirst().image().toAbsolutePath().normalize().getParent();
+        for (CxrStudy s : studies) {
+            Path f = s.image().toAbsolutePath().normalize();
+            while (common != null && !f.startsWith(common)) common = common.getParent();
+        }
+        return common == null ? Path.of("/") : common;
+    }
+
     private static FileLock lock(FileChannel ch, Path file, PrintStream log) throws IOException {
         FileLock lock = ch.tryLock();
         if (lock != null) return lock;
@@ -197,8 +207,7 @@ public final class ImageStore {
 
     private static void build(FileChannel ch, Path file, Layout layout, byte[] fingerprint, int from, ImagePipeline pipeline,
                               List<CxrStudy> studies, PrintStream log, String what, int chunkLimit) throws IOException {
-        String description = what + " split, " + studies.size() + " images"
-                + (studies.isEmpty() ? "" : " under " + studies.getFirst().image().toAbsolutePath().normalize().getParent());
+        String description = what + " split, " + studies.size() + " images under " + commonFolder(studies);
         if (from == 0) {
             ch.truncate(0);
             writeHeader(ch, layout, fingerprint, 0, description);
@@ -314,7 +323,8 @@ public final class ImageStore {
     }
 
     private static String human(long bytes) {
-        return bytes >= 1L << 30 ? String.format(java.util.Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
-                : String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
+        if (bytes >= 1L << 30) return String.format(java.util.Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+        if (bytes >= 1L << 20) return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
+        return String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0);
     }
 }
