@@ -40,7 +40,8 @@ public final class LlamaAttention extends Module {
     /** h [T, hidden] at positions cache.length() … → [T, hidden]; writes this layer's keys and values into the cache. */
     Tensor apply(Tensor h, int layer, KvCache cache, RotaryEmbedding rope) {
         int rows = h.size(0), pos0 = cache.length(), d = c.headDim(), kvHeads = c.numKvHeads(), g = c.groups();
-        float[] qa = q.apply(h).toFloatArray(), ka = k.apply(h).toFloatArray(), va = v.apply(h).toFloatArray();
+        Tensor[] qkv = Projection.applyAll(h, q, k, v);
+        float[] qa = qkv[0].toFloatArray(), ka = qkv[1].toFloatArray(), va = qkv[2].toFloatArray();
         rope.apply(qa, rows, c.numHeads(), pos0);
         rope.apply(ka, rows, kvHeads, pos0);
         cache.write(layer, ka, va, rows);

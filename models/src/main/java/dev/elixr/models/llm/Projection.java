@@ -17,10 +17,13 @@ import dev.elixr.tensor.ops.MatMul;
  * through the matrix–vector kernel that reads F32/F16/BF16 directly, and several rows (prefill) through the GEMM
  * path. With {@code -Delixr.llm.decodeRepack=true} a BF16/F16 weight decodes through a copy of it repacked for that
  * kernel instead ({@link HalfRows}, 2 bytes per weight, made on the first decoding step): off by default, as on a
- * shared machine it was as often slower as faster. The same {@link Parameter}s serve an autograd forward for training.
+ * shared machine it was as often slower as faster. Projections of the same x with block-quantised weights decode
+ * together ({@link #applyAll}; {@code -Delixr.llm.fusedDecode=false} for one hand-off each). The same {@link Parameter}s serve an autograd forward for training.
  */
 public final class Projection extends Module {
     static final boolean DECODE_REPACK = Boolean.parseBoolean(System.getProperty("elixr.llm.decodeRepack", "false"));
+    /** Q8_0 decoding runs q, k, v (and gate, up) in one parallel hand-off; {@code -Delixr.llm.fusedDecode=false}: one each. */
+    static final boolean FUSED_DECODE = Boolean.parseBoolean(System.getProperty("elixr.llm.fusedDecode", "true"));
 
     /** A repacked copy and the weight tensor it was made from (a weight replaced by {@code assign} gets a new one). */
     private record DecodeCopy(Tensor source, HalfRows rows) {}
@@ -89,6 +92,32 @@ public final class Projection extends Module {
             y = MatMul.matmul(x, prefillCopy.transposed());
         }
         return b == null ? y : Elementwise.add(y, b);
+    }
+
+    /**
+     * Several projections of the same x (q, k, v; gate, up): for one row through block-quantised weights, one
+     * parallel hand-off for all ({@link QuantizedMatrix#matvecs}, the same bits), else {@link #apply} on each.
+     */
+    static Tensor[] applyAll(Tensor x, Projection... ps) {
+        Tensor[] out = new Tensor[ps.length];
+        boolean fused = FUSED_DECODE && x.size(0) == 1;
+        for (Projection p : ps) fused &= p.quantized != null;
+        if (!fused) {
+            for (int i = 0; i < ps.length; i++) out[i] = ps[i].apply(x);
+            return out;
+        }
+        QuantizedMatrix[] ws = new QuantizedMatrix[ps.length];
+        float[][] ys = new float[ps.length][];
+        for (int i = 0; i < ps.length; i++) {
+            ws[i] = ps[i].quantized;
+            ys[i] = new float[ws[i].rows()];
+        }
+        QuantizedMatrix.matvecs(x.contiguous().toFloatArray(), ws, ys);
+        for (int i = 0; i < ps.length; i++) {
+            Tensor y = Tensor.wrap(ys[i], 1, ys[i].length);
+            out[i] = ps[i].bias == null ? y : Elementwise.add(y, ps[i].bias.value());
+        }
+        return out;
     }
 
     /** x [T, in] · wᵀ (+ b) for this projection's unquantised weight w [out, in]: matvec, or the GEMM on a kept float32 copy. */

@@ -17,5 +17,8 @@ public final class SwiGluMlp extends Module {
 
     Var forward(Var x) { return down.forward(gate.forward(x).silu().mul(up.forward(x))); }
 
-    Tensor apply(Tensor x) { return down.apply(Elementwise.mul(Elementwise.silu(gate.apply(x)), up.apply(x))); }
+    Tensor apply(Tensor x) {
+        Tensor[] gu = Projection.applyAll(x, gate, up);
+        return down.apply(Elementwise.mul(Elementwise.silu(gu[0]), gu[1]));
+    }
 }

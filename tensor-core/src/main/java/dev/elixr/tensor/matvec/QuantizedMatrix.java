@@ -156,6 +156,43 @@ public final class QuantizedMatrix {
         }
     }
 
+    /**
+     * y_i = W_i·x for several matrices of the same width (a decoding step's q, k and v projections, or gate and up):
+     * when all are Q8_0 and the product is split across threads, one hand-off of their chunks together instead of one
+     * per matrix; the same bits as {@link #matvec} on each, since a row's sum does not depend on its band.
+     */
+    public static void matvecs(float[] x, QuantizedMatrix[] ws, float[][] ys) {
+        if (ws.length != ys.length) throw new IllegalArgumentException("matvecs: " + ws.length + " matrices but " + ys.length + " outputs");
+        boolean fused = LANE_ROWS && Parallel.threads() > 1;
+        for (int i = 0; i < ws.length; i++) {
+            QuantizedMatrix w = ws[i];
+            if (x.length != w.cols || ys[i].length != w.rows) {
+                throw new IllegalArgumentException("matvecs: " + w.format + " weight " + i + " [" + w.rows + "," + w.cols + "] times a vector of " + x.length
+                        + " into " + ys[i].length + " (expected " + w.cols + " and " + w.rows + ")");
+            }
+            fused &= w.format == BlockFormat.Q8_0 && (long) w.rows * w.cols >= MatVec.PARALLEL_WEIGHTS;
+        }
+        if (!fused) {
+            for (int i = 0; i < ws.length; i++) ws[i].matvec(x, ys[i]);
+            return;
+        }
+        Q8LaneRows[] q = new Q8LaneRows[ws.length];
+        int[] chunk = new int[ws.length], first = new int[ws.length + 1];
+        for (int i = 0; i < ws.length; i++) {
+            q[i] = ws[i].laneRows();
+            chunk[i] = Q8LaneRows.chunk(ws[i].rows, Parallel.threads());
+            first[i + 1] = first[i] + (ws[i].rows + chunk[i] - 1) / chunk[i];
+        }
+        Parallel.forChunks(first[ws.length], 1, (s, e) -> {
+            for (int c = s; c < e; c++) {
+                int i = 0;
+                while (c >= first[i + 1]) i++;
+                int r0 = (c - first[i]) * chunk[i];
+                q[i].rows(r0, Math.min(ws[i].rows, r0 + chunk[i]), x, ys[i]);
+            }
+        });
+    }
+
     /** The Q8_0 blocks repacked one row per lane, made once. */
     private Q8LaneRows laneRows() {
         Q8LaneRows q = laneRows;

@@ -198,6 +198,35 @@ class QuantizedMatVecTest {
         for (int r = 0; r < rows; r++) assertEquals(Float.floatToRawIntBits(one[r]), Float.floatToRawIntBits(two[r]), "row " + r + ": " + one[r] + " vs " + two[r]);
     }
 
+    /** q, k, v-like Q8_0 matrices (and one Q4_0, which leaves the fused path) in one call: the bits of one matvec each, on two threads. */
+    @Test
+    void fusedProductsGiveTheBitsOfOneProductEach() {
+        SplittableRandom rng = new SplittableRandom(78);
+        int cols = 256;
+        QuantizedMatrix[][] sets = {
+                {QuantizedMatrix.quantize(normal(rng, 512, cols), BlockFormat.Q8_0), QuantizedMatrix.quantize(normal(rng, 128 + 3, cols), BlockFormat.Q8_0),
+                        QuantizedMatrix.quantize(normal(rng, 130, cols), BlockFormat.Q8_0)},
+                {QuantizedMatrix.quantize(normal(rng, 300, cols), BlockFormat.Q8_0), QuantizedMatrix.quantize(normal(rng, 300, cols), BlockFormat.Q4_0)}};
+        float[] x = new float[cols];
+        for (int i = 0; i < cols; i++) x[i] = (float) rng.nextGaussian();
+        int before = dev.elixr.tensor.Parallel.threads();
+        try {
+            dev.elixr.tensor.Parallel.setThreads(2);
+            for (QuantizedMatrix[] ws : sets) {
+                float[][] fused = new float[ws.length][];
+                for (int i = 0; i < ws.length; i++) fused[i] = new float[ws[i].rows()];
+                QuantizedMatrix.matvecs(x, ws, fused);
+                for (int i = 0; i < ws.length; i++) {
+                    float[] one = new float[ws[i].rows()];
+                    ws[i].matvec(x, one);
+                    for (int r = 0; r < one.length; r++) assertEquals(Float.floatToRawIntBits(one[r]), Float.floatToRawIntBits(fused[i][r]), "matrix " + i + " row " + r);
+                }
+            }
+        } finally {
+            dev.elixr.tensor.Parallel.setThreads(before);
+        }
+    }
+
     @Test
     void q8LaneRowBandsThatDoNotStartAtAGroupAreRefused() {
         int g = Q8LaneRows.GROUP;
