@@ -67,11 +67,12 @@ final class CpuIm2col {
      */
     private static void im2colStrideTwo(float[] in, int xo, ConvGeometry q, int n0, int count, float[] out, int co) {
         int kh = q.kh(), kw = q.kw(), nl = count * q.l(), h = q.h(), w = q.w(), half = (w + 1) / 2, ow = q.ow();
-        Parallel.forRange(q.groups() * q.cg(), 1, (s, e) -> {
+        Parallel.forRange(q.groups() * q.cg() * count, 1, (s, e) -> {
             float[] even = new float[h * half], odd = new float[h * half];
-            for (int ch = s; ch < e; ch++) {
-                int gi = ch / q.cg(), c = ch % q.cg();
-                for (int n = n0; n < n0 + count; n++) {
+            for (int task = s; task < e; task++) {
+                int ch = task / count, gi = ch / q.cg(), c = ch % q.cg();
+                {
+                    int n = n0 + task % count;
                     splitPhases(in, xo + (n * q.c() + ch) * h * w, 0, h, w, even, odd);
                     for (int i = 0; i < kh; i++) {
                         for (int j = 0; j < kw; j++) {
