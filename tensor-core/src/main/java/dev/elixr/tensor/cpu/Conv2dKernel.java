@@ -169,22 +169,20 @@ public final class Conv2dKernel {
                     int iy = (oy0 + r) * sh - ph + ky * dh;
                     if (iy >= 0 && iy < h) CpuIm2col.splitPhases(x, xOff + ci * h * w, iy, iy + 1, w, even, odd);
                 }
-                {
-                    for (int kx = 0; kx < kw; kx++) {
-                        int dst = (ci * kk + ky * kw + kx) * cols, x0 = kx * p.dilationW() - p.padW();
-                        int lo = Math.max(0, Math.ceilDiv(-x0, 2)), hi = Math.max(lo, Math.min(ow, Math.floorDiv(w - 1 - x0, 2) + 1));
-                        int dx = lo * 2 + x0, shift = dx >> 1; // the first in-image input column, ≥ 0
-                        float[] phase = (dx & 1) == 0 ? even : odd;
-                        for (int r = 0; r < rows; r++, dst += ow) {
-                            int iy = (oy0 + r) * sh - ph + ky * dh;
-                            if (iy < 0 || iy >= h || hi == lo) {
-                                java.util.Arrays.fill(col, dst, dst + ow, 0f);
-                                continue;
-                            }
-                            java.util.Arrays.fill(col, dst, dst + lo, 0f);
-                            System.arraycopy(phase, iy * half + shift, col, dst + lo, hi - lo);
-                            java.util.Arrays.fill(col, dst + hi, dst + ow, 0f);
+                for (int kx = 0; kx < kw; kx++) {
+                    int dst = (ci * kk + ky * kw + kx) * cols, x0 = kx * p.dilationW() - p.padW();
+                    int lo = Math.max(0, Math.ceilDiv(-x0, 2)), hi = Math.max(lo, Math.min(ow, Math.floorDiv(w - 1 - x0, 2) + 1));
+                    int dx = lo * 2 + x0, shift = dx >> 1; // the first in-image input column, ≥ 0
+                    float[] phase = (dx & 1) == 0 ? even : odd;
+                    for (int r = 0; r < rows; r++, dst += ow) {
+                        int iy = (oy0 + r) * sh - ph + ky * dh;
+                        if (iy < 0 || iy >= h || hi == lo) {
+                            java.util.Arrays.fill(col, dst, dst + ow, 0f);
+                            continue;
                         }
+                        java.util.Arrays.fill(col, dst, dst + lo, 0f);
+                        System.arraycopy(phase, iy * half + shift, col, dst + lo, hi - lo);
+                        java.util.Arrays.fill(col, dst + hi, dst + ow, 0f);
                     }
                 }
             }
