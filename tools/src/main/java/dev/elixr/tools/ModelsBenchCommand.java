@@ -10,7 +10,8 @@ import java.io.PrintWriter;
 import java.util.List;
 
 /** {@code elixr bench models}: ViT-B/16, BERT-base and EfficientNet-B0 forward times beside PyTorch's. */
-@Command(name = "models", description = "Median forward time of ViT-B/16, BERT-base and EfficientNet-B0 beside PyTorch's, with MFU.")
+@Command(name = "models", description = "Median forward time of ViT-B/16, BERT-base and EfficientNet-B0 beside PyTorch's "
+        + "(pinned to the same number of threads), with MFU.")
 final class ModelsBenchCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -28,7 +29,7 @@ final class ModelsBenchCommand implements Runnable {
 
     @Mixin DeviceOption device = new DeviceOption();
 
-    @Option(names = "--json", description = "one JSON object per line: model, ms, torch_ms, gflop, mfu")
+    @Option(names = "--json", description = "one JSON object per line: model, ms, torch_ms, gflop, mfu, threads, torch_threads")
     boolean json;
 
     @Override

@@ -10,8 +10,9 @@ import jdk.incubator.vector.FloatVector;
  * <ul>
  *   <li>1×1, stride 1, no padding: the image itself is the right operand (no im2col), in column chunks whose outputs
  *       get their epilogue while still in L2;</li>
- *   <li>otherwise (3×3 and the rest): im2col (Chellapilla et al., 2006; stride-2 rows by {@link StrideTwo}) over bands of output rows, each
- *       band small enough (≈ 4 MB) to stay in the last-level cache while Sgemm packs it.</li>
+ *   <li>otherwise (3×3 and the rest): im2col (Chellapilla et al., 2006; stride-2 rows copied from phase planes split by
+ *       {@link StrideTwo}) over bands of output rows, each band small enough (≈ 4 MB) to stay in the last-level cache
+ *       while Sgemm packs it; a batch of small images runs one image per thread ({@link #imagesInParallel}).</li>
  * </ul>
  * Depthwise convolutions (groups = C = O) go to {@link DepthwiseConv} instead: as GEMMs they would be
  * 1-row products. Arrays are contiguous; offsets in elements. The {@link ConvEpilogue} (bias, or a folded batch norm
@@ -153,34 +154,35 @@ public final class Conv2dKernel {
     }
 
     /**
-     * im2col at a column stride of 2 over phase planes, as {@link CpuIm2col}'s: one task per input channel splits the
-     * input rows the band reads into their even and odd floats once ({@link CpuIm2col#splitPhases}), then every
+     * im2col at a column stride of 2 over phase planes, as {@link CpuIm2col}'s: one task per input channel and kernel
+     * row splits the input rows that kernel row reads into their even and odd floats once ({@link CpuIm2col#splitPhases}), then every
      * in-image run of a column line is one System.arraycopy from a phase plane. The same floats as the per-line gather.
      */
     private static void im2colStrideTwo(float[] x, int xOff, int cg, int h, int w, int kh, int kw, Conv2dParams p,
                                         int oy0, int rows, int ow, float[] col) {
         int cols = rows * ow, kk = kh * kw, half = (w + 1) / 2, sh = p.strideH(), ph = p.padH(), dh = p.dilationH();
-        int r0 = Math.max(0, oy0 * sh - ph), r1 = Math.min(h, (oy0 + rows - 1) * sh - ph + (kh - 1) * dh + 1);
-        Parallel.forRange(cg, Math.max(1, 16384 / Math.max(1, kk * cols)), (s, e) -> {
+        Parallel.forRange(cg * kh, Math.max(1, 16384 / Math.max(1, kw * cols)), (s, e) -> {
             float[] even = new float[h * half], odd = new float[h * half];
-            for (int ci = s; ci < e; ci++) {
-                CpuIm2col.splitPhases(x, xOff + ci * h * w, r0, r1, w, even, odd);
-                for (int ky = 0; ky < kh; ky++) {
-                    for (int kx = 0; kx < kw; kx++) {
-                        int dst = (ci * kk + ky * kw + kx) * cols, x0 = kx * p.dilationW() - p.padW();
-                        int lo = Math.max(0, Math.ceilDiv(-x0, 2)), hi = Math.max(lo, Math.min(ow, Math.floorDiv(w - 1 - x0, 2) + 1));
-                        int dx = lo * 2 + x0, shift = dx >> 1; // the first in-image input column, ≥ 0
-                        float[] phase = (dx & 1) == 0 ? even : odd;
-                        for (int r = 0; r < rows; r++, dst += ow) {
-                            int iy = (oy0 + r) * sh - ph + ky * dh;
-                            if (iy < 0 || iy >= h || hi == lo) {
-                                java.util.Arrays.fill(col, dst, dst + ow, 0f);
-                                continue;
-                            }
-                            java.util.Arrays.fill(col, dst, dst + lo, 0f);
-                            System.arraycopy(phase, iy * half + shift, col, dst + lo, hi - lo);
-                            java.util.Arrays.fill(col, dst + hi, dst + ow, 0f);
+            for (int task = s; task < e; task++) {
+                int ci = task / kh, ky = task % kh;
+                for (int r = 0; r < rows; r++) { // the input rows this kernel row reads
+                    int iy = (oy0 + r) * sh - ph + ky * dh;
+                    if (iy >= 0 && iy < h) CpuIm2col.splitPhases(x, xOff + ci * h * w, iy, iy + 1, w, even, odd);
+                }
+                for (int kx = 0; kx < kw; kx++) {
+                    int dst = (ci * kk + ky * kw + kx) * cols, x0 = kx * p.dilationW() - p.padW();
+                    int lo = Math.max(0, Math.ceilDiv(-x0, 2)), hi = Math.max(lo, Math.min(ow, Math.floorDiv(w - 1 - x0, 2) + 1));
+                    int dx = lo * 2 + x0, shift = dx >> 1; // the first in-image input column, ≥ 0
+                    float[] phase = (dx & 1) == 0 ? even : odd;
+                    for (int r = 0; r < rows; r++, dst += ow) {
+                        int iy = (oy0 + r) * sh - ph + ky * dh;
+                        if (iy < 0 || iy >= h || hi == lo) {
+                            java.util.Arrays.fill(col, dst, dst + ow, 0f);
+                            continue;
                         }
+                        java.util.Arrays.fill(col, dst, dst + lo, 0f);
+                        System.arraycopy(phase, iy * half + shift, col, dst + lo, hi - lo);
+                        java.util.Arrays.fill(col, dst + hi, dst + ow, 0f);
                     }
                 }
             }

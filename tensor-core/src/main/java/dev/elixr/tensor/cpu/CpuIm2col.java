@@ -66,34 +66,38 @@ final class CpuIm2col {
      * Every float is copied, so the columns equal those of the per-line loop exactly.
      */
     private static void im2colStrideTwo(float[] in, int xo, ConvGeometry q, int n0, int count, float[] out, int co) {
-        int kh = q.kh(), kw = q.kw(), nl = count * q.l(), h = q.h(), w = q.w(), half = (w + 1) / 2, ow = q.ow();
-        Parallel.forRange(q.groups() * q.cg(), 1, (s, e) -> {
+        int nl = count * q.l(), h = q.h(), w = q.w(), half = (w + 1) / 2;
+        Parallel.forRange(q.groups() * q.cg() * count, 1, (s, e) -> {
             float[] even = new float[h * half], odd = new float[h * half];
-            for (int ch = s; ch < e; ch++) {
-                int gi = ch / q.cg(), c = ch % q.cg();
-                for (int n = n0; n < n0 + count; n++) {
-                    splitPhases(in, xo + (n * q.c() + ch) * h * w, 0, h, w, even, odd);
-                    for (int i = 0; i < kh; i++) {
-                        for (int j = 0; j < kw; j++) {
-                            int row = gi * q.ck() + (c * kh + i) * kw + j, cBase = co + row * nl + (n - n0) * q.l();
-                            int lo = q.firstColumn(j), run = q.lastColumn(j) - lo, dx = lo * 2 - q.pw() + j * q.dw();
-                            float[] phase = (dx & 1) == 0 ? even : odd;
-                            int shift = dx >> 1;
-                            for (int oy = 0; oy < q.oh(); oy++) {
-                                int iy = oy * q.sh() - q.ph() + i * q.dh(), line = cBase + oy * ow;
-                                if (iy < 0 || iy >= h || run <= 0) {
-                                    Arrays.fill(out, line, line + ow, 0f);
-                                    continue;
-                                }
-                                Arrays.fill(out, line, line + lo, 0f);
-                                System.arraycopy(phase, iy * half + shift, out, line + lo, run);
-                                Arrays.fill(out, line + lo + run, line + ow, 0f);
-                            }
-                        }
-                    }
-                }
+            for (int task = s; task < e; task++) {
+                int ch = task / count, n = n0 + task % count;
+                splitPhases(in, xo + (n * q.c() + ch) * h * w, 0, h, w, even, odd);
+                planeColumns(q, ch, n - n0, nl, even, odd, out, co);
             }
         });
+    }
+
+    /** The kh·kw column lines of channel ch of the chunk's image ni from its phase planes, zeros where they leave the image. */
+    private static void planeColumns(ConvGeometry q, int ch, int ni, int nl, float[] even, float[] odd, float[] out, int co) {
+        int kh = q.kh(), kw = q.kw(), h = q.h(), half = (q.w() + 1) / 2, ow = q.ow(), gi = ch / q.cg(), c = ch % q.cg();
+        for (int i = 0; i < kh; i++) {
+            for (int j = 0; j < kw; j++) {
+                int row = gi * q.ck() + (c * kh + i) * kw + j, cBase = co + row * nl + ni * q.l();
+                int lo = q.firstColumn(j), run = q.lastColumn(j) - lo, dx = lo * 2 - q.pw() + j * q.dw();
+                float[] phase = (dx & 1) == 0 ? even : odd;
+                int shift = dx >> 1;
+                for (int oy = 0; oy < q.oh(); oy++) {
+                    int iy = oy * q.sh() - q.ph() + i * q.dh(), line = cBase + oy * ow;
+                    if (iy < 0 || iy >= h || run <= 0) {
+                        Arrays.fill(out, line, line + ow, 0f);
+                        continue;
+                    }
+                    Arrays.fill(out, line, line + lo, 0f);
+                    System.arraycopy(phase, iy * half + shift, out, line + lo, run);
+                    Arrays.fill(out, line + lo + run, line + ow, 0f);
+                }
+            }
+        }
     }
 
     /**
