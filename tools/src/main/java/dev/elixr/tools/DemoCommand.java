@@ -27,7 +27,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--image-size", defaultValue = "0", description = "image side in pixels (default 96; --quick 48)") int imageSize;
     @Option(names = "--epochs", defaultValue = "0", description = "contrastive training epochs (default 24; --quick 2)") int epochs;
     @Option(names = "--difficulty", description = "synthetic data difficulty: easy, normal, hard (default easy)") String difficulty;
-    @Option(names = "--elixr-b-epochs", defaultValue = "0", description = "ELIXR-B stage-1 epochs (default 3; --quick 1)") int elixrBEpochs;
+    @Option(names = "--elixr-b-epochs", defaultValue = "0", description = "ELIXR-B stage-1 epochs (default 4; --quick 1)") int elixrBEpochs;
     @Option(names = "--no-elixr-b", description = "stop after ELIXR-C (no Q-Former training or ELIXR-B evaluations)") boolean noElixrB;
     @Option(names = "--no-stage2", description = "stop after ELIXR-B stage 1 (no language model, stage 2, VQA, report QA or impressions)")
     boolean noStage2;

@@ -83,9 +83,15 @@ public final class ElixrDemo {
          * Not part of the ELIXR-C run's plan marker: changing it retrains only ELIXR-B.
          */
         public record StageOne(int epochs, int batch, double lr, QFormerTrainingJob.Shape shape, int itmCandidates,
-                               QFormerTrainingJob.TextInit textInit, boolean imagePositions) {
+                               QFormerTrainingJob.TextInit textInit, boolean imagePositions, boolean imageSummary) {
             public StageOne {
                 if (textInit == null) textInit = QFormerTrainingJob.TextInit.NONE;
+            }
+
+            /** Without the image summary token. */
+            public StageOne(int epochs, int batch, double lr, QFormerTrainingJob.Shape shape, int itmCandidates,
+                            QFormerTrainingJob.TextInit textInit, boolean imagePositions) {
+                this(epochs, batch, lr, shape, itmCandidates, textInit, imagePositions, false);
             }
 
             /** Text side from scratch, no image positions. */
@@ -94,31 +100,35 @@ public final class ElixrDemo {
             }
 
             /** This plan with another number of epochs. */
-            public StageOne withEpochs(int e) { return new StageOne(e, batch, lr, shape, itmCandidates, textInit, imagePositions); }
+            public StageOne withEpochs(int e) { return new StageOne(e, batch, lr, shape, itmCandidates, textInit, imagePositions, imageSummary); }
 
             /** The Q-Former's shape on an ELIXR-C run: with the text side from its text tower, that tower's width, layers, heads and FFN. */
             QFormerTrainingJob.Shape shapeOn(Path runC) throws IOException {
                 return textInit == QFormerTrainingJob.TextInit.IMAGE_RUN
-                        ? QFormerTrainingJob.Shape.of(ElixrCRun.readConfig(runC).text().bertConfig(), shape.queries(), shape.projection()) : shape;
+                        ? QFormerTrainingJob.Shape.of(ElixrCRun.readConfig(runC).text().bertConfig(), shape.queries(), shape.projection())
+                        .withCrossAttentionFrequency(shape.crossAttentionFrequency()) : shape;
             }
         }
 
         /**
          * 6,000 "easy" studies at 96x96, 24 epochs of batch 32; why: docs/results.md ("Why the demo plan is what it is").
-         * ELIXR-B: 3 epochs, its Q-Former's text side started from ELIXR-C's text tower and the tower's tokens given learned
-         * positions (docs/results.md, "ELIXR-B stage 1 over three seeds").
+         * ELIXR-B: 4 epochs, its Q-Former's text side started from ELIXR-C's text tower, the tower's tokens given learned
+         * positions and a summary token of the whole map, cross-attention in every layer (docs/results.md, "ELIXR-B stage 1
+         * over three seeds" and "ELIXR-B stage 1: closing the retrieval gap").
          */
         public static Plan full() {
             return new Plan(new Data(6000, 96, "easy"), new Training(24, 32, 3e-3, OBJECTIVE),
                     new Evaluation(new double[] {0.01, 0.1, 1.0}, 3, 150, 200, 500),
-                    new StageOne(3, 32, 1e-3, QFormerTrainingJob.Shape.tiny(), 128, QFormerTrainingJob.TextInit.IMAGE_RUN, true),
+                    new StageOne(4, 32, 1e-3, QFormerTrainingJob.Shape.tiny().withCrossAttentionFrequency(1), 128,
+                            QFormerTrainingJob.TextInit.IMAGE_RUN, true, true),
                     LanguageDemo.Plan.full());
         }
 
         public static Plan quick() {
             return new Plan(new Data(400, 48, "easy"), new Training(2, 32, 3e-3, OBJECTIVE),
                     new Evaluation(new double[] {0.1, 1.0}, 1, 20, 40, 50),
-                    new StageOne(1, 32, 1e-3, QFormerTrainingJob.Shape.tiny(), 16, QFormerTrainingJob.TextInit.IMAGE_RUN, true),
+                    new StageOne(1, 32, 1e-3, QFormerTrainingJob.Shape.tiny().withCrossAttentionFrequency(1), 16,
+                            QFormerTrainingJob.TextInit.IMAGE_RUN, true, true),
                     LanguageDemo.Plan.quick());
         }
 
@@ -198,6 +208,7 @@ public final class ElixrDemo {
         if (b != null)
             ElixrBReport.append(html, plan.stageOne().epochs() + " epochs of ELIXR-B stage 1 (ITC + ITM + ITG) on the frozen "
                             + "ELIXR-C tower's image tokens" + (plan.stageOne().imagePositions() ? " (with learned positions)" : "")
+                            + (plan.stageOne().imageSummary() ? " and a summary token of the whole map" : "")
                             + ", Q-Former " + plan.stageOne().shapeOn(runDir)
                             + (plan.stageOne().textInit() == QFormerTrainingJob.TextInit.IMAGE_RUN ? ", its text side started from ELIXR-C's text tower" : ""),
                     b.history(), new ElixrBReport.Side(zs, de, ss), new ElixrBReport.Side(b.zeroShot(), b.dataEfficient(), b.search()),
@@ -248,7 +259,7 @@ public final class ElixrDemo {
         var training = new QFormerTraining.Config(new ContrastiveTraining.Data(p.epochs(), p.batch(), false),
                 new ContrastiveTraining.Optimisation(p.lr(), 0.05, 0.1, 1.0), ContrastiveTraining.Session.of(seed).resuming(true));
         QFormerTrainingJob.run(new QFormerTrainingJob.Options(data, runC, runB, p.shapeOn(runC), training).withTextInit(p.textInit())
-                .withImagePositions(p.imagePositions()), commandLine, log);
+                .withImagePositions(p.imagePositions()).withImageSummary(p.imageSummary()), commandLine, log);
     }
 
     /** Generates the synthetic data unless DIR/data already holds the same plan's data. */

@@ -160,4 +160,25 @@ class QFormerTrainingTest {
         var e = assertThrows(IllegalArgumentException.class, () -> QFormerTrainingJob.run(wrong, "test", QUIET));
         assertTrue(e.getMessage().contains("width 64 vs hidden_size 16") && e.getMessage().contains("text tower of ELIXR-C run"), e.getMessage());
     }
+
+    @Test
+    void imageSummaryAndCrossAttentionInEveryLayerAreRecordedAndTheFinishedRunLoadsAndEmbedsWithThem() throws Exception {
+        var base = options(dir.resolve("unused"), 1, false, 0);
+        var shape = QFormerTrainingJob.Shape.of(ElixrCRun.readConfig(imageRun).text().bertConfig(), 8, 32).withCrossAttentionFrequency(1);
+        Path out = dir.resolve("run-b-summary");
+        var o = new QFormerTrainingJob.Options(data, imageRun, out, shape, base.training())
+                .withTextInit(QFormerTrainingJob.TextInit.IMAGE_RUN).withImagePositions(true).withImageSummary(true);
+        QFormerTrainingJob.run(o, "test", QUIET);
+        String settings = Files.readString(out.resolve(TrainingSettings.FILE));
+        assertTrue(settings.contains("--image-summary") && settings.contains("--cross-attention-every"), settings);
+        assertTrue(Files.readString(out.resolve("run.json")).contains("a learned linear map of the whole flattened tower map"));
+        var run = ElixrBRun.load(out, QUIET);
+        assertEquals(64, run.model().imageSummary().tokens(), "the summary reads all 8×8 tokens");
+        assertEquals(1, run.spec().qformer().queries().crossAttentionFrequency());
+        assertTrue(run.spec().qformer().hasCrossAttention(1), "cross-attention in layer 1 too");
+        try (var g = dev.elixr.autograd.GradMode.noGrad()) {
+            var tokens = dev.elixr.autograd.Var.of(dev.elixr.tensor.Tensor.randn(4, 2, 64, 8));
+            assertEquals(65, run.model().imageTokens(tokens).size(1), "64 tower tokens and the summary");
+        }
+    }
 }
