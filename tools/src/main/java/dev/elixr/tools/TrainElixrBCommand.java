@@ -67,6 +67,8 @@ final class TrainElixrBCommand implements Callable<Integer> {
     @Option(names = "--train-qformer", description = "stage 2: train the Q-Former (and ln_vision) with the adapter (default: frozen)") boolean trainQFormer;
     @Option(names = "--mix", defaultValue = "impression=0.25,vqa=0.5,report-qa=0.25",
             description = "stage 2: task proportions of each batch (default ${DEFAULT-VALUE})") String mix;
+    @Option(names = "--task-per-step", description = "stage 2: each step draws one task for its whole batch (in the --mix proportions), so that "
+            + "short visual questions are not padded to a report check's length (default: each item draws its task)") boolean taskPerStep;
     @Option(names = "--max-answer-tokens", defaultValue = "64", description = "stage 2: longest answer kept, end of sequence included") int maxAnswerTokens;
     @Option(names = "--validate-every", defaultValue = "100", description = "stage 2: steps between validation losses (and one at the end)") int validateEvery;
     @Option(names = "--validation-items", defaultValue = "64", description = "stage 2: validation items per task") int validationItems;
@@ -102,7 +104,7 @@ final class TrainElixrBCommand implements Callable<Integer> {
                     + " and decodes as its stage-1 run's image run");
         if (stage1Run == null || llm == null) throw new ParameterException(spec.commandLine(), "--stage 2 needs --stage1-run RUN_B and --llm DIR_OR_RUN");
         var training = new Stage2Training.Config(steps, batch == null ? 8 : batch, validateEvery, optimisation, session);
-        var options = new Stage2Job.Options(data, stage1Run, llm, out, LanguageProjection.Kind.parse(adapter), trainQFormer, TaskMix.parse(mix),
+        var options = new Stage2Job.Options(data, stage1Run, llm, out, LanguageProjection.Kind.parse(adapter), trainQFormer, taskPerStep ? TaskMix.parse(mix).drawnPerStep() : TaskMix.parse(mix),
                 maxAnswerTokens, validationItems, training);
         var o = Stage2Job.run(options, CommandLineText.of(spec), System.err);
         System.out.printf("trained %d/%d steps in %.1f s (%.1f items/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),

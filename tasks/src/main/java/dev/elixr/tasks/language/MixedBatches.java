@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
 
 /**
  * Stage-2 training batches drawn in the {@link TaskMix}'s proportions: each slot of step s draws a task with the mix's
- * probabilities, then an item of that task uniformly (with replacement), from one stream seeded by (seed, step)
+ * probabilities (or, when the mix is {@link TaskMix#perStep drawn per step}, the step draws one task for all its slots),
+ * then an item of that task uniformly (with replacement), from one stream seeded by (seed, step)
  * ({@link Seeds#instructionMix}); a batch is therefore a pure function of seed and step, and a resumed run sees the
  * same batches.
  */
@@ -32,8 +33,9 @@ public final class MixedBatches {
     public List<Instruction> batch(long step, int size) {
         SplittableRandom r = new SplittableRandom(Seeds.instructionMix(seed, step));
         List<Instruction> out = new ArrayList<>(size);
+        LanguageTask once = mix.perStep() ? mix.draw(r.nextDouble()) : null;
         for (int i = 0; i < size; i++) {
-            List<Instruction> pool = items.get(mix.draw(r.nextDouble()));
+            List<Instruction> pool = items.get(once != null ? once : mix.draw(r.nextDouble()));
             out.add(pool.get(r.nextInt(pool.size())));
         }
         return out;

@@ -7,9 +7,15 @@ import java.util.stream.Collectors;
 
 /**
  * The proportions in which stage-2 batches draw from the tasks, e.g. {@code impression=0.25,vqa=0.5,report-qa=0.25}
- * (normalised to sum to one; a task left out gets none).
+ * (normalised to sum to one; a task left out gets none), and whether each item of a batch draws its task
+ * ({@code perStep} false) or each step draws one task for its whole batch ({@code perStep} true). Batches are padded
+ * to their longest row, and a report check (the whole report in its prompt) is several times longer than a visual
+ * question: in a mixed batch of 8 with a quarter report checks, nine batches in ten pay for a report's length on every
+ * row; one task per step lets a question batch cost a question's length.
  */
-public record TaskMix(Map<LanguageTask, Double> weights) {
+public record TaskMix(Map<LanguageTask, Double> weights, boolean perStep) {
+    public TaskMix(Map<LanguageTask, Double> weights) { this(weights, false); }
+
     public TaskMix {
         double sum = 0;
         for (var e : weights.entrySet()) {
@@ -25,6 +31,9 @@ public record TaskMix(Map<LanguageTask, Double> weights) {
 
     /** A quarter impressions, half questions, a quarter report checks. */
     public static TaskMix standard() { return parse("impression=0.25,vqa=0.5,report-qa=0.25"); }
+
+    /** The same proportions, drawn once per step for the whole batch. */
+    public TaskMix drawnPerStep() { return new TaskMix(weights, true); }
 
     /** "task=weight,…" with tasks impression, vqa, report-qa. */
     public static TaskMix parse(String s) {
@@ -57,6 +66,7 @@ public record TaskMix(Map<LanguageTask, Double> weights) {
 
     @Override public String toString() {
         return java.util.Arrays.stream(LanguageTask.values()).filter(t -> weight(t) > 0)
-                .map(t -> t.id() + "=" + String.format(Locale.ROOT, "%.4g", weight(t))).collect(Collectors.joining(","));
+                .map(t -> t.id() + "=" + String.format(Locale.ROOT, "%.4g", weight(t))).collect(Collectors.joining(","))
+                + (perStep ? " (one task per step)" : "");
     }
 }

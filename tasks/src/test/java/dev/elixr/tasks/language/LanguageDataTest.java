@@ -45,6 +45,21 @@ class LanguageDataTest {
     }
 
     @Test
+    void perStepBatchesHoldOneTaskAndDrawTheTasksInTheStatedProportionsOfSteps() {
+        var batches = new MixedBatches(pools(), TaskMix.parse("impression=1,vqa=2,report-qa=1").drawnPerStep(), 4);
+        Map<LanguageTask, Integer> n = new EnumMap<>(LanguageTask.class);
+        for (long step = 0; step < 2000; step++) {
+            List<Instruction> b = batches.batch(step, 8);
+            assertEquals(1, b.stream().map(Instruction::task).distinct().count(), "step " + step + " mixes tasks");
+            n.merge(b.get(0).task(), 1, Integer::sum);
+        }
+        assertEquals(0.25, n.get(LanguageTask.IMPRESSION) / 2000.0, 0.03);
+        assertEquals(0.50, n.get(LanguageTask.VQA) / 2000.0, 0.03);
+        assertEquals(0.25, n.get(LanguageTask.REPORT_QA) / 2000.0, 0.03);
+        assertEquals(batches.batch(17, 8), new MixedBatches(pools(), TaskMix.parse("impression=1,vqa=2,report-qa=1").drawnPerStep(), 4).batch(17, 8));
+    }
+
+    @Test
     void aBatchIsAPureFunctionOfSeedAndStep() {
         var a = new MixedBatches(pools(), TaskMix.standard(), 4);
         assertEquals(a.batch(17, 8), new MixedBatches(pools(), TaskMix.standard(), 4).batch(17, 8));
