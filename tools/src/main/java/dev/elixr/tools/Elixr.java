@@ -7,6 +7,7 @@ import dev.elixr.tasks.data.ImageStore;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 
@@ -32,14 +33,30 @@ public final class Elixr implements Runnable {
 
     /**
      * Where decoded images live ({@link ImageStore}): the folder {@code ELIXR_IMAGE_STORE} names, {@code off} for the
-     * heap, or by default {@code ~/.cache/elixr/image-store} ({@code $XDG_CACHE_HOME/elixr/image-store} when set).
+     * heap, or by default {@code ~/.cache/elixr/image-store} ({@code $XDG_CACHE_HOME/elixr/image-store} when set). A
+     * default folder this user cannot create (no home, as for {@code nobody}, or a read-only one) means the heap, as
+     * {@code off} does; a folder named explicitly is used as given, so that a mistake in it is reported.
      */
     static void useImageStore(String env) {
+        useImageStore(env, System.getenv("XDG_CACHE_HOME"), Path.of(System.getProperty("user.home")));
+    }
+
+    static void useImageStore(String env, String xdgCacheHome, Path home) {
         if (System.getProperty(ImageStore.ROOT_PROPERTY) != null) return;  // -Delixr.image-store=... given
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path root = env != null && !env.isBlank() ? Path.of(env)
-                : (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache")).resolve("elixr/image-store");
-        System.setProperty(ImageStore.ROOT_PROPERTY, root.toString());
+        if (env != null && !env.isBlank()) {
+            System.setProperty(ImageStore.ROOT_PROPERTY, env);
+            return;
+        }
+        Path root = (xdgCacheHome != null && !xdgCacheHome.isBlank() ? Path.of(xdgCacheHome) : home.resolve(".cache"))
+                .resolve("elixr/image-store");
+        if (creatable(root)) System.setProperty(ImageStore.ROOT_PROPERTY, root.toString());
+    }
+
+    /** Whether the folder exists as a writable folder or its nearest existing ancestor is one. */
+    private static boolean creatable(Path folder) {
+        Path p = folder.toAbsolutePath();
+        while (p != null && !Files.exists(p)) p = p.getParent();
+        return p != null && Files.isDirectory(p) && Files.isWritable(p);
     }
 
     /** The command tree as {@link #main} runs it: every command, parents included, answers {@code --help}. */
