@@ -15,12 +15,12 @@ final class Kernel4x3 extends MicroKernel {
     Kernel4x3() { super(MR, 3); }
 
     @Override
-    public void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] out, int o, int pitch) {
+    public void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] out, int o, int pitch, boolean acc) {
         FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c02 = z;
-        FloatVector c10 = z, c11 = z, c12 = z;
-        FloatVector c20 = z, c21 = z, c22 = z;
-        FloatVector c30 = z, c31 = z, c32 = z;
+        FloatVector c00 = acc ? FloatVector.fromArray(S, out, o) : z, c01 = acc ? FloatVector.fromArray(S, out, o + VL) : z, c02 = acc ? FloatVector.fromArray(S, out, o + 2 * VL) : z;
+        FloatVector c10 = acc ? FloatVector.fromArray(S, out, o + pitch) : z, c11 = acc ? FloatVector.fromArray(S, out, o + pitch + VL) : z, c12 = acc ? FloatVector.fromArray(S, out, o + pitch + 2 * VL) : z;
+        FloatVector c20 = acc ? FloatVector.fromArray(S, out, o + 2 * pitch) : z, c21 = acc ? FloatVector.fromArray(S, out, o + 2 * pitch + VL) : z, c22 = acc ? FloatVector.fromArray(S, out, o + 2 * pitch + 2 * VL) : z;
+        FloatVector c30 = acc ? FloatVector.fromArray(S, out, o + 3 * pitch) : z, c31 = acc ? FloatVector.fromArray(S, out, o + 3 * pitch + VL) : z, c32 = acc ? FloatVector.fromArray(S, out, o + 3 * pitch + 2 * VL) : z;
         for (int p = 0; p < kb; p++, ai += MR, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + 1 * VL), b2 = FloatVector.fromArray(S, bp, bi + 2 * VL);
             FloatVector x = FloatVector.broadcast(S, a[ai]);

@@ -14,16 +14,16 @@ final class Kernel8x2 extends MicroKernel {
     Kernel8x2() { super(MR, 2); }
 
     @Override
-    public void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] out, int o, int pitch) {
+    public void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] out, int o, int pitch, boolean acc) {
         FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z;
-        FloatVector c10 = z, c11 = z;
-        FloatVector c20 = z, c21 = z;
-        FloatVector c30 = z, c31 = z;
-        FloatVector c40 = z, c41 = z;
-        FloatVector c50 = z, c51 = z;
-        FloatVector c60 = z, c61 = z;
-        FloatVector c70 = z, c71 = z;
+        FloatVector c00 = acc ? FloatVector.fromArray(S, out, o) : z, c01 = acc ? FloatVector.fromArray(S, out, o + VL) : z;
+        FloatVector c10 = acc ? FloatVector.fromArray(S, out, o + pitch) : z, c11 = acc ? FloatVector.fromArray(S, out, o + pitch + VL) : z;
+        FloatVector c20 = acc ? FloatVector.fromArray(S, out, o + 2 * pitch) : z, c21 = acc ? FloatVector.fromArray(S, out, o + 2 * pitch + VL) : z;
+        FloatVector c30 = acc ? FloatVector.fromArray(S, out, o + 3 * pitch) : z, c31 = acc ? FloatVector.fromArray(S, out, o + 3 * pitch + VL) : z;
+        FloatVector c40 = acc ? FloatVector.fromArray(S, out, o + 4 * pitch) : z, c41 = acc ? FloatVector.fromArray(S, out, o + 4 * pitch + VL) : z;
+        FloatVector c50 = acc ? FloatVector.fromArray(S, out, o + 5 * pitch) : z, c51 = acc ? FloatVector.fromArray(S, out, o + 5 * pitch + VL) : z;
+        FloatVector c60 = acc ? FloatVector.fromArray(S, out, o + 6 * pitch) : z, c61 = acc ? FloatVector.fromArray(S, out, o + 6 * pitch + VL) : z;
+        FloatVector c70 = acc ? FloatVector.fromArray(S, out, o + 7 * pitch) : z, c71 = acc ? FloatVector.fromArray(S, out, o + 7 * pitch + VL) : z;
         for (int p = 0; p < kb; p++, ai += MR, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + 1 * VL);
             FloatVector x = FloatVector.broadcast(S, a[ai]);

@@ -72,7 +72,16 @@ public abstract sealed class MicroKernel permits Kernel6x2, Kernel4x2, Kernel4x3
      * As {@link #packed(float[], int, float[], int, int, float[])}, the tile stored straight into {@code out}: element
      * (r, j) at o + r·pitch + j (C itself, for a whole tile with alpha = 1 and beta = 0: no scratch, no merge).
      */
-    public abstract void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] out, int o, int pitch);
+    public final void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] out, int o, int pitch) {
+        packed(a, ai, bp, bi, kb, out, o, pitch, false);
+    }
+
+    /**
+     * As {@link #packed(float[], int, float[], int, int, float[], int, int)}; with {@code accumulate} the tile is added to
+     * what {@code out} holds (the accumulators start from it), so a later K block of C += A·B (alpha = 1, beta = 1) needs
+     * no scratch and no merge pass.
+     */
+    public abstract void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] out, int o, int pitch, boolean accumulate);
 
     /** As {@link #packed(float[], int, float[], int, int, float[], int, int)}, with A read in place: row r of the tile at a[ai + r·lda], its k contiguous. */
     abstract void rows(float[] a, int ai, int lda, float[] bp, int bi, int kb, float[] out, int o, int pitch);

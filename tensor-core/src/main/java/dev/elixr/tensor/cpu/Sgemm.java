@@ -26,9 +26,10 @@ import java.lang.foreign.ValueLayout;
  * broadcasts of A; the 6×2 tile of hand-written BLAS spills under C2), 8×2 on 32 (AVX-512: 16 zmm accumulators); per
  * k, MR·NV FMAs against NV loads and MR broadcasts.
  * Each tile shape is its own {@link MicroKernel} class with constant bounds. The species comes from {@link Simd}
- * ({@code -Delixr.vector.bits}). A whole tile with alpha = 1 and beta = 0 (the common case: a fresh output, one K block) is
- * stored by the micro-kernel straight into C; any other goes through a small L1 scratch on its way to C (vector merge
- * with alpha and beta; scalar at the edges). beta is applied on the first K block only (beta = 0 never reads C, so C may hold
+ * ({@code -Delixr.vector.bits}). A whole tile with alpha = 1 and beta = 0 (the common case: a fresh output, first K
+ * block) is stored by the micro-kernel straight into C, and with alpha = 1 and beta = 1 (every later K block, gradient
+ * accumulation) its accumulators start from C's tile and go back to it; any other goes through a small L1 scratch on
+ * its way to C (vector merge with alpha and beta; scalar at the edges). beta is applied on the first K block only (beta = 0 never reads C, so C may hold
  * garbage). Every entry takes the machine's plan; {@link #sgemm(GemmPlan, boolean, boolean, int, int, int, float,
  * MemorySegment, long, int, MemorySegment, long, int, float, float[], int, int, int)} takes any other (tests run
  * every tile on every machine).
@@ -222,13 +223,14 @@ public final class Sgemm {
     private static void macro(MicroKernel kernel, float[] ap, float[] bp, int mb, int nb, int kb, float alpha, float beta,
                               float[] c, int cBase, int ldc, float[] tile) {
         int mr = kernel.mr(), nr = kernel.nr();
-        boolean direct = alpha == 1f && beta == 0f; // whole tiles go straight into C
+        boolean direct = alpha == 1f && (beta == 0f || beta == 1f); // whole tiles go straight into C (added to it when beta = 1)
+        boolean accumulate = beta == 1f;
         for (int jr = 0; jr < nb; jr += nr) {
             int w = Math.min(nr, nb - jr);
             for (int ir = 0; ir < mb; ir += mr) {
                 int ci = cBase + ir * ldc + jr;
                 if (direct && w == nr && ir + mr <= mb) {
-                    kernel.packed(ap, ir * kb, bp, jr * kb, kb, c, ci, ldc);
+                    kernel.packed(ap, ir * kb, bp, jr * kb, kb, c, ci, ldc, accumulate);
                 } else {
                     kernel.packed(ap, ir * kb, bp, jr * kb, kb, tile, 0, nr);
                     merge(tile, nr, Math.min(mr, mb - ir), w, alpha, beta, c, ci, ldc);
