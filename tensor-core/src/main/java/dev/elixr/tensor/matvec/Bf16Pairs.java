@@ -17,6 +17,8 @@ import java.nio.ByteOrder;
  * into its even and odd halves ({@link #split}). Four rows at a time, two accumulators each (even, odd: eight
  * independent FMA chains sharing each pair of x loads); one fixed-order horizontal sum per row, a scalar tail for
  * k mod 2L. The sums run in the same order whatever band a row falls in (the bits do not depend on the thread count).
+ * Selected with {@code -Delixr.bf16.kernel=pairs} ({@link MatVec#BF16_PAIRS}): on one shared Zen 5 core it read cached
+ * weights faster than {@link RowDots} but weights from memory slower (docs/results.md), so it is not the default.
  */
 final class Bf16Pairs {
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);

@@ -71,8 +71,11 @@ public final class MatVec {
         });
     }
 
-    /** The BF16 kernel: "pairs" ({@link Bf16Pairs}, default) or "halves" ({@link RowDots}' widening of L at a time, the earlier one). */
-    static final boolean BF16_PAIRS = !"halves".equals(System.getProperty("elixr.bf16.kernel", "pairs"));
+    /**
+     * The BF16 kernel: "halves" ({@link RowDots}' widening of L at a time, default) or "pairs" ({@link Bf16Pairs}, two
+     * weights per int lane: faster on cached weights, slower out of cache on the shared Zen 5 machine, docs/results.md).
+     */
+    static final boolean BF16_PAIRS = "pairs".equals(System.getProperty("elixr.bf16.kernel", "halves"));
 
     private static void check(Tensor w, float[] x, float[] y, String op) {
         if (w.dim() != 2) throw new IllegalArgumentException(op + ": weight " + Shape.str(w.shape()) + " is not a matrix [rows, cols]");
