@@ -2,6 +2,7 @@ package dev.elixr.bench;
 
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.autograd.nn.Parameter;
+import dev.elixr.models.llm.DecodeProfile;
 import dev.elixr.models.llm.GgufWriter;
 import dev.elixr.models.llm.KvCache;
 import dev.elixr.models.llm.LlamaConfig;
@@ -29,6 +30,8 @@ import java.util.SplittableRandom;
  * decoding steps) is followed at once by a bandwidth probe, and a round's decode rate is set against the probe
  * beside it: on a machine shared with other work the two see the same neighbours. Figures are medians over rounds.
  * Prefill is set against the GEMM rate at its width: the float32 product [prompt, hidden]·[hidden, intermediate].
+ * With {@code -Delixr.llm.profile=true} (and {@code -Delixr.parallel.stats=true}) the last round's decoding steps are
+ * broken down per operation on standard error ({@link DecodeProfile}).
  */
 public final class LlmBench {
     /** The bandwidth probe's buffer: larger than the caches that a model's weights could hide in. */
@@ -162,8 +165,11 @@ public final class LlmBench {
             float[] logits = m.next(prompt, cache);
             long t1 = System.nanoTime();
             int next = argmax(logits);
+            DecodeProfile.reset();
+            Parallel.resetStats();
             for (int i = 0; i < decodeTokens; i++) next = argmax(m.next(new int[] {next}, cache));
             long t2 = System.nanoTime();
+            if (r == rounds && DecodeProfile.on()) System.err.println(weights + " " + DecodeProfile.text() + loops(Parallel.stats(), decodeTokens));
             double gbs = MemoryBandwidth.measure(probe, 2);
             if (r == 0) continue; // warm-up: JIT compilation, the prefill's float32 copies
             prefill[r - 1] = promptTokens / ((t1 - t0) * 1e-9);
@@ -171,6 +177,13 @@ public final class LlmBench {
             bw[r - 1] = gbs;
         }
         return new Rounds(weights, bytesPerToken, prefillFlopsPerToken(m.config()) * promptTokens, promptTokens, decodeTokens, prefill, decode, bw);
+    }
+
+    /** Parallel loops per decoding step and the callers' wait at their ends, when counted ({@code -Delixr.parallel.stats=true}). */
+    private static String loops(Parallel.Stats s, int steps) {
+        if (s.teamLoops() + s.poolLoops() == 0) return "";
+        return String.format(Locale.ROOT, "%n  parallel loops per step: %.1f on the team, %.1f on the fork/join pool; caller waiting at their ends %.1f µs",
+                s.teamLoops() / (double) steps, s.poolLoops() / (double) steps, s.waitNanos() / 1e3 / steps);
     }
 
     /**

@@ -13,7 +13,32 @@ public final class Parallel {
     private static volatile Team team; // made by the first forChunks that needs it
     private static final boolean TEAM = Boolean.parseBoolean(System.getProperty("elixr.team", "true"));
 
+    /** Counting of parallel loops ({@code -Delixr.parallel.stats=true}; a decoding profile's hand-offs). */
+    static final boolean STATS = Boolean.getBoolean("elixr.parallel.stats");
+    private static final java.util.concurrent.atomic.AtomicLong TEAM_LOOPS = new java.util.concurrent.atomic.AtomicLong(),
+            POOL_LOOPS = new java.util.concurrent.atomic.AtomicLong(), WAIT_NANOS = new java.util.concurrent.atomic.AtomicLong();
+
     private Parallel() {}
+
+    /**
+     * With {@code -Delixr.parallel.stats=true}: loops handed to the {@link Team} and to the fork/join pool since the
+     * last reset, and the time callers of team loops waited for helpers after their own chunks ran out (the barrier at
+     * the end of each loop); zeros when off.
+     */
+    public record Stats(long teamLoops, long poolLoops, long waitNanos) {}
+
+    public static Stats stats() { return new Stats(TEAM_LOOPS.get(), POOL_LOOPS.get(), WAIT_NANOS.get()); }
+
+    public static void resetStats() {
+        TEAM_LOOPS.set(0);
+        POOL_LOOPS.set(0);
+        WAIT_NANOS.set(0);
+    }
+
+    static void countWait(long nanos) {
+        TEAM_LOOPS.incrementAndGet();
+        WAIT_NANOS.addAndGet(nanos);
+    }
 
     private static ForkJoinPool newPool(int n) {
         return new ForkJoinPool(Math.max(1, n), p -> {
@@ -72,6 +97,7 @@ public final class Parallel {
             int s = (int) ((long) n * c / chunks), e = (int) ((long) n * (c + 1) / chunks);
             tasks[c] = new RecursiveAction() { @Override protected void compute() { body.run(s, e); } };
         }
+        if (STATS) POOL_LOOPS.incrementAndGet();
         pool.invoke(new RecursiveAction() {
             @Override protected void compute() { invokeAll(tasks); }
         });
@@ -97,6 +123,7 @@ public final class Parallel {
             return;
         }
         if (TEAM && team().run(n, c, body)) return;
+        if (STATS) POOL_LOOPS.incrementAndGet();
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         RecursiveAction[] tasks = new RecursiveAction[workers];
         for (int w = 0; w < workers; w++) {

@@ -87,7 +87,9 @@ final class Team {
             } finally {
                 IN_CHUNK.set(false);
             }
+            long w = Parallel.STATS ? System.nanoTime() : 0;
             awaitDone(loop);
+            if (Parallel.STATS) Parallel.countWait(System.nanoTime() - w);
             Throwable t = loop.failure;
             if (t instanceof RuntimeException e) throw e;
             if (t instanceof Error e) throw e;

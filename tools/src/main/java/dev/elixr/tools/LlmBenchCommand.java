@@ -23,7 +23,9 @@ import java.util.Locale;
                 + "(through Node and npm's node-llama-cpp, when --llama-cpp or ELIXR_NODE_LLAMA_CPP names its folder).",
         "Prints the memory bandwidth measured beside each round, bytes read per token, decode tokens/s as %% of the bound they set, "
                 + "prefill tokens/s and GFLOP/s as %% of the GEMM rate at the model's width, and llama.cpp's rates. Medians over rounds. "
-                + "llama.cpp's threads spin while they wait for each other: on cores shared with other work give it --threads 1."})
+                + "llama.cpp's threads spin while they wait for each other: on cores shared with other work give it --threads 1.",
+        "With ELIXR_JAVA_OPTS=\"-Delixr.llm.profile=true -Delixr.parallel.stats=true\": the last round's decoding steps broken down "
+                + "per operation (µs per step: projections, attention, norms, LM head, …) and the parallel hand-offs per step, on standard error."})
 final class LlmBenchCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -40,17 +40,29 @@ public final class LlamaAttention extends Module {
     /** h [T, hidden] at positions cache.length() … → [T, hidden]; writes this layer's keys and values into the cache. */
     Tensor apply(Tensor h, int layer, KvCache cache, RotaryEmbedding rope) {
         int rows = h.size(0), pos0 = cache.length(), d = c.headDim(), kvHeads = c.numKvHeads(), g = c.groups();
+        long t = DecodeProfile.start(rows);
         Tensor[] qkv = Projection.applyAll(h, q, k, v);
         float[] qa = qkv[0].toFloatArray(), ka = qkv[1].toFloatArray(), va = qkv[2].toFloatArray();
+        DecodeProfile.add(DecodeProfile.Op.QKV, t);
+        t = DecodeProfile.start(rows);
         rope.apply(qa, rows, c.numHeads(), pos0);
         rope.apply(ka, rows, kvHeads, pos0);
+        DecodeProfile.add(DecodeProfile.Op.ROPE, t);
+        t = DecodeProfile.start(rows);
         cache.write(layer, ka, va, rows);
+        DecodeProfile.add(DecodeProfile.Op.CACHE, t);
+        t = DecodeProfile.start(rows);
         int n = pos0 + rows;
         // [T, Hkv·g, d] → [Hkv, g, T, d]; cached keys [Hkv, n, d] → [Hkv, g (stride 0), n, d]
         Tensor q4 = Tensor.wrap(qa, rows, kvHeads, g, d).permute(1, 2, 0, 3);
         Tensor k4 = cache.keys(layer, n).unsqueeze(1).expand(kvHeads, g, n, d);
         Tensor v4 = cache.values(layer, n).unsqueeze(1).expand(kvHeads, g, n, d);
         Tensor a = Attention.scaledDotProduct(q4, k4, v4, null, true, (float) (1.0 / Math.sqrt(d)));
-        return o.apply(a.permute(2, 0, 1, 3).reshape(rows, c.numHeads() * d));
+        Tensor heads = a.permute(2, 0, 1, 3).reshape(rows, c.numHeads() * d);
+        DecodeProfile.add(DecodeProfile.Op.ATTENTION, t);
+        t = DecodeProfile.start(rows);
+        Tensor y = o.apply(heads);
+        DecodeProfile.add(DecodeProfile.Op.O, t);
+        return y;
     }
 }

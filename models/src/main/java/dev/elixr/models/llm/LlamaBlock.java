@@ -26,8 +26,22 @@ public final class LlamaBlock extends Module {
     }
 
     Tensor apply(Tensor x, int layer, KvCache cache, RotaryEmbedding rope) {
-        Tensor h = Elementwise.add(x, attention.apply(rms(inputNorm, x), layer, cache, rope));
-        return Elementwise.add(h, mlp.apply(rms(postAttentionNorm, h)));
+        int rows = x.size(0);
+        long t = DecodeProfile.start(rows);
+        Tensor n = rms(inputNorm, x);
+        DecodeProfile.add(DecodeProfile.Op.NORM, t);
+        Tensor a = attention.apply(n, layer, cache, rope);
+        t = DecodeProfile.start(rows);
+        Tensor h = Elementwise.add(x, a);
+        DecodeProfile.add(DecodeProfile.Op.RESIDUAL, t);
+        t = DecodeProfile.start(rows);
+        n = rms(postAttentionNorm, h);
+        DecodeProfile.add(DecodeProfile.Op.NORM, t);
+        Tensor m = mlp.apply(n);
+        t = DecodeProfile.start(rows);
+        Tensor y = Elementwise.add(h, m);
+        DecodeProfile.add(DecodeProfile.Op.RESIDUAL, t);
+        return y;
     }
 
     static Tensor rms(RMSNorm n, Tensor x) { return Norm.rmsNorm(x, n.weight().value(), n.eps()); }

@@ -38,6 +38,9 @@ public final class LlamaDecoder extends Module {
         cache.ensureRoom(x.size(0));
         for (int l = 0; l < layers.size(); l++) x = layers.get(l).apply(x, l, cache, rope);
         cache.advance(x.size(0));
-        return LlamaBlock.rms(norm, x);
+        long t = DecodeProfile.start(x.size(0));
+        Tensor y = LlamaBlock.rms(norm, x);
+        DecodeProfile.add(DecodeProfile.Op.NORM, t);
+        return y;
     }
 }

@@ -167,7 +167,15 @@ public final class LlamaModel extends Module {
     public Tensor forward(int[] ids, KvCache cache) { return forwardEmbeds(embed(ids), cache, true); }
 
     /** Logits [vocab] of the last of ids, which continue the cache (prefill or one decoding step). */
-    public float[] next(int[] ids, KvCache cache) { return forwardEmbeds(embed(ids), cache, false).toFloatArray(); }
+    public float[] next(int[] ids, KvCache cache) {
+        DecodeProfile.stepStart(ids.length);
+        long t = DecodeProfile.start(ids.length);
+        Tensor x = embed(ids);
+        DecodeProfile.add(DecodeProfile.Op.EMBED, t);
+        float[] logits = forwardEmbeds(x, cache, false).toFloatArray();
+        DecodeProfile.stepEnd();
+        return logits;
+    }
 
     /**
      * Embedding vectors x [T, hidden] in place of token ids, continuing the cache: logits [T, vocab] at every
@@ -179,8 +187,10 @@ public final class LlamaModel extends Module {
         }
         Tensor h = model.apply(x, cache, rope);
         if (!allPositions) h = h.narrow(0, h.size(0) - 1, 1);
-        if (lmHead != null) return lmHead.apply(h);
-        if (tiedHead != null) return tiedHead.apply(h);
-        return Projection.linear(h, model.embedTokens().weight().value(), null);
+        long t = DecodeProfile.start(h.size(0));
+        Tensor logits = lmHead != null ? lmHead.apply(h) : tiedHead != null ? tiedHead.apply(h)
+                : Projection.linear(h, model.embedTokens().weight().value(), null);
+        DecodeProfile.add(DecodeProfile.Op.HEAD, t);
+        return logits;
     }
 }

@@ -17,12 +17,12 @@ import dev.elixr.tensor.ops.MatMul;
  * through the matrix–vector kernel that reads F32/F16/BF16 directly, and several rows (prefill) through the GEMM
  * path. With {@code -Delixr.llm.decodeRepack=true} a BF16/F16 weight decodes through a copy of it repacked for that
  * kernel instead ({@link HalfRows}, 2 bytes per weight, made on the first decoding step): off by default, as on a
- * shared machine it was as often slower as faster. Projections of the same x with block-quantised weights decode
- * together ({@link #applyAll}; {@code -Delixr.llm.fusedDecode=false} for one hand-off each). The same {@link Parameter}s serve an autograd forward for training.
+ * shared machine it was as often slower as faster. Projections of the same x decode together ({@link #applyAll};
+ * {@code -Delixr.llm.fusedDecode=false} for one hand-off each). The same {@link Parameter}s serve an autograd forward for training.
  */
 public final class Projection extends Module {
     static final boolean DECODE_REPACK = Boolean.parseBoolean(System.getProperty("elixr.llm.decodeRepack", "false"));
-    /** Q8_0 decoding runs q, k, v (and gate, up) in one parallel hand-off; {@code -Delixr.llm.fusedDecode=false}: one each. */
+    /** Decoding runs q, k, v (and gate, up) in one parallel hand-off; {@code -Delixr.llm.fusedDecode=false}: one each. */
     static final boolean FUSED_DECODE = Boolean.parseBoolean(System.getProperty("elixr.llm.fusedDecode", "true"));
 
     /** A repacked copy and the weight tensor it was made from (a weight replaced by {@code assign} gets a new one). */
@@ -95,24 +95,32 @@ public final class Projection extends Module {
     }
 
     /**
-     * Several projections of the same x (q, k, v; gate, up): for one row through block-quantised weights, one
-     * parallel hand-off for all ({@link QuantizedMatrix#matvecs}, the same bits), else {@link #apply} on each.
+     * Several projections of the same x (q, k, v; gate, up): for one row, one parallel hand-off for all when all are
+     * block-quantised ({@link QuantizedMatrix#matvecs}) or all read in their stored type ({@link MatVec#matvecs}),
+     * the same bits as {@link #apply} on each; else {@link #apply} on each.
      */
     static Tensor[] applyAll(Tensor x, Projection... ps) {
         Tensor[] out = new Tensor[ps.length];
-        boolean fused = FUSED_DECODE && x.size(0) == 1;
-        for (Projection p : ps) fused &= p.quantized != null;
-        if (!fused) {
+        boolean quantized = true, stored = !DECODE_REPACK;
+        for (Projection p : ps) {
+            quantized &= p.quantized != null;
+            stored &= p.quantized == null;
+        }
+        if (!FUSED_DECODE || x.size(0) != 1 || !quantized && !stored) {
             for (int i = 0; i < ps.length; i++) out[i] = ps[i].apply(x);
             return out;
         }
-        QuantizedMatrix[] ws = new QuantizedMatrix[ps.length];
         float[][] ys = new float[ps.length][];
-        for (int i = 0; i < ps.length; i++) {
-            ws[i] = ps[i].quantized;
-            ys[i] = new float[ws[i].rows()];
+        for (int i = 0; i < ps.length; i++) ys[i] = new float[ps[i].quantized != null ? ps[i].quantized.rows() : ps[i].weight.value().size(0)];
+        if (quantized) {
+            QuantizedMatrix[] ws = new QuantizedMatrix[ps.length];
+            for (int i = 0; i < ps.length; i++) ws[i] = ps[i].quantized;
+            QuantizedMatrix.matvecs(x.contiguous().toFloatArray(), ws, ys);
+        } else {
+            Tensor[] ws = new Tensor[ps.length];
+            for (int i = 0; i < ps.length; i++) ws[i] = ps[i].weight.value();
+            MatVec.matvecs(ws, x.contiguous().toFloatArray(), ys);
         }
-        QuantizedMatrix.matvecs(x.contiguous().toFloatArray(), ws, ys);
         for (int i = 0; i < ps.length; i++) {
             Tensor y = Tensor.wrap(ys[i], 1, ys[i].length);
             out[i] = ps[i].bias == null ? y : Elementwise.add(y, ps[i].bias.value());

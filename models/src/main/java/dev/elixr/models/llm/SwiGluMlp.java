@@ -18,7 +18,16 @@ public final class SwiGluMlp extends Module {
     Var forward(Var x) { return down.forward(gate.forward(x).silu().mul(up.forward(x))); }
 
     Tensor apply(Tensor x) {
+        int rows = x.size(0);
+        long t = DecodeProfile.start(rows);
         Tensor[] gu = Projection.applyAll(x, gate, up);
-        return down.apply(Elementwise.mul(Elementwise.silu(gu[0]), gu[1]));
+        DecodeProfile.add(DecodeProfile.Op.GATE_UP, t);
+        t = DecodeProfile.start(rows);
+        Tensor g = Elementwise.mul(Elementwise.silu(gu[0]), gu[1]);
+        DecodeProfile.add(DecodeProfile.Op.SWIGLU, t);
+        t = DecodeProfile.start(rows);
+        Tensor y = down.apply(g);
+        DecodeProfile.add(DecodeProfile.Op.DOWN, t);
+        return y;
     }
 }

@@ -38,6 +38,10 @@ public final class FlashAttention {
     public static void attention(int batch, int heads, int tq, int tk, int d, int dv, Operand q, Operand k, Operand v,
                                  Mask mask, boolean causal, float scale, Operand out) {
         if (batch == 0 || heads == 0 || tq == 0 || dv == 0) return;
+        if (tq == 1) {
+            decode(batch * heads, heads, tk, d, dv, q, k, v, mask, scale, out);
+            return;
+        }
         int qBlocks = (tq + BQ - 1) / BQ, bh = batch * heads;
         // one task per head when there are enough heads; else heads split into groups of query blocks
         int groups = bh >= Parallel.threads() ? 1 : Math.min(qBlocks, (2 * Parallel.threads() + bh - 1) / bh);
@@ -63,6 +67,63 @@ public final class FlashAttention {
                 }
             }
         });
+    }
+
+    /** Below this many multiply-adds a one-query attention runs on the calling thread (a hand-off costs more). */
+    static final int DECODE_INLINE_WORK = 1 << 18;
+
+    /**
+     * One query per head (a decoding step against a cache; the causal rule then hides no key): per head the scores
+     * q·k_j·scale (+ mask) over all keys, softmax, then Σ_j p_j·v_j, reading K and V in place with no packing. Heads are
+     * split across threads ({@link Parallel#forChunks}) when the work is large enough, else run inline.
+     */
+    private static void decode(int bh, int heads, int tk, int d, int dv, Operand q, Operand k, Operand v, Mask mask, float scale, Operand out) {
+        Parallel.RangeBody body = (s, e) -> {
+            float[] p = new float[Math.max(1, tk)], acc = new float[dv];
+            for (int t = s; t < e; t++) decodeHead(t / heads, t % heads, tk, d, dv, q, k, v, mask, scale, out, p, acc);
+        };
+        if ((long) bh * tk * (d + dv) < DECODE_INLINE_WORK) body.run(0, bh);
+        else Parallel.forChunks(bh, 1, body);
+    }
+
+    private static void decodeHead(int b, int h, int tk, int d, int dv, Operand q, Operand k, Operand v, Mask mask, float scale, Operand out,
+                                   float[] p, float[] acc) {
+        float[] qd = q.data(), kd = k.data(), vd = v.data();
+        int qb = q.base(b, h), kb = k.base(b, h), vb = v.base(b, h), dVec = d - d % VL;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < tk; j++) {
+            int kr = kb + j * k.st();
+            float dot = 0f;
+            if (dVec > 0) {
+                FloatVector sum = FloatVector.fromArray(S, qd, qb).mul(FloatVector.fromArray(S, kd, kr));
+                for (int c = VL; c < dVec; c += VL) sum = FloatVector.fromArray(S, qd, qb + c).fma(FloatVector.fromArray(S, kd, kr + c), sum);
+                dot = Simd.sumLanes(sum);
+            }
+            for (int c = dVec; c < d; c++) dot += qd[qb + c] * kd[kr + c];
+            float sj = dot * scale;
+            if (mask != null) sj += mask.data()[mask.off() + b * mask.sb() + h * mask.sh() + j * mask.sk()];
+            p[j] = sj;
+            max = Math.max(max, sj);
+        }
+        int o = out.base(b, h);
+        if (max == Float.NEGATIVE_INFINITY) { // no visible key: zeros, as the reference
+            java.util.Arrays.fill(out.data(), o, o + dv, 0f);
+            return;
+        }
+        VectorMath.expShifted(p, 0, max, p, 0, tk);
+        float l = CpuReduce.contiguousRow(dev.elixr.tensor.backend.ReduceOp.SUM, p, 0, tk);
+        java.util.Arrays.fill(acc, 0f);
+        int dvVec = dv - dv % VL;
+        for (int j = 0; j < tk; j++) {
+            float pj = p[j];
+            if (pj == 0f) continue;
+            int vr = vb + j * v.st();
+            FloatVector pv = FloatVector.broadcast(S, pj);
+            for (int c = 0; c < dvVec; c += VL) FloatVector.fromArray(S, vd, vr + c).fma(pv, FloatVector.fromArray(S, acc, c)).intoArray(acc, c);
+            for (int c = dvVec; c < dv; c++) acc[c] += pj * vd[vr + c];
+        }
+        float inv = 1f / l;
+        for (int c = 0; c < dv; c++) out.data()[o + c] = acc[c] * inv;
     }
 
     private static void block(int b, int h, int i0, int rows, int tq, int tk, int d, int dv, Operand q, float[] kp, float[] vp,

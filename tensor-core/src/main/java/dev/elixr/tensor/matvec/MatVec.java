@@ -29,18 +29,73 @@ public final class MatVec {
 
     /** y[r] = Σ_k W[r,k]·x[k], on up to {@link Parallel#threads()} threads. */
     public static void matvec(Tensor w, float[] x, float[] y) {
-        if (w.dim() != 2) throw new IllegalArgumentException("matvec: weight " + Shape.str(w.shape()) + " is not a matrix [rows, cols]");
+        check(w, x, y, "matvec");
         int rows = w.size(0), cols = w.size(1);
-        if (x.length != cols) throw new IllegalArgumentException("matvec: weight " + Shape.str(w.shape()) + " times a vector of " + x.length + " (expected " + cols + ")");
-        if (y.length != rows) throw new IllegalArgumentException("matvec: weight " + Shape.str(w.shape()) + " into an output of " + y.length + " (expected " + rows + ")");
-        if (!w.storage().isHost()) throw new IllegalArgumentException("matvec: weight lives on " + w.device() + "; host tensors only");
         if (rows == 0) return;
+        Parallel.RangeBody band = band(w, x, y);
+        boolean parallel = (long) rows * cols >= PARALLEL_WEIGHTS && Parallel.threads() > 1;
+        if (!parallel) band.run(0, rows);
+        else Parallel.forChunks(rows, chunk(rows), band);
+    }
+
+    /**
+     * y_i = W_i·x for several matrices of the same width (a decoding step's q, k and v projections, or gate and up):
+     * split across threads, one hand-off of all their chunks together instead of one per matrix; the same bits as
+     * {@link #matvec} on each, since a row's sum does not depend on its band.
+     */
+    public static void matvecs(Tensor[] ws, float[] x, float[][] ys) {
+        if (ws.length != ys.length) throw new IllegalArgumentException("matvecs: " + ws.length + " matrices but " + ys.length + " outputs");
+        boolean fused = Parallel.threads() > 1;
+        for (int i = 0; i < ws.length; i++) {
+            check(ws[i], x, ys[i], "matvecs");
+            fused &= (long) ws[i].size(0) * ws[i].size(1) >= PARALLEL_WEIGHTS;
+        }
+        if (!fused) {
+            for (int i = 0; i < ws.length; i++) matvec(ws[i], x, ys[i]);
+            return;
+        }
+        Parallel.RangeBody[] bands = new Parallel.RangeBody[ws.length];
+        int[] chunk = new int[ws.length], first = new int[ws.length + 1];
+        for (int i = 0; i < ws.length; i++) {
+            bands[i] = band(ws[i], x, ys[i]);
+            chunk[i] = chunk(ws[i].size(0));
+            first[i + 1] = first[i] + (ws[i].size(0) + chunk[i] - 1) / chunk[i];
+        }
+        Parallel.forChunks(first[ws.length], 1, (s, e) -> {
+            for (int c = s; c < e; c++) {
+                int i = 0;
+                while (c >= first[i + 1]) i++;
+                int r0 = (c - first[i]) * chunk[i];
+                bands[i].run(r0, Math.min(ws[i].size(0), r0 + chunk[i]));
+            }
+        });
+    }
+
+    /**
+     * The BF16 kernel: "halves" ({@link RowDots}' widening of L at a time, default) or "pairs" ({@link Bf16Pairs}, two
+     * weights per int lane: faster on cached weights, slower out of cache on the shared Zen 5 machine, docs/results.md).
+     */
+    static final boolean BF16_PAIRS = "pairs".equals(System.getProperty("elixr.bf16.kernel", "halves"));
+
+    private static void check(Tensor w, float[] x, float[] y, String op) {
+        if (w.dim() != 2) throw new IllegalArgumentException(op + ": weight " + Shape.str(w.shape()) + " is not a matrix [rows, cols]");
+        int rows = w.size(0), cols = w.size(1);
+        if (x.length != cols) throw new IllegalArgumentException(op + ": weight " + Shape.str(w.shape()) + " times a vector of " + x.length + " (expected " + cols + ")");
+        if (y.length != rows) throw new IllegalArgumentException(op + ": weight " + Shape.str(w.shape()) + " into an output of " + y.length + " (expected " + rows + ")");
+        if (!w.storage().isHost()) throw new IllegalArgumentException(op + ": weight lives on " + w.device() + "; host tensors only");
+    }
+
+    /** The kernel over a band of W's rows, y[s …e) = W[s …e)·x. */
+    private static Parallel.RangeBody band(Tensor w, float[] x, float[] y) {
+        int rows = w.size(0), cols = w.size(1);
         Tensor m = cols > 1 && w.stride(1) != 1 ? w.contiguous() : w;
         MemorySegment seg = segment(m);
         long off = m.offset(), ld = rows == 1 ? cols : m.stride(0);
-        boolean parallel = (long) rows * cols >= PARALLEL_WEIGHTS && Parallel.threads() > 1;
-        if (!parallel) RowDots.rows(m.dtype(), seg, off, ld, 0, rows, x, cols, y);
-        else Parallel.forChunks(rows, chunk(rows), (s, e) -> RowDots.rows(m.dtype(), seg, off, ld, s, e, x, cols, y));
+        if (m.dtype() == dev.elixr.tensor.DType.BF16 && BF16_PAIRS) {
+            float[][] xs = Bf16Pairs.split(x, cols);
+            return (s, e) -> Bf16Pairs.rows(seg, off, ld, s, e, x, xs, cols, y);
+        }
+        return (s, e) -> RowDots.rows(m.dtype(), seg, off, ld, s, e, x, cols, y);
     }
 
     /** Rows per chunk of a parallel product: about eight chunks per thread, a multiple of 16 rows (the kernels' row blocks divide it). */

@@ -27,6 +27,11 @@ class FlashAttentionTest {
         out.add(Arguments.of(new Case(1, 2, 129, 200, 40, 24, MaskKind.FULL, false, true, 4)));
         out.add(Arguments.of(new Case(2, 1, 70, 70, 17, 17, MaskKind.KEY_PADDING, true, false, 5)));
         out.add(Arguments.of(new Case(1, 1, 150, 90, 8, 8, MaskKind.NONE, true, false, 6)));       // Tq > Tk: early rows see nothing
+        // one query per head (decode): inline and split across threads, head sizes off the vector width, a lone key
+        out.add(Arguments.of(new Case(1, 16, 1, 48, 64, 64, MaskKind.NONE, true, false, 7)));
+        out.add(Arguments.of(new Case(2, 8, 1, 3000, 64, 64, MaskKind.NONE, true, true, 8)));
+        out.add(Arguments.of(new Case(1, 3, 1, 1, 19, 5, MaskKind.FULL, false, false, 9)));
+        out.add(Arguments.of(new Case(3, 2, 1, 77, 7, 33, MaskKind.KEY_PADDING, false, true, 10)));
         for (int i = 0; i < 14; i++) {
             int tq = 1 + r.nextInt(200), tk = r.nextBoolean() ? tq : 1 + r.nextInt(300), d = 1 + r.nextInt(80);
             out.add(Arguments.of(new Case(1 + r.nextInt(2), 1 + r.nextInt(3), tq, tk, d, r.nextBoolean() ? d : 1 + r.nextInt(70),
@@ -95,6 +100,38 @@ class FlashAttentionTest {
                         assertEquals(o, at(out, b, h, i, e), 2e-5, () -> c + " out[" + fi + "," + fe + "]");
                     }
                 }
+    }
+
+    @Test
+    void decodeStepReadsSharedKeyValueHeadsInPlaceAsCopiesOfThem() {
+        // grouped-query attention's expand: 4 query heads over one key-value head (head stride 0) against 4 copies
+        SplittableRandom r = new SplittableRandom(12);
+        int heads = 4, tk = 37, d = 64;
+        float[] q = random(r, heads * d, 2), k = random(r, tk * d, 2), v = random(r, tk * d, 1);
+        float[] kCopies = new float[heads * tk * d], vCopies = new float[heads * tk * d];
+        for (int h = 0; h < heads; h++) {
+            System.arraycopy(k, 0, kCopies, h * tk * d, tk * d);
+            System.arraycopy(v, 0, vCopies, h * tk * d, tk * d);
+        }
+        float[] shared = new float[heads * d], copied = new float[heads * d];
+        var qo = new FlashAttention.Operand(q, 0, heads * d, d, d);
+        FlashAttention.attention(1, heads, 1, tk, d, d, qo, new FlashAttention.Operand(k, 0, 0, 0, d), new FlashAttention.Operand(v, 0, 0, 0, d),
+                null, true, 0.125f, new FlashAttention.Operand(shared, 0, heads * d, d, d));
+        FlashAttention.attention(1, heads, 1, tk, d, d, qo, new FlashAttention.Operand(kCopies, 0, heads * tk * d, tk * d, d),
+                new FlashAttention.Operand(vCopies, 0, heads * tk * d, tk * d, d), null, true, 0.125f, new FlashAttention.Operand(copied, 0, heads * d, d, d));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(copied, shared);
+    }
+
+    @Test
+    void decodeStepWithEveryKeyMaskedGivesZeros() {
+        int d = 8, tk = 5;
+        float[] q = new float[d], k = new float[tk * d], v = new float[tk * d], out = new float[d];
+        java.util.Arrays.fill(v, 1f);
+        float[] m = new float[tk];
+        java.util.Arrays.fill(m, Float.NEGATIVE_INFINITY);
+        FlashAttention.attention(1, 1, 1, tk, d, d, new FlashAttention.Operand(q, 0, 0, 0, d), new FlashAttention.Operand(k, 0, 0, 0, d),
+                new FlashAttention.Operand(v, 0, 0, 0, d), new FlashAttention.Mask(m, 0, 0, 0, 0, 1), true, 0.5f, new FlashAttention.Operand(out, 0, 0, 0, d));
+        for (float o : out) assertEquals(0f, o);
     }
 
     @Test

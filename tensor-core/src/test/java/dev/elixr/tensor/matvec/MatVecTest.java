@@ -109,4 +109,67 @@ class MatVecTest {
         var e = assertThrows(IllegalArgumentException.class, () -> MatVec.matvec(w, new float[4]));
         assertEquals("matvec: weight [3,5] times a vector of 4 (expected 5)", e.getMessage());
     }
+
+    /** BF16 through {@link Bf16Pairs}: widths around multiples of 2L (the pair loads) with offsets, padded rows and one or two threads. */
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void bf16PairKernelMatchesTheReferenceAtWidthsAroundItsStep(int seed) {
+        SplittableRandom rng = new SplittableRandom(4000 + seed);
+        int step = 2 * Widen.L, cols = Math.max(1, step * (1 + rng.nextInt(6)) + rng.nextInt(5) - 2), rows = 1 + rng.nextInt(90);
+        int offset = rng.nextInt(3), ld = cols + (rng.nextBoolean() ? 0 : 1 + rng.nextInt(7));
+        Tensor w = weight(rng, DType.BF16, rows, cols, offset, ld);
+        float[] x = vector(rng, cols), y = new float[rows];
+        float[][] xs = Bf16Pairs.split(x, cols);
+        long off = w.offset();
+        Bf16Pairs.rows(w.storage().segment(), off, w.stride(0), 0, rows, x, xs, cols, y);
+        assertNear(dev.elixr.tensor.reference.MatVec.matvec(w, x), y, cols, "BF16 pairs [" + rows + "," + cols + "] offset " + offset + " ld " + ld);
+    }
+
+    @org.junit.jupiter.api.Test
+    void bf16RowsGiveTheSameBitsOnOneAndTwoThreadsAndThePairKernelInAnyBand() {
+        SplittableRandom rng = new SplittableRandom(77);
+        int rows = 333, cols = 1000;
+        Tensor w = weight(rng, DType.BF16, rows, cols, 0, cols);
+        float[] x = vector(rng, cols), one = new float[rows], two = new float[rows], banded = new float[rows];
+        int before = dev.elixr.tensor.Parallel.threads();
+        try {
+            dev.elixr.tensor.Parallel.setThreads(1);
+            MatVec.matvec(w, x, one);
+            dev.elixr.tensor.Parallel.setThreads(2);
+            MatVec.matvec(w, x, two);
+        } finally {
+            dev.elixr.tensor.Parallel.setThreads(before);
+        }
+        float[][] xs = Bf16Pairs.split(x, cols);
+        float[] whole = new float[rows];
+        Bf16Pairs.rows(w.storage().segment(), 0, cols, 0, rows, x, xs, cols, whole);
+        for (int r0 = 0; r0 < rows; r0 += 7) Bf16Pairs.rows(w.storage().segment(), 0, cols, r0, Math.min(rows, r0 + 7), x, xs, cols, banded);
+        for (int r = 0; r < rows; r++) {
+            assertEquals(Float.floatToRawIntBits(one[r]), Float.floatToRawIntBits(two[r]), "row " + r + " on 1 and 2 threads");
+            assertEquals(Float.floatToRawIntBits(whole[r]), Float.floatToRawIntBits(banded[r]), "pair kernel, row " + r + " in bands of 7");
+        }
+    }
+
+    /** q, k, v-like matrices of each stored type in one call: the bits of one matvec each, on two threads. */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void fusedProductsGiveTheBitsOfOneProductEach(DType type) {
+        SplittableRandom rng = new SplittableRandom(78 + type.ordinal());
+        int cols = 320;
+        Tensor[] ws = {weight(rng, type, 512, cols, 0, cols), weight(rng, type, 131, cols, 2, cols + 3), weight(rng, type, 130, cols, 0, cols)};
+        float[] x = vector(rng, cols);
+        int before = dev.elixr.tensor.Parallel.threads();
+        try {
+            dev.elixr.tensor.Parallel.setThreads(2);
+            float[][] fused = new float[ws.length][];
+            for (int i = 0; i < ws.length; i++) fused[i] = new float[ws[i].size(0)];
+            MatVec.matvecs(ws, x, fused);
+            for (int i = 0; i < ws.length; i++) {
+                float[] one = MatVec.matvec(ws[i], x);
+                for (int r = 0; r < one.length; r++) assertEquals(Float.floatToRawIntBits(one[r]), Float.floatToRawIntBits(fused[i][r]), type + " matrix " + i + " row " + r);
+            }
+        } finally {
+            dev.elixr.tensor.Parallel.setThreads(before);
+        }
+    }
 }
