@@ -114,6 +114,23 @@ public final class GraphMemory {
         return peak;
     }
 
+    /** The most elements any value reachable from the root holds (parameters left out), for a tensor-size limit. */
+    public static long largestValueElements(Var root) {
+        Map<Var, Boolean> seen = new IdentityHashMap<>();
+        ArrayDeque<Var> stack = new ArrayDeque<>();
+        stack.push(root);
+        seen.put(root, Boolean.TRUE);
+        long largest = 0;
+        while (!stack.isEmpty()) {
+            Var v = stack.pop();
+            if (v.isLeaf() && v.requiresGrad()) continue;
+            largest = Math.max(largest, v.value().numel());
+            if (v.isLeaf() || v.node().released()) continue;
+            for (Var in : v.node().inputs()) if (in != null && seen.put(in, Boolean.TRUE) == null) stack.push(in);
+        }
+        return largest;
+    }
+
     /** One holder of v's storage fewer; its bytes when that was the last. */
     private static long release(Map<Storage, long[]> holders, Var v) {
         long[] h = holders.get(v.value().storage());
