@@ -94,6 +94,11 @@ public final class Conv {
      * {@link #BACKWARD_COLUMN_FLOATS} (dw summed chunk by chunk in image order). What a backward pass calls.
      */
     public static Tensor[] conv2dBackward(Tensor x, Tensor w, Tensor g, Conv2dParams p, boolean needX, boolean needW) {
+        return conv2dBackward(x, w, g, p, needX, needW, BACKWARD_COLUMN_FLOATS);
+    }
+
+    /** {@link #conv2dBackward(Tensor, Tensor, Tensor, Conv2dParams, boolean, boolean)} with chunks of {@code columnFloats} (tests). */
+    static Tensor[] conv2dBackward(Tensor x, Tensor w, Tensor g, Conv2dParams p, boolean needX, boolean needW, int columnFloats) {
         checkBackward("conv2dBackward", g, x.shape(), w.shape(), p);
         Backend be = Backends.of("conv2dBackward", x, w, g);
         if (be.fusesConv2dBackward(p)) {  // one call, the backend's own buffers
@@ -101,7 +106,7 @@ public final class Conv {
             if (needX || needW) be.conv2dBackward(x, w, g, p, dx, dw);
             return new Tensor[] {dx, dw};
         }
-        int n = x.size(0), nb = backwardChunkImages(n, columnsPerImage(x.shape(), w.shape(), g.size(2) * g.size(3)));
+        int n = x.size(0), nb = chunkImages(n, columnsPerImage(x.shape(), w.shape(), g.size(2) * g.size(3)), columnFloats);
         if (nb >= n || !(needX || needW)) return unfoldedBackward(x, w, g, p, needX, needW);
         Tensor dx = needX ? Outputs.allocate(be, x.shape()) : null, dw = null;
         for (int n0 = 0; n0 < n; n0 += nb) {
@@ -115,15 +120,19 @@ public final class Conv {
 
     /**
      * Floats of the unfolded columns [C·KH·KW, m·OH·OW] a backward that the backend does not fuse (grouped and depthwise
-     * convolutions on the CPU) holds at once: a larger batch goes through in chunks of m images, at least one. Whole
-     * batch columns grew with the batch (EfficientNet-B0's 5×5 depthwise convolution on 240 channels at 64²: 24.6 M
-     * floats an image) and passed 2^31−1 elements, the most one tensor holds, at 88 images of 512².
+     * convolutions on the CPU) holds at once (256 MiB): a larger batch goes through in chunks of m images, at least one.
+     * Whole-batch columns grew with the batch (EfficientNet-B0's 5×5 depthwise convolution on 240 channels at 64²: 24.6 M
+     * floats an image) and passed 2^31−1 elements, the most one tensor holds, at 88 images of 512². Chunks of 2^24
+     * floats cost 15% more CPU per image at 128², batch 32 (more, smaller products, and a copy of dx); at 2^26 that batch
+     * is still one chunk.
      */
-    public static final int BACKWARD_COLUMN_FLOATS = 1 << 24;
+    public static final int BACKWARD_COLUMN_FLOATS = 1 << 26;
 
     /** How many of n images the backward of an unfused convolution unfolds at once ({@link #BACKWARD_COLUMN_FLOATS}). */
-    public static int backwardChunkImages(int n, long columnsPerImage) {
-        return (int) Math.max(1, Math.min(n, BACKWARD_COLUMN_FLOATS / Math.max(1, columnsPerImage)));
+    public static int backwardChunkImages(int n, long columnsPerImage) { return chunkImages(n, columnsPerImage, BACKWARD_COLUMN_FLOATS); }
+
+    private static int chunkImages(int n, long columnsPerImage, int columnFloats) {
+        return (int) Math.max(1, Math.min(n, columnFloats / Math.max(1, columnsPerImage)));
     }
 
     /**
