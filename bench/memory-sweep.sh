@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Peak RSS and img/s of ELIXR-C training steps (elixr bench memory) for the towers of docs/results.md, one JVM per
-# configuration (peak RSS never goes down), then a least-squares fit RSS = a + b*batch per tower and setting, and the
+# configuration (peak RSS never goes down; a failed one is recorded with its first error line), then a least-squares fit RSS = a + b*batch per tower and setting, and the
 # batch at which the fit reaches 24 GiB (an extrapolation), for peak RSS and for the peak live heap (the most heap a
 # collection left in use). Usage: bench/memory-sweep.sh [OUT.jsonl] [BATCHES...]
 # Serial GC with tight heap free ratios (the heap is shrunk to about live data after each full collection), so that
 # peak RSS follows what the step keeps alive rather than how far a throughput collector let the heap grow;
 # ELIXR_BENCH_XMX (default 6g) caps the heap; ELIXR_BENCH_JAVA_OPTS adds JVM flags (e.g. -Xmn1g: a small young generation
-# leaves the old one nearly the whole heap, so a batch fits when MemoryPlan's live peak does); CHECKPOINTS (default
+# leaves the old one nearly the whole heap, so a batch fits when MemoryPlan's live peak does; arrays larger than the
+# young generation's eden go straight to the old one); STEPS (default 2; 1 is exact for memory, AdamW's moments existing
+# from the start, and times the step with its JIT warm-up); CHECKPOINTS (default
 # "no yes") picks the settings. JAR defaults to tools/target/elixr.jar (./elixr builds it).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,11 +18,15 @@ jar="${JAR:-$here/tools/target/elixr.jar}"
 java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
 run() {  # encoder width size checkpoint batch
   local ck=(); [ "$4" = yes ] && ck=(--checkpoint-activations)
+  local err; err="$(mktemp)"
   "$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx"${ELIXR_BENCH_XMX:-6g}" \
     -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 ${ELIXR_BENCH_JAVA_OPTS:-} -jar "$jar" bench memory \
-    --image-encoder "$1" --image-width "$2" --image-size "$3" --batch "$5" --steps "${STEPS:-2}" "${ck[@]}" 2>/dev/null | grep '^{' >> "$out" \
-    || echo "{\"encoder\":\"$1/$2\",\"size\":$3,\"batch\":$5,\"checkpoint\":$([ "$4" = yes ] && echo true || echo false),\"failed\":true}" >> "$out"
+    --image-encoder "$1" --image-width "$2" --image-size "$3" --batch "$5" --steps "${STEPS:-2}" "${ck[@]}" 2>"$err" | grep '^{' >> "$out" \
+    || echo "{\"encoder\":\"$1/$2\",\"size\":$3,\"batch\":$5,\"checkpoint\":$([ "$4" = yes ] && echo true || echo false),\"failed\":true,\"error\":\"$(why "$err")\"}" >> "$out"
+  rm -f "$err"
 }
+# why a run failed: its first exception or error line (an OutOfMemoryError, or e.g. a tensor over 2^31-1 elements), JSON-safe
+why() { grep -m1 -E 'Error|Exception|elixr:' "$1" | tr -d '"\\' | cut -c1-300 || true; }
 # tower by tower, cheapest first, so that an interrupted sweep leaves whole towers to fit; TOWERS overrides the list
 # ("ENCODER WIDTH SIZE" entries separated by ';', width 0 for EfficientNet)
 IFS=';' read -r -a towers <<< "${TOWERS:-vit-16-12-12 768 224;efficientnet-b0 0 512;vit-16-12-12 768 384}"

@@ -54,7 +54,16 @@ public final class GraphMemory {
      * {@link #backwardPeakBytes(Var)} with {@code extra} bytes of scratch at the node of each variable on top of what the
      * op declares: e.g. an activation checkpoint's recomputed block and its backward, which the outer graph cannot see.
      */
-    public static long backwardPeakBytes(Var root, ToLongFunction<Var> extra) {
+    public static long backwardPeakBytes(Var root, ToLongFunction<Var> extra) { return backwardPeakBytes(root, extra, 1); }
+
+    /**
+     * {@link #backwardPeakBytes(Var, ToLongFunction)} of the same graph over a batch {@code copies} times as large (the
+     * graph recorded on one image, the plan for a batch of them): the values, pending and returned gradients scale with
+     * the batch; an op's scratch scales too, up to the {@link Node#workspaceLimit} of an op that works in chunks of
+     * images; {@code extra} is taken as given for the whole batch.
+     */
+    public static long backwardPeakBytes(Var root, ToLongFunction<Var> extra, int copies) {
+        if (copies < 1) throw new IllegalArgumentException("backwardPeakBytes: copies must be >= 1, got " + copies);
         Map<Storage, long[]> holders = new IdentityHashMap<>();
         Map<Var, int[]> consumersOfConstants = new IdentityHashMap<>();
         List<Var> order = new ArrayList<>();
@@ -79,7 +88,7 @@ public final class GraphMemory {
         order.sort(Comparator.comparingLong((Var v) -> v.seq).reversed());
         Map<Var, Boolean> pending = new IdentityHashMap<>();
         pending.put(root, Boolean.TRUE);
-        long pendingBytes = gradientBytes(root), peak = alive + pendingBytes;
+        long pendingBytes = gradientBytes(root), peak = copies * (alive + pendingBytes);
         for (Var v : order) {
             boolean reached = pending.remove(v) != null;
             Var[] inputs = v.node().inputs();
@@ -90,7 +99,8 @@ public final class GraphMemory {
                     returned += gradientBytes(in);
                     if (pending.containsKey(in)) summed = Math.max(summed, gradientBytes(in));
                 }
-                peak = Math.max(peak, alive + pendingBytes + returned + summed + v.node().workspaceBytes() + extra.applyAsLong(v));
+                long ws = v.node().workspaceBytes(), scratch = Math.min(ws * copies, Math.max(ws, v.node().workspaceLimit()));
+                peak = Math.max(peak, copies * (alive + pendingBytes + returned + summed) + scratch + extra.applyAsLong(v));
                 pendingBytes -= gradientBytes(v);
                 for (Var in : inputs)
                     if (in != null && in.requiresGrad() && !in.isLeaf() && pending.put(in, Boolean.TRUE) == null) pendingBytes += gradientBytes(in);
@@ -102,6 +112,23 @@ public final class GraphMemory {
             }
         }
         return peak;
+    }
+
+    /** The most elements any value reachable from the root holds (parameters left out), for a tensor-size limit. */
+    public static long largestValueElements(Var root) {
+        Map<Var, Boolean> seen = new IdentityHashMap<>();
+        ArrayDeque<Var> stack = new ArrayDeque<>();
+        stack.push(root);
+        seen.put(root, Boolean.TRUE);
+        long largest = 0;
+        while (!stack.isEmpty()) {
+            Var v = stack.pop();
+            if (v.isLeaf() && v.requiresGrad()) continue;
+            largest = Math.max(largest, v.value().numel());
+            if (v.isLeaf() || v.node().released()) continue;
+            for (Var in : v.node().inputs()) if (in != null && seen.put(in, Boolean.TRUE) == null) stack.push(in);
+        }
+        return largest;
     }
 
     /** One holder of v's storage fewer; its bytes when that was the last. */

@@ -14,6 +14,8 @@ public final class Node {
     private Backward backward;
     /** Bytes the backward allocates beyond the input gradients it returns (e.g. a convolution's unfolded columns), for {@link GraphMemory}. */
     private final long workspaceBytes;
+    /** The most scratch its backward takes for a batch of any size (it works in chunks of images), for {@link GraphMemory}. */
+    private final long workspaceLimit;
 
     /** Gradients of the inputs (null where an input needs none) from the gradient of the output. */
     @FunctionalInterface
@@ -21,9 +23,10 @@ public final class Node {
         Tensor[] apply(Tensor gradOutput);
     }
 
-    Node(String op, Var[] inputs, Backward backward, AnomalyMode.Site origin, long workspaceBytes) {
+    Node(String op, Var[] inputs, Backward backward, AnomalyMode.Site origin, long workspaceBytes, long workspaceLimit) {
         this.op = op;
         this.workspaceBytes = workspaceBytes;
+        this.workspaceLimit = workspaceLimit;
         this.origin = origin;
         this.inputs = inputs;
         this.backward = backward;
@@ -34,6 +37,13 @@ public final class Node {
 
     /** Scratch bytes its backward allocates besides the input gradients (0 where the op declares none). */
     public long workspaceBytes() { return workspaceBytes; }
+
+    /**
+     * The most scratch bytes its backward takes whatever the batch (Long.MAX_VALUE where the scratch grows with the
+     * batch): what a graph recorded on one image scales to for a larger batch ({@link GraphMemory#backwardPeakBytes(Var,
+     * java.util.function.ToLongFunction, int)}).
+     */
+    public long workspaceLimit() { return workspaceLimit; }
 
     /** Where the op was created (recorded only in {@link AnomalyMode}), or null. */
     AnomalyMode.Site origin() { return origin; }

@@ -68,10 +68,18 @@ public class Var {
      * scratch besides the input gradients it returns (what {@link GraphMemory#backwardPeakBytes} adds at that node).
      */
     public static Var result(String op, Tensor value, long workspaceBytes, Node.Backward backward, Var... inputs) {
+        return result(op, value, workspaceBytes, Long.MAX_VALUE, backward, inputs);
+    }
+
+    /**
+     * {@link #result(String, Tensor, long, Node.Backward, Var...)} for an op whose backward's scratch stops growing with
+     * the batch at {@code workspaceLimit} bytes (it works in chunks of images).
+     */
+    public static Var result(String op, Tensor value, long workspaceBytes, long workspaceLimit, Node.Backward backward, Var... inputs) {
         boolean anomaly = AnomalyMode.isEnabled();
         if (anomaly) AnomalyMode.checkForward(op, value, inputs);
         if (!needsGraph(inputs)) return of(value);
-        return new Var(value, true, new Node(op, inputs.clone(), backward, anomaly ? AnomalyMode.site() : null, workspaceBytes));
+        return new Var(value, true, new Node(op, inputs.clone(), backward, anomaly ? AnomalyMode.site() : null, workspaceBytes, workspaceLimit));
     }
 
     // ------------------------------------------------------------------ state

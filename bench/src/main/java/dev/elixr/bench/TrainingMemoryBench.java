@@ -27,7 +27,8 @@ import java.util.SplittableRandom;
  * {@code elixr bench memory}: one ELIXR-C training configuration (the image tower as {@code train elixr-c} builds it, the
  * default small text tower, AdamW) run for a few steps on random pixels and reports, with this process's peak resident
  * set ({@code VmHWM} of /proc/self/status, so one configuration per JVM) and images per second over the steps after
- * the first, beside {@link MemoryPlan}'s estimate for the same batch. Peak RSS includes the JVM itself, the JIT, and
+ * the first (of the only step when there is one: AdamW allocates its moments up front, so the first step already holds
+ * what later ones do), beside {@link MemoryPlan}'s estimate for the same batch. Peak RSS includes the JVM itself, the JIT, and
  * whatever garbage the collector let accumulate up to -Xmx, so it bounds the heap's need from above where the plan
  * bounds it from below.
  */
@@ -38,7 +39,7 @@ public final class TrainingMemoryBench {
     public record Options(String encoder, int width, int size, int batch, boolean checkpoint, int steps, long seed) {
         public Options {
             if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-            if (steps < 2) throw new IllegalArgumentException("--steps must be >= 2 (the first is not timed), got " + steps);
+            if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
         }
     }
 
@@ -94,16 +95,17 @@ public final class TrainingMemoryBench {
         double[] seconds = new double[o.steps()];
         LiveHeap live = new LiveHeap().start();
         long cpuAfterFirst = 0;
+        int timedFrom = o.steps() > 1 ? 1 : 0;  // one step: timed with its JIT warm-up
         for (int s = 0; s < o.steps(); s++) {
-            if (s == 1) cpuAfterFirst = processCpuNanos();
+            if (s == timedFrom) cpuAfterFirst = processCpuNanos();
             long t0 = System.nanoTime();
             model.zeroGrad();
             model.loss(Var.of(pixels), text).backward();
             opt.step();
             seconds[s] = (System.nanoTime() - t0) / 1e9;
         }
-        double cpu = (processCpuNanos() - cpuAfterFirst) / 1e9 / ((o.steps() - 1) * (double) o.batch());
-        double timed = Arrays.stream(seconds, 1, seconds.length).sum() / (seconds.length - 1);
+        double cpu = (processCpuNanos() - cpuAfterFirst) / 1e9 / ((o.steps() - timedFrom) * (double) o.batch());
+        double timed = Arrays.stream(seconds, timedFrom, seconds.length).sum() / (seconds.length - timedFrom);
         return new Row(o.encoder() + (o.width() > 0 ? "/" + o.width() : ""), o.size(), o.batch(), o.checkpoint(), peakRss(), live.peak.get(),
                 plan.totalBytes(), o.batch() / timed, timed, cpu, Runtime.getRuntime().maxMemory(), MachineProfile.current().isa());
     }

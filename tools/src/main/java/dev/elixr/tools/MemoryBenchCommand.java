@@ -27,7 +27,8 @@ final class MemoryBenchCommand implements Runnable {
 
     @Option(names = "--checkpoint-activations", description = "recompute each ViT / MBConv block in the backward") boolean checkpoint;
 
-    @Option(names = "--steps", defaultValue = "3", description = "training steps; the first is not timed (default ${DEFAULT-VALUE})") int steps;
+    @Option(names = "--steps", defaultValue = "3", description = "training steps; the first is not timed unless it is the only one (AdamW's moments exist from the start,"
+            + " so one step finds the memory edge; default ${DEFAULT-VALUE})") int steps;
 
     @Option(names = "--seed", defaultValue = "1") long seed;
 

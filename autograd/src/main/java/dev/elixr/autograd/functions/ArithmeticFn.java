@@ -16,21 +16,27 @@ public final class ArithmeticFn {
 
     public static Var sub(Var a, Var b) {
         int[] sa = a.shape(), sb = b.shape();
-        return Var.result("sub", Elementwise.sub(a.value(), b.value()),
+        Tensor out = Elementwise.sub(a.value(), b.value());
+        return Var.result("sub", out, need(b) && !b.value().sameShape(out) ? bytes(out) : 0,  // −g in full before it is summed to b
                 g -> new Tensor[] {need(a) ? SumToShape.apply(g, sa) : null, need(b) ? SumToShape.apply(Elementwise.neg(g), sb) : null}, a, b);
     }
 
     public static Var mul(Var a, Var b) {
-        Tensor x = a.value(), y = b.value();
-        return Var.result("mul", Elementwise.mul(x, y), g -> new Tensor[] {
+        Tensor x = a.value(), y = b.value(), out = Elementwise.mul(x, y);
+        // the product of g with the other operand is made in full before it is summed to a broadcast operand's shape
+        // (squeeze-and-excitation's gate [N, C, 1, 1]: a whole feature map beside the returned gradients)
+        long temporary = need(a) && !x.sameShape(out) || need(b) && !y.sameShape(out) ? bytes(out) : 0;
+        return Var.result("mul", out, temporary, g -> new Tensor[] {
                 need(a) ? SumToShape.apply(Elementwise.mul(g, y), x.shape()) : null,
                 need(b) ? SumToShape.apply(Elementwise.mul(g, x), y.shape()) : null}, a, b);
     }
 
     /** d(x/y)/dx = 1/y, d(x/y)/dy = −x/y². */
     public static Var div(Var a, Var b) {
-        Tensor x = a.value(), y = b.value();
-        return Var.result("div", Elementwise.div(x, y), g -> {
+        Tensor x = a.value(), y = b.value(), out = Elementwise.div(x, y);
+        // g/y (unless it is a's gradient), then up to two more full-size products for b's
+        long temporary = (need(a) && x.sameShape(out) ? 0 : bytes(out)) + (need(b) ? 2 * bytes(out) : 0);
+        return Var.result("div", out, temporary, g -> {
             Tensor gx = Elementwise.div(g, y);
             return new Tensor[] {need(a) ? SumToShape.apply(gx, x.shape()) : null,
                     need(b) ? SumToShape.apply(Elementwise.neg(Elementwise.div(Elementwise.mul(gx, x), y)), y.shape()) : null};
@@ -57,4 +63,6 @@ public final class ArithmeticFn {
     }
 
     static boolean need(Var v) { return v.requiresGrad(); }
+
+    private static long bytes(Tensor t) { return (long) t.numel() * t.dtype().byteSize(); }
 }

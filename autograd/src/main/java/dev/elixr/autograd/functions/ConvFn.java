@@ -9,7 +9,8 @@ import dev.elixr.tensor.ops.Reduce;
 /**
  * 2-D convolution (groups, depthwise, dilation) with backward to input, weight and bias. Both gradients are
  * tensor-core ops on the tensors' device: the input's is col2im(Wᵀ·g), the weight's g·im2col(x)ᵀ, per group
- * (Chellapilla et al. 2006); the bias's is g summed over N, H, W.
+ * (Chellapilla et al. 2006); the bias's is g summed over N, H, W. The node declares the backward's scratch besides dx and
+ * dw ({@link Conv#backwardScratchFloats}): column bands of a few images, so it stops growing with the batch.
  */
 public final class ConvFn {
     private ConvFn() {}
@@ -18,19 +19,12 @@ public final class ConvFn {
         Tensor xv = x.value(), wv = w.value();
         Tensor y = Conv.conv2d(xv, wv, bias == null ? null : bias.value(), p);
         Var[] inputs = bias == null ? new Var[] {x, w} : new Var[] {x, w, bias};
-        return Var.result("conv2d", y, workspaceBytes(xv, wv, y), g -> {
+        int ohw = y.size(2) * y.size(3);
+        long scratch = 4 * Conv.backwardScratchFloats(xv.size(0), xv, wv, ohw, p), limit = 4 * Conv.backwardScratchFloats(Integer.MAX_VALUE, xv, wv, ohw, p);
+        return Var.result("conv2d", y, scratch, limit, g -> {
             Tensor[] d = Conv.conv2dBackward(xv, wv, g, p, x.requiresGrad(), w.requiresGrad());
             if (bias == null) return d;
             return new Tensor[] {d[0], d[1], bias.requiresGrad() ? Reduce.sum(g, false, 0, 2, 3) : null};
         }, inputs);
-    }
-
-    /**
-     * Scratch of the backward besides dx and dw: the regrouped copy of g and one unfolded buffer [C·KH·KW, N·OH·OW] at a
-     * time (Wᵀ·g before col2im, then im2col(x) for dw), in float32.
-     */
-    static long workspaceBytes(Tensor x, Tensor w, Tensor y) {
-        long columns = (long) x.size(1) * w.size(2) * w.size(3) * y.size(0) * y.size(2) * y.size(3);
-        return 4 * (y.numel() + columns);
     }
 }

@@ -11,6 +11,9 @@ import java.util.List;
  * Adam with decoupled weight decay (Loshchilov &amp; Hutter 2019, Algorithm 2), as torch.optim.AdamW:
  * w *= 1 - lr·wd; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; w -= lr/(1-β1ᵗ) · m / (√v/√(1-β2ᵗ) + ε),
  * one fused update per parameter on its device ({@link Update#adamW}). Parameter groups give norms and biases no decay.
+ * The two moments (8 bytes a parameter) are allocated when the optimiser is made, not at the first update: the first
+ * step's backward then holds all that every later one does, so a run that does not fit fails in its first step, and a
+ * one-step memory measurement (bench/memory-sweep.sh with STEPS=1) sees the steady state.
  */
 public final class AdamW extends Optimizer {
     private final double beta1, beta2, eps;
@@ -23,6 +26,11 @@ public final class AdamW extends Optimizer {
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
+        List<Parameter> params = params();
+        for (int i = 0; i < params.size(); i++) {  // the moments now, not at the first update: see the class comment
+            state(i, "exp_avg", params.get(i).value());
+            state(i, "exp_avg_sq", params.get(i).value());
+        }
     }
 
     /** One group, betas (0.9, 0.999), eps 1e-8. */

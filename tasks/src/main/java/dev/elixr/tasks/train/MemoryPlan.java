@@ -24,8 +24,10 @@ import java.util.Map;
 /**
  * The heap a training run will need, estimated before it starts (printed, and a run that cannot fit is refused before
  * any image is decoded): the weights, their gradients and AdamW's two moments (4 bytes each per parameter); the most
- * bytes one image's and one {@code maxTokens}-token report's backward holds at once, scaled by the images of a
- * micro-batch (the batch, or batch / {@code --accumulate}); and the decoded images the heap holds (4 bytes a pixel):
+ * bytes a micro-batch's (the batch, or batch / {@code --accumulate}) images and {@code maxTokens}-token reports hold
+ * at once in the backward, from one image's and one report's graph scaled to the micro-batch (the convolutions'
+ * backward scratch stops growing at a few images' column bands: {@code imageActivationBytes} is the micro-batch's
+ * peak per image); and the decoded images the heap holds (4 bytes a pixel):
  * with the splits in memory-mapped {@link dev.elixr.tasks.data.ImageStore}s (as the CLI runs), only the batch window
  * ({@value #WINDOW} copies of a batch: the rows read from the store, their augmented copies and the standardised input;
  * the mapped pages are the kernel's page cache, not the heap); else the whole training and validation splits. The backward's peak replays the sweep over the recorded graph
@@ -36,7 +38,15 @@ import java.util.Map;
  * above a measured peak for small configurations; figures in docs/results.md).
  */
 public record MemoryPlan(long parameters, long weightBytes, long gradientBytes, long optimiserBytes, long imageActivationBytes,
-                         long textActivationBytes, int microBatch, long imageBankBytes, boolean mappedImages, long maxHeap) {
+                         long textActivationBytes, int microBatch, long imageBankBytes, boolean mappedImages, long maxHeap,
+                         long largestTensorElements) {
+    /** A plan whose micro-batch's largest tensor is not known (0: no limit checked). */
+    public MemoryPlan(long parameters, long weightBytes, long gradientBytes, long optimiserBytes, long imageActivationBytes,
+                      long textActivationBytes, int microBatch, long imageBankBytes, boolean mappedImages, long maxHeap) {
+        this(parameters, weightBytes, gradientBytes, optimiserBytes, imageActivationBytes, textActivationBytes, microBatch, imageBankBytes,
+                mappedImages, maxHeap, 0);
+    }
+
     /** The batch-sized image arrays alive at once while a batch is assembled from mapped stores. */
     static final int WINDOW = 3;
 
@@ -66,18 +76,19 @@ public record MemoryPlan(long parameters, long weightBytes, long gradientBytes, 
         model.namedBuffers().forEach((n, t) -> buffers.put(n, t.copy()));
         model.eval();
         model.namedModules().values().stream().filter(m -> m instanceof BatchNorm2d).forEach(m -> m.train(true));
+        int micro = (batch + accumulate - 1) / accumulate;
         long image, text;
+        long[] largest = new long[1];
         try {
-            image = imageActivations(model);
-            text = textActivations(model);
+            image = Math.ceilDiv(imageActivations(model, micro, largest), micro);
+            text = textActivations(model, largest);
         } finally {
             model.train(training);
             model.loadStateDict(buffers, false);
         }
         int size = model.config().image().size();
-        int micro = (batch + accumulate - 1) / accumulate;
         return new MemoryPlan(model.parameterCount(), 4 * model.parameterCount(), 4 * trainable, 8 * trainable, image, text, micro,
-                (mapped ? WINDOW * (long) batch : images) * size * (long) size * 4, mapped, Runtime.getRuntime().maxMemory());
+                (mapped ? WINDOW * (long) batch : images) * size * (long) size * 4, mapped, Runtime.getRuntime().maxMemory(), largest[0] * micro);
     }
 
     /** Turns activation checkpointing of every ViT and EfficientNet in the model on or off; returns how many there are. */
@@ -98,19 +109,23 @@ public record MemoryPlan(long parameters, long weightBytes, long gradientBytes, 
     }
 
     /**
-     * The most bytes one image's backward holds ({@link GraphMemory#backwardPeakBytes}); a checkpointed block's node holds,
-     * besides, its recomputed forward and that forward's backward (measured block by block, by output shape).
+     * The most bytes the backward of a micro-batch of {@code micro} images holds ({@link GraphMemory#backwardPeakBytes}
+     * of one image's graph scaled to the micro-batch: the convolutions' column bands do not grow with it); a checkpointed
+     * block's node holds, besides, its recomputed forward and that forward's backward (measured block by block, by
+     * output shape).
      */
-    private static long imageActivations(ElixrC model) {
+    private static long imageActivations(ElixrC model, int micro, long[] largest) {
         int s = model.config().image().size();
         Tensor px = Tensor.zeros(1, 1, s, s).to(model.parameters().getFirst().value().device());
         Map<List<Integer>, Long> blocks = new HashMap<>();
         for (EfficientNet n : efficientNets(model))
-            if (n.checkpointsActivations()) mbconvBlocks(n, px, blocks);
+            if (n.checkpointsActivations()) mbconvBlocks(n, px, micro, blocks, largest);
         for (VisionTransformer v : vits(model))
-            if (v.checkpointsActivations()) vitBlock(v, s, blocks);
-        return GraphMemory.backwardPeakBytes(model.embedImages(Var.of(px)),
-                v -> v.node().op().startsWith("checkpoint(") ? blocks.getOrDefault(shape(v.value()), 0L) : 0L);
+            if (v.checkpointsActivations()) vitBlock(v, s, micro, blocks, largest);
+        Var embedded = model.embedImages(Var.of(px));
+        largest[0] = Math.max(largest[0], GraphMemory.largestValueElements(embedded));
+        return GraphMemory.backwardPeakBytes(embedded,
+                v -> v.node().op().startsWith("checkpoint(") ? blocks.getOrDefault(shape(v.value()), 0L) : 0L, micro);
     }
 
     private static List<Integer> shape(Tensor t) { return Arrays.stream(t.shape()).boxed().toList(); }
@@ -119,7 +134,7 @@ public record MemoryPlan(long parameters, long weightBytes, long gradientBytes, 
      * The backward peak of each MBConv block recomputed in the backward: each block's graph recorded on its own, on the
      * previous block's output (a leaf whose gradient is added), without checkpointing; the largest per output shape.
      */
-    private static void mbconvBlocks(EfficientNet net, Tensor pixels, Map<List<Integer>, Long> blocks) {
+    private static void mbconvBlocks(EfficientNet net, Tensor pixels, int micro, Map<List<Integer>, Long> blocks, long[] largest) {
         Tensor h;
         try (var g = GradMode.noGrad()) {
             h = net.stem(Var.of(pixels)).value();
@@ -128,7 +143,8 @@ public record MemoryPlan(long parameters, long weightBytes, long gradientBytes, 
             b.checkpointActivations(false);
             try {
                 Var out = b.forward(Var.param(h));
-                blocks.merge(shape(out.value()), GraphMemory.backwardPeakBytes(out) + 4L * h.numel(), Math::max);
+                blocks.merge(shape(out.value()), GraphMemory.backwardPeakBytes(out, v -> 0, micro) + 4L * micro * h.numel(), Math::max);
+                largest[0] = Math.max(largest[0], GraphMemory.largestValueElements(out));
                 h = out.value();
             } finally {
                 b.checkpointActivations(true);
@@ -136,20 +152,23 @@ public record MemoryPlan(long parameters, long weightBytes, long gradientBytes, 
         }
     }
 
-    /** The backward peak of one ViT block (all alike) on one image's hidden states [1, 1 + patches, D]. */
-    private static void vitBlock(VisionTransformer vit, int size, Map<List<Integer>, Long> blocks) {
+    /** The backward peak of one ViT block (all alike) on a micro-batch's hidden states (one image's [1, 1 + patches, D] scaled). */
+    private static void vitBlock(VisionTransformer vit, int size, int micro, Map<List<Integer>, Long> blocks, long[] largest) {
         int p = vit.config().patchSize(), tokens = (size / p) * (size / p) + 1;
         VitLayer layer = vit.namedModules().values().stream().filter(m -> m instanceof VitLayer).map(m -> (VitLayer) m).findFirst().orElseThrow();
         Tensor h = Tensor.zeros(1, tokens, vit.config().hiddenSize()).to(vit.parameters().getFirst().value().device());
         Var out = layer.forward(Var.param(h));
-        blocks.merge(shape(out.value()), GraphMemory.backwardPeakBytes(out) + 4L * h.numel(), Math::max);
+        blocks.merge(shape(out.value()), GraphMemory.backwardPeakBytes(out, v -> 0, micro) + 4L * micro * h.numel(), Math::max);
+        largest[0] = Math.max(largest[0], GraphMemory.largestValueElements(out));
     }
 
-    private static long textActivations(ElixrC model) {
+    private static long textActivations(ElixrC model, long[] largest) {
         int n = model.config().text().maxTokens();
         int[] ids = new int[n], mask = new int[n];
         java.util.Arrays.fill(mask, 1);
-        return GraphMemory.backwardPeakBytes(model.embedTexts(TokenBatch.of(List.of(new Encoding(ids, mask, new int[n])), new int[] {0}, 0)));
+        Var embedded = model.embedTexts(TokenBatch.of(List.of(new Encoding(ids, mask, new int[n])), new int[] {0}, 0));
+        largest[0] = Math.max(largest[0], GraphMemory.largestValueElements(embedded));
+        return GraphMemory.backwardPeakBytes(embedded);
     }
 
     /** The plan in a few lines, for the training log. */
@@ -162,8 +181,16 @@ public record MemoryPlan(long parameters, long weightBytes, long gradientBytes, 
                 mappedImages ? "a batch window; the splits are memory-mapped from image stores on disk" : "the whole splits on the heap");
     }
 
-    /** Refuses a run whose estimate exceeds the heap, saying what would make it fit. */
+    /**
+     * Refuses a run whose micro-batch needs a tensor of more than 2^31-1 elements (the activations of one image's graph
+     * times the micro-batch; the convolutions' backward scratch is banded) or whose estimate exceeds the heap, saying what
+     * would make it fit.
+     */
     public void check() {
+        if (largestTensorElements > Integer.MAX_VALUE)
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "a micro-batch of %d images needs a tensor of %,d elements, more than"
+                    + " the 2^31-1 one Java array holds, whatever the heap: lower --batch or split it with --accumulate N", microBatch,
+                    largestTensorElements));
         if (totalBytes() <= maxHeap) return;
         throw new IllegalArgumentException(String.format(Locale.ROOT, "the run needs about %s but the Java heap is limited to %s: "
                         + "lower --batch, split it with --accumulate N (N micro-batches, the same gradient), add --checkpoint-activations"

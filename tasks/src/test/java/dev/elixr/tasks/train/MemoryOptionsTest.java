@@ -217,6 +217,31 @@ class MemoryOptionsTest {
         assertTrue(checkpointed * 2 < plain, checkpointed + " vs " + plain + " bytes per image");
     }
 
+    /**
+     * The 22 GiB sweep's checkpointed EfficientNet-B0 at 512² failed at 90 images though the plan admitted them: one
+     * depthwise convolution's whole-batch columns passed 2^31-1 elements at 88 (the backward now goes in chunks of
+     * images). A micro-batch whose activations alone pass that size is refused whatever the heap.
+     */
+    @Test
+    void aMicroBatchNeedingATensorOfMoreThanTwoToTheThirtyOneElementsIsRefusedWhateverTheHeap() {
+        var cfg = new ElixrCConfig(new ElixrCConfig.Image("efficientnet-b0", ImagePreprocessing.standard(64), new int[] {4, 8}, 1, 16),
+                ElixrCConfig.Text.bertSmall(40, 16, 1, 2, 32, 12), 8, new ElixrCConfig.Temperature(0.07f, 0.01f));
+        ElixrC m = new ElixrC(cfg, new SplitMix64(3));
+        m.train();
+        MemoryPlan.checkpointActivations(m, true);
+        MemoryPlan fits = MemoryPlan.estimate(m, 64, 1, 0);
+        long perImage = fits.largestTensorElements() / 64;  // EfficientNet-B0's widest map at 64²: 96 channels at 32²
+        assertEquals(96L * 32 * 32, perImage);
+        int over = (int) (Integer.MAX_VALUE / perImage + 1);
+        MemoryPlan tooLarge = MemoryPlan.estimate(m, over, 1, 0);
+        var huge = new MemoryPlan(tooLarge.parameters(), tooLarge.weightBytes(), tooLarge.gradientBytes(), tooLarge.optimiserBytes(),
+                tooLarge.imageActivationBytes(), tooLarge.textActivationBytes(), over, 0, true, Long.MAX_VALUE, tooLarge.largestTensorElements());
+        var e = assertThrows(IllegalArgumentException.class, huge::check);
+        assertTrue(e.getMessage().contains("2^31-1") && e.getMessage().contains("--accumulate"), e.getMessage());
+        new MemoryPlan(tooLarge.parameters(), tooLarge.weightBytes(), tooLarge.gradientBytes(), tooLarge.optimiserBytes(),
+                tooLarge.imageActivationBytes(), tooLarge.textActivationBytes(), over - 1, 0, true, Long.MAX_VALUE, perImage * (over - 1)).check();
+    }
+
     @Test
     void checkpointingIsRefusedForATowerWithoutTransformerBlocks() {
         assertEquals(0, MemoryPlan.checkpointActivations(vitModel("conv"), true));

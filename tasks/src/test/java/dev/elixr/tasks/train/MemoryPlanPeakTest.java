@@ -27,7 +27,9 @@ class MemoryPlanPeakTest {
             "vit-16-4-4, 192, 224, 8, false",
             "vit-16-4-4, 192, 224, 8, true",
             "efficientnet-b0, 0, 128, 4, false",
-            "efficientnet-b0, 0, 128, 4, true"})
+            "efficientnet-b0, 0, 128, 4, true",
+            // a larger image and batch than 128² and 4: the plan's error does not grow with them
+            "efficientnet-b0, 0, 192, 6, true"})
     void planIsWithinFifteenPercentBelowAndTwentyFivePercentAboveTheMeasuredPeak(String encoder, int width, int size, int batch,
                                                                                  boolean checkpoint) throws Exception {
         String out = probe(encoder, width, size, batch, checkpoint);

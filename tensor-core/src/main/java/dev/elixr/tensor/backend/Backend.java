@@ -119,6 +119,14 @@ public interface Backend {
     }
 
     /**
+     * Floats of scratch {@link #conv2dBackward} takes besides dx and dw for n images of xShape's C, H, W and weights
+     * wShape (ohw output positions an image), where it fuses: by default the whole batch's columns and a copy of g.
+     */
+    default long conv2dBackwardScratchFloats(long n, int[] xShape, int[] wShape, int ohw, Conv2dParams p) {
+        return n * ((long) xShape[1] * wShape[2] * wShape[3] + wShape[0]) * ohw;
+    }
+
+    /**
      * Gradient of {@link #pool2d} with respect to x: dx (zero-filled, a fresh output) gets each window's g spread evenly
      * over the window (AVERAGE, divided by KH·KW) or added at the window's first maximum in row-major order (MAX).
      */

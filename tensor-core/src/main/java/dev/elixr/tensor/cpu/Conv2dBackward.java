@@ -26,6 +26,21 @@ final class Conv2dBackward {
 
     private Conv2dBackward() {}
 
+    /** Images per chunk of a batch of n whose columns are {@code columns} floats an image: a band's worth, at least one. */
+    static int chunkImages(long n, long columns) {
+        return (int) Math.max(1, Math.min(n, BAND_FLOATS / Math.max(1, columns)));
+    }
+
+    /**
+     * The floats of the three bands {@link #backward} allocates (g regrouped, the columns and their gradient) for n
+     * images of {@code columns} = C·KH·KW·OH·OW floats, o output channels and ohw output positions: one chunk's worth,
+     * whatever the batch beyond it.
+     */
+    static long scratchFloats(long n, long columns, int o, int ohw) {
+        long nb = chunkImages(n, columns);
+        return nb * ((long) o * ohw + 2 * columns);
+    }
+
     /** x [N,C,H,W], w [O,C,KH,KW], g [N,O,OH,OW] → dx (zero-filled, or null) and dw (or null), both fresh outputs. */
     static void backward(Tensor x, Tensor w, Tensor g, Conv2dParams p, Tensor dx, Tensor dw) {
         if (p.groups() != 1) throw new IllegalArgumentException("conv2d backward: the fused path takes groups = 1, got " + p);
@@ -33,7 +48,7 @@ final class Conv2dBackward {
         ConvGeometry q = ConvGeometry.of(x.shape(), w.size(2), w.size(3), p);
         int o = w.size(0), ck = q.ck(), l = q.l(), n = q.n();
         if (n == 0 || l == 0) return;
-        int nb = Math.max(1, Math.min(n, BAND_FLOATS / Math.max(1, ck * l)));
+        int nb = chunkImages(n, (long) ck * l);
         // per call, not kept per thread: a band retained between steps is heap that MemoryPlan's backward replay cannot see
         float[] gb = new float[o * nb * l], cols = dw == null ? null : new float[ck * nb * l], dcols = dx == null ? null : new float[ck * nb * l];
         float[] gs = gd.storage().array(), xs = xd.storage().array(), ws = wd.storage().array();

@@ -94,6 +94,11 @@ public final class CpuBackend implements Backend {
     public void conv2dBackward(Tensor x, Tensor w, Tensor g, Conv2dParams p, Tensor dx, Tensor dw) { Conv2dBackward.backward(x, w, g, p, dx, dw); }
 
     @Override
+    public long conv2dBackwardScratchFloats(long n, int[] xShape, int[] wShape, int ohw, Conv2dParams p) {
+        return Conv2dBackward.scratchFloats(n, (long) xShape[1] * wShape[2] * wShape[3], wShape[0], ohw);
+    }
+
+    @Override
     public void pool2dBackward(PoolMode mode, Tensor x, Tensor g, int kh, int kw, Conv2dParams p, Tensor dx) {
         CpuPoolBackward.pool2dBackward(mode, x, g, kh, kw, p, dx);
     }

@@ -90,9 +90,15 @@ public final class Conv {
 
     /**
      * Both gradients of {@link #conv2d}, {dx, dw} (null where the flag is false): in one backend call where the backend
-     * fuses them (the CPU, groups = 1), else sharing one regrouped copy of g. What a backward pass calls.
+     * fuses them (the CPU, groups = 1), else sharing one regrouped copy of g, over chunks of the batch whose columns fit
+     * {@link #BACKWARD_COLUMN_FLOATS} (dw summed chunk by chunk in image order). What a backward pass calls.
      */
     public static Tensor[] conv2dBackward(Tensor x, Tensor w, Tensor g, Conv2dParams p, boolean needX, boolean needW) {
+        return conv2dBackward(x, w, g, p, needX, needW, BACKWARD_COLUMN_FLOATS);
+    }
+
+    /** {@link #conv2dBackward(Tensor, Tensor, Tensor, Conv2dParams, boolean, boolean)} with chunks of {@code columnFloats} (tests). */
+    static Tensor[] conv2dBackward(Tensor x, Tensor w, Tensor g, Conv2dParams p, boolean needX, boolean needW, int columnFloats) {
         checkBackward("conv2dBackward", g, x.shape(), w.shape(), p);
         Backend be = Backends.of("conv2dBackward", x, w, g);
         if (be.fusesConv2dBackward(p)) {  // one call, the backend's own buffers
@@ -100,6 +106,54 @@ public final class Conv {
             if (needX || needW) be.conv2dBackward(x, w, g, p, dx, dw);
             return new Tensor[] {dx, dw};
         }
+        int n = x.size(0), nb = chunkImages(n, columnsPerImage(x.shape(), w.shape(), g.size(2) * g.size(3)), columnFloats);
+        if (nb >= n || !(needX || needW)) return unfoldedBackward(x, w, g, p, needX, needW);
+        Tensor dx = needX ? Outputs.allocate(be, x.shape()) : null, dw = null;
+        for (int n0 = 0; n0 < n; n0 += nb) {
+            int m = Math.min(nb, n - n0);
+            Tensor[] d = unfoldedBackward(x.narrow(0, n0, m), w, g.narrow(0, n0, m), p, needX, needW);
+            if (needX) Index.copyInto(d[0], dx.narrow(0, n0, m));
+            if (needW) dw = dw == null ? d[1] : Elementwise.add(dw, d[1]);
+        }
+        return new Tensor[] {dx, dw};
+    }
+
+    /**
+     * Floats of the unfolded columns [C·KH·KW, m·OH·OW] a backward that the backend does not fuse (grouped and depthwise
+     * convolutions on the CPU) holds at once (256 MiB): a larger batch goes through in chunks of m images, at least one.
+     * Whole-batch columns grew with the batch (EfficientNet-B0's 5×5 depthwise convolution on 240 channels at 64²: 24.6 M
+     * floats an image) and passed 2^31−1 elements, the most one tensor holds, at 88 images of 512². Chunks of 2^24
+     * floats cost 15% more CPU per image at 128², batch 32 (more, smaller products, and a copy of dx); at 2^26 that batch
+     * is still one chunk.
+     */
+    public static final int BACKWARD_COLUMN_FLOATS = 1 << 26;
+
+    /** How many of n images the backward of an unfused convolution unfolds at once ({@link #BACKWARD_COLUMN_FLOATS}). */
+    public static int backwardChunkImages(int n, long columnsPerImage) { return chunkImages(n, columnsPerImage, BACKWARD_COLUMN_FLOATS); }
+
+    private static int chunkImages(int n, long columnsPerImage, int columnFloats) {
+        return (int) Math.max(1, Math.min(n, columnFloats / Math.max(1, columnsPerImage)));
+    }
+
+    /**
+     * The floats of scratch {@link #conv2dBackward} takes besides dx and dw for n images shaped like x's, with weights w
+     * and ohw output positions an image: the backend's bands where it fuses the backward, else one chunk's columns and
+     * regrouped gradient. With n = Integer.MAX_VALUE, the most it takes for any batch (bounded where it works in chunks).
+     */
+    public static long backwardScratchFloats(long n, Tensor x, Tensor w, int ohw, Conv2dParams p) {
+        Backend be = Backends.of("conv2dBackward", x, w);
+        if (be.fusesConv2dBackward(p)) return be.conv2dBackwardScratchFloats(n, x.shape(), w.shape(), ohw, p);
+        long columns = columnsPerImage(x.shape(), w.shape(), ohw);
+        return backwardChunkImages((int) Math.min(n, Integer.MAX_VALUE), columns) * (columns + (long) w.size(0) * ohw);
+    }
+
+    /** C·KH·KW·OH·OW: the floats of one image's unfolded columns (w [O, C/G, KH, KW], ohw = OH·OW output positions). */
+    public static long columnsPerImage(int[] xShape, int[] wShape, int ohw) {
+        return (long) xShape[1] * wShape[2] * wShape[3] * ohw;
+    }
+
+    /** Both gradients through whole-batch columns: per group Wᵀ·g folded back by col2im, and g·im2col(x)ᵀ. */
+    private static Tensor[] unfoldedBackward(Tensor x, Tensor w, Tensor g, Conv2dParams p, boolean needX, boolean needW) {
         int groups = p.groups(), og = w.size(0) / groups, ck = w.size(1) * w.size(2) * w.size(3);
         Tensor gg = needX || needW ? groupedGradient(g, groups) : null;
         Tensor dx = needX ? col2im(MatMul.matmul(w.reshape(groups, og, ck).transpose(-2, -1), gg), x.shape(), w.size(2), w.size(3), p) : null;

@@ -78,6 +78,37 @@ public final class BackwardChecks {
         Close.assertClose(both[1].toCpu(), onlyW[1].toCpu(), 0, "dw alone " + what);
     }
 
+    /**
+     * A depthwise convolution whose columns exceed a band of 2^24 floats an image (the unfused backward goes image by
+     * image, dW summed over the chunks; a smaller band than {@link Conv#BACKWARD_COLUMN_FLOATS}, so the case stays
+     * small): dx, dw and dw alone against the references, and bit for bit against each image's own backward.
+     */
+    public static void chunkedDepthwiseConvBackward(long seed, UnaryOperator<Tensor> on) {
+        Gen g = new Gen(seed);
+        int c = 64, k = 5, stride = 1 + g.rng.nextInt(2), pad = 2;
+        Tensor x = g.tensor(2 + g.rng.nextInt(2), c, 96 * stride + g.rng.nextInt(3), 96 * stride + g.rng.nextInt(3));
+        Tensor w = g.tensor(c, 1, k, k);
+        Conv2dParams p = new Conv2dParams(stride, stride, pad, pad, 1, 1, c);
+        Tensor gy = g.tensor(Conv.conv2d(x, w, null, p).shape());
+        String what = "x " + Arrays.toString(x.shape()) + " w " + Arrays.toString(w.shape()) + " " + p;
+        int band = 1 << 24;
+        if (Conv.columnsPerImage(x.shape(), w.shape(), gy.size(2) * gy.size(3)) * 2 <= band) throw new AssertionError("not chunked: " + what);
+        Tensor[] both = Conv.conv2dBackward(on.apply(x), on.apply(w), on.apply(gy), p, true, true, band);
+        Close.assertClose(dev.elixr.tensor.reference.Conv.conv2dBackwardInput(gy, w, x.shape(), p), both[0].toCpu(), 1e-5, 1e-4, "dx " + what);
+        // dw sums K = N·OH·OW (2·10⁴ to 5·10⁴) products of unit-scale values in float: errs by up to ≈ 1e-7·K
+        double k2 = (double) x.size(0) * gy.size(2) * gy.size(3);
+        Close.assertClose(dev.elixr.tensor.reference.Conv.conv2dBackwardWeight(x, gy, w.shape(), p), both[1].toCpu(), 1e-7 * k2, 1e-4, "dw " + what);
+        Tensor[] onlyW = Conv.conv2dBackward(on.apply(x), on.apply(w), on.apply(gy), p, false, true, band);
+        Close.assertClose(both[1].toCpu(), onlyW[1].toCpu(), 0, "dw alone " + what);
+        Tensor sum = null; // chunks of one image: each image's own backward, dw added in image order, bit for bit
+        for (int i = 0; i < x.size(0); i++) {
+            Tensor[] one = Conv.conv2dBackward(on.apply(x.narrow(0, i, 1)), on.apply(w), on.apply(gy.narrow(0, i, 1)), p, true, true);
+            Close.assertClose(one[0].toCpu(), both[0].narrow(0, i, 1).toCpu(), 0, "dx of image " + i + " alone " + what);
+            sum = sum == null ? one[1].toCpu() : Elementwise.add(sum, one[1].toCpu());
+        }
+        Close.assertClose(sum, both[1].toCpu(), 0, "dw as the images' dw summed in order " + what);
+    }
+
     public static void poolBackward(long seed, UnaryOperator<Tensor> on) {
         Gen g = new Gen(seed);
         int k = 1 + g.rng.nextInt(3), s = 1 + g.rng.nextInt(3), pad = g.rng.nextInt(k / 2 + 1);

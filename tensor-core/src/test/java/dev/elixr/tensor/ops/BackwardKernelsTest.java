@@ -20,6 +20,10 @@ class BackwardKernelsTest {
 
     @ParameterizedTest @MethodSource("fewSeeds") void chunkedConvBackwardMatchesReference(long seed) { BackwardChecks.chunkedConvBackward(seed, HOST); }
 
+    @ParameterizedTest @MethodSource("fewSeeds") void depthwiseConvBackwardInImageChunksMatchesReference(long seed) {
+        BackwardChecks.chunkedDepthwiseConvBackward(seed, HOST);
+    }
+
     static Stream<Long> fewSeeds() { return LongStream.range(0, 4).boxed(); }
 
     @ParameterizedTest @MethodSource("seeds") void poolBackwardMatchesReference(long seed) { BackwardChecks.poolBackward(seed, HOST); }
