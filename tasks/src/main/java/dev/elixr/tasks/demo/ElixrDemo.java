@@ -1,5 +1,6 @@
 package dev.elixr.tasks.demo;
 
+import dev.elixr.models.qformer.TextPooling;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.elixr.models.elixr.DuplicatePolicy;
 import dev.elixr.models.elixr.ElixrCConfig;
@@ -83,9 +84,16 @@ public final class ElixrDemo {
          * Not part of the ELIXR-C run's plan marker: changing it retrains only ELIXR-B.
          */
         public record StageOne(int epochs, int batch, double lr, QFormerTrainingJob.Shape shape, int itmCandidates,
-                               QFormerTrainingJob.TextInit textInit, boolean imagePositions, boolean imageSummary) {
+                               QFormerTrainingJob.TextInit textInit, boolean imagePositions, boolean imageSummary, TextPooling textPooling) {
             public StageOne {
                 if (textInit == null) textInit = QFormerTrainingJob.TextInit.NONE;
+                if (textPooling == null) textPooling = TextPooling.CLS;
+            }
+
+            /** ITC's text feature BLIP-2's [CLS]. */
+            public StageOne(int epochs, int batch, double lr, QFormerTrainingJob.Shape shape, int itmCandidates,
+                            QFormerTrainingJob.TextInit textInit, boolean imagePositions, boolean imageSummary) {
+                this(epochs, batch, lr, shape, itmCandidates, textInit, imagePositions, imageSummary, TextPooling.CLS);
             }
 
             /** Without the image summary token. */
@@ -100,11 +108,11 @@ public final class ElixrDemo {
             }
 
             /** This plan with another number of epochs. */
-            public StageOne withEpochs(int e) { return new StageOne(e, batch, lr, shape, itmCandidates, textInit, imagePositions, imageSummary); }
+            public StageOne withEpochs(int e) { return new StageOne(e, batch, lr, shape, itmCandidates, textInit, imagePositions, imageSummary, textPooling); }
 
             /** The Q-Former's shape on an ELIXR-C run: with the text side from its text tower, that tower's width, layers, heads and FFN. */
             QFormerTrainingJob.Shape shapeOn(Path runC) throws IOException {
-                return textInit == QFormerTrainingJob.TextInit.IMAGE_RUN
+                return textInit.fromImageRun()
                         ? QFormerTrainingJob.Shape.of(ElixrCRun.readConfig(runC).text().bertConfig(), shape.queries(), shape.projection())
                         .withCrossAttentionFrequency(shape.crossAttentionFrequency()) : shape;
             }
@@ -210,7 +218,9 @@ public final class ElixrDemo {
                             + "ELIXR-C tower's image tokens" + (plan.stageOne().imagePositions() ? " (with learned positions)" : "")
                             + (plan.stageOne().imageSummary() ? " and a summary token of the whole map" : "")
                             + ", Q-Former " + plan.stageOne().shapeOn(runDir)
-                            + (plan.stageOne().textInit() == QFormerTrainingJob.TextInit.IMAGE_RUN ? ", its text side started from ELIXR-C's text tower" : ""),
+                            + (plan.stageOne().textInit().fromImageRun() ? ", its text side started from ELIXR-C's text tower" : "")
+                            + (plan.stageOne().textInit() == QFormerTrainingJob.TextInit.IMAGE_RUN_PROJECTION ? " and text projection" : "")
+                            + (plan.stageOne().textPooling() == TextPooling.WORD_MEAN ? ", ITC's text feature the mean of the word states" : ""),
                     b.history(), new ElixrBReport.Side(zs, de, ss), new ElixrBReport.Side(b.zeroShot(), b.dataEfficient(), b.search()),
                     b.itmReranked(), b.itmCandidates());
         if (language != null)
@@ -259,7 +269,7 @@ public final class ElixrDemo {
         var training = new QFormerTraining.Config(new ContrastiveTraining.Data(p.epochs(), p.batch(), false),
                 new ContrastiveTraining.Optimisation(p.lr(), 0.05, 0.1, 1.0), ContrastiveTraining.Session.of(seed).resuming(true));
         QFormerTrainingJob.run(new QFormerTrainingJob.Options(data, runC, runB, p.shapeOn(runC), training).withTextInit(p.textInit())
-                .withImagePositions(p.imagePositions()).withImageSummary(p.imageSummary()), commandLine, log);
+                .withImagePositions(p.imagePositions()).withImageSummary(p.imageSummary()).withTextPooling(p.textPooling()), commandLine, log);
     }
 
     /** Generates the synthetic data unless DIR/data already holds the same plan's data. */
