@@ -185,7 +185,7 @@ public final class QFormerTrainingJob {
         if (o.imagePositions()) settings.put("--image-positions", "true");
         if (o.imageSummary()) settings.put("--image-summary", "true");
         if (o.shape().crossAttentionFrequency() != 2) settings.put("--cross-attention-every", Integer.toString(o.shape().crossAttentionFrequency()));
-        if (o.textPooling() != TextPooling.CLS) settings.put("--text-pooling", o.textPooling().key());
+        settings.put("--text-pooling", o.textPooling().key());  // always: a resume that leaves it out means cls, and is checked
         if (previous != null) TrainingSettings.checkResume(run, settings);
         if (previous != null && !previous.imageRunSha256().equals(digest))
             throw new IllegalArgumentException("run " + run + " was trained on image run weights " + previous.imageRunSha256()
