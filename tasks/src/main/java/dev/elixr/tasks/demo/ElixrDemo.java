@@ -121,14 +121,15 @@ public final class ElixrDemo {
         /**
          * 6,000 "easy" studies at 96x96, 24 epochs of batch 32; why: docs/results.md ("Why the demo plan is what it is").
          * ELIXR-B: 4 epochs, its Q-Former's text side started from ELIXR-C's text tower, the tower's tokens given learned
-         * positions and a summary token of the whole map, cross-attention in every layer (docs/results.md, "ELIXR-B stage 1
-         * over three seeds" and "ELIXR-B stage 1: closing the retrieval gap").
+         * positions and a summary token of the whole map, cross-attention in every layer, ITC's text feature the mean of the
+         * word states (docs/results.md, "ELIXR-B stage 1 over three seeds", "ELIXR-B stage 1: closing the retrieval gap" and
+         * "ELIXR-B stage 1: ITC's text feature as ELIXR-C pools it").
          */
         public static Plan full() {
             return new Plan(new Data(6000, 96, "easy"), new Training(24, 32, 3e-3, OBJECTIVE),
                     new Evaluation(new double[] {0.01, 0.1, 1.0}, 3, 150, 200, 500),
                     new StageOne(4, 32, 1e-3, QFormerTrainingJob.Shape.tiny().withCrossAttentionFrequency(1), 128,
-                            QFormerTrainingJob.TextInit.IMAGE_RUN, true, true),
+                            QFormerTrainingJob.TextInit.IMAGE_RUN, true, true, TextPooling.WORD_MEAN),
                     LanguageDemo.Plan.full());
         }
 
@@ -136,7 +137,7 @@ public final class ElixrDemo {
             return new Plan(new Data(400, 48, "easy"), new Training(2, 32, 3e-3, OBJECTIVE),
                     new Evaluation(new double[] {0.1, 1.0}, 1, 20, 40, 50),
                     new StageOne(1, 32, 1e-3, QFormerTrainingJob.Shape.tiny().withCrossAttentionFrequency(1), 16,
-                            QFormerTrainingJob.TextInit.IMAGE_RUN, true, true),
+                            QFormerTrainingJob.TextInit.IMAGE_RUN, true, true, TextPooling.WORD_MEAN),
                     LanguageDemo.Plan.quick());
         }
 
