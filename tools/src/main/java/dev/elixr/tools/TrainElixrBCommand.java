@@ -1,6 +1,7 @@
 package dev.elixr.tools;
 
 import dev.elixr.models.qformer.LanguageProjection;
+import dev.elixr.models.qformer.TextPooling;
 import dev.elixr.tasks.language.Stage2Job;
 import dev.elixr.tasks.language.Stage2Training;
 import dev.elixr.tasks.language.TaskMix;
@@ -40,10 +41,15 @@ final class TrainElixrBCommand implements Callable<Integer> {
             description = "stage 1: how image files are decoded; always the image run's recorded decoding (its elixr-c.json), so"
                     + " this only confirms it: another value is refused") String decode;
     @Option(names = "--out", required = true, description = "run directory to write") Path out;
-    @Option(names = "--text-init", defaultValue = "none", paramLabel = "none|image-run",
-            description = "stage 1: where the Q-Former's text side starts: none (from scratch, the default) or image-run (word/position"
+    @Option(names = "--text-init", defaultValue = "none", paramLabel = "none|image-run|image-run+projection",
+            description = "stage 1: where the Q-Former's text side starts: none (from scratch, the default), image-run (word/position"
                     + " embeddings, self-attention and feed-forward from the image run's trained text tower, as BLIP-2 starts from BERT;"
-                    + " the Q-Former then takes the tower's width, layers, heads and FFN size)") String textInit;
+                    + " the Q-Former then takes the tower's width, layers, heads and FFN size) or image-run+projection (also text_projection"
+                    + " from the image run's text projection, which reads the mean of the word states: needs --projection equal to the"
+                    + " image run's embedding width; meant with --text-pooling word-mean)") String textInit;
+    @Option(names = "--text-pooling", defaultValue = "cls", paramLabel = "cls|word-mean",
+            description = "stage 1: ITC's text feature: cls (the [CLS] output, BLIP-2's; the default) or word-mean (the mean of the word"
+                    + " states, as ELIXR-C's text tower pools; a deviation from BLIP-2). Recorded in the run; evaluation uses it") String textPooling;
     @Option(names = "--image-positions", description = "stage 1: add a learned position embedding (2-D sine-cosine init) to the image"
             + " tower's tokens before cross-attention: a convolutional tower's flattened feature map does not carry positions") boolean imagePositions;
     @Option(names = "--width", description = "stage 1: Q-Former width (default 64, or the text tower's with --text-init image-run; the paper's is 768)") Integer width;
@@ -87,12 +93,13 @@ final class TrainElixrBCommand implements Callable<Integer> {
             var imageConfig = ElixrCRun.readConfig(imageRun);
             imageConfig.image().preprocessing().requireDecode(decode, imageRun.toString());
             var init = QFormerTrainingJob.TextInit.parse(textInit);
-            var base = init == QFormerTrainingJob.TextInit.IMAGE_RUN
+            var base = init.fromImageRun()
                     ? QFormerTrainingJob.Shape.of(imageConfig.text().bertConfig(), queries, projection) : QFormerTrainingJob.Shape.tiny();
             int w = width == null ? base.width() : width;
             var shape = new QFormerTrainingJob.Shape(w, layers == null ? base.layers() : layers, heads == null ? base.heads() : heads,
                     queries, projection, ffn != null ? ffn : width == null ? base.ffn() : 2 * w, crossAttentionEvery);
-            var options = new QFormerTrainingJob.Options(data, imageRun, out, shape, training, CxrDataset.parse(dataset), init, imagePositions, imageSummary);
+            var options = new QFormerTrainingJob.Options(data, imageRun, out, shape, training, CxrDataset.parse(dataset), init, imagePositions, imageSummary,
+                    TextPooling.parse(textPooling));
             var o = QFormerTrainingJob.run(options, CommandLineText.of(spec), System.err);
             System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                     o.imagesPerSecond(), out.toAbsolutePath());

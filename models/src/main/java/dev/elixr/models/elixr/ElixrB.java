@@ -13,6 +13,7 @@ import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.models.qformer.StageOneLoss;
 import dev.elixr.models.qformer.TextBatch;
+import dev.elixr.models.qformer.TextPooling;
 
 import java.util.random.RandomGenerator;
 
@@ -30,10 +31,13 @@ public final class ElixrB extends Module {
     private final QFormer qformer;
     private final Parameter imagePositions;
     private final ImageSummaryToken imageSummary;
+    private final TextPooling textPooling;
 
-    private ElixrB(QFormer qformer, int imageTokens) { this(qformer, imageTokens, 0, null); }
+    private ElixrB(QFormer qformer, int imageTokens) { this(qformer, imageTokens, 0, TextPooling.CLS, null); }
 
-    private ElixrB(QFormer qformer, int imageTokens, int summaryTokens, RandomGenerator rng) {
+    private ElixrB(QFormer qformer, int imageTokens, int summaryTokens, TextPooling textPooling, RandomGenerator rng) {
+        if (textPooling == null) throw new IllegalArgumentException("ELIXR-B: no text pooling given");
+        this.textPooling = textPooling;
         int width = qformer.config().queries().imageWidth();
         this.lnVision = registerModule("ln_vision", new LayerNorm(width, LN_VISION_EPS));
         this.qformer = registerModule("qformer", qformer);
@@ -68,8 +72,17 @@ public final class ElixrB extends Module {
      * {@link ImageSummaryToken} over that many tower tokens appended to what the queries cross-attend to.
      */
     public static ElixrB create(QFormerConfig config, QFormer.Initialisation init, RandomGenerator rng, int imageTokens, int summaryTokens) {
+        return create(config, init, rng, imageTokens, summaryTokens, TextPooling.CLS);
+    }
+
+    /**
+     * As {@link #create(QFormerConfig, QFormer.Initialisation, RandomGenerator, int, int)}, with ITC's text feature pooled
+     * as {@code textPooling} says (BLIP-2's is {@link TextPooling#CLS}).
+     */
+    public static ElixrB create(QFormerConfig config, QFormer.Initialisation init, RandomGenerator rng, int imageTokens, int summaryTokens,
+                                TextPooling textPooling) {
         QFormer q = QFormer.create(config, init, rng);
-        return new ElixrB(q, imageTokens, summaryTokens, rng);
+        return new ElixrB(q, imageTokens, summaryTokens, textPooling, rng);
     }
 
     /** A model whose weights are about to be loaded. */
@@ -80,8 +93,16 @@ public final class ElixrB extends Module {
 
     /** A model with image position embeddings (0: none) and an image summary token over {@code summaryTokens} tokens (0: none) whose weights are about to be loaded. */
     public static ElixrB forLoading(QFormerConfig config, int imageTokens, int summaryTokens) {
-        return new ElixrB(QFormer.forLoading(config), imageTokens, summaryTokens, null);
+        return forLoading(config, imageTokens, summaryTokens, TextPooling.CLS);
     }
+
+    /** As {@link #forLoading(QFormerConfig, int, int)}, ITC's text feature pooled as the run was trained ({@code textPooling}). */
+    public static ElixrB forLoading(QFormerConfig config, int imageTokens, int summaryTokens, TextPooling textPooling) {
+        return new ElixrB(QFormer.forLoading(config), imageTokens, summaryTokens, textPooling, null);
+    }
+
+    /** How ITC's text feature (training, and {@link #embedTexts}) pools the Q-Former's text pass. */
+    public TextPooling textPooling() { return textPooling; }
 
     /** The summary token over the whole tower map, or null when this model has none. */
     public ImageSummaryToken imageSummary() { return imageSummary; }
@@ -117,7 +138,7 @@ public final class ElixrB extends Module {
 
     /** The stage-1 objective ITC + ITM + ITG ({@link StageOneLoss}); same-group texts are left out of ITC's negatives. */
     public StageOneLoss.Terms loss(Var towerTokens, TextBatch text, long[] groups, RandomGenerator rng) {
-        return StageOneLoss.compute(qformer, imageTokens(towerTokens), text, groups, ItcLoss.Duplicates.MASK, rng);
+        return StageOneLoss.compute(qformer, imageTokens(towerTokens), text, groups, ItcLoss.Duplicates.MASK, textPooling, rng);
     }
 
     /** L2-normalised query embeddings [B,Q,P] (ITC's image side; an image is scored by its best query). */
@@ -128,8 +149,8 @@ public final class ElixrB extends Module {
     /** Query outputs [B,Q,H] of the query-only pass (the probes average them over the queries). */
     public Var queryOutputs(Var towerTokens) { return qformer.queryPass(imageTokens(towerTokens)).hidden(); }
 
-    /** L2-normalised text embeddings [B,P] ([CLS] of the text-only pass, projected). */
-    public Var embedTexts(TextBatch text) { return qformer.textFeature(qformer.clsPass(text)); }
+    /** L2-normalised text embeddings [B,P] (the text-only pass pooled as {@link #textPooling}, projected). */
+    public Var embedTexts(TextBatch text) { return qformer.textFeature(text, textPooling); }
 
     /**
      * Image-text matching scores [B] of paired rows: the ITM head's "match" logit averaged over the query outputs of the

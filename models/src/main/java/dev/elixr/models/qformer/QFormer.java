@@ -7,6 +7,7 @@ import dev.elixr.autograd.nn.Module;
 import dev.elixr.autograd.nn.Parameter;
 import dev.elixr.models.transformer.AttentionMasks;
 import dev.elixr.models.transformer.KeyValues;
+import dev.elixr.models.text.WordMeanPooling;
 import dev.elixr.tensor.Shape;
 import dev.elixr.tensor.Tensor;
 
@@ -159,7 +160,20 @@ public final class QFormer extends Module {
     public Var imageFeatures(Var queryHidden) { return Functional.l2Normalize(textSide(visionProjection).forward(queryHidden), -1); }
 
     /** L2-normalised projection of the text's first ([CLS]) token [B,L,D] → [B,P]. */
-    public Var textFeature(Var textHidden) { return Functional.l2Normalize(textSide(textProjection).forward(textHidden.select(1, 0)), -1); }
+    public Var textFeature(Var textHidden) { return projectText(textHidden.select(1, 0)); }
+
+    /**
+     * ITC's text feature of a batch [B,P]: the text-only pass pooled as {@code pooling} says ([CLS]: only that row of the
+     * last layer is computed, {@link #clsPass}), projected and L2-normalised.
+     */
+    public Var textFeature(TextBatch text, TextPooling pooling) {
+        return switch (pooling) {
+            case CLS -> textFeature(clsPass(text));
+            case WORD_MEAN -> projectText(WordMeanPooling.pool(textPass(text), text.attentionMask(), text.batch(), text.length()));
+        };
+    }
+
+    private Var projectText(Var pooled) { return Functional.l2Normalize(textSide(textProjection).forward(pooled), -1); }
 
     /** Image-text matching logits [B,2]: the ITM head on each query output of a joint pass [B,Q+L,D] (or [B,Q,D]), averaged over queries. */
     public Var itmLogits(Var jointHidden) {

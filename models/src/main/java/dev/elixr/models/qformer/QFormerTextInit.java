@@ -80,6 +80,27 @@ public final class QFormerTextInit {
         return new Copied(copied);
     }
 
+    /**
+     * Starts {@code text_projection} from a trained text projection [P,H] without bias (ELIXR-C's, which reads the mean
+     * of its tower's word states: use with {@link TextPooling#WORD_MEAN}); the bias becomes 0. The Q-Former's projection
+     * must have the same widths (its {@code image_text_hidden_size} P and width H); a mismatch is named.
+     */
+    public static Copied applyProjection(QFormer q, Tensor projection, String source) {
+        if (!q.hasText()) throw new IllegalArgumentException("cannot initialise the text projection of a query-only Q-Former from " + source);
+        Map<String, Parameter> to = q.namedParameters();
+        int p = q.config().projectionWidth(), h = q.config().width();
+        if (projection.dim() != 2 || projection.size(0) != p || projection.size(1) != h)
+            throw new IllegalArgumentException("cannot initialise the Q-Former's text_projection [" + p + "," + h + "] from " + source
+                    + "'s text projection " + Shape.str(projection.shape()) + ": give the Q-Former --projection " + projection.size(0)
+                    + " (the image run's embedding width)");
+        assign(to, "text_projection.weight", projection.toCpu().contiguous(), source);
+        assign(to, "text_projection.bias", Tensor.zeros(p), source);
+        Map<String, String> copied = new LinkedHashMap<>();
+        copied.put("text_projection.weight", "text_projection.weight");
+        copied.put("text_projection.bias", "0");
+        return new Copied(copied);
+    }
+
     private static void copy(Map<String, Parameter> to, String name, Map<String, Tensor> from, String fromName, String source,
                              Map<String, String> copied) {
         assign(to, name, take(from, fromName, source), source);

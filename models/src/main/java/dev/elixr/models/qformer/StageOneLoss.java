@@ -18,8 +18,14 @@ public final class StageOneLoss {
     /** image [B,T,Dc]; text [B,L]; groups [B] same-group ids (null: all distinct), treated by ITC as duplicates says. */
     public static Terms compute(QFormer model, Var image, TextBatch text, long[] groups, ItcLoss.Duplicates duplicates,
                                 RandomGenerator rng) {
+        return compute(model, image, text, groups, duplicates, TextPooling.CLS, rng);
+    }
+
+    /** As {@link #compute(QFormer, Var, TextBatch, long[], ItcLoss.Duplicates, RandomGenerator)}, ITC's text feature pooled as given. */
+    public static Terms compute(QFormer model, Var image, TextBatch text, long[] groups, ItcLoss.Duplicates duplicates,
+                                TextPooling pooling, RandomGenerator rng) {
         QueryOutput queries = model.queryPass(image);
-        ItcLoss.Result itc = ItcLoss.loss(model.imageFeatures(queries.hidden()), model.textFeature(model.clsPass(text)),
+        ItcLoss.Result itc = ItcLoss.loss(model.imageFeatures(queries.hidden()), model.textFeature(text, pooling),
                 model.temperature(), groups, duplicates);
         ItmLoss.Negatives negatives = ItmLoss.hardNegatives(itc.similarity().value(), groups, rng);
         Var itm = ItmLoss.loss(model, image, text, negatives);

@@ -1,9 +1,13 @@
 package dev.elixr.models.qformer;
 
+import dev.elixr.autograd.Functional;
 import dev.elixr.autograd.GradMode;
+import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.Activation;
 import dev.elixr.models.text.BertConfig;
 import dev.elixr.models.text.BertEncoder;
+import dev.elixr.models.text.TokenBatch;
+import dev.elixr.models.elixr.TextTower;
 import dev.elixr.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -82,5 +86,42 @@ class QFormerTextInitTest {
         assertTrue(m.contains("heads 4 vs num_attention_heads 2"), m);
         assertTrue(m.contains("FFN size 32 vs intermediate_size 40"), m);
         assertTrue(m.contains("vocabulary 30 vs vocab_size 20 + 1 ([DEC])"), m);
+    }
+
+    /**
+     * ELIXR-C's text embedding is the tower's word mean through its projection (no bias), L2-normalised: with the tower,
+     * its projection and {@link TextPooling#WORD_MEAN}, the Q-Former's ITC text feature starts as exactly that embedding.
+     */
+    @Test
+    void wordMeanTextFeatureWithTheTowersProjectionStartsAsTheTowersTextEmbedding() {
+        TextTower tower = new TextTower(BERT, new SplittableRandom(7));
+        int i = 0;
+        for (var p : tower.namedParameters().values()) p.assign(Tensor.normal(new SplittableRandom(100 + i++), 0.1f, 0.4f, p.shape()));
+        tower.eval();
+        Tensor projection = Tensor.normal(new SplittableRandom(5), 0f, 0.3f, 8, 16);
+        QFormer q = QFormer.create(QFORMER, QFormer.Initialisation.FAN_IN, new SplittableRandom(3));
+        q.eval();
+        QFormerTextInit.apply(q, tower.bert(), "test tower");
+        var copied = QFormerTextInit.applyProjection(q, projection, "test tower");
+        assertEquals("text_projection.weight", copied.tensors().get("text_projection.weight"));
+        try (var g = GradMode.noGrad()) {
+            var tokens = new TokenBatch(TEXT.ids(), TEXT.attentionMask(), 2, 4);
+            Var expected = Functional.l2Normalize(tower.features(tokens).matmul(Var.of(projection).t()), -1);
+            Var actual = q.textFeature(TEXT, TextPooling.WORD_MEAN);
+            float[] e = expected.value().contiguous().toFloatArray(), a = actual.value().contiguous().toFloatArray();
+            assertEquals(16, a.length);
+            for (int k = 0; k < e.length; k++) assertEquals(e[k], a[k], 1e-5, "element " + k);
+            float[] cls = q.textFeature(TEXT, TextPooling.CLS).value().contiguous().toFloatArray();
+            assertNotEquals(e[0], cls[0], 1e-3, "[CLS] is another feature");
+        }
+    }
+
+    @Test
+    void aTextProjectionOfAnotherWidthIsRefusedNamingBothShapes() {
+        QFormer q = QFormer.create(QFORMER, new SplittableRandom(3));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> QFormerTextInit.applyProjection(q, Tensor.zeros(128, 16), "ELIXR-C run R"));
+        assertTrue(e.getMessage().contains("text_projection [8,16]") && e.getMessage().contains("[128,16]")
+                && e.getMessage().contains("--projection 128") && e.getMessage().contains("ELIXR-C run R"), e.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package dev.elixr.tasks.demo;
 
+import dev.elixr.models.qformer.TextPooling;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.elixr.models.elixr.DuplicatePolicy;
 import dev.elixr.models.elixr.ElixrCConfig;
@@ -83,9 +84,16 @@ public final class ElixrDemo {
          * Not part of the ELIXR-C run's plan marker: changing it retrains only ELIXR-B.
          */
         public record StageOne(int epochs, int batch, double lr, QFormerTrainingJob.Shape shape, int itmCandidates,
-                               QFormerTrainingJob.TextInit textInit, boolean imagePositions, boolean imageSummary) {
+                               QFormerTrainingJob.TextInit textInit, boolean imagePositions, boolean imageSummary, TextPooling textPooling) {
             public StageOne {
                 if (textInit == null) textInit = QFormerTrainingJob.TextInit.NONE;
+                if (textPooling == null) textPooling = TextPooling.CLS;
+            }
+
+            /** ITC's text feature BLIP-2's [CLS]. */
+            public StageOne(int epochs, int batch, double lr, QFormerTrainingJob.Shape shape, int itmCandidates,
+                            QFormerTrainingJob.TextInit textInit, boolean imagePositions, boolean imageSummary) {
+                this(epochs, batch, lr, shape, itmCandidates, textInit, imagePositions, imageSummary, TextPooling.CLS);
             }
 
             /** Without the image summary token. */
@@ -100,11 +108,11 @@ public final class ElixrDemo {
             }
 
             /** This plan with another number of epochs. */
-            public StageOne withEpochs(int e) { return new StageOne(e, batch, lr, shape, itmCandidates, textInit, imagePositions, imageSummary); }
+            public StageOne withEpochs(int e) { return new StageOne(e, batch, lr, shape, itmCandidates, textInit, imagePositions, imageSummary, textPooling); }
 
             /** The Q-Former's shape on an ELIXR-C run: with the text side from its text tower, that tower's width, layers, heads and FFN. */
             QFormerTrainingJob.Shape shapeOn(Path runC) throws IOException {
-                return textInit == QFormerTrainingJob.TextInit.IMAGE_RUN
+                return textInit.fromImageRun()
                         ? QFormerTrainingJob.Shape.of(ElixrCRun.readConfig(runC).text().bertConfig(), shape.queries(), shape.projection())
                         .withCrossAttentionFrequency(shape.crossAttentionFrequency()) : shape;
             }
@@ -113,14 +121,15 @@ public final class ElixrDemo {
         /**
          * 6,000 "easy" studies at 96x96, 24 epochs of batch 32; why: docs/results.md ("Why the demo plan is what it is").
          * ELIXR-B: 4 epochs, its Q-Former's text side started from ELIXR-C's text tower, the tower's tokens given learned
-         * positions and a summary token of the whole map, cross-attention in every layer (docs/results.md, "ELIXR-B stage 1
-         * over three seeds" and "ELIXR-B stage 1: closing the retrieval gap").
+         * positions and a summary token of the whole map, cross-attention in every layer, ITC's text feature the mean of the
+         * word states (docs/results.md, "ELIXR-B stage 1 over three seeds", "ELIXR-B stage 1: closing the retrieval gap" and
+         * "ELIXR-B stage 1: ITC's text feature as ELIXR-C pools it").
          */
         public static Plan full() {
             return new Plan(new Data(6000, 96, "easy"), new Training(24, 32, 3e-3, OBJECTIVE),
                     new Evaluation(new double[] {0.01, 0.1, 1.0}, 3, 150, 200, 500),
                     new StageOne(4, 32, 1e-3, QFormerTrainingJob.Shape.tiny().withCrossAttentionFrequency(1), 128,
-                            QFormerTrainingJob.TextInit.IMAGE_RUN, true, true),
+                            QFormerTrainingJob.TextInit.IMAGE_RUN, true, true, TextPooling.WORD_MEAN),
                     LanguageDemo.Plan.full());
         }
 
@@ -128,7 +137,7 @@ public final class ElixrDemo {
             return new Plan(new Data(400, 48, "easy"), new Training(2, 32, 3e-3, OBJECTIVE),
                     new Evaluation(new double[] {0.1, 1.0}, 1, 20, 40, 50),
                     new StageOne(1, 32, 1e-3, QFormerTrainingJob.Shape.tiny().withCrossAttentionFrequency(1), 16,
-                            QFormerTrainingJob.TextInit.IMAGE_RUN, true, true),
+                            QFormerTrainingJob.TextInit.IMAGE_RUN, true, true, TextPooling.WORD_MEAN),
                     LanguageDemo.Plan.quick());
         }
 
@@ -210,7 +219,9 @@ public final class ElixrDemo {
                             + "ELIXR-C tower's image tokens" + (plan.stageOne().imagePositions() ? " (with learned positions)" : "")
                             + (plan.stageOne().imageSummary() ? " and a summary token of the whole map" : "")
                             + ", Q-Former " + plan.stageOne().shapeOn(runDir)
-                            + (plan.stageOne().textInit() == QFormerTrainingJob.TextInit.IMAGE_RUN ? ", its text side started from ELIXR-C's text tower" : ""),
+                            + (plan.stageOne().textInit().fromImageRun() ? ", its text side started from ELIXR-C's text tower" : "")
+                            + (plan.stageOne().textInit() == QFormerTrainingJob.TextInit.IMAGE_RUN_PROJECTION ? " and text projection" : "")
+                            + (plan.stageOne().textPooling() == TextPooling.WORD_MEAN ? ", ITC's text feature the mean of the word states" : ""),
                     b.history(), new ElixrBReport.Side(zs, de, ss), new ElixrBReport.Side(b.zeroShot(), b.dataEfficient(), b.search()),
                     b.itmReranked(), b.itmCandidates());
         if (language != null)
@@ -259,7 +270,7 @@ public final class ElixrDemo {
         var training = new QFormerTraining.Config(new ContrastiveTraining.Data(p.epochs(), p.batch(), false),
                 new ContrastiveTraining.Optimisation(p.lr(), 0.05, 0.1, 1.0), ContrastiveTraining.Session.of(seed).resuming(true));
         QFormerTrainingJob.run(new QFormerTrainingJob.Options(data, runC, runB, p.shapeOn(runC), training).withTextInit(p.textInit())
-                .withImagePositions(p.imagePositions()).withImageSummary(p.imageSummary()), commandLine, log);
+                .withImagePositions(p.imagePositions()).withImageSummary(p.imageSummary()).withTextPooling(p.textPooling()), commandLine, log);
     }
 
     /** Generates the synthetic data unless DIR/data already holds the same plan's data. */

@@ -1,5 +1,6 @@
 package dev.elixr.tasks.eval;
 
+import dev.elixr.models.qformer.TextPooling;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -82,7 +83,7 @@ public final class EmbeddingExport {
 
     /**
      * An ELIXR-B run: images as their Q L2-normalised query embeddings, float32 [N, Q, P] (an image is scored against a
-     * text t by max_q cos(image[q], t), as the evaluations do); texts as [N, P] ([CLS] of the Q-Former's text pass).
+     * text t by max_q cos(image[q], t), as the evaluations do); texts as [N, P] (the Q-Former's text pass pooled as the run was trained).
      */
     private static Written writeElixrB(Path runDir, Path data, CxrDataset dataset, String split, Kind kind, Path out, Path ids, Path prep,
                                        String commandLine, PrintStream log) throws IOException {
@@ -118,7 +119,9 @@ public final class EmbeddingExport {
             root.put("queries", q);
             root.put("scoring", "an image against a text embedding t: max over its queries q of image[q]·t");
         } else {
-            root.put("embedding", "Q-Former text pass ([CLS]), text_projection, L2 normalisation (ELIXR-B stage 1)");
+            root.put("embedding", "Q-Former text pass (" + (run.model().textPooling() == TextPooling.CLS ? "[CLS]" : "mean of the word states")
+                    + "), text_projection, L2 normalisation (ELIXR-B stage 1)");
+            root.put("text_pooling", run.model().textPooling().key());
         }
         root.set("model", m.valueToTree(HfConfigs.qformerJson(run.spec().qformer())));
         root.put("run", run.dir().toAbsolutePath().normalize().toString());

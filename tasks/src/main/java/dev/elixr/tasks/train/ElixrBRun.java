@@ -6,6 +6,7 @@ import dev.elixr.autograd.io.Safetensors;
 import dev.elixr.models.elixr.ElixrB;
 import dev.elixr.models.hf.HfConfigs;
 import dev.elixr.models.qformer.QFormerConfig;
+import dev.elixr.models.qformer.TextPooling;
 
 import dev.elixr.autograd.GradMode;
 import dev.elixr.autograd.Var;
@@ -41,9 +42,20 @@ public final class ElixrBRun {
 
     /**
      * What a run is made of: its image run, that run's weights digest, the Q-Former's shape, and the tower tokens its
-     * learned image position embedding is for (0: none, {@link ElixrB#imagePositions}).
+     * learned image position embedding is for (0: none, {@link ElixrB#imagePositions}), the tokens its image summary reads
+     * (0: none), and how ITC's text feature pools the text pass ({@code text_pooling}; absent in runs from before the
+     * choice existed: [CLS]).
      */
-    public record Spec(Path imageRun, String imageRunSha256, QFormerConfig qformer, int imagePositions, int imageSummary) {
+    public record Spec(Path imageRun, String imageRunSha256, QFormerConfig qformer, int imagePositions, int imageSummary, TextPooling textPooling) {
+        public Spec {
+            if (textPooling == null) textPooling = TextPooling.CLS;
+        }
+
+        /** ITC's text feature BLIP-2's [CLS]. */
+        public Spec(Path imageRun, String imageRunSha256, QFormerConfig qformer, int imagePositions, int imageSummary) {
+            this(imageRun, imageRunSha256, qformer, imagePositions, imageSummary, TextPooling.CLS);
+        }
+
         /** Without image position embeddings. */
         public Spec(Path imageRun, String imageRunSha256, QFormerConfig qformer) { this(imageRun, imageRunSha256, qformer, 0); }
 
@@ -73,6 +85,7 @@ public final class ElixrBRun {
         m.put("qformer", HfConfigs.qformerJson(spec.qformer()));
         if (spec.imagePositions() > 0) m.put("image_position_embeddings", spec.imagePositions());
         if (spec.imageSummary() > 0) m.put("image_summary_tokens", spec.imageSummary());
+        m.put("text_pooling", spec.textPooling().key());
         Files.createDirectories(dir);
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CONFIG).toFile(), m);
     }
@@ -85,7 +98,16 @@ public final class ElixrBRun {
         if (!n.hasNonNull("image_run") || !n.hasNonNull("qformer"))
             throw new IllegalArgumentException(f + ": not an ELIXR-B spec (needs image_run and qformer)");
         return new Spec(Path.of(n.get("image_run").asText()), n.path("image_run_sha256").asText(""), HfConfigs.qformer(n.get("qformer")),
-                n.path("image_position_embeddings").asInt(0), n.path("image_summary_tokens").asInt(0));
+                n.path("image_position_embeddings").asInt(0), n.path("image_summary_tokens").asInt(0), textPooling(f, n));
+    }
+
+    private static TextPooling textPooling(Path f, JsonNode n) {
+        if (!n.has("text_pooling")) return TextPooling.CLS;
+        try {
+            return TextPooling.parse(n.get("text_pooling").asText());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(f + ": " + e.getMessage());
+        }
     }
 
     /** Writes the final weights and curves. */
@@ -103,7 +125,7 @@ public final class ElixrBRun {
                 throw new NoSuchFileException(dir.resolve(f).toString(), null, "not a finished ELIXR-B run (train one with: "
                         + "elixr train elixr-b --stage 1 --image-run RUN_C --data DIR --out " + dir + ")");
         Spec spec = readSpec(dir);
-        ElixrB model = ElixrB.forLoading(spec.qformer(), spec.imagePositions(), spec.imageSummary());
+        ElixrB model = ElixrB.forLoading(spec.qformer(), spec.imagePositions(), spec.imageSummary(), spec.textPooling());
         model.loadStateDict(Safetensors.read(dir.resolve(WEIGHTS)), true);
         model.eval();
         ElixrCRun imageRun = ElixrCRun.load(spec.imageRun());
@@ -167,7 +189,7 @@ public final class ElixrBRun {
         return out;
     }
 
-    /** L2-normalised text embeddings [n][P] ([CLS] of the Q-Former's text pass, projected). */
+    /** L2-normalised text embeddings [n][P] (the Q-Former's text pass pooled as the run was trained, projected). */
     public float[][] embedTexts(List<String> texts) {
         model.eval();
         WordPieceTokenizer tok = imageRun.tokenizer();

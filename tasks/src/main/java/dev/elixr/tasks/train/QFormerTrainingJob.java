@@ -8,6 +8,8 @@ import dev.elixr.models.hf.HfConfigs;
 import dev.elixr.models.qformer.QFormer;
 import dev.elixr.models.qformer.QFormerConfig;
 import dev.elixr.models.qformer.QFormerTextInit;
+import dev.elixr.models.qformer.TextPooling;
+import dev.elixr.tensor.Tensor;
 import dev.elixr.models.text.BertConfig;
 import dev.elixr.models.text.Encoding;
 import dev.elixr.models.text.WordPieceTokenizer;
@@ -67,31 +69,52 @@ public final class QFormerTrainingJob {
         }
     }
 
-    /** Where the Q-Former's text side starts: from scratch, or from the image run's trained text tower ({@link QFormerTextInit}). */
+    /**
+     * Where the Q-Former's text side starts: from scratch, from the image run's trained text tower ({@link QFormerTextInit}),
+     * or from that tower and its text projection ({@code text_projection}, {@link QFormerTextInit#applyProjection}: the
+     * projection width must be the image run's embedding width).
+     */
     public enum TextInit {
-        NONE, IMAGE_RUN;
+        NONE, IMAGE_RUN, IMAGE_RUN_PROJECTION;
 
-        public String key() { return this == NONE ? "none" : "image-run"; }
+        public String key() {
+            return switch (this) {
+                case NONE -> "none";
+                case IMAGE_RUN -> "image-run";
+                case IMAGE_RUN_PROJECTION -> "image-run+projection";
+            };
+        }
+
+        /** Whether the tower's weights are copied (either image-run value). */
+        public boolean fromImageRun() { return this != NONE; }
 
         public static TextInit parse(String s) {
             return switch (s) {
                 case "none" -> NONE;
                 case "image-run" -> IMAGE_RUN;
-                default -> throw new IllegalArgumentException("--text-init '" + s + "': expected none or image-run");
+                case "image-run+projection" -> IMAGE_RUN_PROJECTION;
+                default -> throw new IllegalArgumentException("--text-init '" + s + "': expected none, image-run or image-run+projection");
             };
         }
     }
 
     /**
      * dataset: the layout of {@code data} ({@code --dataset}); one with reports (MIMIC-CXR-JPG or IU X-ray). textInit: where
-     * the Q-Former's text side starts (with {@link TextInit#IMAGE_RUN} the shape must be the image run's text tower's).
-     * imagePositions: whether the tower's tokens get a learned position embedding before cross-attention.
+     * the Q-Former's text side starts (from the image run, the shape must be the image run's text tower's).
+     * imagePositions: whether the tower's tokens get a learned position embedding before cross-attention. textPooling: ITC's
+     * text feature ({@link TextPooling#CLS}, BLIP-2's, when null).
      */
     public record Options(Path data, Path imageRun, Path out, Shape shape, QFormerTraining.Config training, CxrDataset dataset,
-                          TextInit textInit, boolean imagePositions, boolean imageSummary) {
+                          TextInit textInit, boolean imagePositions, boolean imageSummary, TextPooling textPooling) {
         public Options {
             if (dataset == null) dataset = CxrDataset.MIMIC;
             if (textInit == null) textInit = TextInit.NONE;
+            if (textPooling == null) textPooling = TextPooling.CLS;
+        }
+
+        public Options(Path data, Path imageRun, Path out, Shape shape, QFormerTraining.Config training, CxrDataset dataset,
+                       TextInit textInit, boolean imagePositions, boolean imageSummary) {
+            this(data, imageRun, out, shape, training, dataset, textInit, imagePositions, imageSummary, TextPooling.CLS);
         }
 
         public Options(Path data, Path imageRun, Path out, Shape shape, QFormerTraining.Config training, CxrDataset dataset,
@@ -109,13 +132,16 @@ public final class QFormerTrainingJob {
             this(data, imageRun, out, shape, training, CxrDataset.MIMIC);
         }
 
-        public Options withTextInit(TextInit t) { return new Options(data, imageRun, out, shape, training, dataset, t, imagePositions, imageSummary); }
+        public Options withTextInit(TextInit t) { return new Options(data, imageRun, out, shape, training, dataset, t, imagePositions, imageSummary, textPooling); }
+
+        /** With ITC's text feature pooled as given ({@link TextPooling}). */
+        public Options withTextPooling(TextPooling p) { return new Options(data, imageRun, out, shape, training, dataset, textInit, imagePositions, imageSummary, p); }
 
         /** With (or without) a learned position embedding for the tower's tokens ({@link dev.elixr.models.elixr.ImagePositionEmbedding}). */
-        public Options withImagePositions(boolean on) { return new Options(data, imageRun, out, shape, training, dataset, textInit, on, imageSummary); }
+        public Options withImagePositions(boolean on) { return new Options(data, imageRun, out, shape, training, dataset, textInit, on, imageSummary, textPooling); }
 
         /** With (or without) a summary token over the whole tower map, started from the image run's head ({@link ImageSummaryToken}). */
-        public Options withImageSummary(boolean on) { return new Options(data, imageRun, out, shape, training, dataset, textInit, imagePositions, on); }
+        public Options withImageSummary(boolean on) { return new Options(data, imageRun, out, shape, training, dataset, textInit, imagePositions, on, textPooling); }
     }
 
     /** Linear weights N(0, 1/fan_in): from scratch at the demo's width BERT's 0.02 leaves ITM at its prior (see {@link QFormer.Initialisation#FAN_IN}). */
@@ -159,6 +185,7 @@ public final class QFormerTrainingJob {
         if (o.imagePositions()) settings.put("--image-positions", "true");
         if (o.imageSummary()) settings.put("--image-summary", "true");
         if (o.shape().crossAttentionFrequency() != 2) settings.put("--cross-attention-every", Integer.toString(o.shape().crossAttentionFrequency()));
+        settings.put("--text-pooling", o.textPooling().key());  // always: a resume that leaves it out means cls, and is checked
         if (previous != null) TrainingSettings.checkResume(run, settings);
         if (previous != null && !previous.imageRunSha256().equals(digest))
             throw new IllegalArgumentException("run " + run + " was trained on image run weights " + previous.imageRunSha256()
@@ -180,21 +207,29 @@ public final class QFormerTrainingJob {
                 imageRun.model().config().text().maxTokens());
         int positions = previous != null ? previous.imagePositions() : o.imagePositions() ? trainPairs.images().tokens() : 0;
         int summary = previous != null ? previous.imageSummary() : o.imageSummary() ? trainPairs.images().tokens() : 0;
-        ElixrBRun.writeSpec(run, new ElixrBRun.Spec(o.imageRun(), digest, cfg, positions, summary));
+        TextPooling pooling = previous != null ? previous.textPooling() : o.textPooling();
+        ElixrBRun.writeSpec(run, new ElixrBRun.Spec(o.imageRun(), digest, cfg, positions, summary, pooling));
         if (previous == null || !Files.exists(run.resolve(TrainingSettings.FILE))) TrainingSettings.write(run, settings);
-        if (o.textInit() == TextInit.IMAGE_RUN)
+        if (o.textInit().fromImageRun())
             QFormerTextInit.requireCompatible(cfg, imageRun.model().config().text().bertConfig(), textSource(o));
+        Tensor textProjection = o.textInit() == TextInit.IMAGE_RUN_PROJECTION ? imageRunTextProjection(imageRun, o) : null;
         SplitMix64 rng = new SplitMix64(o.training().seed());
-        ElixrB model = ElixrB.create(cfg, INITIALISATION, rng, positions, summary);
+        ElixrB model = ElixrB.create(cfg, INITIALISATION, rng, positions, summary, pooling);
         if (summary > 0) {
             model.imageSummary().initFrom(imageRun.model().namedParameters(), "ELIXR-C run " + o.imageRun(), rng);
             log.println("elixr: image summary token (a linear map of the whole tower map) from the image head and projection of " + o.imageRun());
         }
-        if (o.textInit() == TextInit.IMAGE_RUN) {
+        if (o.textInit().fromImageRun()) {
             var copied = QFormerTextInit.apply(model.qformer(), imageRun.model().textEncoder().bert(), textSource(o));
             log.printf("elixr: Q-Former text side (%d tensors: embeddings, self-attention, feed-forward) from %s%n",
                     copied.tensors().size(), textSource(o));
         }
+        if (textProjection != null) {
+            QFormerTextInit.applyProjection(model.qformer(), textProjection, "ELIXR-C run " + o.imageRun());
+            log.println("elixr: Q-Former text_projection from the text projection of " + o.imageRun());
+        }
+        if (pooling != TextPooling.CLS)
+            log.println("elixr: ITC's text feature is the mean of the text's word states (--text-pooling " + pooling.key() + "), not BLIP-2's [CLS]");
         log.printf("elixr: ELIXR-B stage 1, Q-Former with %,d parameters (%s) on %d image tokens of width %d%n",
                 model.parameterCount(), cfg, trainPairs.images().tokens(), trainPairs.images().width());
         QFormerTraining.Outcome outcome = QFormerTraining.train(model, trainPairs, valPairs == null ? emptyLike(trainPairs) : valPairs,
@@ -206,6 +241,13 @@ public final class QFormerTrainingJob {
     }
 
     private static String textSource(Options o) { return "the text tower of ELIXR-C run " + o.imageRun(); }
+
+    /** The image run's {@code text_projection.weight} [E, text width]. */
+    private static Tensor imageRunTextProjection(ElixrCRun imageRun, Options o) {
+        var p = imageRun.model().namedParameters().get("text_projection.weight");
+        if (p == null) throw new IllegalArgumentException("--text-init image-run+projection: ELIXR-C run " + o.imageRun() + " has no text_projection.weight");
+        return p.value().toCpu().contiguous();
+    }
 
     /** A split's cached image tokens paired with its reports (findings and impression), tokenised, and their duplicate groups. */
     static QFormerTraining.Pairs pairs(Path run, String split, ElixrCRun imageRun, String digest, List<CxrStudy> studies,
@@ -254,8 +296,13 @@ public final class QFormerTrainingJob {
         m.put("qformer", HfConfigs.qformerJson(cfg));
         m.put("initialisation", INITIALISATION.name().toLowerCase(java.util.Locale.ROOT));
         m.put("text_init", o.textInit() == TextInit.NONE ? "none: from scratch"
-                : "image-run: word/position embeddings, embedding LayerNorm, self-attention and text feed-forward (query feed-forward too)"
-                + " from the text tower of " + o.imageRun().toAbsolutePath() + "; cross-attention, queries and heads from scratch");
+                : o.textInit().key() + ": word/position embeddings, embedding LayerNorm, self-attention and text feed-forward (query feed-forward too)"
+                + " from the text tower of " + o.imageRun().toAbsolutePath()
+                + (o.textInit() == TextInit.IMAGE_RUN_PROJECTION ? ", text_projection from its text projection (bias 0)" : "")
+                + "; cross-attention, queries and " + (o.textInit() == TextInit.IMAGE_RUN_PROJECTION ? "the other heads" : "heads") + " from scratch");
+        m.put("text_pooling", o.textPooling() == TextPooling.CLS ? "cls: ITC's text feature is the [CLS] output (BLIP-2's)"
+                : "word-mean: ITC's text feature is the mean of the word states (no [CLS], [SEP] or padding), as ELIXR-C's text tower pools;"
+                + " a deviation from BLIP-2");
         m.put("image_positions", o.imagePositions() ? "learned position embedding of the tower's tokens after ln_vision, 2-D sine-cosine init" : "none");
         m.put("image_summary", o.imageSummary() ? "one extra image token: a learned linear map of the whole flattened tower map, started from"
                 + " the image run's head and projection (randomly projected to the token width)" : "none");

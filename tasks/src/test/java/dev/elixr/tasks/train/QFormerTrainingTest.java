@@ -2,6 +2,7 @@ package dev.elixr.tasks.train;
 
 import dev.elixr.models.elixr.ElixrCConfig;
 import dev.elixr.models.elixr.ImagePreprocessing;
+import dev.elixr.models.qformer.TextPooling;
 import dev.elixr.tasks.data.CxrDataset;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.data.synth.SyntheticCxr;
@@ -180,5 +181,57 @@ class QFormerTrainingTest {
             var tokens = dev.elixr.autograd.Var.of(dev.elixr.tensor.Tensor.randn(4, 2, 64, 8));
             assertEquals(65, run.model().imageTokens(tokens).size(1), "64 tower tokens and the summary");
         }
+    }
+
+    /**
+     * The pooling choice is saved (elixr-b.json, training.json), a resumed run must repeat it, and the finished run loads
+     * with it: its text embeddings are the word-mean feature, not [CLS]. The text projection starts from the image run's.
+     */
+    @Test
+    void wordMeanTextPoolingRoundTripsThroughTheSavedConfigAndResumeAndTheLoadedRunEmbedsWithIt() throws Exception {
+        var shape = QFormerTrainingJob.Shape.of(ElixrCRun.readConfig(imageRun).text().bertConfig(), 8, 8);  // ELIXR-C's embedding is 8 wide
+        Path out = dir.resolve("run-b-word-mean");
+        java.util.function.BiFunction<Boolean, Long, QFormerTrainingJob.Options> opts = (resume, stop) ->
+                new QFormerTrainingJob.Options(data, imageRun, out, shape, options(out, 1, resume, stop).training())
+                        .withTextInit(QFormerTrainingJob.TextInit.IMAGE_RUN_PROJECTION).withTextPooling(TextPooling.WORD_MEAN);
+        QFormerTrainingJob.run(opts.apply(false, 2L), "test", QUIET);
+        assertEquals(TextPooling.WORD_MEAN, ElixrBRun.readSpec(out).textPooling());
+        assertTrue(Files.readString(out.resolve(ElixrBRun.CONFIG)).contains("\"text_pooling\" : \"word-mean\""));
+        assertTrue(Files.readString(out.resolve(TrainingSettings.FILE)).contains("\"--text-pooling\" : \"word-mean\""));
+        String runJson = Files.readString(out.resolve("run.json"));
+        assertTrue(runJson.contains("text_projection from its text projection") && runJson.contains("word-mean: ITC's text feature"), runJson);
+
+        var cls = opts.apply(true, 0L).withTextPooling(TextPooling.CLS);
+        var e = assertThrows(IllegalArgumentException.class, () -> QFormerTrainingJob.run(cls, "test", QUIET));
+        assertTrue(e.getMessage().contains("--text-pooling"), e.getMessage());
+        QFormerTrainingJob.run(opts.apply(true, 0L), "test", QUIET);
+
+        var run = ElixrBRun.load(out, QUIET);
+        assertEquals(TextPooling.WORD_MEAN, run.model().textPooling());
+        float[] embedded = run.embedTexts(List.of("the heart is normal in size"))[0];
+        var tok = run.imageRun().tokenizer();
+        var enc = tok.encode("the heart is normal in size", 128, false);
+        var text = new dev.elixr.models.qformer.TextBatch(enc.ids(), enc.attentionMask(), 1, enc.length());
+        try (var g = dev.elixr.autograd.GradMode.noGrad()) {
+            float[] wordMean = run.model().qformer().textFeature(text, TextPooling.WORD_MEAN).value().toFloatArray();
+            float[] first = run.model().qformer().textFeature(text, TextPooling.CLS).value().toFloatArray();
+            assertArrayEquals(wordMean, embedded, 1e-6f);
+            assertFalse(java.util.Arrays.equals(first, embedded), "not the [CLS] feature");
+        }
+    }
+
+    @Test
+    void aRunFromBeforeTheChoiceLoadsWithClsPooling() throws Exception {
+        Path out = dir.resolve("run-b-old-spec");
+        QFormerTrainingJob.run(options(out, 1, false, 0), "test", QUIET);
+        Path spec = out.resolve(ElixrBRun.CONFIG);
+        String withField = Files.readString(spec);
+        assertTrue(withField.contains("\"text_pooling\" : \"cls\""), withField);
+        Files.writeString(spec, withField.replace(",\n  \"text_pooling\" : \"cls\"", ""));
+        assertFalse(Files.readString(spec).contains("text_pooling"));
+        assertEquals(TextPooling.CLS, ElixrBRun.load(out, QUIET).model().textPooling());
+        Files.writeString(spec, withField.replace("\"cls\"", "\"max\""));
+        var e = assertThrows(IllegalArgumentException.class, () -> ElixrBRun.readSpec(out));
+        assertTrue(e.getMessage().contains(ElixrBRun.CONFIG) && e.getMessage().contains("expected cls or word-mean"), e.getMessage());
     }
 }
