@@ -34,9 +34,12 @@ public final class InstructionPrompts {
         return "incorrect: " + words;
     }
 
-    /** The error type a generated verdict names: none (correct), an error type, or "unparsed". */
+    /**
+     * The error type a generated verdict names: none (correct), an error type, or "unparsed". A leading statement of
+     * the image's findings ({@link ImageFindings}) is skipped: the verdict is what follows it.
+     */
     public static String parseVerdict(String answer) {
-        String a = answer.trim().toLowerCase(Locale.ROOT);
+        String a = ImageFindings.afterStatement(answer).toLowerCase(Locale.ROOT);
         if (a.startsWith(CORRECT)) return "none";
         for (var e : ERRORS.entrySet()) if (a.contains(e.getValue())) return e.getKey();
         return a.startsWith("incorrect") ? "unparsed-error" : "unparsed";

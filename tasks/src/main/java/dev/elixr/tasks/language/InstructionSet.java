@@ -3,6 +3,7 @@ package dev.elixr.tasks.language;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.elixr.tasks.data.CxrStudy;
+import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.train.ReportText;
 
 import java.io.BufferedReader;
@@ -19,7 +20,8 @@ import java.util.Map;
 /**
  * The stage-2 items of a data set: per study, impression generation ({@link InstructionPrompts#describe} → the
  * report's IMPRESSION); the visual questions of {@code vqa.jsonl}; the report checks of {@code report-qa.jsonl}
- * (the report possibly carrying one injected error → {@link InstructionPrompts#verdict}). Items of studies not in
+ * (the report possibly carrying one injected error → {@link InstructionPrompts#verdict}, after what the image shows,
+ * {@link ImageFindings#statement}, where the data set has structured truth). Items of studies not in
  * the data set's study list are dropped; each item keeps its study's split.
  */
 public final class InstructionSet {
@@ -43,10 +45,12 @@ public final class InstructionSet {
         m.put(LanguageTask.IMPRESSION, impressions);
         m.put(LanguageTask.VQA, lines(data.resolve(VQA), byId, (n, s) -> new Instruction(s.dicomId(), s.split(), LanguageTask.VQA,
                 InstructionPrompts.question(text(n, "question")), text(n, "answer"), n.path("type").asText(""), n.path("category").asText(""))));
+        boolean truth = Files.isRegularFile(data.resolve(MimicCxrJpg.ATTRIBUTES));
         m.put(LanguageTask.REPORT_QA, lines(data.resolve(REPORT_QA), byId, (n, s) -> {
             String error = n.path("error").asText("none");
+            String verdict = InstructionPrompts.verdict(error);
             return new Instruction(s.dicomId(), s.split(), LanguageTask.REPORT_QA, InstructionPrompts.checkReport(text(n, "report")),
-                    InstructionPrompts.verdict(error), error.equals("none") ? "correct" : "erroneous", error);
+                    truth ? ImageFindings.statement(s) + " " + verdict : verdict, error.equals("none") ? "correct" : "erroneous", error);
         }));
         return new InstructionSet(m);
     }
