@@ -14,10 +14,14 @@ import java.util.Map;
  * pneumothorax, mild cardiomegaly."): the study's structured truth (synthetic data), each finding its report asserts
  * (present, label 1; support devices left out, as report QA never injects them) in label order, with its severity where
  * report QA can change it (effusion, pneumothorax, cardiomegaly, edema) and its side where it can swap it (all but
- * edema); "image: no finding." when there is none. The verdict that follows then compares this line, read from the
- * image, with the report in the prompt, instead of the report's wording alone.
+ * edema); "image: no finding." when there is none. A report check then takes two steps: the statement is generated
+ * from the image alone ({@link InstructionPrompts#look}: no report in sight, so it cannot be copied from one), then the
+ * verdict after the statement and the report ({@link InstructionPrompts#checkReport(String, String)}), comparing the
+ * two instead of judging the report's wording alone. Training teaches both steps, the second after the true statement.
  */
 public final class ImageFindings {
+    /** The {@link Instruction#type} of a first-step item (the statement; report QA's second step keeps correct/erroneous). */
+    public static final String ITEM_TYPE = "statement";
     /** The statement's opening word and the mark that ends it. */
     public static final String OPEN = "image:", END = ".";
 
@@ -41,6 +45,25 @@ public final class ImageFindings {
         }
         if (f.laterality() != null && f.label() != CheXpertLabel.EDEMA) b.append(f.laterality().word()).append(' ');
         return b.append(f.label().phrase()).toString();
+    }
+
+    /**
+     * A generated statement in the statement's form: its text up to the first end mark, opened with {@link #OPEN} and
+     * closed with {@link #END} when the model left either out, so that the verdict that follows it parses.
+     */
+    public static String normalise(String generated) {
+        String g = generated.replaceAll("\\s+", " ").trim();
+        int end = g.indexOf(END);
+        if (end >= 0) g = g.substring(0, end).trim();
+        if (!g.startsWith(OPEN)) g = OPEN + " " + g;
+        return g.trim() + END;
+    }
+
+    /** A second-step prompt with its leading statement replaced by {@code statement}. */
+    public static String withStatement(String verdictPrompt, String statement) {
+        String p = verdictPrompt.trim();
+        if (!p.startsWith(OPEN) || p.indexOf(END) < 0) throw new IllegalArgumentException("not a report check after a statement: '" + p + "'");
+        return statement.trim() + " " + p.substring(p.indexOf(END) + 1).trim();
     }
 
     /** The text after a leading statement (the verdict), or the whole answer when it opens with none. */

@@ -26,6 +26,12 @@ public final class InstructionPrompts {
 
     public static String checkReport(String report) { return "Report: " + oneLine(report) + " Is this report correct? Answer:"; }
 
+    /** The prompt of the first step of a report check: what the image shows ({@link ImageFindings}), before any report is read. */
+    public static String look() { return "What does this image show? Answer:"; }
+
+    /** The second step's prompt: the statement of what the image shows, then the report and the question. */
+    public static String checkReport(String report, String statement) { return oneLine(statement) + " " + checkReport(report); }
+
     /** The answer to a report-QA prompt: "correct", or "incorrect: " and the error in words. */
     public static String verdict(String error) {
         if (error == null || error.equals("none")) return CORRECT;

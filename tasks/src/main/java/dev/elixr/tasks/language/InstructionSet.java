@@ -20,8 +20,9 @@ import java.util.Map;
 /**
  * The stage-2 items of a data set: per study, impression generation ({@link InstructionPrompts#describe} → the
  * report's IMPRESSION); the visual questions of {@code vqa.jsonl}; the report checks of {@code report-qa.jsonl}
- * (the report possibly carrying one injected error → {@link InstructionPrompts#verdict}, after what the image shows,
- * {@link ImageFindings#statement}, where the data set has structured truth). Items of studies not in
+ * (the report possibly carrying one injected error → {@link InstructionPrompts#verdict}; where the data set has
+ * structured truth, in two steps: {@link InstructionPrompts#look} → what the image shows, {@link ImageFindings#statement},
+ * then that statement and the report → the verdict). Items of studies not in
  * the data set's study list are dropped; each item keeps its study's split.
  */
 public final class InstructionSet {
@@ -43,14 +44,16 @@ public final class InstructionSet {
             if (!imp.isEmpty()) impressions.add(new Instruction(s.dicomId(), s.split(), LanguageTask.IMPRESSION, InstructionPrompts.describe(), imp, "", ""));
         }
         m.put(LanguageTask.IMPRESSION, impressions);
-        m.put(LanguageTask.VQA, lines(data.resolve(VQA), byId, (n, s) -> new Instruction(s.dicomId(), s.split(), LanguageTask.VQA,
-                InstructionPrompts.question(text(n, "question")), text(n, "answer"), n.path("type").asText(""), n.path("category").asText(""))));
+        m.put(LanguageTask.VQA, lines(data.resolve(VQA), byId, (n, s) -> List.of(new Instruction(s.dicomId(), s.split(), LanguageTask.VQA,
+                InstructionPrompts.question(text(n, "question")), text(n, "answer"), n.path("type").asText(""), n.path("category").asText("")))));
         boolean truth = Files.isRegularFile(data.resolve(MimicCxrJpg.ATTRIBUTES));
         m.put(LanguageTask.REPORT_QA, lines(data.resolve(REPORT_QA), byId, (n, s) -> {
             String error = n.path("error").asText("none");
-            String verdict = InstructionPrompts.verdict(error);
-            return new Instruction(s.dicomId(), s.split(), LanguageTask.REPORT_QA, InstructionPrompts.checkReport(text(n, "report")),
-                    truth ? ImageFindings.statement(s) + " " + verdict : verdict, error.equals("none") ? "correct" : "erroneous", error);
+            String verdict = InstructionPrompts.verdict(error), report = text(n, "report"), type = error.equals("none") ? "correct" : "erroneous";
+            if (!truth) return List.of(new Instruction(s.dicomId(), s.split(), LanguageTask.REPORT_QA, InstructionPrompts.checkReport(report), verdict, type, error));
+            String statement = ImageFindings.statement(s);
+            return List.of(new Instruction(s.dicomId(), s.split(), LanguageTask.REPORT_QA, InstructionPrompts.look(), statement, ImageFindings.ITEM_TYPE, error),
+                    new Instruction(s.dicomId(), s.split(), LanguageTask.REPORT_QA, InstructionPrompts.checkReport(report, statement), verdict, type, error));
         }));
         return new InstructionSet(m);
     }
@@ -68,7 +71,7 @@ public final class InstructionSet {
     }
 
     private interface Item {
-        Instruction of(JsonNode n, CxrStudy s);
+        List<Instruction> of(JsonNode n, CxrStudy s);
     }
 
     private static List<Instruction> lines(Path file, Map<String, CxrStudy> byId, Item item) throws IOException {
@@ -89,7 +92,7 @@ public final class InstructionSet {
                 CxrStudy s = byId.get(n.path("dicom_id").asText(""));
                 if (s == null) continue;
                 try {
-                    out.add(item.of(n, s));
+                    out.addAll(item.of(n, s));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(file + ":" + no + ": " + e.getMessage());
                 }

@@ -59,7 +59,10 @@ public final class Stage2Job {
         ElixrBRun stage1 = ElixrBRun.load(o.stage1Run(), log);
         Path llmDir = LlmLocation.resolve(o.llm());
         String stage1Sha = Provenance.sha256(o.stage1Run().resolve(ElixrBRun.WEIGHTS)), llmSha = ElixrB2Run.llmDigest(llmDir);
-        ElixrB2Run.Spec spec = new ElixrB2Run.Spec(o.stage1Run(), stage1Sha, llmDir, llmSha, o.adapter(), o.trainQFormer(), o.maxAnswerTokens());
+        List<CxrStudy> all = MimicCxrJpg.read(o.data());
+        InstructionSet set = InstructionSet.read(o.data(), all);
+        boolean statementFirst = set.items(LanguageTask.REPORT_QA, "train").stream().anyMatch(i -> i.type().equals(ImageFindings.ITEM_TYPE));
+        ElixrB2Run.Spec spec = new ElixrB2Run.Spec(o.stage1Run(), stage1Sha, llmDir, llmSha, o.adapter(), o.trainQFormer(), o.maxAnswerTokens(), statementFirst);
         ElixrB2Run.Spec previous = resume ? ElixrB2Run.readSpec(run) : null;
         if (previous != null) checkSame(run, previous, spec);
         Map<String, String> settings = settings(o);
@@ -69,8 +72,6 @@ public final class Stage2Job {
 
         LlamaModel llm = LlamaModel.load(llmDir);
         var encoder = new InstructionEncoder(BpeTokenizer.forModel(llmDir), llm.config(), stage1.model().config().queries().count(), o.maxAnswerTokens());
-        List<CxrStudy> all = MimicCxrJpg.read(o.data());
-        InstructionSet set = InstructionSet.read(o.data(), all);
         ImageTokens trainImages = tokens(run, "train", stage1, all, log), valImages = tokens(run, "validate", stage1, all, log);
         Map<LanguageTask, List<Instruction>> train = new EnumMap<>(LanguageTask.class);
         set.split("train").forEach((t, items) -> train.put(t, trainImages.readable(items)));

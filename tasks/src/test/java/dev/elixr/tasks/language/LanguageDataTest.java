@@ -89,7 +89,7 @@ class LanguageDataTest {
     }
 
     @Test
-    void aVerdictAfterTheImageStatementParsesToItsErrorTypeAndAStatementAloneToUnparsed() {
+    void aVerdictAfterTheImageStatementParsesToItsErrorTypeAndAGeneratedStatementReplacesTheTrueOneInTheVerdictPrompt() {
         var study = new dev.elixr.tasks.data.CxrStudy("s", "t", "d", java.nio.file.Path.of("x.jpg"), "", labels(CheXpertLabel.PNEUMOTHORAX,
                 CheXpertLabel.CARDIOMEGALY), "train", "PA", List.of(
                 new Finding(CheXpertLabel.PNEUMOTHORAX, Finding.Laterality.LEFT, Finding.Severity.SMALL, null, null),
@@ -102,6 +102,12 @@ class LanguageDataTest {
         assertEquals("none", InstructionPrompts.parseVerdict(statement + " " + InstructionPrompts.verdict("none")));
         assertEquals("unparsed", InstructionPrompts.parseVerdict(statement));
         assertEquals("unparsed", InstructionPrompts.parseVerdict("image: small left pneumothorax, correct"));
+        String verdictPrompt = InstructionPrompts.checkReport("FINDINGS: A small right pneumothorax.", statement);
+        assertTrue(verdictPrompt.startsWith(statement + " Report: FINDINGS:"), verdictPrompt);
+        assertEquals("image: no finding. Report: FINDINGS: A small right pneumothorax. Is this report correct? Answer:",
+                ImageFindings.withStatement(verdictPrompt, "image: no finding."));
+        assertEquals("image: small left pneumothorax.", ImageFindings.normalise("small left pneumothorax"));
+        assertEquals("image: small left pneumothorax.", ImageFindings.normalise(" image: small left pneumothorax. correct"));
         var none = new dev.elixr.tasks.data.CxrStudy("s", "t", "d", java.nio.file.Path.of("x.jpg"), "", labels(), "train", "PA", List.of());
         assertEquals("image: no finding.", ImageFindings.statement(none));
     }
