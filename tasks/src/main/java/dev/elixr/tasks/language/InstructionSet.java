@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * The stage-2 items of a data set: per study, impression generation ({@link InstructionPrompts#describe} → the
  * report's IMPRESSION); the visual questions of {@code vqa.jsonl}; the report checks of {@code report-qa.jsonl}
- * (the report possibly carrying one injected error → {@link InstructionPrompts#verdict}; where the data set has
+ * (the report possibly carrying one injected error → {@link InstructionPrompts#verdict}; on request, where the data set has
  * structured truth, in two steps: {@link InstructionPrompts#look} → what the image shows, {@link ImageFindings#statement},
  * then that statement and the report → the verdict). Items of studies not in
  * the data set's study list are dropped; each item keeps its study's split.
@@ -34,7 +34,13 @@ public final class InstructionSet {
     private InstructionSet(Map<LanguageTask, List<Instruction>> byTask) { this.byTask = byTask; }
 
     /** All items of the data set at {@code data} for the given studies (VQA and report QA when their files exist). */
-    public static InstructionSet read(Path data, List<CxrStudy> studies) throws IOException {
+    public static InstructionSet read(Path data, List<CxrStudy> studies) throws IOException { return read(data, studies, false); }
+
+    /**
+     * As {@link #read(Path, List)}; with {@code statementFirst} each report check is two items (what the image shows,
+     * then the verdict after that statement), which needs the data set's structured truth.
+     */
+    public static InstructionSet read(Path data, List<CxrStudy> studies, boolean statementFirst) throws IOException {
         Map<String, CxrStudy> byId = new HashMap<>();
         for (CxrStudy s : studies) byId.putIfAbsent(s.dicomId(), s);
         Map<LanguageTask, List<Instruction>> m = new EnumMap<>(LanguageTask.class);
@@ -46,7 +52,10 @@ public final class InstructionSet {
         m.put(LanguageTask.IMPRESSION, impressions);
         m.put(LanguageTask.VQA, lines(data.resolve(VQA), byId, (n, s) -> List.of(new Instruction(s.dicomId(), s.split(), LanguageTask.VQA,
                 InstructionPrompts.question(text(n, "question")), text(n, "answer"), n.path("type").asText(""), n.path("category").asText("")))));
-        boolean truth = Files.isRegularFile(data.resolve(MimicCxrJpg.ATTRIBUTES));
+        boolean truth = statementFirst;
+        if (statementFirst && !Files.isRegularFile(data.resolve(MimicCxrJpg.ATTRIBUTES)))
+            throw new IllegalArgumentException("report checks in two steps (what the image shows, then the verdict) need the data set's structured truth, "
+                    + data.resolve(MimicCxrJpg.ATTRIBUTES) + ": no such file (synthetic data has it)");
         m.put(LanguageTask.REPORT_QA, lines(data.resolve(REPORT_QA), byId, (n, s) -> {
             String error = n.path("error").asText("none");
             String verdict = InstructionPrompts.verdict(error), report = text(n, "report"), type = error.equals("none") ? "correct" : "erroneous";

@@ -69,7 +69,7 @@ public final class LanguageEvaluation {
     public static Result evaluate(ElixrB2Run run, LanguageTask task, Options o, String commandLine, PrintStream log) throws IOException {
         Instant started = Instant.now();
         List<CxrStudy> all = MimicCxrJpg.read(o.data());
-        InstructionSet set = InstructionSet.read(o.data(), all);
+        InstructionSet set = InstructionSet.read(o.data(), all, run.spec().statementFirst());
         ImageTokens images = Stage2Job.tokens(run.dir(), o.split(), run.stage1(), all, log);
         List<Instruction> items = sample(images.readable(set.items(task, o.split()).stream()
                 .filter(i -> !i.type().equals(ImageFindings.ITEM_TYPE)).toList()), o.limit(), o.seed());
