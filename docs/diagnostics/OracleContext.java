@@ -6,7 +6,7 @@ import java.util.*;
 
 /**
  * Diagnostic: the ceiling a stage-2 soft prompt can reach with a given frozen LM. Answers n seeded items of a split's VQA
- * and report QA with the LM alone (greedy, 16 new tokens), once after the item's true FINDINGS as context (laid out as
+ * and report QA with the LM alone (greedy, 16 new tokens; 48 for report QA, whose answer may state the image's findings first), once after the item's true FINDINGS as context (laid out as
  * {@code elixr train lm --instructions} lays it out: {@code <s> FINDINGS: … <s> prompt}) and once after the prompt
  * alone, and prints both accuracies (report QA: correct-vs-erroneous), per question type, and a few misses. If the LM
  * cannot answer from the true findings, no adapter can make it answer from an image.
@@ -27,13 +27,13 @@ public class OracleContext {
             List<Instruction> items = new ArrayList<>(set.items(t, split));
             Collections.shuffle(items, new Random(1));
             Map<String, int[]> cat = new TreeMap<>();
-            int hitCtx = 0, hitNone = 0, shown = 0;
+            int hitCtx = 0, hitNone = 0, shown = 0, budget = t == LanguageTask.REPORT_QA ? 48 : 16;
             for (Instruction i : items.subList(0, Math.min(n, items.size()))) {
                 int[] ctx = tok.encode(fnd.get(i.dicomId()), false), p = tok.encode(i.prompt(), true);
                 int[] both = new int[1 + ctx.length + p.length];
                 both[0] = 1; System.arraycopy(ctx, 0, both, 1, ctx.length); System.arraycopy(p, 0, both, 1 + ctx.length, p.length);
-                String x = new Generator(m, tok).generate(null, both, 16, new Sampler(Sampler.Options.greedy()), new int[] {2}, List.of(), s -> {}).text().trim();
-                String y = new Generator(m, tok).generate(null, p, 16, new Sampler(Sampler.Options.greedy()), new int[] {2}, List.of(), s -> {}).text().trim();
+                String x = new Generator(m, tok).generate(null, both, budget, new Sampler(Sampler.Options.greedy()), new int[] {2}, List.of(), s -> {}).text().trim();
+                String y = new Generator(m, tok).generate(null, p, budget, new Sampler(Sampler.Options.greedy()), new int[] {2}, List.of(), s -> {}).text().trim();
                 boolean hx, hy;
                 if (t == LanguageTask.VQA) { hx = AnswerScore.exactMatch(x, i.answer()); hy = AnswerScore.exactMatch(y, i.answer()); }
                 else { hx = InstructionPrompts.parseVerdict(x).equals("none") == i.category().equals("none"); hy = InstructionPrompts.parseVerdict(y).equals("none") == i.category().equals("none"); }

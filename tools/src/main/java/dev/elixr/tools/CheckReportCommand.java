@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 @Command(name = "check-report", mixinStandardHelpOptions = true,
         description = "Check a report against a chest X-ray with an ELIXR-B stage-2 run: prints the model's verdict as it is generated "
                 + "(\"correct\", or \"incorrect:\" and the error: an omitted or invented finding, the wrong side, the wrong severity), "
-                + "then the verdict's error type.")
+                + "then the verdict's error type. A run taught to check reports in two steps (synthetic data with structured truth) first "
+                + "prints what the image shows (\"image: …\"), generated before the report is read, then the verdict after it.")
 final class CheckReportCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin LanguageRunOptions options;

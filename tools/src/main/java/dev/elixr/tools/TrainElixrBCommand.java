@@ -73,6 +73,9 @@ final class TrainElixrBCommand implements Callable<Integer> {
     @Option(names = "--train-qformer", description = "stage 2: train the Q-Former (and ln_vision) with the adapter (default: frozen)") boolean trainQFormer;
     @Option(names = "--mix", defaultValue = "impression=0.25,vqa=0.5,report-qa=0.25",
             description = "stage 2: task proportions of each batch (default ${DEFAULT-VALUE})") String mix;
+    @Option(names = "--statement-first", description = "stage 2: report checks in two steps, what the image shows (\"image: …\", from the data set's "
+            + "structured truth) and then the verdict after that statement and the report; the LLM should be an instruction LM trained so "
+            + "(elixr train lm --instructions --statement-first)") boolean statementFirst;
     @Option(names = "--task-per-step", description = "stage 2: each step draws one task for its whole batch (in the --mix proportions), so that "
             + "short visual questions are not padded to a report check's length (default: each item draws its task)") boolean taskPerStep;
     @Option(names = "--max-answer-tokens", defaultValue = "64", description = "stage 2: longest answer kept, end of sequence included") int maxAnswerTokens;
@@ -112,7 +115,7 @@ final class TrainElixrBCommand implements Callable<Integer> {
         if (stage1Run == null || llm == null) throw new ParameterException(spec.commandLine(), "--stage 2 needs --stage1-run RUN_B and --llm DIR_OR_RUN");
         var training = new Stage2Training.Config(steps, batch == null ? 8 : batch, validateEvery, optimisation, session);
         var options = new Stage2Job.Options(data, stage1Run, llm, out, LanguageProjection.Kind.parse(adapter), trainQFormer, taskPerStep ? TaskMix.parse(mix).drawnPerStep() : TaskMix.parse(mix),
-                maxAnswerTokens, validationItems, training);
+                maxAnswerTokens, validationItems, training).withStatementFirst(statementFirst);
         var o = Stage2Job.run(options, CommandLineText.of(spec), System.err);
         System.out.printf("trained %d/%d steps in %.1f s (%.1f items/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                 o.itemsPerSecond(), out.toAbsolutePath());

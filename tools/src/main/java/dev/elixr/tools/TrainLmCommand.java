@@ -37,13 +37,17 @@ final class TrainLmCommand implements Callable<Integer> {
     @Option(names = "--instructions", description = "train on the stage-2 instruction formats instead of plain reports: per training study its "
             + "FINDINGS, then impression generation and its vqa.jsonl questions, or its report-qa.jsonl checks, each answered (training split only)")
     boolean instructions;
+    @Option(names = "--statement-first", description = "with --instructions: report checks in two steps, what the image shows (\"image: …\", from the data "
+            + "set's structured truth) and then the verdict after that statement and the report (for a stage 2 trained with --statement-first)")
+    boolean statementFirst;
     @Option(names = "--stop-after", defaultValue = "0", hidden = true, description = "stop after this step (testing)") long stopAfter;
 
     LmTrainingJob.Options options() {
         var training = new LmTraining.Config(epochs, batch, new ContrastiveTraining.Optimisation(lr, weightDecay, warmup, gradClip),
                 new ContrastiveTraining.Session(seed, resume, checkpointEvery, stopAfter));
         var o = new LmTrainingJob.Options(data, out, new LmTrainingJob.Shape(layers, dim, heads, kvHeads, context, vocab), training);
-        return instructions ? o.withInstructions(new InstructionCorpus(data)) : o;
+        if (statementFirst && !instructions) throw new IllegalArgumentException("--statement-first shapes the instruction corpus: it needs --instructions");
+        return instructions ? o.withInstructions(new InstructionCorpus(data, 0, statementFirst)) : o;
     }
 
     @Override

@@ -29,9 +29,27 @@ public final class Assistant {
         return reply(generate(tower, InstructionPrompts.describe(), maxNewTokens, out), false);
     }
 
+    /**
+     * Checks a report against the image: the verdict after the report, or, for a run taught so
+     * ({@link ElixrB2Run.Spec#statementFirst}), first what the image shows and then the verdict after that statement and
+     * the report ({@link ImageFindings}); the reply's text holds both.
+     */
     public Reply checkReport(Tensor tower, String report, int maxNewTokens, Consumer<String> out) {
         if (report == null || report.isBlank()) throw new IllegalArgumentException("the report is empty");
-        return reply(generate(tower, InstructionPrompts.checkReport(report), maxNewTokens, out), true);
+        if (!run.spec().statementFirst()) return reply(generate(tower, InstructionPrompts.checkReport(report), maxNewTokens, out), true);
+        return statementThenVerdict(tower, st -> InstructionPrompts.checkReport(report, st), maxNewTokens, out);
+    }
+
+    /**
+     * The two steps of a report check: the statement of what the image shows (no report in the prompt), then the verdict
+     * after {@code verdictPrompt} of that statement; each step gets {@code maxNewTokens}.
+     */
+    public Reply statementThenVerdict(Tensor tower, java.util.function.UnaryOperator<String> verdictPrompt, int maxNewTokens, Consumer<String> out) {
+        String statement = ImageFindings.normalise(generate(tower, InstructionPrompts.look(), maxNewTokens, s -> {}).text());
+        out.accept(statement + " ");
+        Generator.Result g = generate(tower, verdictPrompt.apply(statement), maxNewTokens, out);
+        String text = statement + " " + g.text().trim();
+        return new Reply(text, InstructionPrompts.parseVerdict(text), g);
     }
 
     /** Greedy generation after the soft prompt of tower tokens [1,T,C] and the prompt text. */

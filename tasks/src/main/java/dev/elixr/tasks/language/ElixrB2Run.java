@@ -27,7 +27,8 @@ import java.util.SplittableRandom;
 
 /**
  * An ELIXR-B stage-2 run directory: {@code elixr-b2.json} (the stage-1 run and the LLM folder it reads, with the
- * SHA-256 of their weights; the adapter's form; whether the Q-Former was trained; the longest answer), 
+ * SHA-256 of their weights; the adapter's form; whether the Q-Former was trained; the longest answer; how report checks
+ * are answered),
  * {@code model.safetensors} ({@code ln_vision.*}, {@code qformer.*}, {@code language_projection.*}),
  * {@code history.json}, {@code run.json}, {@code training.json}, {@code checkpoints/}, and the image-token caches when
  * the stage-1 run had none.
@@ -35,9 +36,16 @@ import java.util.SplittableRandom;
 public final class ElixrB2Run {
     public static final String CONFIG = "elixr-b2.json", WEIGHTS = "model.safetensors", HISTORY = "history.json";
 
-    /** What a stage-2 run is made of. */
+    /**
+     * What a stage-2 run is made of; {@code statementFirst}: its report checks were taught in two steps (what the image
+     * shows, then the verdict: {@link ImageFindings}), so they are answered so.
+     */
     public record Spec(Path stage1Run, String stage1Sha256, Path llm, String llmSha256, LanguageProjection.Kind adapter,
-                       boolean trainQFormer, int maxAnswerTokens) {}
+                       boolean trainQFormer, int maxAnswerTokens, boolean statementFirst) {
+        public Spec(Path stage1Run, String stage1Sha256, Path llm, String llmSha256, LanguageProjection.Kind adapter, boolean trainQFormer, int maxAnswerTokens) {
+            this(stage1Run, stage1Sha256, llm, llmSha256, adapter, trainQFormer, maxAnswerTokens, false);
+        }
+    }
 
     private final Path dir;
     private final Spec spec;
@@ -63,6 +71,7 @@ public final class ElixrB2Run {
         m.put("adapter", s.adapter().toString());
         m.put("train_qformer", s.trainQFormer());
         m.put("max_answer_tokens", s.maxAnswerTokens());
+        m.put("report_check", s.statementFirst() ? "statement-first" : "verdict");
         Files.createDirectories(dir);
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CONFIG).toFile(), m);
     }
@@ -76,7 +85,7 @@ public final class ElixrB2Run {
             if (!n.hasNonNull(k)) throw new IllegalArgumentException(f + ": not an ELIXR-B stage-2 spec (no '" + k + "')");
         return new Spec(Path.of(n.get("stage1_run").asText()), n.path("stage1_sha256").asText(""), Path.of(n.get("llm").asText()),
                 n.path("llm_sha256").asText(""), LanguageProjection.Kind.parse(n.get("adapter").asText()), n.path("train_qformer").asBoolean(false),
-                n.path("max_answer_tokens").asInt(64));
+                n.path("max_answer_tokens").asInt(64), n.path("report_check").asText("verdict").equals("statement-first"));
     }
 
     /** The SHA-256 of an LLM folder's weights (model.safetensors, or the shard index). */

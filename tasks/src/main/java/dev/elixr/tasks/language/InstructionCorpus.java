@@ -30,18 +30,23 @@ import java.util.SplittableRandom;
 public final class InstructionCorpus implements InstructionRow.Source {
     private final Path data;
     private final int studies;
+    private final boolean statementFirst;
 
     public InstructionCorpus(Path data) { this(data, 0); }
+
+    public InstructionCorpus(Path data, int studies) { this(data, studies, false); }
 
     /**
      * The rows of at most {@code studies} training studies and a quarter as many (at least one) of each other split (0:
      * every study), the first in file order: a smaller corpus for quick runs, whose validation and test perplexities
-     * cost little beside the training.
+     * cost little beside the training; with {@code statementFirst} the report checks in two steps
+     * ({@link InstructionSet#read(Path, List, boolean)}).
      */
-    public InstructionCorpus(Path data, int studies) {
+    public InstructionCorpus(Path data, int studies, boolean statementFirst) {
         if (studies < 0) throw new IllegalArgumentException("instruction corpus: " + studies + " studies per split: must be >= 0 (0: all)");
         this.data = data;
         this.studies = studies;
+        this.statementFirst = statementFirst;
     }
 
     @Override
@@ -53,7 +58,7 @@ public final class InstructionCorpus implements InstructionRow.Source {
             for (CxrStudy s : all) if (s.split().equals(split) && kept.size() < cap) kept.add(s.dicomId());
             all = all.stream().filter(s -> !s.split().equals(split) || kept.contains(s.dicomId())).toList();
         }
-        return rows(InstructionSet.read(data, all), all, split);
+        return rows(InstructionSet.read(data, all, statementFirst), all, split);
     }
 
     static List<InstructionRow> rows(InstructionSet set, List<CxrStudy> all, String split) {
@@ -122,6 +127,7 @@ public final class InstructionCorpus implements InstructionRow.Source {
     public String describe() {
         return "instruction rows: per study its FINDINGS, then impression generation and its visual questions (one row), its report checks "
                 + "(another) or presence questions about its positive and as many negative labelled findings (a third), worded as stage 2 prompts them, from " + InstructionSet.VQA + " and " + InstructionSet.REPORT_QA + " of " + data
+                + (statementFirst ? ", report checks in two steps (what the image shows, then the verdict)" : "")
                 + (studies > 0 ? " (at most " + studies + " training studies, " + Math.max(1, studies / 4) + " of each other split)" : "");
     }
 }

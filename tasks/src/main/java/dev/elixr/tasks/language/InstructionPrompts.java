@@ -26,6 +26,12 @@ public final class InstructionPrompts {
 
     public static String checkReport(String report) { return "Report: " + oneLine(report) + " Is this report correct? Answer:"; }
 
+    /** The prompt of the first step of a report check: what the image shows ({@link ImageFindings}), before any report is read. */
+    public static String look() { return "What does this image show? Answer:"; }
+
+    /** The second step's prompt: the statement of what the image shows, then the report and the question. */
+    public static String checkReport(String report, String statement) { return oneLine(statement) + " " + checkReport(report); }
+
     /** The answer to a report-QA prompt: "correct", or "incorrect: " and the error in words. */
     public static String verdict(String error) {
         if (error == null || error.equals("none")) return CORRECT;
@@ -34,9 +40,12 @@ public final class InstructionPrompts {
         return "incorrect: " + words;
     }
 
-    /** The error type a generated verdict names: none (correct), an error type, or "unparsed". */
+    /**
+     * The error type a generated verdict names: none (correct), an error type, or "unparsed". A leading statement of
+     * the image's findings ({@link ImageFindings}) is skipped: the verdict is what follows it.
+     */
     public static String parseVerdict(String answer) {
-        String a = answer.trim().toLowerCase(Locale.ROOT);
+        String a = ImageFindings.afterStatement(answer).toLowerCase(Locale.ROOT);
         if (a.startsWith(CORRECT)) return "none";
         for (var e : ERRORS.entrySet()) if (a.contains(e.getValue())) return e.getKey();
         return a.startsWith("incorrect") ? "unparsed-error" : "unparsed";

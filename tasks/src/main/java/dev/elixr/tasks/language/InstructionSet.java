@@ -3,6 +3,7 @@ package dev.elixr.tasks.language;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.elixr.tasks.data.CxrStudy;
+import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.train.ReportText;
 
 import java.io.BufferedReader;
@@ -19,7 +20,9 @@ import java.util.Map;
 /**
  * The stage-2 items of a data set: per study, impression generation ({@link InstructionPrompts#describe} → the
  * report's IMPRESSION); the visual questions of {@code vqa.jsonl}; the report checks of {@code report-qa.jsonl}
- * (the report possibly carrying one injected error → {@link InstructionPrompts#verdict}). Items of studies not in
+ * (the report possibly carrying one injected error → {@link InstructionPrompts#verdict}; on request, where the data set has
+ * structured truth, in two steps: {@link InstructionPrompts#look} → what the image shows, {@link ImageFindings#statement},
+ * then that statement and the report → the verdict). Items of studies not in
  * the data set's study list are dropped; each item keeps its study's split.
  */
 public final class InstructionSet {
@@ -31,7 +34,13 @@ public final class InstructionSet {
     private InstructionSet(Map<LanguageTask, List<Instruction>> byTask) { this.byTask = byTask; }
 
     /** All items of the data set at {@code data} for the given studies (VQA and report QA when their files exist). */
-    public static InstructionSet read(Path data, List<CxrStudy> studies) throws IOException {
+    public static InstructionSet read(Path data, List<CxrStudy> studies) throws IOException { return read(data, studies, false); }
+
+    /**
+     * As {@link #read(Path, List)}; with {@code statementFirst} each report check is two items (what the image shows,
+     * then the verdict after that statement), which needs the data set's structured truth.
+     */
+    public static InstructionSet read(Path data, List<CxrStudy> studies, boolean statementFirst) throws IOException {
         Map<String, CxrStudy> byId = new HashMap<>();
         for (CxrStudy s : studies) byId.putIfAbsent(s.dicomId(), s);
         Map<LanguageTask, List<Instruction>> m = new EnumMap<>(LanguageTask.class);
@@ -41,12 +50,19 @@ public final class InstructionSet {
             if (!imp.isEmpty()) impressions.add(new Instruction(s.dicomId(), s.split(), LanguageTask.IMPRESSION, InstructionPrompts.describe(), imp, "", ""));
         }
         m.put(LanguageTask.IMPRESSION, impressions);
-        m.put(LanguageTask.VQA, lines(data.resolve(VQA), byId, (n, s) -> new Instruction(s.dicomId(), s.split(), LanguageTask.VQA,
-                InstructionPrompts.question(text(n, "question")), text(n, "answer"), n.path("type").asText(""), n.path("category").asText(""))));
+        m.put(LanguageTask.VQA, lines(data.resolve(VQA), byId, (n, s) -> List.of(new Instruction(s.dicomId(), s.split(), LanguageTask.VQA,
+                InstructionPrompts.question(text(n, "question")), text(n, "answer"), n.path("type").asText(""), n.path("category").asText("")))));
+        boolean truth = statementFirst;
+        if (statementFirst && !Files.isRegularFile(data.resolve(MimicCxrJpg.ATTRIBUTES)))
+            throw new IllegalArgumentException("report checks in two steps (what the image shows, then the verdict) need the data set's structured truth, "
+                    + data.resolve(MimicCxrJpg.ATTRIBUTES) + ": no such file (synthetic data has it)");
         m.put(LanguageTask.REPORT_QA, lines(data.resolve(REPORT_QA), byId, (n, s) -> {
             String error = n.path("error").asText("none");
-            return new Instruction(s.dicomId(), s.split(), LanguageTask.REPORT_QA, InstructionPrompts.checkReport(text(n, "report")),
-                    InstructionPrompts.verdict(error), error.equals("none") ? "correct" : "erroneous", error);
+            String verdict = InstructionPrompts.verdict(error), report = text(n, "report"), type = error.equals("none") ? "correct" : "erroneous";
+            if (!truth) return List.of(new Instruction(s.dicomId(), s.split(), LanguageTask.REPORT_QA, InstructionPrompts.checkReport(report), verdict, type, error));
+            String statement = ImageFindings.statement(s);
+            return List.of(new Instruction(s.dicomId(), s.split(), LanguageTask.REPORT_QA, InstructionPrompts.look(), statement, ImageFindings.ITEM_TYPE, error),
+                    new Instruction(s.dicomId(), s.split(), LanguageTask.REPORT_QA, InstructionPrompts.checkReport(report, statement), verdict, type, error));
         }));
         return new InstructionSet(m);
     }
@@ -64,7 +80,7 @@ public final class InstructionSet {
     }
 
     private interface Item {
-        Instruction of(JsonNode n, CxrStudy s);
+        List<Instruction> of(JsonNode n, CxrStudy s);
     }
 
     private static List<Instruction> lines(Path file, Map<String, CxrStudy> byId, Item item) throws IOException {
@@ -85,7 +101,7 @@ public final class InstructionSet {
                 CxrStudy s = byId.get(n.path("dicom_id").asText(""));
                 if (s == null) continue;
                 try {
-                    out.add(item.of(n, s));
+                    out.addAll(item.of(n, s));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(file + ":" + no + ": " + e.getMessage());
                 }

@@ -34,7 +34,9 @@ import java.util.TreeMap;
  *   <li>{@code vqa}: accuracy (exact match after {@link AnswerScore#normalise}) overall, for closed and open questions
  *   and per question category; token F1 and exact match of the open questions.</li>
  *   <li>{@code report-qa}: accuracy of correct-vs-erroneous, accuracy of the error type (none counts as a type), and
- *   per injected error type; a verdict that names no known error is wrong.</li>
+ *   per injected error type; a verdict that names no known error is wrong. A run taught to check reports in two steps
+ *   first states what the image shows, then gives the verdict after that statement ({@link Assistant#statementThenVerdict});
+ *   only the verdict is scored.</li>
  *   <li>{@code impression}: the generated impression against the report's IMPRESSION ({@link ImpressionScore}):
  *   per-finding F1 and macro F1 of what our keyword labeller reads in both, BLEU-4 and ROUGE-L.</li>
  * </ul>
@@ -67,9 +69,10 @@ public final class LanguageEvaluation {
     public static Result evaluate(ElixrB2Run run, LanguageTask task, Options o, String commandLine, PrintStream log) throws IOException {
         Instant started = Instant.now();
         List<CxrStudy> all = MimicCxrJpg.read(o.data());
-        InstructionSet set = InstructionSet.read(o.data(), all);
+        InstructionSet set = InstructionSet.read(o.data(), all, run.spec().statementFirst());
         ImageTokens images = Stage2Job.tokens(run.dir(), o.split(), run.stage1(), all, log);
-        List<Instruction> items = sample(images.readable(set.items(task, o.split())), o.limit(), o.seed());
+        List<Instruction> items = sample(images.readable(set.items(task, o.split()).stream()
+                .filter(i -> !i.type().equals(ImageFindings.ITEM_TYPE)).toList()), o.limit(), o.seed());
         if (items.isEmpty())
             throw new IllegalArgumentException("no " + task.id() + " items with a readable image in split '" + o.split() + "' of " + o.data()
                     + switch (task) {
@@ -83,8 +86,7 @@ public final class LanguageEvaluation {
         List<Answered> answered = new ArrayList<>();
         for (Instruction i : items) {
             Tensor tower = images.batch(List.of(i));
-            String a = assistant.generate(tower, i.prompt(), o.maxNewTokens(), s -> {}).text().trim();
-            String b = assistant.generate(average, i.prompt(), o.maxNewTokens(), s -> {}).text().trim();
+            String a = answer(assistant, run, tower, i, o.maxNewTokens()), b = answer(assistant, run, average, i, o.maxNewTokens());
             answered.add(new Answered(i, a, b));
             progress.advance(1, "");
         }
@@ -118,6 +120,17 @@ public final class LanguageEvaluation {
         EvalRecord.write(dir, run.stage1().imageRun(), run.dir(), "elixr-b-stage2",
                 new EvalRecord.Inputs(task.id(), commandLine, o.seed(), options, dir.resolve("manifest.json"), null, o.data(), started));
         return new Result(metrics, List.copyOf(answered));
+    }
+
+    /**
+     * The answer to one item after the soft prompt of {@code tower}; a report check of a run taught in two steps
+     * ({@link ElixrB2Run.Spec#statementFirst}) states what this soft prompt's image shows and is judged after that
+     * statement, never the true one its training prompt carries.
+     */
+    static String answer(Assistant assistant, ElixrB2Run run, Tensor tower, Instruction i, int maxNewTokens) {
+        if (i.task() == LanguageTask.REPORT_QA && run.spec().statementFirst() && i.prompt().startsWith(ImageFindings.OPEN))
+            return assistant.statementThenVerdict(tower, st -> ImageFindings.withStatement(i.prompt(), st), maxNewTokens, s -> {}).text();
+        return assistant.generate(tower, i.prompt(), maxNewTokens, s -> {}).text().trim();
     }
 
     /** All items, or a seeded sample of {@code limit} of them kept in their original order. */

@@ -42,7 +42,17 @@ public final class Stage2Job {
      * mix; the longest answer kept (tokens, with end of sequence); validation items per task; the loop's settings.
      */
     public record Options(Path data, Path stage1Run, Path llm, Path out, LanguageProjection.Kind adapter, boolean trainQFormer, TaskMix mix,
-                          int maxAnswerTokens, int validationItems, Stage2Training.Config training) {}
+                          int maxAnswerTokens, int validationItems, Stage2Training.Config training, boolean statementFirst) {
+        public Options(Path data, Path stage1Run, Path llm, Path out, LanguageProjection.Kind adapter, boolean trainQFormer, TaskMix mix,
+                       int maxAnswerTokens, int validationItems, Stage2Training.Config training) {
+            this(data, stage1Run, llm, out, adapter, trainQFormer, mix, maxAnswerTokens, validationItems, training, false);
+        }
+
+        /** Report checks taught in two steps (what the image shows, then the verdict; {@link ImageFindings}). */
+        public Options withStatementFirst(boolean s) {
+            return new Options(data, stage1Run, llm, out, adapter, trainQFormer, mix, maxAnswerTokens, validationItems, training, s);
+        }
+    }
 
     public static Stage2Training.Outcome run(Options o, String commandLine, PrintStream log) throws IOException {
         Instant started = Instant.now();
@@ -59,7 +69,9 @@ public final class Stage2Job {
         ElixrBRun stage1 = ElixrBRun.load(o.stage1Run(), log);
         Path llmDir = LlmLocation.resolve(o.llm());
         String stage1Sha = Provenance.sha256(o.stage1Run().resolve(ElixrBRun.WEIGHTS)), llmSha = ElixrB2Run.llmDigest(llmDir);
-        ElixrB2Run.Spec spec = new ElixrB2Run.Spec(o.stage1Run(), stage1Sha, llmDir, llmSha, o.adapter(), o.trainQFormer(), o.maxAnswerTokens());
+        List<CxrStudy> all = MimicCxrJpg.read(o.data());
+        InstructionSet set = InstructionSet.read(o.data(), all, o.statementFirst());
+        ElixrB2Run.Spec spec = new ElixrB2Run.Spec(o.stage1Run(), stage1Sha, llmDir, llmSha, o.adapter(), o.trainQFormer(), o.maxAnswerTokens(), o.statementFirst());
         ElixrB2Run.Spec previous = resume ? ElixrB2Run.readSpec(run) : null;
         if (previous != null) checkSame(run, previous, spec);
         Map<String, String> settings = settings(o);
@@ -69,8 +81,6 @@ public final class Stage2Job {
 
         LlamaModel llm = LlamaModel.load(llmDir);
         var encoder = new InstructionEncoder(BpeTokenizer.forModel(llmDir), llm.config(), stage1.model().config().queries().count(), o.maxAnswerTokens());
-        List<CxrStudy> all = MimicCxrJpg.read(o.data());
-        InstructionSet set = InstructionSet.read(o.data(), all);
         ImageTokens trainImages = tokens(run, "train", stage1, all, log), valImages = tokens(run, "validate", stage1, all, log);
         Map<LanguageTask, List<Instruction>> train = new EnumMap<>(LanguageTask.class);
         set.split("train").forEach((t, items) -> train.put(t, trainImages.readable(items)));
@@ -115,6 +125,7 @@ public final class Stage2Job {
         if (was.adapter() != now.adapter()) d.add("--adapter " + was.adapter() + " (this command: " + now.adapter() + ")");
         if (was.trainQFormer() != now.trainQFormer()) d.add("--train-qformer " + was.trainQFormer());
         if (was.maxAnswerTokens() != now.maxAnswerTokens()) d.add("--max-answer-tokens " + was.maxAnswerTokens());
+        if (was.statementFirst() != now.statementFirst()) d.add("--statement-first " + was.statementFirst());
         if (!d.isEmpty())
             throw new IllegalArgumentException("--resume: " + run + " was trained with other inputs: " + String.join(", ", d)
                     + "; resuming would mix two models: start a new --out");
@@ -137,6 +148,7 @@ public final class Stage2Job {
         m.put("--max-answer-tokens", Integer.toString(o.maxAnswerTokens()));
         m.put("--validate-every", Integer.toString(t.validateEvery()));
         m.put("--validation-items", Integer.toString(o.validationItems()));
+        if (o.statementFirst()) m.put("--statement-first", "true");
         return m;
     }
 

@@ -6,7 +6,8 @@
  * ({@link dev.elixr.tasks.language.TaskMix}, {@link dev.elixr.tasks.language.MixedBatches}); the training loop
  * ({@link dev.elixr.tasks.language.Stage2Training}) and job ({@link dev.elixr.tasks.language.Stage2Job}, {@code elixr
  * train elixr-b --stage 2}) with its run directory ({@link dev.elixr.tasks.language.ElixrB2Run}); the uses of a run
- * ({@link dev.elixr.tasks.language.Assistant}: ask, describe, check a report), the VQA and report-QA evaluations and
+ * ({@link dev.elixr.tasks.language.Assistant}: ask, describe, check a report, optionally in two steps: what the image
+ * shows, {@link dev.elixr.tasks.language.ImageFindings}, then the verdict), the VQA and report-QA evaluations and
  * the impression evaluation ({@link dev.elixr.tasks.language.ImpressionScore}), each with their text-only baseline
  * ({@link dev.elixr.tasks.language.LanguageEvaluation}); the instruction corpus that teaches the small LM the answer
  * formats ({@link dev.elixr.tasks.language.InstructionCorpus}, {@code elixr train lm --instructions}).

@@ -44,6 +44,29 @@ class InstructionCorpusTest {
     }
 
     @Test
+    void reportChecksComeInTwoStepsOnlyWhenAskedEachVerdictAfterItsStudysTrueStatement() throws Exception {
+        InstructionSet one = InstructionSet.read(data, studies), two = InstructionSet.read(data, studies, true);
+        List<Instruction> checks = one.items(LanguageTask.REPORT_QA, "train"), steps = two.items(LanguageTask.REPORT_QA, "train");
+        assertTrue(checks.stream().noneMatch(i -> i.type().equals(ImageFindings.ITEM_TYPE) || i.prompt().startsWith(ImageFindings.OPEN)));
+        assertEquals(2 * checks.size(), steps.size());
+        java.util.Map<String, CxrStudy> byId = new java.util.HashMap<>();
+        for (CxrStudy s : studies) byId.putIfAbsent(s.dicomId(), s);
+        for (int k = 0; k < checks.size(); k++) {
+            Instruction look = steps.get(2 * k), verdict = steps.get(2 * k + 1), plain = checks.get(k);
+            String statement = ImageFindings.statement(byId.get(plain.dicomId()));
+            assertEquals(InstructionPrompts.look(), look.prompt());
+            assertEquals(statement, look.answer());
+            assertEquals(statement + " " + plain.prompt(), verdict.prompt());
+            assertEquals(plain.answer(), verdict.answer());
+            assertEquals(plain.category(), verdict.category());
+        }
+        assertTrue(new InstructionCorpus(data, 0, true).rows("train").stream().flatMap(r -> r.turns().stream())
+                .anyMatch(t -> t.prompt().equals(InstructionPrompts.look())));
+        assertTrue(new InstructionCorpus(data).rows("train").stream().flatMap(r -> r.turns().stream())
+                .noneMatch(t -> t.prompt().equals(InstructionPrompts.look())));
+    }
+
+    @Test
     void trainingRowsHoldEveryTrainingItemAndNoItemOfAnotherSplit() throws Exception {
         InstructionSet set = InstructionSet.read(data, studies);
         List<InstructionRow> rows = new InstructionCorpus(data).rows("train");

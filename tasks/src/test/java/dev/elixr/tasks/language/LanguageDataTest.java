@@ -3,6 +3,8 @@ package dev.elixr.tasks.language;
 import dev.elixr.models.llm.BpeTokenizer;
 import dev.elixr.models.llm.LlamaConfig;
 import dev.elixr.models.softprompt.SoftPromptBatch;
+import dev.elixr.tasks.data.CheXpertLabel;
+import dev.elixr.tasks.data.Finding;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -84,6 +86,36 @@ class LanguageDataTest {
         for (String e : InstructionPrompts.ERRORS.keySet()) assertEquals(e, InstructionPrompts.parseVerdict(" " + InstructionPrompts.verdict(e) + "."));
         assertEquals("unparsed", InstructionPrompts.parseVerdict("the lungs are clear"));
         assertEquals("unparsed-error", InstructionPrompts.parseVerdict("incorrect: something"));
+    }
+
+    @Test
+    void aVerdictAfterTheImageStatementParsesToItsErrorTypeAndAGeneratedStatementReplacesTheTrueOneInTheVerdictPrompt() {
+        var study = new dev.elixr.tasks.data.CxrStudy("s", "t", "d", java.nio.file.Path.of("x.jpg"), "", labels(CheXpertLabel.PNEUMOTHORAX,
+                CheXpertLabel.CARDIOMEGALY), "train", "PA", List.of(
+                new Finding(CheXpertLabel.PNEUMOTHORAX, Finding.Laterality.LEFT, Finding.Severity.SMALL, null, null),
+                new Finding(CheXpertLabel.CARDIOMEGALY, null, Finding.Severity.SMALL, null, null),
+                new Finding(CheXpertLabel.SUPPORT_DEVICES, null, null, null, "endotracheal tube")));
+        String statement = ImageFindings.statement(study);
+        assertEquals("image: mild cardiomegaly, small left pneumothorax.", statement);
+        for (String e : InstructionPrompts.ERRORS.keySet())
+            assertEquals(e, InstructionPrompts.parseVerdict(statement + " " + InstructionPrompts.verdict(e)));
+        assertEquals("none", InstructionPrompts.parseVerdict(statement + " " + InstructionPrompts.verdict("none")));
+        assertEquals("unparsed", InstructionPrompts.parseVerdict(statement));
+        assertEquals("unparsed", InstructionPrompts.parseVerdict("image: small left pneumothorax, correct"));
+        String verdictPrompt = InstructionPrompts.checkReport("FINDINGS: A small right pneumothorax.", statement);
+        assertTrue(verdictPrompt.startsWith(statement + " Report: FINDINGS:"), verdictPrompt);
+        assertEquals("image: no finding. Report: FINDINGS: A small right pneumothorax. Is this report correct? Answer:",
+                ImageFindings.withStatement(verdictPrompt, "image: no finding."));
+        assertEquals("image: small left pneumothorax.", ImageFindings.normalise("small left pneumothorax"));
+        assertEquals("image: small left pneumothorax.", ImageFindings.normalise(" image: small left pneumothorax. correct"));
+        var none = new dev.elixr.tasks.data.CxrStudy("s", "t", "d", java.nio.file.Path.of("x.jpg"), "", labels(), "train", "PA", List.of());
+        assertEquals("image: no finding.", ImageFindings.statement(none));
+    }
+
+    private static float[] labels(CheXpertLabel... positive) {
+        float[] v = CheXpertLabel.blankLabels();
+        for (CheXpertLabel l : positive) v[l.ordinal()] = 1;
+        return v;
     }
 
     @Test

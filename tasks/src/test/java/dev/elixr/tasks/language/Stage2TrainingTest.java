@@ -124,4 +124,22 @@ class Stage2TrainingTest {
                         assertTrue(((Map<?, ?>) m.get(side)).containsKey(k), side + " lacks " + k + ": " + m);
         }
     }
+
+    @Test
+    void aRunTaughtInTwoStepsIsRecordedSoAndItsReportChecksAreAnsweredAfterAGeneratedStatement() throws Exception {
+        Path out = dir.resolve("run-b2-two-steps");
+        Stage2Job.run(f.options(out, TaskMix.parse("report-qa=1"), 4, 5e-3, false, 0).withStatementFirst(true), "test", Stage2Fixture.QUIET);
+        ElixrB2Run run = ElixrB2Run.load(out, Stage2Fixture.QUIET);
+        assertTrue(run.spec().statementFirst());
+        var r = LanguageEvaluation.evaluate(run, LanguageTask.REPORT_QA, new LanguageEvaluation.Options(f.data(), "test", 5, 6, 1), "test", Stage2Fixture.QUIET);
+        assertEquals(5, r.answered().size());
+        for (var a : r.answered()) {
+            assertTrue(a.item().prompt().startsWith(ImageFindings.OPEN) && !a.item().type().equals(ImageFindings.ITEM_TYPE), a.item().toString());
+            for (String answer : new String[] {a.answer(), a.baseline()})
+                assertTrue(answer.startsWith(ImageFindings.OPEN) && answer.contains(ImageFindings.END), "no statement before the verdict: " + answer);
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> Stage2Job.run(f.options(out, TaskMix.parse("report-qa=1"), 4, 5e-3, true, 0), "test",
+                Stage2Fixture.QUIET));
+        assertTrue(e.getMessage().contains("--statement-first"), e.getMessage());
+    }
 }
