@@ -61,10 +61,10 @@ final class Bf16Pairs {
                 e3 = low(w3).fma(xe, e3);
                 o3 = high(w3).fma(xo, o3);
             }
-            y[r] = sum(e0.add(o0), lanes) + tail(w, b0, kv, k, x);
-            y[r + 1] = sum(e1.add(o1), lanes) + tail(w, b1, kv, k, x);
-            y[r + 2] = sum(e2.add(o2), lanes) + tail(w, b2, kv, k, x);
-            y[r + 3] = sum(e3.add(o3), lanes) + tail(w, b3, kv, k, x);
+            y[r] = RowDots.sum(e0.add(o0), lanes) + tail(w, b0, kv, k, x);
+            y[r + 1] = RowDots.sum(e1.add(o1), lanes) + tail(w, b1, kv, k, x);
+            y[r + 2] = RowDots.sum(e2.add(o2), lanes) + tail(w, b2, kv, k, x);
+            y[r + 3] = RowDots.sum(e3.add(o3), lanes) + tail(w, b3, kv, k, x);
         }
         for (; r < r1; r++) {
             long b0 = 2 * (off + r * ld);
@@ -74,7 +74,7 @@ final class Bf16Pairs {
                 e0 = low(w0).fma(FloatVector.fromArray(Widen.F, even, p / 2), e0);
                 o0 = high(w0).fma(FloatVector.fromArray(Widen.F, odd, p / 2), o0);
             }
-            y[r] = sum(e0.add(o0), lanes) + tail(w, b0, kv, k, x);
+            y[r] = RowDots.sum(e0.add(o0), lanes) + tail(w, b0, kv, k, x);
         }
     }
 
@@ -83,14 +83,6 @@ final class Bf16Pairs {
 
     /** The odd weights: each lane with its low 16 bits cleared. */
     private static FloatVector high(IntVector pairs) { return pairs.and(0xffff0000).reinterpretAsFloats(); }
-
-    /** The lanes of v added left to right: the same bits in every JIT tier. */
-    private static float sum(FloatVector v, float[] lanes) {
-        v.intoArray(lanes, 0);
-        float t = 0;
-        for (float f : lanes) t += f;
-        return t;
-    }
 
     private static float tail(MemorySegment w, long rowByte, int from, int k, float[] x) {
         float t = 0;

@@ -60,7 +60,7 @@ final class RowDots {
     }
 
     /** The lanes of v added left to right: the same bits in every JIT tier (reduceLanes leaves the order open). */
-    private static float sum(FloatVector v, float[] lanes) {
+    static float sum(FloatVector v, float[] lanes) {
         v.intoArray(lanes, 0);
         float t = 0;
         for (float f : lanes) t += f;
