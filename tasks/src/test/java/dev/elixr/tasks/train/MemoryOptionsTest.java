@@ -154,6 +154,16 @@ class MemoryOptionsTest {
     }
 
     @Test
+    void aPlanIsAdmittedOnlyWithinNinetyFourPercentOfTheHeapLeavingTheCollectorItsRoom() {
+        long heap = 1L << 30;
+        new MemoryPlan(1, (long) (heap * 0.93), 0, 0, 0, 0, 1, 0, true, heap).check();
+        MemoryPlan nearTheLimit = new MemoryPlan(1, (long) (heap * 0.95), 0, 0, 0, 0, 1, 0, true, heap);
+        var e = assertThrows(IllegalArgumentException.class, nearTheLimit::check);
+        assertTrue(e.getMessage().contains("(962.6 MiB of it for the run"), e.getMessage());
+        assertTrue(nearTheLimit.describe().contains("heap limit 1.00 GiB, 962.6 MiB of it for the run"), nearTheLimit.describe());
+    }
+
+    @Test
     void aRunOverTheHeapIsRefusedWithWhatWouldMakeItFit() {
         MemoryPlan tooBig = new MemoryPlan(1_000_000, 4_000_000, 4_000_000, 8_000_000, 50_000_000, 1_000_000, 64, 0, false, 1L << 30);
         var e = assertThrows(IllegalArgumentException.class, tooBig::check);

@@ -62,10 +62,59 @@ public final class Attention {
     /**
      * Gradients of {@link #scaledDotProduct} for output gradient g, recomputing P: dV = Pᵀ·g, dP = g·vᵀ,
      * dS = P⊙(dP − Σ dP⊙P) (the softmax backward), dQ = dS·k·scale, dK = dSᵀ·q·scale. Returns {dq, dk, dv}, null where
-     * the need flag is false.
+     * the need flag is false. P and dS are [B,H,Tq,Tk] each, so a large batch goes through in chunks of images
+     * ({@link #BACKWARD_SCORE_FLOATS}): a checkpointed ViT-B/16 at 384² in a 22 GiB heap held two 4.4 GB score tensors
+     * at 276 images, beyond what the memory plan counted.
      */
     public static Tensor[] backward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor g,
                                     boolean needQ, boolean needK, boolean needV) {
+        return backward(q, k, v, mask, causal, scale, g, needQ, needK, needV, BACKWARD_SCORE_FLOATS);
+    }
+
+    /** The floats of one score tensor [m,H,Tq,Tk] the backward holds at once: chunks of m images, at least one (64 MiB). */
+    public static final int BACKWARD_SCORE_FLOATS = 1 << 24;
+
+    /** {@link #backward} with chunks of at most {@code scoreFloats} floats per score tensor (tests force small chunks). */
+    static Tensor[] backward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor g,
+                             boolean needQ, boolean needK, boolean needV, long scoreFloats) {
+        int n = q.size(0), m = chunkImages(n, scoresPerImage(q, k), scoreFloats);
+        if (m >= n) return wholeBackward(q, k, v, mask, causal, scale, g, needQ, needK, needV);
+        Backend be = Backends.of("attention backward", q, k, v, g, mask);
+        Tensor dq = needQ ? Outputs.allocate(be, q.shape()) : null, dk = needK ? Outputs.allocate(be, k.shape()) : null;
+        Tensor dv = needV ? Outputs.allocate(be, v.shape()) : null;
+        for (int b = 0; b < n; b += m) {
+            int c = Math.min(m, n - b);
+            Tensor chunkMask = mask != null && mask.dim() == 4 && mask.size(0) == n ? mask.narrow(0, b, c) : mask;
+            Tensor[] d = wholeBackward(q.narrow(0, b, c), k.narrow(0, b, c), v.narrow(0, b, c), chunkMask, causal, scale,
+                    g.narrow(0, b, c), needQ, needK, needV);
+            if (needQ) Index.copyInto(d[0], dq.narrow(0, b, c));
+            if (needK) Index.copyInto(d[1], dk.narrow(0, b, c));
+            if (needV) Index.copyInto(d[2], dv.narrow(0, b, c));
+        }
+        return new Tensor[] {dq, dk, dv};
+    }
+
+    /**
+     * The floats of scratch {@link #backward} takes besides dq, dk and dv for n images shaped like q, k and v, one chunk's
+     * worth: P and dS, the unscaled products for dq and dk, and, when it goes in chunks, the chunk's three gradients
+     * before they are copied into place. With n = Integer.MAX_VALUE, the most it takes for any batch.
+     */
+    public static long backwardScratchFloats(long n, Tensor q, Tensor k, Tensor v) {
+        long scores = scoresPerImage(q, k), heads = q.size(1);
+        long unscaled = heads * ((long) q.size(2) * q.size(3) + (long) k.size(2) * k.size(3));
+        long gradients = unscaled + heads * k.size(2) * v.size(3);
+        int m = chunkImages((int) Math.min(n, Integer.MAX_VALUE), scores, BACKWARD_SCORE_FLOATS);
+        return m * (2 * scores + unscaled + (m < n ? gradients : 0));
+    }
+
+    private static long scoresPerImage(Tensor q, Tensor k) { return (long) q.size(1) * q.size(2) * k.size(2); }
+
+    private static int chunkImages(int n, long scoresPerImage, long scoreFloats) {
+        return (int) Math.max(1, Math.min(n, scoreFloats / Math.max(1, scoresPerImage)));
+    }
+
+    private static Tensor[] wholeBackward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor g,
+                                          boolean needQ, boolean needK, boolean needV) {
         Tensor p = probabilities(q, k, mask, causal, scale);
         Tensor dv = needV ? MatMul.matmul(p.transpose(-2, -1), g) : null;
         if (!needQ && !needK) return new Tensor[] {null, null, dv};
