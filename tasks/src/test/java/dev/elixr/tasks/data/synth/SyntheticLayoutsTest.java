@@ -106,7 +106,12 @@ class SyntheticLayoutsTest {
         for (int i = 0; i < b.size(); i++) assertArrayEquals(Files.readAllBytes(b.get(i).image()), Files.readAllBytes(b2.get(i).image()));
         DicomImage first = new DicomReader().read(b.getFirst().image());
         assertTrue(first.pixels().monochrome1(), "site B's detector writes MONOCHROME1");
-        assertEquals(1f, CxrImageFile.read(b.getFirst().image(), ImagePreprocessing.DISPLAY).pixels()[3 * 32 + 3], 1e-3f, "burned-in marker");
+        float[] shown = CxrImageFile.read(b.getFirst().image(), ImagePreprocessing.DISPLAY).pixels();
+        assertEquals(1f, shown[3 * 32 + 3], 1e-3f, "burned-in marker");
+        assertEquals(Site.UNEXPOSED, shown[16 * 32], 2e-3f, "collimated border at the left edge");
+        assertEquals(Site.UNEXPOSED, shown[16 * 32 + 31], 2e-3f, "collimated border at the right edge");
+        float[] plain = CxrImageFile.read(a.getFirst().image(), ImagePreprocessing.DISPLAY).pixels();
+        assertNotEquals(Site.UNEXPOSED, plain[16 * 32], 2e-3f, "site A is not collimated");
         assertTrue(share(b, CheXpertLabel.SUPPORT_DEVICES) > share(a, CheXpertLabel.SUPPORT_DEVICES) + 0.08,
                 share(b, CheXpertLabel.SUPPORT_DEVICES) + " vs " + share(a, CheXpertLabel.SUPPORT_DEVICES));
         assertTrue(b.stream().filter(s -> s.view().equals("AP")).count() > a.stream().filter(s -> s.view().equals("AP")).count());
