@@ -1,6 +1,10 @@
 package dev.elixr.tasks.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.elixr.tasks.data.CxrDataset;
+import dev.elixr.tasks.data.LabelPolicy;
+import dev.elixr.tasks.data.synth.Site;
+import dev.elixr.tasks.data.synth.SyntheticCxr;
 import dev.elixr.tasks.train.ContrastiveTraining;
 import dev.elixr.tasks.train.ElixrBRun;
 import dev.elixr.tasks.train.QFormerTraining;
@@ -57,6 +61,17 @@ class ElixrBEvaluationTest {
         assertEquals("elixr-b", rec.get("evaluated_model").asText());
         assertEquals(runB.toAbsolutePath().normalize().toString(), rec.get("run").asText());
         assertEquals(tiny.run().toAbsolutePath().normalize().toString(), rec.get("image_run").asText());
+    }
+
+    @Test void crossSiteOnAnElixrBRunScoresSiteAAsItsZeroShotAndSiteBBesideIt() throws Exception {
+        Path siteB = tmp.resolve("site-b");
+        SyntheticCxr.generate(siteB, SyntheticCxr.Options.of(80, 12).withSize(32).withProgress(false).withSplit(0.1, 0.3).withSite(Site.B));
+        var r = CrossSite.zeroShot(runB, new CrossSite.Site("A", tiny.data(), CxrDataset.MIMIC), new CrossSite.Site("B", siteB, CxrDataset.MIMIC),
+                Prompts.defaults(), LabelPolicy.IGNORE_BOTH, 20, 1, "elixr eval cross-site (test)", TinyRun.QUIET);
+        assertEquals(eval().zeroShot(Prompts.defaults(), 20, 1).meanAuc(), r.meanAucA(), 1e-12, "site A is the run's own zero-shot");
+        assertTrue(Double.isFinite(r.meanAucB()), "site B's mean AUC " + r.meanAucB());
+        var rec = new ObjectMapper().readTree(r.dir().resolve("site-b/eval.json").toFile());
+        assertEquals("elixr-b", rec.get("evaluated_model").asText(), "site B is scored with the Q-Former's queries");
     }
 
     @Test void embedOfAnElixrBRunWritesQueryEmbeddingsNQPAndTextsNPThatTheSearchScoresReproduce() throws Exception {
