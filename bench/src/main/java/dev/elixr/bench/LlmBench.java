@@ -16,7 +16,6 @@ import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.matvec.BlockFormat;
 import dev.elixr.tensor.ops.MatMul;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -77,6 +76,7 @@ public final class LlmBench {
             StringBuilder s = new StringBuilder();
             s.append(String.format(Locale.ROOT, "%s, %.0fM parameters; %d threads, %d-bit vectors; memory bandwidth probe %d MiB; "
                     + "GEMM rate %.1f GFLOP/s at %s%n", model, parameters / 1e6, threads, vectorBits, PROBE_MIB, gemmGflops, gemmShape));
+            s.append("random weights, repacked copies and the probe on ").append(dev.elixr.tensor.HugePages.describe()).append('\n');
             for (Rounds r : ours) s.append(r.line(gemmGflops)).append(String.format(Locale.ROOT, " [bandwidth %.1f GB/s]%n", r.bandwidthGBs()));
             if (llamaCpp != null) {
                 Rounds q = ours.getLast();
@@ -114,7 +114,7 @@ public final class LlmBench {
         return new LlamaModel(c, new WeightSource() {
             @Override public Tensor get(String name, int... shape) {
                 long n = (long) shape[0] * (shape.length > 1 ? shape[1] : 1);
-                MemorySegment m = Arena.ofAuto().allocate(n * type.byteSize(), 64);
+                MemorySegment m = dev.elixr.tensor.HugePages.allocate(n * type.byteSize());
                 long s0 = seed ^ name.hashCode();
                 Parallel.forRange((int) Math.min(Integer.MAX_VALUE, n / 4096 + 1), 1, (a, b) -> {
                     SplittableRandom rng = new SplittableRandom(s0 + a);
@@ -154,7 +154,7 @@ public final class LlmBench {
      * rounds timed rounds after a warm-up one: a prefill of promptTokens, decodeTokens single steps after it, then a
      * bandwidth probe over probe.
      */
-    public static Rounds time(String weights, LlamaModel m, double bytesPerToken, int promptTokens, int decodeTokens, int rounds, float[] probe) {
+    public static Rounds time(String weights, LlamaModel m, double bytesPerToken, int promptTokens, int decodeTokens, int rounds, MemorySegment probe) {
         SplittableRandom rng = new SplittableRandom(1);
         int[] prompt = new int[promptTokens];
         for (int i = 0; i < prompt.length; i++) prompt[i] = rng.nextInt(m.config().vocabSize());
@@ -208,7 +208,7 @@ public final class LlmBench {
      */
     public static Report suite(LlamaConfig c, int promptTokens, int decodeTokens, int rounds, java.nio.file.Path llamaCppDir,
                                java.nio.file.Path workDir) throws java.io.IOException {
-        float[] probe = probe();
+        MemorySegment probe = probe();
         double gemm = gemmGflops(promptTokens, c.hiddenSize(), c.intermediateSize(), 5);
         String shape = promptTokens + "×" + c.hiddenSize() + "·" + c.hiddenSize() + "×" + c.intermediateSize();
         LlamaModel bf16 = random(c, DType.BF16, 1);
@@ -239,7 +239,7 @@ public final class LlmBench {
     public static Report single(String name, LlamaModel m, BlockFormat quantised, java.nio.file.Path file, int promptTokens, int decodeTokens,
                                 int rounds, java.nio.file.Path llamaCppDir) {
         if (quantised != null) m.quantize(quantised);
-        float[] probe = probe();
+        MemorySegment probe = probe();
         LlamaConfig c = m.config();
         double gemm = gemmGflops(promptTokens, c.hiddenSize(), c.intermediateSize(), 5);
         String shape = promptTokens + "×" + c.hiddenSize() + "·" + c.hiddenSize() + "×" + c.intermediateSize();
@@ -268,9 +268,12 @@ public final class LlmBench {
         return bytes;
     }
 
-    /** The probe's buffer, its loop compiled (the Vector API runs far slower before C2 compiles it). */
-    static float[] probe() {
-        float[] probe = MemoryBandwidth.buffer(PROBE_MIB);
+    /**
+     * The probe's buffer, allocated as the weights are ({@link dev.elixr.tensor.HugePages}: huge pages with
+     * {@code -Delixr.hugePages=true}), its loop compiled (the Vector API runs far slower before C2 compiles it).
+     */
+    static MemorySegment probe() {
+        MemorySegment probe = MemoryBandwidth.segment(PROBE_MIB);
         MemoryBandwidth.measure(probe, 4);
         return probe;
     }

@@ -6,7 +6,8 @@
  *       {@link dev.elixr.tensor.Shape} holds the shape arithmetic and broadcasting rules.</li>
  *   <li>{@link dev.elixr.tensor.Storage}: heap arrays ({@link dev.elixr.tensor.HeapStorage}) or memory segments
  *       ({@link dev.elixr.tensor.SegmentStorage}, e.g. a memory-mapped weights file) in a {@link dev.elixr.tensor.DType};
- *       each lives on one {@link dev.elixr.tensor.Device}.</li>
+ *       each lives on one {@link dev.elixr.tensor.Device}. {@link dev.elixr.tensor.HugePages} allocates large off-heap
+ *       arrays (decoding's repacked weights), on transparent huge pages when asked.</li>
  *   <li>{@code ops}: the front-ends users call (one class per family: elementwise, reduce, matmul, conv, pool, softmax,
  *       norm, attention, index). They check shapes, allocate the output and call the tensor's backend.</li>
  *   <li>{@code backend}: the {@link dev.elixr.tensor.backend.Backend} interface, the primitive operations a device must

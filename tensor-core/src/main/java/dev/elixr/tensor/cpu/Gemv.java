@@ -106,65 +106,143 @@ final class Gemv {
         }
     }
 
-    /** y[j] = Σ_k x[k]·W[k·ld + j] for j in [0, cols). */
-    static void combine(MemorySegment w, long off, int ld, int cols, float[] x, int k, float[] y, int threads) {
-        int strips = (cols + VL - 1) / VL;
-        if (threads == 1) combineCols(w, off, ld, 0, cols, x, k, y);
-        else Parallel.forChunks(strips, Math.max(4, (strips + threads - 1) / threads), (s, e) -> combineCols(w, off, ld, s * VL, Math.min(cols, e * VL), x, k, y));
+    /**
+     * Rows of W per pass over y in the combination form, 8 ({@code -Delixr.gemv.rows=1|4|8|16} for experiments): more
+     * rows per pass load and store y less often but stream more rows of W at once. On the shared 2-core Zen 5
+     * (AVX-512, 32 registers), one thread, W 768×3072 in L3, the medians of 12 interleaved rounds were 22, 29, 34 and 23
+     * GFLOP/s for 1, 4, 8 and 16 rows (docs/results.md), so 16 rows is not the default even where 32 registers hold it.
+     */
+    static final int PASS_ROWS = passRows(System.getProperty("elixr.gemv.rows"));
+
+    static int passRows(String forced) {
+        if (forced == null || forced.isBlank()) return 8;
+        return switch (forced.trim()) {
+            case "1", "4", "8", "16" -> Integer.parseInt(forced.trim());
+            default -> throw new IllegalArgumentException("elixr.gemv.rows: '" + forced + "' is not 1, 4, 8 or 16");
+        };
     }
 
-    private static void combineCols(MemorySegment w, long off, int ld, int j0, int j1, float[] x, int k, float[] y) {
-        int jv = j0 + (j1 - j0) / VL * VL;
+    /** y[j] = Σ_k x[k]·W[k·ld + j] for j in [0, cols). */
+    static void combine(MemorySegment w, long off, int ld, int cols, float[] x, int k, float[] y, int threads) {
+        combine(w, off, ld, cols, x, k, y, threads, PASS_ROWS);
+    }
+
+    /** As above with the given rows per pass (1, 4, 8 or 16: any of them runs on any machine, for tests). */
+    static void combine(MemorySegment w, long off, int ld, int cols, float[] x, int k, float[] y, int threads, int passRows) {
+        int strips = (cols + VL - 1) / VL;
+        if (threads == 1) combineCols(w, off, ld, 0, cols, x, k, y, passRows);
+        else Parallel.forChunks(strips, Math.max(4, (strips + threads - 1) / threads), (s, e) -> combineCols(w, off, ld, s * VL, Math.min(cols, e * VL), x, k, y, passRows));
+    }
+
+    /**
+     * Columns [j0, j1) of y: passes of 16, 8 or 4 rows of W over y (at most passRows), then single rows. Each column's
+     * sum runs in row order whatever the column band, so the bits do not depend on the thread count.
+     */
+    private static void combineCols(MemorySegment w, long off, int ld, int j0, int j1, float[] x, int k, float[] y, int passRows) {
         int p = 0;
-        for (; p + 8 <= k; p += 8) { // eight rows of W per pass over y: one load and store of y per 8 FMAs
-            FloatVector x0 = FloatVector.broadcast(S, x[p]), x1 = FloatVector.broadcast(S, x[p + 1]);
-            FloatVector x2 = FloatVector.broadcast(S, x[p + 2]), x3 = FloatVector.broadcast(S, x[p + 3]);
-            FloatVector x4 = FloatVector.broadcast(S, x[p + 4]), x5 = FloatVector.broadcast(S, x[p + 5]);
-            FloatVector x6 = FloatVector.broadcast(S, x[p + 6]), x7 = FloatVector.broadcast(S, x[p + 7]);
-            long r0 = (off + (long) p * ld) * 4, r1 = r0 + 4L * ld, r2 = r1 + 4L * ld, r3 = r2 + 4L * ld;
-            long r4 = r3 + 4L * ld, r5 = r4 + 4L * ld, r6 = r5 + 4L * ld, r7 = r6 + 4L * ld;
-            for (int j = j0; j < jv; j += VL) {
-                long o = 4L * j;
-                FloatVector acc = FloatVector.fromArray(S, y, j);
-                acc = FloatVector.fromMemorySegment(S, w, r0 + o, LE).fma(x0, acc);
-                acc = FloatVector.fromMemorySegment(S, w, r1 + o, LE).fma(x1, acc);
-                acc = FloatVector.fromMemorySegment(S, w, r2 + o, LE).fma(x2, acc);
-                acc = FloatVector.fromMemorySegment(S, w, r3 + o, LE).fma(x3, acc);
-                acc = FloatVector.fromMemorySegment(S, w, r4 + o, LE).fma(x4, acc);
-                acc = FloatVector.fromMemorySegment(S, w, r5 + o, LE).fma(x5, acc);
-                acc = FloatVector.fromMemorySegment(S, w, r6 + o, LE).fma(x6, acc);
-                acc = FloatVector.fromMemorySegment(S, w, r7 + o, LE).fma(x7, acc);
-                acc.intoArray(y, j);
-            }
-            for (int j = jv; j < j1; j++) {
-                float t = y[j];
-                for (int q = 0; q < 8; q++) t += x[p + q] * w.getAtIndex(F, r0 / 4 + (long) q * ld + j);
-                y[j] = t;
-            }
+        if (passRows >= 16) for (; p + 16 <= k; p += 16) pass16(w, off, ld, j0, j1, x, p, y);
+        if (passRows >= 8) for (; p + 8 <= k; p += 8) pass8(w, off, ld, j0, j1, x, p, y);
+        if (passRows >= 4) for (; p + 4 <= k; p += 4) pass4(w, off, ld, j0, j1, x, p, y);
+        for (; p < k; p++) pass1(w, off, ld, j0, j1, x, p, y);
+    }
+
+    /** y[j0 …j1) += Σ_{q<16} x[p+q]·W[p+q, j]: one load and store of y per 16 FMAs (16 broadcasts, 18 registers). */
+    private static void pass16(MemorySegment w, long off, int ld, int j0, int j1, float[] x, int p, float[] y) {
+        int jv = j0 + (j1 - j0) / VL * VL;
+        FloatVector x0 = FloatVector.broadcast(S, x[p]), x1 = FloatVector.broadcast(S, x[p + 1]);
+        FloatVector x2 = FloatVector.broadcast(S, x[p + 2]), x3 = FloatVector.broadcast(S, x[p + 3]);
+        FloatVector x4 = FloatVector.broadcast(S, x[p + 4]), x5 = FloatVector.broadcast(S, x[p + 5]);
+        FloatVector x6 = FloatVector.broadcast(S, x[p + 6]), x7 = FloatVector.broadcast(S, x[p + 7]);
+        FloatVector x8 = FloatVector.broadcast(S, x[p + 8]), x9 = FloatVector.broadcast(S, x[p + 9]);
+        FloatVector x10 = FloatVector.broadcast(S, x[p + 10]), x11 = FloatVector.broadcast(S, x[p + 11]);
+        FloatVector x12 = FloatVector.broadcast(S, x[p + 12]), x13 = FloatVector.broadcast(S, x[p + 13]);
+        FloatVector x14 = FloatVector.broadcast(S, x[p + 14]), x15 = FloatVector.broadcast(S, x[p + 15]);
+        long r0 = (off + (long) p * ld) * 4, st = 4L * ld;
+        for (int j = j0; j < jv; j += VL) {
+            long o = r0 + 4L * j;
+            FloatVector acc = FloatVector.fromArray(S, y, j);
+            acc = FloatVector.fromMemorySegment(S, w, o, LE).fma(x0, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + st, LE).fma(x1, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + 2 * st, LE).fma(x2, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + 3 * st, LE).fma(x3, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + 4 * st, LE).fma(x4, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + 5 * st, LE).fma(x5, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + 6 * st, LE).fma(x6, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + 7 * st, LE).fma(x7, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + 8 * st, LE).fma(x8, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + 9 * st, LE).fma(x9, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + 10 * st, LE).fma(x10, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + 11 * st, LE).fma(x11, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + 12 * st, LE).fma(x12, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + 13 * st, LE).fma(x13, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + 14 * st, LE).fma(x14, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + 15 * st, LE).fma(x15, acc);
+            acc.intoArray(y, j);
         }
-        for (; p + 4 <= k; p += 4) {
-            FloatVector x0 = FloatVector.broadcast(S, x[p]), x1 = FloatVector.broadcast(S, x[p + 1]);
-            FloatVector x2 = FloatVector.broadcast(S, x[p + 2]), x3 = FloatVector.broadcast(S, x[p + 3]);
-            long r0 = (off + (long) p * ld) * 4, r1 = r0 + 4L * ld, r2 = r1 + 4L * ld, r3 = r2 + 4L * ld;
-            for (int j = j0; j < jv; j += VL) {
-                long o = 4L * j;
-                FloatVector acc = FloatVector.fromArray(S, y, j);
-                acc = FloatVector.fromMemorySegment(S, w, r0 + o, LE).fma(x0, acc);
-                acc = FloatVector.fromMemorySegment(S, w, r1 + o, LE).fma(x1, acc);
-                acc = FloatVector.fromMemorySegment(S, w, r2 + o, LE).fma(x2, acc);
-                acc = FloatVector.fromMemorySegment(S, w, r3 + o, LE).fma(x3, acc);
-                acc.intoArray(y, j);
-            }
-            for (int j = jv; j < j1; j++)
-                y[j] += x[p] * w.getAtIndex(F, r0 / 4 + j) + x[p + 1] * w.getAtIndex(F, r1 / 4 + j)
-                        + x[p + 2] * w.getAtIndex(F, r2 / 4 + j) + x[p + 3] * w.getAtIndex(F, r3 / 4 + j);
+        for (int j = jv; j < j1; j++) {
+            float t = y[j];
+            for (int q = 0; q < 16; q++) t = Math.fma(x[p + q], w.getAtIndex(F, r0 / 4 + (long) q * ld + j), t);
+            y[j] = t;
         }
-        for (; p < k; p++) {
-            FloatVector x0 = FloatVector.broadcast(S, x[p]);
-            long r0 = (off + (long) p * ld) * 4;
-            for (int j = j0; j < jv; j += VL)
-                FloatVector.fromMemorySegment(S, w, r0 + 4L * j, LE).fma(x0, FloatVector.fromArray(S, y, j)).intoArray(y, j);
-            for (int j = jv; j < j1; j++) y[j] += x[p] * w.getAtIndex(F, r0 / 4 + j);
+    }
+
+    /** y[j0 …j1) += Σ_{q<8} x[p+q]·W[p+q, j]: one load and store of y per 8 FMAs (8 broadcasts, 10 registers). */
+    private static void pass8(MemorySegment w, long off, int ld, int j0, int j1, float[] x, int p, float[] y) {
+        int jv = j0 + (j1 - j0) / VL * VL;
+        FloatVector x0 = FloatVector.broadcast(S, x[p]), x1 = FloatVector.broadcast(S, x[p + 1]);
+        FloatVector x2 = FloatVector.broadcast(S, x[p + 2]), x3 = FloatVector.broadcast(S, x[p + 3]);
+        FloatVector x4 = FloatVector.broadcast(S, x[p + 4]), x5 = FloatVector.broadcast(S, x[p + 5]);
+        FloatVector x6 = FloatVector.broadcast(S, x[p + 6]), x7 = FloatVector.broadcast(S, x[p + 7]);
+        long r0 = (off + (long) p * ld) * 4, st = 4L * ld;
+        for (int j = j0; j < jv; j += VL) {
+            long o = r0 + 4L * j;
+            FloatVector acc = FloatVector.fromArray(S, y, j);
+            acc = FloatVector.fromMemorySegment(S, w, o, LE).fma(x0, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + st, LE).fma(x1, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + 2 * st, LE).fma(x2, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + 3 * st, LE).fma(x3, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + 4 * st, LE).fma(x4, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + 5 * st, LE).fma(x5, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + 6 * st, LE).fma(x6, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + 7 * st, LE).fma(x7, acc);
+            acc.intoArray(y, j);
         }
+        for (int j = jv; j < j1; j++) {
+            float t = y[j];
+            for (int q = 0; q < 8; q++) t = Math.fma(x[p + q], w.getAtIndex(F, r0 / 4 + (long) q * ld + j), t);
+            y[j] = t;
+        }
+    }
+
+    /** y[j0 …j1) += Σ_{q<4} x[p+q]·W[p+q, j]. */
+    private static void pass4(MemorySegment w, long off, int ld, int j0, int j1, float[] x, int p, float[] y) {
+        int jv = j0 + (j1 - j0) / VL * VL;
+        FloatVector x0 = FloatVector.broadcast(S, x[p]), x1 = FloatVector.broadcast(S, x[p + 1]);
+        FloatVector x2 = FloatVector.broadcast(S, x[p + 2]), x3 = FloatVector.broadcast(S, x[p + 3]);
+        long r0 = (off + (long) p * ld) * 4, st = 4L * ld;
+        for (int j = j0; j < jv; j += VL) {
+            long o = r0 + 4L * j;
+            FloatVector acc = FloatVector.fromArray(S, y, j);
+            acc = FloatVector.fromMemorySegment(S, w, o, LE).fma(x0, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + st, LE).fma(x1, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + 2 * st, LE).fma(x2, acc);
+            acc = FloatVector.fromMemorySegment(S, w, o + 3 * st, LE).fma(x3, acc);
+            acc.intoArray(y, j);
+        }
+        for (int j = jv; j < j1; j++) {
+            float t = y[j];
+            for (int q = 0; q < 4; q++) t = Math.fma(x[p + q], w.getAtIndex(F, r0 / 4 + (long) q * ld + j), t);
+            y[j] = t;
+        }
+    }
+
+    /** y[j0 …j1) += x[p]·W[p, j]. */
+    private static void pass1(MemorySegment w, long off, int ld, int j0, int j1, float[] x, int p, float[] y) {
+        int jv = j0 + (j1 - j0) / VL * VL;
+        FloatVector x0 = FloatVector.broadcast(S, x[p]);
+        long r0 = (off + (long) p * ld) * 4;
+        for (int j = j0; j < jv; j += VL)
+            FloatVector.fromMemorySegment(S, w, r0 + 4L * j, LE).fma(x0, FloatVector.fromArray(S, y, j)).intoArray(y, j);
+        for (int j = jv; j < j1; j++) y[j] = Math.fma(x[p], w.getAtIndex(F, r0 / 4 + j), y[j]);
     }
 }

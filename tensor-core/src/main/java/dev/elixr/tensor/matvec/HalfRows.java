@@ -6,7 +6,6 @@ import dev.elixr.tensor.Shape;
 import dev.elixr.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -51,7 +50,7 @@ public final class HalfRows {
         Tensor m = w.stride(1) != 1 ? w.contiguous() : w;
         MemorySegment src = m.storage().segment() != null ? m.storage().segment() : MemorySegment.ofArray(m.storage().array());
         long off = m.offset(), ld = rows == 1 ? cols : m.stride(0);
-        MemorySegment out = Arena.ofAuto().allocate(2L * groups * GROUP * cols, 64);
+        MemorySegment out = dev.elixr.tensor.HugePages.allocate(2L * groups * GROUP * cols);
         Parallel.forRange(rows, 64, (s, e) -> {
             for (int r = s; r < e; r++) {
                 long group = 2L * (r / GROUP) * GROUP * cols;

@@ -6,7 +6,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -50,7 +49,7 @@ final class Q8LaneRows {
     /** The repacked copy of rows·cols/32 Q8_0 blocks (2-byte d, then 32 quants each), rows one after the other. */
     static Q8LaneRows of(MemorySegment blocks, int rows, int cols) {
         int nb = cols / BLOCK, groups = (rows + GROUP - 1) / GROUP;
-        MemorySegment q = Arena.ofAuto().allocate((long) groups * GROUP * cols, 64);
+        MemorySegment q = dev.elixr.tensor.HugePages.allocate((long) groups * GROUP * cols);
         float[] d = new float[groups * GROUP * nb];
         Parallel.forRange(rows, 64, (s, e) -> {
             for (int r = s; r < e; r++) {

@@ -4,7 +4,6 @@ import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.Shape;
 import dev.elixr.tensor.Tensor;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -56,7 +55,7 @@ public final class QuantizedMatrix {
         if (cols % BlockFormat.BLOCK != 0) {
             throw new IllegalArgumentException("quantize " + format + ": " + Shape.str(w.shape()) + " has " + cols + " columns, not a multiple of " + BlockFormat.BLOCK);
         }
-        MemorySegment out = Arena.ofAuto().allocate(rows * format.rowBytes(cols), 8);
+        MemorySegment out = dev.elixr.tensor.HugePages.allocate(rows * format.rowBytes(cols));
         float[] block = new float[BlockFormat.BLOCK];
         long pos = 0;
         for (int r = 0; r < rows; r++) {
