@@ -65,8 +65,10 @@ class DatasetCommandsTest {
 
     @Test void autoRefusesAFolderInNoKnownLayoutNamingItAndTheChoices() throws Exception {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
-        var r = ReproducibilityCommandsTest.elixr("eval", "zero-shot", "--run", run.toString(), "--data", empty.toString());
-        assertNotEquals(0, r.code());
-        assertTrue(r.err().contains(empty.toString()) && r.err().contains("--dataset mimic-cxr-jpg, chexpert, iu-xray or dicom"), r.err());
+        var r = HostileDataInputTest.elixr("eval", "zero-shot", "--run", run.toString(), "--data", empty.toString());
+        assertEquals(1, r.code(), r.err());
+        String last = r.err().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("elixr: ") && last.contains(empty.toString()) && last.contains("--dataset mimic-cxr-jpg, chexpert, iu-xray or dicom"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
     }
 }
