@@ -6,6 +6,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -90,7 +91,7 @@ public enum CxrDataset {
 
     /**
      * The same with the reports that cannot be used ({@link MimicCxrJpg.Contents}; CheXpert has no reports, IU X-ray's are
-     * cells of its CSV, so only MIMIC-CXR-JPG's report files can be unusable).
+     * cells of its CSV; MIMIC-CXR-JPG's report files and a DICOM folder's blank Report cells can be unusable).
      */
     public MimicCxrJpg.Contents contents(Path root) throws IOException {
         try {
@@ -98,7 +99,7 @@ public enum CxrDataset {
                 case MIMIC -> MimicCxrJpg.contents(root, root, true);
                 case CHEXPERT -> new MimicCxrJpg.Contents(chexpert(root), Map.of());
                 case IU_XRAY -> new MimicCxrJpg.Contents(IuXray.read(root, true), Map.of());
-                case DICOM -> new MimicCxrJpg.Contents(DicomFolder.read(root), Map.of());
+                case DICOM -> dicom(root);
             };
         } catch (NoSuchFileException e) {
             CxrDataset looks = detect(root);
@@ -148,6 +149,17 @@ public enum CxrDataset {
         for (CxrStudy s : CheXpert.read(dir, "valid.csv", UncertaintyPolicy.KEEP, true)) out.add(withSplit(s, hasTest ? "validate" : "test"));
         if (hasTest) for (CxrStudy s : CheXpert.read(dir, "test.csv", UncertaintyPolicy.KEEP, true)) out.add(withSplit(s, "test"));
         return out;
+    }
+
+    /** A DICOM folder's images; a row without a report (or a CSV without the Report column) is an empty, unusable report. */
+    private static MimicCxrJpg.Contents dicom(Path root) throws IOException {
+        List<CxrStudy> studies = DicomFolder.read(root);
+        Map<String, ReportFile.Report> unusable = new LinkedHashMap<>();
+        for (CxrStudy s : studies)
+            if (s.report().isBlank())
+                unusable.putIfAbsent(s.studyId(), ReportFile.Report.unusable(root.resolve(DicomFolder.LABELS), ReportFile.Problem.EMPTY,
+                        "no Report for " + s.dicomId()));
+        return new MimicCxrJpg.Contents(studies, unusable);
     }
 
     /** 10% of CheXpert's training patients, by a hash of the patient folder's name. */

@@ -112,4 +112,20 @@ class DatasetLayoutsTest {
         var c = assertThrows(IllegalArgumentException.class, () -> CxrDataset.DICOM.read(dir));
         assertTrue(c.getMessage().contains("labels.csv") && c.getMessage().contains("'Patient'"), c.getMessage());
     }
+
+    @Test
+    void aDicomFolderWithoutReportsHasNoTrainingPairsAndCountsEveryReportAsEmpty() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("dicom-no-reports"));
+        Files.writeString(dir.resolve(DicomFolder.LABELS), "Path,Patient,Edema\n" + java.util.stream.IntStream.range(0, 40)
+                .mapToObj(i -> "x/" + i + ".dcm,p" + i + ",1\n").collect(java.util.stream.Collectors.joining()));
+        var contents = CxrDataset.DICOM.contents(dir);
+        var skipped = new dev.elixr.tasks.data.SkippedItems();
+        long train = contents.studies().stream().filter(s -> s.split().equals("train")).count();
+        assertTrue(train > 0);
+        assertEquals(List.of(), contents.usable("train", skipped), "no image-report pair to train on");
+        assertEquals(40, contents.unusableReports().size());
+        assertTrue(contents.unusableReports().values().stream().allMatch(r -> r.problem() == dev.elixr.tasks.data.ReportFile.Problem.EMPTY));
+        var withReports = CxrDataset.DICOM.contents(tmp.resolve("dicom"));
+        assertTrue(withReports.unusableReports().isEmpty(), "the synthetic DICOM folder has a report in every row");
+    }
 }
