@@ -21,7 +21,7 @@ final class DataCommand implements Runnable {
 
     @Command(name = "synth", mixinStandardHelpOptions = true,
             description = "Write synthetic frontal CXR studies with reports, labels, VQA and report-QA items (MIMIC-CXR-JPG layout,"
-                    + " or CheXpert's or IU X-ray's with --layout; JPEG, PNG or DICOM images; hospital site A or B).")
+                    + " or CheXpert's, IU X-ray's or a DICOM folder's with --layout; JPEG, PNG or DICOM images; hospital site A or B).")
     static final class Synth implements Callable<Integer> {
         @Option(names = "--out", required = true, description = "output folder") Path out;
         @Option(names = "--studies", required = true, description = "number of studies") int studies;
@@ -31,10 +31,11 @@ final class DataCommand implements Runnable {
         @Option(names = "--site", defaultValue = "A", paramLabel = "A|B",
                 description = "hospital: A (default) or B (other detector gamma/contrast, noise, half resolution, burned-in marker,"
                         + " MONOCHROME1 DICOM, an ICU-heavy patient mix)") String site;
-        @Option(names = "--layout", defaultValue = "mimic", paramLabel = "mimic|chexpert|iu-xray",
-                description = "folder layout of the data set written (default ${DEFAULT-VALUE}); read it with --dataset of the same name") String layout;
+        @Option(names = "--layout", defaultValue = "mimic-cxr-jpg", paramLabel = "mimic-cxr-jpg|chexpert|iu-xray|dicom",
+                description = "folder layout of the data set written (default ${DEFAULT-VALUE}; dicom: images/ and labels.csv);"
+                        + " --dataset auto recognises it") String layout;
         @Option(names = "--format", paramLabel = "jpeg|png|dicom",
-                description = "image files (default: the layout's own, JPEG for mimic and chexpert, 16-bit PNG for iu-xray)") String format;
+                description = "image files (default: the layout's own, JPEG for mimic-cxr-jpg and chexpert, 16-bit PNG for iu-xray, DICOM for dicom)") String format;
         @Option(names = "--threads", description = "worker threads (default: all cores; does not change the output)") Integer threads;
         @Option(names = "--no-progress", description = "no progress bar") boolean noProgress;
 

@@ -20,9 +20,7 @@ final class EmbedCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--run", required = true, description = "trained ELIXR-C or ELIXR-B run directory") Path run;
     @Option(names = "--data", required = true, description = "data set root (its layout: --dataset)") Path data;
-    @Option(names = "--dataset", defaultValue = "mimic", paramLabel = "mimic|chexpert|iu-xray",
-            description = "layout of --data: mimic (MIMIC-CXR-JPG, or MIMIC-CXR DICOM with the JPG release's CSVs; the default),"
-                    + " chexpert or iu-xray; images may be DICOM, PNG or JPEG") String dataset;
+    @Option(names = "--dataset", defaultValue = CxrDataset.AUTO, paramLabel = DatasetOption.LABEL, description = DatasetOption.DESCRIPTION) String dataset;
     @Option(names = "--out", required = true, description = "output .npy file") Path out;
     @Option(names = "--split", defaultValue = "test", description = "test (default), train, validate or all") String split;
     @Option(names = "--kind", defaultValue = "image", description = "image (default) or text (the reports' findings and impression)") String kind;
@@ -34,7 +32,7 @@ final class EmbedCommand implements Callable<Integer> {
             case "text" -> EmbeddingExport.Kind.TEXT;
             default -> throw new IllegalArgumentException("--kind " + kind + ": expected image or text");
         };
-        var w = EmbeddingExport.write(run, data, CxrDataset.parse(dataset), split, k, out, CommandLineText.of(spec), System.err);
+        var w = EmbeddingExport.write(run, data, CxrDataset.resolve(dataset, data), split, k, out, CommandLineText.of(spec), System.err);
         System.out.printf("%d x %d %s embeddings: %s, %s, %s%n", w.rows(), w.dim(), kind, w.npy(), w.ids(), w.preprocessing());
         return 0;
     }

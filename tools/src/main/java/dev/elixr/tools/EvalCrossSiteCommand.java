@@ -1,7 +1,6 @@
 package dev.elixr.tools;
 
 import dev.elixr.tasks.data.CxrDataset;
-import dev.elixr.tasks.data.LabelPolicy;
 import dev.elixr.tasks.eval.CrossSite;
 import dev.elixr.tasks.eval.DataEfficient;
 import dev.elixr.tasks.eval.LogisticProbe;
@@ -23,15 +22,16 @@ import java.util.concurrent.Callable;
 @Command(name = "cross-site", mixinStandardHelpOptions = true,
         description = "Zero-shot AUC per finding of one run on the test split of site A (--data, where it was trained) and of"
                 + " site B (--other-data), side by side with the drop A - B, and the data-efficient probes fitted on site A's"
-                + " training labels scored on both test splits; writes RUN/eval/cross-site/metrics.json and each site's"
+                + " training labels scored on both test splits (labels of both under --uncertain and --blank); writes RUN/eval/cross-site/metrics.json and each site's"
                 + " zero-shot output in RUN/eval/cross-site/site-a|site-b/.")
 final class EvalCrossSiteCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--run", required = true, description = "trained ELIXR-C (or ELIXR-B) run directory") Path run;
     @Option(names = "--data", required = true, description = "site A: the data set the run was trained on") Path data;
-    @Option(names = "--dataset", defaultValue = "mimic", paramLabel = "mimic|chexpert|iu-xray", description = "layout of --data (default ${DEFAULT-VALUE})") String dataset;
+    @Option(names = "--dataset", defaultValue = CxrDataset.AUTO, paramLabel = DatasetOption.LABEL, description = DatasetOption.DESCRIPTION) String dataset;
     @Option(names = "--other-data", required = true, description = "site B: another hospital's data set (e.g. elixr data synth --site B)") Path otherData;
-    @Option(names = "--other-dataset", defaultValue = "mimic", paramLabel = "mimic|chexpert|iu-xray", description = "layout of --other-data (default ${DEFAULT-VALUE})") String otherDataset;
+    @Option(names = "--other-dataset", defaultValue = CxrDataset.AUTO, paramLabel = DatasetOption.LABEL, description = "layout of --other-data, as --dataset") String otherDataset;
+    @picocli.CommandLine.Mixin LabelPolicyOptions labels;
     @Option(names = "--prompts", description = "prompts JSON (default: the shipped zero-shot-prompts.json)") Path prompts;
     @Option(names = "--bootstrap", defaultValue = "1000", description = "bootstrap resamples for the 95%% CIs") int bootstrap;
     @Option(names = "--seed", defaultValue = "1") long seed;
@@ -45,9 +45,9 @@ final class EvalCrossSiteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var a = new CrossSite.Site("A", data, CxrDataset.parse(dataset));
-        var b = new CrossSite.Site("B", otherData, CxrDataset.parse(otherDataset));
-        var r = CrossSite.evaluate(run, a, b, prompts == null ? Prompts.defaults() : Prompts.load(prompts), LabelPolicy.IGNORE_BOTH,
+        var a = new CrossSite.Site("A", data, CxrDataset.resolve(dataset, data));
+        var b = new CrossSite.Site("B", otherData, CxrDataset.resolve(otherDataset, otherData));
+        var r = CrossSite.evaluate(run, a, b, prompts == null ? Prompts.defaults() : Prompts.load(prompts), labels.policy(),
                 bootstrap, seed, probeOptions(), CommandLineText.of(spec), System.err);
         System.out.printf("%-28s %7s %7s %7s%n", "finding", "AUC A", "AUC B", "drop");
         for (var f : r.perFinding())

@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
                 + "writes RUN/eval/data-efficient/{metrics.json,scores.csv,manifest.json,eval.json}.")
 final class EvalDataEfficientCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin EvalTarget target;
+    @picocli.CommandLine.Mixin LabelPolicyOptions labels;
     @Option(names = "--fractions", split = ",", defaultValue = "0.01,0.1,1.0") double[] fractions;
     @Option(names = "--repeats", defaultValue = "3", description = "seeded subsets per fraction below 1") int repeats;
     @Option(names = "--baseline-epochs", defaultValue = "10", description = "passes of the supervised baseline over each subset (0: no baseline)") int baselineEpochs;
@@ -27,7 +28,7 @@ final class EvalDataEfficientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var r = target.open()
+        var r = target.open().withProbeLabelPolicy(labels.policy())
                 .withProbeFeatures(ProbeFeatures.parse(features)).dataEfficient(fractions, repeats, seed,
                 baselineEpochs == 0 ? null : new ElixrCEvaluation.Baseline(baselineEpochs, Math.min(30, baselineMaxSteps), baselineMaxSteps, 32, 2e-3),
                 List.of(new LogisticProbe(), new MlpProbe(new int[] {512, 256}, 0.2f, mlpSteps, 64, 1e-3, 1e-2)));

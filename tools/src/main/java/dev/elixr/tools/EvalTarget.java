@@ -15,14 +15,12 @@ final class EvalTarget {
     @Option(names = "--run", required = true, description = "trained ELIXR-C run directory, or an ELIXR-B run (its Q-Former on its image run's frozen tower: "
             + "images scored by their best query, probes on the average-pooled query outputs)") Path run;
     @Option(names = "--data", required = true, description = "data set root (its layout: --dataset)") Path data;
-    @Option(names = "--dataset", defaultValue = "mimic", paramLabel = "mimic|chexpert|iu-xray",
-            description = "layout of --data: mimic (MIMIC-CXR-JPG, or MIMIC-CXR DICOM with the JPG release's CSVs; the default),"
-                    + " chexpert or iu-xray; images may be DICOM, PNG or JPEG") String dataset;
+    @Option(names = "--dataset", defaultValue = CxrDataset.AUTO, paramLabel = DatasetOption.LABEL, description = DatasetOption.DESCRIPTION) String dataset;
     @Option(names = "--manifest", description = "reuse the images and seed of the manifest this task wrote for another run "
             + "(RUN/eval/<task>/manifest.json); for data-efficient its probe subsets also replace --fractions and --repeats") Path manifest;
 
     /** The evaluation, recording this command line. */
     ElixrCEvaluation open() throws IOException {
-        return ElixrCEvaluation.open(run, data, CxrDataset.parse(dataset), System.err).withManifest(manifest).withCommandLine(CommandLineText.of(spec));
+        return ElixrCEvaluation.open(run, data, CxrDataset.resolve(dataset, data), System.err).withManifest(manifest).withCommandLine(CommandLineText.of(spec));
     }
 }

@@ -1,6 +1,5 @@
 package dev.elixr.tools;
 
-import dev.elixr.tasks.data.LabelPolicy;
 import dev.elixr.tasks.eval.ElixrCEvaluation;
 import dev.elixr.tasks.eval.Prompts;
 import dev.elixr.tasks.eval.ZeroShotFlag;
@@ -17,12 +16,7 @@ import java.util.concurrent.Callable;
 final class EvalZeroShotCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin EvalTarget target;
     @Option(names = "--prompts", description = "prompts JSON (default: the shipped zero-shot-prompts.json)") Path prompts;
-    @Option(names = "--uncertain", defaultValue = "ignore", paramLabel = "ignore|negative|positive",
-            description = "CheXpert -1 (uncertain) labels: left out, counted negative or counted positive (default: ${DEFAULT-VALUE})")
-    String uncertain;
-    @Option(names = "--blank", defaultValue = "ignore", paramLabel = "ignore|negative|positive",
-            description = "blank (not mentioned) labels: left out, counted negative or counted positive (default: ${DEFAULT-VALUE})")
-    String blank;
+    @picocli.CommandLine.Mixin LabelPolicyOptions labels;
     @Option(names = "--split", defaultValue = "test", paramLabel = "test|validate",
             description = "split to evaluate; 'validate' writes RUN/eval/zero-shot-validate (for choosing prompts without the test split)")
     String split;
@@ -31,7 +25,7 @@ final class EvalZeroShotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var policy = new LabelPolicy(LabelPolicy.Treatment.parse(uncertain), LabelPolicy.Treatment.parse(blank));
+        var policy = labels.policy();
         var r = target.open()
                 .zeroShot(prompts == null ? Prompts.defaults() : Prompts.load(prompts), policy, split, bootstrap, seed);
         System.out.printf("split %s, labels: %s%n", r.split(), r.labelPolicy());

@@ -28,9 +28,7 @@ final class IndexCommand implements Runnable {
     static final class Input {
         @Option(names = "--run", required = true, description = "trained ELIXR-C run directory") Path run;
         @Option(names = "--data", required = true, description = "data set root (its layout: --dataset)") Path data;
-        @Option(names = "--dataset", defaultValue = "mimic", paramLabel = "mimic|chexpert|iu-xray",
-                description = "layout of --data: mimic (MIMIC-CXR-JPG, or MIMIC-CXR DICOM with the JPG release's CSVs; the default),"
-                        + " chexpert or iu-xray; images may be DICOM, PNG or JPEG") String dataset;
+        @Option(names = "--dataset", defaultValue = CxrDataset.AUTO, paramLabel = DatasetOption.LABEL, description = DatasetOption.DESCRIPTION) String dataset;
         @Option(names = "--decode", paramLabel = "display|cxr-foundation",
                 description = "how image files are decoded; always the run's recorded decoding (elixr-c.json), so this only"
                         + " confirms it: another value is refused") String decode;
@@ -41,7 +39,7 @@ final class IndexCommand implements Runnable {
         List<CxrStudy> studies() throws Exception {
             if (!List.of("all", "train", "validate", "test").contains(split))
                 throw new IllegalArgumentException("--split " + split + ": expected all, train, validate or test");
-            List<CxrStudy> s = CxrDataset.parse(dataset).read(data).stream().filter(x -> split.equals("all") || x.split().equals(split)).toList();
+            List<CxrStudy> s = CxrDataset.resolve(dataset, data).read(data).stream().filter(x -> split.equals("all") || x.split().equals(split)).toList();
             if (s.isEmpty()) throw new IllegalArgumentException("no images in " + data + " for split '" + split + "'");
             return s;
         }

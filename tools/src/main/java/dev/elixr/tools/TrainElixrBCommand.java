@@ -34,9 +34,7 @@ final class TrainElixrBCommand implements Callable<Integer> {
     @Option(names = "--llm", description = "stage 2: the frozen LLM, a Hugging Face Llama-family folder (config.json, model.safetensors, "
             + "tokenizer.json) or a run directory holding one") Path llm;
     @Option(names = "--data", required = true, description = "data set root (its layout: --dataset; e.g. from elixr demo)") Path data;
-    @Option(names = "--dataset", defaultValue = "mimic", paramLabel = "mimic|iu-xray",
-            description = "stage 1: layout of --data: mimic (MIMIC-CXR-JPG, or MIMIC-CXR DICOM with the JPG release's CSVs; the default)"
-                    + " or iu-xray (CheXpert has no reports to train on); images may be DICOM, PNG or JPEG") String dataset;
+    @Option(names = "--dataset", defaultValue = CxrDataset.AUTO, paramLabel = DatasetOption.LABEL, description = DatasetOption.TRAINING) String dataset;
     @Option(names = "--decode", paramLabel = "display|cxr-foundation",
             description = "stage 1: how image files are decoded; always the image run's recorded decoding (its elixr-c.json), so"
                     + " this only confirms it: another value is refused") String decode;
@@ -101,7 +99,7 @@ final class TrainElixrBCommand implements Callable<Integer> {
             int w = width == null ? base.width() : width;
             var shape = new QFormerTrainingJob.Shape(w, layers == null ? base.layers() : layers, heads == null ? base.heads() : heads,
                     queries, projection, ffn != null ? ffn : width == null ? base.ffn() : 2 * w, crossAttentionEvery);
-            var options = new QFormerTrainingJob.Options(data, imageRun, out, shape, training, CxrDataset.parse(dataset), init, imagePositions, imageSummary,
+            var options = new QFormerTrainingJob.Options(data, imageRun, out, shape, training, CxrDataset.resolve(dataset, data), init, imagePositions, imageSummary,
                     TextPooling.parse(textPooling));
             var o = QFormerTrainingJob.run(options, CommandLineText.of(spec), System.err);
             System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
@@ -109,7 +107,7 @@ final class TrainElixrBCommand implements Callable<Integer> {
             return 0;
         }
         if (stage != 2) throw new ParameterException(spec.commandLine(), "--stage " + stage + ": stages 1 and 2 exist");
-        if (CxrDataset.parse(dataset) != CxrDataset.MIMIC || decode != null)
+        if (!dataset.equalsIgnoreCase(CxrDataset.AUTO) && CxrDataset.parse(dataset) != CxrDataset.MIMIC || decode != null)
             throw new ParameterException(spec.commandLine(), "--dataset and --decode are for --stage 1: stage 2 reads MIMIC-CXR-JPG"
                     + " and decodes as its stage-1 run's image run");
         if (stage1Run == null || llm == null) throw new ParameterException(spec.commandLine(), "--stage 2 needs --stage1-run RUN_B and --llm DIR_OR_RUN");

@@ -18,9 +18,7 @@ import java.util.concurrent.Callable;
 final class TrainElixrCCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--data", required = true, description = "data set root (its layout: --dataset; e.g. elixr demo's data)") Path data;
-    @Option(names = "--dataset", defaultValue = "mimic", paramLabel = "mimic|iu-xray",
-            description = "layout of --data: mimic (MIMIC-CXR-JPG, or MIMIC-CXR DICOM with the JPG release's CSVs; the default) or"
-                    + " iu-xray (CheXpert has no reports to train on); images may be DICOM, PNG or JPEG") String dataset;
+    @Option(names = "--dataset", defaultValue = CxrDataset.AUTO, paramLabel = DatasetOption.LABEL, description = DatasetOption.TRAINING) String dataset;
     @Option(names = "--out", required = true, description = "run directory to write") Path out;
     @Option(names = "--image-encoder", defaultValue = "conv",
             description = "image tower: conv (default), vit-PATCH-LAYERS-HEADS (e.g. vit-8-4-4), efficientnet-b0") String imageEncoder;
@@ -73,7 +71,7 @@ final class TrainElixrCCommand implements Callable<Integer> {
                 new ContrastiveTraining.Session(seed, resume, checkpointEvery, stopAfter));
         var options = ElixrCTrainingJob.Options.of(data, out, ElixrCTrainingJob.defaultModel(imageEncoder, imageSize, decode, imageWidth), training)
                 .withTextEncoder(textEncoder).withAnomalyDetection(detectAnomaly).withDevice(device.open())
-                .withDataset(CxrDataset.parse(dataset)).withActivationCheckpointing(checkpointActivations);
+                .withDataset(CxrDataset.resolve(dataset, data)).withActivationCheckpointing(checkpointActivations);
         var o = ElixrCTrainingJob.run(options, CommandLineText.of(spec), System.err);
         System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                 o.imagesPerSecond(), out.toAbsolutePath());

@@ -86,6 +86,20 @@ class LanguageCommandsTest {
     }
 
     @Test
+    void evalImpressionReadsAnIuXrayLayoutAndEvalVqaRefusesADataSetWithoutVqaJsonl() throws Exception {
+        Path iu = tmp.resolve("data-iu");
+        ok("data", "synth", "--out", iu.toString(), "--studies", "16", "--seed", "4", "--size", "32", "--layout", "iu-xray", "--no-progress");
+        Result r = run("eval", "impression", "--run", runB2.toString(), "--data", iu.toString(), "--dataset", "iu-xray", "--limit", "2",
+                "--max-new-tokens", "3");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(runB2.resolve("eval").resolve("impression").resolve("eval.json")).contains("\"iu-xray\""));
+        Files.delete(iu.resolve("vqa.jsonl"));
+        Result v = run("eval", "vqa", "--run", runB2.toString(), "--data", iu.toString(), "--dataset", "iu-xray");
+        assertNotEquals(0, v.code());
+        assertTrue(v.err().contains("vqa.jsonl") && v.err().contains("iu-xray"), v.err());
+    }
+
+    @Test
     void aMissingRunIsRefusedNamingTheFileAndTheCommandThatMakesOne() {
         Result r = run("ask", "--run", tmp.resolve("no-such-run").toString(), "--image", image.toString(), "--question", "Is it normal?");
         assertNotEquals(0, r.code());

@@ -6,6 +6,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,26 +27,51 @@ import java.util.Set;
  *   <li>{@link #IU_XRAY}: IU X-ray / Open-i ({@link IuXray}); labels from the Problems column by the mapping in
  *   {@link IuXray} (a coded study lists all its problems, so a mapped finding it does not list is negative); no term
  *   maps to Enlarged Cardiomediastinum, which is therefore left out of its metrics. Splits 70/10/20 by a hash of uid.</li>
+ *   <li>{@link #DICOM}: a hospital's folder of DICOM files with a labels CSV ({@link DicomFolder}: {@code labels.csv}
+ *   with Path, Patient, the CheXpert findings, optionally Report); splits 70/10/20 by a hash of the patient id. It
+ *   trains ELIXR-C when the CSV has reports.</li>
  * </ul>
+ * {@code --dataset auto} (every command's default) is the one layout whose identifying file the folder holds
+ * ({@link #candidates}): MIMIC's split CSV, IU X-ray's {@code indiana_reports.csv}, CheXpert's {@code train.csv} or
+ * {@code valid.csv} (at the root or in {@code CheXpert-v1.0/}), a DICOM folder's {@code labels.csv}.
  */
 public enum CxrDataset {
-    MIMIC("mimic"), CHEXPERT("chexpert"), IU_XRAY("iu-xray");
+    MIMIC("mimic-cxr-jpg"), CHEXPERT("chexpert"), IU_XRAY("iu-xray"), DICOM("dicom");
+
+    /** The value of {@code --dataset} that detects the layout. */
+    public static final String AUTO = "auto";
 
     private final String key;
 
     CxrDataset(String key) { this.key = key; }
 
-    /** The name on the command line: mimic, chexpert or iu-xray. */
+    /** The name on the command line: mimic-cxr-jpg, chexpert, iu-xray or dicom. */
     public String key() { return key; }
 
+    /** A layout's name (mimic, mimic-cxr and mimic-cxr-jpg are MIMIC); {@code auto} is {@link #resolve}'s, not this. */
     public static CxrDataset parse(String s) {
         String k = s.trim().toLowerCase(Locale.ROOT);
-        if (k.equals("mimic-cxr-jpg") || k.equals("mimic-cxr")) return MIMIC;
+        if (k.equals("mimic") || k.equals("mimic-cxr")) return MIMIC;
         for (CxrDataset d : values()) if (d.key.equals(k)) return d;
-        throw new IllegalArgumentException("--dataset " + s + ": expected mimic, chexpert or iu-xray");
+        throw new IllegalArgumentException("--dataset " + s + ": expected auto, mimic-cxr-jpg (or mimic), chexpert, iu-xray or dicom");
     }
 
-    /** Whether the data set has reports to train ELIXR-C on. */
+    /**
+     * The layout {@code --dataset} names, or for {@code auto} the one layout the folder {@code root} is in; refused,
+     * naming the folder and the candidates, when it is in none or in several.
+     */
+    public static CxrDataset resolve(String name, Path root) {
+        if (!name.trim().equalsIgnoreCase(AUTO)) return parse(name);
+        List<CxrDataset> found = candidates(root);
+        if (found.size() == 1) return found.get(0);
+        if (found.isEmpty())
+            throw new IllegalArgumentException("--dataset auto: " + root + " is in no known layout (none of " + identifyingFiles()
+                    + "); pass --dataset mimic-cxr-jpg, chexpert, iu-xray or dicom");
+        throw new IllegalArgumentException("--dataset auto: " + root + " looks like several data sets ("
+                + String.join(", ", found.stream().map(CxrDataset::key).toList()) + "): pass --dataset with one of them");
+    }
+
+    /** Whether the data set can have reports to train ELIXR-C on (CheXpert never; a DICOM folder when its labels.csv has a Report column). */
     public boolean hasReports() { return this != CHEXPERT; }
 
     /** The findings (of the 13) the data set's labels can say anything about; the others are skipped in its metrics. */
@@ -65,7 +91,7 @@ public enum CxrDataset {
 
     /**
      * The same with the reports that cannot be used ({@link MimicCxrJpg.Contents}; CheXpert has no reports, IU X-ray's are
-     * cells of its CSV, so only MIMIC-CXR-JPG's report files can be unusable).
+     * cells of its CSV; MIMIC-CXR-JPG's report files and a DICOM folder's blank Report cells can be unusable).
      */
     public MimicCxrJpg.Contents contents(Path root) throws IOException {
         try {
@@ -73,6 +99,7 @@ public enum CxrDataset {
                 case MIMIC -> MimicCxrJpg.contents(root, root, true);
                 case CHEXPERT -> new MimicCxrJpg.Contents(chexpert(root), Map.of());
                 case IU_XRAY -> new MimicCxrJpg.Contents(IuXray.read(root, true), Map.of());
+                case DICOM -> dicom(root);
             };
         } catch (NoSuchFileException e) {
             CxrDataset looks = detect(root);
@@ -82,14 +109,31 @@ public enum CxrDataset {
         }
     }
 
-    /** The layout a folder is in, from the files that identify each, or null when none matches. */
+    /** The layout a folder is in, from the files that identify each, or null when none or several match. */
     public static CxrDataset detect(Path root) {
-        if (Files.isRegularFile(root.resolve(MimicCxrJpg.SPLIT))) return MIMIC;
-        if (Files.isRegularFile(root.resolve("indiana_reports.csv"))) return IU_XRAY;
-        if (Files.isRegularFile(root.resolve("train.csv")) || Files.isRegularFile(root.resolve("CheXpert-v1.0").resolve("train.csv"))
-                || Files.isRegularFile(root.resolve("valid.csv")) || Files.isRegularFile(root.resolve("CheXpert-v1.0").resolve("valid.csv")))
-            return CHEXPERT;
-        return null;
+        List<CxrDataset> found = candidates(root);
+        return found.size() == 1 ? found.get(0) : null;
+    }
+
+    /** Every layout whose identifying file the folder holds, in declaration order. */
+    public static List<CxrDataset> candidates(Path root) {
+        List<CxrDataset> out = new ArrayList<>();
+        for (CxrDataset d : values()) if (d.identifies(root)) out.add(d);
+        return out;
+    }
+
+    private boolean identifies(Path root) {
+        return switch (this) {
+            case MIMIC -> Files.isRegularFile(root.resolve(MimicCxrJpg.SPLIT));
+            case IU_XRAY -> Files.isRegularFile(root.resolve("indiana_reports.csv"));
+            case CHEXPERT -> Files.isRegularFile(root.resolve("train.csv")) || Files.isRegularFile(root.resolve("CheXpert-v1.0").resolve("train.csv"))
+                    || Files.isRegularFile(root.resolve("valid.csv")) || Files.isRegularFile(root.resolve("CheXpert-v1.0").resolve("valid.csv"));
+            case DICOM -> DicomFolder.looksLikeOne(root);
+        };
+    }
+
+    private static String identifyingFiles() {
+        return MimicCxrJpg.SPLIT + ", indiana_reports.csv, [CheXpert-v1.0/]train.csv or valid.csv, " + DicomFolder.LABELS;
     }
 
     static List<CxrStudy> chexpert(Path root) throws IOException {
@@ -105,6 +149,17 @@ public enum CxrDataset {
         for (CxrStudy s : CheXpert.read(dir, "valid.csv", UncertaintyPolicy.KEEP, true)) out.add(withSplit(s, hasTest ? "validate" : "test"));
         if (hasTest) for (CxrStudy s : CheXpert.read(dir, "test.csv", UncertaintyPolicy.KEEP, true)) out.add(withSplit(s, "test"));
         return out;
+    }
+
+    /** A DICOM folder's images; a row without a report (or a CSV without the Report column) is an empty, unusable report. */
+    private static MimicCxrJpg.Contents dicom(Path root) throws IOException {
+        List<CxrStudy> studies = DicomFolder.read(root);
+        Map<String, ReportFile.Report> unusable = new LinkedHashMap<>();
+        for (CxrStudy s : studies)
+            if (s.report().isBlank())
+                unusable.putIfAbsent(s.studyId(), ReportFile.Report.unusable(root.resolve(DicomFolder.LABELS), ReportFile.Problem.EMPTY,
+                        "no Report for " + s.dicomId()));
+        return new MimicCxrJpg.Contents(studies, unusable);
     }
 
     /** 10% of CheXpert's training patients, by a hash of the patient folder's name. */

@@ -79,18 +79,22 @@ public final class CrossSite {
             per.add(d);
             if (d.defined()) { sum += d.drop(); n++; }
         }
-        List<ProbeDrop> probeRows = probes == null ? List.of() : probes(runDir, a, b, probes, seed, commandLine, log);
+        List<ProbeDrop> probeRows = probes == null ? List.of() : probes(runDir, a, b, probes, policy, seed, commandLine, log);
         Result r = new Result(a, b, ra.meanAuc(), rb.meanAuc(), n == 0 ? Double.NaN : sum / n, n, per, probeRows, dir);
         write(r, policy, bootstrap, seed, probes, commandLine);
         return r;
     }
 
-    /** The probes fitted on site A's training split (seeded by-patient subsets) and scored on both test splits. */
-    static List<ProbeDrop> probes(Path runDir, Site a, Site b, ProbeOptions o, long seed, String commandLine, PrintStream log)
+    /**
+     * The probes fitted on site A's training split (seeded by-patient subsets) and scored on both test splits, labels
+     * under {@code policy} (the zero-shot's).
+     */
+    static List<ProbeDrop> probes(Path runDir, Site a, Site b, ProbeOptions o, LabelPolicy policy, long seed, String commandLine, PrintStream log)
             throws IOException {
         ElixrCEvaluation ea = ElixrCEvaluation.open(runDir, a.data(), a.dataset(), log).withCommandLine(commandLine).withProbeFeatures(o.features());
         ElixrCEvaluation eb = ElixrCEvaluation.open(runDir, b.data(), b.dataset(), log).withCommandLine(commandLine).withProbeFeatures(o.features());
-        EmbeddedSplit train = ea.probeSplit("train"), testA = ea.probeSplit("test"), testB = eb.probeSplit("test");
+        EmbeddedSplit train = ea.probeSplit("train").withLabelPolicy(policy), testA = ea.probeSplit("test").withLabelPolicy(policy),
+                testB = eb.probeSplit("test").withLabelPolicy(policy);
         var cfg = new DataEfficient.Config(Findings.DATA_EFFICIENT_5, o.fractions(), o.repeats(), seed);
         List<DataEfficient.Subset> subsets = DataEfficient.sample(train, cfg);
         DataEfficient.Result ra = DataEfficient.evaluate(train, testA, List.of(frozen(train, testA)), o.probes(), cfg, subsets, null);

@@ -126,6 +126,7 @@ public final class ElixrCEvaluation {
     public ElixrCRun run() { return run; }
 
     private ProbeFeatures probeFeatures = ProbeFeatures.DEFAULT;
+    private LabelPolicy probeLabelPolicy = LabelPolicy.IGNORE_BOTH;
     private boolean centreQueries;
     private int itmCandidates;
     private SemanticSearch.Result itmReranked;
@@ -150,6 +151,12 @@ public final class ElixrCEvaluation {
     }
 
     /** Which frozen image representation the data-efficient probes read. */
+    /** The label policy the data-efficient probes (and their supervised baseline) fit and are scored under; recorded. */
+    public ElixrCEvaluation withProbeLabelPolicy(LabelPolicy p) {
+        this.probeLabelPolicy = p;
+        return this;
+    }
+
     public ElixrCEvaluation withProbeFeatures(ProbeFeatures f) {
         this.probeFeatures = f;
         return this;
@@ -326,8 +333,8 @@ public final class ElixrCEvaluation {
         Instant started = Instant.now();
         seed = seed("data-efficient", seed);
         ImageBank tr = train(), te = test();
-        EmbeddedSplit trainSplit = EmbeddedSplit.of(tr.studies(), model.probeFeatures(probeFeatures, tr));
-        EmbeddedSplit testSplit = EmbeddedSplit.of(te.studies(), model.probeFeatures(probeFeatures, te));
+        EmbeddedSplit trainSplit = EmbeddedSplit.of(tr.studies(), model.probeFeatures(probeFeatures, tr)).withLabelPolicy(probeLabelPolicy);
+        EmbeddedSplit testSplit = EmbeddedSplit.of(te.studies(), model.probeFeatures(probeFeatures, te)).withLabelPolicy(probeLabelPolicy);
         DataEfficient.Config cfg;
         List<DataEfficient.Subset> subsets;
         if (manifest == null) {
@@ -348,7 +355,7 @@ public final class ElixrCEvaluation {
             }
         });
         if (baseline != null)
-            sources.add(new SupervisedBaseline(run.model().config(), tr, te, cfg.findings(),
+            sources.add(new SupervisedBaseline(run.model().config(), tr, te, cfg.findings(), probeLabelPolicy,
                     baseline.epochs(), baseline.minSteps(), baseline.maxSteps(), baseline.batch(), baseline.lr()));
         var progress = new Progress("data-efficient", (long) subsets.size() * sources.size(), "fits");
         var r = DataEfficient.evaluate(trainSplit, testSplit, sources, probes, cfg, subsets, (d, t, what) -> progress.advance(1, what));
@@ -357,6 +364,7 @@ public final class ElixrCEvaluation {
         o.putIfAbsent("fractions", cfg.fractions());
         o.putIfAbsent("repeats", cfg.repeats());
         o.putIfAbsent("features", probeFeatures.key());
+        if (!probeLabelPolicy.equals(LabelPolicy.IGNORE_BOTH)) o.put("label_policy", probeLabelPolicy.toString());
         o.putIfAbsent("probes", probes.stream().map(Probe::name).toList());
         o.putIfAbsent("baseline", baseline);
         record("data-efficient", evalDir("data-efficient"), seed, Map.of("train", trainSplit.ids(), "test", testSplit.ids()),

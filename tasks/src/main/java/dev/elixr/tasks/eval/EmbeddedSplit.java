@@ -42,6 +42,19 @@ public record EmbeddedSplit(List<String> ids, List<String> patients, float[][] e
         return binaryLabel(i, finding, LabelPolicy.IGNORE_BOTH);
     }
 
+    /**
+     * The same split with every label replaced by its binary value under {@code policy} (1, 0, or NaN when left out),
+     * so that a probe reading {@link #binaryLabel(int, String)} fits and is scored under that policy.
+     */
+    public EmbeddedSplit withLabelPolicy(LabelPolicy policy) {
+        float[][] mapped = new float[labels.length][];
+        for (int i = 0; i < labels.length; i++) {
+            mapped[i] = new float[labels[i].length];
+            for (int j = 0; j < mapped[i].length; j++) mapped[i][j] = (float) policy.binary(labels[i][j]);
+        }
+        return new EmbeddedSplit(ids, patients, embeddings, mapped);
+    }
+
     /** The binary label of image {@code i} for {@code finding} under {@code policy}; NaN when the image is left out. */
     public double binaryLabel(int i, String finding, LabelPolicy policy) {
         return policy.binary(labels[i][Findings.index(finding)]);

@@ -12,6 +12,7 @@ import dev.elixr.models.elixr.ImageTower;
 import dev.elixr.models.elixr.ElixrCConfig;
 import dev.elixr.tasks.data.Seeds;
 import dev.elixr.tasks.data.ImageBank;
+import dev.elixr.tasks.data.LabelPolicy;
 import dev.elixr.tensor.Tensor;
 
 import java.util.Arrays;
@@ -30,18 +31,21 @@ public final class SupervisedBaseline implements DataEfficient.FeatureSource {
     private final ImageBank train;
     private final ImageBank test;
     private final List<String> findings;
+    private final LabelPolicy policy;
     private final int epochs;
     private final int minSteps;
     private final int maxSteps;
     private final int batch;
     private final double lr;
 
-    public SupervisedBaseline(ElixrCConfig config, ImageBank train, ImageBank test, List<String> findings,
+    /** {@code policy}: how uncertain and blank training labels count (as the probes' labels). */
+    public SupervisedBaseline(ElixrCConfig config, ImageBank train, ImageBank test, List<String> findings, LabelPolicy policy,
                               int epochs, int minSteps, int maxSteps, int batch, double lr) {
         this.config = config;
         this.train = train;
         this.test = test;
         this.findings = findings;
+        this.policy = policy;
         this.epochs = epochs;
         this.minSteps = minSteps;
         this.maxSteps = maxSteps;
@@ -70,7 +74,7 @@ public final class SupervisedBaseline implements DataEfficient.FeatureSource {
         double[][] y = new double[subset.length][findings.size()];
         EmbeddedSplit labels = EmbeddedSplit.of(sub.studies(), new float[subset.length][0]);
         for (int i = 0; i < subset.length; i++)
-            for (int j = 0; j < findings.size(); j++) y[i][j] = labels.binaryLabel(i, findings.get(j));
+            for (int j = 0; j < findings.size(); j++) y[i][j] = labels.binaryLabel(i, findings.get(j), policy);
         SplitMix64 rng = new SplitMix64(Seeds.baselineInit(seed));
         Classifier net = new Classifier(config, findings.size(), rng);
         var opt = new AdamW(ParamGroup.decayAndNoDecay(net, 0.05), lr, 0.9, 0.999, 1e-8);

@@ -2,7 +2,7 @@ package dev.elixr.tasks.language;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.elixr.tasks.data.CxrStudy;
-import dev.elixr.tasks.data.MimicCxrJpg;
+import dev.elixr.tasks.data.CxrDataset;
 import dev.elixr.tasks.eval.EvalRecord;
 import dev.elixr.tasks.metrics.RougeL;
 import dev.elixr.tasks.metrics.TextTokens;
@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,11 +45,20 @@ import java.util.TreeMap;
  * {@code eval.json}.
  */
 public final class LanguageEvaluation {
-    /** Split to evaluate, at most {@code limit} items (0: all; else a seeded sample), new-token budget, and the sample's seed. */
-    public record Options(Path data, String split, int limit, int maxNewTokens, long seed) {
+    /**
+     * The data set (its root and layout), the split to evaluate, at most {@code limit} items (0: all; else a seeded
+     * sample), new-token budget, and the sample's seed.
+     */
+    public record Options(Path data, CxrDataset dataset, String split, int limit, int maxNewTokens, long seed) {
         public Options {
+            java.util.Objects.requireNonNull(dataset, "dataset");
             if (limit < 0) throw new IllegalArgumentException("--limit " + limit + ": must be >= 0 (0: every item)");
             if (maxNewTokens < 1) throw new IllegalArgumentException("--max-new-tokens " + maxNewTokens + ": must be >= 1");
+        }
+
+        /** On a MIMIC-CXR-JPG layout (elixr demo's data). */
+        public Options(Path data, String split, int limit, int maxNewTokens, long seed) {
+            this(data, CxrDataset.MIMIC, split, limit, maxNewTokens, seed);
         }
     }
 
@@ -68,7 +78,8 @@ public final class LanguageEvaluation {
     /** As {@link #run}, returning the answered items beside the metrics. */
     public static Result evaluate(ElixrB2Run run, LanguageTask task, Options o, String commandLine, PrintStream log) throws IOException {
         Instant started = Instant.now();
-        List<CxrStudy> all = MimicCxrJpg.read(o.data());
+        requireInputs(task, o);
+        List<CxrStudy> all = o.dataset().read(o.data());
         InstructionSet set = InstructionSet.read(o.data(), all, run.spec().statementFirst());
         ImageTokens images = Stage2Job.tokens(run.dir(), o.split(), run.stage1(), all, log);
         List<Instruction> items = sample(images.readable(set.items(task, o.split()).stream()
@@ -113,6 +124,7 @@ public final class LanguageEvaluation {
         manifest.put("dicom_ids", answered.stream().map(a -> a.item().dicomId()).distinct().toList());
         json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("manifest.json").toFile(), manifest);
         Map<String, Object> options = new LinkedHashMap<>();
+        options.put("dataset", o.dataset().key());
         options.put("split", o.split());
         options.put("limit", o.limit());
         options.put("max_new_tokens", o.maxNewTokens());
@@ -120,6 +132,19 @@ public final class LanguageEvaluation {
         EvalRecord.write(dir, run.stage1().imageRun(), run.dir(), "elixr-b-stage2",
                 new EvalRecord.Inputs(task.id(), commandLine, o.seed(), options, dir.resolve("manifest.json"), null, o.data(), started));
         return new Result(metrics, List.copyOf(answered));
+    }
+
+    /** Refuses, before any image is read, a data set without the file (or the reports) the task's items come from. */
+    static void requireInputs(LanguageTask task, Options o) throws NoSuchFileException {
+        String what = switch (task) {
+            case VQA -> Files.isRegularFile(o.data().resolve(InstructionSet.VQA)) ? null : InstructionSet.VQA;
+            case REPORT_QA -> Files.isRegularFile(o.data().resolve(InstructionSet.REPORT_QA)) ? null : InstructionSet.REPORT_QA;
+            case IMPRESSION -> o.dataset().hasReports() ? null : "reports";
+        };
+        if (what == null) return;
+        String file = what.equals("reports") ? o.data().toString() : o.data().resolve(what).toString();
+        throw new NoSuchFileException(file, null, "eval " + task.id() + " needs " + what + " and the " + o.dataset().key()
+                + " data set at " + o.data() + " has none" + (what.equals("reports") ? "" : " (elixr data synth writes one in every layout)"));
     }
 
     /**

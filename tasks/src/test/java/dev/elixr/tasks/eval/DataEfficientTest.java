@@ -54,4 +54,25 @@ class DataEfficientTest {
         assertEquals(ours, json.at("/results/ours/logistic/0.1/mean_auc").asDouble(), 1e-15);
         assertTrue(json.at("/results/noise/logistic/1.0/per_finding/Edema/auc").isNumber());
     }
+
+    @Test void aLabelPolicyTurnsUncertainAndBlankLabelsIntoWhatTheProbesFitAndAreScoredOn() {
+        var labels = new float[][] {new float[Findings.CHEXPERT_13.size()]};
+        Arrays.fill(labels[0], Float.NaN);
+        int edema = Findings.index("Edema"), effusion = Findings.index("Pleural Effusion"), atelectasis = Findings.index("Atelectasis");
+        labels[0][edema] = -1f;
+        labels[0][effusion] = 1f;
+        labels[0][atelectasis] = 0f;
+        var s = new EmbeddedSplit(List.of("d"), List.of("p"), new float[][] {{1f}}, labels);
+        var policy = new dev.elixr.tasks.data.LabelPolicy(dev.elixr.tasks.data.LabelPolicy.Treatment.POSITIVE,
+                dev.elixr.tasks.data.LabelPolicy.Treatment.NEGATIVE);
+        var mapped = s.withLabelPolicy(policy);
+        assertEquals(1.0, mapped.binaryLabel(0, "Edema"), "uncertain counted positive");
+        assertEquals(0.0, mapped.binaryLabel(0, "Pneumonia"), "blank counted negative");
+        assertEquals(1.0, mapped.binaryLabel(0, "Pleural Effusion"));
+        assertEquals(0.0, mapped.binaryLabel(0, "Atelectasis"));
+        assertTrue(Double.isNaN(s.withLabelPolicy(dev.elixr.tasks.data.LabelPolicy.IGNORE_BOTH).binaryLabel(0, "Edema")), "ignored: left out");
+        assertEquals(1, DataEfficient.labelledImages(s.withLabelPolicy(dev.elixr.tasks.data.LabelPolicy.IGNORE_BOTH), List.of("Edema", "Pleural Effusion")).length);
+        assertEquals(0, DataEfficient.labelledImages(s.withLabelPolicy(dev.elixr.tasks.data.LabelPolicy.IGNORE_BOTH), List.of("Edema")).length,
+                "an image uncertain for every probed finding is not labelled under ignore");
+    }
 }

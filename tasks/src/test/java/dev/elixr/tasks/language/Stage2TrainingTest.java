@@ -5,6 +5,7 @@ import dev.elixr.models.llm.BpeTokenizer;
 import dev.elixr.models.llm.LlamaModel;
 import dev.elixr.models.qformer.LanguageProjection;
 import dev.elixr.models.softprompt.VisionLanguageModel;
+import dev.elixr.tasks.data.CxrDataset;
 import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.train.Checkpoints;
@@ -141,5 +142,35 @@ class Stage2TrainingTest {
         var e = assertThrows(IllegalArgumentException.class, () -> Stage2Job.run(f.options(out, TaskMix.parse("report-qa=1"), 4, 5e-3, true, 0), "test",
                 Stage2Fixture.QUIET));
         assertTrue(e.getMessage().contains("--statement-first"), e.getMessage());
+    }
+
+    @Test
+    void impressionIsEvaluatedOnAnIuXrayLayoutAndTheDataSetIsRecorded() throws Exception {
+        Path out = dir.resolve("run-b2-iu"), iu = dir.resolve("data-iu");
+        Stage2Job.run(f.options(out, 2, 5e-3, false, 0), "test", Stage2Fixture.QUIET);
+        dev.elixr.tasks.data.synth.SyntheticCxr.generate(iu, dev.elixr.tasks.data.synth.SyntheticCxr.Options.of(30, 14).withSize(32)
+                .withProgress(false).withSplit(0.15, 0.4).withLayout(CxrDataset.IU_XRAY));
+        ElixrB2Run run = ElixrB2Run.load(out, Stage2Fixture.QUIET);
+        var m = LanguageEvaluation.run(run, LanguageTask.IMPRESSION, new LanguageEvaluation.Options(iu, CxrDataset.IU_XRAY, "test", 3, 6, 1),
+                "test", Stage2Fixture.QUIET);
+        assertEquals(3, m.get("items"));
+        String record = Files.readString(out.resolve("eval").resolve("impression").resolve("eval.json"));
+        assertTrue(record.contains("\"dataset\" : \"iu-xray\""), record);
+    }
+
+    @Test
+    void aDataSetWithoutTheTasksItemsIsRefusedNamingTheMissingFileAndTheDataSet() throws Exception {
+        Path out = dir.resolve("run-b2-refuse-data"), empty = Files.createDirectories(dir.resolve("no-language-files"));
+        Stage2Job.run(f.options(out, 2, 5e-3, false, 0), "test", Stage2Fixture.QUIET);
+        ElixrB2Run run = ElixrB2Run.load(out, Stage2Fixture.QUIET);
+        var vqa = assertThrows(java.nio.file.NoSuchFileException.class, () -> LanguageEvaluation.run(run, LanguageTask.VQA,
+                new LanguageEvaluation.Options(empty, CxrDataset.CHEXPERT, "test", 3, 6, 1), "test", Stage2Fixture.QUIET));
+        assertTrue(vqa.getMessage().contains("vqa.jsonl") && vqa.getMessage().contains("chexpert"), vqa.getMessage());
+        var qa = assertThrows(java.nio.file.NoSuchFileException.class, () -> LanguageEvaluation.run(run, LanguageTask.REPORT_QA,
+                new LanguageEvaluation.Options(empty, CxrDataset.IU_XRAY, "test", 3, 6, 1), "test", Stage2Fixture.QUIET));
+        assertTrue(qa.getMessage().contains("report-qa.jsonl") && qa.getMessage().contains("iu-xray"), qa.getMessage());
+        var impression = assertThrows(java.nio.file.NoSuchFileException.class, () -> LanguageEvaluation.run(run, LanguageTask.IMPRESSION,
+                new LanguageEvaluation.Options(f.data(), CxrDataset.CHEXPERT, "test", 3, 6, 1), "test", Stage2Fixture.QUIET));
+        assertTrue(impression.getMessage().contains("reports") && impression.getMessage().contains("chexpert"), impression.getMessage());
     }
 }

@@ -73,7 +73,7 @@ public final class SyntheticCxr {
      * @param testFraction    fraction of patients in the test split
      * @param site            the hospital whose detectors and patients these are ({@link Site#A} by default)
      * @param layout          the folder layout written ({@link SyntheticLayout}: MIMIC-CXR-JPG's by default)
-     * @param format          how images are stored (null: the layout's own, JPEG for MIMIC and CheXpert, PNG for IU X-ray)
+     * @param format          how images are stored (null: the layout's own, JPEG for MIMIC and CheXpert, PNG for IU X-ray, DICOM for a DICOM folder)
      */
     public record Options(int studies, long seed, int size, Difficulty difficulty, int threads, boolean progress,
                           double validateFraction, double testFraction, Site site, CxrDataset layout, ImageFormat format) {
@@ -86,7 +86,7 @@ public final class SyntheticCxr {
             }
             if (site == null) site = Site.A;
             if (layout == null) layout = CxrDataset.MIMIC;
-            if (format == null) format = layout == CxrDataset.IU_XRAY ? ImageFormat.PNG : ImageFormat.JPEG;
+            if (format == null) format = layout == CxrDataset.IU_XRAY ? ImageFormat.PNG : layout == CxrDataset.DICOM ? ImageFormat.DICOM : ImageFormat.JPEG;
         }
 
         /** 224-pixel normal-difficulty studies on all cores, with a progress bar, 70/10/20 patient split. */

@@ -4,6 +4,7 @@ import dev.elixr.tasks.data.CheXpertLabel;
 import dev.elixr.tasks.data.Csv;
 import dev.elixr.tasks.data.CxrDataset;
 import dev.elixr.tasks.data.CxrStudy;
+import dev.elixr.tasks.data.DicomFolder;
 import dev.elixr.tasks.data.IuXray;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.data.ReportSectioner;
@@ -31,6 +32,9 @@ import java.util.stream.Stream;
  *   {@link IuXray#problemTerm}, "normal" when none; findings and impression from the report's sections),
  *   {@code indiana_projections.csv} and {@code images/images_normalized/<uid>_IM-0001-1001.EXT}. Its reader splits
  *   by uid, not by the generator's patients.</li>
+ *   <li>DICOM folder ({@link dev.elixr.tasks.data.DicomFolder}): {@code labels.csv} with
+ *   {@code Path,Patient,View}, the 14 labels and {@code Report}; images (DICOM unless another format was chosen) at
+ *   {@code images/<patient>/<dicom_id>.EXT}. Its reader splits by a hash of the patient id, not by the generator's split.</li>
  * </ul>
  * The MIMIC files ({@code files/}, the gzipped CSVs) are removed; vqa.jsonl, report-qa.jsonl and the options stay.
  */
@@ -42,6 +46,7 @@ final class SyntheticLayout {
         switch (layout) {
             case CHEXPERT -> chexpert(out, studies);
             case IU_XRAY -> iuXray(out, studies);
+            case DICOM -> dicom(out, studies);
             case MIMIC -> { return; }
         }
         try (Stream<Path> walk = Files.walk(out.resolve("files"))) {
@@ -97,6 +102,22 @@ final class SyntheticLayout {
         }
         Files.writeString(out.resolve("indiana_reports.csv"), reports, StandardCharsets.UTF_8);
         Files.writeString(out.resolve("indiana_projections.csv"), projections, StandardCharsets.UTF_8);
+    }
+
+    private static void dicom(Path out, List<CxrStudy> studies) throws IOException {
+        List<String> header = new ArrayList<>(List.of("Path", "Patient", "View"));
+        for (CheXpertLabel l : CheXpertLabel.values()) header.add(l.column());
+        header.add("Report");
+        StringBuilder csv = new StringBuilder(Csv.line(header)).append('\n');
+        for (CxrStudy s : studies) {
+            String rel = "images/" + s.subjectId() + "/" + s.dicomId() + extension(s.image());
+            move(s.image(), out.resolve(rel));
+            List<String> row = new ArrayList<>(List.of(rel, s.subjectId(), s.view()));
+            for (CheXpertLabel l : CheXpertLabel.values()) row.add(label(s.label(l)));
+            row.add(s.report());
+            csv.append(Csv.line(row)).append('\n');
+        }
+        Files.writeString(out.resolve(DicomFolder.LABELS), csv, StandardCharsets.UTF_8);
     }
 
     private static String extension(Path image) {
