@@ -12,6 +12,13 @@ import dev.elixr.tasks.data.dicom.DicomReader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.elixr.tasks.language.InstructionSet;
+import dev.elixr.tasks.language.LanguageTask;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class SyntheticLayoutsTest {
     @TempDir static Path tmp;
     static List<CxrStudy> mimic;
+    static final ObjectMapper JSON = new ObjectMapper();
 
     static SyntheticCxr.Options options() { return SyntheticCxr.Options.of(30, 5).withSize(32).withProgress(false); }
 
@@ -125,5 +133,35 @@ class SyntheticLayoutsTest {
         Float[] o = new Float[v.length];
         for (int i = 0; i < v.length; i++) o[i] = v[i];
         return o;
+    }
+    @ParameterizedTest
+    @EnumSource(value = CxrDataset.class, names = {"CHEXPERT", "IU_XRAY", "DICOM"})
+    void everyVqaAndReportQaItemIsKeyedToTheSameStudysImageInEachLayout(CxrDataset layout) throws IOException {
+        Path dir = tmp.resolve("items-" + layout.key());
+        SyntheticCxr.generate(dir, options().withLayout(layout).withFormat(SyntheticCxr.ImageFormat.JPEG)); // the reference's format: the same files
+        List<CxrStudy> studies = layout.read(dir);
+        Map<String, CxrStudy> byMimicId = mimic.stream().collect(Collectors.toMap(CxrStudy::dicomId, Function.identity()));
+        Map<String, CxrStudy> byLayoutId = studies.stream().collect(Collectors.toMap(CxrStudy::dicomId, Function.identity()));
+        for (String file : List.of("vqa.jsonl", "report-qa.jsonl")) {
+            List<String> before = Files.readAllLines(tmp.resolve("mimic").resolve(file)), after = Files.readAllLines(dir.resolve(file));
+            assertEquals(before.size(), after.size(), file + ": every item is kept");
+            assertFalse(after.isEmpty(), file);
+            for (int i = 0; i < after.size(); i++) {
+                JsonNode was = JSON.readTree(before.get(i)), now = JSON.readTree(after.get(i));
+                CxrStudy layoutStudy = byLayoutId.get(now.path("dicom_id").asText());
+                assertNotNull(layoutStudy, file + " line " + (i + 1) + ": " + now.path("dicom_id") + " is a study of the layout");
+                assertEquals(-1L, Files.mismatch(byMimicId.get(was.path("dicom_id").asText()).image(), layoutStudy.image()),
+                        file + " line " + (i + 1) + ": the same image");
+                ((ObjectNode) was).remove("dicom_id");
+                ((ObjectNode) now).remove("dicom_id");
+                assertEquals(was, now, file + " line " + (i + 1) + ": only the id changed");
+            }
+        }
+        InstructionSet items = InstructionSet.read(dir, studies);
+        for (var task : Map.of(LanguageTask.VQA, "vqa.jsonl", LanguageTask.REPORT_QA, "report-qa.jsonl").entrySet()) {
+            int all = 0;
+            for (String split : List.of("train", "validate", "test")) all += items.items(task.getKey(), split).size();
+            assertEquals(Files.readAllLines(dir.resolve(task.getValue())).size(), all, task.getValue() + ": the evaluations find every item's study");
+        }
     }
 }
