@@ -156,6 +156,22 @@ public final class DepthwiseConv {
                 }
             }
         }
+
+        /** The inverse of {@link #pad}: buf's in-image cells written to the plane at x[xOff] (the padding cells dropped). */
+        void unpad(float[] buf, float[] x, int xOff) {
+            for (int iy = 0; iy < h; iy++) {
+                int py = iy + ph, dst = xOff + iy * w, rowBase = (py % sh * sw * hq + py / sh) * wq;
+                if (sw == 1) {
+                    System.arraycopy(buf, rowBase + pw, x, dst, w);
+                    continue;
+                }
+                for (int phase = 0; phase < sw; phase++) {
+                    int src = rowBase + phase * hq * wq;
+                    int j0 = Math.max(0, Math.ceilDiv(pw - phase, sw));
+                    for (int j = j0, ix = j0 * sw + phase - pw; j < wq && ix < w; j++, ix += sw) x[dst + ix] = buf[src + j];
+                }
+            }
+        }
     }
 
     /**
