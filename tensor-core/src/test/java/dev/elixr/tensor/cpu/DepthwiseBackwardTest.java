@@ -127,6 +127,17 @@ class DepthwiseBackwardTest {
     }
 
     @Test
+    void theCpuBackendFusesDepthwiseBackwardsHereAndDeclaresThisKernelsScratch() {
+        var be = new CpuBackend();
+        int[] x = {4, 6, 20, 20}, dwise = {6, 1, 5, 5}, grouped = {6, 2, 5, 5};
+        Conv2dParams p6 = Conv2dParams.of(2, 2, 1, 6), p3 = Conv2dParams.of(2, 2, 1, 3);
+        assertTrue(be.fusesConv2dBackward(p6, x, dwise), "depthwise: fused");
+        assertTrue(!be.fusesConv2dBackward(p3, x, grouped), "two channels a group: composed by ops");
+        org.junit.jupiter.api.Assertions.assertEquals(DepthwiseBackward.scratchFloats(4, x, dwise, p6),
+                be.conv2dBackwardScratchFloats(4, x, dwise, 100, p6));
+    }
+
+    @Test
     void refusesAConvolutionThatIsNotDepthwise() {
         var e = assertThrows(IllegalArgumentException.class, () -> DepthwiseBackward.backward(new float[2 * 4 * 5 * 5], 0,
                 new float[4 * 2 * 9], 0, new float[2 * 4 * 25], 0, 2, 4, 5, 5, 4, 3, 3, Conv2dParams.of(1, 1, 1, 2),
