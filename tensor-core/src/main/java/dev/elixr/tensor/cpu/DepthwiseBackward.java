@@ -18,9 +18,10 @@ import java.util.Arrays;
  * forward's zero-padded phase planes ({@link DepthwiseConv.Phases}: SH×SW planes of HQ×WQ cells, in which output
  * (oy, ox)'s tap sits at flat index oy·WQ + ox + a constant of the tap), and g's plane is laid out on the same flat grid
  * oy·WQ + ox (columns OW..WQ−1 and the tail zero). Every tap is then one unit-stride pass over that run, two vectors at a
- * time: dw's tap is a dot product of the run with the padded x shifted by the tap (two vector accumulators, reduced
- * across lanes at the end of the pass), and dx's padded phase planes get w[tap]·g added at the same shifted index
- * (a load, an FMA and a store; taps in the outer loop, so consecutive stores never overlap the next loads). The zero
+ * time: dw's tap is a dot product of the run with the padded x shifted by the tap (two vector accumulators, their lanes
+ * summed in a fixed order at the end of the pass), and dx's padded phase planes get w[tap]·g added at the same shifted
+ * index (a load, an FMA and a store), both in the same pass when both are wanted; taps in the outer loop, so
+ * consecutive stores never overlap the next loads. The zero
  * columns of g add nothing to the cells they reach. The padded gradient is then cut back to the image (the inverse of
  * the padding copy) into dx. Each plane's dw taps go to a slot of their own, [N, O, KH·KW], summed over the images in
  * image order afterwards, so the bits depend on neither the thread count nor the order the planes run in. Scratch: per
@@ -98,9 +99,9 @@ public final class DepthwiseBackward {
         int partialOff = n == 1 ? dwOff : 0;
         Parallel.forRange(n * c, Math.max(1, 4096 / Math.max(1, h * w)), (start, end) -> {
             float[] xp = dw == null ? null : new float[q.floats() + run], dxp = dx == null ? null : new float[q.floats() + run];
-            float[] flat = new float[run], lanes = new float[VL];
+            float[] flat = new float[run];
             for (int plane = start; plane < end; plane++)
-                plane(s, q, tap, run, plane, x, xOff, weight, wOff, g, gOff, xp, dxp, flat, lanes, dx, dxOff, partial, partialOff);
+                plane(s, q, tap, run, plane, x, xOff, weight, wOff, g, gOff, xp, dxp, flat, dx, dxOff, partial, partialOff);
         });
         if (dw != null && n > 1) sumOverImages(partial, n, o * k, dw, dwOff);
     }
@@ -108,16 +109,18 @@ public final class DepthwiseBackward {
     /** One (image, input channel) plane: its M output channels' dw taps into partial, its dx cut from the padded gradient. */
     private static void plane(Shape s, DepthwiseConv.Phases q, int[] tap, int run, int plane, float[] x, int xOff,
                               float[] weight, int wOff, float[] g, int gOff, float[] xp, float[] dxp, float[] flat,
-                              float[] lanes, float[] dx, int dxOff, float[] partial, int partialOff) {
+                              float[] dx, int dxOff, float[] partial, int partialOff) {
         int m = s.o() / s.c(), ni = plane / s.c(), ci = plane % s.c(), k = s.taps(), hw = s.h() * s.w(), ohw = s.oh() * s.ow();
         if (xp != null) q.pad(x, xOff + plane * hw, xp);
         if (dxp != null) Arrays.fill(dxp, 0f);
         for (int mi = 0; mi < m; mi++) {
             int oc = ci * m + mi;
             layOut(g, gOff + (ni * s.o() + oc) * ohw, s.oh(), s.ow(), q.wq(), flat);
+            int slot = partialOff + (ni * s.o() + oc) * k;
             for (int t = 0; t < k; t++) {
-                if (xp != null) partial[partialOff + (ni * s.o() + oc) * k + t] = dot(flat, xp, tap[t], run, lanes);
-                if (dxp != null) spread(flat, weight[wOff + oc * k + t], dxp, tap[t], run);
+                if (xp != null && dxp != null) partial[slot + t] = dotAndSpread(flat, xp, tap[t], run, weight[wOff + oc * k + t], dxp);
+                else if (xp != null) partial[slot + t] = dot(flat, xp, tap[t], run);
+                else spread(flat, weight[wOff + oc * k + t], dxp, tap[t], run);
             }
         }
         if (dxp != null) q.unpad(dxp, dx, dxOff + plane * hw);
@@ -137,19 +140,30 @@ public final class DepthwiseBackward {
     }
 
     /**
-     * Σ_f flat[f]·xp[f + d] over f in [0, run), run a multiple of two vectors; the lanes summed in order through
-     * {@code lanes} (reduceLanes leaves the order of a float sum open: the interpreter's and C2's bits may differ).
+     * Σ_f flat[f]·xp[f + d] over f in [0, run), run a multiple of two vectors; the lanes summed in a fixed order
+     * ({@link Simd#sumLanes}: reduceLanes leaves the order of a float sum open, so the interpreter's and C2's bits may
+     * differ).
      */
-    private static float dot(float[] flat, float[] xp, int d, int run, float[] lanes) {
+    private static float dot(float[] flat, float[] xp, int d, int run) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0;
         for (int f = 0; f < run; f += STEP) {
             a0 = FloatVector.fromArray(S, flat, f).fma(FloatVector.fromArray(S, xp, f + d), a0);
             a1 = FloatVector.fromArray(S, flat, f + VL).fma(FloatVector.fromArray(S, xp, f + d + VL), a1);
         }
-        a0.add(a1).intoArray(lanes, 0);
-        float sum = 0f;
-        for (int i = 0; i < VL; i++) sum += lanes[i];
-        return sum;
+        return Simd.sumLanes(a0.add(a1));
+    }
+
+    /** {@link #dot} and {@link #spread} in one pass over flat (each g vector loaded once for both). */
+    private static float dotAndSpread(float[] flat, float[] xp, int d, int run, float wt, float[] dxp) {
+        FloatVector wv = FloatVector.broadcast(S, wt), a0 = FloatVector.zero(S), a1 = a0;
+        for (int f = 0; f < run; f += STEP) {
+            FloatVector g0 = FloatVector.fromArray(S, flat, f), g1 = FloatVector.fromArray(S, flat, f + VL);
+            a0 = g0.fma(FloatVector.fromArray(S, xp, f + d), a0);
+            a1 = g1.fma(FloatVector.fromArray(S, xp, f + d + VL), a1);
+            g0.fma(wv, FloatVector.fromArray(S, dxp, f + d)).intoArray(dxp, f + d);
+            g1.fma(wv, FloatVector.fromArray(S, dxp, f + d + VL)).intoArray(dxp, f + d + VL);
+        }
+        return Simd.sumLanes(a0.add(a1));
     }
 
     /** dxp[f + d] += wt·flat[f] over f in [0, run). */
