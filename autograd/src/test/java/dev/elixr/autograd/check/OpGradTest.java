@@ -179,6 +179,12 @@ class OpGradTest {
                 v -> Functional.conv2d(v[0], v[1], v[2], 1, 1, 1, 2)));
         l.add(c("conv2d depthwise", r -> new Tensor[] {normal(r, 2, 3, 5, 4), normal(r, 3, 1, 3, 3)},
                 v -> Functional.conv2d(v[0], v[1], null, 1, 1, 1, 3)));
+        l.add(c("conv2d depthwise 5x5, stride 2, padding 2, odd extents + bias", r -> new Tensor[] {normal(r, 2, 3, 7, 6), normal(r, 3, 1, 5, 5), normal(r, 3)},
+                v -> Functional.conv2d(v[0], v[1], v[2], 2, 2, 1, 3)));
+        l.add(c("conv2d depthwise 3x3, stride 2, padding 1, channel multiplier 2", r -> new Tensor[] {normal(r, 2, 2, 5, 7), normal(r, 4, 1, 3, 3)},
+                v -> Functional.conv2d(v[0], v[1], null, 2, 1, 1, 2)));
+        l.add(c("conv2d depthwise 3x3, dilation 2, padding 2", r -> new Tensor[] {normal(r, 1, 3, 6, 5), normal(r, 3, 1, 3, 3)},
+                v -> Functional.conv2d(v[0], v[1], null, 1, 2, 2, 3)));
         l.add(c("conv2d patchify (kernel = stride)", r -> new Tensor[] {normal(r, 1, 3, 8, 8), normal(r, 2, 3, 4, 4), normal(r, 2)},
                 v -> Functional.conv2d(v[0], v[1], v[2], 4, 0, 1, 1)));
         l.add(c("maxPool2d 3/2/1", r -> new Tensor[] {distinct(r, 2, 2, 5, 5)}, v -> Functional.maxPool2d(v[0], 3, 2, 1)));

@@ -107,8 +107,11 @@ public interface Backend {
      */
     void col2im(Tensor cols, int kh, int kw, Conv2dParams p, Tensor dx);
 
-    /** Whether {@link #conv2dBackward} computes both gradients of a convolution with these parameters in one call. */
-    default boolean fusesConv2dBackward(Conv2dParams p) { return false; }
+    /**
+     * Whether {@link #conv2dBackward} computes both gradients of a convolution of x (xShape) with w (wShape) and these
+     * parameters in one call.
+     */
+    default boolean fusesConv2dBackward(Conv2dParams p, int[] xShape, int[] wShape) { return false; }
 
     /**
      * Both gradients of {@link #conv2d} at once, where {@link #fusesConv2dBackward} says so (else ops compose im2col,

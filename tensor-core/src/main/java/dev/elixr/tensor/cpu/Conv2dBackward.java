@@ -17,7 +17,7 @@ import dev.elixr.tensor.backend.Conv2dParams;
  * The three bands are per thread and reused from call to call: the whole-batch path ({@code ops.Conv}: im2col, two
  * GEMMs and col2im over [ck, N·L]) allocated and zeroed three tensors the size of the batch's columns every call
  * (about 1.4 MB a 96×96 image in ELIXR-C's conv tower), each written and read back from memory. Grouped convolutions
- * keep that path. Blocking and vector strategy are those of the parts: Sgemm's packed micro-kernels, im2col and
+ * keep that path, except depthwise ones ({@link DepthwiseBackward}, no columns at all). Blocking and vector strategy are those of the parts: Sgemm's packed micro-kernels, im2col and
  * col2im's row copies ({@link StrideTwo} at stride 2).
  */
 final class Conv2dBackward {

@@ -88,13 +88,21 @@ public final class CpuBackend implements Backend {
 
     @Override public void col2im(Tensor cols, int kh, int kw, Conv2dParams p, Tensor dx) { CpuIm2col.col2im(cols, kh, kw, p, dx); }
 
-    @Override public boolean fusesConv2dBackward(Conv2dParams p) { return p.groups() == 1; }
+    /** Dense convolutions (groups = 1) through banded im2col and GEMMs; depthwise ones directly. Other groupings: ops composes. */
+    @Override
+    public boolean fusesConv2dBackward(Conv2dParams p, int[] xShape, int[] wShape) {
+        return p.groups() == 1 || DepthwiseBackward.applies(xShape, wShape, p);
+    }
 
     @Override
-    public void conv2dBackward(Tensor x, Tensor w, Tensor g, Conv2dParams p, Tensor dx, Tensor dw) { Conv2dBackward.backward(x, w, g, p, dx, dw); }
+    public void conv2dBackward(Tensor x, Tensor w, Tensor g, Conv2dParams p, Tensor dx, Tensor dw) {
+        if (p.groups() != 1 && DepthwiseBackward.applies(x.shape(), w.shape(), p)) DepthwiseBackward.backward(x, w, g, p, dx, dw);
+        else Conv2dBackward.backward(x, w, g, p, dx, dw);
+    }
 
     @Override
     public long conv2dBackwardScratchFloats(long n, int[] xShape, int[] wShape, int ohw, Conv2dParams p) {
+        if (p.groups() != 1 && DepthwiseBackward.applies(xShape, wShape, p)) return DepthwiseBackward.scratchFloats(n, xShape, wShape, p);
         return Conv2dBackward.scratchFloats(n, (long) xShape[1] * wShape[2] * wShape[3], wShape[0], ohw);
     }
 

@@ -152,9 +152,35 @@ public final class DepthwiseConv {
                 for (int phase = 0; phase < sw; phase++) {
                     int dst = rowBase + phase * hq * wq;
                     int j0 = Math.max(0, Math.ceilDiv(pw - phase, sw)); // first j with j·SW + φx − PW ≥ 0
-                    for (int j = j0, ix = j0 * sw + phase - pw; j < wq && ix < w; j++, ix += sw) buf[dst + j] = x[src + ix];
+                    int ix0 = j0 * sw + phase - pw, count = count(j0, ix0);
+                    if (sw == 2) StrideTwo.gather(x, src + ix0, buf, dst + j0, count);
+                    else for (int t = 0; t < count; t++) buf[dst + j0 + t] = x[src + ix0 + t * sw];
                 }
             }
+        }
+
+        /** The inverse of {@link #pad}: buf's in-image cells written to the plane at x[xOff] (the padding cells dropped). */
+        void unpad(float[] buf, float[] x, int xOff) {
+            for (int iy = 0; iy < h; iy++) {
+                int py = iy + ph, dst = xOff + iy * w, rowBase = (py % sh * sw * hq + py / sh) * wq;
+                if (sw == 1) {
+                    System.arraycopy(buf, rowBase + pw, x, dst, w);
+                    continue;
+                }
+                if (sw == 2) java.util.Arrays.fill(x, dst, dst + w, 0f); // the two phases' scatter-adds then land on zeros
+                for (int phase = 0; phase < sw; phase++) {
+                    int src = rowBase + phase * hq * wq;
+                    int j0 = Math.max(0, Math.ceilDiv(pw - phase, sw));
+                    int ix0 = j0 * sw + phase - pw, count = count(j0, ix0);
+                    if (sw == 2) StrideTwo.scatterAdd(buf, src + j0, x, dst + ix0, count);
+                    else for (int t = 0; t < count; t++) x[dst + ix0 + t * sw] = buf[src + j0 + t];
+                }
+            }
+        }
+
+        /** The cells of a phase row from column j0 (image column ix0) on: j &lt; WQ and ix = ix0 + (j − j0)·SW &lt; W. */
+        private int count(int j0, int ix0) {
+            return ix0 >= w ? 0 : Math.min(wq - j0, Math.ceilDiv(w - ix0, sw));
         }
     }
 

@@ -90,7 +90,7 @@ public final class Conv {
 
     /**
      * Both gradients of {@link #conv2d}, {dx, dw} (null where the flag is false): in one backend call where the backend
-     * fuses them (the CPU, groups = 1), else sharing one regrouped copy of g, over chunks of the batch whose columns fit
+     * fuses them (the CPU: groups = 1, and depthwise convolutions directly from g), else sharing one regrouped copy of g, over chunks of the batch whose columns fit
      * {@link #BACKWARD_COLUMN_FLOATS} (dw summed chunk by chunk in image order). What a backward pass calls.
      */
     public static Tensor[] conv2dBackward(Tensor x, Tensor w, Tensor g, Conv2dParams p, boolean needX, boolean needW) {
@@ -101,7 +101,7 @@ public final class Conv {
     static Tensor[] conv2dBackward(Tensor x, Tensor w, Tensor g, Conv2dParams p, boolean needX, boolean needW, int columnFloats) {
         checkBackward("conv2dBackward", g, x.shape(), w.shape(), p);
         Backend be = Backends.of("conv2dBackward", x, w, g);
-        if (be.fusesConv2dBackward(p)) {  // one call, the backend's own buffers
+        if (be.fusesConv2dBackward(p, x.shape(), w.shape())) {  // one call, the backend's own buffers
             Tensor dx = needX ? Outputs.allocate(be, x.shape()) : null, dw = needW ? Outputs.allocate(be, w.shape()) : null;
             if (needX || needW) be.conv2dBackward(x, w, g, p, dx, dw);
             return new Tensor[] {dx, dw};
@@ -119,8 +119,8 @@ public final class Conv {
     }
 
     /**
-     * Floats of the unfolded columns [C·KH·KW, m·OH·OW] a backward that the backend does not fuse (grouped and depthwise
-     * convolutions on the CPU) holds at once (256 MiB): a larger batch goes through in chunks of m images, at least one.
+     * Floats of the unfolded columns [C·KH·KW, m·OH·OW] a backward that the backend does not fuse (on the CPU: grouped
+     * convolutions other than depthwise ones; every convolution on a backend without a fused backward) holds at once (256 MiB): a larger batch goes through in chunks of m images, at least one.
      * Whole-batch columns grew with the batch (EfficientNet-B0's 5×5 depthwise convolution on 240 channels at 64²: 24.6 M
      * floats an image) and passed 2^31−1 elements, the most one tensor holds, at 88 images of 512². Chunks of 2^24
      * floats cost 15% more CPU per image at 128², batch 32 (more, smaller products, and a copy of dx); at 2^26 that batch
@@ -142,7 +142,7 @@ public final class Conv {
      */
     public static long backwardScratchFloats(long n, Tensor x, Tensor w, int ohw, Conv2dParams p) {
         Backend be = Backends.of("conv2dBackward", x, w);
-        if (be.fusesConv2dBackward(p)) return be.conv2dBackwardScratchFloats(n, x.shape(), w.shape(), ohw, p);
+        if (be.fusesConv2dBackward(p, x.shape(), w.shape())) return be.conv2dBackwardScratchFloats(n, x.shape(), w.shape(), ohw, p);
         long columns = columnsPerImage(x.shape(), w.shape(), ohw);
         return backwardChunkImages((int) Math.min(n, Integer.MAX_VALUE), columns) * (columns + (long) w.size(0) * ohw);
     }

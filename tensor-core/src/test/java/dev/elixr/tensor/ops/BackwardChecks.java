@@ -79,16 +79,17 @@ public final class BackwardChecks {
     }
 
     /**
-     * A depthwise convolution whose columns exceed a band of 2^24 floats an image (the unfused backward goes image by
-     * image, dW summed over the chunks; a smaller band than {@link Conv#BACKWARD_COLUMN_FLOATS}, so the case stays
-     * small): dx, dw and dw alone against the references, and bit for bit against each image's own backward.
+     * A grouped convolution (two channels a group, so no backend's direct depthwise kernel takes it) whose columns
+     * exceed a band of 2^24 floats an image (the unfused backward goes image by image, dW summed over the chunks; a
+     * smaller band than {@link Conv#BACKWARD_COLUMN_FLOATS}, so the case stays small): dx, dw and dw alone against the
+     * references, and bit for bit against each image's own backward.
      */
-    public static void chunkedDepthwiseConvBackward(long seed, UnaryOperator<Tensor> on) {
+    public static void chunkedGroupedConvBackward(long seed, UnaryOperator<Tensor> on) {
         Gen g = new Gen(seed);
         int c = 64, k = 5, stride = 1 + g.rng.nextInt(2), pad = 2;
         Tensor x = g.tensor(2 + g.rng.nextInt(2), c, 96 * stride + g.rng.nextInt(3), 96 * stride + g.rng.nextInt(3));
-        Tensor w = g.tensor(c, 1, k, k);
-        Conv2dParams p = new Conv2dParams(stride, stride, pad, pad, 1, 1, c);
+        Tensor w = g.tensor(c, 2, k, k);
+        Conv2dParams p = new Conv2dParams(stride, stride, pad, pad, 1, 1, c / 2);
         Tensor gy = g.tensor(Conv.conv2d(x, w, null, p).shape());
         String what = "x " + Arrays.toString(x.shape()) + " w " + Arrays.toString(w.shape()) + " " + p;
         int band = 1 << 24;
@@ -107,6 +108,26 @@ public final class BackwardChecks {
             sum = sum == null ? one[1].toCpu() : Elementwise.add(sum, one[1].toCpu());
         }
         Close.assertClose(sum, both[1].toCpu(), 0, "dw as the images' dw summed in order " + what);
+    }
+
+    /**
+     * A depthwise convolution (groups = C, channel multiplier 1 or 2; 3×3 or 5×5, stride 1 or 2) of a batch, x a view
+     * into a larger tensor: both gradients, and dw alone, against the references.
+     */
+    public static void depthwiseConvBackward(long seed, UnaryOperator<Tensor> on) {
+        Gen g = new Gen(seed);
+        int c = 1 + g.rng.nextInt(12), m = 1 + g.rng.nextInt(2), k = g.rng.nextBoolean() ? 3 : 5, stride = 1 + g.rng.nextInt(2);
+        int pad = g.rng.nextInt(k / 2 + 1), n = 1 + g.rng.nextInt(4);
+        Tensor xs = g.tensor(n + 1, c, k + g.rng.nextInt(30), k + g.rng.nextInt(30)), x = xs.narrow(0, 1, n);
+        Tensor w = g.tensor(c * m, 1, k, k);
+        Conv2dParams p = new Conv2dParams(stride, stride, pad, pad, 1, 1, c);
+        Tensor gy = g.tensor(Conv.conv2d(x, w, null, p).shape());
+        String what = "x " + Arrays.toString(x.shape()) + " w " + Arrays.toString(w.shape()) + " " + p;
+        Tensor[] both = Conv.conv2dBackward(on.apply(x), on.apply(w), on.apply(gy), p, true, true);
+        Close.assertClose(dev.elixr.tensor.reference.Conv.conv2dBackwardInput(gy, w, x.shape(), p), both[0].toCpu(), 1e-5, 1e-4, "dx " + what);
+        Close.assertClose(dev.elixr.tensor.reference.Conv.conv2dBackwardWeight(x, gy, w.shape(), p), both[1].toCpu(), 2e-4, 1e-4, "dw " + what);
+        Tensor[] onlyW = Conv.conv2dBackward(on.apply(x), on.apply(w), on.apply(gy), p, false, true);
+        Close.assertClose(both[1].toCpu(), onlyW[1].toCpu(), 0, "dw alone " + what);
     }
 
     public static void poolBackward(long seed, UnaryOperator<Tensor> on) {

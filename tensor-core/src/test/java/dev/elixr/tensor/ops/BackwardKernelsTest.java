@@ -20,9 +20,11 @@ class BackwardKernelsTest {
 
     @ParameterizedTest @MethodSource("fewSeeds") void chunkedConvBackwardMatchesReference(long seed) { BackwardChecks.chunkedConvBackward(seed, HOST); }
 
-    @ParameterizedTest @MethodSource("fewSeeds") void depthwiseConvBackwardInImageChunksMatchesReference(long seed) {
-        BackwardChecks.chunkedDepthwiseConvBackward(seed, HOST);
+    @ParameterizedTest @MethodSource("fewSeeds") void groupedConvBackwardInImageChunksMatchesReference(long seed) {
+        BackwardChecks.chunkedGroupedConvBackward(seed, HOST);
     }
+
+    @ParameterizedTest @MethodSource("seeds") void depthwiseConvBackwardMatchesReference(long seed) { BackwardChecks.depthwiseConvBackward(seed, HOST); }
 
     static Stream<Long> fewSeeds() { return LongStream.range(0, 4).boxed(); }
 
