@@ -49,6 +49,9 @@ public final class QFormerTrainingJob {
         /** Cross-attention every 2nd layer (BLIP-2). */
         public Shape(int width, int layers, int heads, int queries, int projection, int ffn) { this(width, layers, heads, queries, projection, ffn, 2); }
 
+        /** With another number of learned queries. */
+        public Shape withQueries(int q) { return new Shape(width, layers, heads, q, projection, ffn, crossAttentionFrequency); }
+
         /** With cross-attention in layers 0, f, 2f, …. */
         public Shape withCrossAttentionFrequency(int f) { return new Shape(width, layers, heads, queries, projection, ffn, f); }
 
