@@ -7,6 +7,7 @@ import dev.elixr.autograd.optim.AdamW;
 import dev.elixr.autograd.optim.CosineSchedule;
 import dev.elixr.autograd.optim.GradClip;
 import dev.elixr.autograd.optim.ParamGroup;
+import dev.elixr.models.elixr.DuplicatePolicy;
 import dev.elixr.models.elixr.ElixrB;
 import dev.elixr.models.qformer.StageOneLoss;
 import dev.elixr.models.qformer.TextBatch;
@@ -76,7 +77,7 @@ public final class QFormerTraining {
 
         /** ELIXR-C's objective drawing these texts (its duplicate key is ELIXR-B's: the same normalised text). */
         ContrastiveObjective objective() {
-            return new ContrastiveObjective(dev.elixr.models.elixr.DuplicatePolicy.MASK, DuplicateKey.TEXT, 0, sentenceSampling, impressionOnly);
+            return new ContrastiveObjective(DuplicatePolicy.MASK, DuplicateKey.TEXT, 0, sentenceSampling, impressionOnly);
         }
     }
 
