@@ -2,6 +2,7 @@ package dev.elixr.tools;
 
 import dev.elixr.tasks.eval.ElixrCEvaluation;
 import dev.elixr.tasks.eval.Prompts;
+import dev.elixr.tasks.eval.QueryScoring;
 import dev.elixr.tasks.eval.ZeroShotFlag;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,13 +23,19 @@ final class EvalZeroShotCommand implements Callable<Integer> {
     String split;
     @Option(names = "--bootstrap", defaultValue = "1000", description = "bootstrap resamples for the 95%% CIs") int bootstrap;
     @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--query-scoring", defaultValue = "best", paramLabel = "best|mean",
+            description = "ELIXR-B runs: an image's similarity to a prompt direction is the best query's, max_q cos (the paper's; the"
+                    + " default), or the mean over its queries of cos (mean); recorded in eval.json. ELIXR-C runs have one embedding"
+                    + " per image: mean is refused there") String queryScoring;
 
     @Override
     public Integer call() throws Exception {
         var policy = labels.policy();
+        var scoring = QueryScoring.parse(queryScoring);
         var r = target.open()
-                .zeroShot(prompts == null ? Prompts.defaults() : Prompts.load(prompts), policy, split, bootstrap, seed);
-        System.out.printf("split %s, labels: %s%n", r.split(), r.labelPolicy());
+                .zeroShot(prompts == null ? Prompts.defaults() : Prompts.load(prompts), policy, split, bootstrap, seed, scoring);
+        System.out.printf("split %s, labels: %s%s%n", r.split(), r.labelPolicy(),
+                scoring == QueryScoring.BEST ? "" : ", query scoring: " + scoring.meaning());
         for (var f : r.perFinding()) {
             String flags = f.flags().isEmpty() ? "" : "  FLAGS " + String.join(",", f.flags().stream().map(ZeroShotFlag::key).toList());
             System.out.printf("%-28s %s%s%n", f.finding(), f.defined()

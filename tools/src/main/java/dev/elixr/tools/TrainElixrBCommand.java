@@ -59,6 +59,10 @@ final class TrainElixrBCommand implements Callable<Integer> {
             + " started from the image run's head and projection (the conv tower has no [CLS] token)") boolean imageSummary;
     @Option(names = "--queries", defaultValue = "8", description = "stage 1: learned queries (default 8; the paper's 32)") int queries;
     @Option(names = "--projection", defaultValue = "32", description = "stage 1: ITC projection width (default 32; ELIXR's 128)") int projection;
+    @Option(names = "--impression-only", description = "stage 1: probability of training on the IMPRESSION alone, drawn before sentence"
+            + " sampling, as elixr-c trains (default 0: the full report)") Double impressionOnly;
+    @Option(names = "--sentence-sampling", description = "stage 1: probability of training on a random subset of a report's sentences,"
+            + " as elixr-c trains (default 0: the full report)") Double sentenceSampling;
     @Option(names = "--epochs", defaultValue = "10", description = "stage 1: passes over the training images") int epochs;
     @Option(names = "--steps", defaultValue = "600", description = "stage 2: optimiser steps (default ${DEFAULT-VALUE})") int steps;
     @Option(names = "--batch", description = "images (stage 1, default 32) or items (stage 2, default 8) per step") Integer batch;
@@ -90,7 +94,8 @@ final class TrainElixrBCommand implements Callable<Integer> {
         var session = new ContrastiveTraining.Session(seed, resume, checkpointEvery, stopAfter);
         if (stage == 1) {
             if (imageRun == null) throw new ParameterException(spec.commandLine(), "--stage 1 needs --image-run RUN_C");
-            var training = new QFormerTraining.Config(new ContrastiveTraining.Data(epochs, batch == null ? 32 : batch, false), optimisation, session);
+            var texts = new QFormerTraining.Texts(impressionOnly == null ? 0 : impressionOnly, sentenceSampling == null ? 0 : sentenceSampling);
+            var training = new QFormerTraining.Config(new ContrastiveTraining.Data(epochs, batch == null ? 32 : batch, false), optimisation, session, texts);
             var imageConfig = ElixrCRun.readConfig(imageRun);
             imageConfig.image().preprocessing().requireDecode(decode, imageRun.toString());
             var init = QFormerTrainingJob.TextInit.parse(textInit);
@@ -110,6 +115,9 @@ final class TrainElixrBCommand implements Callable<Integer> {
         if (!dataset.equalsIgnoreCase(CxrDataset.AUTO) && CxrDataset.parse(dataset) != CxrDataset.MIMIC || decode != null)
             throw new ParameterException(spec.commandLine(), "--dataset and --decode are for --stage 1: stage 2 reads MIMIC-CXR-JPG"
                     + " and decodes as its stage-1 run's image run");
+        if (impressionOnly != null || sentenceSampling != null)
+            throw new ParameterException(spec.commandLine(), "--impression-only and --sentence-sampling are for --stage 1: stage 2 trains on"
+                    + " its instruction items");
         if (stage1Run == null || llm == null) throw new ParameterException(spec.commandLine(), "--stage 2 needs --stage1-run RUN_B and --llm DIR_OR_RUN");
         var training = new Stage2Training.Config(steps, batch == null ? 8 : batch, validateEvery, optimisation, session);
         var options = new Stage2Job.Options(data, stage1Run, llm, out, LanguageProjection.Kind.parse(adapter), trainQFormer, taskPerStep ? TaskMix.parse(mix).drawnPerStep() : TaskMix.parse(mix),

@@ -86,6 +86,10 @@ class DemoQuickTest {
         assertEquals(16, ss.at("/itm_rerank/candidates").asInt());
         assertTrue(m.readTree(dir.resolve("run-b/eval/data-efficient/metrics.json").toFile()).at("/results/elixr-b/logistic/0.1/mean_auc").isNumber());
         assertEquals("elixr-b", m.readTree(dir.resolve("run-b/eval/zero-shot/eval.json").toFile()).get("evaluated_model").asText());
+        assertTrue(table.contains("mean AUC, mean-query") && Files.exists(dir.resolve("run-b/eval/zero-shot-mean-queries/metrics.json")), table);
+        String settings = Files.readString(dir.resolve("run-b/training.json"));
+        assertTrue(settings.contains("\"--impression-only\" : \"0.5\"") && settings.contains("\"--sentence-sampling\" : \"0.5\""),
+                "stage 1 draws its texts as ELIXR-C's objective does: " + settings);
         assertFalse(Files.readString(dir.resolve("run/demo-plan.json")).contains("stageOne"),
                 "the ELIXR-C run's plan marker leaves ELIXR-B's plan out, so changing it does not retrain ELIXR-C");
     }

@@ -26,10 +26,26 @@ class TrainElixrBCommandTest {
         assertEquals(0, code);
         assertTrue(Files.readString(runB.resolve("run.json")).contains("\"model\" : \"elixr-b\""));
         assertTrue(Files.exists(runB.resolve("features-train.safetensors")));
+        assertTrue(Files.readString(runB.resolve("training.json")).contains("\"--impression-only\" : \"0.0\""), "the CLI default: full reports");
+        Path sampled = tmp.resolve("run-b-sampled");
+        assertEquals(0, new CommandLine(new Elixr()).execute("train", "elixr-b", "--stage", "1", "--image-run", runC.toString(),
+                "--data", data.toString(), "--out", sampled.toString(), "--batch", "4", "--epochs", "1", "--stop-after", "2",
+                "--impression-only", "0.5", "--sentence-sampling", "0.25"));
+        String settings = Files.readString(sampled.resolve("training.json"));
+        assertTrue(settings.contains("\"--impression-only\" : \"0.5\"") && settings.contains("\"--sentence-sampling\" : \"0.25\""), settings);
+        StringWriter zs = new StringWriter();
+        var eval = new CommandLine(new Elixr()).setErr(new PrintWriter(zs));
+        assertNotEquals(0, eval.execute("eval", "zero-shot", "--run", runC.toString(), "--data", data.toString(), "--query-scoring", "mean"));
+        assertTrue(zs.toString().contains("--query-scoring mean") && zs.toString().contains("ELIXR-C run"), zs.toString());
         StringWriter err = new StringWriter();
         var cli = new CommandLine(new Elixr()).setErr(new PrintWriter(err));
         assertNotEquals(0, cli.execute("train", "elixr-b", "--stage", "2", "--image-run", runC.toString(), "--data", data.toString(),
                 "--out", tmp.resolve("run-b2").toString()));
         assertTrue(err.toString().contains("--stage 2 needs --stage1-run RUN_B and --llm"), err.toString());
+        StringWriter err2 = new StringWriter();
+        assertNotEquals(0, new CommandLine(new Elixr()).setErr(new PrintWriter(err2)).execute("train", "elixr-b", "--stage", "2",
+                "--stage1-run", runB.toString(), "--llm", runB.toString(), "--data", data.toString(), "--out", tmp.resolve("run-b2").toString(),
+                "--impression-only", "0.5"));
+        assertTrue(err2.toString().contains("--impression-only and --sentence-sampling are for --stage 1"), err2.toString());
     }
 }

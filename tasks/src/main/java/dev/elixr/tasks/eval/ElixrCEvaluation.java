@@ -245,20 +245,41 @@ public final class ElixrCEvaluation {
      */
     public ZeroShot.Result zeroShot(Prompts prompts, LabelPolicy policy, String split, int bootstrap,
                                     long seed) throws IOException {
-        return zeroShot(prompts, policy, split, bootstrap, seed, evalDir("zero-shot", split));
+        return zeroShot(prompts, policy, split, bootstrap, seed, QueryScoring.BEST, evalDir("zero-shot", split));
+    }
+
+    /**
+     * As {@link #zeroShot(Prompts, LabelPolicy, String, int, long)}, an ELIXR-B run's images scored against each prompt
+     * direction by {@code scoring}; {@link QueryScoring#MEAN} is refused on an ELIXR-C run, whose image has one
+     * embedding and no queries to average over.
+     */
+    public ZeroShot.Result zeroShot(Prompts prompts, LabelPolicy policy, String split, int bootstrap, long seed,
+                                    QueryScoring scoring) throws IOException {
+        return zeroShot(prompts, policy, split, bootstrap, seed, scoring, evalDir("zero-shot", split));
     }
 
     /** Zero-shot on {@code split}, written to {@code out} (the cross-site evaluation writes one folder per site). */
     ZeroShot.Result zeroShot(Prompts prompts, LabelPolicy policy, String split, int bootstrap, long seed, Path out) throws IOException {
+        return zeroShot(prompts, policy, split, bootstrap, seed, QueryScoring.BEST, out);
+    }
+
+    /** Zero-shot on {@code split} with the given query scoring, written to {@code out}. */
+    public ZeroShot.Result zeroShot(Prompts prompts, LabelPolicy policy, String split, int bootstrap, long seed, QueryScoring scoring,
+                                    Path out) throws IOException {
+        boolean queries = model.name().equals("elixr-b");
+        if (scoring != QueryScoring.BEST && !queries)
+            throw new IllegalArgumentException("--query-scoring " + scoring.key() + ": " + dir + " is an ELIXR-C run, whose image has one"
+                    + " embedding and no queries to average over; the option is for ELIXR-B runs");
         EvalOptions.bootstrap(bootstrap);
         Instant started = Instant.now();
         seed = seed("zero-shot", seed);
         ImageBank bank = split.equals("test") ? test() : load(split);
         EmbeddedSplit images = split.equals("test") ? testEmbedded() : EmbeddedSplit.of(bank.studies(), model.embedImages(bank));
-        var r = ZeroShot.evaluate(images, split, prompts, model::embedTexts, policy, bootstrap, seed);
+        var r = ZeroShot.evaluate(images, split, prompts, model::embedTexts, policy, scoring, bootstrap, seed);
         ZeroShot.write(r, out);
         Map<String, Object> o = taskOptions(false);
         o.put("label_policy", policy.toString());
+        if (queries) o.put("query_scoring", scoring.key() + ": " + scoring.meaning());
         o.putIfAbsent("bootstrap", bootstrap);
         o.put("split", split);
         record("zero-shot", out, seed, Map.of(split, images.ids()), null, o, started,

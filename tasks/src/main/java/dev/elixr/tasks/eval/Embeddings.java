@@ -29,6 +29,18 @@ public final class Embeddings {
         return best;
     }
 
+    /** As {@link #similarity}, with the mean over the query embeddings in place of the best one: (1/k) Σ_q img_q·t. */
+    public static double meanQuerySimilarity(float[] image, float[] text) {
+        if (image.length == text.length) return dot(image, text);
+        if (text.length == 0 || image.length % text.length != 0)
+            throw new IllegalArgumentException("Embeddings.meanQuerySimilarity: image of " + image.length + " values is not a whole number of "
+                    + text.length + "-wide query embeddings");
+        double sum = 0;
+        for (int q = 0; q < image.length; q += text.length)
+            for (int i = 0; i < text.length; i++) sum += (double) image[q + i] * text[i];
+        return sum / (image.length / text.length);
+    }
+
     public static float[] normalize(float[] v) {
         double n = Math.sqrt(dot(v, v));
         float[] out = new float[v.length];

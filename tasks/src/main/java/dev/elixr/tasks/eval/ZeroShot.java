@@ -60,6 +60,12 @@ public final class ZeroShot {
 
     public static Result evaluate(EmbeddedSplit split, String splitName, Prompts prompts, TextEncoder encoder, LabelPolicy policy,
                                   int bootstrapResamples, long seed) {
+        return evaluate(split, splitName, prompts, encoder, policy, QueryScoring.BEST, bootstrapResamples, seed);
+    }
+
+    /** With an image held as query embeddings (ELIXR-B) scored by {@code scoring} against each prompt direction. */
+    public static Result evaluate(EmbeddedSplit split, String splitName, Prompts prompts, TextEncoder encoder, LabelPolicy policy,
+                                  QueryScoring scoring, int bootstrapResamples, long seed) {
         List<FindingResult> per = new ArrayList<>();
         List<Score> scores = new ArrayList<>();
         double sum = 0;
@@ -75,11 +81,11 @@ public final class ZeroShot {
                 double y = split.binaryLabel(i, finding, policy);
                 if (Double.isNaN(y)) continue;
                 float[] img = split.embeddings()[i];
-                double s = Embeddings.similarity(img, pos) - Embeddings.similarity(img, neg);
+                double s = scoring.similarity(img, pos) - scoring.similarity(img, neg);
                 labels.add(y);
                 values.add(s);
-                posCos.add(cosines(img, posEach));
-                negCos.add(cosines(img, negEach));
+                posCos.add(cosines(img, posEach, scoring));
+                negCos.add(cosines(img, negEach, scoring));
                 scores.add(new Score(split.ids().get(i), finding, y, s));
             }
             double[] y = unbox(labels);
@@ -91,9 +97,9 @@ public final class ZeroShot {
         return new Result(defined == 0 ? Double.NaN : sum / defined, per, scores, policy, splitName);
     }
 
-    private static double[] cosines(float[] img, float[][] prompts) {
+    private static double[] cosines(float[] img, float[][] prompts, QueryScoring scoring) {
         double[] c = new double[prompts.length];
-        for (int p = 0; p < c.length; p++) c[p] = Embeddings.similarity(img, prompts[p]);
+        for (int p = 0; p < c.length; p++) c[p] = scoring.similarity(img, prompts[p]);
         return c;
     }
 

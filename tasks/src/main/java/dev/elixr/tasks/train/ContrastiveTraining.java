@@ -146,7 +146,7 @@ public final class ContrastiveTraining {
         TrainingHistory history = new TrainingHistory();
         ContrastiveObjective objective = cfg.objective();
         MomentumQueue queue = objective.queueSize() > 0 ? new MomentumQueue(model, objective.queueSize()) : null;
-        TextSampler texts = new TextSampler(tokenizer, train, trainText, objective, maxTokens, session.seed());
+        TextSampler texts = new TextSampler(tokenizer, train.studies(), trainText, objective, maxTokens, session.seed());
         Resumption resumption = Resumption.of(session.resume(), checkpoints, model, opt, total, log);
         Checkpoint c = resumption.checkpoint();
         if (c != null && queue != null) {

@@ -7,6 +7,7 @@ import dev.elixr.autograd.optim.AdamW;
 import dev.elixr.autograd.optim.CosineSchedule;
 import dev.elixr.autograd.optim.GradClip;
 import dev.elixr.autograd.optim.ParamGroup;
+import dev.elixr.models.elixr.DuplicatePolicy;
 import dev.elixr.models.elixr.ElixrB;
 import dev.elixr.models.qformer.StageOneLoss;
 import dev.elixr.models.qformer.TextBatch;
@@ -30,16 +31,54 @@ import java.util.SplittableRandom;
  * stops the run at the first NaN/Inf in a loss term or the gradients.
  */
 public final class QFormerTraining {
-    /** Data feeding (augmentation does not apply: the image tokens are fixed), optimiser and session as for ELIXR-C. */
-    public record Config(ContrastiveTraining.Data data, ContrastiveTraining.Optimisation optimisation, ContrastiveTraining.Session session) {
+    /**
+     * Data feeding (augmentation does not apply: the image tokens are fixed), optimiser and session as for ELIXR-C, and
+     * the texts a step trains on ({@link Texts}; the full reports when null).
+     */
+    public record Config(ContrastiveTraining.Data data, ContrastiveTraining.Optimisation optimisation, ContrastiveTraining.Session session,
+                         Texts texts) {
         public Config {
             if (data == null || optimisation == null || session == null)
                 throw new IllegalArgumentException("train elixr-b: data, optimisation and session settings are all required");
+            if (texts == null) texts = Texts.FULL;
         }
+
+        /** On the full reports. */
+        public Config(ContrastiveTraining.Data data, ContrastiveTraining.Optimisation optimisation, ContrastiveTraining.Session session) {
+            this(data, optimisation, session, Texts.FULL);
+        }
+
+        /** This configuration training on the given texts. */
+        public Config withTexts(Texts t) { return new Config(data, optimisation, session, t); }
 
         public long seed() { return session.seed(); }
 
         public boolean resume() { return session.resume(); }
+    }
+
+    /**
+     * The texts of a training step, drawn as ELIXR-C's training draws them ({@link TextSampler}, the same stream of
+     * {@link Seeds#textSampling}): the IMPRESSION alone with probability {@code impressionOnly}, else a random subset of
+     * the report's sentences with probability {@code sentenceSampling}, else the full report. The same text feeds ITC,
+     * ITM and ITG; the validation loss reads the full reports.
+     */
+    public record Texts(double impressionOnly, double sentenceSampling) {
+        /** The full report every step. */
+        public static final Texts FULL = new Texts(0, 0);
+
+        public Texts {
+            if (!(impressionOnly >= 0 && impressionOnly <= 1))
+                throw new IllegalArgumentException("--impression-only " + impressionOnly + ": a probability, in [0, 1]");
+            if (!(sentenceSampling >= 0 && sentenceSampling <= 1))
+                throw new IllegalArgumentException("--sentence-sampling " + sentenceSampling + ": a probability, in [0, 1]");
+        }
+
+        public boolean sampled() { return impressionOnly > 0 || sentenceSampling > 0; }
+
+        /** ELIXR-C's objective drawing these texts (its duplicate key is ELIXR-B's: the same normalised text). */
+        ContrastiveObjective objective() {
+            return new ContrastiveObjective(DuplicatePolicy.MASK, DuplicateKey.TEXT, 0, sentenceSampling, impressionOnly);
+        }
     }
 
     /** A split as stage 1 reads it: image tokens, the paired report encodings (unpadded), their duplicate groups. */
@@ -73,7 +112,16 @@ public final class QFormerTraining {
 
     private QFormerTraining() {}
 
+    /** On the full reports of {@code train} (the sampled texts of {@link Config#texts} need the studies: {@link QFormerTrainingJob}). */
     public static Outcome train(ElixrB model, Pairs train, Pairs val, Config cfg, Checkpoints checkpoints, PrintStream log)
+            throws IOException {
+        if (cfg.texts().sampled())
+            throw new IllegalArgumentException("train elixr-b: sampled texts need the training studies; train through QFormerTrainingJob");
+        return train(model, train, null, val, cfg, checkpoints, log);
+    }
+
+    /** texts: the sampler of the training texts, or null for the full reports of {@code train}. */
+    static Outcome train(ElixrB model, Pairs train, TextSampler texts, Pairs val, Config cfg, Checkpoints checkpoints, PrintStream log)
             throws IOException {
         var optimisation = cfg.optimisation();
         var session = cfg.session();
@@ -99,7 +147,18 @@ public final class QFormerTraining {
             double lr = schedule.apply(opt, step + 1);
             opt.zeroGrad();
             guard.beginStep(step + 1);
-            StageOneLoss.Terms terms = model.loss(train.tokens(rows), train.text(rows), train.groups(rows),
+            TextBatch text;
+            long[] groups;
+            if (texts == null) {
+                text = train.text(rows);
+                groups = train.groups(rows);
+            } else {
+                TextSampler.Batch b = texts.batch(rows, step);
+                TokenBatch t = TokenBatch.of(b.encodings(), b.rows(), train.padId());
+                text = new TextBatch(t.ids(), t.mask(), t.batch(), t.length());
+                groups = b.groups();
+            }
+            StageOneLoss.Terms terms = model.loss(train.tokens(rows), text, groups,
                     new SplittableRandom(Seeds.hardNegatives(session.seed(), step)));
             guard.checkLoss("itc", terms.itc().item());
             guard.checkLoss("itm", terms.itm().item());

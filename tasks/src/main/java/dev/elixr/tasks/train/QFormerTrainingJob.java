@@ -49,6 +49,9 @@ public final class QFormerTrainingJob {
         /** Cross-attention every 2nd layer (BLIP-2). */
         public Shape(int width, int layers, int heads, int queries, int projection, int ffn) { this(width, layers, heads, queries, projection, ffn, 2); }
 
+        /** With another number of learned queries. */
+        public Shape withQueries(int q) { return new Shape(width, layers, heads, q, projection, ffn, crossAttentionFrequency); }
+
         /** With cross-attention in layers 0, f, 2f, …. */
         public Shape withCrossAttentionFrequency(int f) { return new Shape(width, layers, heads, queries, projection, ffn, f); }
 
@@ -232,7 +235,11 @@ public final class QFormerTrainingJob {
             log.println("elixr: ITC's text feature is the mean of the text's word states (--text-pooling " + pooling.key() + "), not BLIP-2's [CLS]");
         log.printf("elixr: ELIXR-B stage 1, Q-Former with %,d parameters (%s) on %d image tokens of width %d%n",
                 model.parameterCount(), cfg, trainPairs.images().tokens(), trainPairs.images().width());
-        QFormerTraining.Outcome outcome = QFormerTraining.train(model, trainPairs, valPairs == null ? emptyLike(trainPairs) : valPairs,
+        TextSampler texts = sampler(o.training(), trainPairs, train, tok, imageRun.model().config().text().maxTokens());
+        if (texts != null)
+            log.printf(java.util.Locale.ROOT, "elixr: training texts as ELIXR-C's: the impression alone with probability %s, else a sentence subset with probability %s%n",
+                    o.training().texts().impressionOnly(), o.training().texts().sentenceSampling());
+        QFormerTraining.Outcome outcome = QFormerTraining.train(model, trainPairs, texts, valPairs == null ? emptyLike(trainPairs) : valPairs,
                 o.training(), new Checkpoints(run, 2), log);
         if (outcome.steps() >= outcome.totalSteps()) ElixrBRun.save(run, model, outcome.history());
         RunInfo.record(run, "elixr-b", describe(o, cfg, trainPairs.count(), valPairs == null ? 0 : valPairs.count()), o.training().seed(),
@@ -265,6 +272,18 @@ public final class QFormerTrainingJob {
             groups[i] = DuplicateKey.TEXT.group(s, text);
         }
         return new QFormerTraining.Pairs(tokens, texts, groups, tok.vocab().id(WordPieceTokenizer.PAD));
+    }
+
+    /**
+     * The sampler of the training texts ({@link QFormerTraining.Texts}), or null for the full reports: ELIXR-C's
+     * {@link TextSampler} over the pairs' studies in the order of their cached tokens, with the run's seed.
+     */
+    static TextSampler sampler(QFormerTraining.Config cfg, QFormerTraining.Pairs pairs, List<CxrStudy> studies, WordPieceTokenizer tok,
+                               int maxTokens) {
+        if (!cfg.texts().sampled()) return null;
+        Map<String, CxrStudy> byId = studies.stream().collect(Collectors.toMap(CxrStudy::dicomId, Function.identity(), (a, b) -> a));
+        List<CxrStudy> ordered = pairs.images().ids().stream().map(byId::get).toList();
+        return new TextSampler(tok, ordered, pairs.texts(), cfg.texts().objective(), maxTokens, cfg.seed());
     }
 
     /** The split's images without tokens (the image pipeline could not decode them; its log named why). */
@@ -306,6 +325,10 @@ public final class QFormerTrainingJob {
         m.put("image_positions", o.imagePositions() ? "learned position embedding of the tower's tokens after ln_vision, 2-D sine-cosine init" : "none");
         m.put("image_summary", o.imageSummary() ? "one extra image token: a learned linear map of the whole flattened tower map, started from"
                 + " the image run's head and projection (randomly projected to the token width)" : "none");
+        QFormerTraining.Texts t = o.training().texts();
+        m.put("training_texts", t.sampled() ? String.format(java.util.Locale.ROOT, "as ELIXR-C's training draws them: the impression alone with"
+                + " probability %s, else a random subset of the report's sentences with probability %s, else the full report; seeded per step"
+                + " (sentence_sampling stream)", t.impressionOnly(), t.sentenceSampling()) : "the full reports (findings and impression)");
         m.put("training", o.training());
         return m;
     }

@@ -65,6 +65,8 @@ public final class TrainingSettings {
         m.put("--warmup", Double.toString(t.optimisation().warmupFraction()));
         m.put("--grad-clip", Double.toString(t.optimisation().gradClip()));
         m.put("--seed", Long.toString(t.seed()));
+        m.put("--impression-only", Double.toString(t.texts().impressionOnly()));  // absent in older runs: full reports, not checked
+        m.put("--sentence-sampling", Double.toString(t.texts().sentenceSampling()));
         m.put("--width", Integer.toString(shape.width()));
         m.put("--layers", Integer.toString(shape.layers()));
         m.put("--heads", Integer.toString(shape.heads()));

@@ -28,4 +28,13 @@ class DemoPlanTest {
         assertEquals(marker, new ObjectMapper().writeValueAsString(ElixrDemo.Plan.full().withStageTwo(null)));
         assertFalse(marker.contains("stageTwo"));
     }
+
+    @Test void bothPlansTrainStageOneWithOneQueryOnTextsSampledAsElixrCsAndKeepThemWhenTheEpochsChange() {
+        for (ElixrDemo.Plan p : new ElixrDemo.Plan[] {ElixrDemo.Plan.full(), ElixrDemo.Plan.quick()}) {
+            assertEquals(1, p.stageOne().shape().queries());
+            assertEquals(new dev.elixr.tasks.train.QFormerTraining.Texts(0.5, 0.5), p.stageOne().texts());
+            assertEquals(p.stageOne().texts(), p.stageOne().withEpochs(7).texts());
+            assertEquals(1, p.stageOne().withEpochs(7).shape().queries());
+        }
+    }
 }

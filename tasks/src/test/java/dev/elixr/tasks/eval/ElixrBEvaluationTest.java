@@ -61,6 +61,7 @@ class ElixrBEvaluationTest {
         assertEquals("elixr-b", rec.get("evaluated_model").asText());
         assertEquals(runB.toAbsolutePath().normalize().toString(), rec.get("run").asText());
         assertEquals(tiny.run().toAbsolutePath().normalize().toString(), rec.get("image_run").asText());
+        assertTrue(rec.toString().contains("\"query_scoring\":\"best: max over queries"), "the paper's scoring is the default: " + rec);
     }
 
     @Test void crossSiteOnAnElixrBRunScoresSiteAAsItsZeroShotAndSiteBBesideIt() throws Exception {
@@ -142,5 +143,44 @@ class ElixrBEvaluationTest {
         assertEquals(1.0, Embeddings.similarity(image, text), 1e-6);
         assertEquals(Embeddings.dot(new float[] {0.6f, 0.8f}, text), Embeddings.similarity(new float[] {0.6f, 0.8f}, text));
         assertThrows(IllegalArgumentException.class, () -> Embeddings.similarity(new float[5], text));
+    }
+
+    @Test void meanQuerySimilarityIsTheMeanOfTheQueriesDotProducts() {
+        float[] image = {1, 0, 0.6f, 0.8f, 0, -1}, text = {0.6f, 0.8f};
+        assertEquals((0.6 + 1.0 - 0.8) / 3, Embeddings.meanQuerySimilarity(image, text), 1e-6);
+        assertEquals((0.6 + 1.0 - 0.8) / 3, QueryScoring.MEAN.similarity(image, text), 1e-6);
+        assertEquals(1.0, QueryScoring.BEST.similarity(image, text), 1e-6);
+        assertEquals(Embeddings.dot(text, text), Embeddings.meanQuerySimilarity(text, text), 1e-12, "one embedding: its dot product");
+        assertThrows(IllegalArgumentException.class, () -> Embeddings.meanQuerySimilarity(new float[5], text));
+        var e = assertThrows(IllegalArgumentException.class, () -> QueryScoring.parse("max"));
+        assertTrue(e.getMessage().contains("--query-scoring 'max'") && e.getMessage().contains("best") && e.getMessage().contains("mean"), e.getMessage());
+    }
+
+    @Test void zeroShotWithMeanQueryScoringScoresEachImageByTheMeanOverItsQueriesAndRecordsIt() throws Exception {
+        var best = eval().zeroShot(Prompts.defaults(), LabelPolicy.IGNORE_BOTH, "test", 0, 3, QueryScoring.BEST);
+        var e = eval();
+        var mean = e.zeroShot(Prompts.defaults(), LabelPolicy.IGNORE_BOTH, "test", 0, 3, QueryScoring.MEAN);
+        var run = ElixrBRun.load(runB, TinyRun.QUIET);
+        var pair = Prompts.defaults().byFinding().get(mean.scores().getFirst().finding());
+        float[] pos = Embeddings.meanDirection(run.embedTexts(pair.positive())), neg = Embeddings.meanDirection(run.embedTexts(pair.negative()));
+        var ids = e.testEmbedded().ids();
+        var first = mean.scores().getFirst();
+        float[] img = e.testEmbedded().embeddings()[ids.indexOf(first.dicomId())];
+        assertEquals(Embeddings.meanQuerySimilarity(img, pos) - Embeddings.meanQuerySimilarity(img, neg), first.score(), 1e-9);
+        assertEquals(Embeddings.similarity(img, pos) - Embeddings.similarity(img, neg), best.scores().getFirst().score(), 1e-9);
+        assertTrue(first.score() != best.scores().getFirst().score(), "the two scorings differ on a Q-Former image");
+        var rec = new ObjectMapper().readTree(runB.resolve("eval/zero-shot/eval.json").toFile());
+        assertTrue(rec.toString().contains("\"query_scoring\":\"mean: mean over queries"), rec.toString());
+    }
+
+    @Test void meanQueryScoringOnAnElixrCRunIsRefusedNamingTheRun() throws Exception {
+        var c = ElixrCEvaluation.open(tiny.run(), tiny.data(), TinyRun.QUIET);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> c.zeroShot(Prompts.defaults(), LabelPolicy.IGNORE_BOTH, "test", 0, 1, QueryScoring.MEAN));
+        assertTrue(e.getMessage().contains("--query-scoring mean") && e.getMessage().contains(tiny.run().toString())
+                && e.getMessage().contains("ELIXR-C run"), e.getMessage());
+        assertEquals(c.zeroShot(Prompts.defaults(), LabelPolicy.IGNORE_BOTH, "test", 0, 1).meanAuc(),
+                ElixrCEvaluation.open(tiny.run(), tiny.data(), TinyRun.QUIET).zeroShot(Prompts.defaults(), LabelPolicy.IGNORE_BOTH, "test", 0, 1,
+                        QueryScoring.BEST).meanAuc(), 0, "best on ELIXR-C is the plain zero-shot");
     }
 }

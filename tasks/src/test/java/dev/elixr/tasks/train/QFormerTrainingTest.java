@@ -20,6 +20,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -233,5 +234,69 @@ class QFormerTrainingTest {
         Files.writeString(spec, withField.replace("\"cls\"", "\"max\""));
         var e = assertThrows(IllegalArgumentException.class, () -> ElixrBRun.readSpec(out));
         assertTrue(e.getMessage().contains(ElixrBRun.CONFIG) && e.getMessage().contains("expected cls or word-mean"), e.getMessage());
+    }
+
+    static QFormerTrainingJob.Options sampled(Path out, QFormerTraining.Texts texts, boolean resume, long stopAfter) {
+        var o = options(out, 2, resume, stopAfter);
+        return new QFormerTrainingJob.Options(data, imageRun, out, o.shape(), o.training().withTexts(texts));
+    }
+
+    @Test
+    void sampledTextsOfAStepAreThoseElixrCsSamplerDrawsForTheSameSeedStepAndStudies() throws Exception {
+        var c = ElixrCRun.load(imageRun);
+        var studies = ElixrCTrainingJob.split(MimicCxrJpg.read(data), "train");
+        var pairs = QFormerTrainingJob.pairs(dir.resolve("run-b-sampler"), "train", c, "digest", studies, QUIET);
+        var cfg = options(dir.resolve("unused"), 1, false, 0).training().withTexts(new QFormerTraining.Texts(0.5, 0.5));
+        int maxTokens = c.model().config().text().maxTokens();
+        TextSampler b = QFormerTrainingJob.sampler(cfg, pairs, studies, c.tokenizer(), maxTokens);
+        var byId = new java.util.HashMap<String, dev.elixr.tasks.data.CxrStudy>();
+        for (var s : studies) byId.put(s.dicomId(), s);
+        var ordered = pairs.images().ids().stream().map(byId::get).toList();
+        var elixrC = new TextSampler(c.tokenizer(), ordered, pairs.texts(), ContrastiveObjective.recommended(), maxTokens, cfg.seed());
+        int[] rows = java.util.stream.IntStream.range(0, pairs.count()).toArray();
+        int changed = 0;
+        for (long step : new long[] {0, 7}) {
+            var got = b.batch(rows, step);
+            var want = elixrC.batch(rows, step);
+            assertArrayEquals(want.groups(), got.groups());
+            for (int r = 0; r < rows.length; r++) {
+                int[] g = got.encodings().get(got.rows()[r]).ids(), w = want.encodings().get(want.rows()[r]).ids();
+                assertArrayEquals(w, g, "step " + step + ", row " + r);
+                if (!java.util.Arrays.equals(g, pairs.texts().get(r).ids())) changed++;
+            }
+        }
+        assertTrue(changed > rows.length / 2, changed + " of " + 2 * rows.length + " texts differ from the full report");
+        assertNull(QFormerTrainingJob.sampler(cfg.withTexts(QFormerTraining.Texts.FULL), pairs, studies, c.tokenizer(), maxTokens),
+                "full reports: no sampler");
+    }
+
+    @Test
+    void sampledTextsAreRecordedCheckedOnResumeResumeBitwiseAndChangeWhatIsLearnt() throws Exception {
+        var texts = new QFormerTraining.Texts(0.5, 0.5);
+        Path whole = dir.resolve("run-b-sampled-whole"), parts = dir.resolve("run-b-sampled-parts"), full = dir.resolve("run-b-sampled-full");
+        QFormerTrainingJob.run(sampled(whole, texts, false, 0), "test", QUIET);
+        QFormerTrainingJob.run(sampled(parts, texts, false, 5), "test", QUIET);
+        String settings = Files.readString(parts.resolve(TrainingSettings.FILE));
+        assertTrue(settings.contains("\"--impression-only\" : \"0.5\"") && settings.contains("\"--sentence-sampling\" : \"0.5\""), settings);
+        String runJson = Files.readString(parts.resolve("run.json"));
+        assertTrue(runJson.contains("impression alone with probability 0.5") && runJson.contains("\"impressionOnly\" : 0.5"), runJson);
+        var e = assertThrows(IllegalArgumentException.class, () -> QFormerTrainingJob.run(sampled(parts, QFormerTraining.Texts.FULL, true, 0), "test", QUIET));
+        assertTrue(e.getMessage().contains("--impression-only 0.5 (this command: 0.0)") && e.getMessage().contains("--sentence-sampling 0.5 (this command: 0.0)"),
+                e.getMessage());
+        QFormerTrainingJob.run(sampled(parts, texts, true, 0), "test", QUIET);
+        assertArrayEquals(Files.readAllBytes(whole.resolve(ElixrBRun.WEIGHTS)), Files.readAllBytes(parts.resolve(ElixrBRun.WEIGHTS)),
+                "stopped at step 5 and resumed: the same weights as the uninterrupted run");
+        QFormerTrainingJob.run(sampled(full, QFormerTraining.Texts.FULL, false, 0), "test", QUIET);
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(whole.resolve(ElixrBRun.WEIGHTS)), Files.readAllBytes(full.resolve(ElixrBRun.WEIGHTS))),
+                "training on sampled texts learns other weights than on the full reports");
+        assertTrue(Files.readString(full.resolve("run.json")).contains("the full reports (findings and impression)"));
+    }
+
+    @Test
+    void textProbabilitiesOutsideZeroOneAreRefusedNamingTheOption() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new QFormerTraining.Texts(1.5, 0));
+        assertTrue(e.getMessage().contains("--impression-only 1.5"), e.getMessage());
+        var f = assertThrows(IllegalArgumentException.class, () -> new QFormerTraining.Texts(0, -0.1));
+        assertTrue(f.getMessage().contains("--sentence-sampling -0.1"), f.getMessage());
     }
 }

@@ -37,7 +37,7 @@ class TextSamplerTest {
     }
 
     static List<String> texts(ContrastiveObjective o, long step) {
-        var b = new TextSampler(tok, bank, full, o, 128, 9).batch(IntStream.range(0, bank.count()).toArray(), step);
+        var b = new TextSampler(tok, bank.studies(), full, o, 128, 9).batch(IntStream.range(0, bank.count()).toArray(), step);
         return IntStream.of(b.rows()).mapToObj(r -> Arrays.toString(b.encodings().get(r).ids())).toList();
     }
 
