@@ -123,12 +123,13 @@ public final class ElixrDemo {
          * ELIXR-B: 4 epochs, its Q-Former's text side started from ELIXR-C's text tower, the tower's tokens given learned
          * positions and a summary token of the whole map, cross-attention in every layer, ITC's text feature the mean of the
          * word states (docs/results.md, "ELIXR-B stage 1 over three seeds", "ELIXR-B stage 1: closing the retrieval gap" and
-         * "ELIXR-B stage 1: ITC's text feature as ELIXR-C pools it").
+         * "ELIXR-B stage 1: ITC's text feature as ELIXR-C pools it"); 16 queries, twice {@link QFormerTrainingJob.Shape#tiny()}'s,
+         * because stage 2's soft prompt then carries the side of a finding (docs/results.md, "Stage 2: 16 queries and an LM of two epochs").
          */
         public static Plan full() {
             return new Plan(new Data(6000, 96, "easy"), new Training(24, 32, 3e-3, OBJECTIVE),
                     new Evaluation(new double[] {0.01, 0.1, 1.0}, 3, 150, 200, 500),
-                    new StageOne(4, 32, 1e-3, QFormerTrainingJob.Shape.tiny().withCrossAttentionFrequency(1), 128,
+                    new StageOne(4, 32, 1e-3, new QFormerTrainingJob.Shape(64, 2, 4, 16, 32).withCrossAttentionFrequency(1), 128,
                             QFormerTrainingJob.TextInit.IMAGE_RUN, true, true, TextPooling.WORD_MEAN),
                     LanguageDemo.Plan.full());
         }
