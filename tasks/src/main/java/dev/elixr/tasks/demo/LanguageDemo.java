@@ -44,14 +44,14 @@ public final class LanguageDemo {
     public record Plan(LmTrainingJob.Shape lm, int lmEpochs, int lmBatch, double lmLr, int lmStudies, int steps, int batch, double lr,
                 boolean trainQFormer, TaskMix mix, int vqaItems, int reportQaItems, int impressionItems, int maxNewTokens) {
         /**
-         * The full demo's: the default LM shape ({@link LmTrainingJob.Shape#demo()}) for one epoch of batches of 8 over
+         * The full demo's: the default LM shape ({@link LmTrainingJob.Shape#demo()}) for two epochs of batches of 8 over
          * the instruction rows of every training study (an LM of 2,000 studies in batches of 16 could not answer from the
-         * true findings, so no image could matter), 1,200 stage-2 steps of 16 items with the Q-Former trained, 70% of the
-         * steps visual questions, one task per step; 100/100/50 test items. Why: docs/results.md ("The demo's stage 2
-         * made image-dependent").
+         * true findings, so no image could matter; one epoch reads sides and zones poorly), 1,200 stage-2 steps of 16 items
+         * with the Q-Former trained, 70% of the steps visual questions, one task per step; 100/100/50 test items. Why:
+         * docs/results.md ("The demo's stage 2 made image-dependent", "Stage 2: 16 queries and an LM of two epochs").
          */
         public static Plan full() {
-            return new Plan(LmTrainingJob.Shape.demo(), 1, 8, 3e-3, 0, 1200, 16, 2e-3, true, VQA_HEAVY, 100, 100, 50, 24);
+            return new Plan(LmTrainingJob.Shape.demo(), 2, 8, 3e-3, 0, 1200, 16, 2e-3, true, VQA_HEAVY, 100, 100, 50, 24);
         }
 
         /** 15% impressions, 70% visual questions, 15% report checks, one task per step. */
