@@ -66,6 +66,9 @@ public final class ElixrDemo {
          * image-independent (their embeddings' SD over test images 0.011-0.018, against 0.1-0.2 for the others) and won most
          * best-query maxima, flooring the zero-shot score; with one, zero-shot reaches ELIXR-C's over three seeds and search
          * stays above it (docs/results.md, "ELIXR-B stage 1: ELIXR-C's text sampling and the zero-shot gap"). The paper's is 32.
+         * The price is stage 2's: 16 queries carry more of the image into the LLM (VQA 0.735 / 0.705 / 0.700 over seeds 1-3
+         * against 0.705 / 0.650 / 0.695 with one) but floor the zero-shot to 0.74 (docs/results.md, "The demo's number of
+         * stage-1 queries: zero-shot against VQA").
          */
         public static final int STAGE_ONE_QUERIES = 1;
 
