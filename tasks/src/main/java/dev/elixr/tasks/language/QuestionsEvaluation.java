@@ -27,7 +27,7 @@ import java.util.Map;
  * the soft prompt of the validation split's average image), then applied to the split evaluated; evaluating the
  * validation split itself scores the items the thresholds were fitted on (said so in the metrics). Writes
  * {@code RUN/eval/report-qa-questions[-split]/} metrics.json, items.csv (the verdicts), questions.csv (every question's
- * answers' log-probabilities), manifest.json and eval.json.
+ * answers' log-probabilities; fit-questions.csv those of the validation items), manifest.json and eval.json.
  */
 public final class QuestionsEvaluation {
     /** Quantile levels tried per threshold. */
@@ -78,6 +78,7 @@ public final class QuestionsEvaluation {
         json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("metrics.json").toFile(), metrics);
         LanguageEvaluation.writeItems(dir.resolve("items.csv"), LanguageTask.REPORT_QA, answered);
         writeQuestions(dir.resolve("questions.csv"), items, scored);
+        if (scored != fit) writeQuestions(dir.resolve("fit-questions.csv"), fitItems, fit);
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("format", "elixr-language-manifest/1");
         manifest.put("task", LanguageTask.REPORT_QA.id());
