@@ -102,6 +102,27 @@ public final class QuestionsEvaluation {
         return metrics;
     }
 
+    /**
+     * The image thresholds an earlier {@code eval report-qa --method questions} fitted for this run (its test or validation
+     * metrics), for {@code check-report --method questions}.
+     */
+    public static double[] fittedThresholds(Path run) throws IOException {
+        for (String d : new String[] {"report-qa-questions", "report-qa-questions-" + FIT_SPLIT}) {
+            Path f = run.resolve("eval").resolve(d).resolve("metrics.json");
+            if (!Files.isRegularFile(f)) continue;
+            var th = new ObjectMapper().readTree(f.toFile()).path("thresholds").path("image");
+            double[] out = new double[QuestionVerdict.TYPES.size()];
+            for (int t = 0; t < out.length; t++) {
+                var v = th.get(QuestionVerdict.TYPES.get(t));
+                if (v == null) throw new IllegalArgumentException(f + ": no thresholds.image." + QuestionVerdict.TYPES.get(t));
+                out[t] = v.isNumber() ? v.asDouble() : Double.parseDouble(v.asText());
+            }
+            return out;
+        }
+        throw new java.nio.file.NoSuchFileException(run.resolve("eval").resolve("report-qa-questions").resolve("metrics.json").toString(), null,
+                "no thresholds fitted for this run: run elixr eval report-qa --method questions --run " + run + " --data DIR first (it fits them on the validation split)");
+    }
+
     /** Checks every sampled report-QA item of a split after its image and after the split's average image. */
     private static Side checks(QuestionCheck checker, ElixrB2Run run, List<CxrStudy> all, InstructionSet set, String split, int limit, long seed,
                                List<Instruction> itemsOut, PrintStream log) throws IOException {
