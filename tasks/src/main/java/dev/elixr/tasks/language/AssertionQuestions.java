@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * A report check as visual questions over the report's assertions ({@link ReportAssertions}), in the wording of the
- * VQA items stage 2 was trained on ({@code vqa.jsonl}), each in every wording those items use: for each finding the report asserts, whether the image shows it
+ * VQA items stage 2 was trained on ({@code vqa.jsonl}): for each finding the report asserts, whether the image shows it
  * (an inserted finding is answered "no"), on which side it is (where the report gives a side) and how large or severe
  * it is (where the report grades it); for each finding the report never mentions, whether the image shows it (an
  * omitted finding is answered "yes"). Each question carries the answer the report implies and the error type a
@@ -36,14 +36,14 @@ public final class AssertionQuestions {
     public static List<Question> of(Parsed report) {
         List<Question> out = new ArrayList<>();
         for (Assertion a : report.asserted()) {
-            for (int f = 0; f < PresenceQuestion.FORMS; f++) out.add(new Question("insertion", a.label(), PresenceQuestion.of(a.label(), f), YES_NO, "yes"));
+            out.add(new Question("insertion", a.label(), PresenceQuestion.of(a.label(), 0), YES_NO, "yes"));
             if (a.side() != null && a.label() != CheXpertLabel.EDEMA)
-                for (String q : sideQuestions(a.label())) out.add(new Question("laterality", a.label(), q, SIDES, sideWord(a.side())));
+                out.add(new Question("laterality", a.label(), "On which side is the " + a.label().phrase() + "?", SIDES, sideWord(a.side())));
             if (a.severity() != null && ReportAssertions.GRADED.contains(a.label())) out.add(severity(a.label(), a.severity()));
         }
         for (CheXpertLabel l : CheXpertLabel.FINDINGS)
             if (l != CheXpertLabel.SUPPORT_DEVICES && !report.mentioned().contains(l))
-                for (int f = 0; f < PresenceQuestion.FORMS; f++) out.add(new Question("omission", l, PresenceQuestion.of(l, f), YES_NO, "no"));
+                out.add(new Question("omission", l, PresenceQuestion.of(l, 0), YES_NO, "no"));
         return out;
     }
 
@@ -51,12 +51,6 @@ public final class AssertionQuestions {
         boolean size = l == CheXpertLabel.PLEURAL_EFFUSION || l == CheXpertLabel.PNEUMOTHORAX;
         return size ? new Question("severity", l, "How large is the " + l.phrase() + "?", SIZES, s.word())
                 : new Question("severity", l, "How severe is the " + l.phrase() + "?", GRADES, s.gradeWord());
-    }
-
-    /** The wordings of the VQA side question (vqa.jsonl's generator asks one of them). */
-    static List<String> sideQuestions(CheXpertLabel l) {
-        String p = l.phrase();
-        return List.of("On which side is the " + p + "?", "Is the " + p + " on the left, the right or both sides?", "Which lung is affected by the " + p + "?");
     }
 
     static String sideWord(Laterality l) { return l == Laterality.BILATERAL ? "bilateral" : l.word(); }

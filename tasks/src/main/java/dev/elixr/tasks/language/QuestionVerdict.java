@@ -32,23 +32,14 @@ public final class QuestionVerdict {
         return other - logProbs[implied];
     }
 
-    /**
-     * Per error type (in {@link #TYPES} order) the largest evidence of its findings, a finding's evidence the mean over
-     * the wordings of its question; −∞ where the type asked nothing.
-     */
+    /** Per error type (in {@link #TYPES} order) the largest evidence of its questions; −∞ where it asked none. */
     public static double[] byType(List<Question> questions, double[] evidence) {
-        Map<String, double[]> sumAndCount = new LinkedHashMap<>();
-        for (int i = 0; i < questions.size(); i++) {
-            double[] s = sumAndCount.computeIfAbsent(questions.get(i).error() + "/" + questions.get(i).label(), k -> new double[2]);
-            s[0] += evidence[i];
-            s[1]++;
-        }
         double[] e = new double[TYPES.size()];
         Arrays.fill(e, Double.NEGATIVE_INFINITY);
-        sumAndCount.forEach((k, s) -> {
-            int t = TYPES.indexOf(k.substring(0, k.indexOf('/')));
-            e[t] = Math.max(e[t], s[0] / s[1]);
-        });
+        for (int i = 0; i < questions.size(); i++) {
+            int t = TYPES.indexOf(questions.get(i).error());
+            e[t] = Math.max(e[t], evidence[i]);
+        }
         return e;
     }
 
