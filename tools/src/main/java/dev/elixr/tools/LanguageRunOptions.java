@@ -16,13 +16,13 @@ final class LanguageRunOptions {
     @Option(names = "--image", required = true, description = "the chest X-ray, PNG or JPEG") Path image;
     @Option(names = "--max-new-tokens", defaultValue = "64", description = "longest answer in tokens (default ${DEFAULT-VALUE})") int maxNewTokens;
 
-    /** The run and the image's tower tokens; a missing image is refused before the run is loaded. */
-    record Opened(Assistant assistant, Tensor tower) {}
+    /** The assistant, the image's tower tokens and the run; a missing image is refused before the run is loaded. */
+    record Opened(Assistant assistant, Tensor tower, ElixrB2Run run) {}
 
     Opened open() throws IOException {
         if (!Files.isRegularFile(image)) throw new ImageReadException(image, dev.elixr.models.image.ImageDecodeException.Problem.MISSING, "no such file", null);
         if (maxNewTokens < 1) throw new IllegalArgumentException("--max-new-tokens " + maxNewTokens + ": must be >= 1");
         ElixrB2Run r = ElixrB2Run.load(run, System.err);
-        return new Opened(new Assistant(r), r.towerTokens(image));
+        return new Opened(new Assistant(r), r.towerTokens(image), r);
     }
 }

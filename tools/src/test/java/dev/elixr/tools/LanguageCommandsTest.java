@@ -130,4 +130,25 @@ class LanguageCommandsTest {
         assertNotEquals(0, e.code());
         assertTrue(e.err().contains("the report is empty"), e.err());
     }
+
+    @Test
+    void reportQaByQuestionsFitsThresholdsOnValidationThatCheckReportThenUses() throws Exception {
+        Path report = tmp.resolve("report-q.txt");
+        Files.writeString(report, "FINDINGS: Small left pleural effusion. IMPRESSION: Small left pleural effusion.");
+        Result before = run("check-report", "--method", "questions", "--run", runB2.toString(), "--image", image.toString(), "--report", report.toString());
+        assertNotEquals(0, before.code());
+        assertTrue(before.err().contains("eval report-qa --method questions"), before.err());
+        Path more = tmp.resolve("data-q");
+        ok("data", "synth", "--out", more.toString(), "--studies", "80", "--seed", "5", "--size", "32", "--no-progress");
+        Result r = run("eval", "report-qa", "--method", "questions", "--run", runB2.toString(), "--data", more.toString(), "--limit", "3", "--fit-limit", "4");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"method\" : \"questions\"") && r.out().contains("thresholds") && r.out().contains("text_only_baseline"), r.out());
+        Path dir = runB2.resolve("eval").resolve("report-qa-questions");
+        assertTrue(Files.readString(dir.resolve("eval.json")).contains("\"fit_split\""));
+        assertTrue(Files.readString(dir.resolve("questions.csv")).startsWith("dicom_id,truth_error,question_error"));
+        Result c = run("check-report", "--method", "questions", "--run", runB2.toString(), "--image", image.toString(), "--report", report.toString());
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.out().contains("On which side is the pleural effusion?") && c.out().contains("How large is the pleural effusion?")
+                && c.out().contains("verdict: "), c.out());
+    }
 }

@@ -26,6 +26,13 @@ public final class InstructionPrompts {
 
     public static String checkReport(String report) { return "Report: " + oneLine(report) + " Is this report correct? Answer:"; }
 
+    /** The report inside a report-check prompt ({@link #checkReport(String)}, after a statement or not). */
+    public static String reportOf(String prompt) {
+        int from = prompt.indexOf("Report: "), to = prompt.lastIndexOf(" Is this report correct? Answer:");
+        if (from < 0 || to < from) throw new IllegalArgumentException("not a report-check prompt: '" + prompt + "'");
+        return prompt.substring(from + "Report: ".length(), to);
+    }
+
     /** The prompt of the first step of a report check: what the image shows ({@link ImageFindings}), before any report is read. */
     public static String look() { return "What does this image show? Answer:"; }
 

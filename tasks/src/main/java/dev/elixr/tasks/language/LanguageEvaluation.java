@@ -226,7 +226,7 @@ public final class LanguageEvaluation {
         return m;
     }
 
-    private static void writeItems(Path file, LanguageTask task, List<Answered> answered) throws IOException {
+    static void writeItems(Path file, LanguageTask task, List<Answered> answered) throws IOException {
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
             w.println(switch (task) {
                 case VQA -> "dicom_id,type,category,question,truth,answer,correct,baseline_answer,baseline_correct";

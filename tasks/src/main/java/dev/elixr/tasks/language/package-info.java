@@ -9,7 +9,11 @@
  * ({@link dev.elixr.tasks.language.Assistant}: ask, describe, check a report, optionally in two steps: what the image
  * shows, {@link dev.elixr.tasks.language.ImageFindings}, then the verdict), the VQA and report-QA evaluations and
  * the impression evaluation ({@link dev.elixr.tasks.language.ImpressionScore}), each with their text-only baseline
- * ({@link dev.elixr.tasks.language.LanguageEvaluation}); the instruction corpus that teaches the small LM the answer
+ * ({@link dev.elixr.tasks.language.LanguageEvaluation}); report checks as visual questions over the report's assertions,
+ * a structured checker beside the paper's one prompt ({@link dev.elixr.tasks.language.ReportAssertions},
+ * {@link dev.elixr.tasks.language.AssertionQuestions}, answers scored by {@link dev.elixr.tasks.language.AnswerLikelihood},
+ * {@link dev.elixr.tasks.language.QuestionCheck}, {@link dev.elixr.tasks.language.QuestionVerdict} with thresholds fitted
+ * on the validation split, {@link dev.elixr.tasks.language.QuestionsEvaluation}); the instruction corpus that teaches the small LM the answer
  * formats ({@link dev.elixr.tasks.language.InstructionCorpus}, {@code elixr train lm --instructions}).
  */
 package dev.elixr.tasks.language;
