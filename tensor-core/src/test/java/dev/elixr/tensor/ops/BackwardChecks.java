@@ -68,11 +68,19 @@ public final class BackwardChecks {
         Tensor x = g.tensor(3 + g.rng.nextInt(3), 8, 40 * stride + g.rng.nextInt(5), 64 * stride + g.rng.nextInt(9));
         Tensor w = g.tensor(2 + g.rng.nextInt(6), 8, 3, 3);
         Conv2dParams p = new Conv2dParams(stride, stride, 1, 1, 1, 1, 1);
+        assertBackwardMatchesReference(g, x, w, p, on);
+    }
+
+    /**
+     * dx and dw of conv2d(x, w) for a random output gradient against the float64 reference, and dw computed alone equal
+     * to dw computed beside dx. dw sums K = N·OH·OW ≈ 10⁴ products of unit-scale values: float accumulation errs by ≈ 1e-5
+     * of such sums, hence its looser absolute tolerance.
+     */
+    private static void assertBackwardMatchesReference(Gen g, Tensor x, Tensor w, Conv2dParams p, UnaryOperator<Tensor> on) {
         Tensor gy = g.tensor(Conv.conv2d(x, w, null, p).shape());
         String what = "x " + Arrays.toString(x.shape()) + " w " + Arrays.toString(w.shape()) + " " + p;
         Tensor[] both = Conv.conv2dBackward(on.apply(x), on.apply(w), on.apply(gy), p, true, true);
         Close.assertClose(dev.elixr.tensor.reference.Conv.conv2dBackwardInput(gy, w, x.shape(), p), both[0].toCpu(), 1e-5, 1e-4, "dx " + what);
-        // dw sums K = N·OH·OW ≈ 10⁴ products of unit-scale values: float accumulation errs by ≈ 1e-5 of such sums
         Close.assertClose(dev.elixr.tensor.reference.Conv.conv2dBackwardWeight(x, gy, w.shape(), p), both[1].toCpu(), 2e-4, 1e-4, "dw " + what);
         Tensor[] onlyW = Conv.conv2dBackward(on.apply(x), on.apply(w), on.apply(gy), p, false, true);
         Close.assertClose(both[1].toCpu(), onlyW[1].toCpu(), 0, "dw alone " + what);
@@ -121,13 +129,7 @@ public final class BackwardChecks {
         Tensor xs = g.tensor(n + 1, c, k + g.rng.nextInt(30), k + g.rng.nextInt(30)), x = xs.narrow(0, 1, n);
         Tensor w = g.tensor(c * m, 1, k, k);
         Conv2dParams p = new Conv2dParams(stride, stride, pad, pad, 1, 1, c);
-        Tensor gy = g.tensor(Conv.conv2d(x, w, null, p).shape());
-        String what = "x " + Arrays.toString(x.shape()) + " w " + Arrays.toString(w.shape()) + " " + p;
-        Tensor[] both = Conv.conv2dBackward(on.apply(x), on.apply(w), on.apply(gy), p, true, true);
-        Close.assertClose(dev.elixr.tensor.reference.Conv.conv2dBackwardInput(gy, w, x.shape(), p), both[0].toCpu(), 1e-5, 1e-4, "dx " + what);
-        Close.assertClose(dev.elixr.tensor.reference.Conv.conv2dBackwardWeight(x, gy, w.shape(), p), both[1].toCpu(), 2e-4, 1e-4, "dw " + what);
-        Tensor[] onlyW = Conv.conv2dBackward(on.apply(x), on.apply(w), on.apply(gy), p, false, true);
-        Close.assertClose(both[1].toCpu(), onlyW[1].toCpu(), 0, "dw alone " + what);
+        assertBackwardMatchesReference(g, x, w, p, on);
     }
 
     public static void poolBackward(long seed, UnaryOperator<Tensor> on) {
