@@ -57,6 +57,9 @@ final class TrainElixrBCommand implements Callable<Integer> {
     @Option(names = "--cross-attention-every", defaultValue = "2", description = "stage 1: cross-attention in layers 0, f, 2f, … (default 2, BLIP-2's; 1: every layer)") int crossAttentionEvery;
     @Option(names = "--image-summary", description = "stage 1: one extra image token, a learned linear map of the whole flattened tower map"
             + " started from the image run's head and projection (the conv tower has no [CLS] token)") boolean imageSummary;
+    @Option(names = "--itc-centre-queries", description = "stage 1: ITC on each query's embedding minus its mean over the batch's images,"
+            + " L2-normalised again (a running mean, saved with the model, at evaluation): an image-independent query can then not set a floor"
+            + " under the max over queries. A deviation from BLIP-2 (default: off). Recorded in the run") boolean centreQueries;
     @Option(names = "--queries", defaultValue = "8", description = "stage 1: learned queries (default 8; the paper's 32)") int queries;
     @Option(names = "--projection", defaultValue = "32", description = "stage 1: ITC projection width (default 32; ELIXR's 128)") int projection;
     @Option(names = "--impression-only", description = "stage 1: probability of training on the IMPRESSION alone, drawn before sentence"
@@ -105,7 +108,7 @@ final class TrainElixrBCommand implements Callable<Integer> {
             var shape = new QFormerTrainingJob.Shape(w, layers == null ? base.layers() : layers, heads == null ? base.heads() : heads,
                     queries, projection, ffn != null ? ffn : width == null ? base.ffn() : 2 * w, crossAttentionEvery);
             var options = new QFormerTrainingJob.Options(data, imageRun, out, shape, training, CxrDataset.resolve(dataset, data), init, imagePositions, imageSummary,
-                    TextPooling.parse(textPooling));
+                    TextPooling.parse(textPooling), centreQueries);
             var o = QFormerTrainingJob.run(options, CommandLineText.of(spec), System.err);
             System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                     o.imagesPerSecond(), out.toAbsolutePath());
@@ -118,6 +121,8 @@ final class TrainElixrBCommand implements Callable<Integer> {
         if (impressionOnly != null || sentenceSampling != null)
             throw new ParameterException(spec.commandLine(), "--impression-only and --sentence-sampling are for --stage 1: stage 2 trains on"
                     + " its instruction items");
+        if (centreQueries)
+            throw new ParameterException(spec.commandLine(), "--itc-centre-queries is for --stage 1: stage 2 reads its stage-1 run's Q-Former as trained");
         if (stage1Run == null || llm == null) throw new ParameterException(spec.commandLine(), "--stage 2 needs --stage1-run RUN_B and --llm DIR_OR_RUN");
         var training = new Stage2Training.Config(steps, batch == null ? 8 : batch, validateEvery, optimisation, session);
         var options = new Stage2Job.Options(data, stage1Run, llm, out, LanguageProjection.Kind.parse(adapter), trainQFormer, taskPerStep ? TaskMix.parse(mix).drawnPerStep() : TaskMix.parse(mix),

@@ -9,6 +9,7 @@ import dev.elixr.models.qformer.ItcLoss;
 import dev.elixr.models.qformer.QFormer;
 import dev.elixr.models.qformer.QFormerConfig;
 import dev.elixr.models.qformer.QFormerMasks;
+import dev.elixr.models.qformer.QueryCentring;
 import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.models.qformer.StageOneLoss;
@@ -32,10 +33,11 @@ public final class ElixrB extends Module {
     private final Parameter imagePositions;
     private final ImageSummaryToken imageSummary;
     private final TextPooling textPooling;
+    private final QueryCentring queryCentring;
 
-    private ElixrB(QFormer qformer, int imageTokens) { this(qformer, imageTokens, 0, TextPooling.CLS, null); }
+    private ElixrB(QFormer qformer, int imageTokens) { this(qformer, imageTokens, 0, TextPooling.CLS, false, null); }
 
-    private ElixrB(QFormer qformer, int imageTokens, int summaryTokens, TextPooling textPooling, RandomGenerator rng) {
+    private ElixrB(QFormer qformer, int imageTokens, int summaryTokens, TextPooling textPooling, boolean centreQueries, RandomGenerator rng) {
         if (textPooling == null) throw new IllegalArgumentException("ELIXR-B: no text pooling given");
         this.textPooling = textPooling;
         int width = qformer.config().queries().imageWidth();
@@ -47,6 +49,9 @@ public final class ElixrB extends Module {
         if (summaryTokens < 0) throw new IllegalArgumentException("ELIXR-B: an image summary of " + summaryTokens + " tokens");
         this.imageSummary = summaryTokens == 0 ? null
                 : registerModule("image_summary", new ImageSummaryToken(summaryTokens, width, rng == null ? new SplitMix64(0) : rng));
+        this.queryCentring = centreQueries
+                ? registerModule("itc_query_centring", new QueryCentring(qformer.config().queries().count(), qformer.config().projectionWidth()))
+                : null;
     }
 
     private ElixrB(QFormer qformer) { this(qformer, 0); }
@@ -81,8 +86,17 @@ public final class ElixrB extends Module {
      */
     public static ElixrB create(QFormerConfig config, QFormer.Initialisation init, RandomGenerator rng, int imageTokens, int summaryTokens,
                                 TextPooling textPooling) {
+        return create(config, init, rng, imageTokens, summaryTokens, textPooling, false);
+    }
+
+    /**
+     * As {@link #create(QFormerConfig, QFormer.Initialisation, RandomGenerator, int, int, TextPooling)}, with (centreQueries)
+     * ITC's query embeddings centred per query over the images ({@link QueryCentring}, a deviation from BLIP-2).
+     */
+    public static ElixrB create(QFormerConfig config, QFormer.Initialisation init, RandomGenerator rng, int imageTokens, int summaryTokens,
+                                TextPooling textPooling, boolean centreQueries) {
         QFormer q = QFormer.create(config, init, rng);
-        return new ElixrB(q, imageTokens, summaryTokens, textPooling, rng);
+        return new ElixrB(q, imageTokens, summaryTokens, textPooling, centreQueries, rng);
     }
 
     /** A model whose weights are about to be loaded. */
@@ -98,8 +112,16 @@ public final class ElixrB extends Module {
 
     /** As {@link #forLoading(QFormerConfig, int, int)}, ITC's text feature pooled as the run was trained ({@code textPooling}). */
     public static ElixrB forLoading(QFormerConfig config, int imageTokens, int summaryTokens, TextPooling textPooling) {
-        return new ElixrB(QFormer.forLoading(config), imageTokens, summaryTokens, textPooling, null);
+        return forLoading(config, imageTokens, summaryTokens, textPooling, false);
     }
+
+    /** As {@link #forLoading(QFormerConfig, int, int, TextPooling)}, with (centreQueries) the running mean of {@link QueryCentring} to load. */
+    public static ElixrB forLoading(QFormerConfig config, int imageTokens, int summaryTokens, TextPooling textPooling, boolean centreQueries) {
+        return new ElixrB(QFormer.forLoading(config), imageTokens, summaryTokens, textPooling, centreQueries, null);
+    }
+
+    /** The centring of ITC's query embeddings, or null when this model has none (BLIP-2's). */
+    public QueryCentring queryCentring() { return queryCentring; }
 
     /** How ITC's text feature (training, and {@link #embedTexts}) pools the Q-Former's text pass. */
     public TextPooling textPooling() { return textPooling; }
@@ -138,12 +160,16 @@ public final class ElixrB extends Module {
 
     /** The stage-1 objective ITC + ITM + ITG ({@link StageOneLoss}); same-group texts are left out of ITC's negatives. */
     public StageOneLoss.Terms loss(Var towerTokens, TextBatch text, long[] groups, RandomGenerator rng) {
-        return StageOneLoss.compute(qformer, imageTokens(towerTokens), text, groups, ItcLoss.Duplicates.MASK, textPooling, rng);
+        return StageOneLoss.compute(qformer, imageTokens(towerTokens), text, groups, ItcLoss.Duplicates.MASK, textPooling, queryCentring, rng);
     }
 
-    /** L2-normalised query embeddings [B,Q,P] (ITC's image side; an image is scored by its best query). */
+    /**
+     * L2-normalised query embeddings [B,Q,P] (ITC's image side; an image is scored by its best query), centred on the
+     * running mean first when this model centres them ({@link QueryCentring}; in training mode on the batch's mean).
+     */
     public Var embedImages(Var towerTokens) {
-        return qformer.imageFeatures(qformer.queryPass(imageTokens(towerTokens)).hidden());
+        Var z = qformer.imageFeatures(qformer.queryPass(imageTokens(towerTokens)).hidden());
+        return queryCentring == null ? z : queryCentring.forward(z);
     }
 
     /** Query outputs [B,Q,H] of the query-only pass (the probes average them over the queries). */

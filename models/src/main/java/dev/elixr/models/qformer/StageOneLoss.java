@@ -24,8 +24,19 @@ public final class StageOneLoss {
     /** As {@link #compute(QFormer, Var, TextBatch, long[], ItcLoss.Duplicates, RandomGenerator)}, ITC's text feature pooled as given. */
     public static Terms compute(QFormer model, Var image, TextBatch text, long[] groups, ItcLoss.Duplicates duplicates,
                                 TextPooling pooling, RandomGenerator rng) {
+        return compute(model, image, text, groups, duplicates, pooling, null, rng);
+    }
+
+    /**
+     * As {@link #compute(QFormer, Var, TextBatch, long[], ItcLoss.Duplicates, TextPooling, RandomGenerator)}, ITC's query
+     * embeddings centred by {@code centring} ({@link QueryCentring}; null: BLIP-2's, not centred).
+     */
+    public static Terms compute(QFormer model, Var image, TextBatch text, long[] groups, ItcLoss.Duplicates duplicates,
+                                TextPooling pooling, QueryCentring centring, RandomGenerator rng) {
         QueryOutput queries = model.queryPass(image);
-        ItcLoss.Result itc = ItcLoss.loss(model.imageFeatures(queries.hidden()), model.textFeature(text, pooling),
+        Var imageFeatures = model.imageFeatures(queries.hidden());
+        if (centring != null) imageFeatures = centring.forward(imageFeatures);
+        ItcLoss.Result itc = ItcLoss.loss(imageFeatures, model.textFeature(text, pooling),
                 model.temperature(), groups, duplicates);
         ItmLoss.Negatives negatives = ItmLoss.hardNegatives(itc.similarity().value(), groups, rng);
         Var itm = ItmLoss.loss(model, image, text, negatives);

@@ -292,6 +292,52 @@ class QFormerTrainingTest {
         assertTrue(Files.readString(full.resolve("run.json")).contains("the full reports (findings and impression)"));
     }
 
+    static QFormerTrainingJob.Options centred(Path out, boolean centre, boolean resume, long stopAfter) {
+        var o = options(out, 2, resume, stopAfter);
+        return new QFormerTrainingJob.Options(data, imageRun, out, QFormerTrainingJob.Shape.tiny().withQueries(4), o.training()).withCentreQueries(centre);
+    }
+
+    @Test
+    void centredQueriesAreRecordedCheckedOnResumeResumeBitwiseAndTheLoadedRunEmbedsOnTheSavedRunningMean() throws Exception {
+        Path whole = dir.resolve("run-b-centred-whole"), parts = dir.resolve("run-b-centred-parts"), plain = dir.resolve("run-b-centred-plain");
+        QFormerTrainingJob.run(centred(whole, true, false, 0), "test", QUIET);
+        QFormerTrainingJob.run(centred(parts, true, false, 5), "test", QUIET);
+        assertTrue(Files.readString(parts.resolve(TrainingSettings.FILE)).contains("\"--itc-centre-queries\" : \"true\""));
+        assertTrue(Files.readString(parts.resolve(ElixrBRun.CONFIG)).contains("\"itc_centre_queries\" : true"));
+        assertTrue(Files.readString(parts.resolve("run.json")).contains("true: ITC's query embeddings minus each query's mean"));
+        var e = assertThrows(IllegalArgumentException.class, () -> QFormerTrainingJob.run(centred(parts, false, true, 0), "test", QUIET));
+        assertTrue(e.getMessage().contains("--itc-centre-queries true (this command: false)"), e.getMessage());
+        QFormerTrainingJob.run(centred(parts, true, true, 0), "test", QUIET);
+        assertArrayEquals(Files.readAllBytes(whole.resolve(ElixrBRun.WEIGHTS)), Files.readAllBytes(parts.resolve(ElixrBRun.WEIGHTS)),
+                "stopped at step 5 and resumed: the same weights and running mean as the uninterrupted run");
+
+        QFormerTrainingJob.run(centred(plain, false, false, 0), "test", QUIET);
+        assertFalse(Files.readString(plain.resolve(ElixrBRun.CONFIG)).contains("itc_centre_queries"));
+        assertTrue(Files.readString(plain.resolve(TrainingSettings.FILE)).contains("\"--itc-centre-queries\" : \"false\""));
+        assertNull(ElixrBRun.load(plain, QUIET).model().queryCentring());
+
+        var run = ElixrBRun.load(whole, QUIET);
+        var centring = run.model().queryCentring();
+        float[] mean = centring.runningMean().toFloatArray();
+        assertEquals(4 * 32, mean.length);
+        double size = 0;
+        for (float m : mean) size += Math.abs(m);
+        assertTrue(size > 1, "a running mean was learnt and saved: sum of |μ| " + size);
+        var towerTokens = dev.elixr.autograd.Var.of(dev.elixr.tensor.Tensor.randn(3, 1, 5, run.spec().qformer().queries().imageWidth()));
+        try (var g = dev.elixr.autograd.GradMode.noGrad()) {
+            float[] z = run.model().qformer().imageFeatures(run.model().queryOutputs(towerTokens)).value().contiguous().toFloatArray();
+            float[] got = run.model().embedImages(towerTokens).value().contiguous().toFloatArray();
+            for (int q = 0; q < 4; q++) {
+                double norm = 0;
+                for (int p = 0; p < 32; p++) norm += Math.pow(z[q * 32 + p] - mean[q * 32 + p], 2);
+                for (int p = 0; p < 32; p++)
+                    assertEquals((z[q * 32 + p] - mean[q * 32 + p]) / Math.sqrt(norm), got[q * 32 + p], 1e-5, "query " + q + ", element " + p);
+            }
+        }
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(whole.resolve(ElixrBRun.WEIGHTS)), Files.readAllBytes(plain.resolve(ElixrBRun.WEIGHTS))),
+                "centred ITC learns other weights than BLIP-2's");
+    }
+
     @Test
     void textProbabilitiesOutsideZeroOneAreRefusedNamingTheOption() {
         var e = assertThrows(IllegalArgumentException.class, () -> new QFormerTraining.Texts(1.5, 0));
