@@ -1,5 +1,6 @@
 package dev.elixr.tools;
 
+import dev.elixr.models.qformer.ItcLoss;
 import dev.elixr.models.qformer.LanguageProjection;
 import dev.elixr.models.qformer.TextPooling;
 import dev.elixr.tasks.language.Stage2Job;
@@ -60,6 +61,10 @@ final class TrainElixrBCommand implements Callable<Integer> {
     @Option(names = "--itc-centre-queries", description = "stage 1: ITC on each query's embedding minus its mean over the batch's images,"
             + " L2-normalised again (a running mean, saved with the model, at evaluation): an image-independent query can then not set a floor"
             + " under the max over queries. A deviation from BLIP-2 (default: off). Recorded in the run") boolean centreQueries;
+    @Option(names = "--itc-query-pooling", defaultValue = "max", paramLabel = "max|log-sum-exp",
+            description = "stage 1: ITC's similarity of an image and a text over the queries: max (BLIP-2's, the default) or log-sum-exp"
+                    + " (log Σ_q exp(cos_q/τ), its smooth form: every query gets a gradient, not only the best; a deviation from BLIP-2 in"
+                    + " training only: evaluation scores by the best query). Recorded in the run") String itcQueryPooling;
     @Option(names = "--queries", defaultValue = "8", description = "stage 1: learned queries (default 8; the paper's 32)") int queries;
     @Option(names = "--projection", defaultValue = "32", description = "stage 1: ITC projection width (default 32; ELIXR's 128)") int projection;
     @Option(names = "--impression-only", description = "stage 1: probability of training on the IMPRESSION alone, drawn before sentence"
@@ -98,7 +103,12 @@ final class TrainElixrBCommand implements Callable<Integer> {
         if (stage == 1) {
             if (imageRun == null) throw new ParameterException(spec.commandLine(), "--stage 1 needs --image-run RUN_C");
             var texts = new QFormerTraining.Texts(impressionOnly == null ? 0 : impressionOnly, sentenceSampling == null ? 0 : sentenceSampling);
-            var training = new QFormerTraining.Config(new ContrastiveTraining.Data(epochs, batch == null ? 32 : batch, false), optimisation, session, texts);
+            var training = new QFormerTraining.Config(new ContrastiveTraining.Data(epochs, batch == null ? 32 : batch, false), optimisation, session, texts,
+                    switch (itcQueryPooling) {
+                        case "max" -> ItcLoss.QueryPooling.MAX;
+                        case "log-sum-exp" -> ItcLoss.QueryPooling.LOG_SUM_EXP;
+                        default -> throw new ParameterException(spec.commandLine(), "--itc-query-pooling '" + itcQueryPooling + "': expected max or log-sum-exp");
+                    });
             var imageConfig = ElixrCRun.readConfig(imageRun);
             imageConfig.image().preprocessing().requireDecode(decode, imageRun.toString());
             var init = QFormerTrainingJob.TextInit.parse(textInit);

@@ -31,10 +31,15 @@ class TrainElixrBCommandTest {
         Path sampled = tmp.resolve("run-b-sampled");
         assertEquals(0, new CommandLine(new Elixr()).execute("train", "elixr-b", "--stage", "1", "--image-run", runC.toString(),
                 "--data", data.toString(), "--out", sampled.toString(), "--batch", "4", "--epochs", "1", "--stop-after", "2",
-                "--impression-only", "0.5", "--sentence-sampling", "0.25", "--itc-centre-queries"));
+                "--impression-only", "0.5", "--sentence-sampling", "0.25", "--itc-centre-queries", "--itc-query-pooling", "log-sum-exp"));
         String settings = Files.readString(sampled.resolve("training.json"));
         assertTrue(settings.contains("\"--impression-only\" : \"0.5\"") && settings.contains("\"--sentence-sampling\" : \"0.25\"")
-                && settings.contains("\"--itc-centre-queries\" : \"true\""), settings);
+                && settings.contains("\"--itc-centre-queries\" : \"true\"") && settings.contains("\"--itc-query-pooling\" : \"log-sum-exp\""), settings);
+        assertTrue(Files.readString(runB.resolve("training.json")).contains("\"--itc-query-pooling\" : \"max\""), "the CLI default: BLIP-2's max");
+        StringWriter pooling = new StringWriter();
+        assertNotEquals(0, new CommandLine(new Elixr()).setErr(new PrintWriter(pooling)).execute("train", "elixr-b", "--stage", "1",
+                "--image-run", runC.toString(), "--data", data.toString(), "--out", tmp.resolve("run-b-mean").toString(), "--itc-query-pooling", "mean"));
+        assertTrue(pooling.toString().contains("--itc-query-pooling 'mean': expected max or log-sum-exp"), pooling.toString());
         StringWriter zs = new StringWriter();
         var eval = new CommandLine(new Elixr()).setErr(new PrintWriter(zs));
         assertNotEquals(0, eval.execute("eval", "zero-shot", "--run", runC.toString(), "--data", data.toString(), "--query-scoring", "mean"));

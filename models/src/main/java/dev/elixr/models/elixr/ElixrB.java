@@ -160,7 +160,13 @@ public final class ElixrB extends Module {
 
     /** The stage-1 objective ITC + ITM + ITG ({@link StageOneLoss}); same-group texts are left out of ITC's negatives. */
     public StageOneLoss.Terms loss(Var towerTokens, TextBatch text, long[] groups, RandomGenerator rng) {
-        return StageOneLoss.compute(qformer, imageTokens(towerTokens), text, groups, ItcLoss.Duplicates.MASK, textPooling, queryCentring, rng);
+        return loss(towerTokens, text, groups, ItcLoss.QueryPooling.MAX, rng);
+    }
+
+    /** As {@link #loss(Var, TextBatch, long[], RandomGenerator)}, ITC's similarity over the queries pooled as {@code queryPooling} says. */
+    public StageOneLoss.Terms loss(Var towerTokens, TextBatch text, long[] groups, ItcLoss.QueryPooling queryPooling, RandomGenerator rng) {
+        return StageOneLoss.compute(qformer, imageTokens(towerTokens), text, groups, ItcLoss.Duplicates.MASK, textPooling, queryCentring,
+                queryPooling, rng);
     }
 
     /**

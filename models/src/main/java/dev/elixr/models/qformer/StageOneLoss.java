@@ -33,11 +33,17 @@ public final class StageOneLoss {
      */
     public static Terms compute(QFormer model, Var image, TextBatch text, long[] groups, ItcLoss.Duplicates duplicates,
                                 TextPooling pooling, QueryCentring centring, RandomGenerator rng) {
+        return compute(model, image, text, groups, duplicates, pooling, centring, ItcLoss.QueryPooling.MAX, rng);
+    }
+
+    /** As above, ITC's similarity over the queries pooled as {@code queryPooling} says ({@link ItcLoss.QueryPooling}). */
+    public static Terms compute(QFormer model, Var image, TextBatch text, long[] groups, ItcLoss.Duplicates duplicates,
+                                TextPooling pooling, QueryCentring centring, ItcLoss.QueryPooling queryPooling, RandomGenerator rng) {
         QueryOutput queries = model.queryPass(image);
         Var imageFeatures = model.imageFeatures(queries.hidden());
         if (centring != null) imageFeatures = centring.forward(imageFeatures);
         ItcLoss.Result itc = ItcLoss.loss(imageFeatures, model.textFeature(text, pooling),
-                model.temperature(), groups, duplicates);
+                model.temperature(), groups, duplicates, queryPooling);
         ItmLoss.Negatives negatives = ItmLoss.hardNegatives(itc.similarity().value(), groups, rng);
         Var itm = ItmLoss.loss(model, image, text, negatives);
         Var itg = ItgLoss.loss(model, queries, text);

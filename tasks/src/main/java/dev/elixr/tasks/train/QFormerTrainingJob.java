@@ -244,6 +244,8 @@ public final class QFormerTrainingJob {
         }
         if (pooling != TextPooling.CLS)
             log.println("elixr: ITC's text feature is the mean of the text's word states (--text-pooling " + pooling.key() + "), not BLIP-2's [CLS]");
+        if (o.training().itcQueryPooling() == dev.elixr.models.qformer.ItcLoss.QueryPooling.LOG_SUM_EXP)
+            log.println("elixr: ITC's similarity over the queries is log-sum-exp at the contrastive temperature in training (--itc-query-pooling), not BLIP-2's max");
         if (centre)
             log.println("elixr: ITC's query embeddings centred per query on the batch's mean (a running mean saved for evaluation; --itc-centre-queries), not BLIP-2's");
         log.printf("elixr: ELIXR-B stage 1, Q-Former with %,d parameters (%s) on %d image tokens of width %d%n",
