@@ -65,6 +65,9 @@ final class TrainElixrBCommand implements Callable<Integer> {
             description = "stage 1: ITC's similarity of an image and a text over the queries: max (BLIP-2's, the default) or log-sum-exp"
                     + " (log Σ_q exp(cos_q/τ), its smooth form: every query gets a gradient, not only the best; a deviation from BLIP-2 in"
                     + " training only: evaluation scores by the best query). Recorded in the run") String itcQueryPooling;
+    @Option(names = "--itc-queries", defaultValue = "0", description = "stage 1: ITC, and the image embeddings that zero-shot, search"
+            + " and the embedding probes score, read only the first K queries (0: all, BLIP-2's, the default); ITM, ITG and stage 2 read all."
+            + " A deviation from BLIP-2. Recorded in the run") int itcQueries;
     @Option(names = "--queries", defaultValue = "8", description = "stage 1: learned queries (default 8; the paper's 32)") int queries;
     @Option(names = "--projection", defaultValue = "32", description = "stage 1: ITC projection width (default 32; ELIXR's 128)") int projection;
     @Option(names = "--impression-only", description = "stage 1: probability of training on the IMPRESSION alone, drawn before sentence"
@@ -118,7 +121,7 @@ final class TrainElixrBCommand implements Callable<Integer> {
             var shape = new QFormerTrainingJob.Shape(w, layers == null ? base.layers() : layers, heads == null ? base.heads() : heads,
                     queries, projection, ffn != null ? ffn : width == null ? base.ffn() : 2 * w, crossAttentionEvery);
             var options = new QFormerTrainingJob.Options(data, imageRun, out, shape, training, CxrDataset.resolve(dataset, data), init, imagePositions, imageSummary,
-                    TextPooling.parse(textPooling), centreQueries);
+                    TextPooling.parse(textPooling), centreQueries, itcQueries);
             var o = QFormerTrainingJob.run(options, CommandLineText.of(spec), System.err);
             System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                     o.imagesPerSecond(), out.toAbsolutePath());
@@ -131,8 +134,8 @@ final class TrainElixrBCommand implements Callable<Integer> {
         if (impressionOnly != null || sentenceSampling != null)
             throw new ParameterException(spec.commandLine(), "--impression-only and --sentence-sampling are for --stage 1: stage 2 trains on"
                     + " its instruction items");
-        if (centreQueries)
-            throw new ParameterException(spec.commandLine(), "--itc-centre-queries is for --stage 1: stage 2 reads its stage-1 run's Q-Former as trained");
+        if (centreQueries || itcQueries != 0)
+            throw new ParameterException(spec.commandLine(), "--itc-centre-queries and --itc-queries are for --stage 1: stage 2 reads its stage-1 run's Q-Former as trained");
         if (stage1Run == null || llm == null) throw new ParameterException(spec.commandLine(), "--stage 2 needs --stage1-run RUN_B and --llm DIR_OR_RUN");
         var training = new Stage2Training.Config(steps, batch == null ? 8 : batch, validateEvery, optimisation, session);
         var options = new Stage2Job.Options(data, stage1Run, llm, out, LanguageProjection.Kind.parse(adapter), trainQFormer, taskPerStep ? TaskMix.parse(mix).drawnPerStep() : TaskMix.parse(mix),

@@ -58,6 +58,6 @@ class TrainElixrBCommandTest {
         assertNotEquals(0, new CommandLine(new Elixr()).setErr(new PrintWriter(err3)).execute("train", "elixr-b", "--stage", "2",
                 "--stage1-run", runB.toString(), "--llm", runB.toString(), "--data", data.toString(), "--out", tmp.resolve("run-b2").toString(),
                 "--itc-centre-queries"));
-        assertTrue(err3.toString().contains("--itc-centre-queries is for --stage 1"), err3.toString());
+        assertTrue(err3.toString().contains("--itc-centre-queries and --itc-queries are for --stage 1"), err3.toString());
     }
 }

@@ -2,6 +2,7 @@ package dev.elixr.models.qformer;
 
 import dev.elixr.autograd.Var;
 
+import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 
 /**
@@ -33,16 +34,20 @@ public final class StageOneLoss {
      */
     public static Terms compute(QFormer model, Var image, TextBatch text, long[] groups, ItcLoss.Duplicates duplicates,
                                 TextPooling pooling, QueryCentring centring, RandomGenerator rng) {
-        return compute(model, image, text, groups, duplicates, pooling, centring, ItcLoss.QueryPooling.MAX, rng);
+        UnaryOperator<Var> features = centring == null ? model::imageFeatures : h -> centring.forward(model.imageFeatures(h));
+        return compute(model, image, text, groups, duplicates, pooling, features, ItcLoss.QueryPooling.MAX, rng);
     }
 
-    /** As above, ITC's similarity over the queries pooled as {@code queryPooling} says ({@link ItcLoss.QueryPooling}). */
+    /**
+     * As above, ITC's image features made from the query outputs [B,Q,D] by {@code imageFeatures} ([B,K,P]: projected,
+     * normalised, and as the model's ITC reads them) and its similarity over them pooled as {@code queryPooling} says
+     * ({@link ItcLoss.QueryPooling}).
+     */
     public static Terms compute(QFormer model, Var image, TextBatch text, long[] groups, ItcLoss.Duplicates duplicates,
-                                TextPooling pooling, QueryCentring centring, ItcLoss.QueryPooling queryPooling, RandomGenerator rng) {
+                                TextPooling pooling, UnaryOperator<Var> imageFeatures, ItcLoss.QueryPooling queryPooling, RandomGenerator rng) {
         QueryOutput queries = model.queryPass(image);
-        Var imageFeatures = model.imageFeatures(queries.hidden());
-        if (centring != null) imageFeatures = centring.forward(imageFeatures);
-        ItcLoss.Result itc = ItcLoss.loss(imageFeatures, model.textFeature(text, pooling),
+        Var features = imageFeatures.apply(queries.hidden());
+        ItcLoss.Result itc = ItcLoss.loss(features, model.textFeature(text, pooling),
                 model.temperature(), groups, duplicates, queryPooling);
         ItmLoss.Negatives negatives = ItmLoss.hardNegatives(itc.similarity().value(), groups, rng);
         Var itm = ItmLoss.loss(model, image, text, negatives);

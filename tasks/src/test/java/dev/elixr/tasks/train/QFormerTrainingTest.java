@@ -339,6 +339,30 @@ class QFormerTrainingTest {
     }
 
     @Test
+    void itcOnTheFirstQueryIsRecordedCheckedOnResumeAndTheLoadedRunEmbedsImagesByThatQueryAlone() throws Exception {
+        Path out = dir.resolve("run-b-itc-queries");
+        java.util.function.BiFunction<Integer, Boolean, QFormerTrainingJob.Options> opts = (k, resume) -> {
+            var o = options(out, 1, resume, 0);
+            return new QFormerTrainingJob.Options(data, imageRun, out, QFormerTrainingJob.Shape.tiny().withQueries(4), o.training()).withItcQueries(k);
+        };
+        QFormerTrainingJob.run(opts.apply(1, false), "test", QUIET);
+        assertTrue(Files.readString(out.resolve(TrainingSettings.FILE)).contains("\"--itc-queries\" : \"1\""));
+        assertTrue(Files.readString(out.resolve(ElixrBRun.CONFIG)).contains("\"itc_queries\" : 1"));
+        assertTrue(Files.readString(out.resolve("run.json")).contains("read the first 1 of the 4 queries"));
+        var e = assertThrows(IllegalArgumentException.class, () -> QFormerTrainingJob.run(opts.apply(0, true), "test", QUIET));
+        assertTrue(e.getMessage().contains("--itc-queries 1 (this command: 0)"), e.getMessage());
+        var run = ElixrBRun.load(out, QUIET);
+        assertEquals(1, run.model().itcQueries());
+        var tokens = dev.elixr.autograd.Var.of(dev.elixr.tensor.Tensor.randn(3, 2, 5, run.spec().qformer().queries().imageWidth()));
+        try (var g = dev.elixr.autograd.GradMode.noGrad()) {
+            assertArrayEquals(new int[] {2, 1, 32}, run.model().embedImages(tokens).shape());
+            assertArrayEquals(new int[] {2, 4, 64}, run.model().queryOutputs(tokens).shape(), "stage 2 and the probes read all four queries");
+        }
+        var bad = assertThrows(IllegalArgumentException.class, () -> opts.apply(5, false));
+        assertTrue(bad.getMessage().contains("--itc-queries 5: between 1 and --queries 4"), bad.getMessage());
+    }
+
+    @Test
     void textProbabilitiesOutsideZeroOneAreRefusedNamingTheOption() {
         var e = assertThrows(IllegalArgumentException.class, () -> new QFormerTraining.Texts(1.5, 0));
         assertTrue(e.getMessage().contains("--impression-only 1.5"), e.getMessage());
