@@ -1,5 +1,6 @@
 package dev.elixr.tools;
 
+import dev.elixr.models.qformer.ItcLoss;
 import dev.elixr.models.qformer.LanguageProjection;
 import dev.elixr.models.qformer.TextPooling;
 import dev.elixr.tasks.language.Stage2Job;
@@ -57,6 +58,16 @@ final class TrainElixrBCommand implements Callable<Integer> {
     @Option(names = "--cross-attention-every", defaultValue = "2", description = "stage 1: cross-attention in layers 0, f, 2f, … (default 2, BLIP-2's; 1: every layer)") int crossAttentionEvery;
     @Option(names = "--image-summary", description = "stage 1: one extra image token, a learned linear map of the whole flattened tower map"
             + " started from the image run's head and projection (the conv tower has no [CLS] token)") boolean imageSummary;
+    @Option(names = "--itc-centre-queries", description = "stage 1: ITC on each query's embedding minus its mean over the batch's images,"
+            + " L2-normalised again (a running mean, saved with the model, at evaluation): an image-independent query can then not set a floor"
+            + " under the max over queries. A deviation from BLIP-2 (default: off). Recorded in the run") boolean centreQueries;
+    @Option(names = "--itc-query-pooling", defaultValue = "max", paramLabel = "max|log-sum-exp",
+            description = "stage 1: ITC's similarity of an image and a text over the queries: max (BLIP-2's, the default) or log-sum-exp"
+                    + " (log Σ_q exp(cos_q/τ), its smooth form: every query gets a gradient, not only the best; a deviation from BLIP-2 in"
+                    + " training only: evaluation scores by the best query). Recorded in the run") String itcQueryPooling;
+    @Option(names = "--itc-queries", defaultValue = "0", description = "stage 1: ITC, and the image embeddings that zero-shot, search"
+            + " and the embedding probes score, read only the first K queries (0: all, BLIP-2's, the default); ITM, ITG and stage 2 read all."
+            + " A deviation from BLIP-2. Recorded in the run") int itcQueries;
     @Option(names = "--queries", defaultValue = "8", description = "stage 1: learned queries (default 8; the paper's 32)") int queries;
     @Option(names = "--projection", defaultValue = "32", description = "stage 1: ITC projection width (default 32; ELIXR's 128)") int projection;
     @Option(names = "--impression-only", description = "stage 1: probability of training on the IMPRESSION alone, drawn before sentence"
@@ -95,7 +106,12 @@ final class TrainElixrBCommand implements Callable<Integer> {
         if (stage == 1) {
             if (imageRun == null) throw new ParameterException(spec.commandLine(), "--stage 1 needs --image-run RUN_C");
             var texts = new QFormerTraining.Texts(impressionOnly == null ? 0 : impressionOnly, sentenceSampling == null ? 0 : sentenceSampling);
-            var training = new QFormerTraining.Config(new ContrastiveTraining.Data(epochs, batch == null ? 32 : batch, false), optimisation, session, texts);
+            var training = new QFormerTraining.Config(new ContrastiveTraining.Data(epochs, batch == null ? 32 : batch, false), optimisation, session, texts,
+                    switch (itcQueryPooling) {
+                        case "max" -> ItcLoss.QueryPooling.MAX;
+                        case "log-sum-exp" -> ItcLoss.QueryPooling.LOG_SUM_EXP;
+                        default -> throw new ParameterException(spec.commandLine(), "--itc-query-pooling '" + itcQueryPooling + "': expected max or log-sum-exp");
+                    });
             var imageConfig = ElixrCRun.readConfig(imageRun);
             imageConfig.image().preprocessing().requireDecode(decode, imageRun.toString());
             var init = QFormerTrainingJob.TextInit.parse(textInit);
@@ -105,7 +121,7 @@ final class TrainElixrBCommand implements Callable<Integer> {
             var shape = new QFormerTrainingJob.Shape(w, layers == null ? base.layers() : layers, heads == null ? base.heads() : heads,
                     queries, projection, ffn != null ? ffn : width == null ? base.ffn() : 2 * w, crossAttentionEvery);
             var options = new QFormerTrainingJob.Options(data, imageRun, out, shape, training, CxrDataset.resolve(dataset, data), init, imagePositions, imageSummary,
-                    TextPooling.parse(textPooling));
+                    TextPooling.parse(textPooling), centreQueries, itcQueries);
             var o = QFormerTrainingJob.run(options, CommandLineText.of(spec), System.err);
             System.out.printf("trained %d/%d steps in %.1f s (%.1f images/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                     o.imagesPerSecond(), out.toAbsolutePath());
@@ -118,6 +134,8 @@ final class TrainElixrBCommand implements Callable<Integer> {
         if (impressionOnly != null || sentenceSampling != null)
             throw new ParameterException(spec.commandLine(), "--impression-only and --sentence-sampling are for --stage 1: stage 2 trains on"
                     + " its instruction items");
+        if (centreQueries || itcQueries != 0)
+            throw new ParameterException(spec.commandLine(), "--itc-centre-queries and --itc-queries are for --stage 1: stage 2 reads its stage-1 run's Q-Former as trained");
         if (stage1Run == null || llm == null) throw new ParameterException(spec.commandLine(), "--stage 2 needs --stage1-run RUN_B and --llm DIR_OR_RUN");
         var training = new Stage2Training.Config(steps, batch == null ? 8 : batch, validateEvery, optimisation, session);
         var options = new Stage2Job.Options(data, stage1Run, llm, out, LanguageProjection.Kind.parse(adapter), trainQFormer, taskPerStep ? TaskMix.parse(mix).drawnPerStep() : TaskMix.parse(mix),

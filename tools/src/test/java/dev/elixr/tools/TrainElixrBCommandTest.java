@@ -27,12 +27,19 @@ class TrainElixrBCommandTest {
         assertTrue(Files.readString(runB.resolve("run.json")).contains("\"model\" : \"elixr-b\""));
         assertTrue(Files.exists(runB.resolve("features-train.safetensors")));
         assertTrue(Files.readString(runB.resolve("training.json")).contains("\"--impression-only\" : \"0.0\""), "the CLI default: full reports");
+        assertTrue(Files.readString(runB.resolve("training.json")).contains("\"--itc-centre-queries\" : \"false\""), "the CLI default: BLIP-2's ITC");
         Path sampled = tmp.resolve("run-b-sampled");
         assertEquals(0, new CommandLine(new Elixr()).execute("train", "elixr-b", "--stage", "1", "--image-run", runC.toString(),
                 "--data", data.toString(), "--out", sampled.toString(), "--batch", "4", "--epochs", "1", "--stop-after", "2",
-                "--impression-only", "0.5", "--sentence-sampling", "0.25"));
+                "--impression-only", "0.5", "--sentence-sampling", "0.25", "--itc-centre-queries", "--itc-query-pooling", "log-sum-exp"));
         String settings = Files.readString(sampled.resolve("training.json"));
-        assertTrue(settings.contains("\"--impression-only\" : \"0.5\"") && settings.contains("\"--sentence-sampling\" : \"0.25\""), settings);
+        assertTrue(settings.contains("\"--impression-only\" : \"0.5\"") && settings.contains("\"--sentence-sampling\" : \"0.25\"")
+                && settings.contains("\"--itc-centre-queries\" : \"true\"") && settings.contains("\"--itc-query-pooling\" : \"log-sum-exp\""), settings);
+        assertTrue(Files.readString(runB.resolve("training.json")).contains("\"--itc-query-pooling\" : \"max\""), "the CLI default: BLIP-2's max");
+        StringWriter pooling = new StringWriter();
+        assertNotEquals(0, new CommandLine(new Elixr()).setErr(new PrintWriter(pooling)).execute("train", "elixr-b", "--stage", "1",
+                "--image-run", runC.toString(), "--data", data.toString(), "--out", tmp.resolve("run-b-mean").toString(), "--itc-query-pooling", "mean"));
+        assertTrue(pooling.toString().contains("--itc-query-pooling 'mean': expected max or log-sum-exp"), pooling.toString());
         StringWriter zs = new StringWriter();
         var eval = new CommandLine(new Elixr()).setErr(new PrintWriter(zs));
         assertNotEquals(0, eval.execute("eval", "zero-shot", "--run", runC.toString(), "--data", data.toString(), "--query-scoring", "mean"));
@@ -47,5 +54,10 @@ class TrainElixrBCommandTest {
                 "--stage1-run", runB.toString(), "--llm", runB.toString(), "--data", data.toString(), "--out", tmp.resolve("run-b2").toString(),
                 "--impression-only", "0.5"));
         assertTrue(err2.toString().contains("--impression-only and --sentence-sampling are for --stage 1"), err2.toString());
+        StringWriter err3 = new StringWriter();
+        assertNotEquals(0, new CommandLine(new Elixr()).setErr(new PrintWriter(err3)).execute("train", "elixr-b", "--stage", "2",
+                "--stage1-run", runB.toString(), "--llm", runB.toString(), "--data", data.toString(), "--out", tmp.resolve("run-b2").toString(),
+                "--itc-centre-queries"));
+        assertTrue(err3.toString().contains("--itc-centre-queries and --itc-queries are for --stage 1"), err3.toString());
     }
 }

@@ -9,6 +9,7 @@ import dev.elixr.models.qformer.ItcLoss;
 import dev.elixr.models.qformer.QFormer;
 import dev.elixr.models.qformer.QFormerConfig;
 import dev.elixr.models.qformer.QFormerMasks;
+import dev.elixr.models.qformer.QueryCentring;
 import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.random.SplitMix64;
 import dev.elixr.models.qformer.StageOneLoss;
@@ -32,10 +33,17 @@ public final class ElixrB extends Module {
     private final Parameter imagePositions;
     private final ImageSummaryToken imageSummary;
     private final TextPooling textPooling;
+    private final QueryCentring queryCentring;
+    private final int itcQueries;
 
-    private ElixrB(QFormer qformer, int imageTokens) { this(qformer, imageTokens, 0, TextPooling.CLS, null); }
+    private ElixrB(QFormer qformer, int imageTokens) { this(qformer, imageTokens, 0, TextPooling.CLS, false, 0, null); }
 
-    private ElixrB(QFormer qformer, int imageTokens, int summaryTokens, TextPooling textPooling, RandomGenerator rng) {
+    private ElixrB(QFormer qformer, int imageTokens, int summaryTokens, TextPooling textPooling, boolean centreQueries, int itcQueries,
+                   RandomGenerator rng) {
+        int q = qformer.config().queries().count();
+        if (itcQueries < 0 || itcQueries > q)
+            throw new IllegalArgumentException("ELIXR-B: ITC on " + itcQueries + " queries of the Q-Former's " + q + " (0: all)");
+        this.itcQueries = itcQueries == 0 ? q : itcQueries;
         if (textPooling == null) throw new IllegalArgumentException("ELIXR-B: no text pooling given");
         this.textPooling = textPooling;
         int width = qformer.config().queries().imageWidth();
@@ -47,6 +55,9 @@ public final class ElixrB extends Module {
         if (summaryTokens < 0) throw new IllegalArgumentException("ELIXR-B: an image summary of " + summaryTokens + " tokens");
         this.imageSummary = summaryTokens == 0 ? null
                 : registerModule("image_summary", new ImageSummaryToken(summaryTokens, width, rng == null ? new SplitMix64(0) : rng));
+        this.queryCentring = centreQueries
+                ? registerModule("itc_query_centring", new QueryCentring(this.itcQueries, qformer.config().projectionWidth()))
+                : null;
     }
 
     private ElixrB(QFormer qformer) { this(qformer, 0); }
@@ -81,8 +92,27 @@ public final class ElixrB extends Module {
      */
     public static ElixrB create(QFormerConfig config, QFormer.Initialisation init, RandomGenerator rng, int imageTokens, int summaryTokens,
                                 TextPooling textPooling) {
+        return create(config, init, rng, imageTokens, summaryTokens, textPooling, false);
+    }
+
+    /**
+     * As {@link #create(QFormerConfig, QFormer.Initialisation, RandomGenerator, int, int, TextPooling, boolean)}, with ITC
+     * (and the image embeddings scored against texts) reading only the first {@code itcQueries} queries (0: all, BLIP-2's);
+     * the others are trained by ITM and ITG and read by stage 2. A deviation from BLIP-2.
+     */
+    public static ElixrB create(QFormerConfig config, QFormer.Initialisation init, RandomGenerator rng, int imageTokens, int summaryTokens,
+                                TextPooling textPooling, boolean centreQueries, int itcQueries) {
+        return new ElixrB(QFormer.create(config, init, rng), imageTokens, summaryTokens, textPooling, centreQueries, itcQueries, rng);
+    }
+
+    /**
+     * As {@link #create(QFormerConfig, QFormer.Initialisation, RandomGenerator, int, int, TextPooling)}, with (centreQueries)
+     * ITC's query embeddings centred per query over the images ({@link QueryCentring}, a deviation from BLIP-2).
+     */
+    public static ElixrB create(QFormerConfig config, QFormer.Initialisation init, RandomGenerator rng, int imageTokens, int summaryTokens,
+                                TextPooling textPooling, boolean centreQueries) {
         QFormer q = QFormer.create(config, init, rng);
-        return new ElixrB(q, imageTokens, summaryTokens, textPooling, rng);
+        return new ElixrB(q, imageTokens, summaryTokens, textPooling, centreQueries, 0, rng);
     }
 
     /** A model whose weights are about to be loaded. */
@@ -98,8 +128,25 @@ public final class ElixrB extends Module {
 
     /** As {@link #forLoading(QFormerConfig, int, int)}, ITC's text feature pooled as the run was trained ({@code textPooling}). */
     public static ElixrB forLoading(QFormerConfig config, int imageTokens, int summaryTokens, TextPooling textPooling) {
-        return new ElixrB(QFormer.forLoading(config), imageTokens, summaryTokens, textPooling, null);
+        return forLoading(config, imageTokens, summaryTokens, textPooling, false);
     }
+
+    /** As {@link #forLoading(QFormerConfig, int, int, TextPooling)}, with (centreQueries) the running mean of {@link QueryCentring} to load. */
+    public static ElixrB forLoading(QFormerConfig config, int imageTokens, int summaryTokens, TextPooling textPooling, boolean centreQueries) {
+        return forLoading(config, imageTokens, summaryTokens, textPooling, centreQueries, 0);
+    }
+
+    /** As {@link #forLoading(QFormerConfig, int, int, TextPooling, boolean)}, ITC reading the first {@code itcQueries} queries (0: all). */
+    public static ElixrB forLoading(QFormerConfig config, int imageTokens, int summaryTokens, TextPooling textPooling, boolean centreQueries,
+                                    int itcQueries) {
+        return new ElixrB(QFormer.forLoading(config), imageTokens, summaryTokens, textPooling, centreQueries, itcQueries, null);
+    }
+
+    /** How many queries ITC and the image embeddings read (the first ones; all of them as BLIP-2). */
+    public int itcQueries() { return itcQueries; }
+
+    /** The centring of ITC's query embeddings, or null when this model has none (BLIP-2's). */
+    public QueryCentring queryCentring() { return queryCentring; }
 
     /** How ITC's text feature (training, and {@link #embedTexts}) pools the Q-Former's text pass. */
     public TextPooling textPooling() { return textPooling; }
@@ -138,12 +185,29 @@ public final class ElixrB extends Module {
 
     /** The stage-1 objective ITC + ITM + ITG ({@link StageOneLoss}); same-group texts are left out of ITC's negatives. */
     public StageOneLoss.Terms loss(Var towerTokens, TextBatch text, long[] groups, RandomGenerator rng) {
-        return StageOneLoss.compute(qformer, imageTokens(towerTokens), text, groups, ItcLoss.Duplicates.MASK, textPooling, rng);
+        return loss(towerTokens, text, groups, ItcLoss.QueryPooling.MAX, rng);
     }
 
-    /** L2-normalised query embeddings [B,Q,P] (ITC's image side; an image is scored by its best query). */
+    /** As {@link #loss(Var, TextBatch, long[], RandomGenerator)}, ITC's similarity over the queries pooled as {@code queryPooling} says. */
+    public StageOneLoss.Terms loss(Var towerTokens, TextBatch text, long[] groups, ItcLoss.QueryPooling queryPooling, RandomGenerator rng) {
+        return StageOneLoss.compute(qformer, imageTokens(towerTokens), text, groups, ItcLoss.Duplicates.MASK, textPooling, this::itcFeatures,
+                queryPooling, rng);
+    }
+
+    /** ITC's image side of query outputs [B,Q,H]: the first {@link #itcQueries} projected and normalised, centred when this model centres them. */
+    private Var itcFeatures(Var queryHidden) {
+        Var read = itcQueries == queryHidden.size(1) ? queryHidden : queryHidden.narrow(1, 0, itcQueries);
+        Var z = qformer.imageFeatures(read);
+        return queryCentring == null ? z : queryCentring.forward(z);
+    }
+
+    /**
+     * L2-normalised query embeddings [B,K,P] of the K = {@link #itcQueries} queries ITC reads (all, as BLIP-2) (ITC's image
+     * side; an image is scored by its best query), centred on the running mean first when this model centres them
+     * ({@link QueryCentring}; in training mode on the batch's mean).
+     */
     public Var embedImages(Var towerTokens) {
-        return qformer.imageFeatures(qformer.queryPass(imageTokens(towerTokens)).hidden());
+        return itcFeatures(qformer.queryPass(imageTokens(towerTokens)).hidden());
     }
 
     /** Query outputs [B,Q,H] of the query-only pass (the probes average them over the queries). */

@@ -23,18 +23,34 @@ public final class ItcLoss {
     /** What the loss does with a pair whose texts (or images) share a group id. */
     public enum Duplicates { MASK, POSITIVE }
 
+    /**
+     * How the Q queries' similarities to a text become the pair's: {@link #MAX}, BLIP-2's max_q z[i,q]·t[j] / τ, or
+     * {@link #LOG_SUM_EXP}, its smooth form log Σ_q exp(z[i,q]·t[j] / τ) at the contrastive temperature (a deviation from
+     * BLIP-2 for training only: every query gets a gradient in proportion to its softmax weight over the queries, not only
+     * the winner; it exceeds the max by at most log Q).
+     */
+    public enum QueryPooling { MAX, LOG_SUM_EXP }
+
     /** The loss and the similarities s(i,j) [B,B] (image i, text j, already divided by τ), for hard-negative mining. */
     public record Result(Var loss, Var similarity) {}
 
     /** s(i,j) = max_q imageFeatures[i,q]·textFeatures[j] / τ, [B,B]; imageFeatures [B,Q,P], textFeatures [B,P], τ a scalar. */
     public static Var similarity(Var imageFeatures, Var textFeatures, Var temperature) {
+        return similarity(imageFeatures, textFeatures, temperature, QueryPooling.MAX);
+    }
+
+    /** s(i,j) [B,B] over the queries pooled as {@code pooling} says. */
+    public static Var similarity(Var imageFeatures, Var textFeatures, Var temperature, QueryPooling pooling) {
         if (imageFeatures.dim() != 3 || textFeatures.dim() != 2 || imageFeatures.size(2) != textFeatures.size(1)) {
             throw new IllegalArgumentException("ITC: image features " + imageFeatures + " must be [B,Q,P] and text features "
                     + textFeatures + " [B,P]");
         }
         int b = imageFeatures.size(0), q = imageFeatures.size(1), p = imageFeatures.size(2);
         Var perQuery = imageFeatures.reshape(b * q, p).matmul(textFeatures.t()).view(b, q, textFeatures.size(0)); // [B,Q,B]
-        return perQuery.max(1, false).div(temperature);
+        if (pooling == QueryPooling.MAX) return perQuery.max(1, false).div(temperature);
+        Var logits = perQuery.div(temperature);
+        Var top = logits.max(1, true).detach();  // log Σ exp(x) = m + log Σ exp(x − m), exact in value and gradient for any constant m
+        return logits.sub(top).exp().sum(false, 1).log().add(top.view(b, textFeatures.size(0)));
     }
 
     /** Plain ITC: every other pair of the batch is a negative. */
@@ -44,7 +60,12 @@ public final class ItcLoss {
 
     /** ITC with group ids [B] (null: all distinct). */
     public static Result loss(Var imageFeatures, Var textFeatures, Var temperature, long[] groups, Duplicates duplicates) {
-        Var s = similarity(imageFeatures, textFeatures, temperature);
+        return loss(imageFeatures, textFeatures, temperature, groups, duplicates, QueryPooling.MAX);
+    }
+
+    /** ITC with group ids [B] (null: all distinct), the queries pooled as {@code pooling} says. */
+    public static Result loss(Var imageFeatures, Var textFeatures, Var temperature, long[] groups, Duplicates duplicates, QueryPooling pooling) {
+        Var s = similarity(imageFeatures, textFeatures, temperature, pooling);
         int b = s.size(0);
         if (s.size(1) != b) throw new IllegalArgumentException("ITC: " + b + " images for " + s.size(1) + " texts");
         if (groups != null && groups.length != b) throw new IllegalArgumentException("ITC: " + groups.length + " group ids for a batch of " + b);

@@ -2,6 +2,7 @@ package dev.elixr.models.qformer;
 
 import dev.elixr.autograd.Var;
 
+import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 
 /**
@@ -24,9 +25,30 @@ public final class StageOneLoss {
     /** As {@link #compute(QFormer, Var, TextBatch, long[], ItcLoss.Duplicates, RandomGenerator)}, ITC's text feature pooled as given. */
     public static Terms compute(QFormer model, Var image, TextBatch text, long[] groups, ItcLoss.Duplicates duplicates,
                                 TextPooling pooling, RandomGenerator rng) {
+        return compute(model, image, text, groups, duplicates, pooling, null, rng);
+    }
+
+    /**
+     * As {@link #compute(QFormer, Var, TextBatch, long[], ItcLoss.Duplicates, TextPooling, RandomGenerator)}, ITC's query
+     * embeddings centred by {@code centring} ({@link QueryCentring}; null: BLIP-2's, not centred).
+     */
+    public static Terms compute(QFormer model, Var image, TextBatch text, long[] groups, ItcLoss.Duplicates duplicates,
+                                TextPooling pooling, QueryCentring centring, RandomGenerator rng) {
+        UnaryOperator<Var> features = centring == null ? model::imageFeatures : h -> centring.forward(model.imageFeatures(h));
+        return compute(model, image, text, groups, duplicates, pooling, features, ItcLoss.QueryPooling.MAX, rng);
+    }
+
+    /**
+     * As above, ITC's image features made from the query outputs [B,Q,D] by {@code imageFeatures} ([B,K,P]: projected,
+     * normalised, and as the model's ITC reads them) and its similarity over them pooled as {@code queryPooling} says
+     * ({@link ItcLoss.QueryPooling}).
+     */
+    public static Terms compute(QFormer model, Var image, TextBatch text, long[] groups, ItcLoss.Duplicates duplicates,
+                                TextPooling pooling, UnaryOperator<Var> imageFeatures, ItcLoss.QueryPooling queryPooling, RandomGenerator rng) {
         QueryOutput queries = model.queryPass(image);
-        ItcLoss.Result itc = ItcLoss.loss(model.imageFeatures(queries.hidden()), model.textFeature(text, pooling),
-                model.temperature(), groups, duplicates);
+        Var features = imageFeatures.apply(queries.hidden());
+        ItcLoss.Result itc = ItcLoss.loss(features, model.textFeature(text, pooling),
+                model.temperature(), groups, duplicates, queryPooling);
         ItmLoss.Negatives negatives = ItmLoss.hardNegatives(itc.similarity().value(), groups, rng);
         Var itm = ItmLoss.loss(model, image, text, negatives);
         Var itg = ItgLoss.loss(model, queries, text);

@@ -46,6 +46,36 @@ class ElixrBTest {
     }
 
     @Test
+    void itcOnTheFirstQueriesEmbedsImagesAsTheFirstQueriesProjectionsAndTheOthersStillLearnThroughItmAndItg() {
+        QFormerConfig cfg = QFormerConfig.tiny(8, 20, 19).withDropout(0f);
+        ElixrB all = ElixrB.create(cfg, dev.elixr.models.qformer.QFormer.Initialisation.FAN_IN, new SplittableRandom(2), 0, 0,
+                dev.elixr.models.qformer.TextPooling.CLS, false);
+        ElixrB two = ElixrB.create(cfg, dev.elixr.models.qformer.QFormer.Initialisation.FAN_IN, new SplittableRandom(2), 0, 0,
+                dev.elixr.models.qformer.TextPooling.CLS, false, 2);
+        assertEquals(8, all.itcQueries());
+        assertEquals(2, two.itcQueries());
+        Tensor tokens = Tensor.randn(4, 3, 6, 8);
+        float[] full = all.embedImages(Var.of(tokens)).value().toFloatArray();  // [3,8,32], same weights (same seed)
+        Var firstTwo = two.embedImages(Var.of(tokens));
+        assertArrayEquals(new int[] {3, 2, 32}, firstTwo.shape(), "[B,K,P]");
+        float[] got = firstTwo.value().toFloatArray();
+        for (int i = 0; i < 3; i++)
+            for (int k = 0; k < 2 * 32; k++) assertEquals(full[i * 8 * 32 + k], got[i * 2 * 32 + k], 1e-6f, "image " + i + ", element " + k);
+        int b = 3, l = 5;
+        int[] ids = new int[b * l];
+        for (int i = 0; i < ids.length; i++) ids[i] = 1 + i % 17;
+        var terms = two.loss(Var.of(tokens), TextBatch.of(ids, b, l), null, new SplittableRandom(5));
+        terms.itc().backward();
+        float[] g = two.namedParameters().get("qformer.query_tokens").grad().toFloatArray();  // [1,8,64]
+        double last = 0;
+        for (int k = 7 * 64; k < 8 * 64; k++) last += Math.abs(g[k]);
+        assertTrue(last > 0, "ITC on the first two queries still reaches query 7 through self-attention: " + last);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ElixrB.create(cfg,
+                dev.elixr.models.qformer.QFormer.Initialisation.FAN_IN, new SplittableRandom(2), 0, 0, dev.elixr.models.qformer.TextPooling.CLS, false, 9));
+        assertTrue(e.getMessage().contains("ITC on 9 queries of the Q-Former's 8"), e.getMessage());
+    }
+
+    @Test
     void itmMatchLogitsAreTheMatchColumnOfTheItmLossLogitsOfThePositivePairs() {
         QFormerConfig cfg = QFormerConfig.tiny(8, 20, 19).withDropout(0f);
         ElixrB model = ElixrB.create(cfg, new SplittableRandom(2));

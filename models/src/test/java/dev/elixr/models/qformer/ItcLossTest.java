@@ -57,6 +57,37 @@ class ItcLossTest {
     }
 
     @Test
+    void logSumExpSimilarityOfTheQueriesByHand() {
+        Var img = Var.of(Tensor.of(new float[] {1, 0, 0, 1, /* image 1 */ 2, 0, -1, 0}, 2, 2, 2));
+        Var txt = Var.of(Tensor.of(new float[] {0, 3, 1, 1}, 2, 2));
+        Var s = ItcLoss.similarity(img, txt, Var.of(Tensor.scalar(0.5f)), ItcLoss.QueryPooling.LOG_SUM_EXP);
+        // per query / τ: image 0 · text 0 = (0, 6), · text 1 = (2, 2); image 1 · text 0 = (0, 0), · text 1 = (4, -2)
+        assertEquals(Math.log(Math.exp(0) + Math.exp(6)), s.value().get(0, 0), 1e-5);
+        assertEquals(2 + Math.log(2), s.value().get(0, 1), 1e-5);
+        assertEquals(Math.log(2), s.value().get(1, 0), 1e-5);
+        assertEquals(Math.log(Math.exp(4) + Math.exp(-2)), s.value().get(1, 1), 1e-5);
+    }
+
+    @Test
+    void logSumExpLossPassesGradCheckWithoutTheMaxsKinks() {
+        GradCheck.check(v -> ItcLoss.loss(v[0], v[1], v[2], null, ItcLoss.Duplicates.MASK, ItcLoss.QueryPooling.LOG_SUM_EXP).loss(), 12, STEP,
+                2e-3, 2e-3, image(), text(), Tensor.of(new float[] {0.5f}));
+    }
+
+    @Test
+    void logSumExpGivesEveryQueryAGradientWhereTheMaxGivesOnlyTheWinner() {
+        Tensor img = Tensor.of(new float[] {1, 0, 0.5f, 0, /* image 1 */ 0, 1, 0, 0.5f}, 2, 2, 2), txt = Tensor.of(new float[] {1, 0.5f, 0.5f, 1}, 2, 2);
+        for (ItcLoss.QueryPooling p : ItcLoss.QueryPooling.values()) {
+            Var i = Var.param(img), t = Var.of(txt);
+            ItcLoss.loss(i, t, Var.of(Tensor.scalar(1f)), null, ItcLoss.Duplicates.MASK, p).loss().backward();
+            float[] g = i.grad().toFloatArray();
+            double second = Math.abs(g[2]) + Math.abs(g[3]) + Math.abs(g[6]) + Math.abs(g[7]);  // query 1 never wins (half of query 0)
+            if (p == ItcLoss.QueryPooling.MAX) assertEquals(0, second, 0, "max: the losing query gets no gradient");
+            else org.junit.jupiter.api.Assertions.assertTrue(second > 1e-3, "log-sum-exp: the losing query's gradient " + second);
+        }
+    }
+
+    @Test
     void distinctGroupsGiveThePlainLoss() {
         Var img = Var.of(image()), txt = Var.of(text()), tau = Var.of(Tensor.scalar(0.3f));
         float plain = ItcLoss.loss(img, txt, tau).loss().item();

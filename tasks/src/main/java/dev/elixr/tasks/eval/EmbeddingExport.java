@@ -91,7 +91,7 @@ public final class EmbeddingExport {
         ElixrCRun imageRun = run.imageRun();
         MimicCxrJpg.Contents contents = dataset.contents(data);
         List<CxrStudy> chosen = studies(contents, data, split);
-        int q = run.spec().qformer().queries().count(), p = run.spec().qformer().projectionWidth();
+        int q = run.model().itcQueries(), p = run.spec().qformer().projectionWidth();  // the queries ITC reads (all, unless --itc-queries)
         List<CxrStudy> rows;
         float[][] emb;
         if (kind == Kind.IMAGE) {

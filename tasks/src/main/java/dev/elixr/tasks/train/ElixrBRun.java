@@ -44,11 +44,19 @@ public final class ElixrBRun {
      * What a run is made of: its image run, that run's weights digest, the Q-Former's shape, and the tower tokens its
      * learned image position embedding is for (0: none, {@link ElixrB#imagePositions}), the tokens its image summary reads
      * (0: none), and how ITC's text feature pools the text pass ({@code text_pooling}; absent in runs from before the
-     * choice existed: [CLS]).
+     * choice existed: [CLS]), and whether ITC's query embeddings are centred ({@code itc_centre_queries},
+     * {@link dev.elixr.models.qformer.QueryCentring}; absent: not), and how many of the first queries ITC reads
+     * ({@code itc_queries}; 0 or absent: all).
      */
-    public record Spec(Path imageRun, String imageRunSha256, QFormerConfig qformer, int imagePositions, int imageSummary, TextPooling textPooling) {
+    public record Spec(Path imageRun, String imageRunSha256, QFormerConfig qformer, int imagePositions, int imageSummary, TextPooling textPooling,
+                       boolean centreQueries, int itcQueries) {
         public Spec {
             if (textPooling == null) textPooling = TextPooling.CLS;
+        }
+
+        /** ITC's query embeddings not centred (BLIP-2's). */
+        public Spec(Path imageRun, String imageRunSha256, QFormerConfig qformer, int imagePositions, int imageSummary, TextPooling textPooling) {
+            this(imageRun, imageRunSha256, qformer, imagePositions, imageSummary, textPooling, false, 0);
         }
 
         /** ITC's text feature BLIP-2's [CLS]. */
@@ -86,6 +94,8 @@ public final class ElixrBRun {
         if (spec.imagePositions() > 0) m.put("image_position_embeddings", spec.imagePositions());
         if (spec.imageSummary() > 0) m.put("image_summary_tokens", spec.imageSummary());
         m.put("text_pooling", spec.textPooling().key());
+        if (spec.centreQueries()) m.put("itc_centre_queries", true);
+        if (spec.itcQueries() > 0) m.put("itc_queries", spec.itcQueries());
         Files.createDirectories(dir);
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CONFIG).toFile(), m);
     }
@@ -98,7 +108,8 @@ public final class ElixrBRun {
         if (!n.hasNonNull("image_run") || !n.hasNonNull("qformer"))
             throw new IllegalArgumentException(f + ": not an ELIXR-B spec (needs image_run and qformer)");
         return new Spec(Path.of(n.get("image_run").asText()), n.path("image_run_sha256").asText(""), HfConfigs.qformer(n.get("qformer")),
-                n.path("image_position_embeddings").asInt(0), n.path("image_summary_tokens").asInt(0), textPooling(f, n));
+                n.path("image_position_embeddings").asInt(0), n.path("image_summary_tokens").asInt(0), textPooling(f, n),
+                n.path("itc_centre_queries").asBoolean(false), n.path("itc_queries").asInt(0));
     }
 
     private static TextPooling textPooling(Path f, JsonNode n) {
@@ -125,7 +136,8 @@ public final class ElixrBRun {
                 throw new NoSuchFileException(dir.resolve(f).toString(), null, "not a finished ELIXR-B run (train one with: "
                         + "elixr train elixr-b --stage 1 --image-run RUN_C --data DIR --out " + dir + ")");
         Spec spec = readSpec(dir);
-        ElixrB model = ElixrB.forLoading(spec.qformer(), spec.imagePositions(), spec.imageSummary(), spec.textPooling());
+        ElixrB model = ElixrB.forLoading(spec.qformer(), spec.imagePositions(), spec.imageSummary(), spec.textPooling(), spec.centreQueries(),
+                spec.itcQueries());
         model.loadStateDict(Safetensors.read(dir.resolve(WEIGHTS)), true);
         model.eval();
         ElixrCRun imageRun = ElixrCRun.load(spec.imageRun());

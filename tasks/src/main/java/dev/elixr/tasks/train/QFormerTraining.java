@@ -9,6 +9,7 @@ import dev.elixr.autograd.optim.GradClip;
 import dev.elixr.autograd.optim.ParamGroup;
 import dev.elixr.models.elixr.DuplicatePolicy;
 import dev.elixr.models.elixr.ElixrB;
+import dev.elixr.models.qformer.ItcLoss;
 import dev.elixr.models.qformer.StageOneLoss;
 import dev.elixr.models.qformer.TextBatch;
 import dev.elixr.models.text.Encoding;
@@ -36,11 +37,17 @@ public final class QFormerTraining {
      * the texts a step trains on ({@link Texts}; the full reports when null).
      */
     public record Config(ContrastiveTraining.Data data, ContrastiveTraining.Optimisation optimisation, ContrastiveTraining.Session session,
-                         Texts texts) {
+                         Texts texts, ItcLoss.QueryPooling itcQueryPooling) {
         public Config {
             if (data == null || optimisation == null || session == null)
                 throw new IllegalArgumentException("train elixr-b: data, optimisation and session settings are all required");
             if (texts == null) texts = Texts.FULL;
+            if (itcQueryPooling == null) itcQueryPooling = ItcLoss.QueryPooling.MAX;
+        }
+
+        /** ITC's similarity BLIP-2's max over the queries. */
+        public Config(ContrastiveTraining.Data data, ContrastiveTraining.Optimisation optimisation, ContrastiveTraining.Session session, Texts texts) {
+            this(data, optimisation, session, texts, ItcLoss.QueryPooling.MAX);
         }
 
         /** On the full reports. */
@@ -49,7 +56,10 @@ public final class QFormerTraining {
         }
 
         /** This configuration training on the given texts. */
-        public Config withTexts(Texts t) { return new Config(data, optimisation, session, t); }
+        public Config withTexts(Texts t) { return new Config(data, optimisation, session, t, itcQueryPooling); }
+
+        /** This configuration with ITC's similarity over the queries pooled as given ({@link ItcLoss.QueryPooling}). */
+        public Config withItcQueryPooling(ItcLoss.QueryPooling p) { return new Config(data, optimisation, session, texts, p); }
 
         public long seed() { return session.seed(); }
 
@@ -158,7 +168,7 @@ public final class QFormerTraining {
                 text = new TextBatch(t.ids(), t.mask(), t.batch(), t.length());
                 groups = b.groups();
             }
-            StageOneLoss.Terms terms = model.loss(train.tokens(rows), text, groups,
+            StageOneLoss.Terms terms = model.loss(train.tokens(rows), text, groups, cfg.itcQueryPooling(),
                     new SplittableRandom(Seeds.hardNegatives(session.seed(), step)));
             guard.checkLoss("itc", terms.itc().item());
             guard.checkLoss("itm", terms.itm().item());
@@ -173,7 +183,7 @@ public final class QFormerTraining {
             progress.advance(batch, String.format(Locale.ROOT, "epoch %d, loss %.3f (itc %.3f itm %.3f itg %.3f)", epoch + 1, recent,
                     terms.itc().item(), terms.itm().item(), terms.itg().item()));
             if (step % stepsPerEpoch == 0) {
-                double vl = validationLoss(model, val, batch, session.seed());
+                double vl = validationLoss(model, val, batch, session.seed(), cfg.itcQueryPooling());
                 double tl = history.steps().stream().skip(Math.max(0, history.steps().size() - stepsPerEpoch))
                         .mapToDouble(TrainingHistory.Step::loss).average().orElse(Double.NaN);
                 history.epochs().add(new TrainingHistory.Epoch(epoch + 1, step, tl, vl));
@@ -188,7 +198,7 @@ public final class QFormerTraining {
     }
 
     /** The mean stage-1 loss over full validation batches, without a graph; ITM's negatives drawn from a fixed stream. */
-    static double validationLoss(ElixrB model, Pairs val, int batch, long seed) {
+    static double validationLoss(ElixrB model, Pairs val, int batch, long seed, ItcLoss.QueryPooling pooling) {
         int b = Math.min(batch, val.count());
         if (b < 2) return Double.NaN;
         model.eval();
@@ -198,7 +208,7 @@ public final class QFormerTraining {
             for (int s = 0; s + b <= val.count(); s += b) {
                 int[] rows = new int[b];
                 for (int i = 0; i < b; i++) rows[i] = s + i;
-                sum += model.loss(val.tokens(rows), val.text(rows), val.groups(rows), new SplittableRandom(Seeds.hardNegatives(seed, -1 - count)))
+                sum += model.loss(val.tokens(rows), val.text(rows), val.groups(rows), pooling, new SplittableRandom(Seeds.hardNegatives(seed, -1 - count)))
                         .total().item();
                 count++;
             }

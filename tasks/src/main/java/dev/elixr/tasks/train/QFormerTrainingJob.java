@@ -108,11 +108,20 @@ public final class QFormerTrainingJob {
      * text feature ({@link TextPooling#CLS}, BLIP-2's, when null).
      */
     public record Options(Path data, Path imageRun, Path out, Shape shape, QFormerTraining.Config training, CxrDataset dataset,
-                          TextInit textInit, boolean imagePositions, boolean imageSummary, TextPooling textPooling) {
+                          TextInit textInit, boolean imagePositions, boolean imageSummary, TextPooling textPooling, boolean centreQueries,
+                          int itcQueries) {
         public Options {
+            if (itcQueries < 0 || itcQueries > shape.queries())
+                throw new IllegalArgumentException("--itc-queries " + itcQueries + ": between 1 and --queries " + shape.queries() + " (0: all)");
             if (dataset == null) dataset = CxrDataset.MIMIC;
             if (textInit == null) textInit = TextInit.NONE;
             if (textPooling == null) textPooling = TextPooling.CLS;
+        }
+
+        /** ITC's query embeddings not centred (BLIP-2's). */
+        public Options(Path data, Path imageRun, Path out, Shape shape, QFormerTraining.Config training, CxrDataset dataset,
+                       TextInit textInit, boolean imagePositions, boolean imageSummary, TextPooling textPooling) {
+            this(data, imageRun, out, shape, training, dataset, textInit, imagePositions, imageSummary, textPooling, false, 0);
         }
 
         public Options(Path data, Path imageRun, Path out, Shape shape, QFormerTraining.Config training, CxrDataset dataset,
@@ -135,16 +144,22 @@ public final class QFormerTrainingJob {
             this(data, imageRun, out, shape, training, CxrDataset.MIMIC);
         }
 
-        public Options withTextInit(TextInit t) { return new Options(data, imageRun, out, shape, training, dataset, t, imagePositions, imageSummary, textPooling); }
+        public Options withTextInit(TextInit t) { return new Options(data, imageRun, out, shape, training, dataset, t, imagePositions, imageSummary, textPooling, centreQueries, itcQueries); }
 
         /** With ITC's text feature pooled as given ({@link TextPooling}). */
-        public Options withTextPooling(TextPooling p) { return new Options(data, imageRun, out, shape, training, dataset, textInit, imagePositions, imageSummary, p); }
+        public Options withTextPooling(TextPooling p) { return new Options(data, imageRun, out, shape, training, dataset, textInit, imagePositions, imageSummary, p, centreQueries, itcQueries); }
 
         /** With (or without) a learned position embedding for the tower's tokens ({@link dev.elixr.models.elixr.ImagePositionEmbedding}). */
-        public Options withImagePositions(boolean on) { return new Options(data, imageRun, out, shape, training, dataset, textInit, on, imageSummary, textPooling); }
+        public Options withImagePositions(boolean on) { return new Options(data, imageRun, out, shape, training, dataset, textInit, on, imageSummary, textPooling, centreQueries, itcQueries); }
 
         /** With (or without) a summary token over the whole tower map, started from the image run's head ({@link ImageSummaryToken}). */
-        public Options withImageSummary(boolean on) { return new Options(data, imageRun, out, shape, training, dataset, textInit, imagePositions, on, textPooling); }
+        public Options withImageSummary(boolean on) { return new Options(data, imageRun, out, shape, training, dataset, textInit, imagePositions, on, textPooling, centreQueries, itcQueries); }
+
+        /** With ITC reading only the first {@code k} queries (0: all, BLIP-2's). */
+        public Options withItcQueries(int k) { return new Options(data, imageRun, out, shape, training, dataset, textInit, imagePositions, imageSummary, textPooling, centreQueries, k); }
+
+        /** With (or without) ITC's query embeddings centred per query over the images ({@link dev.elixr.models.qformer.QueryCentring}). */
+        public Options withCentreQueries(boolean on) { return new Options(data, imageRun, out, shape, training, dataset, textInit, imagePositions, imageSummary, textPooling, on, itcQueries); }
     }
 
     /** Linear weights N(0, 1/fan_in): from scratch at the demo's width BERT's 0.02 leaves ITM at its prior (see {@link QFormer.Initialisation#FAN_IN}). */
@@ -189,6 +204,8 @@ public final class QFormerTrainingJob {
         if (o.imageSummary()) settings.put("--image-summary", "true");
         if (o.shape().crossAttentionFrequency() != 2) settings.put("--cross-attention-every", Integer.toString(o.shape().crossAttentionFrequency()));
         settings.put("--text-pooling", o.textPooling().key());  // always: a resume that leaves it out means cls, and is checked
+        settings.put("--itc-centre-queries", Boolean.toString(o.centreQueries()));
+        settings.put("--itc-queries", Integer.toString(o.itcQueries()));  // always (absent in older runs: all, not checked)  // always, as --text-pooling (absent in older runs: not checked)
         if (previous != null) TrainingSettings.checkResume(run, settings);
         if (previous != null && !previous.imageRunSha256().equals(digest))
             throw new IllegalArgumentException("run " + run + " was trained on image run weights " + previous.imageRunSha256()
@@ -211,13 +228,18 @@ public final class QFormerTrainingJob {
         int positions = previous != null ? previous.imagePositions() : o.imagePositions() ? trainPairs.images().tokens() : 0;
         int summary = previous != null ? previous.imageSummary() : o.imageSummary() ? trainPairs.images().tokens() : 0;
         TextPooling pooling = previous != null ? previous.textPooling() : o.textPooling();
-        ElixrBRun.writeSpec(run, new ElixrBRun.Spec(o.imageRun(), digest, cfg, positions, summary, pooling));
+        boolean centre = previous != null ? previous.centreQueries() : o.centreQueries();
+        int itcQueries = previous != null ? previous.itcQueries() : o.itcQueries();
+        ElixrBRun.writeSpec(run, new ElixrBRun.Spec(o.imageRun(), digest, cfg, positions, summary, pooling, centre, itcQueries));
         if (previous == null || !Files.exists(run.resolve(TrainingSettings.FILE))) TrainingSettings.write(run, settings);
         if (o.textInit().fromImageRun())
             QFormerTextInit.requireCompatible(cfg, imageRun.model().config().text().bertConfig(), textSource(o));
         Tensor textProjection = o.textInit() == TextInit.IMAGE_RUN_PROJECTION ? imageRunTextProjection(imageRun, o) : null;
         SplitMix64 rng = new SplitMix64(o.training().seed());
-        ElixrB model = ElixrB.create(cfg, INITIALISATION, rng, positions, summary, pooling);
+        ElixrB model = ElixrB.create(cfg, INITIALISATION, rng, positions, summary, pooling, centre, itcQueries);
+        if (itcQueries > 0)
+            log.printf("elixr: ITC (and the image embeddings that evaluation scores) read the first %d of the %d queries (--itc-queries); ITM, ITG and stage 2 read all%n",
+                    itcQueries, cfg.queries().count());
         if (summary > 0) {
             model.imageSummary().initFrom(imageRun.model().namedParameters(), "ELIXR-C run " + o.imageRun(), rng);
             log.println("elixr: image summary token (a linear map of the whole tower map) from the image head and projection of " + o.imageRun());
@@ -233,6 +255,10 @@ public final class QFormerTrainingJob {
         }
         if (pooling != TextPooling.CLS)
             log.println("elixr: ITC's text feature is the mean of the text's word states (--text-pooling " + pooling.key() + "), not BLIP-2's [CLS]");
+        if (o.training().itcQueryPooling() == dev.elixr.models.qformer.ItcLoss.QueryPooling.LOG_SUM_EXP)
+            log.println("elixr: ITC's similarity over the queries is log-sum-exp at the contrastive temperature in training (--itc-query-pooling), not BLIP-2's max");
+        if (centre)
+            log.println("elixr: ITC's query embeddings centred per query on the batch's mean (a running mean saved for evaluation; --itc-centre-queries), not BLIP-2's");
         log.printf("elixr: ELIXR-B stage 1, Q-Former with %,d parameters (%s) on %d image tokens of width %d%n",
                 model.parameterCount(), cfg, trainPairs.images().tokens(), trainPairs.images().width());
         TextSampler texts = sampler(o.training(), trainPairs, train, tok, imageRun.model().config().text().maxTokens());
@@ -325,6 +351,12 @@ public final class QFormerTrainingJob {
         m.put("image_positions", o.imagePositions() ? "learned position embedding of the tower's tokens after ln_vision, 2-D sine-cosine init" : "none");
         m.put("image_summary", o.imageSummary() ? "one extra image token: a learned linear map of the whole flattened tower map, started from"
                 + " the image run's head and projection (randomly projected to the token width)" : "none");
+        m.put("itc_centre_queries", o.centreQueries() ? "true: ITC's query embeddings minus each query's mean over the batch's images, L2-normalised"
+                + " again; evaluation subtracts the running mean (momentum " + dev.elixr.models.qformer.QueryCentring.MOMENTUM + ") saved with the model;"
+                + " a deviation from BLIP-2" : "false: ITC's query embeddings as BLIP-2's");
+        m.put("itc_queries", o.itcQueries() == 0 ? "all: ITC reads every query, as BLIP-2's"
+                : o.itcQueries() + ": ITC, and the image embeddings that zero-shot, search and the embedding probes score, read the first "
+                + o.itcQueries() + " of the " + o.shape().queries() + " queries; ITM, ITG and stage 2 read all; a deviation from BLIP-2");
         QFormerTraining.Texts t = o.training().texts();
         m.put("training_texts", t.sampled() ? String.format(java.util.Locale.ROOT, "as ELIXR-C's training draws them: the impression alone with"
                 + " probability %s, else a random subset of the report's sentences with probability %s, else the full report; seeded per step"

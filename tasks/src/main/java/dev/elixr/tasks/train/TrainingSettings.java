@@ -67,6 +67,7 @@ public final class TrainingSettings {
         m.put("--seed", Long.toString(t.seed()));
         m.put("--impression-only", Double.toString(t.texts().impressionOnly()));  // absent in older runs: full reports, not checked
         m.put("--sentence-sampling", Double.toString(t.texts().sentenceSampling()));
+        m.put("--itc-query-pooling", t.itcQueryPooling() == dev.elixr.models.qformer.ItcLoss.QueryPooling.MAX ? "max" : "log-sum-exp");  // absent in older runs: max, not checked
         m.put("--width", Integer.toString(shape.width()));
         m.put("--layers", Integer.toString(shape.layers()));
         m.put("--heads", Integer.toString(shape.heads()));

@@ -292,6 +292,76 @@ class QFormerTrainingTest {
         assertTrue(Files.readString(full.resolve("run.json")).contains("the full reports (findings and impression)"));
     }
 
+    static QFormerTrainingJob.Options centred(Path out, boolean centre, boolean resume, long stopAfter) {
+        var o = options(out, 2, resume, stopAfter);
+        return new QFormerTrainingJob.Options(data, imageRun, out, QFormerTrainingJob.Shape.tiny().withQueries(4), o.training()).withCentreQueries(centre);
+    }
+
+    @Test
+    void centredQueriesAreRecordedCheckedOnResumeResumeBitwiseAndTheLoadedRunEmbedsOnTheSavedRunningMean() throws Exception {
+        Path whole = dir.resolve("run-b-centred-whole"), parts = dir.resolve("run-b-centred-parts"), plain = dir.resolve("run-b-centred-plain");
+        QFormerTrainingJob.run(centred(whole, true, false, 0), "test", QUIET);
+        QFormerTrainingJob.run(centred(parts, true, false, 5), "test", QUIET);
+        assertTrue(Files.readString(parts.resolve(TrainingSettings.FILE)).contains("\"--itc-centre-queries\" : \"true\""));
+        assertTrue(Files.readString(parts.resolve(ElixrBRun.CONFIG)).contains("\"itc_centre_queries\" : true"));
+        assertTrue(Files.readString(parts.resolve("run.json")).contains("true: ITC's query embeddings minus each query's mean"));
+        var e = assertThrows(IllegalArgumentException.class, () -> QFormerTrainingJob.run(centred(parts, false, true, 0), "test", QUIET));
+        assertTrue(e.getMessage().contains("--itc-centre-queries true (this command: false)"), e.getMessage());
+        QFormerTrainingJob.run(centred(parts, true, true, 0), "test", QUIET);
+        assertArrayEquals(Files.readAllBytes(whole.resolve(ElixrBRun.WEIGHTS)), Files.readAllBytes(parts.resolve(ElixrBRun.WEIGHTS)),
+                "stopped at step 5 and resumed: the same weights and running mean as the uninterrupted run");
+
+        QFormerTrainingJob.run(centred(plain, false, false, 0), "test", QUIET);
+        assertFalse(Files.readString(plain.resolve(ElixrBRun.CONFIG)).contains("itc_centre_queries"));
+        assertTrue(Files.readString(plain.resolve(TrainingSettings.FILE)).contains("\"--itc-centre-queries\" : \"false\""));
+        assertNull(ElixrBRun.load(plain, QUIET).model().queryCentring());
+
+        var run = ElixrBRun.load(whole, QUIET);
+        var centring = run.model().queryCentring();
+        float[] mean = centring.runningMean().toFloatArray();
+        assertEquals(4 * 32, mean.length);
+        double size = 0;
+        for (float m : mean) size += Math.abs(m);
+        assertTrue(size > 1, "a running mean was learnt and saved: sum of |μ| " + size);
+        var towerTokens = dev.elixr.autograd.Var.of(dev.elixr.tensor.Tensor.randn(3, 1, 5, run.spec().qformer().queries().imageWidth()));
+        try (var g = dev.elixr.autograd.GradMode.noGrad()) {
+            float[] z = run.model().qformer().imageFeatures(run.model().queryOutputs(towerTokens)).value().contiguous().toFloatArray();
+            float[] got = run.model().embedImages(towerTokens).value().contiguous().toFloatArray();
+            for (int q = 0; q < 4; q++) {
+                double norm = 0;
+                for (int p = 0; p < 32; p++) norm += Math.pow(z[q * 32 + p] - mean[q * 32 + p], 2);
+                for (int p = 0; p < 32; p++)
+                    assertEquals((z[q * 32 + p] - mean[q * 32 + p]) / Math.sqrt(norm), got[q * 32 + p], 1e-5, "query " + q + ", element " + p);
+            }
+        }
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(whole.resolve(ElixrBRun.WEIGHTS)), Files.readAllBytes(plain.resolve(ElixrBRun.WEIGHTS))),
+                "centred ITC learns other weights than BLIP-2's");
+    }
+
+    @Test
+    void itcOnTheFirstQueryIsRecordedCheckedOnResumeAndTheLoadedRunEmbedsImagesByThatQueryAlone() throws Exception {
+        Path out = dir.resolve("run-b-itc-queries");
+        java.util.function.BiFunction<Integer, Boolean, QFormerTrainingJob.Options> opts = (k, resume) -> {
+            var o = options(out, 1, resume, 0);
+            return new QFormerTrainingJob.Options(data, imageRun, out, QFormerTrainingJob.Shape.tiny().withQueries(4), o.training()).withItcQueries(k);
+        };
+        QFormerTrainingJob.run(opts.apply(1, false), "test", QUIET);
+        assertTrue(Files.readString(out.resolve(TrainingSettings.FILE)).contains("\"--itc-queries\" : \"1\""));
+        assertTrue(Files.readString(out.resolve(ElixrBRun.CONFIG)).contains("\"itc_queries\" : 1"));
+        assertTrue(Files.readString(out.resolve("run.json")).contains("read the first 1 of the 4 queries"));
+        var e = assertThrows(IllegalArgumentException.class, () -> QFormerTrainingJob.run(opts.apply(0, true), "test", QUIET));
+        assertTrue(e.getMessage().contains("--itc-queries 1 (this command: 0)"), e.getMessage());
+        var run = ElixrBRun.load(out, QUIET);
+        assertEquals(1, run.model().itcQueries());
+        var tokens = dev.elixr.autograd.Var.of(dev.elixr.tensor.Tensor.randn(3, 2, 5, run.spec().qformer().queries().imageWidth()));
+        try (var g = dev.elixr.autograd.GradMode.noGrad()) {
+            assertArrayEquals(new int[] {2, 1, 32}, run.model().embedImages(tokens).shape());
+            assertArrayEquals(new int[] {2, 4, 64}, run.model().queryOutputs(tokens).shape(), "stage 2 and the probes read all four queries");
+        }
+        var bad = assertThrows(IllegalArgumentException.class, () -> opts.apply(5, false));
+        assertTrue(bad.getMessage().contains("--itc-queries 5: between 1 and --queries 4"), bad.getMessage());
+    }
+
     @Test
     void textProbabilitiesOutsideZeroOneAreRefusedNamingTheOption() {
         var e = assertThrows(IllegalArgumentException.class, () -> new QFormerTraining.Texts(1.5, 0));
