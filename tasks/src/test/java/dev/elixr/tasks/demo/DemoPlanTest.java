@@ -29,12 +29,15 @@ class DemoPlanTest {
         assertFalse(marker.contains("stageTwo"));
     }
 
-    @Test void bothPlansTrainStageOneWithOneQueryOnTextsSampledAsElixrCsAndKeepThemWhenTheEpochsChange() {
+    @Test void bothPlansTrainStageOneWithSixteenQueriesItcOnOneOnTextsSampledAsElixrCsAndKeepThemWhenTheEpochsOrTextsChange() {
         for (ElixrDemo.Plan p : new ElixrDemo.Plan[] {ElixrDemo.Plan.full(), ElixrDemo.Plan.quick()}) {
-            assertEquals(1, p.stageOne().shape().queries());
+            assertEquals(16, p.stageOne().shape().queries());
+            assertEquals(1, p.stageOne().itcQueries());
             assertEquals(new dev.elixr.tasks.train.QFormerTraining.Texts(0.5, 0.5), p.stageOne().texts());
             assertEquals(p.stageOne().texts(), p.stageOne().withEpochs(7).texts());
-            assertEquals(1, p.stageOne().withEpochs(7).shape().queries());
+            assertEquals(16, p.stageOne().withEpochs(7).shape().queries());
+            assertEquals(1, p.stageOne().withEpochs(7).itcQueries());
+            assertEquals(1, p.stageOne().withTexts(dev.elixr.tasks.train.QFormerTraining.Texts.FULL).itcQueries());
         }
     }
 }
