@@ -4,6 +4,8 @@ import dev.elixr.tasks.data.CheXpertLabel;
 import dev.elixr.tasks.data.Finding.Laterality;
 import dev.elixr.tasks.data.Finding.Severity;
 import dev.elixr.tasks.data.synth.PresenceQuestion;
+import dev.elixr.tasks.data.synth.SeverityQuestion;
+import dev.elixr.tasks.data.synth.SideQuestion;
 import dev.elixr.tasks.language.ReportAssertions.Assertion;
 import dev.elixr.tasks.language.ReportAssertions.Parsed;
 
@@ -38,7 +40,7 @@ public final class AssertionQuestions {
         for (Assertion a : report.asserted()) {
             out.add(new Question("insertion", a.label(), PresenceQuestion.of(a.label(), 0), YES_NO, "yes"));
             if (a.side() != null && a.label() != CheXpertLabel.EDEMA)
-                out.add(new Question("laterality", a.label(), "On which side is the " + a.label().phrase() + "?", SIDES, sideWord(a.side())));
+                out.add(new Question("laterality", a.label(), SideQuestion.of(a.label(), 0), SIDES, sideWord(a.side())));
             if (a.severity() != null && ReportAssertions.GRADED.contains(a.label())) out.add(severity(a.label(), a.severity()));
         }
         for (CheXpertLabel l : CheXpertLabel.FINDINGS)
@@ -48,9 +50,8 @@ public final class AssertionQuestions {
     }
 
     static Question severity(CheXpertLabel l, Severity s) {
-        boolean size = l == CheXpertLabel.PLEURAL_EFFUSION || l == CheXpertLabel.PNEUMOTHORAX;
-        return size ? new Question("severity", l, "How large is the " + l.phrase() + "?", SIZES, s.word())
-                : new Question("severity", l, "How severe is the " + l.phrase() + "?", GRADES, s.gradeWord());
+        return SeverityQuestion.bySize(l) ? new Question("severity", l, SeverityQuestion.of(l), SIZES, s.word())
+                : new Question("severity", l, SeverityQuestion.of(l), GRADES, s.gradeWord());
     }
 
     static String sideWord(Laterality l) { return l == Laterality.BILATERAL ? "bilateral" : l.word(); }

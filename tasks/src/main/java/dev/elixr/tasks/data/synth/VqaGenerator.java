@@ -44,15 +44,14 @@ final class VqaGenerator {
         }
         for (Finding f : present) {
             if (f.laterality() != null && f.label() != SUPPORT_DEVICES && r.nextFloat() < 0.7f) {
-                String q = ReportWriter.pick(r, "On which side is the " + f.label().phrase() + "?", "Is the " + f.label().phrase() + " on the left, the right or both sides?",
-                        "Which lung is affected by the " + f.label().phrase() + "?");
+                String q = SideQuestion.of(f.label(), r.nextInt(SideQuestion.FORMS));
                 out.add(item(dicomId, split, q, f.laterality() == Laterality.BILATERAL ? "bilateral" : f.laterality().word(), "closed", "laterality"));
             }
             if (f.severity() != null && (f.label() == PLEURAL_EFFUSION || f.label() == PNEUMOTHORAX) && r.nextFloat() < 0.7f) {
-                out.add(item(dicomId, split, "How large is the " + f.label().phrase() + "?", f.severity().word(), "closed", "severity"));
+                out.add(item(dicomId, split, SeverityQuestion.of(f.label()), f.severity().word(), "closed", "severity"));
             }
             if (f.severity() != null && (f.label() == EDEMA || f.label() == CARDIOMEGALY) && r.nextFloat() < 0.7f) {
-                out.add(item(dicomId, split, "How severe is the " + f.label().phrase() + "?", f.severity().gradeWord(), "closed", "severity"));
+                out.add(item(dicomId, split, SeverityQuestion.of(f.label()), f.severity().gradeWord(), "closed", "severity"));
             }
             if (f.zone() != null && f.laterality() != null && r.nextFloat() < 0.5f) {
                 String side = f.laterality() == Laterality.BILATERAL ? "bilateral" : f.laterality().word();
