@@ -92,27 +92,18 @@ public final class ElixrB extends Module {
      */
     public static ElixrB create(QFormerConfig config, QFormer.Initialisation init, RandomGenerator rng, int imageTokens, int summaryTokens,
                                 TextPooling textPooling) {
-        return create(config, init, rng, imageTokens, summaryTokens, textPooling, false);
-    }
-
-    /**
-     * As {@link #create(QFormerConfig, QFormer.Initialisation, RandomGenerator, int, int, TextPooling, boolean)}, with ITC
-     * (and the image embeddings scored against texts) reading only the first {@code itcQueries} queries (0: all, BLIP-2's);
-     * the others are trained by ITM and ITG and read by stage 2. A deviation from BLIP-2.
-     */
-    public static ElixrB create(QFormerConfig config, QFormer.Initialisation init, RandomGenerator rng, int imageTokens, int summaryTokens,
-                                TextPooling textPooling, boolean centreQueries, int itcQueries) {
-        return new ElixrB(QFormer.create(config, init, rng), imageTokens, summaryTokens, textPooling, centreQueries, itcQueries, rng);
+        return create(config, init, rng, imageTokens, summaryTokens, textPooling, false, 0);
     }
 
     /**
      * As {@link #create(QFormerConfig, QFormer.Initialisation, RandomGenerator, int, int, TextPooling)}, with (centreQueries)
-     * ITC's query embeddings centred per query over the images ({@link QueryCentring}, a deviation from BLIP-2).
+     * ITC's query embeddings centred per query over the images ({@link QueryCentring}) and ITC (and the image embeddings
+     * scored against texts) reading only the first {@code itcQueries} queries (0: all, BLIP-2's); the others are trained by
+     * ITM and ITG and read by stage 2. Both are deviations from BLIP-2.
      */
     public static ElixrB create(QFormerConfig config, QFormer.Initialisation init, RandomGenerator rng, int imageTokens, int summaryTokens,
-                                TextPooling textPooling, boolean centreQueries) {
-        QFormer q = QFormer.create(config, init, rng);
-        return new ElixrB(q, imageTokens, summaryTokens, textPooling, centreQueries, 0, rng);
+                                TextPooling textPooling, boolean centreQueries, int itcQueries) {
+        return new ElixrB(QFormer.create(config, init, rng), imageTokens, summaryTokens, textPooling, centreQueries, itcQueries, rng);
     }
 
     /** A model whose weights are about to be loaded. */
@@ -128,15 +119,13 @@ public final class ElixrB extends Module {
 
     /** As {@link #forLoading(QFormerConfig, int, int)}, ITC's text feature pooled as the run was trained ({@code textPooling}). */
     public static ElixrB forLoading(QFormerConfig config, int imageTokens, int summaryTokens, TextPooling textPooling) {
-        return forLoading(config, imageTokens, summaryTokens, textPooling, false);
+        return forLoading(config, imageTokens, summaryTokens, textPooling, false, 0);
     }
 
-    /** As {@link #forLoading(QFormerConfig, int, int, TextPooling)}, with (centreQueries) the running mean of {@link QueryCentring} to load. */
-    public static ElixrB forLoading(QFormerConfig config, int imageTokens, int summaryTokens, TextPooling textPooling, boolean centreQueries) {
-        return forLoading(config, imageTokens, summaryTokens, textPooling, centreQueries, 0);
-    }
-
-    /** As {@link #forLoading(QFormerConfig, int, int, TextPooling, boolean)}, ITC reading the first {@code itcQueries} queries (0: all). */
+    /**
+     * As {@link #forLoading(QFormerConfig, int, int, TextPooling)}, with (centreQueries) the running mean of {@link QueryCentring}
+     * to load and ITC reading the first {@code itcQueries} queries (0: all).
+     */
     public static ElixrB forLoading(QFormerConfig config, int imageTokens, int summaryTokens, TextPooling textPooling, boolean centreQueries,
                                     int itcQueries) {
         return new ElixrB(QFormer.forLoading(config), imageTokens, summaryTokens, textPooling, centreQueries, itcQueries, null);

@@ -25,21 +25,11 @@ public final class StageOneLoss {
     /** As {@link #compute(QFormer, Var, TextBatch, long[], ItcLoss.Duplicates, RandomGenerator)}, ITC's text feature pooled as given. */
     public static Terms compute(QFormer model, Var image, TextBatch text, long[] groups, ItcLoss.Duplicates duplicates,
                                 TextPooling pooling, RandomGenerator rng) {
-        return compute(model, image, text, groups, duplicates, pooling, null, rng);
+        return compute(model, image, text, groups, duplicates, pooling, model::imageFeatures, ItcLoss.QueryPooling.MAX, rng);
     }
 
     /**
-     * As {@link #compute(QFormer, Var, TextBatch, long[], ItcLoss.Duplicates, TextPooling, RandomGenerator)}, ITC's query
-     * embeddings centred by {@code centring} ({@link QueryCentring}; null: BLIP-2's, not centred).
-     */
-    public static Terms compute(QFormer model, Var image, TextBatch text, long[] groups, ItcLoss.Duplicates duplicates,
-                                TextPooling pooling, QueryCentring centring, RandomGenerator rng) {
-        UnaryOperator<Var> features = centring == null ? model::imageFeatures : h -> centring.forward(model.imageFeatures(h));
-        return compute(model, image, text, groups, duplicates, pooling, features, ItcLoss.QueryPooling.MAX, rng);
-    }
-
-    /**
-     * As above, ITC's image features made from the query outputs [B,Q,D] by {@code imageFeatures} ([B,K,P]: projected,
+     * As {@link #compute(QFormer, Var, TextBatch, long[], ItcLoss.Duplicates, TextPooling, RandomGenerator)}, ITC's image features made from the query outputs [B,Q,D] by {@code imageFeatures} ([B,K,P]: projected,
      * normalised, and as the model's ITC reads them) and its similarity over them pooled as {@code queryPooling} says
      * ({@link ItcLoss.QueryPooling}).
      */

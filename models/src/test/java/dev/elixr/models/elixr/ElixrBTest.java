@@ -49,7 +49,7 @@ class ElixrBTest {
     void itcOnTheFirstQueriesEmbedsImagesAsTheFirstQueriesProjectionsAndTheOthersStillLearnThroughItmAndItg() {
         QFormerConfig cfg = QFormerConfig.tiny(8, 20, 19).withDropout(0f);
         ElixrB all = ElixrB.create(cfg, dev.elixr.models.qformer.QFormer.Initialisation.FAN_IN, new SplittableRandom(2), 0, 0,
-                dev.elixr.models.qformer.TextPooling.CLS, false);
+                dev.elixr.models.qformer.TextPooling.CLS);
         ElixrB two = ElixrB.create(cfg, dev.elixr.models.qformer.QFormer.Initialisation.FAN_IN, new SplittableRandom(2), 0, 0,
                 dev.elixr.models.qformer.TextPooling.CLS, false, 2);
         assertEquals(8, all.itcQueries());
