@@ -5,6 +5,9 @@
  * attention masks ({@link dev.elixr.models.qformer.QFormerMasks}) and losses ({@link dev.elixr.models.qformer.ItcLoss},
  * {@link dev.elixr.models.qformer.ItmLoss}, {@link dev.elixr.models.qformer.ItgLoss}, summed by
  * {@link dev.elixr.models.qformer.StageOneLoss}), and stage 2's adapter into the LLM,
- * {@link dev.elixr.models.qformer.LanguageProjection}. Training commands and evaluations live elsewhere.
+ * {@link dev.elixr.models.qformer.LanguageProjection}. Two opt-in deviations from BLIP-2's ITC for a small Q-Former whose
+ * image-independent queries floor the best-query similarity: {@link dev.elixr.models.qformer.QueryCentring} (each query's
+ * embedding centred on its mean over images) and {@link dev.elixr.models.qformer.ItcLoss.QueryPooling#LOG_SUM_EXP}.
+ * Training commands and evaluations live elsewhere.
  */
 package dev.elixr.models.qformer;
