@@ -78,110 +78,12 @@ public final class FlashAttention {
      * split across threads ({@link Parallel#forChunks}) when the work is large enough, else run inline.
      */
     private static void decode(int bh, int heads, int tk, int d, int dv, Operand q, Operand k, Operand v, Mask mask, float scale, Operand out) {
-        if (GROUPED && heads > 1 && k.sh() == 0 && v.sh() == 0 && bh / heads >= Math.min(2, Parallel.threads())) {
-            decodeGroups(bh / heads, heads, tk, d, dv, q, k, v, mask, scale, out);
-            return;
-        }
         Parallel.RangeBody body = (s, e) -> {
             float[] p = new float[Math.max(1, tk)], acc = new float[dv];
             for (int t = s; t < e; t++) decodeHead(t / heads, t % heads, tk, d, dv, q, k, v, mask, scale, out, p, acc);
         };
         if ((long) bh * tk * (d + dv) < DECODE_INLINE_WORK) body.run(0, bh);
         else Parallel.forChunks(bh, 1, body);
-    }
-
-    /** Query heads that share one key-value head (grouped-query attention's expand, head stride 0) go together. */
-    static final boolean GROUPED = Boolean.parseBoolean(System.getProperty("elixr.attention.groupedDecode", "true"));
-
-    /**
-     * {@link #decode} when the heads of a batch entry share K and V (grouped-query attention: the key-value head's
-     * query heads, K and V expanded with head stride 0): per key one pass computes every head's score while the key's
-     * row is in registers, and the weighted sum of values keeps each head's accumulator vectors in registers over all
-     * keys, one strip of VL output columns at a time, instead of a load and a store of the accumulator per key and
-     * head. Each head's operations, and their order, are those of {@link #decodeHead}: the same bits. Threads split the
-     * batch entries (key-value heads).
-     */
-    private static void decodeGroups(int batch, int heads, int tk, int d, int dv, Operand q, Operand k, Operand v, Mask mask, float scale, Operand out) {
-        Parallel.RangeBody body = (s, e) -> {
-            float[] p = new float[heads * Math.max(1, tk)], max = new float[heads], l = new float[heads];
-            for (int b = s; b < e; b++) decodeGroup(b, heads, tk, d, dv, q, k, v, mask, scale, out, p, max, l);
-        };
-        if ((long) batch * heads * tk * (d + dv) < DECODE_INLINE_WORK) body.run(0, batch);
-        else Parallel.forChunks(batch, 1, body);
-    }
-
-    private static void decodeGroup(int b, int heads, int tk, int d, int dv, Operand q, Operand k, Operand v, Mask mask, float scale, Operand out,
-                                    float[] p, float[] max, float[] l) {
-        float[] qd = q.data(), kd = k.data(), vd = v.data(), od = out.data();
-        int kb = k.base(b, 0), vb = v.base(b, 0), dVec = d - d % VL;
-        java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < tk; j++) {
-            int kr = kb + j * k.st();
-            for (int h = 0; h < heads; h++) {
-                int qb = q.base(b, h);
-                float dot = 0f;
-                if (dVec > 0) {
-                    FloatVector sum = FloatVector.fromArray(S, qd, qb).mul(FloatVector.fromArray(S, kd, kr));
-                    for (int c = VL; c < dVec; c += VL) sum = FloatVector.fromArray(S, qd, qb + c).fma(FloatVector.fromArray(S, kd, kr + c), sum);
-                    dot = Simd.sumLanes(sum);
-                }
-                for (int c = dVec; c < d; c++) dot += qd[qb + c] * kd[kr + c];
-                float sj = dot * scale;
-                if (mask != null) sj += mask.data()[mask.off() + b * mask.sb() + h * mask.sh() + j * mask.sk()];
-                p[h * tk + j] = sj;
-                max[h] = Math.max(max[h], sj);
-            }
-        }
-        for (int h = 0; h < heads; h++) {
-            if (max[h] == Float.NEGATIVE_INFINITY) continue;
-            VectorMath.expShifted(p, h * tk, max[h], p, h * tk, tk);
-            l[h] = CpuReduce.contiguousRow(dev.elixr.tensor.backend.ReduceOp.SUM, p, h * tk, tk);
-        }
-        int dvVec = dv - dv % VL;
-        for (int h = 0; h < heads; h++) { // heads with no visible key: zeros, as the reference
-            if (max[h] == Float.NEGATIVE_INFINITY) java.util.Arrays.fill(od, out.base(b, h), out.base(b, h) + dv, 0f);
-        }
-        for (int h0 = 0; h0 < heads; h0 += 4) {
-            int hn = Math.min(4, heads - h0);
-            for (int c = 0; c < dvVec; c += VL) stripOfFour(b, h0, hn, c, tk, vb, v.st(), vd, p, max, l, out);
-            for (int h = h0; h < h0 + hn; h++) {
-                if (max[h] == Float.NEGATIVE_INFINITY) continue;
-                int o = out.base(b, h);
-                float inv = 1f / l[h];
-                for (int c = dvVec; c < dv; c++) {
-                    float acc = 0f;
-                    for (int j = 0; j < tk; j++) {
-                        float pj = p[h * tk + j];
-                        if (pj != 0f) acc += pj * vd[vb + j * v.st() + c];
-                    }
-                    od[o + c] = acc * inv;
-                }
-            }
-        }
-    }
-
-    /** Output columns [c, c + VL) of up to four heads h0 … h0 + hn − 1: Σ_j p_hj·v_j in four register accumulators. */
-    private static void stripOfFour(int b, int h0, int hn, int c, int tk, int vb, int vst, float[] vd, float[] p, float[] max, float[] l, Operand out) {
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-        int p0 = h0 * tk, p1 = p0 + tk, p2 = p1 + tk, p3 = p2 + tk;
-        for (int j = 0; j < tk; j++) {
-            FloatVector vj = FloatVector.fromArray(S, vd, vb + j * vst + c);
-            float q0 = p[p0 + j];
-            if (q0 != 0f) a0 = vj.fma(FloatVector.broadcast(S, q0), a0);
-            if (hn > 1) { float q1 = p[p1 + j]; if (q1 != 0f) a1 = vj.fma(FloatVector.broadcast(S, q1), a1); }
-            if (hn > 2) { float q2 = p[p2 + j]; if (q2 != 0f) a2 = vj.fma(FloatVector.broadcast(S, q2), a2); }
-            if (hn > 3) { float q3 = p[p3 + j]; if (q3 != 0f) a3 = vj.fma(FloatVector.broadcast(S, q3), a3); }
-        }
-        FloatVector[] acc = {a0, a1, a2, a3};
-        for (int i = 0; i < hn; i++) {
-            int h = h0 + i;
-            if (max[h] == Float.NEGATIVE_INFINITY) continue;
-            float[] lanes = new float[VL];
-            acc[i].intoArray(lanes, 0);
-            float inv = 1f / l[h];
-            int o = out.base(b, h) + c;
-            for (int x = 0; x < VL; x++) out.data()[o + x] = lanes[x] * inv;
-        }
     }
 
     private static void decodeHead(int b, int h, int tk, int d, int dv, Operand q, Operand k, Operand v, Mask mask, float scale, Operand out,

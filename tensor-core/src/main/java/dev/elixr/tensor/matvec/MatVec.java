@@ -99,9 +99,7 @@ public final class MatVec {
     }
 
     /** Rows per chunk of a parallel product: about eight chunks per thread, a multiple of 16 rows (the kernels' row blocks divide it). */
-    static int chunk(int rows) { return Math.max(16, (rows / (CHUNKS_PER_THREAD * Parallel.threads()) + 15) / 16 * 16); }
-
-    static final int CHUNKS_PER_THREAD = Integer.getInteger("elixr.matvec.chunksPerThread", 8);
+    static int chunk(int rows) { return Math.max(16, (rows / (8 * Parallel.threads()) + 15) / 16 * 16); }
 
     /**
      * A float32 copy [rows, cols] of W (any stored type), rows widened with vector loads: what the GEMM of a prefill

@@ -79,7 +79,7 @@ final class Q8LaneRows {
     /** Rows per chunk of a parallel product: about eight chunks per thread, a multiple of four groups. */
     static int chunk(int rows, int threads) {
         int tile = 4 * GROUP;
-        return Math.max(tile, (rows / (MatVec.CHUNKS_PER_THREAD * threads) + tile - 1) / tile * tile);
+        return Math.max(tile, (rows / (8 * threads) + tile - 1) / tile * tile);
     }
 
     /** y[r] = Σ_k W[r,k]·x[k] for rows [r0, r1); r0 a multiple of {@link #GROUP}, r1 one too or the last row. */

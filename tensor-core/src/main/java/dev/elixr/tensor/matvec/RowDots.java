@@ -25,7 +25,7 @@ final class RowDots {
     static void rows(DType type, MemorySegment w, long off, long ld, int r0, int r1, float[] x, int k, float[] y) {
         switch (type) {
             case F32 -> f32(w, off, ld, r0, r1, x, k, y);
-            case BF16 -> { if (STREAM) stream(true, w, off, ld, r0, r1, x, k, y); else if (ROWS8) half8(true, w, off, ld, r0, r1, x, k, y); else half(true, w, off, ld, r0, r1, x, k, y); }
+            case BF16 -> half(true, w, off, ld, r0, r1, x, k, y);
             case F16 -> half(false, w, off, ld, r0, r1, x, k, y);
         }
     }
@@ -98,62 +98,6 @@ final class RowDots {
             FloatVector s0 = FloatVector.zero(Widen.F);
             for (int p = 0; p < kv; p += L) s0 = load(bf16, w, b0 + 2L * p).fma(FloatVector.fromArray(Widen.F, x, p), s0);
             y[r] = sum(s0, lanes) + tailHalf(bf16, w, b0, kv, k, x);
-        }
-    }
-
-    /** Experimental: one row at a time, four accumulators along K, so that each thread reads one sequential stream. */
-    static final boolean STREAM = "stream".equals(System.getProperty("elixr.bf16.kernel", "halves"));
-
-    static final boolean ROWS8 = "rows8".equals(System.getProperty("elixr.bf16.kernel", "halves"));
-
-    private static void half8(boolean bf16, MemorySegment w, long off, long ld, int r0, int r1, float[] x, int k, float[] y) {
-        int kv = k - k % L;
-        float[] lanes = new float[L];
-        int r = r0;
-        for (; r + 8 <= r1; r += 8) {
-            long b0 = 2 * (off + r * ld), b1 = b0 + 2 * ld, b2 = b1 + 2 * ld, b3 = b2 + 2 * ld;
-            long b4 = b3 + 2 * ld, b5 = b4 + 2 * ld, b6 = b5 + 2 * ld, b7 = b6 + 2 * ld;
-            FloatVector s0 = FloatVector.zero(Widen.F), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
-            for (int p = 0; p < kv; p += L) {
-                FloatVector xv = FloatVector.fromArray(Widen.F, x, p);
-                long o = 2L * p;
-                s0 = load(bf16, w, b0 + o).fma(xv, s0);
-                s1 = load(bf16, w, b1 + o).fma(xv, s1);
-                s2 = load(bf16, w, b2 + o).fma(xv, s2);
-                s3 = load(bf16, w, b3 + o).fma(xv, s3);
-                s4 = load(bf16, w, b4 + o).fma(xv, s4);
-                s5 = load(bf16, w, b5 + o).fma(xv, s5);
-                s6 = load(bf16, w, b6 + o).fma(xv, s6);
-                s7 = load(bf16, w, b7 + o).fma(xv, s7);
-            }
-            y[r] = sum(s0, lanes) + tailHalf(bf16, w, b0, kv, k, x);
-            y[r + 1] = sum(s1, lanes) + tailHalf(bf16, w, b1, kv, k, x);
-            y[r + 2] = sum(s2, lanes) + tailHalf(bf16, w, b2, kv, k, x);
-            y[r + 3] = sum(s3, lanes) + tailHalf(bf16, w, b3, kv, k, x);
-            y[r + 4] = sum(s4, lanes) + tailHalf(bf16, w, b4, kv, k, x);
-            y[r + 5] = sum(s5, lanes) + tailHalf(bf16, w, b5, kv, k, x);
-            y[r + 6] = sum(s6, lanes) + tailHalf(bf16, w, b6, kv, k, x);
-            y[r + 7] = sum(s7, lanes) + tailHalf(bf16, w, b7, kv, k, x);
-        }
-        if (r < r1) half(bf16, w, off, ld, r, r1, x, k, y);
-    }
-
-    private static void stream(boolean bf16, MemorySegment w, long off, long ld, int r0, int r1, float[] x, int k, float[] y) {
-        int kv = k - k % L, k4 = k - k % (4 * L);
-        float[] lanes = new float[L];
-        for (int r = r0; r < r1; r++) {
-            long b0 = 2 * (off + r * ld);
-            FloatVector s0 = FloatVector.zero(Widen.F), s1 = s0, s2 = s0, s3 = s0;
-            int p = 0;
-            for (; p < k4; p += 4 * L) {
-                long o = b0 + 2L * p;
-                s0 = load(bf16, w, o).fma(FloatVector.fromArray(Widen.F, x, p), s0);
-                s1 = load(bf16, w, o + 2L * L).fma(FloatVector.fromArray(Widen.F, x, p + L), s1);
-                s2 = load(bf16, w, o + 4L * L).fma(FloatVector.fromArray(Widen.F, x, p + 2 * L), s2);
-                s3 = load(bf16, w, o + 6L * L).fma(FloatVector.fromArray(Widen.F, x, p + 3 * L), s3);
-            }
-            for (; p < kv; p += L) s0 = load(bf16, w, b0 + 2L * p).fma(FloatVector.fromArray(Widen.F, x, p), s0);
-            y[r] = sum(s0.add(s1).add(s2.add(s3)), lanes) + tailHalf(bf16, w, b0, kv, k, x);
         }
     }
 

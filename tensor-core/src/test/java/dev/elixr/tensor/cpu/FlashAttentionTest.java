@@ -123,7 +123,7 @@ class FlashAttentionTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(copied, shared);
     }
 
-    /** Key-value heads × query heads per group, keys, head size, value size, mask kind: around the four-head strips and VL. */
+    /** Key-value heads × query heads per group, keys, head size, value size, mask kind: sizes around VL, a head with no visible key. */
     static Stream<Arguments> groupedDecodeCases() {
         return Stream.of(Arguments.of(4, 4, 160, 64, 64, MaskKind.NONE), Arguments.of(2, 6, 37, 64, 64, MaskKind.NONE),
                 Arguments.of(3, 5, 70, 19, 33, MaskKind.FULL), Arguments.of(2, 2, 1, 8, 8, MaskKind.KEY_PADDING),
@@ -133,7 +133,7 @@ class FlashAttentionTest {
 
     @ParameterizedTest(name = "kv heads {0}, group {1}, keys {2}, d {3}, dv {4}, mask {5}")
     @MethodSource("groupedDecodeCases")
-    void groupedDecodeOfSharedKeyValueHeadsGivesTheBitsOfEachHeadAlone(int kvHeads, int group, int tk, int d, int dv, MaskKind maskKind) {
+    void decodeOfSharedKeyValueHeadsGivesTheBitsOfCopiesAndMatchesFloat64(int kvHeads, int group, int tk, int d, int dv, MaskKind maskKind) {
         // grouped-query attention's expand (K, V head stride 0) against per-head copies, which take the per-head path
         SplittableRandom r = new SplittableRandom(31L * kvHeads + group + tk);
         float[] q = random(r, kvHeads * group * d, 2), k = random(r, kvHeads * tk * d, 2), v = random(r, kvHeads * tk * dv, 1);
