@@ -13,15 +13,13 @@ import java.nio.ByteOrder;
 /**
  * A Q8_0 matrix repacked so that each lane of a float vector is one row: rows are taken L at a time (L = the float
  * lanes of the species; the last group padded with zero rows), and a group stores, for block b, weight j of its L rows
- * side by side (L int8 quants), j = 0 … 31, then block b + 1, … — one sequential stream per group. Each block of a
- * group starts with its L rows' float16 scales side by side (2L bytes), so the stream carries exactly the bytes of the
- * GGUF blocks (34 per 32 weights: what a decoding step's bandwidth bound counts) and no second stream of scales. The
- * values are exactly the blocks' (weight = d·q).
+ * side by side (L int8 quants), j = 0 … 31, then block b + 1, … — one sequential stream per group. The blocks' float16
+ * scales are widened once into a float array in the same order (group, block, row). The values are exactly the
+ * blocks' (weight = d·q).
  *
  * <p>y = W·x ({@link #rows}): per block, the group's L quants of weight j are widened to floats (B2F) and multiplied by
  * x[j] broadcast into a vector of the L rows' partial sums (two chains, even and odd j, added at the end of the block);
- * one FMA by the vector of the L rows' scales (widened from float16 in registers, {@link Widen#f16}, exact) adds the
- * block into the rows' accumulator, which is stored as L outputs
+ * one FMA by the vector of the L rows' scales adds the block into the rows' accumulator, which is stored as L outputs
  * at once. Against {@link Q8Rows} (four rows, lanes along k) this drops the per-block scale FMA of each row, the x
  * loads and the horizontal sums (1.3× the cached speed of Q8Rows on one Zen 5 core). Four groups go together (two
  * or one at the end of a band), eight FMA chains sharing each x broadcast. Each row's sum runs in the same order
@@ -35,45 +33,37 @@ final class Q8LaneRows {
     private static final int BL = B.length(), PARTS = BL / GROUP, STEP = BL; // a load covers PARTS weights j of the group
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    private static final int BLOCK = BlockFormat.BLOCK;
-    /** Bytes of one block of a group: the L scales (float16), then 32 × L quants. */
-    static final int SCALE_BYTES = 2 * GROUP, GROUP_BLOCK = SCALE_BYTES + GROUP * BLOCK;
+    private static final int BLOCK = BlockFormat.BLOCK, GROUP_BLOCK = GROUP * BLOCK;
 
-    /** Per group, per block: L float16 scales, then 32 × L quants (weight j of the L rows side by side). */
     final MemorySegment quants;
+    final float[] scales;
     final int rows, cols;
 
-    private Q8LaneRows(MemorySegment quants, int rows, int cols) {
+    private Q8LaneRows(MemorySegment quants, float[] scales, int rows, int cols) {
         this.quants = quants;
+        this.scales = scales;
         this.rows = rows;
         this.cols = cols;
     }
 
-    /** Byte offset of block b of group g in {@link #quants} (its scales; the quants follow them). */
-    long blockAt(int g, int b) { return ((long) g * (cols / BLOCK) + b) * GROUP_BLOCK; }
-
-    /** The scale of row lane of group g, block b. */
-    float scale(int g, int b, int lane) { return Float.float16ToFloat(quants.get(I16, blockAt(g, b) + 2L * lane)); }
-
-    /** Quant j of row lane of group g, block b. */
-    byte quant(int g, int b, int j, int lane) { return quants.get(ValueLayout.JAVA_BYTE, blockAt(g, b) + SCALE_BYTES + (long) j * GROUP + lane); }
-
     /** The repacked copy of rows·cols/32 Q8_0 blocks (2-byte d, then 32 quants each), rows one after the other. */
     static Q8LaneRows of(MemorySegment blocks, int rows, int cols) {
         int nb = cols / BLOCK, groups = (rows + GROUP - 1) / GROUP;
-        MemorySegment q = dev.elixr.tensor.HugePages.allocate((long) groups * nb * GROUP_BLOCK); // zeros: padded rows
+        MemorySegment q = dev.elixr.tensor.HugePages.allocate((long) groups * GROUP * cols);
+        float[] d = new float[groups * GROUP * nb];
         Parallel.forRange(rows, 64, (s, e) -> {
             for (int r = s; r < e; r++) {
                 int g = r / GROUP, lane = r % GROUP;
                 for (int b = 0; b < nb; b++) {
                     long at = ((long) r * nb + b) * BlockFormat.Q8_0.blockBytes();
-                    long to = ((long) g * nb + b) * GROUP_BLOCK;
-                    q.set(I16, to + 2L * lane, blocks.get(I16, at));
-                    for (int j = 0; j < BLOCK; j++) q.set(ValueLayout.JAVA_BYTE, to + SCALE_BYTES + (long) j * GROUP + lane, blocks.get(ValueLayout.JAVA_BYTE, at + 2 + j));
+                    int slot = g * nb + b;
+                    d[slot * GROUP + lane] = Float.float16ToFloat(blocks.get(I16, at));
+                    long to = (long) slot * GROUP_BLOCK + lane;
+                    for (int j = 0; j < BLOCK; j++) q.set(ValueLayout.JAVA_BYTE, to + (long) j * GROUP, blocks.get(ValueLayout.JAVA_BYTE, at + 2 + j));
                 }
             }
         });
-        return new Q8LaneRows(q, rows, cols);
+        return new Q8LaneRows(q, d, rows, cols);
     }
 
     /** Rows per chunk of a parallel product: about eight chunks per thread, a multiple of four groups. */
@@ -102,11 +92,11 @@ final class Q8LaneRows {
     private void quad(int g, float[] x, float[] y, int o) {
         int nb = cols / BLOCK;
         long gs = (long) nb * GROUP_BLOCK, a = (long) g * gs, c = a + gs, e = c + gs, h = e + gs;
+        int da = g * nb * GROUP, dc = da + nb * GROUP, de = dc + nb * GROUP, dh = de + nb * GROUP;
         FloatVector sa = FloatVector.zero(F), sc = sa, se = sa, sh = sa;
         for (int b = 0; b < nb; b++) {
             FloatVector a0 = FloatVector.zero(F), a1 = a0, c0 = a0, c1 = a0, e0 = a0, e1 = a0, h0 = a0, h1 = a0;
-            long bo = (long) b * GROUP_BLOCK, as = a + bo, cs = c + bo, es = e + bo, hs = h + bo;
-            long at = as + SCALE_BYTES, ct = cs + SCALE_BYTES, et = es + SCALE_BYTES, ht = hs + SCALE_BYTES;
+            long bo = (long) b * GROUP_BLOCK, at = a + bo, ct = c + bo, et = e + bo, ht = h + bo;
             int x0 = b * BLOCK;
             for (int j = 0; j < BLOCK * GROUP; j += 2 * STEP) {
                 ByteVector qa = ByteVector.fromMemorySegment(B, quants, at + j, LE), qa1 = ByteVector.fromMemorySegment(B, quants, at + j + STEP, LE);
@@ -126,10 +116,10 @@ final class Q8LaneRows {
                     h1 = BlockDots.widen(qh1, p).fma(xw, h1);
                 }
             }
-            sa = a0.add(a1).fma(Widen.f16(quants, as), sa);
-            sc = c0.add(c1).fma(Widen.f16(quants, cs), sc);
-            se = e0.add(e1).fma(Widen.f16(quants, es), se);
-            sh = h0.add(h1).fma(Widen.f16(quants, hs), sh);
+            sa = a0.add(a1).fma(FloatVector.fromArray(F, scales, da + b * GROUP), sa);
+            sc = c0.add(c1).fma(FloatVector.fromArray(F, scales, dc + b * GROUP), sc);
+            se = e0.add(e1).fma(FloatVector.fromArray(F, scales, de + b * GROUP), se);
+            sh = h0.add(h1).fma(FloatVector.fromArray(F, scales, dh + b * GROUP), sh);
         }
         sa.intoArray(y, o);
         sc.intoArray(y, o + GROUP);
@@ -141,10 +131,11 @@ final class Q8LaneRows {
     private void pair(int g, float[] x, float[] y, int o) {
         int nb = cols / BLOCK;
         long a = (long) g * nb * GROUP_BLOCK, c = a + (long) nb * GROUP_BLOCK;
+        int da = g * nb * GROUP, dc = da + nb * GROUP;
         FloatVector sa = FloatVector.zero(F), sc = sa;
         for (int b = 0; b < nb; b++) {
             FloatVector a0 = FloatVector.zero(F), a1 = a0, c0 = a0, c1 = a0;
-            long as = a + (long) b * GROUP_BLOCK, cs = c + (long) b * GROUP_BLOCK, at = as + SCALE_BYTES, ct = cs + SCALE_BYTES;
+            long at = a + (long) b * GROUP_BLOCK, ct = c + (long) b * GROUP_BLOCK;
             int x0 = b * BLOCK;
             for (int j = 0; j < BLOCK * GROUP; j += 2 * STEP) {
                 ByteVector qa = ByteVector.fromMemorySegment(B, quants, at + j, LE), qa1 = ByteVector.fromMemorySegment(B, quants, at + j + STEP, LE);
@@ -158,8 +149,8 @@ final class Q8LaneRows {
                     c1 = BlockDots.widen(qc1, p).fma(xw, c1);
                 }
             }
-            sa = a0.add(a1).fma(Widen.f16(quants, as), sa);
-            sc = c0.add(c1).fma(Widen.f16(quants, cs), sc);
+            sa = a0.add(a1).fma(FloatVector.fromArray(F, scales, da + b * GROUP), sa);
+            sc = c0.add(c1).fma(FloatVector.fromArray(F, scales, dc + b * GROUP), sc);
         }
         sa.intoArray(y, o);
         sc.intoArray(y, o + GROUP);
@@ -169,10 +160,11 @@ final class Q8LaneRows {
     private void one(int g, float[] x, float[] y, int o) {
         int nb = cols / BLOCK;
         long a = (long) g * nb * GROUP_BLOCK;
+        int da = g * nb * GROUP;
         FloatVector sa = FloatVector.zero(F);
         for (int b = 0; b < nb; b++) {
             FloatVector a0 = FloatVector.zero(F), a1 = a0;
-            long as = a + (long) b * GROUP_BLOCK, at = as + SCALE_BYTES;
+            long at = a + (long) b * GROUP_BLOCK;
             int x0 = b * BLOCK;
             for (int j = 0; j < BLOCK * GROUP; j += 2 * STEP) {
                 ByteVector qa = ByteVector.fromMemorySegment(B, quants, at + j, LE), qa1 = ByteVector.fromMemorySegment(B, quants, at + j + STEP, LE);
@@ -182,7 +174,7 @@ final class Q8LaneRows {
                     a1 = BlockDots.widen(qa1, p).fma(FloatVector.broadcast(F, x[xj + PARTS + p]), a1);
                 }
             }
-            sa = a0.add(a1).fma(Widen.f16(quants, as), sa);
+            sa = a0.add(a1).fma(FloatVector.fromArray(F, scales, da + b * GROUP), sa);
         }
         sa.intoArray(y, o);
     }

@@ -134,25 +134,19 @@ class QuantizedMatVecTest {
         assertEquals("Q8Rows: a band of rows starts at 2, not a multiple of 4", e.getMessage());
     }
 
-    /**
-     * Q8LaneRows: block b of group g is the group's L float16 scales side by side, then weight j of its rows side by
-     * side, j = 0 … 31; blocks follow each other in one stream of exactly the GGUF blocks' bytes (34 per 32 weights).
-     */
+    /** Q8LaneRows: group g, block b, weight j holds the quants of the group's rows side by side; scales in (group, block, row) order. */
     @Test
-    void q8LaneRowsHoldEachBlocksScalesThenWeightJOfEveryRowOfAGroupSideBySide() {
+    void q8LaneRowsHoldWeightJOfEveryRowOfAGroupSideBySide() {
         int g = Q8LaneRows.GROUP, rows = g + 3, cols = 96, nb = 3;
         QuantizedMatrix w = QuantizedMatrix.quantize(normal(new SplittableRandom(12), rows, cols), BlockFormat.Q8_0);
         Q8LaneRows q = Q8LaneRows.of(w.data(), rows, cols);
-        assertEquals(2L * g * cols / 32 * 34, q.quants.byteSize(), "blocks of two groups, the second padded");
+        assertEquals(2L * g * cols, q.quants.byteSize(), "quants of two groups, the second padded");
         for (int r = 0; r < 2 * g; r++) {
             for (int b = 0; b < nb; b++) {
-                int group = r / g, lane = r % g;
-                long at = ((long) group * nb + b) * (34L * g);
-                float d = Float.float16ToFloat(q.quants.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + 2L * lane));
-                assertEquals(d, q.scale(group, b, lane));
+                int slot = r / g * nb + b;
+                float d = q.scales[slot * g + r % g];
                 for (int j = 0; j < 32; j++) {
-                    byte v = q.quants.get(ValueLayout.JAVA_BYTE, at + 2L * g + (long) j * g + lane);
-                    assertEquals(v, q.quant(group, b, j, lane));
+                    byte v = q.quants.get(ValueLayout.JAVA_BYTE, ((long) slot * 32 + j) * g + r % g);
                     assertEquals(r < rows ? w.get(r, b * 32 + j) : 0f, d * v, "(" + r + "," + (b * 32 + j) + ")");
                 }
             }
