@@ -109,6 +109,22 @@ public final class LlmBench {
         return new LlamaConfig("llama", 32000, 1024, 2816, 24, 16, 4, 64, 1e-5f, 10000, null, false, false, false, false, 2048, 0, 1, new int[] {2});
     }
 
+    /**
+     * c with the given sizes in place of its own (null: c's): the random model's shape for {@code bench llm}. The head size
+     * is hidden / heads; sizes that do not divide are refused with the numbers.
+     */
+    public static LlamaConfig shape(LlamaConfig c, Integer hidden, Integer intermediate, Integer layers, Integer heads, Integer kvHeads) {
+        int h = hidden != null ? hidden : c.hiddenSize(), i = intermediate != null ? intermediate : c.intermediateSize();
+        int l = layers != null ? layers : c.numLayers(), nh = heads != null ? heads : c.numHeads(), kv = kvHeads != null ? kvHeads : c.numKvHeads();
+        if (h < 1 || i < 1 || l < 1 || nh < 1 || kv < 1)
+            throw new IllegalArgumentException("bench llm: hidden " + h + ", intermediate " + i + ", layers " + l + ", heads " + nh + ", kv heads " + kv + ": all must be >= 1");
+        if (h % nh != 0) throw new IllegalArgumentException("bench llm: hidden " + h + " is not a multiple of heads " + nh);
+        if (nh % kv != 0) throw new IllegalArgumentException("bench llm: heads " + nh + " is not a multiple of kv heads " + kv);
+        if ((h / nh) % 2 != 0) throw new IllegalArgumentException("bench llm: head size " + h / nh + " (hidden / heads) must be even for the rotary embedding");
+        return new LlamaConfig(c.modelType(), c.vocabSize(), h, i, l, nh, kv, h / nh, c.rmsNormEps(), c.ropeTheta(), c.ropeScaling(), c.qkvBias(),
+                c.oBias(), c.mlpBias(), c.tieWordEmbeddings(), c.maxPositionEmbeddings(), c.slidingWindow(), c.bosTokenId(), c.eosTokenIds());
+    }
+
     /** A model of random weights stored as BF16 (or F16, F32) off-heap, as a memory-mapped checkpoint would be. */
     public static LlamaModel random(LlamaConfig c, DType type, long seed) {
         return new LlamaModel(c, new WeightSource() {

@@ -3,7 +3,7 @@
 Usage: python3 numpy_bench.py '<json request>'   ->  prints {"seconds": best seconds per call}
 The caller sets OPENBLAS_NUM_THREADS and removes OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE from the
 environment (this machine sets them to Haswell values, which halves OpenBLAS).
-Requests: {"op": "gemm", "m", "k", "n", "trans_b"} | {"op": "softmax", "rows", "cols"}
+Requests: {"op": "gemm", "m", "k", "n", "trans_b"} | {"op": "copy", "rows", "cols"} | {"op": "softmax", "rows", "cols"}
         | {"op": "layernorm", "rows", "cols"} | {"op": "attention", "b", "h", "t", "d"}
         | {"op": "depthwise", "n", "c", "h", "w", "k"}  (+ "warmup", "rounds", "round_seconds",
           "clock": "wall" | "thread")
@@ -26,6 +26,9 @@ def make(req, rng):
             return lambda: a @ b.T
         b = rng.standard_normal((k, n), dtype=f32)
         return lambda: a @ b
+    if op == "copy":
+        x = rng.standard_normal((req["rows"], req["cols"]), dtype=f32)
+        return lambda: x.copy()
     if op == "softmax":
         x = rng.standard_normal((req["rows"], req["cols"]), dtype=f32)
 

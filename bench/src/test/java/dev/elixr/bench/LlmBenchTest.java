@@ -30,6 +30,25 @@ class LlmBenchTest {
     }
 
     @Test
+    void shapeReplacesTheGivenSizesKeepsTheOthersAndRefusesHeadsThatDoNotDivide() {
+        LlamaConfig c = LlmBench.shape(LlmBench.defaultConfig(), 2048, 5632, 22, 32, null);
+        assertEquals(2048, c.hiddenSize());
+        assertEquals(5632, c.intermediateSize());
+        assertEquals(22, c.numLayers());
+        assertEquals(32, c.numHeads());
+        assertEquals(LlmBench.defaultConfig().numKvHeads(), c.numKvHeads());
+        assertEquals(64, c.headDim(), "hidden / heads");
+        LlamaConfig d = LlmBench.defaultConfig();
+        LlamaConfig same = LlmBench.shape(d, null, null, null, null, null); // no sizes given: the default shape
+        assertEquals(java.util.List.of(d.hiddenSize(), d.intermediateSize(), d.numLayers(), d.numHeads(), d.numKvHeads(), d.headDim(), d.vocabSize()),
+                java.util.List.of(same.hiddenSize(), same.intermediateSize(), same.numLayers(), same.numHeads(), same.numKvHeads(), same.headDim(), same.vocabSize()));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> LlmBench.shape(LlmBench.defaultConfig(), 1000, null, null, 16, null));
+        assertTrue(e.getMessage().contains("hidden 1000 is not a multiple of heads 16"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> LlmBench.shape(LlmBench.defaultConfig(), null, null, null, 16, 3));
+        assertTrue(e.getMessage().contains("heads 16 is not a multiple of kv heads 3"), e.getMessage());
+    }
+
+    @Test
     void prefillFlopsCountTwoPerWeightOfTheLayersProjectionsPerToken() {
         long perLayer = 64L * 64 + 2L * 64 * 32 + 64L * 64 + 3L * 64 * 96;
         assertEquals(2.0 * 2 * perLayer, LlmBench.prefillFlopsPerToken(TINY));

@@ -35,6 +35,18 @@ final class LlmBenchCommand implements Runnable {
     @Option(names = "--layers", description = "layers of the random model (default 24)")
     Integer layers;
 
+    @Option(names = "--hidden", description = "hidden size of the random model (default 1024; e.g. 2048 with --intermediate 5632 --heads 32 --layers 22: TinyLlama-1.1B's shape)")
+    Integer hidden;
+
+    @Option(names = "--intermediate", description = "MLP width of the random model (default 2816)")
+    Integer intermediate;
+
+    @Option(names = "--heads", description = "query heads of the random model (default 16; head size = hidden / heads)")
+    Integer heads;
+
+    @Option(names = "--kv-heads", description = "key-value heads of the random model (default 4)")
+    Integer kvHeads;
+
     @Option(names = "--quantize", description = "with --model: read the projections as q8_0 or q4_0 (quantised at load)")
     String quantize;
 
@@ -70,10 +82,7 @@ final class LlmBenchCommand implements Runnable {
             r = LlmBench.single(model.getFileName().toString(), LlamaModel.open(model), q, model, promptTokens, decodeTokens, rounds, llamaCpp);
         } else {
             if (quantize != null) throw new IllegalArgumentException("--quantize goes with --model; the random run times BF16 and Q8_0 both");
-            LlamaConfig c = LlmBench.defaultConfig();
-            if (layers != null) c = new LlamaConfig(c.modelType(), c.vocabSize(), c.hiddenSize(), c.intermediateSize(), layers, c.numHeads(),
-                    c.numKvHeads(), c.headDim(), c.rmsNormEps(), c.ropeTheta(), c.ropeScaling(), c.qkvBias(), c.oBias(), c.mlpBias(),
-                    c.tieWordEmbeddings(), c.maxPositionEmbeddings(), c.slidingWindow(), c.bosTokenId(), c.eosTokenIds());
+            LlamaConfig c = LlmBench.shape(LlmBench.defaultConfig(), hidden, intermediate, layers, heads, kvHeads);
             try {
                 Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("elixr-bench-llm");
                 try {

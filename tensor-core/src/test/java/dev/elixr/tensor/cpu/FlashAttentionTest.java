@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** {@link FlashAttention} against a float64 softmax(QKᵀ·scale + mask)·V that materialises the scores. */
 class FlashAttentionTest {
-    enum MaskKind { NONE, FULL, KEY_PADDING }
+    enum MaskKind { NONE, FULL, KEY_PADDING, ALL_MASKED_HEAD }
 
     record Case(int b, int h, int tq, int tk, int d, int dv, MaskKind mask, boolean causal, boolean interleaved, long seed) {}
 
@@ -72,6 +72,7 @@ class FlashAttentionTest {
                 for (int i = 0; i < m.length; i++) m[i] = i % c.tk() != 0 && r.nextInt(4) == 0 ? Float.NEGATIVE_INFINITY : 0f;
                 yield new FlashAttention.Mask(m, 0, c.tk(), 0, 0, 1);
             }
+            case ALL_MASKED_HEAD -> throw new IllegalArgumentException("ALL_MASKED_HEAD is a grouped-decode case only");
         };
         float scale = (float) (1 / Math.sqrt(c.d()));
         float[] od = new float[c.b() * c.h() * c.tq() * c.dv()];
@@ -120,6 +121,69 @@ class FlashAttentionTest {
         FlashAttention.attention(1, heads, 1, tk, d, d, qo, new FlashAttention.Operand(kCopies, 0, heads * tk * d, tk * d, d),
                 new FlashAttention.Operand(vCopies, 0, heads * tk * d, tk * d, d), null, true, 0.125f, new FlashAttention.Operand(copied, 0, heads * d, d, d));
         org.junit.jupiter.api.Assertions.assertArrayEquals(copied, shared);
+    }
+
+    /** Key-value heads × query heads per group, keys, head size, value size, mask kind: sizes around VL, a head with no visible key. */
+    static Stream<Arguments> groupedDecodeCases() {
+        return Stream.of(Arguments.of(4, 4, 160, 64, 64, MaskKind.NONE), Arguments.of(2, 6, 37, 64, 64, MaskKind.NONE),
+                Arguments.of(3, 5, 70, 19, 33, MaskKind.FULL), Arguments.of(2, 2, 1, 8, 8, MaskKind.KEY_PADDING),
+                Arguments.of(8, 3, 300, 64, 17, MaskKind.KEY_PADDING), Arguments.of(1, 8, 90, 128, 128, MaskKind.NONE),
+                Arguments.of(2, 4, 5, 8, 8, MaskKind.ALL_MASKED_HEAD));
+    }
+
+    @ParameterizedTest(name = "kv heads {0}, group {1}, keys {2}, d {3}, dv {4}, mask {5}")
+    @MethodSource("groupedDecodeCases")
+    void decodeOfSharedKeyValueHeadsGivesTheBitsOfCopiesAndMatchesFloat64(int kvHeads, int group, int tk, int d, int dv, MaskKind maskKind) {
+        // grouped-query attention's expand (K, V head stride 0) against per-head copies, which take the per-head path
+        SplittableRandom r = new SplittableRandom(31L * kvHeads + group + tk);
+        float[] q = random(r, kvHeads * group * d, 2), k = random(r, kvHeads * tk * d, 2), v = random(r, kvHeads * tk * dv, 1);
+        float[] kCopies = new float[kvHeads * group * tk * d], vCopies = new float[kvHeads * group * tk * dv];
+        for (int b = 0; b < kvHeads; b++)
+            for (int h = 0; h < group; h++) {
+                System.arraycopy(k, b * tk * d, kCopies, (b * group + h) * tk * d, tk * d);
+                System.arraycopy(v, b * tk * dv, vCopies, (b * group + h) * tk * dv, tk * dv);
+            }
+        FlashAttention.Mask mask = switch (maskKind) {
+            case NONE -> null;
+            case FULL -> new FlashAttention.Mask(random(r, kvHeads * group * tk, 3), 0, group * tk, tk, tk, 1);
+            case KEY_PADDING -> {
+                float[] m = new float[kvHeads * tk];
+                for (int i = 0; i < m.length; i++) m[i] = i % tk != 0 && r.nextInt(4) == 0 ? Float.NEGATIVE_INFINITY : 0f;
+                yield new FlashAttention.Mask(m, 0, tk, 0, 0, 1);
+            }
+            case ALL_MASKED_HEAD -> { // head 1 of every group sees no key: zeros
+                float[] m = new float[kvHeads * group * tk];
+                for (int i = 0; i < m.length; i++) if ((i / tk) % group == 1) m[i] = Float.NEGATIVE_INFINITY;
+                yield new FlashAttention.Mask(m, 0, group * tk, tk, tk, 1);
+            }
+        };
+        float[] shared = new float[kvHeads * group * dv], copied = new float[kvHeads * group * dv];
+        var qo = new FlashAttention.Operand(q, 0, group * d, d, d);
+        float scale = (float) (1 / Math.sqrt(d));
+        FlashAttention.attention(kvHeads, group, 1, tk, d, dv, qo, new FlashAttention.Operand(k, 0, tk * d, 0, d),
+                new FlashAttention.Operand(v, 0, tk * dv, 0, dv), mask, true, scale, new FlashAttention.Operand(shared, 0, group * dv, dv, dv));
+        FlashAttention.attention(kvHeads, group, 1, tk, d, dv, qo, new FlashAttention.Operand(kCopies, 0, group * tk * d, tk * d, d),
+                new FlashAttention.Operand(vCopies, 0, group * tk * dv, tk * dv, dv), mask, true, scale, new FlashAttention.Operand(copied, 0, group * dv, dv, dv));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(copied, shared);
+        // and the float64 reference
+        for (int b = 0; b < kvHeads; b++)
+            for (int h = 0; h < group; h++) {
+                double[] s = new double[tk];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < tk; j++) {
+                    double dot = 0;
+                    for (int e = 0; e < d; e++) dot += (double) q[(b * group + h) * d + e] * k[(b * tk + j) * d + e];
+                    s[j] = dot * scale + (mask == null ? 0 : mask.data()[b * mask.sb() + h * mask.sh() + j * mask.sk()]);
+                    max = Math.max(max, s[j]);
+                }
+                double sum = 0;
+                for (int j = 0; j < tk; j++) sum += s[j] = max == Double.NEGATIVE_INFINITY ? 0 : Math.exp(s[j] - max);
+                for (int e = 0; e < dv; e++) {
+                    double o = 0;
+                    for (int j = 0; j < tk; j++) o += sum == 0 ? 0 : s[j] / sum * v[(b * tk + j) * dv + e];
+                    assertEquals(o, shared[(b * group + h) * dv + e], 2e-5);
+                }
+            }
     }
 
     @Test
