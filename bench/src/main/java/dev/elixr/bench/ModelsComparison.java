@@ -31,15 +31,21 @@ public final class ModelsComparison {
      * One row: our median, torch's (null when unavailable), the forward's FLOPs, the measured peak, our thread count
      * and the one torch reported (0 when torch did not run).
      */
-    public record Row(String model, double ms, Double torchMs, double gflop, double peakGflops, int threads, int torchThreads) {
+    public record Row(String model, double ms, Double torchMs, double gflop, double peakGflops, int threads, int torchThreads, double[] roundRatios) {
+        public Row(String model, double ms, Double torchMs, double gflop, double peakGflops, int threads, int torchThreads) {
+            this(model, ms, torchMs, gflop, peakGflops, threads, torchThreads, new double[0]);
+        }
+
         public Double ratio() { return torchMs == null ? null : ms / torchMs; }
 
         public double mfu() { return gflop / (ms / 1e3) / peakGflops; }
 
         public String json() {
-            return String.format(Locale.ROOT, "{\"model\":\"%s\",\"ms\":%.3f,\"torch_ms\":%s,\"gflop\":%.3f,\"mfu\":%s,\"threads\":%d,\"torch_threads\":%d}",
+            StringBuilder rr = new StringBuilder("[");
+            for (int i = 0; i < roundRatios.length; i++) rr.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.4f", roundRatios[i]));
+            return String.format(Locale.ROOT, "{\"model\":\"%s\",\"ms\":%.3f,\"torch_ms\":%s,\"gflop\":%.3f,\"mfu\":%s,\"threads\":%d,\"torch_threads\":%d,\"round_ratios\":%s}",
                     model, ms, torchMs == null ? "null" : String.format(Locale.ROOT, "%.3f", torchMs), gflop,
-                    Double.isNaN(mfu()) ? "null" : String.format(Locale.ROOT, "%.4f", mfu()), threads, torchThreads);
+                    Double.isNaN(mfu()) ? "null" : String.format(Locale.ROOT, "%.4f", mfu()), threads, torchThreads, rr.append("]"));
         }
     }
 
@@ -57,19 +63,48 @@ public final class ModelsComparison {
      * for the device). MFU is left out (NaN) off the CPU: the FMA peak is the CPU's. PyTorch runs on the CPU.
      */
     public static List<Row> run(List<String> models, int warmup, int iters, boolean withTorch, Device device) {
+        return run(models, warmup, iters, withTorch, device, 1);
+    }
+
+    /**
+     * As above, in {@code rounds} alternations: ours (every model), then torch (every model, a fresh process), again and
+     * again, so that both sides see the machine's slow and fast minutes alike. Each side's time is the median over the
+     * rounds of its per-round medians; the ratio of those is the row's, and every round's own ratio is kept beside it.
+     */
+    public static List<Row> run(List<String> models, int warmup, int iters, boolean withTorch, Device device, int rounds) {
+        if (rounds < 1) throw new IllegalArgumentException("bench models: --rounds must be >= 1, got " + rounds);
         int threads = Parallel.threads();
         double peak = device.equals(Device.CPU) ? FmaPeak.peakGflops(threads) : Double.NaN;
-        List<Row> rows = new ArrayList<>();
-        for (String m : models) {
-            Runnable pass = pass(m, device);
-            rows.add(new Row(m, medianMs(pass, warmup, iters), null, flops(m) / 1e9, peak, threads, 0));
-        }
-        if (withTorch) {
+        List<Runnable> passes = new ArrayList<>();
+        for (String m : models) passes.add(pass(m, device));
+        double[][] ours = new double[models.size()][rounds], theirs = new double[models.size()][rounds];
+        int torchThreads = 0;
+        boolean torchRan = withTorch;
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < models.size(); i++) ours[i][r] = medianMs(passes.get(i), r == 0 ? warmup : 1, iters);
+            if (!torchRan) continue;
             TorchModels.Result torch = TorchModels.medianMs(models, warmup, iters, threads);
-            rows.replaceAll(r -> new Row(r.model(), r.ms(), torch.medianMs().get(r.model()), r.gflop(), r.peakGflops(),
-                    threads, torch.threads()));
+            torchThreads = torch.threads();
+            for (int i = 0; i < models.size(); i++) {
+                Double t = torch.medianMs().get(models.get(i));
+                if (t == null) torchRan = false;
+                else theirs[i][r] = t;
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+            double[] ratios = new double[torchRan ? rounds : 0];
+            for (int r = 0; r < ratios.length; r++) ratios[r] = ours[i][r] / theirs[i][r];
+            rows.add(new Row(models.get(i), median(ours[i]), torchRan ? median(theirs[i]) : null, flops(models.get(i)) / 1e9, peak, threads,
+                    torchRan ? torchThreads : 0, ratios));
         }
         return rows;
+    }
+
+    static double median(double[] v) {
+        double[] t = v.clone();
+        Arrays.sort(t);
+        return t.length % 2 == 1 ? t[t.length / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
     }
 
     static double flops(String model) {
@@ -125,20 +160,22 @@ public final class ModelsComparison {
                 t[i] = (System.nanoTime() - t0) / 1e6;
             }
         }
-        Arrays.sort(t);
-        return iters % 2 == 1 ? t[iters / 2] : (t[iters / 2 - 1] + t[iters / 2]) / 2;
+        return median(t);
     }
 
     /** The human-readable table, under a header naming the ISA and both sides' thread counts. */
     public static String table(List<Row> rows) {
         StringBuilder sb = new StringBuilder(header(rows));
-        sb.append(String.format(Locale.ROOT, "%-16s %10s %10s %7s %8s %6s%n",
-                "model", "ms", "torch ms", "ratio", "GFLOP", "MFU"));
+        boolean several = rows.stream().anyMatch(r -> r.roundRatios().length > 1);
+        sb.append(String.format(Locale.ROOT, "%-16s %10s %10s %7s %8s %6s%s%n",
+                "model", "ms", "torch ms", "ratio", "GFLOP", "MFU", several ? "   ratio per round" : ""));
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%-16s %10.1f %10s %7s %8.2f %6s%n", r.model(), r.ms(),
+            StringBuilder per = new StringBuilder();
+            if (several) for (double x : r.roundRatios()) per.append(String.format(Locale.ROOT, " %.2f", x));
+            sb.append(String.format(Locale.ROOT, "%-16s %10.1f %10s %7s %8.2f %6s%s%n", r.model(), r.ms(),
                     r.torchMs() == null ? "n/a" : String.format(Locale.ROOT, "%.1f", r.torchMs()),
                     r.ratio() == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", r.ratio()), r.gflop(),
-                    Double.isNaN(r.mfu()) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * r.mfu())));
+                    Double.isNaN(r.mfu()) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * r.mfu()), several ? "  " + per : ""));
         }
         if (!rows.isEmpty() && !Double.isNaN(rows.getFirst().peakGflops())) sb.append(String.format(Locale.ROOT, "(MFU against a measured FMA peak of %.0f GFLOP/s: %d threads × one thread's best)%n",
                 rows.getFirst().peakGflops(), rows.getFirst().threads()));
@@ -153,7 +190,8 @@ public final class ModelsComparison {
                 ? String.format(Locale.ROOT, "torch pinned to %d threads (OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=%d, torch.set_num_threads(%d); torch reports %d)",
                         threads, threads, threads, rows.getFirst().torchThreads())
                 : "torch not run";
-        return String.format(Locale.ROOT, "Forward, batch 1, median per model. ISA %s, %d threads; %s.%n",
-                MachineProfile.current().isa(), threads, torch);
+        int rounds = rows.stream().mapToInt(r -> r.roundRatios().length).max().orElse(1);
+        return String.format(Locale.ROOT, "Forward, batch 1, median per model%s. ISA %s, %d threads; %s.%n",
+                rounds > 1 ? " (median of " + rounds + " rounds, ours and torch alternated)" : "", MachineProfile.current().isa(), threads, torch);
     }
 }

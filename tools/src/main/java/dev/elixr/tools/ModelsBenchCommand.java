@@ -24,18 +24,21 @@ final class ModelsBenchCommand implements Runnable {
     @Option(names = "--iters", defaultValue = "10", description = "timed passes (default ${DEFAULT-VALUE})")
     int iters;
 
+    @Option(names = "--rounds", defaultValue = "1", description = "alternations of ours and PyTorch (each round: every model ours, then PyTorch's in a fresh process); times are medians over rounds, each round's ratio printed beside (default ${DEFAULT-VALUE})")
+    int rounds;
+
     @Option(names = "--no-torch", description = "skip the PyTorch comparison")
     boolean noTorch;
 
     @Mixin DeviceOption device = new DeviceOption();
 
-    @Option(names = "--json", description = "one JSON object per line: model, ms, torch_ms, gflop, mfu, threads, torch_threads")
+    @Option(names = "--json", description = "one JSON object per line: model, ms, torch_ms, gflop, mfu, threads, torch_threads, round_ratios")
     boolean json;
 
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        var rows = ModelsComparison.run(models, warmup, iters, !noTorch, device.open());
+        var rows = ModelsComparison.run(models, warmup, iters, !noTorch, device.open(), rounds);
         if (json) rows.forEach(r -> out.println(r.json()));
         else out.print(ModelsComparison.table(rows));
         out.flush();
