@@ -34,7 +34,7 @@ final class PrefillWeights {
             this.counted = bytes == 0 ? null : CLEANER.register(this, () -> USED.addAndGet(-bytes));
         }
 
-        /** wᵀ [in, out], float32, contiguous. */
+        /** wᵀ [in, out], float32: contiguous when kept, a transposed view of the widened w when over budget. */
         Tensor transposed() { return transposed; }
     }
 
@@ -44,13 +44,21 @@ final class PrefillWeights {
      * The copy of source: the kept one when it was made from this source, else a new one (kept if the budget
      * allows, the previous one released). widen gives w [out, in] in float32; weights: their number, 4 bytes each.
      */
-    static Copy of(Copy kept, Object source, Supplier<Tensor> widen, long weights) {
+    static Copy of(Copy kept, Object source, Supplier<Tensor> widen, long weights) { return of(kept, source, widen, weights, BUDGET); }
+
+    /**
+     * As {@link #of(Copy, Object, Supplier, long)} under the given budget. Over budget the widened w is used for this
+     * call only, as the transposed view wᵀ that the GEMM packs as it reads (no second, strided pass to make wᵀ
+     * contiguous: a 1.1B model's prefill spent more time on that transpose than on its products; the same bits, as
+     * packing only copies).
+     */
+    static Copy of(Copy kept, Object source, Supplier<Tensor> widen, long weights, long budget) {
         if (kept != null && kept.source == source) return kept;
         release(kept);
         long bytes = 4 * weights;
-        if (USED.addAndGet(bytes) > BUDGET) {
+        if (USED.addAndGet(bytes) > budget) {
             USED.addAndGet(-bytes);
-            return new Copy(null, widen.get().t().contiguous(), 0); // over budget: used for this call only (source null never matches)
+            return new Copy(null, widen.get().t(), 0); // over budget: this call only (source null never matches)
         }
         return new Copy(source, widen.get().t().contiguous(), bytes);
     }

@@ -50,6 +50,25 @@ class PrefillWeightsTest {
     }
 
     @Test
+    void overBudgetTheCallGetsATransposedViewThatMultipliesToTheSameBitsAsTheKeptCopy() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        float[] wd = new float[96 * 80], xd = new float[7 * 80];
+        for (int i = 0; i < wd.length; i++) wd[i] = (float) r.nextGaussian();
+        for (int i = 0; i < xd.length; i++) xd[i] = (float) r.nextGaussian();
+        Tensor w = Tensor.wrap(wd, 96, 80), x = Tensor.wrap(xd, 7, 80);
+        PrefillWeights.Copy view = PrefillWeights.of(null, w, () -> w, w.numel(), 0);
+        PrefillWeights.Copy kept = PrefillWeights.of(null, new Object(), () -> w, w.numel(), Long.MAX_VALUE);
+        try {
+            assertEquals(1, view.transposed().stride(0), "over budget: wᵀ as a view of w [out, in]");
+            assertEquals(96, kept.transposed().stride(0), "kept: wᵀ contiguous [in, out]");
+            float[] a = dev.elixr.tensor.ops.MatMul.matmul(x, view.transposed()).toFloatArray(), b = dev.elixr.tensor.ops.MatMul.matmul(x, kept.transposed()).toFloatArray();
+            for (int i = 0; i < a.length; i++) assertEquals(Float.floatToRawIntBits(b[i]), Float.floatToRawIntBits(a[i]), "element " + i);
+        } finally {
+            PrefillWeights.release(kept);
+        }
+    }
+
+    @Test
     void quantisingReleasesTheHalfPrecisionCopiesAndPrefillCopiesTheDequantisedWeights() throws IOException, InterruptedException {
         LlamaModel m = LlamaParityTest.model("llama_gqa_bf16");
         int[] ids = LlamaParityTest.sequences("llama_gqa_bf16").get(1);
