@@ -21,8 +21,8 @@ import java.nio.ByteOrder;
  * x[j] broadcast into a vector of the L rows' partial sums (two chains, even and odd j, added at the end of the block);
  * one FMA by the vector of the L rows' scales adds the block into the rows' accumulator, which is stored as L outputs
  * at once. Against {@link Q8Rows} (four rows, lanes along k) this drops the per-block scale FMA of each row, the x
- * loads and the horizontal sums (1.3× the cached speed of Q8Rows on one Zen 5 core). Four groups go together (two
- * or one at the end of a band), eight FMA chains sharing each x broadcast. Each row's sum runs in the same order
+ * loads and the horizontal sums (1.3× the cached speed of Q8Rows on one Zen 5 core). Four groups go together (one
+ * from each quarter of the band; two or one at the end of a band), eight FMA chains sharing each x broadcast. Each row's sum runs in the same order
  * whatever band and tile it falls in, so the bits do not depend on the thread count.
  */
 final class Q8LaneRows {
@@ -94,10 +94,13 @@ final class Q8LaneRows {
     }
 
     /**
-     * Experimental ({@code -Delixr.q8.subBands=true}): a band's groups as four sub-bands read side by side, as
-     * {@link RowDots} reads half-precision rows; the same bits.
+     * A band's groups as four sub-bands read side by side (group j of each quarter of the band at once), as
+     * {@link RowDots} reads half-precision rows, so that each of the four streams runs on from one group into the next
+     * instead of three of them starting afresh every four groups; the same bits. Measured on the 336M random Llama's
+     * Q8_0 decode, 2 threads, alternated with neighbouring groups (docs/results.md): 73.8–88.2 tok/s against 62.2–74.9.
+     * {@code -Delixr.q8.subBands=false} goes back to neighbouring groups.
      */
-    static final boolean SUB_BANDS = Boolean.getBoolean("elixr.q8.subBands");
+    static final boolean SUB_BANDS = Boolean.parseBoolean(System.getProperty("elixr.q8.subBands", "true"));
 
     /** Groups g, g + gap, g + 2·gap, g + 3·gap: the same operations in the same order as four calls of {@link #one}. */
     private void quad(int g, int gap, float[] x, float[] y) {
