@@ -21,8 +21,8 @@ import java.nio.ByteOrder;
  * x[j] broadcast into a vector of the L rows' partial sums (two chains, even and odd j, added at the end of the block);
  * one FMA by the vector of the L rows' scales adds the block into the rows' accumulator, which is stored as L outputs
  * at once. Against {@link Q8Rows} (four rows, lanes along k) this drops the per-block scale FMA of each row, the x
- * loads and the horizontal sums (1.3× the cached speed of Q8Rows on one Zen 5 core). Four groups go together (two
- * or one at the end of a band), eight FMA chains sharing each x broadcast. Each row's sum runs in the same order
+ * loads and the horizontal sums (1.3× the cached speed of Q8Rows on one Zen 5 core). Four groups go together (one
+ * from each quarter of the band; two or one at the end of a band), eight FMA chains sharing each x broadcast. Each row's sum runs in the same order
  * whatever band and tile it falls in, so the bits do not depend on the thread count.
  */
 final class Q8LaneRows {
@@ -76,7 +76,12 @@ final class Q8LaneRows {
     void rows(int r0, int r1, float[] x, float[] y) {
         if (r0 % GROUP != 0) throw new IllegalArgumentException("Q8LaneRows: a band of rows starts at " + r0 + ", not a multiple of " + GROUP);
         int g = r0 / GROUP, full = r1 / GROUP, end = (r1 + GROUP - 1) / GROUP;
-        for (; g + 4 <= full; g += 4) quad(g, x, y, g * GROUP);
+        if (SUB_BANDS && full - g >= 8) { // four sub-bands of groups side by side: each stream runs on from group to group
+            int q = (full - g) / 4;
+            for (int i = 0; i < q; i++) quad(g + i, q, x, y);
+            g += 4 * q;
+        }
+        for (; g + 4 <= full; g += 4) quad(g, 1, x, y);
         for (; g + 2 <= full; g += 2) pair(g, x, y, g * GROUP);
         for (; g < end; g++) {
             if (g < full) one(g, x, y, g * GROUP);
@@ -88,11 +93,21 @@ final class Q8LaneRows {
         }
     }
 
-    /** Groups g … g + 3 into y[o …]: the same operations in the same order as four calls of {@link #one}. */
-    private void quad(int g, float[] x, float[] y, int o) {
+    /**
+     * A band's groups as four sub-bands read side by side (group j of each quarter of the band at once), as
+     * {@link RowDots} reads half-precision rows, so that each of the four streams runs on from one group into the next
+     * instead of three of them starting afresh every four groups; the same bits. Measured on the 336M random Llama's
+     * Q8_0 decode, 2 threads, alternated with neighbouring groups (docs/results.md): 73.8–88.2 tok/s against 62.2–74.9.
+     * {@code -Delixr.q8.subBands=false} goes back to neighbouring groups.
+     */
+    static final boolean SUB_BANDS = Boolean.parseBoolean(System.getProperty("elixr.q8.subBands", "true"));
+
+    /** Groups g, g + gap, g + 2·gap, g + 3·gap: the same operations in the same order as four calls of {@link #one}. */
+    private void quad(int g, int gap, float[] x, float[] y) {
         int nb = cols / BLOCK;
-        long gs = (long) nb * GROUP_BLOCK, a = (long) g * gs, c = a + gs, e = c + gs, h = e + gs;
-        int da = g * nb * GROUP, dc = da + nb * GROUP, de = dc + nb * GROUP, dh = de + nb * GROUP;
+        long gs = (long) nb * GROUP_BLOCK, a = (long) g * gs, c = a + gap * gs, e = c + gap * gs, h = e + gap * gs;
+        int o = g * GROUP, og = gap * GROUP;
+        int da = g * nb * GROUP, dc = da + gap * nb * GROUP, de = dc + gap * nb * GROUP, dh = de + gap * nb * GROUP;
         FloatVector sa = FloatVector.zero(F), sc = sa, se = sa, sh = sa;
         for (int b = 0; b < nb; b++) {
             FloatVector a0 = FloatVector.zero(F), a1 = a0, c0 = a0, c1 = a0, e0 = a0, e1 = a0, h0 = a0, h1 = a0;
@@ -122,9 +137,9 @@ final class Q8LaneRows {
             sh = h0.add(h1).fma(FloatVector.fromArray(F, scales, dh + b * GROUP), sh);
         }
         sa.intoArray(y, o);
-        sc.intoArray(y, o + GROUP);
-        se.intoArray(y, o + 2 * GROUP);
-        sh.intoArray(y, o + 3 * GROUP);
+        sc.intoArray(y, o + og);
+        se.intoArray(y, o + 2 * og);
+        sh.intoArray(y, o + 3 * og);
     }
 
     /** Groups g and g + 1 into y[o …]: the same operations in the same order as two calls of {@link #one}. */
