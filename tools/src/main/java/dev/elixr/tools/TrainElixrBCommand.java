@@ -3,6 +3,7 @@ package dev.elixr.tools;
 import dev.elixr.models.qformer.ItcLoss;
 import dev.elixr.models.qformer.LanguageProjection;
 import dev.elixr.models.qformer.TextPooling;
+import dev.elixr.tasks.language.QuestionRepeats;
 import dev.elixr.tasks.language.Stage2Job;
 import dev.elixr.tasks.language.Stage2Training;
 import dev.elixr.tasks.language.TaskMix;
@@ -91,6 +92,9 @@ final class TrainElixrBCommand implements Callable<Integer> {
             + "(elixr train lm --instructions --statement-first)") boolean statementFirst;
     @Option(names = "--task-per-step", description = "stage 2: each step draws one task for its whole batch (in the --mix proportions), so that "
             + "short visual questions are not padded to a report check's length (default: each item draws its task)") boolean taskPerStep;
+    @Option(names = "--vqa-repeats", paramLabel = "CATEGORY=K,…", description = "stage 2: each training visual question of a category stands K "
+            + "times in the pool the VQA share draws from (e.g. laterality=3,severity=3: the side and the severity drawn three times as often; "
+            + "0 drops a category; default: every question once)") String vqaRepeats;
     @Option(names = "--max-answer-tokens", defaultValue = "64", description = "stage 2: longest answer kept, end of sequence included") int maxAnswerTokens;
     @Option(names = "--validate-every", defaultValue = "100", description = "stage 2: steps between validation losses (and one at the end)") int validateEvery;
     @Option(names = "--validation-items", defaultValue = "64", description = "stage 2: validation items per task") int validationItems;
@@ -104,6 +108,7 @@ final class TrainElixrBCommand implements Callable<Integer> {
         var optimisation = new ContrastiveTraining.Optimisation(lr, weightDecay, warmup, gradClip);
         var session = new ContrastiveTraining.Session(seed, resume, checkpointEvery, stopAfter);
         if (stage == 1) {
+            if (vqaRepeats != null) throw new ParameterException(spec.commandLine(), "--vqa-repeats is for --stage 2: stage 1 trains on reports, not questions");
             if (imageRun == null) throw new ParameterException(spec.commandLine(), "--stage 1 needs --image-run RUN_C");
             var texts = new QFormerTraining.Texts(impressionOnly == null ? 0 : impressionOnly, sentenceSampling == null ? 0 : sentenceSampling);
             var training = new QFormerTraining.Config(new ContrastiveTraining.Data(epochs, batch == null ? 32 : batch, false), optimisation, session, texts,
@@ -139,7 +144,7 @@ final class TrainElixrBCommand implements Callable<Integer> {
         if (stage1Run == null || llm == null) throw new ParameterException(spec.commandLine(), "--stage 2 needs --stage1-run RUN_B and --llm DIR_OR_RUN");
         var training = new Stage2Training.Config(steps, batch == null ? 8 : batch, validateEvery, optimisation, session);
         var options = new Stage2Job.Options(data, stage1Run, llm, out, LanguageProjection.Kind.parse(adapter), trainQFormer, taskPerStep ? TaskMix.parse(mix).drawnPerStep() : TaskMix.parse(mix),
-                maxAnswerTokens, validationItems, training).withStatementFirst(statementFirst);
+                maxAnswerTokens, validationItems, training).withStatementFirst(statementFirst).withVqaRepeats(QuestionRepeats.parse(vqaRepeats));
         var o = Stage2Job.run(options, CommandLineText.of(spec), System.err);
         System.out.printf("trained %d/%d steps in %.1f s (%.1f items/s); run: %s%n", o.steps(), o.totalSteps(), o.seconds(),
                 o.itemsPerSecond(), out.toAbsolutePath());

@@ -40,6 +40,10 @@ class TrainElixrBCommandTest {
         assertNotEquals(0, new CommandLine(new Elixr()).setErr(new PrintWriter(pooling)).execute("train", "elixr-b", "--stage", "1",
                 "--image-run", runC.toString(), "--data", data.toString(), "--out", tmp.resolve("run-b-mean").toString(), "--itc-query-pooling", "mean"));
         assertTrue(pooling.toString().contains("--itc-query-pooling 'mean': expected max or log-sum-exp"), pooling.toString());
+        StringWriter repeats = new StringWriter();
+        assertNotEquals(0, new CommandLine(new Elixr()).setErr(new PrintWriter(repeats)).execute("train", "elixr-b", "--stage", "1",
+                "--image-run", runC.toString(), "--data", data.toString(), "--out", tmp.resolve("run-b-repeats").toString(), "--vqa-repeats", "laterality=3"));
+        assertTrue(repeats.toString().contains("--vqa-repeats is for --stage 2"), repeats.toString());
         StringWriter zs = new StringWriter();
         var eval = new CommandLine(new Elixr()).setErr(new PrintWriter(zs));
         assertNotEquals(0, eval.execute("eval", "zero-shot", "--run", runC.toString(), "--data", data.toString(), "--query-scoring", "mean"));

@@ -42,15 +42,21 @@ public final class Stage2Job {
      * mix; the longest answer kept (tokens, with end of sequence); validation items per task; the loop's settings.
      */
     public record Options(Path data, Path stage1Run, Path llm, Path out, LanguageProjection.Kind adapter, boolean trainQFormer, TaskMix mix,
-                          int maxAnswerTokens, int validationItems, Stage2Training.Config training, boolean statementFirst) {
+                          int maxAnswerTokens, int validationItems, Stage2Training.Config training, boolean statementFirst,
+                          QuestionRepeats vqaRepeats) {
         public Options(Path data, Path stage1Run, Path llm, Path out, LanguageProjection.Kind adapter, boolean trainQFormer, TaskMix mix,
                        int maxAnswerTokens, int validationItems, Stage2Training.Config training) {
-            this(data, stage1Run, llm, out, adapter, trainQFormer, mix, maxAnswerTokens, validationItems, training, false);
+            this(data, stage1Run, llm, out, adapter, trainQFormer, mix, maxAnswerTokens, validationItems, training, false, QuestionRepeats.none());
         }
 
         /** Report checks taught in two steps (what the image shows, then the verdict; {@link ImageFindings}). */
         public Options withStatementFirst(boolean s) {
-            return new Options(data, stage1Run, llm, out, adapter, trainQFormer, mix, maxAnswerTokens, validationItems, training, s);
+            return new Options(data, stage1Run, llm, out, adapter, trainQFormer, mix, maxAnswerTokens, validationItems, training, s, vqaRepeats);
+        }
+
+        /** Training visual questions of some categories repeated in the pool ({@link QuestionRepeats}). */
+        public Options withVqaRepeats(QuestionRepeats r) {
+            return new Options(data, stage1Run, llm, out, adapter, trainQFormer, mix, maxAnswerTokens, validationItems, training, statementFirst, r);
         }
     }
 
@@ -84,6 +90,7 @@ public final class Stage2Job {
         ImageTokens trainImages = tokens(run, "train", stage1, all, log), valImages = tokens(run, "validate", stage1, all, log);
         Map<LanguageTask, List<Instruction>> train = new EnumMap<>(LanguageTask.class);
         set.split("train").forEach((t, items) -> train.put(t, trainImages.readable(items)));
+        train.put(LanguageTask.VQA, o.vqaRepeats().apply(train.getOrDefault(LanguageTask.VQA, List.of())));
         List<Instruction> validation = new ArrayList<>();
         for (LanguageTask t : LanguageTask.values()) {
             if (o.mix().weight(t) == 0) continue;
@@ -149,6 +156,7 @@ public final class Stage2Job {
         m.put("--validate-every", Integer.toString(t.validateEvery()));
         m.put("--validation-items", Integer.toString(o.validationItems()));
         if (o.statementFirst()) m.put("--statement-first", "true");
+        m.put("--vqa-repeats", o.vqaRepeats().isNone() ? "none" : o.vqaRepeats().toString());
         return m;
     }
 
@@ -169,6 +177,7 @@ public final class Stage2Job {
         m.put("train_items", items);
         m.put("validation_items", validation);
         m.put("mix", o.mix().toString());
+        m.put("vqa_repeats", o.vqaRepeats().isNone() ? "none" : o.vqaRepeats().toString());
         m.put("adapter", o.adapter().toString());
         m.put("train_qformer", o.trainQFormer());
         m.put("training", o.training());

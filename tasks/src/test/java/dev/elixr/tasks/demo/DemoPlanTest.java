@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The demo plan's stage-2 part: present by default, dropped alone or with stage 1, and kept out of the ELIXR-C run's marker. */
 class DemoPlanTest {
@@ -21,6 +22,16 @@ class DemoPlanTest {
             assertEquals(p.stageTwo(), p.resized(100, 32, 1).withDifficulty("normal").stageTwo(), "resizing keeps the stage-2 plan");
         }
         assertThrows(IllegalArgumentException.class, () -> ElixrDemo.Plan.full().withStageOne(null).withStageTwo(LanguageDemo.Plan.full()));
+    }
+
+    @Test void theFullPlansStageTwoDrawsSideSeverityAndLocationQuestionsMoreOftenAndTheQuickPlansDoesNot() {
+        var full = LanguageDemo.Plan.full().vqaRepeats();
+        assertEquals(3, full.repeats("laterality"));
+        assertEquals(3, full.repeats("severity"));
+        assertEquals(2, full.repeats("location"));
+        assertEquals(1, full.repeats("presence"));
+        assertEquals(1200, LanguageDemo.Plan.full().steps(), "the same steps: the repeats cost no time");
+        assertTrue(LanguageDemo.Plan.quick().vqaRepeats().isNone());
     }
 
     @Test void theElixrCRunsMarkerLeavesStageTwoOut() throws Exception {

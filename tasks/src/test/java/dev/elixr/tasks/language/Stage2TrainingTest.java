@@ -108,6 +108,20 @@ class Stage2TrainingTest {
     }
 
     @Test
+    void questionRepeatsAreRecordedInTrainingJsonAndAResumeWithoutThemIsRefused() throws Exception {
+        Path out = dir.resolve("run-b2-repeats");
+        var repeats = QuestionRepeats.parse("laterality=3,severity=2");
+        Stage2Job.run(f.options(out, TaskMix.parse("vqa=1"), 4, 5e-3, false, 2).withVqaRepeats(repeats), "test", Stage2Fixture.QUIET);
+        assertTrue(Files.readString(out.resolve("training.json")).contains("\"--vqa-repeats\" : \"laterality=3,severity=2\""));
+        assertTrue(Files.readString(out.resolve("run.json")).contains("\"vqa_repeats\" : \"laterality=3,severity=2\""));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Stage2Job.run(f.options(out, TaskMix.parse("vqa=1"), 4, 5e-3, true, 0), "test", Stage2Fixture.QUIET));
+        assertTrue(e.getMessage().contains("--vqa-repeats laterality=3,severity=2 (this command: none)"), e.getMessage());
+        Stage2Job.run(f.options(out, TaskMix.parse("vqa=1"), 4, 5e-3, true, 0).withVqaRepeats(repeats), "test", Stage2Fixture.QUIET);
+        assertTrue(Files.exists(out.resolve(ElixrB2Run.WEIGHTS)), "resumed with the same repeats to the end");
+    }
+
+    @Test
     void evaluationsWriteMetricsWithTheTextOnlyBaselineBesideThem() throws Exception {
         Path out = dir.resolve("run-b2-eval");
         Stage2Job.run(f.options(out, 4, 5e-3, false, 0), "test", Stage2Fixture.QUIET);
