@@ -10,9 +10,8 @@ import java.util.Locale;
 /**
  * Memory-bound cases that go through the op front-ends, as users call them (a new output tensor per
  * call included): softmax over rows of 4096 and layer norm over rows of 768, both larger than the caches; and a plain
- * copy of the softmax's input into a new tensor, measured and counted the same way (bytes read + written), the ceiling
- * any op that reads a tensor and writes a new one of its size can reach on this machine (a new array is zeroed, and
- * each output line is read before it is written: about 3–4 bytes moved per 2 counted).
+ * copy of the softmax's input into a new tensor, measured and counted the same way (bytes read + written): what an op
+ * that reads a tensor and writes a new one of its size can reach on this machine, allocation included.
  */
 final class ExtraOps {
     private ExtraOps() {}

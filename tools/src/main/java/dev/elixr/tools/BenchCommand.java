@@ -82,7 +82,7 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "ops", description = "conv2d, depthwise conv, attention, softmax and layer norm beside numpy, and a copy of the softmax input: the ceiling of ops that write a new tensor.")
+    @Command(name = "ops", description = "conv2d, depthwise conv, attention, softmax and layer norm beside numpy, and a copy of the softmax input (what an op that writes a new tensor can reach).")
     static final class Ops implements Runnable {
         @Mixin Common common = new Common();
 
