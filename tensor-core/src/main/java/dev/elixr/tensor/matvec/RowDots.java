@@ -79,8 +79,9 @@ final class RowDots {
      * four neighbouring rows: each of the four streams then runs on from one row into the next, where four neighbouring
      * rows end three streams every four rows (a row of 1024 BF16 weights is 32 cache lines) and the prefetchers start
      * them again. Measured on the 336M random Llama's BF16 decode, 2 threads, alternated with the neighbouring rows
-     * (docs/results.md): 41.6–42.6 tok/s against 36.4–39.0. The same bits either way: a row's sum does not depend on
-     * its neighbours. {@code -Delixr.bf16.subBands=false} goes back to neighbouring rows.
+     * (docs/results.md): 41.6–42.6 tok/s against 36.4–39.0 in three pairs, even in three more (mean 43.7 against 41.2).
+     * The same bits either way: a row's sum does not depend on its neighbours. {@code -Delixr.bf16.subBands=false} goes
+     * back to neighbouring rows.
      */
     static final boolean SUB_BANDS = Boolean.parseBoolean(System.getProperty("elixr.bf16.subBands", "true"));
 
