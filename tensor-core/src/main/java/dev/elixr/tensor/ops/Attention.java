@@ -19,19 +19,23 @@ public final class Attention {
         return scaledDotProduct(q, k, v, mask, causal, q.dim() == 4 ? (float) (1.0 / Math.sqrt(q.size(3))) : 1f);
     }
 
+    /** The operands' shapes for an error message (built only then: a decoding step calls attention once per layer). */
+    private static String shapes(Tensor q, Tensor k, Tensor v) {
+        return "q " + Outputs.str(q) + ", k " + Outputs.str(k) + ", v " + Outputs.str(v);
+    }
+
     public static Tensor scaledDotProduct(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale) {
-        java.util.function.Supplier<String> shapes = () -> "q " + Outputs.str(q) + ", k " + Outputs.str(k) + ", v " + Outputs.str(v); // built only for an error: a decoding step calls this once per layer
         if (q.dim() != 4 || k.dim() != 4 || v.dim() != 4) {
-            throw new IllegalArgumentException("attention: " + shapes.get() + ": all three must be [B,H,T,D]");
+            throw new IllegalArgumentException("attention: " + shapes(q, k, v) + ": all three must be [B,H,T,D]");
         }
         if (k.size(0) != q.size(0) || v.size(0) != q.size(0) || k.size(1) != q.size(1) || v.size(1) != q.size(1)) {
-            throw new IllegalArgumentException("attention: " + shapes.get() + ": batch and head dimensions differ");
+            throw new IllegalArgumentException("attention: " + shapes(q, k, v) + ": batch and head dimensions differ");
         }
         if (k.size(3) != q.size(3)) {
-            throw new IllegalArgumentException("attention: " + shapes.get() + ": q and k head sizes " + q.size(3) + " and " + k.size(3) + " differ");
+            throw new IllegalArgumentException("attention: " + shapes(q, k, v) + ": q and k head sizes " + q.size(3) + " and " + k.size(3) + " differ");
         }
         if (v.size(2) != k.size(2)) {
-            throw new IllegalArgumentException("attention: " + shapes.get() + ": k and v key counts " + k.size(2) + " and " + v.size(2) + " differ");
+            throw new IllegalArgumentException("attention: " + shapes(q, k, v) + ": k and v key counts " + k.size(2) + " and " + v.size(2) + " differ");
         }
         int[] scores = {q.size(0), q.size(1), q.size(2), k.size(2)};
         Tensor m = null;
