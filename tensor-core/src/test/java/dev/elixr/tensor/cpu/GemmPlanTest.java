@@ -16,8 +16,8 @@ class GemmPlanTest {
     static final MachineProfile ZEN5 = new MachineProfile("AVX-512", 512, 32, "test", 48 << 10, 1 << 20, 4 << 20, "test");
 
     @Test
-    void sixteenRegistersGiveTheFourByTwoTileAndThirtyTwoTheEightByTwo() {
-        assertEquals("4x2", GemmPlan.forMachine(ZEN3, new Properties()).kernel().name());
+    void sixteenRegistersGiveTheFiveByTwoTileAndThirtyTwoTheEightByTwo() {
+        assertEquals("5x2", GemmPlan.forMachine(ZEN3, new Properties()).kernel().name());
         assertEquals("8x2", GemmPlan.forMachine(ZEN5, new Properties()).kernel().name());
     }
 
@@ -25,6 +25,7 @@ class GemmPlanTest {
     void everyTileCountsItsRegistersAndTheChosenOneFits() {
         for (MicroKernel k : MicroKernel.variants()) assertEquals(k.mr() * k.nv() + k.nv() + 3, k.registers(), k.name());
         assertEquals(13, MicroKernel.named("4x2").registers());
+        assertEquals(15, MicroKernel.named("5x2").registers());
         assertEquals(17, MicroKernel.named("6x2").registers());
         assertEquals(18, MicroKernel.named("4x3").registers());
         assertTrue(MicroKernel.named("8x2").registers() > 16, "8x2 spills on 16 registers");
