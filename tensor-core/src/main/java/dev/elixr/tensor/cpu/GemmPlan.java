@@ -10,13 +10,11 @@ import java.util.Properties;
  * experiments ({@code -Delixr.gemm.tile=6x2}, {@code -Delixr.gemm.kc=256}, {@code .mc}, {@code .nc},
  * {@code -Delixr.gemm.registers=16}). Tests and benchmarks build other plans with {@link #of}.
  *
- * <p>Tile: the first of 8×2, 6×2, 4×3, 5×2, 4×2 whose live vector registers ({@link MicroKernel#registers()}: accumulators,
+ * <p>Tile: the first of 8×2, 6×2, 4×3, 4×2 whose live vector registers ({@link MicroKernel#registers()}: accumulators,
  * B vectors and the three broadcasts C2 keeps in flight) fit the machine's count: 8×2 with 32 registers (AVX-512,
- * AArch64), 5×2 with 16 (AVX2/FMA3). BLIS and OpenBLAS use 6×2 there, in assembly; compiled by C2 it spills an
+ * AArch64), 4×2 with 16 (AVX2/FMA3). BLIS and OpenBLAS use 6×2 there, in assembly; compiled by C2 it spills an
  * accumulator every k (see {@link MicroKernel}): with -XX:UseAVX=2 on an AVX-512 Xeon, 1 thread, the 4×2 tile ran
- * 1024³ at 58–63 GFLOP/s against 48–51 for 6×2 (shared machine). 5×2 (10 accumulators, 15 registers) does not spill
- * and beat 4×2 by 5–12% in thread CPU time on every shape of issue 17 (AVX2 code on a Zen 5, docs/results.md
- * "The 5×2 tile for 16 vector registers"): eight FMA chains only just cover 4 cycles × 2 ports, ten leave slack. 8×3 and 12×2 also fit 32 registers but ran
+ * 1024³ at 58–63 GFLOP/s against 48–51 for 6×2 (shared machine). 8×3 and 12×2 also fit 32 registers but ran
  * no faster at 1024³–2048³ on an AVX-512 Xeon (within the noise of a shared machine), and 8×3's 48-column strips
  * pad N = 64 (attention heads) to 96.
  *
@@ -84,15 +82,12 @@ public final class GemmPlan {
         return new GemmPlan(k, kc, mc, nc, why);
     }
 
-    /** The preferred tile for a register count: 8×2 with 32, 5×2 with 16. */
+    /** The preferred tile for a register count: 8×2 with 32, 4×2 with 16. */
     static MicroKernel choose(int registers) {
-        return choose(registers, new String[] {"8x2", "6x2", "4x3", "5x2", "4x2"});
+        return choose(registers, new String[] {"8x2", "6x2", "4x3", "4x2"});
     }
 
-    /**
-     * The preferred tile two vectors wide whose rows divide attention's query block (8×2 with 32 registers, 4×2 with 16):
-     * NR = 2·VL divides its key block, and no query rows are left over for an edge tile.
-     */
+    /** The preferred tile two vectors wide (8×2 with 32 registers, 4×2 with 16): NR = 2·VL divides attention's key block. */
     static MicroKernel chooseTwoVectors(int registers) {
         return choose(registers, new String[] {"8x2", "6x2", "4x2"});
     }

@@ -8,8 +8,7 @@ import jdk.incubator.vector.FloatVector;
  * cover an FMA latency of 4 cycles on 2 ports. C2 spills one of the 6×2 tile's 12 accumulators under UseAVX=2
  * (disassembly: a load and store of the stack slot every k), which costs that tile a third of its speed; this one does not spill.
  * Written out explicitly, as every variant: C2 keeps the accumulators in registers only with constant tile bounds.
- * Per k: 2 vector loads of B, 4 broadcasts of A, 8 FMAs. The plan on 16 registers is now {@link Kernel5x2} (ten chains,
- * 5–12% faster); this one stays the attention tile there (its rows divide the query block of 64).
+ * Per k: 2 vector loads of B, 4 broadcasts of A, 8 FMAs.
  */
 final class Kernel4x2 extends MicroKernel {
     private static final int MR = 4, NR = 2 * VL;

@@ -3,10 +3,14 @@ package dev.elixr.tensor.cpu;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * The 5×2 micro-kernel: a tile of 5 rows × 2 vectors of C, for 16 vector registers (AVX2/FMA3): 10 accumulators + 2 B
- * vectors + the broadcasts C2 schedules ahead (up to 3) = 15. Ten independent FMA chains instead of the 4×2 tile's
- * eight leave slack over an FMA latency of 4 cycles on 2 ports (eight chains cover it exactly, so any stall shows), and
- * each B vector serves five FMAs instead of four. Written out explicitly, as every variant (constant tile bounds).
+ * The 5×2 micro-kernel: a tile of 5 rows × 2 vectors of C for 16 vector registers (AVX2/FMA3): 10 accumulators + 2 B
+ * vectors + the broadcasts C2 schedules ahead = 15 by {@link MicroKernel#registers()}. Ten FMA chains instead of the
+ * 4×2 tile's eight leave slack over an FMA latency of 4 cycles on 2 ports, and when C2 keeps them all in registers it
+ * runs 5–12% above 4×2 (AVX2 code on a Zen 5, thread CPU time). It is <em>not</em> chosen by {@link GemmPlan}: whether
+ * C2 spills one accumulator (a stack load and store every k, seen in the disassembly, ≈ 45 against ≈ 110 GFLOP/s)
+ * depends on the branch profile it compiled with: a process whose products all fit one K block (the accumulate branch
+ * never taken) gets the spilling code for good. docs/results.md, "A 5×2 tile for 16 vector registers". Kept for
+ * experiments ({@code -Delixr.gemm.tile=5x2}) and tested with every tile. Written out explicitly, as every variant.
  * Per k: 2 vector loads of B, 5 broadcasts of A, 10 FMAs.
  */
 final class Kernel5x2 extends MicroKernel {

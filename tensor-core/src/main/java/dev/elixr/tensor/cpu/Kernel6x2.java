@@ -5,7 +5,7 @@ import jdk.incubator.vector.FloatVector;
 /**
  * The 6×2 micro-kernel: a tile of 6 rows × 2 vectors of C, the BLIS/OpenBLAS Haswell shape (12 accumulators + 2 B
  * vectors + 1 broadcast = 15 registers in assembly). C2 keeps three broadcasts in flight and so needs 17: on 16
- * registers (AVX2) it spills one accumulator every k; {@link Kernel5x2} is chosen there instead. Kept for comparison
+ * registers (AVX2) it spills one accumulator every k; {@link Kernel4x2} is chosen there instead. Kept for comparison
  * (JMH) and for 32-register machines' experiments.
  * Written out explicitly, as every variant: C2 keeps the accumulators in registers only with constant tile bounds.
  * Per k: 2 vector loads of B, 6 broadcasts of A, 12 FMAs.
