@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class MicroKernelBenchmark {
-    @Param({"4x2", "6x2", "4x3", "8x2", "8x3", "12x2"})
+    @Param({"4x2", "5x2", "6x2", "4x3", "8x2", "8x3", "12x2"})
     public String tile;
 
     @Param({"256"})

@@ -20,12 +20,12 @@ import java.util.stream.Collectors;
  * bounds (C2 keeps accumulators in registers only then), {@link GemmPlan} picks one for the machine, and the tests
  * run every variant on any machine. Results land in a row-major MR×NR tile (element (r, j) at r·pitch + j): a scratch (pitch NR) or C itself.
  */
-public abstract sealed class MicroKernel permits Kernel6x2, Kernel4x2, Kernel4x3, Kernel8x2, Kernel8x3, Kernel12x2 {
+public abstract sealed class MicroKernel permits Kernel6x2, Kernel5x2, Kernel4x2, Kernel4x3, Kernel8x2, Kernel8x3, Kernel12x2 {
     static final VectorSpecies<Float> S = Simd.F;
     static final int VL = Simd.L;
 
-    /** Every variant: 4×2 (and the spilling 6×2, 4×3) for 16 vector registers, 8×2, 8×3, 12×2 for 32. */
-    static final List<MicroKernel> VARIANTS = List.of(new Kernel6x2(), new Kernel4x2(), new Kernel4x3(), new Kernel8x2(), new Kernel8x3(), new Kernel12x2());
+    /** Every variant: 4×2 (and 5×2, which spills or not by C2's profile, and the spilling 6×2, 4×3) for 16 vector registers, 8×2, 8×3, 12×2 for 32. */
+    static final List<MicroKernel> VARIANTS = List.of(new Kernel6x2(), new Kernel5x2(), new Kernel4x2(), new Kernel4x3(), new Kernel8x2(), new Kernel8x3(), new Kernel12x2());
 
     private final int mr, nv;
 

@@ -25,6 +25,7 @@ class GemmPlanTest {
     void everyTileCountsItsRegistersAndTheChosenOneFits() {
         for (MicroKernel k : MicroKernel.variants()) assertEquals(k.mr() * k.nv() + k.nv() + 3, k.registers(), k.name());
         assertEquals(13, MicroKernel.named("4x2").registers());
+        assertEquals(15, MicroKernel.named("5x2").registers());
         assertEquals(17, MicroKernel.named("6x2").registers());
         assertEquals(18, MicroKernel.named("4x3").registers());
         assertTrue(MicroKernel.named("8x2").registers() > 16, "8x2 spills on 16 registers");
