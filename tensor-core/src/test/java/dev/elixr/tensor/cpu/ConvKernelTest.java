@@ -110,6 +110,36 @@ class ConvKernelTest {
         }
     }
 
+    /**
+     * Nothing of the weights is kept between calls: a weight written in place (an optimiser step, a load into the same
+     * array) changes the very next output, on the narrow (rows split) and the chunked path alike.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pointwiseGeometries")
+    void pointwiseSeesAWeightWrittenInPlaceBetweenCalls(Geometry g) {
+        SplittableRandom r = new SplittableRandom(g.seed() + 1);
+        int hw = g.h() * g.w(), cg = g.c() / g.groups(), og = g.o() / g.groups();
+        float[] x = random(r, cg * hw), w = random(r, og * cg), before = new float[og * hw], after = new float[og * hw], plain = new float[og * hw];
+        var ep = new ConvEpilogue(null, 0, null, 0, null);
+        PointwiseConv.conv2d(w, 0, og, cg, x, 0, hw, null, 0, before, 0, ep, 0);
+        int row = og - 1;
+        for (int c = 0; c < cg; c++) w[row * cg + c] += 1f; // the last output channel's weights, in place
+        PointwiseConv.conv2d(w, 0, og, cg, x, 0, hw, null, 0, after, 0, ep, 0);
+        PointwiseConv.conv2dPlain(w, 0, og, cg, x, 0, hw, null, 0, plain, 0, ep, 0);
+        for (int i = 0; i < after.length; i++) {
+            if (Float.floatToRawIntBits(after[i]) != Float.floatToRawIntBits(plain[i]))
+                throw new AssertionError(g + " at " + i + ": after the write " + after[i] + ", plain loop on the new weights " + plain[i]);
+            if (i / hw == row && after[i] == before[i] && Math.abs(sumColumn(x, cg, hw, i % hw)) > 1e-3)
+                throw new AssertionError(g + " at " + i + ": output unchanged after its weights changed");
+        }
+    }
+
+    private static double sumColumn(float[] x, int cg, int hw, int j) {
+        double s = 0;
+        for (int c = 0; c < cg; c++) s += x[c * hw + j];
+        return s;
+    }
+
     static float[] random(SplittableRandom r, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) r.nextDouble(-1, 1);
