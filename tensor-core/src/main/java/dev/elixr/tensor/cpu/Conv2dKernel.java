@@ -8,8 +8,9 @@ import jdk.incubator.vector.FloatVector;
  * 2-D convolution (NCHW, PyTorch semantics: stride, padding, dilation, groups) as GEMMs on {@link Sgemm}:
  * per image and group, out[Og, OH·OW] = W[Og, Cg·KH·KW] · col[Cg·KH·KW, OH·OW].
  * <ul>
- *   <li>1×1, stride 1, no padding: the image itself is the right operand (no im2col), in column chunks whose outputs
- *       get their epilogue while still in L2;</li>
+ *   <li>1×1, stride 1, no padding: {@link PointwiseConv} (the weights read in place, the image packed with the gate
+ *       folded in, column chunks or row splits whose outputs get their epilogue while still in L2); planes narrower than
+ *       one GEMM strip (squeeze-and-excitation's 1×1 ones) as Sgemm products of the image itself, no im2col;</li>
  *   <li>otherwise (3×3 and the rest): im2col (Chellapilla et al., 2006; stride-2 rows copied from phase planes split by
  *       {@link StrideTwo}) over bands of output rows, each band small enough (≈ 4 MB) to stay in the last-level cache
  *       while Sgemm packs it; a batch of small images runs one image per thread ({@link #imagesInParallel}).</li>
@@ -18,7 +19,8 @@ import jdk.incubator.vector.FloatVector;
  * 1-row products. Arrays are contiguous; offsets in elements. The {@link ConvEpilogue} (bias, or a folded batch norm
  * and an activation) runs over each image's output planes right after its products, in parallel over the planes. An
  * optional gate [n, c] scales the input channels per image (squeeze-and-excitation, Hu et al. 2018 §3.2), folded into
- * a per-image copy of the weights (O·C·KH·KW multiplies instead of a pass over the C·H·W input).
+ * a per-image copy of the weights (O·C·KH·KW multiplies instead of a pass over the C·H·W input); a 1×1 one by
+ * {@link PointwiseConv} into its packed copy of the image instead.
  */
 public final class Conv2dKernel {
     /** Floats per im2col band. */
@@ -76,6 +78,13 @@ public final class Conv2dKernel {
             return;
         }
         float[] col = pointwise ? null : COLUMNS.get().get(ckk * bandRows * ow);
+        if (pointwise && PointwiseConv.suits(ohw)) { // the weights read in place, the gate folded into the packed image
+            for (int ni = 0; ni < n; ni++)
+                for (int gi = 0; gi < g; gi++)
+                    PointwiseConv.conv2d(weight, wOff + gi * og * ckk, og, cg, x, xOff + (ni * c + gi * cg) * h * w, ohw,
+                            gate, gateOff + ni * c + gi * cg, out, outOff + (ni * o + gi * og) * ohw, ep, gi * og);
+            return;
+        }
         float[] gated = gate == null ? null : new float[o * ckk];
         for (int ni = 0; ni < n; ni++) {
             float[] wts = weight;

@@ -11,7 +11,8 @@ import static dev.elixr.tensor.cpu.Simd.L;
  * What a convolution does to each output plane before it is stored: y = act(acc·scale[o] + shift[o]), a folded batch
  * norm (scale γ/√(σ²+ε), shift β − μ·scale; Jacob et al. 2018 §3.2) or a bias (scale absent), then an activation
  * (absent: identity). Applied while the plane is still in cache, so one pass over the output does all three. Arrays
- * are read at their offsets; scale, shift and act may each be null.
+ * are read at their offsets; scale, shift and act may each be null. SiLU and the sigmoid are {@link Logistic}'s (half
+ * the vector operations of {@link VectorMath}'s, within a few ulp of float64 as well, not the same bits).
  */
 public record ConvEpilogue(float[] scale, int scaleOff, float[] shift, int shiftOff, UnaryOp act) {
     public static final ConvEpilogue NONE = new ConvEpilogue(null, 0, null, 0, null);
@@ -54,19 +55,19 @@ public record ConvEpilogue(float[] scale, int scaleOff, float[] shift, int shift
     private static void siluRow(float[] src, int p, float[] dst, int q, int n, float s, float b) {
         FloatVector sv = FloatVector.broadcast(F, s), bv = FloatVector.broadcast(F, b);
         int k = 0;
-        for (int e = F.loopBound(n); k < e; k += L) VectorMath.silu(FloatVector.fromArray(F, src, p + k).fma(sv, bv)).intoArray(dst, q + k);
+        for (int e = F.loopBound(n); k < e; k += L) Logistic.silu(FloatVector.fromArray(F, src, p + k).fma(sv, bv)).intoArray(dst, q + k);
         if (k == n) return;
         VectorMask<Float> m = F.indexInRange(k, n);
-        VectorMath.silu(FloatVector.fromArray(F, src, p + k, m).fma(sv, bv)).intoArray(dst, q + k, m);
+        Logistic.silu(FloatVector.fromArray(F, src, p + k, m).fma(sv, bv)).intoArray(dst, q + k, m);
     }
 
     private static void sigmoidRow(float[] src, int p, float[] dst, int q, int n, float s, float b) {
         FloatVector sv = FloatVector.broadcast(F, s), bv = FloatVector.broadcast(F, b);
         int k = 0;
-        for (int e = F.loopBound(n); k < e; k += L) VectorMath.sigmoid(FloatVector.fromArray(F, src, p + k).fma(sv, bv)).intoArray(dst, q + k);
+        for (int e = F.loopBound(n); k < e; k += L) Logistic.sigmoid(FloatVector.fromArray(F, src, p + k).fma(sv, bv)).intoArray(dst, q + k);
         if (k == n) return;
         VectorMask<Float> m = F.indexInRange(k, n);
-        VectorMath.sigmoid(FloatVector.fromArray(F, src, p + k, m).fma(sv, bv)).intoArray(dst, q + k, m);
+        Logistic.sigmoid(FloatVector.fromArray(F, src, p + k, m).fma(sv, bv)).intoArray(dst, q + k, m);
     }
 
     private static void reluRow(float[] src, int p, float[] dst, int q, int n, float s, float b) {
@@ -90,6 +91,8 @@ public record ConvEpilogue(float[] scale, int scaleOff, float[] shift, int shift
     /** The plain twin of {@link #apply} on one value (tests). */
     float applyPlain(double acc, int channel) {
         double y = acc * (scale == null ? 1 : scale[scaleOff + channel]) + (shift == null ? 0 : shift[shiftOff + channel]);
+        if (act == UnaryOp.SILU) return Logistic.silu((float) y);
+        if (act == UnaryOp.SIGMOID) return Logistic.sigmoid((float) y);
         return act == null ? (float) y : ScalarMath.apply(act, (float) y);
     }
 }

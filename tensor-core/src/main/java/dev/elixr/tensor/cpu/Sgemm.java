@@ -38,7 +38,8 @@ import java.lang.foreign.ValueLayout;
  * reads the matrix exactly once (dot products along a contiguous K, or row combinations along a
  * contiguous N); products under {@link #PARALLEL_FLOPS} run on the calling thread with thread-local
  * packing buffers, and tiny ones (≤ {@link #TINY} multiply-adds) as scalar dot products. Attention uses
- * {@link #gemmPackedB}: B packed once and reused, A read in place. Operands are {@link MemorySegment}s so
+ * {@link #gemmPackedB}: B packed once and reused, A read in place; so do 1×1 convolutions ({@link PointwiseConv}:
+ * the weights as A, never packed). Operands are {@link MemorySegment}s so
  * that memory-mapped weights need no copy; heap arrays go through {@link MemorySegment#ofArray(float[])}.
  *
  * <p>Packing ({@link GemmPack}) is vectorised for all four transposes: the two whose stored rows run along
@@ -242,7 +243,8 @@ public final class Sgemm {
     /**
      * C[m×n] = alpha·A·B + beta·C on the calling thread, for small blocks whose B was packed once by
      * {@link #packB(boolean, float[], int, int, int, int, float[], int)} and is reused many times (attention:
-     * Kᵀ and V of a head). A (row-major, m×k) is read in place, without packing; k is one K block.
+     * Kᵀ and V of a head; {@link PointwiseConv}'s image chunks). A (row-major, m×k) is read in place, without packing;
+     * k is one K block.
      */
     static void gemmPackedB(float[] a, int aOff, int lda, int m, float[] bp, int bpOff, int n, int k,
                             float alpha, float beta, float[] c, int cOff, int ldc) {

@@ -39,6 +39,8 @@ class ConvKernelTest {
         out.add(Arguments.of(new Geometry(6, 16, 24, 24, 32, 3, 2, 1, 1, 1, true, 21))); // a batch: one image per thread
         out.add(Arguments.of(new Geometry(5, 4, 13, 17, 6, 3, 2, 1, 2, 2, true, 22)));   // a batch, grouped, dilated, odd width
         out.add(Arguments.of(new Geometry(4, 3, 11, 9, 5, 5, 1, 2, 1, 1, false, 23)));   // a batch at stride 1
+        out.addAll(pointwiseGeometries().map(Arguments::of).toList());
+        out.add(Arguments.of(new Geometry(1, 24, 4, 5, 16, 1, 1, 0, 1, 1, true, 45)));   // 1×1 narrower than a GEMM strip: Sgemm
         for (int i = 0; i < 14; i++) {
             int g = 1 + r.nextInt(2), c = g * (1 + r.nextInt(9)), o = g * (1 + r.nextInt(20)), k = 1 + 2 * r.nextInt(3);
             int dil = 1 + r.nextInt(2), h = k * dil + r.nextInt(20), w = k * dil + r.nextInt(20);
@@ -64,6 +66,78 @@ class ConvKernelTest {
                     r.nextBoolean(), r.nextLong())));
         }
         return out.stream();
+    }
+
+    /**
+     * 1×1 convolutions for {@link PointwiseConv}: EfficientNet's 7×7 and 14×14 stages (rows of W split across threads;
+     * widths not a multiple of a strip), output channels not a multiple of MR, a wide plane in column chunks, a grouped
+     * batch.
+     */
+    static Stream<Geometry> pointwiseGeometries() {
+        return Stream.of(new Geometry(1, 192, 7, 7, 1152, 1, 1, 0, 1, 1, true, 41),
+                new Geometry(1, 120, 14, 14, 130, 1, 1, 0, 1, 1, false, 42),
+                new Geometry(1, 40, 56, 57, 84, 1, 1, 0, 1, 1, true, 43),
+                new Geometry(2, 32, 8, 9, 48, 1, 1, 0, 1, 2, true, 44));
+    }
+
+    /** {@link PointwiseConv} with gate and epilogue against its plain loop, on one and two threads (the same bits on both). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pointwiseGeometries")
+    void pointwiseMatchesPlainLoopAndGivesTheSameBitsOnOneAndTwoThreads(Geometry g) {
+        SplittableRandom r = new SplittableRandom(g.seed());
+        int hw = g.h() * g.w(), cg = g.c() / g.groups(), og = g.o() / g.groups();
+        float[] x = random(r, 3 + g.c() * hw), w = random(r, 2 + og * cg), gate = random(r, 5 + cg);
+        var ep = new ConvEpilogue(random(r, 1 + og), 1, random(r, 4 + og), 4, UnaryOp.SILU);
+        float[] plain = new float[og * hw];
+        PointwiseConv.conv2dPlain(w, 2, og, cg, x, 3, hw, gate, 5, plain, 0, ep, 0);
+        float[][] fast = new float[2][og * hw];
+        int before = dev.elixr.tensor.Parallel.threads();
+        try {
+            for (int t = 1; t <= 2; t++) {
+                dev.elixr.tensor.Parallel.setThreads(t);
+                java.util.Arrays.fill(fast[t - 1], Float.NaN);
+                PointwiseConv.conv2d(w, 2, og, cg, x, 3, hw, gate, 5, fast[t - 1], 0, ep, 0);
+            }
+        } finally {
+            dev.elixr.tensor.Parallel.setThreads(before);
+        }
+        for (int i = 0; i < plain.length; i++) {
+            if (Float.floatToRawIntBits(fast[0][i]) != Float.floatToRawIntBits(fast[1][i]))
+                throw new AssertionError(g + " at " + i + ": 1 thread " + fast[0][i] + ", 2 threads " + fast[1][i]);
+            // the same float products and FMA chain; only the epilogue's scale-and-shift differs (float FMA against double)
+            if (!(Math.abs(fast[0][i] - plain[i]) <= 1e-6f * (1 + Math.abs(plain[i]))))
+                throw new AssertionError(g + " at " + i + ": fast " + fast[0][i] + ", plain " + plain[i]);
+        }
+    }
+
+    /**
+     * Nothing of the weights is kept between calls: a weight written in place (an optimiser step, a load into the same
+     * array) changes the very next output, on the narrow (rows split) and the chunked path alike.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pointwiseGeometries")
+    void pointwiseSeesAWeightWrittenInPlaceBetweenCalls(Geometry g) {
+        SplittableRandom r = new SplittableRandom(g.seed() + 1);
+        int hw = g.h() * g.w(), cg = g.c() / g.groups(), og = g.o() / g.groups();
+        float[] x = random(r, cg * hw), w = random(r, og * cg), before = new float[og * hw], after = new float[og * hw], plain = new float[og * hw];
+        var ep = new ConvEpilogue(null, 0, null, 0, null);
+        PointwiseConv.conv2d(w, 0, og, cg, x, 0, hw, null, 0, before, 0, ep, 0);
+        int row = og - 1;
+        for (int c = 0; c < cg; c++) w[row * cg + c] += 1f; // the last output channel's weights, in place
+        PointwiseConv.conv2d(w, 0, og, cg, x, 0, hw, null, 0, after, 0, ep, 0);
+        PointwiseConv.conv2dPlain(w, 0, og, cg, x, 0, hw, null, 0, plain, 0, ep, 0);
+        for (int i = 0; i < after.length; i++) {
+            if (Float.floatToRawIntBits(after[i]) != Float.floatToRawIntBits(plain[i]))
+                throw new AssertionError(g + " at " + i + ": after the write " + after[i] + ", plain loop on the new weights " + plain[i]);
+            if (i / hw == row && after[i] == before[i] && Math.abs(sumColumn(x, cg, hw, i % hw)) > 1e-3)
+                throw new AssertionError(g + " at " + i + ": output unchanged after its weights changed");
+        }
+    }
+
+    private static double sumColumn(float[] x, int cg, int hw, int j) {
+        double s = 0;
+        for (int c = 0; c < cg; c++) s += x[c * hw + j];
+        return s;
     }
 
     static float[] random(SplittableRandom r, int n) {
