@@ -10,6 +10,12 @@ import static dev.elixr.tensor.cpu.Simd.L;
 /**
  * Layer norm (Ba et al. 2016, eq. 4; two-pass mean and variance) and RMS norm (Zhang and Sennrich 2019, eq. 4)
  * over the last dimension, one vectorized row at a time.
+ *
+ * <p>Passes over a row (rows in parallel; a row of a few thousand floats stays in L1 after its first pass, so only
+ * that pass and the output's write-back touch memory): the sum, then Σ (x − mean)², each with four independent
+ * vector accumulators (a single chain waits on every add's latency) summed in a fixed order; then one pass that
+ * normalises and applies γ and β in registers and writes each output once. The float64 reference is
+ * {@code dev.elixr.tensor.reference.Norm}.
  */
 final class CpuNorm {
     private CpuNorm() {}
@@ -46,42 +52,71 @@ final class CpuNorm {
         float inv = (float) (1.0 / Math.sqrt(var + eps));
         FloatVector vm = FloatVector.broadcast(F, mean), vi = FloatVector.broadcast(F, inv);
         int bound = F.loopBound(d);
-        for (int k = 0; k < bound; k += L) FloatVector.fromArray(F, in, p + k).sub(vm).mul(vi).intoArray(o, q + k);
-        for (int k = bound; k < d; k++) o[q + k] = (in[p + k] - mean) * inv;
+        // one loop per affine form (no vector merges across branches): (x − mean)·inv, then ·g + b in registers
         if (g != null && b != null) {
             for (int k = 0; k < bound; k += L) {
-                FloatVector.fromArray(F, o, q + k).fma(FloatVector.fromArray(F, g, k), FloatVector.fromArray(F, b, k)).intoArray(o, q + k);
+                FloatVector.fromArray(F, in, p + k).sub(vm).mul(vi).fma(FloatVector.fromArray(F, g, k), FloatVector.fromArray(F, b, k))
+                        .intoArray(o, q + k);
             }
         } else if (g != null) {
-            for (int k = 0; k < bound; k += L) FloatVector.fromArray(F, o, q + k).mul(FloatVector.fromArray(F, g, k)).intoArray(o, q + k);
+            for (int k = 0; k < bound; k += L) {
+                FloatVector.fromArray(F, in, p + k).sub(vm).mul(vi).mul(FloatVector.fromArray(F, g, k)).intoArray(o, q + k);
+            }
         } else if (b != null) {
-            for (int k = 0; k < bound; k += L) FloatVector.fromArray(F, o, q + k).add(FloatVector.fromArray(F, b, k)).intoArray(o, q + k);
+            for (int k = 0; k < bound; k += L) {
+                FloatVector.fromArray(F, in, p + k).sub(vm).mul(vi).add(FloatVector.fromArray(F, b, k)).intoArray(o, q + k);
+            }
+        } else {
+            for (int k = 0; k < bound; k += L) FloatVector.fromArray(F, in, p + k).sub(vm).mul(vi).intoArray(o, q + k);
         }
         for (int k = bound; k < d; k++) {
-            if (g != null) o[q + k] *= g[k];
-            if (b != null) o[q + k] += b[k];
+            float y = (in[p + k] - mean) * inv;
+            if (g != null && b != null) y = Math.fma(y, g[k], b[k]);
+            else if (g != null) y *= g[k];
+            else if (b != null) y += b[k];
+            o[q + k] = y;
         }
     }
 
-    private static float sum(float[] in, int p, int n) {
-        FloatVector acc = FloatVector.zero(F);
-        int b = F.loopBound(n);
-        for (int k = 0; k < b; k += L) acc = acc.add(FloatVector.fromArray(F, in, p + k));
-        float s = Simd.sumLanes(acc);
-        for (int k = b; k < n; k++) s += in[p + k];
+    /**
+     * Σ in[p, p+n): four vector accumulators over blocks of four vectors (independent add chains: one chain waits
+     * on each add's latency), then the vectors left over into the first, the four added as (a0 + a1) + (a2 + a3), the
+     * lanes by {@link Simd#sumLanes}, then the tail in order: a fixed order, so the bits depend on neither the JIT tier
+     * nor the thread count.
+     */
+    static float sum(float[] in, int p, int n) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        int k = 0;
+        for (int b4 = n - 4 * L; k <= b4; k += 4 * L) {
+            a0 = a0.add(FloatVector.fromArray(F, in, p + k));
+            a1 = a1.add(FloatVector.fromArray(F, in, p + k + L));
+            a2 = a2.add(FloatVector.fromArray(F, in, p + k + 2 * L));
+            a3 = a3.add(FloatVector.fromArray(F, in, p + k + 3 * L));
+        }
+        for (int b = F.loopBound(n); k < b; k += L) a0 = a0.add(FloatVector.fromArray(F, in, p + k));
+        float s = Simd.sumLanes(a0.add(a1).add(a2.add(a3)));
+        for (; k < n; k++) s += in[p + k];
         return s;
     }
 
-    /** Σ (x − c)² over a contiguous run. */
-    private static float centredSquares(float[] in, int p, int n, float c) {
-        FloatVector acc = FloatVector.zero(F), vc = FloatVector.broadcast(F, c);
-        int b = F.loopBound(n);
-        for (int k = 0; k < b; k += L) {
-            FloatVector v = FloatVector.fromArray(F, in, p + k).sub(vc);
-            acc = v.fma(v, acc);
+    /** Σ (x − c)² over a contiguous run, with the four chains and the order of {@link #sum}. */
+    static float centredSquares(float[] in, int p, int n, float c) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, vc = FloatVector.broadcast(F, c);
+        int k = 0;
+        for (int b4 = n - 4 * L; k <= b4; k += 4 * L) {
+            FloatVector v0 = FloatVector.fromArray(F, in, p + k).sub(vc), v1 = FloatVector.fromArray(F, in, p + k + L).sub(vc);
+            FloatVector v2 = FloatVector.fromArray(F, in, p + k + 2 * L).sub(vc), v3 = FloatVector.fromArray(F, in, p + k + 3 * L).sub(vc);
+            a0 = v0.fma(v0, a0);
+            a1 = v1.fma(v1, a1);
+            a2 = v2.fma(v2, a2);
+            a3 = v3.fma(v3, a3);
         }
-        float s = Simd.sumLanes(acc);
-        for (int k = b; k < n; k++) s += (in[p + k] - c) * (in[p + k] - c);
+        for (int b = F.loopBound(n); k < b; k += L) {
+            FloatVector v = FloatVector.fromArray(F, in, p + k).sub(vc);
+            a0 = v.fma(v, a0);
+        }
+        float s = Simd.sumLanes(a0.add(a1).add(a2.add(a3)));
+        for (; k < n; k++) s += (in[p + k] - c) * (in[p + k] - c);
         return s;
     }
 }

@@ -3,6 +3,7 @@ package dev.elixr.tensor.cpu;
 import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 import static dev.elixr.tensor.cpu.Simd.F;
 import static dev.elixr.tensor.cpu.Simd.L;
@@ -10,6 +11,13 @@ import static dev.elixr.tensor.cpu.Simd.L;
 /**
  * Softmax and log-softmax along one axis, max-subtracted; vectorized when the axis is unit-stride. Exponentials
  * from {@link VectorMath} and lane sums in a fixed order, so the bits do not depend on the JIT tier.
+ *
+ * <p>Passes over a unit-stride row (one row at a time, rows in parallel; a row of a few thousand floats stays in
+ * L1/L2 after its first pass, so only that pass and the output's write-back touch memory): the max with four
+ * independent vector chains; the exponentials e^(x − max) stored and summed in the same pass
+ * ({@link VectorMath#expShiftedSum}); the scaling by 1/sum in place. Log-softmax sums the exponentials without storing
+ * them, then writes x − (max + log sum). {@code strided} is the plain loop (rows that are not unit-stride) and the
+ * float64 reference is {@code dev.elixr.tensor.reference.Softmax}.
  */
 final class CpuSoftmax {
     private CpuSoftmax() {}
@@ -37,10 +45,9 @@ final class CpuSoftmax {
     }
 
     static void contiguous(float[] in, int p, float[] o, int q, int n, boolean log) {
-        float max = CpuReduce.contiguousRow(dev.elixr.tensor.backend.ReduceOp.MAX, in, p, n);
+        float max = max(in, p, n);
         if (max == Float.NEGATIVE_INFINITY) max = 0f; // an all -inf row: exp gives 0s, as the reference
-        VectorMath.expShifted(in, p, max, o, q, n);
-        float sum = CpuReduce.contiguousRow(dev.elixr.tensor.backend.ReduceOp.SUM, o, q, n);
+        float sum = VectorMath.expShiftedSum(in, p, max, o, q, n, !log);
         int k = 0;
         if (log) {
             float sh = max + (float) StrictMath.log(sum);
@@ -52,6 +59,31 @@ final class CpuSoftmax {
             for (int b = F.loopBound(n); k < b; k += L) FloatVector.fromArray(F, o, q + k).mul(inv).intoArray(o, q + k);
             for (; k < n; k++) o[q + k] *= inv;
         }
+    }
+
+    /**
+     * The largest of in[p, p+n): four vector accumulators over blocks of four vectors (independent max chains, where
+     * one chain waits on each max's latency), then the vectors left over, then the lanes, then the tail. Max is exact,
+     * so the order changes no bit: the same result as a plain loop.
+     */
+    static float max(float[] in, int p, int n) {
+        if (n < L) {
+            float m = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < n; k++) m = Math.max(m, in[p + k]);
+            return m;
+        }
+        FloatVector m0 = FloatVector.fromArray(F, in, p), m1 = m0, m2 = m0, m3 = m0;
+        int k = L;
+        for (int b4 = n - 4 * L; k <= b4; k += 4 * L) {
+            m0 = m0.max(FloatVector.fromArray(F, in, p + k));
+            m1 = m1.max(FloatVector.fromArray(F, in, p + k + L));
+            m2 = m2.max(FloatVector.fromArray(F, in, p + k + 2 * L));
+            m3 = m3.max(FloatVector.fromArray(F, in, p + k + 3 * L));
+        }
+        for (int b = F.loopBound(n); k < b; k += L) m0 = m0.max(FloatVector.fromArray(F, in, p + k));
+        float m = m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX);
+        for (; k < n; k++) m = Math.max(m, in[p + k]);
+        return m;
     }
 
     private static void strided(float[] in, int p, int xs, float[] o, int q, int os, int n, boolean log) {

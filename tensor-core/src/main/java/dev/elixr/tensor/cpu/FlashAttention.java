@@ -110,8 +110,7 @@ public final class FlashAttention {
             java.util.Arrays.fill(out.data(), o, o + dv, 0f);
             return;
         }
-        VectorMath.expShifted(p, 0, max, p, 0, tk);
-        float l = CpuReduce.contiguousRow(dev.elixr.tensor.backend.ReduceOp.SUM, p, 0, tk);
+        float l = VectorMath.expShiftedSum(p, 0, max, p, 0, tk, true);
         java.util.Arrays.fill(acc, 0f);
         int dvVec = dv - dv % VL;
         for (int j = 0; j < tk; j++) {
@@ -181,8 +180,7 @@ public final class FlashAttention {
             return;
         }
         // exponentials and their sum in a fixed order: the same bits in every JIT tier (VectorMath, Simd.sumLanes)
-        VectorMath.expShifted(sc, off, mNew, sc, off, cols);
-        float s = CpuReduce.contiguousRow(dev.elixr.tensor.backend.ReduceOp.SUM, sc, off, cols);
+        float s = VectorMath.expShiftedSum(sc, off, mNew, sc, off, cols, true);
         float corr = m[r] == Float.NEGATIVE_INFINITY ? 0f : VectorMath.exp(m[r] - mNew);
         l[r] = l[r] * corr + s;
         m[r] = mNew;

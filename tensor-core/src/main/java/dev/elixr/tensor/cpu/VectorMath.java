@@ -59,6 +59,7 @@ public final class VectorMath {
             V_NLN2_HI = c(-LN2_HI), V_NLN2_LO = c(-LN2_LO), V_E0 = c(E0), V_E1 = c(E1), V_E2 = c(E2), V_E3 = c(E3), V_E4 = c(E4),
             V_E5 = c(E5);
     private static final IntVector V_MAGIC_BITS = ci(MAGIC_BITS), V_BIAS = ci(127);
+    private static final IntVector V_EXP_LO_BITS = ci(Float.floatToRawIntBits(EXP_LO)), V_EXP_HI_BITS = ci(Float.floatToRawIntBits(EXP_HI));
 
     /** o[q, q+n) = e^x[p, p+n) (o may be x at the same position). */
     public static void exp(float[] x, int p, float[] o, int q, int n) {
@@ -80,6 +81,71 @@ public final class VectorMath {
         for (int k = 0; k < b; k += L) ld(x, p + k).sub(s).intoArray(o, q + k);
         expVectors(o, q, o, q, b);
         for (int k = b; k < n; k++) o[q + k] = exp(x[p + k] - shift);
+    }
+
+    /**
+     * Σ e^(x[p, p+n) − shift), and, when store, o[q, q+n) = those exponentials (o may be x at the same position): one
+     * pass where {@link #expShifted} and a sum over its output take two, with the same bits as that pair (each
+     * exponential as {@link #exp(FloatVector)}; the whole vectors added in order into one vector accumulator, the lanes
+     * by {@link Simd#sumLanes}, then the tail in order, as {@code CpuReduce.contiguousRow(SUM)} adds a run).
+     *
+     * <p>For shift the run's maximum as {@link Math#max} finds it (softmax, attention): then no x − shift is NaN (a NaN
+     * in the run makes the maximum NaN), and a shift that is not finite takes a scalar loop. Without NaNs the clamp to
+     * [EXP_LO, EXP_HI] is two integer minima on the bits (signed: positives above EXP_HI; unsigned: negatives below
+     * EXP_LO; ±0 and everything between unchanged), equal to Math's max and min there and a few times cheaper than
+     * the vector max and min, whose NaN and signed-zero rules cost a compare-and-blend sequence each. Two vectors per
+     * iteration, their operations interleaved: two independent exponential chains for the out-of-order core (C2
+     * unrolls no further a loop this long); more in one body leaves C2 over its inlining budget (vectors boxed).
+     * The accumulator starts from {@code FloatVector.zero}: a static final vector as a loop phi's start is boxed.
+     */
+    public static float expShiftedSum(float[] x, int p, float shift, float[] o, int q, int n, boolean store) {
+        if (!Float.isFinite(shift)) {
+            float sum = 0f;
+            for (int k = 0; k < n; k++) {
+                float e = exp(x[p + k] - shift);
+                if (store) o[q + k] = e;
+                sum += e;
+            }
+            return sum;
+        }
+        FloatVector s = FloatVector.broadcast(F, shift), acc = FloatVector.zero(F);
+        int b2 = n - n % (2 * L), k = 0;
+        for (; k < b2; k += 2 * L) { // the body of exp(FloatVector) on two vectors, clamped as above
+            IntVector i0 = ld(x, p + k).sub(s).reinterpretAsInts(), i1 = ld(x, p + k + L).sub(s).reinterpretAsInts();
+            FloatVector x0 = i0.min(V_EXP_HI_BITS).lanewise(VectorOperators.UMIN, V_EXP_LO_BITS).reinterpretAsFloats();
+            FloatVector x1 = i1.min(V_EXP_HI_BITS).lanewise(VectorOperators.UMIN, V_EXP_LO_BITS).reinterpretAsFloats();
+            FloatVector t0 = x0.fma(V_LOG2E, V_MAGIC), t1 = x1.fma(V_LOG2E, V_MAGIC);
+            FloatVector n0 = t0.sub(V_MAGIC), n1 = t1.sub(V_MAGIC);
+            FloatVector r0 = n0.fma(V_NLN2_LO, n0.fma(V_NLN2_HI, x0)), r1 = n1.fma(V_NLN2_LO, n1.fma(V_NLN2_HI, x1));
+            FloatVector y0 = r0.fma(V_E0, V_E1).fma(r0, V_E2).fma(r0, V_E3).fma(r0, V_E4).fma(r0, V_E5);
+            FloatVector y1 = r1.fma(V_E0, V_E1).fma(r1, V_E2).fma(r1, V_E3).fma(r1, V_E4).fma(r1, V_E5);
+            y0 = y0.fma(r0.mul(r0), r0).add(V_ONE);
+            y1 = y1.fma(r1.mul(r1), r1).add(V_ONE);
+            IntVector m0 = t0.reinterpretAsInts().sub(V_MAGIC_BITS), m1 = t1.reinterpretAsInts().sub(V_MAGIC_BITS);
+            IntVector h0 = m0.lanewise(VectorOperators.ASHR, 1), h1 = m1.lanewise(VectorOperators.ASHR, 1);
+            FloatVector e0 = y0.mul(h0.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(m0.sub(h0).add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector e1 = y1.mul(h1.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(m1.sub(h1).add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            if (store) {
+                e0.intoArray(o, q + k);
+                e1.intoArray(o, q + k + L);
+            }
+            acc = acc.add(e0).add(e1);
+        }
+        if (k < F.loopBound(n)) { // one vector left
+            FloatVector e = exp(ld(x, p + k).sub(s));
+            if (store) e.intoArray(o, q + k);
+            acc = acc.add(e);
+            k += L;
+        }
+        float sum = Simd.sumLanes(acc);
+        for (; k < n; k++) {
+            float e = exp(x[p + k] - shift);
+            if (store) o[q + k] = e;
+            sum += e;
+        }
+        return sum;
     }
 
     /** The vector loop of exp over b (a multiple of L) elements. */

@@ -59,6 +59,14 @@ class ConvKernelTest {
         out.add(Arguments.of(new Geometry(1, 4, 9, 40, 4, 3, 2, 1, 1, 4, true, 14)));
         out.add(Arguments.of(new Geometry(3, 1, 96, 96, 16, 3, 2, 1, 1, 1, true, 15)));  // ELIXR-C's stem: 1 → 16 channels
         out.add(Arguments.of(new Geometry(2, 3, 21, 19, 6, 3, 1, 1, 2, 3, false, 16))); // channel multiplier 2, dilated
+        // stride 1, no dilation, 3×3 and 5×5 (the column-block path): EfficientNet's planes, OH not a multiple of 4,
+        // OH = 4 exactly, padding 0, one vector per row, channel multiplier 2
+        out.add(Arguments.of(new Geometry(2, 3, 28, 28, 3, 5, 1, 2, 1, 3, true, 21)));
+        out.add(Arguments.of(new Geometry(1, 2, 7, 16, 4, 5, 1, 2, 1, 2, false, 22)));
+        out.add(Arguments.of(new Geometry(1, 4, 9, 33, 4, 3, 1, 0, 1, 4, true, 23)));
+        out.add(Arguments.of(new Geometry(2, 3, 56, 56, 3, 3, 1, 1, 1, 3, true, 24)));
+        out.add(Arguments.of(new Geometry(1, 2, 8, 20, 2, 5, 1, 0, 1, 2, true, 25)));
+        out.add(Arguments.of(new Geometry(1, 3, 6, 70, 3, 3, 1, 1, 1, 3, false, 26)));
         for (int i = 0; i < 18; i++) {
             int c = 1 + r.nextInt(6), m = i < 6 ? 1 : 1 + r.nextInt(5), k = r.nextBoolean() ? 3 : 5, dil = 1 + r.nextInt(2);
             int h = k * dil + r.nextInt(30), w = k * dil + r.nextInt(40);
@@ -179,6 +187,29 @@ class ConvKernelTest {
     @MethodSource("depthwise")
     void depthwiseMatchesDirectFloat64(Geometry g) {
         check(g, true);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("depthwise")
+    void depthwiseGivesTheSameBitsOnOneAndTwoThreads(Geometry g) {
+        SplittableRandom r = new SplittableRandom(g.seed());
+        float[] x = random(r, g.n() * g.c() * g.h() * g.w()), w = random(r, g.o() * g.k() * g.k());
+        float[] b = g.bias() ? random(r, g.o()) : null;
+        int oh = Conv2dParams.outSize(g.h(), g.k(), g.stride(), g.pad(), g.dil());
+        int ow = Conv2dParams.outSize(g.w(), g.k(), g.stride(), g.pad(), g.dil());
+        float[][] outs = new float[2][g.n() * g.o() * oh * ow];
+        int before = dev.elixr.tensor.Parallel.threads();
+        try {
+            for (int t = 1; t <= 2; t++) {
+                dev.elixr.tensor.Parallel.setThreads(t);
+                DepthwiseConv.conv2d(x, 0, g.n(), g.c(), g.h(), g.w(), w, 0, g.o(), g.k(), g.k(), b, 0, g.params(), outs[t - 1], 0);
+            }
+        } finally {
+            dev.elixr.tensor.Parallel.setThreads(before);
+        }
+        for (int i = 0; i < outs[0].length; i++)
+            if (Float.floatToRawIntBits(outs[0][i]) != Float.floatToRawIntBits(outs[1][i]))
+                throw new AssertionError(g + " at " + i + ": 1 thread " + outs[0][i] + ", 2 threads " + outs[1][i]);
     }
 
     /** The vectorised depthwise kernel against the plain loop it replaced, on the same float inputs. */

@@ -62,6 +62,8 @@ public final class TierProbe {
         ops.put("softmaxStrided", () -> Softmax.softmax(wide, 0));
         ops.put("layerNorm", () -> Norm.layerNorm(x, gamma, beta, 1e-5f));
         ops.put("rmsNorm", () -> Norm.rmsNorm(x, gamma, 1e-6f));
+        ops.put("softmaxLongRows", () -> Softmax.softmax(tall, 1)); // rows of 300: blocks of four vectors, leftovers, a tail
+        ops.put("layerNormLongRows", () -> Norm.layerNorm(tall, v300, v300, 1e-5f));
         ops.put("matmul", () -> MatMul.matmul(a, b));
         ops.put("matmulTransposedB", () -> MatMul.matmul(a, bt));
         ops.put("matvec", () -> MatMul.matmul(a, vec));

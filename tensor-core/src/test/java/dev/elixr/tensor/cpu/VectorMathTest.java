@@ -146,6 +146,53 @@ class VectorMathTest {
         for (int i = 0; i < x.length - 1; i++) assertSameBits(VectorMath.exp(x[i] - 1.25f), o[i], "exp(" + x[i] + " - 1.25)");
     }
 
+    @Test
+    void expShiftedSumIsExpShiftedThenTheRowSumBitForBit() {
+        SplittableRandom r = new SplittableRandom(17);
+        for (int n : new int[] {0, 1, L - 1, L, L + 3, 4 * L, 4 * L + 5, 77, 300, 4096 + 7}) {
+            float[] x = new float[n + 3], stored = new float[n + 3], staged = new float[n + 3];
+            for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble(-30, 5);
+            float shift = n == 0 ? 0f : x[1];
+            VectorMath.expShifted(x, 1, shift, staged, 2, n);
+            float want = CpuReduce.contiguousRow(dev.elixr.tensor.backend.ReduceOp.SUM, staged, 2, n);
+            float fused = VectorMath.expShiftedSum(x, 1, shift, stored, 2, n, true);
+            float unstored = VectorMath.expShiftedSum(x, 1, shift, null, 0, n, false);
+            assertSameBits(want, fused, "sum of " + n);
+            assertSameBits(want, unstored, "sum of " + n + " without storing");
+            for (int i = 0; i < n; i++) assertSameBits(staged[2 + i], stored[2 + i], "exp at " + i + " of " + n);
+            double exact = 0;
+            for (int i = 0; i < n; i++) exact += Math.exp((double) x[1 + i] - shift);
+            assertEquals(exact, fused, 1e-5 * Math.max(1, exact), "sum of " + n + " against float64");
+        }
+    }
+
+    @Test
+    void expShiftedSumClampsLikeExpOnEveryNonNaNInputAndOnNonFiniteShifts() {
+        SplittableRandom r = new SplittableRandom(23);
+        int n = 8 * L + 3;
+        float[] x = new float[n], o = new float[n];
+        for (int round = 0; round < 200; round++) {
+            for (int i = 0; i < n; i++) {
+                float v;
+                do v = Float.intBitsToFloat(r.nextInt()); while (Float.isNaN(v));
+                x[i] = switch (i % 7) {
+                    case 0 -> Float.NEGATIVE_INFINITY;
+                    case 1 -> i % 2 == 0 ? 0f : -0f;
+                    case 2 -> (float) r.nextDouble(-110, 95); // around both clamps
+                    default -> v;
+                };
+            }
+            VectorMath.expShiftedSum(x, 0, 0f, o, 0, n, true); // shift 0: every non-NaN float reaches the clamps
+            for (int i = 0; i < n; i++) assertSameBits(VectorMath.exp(x[i]), o[i], "exp(" + x[i] + ")");
+        }
+        for (float shift : new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN}) {
+            float[] y = {1f, Float.POSITIVE_INFINITY, -3f, Float.NEGATIVE_INFINITY};
+            float want = 0f;
+            for (float v : y) want += VectorMath.exp(v - shift);
+            assertSameBits(want, VectorMath.expShiftedSum(y, 0, shift, o, 0, y.length, true), "sum with shift " + shift);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("functions")
     void accurateAgainstFloat64(Fn f) {
