@@ -81,6 +81,12 @@ public final class QuestionsEvaluation {
     }
 
     public static Map<String, Object> run(ElixrB2Run run, LanguageEvaluation.Options o, int fitLimit, Method method, String commandLine, PrintStream log) throws IOException {
+        return evaluate(run, o, fitLimit, method, commandLine, log).metrics();
+    }
+
+    /** As {@link #run(ElixrB2Run, LanguageEvaluation.Options, int, Method, String, PrintStream)}, returning the answered items beside the metrics. */
+    public static LanguageEvaluation.Result evaluate(ElixrB2Run run, LanguageEvaluation.Options o, int fitLimit, Method method, String commandLine,
+                                                     PrintStream log) throws IOException {
         Instant started = Instant.now();
         LanguageEvaluation.requireInputs(LanguageTask.REPORT_QA, o);
         if (fitLimit < 0) throw new IllegalArgumentException("--fit-limit " + fitLimit + ": must be >= 0 (0: every validation item)");
@@ -147,7 +153,7 @@ public final class QuestionsEvaluation {
         options.put(combined ? "model" : "thresholds", Map.of("image", image.describe(), "text_only_baseline", base.describe()));
         EvalRecord.write(dir, run.stage1().imageRun(), run.dir(), "elixr-b-stage2",
                 new EvalRecord.Inputs(LanguageTask.REPORT_QA.id(), commandLine, o.seed(), options, dir.resolve("manifest.json"), null, o.data(), started));
-        return metrics;
+        return new LanguageEvaluation.Result(metrics, List.copyOf(answered));
     }
 
     /**
