@@ -151,4 +151,26 @@ class LanguageCommandsTest {
         assertTrue(c.out().contains("On which side is the pleural effusion?") && c.out().contains("How large is the pleural effusion?")
                 && c.out().contains("verdict: "), c.out());
     }
+
+    @Test
+    void reportQaCombinedFitsARegressionOnValidationThatCheckReportThenUses() throws Exception {
+        Path report = tmp.resolve("report-c.txt");
+        Files.writeString(report, "FINDINGS: Small left pleural effusion. IMPRESSION: Small left pleural effusion.");
+        Result before = run("check-report", "--method", "combined", "--run", runB2.toString(), "--image", image.toString(), "--report", report.toString());
+        assertNotEquals(0, before.code());
+        assertTrue(before.err().contains("eval report-qa --method combined"), before.err());
+        Path more = tmp.resolve("data-c");
+        ok("data", "synth", "--out", more.toString(), "--studies", "80", "--seed", "6", "--size", "32", "--no-progress");
+        Result r = run("eval", "report-qa", "--method", "combined", "--run", runB2.toString(), "--data", more.toString(), "--limit", "3", "--fit-limit", "6");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"method\" : \"combined\"") && r.out().contains("weights_then_bias") && r.out().contains("text_only_baseline"), r.out());
+        Path dir = runB2.resolve("eval").resolve("report-qa-combined");
+        assertTrue(Files.readString(dir.resolve("eval.json")).contains("\"fit_split\""));
+        assertTrue(Files.readString(dir.resolve("features.csv")).startsWith("dicom_id,truth_error,questions_max_omission"));
+        assertTrue(Files.readString(dir.resolve("fit-features.csv")).contains("baseline_verdict_log_prob_severity"));
+        Result c = run("check-report", "--method", "combined", "--run", runB2.toString(), "--image", image.toString(), "--report", report.toString());
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.out().contains("On which side is the pleural effusion?") && c.out().contains("one-call verdict \"correct\"")
+                && c.out().contains("verdict: "), c.out());
+    }
 }

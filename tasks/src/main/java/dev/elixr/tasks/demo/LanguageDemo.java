@@ -7,6 +7,7 @@ import dev.elixr.tasks.language.InstructionCorpus;
 import dev.elixr.tasks.language.LanguageEvaluation;
 import dev.elixr.tasks.language.LanguageTask;
 import dev.elixr.tasks.language.QuestionRepeats;
+import dev.elixr.tasks.language.QuestionsEvaluation;
 import dev.elixr.tasks.language.Stage2Job;
 import dev.elixr.tasks.language.Stage2Training;
 import dev.elixr.tasks.language.TaskMix;
@@ -40,10 +41,19 @@ public final class LanguageDemo {
     /**
      * The language part of a demo: the LM's shape, epochs, batch, learning rate and studies per split of its instruction
      * corpus (0: all); stage 2's steps, batch, learning rate, whether the Q-Former trains too, its task mix and question repeats; test items per
-     * evaluation (VQA, report QA, impressions) and the new-token budget of each answer.
+     * evaluation (VQA, report QA, impressions) and the new-token budget of each answer; how report QA decides
+     * ({@code reportQaMethod}: "verdict", the one generated verdict, or "combined", {@link QuestionsEvaluation.Method#COMBINED}
+     * fitted on {@code reportQaFitItems} validation items, 0: all).
      */
     public record Plan(LmTrainingJob.Shape lm, int lmEpochs, int lmBatch, double lmLr, int lmStudies, int steps, int batch, double lr,
-                boolean trainQFormer, TaskMix mix, QuestionRepeats vqaRepeats, int vqaItems, int reportQaItems, int impressionItems, int maxNewTokens) {
+                boolean trainQFormer, TaskMix mix, QuestionRepeats vqaRepeats, int vqaItems, int reportQaItems, int impressionItems, int maxNewTokens,
+                String reportQaMethod, int reportQaFitItems) {
+        public Plan {
+            if (!reportQaMethod.equals("verdict") && !reportQaMethod.equals("combined"))
+                throw new IllegalArgumentException("demo report QA method '" + reportQaMethod + "': expected verdict or combined");
+            if (reportQaFitItems < 0) throw new IllegalArgumentException("demo report QA fit items " + reportQaFitItems + ": must be >= 0");
+        }
+
         /**
          * The full demo's: the default LM shape ({@link LmTrainingJob.Shape#demo()}) for two epochs of batches of 8 over
          * the instruction rows of every training study (an LM of 2,000 studies in batches of 16 could not answer from the
@@ -53,7 +63,8 @@ public final class LanguageDemo {
          * docs/results.md ("The demo's stage 2 made image-dependent", "Stage 2: 16 queries and an LM of two epochs").
          */
         public static Plan full() {
-            return new Plan(LmTrainingJob.Shape.demo(), 2, 8, 3e-3, 0, 1200, 16, 2e-3, true, VQA_HEAVY, SIDES_AND_SEVERITIES, 100, 100, 50, 24);
+            return new Plan(LmTrainingJob.Shape.demo(), 2, 8, 3e-3, 0, 1200, 16, 2e-3, true, VQA_HEAVY, SIDES_AND_SEVERITIES, 100, 100, 50, 24,
+                    "verdict", 0);
         }
 
         /**
@@ -70,7 +81,7 @@ public final class LanguageDemo {
         /** --quick's: a one-layer LM 32 wide, a few steps, a handful of test items: the same code path in seconds. */
         public static Plan quick() {
             return new Plan(new LmTrainingJob.Shape(1, 32, 2, 1, 128, 300), 1, 8, 3e-3, 60, 10, 4, 2e-3, true, TaskMix.standard(), QuestionRepeats.none(),
-                    6, 6, 4, 8);
+                    6, 6, 4, 8, "verdict", 0);
         }
     }
 
@@ -92,8 +103,10 @@ public final class LanguageDemo {
                 case IMPRESSION -> p.impressionItems();
             };
             log.println("elixr: ELIXR-B stage 2, " + t.id() + " on " + limit + " test items (image and text-only baseline) ...");
-            results.put(t, LanguageEvaluation.evaluate(run, t, new LanguageEvaluation.Options(data, "test", limit, p.maxNewTokens(), seed),
-                    commandLine, log));
+            var o = new LanguageEvaluation.Options(data, "test", limit, p.maxNewTokens(), seed);
+            results.put(t, t == LanguageTask.REPORT_QA && p.reportQaMethod().equals("combined")
+                    ? QuestionsEvaluation.evaluate(run, o, p.reportQaFitItems(), QuestionsEvaluation.Method.COMBINED, commandLine, log)
+                    : LanguageEvaluation.evaluate(run, t, o, commandLine, log));
         }
         TrainingHistory history = TrainingHistory.read(runB2.resolve(ElixrB2Run.HISTORY));
         return new Part(p, results, history, (System.nanoTime() - t0) / 1e9);

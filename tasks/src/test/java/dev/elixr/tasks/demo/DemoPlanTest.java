@@ -51,4 +51,16 @@ class DemoPlanTest {
             assertEquals(1, p.stageOne().withTexts(dev.elixr.tasks.train.QFormerTraining.Texts.FULL).itcQueries());
         }
     }
+
+    @Test void bothPlansCheckReportsByTheGeneratedVerdictAndAPlanRefusesAnUnknownReportQaMethodOrNegativeFitItems() {
+        for (LanguageDemo.Plan p : new LanguageDemo.Plan[] {LanguageDemo.Plan.full(), LanguageDemo.Plan.quick()}) assertEquals("verdict", p.reportQaMethod());
+        var f = LanguageDemo.Plan.full();
+        var combined = new LanguageDemo.Plan(f.lm(), f.lmEpochs(), f.lmBatch(), f.lmLr(), f.lmStudies(), f.steps(), f.batch(), f.lr(), f.trainQFormer(),
+                f.mix(), f.vqaRepeats(), f.vqaItems(), f.reportQaItems(), f.impressionItems(), f.maxNewTokens(), "combined", 300);
+        assertEquals(300, combined.reportQaFitItems());
+        assertThrows(IllegalArgumentException.class, () -> new LanguageDemo.Plan(f.lm(), f.lmEpochs(), f.lmBatch(), f.lmLr(), f.lmStudies(), f.steps(),
+                f.batch(), f.lr(), f.trainQFormer(), f.mix(), f.vqaRepeats(), f.vqaItems(), f.reportQaItems(), f.impressionItems(), f.maxNewTokens(), "questions", 0));
+        assertThrows(IllegalArgumentException.class, () -> new LanguageDemo.Plan(f.lm(), f.lmEpochs(), f.lmBatch(), f.lmLr(), f.lmStudies(), f.steps(),
+                f.batch(), f.lr(), f.trainQFormer(), f.mix(), f.vqaRepeats(), f.vqaItems(), f.reportQaItems(), f.impressionItems(), f.maxNewTokens(), "combined", -1));
+    }
 }
