@@ -12,8 +12,13 @@ public final class Parallel {
     private static volatile ForkJoinPool pool = newPool(threads);
     private static volatile Team team; // made by the first forChunks that needs it
     private static final boolean TEAM = Boolean.parseBoolean(System.getProperty("elixr.team", "true"));
-    /** Whether {@link #forRange} hands its chunks to the {@link Team} too ({@code -Delixr.team.ranges=true}; off by default). */
-    private static volatile boolean teamRanges = Boolean.getBoolean("elixr.team.ranges");
+    /**
+     * Whether {@link #forRange} hands its chunks to the {@link Team} too (on by default; {@code -Delixr.team.ranges=false}
+     * goes back to the fork/join pool). Quiet A/B, 2 threads, AVX-512, `bench models --no-torch --rounds 3` three pairs:
+     * EfficientNet-B0 8.5–11.0 ms against 11.0–13.9, BERT-base 116–128 against 121–132, ViT-B/16 161–166 against 167–212
+     * (docs/results.md, "forRange on the team").
+     */
+    private static volatile boolean teamRanges = Boolean.parseBoolean(System.getProperty("elixr.team.ranges", "true"));
 
     /** Counting of parallel loops ({@code -Delixr.parallel.stats=true}; a decoding profile's hand-offs). */
     static final boolean STATS = Boolean.getBoolean("elixr.parallel.stats");
@@ -90,8 +95,8 @@ public final class Parallel {
 
     /**
      * Runs body over [0, n) split into at most {@link #threads()} chunks of at least {@code grain}
-     * items; runs inline when one chunk suffices or when already on a kernel thread. With {@link #setTeamRanges}
-     * ({@code -Delixr.team.ranges=true}) the same chunks go to the {@link Team} (a hand-off of a few microseconds
+     * items; runs inline when one chunk suffices or when already on a kernel thread. By default ({@link #setTeamRanges},
+     * {@code -Delixr.team.ranges}) the same chunks go to the {@link Team} (a hand-off of a few microseconds
      * instead of a fork/join wake-up of tens; a forward pass of EfficientNet-B0 makes ~70 such loops), the pool
      * taking them when the team is busy with another caller, and a range loop inside a team chunk runs inline.
      */
