@@ -12,6 +12,13 @@ public final class Parallel {
     private static volatile ForkJoinPool pool = newPool(threads);
     private static volatile Team team; // made by the first forChunks that needs it
     private static final boolean TEAM = Boolean.parseBoolean(System.getProperty("elixr.team", "true"));
+    /**
+     * Whether {@link #forRange} hands its chunks to the {@link Team} too (on by default; {@code -Delixr.team.ranges=false}
+     * goes back to the fork/join pool). Quiet A/B, 2 threads, AVX-512, `bench models --no-torch --rounds 3` three pairs:
+     * EfficientNet-B0 8.5–11.0 ms against 11.0–13.9, BERT-base 116–128 against 121–132, ViT-B/16 161–166 against 167–212
+     * (docs/results.md, "forRange on the team").
+     */
+    private static volatile boolean teamRanges = Boolean.parseBoolean(System.getProperty("elixr.team.ranges", "true"));
 
     /** Counting of parallel loops ({@code -Delixr.parallel.stats=true}; a decoding profile's hand-offs). */
     static final boolean STATS = Boolean.getBoolean("elixr.parallel.stats");
@@ -49,6 +56,11 @@ public final class Parallel {
         }, null, false);
     }
 
+    /** Whether {@link #forRange} uses the {@link Team} (benchmarks compare both; the same chunks and results either way). */
+    public static void setTeamRanges(boolean on) { teamRanges = on; }
+
+    public static boolean teamRanges() { return teamRanges; }
+
     /** Number of threads kernels may use. */
     public static int threads() { return threads; }
 
@@ -83,7 +95,10 @@ public final class Parallel {
 
     /**
      * Runs body over [0, n) split into at most {@link #threads()} chunks of at least {@code grain}
-     * items; runs inline when one chunk suffices or when already on a kernel thread.
+     * items; runs inline when one chunk suffices or when already on a kernel thread. By default ({@link #setTeamRanges},
+     * {@code -Delixr.team.ranges}) the same chunks go to the {@link Team} (a hand-off of a few microseconds
+     * instead of a fork/join wake-up of tens; a forward pass of EfficientNet-B0 makes ~70 such loops), the pool
+     * taking them when the team is busy with another caller, and a range loop inside a team chunk runs inline.
      */
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) return;
@@ -91,6 +106,17 @@ public final class Parallel {
         if (chunks <= 1 || java.util.concurrent.ForkJoinTask.getPool() == pool) {
             body.run(0, n);
             return;
+        }
+        if (teamRanges && TEAM) {
+            if (Team.inChunk()) {
+                body.run(0, n);
+                return;
+            }
+            int k = chunks;
+            RangeBody ranges = (s, e) -> {
+                for (int c = s; c < e; c++) body.run((int) ((long) n * c / k), (int) ((long) n * (c + 1) / k));
+            };
+            if (team().run(k, 1, ranges)) return;
         }
         RecursiveAction[] tasks = new RecursiveAction[chunks];
         for (int c = 0; c < chunks; c++) {

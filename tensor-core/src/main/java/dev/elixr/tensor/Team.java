@@ -64,6 +64,9 @@ final class Team {
         }
     }
 
+    /** Whether the calling thread is running a chunk of a team loop (a caller's own chunks or a helper's). */
+    static boolean inChunk() { return IN_CHUNK.get(); }
+
     /** Helpers leave once they see this (after the loop at hand). */
     void stop() {
         stopped = true;

@@ -115,6 +115,35 @@ class ParallelTest {
         for (int c = 0; c < callers; c++) for (int i = 0; i < n; i++) assertEquals(rounds, seen[c].get(i), "caller " + c + ", index " + i);
     }
 
+    /** forRange's chunks through the team: the same ranges as through the pool, each index once, nested loops inline. */
+    @ParameterizedTest
+    @CsvSource({"2, 1", "7, 1", "100, 16", "1001, 3", "4096, 64"})
+    void forRangeOnTheTeamGivesThePoolsRangesAndNestedLoopsRunInline(int n, int grain) {
+        int before = Parallel.threads();
+        boolean was = Parallel.teamRanges();
+        try {
+            Parallel.setThreads(3);
+            java.util.Set<String> pool = java.util.concurrent.ConcurrentHashMap.newKeySet(), team = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            Parallel.setTeamRanges(false);
+            Parallel.forRange(n, grain, (s, e) -> pool.add(s + ".." + e));
+            Parallel.setTeamRanges(true);
+            for (int round = 0; round < 20; round++) {
+                AtomicIntegerArray seen = new AtomicIntegerArray(n);
+                Parallel.forRange(n, grain, (s, e) -> {
+                    team.add(s + ".." + e);
+                    String outer = Thread.currentThread().getName();
+                    Parallel.forRange(4, 1, (s2, e2) -> assertEquals(outer, Thread.currentThread().getName(), "a nested range loop left its thread"));
+                    for (int i = s; i < e; i++) seen.incrementAndGet(i);
+                });
+                assertCovered(seen, "round " + round);
+            }
+            assertEquals(pool, team, "ranges through the pool and through the team");
+        } finally {
+            Parallel.setTeamRanges(was);
+            Parallel.setThreads(before);
+        }
+    }
+
     @Test
     void forChunksWithMoreThreadsThanCoresCoversEveryIndexOnce() {
         int before = Parallel.threads();
