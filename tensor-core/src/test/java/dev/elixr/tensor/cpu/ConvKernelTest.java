@@ -163,24 +163,7 @@ class ConvKernelTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dense")
     void denseGivesTheSameBitsOnOneAndTwoThreads(Geometry g) {
-        SplittableRandom r = new SplittableRandom(g.seed());
-        float[] x = random(r, g.n() * g.c() * g.h() * g.w()), w = random(r, g.o() * (g.c() / g.groups()) * g.k() * g.k());
-        float[] b = g.bias() ? random(r, g.o()) : null;
-        int oh = Conv2dParams.outSize(g.h(), g.k(), g.stride(), g.pad(), g.dil());
-        int ow = Conv2dParams.outSize(g.w(), g.k(), g.stride(), g.pad(), g.dil());
-        float[][] outs = new float[2][g.n() * g.o() * oh * ow];
-        int before = dev.elixr.tensor.Parallel.threads();
-        try {
-            for (int t = 1; t <= 2; t++) {
-                dev.elixr.tensor.Parallel.setThreads(t);
-                Conv2dKernel.conv2d(x, 0, g.n(), g.c(), g.h(), g.w(), w, 0, g.o(), g.k(), g.k(), b, 0, g.params(), outs[t - 1], 0);
-            }
-        } finally {
-            dev.elixr.tensor.Parallel.setThreads(before);
-        }
-        for (int i = 0; i < outs[0].length; i++)
-            if (Float.floatToRawIntBits(outs[0][i]) != Float.floatToRawIntBits(outs[1][i]))
-                throw new AssertionError(g + " at " + i + ": 1 thread " + outs[0][i] + ", 2 threads " + outs[1][i]);
+        assertSameBitsOnOneAndTwoThreads(g, false);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -192,8 +175,14 @@ class ConvKernelTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("depthwise")
     void depthwiseGivesTheSameBitsOnOneAndTwoThreads(Geometry g) {
+        assertSameBitsOnOneAndTwoThreads(g, true);
+    }
+
+    /** The convolution (Conv2dKernel, or DepthwiseConv when depthwise) of g's seeded inputs on 1 and on 2 threads: bit for bit equal. */
+    private static void assertSameBitsOnOneAndTwoThreads(Geometry g, boolean depthwise) {
         SplittableRandom r = new SplittableRandom(g.seed());
-        float[] x = random(r, g.n() * g.c() * g.h() * g.w()), w = random(r, g.o() * g.k() * g.k());
+        float[] x = random(r, g.n() * g.c() * g.h() * g.w());
+        float[] w = random(r, g.o() * (depthwise ? 1 : g.c() / g.groups()) * g.k() * g.k());
         float[] b = g.bias() ? random(r, g.o()) : null;
         int oh = Conv2dParams.outSize(g.h(), g.k(), g.stride(), g.pad(), g.dil());
         int ow = Conv2dParams.outSize(g.w(), g.k(), g.stride(), g.pad(), g.dil());
@@ -202,7 +191,8 @@ class ConvKernelTest {
         try {
             for (int t = 1; t <= 2; t++) {
                 dev.elixr.tensor.Parallel.setThreads(t);
-                DepthwiseConv.conv2d(x, 0, g.n(), g.c(), g.h(), g.w(), w, 0, g.o(), g.k(), g.k(), b, 0, g.params(), outs[t - 1], 0);
+                if (depthwise) DepthwiseConv.conv2d(x, 0, g.n(), g.c(), g.h(), g.w(), w, 0, g.o(), g.k(), g.k(), b, 0, g.params(), outs[t - 1], 0);
+                else Conv2dKernel.conv2d(x, 0, g.n(), g.c(), g.h(), g.w(), w, 0, g.o(), g.k(), g.k(), b, 0, g.params(), outs[t - 1], 0);
             }
         } finally {
             dev.elixr.tensor.Parallel.setThreads(before);
