@@ -111,18 +111,52 @@ public final class FlashAttention {
             return;
         }
         float l = VectorMath.expShiftedSum(p, 0, max, p, 0, tk, true);
-        java.util.Arrays.fill(acc, 0f);
-        int dvVec = dv - dv % VL;
-        for (int j = 0; j < tk; j++) {
-            float pj = p[j];
-            if (pj == 0f) continue;
-            int vr = vb + j * v.st();
-            FloatVector pv = FloatVector.broadcast(S, pj);
-            for (int c = 0; c < dvVec; c += VL) FloatVector.fromArray(S, vd, vr + c).fma(pv, FloatVector.fromArray(S, acc, c)).intoArray(acc, c);
-            for (int c = dvVec; c < dv; c++) acc[c] += pj * vd[vr + c];
-        }
+        valueSums(p, tk, vd, vb, v.st(), dv, acc);
         float inv = 1f / l;
         for (int c = 0; c < dv; c++) out.data()[o + c] = acc[c] * inv;
+    }
+
+    /**
+     * acc[c] = Σ_j p[j]·v[vb + j·st + c] over the keys in order (keys with p = 0 skipped), each element one FMA chain.
+     * Four vectors of the output (64 floats at 512 bits: a whole head) stay in registers across all the keys, then the
+     * next four: no load and store of the accumulator per key, whose store-to-load round trip bounded the earlier form
+     * (the same operations on each element in the same order, so the same bits).
+     */
+    static void valueSums(float[] p, int tk, float[] vd, int vb, int st, int dv, float[] acc) {
+        int dvVec = dv - dv % VL, c0 = 0;
+        for (; c0 + 4 * VL <= dvVec; c0 += 4 * VL) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int j = 0; j < tk; j++) {
+                float pj = p[j];
+                if (pj == 0f) continue;
+                int vr = vb + j * st + c0;
+                FloatVector pv = FloatVector.broadcast(S, pj);
+                a0 = FloatVector.fromArray(S, vd, vr).fma(pv, a0);
+                a1 = FloatVector.fromArray(S, vd, vr + VL).fma(pv, a1);
+                a2 = FloatVector.fromArray(S, vd, vr + 2 * VL).fma(pv, a2);
+                a3 = FloatVector.fromArray(S, vd, vr + 3 * VL).fma(pv, a3);
+            }
+            a0.intoArray(acc, c0);
+            a1.intoArray(acc, c0 + VL);
+            a2.intoArray(acc, c0 + 2 * VL);
+            a3.intoArray(acc, c0 + 3 * VL);
+        }
+        for (; c0 < dvVec; c0 += VL) {
+            FloatVector a0 = FloatVector.zero(S);
+            for (int j = 0; j < tk; j++) {
+                float pj = p[j];
+                if (pj != 0f) a0 = FloatVector.fromArray(S, vd, vb + j * st + c0).fma(FloatVector.broadcast(S, pj), a0);
+            }
+            a0.intoArray(acc, c0);
+        }
+        for (int c = dvVec; c < dv; c++) {
+            float a = 0f;
+            for (int j = 0; j < tk; j++) {
+                float pj = p[j];
+                if (pj != 0f) a += pj * vd[vb + j * st + c];
+            }
+            acc[c] = a;
+        }
     }
 
     private static void block(int b, int h, int i0, int rows, int tq, int tk, int d, int dv, Operand q, float[] kp, float[] vp,

@@ -16,9 +16,12 @@ import java.nio.ByteOrder;
  * L. The even weights meet the even elements of x and the odd ones the odd elements, so x is split once per product
  * into its even and odd halves ({@link #split}). Four rows at a time, two accumulators each (even, odd: eight
  * independent FMA chains sharing each pair of x loads); one fixed-order horizontal sum per row, a scalar tail for
- * k mod 2L. The sums run in the same order whatever band a row falls in (the bits do not depend on the thread count).
- * Selected with {@code -Delixr.bf16.kernel=pairs} ({@link MatVec#BF16_PAIRS}): on one shared Zen 5 core it read cached
- * weights faster than {@link RowDots} but weights from memory slower (docs/results.md), so it is not the default.
+ * k mod 2L. A band of 8 rows or more is read as four sub-bands side by side (rows j, j + q, j + 2q, j + 3q of a band of
+ * 4q), as {@link RowDots} does, so that each of the four streams runs on from row to row; {@code -Delixr.bf16.subBands=false}
+ * goes back to neighbouring rows. The sums run in the same order whatever band a row falls in (the bits do not depend
+ * on the thread count). The default BF16 kernel ({@link MatVec#BF16_PAIRS}; {@code -Delixr.bf16.kernel=halves} for
+ * {@link RowDots}): over neighbouring rows it read weights from memory slower than RowDots (Zen 5 and the Xeon), in
+ * sub-bands faster (the Xeon: 13.0–13.6 against 11.8–12.6 GB/s on one core, docs/results.md).
  */
 final class Bf16Pairs {
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -43,39 +46,51 @@ final class Bf16Pairs {
         float[] even = xs[0], odd = xs[1];
         int kv = k - k % PAIR;
         float[] lanes = new float[L];
+        if (RowDots.SUB_BANDS && r1 - r0 >= 8) {
+            int q = (r1 - r0) / 4;
+            for (int r = r0; r < r0 + q; r++) fourRows(w, off, ld, r, q, x, even, odd, kv, k, y, lanes);
+            for (int r = r0 + 4 * q; r < r1; r++) oneRow(w, off, ld, r, x, even, odd, kv, k, y, lanes);
+            return;
+        }
         int r = r0;
-        for (; r + 4 <= r1; r += 4) {
-            long b0 = 2 * (off + r * ld), b1 = b0 + 2 * ld, b2 = b1 + 2 * ld, b3 = b2 + 2 * ld;
-            FloatVector e0 = FloatVector.zero(Widen.F), e1 = e0, e2 = e0, e3 = e0, o0 = e0, o1 = e0, o2 = e0, o3 = e0;
-            for (int p = 0; p < kv; p += PAIR) {
-                FloatVector xe = FloatVector.fromArray(Widen.F, even, p / 2), xo = FloatVector.fromArray(Widen.F, odd, p / 2);
-                long at = 2L * p;
-                IntVector w0 = IntVector.fromMemorySegment(Widen.I, w, b0 + at, LE), w1 = IntVector.fromMemorySegment(Widen.I, w, b1 + at, LE);
-                IntVector w2 = IntVector.fromMemorySegment(Widen.I, w, b2 + at, LE), w3 = IntVector.fromMemorySegment(Widen.I, w, b3 + at, LE);
-                e0 = low(w0).fma(xe, e0);
-                o0 = high(w0).fma(xo, o0);
-                e1 = low(w1).fma(xe, e1);
-                o1 = high(w1).fma(xo, o1);
-                e2 = low(w2).fma(xe, e2);
-                o2 = high(w2).fma(xo, o2);
-                e3 = low(w3).fma(xe, e3);
-                o3 = high(w3).fma(xo, o3);
-            }
-            y[r] = RowDots.sum(e0.add(o0), lanes) + tail(w, b0, kv, k, x);
-            y[r + 1] = RowDots.sum(e1.add(o1), lanes) + tail(w, b1, kv, k, x);
-            y[r + 2] = RowDots.sum(e2.add(o2), lanes) + tail(w, b2, kv, k, x);
-            y[r + 3] = RowDots.sum(e3.add(o3), lanes) + tail(w, b3, kv, k, x);
+        for (; r + 4 <= r1; r += 4) fourRows(w, off, ld, r, 1, x, even, odd, kv, k, y, lanes);
+        for (; r < r1; r++) oneRow(w, off, ld, r, x, even, odd, kv, k, y, lanes);
+    }
+
+    /** Rows r, r + gap, r + 2·gap, r + 3·gap: two accumulators each, the pair of x loads shared by the four. */
+    private static void fourRows(MemorySegment w, long off, long ld, int r, int gap, float[] x, float[] even, float[] odd, int kv, int k,
+                                 float[] y, float[] lanes) {
+        long b0 = 2 * (off + r * ld), b1 = b0 + 2 * gap * ld, b2 = b1 + 2 * gap * ld, b3 = b2 + 2 * gap * ld;
+        FloatVector e0 = FloatVector.zero(Widen.F), e1 = e0, e2 = e0, e3 = e0, o0 = e0, o1 = e0, o2 = e0, o3 = e0;
+        for (int p = 0; p < kv; p += PAIR) {
+            FloatVector xe = FloatVector.fromArray(Widen.F, even, p / 2), xo = FloatVector.fromArray(Widen.F, odd, p / 2);
+            long at = 2L * p;
+            IntVector w0 = IntVector.fromMemorySegment(Widen.I, w, b0 + at, LE), w1 = IntVector.fromMemorySegment(Widen.I, w, b1 + at, LE);
+            IntVector w2 = IntVector.fromMemorySegment(Widen.I, w, b2 + at, LE), w3 = IntVector.fromMemorySegment(Widen.I, w, b3 + at, LE);
+            e0 = low(w0).fma(xe, e0);
+            o0 = high(w0).fma(xo, o0);
+            e1 = low(w1).fma(xe, e1);
+            o1 = high(w1).fma(xo, o1);
+            e2 = low(w2).fma(xe, e2);
+            o2 = high(w2).fma(xo, o2);
+            e3 = low(w3).fma(xe, e3);
+            o3 = high(w3).fma(xo, o3);
         }
-        for (; r < r1; r++) {
-            long b0 = 2 * (off + r * ld);
-            FloatVector e0 = FloatVector.zero(Widen.F), o0 = e0;
-            for (int p = 0; p < kv; p += PAIR) {
-                IntVector w0 = IntVector.fromMemorySegment(Widen.I, w, b0 + 2L * p, LE);
-                e0 = low(w0).fma(FloatVector.fromArray(Widen.F, even, p / 2), e0);
-                o0 = high(w0).fma(FloatVector.fromArray(Widen.F, odd, p / 2), o0);
-            }
-            y[r] = RowDots.sum(e0.add(o0), lanes) + tail(w, b0, kv, k, x);
+        y[r] = RowDots.sum(e0.add(o0), lanes) + tail(w, b0, kv, k, x);
+        y[r + gap] = RowDots.sum(e1.add(o1), lanes) + tail(w, b1, kv, k, x);
+        y[r + 2 * gap] = RowDots.sum(e2.add(o2), lanes) + tail(w, b2, kv, k, x);
+        y[r + 3 * gap] = RowDots.sum(e3.add(o3), lanes) + tail(w, b3, kv, k, x);
+    }
+
+    private static void oneRow(MemorySegment w, long off, long ld, int r, float[] x, float[] even, float[] odd, int kv, int k, float[] y, float[] lanes) {
+        long b0 = 2 * (off + r * ld);
+        FloatVector e0 = FloatVector.zero(Widen.F), o0 = e0;
+        for (int p = 0; p < kv; p += PAIR) {
+            IntVector w0 = IntVector.fromMemorySegment(Widen.I, w, b0 + 2L * p, LE);
+            e0 = low(w0).fma(FloatVector.fromArray(Widen.F, even, p / 2), e0);
+            o0 = high(w0).fma(FloatVector.fromArray(Widen.F, odd, p / 2), o0);
         }
+        y[r] = RowDots.sum(e0.add(o0), lanes) + tail(w, b0, kv, k, x);
     }
 
     /** The even weights of a pair vector: each lane's low 16 bits moved to the top. */

@@ -72,10 +72,12 @@ public final class MatVec {
     }
 
     /**
-     * The BF16 kernel: "halves" ({@link RowDots}' widening of L at a time, default) or "pairs" ({@link Bf16Pairs}, two
-     * weights per int lane: faster on cached weights, slower out of cache on the shared Zen 5 machine, docs/results.md).
+     * The BF16 kernel: "pairs" ({@link Bf16Pairs}, two weights per int lane, rows in four sub-bands; default) or "halves"
+     * ({@link RowDots}' widening of L at a time). One thread, weights out of cache, thread CPU time on the AVX-512 Xeon
+     * (docs/results.md, issue 19, session 13): pairs in sub-bands 13.0–13.6 GB/s, halves in sub-bands 11.8–12.6, pairs
+     * over neighbouring rows (the earlier form, slower than halves on Zen 5 too) 10.6, a plain streaming sum 12.7–13.4.
      */
-    static final boolean BF16_PAIRS = "pairs".equals(System.getProperty("elixr.bf16.kernel", "halves"));
+    static final boolean BF16_PAIRS = "pairs".equals(System.getProperty("elixr.bf16.kernel", "pairs"));
 
     private static void check(Tensor w, float[] x, float[] y, String op) {
         if (w.dim() != 2) throw new IllegalArgumentException(op + ": weight " + Shape.str(w.shape()) + " is not a matrix [rows, cols]");

@@ -144,9 +144,12 @@ class MatVecTest {
         float[] whole = new float[rows];
         Bf16Pairs.rows(w.storage().segment(), 0, cols, 0, rows, x, xs, cols, whole);
         for (int r0 = 0; r0 < rows; r0 += 7) Bf16Pairs.rows(w.storage().segment(), 0, cols, r0, Math.min(rows, r0 + 7), x, xs, cols, banded);
+        float[] subBanded = new float[rows]; // bands of 37 rows: four sub-bands of 9 and a leftover row each
+        for (int r0 = 0; r0 < rows; r0 += 37) Bf16Pairs.rows(w.storage().segment(), 0, cols, r0, Math.min(rows, r0 + 37), x, xs, cols, subBanded);
         for (int r = 0; r < rows; r++) {
             assertEquals(Float.floatToRawIntBits(one[r]), Float.floatToRawIntBits(two[r]), "row " + r + " on 1 and 2 threads");
             assertEquals(Float.floatToRawIntBits(whole[r]), Float.floatToRawIntBits(banded[r]), "pair kernel, row " + r + " in bands of 7");
+            assertEquals(Float.floatToRawIntBits(whole[r]), Float.floatToRawIntBits(subBanded[r]), "pair kernel, row " + r + " in bands of 37");
         }
     }
 
