@@ -28,6 +28,9 @@ public final class Conv2dKernel {
     /** Floats of a 1×1 convolution's column chunk (its output and its input slice each at most about this): 256 KB, in L2. */
     static final int CHUNK_FLOATS = 1 << 16;
 
+    /** Whether {@link ImplicitConv} takes what it suits (-Delixr.conv.implicit=false: the banded im2col path, for comparison). */
+    static final boolean IMPLICIT = !"false".equals(System.getProperty("elixr.conv.implicit"));
+
     /** Per-thread im2col band, reused across calls (a fresh multi-megabyte array per call would keep the GC busy). */
     private static final ThreadLocal<Band> COLUMNS = ThreadLocal.withInitial(Band::new);
 
@@ -68,6 +71,10 @@ public final class Conv2dKernel {
                     + " (dilation " + p.dilationH() + "x" + p.dilationW() + ", padding " + p.padH() + "x" + p.padW() + ")");
         int cg = c / g, og = o / g, ckk = cg * kh * kw, ohw = oh * ow;
         boolean pointwise = kh == 1 && kw == 1 && p.strideH() == 1 && p.strideW() == 1 && p.padH() == 0 && p.padW() == 0;
+        if (!pointwise && gate == null && IMPLICIT && ImplicitConv.suits(p)) { // no im2col matrix: strips packed from x
+            ImplicitConv.conv2d(x, xOff, n, c, h, w, weight, wOff, o, kh, kw, ep, p, out, outOff);
+            return;
+        }
         int bandRows = Math.max(1, Math.min(oh, BAND_FLOATS / Math.max(1, ckk * ow)));
         if (!pointwise && gate == null && imagesInParallel(n, 2L * o * ohw * ckk)) {
             Parallel.forRange(n, 2, (s, e) -> { // fork/join workers: the im2col loops nested in them run inline

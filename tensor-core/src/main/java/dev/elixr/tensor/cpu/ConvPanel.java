@@ -1,0 +1,246 @@
+package dev.elixr.tensor.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Arrays;
+
+/**
+ * The B operand of an implicit-GEMM convolution ({@link ImplicitConv}): strips of the im2col matrix
+ * col[(ci·KH + ky)·KW + kx][oy·OW + ox] = x[ci][oy·sh − ph + ky·dh][ox·sw − pw + kx·dw] (0 outside the image) of one
+ * image and group, packed straight from the NCHW input into the micro-kernel's layout (element (p, j) of a KB×NR
+ * strip at p·NR + j, p counted from the K block's first row), the padding written as zeros at pack time. No im2col
+ * matrix exists.
+ *
+ * <p>Vector strategy. Lane j of a strip reads, for kernel tap (ky, kx), the float at rel(j) = iy·W + ix of the channel's
+ * plane. At column stride 1, rel(j) − j is the same for every lane of an output row, so the valid lanes of one
+ * vector form at most a few runs, each one contiguous source range: a run is (base, lanes) with lane l reading
+ * plane + base + l. {@link #describe} computes the runs of every (tap, vector) of a strip once; they hold for every
+ * input channel and K block, since only the plane base changes with the channel. Packing a vector is then one plain
+ * load (all lanes one run: the bulk), one masked load (a run with holes: the image border, the strip's ragged end;
+ * masked-off lanes read as +0), a blend of masked loads (a vector across two output rows whose source ranges differ)
+ * or a zero store (all lanes padding). At 'same' padding and stride 1 (OW = W) every vector is a single run, row
+ * crossings included. At column stride 2 the image is first split into phase planes (even and odd columns, and
+ * even and odd rows at row stride 2; {@link StrideTwo#gather}, one pass over the input), in which the stride-2 taps
+ * read consecutive floats again (rel = (iy / rows)·⌈W/2⌉ + ix / 2 in phase (iy mod rows, ix mod 2)); at 'same'
+ * padding ⌈W/2⌉ = OW and again one run a vector. Other column strides are not taken ({@link #suits}).
+ * The packed floats are those of the im2col matrix exactly ({@link #packReference}).
+ */
+final class ConvPanel {
+    static final VectorSpecies<Float> S = Simd.F;
+    static final int VL = S.length();
+    /** Lane i of EVEN.selectFrom(a, b) is lane 2i of a‖b (as {@link StrideTwo}'s gather). */
+    private static final FloatVector EVEN = even();
+
+    // geometry of the current image and group
+    private int h, w, kh, kw, kk, sh, sw, ph, pw, dh, dw, ow, ohw, nr, nv;
+    private float[] src;
+    private int base, chanStride;
+
+    // per descriptor d = (strip·KK + tap)·NV + vector: kind, first run and run count; per run: base and lane mask
+    /** 0 all padding, 1 one run over every lane (plain loads), 2 one run with holes, 3 several runs. */
+    private byte[] kind = new byte[0];
+    private int[] first = new int[0], count = new int[0];
+    private int[] runBase = new int[0], runLanes = new int[0];
+    private boolean[] runMask = new boolean[0];
+    private int runs, described;
+    // output-row segments of each vector of the described strips: row, first column, first lane, lanes
+    private int[] segRow = new int[0], segCol = new int[0], segLane = new int[0], segLen = new int[0], segFirst = new int[0];
+
+    private static FloatVector even() {
+        float[] idx = new float[VL];
+        for (int i = 0; i < VL; i++) idx[i] = 2 * i;
+        return FloatVector.fromArray(S, idx, 0);
+    }
+
+    /** Whether a convolution with this column stride is packed here (1 or 2). */
+    static boolean suits(int sw) { return sw == 1 || sw == 2; }
+
+    /** Sets the convolution of one image and group: the planes of h×w floats at x[xOff]; strips nr = nv·VL wide. */
+    void configure(float[] x, int xOff, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw,
+                   int oh, int ow, int nr) {
+        this.h = h; this.w = w; this.kh = kh; this.kw = kw; this.kk = kh * kw;
+        this.sh = sh; this.sw = sw; this.ph = ph; this.pw = pw; this.dh = dh; this.dw = dw;
+        this.ow = ow; this.ohw = oh * ow; this.nr = nr; this.nv = nr / VL;
+        src = x; base = xOff; chanStride = h * w;
+    }
+
+    /** Takes another packer's convolution and returns this. */
+    ConvPanel copyOf(ConvPanel o) {
+        configure(o.src, o.base, o.h, o.w, o.kh, o.kw, o.sh, o.sw, o.ph, o.pw, o.dh, o.dw, o.ohw / o.ow, o.ow, o.nr);
+        return this;
+    }
+
+    /**
+     * Computes the runs of {@code strips} strips of output positions from j0 (strip s: j0 + s·NR …; positions past the
+     * plane read as padding). Each vector's lanes are cut into output-row segments once; per tap, a segment's in-image
+     * lanes are one interval, read from base + sw·lane with base = iy·W + sw·(ox₀ − lane₀) + kx·dw − pw, and segments of
+     * equal base share a run.
+     */
+    void describe(int j0, int strips) {
+        described = strips;
+        int vectors = strips * nv, descriptors = vectors * kk;
+        if (first.length < descriptors) { first = new int[descriptors]; count = new int[descriptors]; kind = new byte[descriptors]; }
+        if (segFirst.length < vectors + 1) segFirst = new int[vectors + 1];
+        int segs = 0;
+        for (int vec = 0; vec < vectors; vec++) {
+            segFirst[vec] = segs;
+            int j = j0 + vec * VL, end = Math.min(ohw, j + VL);
+            while (j < end) {
+                int oy = j / ow, ox = j - oy * ow, len = Math.min(end - j, ow - ox);
+                if (segRow.length <= segs) growSegments();
+                segRow[segs] = oy; segCol[segs] = ox; segLane[segs] = j - (j0 + vec * VL); segLen[segs] = len;
+                segs++;
+                j += len;
+            }
+        }
+        segFirst[vectors] = segs;
+        runs = 0;
+        for (int st = 0; st < strips; st++)
+            for (int ky = 0; ky < kh; ky++) {
+                int dy = ky * dh - ph;
+                for (int kx = 0; kx < kw; kx++) {
+                    int dx = kx * dw - pw, tap = ky * kw + kx;
+                    int lo = Math.max(0, Math.ceilDiv(-dx, sw)), hi = Math.floorDiv(w - 1 - dx, sw) + 1; // ox with ix in the image
+                    for (int v = 0; v < nv; v++) {
+                        int vec = st * nv + v, d = (st * kk + tap) * nv + v, r0 = runs;
+                        for (int sg = segFirst[vec]; sg < segFirst[vec + 1]; sg++) {
+                            int iy = segRow[sg] * sh + dy;
+                            if (iy < 0 || iy >= h) continue;
+                            int ox0 = segCol[sg], l0 = segLane[sg];
+                            int a = Math.max(ox0, lo), e = Math.min(ox0 + segLen[sg], hi); // in-image columns of the segment
+                            if (a >= e) continue;
+                            int b = iy * w + sw * (ox0 - l0) + dx, r = r0;
+                            while (r < runs && runBase[r] != b) r++;
+                            if (r == runs) newRun(b);
+                            Arrays.fill(runMask, r * VL + l0 + a - ox0, r * VL + l0 + e - ox0, true);
+                            runLanes[r] += e - a;
+                        }
+                        first[d] = r0;
+                        count[d] = runs - r0;
+                        kind[d] = (byte) (count[d] == 0 ? 0 : count[d] > 1 ? 3 : runLanes[r0] == VL ? 1 : 2);
+                    }
+                }
+            }
+    }
+
+    private void growSegments() {
+        int n = Math.max(16, 2 * segRow.length);
+        segRow = Arrays.copyOf(segRow, n); segCol = Arrays.copyOf(segCol, n);
+        segLane = Arrays.copyOf(segLane, n); segLen = Arrays.copyOf(segLen, n);
+    }
+
+    private void newRun(int b) {
+        if (runBase.length <= runs) {
+            runBase = Arrays.copyOf(runBase, Math.max(16, 2 * runs));
+            runLanes = Arrays.copyOf(runLanes, runBase.length);
+            runMask = Arrays.copyOf(runMask, runBase.length * VL);
+        }
+        runBase[runs] = b;
+        runLanes[runs] = 0;
+        Arrays.fill(runMask, runs * VL, runs * VL + VL, false);
+        runs++;
+    }
+
+    /**
+     * Packs rows pc … pc + kb − 1 of the described strips into bp: strip s at bp[s·kb·NR, (s + 1)·kb·NR). Row by row
+     * across the strips, so that each input row is read as one forward run (a strip alone would touch 2·NR/VL floats
+     * of each of K rows: too many streams for the prefetchers).
+     */
+    void pack(int pc, int kb, float[] bp) {
+        if (sw == 2) {
+            packStrideTwo(pc, kb, bp);
+            return;
+        }
+        int ci = pc / kk, tap = pc % kk, nv = this.nv, nr = this.nr, strips = described, step = kk * nv, stripFloats = kb * nr;
+        float[] x = src;
+        FloatVector zero = FloatVector.zero(S);
+        for (int q = 0; q < kb; q++) {
+            int plane = base + ci * chanStride;
+            for (int st = 0, d0 = tap * nv, row = q * nr; st < strips; st++, d0 += step, row += stripFloats) {
+                for (int v = 0, d = d0, dst = row; v < nv; v++, d++, dst += VL) {
+                    int r = first[d];
+                    switch (kind[d]) {
+                        case 0 -> zero.intoArray(bp, dst);
+                        case 1 -> FloatVector.fromArray(S, x, plane + runBase[r]).intoArray(bp, dst);
+                        case 2 -> FloatVector.fromArray(S, x, plane + runBase[r], VectorMask.fromArray(S, runMask, r * VL)).intoArray(bp, dst);
+                        default -> runs(x, plane, r, count[d], bp, dst);
+                    }
+                }
+            }
+            if (++tap == kk) {
+                tap = 0;
+                ci++;
+            }
+        }
+    }
+
+    /** Several runs into one vector of the strip: zeros, then each run's lanes stored under its mask. */
+    private void runs(float[] x, int plane, int r, int n, float[] bp, int dst) {
+        FloatVector.zero(S).intoArray(bp, dst);
+        for (int e = r + n; r < e; r++) {
+            VectorMask<Float> m = VectorMask.fromArray(S, runMask, r * VL);
+            FloatVector.fromArray(S, x, plane + runBase[r], m).intoArray(bp, dst, m);
+        }
+    }
+
+    /**
+     * {@link #pack} at column stride 2: a run's lanes read every other float from its base, so each vector is the even
+     * lanes of two consecutive loads (one two-source permute), then stored whole (one run over every lane) or under
+     * the run's mask over zeros. Runs whose two loads would leave the array go float by float.
+     */
+    private void packStrideTwo(int pc, int kb, float[] bp) {
+        int ci = pc / kk, tap = pc % kk, nv = this.nv, nr = this.nr, strips = described, step = kk * nv, stripFloats = kb * nr;
+        float[] x = src;
+        int last = x.length - 2 * VL;
+        FloatVector zero = FloatVector.zero(S);
+        for (int q = 0; q < kb; q++) {
+            int plane = base + ci * chanStride;
+            for (int st = 0, d0 = tap * nv, row = q * nr; st < strips; st++, d0 += step, row += stripFloats) {
+                for (int v = 0, d = d0, dst = row; v < nv; v++, d++, dst += VL) {
+                    int r = first[d], k = kind[d];
+                    if (k == 0) {
+                        zero.intoArray(bp, dst);
+                        continue;
+                    }
+                    if (k != 1) zero.intoArray(bp, dst);
+                    for (int e = r + count[d]; r < e; r++) {
+                        int at = plane + runBase[r];
+                        if (at < 0 || at > last) {
+                            for (int l = 0; l < VL; l++) if (runMask[r * VL + l]) bp[dst + l] = x[at + 2 * l];
+                            continue;
+                        }
+                        FloatVector value = EVEN.selectFrom(FloatVector.fromArray(S, x, at), FloatVector.fromArray(S, x, at + VL));
+                        if (k == 1) value.intoArray(bp, dst);
+                        else value.intoArray(bp, dst, VectorMask.fromArray(S, runMask, r * VL));
+                    }
+                }
+            }
+            if (++tap == kk) {
+                tap = 0;
+                ci++;
+            }
+        }
+    }
+
+    /**
+     * The plain loop (tests): rows pc … pc + kb − 1, columns j0 … j0 + nr − 1 of the im2col matrix of the cg planes at
+     * x[xOff], as a strip at bp[0, kb·nr), zeros outside the image and past the plane.
+     */
+    static void packReference(float[] x, int xOff, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw,
+                              int oh, int ow, int j0, int nr, int pc, int kb, float[] bp) {
+        for (int q = 0; q < kb; q++) {
+            int p = pc + q, ci = p / (kh * kw), ky = p % (kh * kw) / kw, kx = p % kw;
+            for (int l = 0; l < nr; l++) {
+                int j = j0 + l;
+                float v = 0f;
+                if (j < oh * ow) {
+                    int iy = j / ow * sh - ph + ky * dh, ix = j % ow * sw - pw + kx * dw;
+                    if (iy >= 0 && iy < h && ix >= 0 && ix < w) v = x[xOff + (ci * h + iy) * w + ix];
+                }
+                bp[q * nr + l] = v;
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.elixr.tensor.cpu;
+
+import dev.elixr.tensor.Parallel;
+import dev.elixr.tensor.backend.Conv2dParams;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A dense 2-D convolution (NCHW, any kernel, padding, dilation and groups; column stride 1 or 2) as an implicit GEMM:
+ * out[Og, OH·OW] = ep(W[Og, Cg·KH·KW] · col[Cg·KH·KW, OH·OW]) per image and group, with the im2col matrix col never
+ * formed: each KC×NR strip of it is packed by {@link ConvPanel} straight from the input, padding written at pack time,
+ * into a per-thread buffer that stays in L1 while every row strip of W runs over it.
+ *
+ * <p>Blocking (Goto and van de Geijn, TOMS 2008, with NC = NR):
+ * <pre>
+ *   W packed once a call into MR-tall strips, one array per K block (KC from the {@link GemmPlan}, split evenly)
+ *   threads take strips of output positions in turn (a strip and an MR-aligned block of output channels when the
+ *   plane has too few strips for the threads; whole images per thread for a batch of small products)
+ *     for each K block: pack col[block, strip] (KC×NR, L1) from x; for each MR strip of W (L2): micro-kernel,
+ *       the Og×NR tile accumulated in a scratch (L1) across the K blocks
+ *     the tile leaves the scratch through the {@link ConvEpilogue} (bias or folded batch norm, activation) into out
+ * </pre>
+ * The micro-kernels are {@link Sgemm}'s ({@link MicroKernel#packed}, accumulating after the first K block), so every
+ * output is one FMA chain over k = (ci·KH + ky)·KW + kx in order, from 0, whatever the thread count or the strip a
+ * thread took: the bits depend on neither. They are those of {@link Sgemm} on the im2col matrix (the path this
+ * replaced) at every whole tile; Sgemm's partial tiles (the last rows when Og is not a multiple of MR, the last
+ * columns of a band) added K blocks after the first as separate partial sums, so there the two differ by rounding
+ * when K exceeds one block. {@link #conv2dPlain} is the plain loop with that order, kept as the reference.
+ */
+final class ImplicitConv {
+    private ImplicitConv() {}
+
+    /** Floats of a chunk's output tile (all its output channels × its strips): 128 KB, in L2 beside the packed strips. */
+    static final int TILE_FLOATS = 1 << 15;
+    /** Most strips a chunk: 16 (512 columns with 32-float strips; each input row then read as runs of 2 KB). */
+    static final int MAX_STRIPS = 16;
+    static final boolean SKIP_PACK = Boolean.getBoolean("probe.skipPack"), SKIP_KERNEL = Boolean.getBoolean("probe.skipKernel"), SKIP_DESCRIBE = Boolean.getBoolean("probe.skipDescribe");
+
+    /** Per-thread strip packer, B strip and output tile, reused across calls. */
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    private static final class Workspace {
+        final ConvPanel panel = new ConvPanel();
+        float[] strip = new float[0], tile = new float[0];
+        float[][] packedW = new float[0][];
+
+        float[] strip(int n) { if (strip.length < n) strip = new float[n]; return strip; }
+        float[] tile(int n) { if (tile.length < n) tile = new float[n]; return tile; }
+    }
+
+    /** Whether this kernel takes the convolution: column stride 1 or 2. */
+    static boolean suits(Conv2dParams p) { return ConvPanel.suits(p.strideW()); }
+
+    /** x [n, c, h, w], weight [o, c/groups, kh, kw] → out [n, o, oh, ow] (overwritten) = ep(conv(x, weight)). */
+    static void conv2d(float[] x, int xOff, int n, int c, int h, int w, float[] weight, int wOff, int o, int kh, int kw,
+                       ConvEpilogue ep, Conv2dParams p, float[] out, int outOff) {
+        GemmPlan plan = Sgemm.PLAN;
+        MicroKernel kernel = plan.kernel();
+        int g = p.groups(), cg = c / g, og = o / g, ckk = cg * kh * kw, mr = kernel.mr();
+        int oh = Conv2dParams.outSize(h, kh, p.strideH(), p.padH(), p.dilationH());
+        int ow = Conv2dParams.outSize(w, kw, p.strideW(), p.padW(), p.dilationW()), ohw = oh * ow;
+        int kc = Sgemm.evenBlock(ckk, plan.kc(), 1), blocks = (ckk + kc - 1) / kc;
+        float[][] packed = packWeights(weight, wOff, g, og, ckk, kc, blocks, mr);
+        long flopsPerImage = 2L * o * ohw * ckk;
+        if (Conv2dKernel.imagesInParallel(n, flopsPerImage)) {
+            Parallel.forChunks(n, 1, (s, e) -> {
+                for (int ni = s; ni < e; ni++)
+                    image(kernel, x, xOff + ni * c * h * w, c, h, w, packed, og, kh, kw, kc, ep, p, oh, ow, out, outOff + ni * o * ohw, false);
+            });
+            return;
+        }
+        boolean parallel = flopsPerImage >= Sgemm.PARALLEL_FLOPS && Parallel.threads() > 1;
+        for (int ni = 0; ni < n; ni++)
+            image(kernel, x, xOff + ni * c * h * w, c, h, w, packed, og, kh, kw, kc, ep, p, oh, ow, out, outOff + ni * o * ohw, parallel);
+    }
+
+    /** W of each group as MR-tall strips per K block: packed[gi·blocks + b] holds rows pc … pc + kb − 1 of its K. */
+    private static float[][] packWeights(float[] weight, int wOff, int g, int og, int ckk, int kc, int blocks, int mr) {
+        float[][] packed = new float[g * blocks][];
+        MemorySegment ws = MemorySegment.ofArray(weight);
+        int rows = Sgemm.roundUp(og, mr);
+        Parallel.forRange(g * blocks, Math.max(1, (1 << 16) / Math.max(1, rows * kc)), (s, e) -> {
+            for (int t = s; t < e; t++) {
+                int gi = t / blocks, pc = t % blocks * kc, kb = Math.min(kc, ckk - pc);
+                float[] ap = new float[rows * kb];
+                GemmPack.packA(mr, false, ws, wOff + (long) gi * og * ckk, ckk, 0, og, pc, kb, ap);
+                packed[t] = ap;
+            }
+        });
+        return packed;
+    }
+
+    /** One image (x at xi, out at oi), every group; the strips in parallel when {@code parallel}. */
+    private static void image(MicroKernel kernel, float[] x, int xi, int c, int h, int w, float[][] packed, int og, int kh, int kw,
+                              int kc, ConvEpilogue ep, Conv2dParams p, int oh, int ow, float[] out, int oi, boolean parallel) {
+        int g = p.groups(), cg = c / g, ckk = cg * kh * kw, ohw = oh * ow, blocks = (ckk + kc - 1) / kc;
+        int mr = kernel.mr(), nr = kernel.nr(), strips = (ohw + nr - 1) / nr, tiles = (og + mr - 1) / mr;
+        int per = Math.max(1, Math.min(MAX_STRIPS, TILE_FLOATS / (Sgemm.roundUp(og, mr) * nr))); // strips a chunk
+        int t = parallel ? Parallel.threads() : 1;
+        if (parallel) per = Math.max(1, Math.min(per, strips / (2 * t))); // at least two chunks a thread
+        int chunks = (strips + per - 1) / per, stripsPerChunk = per;
+        int rowBlocks = chunks >= 2 * t ? 1 : Math.min(tiles, (2 * t + chunks - 1) / chunks);
+        for (int gi = 0; gi < g; gi++) {
+            Workspace own = WORKSPACE.get();
+            own.panel.configure(x, xi + gi * cg * h * w, h, w, kh, kw, p.strideH(), p.strideW(), p.padH(), p.padW(),
+                    p.dilationH(), p.dilationW(), oh, ow, nr);
+            int group = gi, units = chunks * rowBlocks;
+            ConvPanel shared = own.panel;
+            Parallel.RangeBody body = (s, e) -> {
+                Workspace ws = WORKSPACE.get();
+                ConvPanel panel = ws == own ? shared : ws.panel.copyOf(shared);
+                float[] strip = ws.strip(kc * nr * stripsPerChunk), tile = ws.tile(tiles * mr * nr * stripsPerChunk);
+                for (int u = s; u < e; u++) {
+                    int ch = u / rowBlocks, rb = u % rowBlocks, t0 = tiles * rb / rowBlocks, t1 = tiles * (rb + 1) / rowBlocks;
+                    if (t1 == t0) continue;
+                    int s0 = ch * stripsPerChunk, n = Math.min(stripsPerChunk, strips - s0), pitch = n * nr;
+                    if (!SKIP_DESCRIBE || u == s) panel.describe(s0 * nr, n);
+                    for (int b = 0; b < blocks; b++) {
+                        int pc = b * kc, kb = Math.min(kc, ckk - pc);
+                        if (!SKIP_PACK) panel.pack(pc, kb, strip);
+                        float[] ap = packed[group * blocks + b];
+                        if (!SKIP_KERNEL) for (int js = 0; js < n; js++)
+                            for (int ti = t0; ti < t1; ti++)
+                                kernel.packed(ap, ti * mr * kb, strip, js * kb * nr, kb, tile, (ti - t0) * mr * pitch + js * nr, pitch, b > 0);
+                    }
+                    int j0 = s0 * nr, width = Math.min(pitch, ohw - j0), r1 = Math.min(og, t1 * mr);
+                    for (int r = t0 * mr; r < r1; r++) {
+                        int from = (r - t0 * mr) * pitch, to = oi + (group * og + r) * ohw + j0;
+                        if (ep.isIdentity()) System.arraycopy(tile, from, out, to, width);
+                        else ep.apply(tile, from, out, to, width, group * og + r);
+                    }
+                }
+            };
+            if (parallel && units > 1) Parallel.forChunks(units, 1, body);
+            else body.run(0, units);
+        }
+    }
+
+    /**
+     * The plain loop of {@link #conv2d} (tests): per output, s = fma(w, col, s) over k = (ci·KH + ky)·KW + kx in order
+     * from 0, padding taps included (as + w·0), then the epilogue's float twin ({@link ConvEpilogue#applyPlain}).
+     */
+    static void conv2dPlain(float[] x, int xOff, int n, int c, int h, int w, float[] weight, int wOff, int o, int kh, int kw,
+                            ConvEpilogue ep, Conv2dParams p, float[] out, int outOff) {
+        int g = p.groups(), cg = c / g, og = o / g;
+        int oh = Conv2dParams.outSize(h, kh, p.strideH(), p.padH(), p.dilationH());
+        int ow = Conv2dParams.outSize(w, kw, p.strideW(), p.padW(), p.dilationW());
+        for (int ni = 0; ni < n; ni++)
+            for (int oc = 0; oc < o; oc++)
+                for (int y = 0; y < oh; y++)
+                    for (int xx = 0; xx < ow; xx++) {
+                        float s = 0f;
+                        int gi = oc / og;
+                        for (int ci = 0; ci < cg; ci++)
+                            for (int ky = 0; ky < kh; ky++)
+                                for (int kx = 0; kx < kw; kx++) {
+                                    int iy = y * p.strideH() - p.padH() + ky * p.dilationH(), ix = xx * p.strideW() - p.padW() + kx * p.dilationW();
+                                    float v = iy < 0 || iy >= h || ix < 0 || ix >= w ? 0f : x[xOff + ((ni * c + gi * cg + ci) * h + iy) * w + ix];
+                                    s = Math.fma(weight[wOff + ((oc * cg + ci) * kh + ky) * kw + kx], v, s);
+                                }
+                        int at = outOff + ((ni * o + oc) * oh + y) * ow + xx;
+                        out[at] = ep.isIdentity() ? s : ep.applyPlain(s, oc);
+                    }
+    }
+}
