@@ -1,7 +1,9 @@
 package dev.elixr.tensor.cpu;
 
+import dev.elixr.tensor.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
@@ -30,45 +32,109 @@ import java.util.Arrays;
 final class ConvPanel {
     static final VectorSpecies<Float> S = Simd.F;
     static final int VL = S.length();
-    /** Lane i of EVEN.selectFrom(a, b) is lane 2i of a‖b (as {@link StrideTwo}'s gather). */
-    private static final FloatVector EVEN = even();
+
+    /** Lane i of EVEN.selectFrom(a, b) is lane 2i of a‖b, of ODD lane 2i + 1 (as {@link StrideTwo}'s gather). */
+    private static final FloatVector EVEN = index(0), ODD = index(1);
 
     // geometry of the current image and group
     private int h, w, kh, kw, kk, sh, sw, ph, pw, dh, dw, ow, ohw, nr, nv;
     private float[] src;
     private int base, chanStride;
+    // column stride 2: the planes split into phase planes (row phases rows2 = 1 or 2, ⌈h/rows2⌉ × ⌈w/2⌉ each)
+    private boolean phases;
+    private int rows2, w2;
+    private int[] phaseOff = new int[0];
+    private float[] split = new float[0];
 
     // per descriptor d = (strip·KK + tap)·NV + vector: kind, first run and run count; per run: base and lane mask
     /** 0 all padding, 1 one run over every lane (plain loads), 2 one run with holes, 3 several runs. */
     private byte[] kind = new byte[0];
     private int[] first = new int[0], count = new int[0];
     private int[] runBase = new int[0], runLanes = new int[0];
-    private boolean[] runMask = new boolean[0];
+    /** Lane masks of the runs as 1 (lane in the run) or 0, VL floats a run: a vector compare makes the mask (a boolean[] mask load is not intrinsified everywhere). */
+    private float[] runMask = new float[0];
     private int runs, described;
     // output-row segments of each vector of the described strips: row, first column, first lane, lanes
     private int[] segRow = new int[0], segCol = new int[0], segLane = new int[0], segLen = new int[0], segFirst = new int[0];
 
-    private static FloatVector even() {
+    private static FloatVector index(int from) {
         float[] idx = new float[VL];
-        for (int i = 0; i < VL; i++) idx[i] = 2 * i;
+        for (int i = 0; i < VL; i++) idx[i] = 2 * i + from;
         return FloatVector.fromArray(S, idx, 0);
     }
 
     /** Whether a convolution with this column stride is packed here (1 or 2). */
     static boolean suits(int sw) { return sw == 1 || sw == 2; }
 
-    /** Sets the convolution of one image and group: the planes of h×w floats at x[xOff]; strips nr = nv·VL wide. */
-    void configure(float[] x, int xOff, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw,
-                   int oh, int ow, int nr) {
+    /**
+     * Sets the convolution of one image and group: the cg planes of h×w floats at x[xOff]; strips nr = nv·VL wide. At
+     * column stride 2 splits those planes into phase planes (in parallel over channels when {@code parallel}).
+     */
+    void configure(float[] x, int xOff, int cg, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw,
+                   int oh, int ow, int nr, boolean parallel) {
         this.h = h; this.w = w; this.kh = kh; this.kw = kw; this.kk = kh * kw;
         this.sh = sh; this.sw = sw; this.ph = ph; this.pw = pw; this.dh = dh; this.dw = dw;
         this.ow = ow; this.ohw = oh * ow; this.nr = nr; this.nv = nr / VL;
-        src = x; base = xOff; chanStride = h * w;
+        phases = sw == 2;
+        if (phaseOff.length < kk) phaseOff = new int[kk];
+        if (!phases) {
+            src = x; base = xOff; chanStride = h * w;
+            Arrays.fill(phaseOff, 0, kk, 0);
+            return;
+        }
+        int rows = rows2 = sh == 2 ? 2 : 1, half = w2 = (w + 1) / 2, plane = (h + rows - 1) / rows * half;
+        chanStride = 2 * rows * plane;
+        if (split.length < cg * chanStride) split = new float[cg * chanStride];
+        src = split;
+        base = 0;
+        for (int ky = 0; ky < kh; ky++)
+            for (int kx = 0; kx < kw; kx++)
+                phaseOff[ky * kw + kx] = (Math.floorMod(ky * dh - ph, rows) * 2 + Math.floorMod(kx * dw - pw, 2)) * plane;
+        float[] out = split;
+        int stride = chanStride;
+        Parallel.RangeBody body = (s, e) -> {
+            for (int ci = s; ci < e; ci++) {
+                int in = xOff + ci * h * w, to = ci * stride;
+                for (int iy = 0; iy < h; iy++) {
+                    int row = to + (iy % rows) * 2 * plane + (iy / rows) * half;
+                    splitRow(x, in + iy * w, w, out, row, row + plane);
+                }
+            }
+        };
+        if (parallel) Parallel.forRange(cg, Math.max(1, 16384 / Math.max(1, h * w)), body);
+        else body.run(0, cg);
     }
 
-    /** Takes another packer's convolution and returns this. */
+    /**
+     * out[even + t] = x[src + 2t] for t &lt; ⌈w/2⌉, out[odd + t] = x[src + 2t + 1] for t &lt; ⌊w/2⌋: two loads and two
+     * two-source permutes per VL of each, the last partial vectors stored under masks (their loads run past the row
+     * only while inside the array; the rest float by float).
+     */
+    private static void splitRow(float[] x, int src, int w, float[] out, int even, int odd) {
+        int half = (w + 1) / 2, t = 0;
+        for (; 2 * t + 2 * VL <= w; t += VL) {
+            FloatVector a = FloatVector.fromArray(S, x, src + 2 * t), b = FloatVector.fromArray(S, x, src + 2 * t + VL);
+            EVEN.selectFrom(a, b).intoArray(out, even + t);
+            ODD.selectFrom(a, b).intoArray(out, odd + t);
+        }
+        if (t < half && src + 2 * t + 2 * VL <= x.length) {
+            FloatVector a = FloatVector.fromArray(S, x, src + 2 * t), b = FloatVector.fromArray(S, x, src + 2 * t + VL);
+            EVEN.selectFrom(a, b).intoArray(out, even + t, S.indexInRange(t, half));
+            ODD.selectFrom(a, b).intoArray(out, odd + t, S.indexInRange(t, w / 2));
+            return;
+        }
+        for (; t < half; t++) {
+            out[even + t] = x[src + 2 * t];
+            if (2 * t + 1 < w) out[odd + t] = x[src + 2 * t + 1];
+        }
+    }
+
+    /** Takes another packer's convolution (its geometry and source, the phase planes included, shared) and returns this. */
     ConvPanel copyOf(ConvPanel o) {
-        configure(o.src, o.base, o.h, o.w, o.kh, o.kw, o.sh, o.sw, o.ph, o.pw, o.dh, o.dw, o.ohw / o.ow, o.ow, o.nr);
+        h = o.h; w = o.w; kh = o.kh; kw = o.kw; kk = o.kk; sh = o.sh; sw = o.sw; ph = o.ph; pw = o.pw; dh = o.dh; dw = o.dw;
+        ow = o.ow; ohw = o.ohw; nr = o.nr; nv = o.nv; phases = o.phases; rows2 = o.rows2; w2 = o.w2;
+        src = o.src; base = o.base; chanStride = o.chanStride;
+        phaseOff = o.phaseOff.clone();
         return this;
     }
 
@@ -111,10 +177,10 @@ final class ConvPanel {
                             int ox0 = segCol[sg], l0 = segLane[sg];
                             int a = Math.max(ox0, lo), e = Math.min(ox0 + segLen[sg], hi); // in-image columns of the segment
                             if (a >= e) continue;
-                            int b = iy * w + sw * (ox0 - l0) + dx, r = r0;
+                            int b = phases ? iy / rows2 * w2 + ox0 - l0 + Math.floorDiv(dx, 2) : iy * w + ox0 - l0 + dx, r = r0;
                             while (r < runs && runBase[r] != b) r++;
                             if (r == runs) newRun(b);
-                            Arrays.fill(runMask, r * VL + l0 + a - ox0, r * VL + l0 + e - ox0, true);
+                            Arrays.fill(runMask, r * VL + l0 + a - ox0, r * VL + l0 + e - ox0, 1f);
                             runLanes[r] += e - a;
                         }
                         first[d] = r0;
@@ -139,32 +205,28 @@ final class ConvPanel {
         }
         runBase[runs] = b;
         runLanes[runs] = 0;
-        Arrays.fill(runMask, runs * VL, runs * VL + VL, false);
+        Arrays.fill(runMask, runs * VL, runs * VL + VL, 0f);
         runs++;
     }
 
     /**
-     * Packs rows pc … pc + kb − 1 of the described strips into bp: strip s at bp[s·kb·NR, (s + 1)·kb·NR). Row by row
+     * Packs rows pc … pc + kb − 1 of the described strips into bp: strip s at bp[s·pitch, s·pitch + kb·NR). Row by row
      * across the strips, so that each input row is read as one forward run (a strip alone would touch 2·NR/VL floats
      * of each of K rows: too many streams for the prefetchers).
      */
-    void pack(int pc, int kb, float[] bp) {
-        if (sw == 2) {
-            packStrideTwo(pc, kb, bp);
-            return;
-        }
-        int ci = pc / kk, tap = pc % kk, nv = this.nv, nr = this.nr, strips = described, step = kk * nv, stripFloats = kb * nr;
+    void pack(int pc, int kb, float[] bp, int pitch) {
+        int ci = pc / kk, tap = pc % kk, nv = this.nv, nr = this.nr, strips = described, step = kk * nv, stripFloats = pitch;
         float[] x = src;
         FloatVector zero = FloatVector.zero(S);
         for (int q = 0; q < kb; q++) {
-            int plane = base + ci * chanStride;
+            int plane = base + ci * chanStride + phaseOff[tap];
             for (int st = 0, d0 = tap * nv, row = q * nr; st < strips; st++, d0 += step, row += stripFloats) {
                 for (int v = 0, d = d0, dst = row; v < nv; v++, d++, dst += VL) {
                     int r = first[d];
                     switch (kind[d]) {
                         case 0 -> zero.intoArray(bp, dst);
                         case 1 -> FloatVector.fromArray(S, x, plane + runBase[r]).intoArray(bp, dst);
-                        case 2 -> FloatVector.fromArray(S, x, plane + runBase[r], VectorMask.fromArray(S, runMask, r * VL)).intoArray(bp, dst);
+                        case 2 -> FloatVector.fromArray(S, x, plane + runBase[r], mask(r)).intoArray(bp, dst);
                         default -> runs(x, plane, r, count[d], bp, dst);
                     }
                 }
@@ -176,51 +238,16 @@ final class ConvPanel {
         }
     }
 
+    private VectorMask<Float> mask(int r) {
+        return FloatVector.fromArray(S, runMask, r * VL).compare(VectorOperators.NE, 0f);
+    }
+
     /** Several runs into one vector of the strip: zeros, then each run's lanes stored under its mask. */
     private void runs(float[] x, int plane, int r, int n, float[] bp, int dst) {
         FloatVector.zero(S).intoArray(bp, dst);
         for (int e = r + n; r < e; r++) {
-            VectorMask<Float> m = VectorMask.fromArray(S, runMask, r * VL);
+            VectorMask<Float> m = mask(r);
             FloatVector.fromArray(S, x, plane + runBase[r], m).intoArray(bp, dst, m);
-        }
-    }
-
-    /**
-     * {@link #pack} at column stride 2: a run's lanes read every other float from its base, so each vector is the even
-     * lanes of two consecutive loads (one two-source permute), then stored whole (one run over every lane) or under
-     * the run's mask over zeros. Runs whose two loads would leave the array go float by float.
-     */
-    private void packStrideTwo(int pc, int kb, float[] bp) {
-        int ci = pc / kk, tap = pc % kk, nv = this.nv, nr = this.nr, strips = described, step = kk * nv, stripFloats = kb * nr;
-        float[] x = src;
-        int last = x.length - 2 * VL;
-        FloatVector zero = FloatVector.zero(S);
-        for (int q = 0; q < kb; q++) {
-            int plane = base + ci * chanStride;
-            for (int st = 0, d0 = tap * nv, row = q * nr; st < strips; st++, d0 += step, row += stripFloats) {
-                for (int v = 0, d = d0, dst = row; v < nv; v++, d++, dst += VL) {
-                    int r = first[d], k = kind[d];
-                    if (k == 0) {
-                        zero.intoArray(bp, dst);
-                        continue;
-                    }
-                    if (k != 1) zero.intoArray(bp, dst);
-                    for (int e = r + count[d]; r < e; r++) {
-                        int at = plane + runBase[r];
-                        if (at < 0 || at > last) {
-                            for (int l = 0; l < VL; l++) if (runMask[r * VL + l]) bp[dst + l] = x[at + 2 * l];
-                            continue;
-                        }
-                        FloatVector value = EVEN.selectFrom(FloatVector.fromArray(S, x, at), FloatVector.fromArray(S, x, at + VL));
-                        if (k == 1) value.intoArray(bp, dst);
-                        else value.intoArray(bp, dst, VectorMask.fromArray(S, runMask, r * VL));
-                    }
-                }
-            }
-            if (++tap == kk) {
-                tap = 0;
-                ci++;
-            }
         }
     }
 

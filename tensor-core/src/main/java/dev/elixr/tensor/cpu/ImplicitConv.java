@@ -33,7 +33,9 @@ final class ImplicitConv {
     /** Floats of a chunk's output tile (all its output channels × its strips): 128 KB, in L2 beside the packed strips. */
     static final int TILE_FLOATS = 1 << 15;
     /** Most strips a chunk: 16 (512 columns with 32-float strips; each input row then read as runs of 2 KB). */
-    static final int MAX_STRIPS = 16;
+    static final int MAX_STRIPS = Integer.getInteger("probe.maxStrips", 16);
+    /** Floats between one packed strip's end and the next one's start (a cache line: strips of 4 KiB multiples would share L1 sets). */
+    static final int STRIP_SKEW = Integer.getInteger("probe.skew", 16);
     static final boolean SKIP_PACK = Boolean.getBoolean("probe.skipPack"), SKIP_KERNEL = Boolean.getBoolean("probe.skipKernel"), SKIP_DESCRIBE = Boolean.getBoolean("probe.skipDescribe");
 
     /** Per-thread strip packer, B strip and output tile, reused across calls. */
@@ -102,14 +104,15 @@ final class ImplicitConv {
         int rowBlocks = chunks >= 2 * t ? 1 : Math.min(tiles, (2 * t + chunks - 1) / chunks);
         for (int gi = 0; gi < g; gi++) {
             Workspace own = WORKSPACE.get();
-            own.panel.configure(x, xi + gi * cg * h * w, h, w, kh, kw, p.strideH(), p.strideW(), p.padH(), p.padW(),
-                    p.dilationH(), p.dilationW(), oh, ow, nr);
+            own.panel.configure(x, xi + gi * cg * h * w, cg, h, w, kh, kw, p.strideH(), p.strideW(), p.padH(), p.padW(),
+                    p.dilationH(), p.dilationW(), oh, ow, nr, parallel);
             int group = gi, units = chunks * rowBlocks;
             ConvPanel shared = own.panel;
             Parallel.RangeBody body = (s, e) -> {
                 Workspace ws = WORKSPACE.get();
                 ConvPanel panel = ws == own ? shared : ws.panel.copyOf(shared);
-                float[] strip = ws.strip(kc * nr * stripsPerChunk), tile = ws.tile(tiles * mr * nr * stripsPerChunk);
+                int stripPitch = kc * nr + STRIP_SKEW;
+                float[] strip = ws.strip(stripPitch * stripsPerChunk), tile = ws.tile(tiles * mr * nr * stripsPerChunk);
                 for (int u = s; u < e; u++) {
                     int ch = u / rowBlocks, rb = u % rowBlocks, t0 = tiles * rb / rowBlocks, t1 = tiles * (rb + 1) / rowBlocks;
                     if (t1 == t0) continue;
@@ -117,11 +120,11 @@ final class ImplicitConv {
                     if (!SKIP_DESCRIBE || u == s) panel.describe(s0 * nr, n);
                     for (int b = 0; b < blocks; b++) {
                         int pc = b * kc, kb = Math.min(kc, ckk - pc);
-                        if (!SKIP_PACK) panel.pack(pc, kb, strip);
+                        if (!SKIP_PACK) panel.pack(pc, kb, strip, stripPitch);
                         float[] ap = packed[group * blocks + b];
                         if (!SKIP_KERNEL) for (int js = 0; js < n; js++)
                             for (int ti = t0; ti < t1; ti++)
-                                kernel.packed(ap, ti * mr * kb, strip, js * kb * nr, kb, tile, (ti - t0) * mr * pitch + js * nr, pitch, b > 0);
+                                kernel.packed(ap, ti * mr * kb, strip, js * stripPitch, kb, tile, (ti - t0) * mr * pitch + js * nr, pitch, b > 0);
                     }
                     int j0 = s0 * nr, width = Math.min(pitch, ohw - j0), r1 = Math.min(og, t1 * mr);
                     for (int r = t0 * mr; r < r1; r++) {
