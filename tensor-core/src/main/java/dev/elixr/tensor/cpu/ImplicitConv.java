@@ -33,10 +33,9 @@ final class ImplicitConv {
     /** Floats of a chunk's output tile (all its output channels × its strips): 128 KB, in L2 beside the packed strips. */
     static final int TILE_FLOATS = 1 << 15;
     /** Most strips a chunk: 16 (512 columns with 32-float strips; each input row then read as runs of 2 KB). */
-    static final int MAX_STRIPS = Integer.getInteger("probe.maxStrips", 16);
+    static final int MAX_STRIPS = 16;
     /** Floats between one packed strip's end and the next one's start (a cache line: strips of 4 KiB multiples would share L1 sets). */
-    static final int STRIP_SKEW = Integer.getInteger("probe.skew", 16);
-    static final boolean SKIP_PACK = Boolean.getBoolean("probe.skipPack"), SKIP_KERNEL = Boolean.getBoolean("probe.skipKernel"), SKIP_DESCRIBE = Boolean.getBoolean("probe.skipDescribe");
+    static final int STRIP_SKEW = 16;
 
     /** Per-thread strip packer, B strip and output tile, reused across calls. */
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -98,9 +97,13 @@ final class ImplicitConv {
         int g = p.groups(), cg = c / g, ckk = cg * kh * kw, ohw = oh * ow, blocks = (ckk + kc - 1) / kc;
         int mr = kernel.mr(), nr = kernel.nr(), strips = (ohw + nr - 1) / nr, tiles = (og + mr - 1) / mr;
         int per = Math.max(1, Math.min(MAX_STRIPS, TILE_FLOATS / (Sgemm.roundUp(og, mr) * nr))); // strips a chunk
-        int t = parallel ? Parallel.threads() : 1;
-        if (parallel) per = Math.max(1, Math.min(per, strips / (2 * t))); // at least two chunks a thread
-        int chunks = (strips + per - 1) / per, stripsPerChunk = per;
+        int t = parallel ? Parallel.threads() : 1, chunks = (strips + per - 1) / per;
+        if (t > 1) { // at least two chunks a thread, a multiple of the threads, of near-equal size
+            chunks = Math.min(strips, Sgemm.roundUp(Math.max(chunks, 2 * t), t));
+            per = (strips + chunks - 1) / chunks;
+            chunks = (strips + per - 1) / per;
+        }
+        int stripsPerChunk = per;
         int rowBlocks = chunks >= 2 * t ? 1 : Math.min(tiles, (2 * t + chunks - 1) / chunks);
         for (int gi = 0; gi < g; gi++) {
             Workspace own = WORKSPACE.get();
@@ -117,12 +120,12 @@ final class ImplicitConv {
                     int ch = u / rowBlocks, rb = u % rowBlocks, t0 = tiles * rb / rowBlocks, t1 = tiles * (rb + 1) / rowBlocks;
                     if (t1 == t0) continue;
                     int s0 = ch * stripsPerChunk, n = Math.min(stripsPerChunk, strips - s0), pitch = n * nr;
-                    if (!SKIP_DESCRIBE || u == s) panel.describe(s0 * nr, n);
+                    panel.describe(s0 * nr, n);
                     for (int b = 0; b < blocks; b++) {
                         int pc = b * kc, kb = Math.min(kc, ckk - pc);
-                        if (!SKIP_PACK) panel.pack(pc, kb, strip, stripPitch);
+                        panel.pack(pc, kb, strip, stripPitch);
                         float[] ap = packed[group * blocks + b];
-                        if (!SKIP_KERNEL) for (int js = 0; js < n; js++)
+                        for (int js = 0; js < n; js++)
                             for (int ti = t0; ti < t1; ti++)
                                 kernel.packed(ap, ti * mr * kb, strip, js * stripPitch, kb, tile, (ti - t0) * mr * pitch + js * nr, pitch, b > 0);
                     }
