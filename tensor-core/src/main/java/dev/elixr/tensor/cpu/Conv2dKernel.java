@@ -11,9 +11,13 @@ import jdk.incubator.vector.FloatVector;
  *   <li>1×1, stride 1, no padding: {@link PointwiseConv} (the weights read in place, the image packed with the gate
  *       folded in, column chunks or row splits whose outputs get their epilogue while still in L2); planes narrower than
  *       one GEMM strip (squeeze-and-excitation's 1×1 ones) as Sgemm products of the image itself, no im2col;</li>
- *   <li>otherwise (3×3 and the rest): im2col (Chellapilla et al., 2006; stride-2 rows copied from phase planes split by
- *       {@link StrideTwo}) over bands of output rows, each band small enough (≈ 4 MB) to stay in the last-level cache
- *       while Sgemm packs it; a batch of small images runs one image per thread ({@link #imagesInParallel}).</li>
+ *   <li>otherwise (3×3, strided 1×1 and the rest) at column stride 1 or 2 without gate: {@link ImplicitConv}, an
+ *       implicit GEMM on Sgemm's micro-kernels whose B strips are packed straight from x (no im2col matrix);</li>
+ *   <li>with a gate, or at other column strides (patchify convolutions): im2col (Chellapilla et al., 2006; stride-2
+ *       rows copied from phase planes split by {@link StrideTwo}) over bands of output rows, each band small enough
+ *       (≈ 4 MB) to stay in the last-level cache while Sgemm packs it; a batch of small images runs one image per
+ *       thread ({@link #imagesInParallel}). {@code -Delixr.conv.implicit=false} sends every convolution this way
+ *       (comparisons).</li>
  * </ul>
  * Depthwise convolutions (groups = C = O) go to {@link DepthwiseConv} instead: as GEMMs they would be
  * 1-row products. Arrays are contiguous; offsets in elements. The {@link ConvEpilogue} (bias, or a folded batch norm

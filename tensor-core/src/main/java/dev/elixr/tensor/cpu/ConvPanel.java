@@ -15,19 +15,22 @@ import java.util.Arrays;
  * strip at p·NR + j, p counted from the K block's first row), the padding written as zeros at pack time. No im2col
  * matrix exists.
  *
- * <p>Vector strategy. Lane j of a strip reads, for kernel tap (ky, kx), the float at rel(j) = iy·W + ix of the channel's
- * plane. At column stride 1, rel(j) − j is the same for every lane of an output row, so the valid lanes of one
- * vector form at most a few runs, each one contiguous source range: a run is (base, lanes) with lane l reading
- * plane + base + l. {@link #describe} computes the runs of every (tap, vector) of a strip once; they hold for every
- * input channel and K block, since only the plane base changes with the channel. Packing a vector is then one plain
- * load (all lanes one run: the bulk), one masked load (a run with holes: the image border, the strip's ragged end;
- * masked-off lanes read as +0), a blend of masked loads (a vector across two output rows whose source ranges differ)
- * or a zero store (all lanes padding). At 'same' padding and stride 1 (OW = W) every vector is a single run, row
- * crossings included. At column stride 2 the image is first split into phase planes (even and odd columns, and
- * even and odd rows at row stride 2; {@link StrideTwo#gather}, one pass over the input), in which the stride-2 taps
- * read consecutive floats again (rel = (iy / rows)·⌈W/2⌉ + ix / 2 in phase (iy mod rows, ix mod 2)); at 'same'
- * padding ⌈W/2⌉ = OW and again one run a vector. Other column strides are not taken ({@link #suits}).
- * The packed floats are those of the im2col matrix exactly ({@link #packReference}).
+ * <p>Blocking and vector strategy. The strips are packed a chunk at a time (up to {@link ImplicitConv#MAX_STRIPS}), row
+ * by row across the chunk's strips, so each input row is read as one forward run of up to 512 floats (one strip alone
+ * would read 2·NR/VL floats from each of K rows: too many streams for the prefetchers; measured 2× slower on a
+ * 1×1 whose input is in L3). Lane j of a strip reads, for kernel tap (ky, kx), the float at rel(j) = iy·W + ix of the
+ * channel's plane. At column stride 1, rel(j) − j is the same for every lane of one output row, so the in-image lanes
+ * of a vector form at most a few runs, each one contiguous source range: a run is (base, lanes), lane l reading
+ * plane + base + l. {@link #describe} computes the runs of every (tap, vector) of a chunk once, per output-row segment
+ * (one division a segment, not a lane); they hold for every input channel and K block, since only the plane base
+ * changes with the channel. Packing a vector is then one plain load (all lanes one run: the bulk), one masked load
+ * (a run with holes: the image border, the ragged end of the plane; masked-off lanes read as +0), a zero store and
+ * masked loads and stores (a vector across output rows whose source ranges differ) or a zero store (all padding). At
+ * 'same' padding and stride 1 (OW = W) every vector is a single run, row crossings included. At column stride 2 the
+ * image is first split into phase planes (even and odd columns, and even and odd rows at row stride 2; one pass over
+ * the input, two permutes per two loads), in which a tap reads consecutive floats again (rel = (iy / rows)·⌈W/2⌉ + ix / 2
+ * in phase (iy mod rows, ix mod 2)); at 'same' padding ⌈W/2⌉ = OW, and again one run a vector. Other column strides
+ * are not taken ({@link #suits}). The packed floats are those of the im2col matrix exactly ({@link #packReference}).
  */
 final class ConvPanel {
     static final VectorSpecies<Float> S = Simd.F;

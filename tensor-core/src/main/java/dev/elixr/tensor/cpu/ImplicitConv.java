@@ -4,6 +4,7 @@ import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.backend.Conv2dParams;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * A dense 2-D convolution (NCHW, any kernel, padding, dilation and groups; column stride 1 or 2) as an implicit GEMM:
@@ -75,17 +76,22 @@ final class ImplicitConv {
             image(kernel, x, xOff + ni * c * h * w, c, h, w, packed, og, kh, kw, kc, ep, p, oh, ow, out, outOff + ni * o * ohw, parallel);
     }
 
-    /** W of each group as MR-tall strips per K block: packed[gi·blocks + b] holds rows pc … pc + kb − 1 of its K. */
+    /**
+     * W of each group as MR-tall strips per K block: packed[gi·blocks + b] holds rows pc … pc + kb − 1 of its K. The
+     * arrays are the calling thread's, reused from call to call (the workers only read them, during the call).
+     */
     private static float[][] packWeights(float[] weight, int wOff, int g, int og, int ckk, int kc, int blocks, int mr) {
-        float[][] packed = new float[g * blocks][];
+        Workspace own = WORKSPACE.get();
+        if (own.packedW.length < g * blocks) own.packedW = Arrays.copyOf(own.packedW, g * blocks);
+        float[][] packed = own.packedW;
         MemorySegment ws = MemorySegment.ofArray(weight);
         int rows = Sgemm.roundUp(og, mr);
+        for (int t = 0; t < g * blocks; t++)
+            if (packed[t] == null || packed[t].length < rows * kc) packed[t] = new float[rows * kc];
         Parallel.forRange(g * blocks, Math.max(1, (1 << 16) / Math.max(1, rows * kc)), (s, e) -> {
             for (int t = s; t < e; t++) {
                 int gi = t / blocks, pc = t % blocks * kc, kb = Math.min(kc, ckk - pc);
-                float[] ap = new float[rows * kb];
-                GemmPack.packA(mr, false, ws, wOff + (long) gi * og * ckk, ckk, 0, og, pc, kb, ap);
-                packed[t] = ap;
+                GemmPack.packA(mr, false, ws, wOff + (long) gi * og * ckk, ckk, 0, og, pc, kb, packed[t]);
             }
         });
         return packed;
