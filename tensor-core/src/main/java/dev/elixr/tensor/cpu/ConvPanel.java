@@ -1,6 +1,5 @@
 package dev.elixr.tensor.cpu;
 
-import dev.elixr.tensor.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -41,9 +40,9 @@ final class ConvPanel {
 
     // geometry of the current image and group
     private int h, w, kh, kw, kk, sh, sw, ph, pw, dh, dw, ow, ohw, nr, nv;
-    private float[] src;
-    private int base, chanStride;
-    // column stride 2: the planes split into phase planes (row phases rows2 = 1 or 2, ⌈h/rows2⌉ × ⌈w/2⌉ each)
+    private float[] image, src;
+    private int imageOff, cg, base, chanStride;
+    // column stride 2: the chunk's input rows split into phase planes (row phases rows2 = 1 or 2, w2 = ⌈w/2⌉ wide)
     private boolean phases;
     private int rows2, w2;
     private int[] phaseOff = new int[0];
@@ -69,23 +68,33 @@ final class ConvPanel {
     /** Whether a convolution with this column stride is packed here (1 or 2). */
     static boolean suits(int sw) { return sw == 1 || sw == 2; }
 
-    /**
-     * Sets the convolution of one image and group: the cg planes of h×w floats at x[xOff]; strips nr = nv·VL wide. At
-     * column stride 2 splits those planes into phase planes (in parallel over channels when {@code parallel}).
-     */
+    /** Sets the convolution of one image and group: the cg planes of h×w floats at x[xOff]; strips nr = nv·VL wide. */
     void configure(float[] x, int xOff, int cg, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw,
-                   int oh, int ow, int nr, boolean parallel) {
+                   int oh, int ow, int nr) {
         this.h = h; this.w = w; this.kh = kh; this.kw = kw; this.kk = kh * kw;
         this.sh = sh; this.sw = sw; this.ph = ph; this.pw = pw; this.dh = dh; this.dw = dw;
         this.ow = ow; this.ohw = oh * ow; this.nr = nr; this.nv = nr / VL;
+        this.image = x; this.imageOff = xOff; this.cg = cg;
         phases = sw == 2;
+        rows2 = sh == 2 ? 2 : 1;
+        w2 = (w + 1) / 2;
         if (phaseOff.length < kk) phaseOff = new int[kk];
-        if (!phases) {
-            src = x; base = xOff; chanStride = h * w;
-            Arrays.fill(phaseOff, 0, kk, 0);
-            return;
-        }
-        int rows = rows2 = sh == 2 ? 2 : 1, half = w2 = (w + 1) / 2, plane = (h + rows - 1) / rows * half;
+        Arrays.fill(phaseOff, 0, kk, 0);
+        src = x; base = xOff; chanStride = h * w;
+    }
+
+    /** Takes another packer's convolution and returns this (its own descriptors and phase planes). */
+    ConvPanel copyOf(ConvPanel o) {
+        configure(o.image, o.imageOff, o.cg, o.h, o.w, o.kh, o.kw, o.sh, o.sw, o.ph, o.pw, o.dh, o.dw, o.ohw / o.ow, o.ow, o.nr);
+        return this;
+    }
+
+    /**
+     * Column stride 2: splits input rows iy0 … iy1 (iy0 a multiple of the row phases) of every channel into phase
+     * planes of ⌈(iy1 − iy0 + 1)/rows⌉ rows, the source of the next packs; returns their first row iy0.
+     */
+    private int splitRows(int iyFirst, int iyLast) {
+        int rows = rows2, half = w2, iy0 = iyFirst / rows * rows, u = (iyLast - iy0) / rows + 1, plane = u * half;
         chanStride = 2 * rows * plane;
         if (split.length < cg * chanStride) split = new float[cg * chanStride];
         src = split;
@@ -93,19 +102,14 @@ final class ConvPanel {
         for (int ky = 0; ky < kh; ky++)
             for (int kx = 0; kx < kw; kx++)
                 phaseOff[ky * kw + kx] = (Math.floorMod(ky * dh - ph, rows) * 2 + Math.floorMod(kx * dw - pw, 2)) * plane;
-        float[] out = split;
-        int stride = chanStride;
-        Parallel.RangeBody body = (s, e) -> {
-            for (int ci = s; ci < e; ci++) {
-                int in = xOff + ci * h * w, to = ci * stride;
-                for (int iy = 0; iy < h; iy++) {
-                    int row = to + (iy % rows) * 2 * plane + (iy / rows) * half;
-                    splitRow(x, in + iy * w, w, out, row, row + plane);
-                }
+        for (int ci = 0; ci < cg; ci++) {
+            int in = imageOff + ci * h * w, to = ci * chanStride;
+            for (int iy = iy0; iy <= iyLast; iy++) {
+                int row = to + (iy % rows) * 2 * plane + (iy - iy0) / rows * half;
+                splitRow(image, in + iy * w, w, split, row, row + plane);
             }
-        };
-        if (parallel) Parallel.forRange(cg, Math.max(1, 16384 / Math.max(1, h * w)), body);
-        else body.run(0, cg);
+        }
+        return iy0;
     }
 
     /**
@@ -132,15 +136,6 @@ final class ConvPanel {
         }
     }
 
-    /** Takes another packer's convolution (its geometry and source, the phase planes included, shared) and returns this. */
-    ConvPanel copyOf(ConvPanel o) {
-        h = o.h; w = o.w; kh = o.kh; kw = o.kw; kk = o.kk; sh = o.sh; sw = o.sw; ph = o.ph; pw = o.pw; dh = o.dh; dw = o.dw;
-        ow = o.ow; ohw = o.ohw; nr = o.nr; nv = o.nv; phases = o.phases; rows2 = o.rows2; w2 = o.w2;
-        src = o.src; base = o.base; chanStride = o.chanStride;
-        phaseOff = o.phaseOff.clone();
-        return this;
-    }
-
     /**
      * Computes the runs of {@code strips} strips of output positions from j0 (strip s: j0 + s·NR …; positions past the
      * plane read as padding). Each vector's lanes are cut into output-row segments once; per tap, a segment's in-image
@@ -149,6 +144,12 @@ final class ConvPanel {
      */
     void describe(int j0, int strips) {
         described = strips;
+        int iy0 = 0;
+        if (phases) { // the input rows the chunk's output rows read, clamped to the image
+            int oyFirst = j0 / ow, oyLast = (Math.min(ohw, j0 + strips * nr) - 1) / ow;
+            int first = Math.max(0, oyFirst * sh - ph), last = Math.min(h - 1, oyLast * sh - ph + (kh - 1) * dh);
+            iy0 = last >= first ? splitRows(first, last) : 0;
+        }
         int vectors = strips * nv, descriptors = vectors * kk;
         if (first.length < descriptors) { first = new int[descriptors]; count = new int[descriptors]; kind = new byte[descriptors]; }
         if (segFirst.length < vectors + 1) segFirst = new int[vectors + 1];
@@ -180,7 +181,7 @@ final class ConvPanel {
                             int ox0 = segCol[sg], l0 = segLane[sg];
                             int a = Math.max(ox0, lo), e = Math.min(ox0 + segLen[sg], hi); // in-image columns of the segment
                             if (a >= e) continue;
-                            int b = phases ? iy / rows2 * w2 + ox0 - l0 + Math.floorDiv(dx, 2) : iy * w + ox0 - l0 + dx, r = r0;
+                            int b = phases ? (iy - iy0) / rows2 * w2 + ox0 - l0 + Math.floorDiv(dx, 2) : iy * w + ox0 - l0 + dx, r = r0;
                             while (r < runs && runBase[r] != b) r++;
                             if (r == runs) newRun(b);
                             Arrays.fill(runMask, r * VL + l0 + a - ox0, r * VL + l0 + e - ox0, 1f);

@@ -114,7 +114,7 @@ final class ImplicitConv {
         for (int gi = 0; gi < g; gi++) {
             Workspace own = WORKSPACE.get();
             own.panel.configure(x, xi + gi * cg * h * w, cg, h, w, kh, kw, p.strideH(), p.strideW(), p.padH(), p.padW(),
-                    p.dilationH(), p.dilationW(), oh, ow, nr, parallel);
+                    p.dilationH(), p.dilationW(), oh, ow, nr);
             int group = gi, units = chunks * rowBlocks;
             ConvPanel shared = own.panel;
             Parallel.RangeBody body = (s, e) -> {

@@ -67,7 +67,7 @@ class ImplicitConvTest {
         float[] x = random(r, 5 + g.n() * g.c() * g.h() * g.w());
         int xOff = 5 + (g.n() - 1) * g.c() * g.h() * g.w() + (g.groups() - 1) * cg * g.h() * g.w(); // the last image's last group
         ConvPanel panel = new ConvPanel();
-        panel.configure(x, xOff, cg, g.h(), g.w(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), g.dil(), g.dil(), oh, ow, nr, false);
+        panel.configure(x, xOff, cg, g.h(), g.w(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), g.dil(), g.dil(), oh, ow, nr);
         int strips = (oh * ow + nr - 1) / nr, kc = Math.max(1, ck / 3 + 1);
         for (int per : new int[] {1, 3}) {
             for (int s0 = 0; s0 < strips; s0 += per) {
