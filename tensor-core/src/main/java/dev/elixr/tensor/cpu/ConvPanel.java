@@ -56,6 +56,13 @@ final class ConvPanel {
     /** Lane masks of the runs as 1 (lane in the run) or 0, VL floats a run: a vector compare makes the mask (a boolean[] mask load is not intrinsified everywhere). */
     private float[] runMask = new float[0];
     private int runs, described;
+    /**
+     * Per tap: whether vector i of the chunk (all strips) reads plane + uniformBase[tap] + i·VL wherever it reads at all
+     * (every tap of a 'same' convolution): it is then packed as one straight copy of the chunk's floats, after which
+     * the vectors listed in fix[fixFirst[tap] …] (holes, padding) are packed again by their descriptors.
+     */
+    private boolean[] uniform = new boolean[0];
+    private int[] uniformBase = new int[0], fixFirst = new int[0], fix = new int[0];
     // output-row segments of each vector of the described strips: row, first column, first lane, lanes
     private int[] segRow = new int[0], segCol = new int[0], segLane = new int[0], segLen = new int[0], segFirst = new int[0];
 
@@ -193,6 +200,34 @@ final class ConvPanel {
                     }
                 }
             }
+        findUniformTaps(strips);
+    }
+
+    /** Sets {@link #uniform}, {@link #uniformBase} and the fix-up lists of the described chunk. */
+    private void findUniformTaps(int strips) {
+        if (uniform.length < kk) { uniform = new boolean[kk]; uniformBase = new int[kk]; }
+        if (fixFirst.length < kk + 1) fixFirst = new int[kk + 1];
+        int vectors = strips * nv, fixes = 0;
+        if (fix.length < kk * vectors) fix = new int[kk * vectors];
+        for (int tap = 0; tap < kk; tap++) {
+            fixFirst[tap] = fixes;
+            boolean ok = true, known = false;
+            int b0 = 0, start = fixes;
+            for (int vec = 0; vec < vectors && ok; vec++) {
+                int d = (vec / nv * kk + tap) * nv + vec % nv, k = kind[d];
+                if (k == 3) ok = false;
+                else if (k != 0) {
+                    int b = runBase[first[d]] - vec * VL;
+                    if (!known) { b0 = b; known = true; }
+                    else if (b != b0) ok = false;
+                }
+                if (k != 1) fix[fixes++] = vec;
+            }
+            uniform[tap] = ok && known && fixes - start < vectors / 2;
+            uniformBase[tap] = b0;
+            if (!uniform[tap]) fixes = start;
+        }
+        fixFirst[kk] = fixes;
     }
 
     private void growSegments() {
@@ -219,26 +254,38 @@ final class ConvPanel {
      * of each of K rows: too many streams for the prefetchers).
      */
     void pack(int pc, int kb, float[] bp, int pitch) {
-        int ci = pc / kk, tap = pc % kk, nv = this.nv, nr = this.nr, strips = described, step = kk * nv, stripFloats = pitch;
+        int ci = pc / kk, tap = pc % kk, nv = this.nv, nr = this.nr, strips = described, step = kk * nv;
         float[] x = src;
-        FloatVector zero = FloatVector.zero(S);
+        int lanes = strips * nr;
         for (int q = 0; q < kb; q++) {
-            int plane = base + ci * chanStride + phaseOff[tap];
-            for (int st = 0, d0 = tap * nv, row = q * nr; st < strips; st++, d0 += step, row += stripFloats) {
-                for (int v = 0, d = d0, dst = row; v < nv; v++, d++, dst += VL) {
-                    int r = first[d];
-                    switch (kind[d]) {
-                        case 0 -> zero.intoArray(bp, dst);
-                        case 1 -> FloatVector.fromArray(S, x, plane + runBase[r]).intoArray(bp, dst);
-                        case 2 -> FloatVector.fromArray(S, x, plane + runBase[r], mask(r)).intoArray(bp, dst);
-                        default -> runs(x, plane, r, count[d], bp, dst);
-                    }
+            int plane = base + ci * chanStride + phaseOff[tap], row = q * nr;
+            int from = plane + uniformBase[tap];
+            if (uniform[tap] && from >= 0 && from + lanes <= x.length) {
+                for (int st = 0, at = from, dst = row; st < strips; st++, at += nr, dst += pitch)
+                    for (int v = 0; v < nr; v += VL) FloatVector.fromArray(S, x, at + v).intoArray(bp, dst + v);
+                for (int f = fixFirst[tap], e = fixFirst[tap + 1]; f < e; f++) {
+                    int vec = fix[f], st = vec / nv, v = vec - st * nv;
+                    vector(x, plane, (st * kk + tap) * nv + v, bp, row + st * pitch + v * VL);
                 }
+            } else {
+                for (int st = 0, d0 = tap * nv, dst0 = row; st < strips; st++, d0 += step, dst0 += pitch)
+                    for (int v = 0, d = d0, dst = dst0; v < nv; v++, d++, dst += VL) vector(x, plane, d, bp, dst);
             }
             if (++tap == kk) {
                 tap = 0;
                 ci++;
             }
+        }
+    }
+
+    /** One vector of a strip by its descriptor d: zeros, a plain load, a masked load, or several masked runs. */
+    private void vector(float[] x, int plane, int d, float[] bp, int dst) {
+        int r = first[d];
+        switch (kind[d]) {
+            case 0 -> FloatVector.zero(S).intoArray(bp, dst);
+            case 1 -> FloatVector.fromArray(S, x, plane + runBase[r]).intoArray(bp, dst);
+            case 2 -> FloatVector.fromArray(S, x, plane + runBase[r], mask(r)).intoArray(bp, dst);
+            default -> runs(x, plane, r, count[d], bp, dst);
         }
     }
 
