@@ -8,7 +8,9 @@ import jdk.incubator.vector.FloatVector;
  * 2-D convolution (NCHW, PyTorch semantics: stride, padding, dilation, groups) as GEMMs on {@link Sgemm}:
  * per image and group, out[Og, OH·OW] = W[Og, Cg·KH·KW] · col[Cg·KH·KW, OH·OW].
  * <ul>
- *   <li>1×1, stride 1, no padding: {@link PointwiseConv} (the weights read in place, the image packed with the gate
+ *   <li>1×1, stride 1, no padding, without gate, planes of at least {@link ImplicitConv#POINTWISE_MIN_PLANE} outputs:
+ *       {@link ImplicitConv} (below: its per-call packing of the weights would not pay);</li>
+ *   <li>other 1×1, stride 1, no padding: {@link PointwiseConv} (the weights read in place, the image packed with the gate
  *       folded in, column chunks or row splits whose outputs get their epilogue while still in L2); planes narrower than
  *       one GEMM strip (squeeze-and-excitation's 1×1 ones) as Sgemm products of the image itself, no im2col;</li>
  *   <li>otherwise (3×3, strided 1×1 and the rest) at column stride 1 or 2 without gate: {@link ImplicitConv}, an
@@ -75,7 +77,8 @@ public final class Conv2dKernel {
                     + " (dilation " + p.dilationH() + "x" + p.dilationW() + ", padding " + p.padH() + "x" + p.padW() + ")");
         int cg = c / g, og = o / g, ckk = cg * kh * kw, ohw = oh * ow;
         boolean pointwise = kh == 1 && kw == 1 && p.strideH() == 1 && p.strideW() == 1 && p.padH() == 0 && p.padW() == 0;
-        if (!pointwise && gate == null && IMPLICIT && ImplicitConv.suits(p)) { // no im2col matrix: strips packed from x
+        boolean implicit = pointwise ? ohw >= ImplicitConv.POINTWISE_MIN_PLANE : ImplicitConv.suits(p);
+        if (gate == null && IMPLICIT && implicit) { // no im2col matrix: strips packed from x
             ImplicitConv.conv2d(x, xOff, n, c, h, w, weight, wOff, o, kh, kw, ep, p, out, outOff);
             return;
         }

@@ -25,7 +25,9 @@ import java.util.Arrays;
  * changes with the channel. Packing a vector is then one plain load (all lanes one run: the bulk), one masked load
  * (a run with holes: the image border, the ragged end of the plane; masked-off lanes read as +0), a zero store and
  * masked loads and stores (a vector across output rows whose source ranges differ) or a zero store (all padding). At
- * 'same' padding and stride 1 (OW = W) every vector is a single run, row crossings included. At column stride 2 the
+ * 'same' padding and stride 1 (OW = W) every vector is a single run, row crossings included, and vector i of a chunk
+ * reads from base + i·VL for the whole chunk: such a tap is packed as one straight copy of the chunk's floats, then
+ * its vectors with holes or padding (a quarter or less) are packed again by descriptor. At column stride 2 the
  * image is first split into phase planes (even and odd columns, and even and odd rows at row stride 2; one pass over
  * the input, two permutes per two loads), in which a tap reads consecutive floats again (rel = (iy / rows)·⌈W/2⌉ + ix / 2
  * in phase (iy mod rows, ix mod 2)); at 'same' padding ⌈W/2⌉ = OW, and again one run a vector. Other column strides

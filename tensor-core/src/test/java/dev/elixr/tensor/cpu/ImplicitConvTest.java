@@ -140,6 +140,34 @@ class ImplicitConvTest {
         }
     }
 
+    /**
+     * The plain 1×1 convolutions Conv2dKernel now sends here (planes of at least {@link ImplicitConv#POINTWISE_MIN_PLANE})
+     * give the bits {@link PointwiseConv} gave: the same FMA chain over the channels, the same epilogue.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("widePointwise")
+    void widePointwiseGivesPointwiseConvsBits(Geometry g) {
+        SplittableRandom r = new SplittableRandom(g.seed());
+        int hw = g.h() * g.w();
+        float[] x = random(r, 3 + g.c() * hw), w = random(r, 2 + g.o() * g.c());
+        var ep = new ConvEpilogue(random(r, 1 + g.o()), 1, random(r, 4 + g.o()), 4, UnaryOp.SILU);
+        float[] want = new float[1 + g.o() * hw];
+        Arrays.fill(want, Float.NaN);
+        PointwiseConv.conv2d(w, 2, g.o(), g.c(), x, 3, hw, null, 0, want, 1, ep, 0);
+        for (int t = 1; t <= 2; t++) {
+            float[] got = run(g, x, w, ep, t);
+            for (int i = 1; i < want.length; i++)
+                if (Float.floatToRawIntBits(got[i]) != Float.floatToRawIntBits(want[i]))
+                    throw new AssertionError(g + " on " + t + " thread(s) at flat " + (i - 1) + ": " + got[i] + ", PointwiseConv " + want[i]);
+        }
+    }
+
+    static Stream<Geometry> widePointwise() {
+        return Stream.of(new Geometry(1, 256, 56, 56, 64, 1, 1, 1, 1, 0, 0, 1, 1, 51),   // bench ops' 1×1
+                new Geometry(1, 37, 45, 47, 29, 1, 1, 1, 1, 0, 0, 1, 1, 52),            // odd sizes, rows not a multiple of MR
+                new Geometry(1, 300, 48, 50, 20, 1, 1, 1, 1, 0, 0, 1, 1, 53));          // K over two blocks
+    }
+
     private static Tensor absolute(Tensor t) {
         float[] a = t.toFloatArray();
         for (int i = 0; i < a.length; i++) a[i] = Math.abs(a[i]);
