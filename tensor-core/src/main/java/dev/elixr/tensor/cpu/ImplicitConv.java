@@ -9,24 +9,27 @@ import java.util.Arrays;
 /**
  * A dense 2-D convolution (NCHW, any kernel, padding, dilation and groups; column stride 1 or 2) as an implicit GEMM:
  * out[Og, OH·OW] = ep(W[Og, Cg·KH·KW] · col[Cg·KH·KW, OH·OW]) per image and group, with the im2col matrix col never
- * formed: each KC×NR strip of it is packed by {@link ConvPanel} straight from the input, padding written at pack time,
- * into a per-thread buffer that stays in L1 while every row strip of W runs over it.
+ * formed: its KC×NR strips are packed by {@link ConvPanel} straight from the input, padding written at pack time.
  *
- * <p>Blocking (Goto and van de Geijn, TOMS 2008, with NC = NR):
+ * <p>Blocking (Goto and van de Geijn, TOMS 2008; the B panel a chunk of up to {@link #MAX_STRIPS} strips):
  * <pre>
  *   W packed once a call into MR-tall strips, one array per K block (KC from the {@link GemmPlan}, split evenly)
- *   threads take strips of output positions in turn (a strip and an MR-aligned block of output channels when the
- *   plane has too few strips for the threads; whole images per thread for a batch of small products)
- *     for each K block: pack col[block, strip] (KC×NR, L1) from x; for each MR strip of W (L2): micro-kernel,
- *       the Og×NR tile accumulated in a scratch (L1) across the K blocks
- *     the tile leaves the scratch through the {@link ConvEpilogue} (bias or folded batch norm, activation) into out
+ *   threads take chunks of output positions in turn (a multiple of the thread count, near-equal; with an MR-aligned
+ *   block of output channels each when the plane has too few strips; whole images for a batch of small products)
+ *     for each K block: pack col[block, chunk] (KC×NR strips, L2) from x; for each strip (L1 after first use), for
+ *       each MR strip of W (L2): micro-kernel, the Og×chunk output tile accumulated in a scratch across the K blocks
+ *     the tile leaves the scratch through the {@link ConvEpilogue} (bias or folded batch norm, activation) into out:
+ *     one pass over the output, in cache
  * </pre>
+ * Vector strategy: the micro-kernel's (one row of W broadcast against NV vectors of a strip per k) and the packer's
+ * (vector loads along output rows, masks at the image border).
  * The micro-kernels are {@link Sgemm}'s ({@link MicroKernel#packed}, accumulating after the first K block), so every
  * output is one FMA chain over k = (ci·KH + ky)·KW + kx in order, from 0, whatever the thread count or the strip a
  * thread took: the bits depend on neither. They are those of {@link Sgemm} on the im2col matrix (the path this
  * replaced) at every whole tile; Sgemm's partial tiles (the last rows when Og is not a multiple of MR, the last
  * columns of a band) added K blocks after the first as separate partial sums, so there the two differ by rounding
- * when K exceeds one block. {@link #conv2dPlain} is the plain loop with that order, kept as the reference.
+ * when K exceeds one block (measured: bit for bit equal on the three convolutions of {@code bench ops}, which have no
+ * such tiles). {@link #conv2dPlain} is the plain loop with that order, kept as the reference.
  */
 final class ImplicitConv {
     private ImplicitConv() {}
