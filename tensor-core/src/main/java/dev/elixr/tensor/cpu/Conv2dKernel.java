@@ -8,12 +8,18 @@ import jdk.incubator.vector.FloatVector;
  * 2-D convolution (NCHW, PyTorch semantics: stride, padding, dilation, groups) as GEMMs on {@link Sgemm}:
  * per image and group, out[Og, OH·OW] = W[Og, Cg·KH·KW] · col[Cg·KH·KW, OH·OW].
  * <ul>
- *   <li>1×1, stride 1, no padding: {@link PointwiseConv} (the weights read in place, the image packed with the gate
+ *   <li>1×1, stride 1, no padding, without gate, planes of at least {@link ImplicitConv#POINTWISE_MIN_PLANE} outputs:
+ *       {@link ImplicitConv} (below: its per-call packing of the weights would not pay);</li>
+ *   <li>other 1×1, stride 1, no padding: {@link PointwiseConv} (the weights read in place, the image packed with the gate
  *       folded in, column chunks or row splits whose outputs get their epilogue while still in L2); planes narrower than
  *       one GEMM strip (squeeze-and-excitation's 1×1 ones) as Sgemm products of the image itself, no im2col;</li>
- *   <li>otherwise (3×3 and the rest): im2col (Chellapilla et al., 2006; stride-2 rows copied from phase planes split by
- *       {@link StrideTwo}) over bands of output rows, each band small enough (≈ 4 MB) to stay in the last-level cache
- *       while Sgemm packs it; a batch of small images runs one image per thread ({@link #imagesInParallel}).</li>
+ *   <li>otherwise (3×3, strided 1×1 and the rest) at column stride 1 or 2 without gate: {@link ImplicitConv}, an
+ *       implicit GEMM on Sgemm's micro-kernels whose B strips are packed straight from x (no im2col matrix);</li>
+ *   <li>with a gate, or at other column strides (patchify convolutions): im2col (Chellapilla et al., 2006; stride-2
+ *       rows copied from phase planes split by {@link StrideTwo}) over bands of output rows, each band small enough
+ *       (≈ 4 MB) to stay in the last-level cache while Sgemm packs it; a batch of small images runs one image per
+ *       thread ({@link #imagesInParallel}). {@code -Delixr.conv.implicit=false} sends every convolution this way
+ *       (comparisons).</li>
  * </ul>
  * Depthwise convolutions (groups = C = O) go to {@link DepthwiseConv} instead: as GEMMs they would be
  * 1-row products. Arrays are contiguous; offsets in elements. The {@link ConvEpilogue} (bias, or a folded batch norm
@@ -27,6 +33,9 @@ public final class Conv2dKernel {
     static final int BAND_FLOATS = 1 << 20;
     /** Floats of a 1×1 convolution's column chunk (its output and its input slice each at most about this): 256 KB, in L2. */
     static final int CHUNK_FLOATS = 1 << 16;
+
+    /** Whether {@link ImplicitConv} takes what it suits (-Delixr.conv.implicit=false: the banded im2col path, for comparison). */
+    static final boolean IMPLICIT = !"false".equals(System.getProperty("elixr.conv.implicit"));
 
     /** Per-thread im2col band, reused across calls (a fresh multi-megabyte array per call would keep the GC busy). */
     private static final ThreadLocal<Band> COLUMNS = ThreadLocal.withInitial(Band::new);
@@ -68,6 +77,11 @@ public final class Conv2dKernel {
                     + " (dilation " + p.dilationH() + "x" + p.dilationW() + ", padding " + p.padH() + "x" + p.padW() + ")");
         int cg = c / g, og = o / g, ckk = cg * kh * kw, ohw = oh * ow;
         boolean pointwise = kh == 1 && kw == 1 && p.strideH() == 1 && p.strideW() == 1 && p.padH() == 0 && p.padW() == 0;
+        boolean implicit = pointwise ? ohw >= ImplicitConv.POINTWISE_MIN_PLANE : ImplicitConv.suits(p);
+        if (gate == null && IMPLICIT && implicit) { // no im2col matrix: strips packed from x
+            ImplicitConv.conv2d(x, xOff, n, c, h, w, weight, wOff, o, kh, kw, ep, p, out, outOff);
+            return;
+        }
         int bandRows = Math.max(1, Math.min(oh, BAND_FLOATS / Math.max(1, ckk * ow)));
         if (!pointwise && gate == null && imagesInParallel(n, 2L * o * ohw * ckk)) {
             Parallel.forRange(n, 2, (s, e) -> { // fork/join workers: the im2col loops nested in them run inline

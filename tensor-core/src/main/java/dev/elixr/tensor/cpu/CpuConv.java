@@ -6,7 +6,8 @@ import dev.elixr.tensor.backend.UnaryOp;
 
 /**
  * 2-D convolution (cross-correlation, as PyTorch). Several input channels per group: {@link Conv2dKernel}
- * (the image itself as GEMM operand for 1×1, banded im2col + packed SGEMM otherwise). One input channel per
+ * (the image itself as GEMM operand for 1×1, an implicit GEMM packing its operand straight from the image otherwise:
+ * {@link ImplicitConv}). One input channel per
  * group (depthwise, any channel multiplier, including a single-channel stem): {@link DepthwiseConv} (direct,
  * vectorised).
  */

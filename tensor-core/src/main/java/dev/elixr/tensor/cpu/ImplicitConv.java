@@ -1,0 +1,188 @@
+package dev.elixr.tensor.cpu;
+
+import dev.elixr.tensor.Parallel;
+import dev.elixr.tensor.backend.Conv2dParams;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * A dense 2-D convolution (NCHW, any kernel, padding, dilation and groups; column stride 1 or 2) as an implicit GEMM:
+ * out[Og, OH·OW] = ep(W[Og, Cg·KH·KW] · col[Cg·KH·KW, OH·OW]) per image and group, with the im2col matrix col never
+ * formed: its KC×NR strips are packed by {@link ConvPanel} straight from the input, padding written at pack time.
+ *
+ * <p>Blocking (Goto and van de Geijn, TOMS 2008; the B panel a chunk of up to {@link #MAX_STRIPS} strips):
+ * <pre>
+ *   W packed once a call into MR-tall strips, one array per K block (KC from the {@link GemmPlan}, split evenly)
+ *   threads take chunks of output positions in turn (a multiple of the thread count, near-equal; with an MR-aligned
+ *   block of output channels each when the plane has too few strips; whole images for a batch of small products)
+ *     for each K block: pack col[block, chunk] (KC×NR strips, L2) from x; for each strip (L1 after first use), for
+ *       each MR strip of W (L2): micro-kernel, the Og×chunk output tile accumulated in a scratch across the K blocks
+ *     the tile leaves the scratch through the {@link ConvEpilogue} (bias or folded batch norm, activation) into out:
+ *     one pass over the output, in cache
+ * </pre>
+ * Vector strategy: the micro-kernel's (one row of W broadcast against NV vectors of a strip per k) and the packer's
+ * (vector loads along output rows, masks at the image border).
+ * The micro-kernels are {@link Sgemm}'s ({@link MicroKernel#packed}, accumulating after the first K block), so every
+ * output is one FMA chain over k = (ci·KH + ky)·KW + kx in order, from 0, whatever the thread count or the strip a
+ * thread took: the bits depend on neither. They are those of {@link Sgemm} on the im2col matrix (the path this
+ * replaced) at every whole tile; Sgemm's partial tiles (the last rows when Og is not a multiple of MR, the last
+ * columns of a band) added K blocks after the first as separate partial sums, so there the two differ by rounding
+ * when K exceeds one block (measured: bit for bit equal on the three convolutions of {@code bench ops}, which have no
+ * such tiles). {@link #conv2dPlain} is the plain loop with that order, kept as the reference.
+ */
+final class ImplicitConv {
+    private ImplicitConv() {}
+
+    /**
+     * Smallest plane (OH·OW) of a plain 1×1 convolution taken here rather than by {@link PointwiseConv}: 2048, so
+     * 56×56 and up. Both sum each output as one FMA chain over the channels in order, so the bits are the same; on
+     * [1,256,56,56]→64 (AVX-512, one thread, CPU time, shared machine) 0.93–0.95 ms here against 1.05–1.10 there. Smaller
+     * planes keep PointwiseConv, which reads the weights in place where this packs them every call.
+     */
+    static final int POINTWISE_MIN_PLANE = 2048;
+
+    /** Floats of a chunk's output tile (all its output channels × its strips): 128 KB, in L2 beside the packed strips. */
+    static final int TILE_FLOATS = 1 << 15;
+    /** Most strips a chunk: 16 (512 columns with 32-float strips; each input row then read as runs of 2 KB). */
+    static final int MAX_STRIPS = 16;
+    /** Floats between one packed strip's end and the next one's start (a cache line: strips of 4 KiB multiples would share L1 sets). */
+    static final int STRIP_SKEW = 16;
+
+    /** Per-thread strip packer, B strip and output tile, reused across calls. */
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    private static final class Workspace {
+        final ConvPanel panel = new ConvPanel();
+        float[] strip = new float[0], tile = new float[0];
+        float[][] packedW = new float[0][];
+
+        float[] strip(int n) { if (strip.length < n) strip = new float[n]; return strip; }
+        float[] tile(int n) { if (tile.length < n) tile = new float[n]; return tile; }
+    }
+
+    /** Whether this kernel takes the convolution: column stride 1 or 2. */
+    static boolean suits(Conv2dParams p) { return ConvPanel.suits(p.strideW()); }
+
+    /** x [n, c, h, w], weight [o, c/groups, kh, kw] → out [n, o, oh, ow] (overwritten) = ep(conv(x, weight)). */
+    static void conv2d(float[] x, int xOff, int n, int c, int h, int w, float[] weight, int wOff, int o, int kh, int kw,
+                       ConvEpilogue ep, Conv2dParams p, float[] out, int outOff) {
+        GemmPlan plan = Sgemm.PLAN;
+        MicroKernel kernel = plan.kernel();
+        int g = p.groups(), cg = c / g, og = o / g, ckk = cg * kh * kw, mr = kernel.mr();
+        int oh = Conv2dParams.outSize(h, kh, p.strideH(), p.padH(), p.dilationH());
+        int ow = Conv2dParams.outSize(w, kw, p.strideW(), p.padW(), p.dilationW()), ohw = oh * ow;
+        int kc = Sgemm.evenBlock(ckk, plan.kc(), 1), blocks = (ckk + kc - 1) / kc;
+        float[][] packed = packWeights(weight, wOff, g, og, ckk, kc, blocks, mr);
+        long flopsPerImage = 2L * o * ohw * ckk;
+        if (Conv2dKernel.imagesInParallel(n, flopsPerImage)) {
+            Parallel.forChunks(n, 1, (s, e) -> {
+                for (int ni = s; ni < e; ni++)
+                    image(kernel, x, xOff + ni * c * h * w, c, h, w, packed, og, kh, kw, kc, ep, p, oh, ow, out, outOff + ni * o * ohw, false);
+            });
+            return;
+        }
+        boolean parallel = flopsPerImage >= Sgemm.PARALLEL_FLOPS && Parallel.threads() > 1;
+        for (int ni = 0; ni < n; ni++)
+            image(kernel, x, xOff + ni * c * h * w, c, h, w, packed, og, kh, kw, kc, ep, p, oh, ow, out, outOff + ni * o * ohw, parallel);
+    }
+
+    /**
+     * W of each group as MR-tall strips per K block: packed[gi·blocks + b] holds rows pc … pc + kb − 1 of its K. The
+     * arrays are the calling thread's, reused from call to call (the workers only read them, during the call).
+     */
+    private static float[][] packWeights(float[] weight, int wOff, int g, int og, int ckk, int kc, int blocks, int mr) {
+        Workspace own = WORKSPACE.get();
+        if (own.packedW.length < g * blocks) own.packedW = Arrays.copyOf(own.packedW, g * blocks);
+        float[][] packed = own.packedW;
+        MemorySegment ws = MemorySegment.ofArray(weight);
+        int rows = Sgemm.roundUp(og, mr);
+        for (int t = 0; t < g * blocks; t++)
+            if (packed[t] == null || packed[t].length < rows * kc) packed[t] = new float[rows * kc];
+        Parallel.forRange(g * blocks, Math.max(1, (1 << 16) / Math.max(1, rows * kc)), (s, e) -> {
+            for (int t = s; t < e; t++) {
+                int gi = t / blocks, pc = t % blocks * kc, kb = Math.min(kc, ckk - pc);
+                GemmPack.packA(mr, false, ws, wOff + (long) gi * og * ckk, ckk, 0, og, pc, kb, packed[t]);
+            }
+        });
+        return packed;
+    }
+
+    /** One image (x at xi, out at oi), every group; the strips in parallel when {@code parallel}. */
+    private static void image(MicroKernel kernel, float[] x, int xi, int c, int h, int w, float[][] packed, int og, int kh, int kw,
+                              int kc, ConvEpilogue ep, Conv2dParams p, int oh, int ow, float[] out, int oi, boolean parallel) {
+        int g = p.groups(), cg = c / g, ckk = cg * kh * kw, ohw = oh * ow, blocks = (ckk + kc - 1) / kc;
+        int mr = kernel.mr(), nr = kernel.nr(), strips = (ohw + nr - 1) / nr, tiles = (og + mr - 1) / mr;
+        int per = Math.max(1, Math.min(MAX_STRIPS, TILE_FLOATS / (Sgemm.roundUp(og, mr) * nr))); // strips a chunk
+        int t = parallel ? Parallel.threads() : 1, chunks = (strips + per - 1) / per;
+        if (t > 1) { // at least two chunks a thread, a multiple of the threads, of near-equal size
+            chunks = Math.min(strips, Sgemm.roundUp(Math.max(chunks, 2 * t), t));
+            per = (strips + chunks - 1) / chunks;
+            chunks = (strips + per - 1) / per;
+        }
+        int stripsPerChunk = per;
+        int rowBlocks = chunks >= 2 * t ? 1 : Math.min(tiles, (2 * t + chunks - 1) / chunks);
+        for (int gi = 0; gi < g; gi++) {
+            Workspace own = WORKSPACE.get();
+            own.panel.configure(x, xi + gi * cg * h * w, cg, h, w, kh, kw, p.strideH(), p.strideW(), p.padH(), p.padW(),
+                    p.dilationH(), p.dilationW(), oh, ow, nr);
+            int group = gi, units = chunks * rowBlocks;
+            ConvPanel shared = own.panel;
+            Parallel.RangeBody body = (s, e) -> {
+                Workspace ws = WORKSPACE.get();
+                ConvPanel panel = ws == own ? shared : ws.panel.copyOf(shared);
+                int stripPitch = kc * nr + STRIP_SKEW;
+                float[] strip = ws.strip(stripPitch * stripsPerChunk), tile = ws.tile(tiles * mr * nr * stripsPerChunk);
+                for (int u = s; u < e; u++) {
+                    int ch = u / rowBlocks, rb = u % rowBlocks, t0 = tiles * rb / rowBlocks, t1 = tiles * (rb + 1) / rowBlocks;
+                    if (t1 == t0) continue;
+                    int s0 = ch * stripsPerChunk, n = Math.min(stripsPerChunk, strips - s0), pitch = n * nr;
+                    panel.describe(s0 * nr, n);
+                    for (int b = 0; b < blocks; b++) {
+                        int pc = b * kc, kb = Math.min(kc, ckk - pc);
+                        panel.pack(pc, kb, strip, stripPitch);
+                        float[] ap = packed[group * blocks + b];
+                        for (int js = 0; js < n; js++)
+                            for (int ti = t0; ti < t1; ti++)
+                                kernel.packed(ap, ti * mr * kb, strip, js * stripPitch, kb, tile, (ti - t0) * mr * pitch + js * nr, pitch, b > 0);
+                    }
+                    int j0 = s0 * nr, width = Math.min(pitch, ohw - j0), r1 = Math.min(og, t1 * mr);
+                    for (int r = t0 * mr; r < r1; r++) {
+                        int from = (r - t0 * mr) * pitch, to = oi + (group * og + r) * ohw + j0;
+                        if (ep.isIdentity()) System.arraycopy(tile, from, out, to, width);
+                        else ep.apply(tile, from, out, to, width, group * og + r);
+                    }
+                }
+            };
+            if (parallel && units > 1) Parallel.forChunks(units, 1, body);
+            else body.run(0, units);
+        }
+    }
+
+    /**
+     * The plain loop of {@link #conv2d} (tests): per output, s = fma(w, col, s) over k = (ci·KH + ky)·KW + kx in order
+     * from 0, padding taps included (as + w·0), then the epilogue's float twin ({@link ConvEpilogue#applyPlain}).
+     */
+    static void conv2dPlain(float[] x, int xOff, int n, int c, int h, int w, float[] weight, int wOff, int o, int kh, int kw,
+                            ConvEpilogue ep, Conv2dParams p, float[] out, int outOff) {
+        int g = p.groups(), cg = c / g, og = o / g;
+        int oh = Conv2dParams.outSize(h, kh, p.strideH(), p.padH(), p.dilationH());
+        int ow = Conv2dParams.outSize(w, kw, p.strideW(), p.padW(), p.dilationW());
+        for (int ni = 0; ni < n; ni++)
+            for (int oc = 0; oc < o; oc++)
+                for (int y = 0; y < oh; y++)
+                    for (int xx = 0; xx < ow; xx++) {
+                        float s = 0f;
+                        int gi = oc / og;
+                        for (int ci = 0; ci < cg; ci++)
+                            for (int ky = 0; ky < kh; ky++)
+                                for (int kx = 0; kx < kw; kx++) {
+                                    int iy = y * p.strideH() - p.padH() + ky * p.dilationH(), ix = xx * p.strideW() - p.padW() + kx * p.dilationW();
+                                    float v = iy < 0 || iy >= h || ix < 0 || ix >= w ? 0f : x[xOff + ((ni * c + gi * cg + ci) * h + iy) * w + ix];
+                                    s = Math.fma(weight[wOff + ((oc * cg + ci) * kh + ky) * kw + kx], v, s);
+                                }
+                        int at = outOff + ((ni * o + oc) * oh + y) * ow + xx;
+                        out[at] = ep.isIdentity() ? s : ep.applyPlain(s, oc);
+                    }
+    }
+}
