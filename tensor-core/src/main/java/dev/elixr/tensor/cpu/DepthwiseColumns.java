@@ -2,38 +2,42 @@ package dev.elixr.tensor.cpu;
 
 import dev.elixr.tensor.backend.Conv2dParams;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link DepthwiseConv}'s stride-1 planes (no dilation, rows at least one vector wide): 3×3 filters in blocks of four
- * output rows × one vector, 5×5 (any KW) in blocks of six output rows × one vector. Input row r of a block feeds output
- * row r − ky with weight (ky, kx), so each padded input vector is loaded once per filter column and serves up to KH
- * output rows: 3×3 takes 6 loads per column for 12 FMAs with its nine weights broadcast once per plane (held in
- * registers: 9 weights + 4 accumulators + the row in flight fit AVX2's 16), 5×5 takes 10 loads and 5 broadcasts per
- * column for 30 FMAs (6 accumulators + 5 weights + the row in flight). The rows are streamed in order, each FMA'd into
- * the accumulators it feeds at once, so one input vector is live at a time. Each output is summed kx by kx, ky
- * within (the same order for every output: the bits depend on neither the block nor the thread). Columns x0 = i·VL,
- * the last moved back to end at OW; the last block of rows moved back to end at OH; overlaps are recomputed with the
- * same bits. Results are scaled and shifted in registers on their way into the output; the activation then runs over
- * the plane while it is still in L1/L2.
+ * {@link DepthwiseConv}'s stride-1 planes (no dilation, 3×3 or 5×KW filters, OH ≥ 7, rows at least three quarters of
+ * a vector wide): blocks of seven output rows × one vector. Input row r of a block feeds output row r − ky with weight
+ * (ky, kx), so each padded input vector is loaded once per filter column and serves up to KH output rows: per filter
+ * column, 3×3 takes 9 loads and 3 broadcasts for 21 FMAs, 5×5 11 loads and 5 broadcasts for 35 FMAs, with 7
+ * accumulators + KH weights + the row in flight (13 vectors: AVX2's 16 registers hold them; holding all nine 3×3
+ * weights for the plane spilled there and gained nothing measurable on AVX-512). The rows are streamed in order, each
+ * FMA'd into the accumulators it feeds at once. Each output is summed kx by kx, ky within (the same order for every
+ * output: the bits depend on neither the block nor the thread). Seven rows divide all of EfficientNet's planes (112,
+ * 56, 28, 14, 7); columns x0 = i·VL, the last moved back to end at OW; the last block of rows moved back to end at OH;
+ * overlaps are recomputed with the same bits. Rows narrower than a vector (14 on 16 lanes) take one vector per row,
+ * stored under a mask of the first OW lanes (the other lanes read cells of the next padded row and are dropped).
+ * Results are scaled and shifted in registers on their way into the output; the activation then runs over the plane
+ * while it is still in L1/L2.
  *
  * <p>The padded plane is filled lazily: before a block, only the input rows it newly reaches are copied into the
- * zero-padded scratch (padding cells stay zero from its allocation), so the reads of the input from memory are
- * spread through the FMAs instead of stalling a copy of the whole plane up front.
+ * zero-padded scratch (padding cells stay zero from its allocation), so the input's reads from memory are spread
+ * through the FMAs instead of stalling a copy of the whole plane up front.
  */
 final class DepthwiseColumns {
     private static final VectorSpecies<Float> S = Simd.F;
-    private static final int VL = S.length();
+    private static final int VL = S.length(), ROWS = 7;
 
     private DepthwiseColumns() {}
 
-    /** Rows per block for a KH-tall filter. */
-    private static int rows(int kh) { return kh == 3 ? 7 : 7; }
-
-    /** True when this kernel computes the plane: stride 1, no dilation, OW ≥ VL, 3×3 with OH ≥ 4 or KH = 5 with OH ≥ 6. */
+    /**
+     * True when this kernel computes the plane: stride 1, no dilation, 3×3 or 5×KW, OH ≥ 7, and rows that fill at least
+     * three quarters of a vector (OW ≥ 0.75·VL: 14×14 planes on 16 lanes; narrower rows than a vector are computed one
+     * vector per row and stored under a mask, the lanes past OW reading cells of the next padded row and dropped).
+     */
     static boolean applies(int kh, int kw, int oh, int ow, Conv2dParams p) {
-        return ow >= VL && p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1 && p.dilationW() == 1
-                && ((kh == 3 && kw == 3) || kh == 5) && oh >= rows(kh);
+        return 4 * ow >= 3 * VL && p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1 && p.dilationW() == 1
+                && ((kh == 3 && kw == 3) || kh == 5) && oh >= ROWS;
     }
 
     /**
@@ -43,7 +47,7 @@ final class DepthwiseColumns {
      */
     static void plane(float[] x, int xOff, DepthwiseConv.Phases q, boolean fill, float[] buf, float[] wt, int wOff,
                       int kh, int kw, int oh, int ow, ConvEpilogue ep, int oc, float[] out, int dst) {
-        int rows = rows(kh), filled = fill ? 0 : q.h();
+        int rows = ROWS, filled = fill ? 0 : q.h();
         float scale = ep.scaleAt(oc), shift = ep.shiftAt(oc);
         for (int y = 0; y < oh; y += rows) {
             int ya = Math.min(y, oh - rows), reach = Math.min(q.h(), ya + rows + kh - 1 - q.ph());
@@ -57,12 +61,14 @@ final class DepthwiseColumns {
         ep.activate(out, dst, oh * ow); // the plane is still in L1/L2
     }
 
-    /** Output rows ya..ya+6 of a 3×3 filter, every vector of the row; the nine weights held in registers. */
+    /** Output rows ya..ya+6 of a 3×3 filter, every vector of the row; a filter column's three weights broadcast once. */
     private static void block3(float[] buf, float[] wt, int wOff, int kw, int wq, int ya, int ow,
                                float scale, float shift, float[] out, int dst) {
         // vectors made here, not passed in: a FloatVector parameter's exact class is unknown to C2 (no intrinsics)
         FloatVector sv = FloatVector.broadcast(S, scale), bv = FloatVector.broadcast(S, shift);
-        int last = ow - VL;
+        boolean narrow = ow < VL; // one vector per row, stored under the mask of its first OW lanes
+        int last = Math.max(0, ow - VL);
+        VectorMask<Float> tail = S.indexInRange(0, Math.min(ow, VL));
         for (int x0 = 0; ; x0 += VL) {
             int xa = Math.min(x0, last), d = ya * wq + xa;
             FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, r;
@@ -163,6 +169,16 @@ final class DepthwiseColumns {
             r = FloatVector.fromArray(S, buf, d + 2 + 8 * wq);
             a6 = r.fma(u22, a6);
             int o = dst + ya * ow + xa;
+            if (narrow) {
+                a0.fma(sv, bv).intoArray(out, o, tail);
+                a1.fma(sv, bv).intoArray(out, o + ow, tail);
+                a2.fma(sv, bv).intoArray(out, o + 2 * ow, tail);
+                a3.fma(sv, bv).intoArray(out, o + 3 * ow, tail);
+                a4.fma(sv, bv).intoArray(out, o + 4 * ow, tail);
+                a5.fma(sv, bv).intoArray(out, o + 5 * ow, tail);
+                a6.fma(sv, bv).intoArray(out, o + 6 * ow, tail);
+                return;
+            }
             a0.fma(sv, bv).intoArray(out, o);
             a1.fma(sv, bv).intoArray(out, o + ow);
             a2.fma(sv, bv).intoArray(out, o + 2 * ow);
@@ -178,7 +194,9 @@ final class DepthwiseColumns {
     private static void block5(float[] buf, float[] wt, int wOff, int kw, int wq, int ya, int ow,
                                float scale, float shift, float[] out, int dst) {
         FloatVector sv = FloatVector.broadcast(S, scale), bv = FloatVector.broadcast(S, shift);
-        int last = ow - VL;
+        boolean narrow = ow < VL; // one vector per row, stored under the mask of its first OW lanes
+        int last = Math.max(0, ow - VL);
+        VectorMask<Float> tail = S.indexInRange(0, Math.min(ow, VL));
         for (int x0 = 0; ; x0 += VL) {
             int xa = Math.min(x0, last), base = ya * wq + xa;
             FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, r;
@@ -235,6 +253,16 @@ final class DepthwiseColumns {
                 a6 = r.fma(u4, a6);
             }
             int o = dst + ya * ow + xa;
+            if (narrow) {
+                a0.fma(sv, bv).intoArray(out, o, tail);
+                a1.fma(sv, bv).intoArray(out, o + ow, tail);
+                a2.fma(sv, bv).intoArray(out, o + 2 * ow, tail);
+                a3.fma(sv, bv).intoArray(out, o + 3 * ow, tail);
+                a4.fma(sv, bv).intoArray(out, o + 4 * ow, tail);
+                a5.fma(sv, bv).intoArray(out, o + 5 * ow, tail);
+                a6.fma(sv, bv).intoArray(out, o + 6 * ow, tail);
+                return;
+            }
             a0.fma(sv, bv).intoArray(out, o);
             a1.fma(sv, bv).intoArray(out, o + ow);
             a2.fma(sv, bv).intoArray(out, o + 2 * ow);

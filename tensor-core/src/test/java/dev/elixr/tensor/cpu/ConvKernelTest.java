@@ -80,6 +80,14 @@ class ConvKernelTest {
         out.add(Arguments.of(new Geometry(2, 5, 11, 17, 5, 3, 1, 1, 1, 5, false, 34)));
         out.add(Arguments.of(new Geometry(1, 3, 16, 9, 3, 3, 1, 1, 1, 3, true, 35)));
         out.add(Arguments.of(new Geometry(2, 7, 15, 23, 7, 5, 2, 2, 1, 7, true, 31))); // stride 2, odd plane, 7 channels
+        // rows narrower than a vector, one masked vector per row: EfficientNet's 14×14 5×5 and OW = 13, 12 (multiplier 2)
+        // on 16 lanes, OW = 7, 6 on 8 lanes, OW = 3 on 4 (each the flat path on wider vectors)
+        out.add(Arguments.of(new Geometry(1, 4, 14, 14, 4, 5, 1, 2, 1, 4, true, 36)));
+        out.add(Arguments.of(new Geometry(2, 3, 10, 13, 3, 3, 1, 1, 1, 3, false, 37)));
+        out.add(Arguments.of(new Geometry(1, 2, 11, 12, 4, 5, 1, 2, 1, 2, true, 38)));
+        out.add(Arguments.of(new Geometry(1, 5, 9, 7, 5, 3, 1, 1, 1, 5, true, 39)));
+        out.add(Arguments.of(new Geometry(1, 3, 8, 6, 3, 3, 1, 1, 1, 3, true, 40)));
+        out.add(Arguments.of(new Geometry(1, 3, 9, 3, 3, 3, 1, 1, 1, 3, false, 41)));
         for (int i = 0; i < 18; i++) {
             int c = 1 + r.nextInt(6), m = i < 6 ? 1 : 1 + r.nextInt(5), k = r.nextBoolean() ? 3 : 5, dil = 1 + r.nextInt(2);
             int h = k * dil + r.nextInt(30), w = k * dil + r.nextInt(40);
