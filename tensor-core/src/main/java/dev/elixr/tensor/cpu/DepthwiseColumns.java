@@ -61,14 +61,13 @@ final class DepthwiseColumns {
         ep.activate(out, dst, oh * ow); // the plane is still in L1/L2
     }
 
-    /** Output rows ya..ya+6 of a 3×3 filter, every vector of the row; a filter column's three weights broadcast once. */
+    /** Output rows ya..ya+6 of a 3×3 filter, every vector of the row; the nine weights held in registers. */
     private static void block3(float[] buf, float[] wt, int wOff, int kw, int wq, int ya, int ow,
                                float scale, float shift, float[] out, int dst) {
         // vectors made here, not passed in: a FloatVector parameter's exact class is unknown to C2 (no intrinsics)
         FloatVector sv = FloatVector.broadcast(S, scale), bv = FloatVector.broadcast(S, shift);
         boolean narrow = ow < VL; // one vector per row, stored under the mask of its first OW lanes
         int last = Math.max(0, ow - VL);
-        VectorMask<Float> tail = S.indexInRange(0, Math.min(ow, VL));
         for (int x0 = 0; ; x0 += VL) {
             int xa = Math.min(x0, last), d = ya * wq + xa;
             FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, r;
@@ -170,6 +169,7 @@ final class DepthwiseColumns {
             a6 = r.fma(u22, a6);
             int o = dst + ya * ow + xa;
             if (narrow) {
+                VectorMask<Float> tail = S.indexInRange(0, ow);
                 a0.fma(sv, bv).intoArray(out, o, tail);
                 a1.fma(sv, bv).intoArray(out, o + ow, tail);
                 a2.fma(sv, bv).intoArray(out, o + 2 * ow, tail);
@@ -196,7 +196,6 @@ final class DepthwiseColumns {
         FloatVector sv = FloatVector.broadcast(S, scale), bv = FloatVector.broadcast(S, shift);
         boolean narrow = ow < VL; // one vector per row, stored under the mask of its first OW lanes
         int last = Math.max(0, ow - VL);
-        VectorMask<Float> tail = S.indexInRange(0, Math.min(ow, VL));
         for (int x0 = 0; ; x0 += VL) {
             int xa = Math.min(x0, last), base = ya * wq + xa;
             FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, r;
@@ -254,6 +253,7 @@ final class DepthwiseColumns {
             }
             int o = dst + ya * ow + xa;
             if (narrow) {
+                VectorMask<Float> tail = S.indexInRange(0, ow);
                 a0.fma(sv, bv).intoArray(out, o, tail);
                 a1.fma(sv, bv).intoArray(out, o + ow, tail);
                 a2.fma(sv, bv).intoArray(out, o + 2 * ow, tail);

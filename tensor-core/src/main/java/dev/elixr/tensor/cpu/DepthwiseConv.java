@@ -157,7 +157,7 @@ public final class DepthwiseConv {
             for (int iy = iy0; iy < iy1; iy++) {
                 int py = iy + ph, src = xOff + iy * w, rowBase = (py % sh * sw * hq + py / sh) * wq;
                 if (sw == 1) {
-                    copyRow(x, src, buf, rowBase + pw, w);
+                    System.arraycopy(x, src, buf, rowBase + pw, w);
                     continue;
                 }
                 for (int phase = 0; phase < sw; phase++) {
@@ -167,19 +167,6 @@ public final class DepthwiseConv {
                     if (sw == 2) StrideTwo.gather(x, src + ix0, buf, dst + j0, count);
                     else for (int t = 0; t < count; t++) buf[dst + j0 + t] = x[src + ix0 + t * sw];
                 }
-            }
-        }
-
-        /** n floats from a[p] to b[q]: whole vectors, the last moved back to end at n (a short row: arraycopy). */
-        private static void copyRow(float[] a, int p, float[] b, int q, int n) {
-            if (n < VL) {
-                System.arraycopy(a, p, b, q, n);
-                return;
-            }
-            for (int k = 0; ; k += VL) {
-                int ka = Math.min(k, n - VL);
-                FloatVector.fromArray(S, a, p + ka).intoArray(b, q + ka);
-                if (ka == n - VL) return;
             }
         }
 
