@@ -16,9 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  * zero-padded scratch split into SH×SW phase planes (phase (φy, φx) holds padded cells (r·SH + φy, j·SW + φx)),
  * each HQ×WQ. In every phase plane, output (oy, ox)'s tap (ky, kx) sits at flat index oy·WQ + ox + a constant of
  * the tap: every tap a unit-stride vector load, no gathers, no bounds tests (padding is real zeros). At stride 1
- * without dilation, 3×3 and 5×5 filters on planes with rows at least one vector wide (most of EfficientNet's) go to
- * {@link DepthwiseColumns} (blocks of four or six output rows × one vector, each loaded input vector reused across the
- * rows, the padded plane filled row by row as the blocks reach it). Otherwise four output vectors are blocked per
+ * without dilation, 3×3 and 5×5 filters on planes of seven rows or more whose rows fill at least three quarters of a
+ * vector (most of EfficientNet's, 14×14 on 16 lanes included) go to {@link DepthwiseColumns} (blocks of seven output
+ * rows × one vector, each loaded input vector reused across the rows, the padded plane filled row by row as the blocks
+ * reach it instead of copied whole up front). Otherwise four output vectors are blocked per
  * pass: each tap's weight is broadcast once for four independent FMA chains, which hide the FMA latency. Rows at least one vector wide are covered by vectors
  * starting at oy·WQ + x0 (the last of a row shifted back to end at OW), each scaled and shifted in registers and stored straight into the output, whose plane then gets
  * its activation in place while still in L1/L2 (an activation inlined into the tap loop leaves C2 over its inlining
