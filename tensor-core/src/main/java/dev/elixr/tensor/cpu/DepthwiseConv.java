@@ -16,11 +16,11 @@ import jdk.incubator.vector.VectorSpecies;
  * zero-padded scratch split into SH×SW phase planes (phase (φy, φx) holds padded cells (r·SH + φy, j·SW + φx)),
  * each HQ×WQ. In every phase plane, output (oy, ox)'s tap (ky, kx) sits at flat index oy·WQ + ox + a constant of
  * the tap: every tap a unit-stride vector load, no gathers, no bounds tests (padding is real zeros). At stride 1
- * without dilation, for 3×3 and 5×5 filters on planes with rows at least one vector wide and four rows or more (most
- * of EfficientNet's), blocks of four output rows × one vector instead reuse each loaded input vector across the rows
- * ({@link #columns5}, {@link #columns3}: input row r feeds output row r − ky; (KH + 3)·KW loads and KH·KW broadcasts
- * for 4·KH·KW FMAs). Otherwise four output vectors are blocked per pass: each tap's weight is broadcast once for
- * four independent FMA chains, which hide the FMA latency. Rows at least one vector wide are covered by vectors
+ * without dilation, 3×3 and 5×5 filters on planes of seven rows or more whose rows fill at least three quarters of a
+ * vector (most of EfficientNet's, 14×14 on 16 lanes included) go to {@link DepthwiseColumns} (blocks of seven output
+ * rows × one vector, each loaded input vector reused across the rows, the padded plane filled row by row as the blocks
+ * reach it instead of copied whole up front). Otherwise four output vectors are blocked per
+ * pass: each tap's weight is broadcast once for four independent FMA chains, which hide the FMA latency. Rows at least one vector wide are covered by vectors
  * starting at oy·WQ + x0 (the last of a row shifted back to end at OW), each scaled and shifted in registers and stored straight into the output, whose plane then gets
  * its activation in place while still in L1/L2 (an activation inlined into the tap loop leaves C2 over its inlining
  * budget: the vectors get boxed). Narrower rows (7×7, 14×14 planes on 16 lanes) are computed as one flat run
@@ -32,7 +32,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class DepthwiseConv {
     private static final VectorSpecies<Float> S = Simd.F;
-    private static final int VL = S.length(), BLOCK = 4 * VL, COLUMN_ROWS = 4;
+    private static final int VL = S.length(), BLOCK = 4 * VL;
 
     private DepthwiseConv() {}
 
@@ -69,22 +69,18 @@ public final class DepthwiseConv {
         int[] tap = q.taps();
         int scratch = q.floats() + run + VL; // reads reach at most the last phase's end plus one block past the run
         boolean rows = ow >= VL;
-        boolean columns = rows && oh >= COLUMN_ROWS && (kh == 3 || kh == 5) && p.strideH() == 1 && p.strideW() == 1
-                && p.dilationH() == 1 && p.dilationW() == 1;
+        boolean columns = DepthwiseColumns.applies(kh, kw, oh, ow, p);
         Parallel.forRange(n * c, Math.max(1, 4096 / Math.max(1, h * w)), (s, e) -> {
             float[] buf = new float[scratch], flat = rows ? null : new float[run];
             for (int plane = s; plane < e; plane++) {
                 int ni = plane / c, ci = plane % c;
-                q.pad(x, xOff + plane * h * w, buf);
+                if (!columns) q.pad(x, xOff + plane * h * w, buf); // the column kernel pads row by row as it goes
                 for (int mi = 0; mi < m; mi++) {
                     int oc = ci * m + mi;
                     int dst = outOff + (ni * o + oc) * oh * ow;
-                    if (columns && kh == 5) {
-                        columns5(buf, weight, wOff + oc * kh * kw, kw, q.wq, oh, ow, ep, oc, out, dst);
-                        continue;
-                    }
                     if (columns) {
-                        columns3(buf, weight, wOff + oc * kh * kw, kw, q.wq, oh, ow, ep, oc, out, dst);
+                        DepthwiseColumns.plane(x, xOff + plane * h * w, q, mi == 0, buf, weight, wOff + oc * kh * kw,
+                                kh, kw, oh, ow, ep, oc, out, dst);
                         continue;
                     }
                     if (rows) {
@@ -155,8 +151,11 @@ public final class DepthwiseConv {
          * Writes the plane at x[xOff] into buf's in-image cells. The padding cells are the same for every plane, so they
          * stay zero from the buffer's allocation.
          */
-        void pad(float[] x, int xOff, float[] buf) {
-            for (int iy = 0; iy < h; iy++) {
+        void pad(float[] x, int xOff, float[] buf) { padRows(x, xOff, buf, 0, h); }
+
+        /** {@link #pad} for the input rows [iy0, iy1) only. */
+        void padRows(float[] x, int xOff, float[] buf, int iy0, int iy1) {
+            for (int iy = iy0; iy < iy1; iy++) {
                 int py = iy + ph, src = xOff + iy * w, rowBase = (py % sh * sw * hq + py / sh) * wq;
                 if (sw == 1) {
                     System.arraycopy(x, src, buf, rowBase + pw, w);
@@ -225,81 +224,6 @@ public final class DepthwiseConv {
             a1.fma(sv, bv).intoArray(out, dst + y1 * ow + x1);
             a2.fma(sv, bv).intoArray(out, dst + y2 * ow + x2);
             a3.fma(sv, bv).intoArray(out, dst + y3 * ow + x3);
-        }
-        ep.activate(out, dst, oh * ow); // the plane is still in L1/L2
-    }
-
-    /**
-     * Stride 1, no dilation, KH = 5, OH ≥ 4, rows at least one vector wide: blocks of four output rows × one vector
-     * (columns x0 = i·VL, the last moved back to end at OW; the last block of rows moved back to end at OH, its overlap
-     * recomputed with the same bits). For each filter column kx, the five weights of that column are broadcast once
-     * and the eight padded input rows the block reads at that column are loaded once each: input row r feeds output row
-     * r − ky with weight (ky, kx), so 8 loads and 5 broadcasts serve 20 FMAs (4 independent chains), where one load
-     * per FMA was needed tap by tap. Each output is summed kx by kx, ky within (the same order for every output, so
-     * the bits depend neither on the block nor the thread); scaled and shifted in registers into the output, then the
-     * activation over the plane.
-     */
-    private static void columns5(float[] buf, float[] wt, int wOff, int kw, int wq, int oh, int ow,
-                                 ConvEpilogue ep, int oc, float[] out, int dst) {
-        int nv = (ow + VL - 1) / VL, last = ow - VL;
-        FloatVector sv = FloatVector.broadcast(S, ep.scaleAt(oc)), bv = FloatVector.broadcast(S, ep.shiftAt(oc));
-        for (int y = 0; y < oh; y += COLUMN_ROWS) {
-            int ya = Math.min(y, oh - COLUMN_ROWS);
-            for (int i = 0; i < nv; i++) {
-                int x0 = Math.min(i * VL, last), base = ya * wq + x0;
-                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-                for (int kx = 0; kx < kw; kx++) {
-                    int wk = wOff + kx, d = base + kx;
-                    FloatVector w0 = FloatVector.broadcast(S, wt[wk]), w1 = FloatVector.broadcast(S, wt[wk + kw]);
-                    FloatVector w2 = FloatVector.broadcast(S, wt[wk + 2 * kw]), w3 = FloatVector.broadcast(S, wt[wk + 3 * kw]);
-                    FloatVector w4 = FloatVector.broadcast(S, wt[wk + 4 * kw]);
-                    FloatVector r0 = FloatVector.fromArray(S, buf, d), r1 = FloatVector.fromArray(S, buf, d + wq);
-                    FloatVector r2 = FloatVector.fromArray(S, buf, d + 2 * wq), r3 = FloatVector.fromArray(S, buf, d + 3 * wq);
-                    FloatVector r4 = FloatVector.fromArray(S, buf, d + 4 * wq), r5 = FloatVector.fromArray(S, buf, d + 5 * wq);
-                    FloatVector r6 = FloatVector.fromArray(S, buf, d + 6 * wq), r7 = FloatVector.fromArray(S, buf, d + 7 * wq);
-                    a0 = r4.fma(w4, r3.fma(w3, r2.fma(w2, r1.fma(w1, r0.fma(w0, a0)))));
-                    a1 = r5.fma(w4, r4.fma(w3, r3.fma(w2, r2.fma(w1, r1.fma(w0, a1)))));
-                    a2 = r6.fma(w4, r5.fma(w3, r4.fma(w2, r3.fma(w1, r2.fma(w0, a2)))));
-                    a3 = r7.fma(w4, r6.fma(w3, r5.fma(w2, r4.fma(w1, r3.fma(w0, a3)))));
-                }
-                int o = dst + ya * ow + x0;
-                a0.fma(sv, bv).intoArray(out, o);
-                a1.fma(sv, bv).intoArray(out, o + ow);
-                a2.fma(sv, bv).intoArray(out, o + 2 * ow);
-                a3.fma(sv, bv).intoArray(out, o + 3 * ow);
-            }
-        }
-        ep.activate(out, dst, oh * ow); // the plane is still in L1/L2
-    }
-
-    /** {@link #columns5} for KH = 3: six input rows loaded per filter column for four output rows, three weights. */
-    private static void columns3(float[] buf, float[] wt, int wOff, int kw, int wq, int oh, int ow,
-                                 ConvEpilogue ep, int oc, float[] out, int dst) {
-        int nv = (ow + VL - 1) / VL, last = ow - VL;
-        FloatVector sv = FloatVector.broadcast(S, ep.scaleAt(oc)), bv = FloatVector.broadcast(S, ep.shiftAt(oc));
-        for (int y = 0; y < oh; y += COLUMN_ROWS) {
-            int ya = Math.min(y, oh - COLUMN_ROWS);
-            for (int i = 0; i < nv; i++) {
-                int x0 = Math.min(i * VL, last), base = ya * wq + x0;
-                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-                for (int kx = 0; kx < kw; kx++) {
-                    int wk = wOff + kx, d = base + kx;
-                    FloatVector w0 = FloatVector.broadcast(S, wt[wk]), w1 = FloatVector.broadcast(S, wt[wk + kw]);
-                    FloatVector w2 = FloatVector.broadcast(S, wt[wk + 2 * kw]);
-                    FloatVector r0 = FloatVector.fromArray(S, buf, d), r1 = FloatVector.fromArray(S, buf, d + wq);
-                    FloatVector r2 = FloatVector.fromArray(S, buf, d + 2 * wq), r3 = FloatVector.fromArray(S, buf, d + 3 * wq);
-                    FloatVector r4 = FloatVector.fromArray(S, buf, d + 4 * wq), r5 = FloatVector.fromArray(S, buf, d + 5 * wq);
-                    a0 = r2.fma(w2, r1.fma(w1, r0.fma(w0, a0)));
-                    a1 = r3.fma(w2, r2.fma(w1, r1.fma(w0, a1)));
-                    a2 = r4.fma(w2, r3.fma(w1, r2.fma(w0, a2)));
-                    a3 = r5.fma(w2, r4.fma(w1, r3.fma(w0, a3)));
-                }
-                int o = dst + ya * ow + x0;
-                a0.fma(sv, bv).intoArray(out, o);
-                a1.fma(sv, bv).intoArray(out, o + ow);
-                a2.fma(sv, bv).intoArray(out, o + 2 * ow);
-                a3.fma(sv, bv).intoArray(out, o + 3 * ow);
-            }
         }
         ep.activate(out, dst, oh * ow); // the plane is still in L1/L2
     }

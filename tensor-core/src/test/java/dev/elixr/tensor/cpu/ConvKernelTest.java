@@ -67,6 +67,27 @@ class ConvKernelTest {
         out.add(Arguments.of(new Geometry(2, 3, 56, 56, 3, 3, 1, 1, 1, 3, true, 24)));
         out.add(Arguments.of(new Geometry(1, 2, 8, 20, 2, 5, 1, 0, 1, 2, true, 25)));
         out.add(Arguments.of(new Geometry(1, 3, 6, 70, 3, 3, 1, 1, 1, 3, false, 26)));
+        // DepthwiseColumns' seven-row blocks with the plane padded row by row as they go: OH = 7 exactly (one vector per
+        // row on 16 lanes), an odd plane whose last block is moved back (OH = 13, 19 channels), OH = 6 (too short: the
+        // four-vector path), multiplier 2 (the second filter sweeps the plane the first one filled), EfficientNet's
+        // 28×28 5×5, padding 0 with OW = 8 (one vector on 8 lanes, the flat path on 16), OW = VL + 1 on both widths
+        out.add(Arguments.of(new Geometry(1, 5, 7, 16, 5, 5, 1, 2, 1, 5, true, 27)));
+        out.add(Arguments.of(new Geometry(2, 19, 13, 29, 19, 3, 1, 1, 1, 19, true, 28)));
+        out.add(Arguments.of(new Geometry(1, 3, 6, 17, 6, 5, 1, 2, 1, 3, false, 29)));
+        out.add(Arguments.of(new Geometry(1, 4, 22, 40, 8, 3, 1, 1, 1, 4, true, 30)));
+        out.add(Arguments.of(new Geometry(1, 6, 28, 28, 6, 5, 1, 2, 1, 6, true, 32)));
+        out.add(Arguments.of(new Geometry(1, 3, 12, 12, 3, 5, 1, 0, 1, 3, true, 33)));
+        out.add(Arguments.of(new Geometry(2, 5, 11, 17, 5, 3, 1, 1, 1, 5, false, 34)));
+        out.add(Arguments.of(new Geometry(1, 3, 16, 9, 3, 3, 1, 1, 1, 3, true, 35)));
+        out.add(Arguments.of(new Geometry(2, 7, 15, 23, 7, 5, 2, 2, 1, 7, true, 31))); // stride 2, odd plane, 7 channels
+        // rows narrower than a vector, one masked vector per row: EfficientNet's 14×14 5×5 and OW = 13, 12 (multiplier 2)
+        // on 16 lanes, OW = 7, 6 on 8 lanes, OW = 3 on 4 (each the flat path on wider vectors)
+        out.add(Arguments.of(new Geometry(1, 4, 14, 14, 4, 5, 1, 2, 1, 4, true, 36)));
+        out.add(Arguments.of(new Geometry(2, 3, 10, 13, 3, 3, 1, 1, 1, 3, false, 37)));
+        out.add(Arguments.of(new Geometry(1, 2, 11, 12, 4, 5, 1, 2, 1, 2, true, 38)));
+        out.add(Arguments.of(new Geometry(1, 5, 9, 7, 5, 3, 1, 1, 1, 5, true, 39)));
+        out.add(Arguments.of(new Geometry(1, 3, 8, 6, 3, 3, 1, 1, 1, 3, true, 40)));
+        out.add(Arguments.of(new Geometry(1, 3, 9, 3, 3, 3, 1, 1, 1, 3, false, 41)));
         for (int i = 0; i < 18; i++) {
             int c = 1 + r.nextInt(6), m = i < 6 ? 1 : 1 + r.nextInt(5), k = r.nextBoolean() ? 3 : 5, dil = 1 + r.nextInt(2);
             int h = k * dil + r.nextInt(30), w = k * dil + r.nextInt(40);

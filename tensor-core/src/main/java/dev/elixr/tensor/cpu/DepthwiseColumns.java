@@ -1,0 +1,276 @@
+package dev.elixr.tensor.cpu;
+
+import dev.elixr.tensor.backend.Conv2dParams;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link DepthwiseConv}'s stride-1 planes (no dilation, 3×3 or 5×KW filters, OH ≥ 7, rows at least three quarters of
+ * a vector wide): blocks of seven output rows × one vector. Input row r of a block feeds output row r − ky with weight
+ * (ky, kx), so each padded input vector is loaded once per filter column and serves up to KH output rows: per filter
+ * column, 3×3 takes 9 loads and 3 broadcasts for 21 FMAs, 5×5 11 loads and 5 broadcasts for 35 FMAs, with 7
+ * accumulators + KH weights + the row in flight (13 vectors: AVX2's 16 registers hold them; holding all nine 3×3
+ * weights for the plane spilled there and gained nothing measurable on AVX-512). The rows are streamed in order, each
+ * FMA'd into the accumulators it feeds at once. Each output is summed kx by kx, ky within (the same order for every
+ * output: the bits depend on neither the block nor the thread). Seven rows divide all of EfficientNet's planes (112,
+ * 56, 28, 14, 7); columns x0 = i·VL, the last moved back to end at OW; the last block of rows moved back to end at OH;
+ * overlaps are recomputed with the same bits. Rows narrower than a vector (14 on 16 lanes) take one vector per row,
+ * stored under a mask of the first OW lanes (the other lanes read cells of the next padded row and are dropped).
+ * Results are scaled and shifted in registers on their way into the output; the activation then runs over the plane
+ * while it is still in L1/L2.
+ *
+ * <p>The padded plane is filled lazily: before a block, only the input rows it newly reaches are copied into the
+ * zero-padded scratch (padding cells stay zero from its allocation), so the input's reads from memory are spread
+ * through the FMAs instead of stalling a copy of the whole plane up front.
+ */
+final class DepthwiseColumns {
+    private static final VectorSpecies<Float> S = Simd.F;
+    private static final int VL = S.length(), ROWS = 7;
+
+    private DepthwiseColumns() {}
+
+    /**
+     * True when this kernel computes the plane: stride 1, no dilation, 3×3 or 5×KW, OH ≥ 7, and rows that fill at least
+     * three quarters of a vector (OW ≥ 0.75·VL: 14×14 planes on 16 lanes; narrower rows than a vector are computed one
+     * vector per row and stored under a mask, the lanes past OW reading cells of the next padded row and dropped).
+     */
+    static boolean applies(int kh, int kw, int oh, int ow, Conv2dParams p) {
+        return 4 * ow >= 3 * VL && p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1 && p.dilationW() == 1
+                && ((kh == 3 && kw == 3) || kh == 5) && oh >= ROWS;
+    }
+
+    /**
+     * One output plane into out[dst]: filter at wt[wOff] (KH×KW), the input plane at x[xOff] padded into buf (q's
+     * single phase). fill: copy the input rows into buf as the blocks reach them (the channel's first filter);
+     * otherwise buf already holds the whole padded plane.
+     */
+    static void plane(float[] x, int xOff, DepthwiseConv.Phases q, boolean fill, float[] buf, float[] wt, int wOff,
+                      int kh, int kw, int oh, int ow, ConvEpilogue ep, int oc, float[] out, int dst) {
+        int rows = ROWS, filled = fill ? 0 : q.h();
+        float scale = ep.scaleAt(oc), shift = ep.shiftAt(oc);
+        for (int y = 0; y < oh; y += rows) {
+            int ya = Math.min(y, oh - rows), reach = Math.min(q.h(), ya + rows + kh - 1 - q.ph());
+            if (reach > filled) {
+                q.padRows(x, xOff, buf, filled, reach);
+                filled = reach;
+            }
+            if (kh == 3) block3(buf, wt, wOff, kw, q.wq(), ya, ow, scale, shift, out, dst);
+            else block5(buf, wt, wOff, kw, q.wq(), ya, ow, scale, shift, out, dst);
+        }
+        ep.activate(out, dst, oh * ow); // the plane is still in L1/L2
+    }
+
+    /** Output rows ya..ya+6 of a 3×3 filter, every vector of the row; the nine weights held in registers. */
+    private static void block3(float[] buf, float[] wt, int wOff, int kw, int wq, int ya, int ow,
+                               float scale, float shift, float[] out, int dst) {
+        // vectors made here, not passed in: a FloatVector parameter's exact class is unknown to C2 (no intrinsics)
+        FloatVector sv = FloatVector.broadcast(S, scale), bv = FloatVector.broadcast(S, shift);
+        boolean narrow = ow < VL; // one vector per row, stored under the mask of its first OW lanes
+        int last = Math.max(0, ow - VL);
+        for (int x0 = 0; ; x0 += VL) {
+            int xa = Math.min(x0, last), d = ya * wq + xa;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, r;
+            // filter column 0
+            FloatVector u00 = FloatVector.broadcast(S, wt[wOff + 0]), u10 = FloatVector.broadcast(S, wt[wOff + 3]), u20 = FloatVector.broadcast(S, wt[wOff + 6]);
+            r = FloatVector.fromArray(S, buf, d);
+            a0 = r.fma(u00, a0);
+            r = FloatVector.fromArray(S, buf, d + wq);
+            a1 = r.fma(u00, a1);
+            a0 = r.fma(u10, a0);
+            r = FloatVector.fromArray(S, buf, d + 2 * wq);
+            a2 = r.fma(u00, a2);
+            a1 = r.fma(u10, a1);
+            a0 = r.fma(u20, a0);
+            r = FloatVector.fromArray(S, buf, d + 3 * wq);
+            a3 = r.fma(u00, a3);
+            a2 = r.fma(u10, a2);
+            a1 = r.fma(u20, a1);
+            r = FloatVector.fromArray(S, buf, d + 4 * wq);
+            a4 = r.fma(u00, a4);
+            a3 = r.fma(u10, a3);
+            a2 = r.fma(u20, a2);
+            r = FloatVector.fromArray(S, buf, d + 5 * wq);
+            a5 = r.fma(u00, a5);
+            a4 = r.fma(u10, a4);
+            a3 = r.fma(u20, a3);
+            r = FloatVector.fromArray(S, buf, d + 6 * wq);
+            a6 = r.fma(u00, a6);
+            a5 = r.fma(u10, a5);
+            a4 = r.fma(u20, a4);
+            r = FloatVector.fromArray(S, buf, d + 7 * wq);
+            a6 = r.fma(u10, a6);
+            a5 = r.fma(u20, a5);
+            r = FloatVector.fromArray(S, buf, d + 8 * wq);
+            a6 = r.fma(u20, a6);
+            // filter column 1
+            FloatVector u01 = FloatVector.broadcast(S, wt[wOff + 1]), u11 = FloatVector.broadcast(S, wt[wOff + 4]), u21 = FloatVector.broadcast(S, wt[wOff + 7]);
+            r = FloatVector.fromArray(S, buf, d + 1);
+            a0 = r.fma(u01, a0);
+            r = FloatVector.fromArray(S, buf, d + 1 + wq);
+            a1 = r.fma(u01, a1);
+            a0 = r.fma(u11, a0);
+            r = FloatVector.fromArray(S, buf, d + 1 + 2 * wq);
+            a2 = r.fma(u01, a2);
+            a1 = r.fma(u11, a1);
+            a0 = r.fma(u21, a0);
+            r = FloatVector.fromArray(S, buf, d + 1 + 3 * wq);
+            a3 = r.fma(u01, a3);
+            a2 = r.fma(u11, a2);
+            a1 = r.fma(u21, a1);
+            r = FloatVector.fromArray(S, buf, d + 1 + 4 * wq);
+            a4 = r.fma(u01, a4);
+            a3 = r.fma(u11, a3);
+            a2 = r.fma(u21, a2);
+            r = FloatVector.fromArray(S, buf, d + 1 + 5 * wq);
+            a5 = r.fma(u01, a5);
+            a4 = r.fma(u11, a4);
+            a3 = r.fma(u21, a3);
+            r = FloatVector.fromArray(S, buf, d + 1 + 6 * wq);
+            a6 = r.fma(u01, a6);
+            a5 = r.fma(u11, a5);
+            a4 = r.fma(u21, a4);
+            r = FloatVector.fromArray(S, buf, d + 1 + 7 * wq);
+            a6 = r.fma(u11, a6);
+            a5 = r.fma(u21, a5);
+            r = FloatVector.fromArray(S, buf, d + 1 + 8 * wq);
+            a6 = r.fma(u21, a6);
+            // filter column 2
+            FloatVector u02 = FloatVector.broadcast(S, wt[wOff + 2]), u12 = FloatVector.broadcast(S, wt[wOff + 5]), u22 = FloatVector.broadcast(S, wt[wOff + 8]);
+            r = FloatVector.fromArray(S, buf, d + 2);
+            a0 = r.fma(u02, a0);
+            r = FloatVector.fromArray(S, buf, d + 2 + wq);
+            a1 = r.fma(u02, a1);
+            a0 = r.fma(u12, a0);
+            r = FloatVector.fromArray(S, buf, d + 2 + 2 * wq);
+            a2 = r.fma(u02, a2);
+            a1 = r.fma(u12, a1);
+            a0 = r.fma(u22, a0);
+            r = FloatVector.fromArray(S, buf, d + 2 + 3 * wq);
+            a3 = r.fma(u02, a3);
+            a2 = r.fma(u12, a2);
+            a1 = r.fma(u22, a1);
+            r = FloatVector.fromArray(S, buf, d + 2 + 4 * wq);
+            a4 = r.fma(u02, a4);
+            a3 = r.fma(u12, a3);
+            a2 = r.fma(u22, a2);
+            r = FloatVector.fromArray(S, buf, d + 2 + 5 * wq);
+            a5 = r.fma(u02, a5);
+            a4 = r.fma(u12, a4);
+            a3 = r.fma(u22, a3);
+            r = FloatVector.fromArray(S, buf, d + 2 + 6 * wq);
+            a6 = r.fma(u02, a6);
+            a5 = r.fma(u12, a5);
+            a4 = r.fma(u22, a4);
+            r = FloatVector.fromArray(S, buf, d + 2 + 7 * wq);
+            a6 = r.fma(u12, a6);
+            a5 = r.fma(u22, a5);
+            r = FloatVector.fromArray(S, buf, d + 2 + 8 * wq);
+            a6 = r.fma(u22, a6);
+            int o = dst + ya * ow + xa;
+            if (narrow) {
+                VectorMask<Float> tail = S.indexInRange(0, ow);
+                a0.fma(sv, bv).intoArray(out, o, tail);
+                a1.fma(sv, bv).intoArray(out, o + ow, tail);
+                a2.fma(sv, bv).intoArray(out, o + 2 * ow, tail);
+                a3.fma(sv, bv).intoArray(out, o + 3 * ow, tail);
+                a4.fma(sv, bv).intoArray(out, o + 4 * ow, tail);
+                a5.fma(sv, bv).intoArray(out, o + 5 * ow, tail);
+                a6.fma(sv, bv).intoArray(out, o + 6 * ow, tail);
+                return;
+            }
+            a0.fma(sv, bv).intoArray(out, o);
+            a1.fma(sv, bv).intoArray(out, o + ow);
+            a2.fma(sv, bv).intoArray(out, o + 2 * ow);
+            a3.fma(sv, bv).intoArray(out, o + 3 * ow);
+            a4.fma(sv, bv).intoArray(out, o + 4 * ow);
+            a5.fma(sv, bv).intoArray(out, o + 5 * ow);
+            a6.fma(sv, bv).intoArray(out, o + 6 * ow);
+            if (xa == last) return;
+        }
+    }
+
+    /** Output rows ya..ya+6 of a 5×KW filter, every vector of the row; a filter column's five weights broadcast once. */
+    private static void block5(float[] buf, float[] wt, int wOff, int kw, int wq, int ya, int ow,
+                               float scale, float shift, float[] out, int dst) {
+        FloatVector sv = FloatVector.broadcast(S, scale), bv = FloatVector.broadcast(S, shift);
+        boolean narrow = ow < VL; // one vector per row, stored under the mask of its first OW lanes
+        int last = Math.max(0, ow - VL);
+        for (int x0 = 0; ; x0 += VL) {
+            int xa = Math.min(x0, last), base = ya * wq + xa;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, r;
+            for (int kx = 0; kx < kw; kx++) {
+                int wk = wOff + kx, d = base + kx;
+                FloatVector u0 = FloatVector.broadcast(S, wt[wk]), u1 = FloatVector.broadcast(S, wt[wk + kw]);
+                FloatVector u2 = FloatVector.broadcast(S, wt[wk + 2 * kw]), u3 = FloatVector.broadcast(S, wt[wk + 3 * kw]);
+                FloatVector u4 = FloatVector.broadcast(S, wt[wk + 4 * kw]);
+                r = FloatVector.fromArray(S, buf, d);
+                a0 = r.fma(u0, a0);
+                r = FloatVector.fromArray(S, buf, d + wq);
+                a1 = r.fma(u0, a1);
+                a0 = r.fma(u1, a0);
+                r = FloatVector.fromArray(S, buf, d + 2 * wq);
+                a2 = r.fma(u0, a2);
+                a1 = r.fma(u1, a1);
+                a0 = r.fma(u2, a0);
+                r = FloatVector.fromArray(S, buf, d + 3 * wq);
+                a3 = r.fma(u0, a3);
+                a2 = r.fma(u1, a2);
+                a1 = r.fma(u2, a1);
+                a0 = r.fma(u3, a0);
+                r = FloatVector.fromArray(S, buf, d + 4 * wq);
+                a4 = r.fma(u0, a4);
+                a3 = r.fma(u1, a3);
+                a2 = r.fma(u2, a2);
+                a1 = r.fma(u3, a1);
+                a0 = r.fma(u4, a0);
+                r = FloatVector.fromArray(S, buf, d + 5 * wq);
+                a5 = r.fma(u0, a5);
+                a4 = r.fma(u1, a4);
+                a3 = r.fma(u2, a3);
+                a2 = r.fma(u3, a2);
+                a1 = r.fma(u4, a1);
+                r = FloatVector.fromArray(S, buf, d + 6 * wq);
+                a6 = r.fma(u0, a6);
+                a5 = r.fma(u1, a5);
+                a4 = r.fma(u2, a4);
+                a3 = r.fma(u3, a3);
+                a2 = r.fma(u4, a2);
+                r = FloatVector.fromArray(S, buf, d + 7 * wq);
+                a6 = r.fma(u1, a6);
+                a5 = r.fma(u2, a5);
+                a4 = r.fma(u3, a4);
+                a3 = r.fma(u4, a3);
+                r = FloatVector.fromArray(S, buf, d + 8 * wq);
+                a6 = r.fma(u2, a6);
+                a5 = r.fma(u3, a5);
+                a4 = r.fma(u4, a4);
+                r = FloatVector.fromArray(S, buf, d + 9 * wq);
+                a6 = r.fma(u3, a6);
+                a5 = r.fma(u4, a5);
+                r = FloatVector.fromArray(S, buf, d + 10 * wq);
+                a6 = r.fma(u4, a6);
+            }
+            int o = dst + ya * ow + xa;
+            if (narrow) {
+                VectorMask<Float> tail = S.indexInRange(0, ow);
+                a0.fma(sv, bv).intoArray(out, o, tail);
+                a1.fma(sv, bv).intoArray(out, o + ow, tail);
+                a2.fma(sv, bv).intoArray(out, o + 2 * ow, tail);
+                a3.fma(sv, bv).intoArray(out, o + 3 * ow, tail);
+                a4.fma(sv, bv).intoArray(out, o + 4 * ow, tail);
+                a5.fma(sv, bv).intoArray(out, o + 5 * ow, tail);
+                a6.fma(sv, bv).intoArray(out, o + 6 * ow, tail);
+                return;
+            }
+            a0.fma(sv, bv).intoArray(out, o);
+            a1.fma(sv, bv).intoArray(out, o + ow);
+            a2.fma(sv, bv).intoArray(out, o + 2 * ow);
+            a3.fma(sv, bv).intoArray(out, o + 3 * ow);
+            a4.fma(sv, bv).intoArray(out, o + 4 * ow);
+            a5.fma(sv, bv).intoArray(out, o + 5 * ow);
+            a6.fma(sv, bv).intoArray(out, o + 6 * ow);
+            if (xa == last) return;
+        }
+    }
+}
