@@ -102,12 +102,14 @@ class DemoQuickTest {
         assertTrue(Files.exists(dir.resolve("lm/model.safetensors")) && Files.exists(dir.resolve("lm/tokenizer.json")), "the instruction LM");
         assertTrue(m.readTree(dir.resolve("lm/run.json").toFile()).toString().contains("presence questions"), "the LM read the instruction corpus");
         assertTrue(Files.exists(dir.resolve("run-b2/model.safetensors")), "the stage-2 run");
-        for (String task : new String[] {"vqa", "report-qa", "impression"}) {
+        for (String task : new String[] {"vqa", "report-qa-combined", "impression"}) {
             var metrics = m.readTree(dir.resolve("run-b2/eval/" + task + "/metrics.json").toFile());
             assertTrue(metrics.get("items").asInt() > 0, task);
             assertTrue(metrics.has("image") && metrics.has("text_only_baseline"), task);
             assertTrue(Files.readString(dir.resolve("run-b2/eval/" + task + "/eval.json")).contains("elixr demo --quick"), task);
         }
+        assertTrue(m.readTree(dir.resolve("run-b2/eval/report-qa-combined/metrics.json").toFile()).has("model"),
+                "the demo checks reports by the combined method and records its fitted regression");
         String html = Files.readString(dir.resolve("report.html"));
         assertTrue(html.contains("ELIXR-B stage 2: visual question answering, report QA, impressions"), "stage-2 section");
         assertTrue(html.contains("<div>question: ") && html.contains("<div>truth: ") && html.contains("<div>injected error: ")

@@ -52,8 +52,11 @@ class DemoPlanTest {
         }
     }
 
-    @Test void bothPlansCheckReportsByTheGeneratedVerdictAndAPlanRefusesAnUnknownReportQaMethodOrNegativeFitItems() {
-        for (LanguageDemo.Plan p : new LanguageDemo.Plan[] {LanguageDemo.Plan.full(), LanguageDemo.Plan.quick()}) assertEquals("verdict", p.reportQaMethod());
+    @Test void bothPlansCheckReportsByTheCombinedMethodFittedOnEveryValidationItemAndAPlanRefusesAnUnknownReportQaMethodOrNegativeFitItems() {
+        for (LanguageDemo.Plan p : new LanguageDemo.Plan[] {LanguageDemo.Plan.full(), LanguageDemo.Plan.quick()}) {
+            assertEquals("combined", p.reportQaMethod());
+            assertEquals(0, p.reportQaFitItems());
+        }
         var f = LanguageDemo.Plan.full();
         var combined = new LanguageDemo.Plan(f.lm(), f.lmEpochs(), f.lmBatch(), f.lmLr(), f.lmStudies(), f.steps(), f.batch(), f.lr(), f.trainQFormer(),
                 f.mix(), f.vqaRepeats(), f.vqaItems(), f.reportQaItems(), f.impressionItems(), f.maxNewTokens(), "combined", 300);

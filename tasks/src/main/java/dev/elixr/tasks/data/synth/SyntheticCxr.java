@@ -248,7 +248,8 @@ public final class SyntheticCxr {
                 }
             }
             for (Map<String, Object> q : VqaGenerator.generate(dicom, t.split(), st.findings(), plan, r)) rows.vqa().add(json.writeValueAsString(q));
-            rows.reportQa().add(json.writeValueAsString(ReportQaGenerator.generate(dicom, t.split(), st.findings(), plan, prior != null, r)));
+            rows.reportQa().add(json.writeValueAsString(ReportQaGenerator.generate(dicom, t.split(), st.findings(), plan, prior != null,
+                    new ReportQaGenerator.Source(p, o.site()), new SplittableRandom(Seeds.item(o.seed() ^ 0x8E90L, t.firstStudyIndex() + s)))));
             prior = plan;
             bar.advance(1, "");
         }

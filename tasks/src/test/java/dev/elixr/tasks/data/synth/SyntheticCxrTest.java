@@ -244,12 +244,13 @@ class SyntheticCxrTest {
         SplittableRandom r = new SplittableRandom(1);
         List<Finding> truth = List.of(new Finding(CheXpertLabel.PLEURAL_EFFUSION, Finding.Laterality.LEFT, Finding.Severity.SMALL, null, null));
         ReportPlan plan = new ReportPlan(List.of(new ReportPlan.Mention(CheXpertLabel.PLEURAL_EFFUSION, ReportPlan.Polarity.POSITIVE, truth, ReportPlan.Change.NONE)));
-        ReportPlan lat = ReportQaGenerator.inject("laterality", truth, plan, r);
+        var src = new ReportQaGenerator.Source(FindingSampler.patient(new SplittableRandom(2)), Site.A);
+        ReportPlan lat = ReportQaGenerator.inject("laterality", truth, plan, false, src, r);
         assertEquals(Finding.Laterality.RIGHT, lat.mention(CheXpertLabel.PLEURAL_EFFUSION).first().laterality());
-        ReportPlan sev = ReportQaGenerator.inject("severity", truth, plan, r);
+        ReportPlan sev = ReportQaGenerator.inject("severity", truth, plan, false, src, r);
         assertNotEquals(Finding.Severity.SMALL, sev.mention(CheXpertLabel.PLEURAL_EFFUSION).first().severity());
-        assertNull(ReportQaGenerator.inject("omission", truth, plan, r).mention(CheXpertLabel.PLEURAL_EFFUSION));
-        ReportPlan ins = ReportQaGenerator.inject("insertion", truth, plan, r);
+        assertNull(ReportQaGenerator.inject("omission", truth, plan, false, src, r).mention(CheXpertLabel.PLEURAL_EFFUSION));
+        ReportPlan ins = ReportQaGenerator.inject("insertion", truth, plan, false, src, r);
         assertEquals(2, ins.mentions().size());
         String text = ReportWriter.sections(lat, false, r).text().toLowerCase(Locale.ROOT);
         assertTrue(text.contains("right") && !text.contains("left"), text);
