@@ -55,14 +55,14 @@ final class DepthwiseColumns {
                 q.padRows(x, xOff, buf, filled, reach);
                 filled = reach;
             }
-            if (kh == 3) block3(buf, wt, wOff, kw, q.wq(), ya, ow, scale, shift, out, dst);
+            if (kh == 3) block3(buf, wt, wOff, q.wq(), ya, ow, scale, shift, out, dst);
             else block5(buf, wt, wOff, kw, q.wq(), ya, ow, scale, shift, out, dst);
         }
         ep.activate(out, dst, oh * ow); // the plane is still in L1/L2
     }
 
-    /** Output rows ya..ya+6 of a 3×3 filter, every vector of the row; the nine weights held in registers. */
-    private static void block3(float[] buf, float[] wt, int wOff, int kw, int wq, int ya, int ow,
+    /** Output rows ya..ya+6 of a 3×3 filter, every vector of the row; a filter column's three weights broadcast once. */
+    private static void block3(float[] buf, float[] wt, int wOff, int wq, int ya, int ow,
                                float scale, float shift, float[] out, int dst) {
         // vectors made here, not passed in: a FloatVector parameter's exact class is unknown to C2 (no intrinsics)
         FloatVector sv = FloatVector.broadcast(S, scale), bv = FloatVector.broadcast(S, shift);
