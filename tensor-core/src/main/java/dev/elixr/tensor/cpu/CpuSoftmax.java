@@ -15,7 +15,10 @@ import static dev.elixr.tensor.cpu.Simd.L;
  * <p>Passes over a unit-stride row (one row at a time, rows in parallel; a row of a few thousand floats stays in
  * L1/L2 after its first pass, so only that pass and the output's write-back touch memory): the max with four
  * independent vector chains; the exponentials e^(x − max) stored and summed in the same pass
- * ({@link VectorMath#expShiftedSum}); the scaling by 1/sum in place. Log-softmax sums the exponentials without storing
+ * ({@link VectorMath#expShiftedSum}); the scaling by 1/sum in place. Within a thread's range of rows, the max pass of
+ * each row after the first runs inside the exponentials' loop of the row before
+ * ({@link VectorMath#expShiftedSumAndNextMax}), so the next row's reads from memory overlap this row's arithmetic; the
+ * bits are the same (max is exact; the exponentials and sums unchanged). Log-softmax sums the exponentials without storing
  * them, then writes x − (max + log sum). {@code strided} is the plain loop (rows that are not unit-stride) and the
  * float64 reference is {@code dev.elixr.tensor.reference.Softmax}.
  */
@@ -34,20 +37,38 @@ final class CpuSoftmax {
         lineShape[axis] = 1;
         int[] strides = x.strides();
         int off = x.offset(), in1 = inner;
+        boolean rows = in1 == 1 && xs == 1;
         Parallel.forRange(lines, Math.max(1, 4096 / Math.max(1, n)), (s, e) -> {
+            if (rows) { // unit-stride rows: each row's max read with the row before's exponentials
+                float[] max = {max(in, CpuReduce.position(s, lineShape, strides, off), n)};
+                for (int t = s; t < e; t++) {
+                    int p = CpuReduce.position(t, lineShape, strides, off);
+                    int next = t + 1 < e ? CpuReduce.position(t + 1, lineShape, strides, off) : -1;
+                    contiguous(in, p, o, ob + t * n, n, log, max, next);
+                }
+                return;
+            }
             for (int t = s; t < e; t++) {
                 int p = CpuReduce.position(t, lineShape, strides, off);
                 int q = ob + (t / in1) * n * in1 + t % in1;
-                if (in1 == 1 && xs == 1) contiguous(in, p, o, q, n, log);
-                else strided(in, p, xs, o, q, in1, n, log);
+                strided(in, p, xs, o, q, in1, n, log);
             }
         });
     }
 
     static void contiguous(float[] in, int p, float[] o, int q, int n, boolean log) {
-        float max = max(in, p, n);
+        contiguous(in, p, o, q, n, log, new float[] {max(in, p, n)}, -1);
+    }
+
+    /**
+     * One unit-stride row whose max is in {@code rowMax[0]}; when {@code next >= 0}, the max of the row at next (same
+     * length) is left in {@code rowMax[0]} for the following call, read in the exponentials' loop.
+     */
+    private static void contiguous(float[] in, int p, float[] o, int q, int n, boolean log, float[] rowMax, int next) {
+        float max = rowMax[0];
         if (max == Float.NEGATIVE_INFINITY) max = 0f; // an all -inf row: exp gives 0s, as the reference
-        float sum = VectorMath.expShiftedSum(in, p, max, o, q, n, !log);
+        float sum = next < 0 ? VectorMath.expShiftedSum(in, p, max, o, q, n, !log)
+                : VectorMath.expShiftedSumAndNextMax(in, p, max, o, q, n, !log, next, rowMax);
         int k = 0;
         if (log) {
             float sh = max + (float) StrictMath.log(sum);
