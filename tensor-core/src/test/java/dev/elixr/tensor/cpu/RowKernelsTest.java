@@ -13,7 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The row kernels of softmax and layer norm with several accumulators ({@link CpuSoftmax#max}, {@link CpuNorm#sum},
  * {@link CpuNorm#centredSquares}) against plain loops in float64 on seeded random rows of every length class (shorter
- * than a vector, whole blocks of four vectors, leftover vectors, a tail), at offsets; the max exactly.
+ * than a vector, whole blocks of four vectors, leftover vectors, a tail), at offsets; the max exactly. The fused loops
+ * that read the next row while working on this one ({@link VectorMath#expShiftedSumAndNextMax},
+ * {@link CpuNorm#centredSquaresAndNextSum}) give bit for bit what the separate calls give.
  */
 class RowKernelsTest {
     static Stream<Long> seeds() { return LongStream.range(0, 30).boxed(); }
@@ -56,5 +58,37 @@ class RowKernelsTest {
         for (int i = 0; i < n; i++) squares += ((double) x[p + i] - c) * ((double) x[p + i] - c);
         assertEquals(sum, CpuNorm.sum(x, p, n), 1e-6 * Math.max(1, abs), "sum of " + n + " at " + p);
         assertEquals(squares, CpuNorm.centredSquares(x, p, n, c), 1e-6 * Math.max(1, squares), "centred squares of " + n + " at " + p);
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void expSumWithTheNextRowsMaxGivesTheBitsOfTheSeparateCalls(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int n = length(r), p = r.nextInt(5), next = p + n + r.nextInt(5);
+        float[] x = new float[next + n + 3];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble(-30, 30);
+        if (seed % 7 == 3 && n > 0) x[next + r.nextInt(n)] = Float.NaN; // a NaN in the next row: its max is NaN
+        if (seed % 7 == 5 && n > 0) x[p + r.nextInt(n)] = Float.NEGATIVE_INFINITY;
+        float shift = seed % 11 == 4 ? Float.POSITIVE_INFINITY : CpuSoftmax.max(x, p, n);
+        boolean store = seed % 3 != 0;
+        float[] want = new float[n + 2], got = new float[n + 2], nextMax = {Float.NaN};
+        float wantSum = VectorMath.expShiftedSum(x, p, shift, want, 1, n, store);
+        float gotSum = VectorMath.expShiftedSumAndNextMax(x, p, shift, got, 1, n, store, next, nextMax);
+        assertEquals(Float.floatToRawIntBits(wantSum), Float.floatToRawIntBits(gotSum), "sum of " + n);
+        assertEquals(Float.floatToRawIntBits(CpuSoftmax.max(x, next, n)), Float.floatToRawIntBits(nextMax[0]), "next max of " + n);
+        for (int i = 0; i < want.length; i++) assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "exp at " + i + " of " + n);
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void centredSquaresWithTheNextRowsSumGiveTheBitsOfTheSeparateCalls(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int n = length(r), p = r.nextInt(5), next = p + n + r.nextInt(5);
+        float[] x = new float[next + n + 3];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble(-3, 3) + seed % 5;
+        float c = (float) r.nextDouble(-2, 6), nextSum[] = {Float.NaN};
+        float got = CpuNorm.centredSquaresAndNextSum(x, p, n, c, next, nextSum);
+        assertEquals(Float.floatToRawIntBits(CpuNorm.centredSquares(x, p, n, c)), Float.floatToRawIntBits(got), "centred squares of " + n);
+        assertEquals(Float.floatToRawIntBits(CpuNorm.sum(x, next, n)), Float.floatToRawIntBits(nextSum[0]), "next sum of " + n);
     }
 }
