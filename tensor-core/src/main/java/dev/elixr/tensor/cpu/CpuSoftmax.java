@@ -15,8 +15,8 @@ import static dev.elixr.tensor.cpu.Simd.L;
  * <p>Passes over a unit-stride row (one row at a time, rows in parallel; a row of a few thousand floats stays in
  * L1/L2 after its first pass, so only that pass and the output's write-back touch memory): the max with four
  * independent vector chains; the exponentials e^(x − max) stored and summed in the same pass
- * ({@link VectorMath#expShiftedSum}); the scaling by 1/sum in place. Within a thread's range of rows, the max pass of
- * each row after the first runs inside the exponentials' loop of the row before
+ * ({@link VectorMath#expShiftedSum}); the scaling by 1/sum in place. On 512-bit vectors ({@link #READ_AHEAD}), within a
+ * thread's range of rows, the max pass of each row after the first runs inside the exponentials' loop of the row before
  * ({@link VectorMath#expShiftedSumAndNextMax}), so the next row's reads from memory overlap this row's arithmetic; the
  * bits are the same (max is exact; the exponentials and sums unchanged). Log-softmax sums the exponentials without storing
  * them, then writes x − (max + log sum). {@code strided} is the plain loop (rows that are not unit-stride) and the
@@ -24,6 +24,14 @@ import static dev.elixr.tensor.cpu.Simd.L;
  */
 final class CpuSoftmax {
     private CpuSoftmax() {}
+
+    /**
+     * Whether unit-stride rows read the next row's max in this row's exponential loop: on 512-bit vectors (32 registers).
+     * One thread, thread CPU time, [4096,4096] from memory into an existing output, alternated with the row-by-row passes
+     * (shared Xeon, medians of 15 pairs, 2026-12-03): AVX-512 1.11–1.16× in four runs; AVX2 (UseAVX=2, 16 registers)
+     * 0.92, 0.97 and 1.02×, so 256-bit and narrower vectors keep the row-by-row passes (the same bits either way).
+     */
+    static final boolean READ_AHEAD = L >= 16;
 
     static void softmax(Tensor x, int axis, boolean log, Tensor out) {
         x = HostArrays.heap(x);
@@ -37,9 +45,9 @@ final class CpuSoftmax {
         lineShape[axis] = 1;
         int[] strides = x.strides();
         int off = x.offset(), in1 = inner;
-        boolean rows = in1 == 1 && xs == 1;
+        boolean rows = in1 == 1 && xs == 1, ahead = rows && READ_AHEAD;
         Parallel.forRange(lines, Math.max(1, 4096 / Math.max(1, n)), (s, e) -> {
-            if (rows) { // unit-stride rows: each row's max read with the row before's exponentials
+            if (ahead) { // unit-stride rows: each row's max read with the row before's exponentials
                 float[] max = {max(in, CpuReduce.position(s, lineShape, strides, off), n)};
                 for (int t = s; t < e; t++) {
                     int p = CpuReduce.position(t, lineShape, strides, off);
@@ -51,7 +59,8 @@ final class CpuSoftmax {
             for (int t = s; t < e; t++) {
                 int p = CpuReduce.position(t, lineShape, strides, off);
                 int q = ob + (t / in1) * n * in1 + t % in1;
-                strided(in, p, xs, o, q, in1, n, log);
+                if (rows) contiguous(in, p, o, q, n, log);
+                else strided(in, p, xs, o, q, in1, n, log);
             }
         });
     }
