@@ -92,11 +92,48 @@ final class CpuSoftmax {
     }
 
     /**
-     * The largest of in[p, p+n): four vector accumulators over blocks of four vectors (independent max chains, where
-     * one chain waits on each max's latency), then the vectors left over, then the lanes, then the tail. Max is exact,
-     * so the order changes no bit: the same result as a plain loop.
+     * The largest of in[p, p+n), as {@link Math#max} over the run gives it: four vector accumulators over blocks of four
+     * vectors (independent chains, where one chain waits on each step's latency), then the vectors left over, then the
+     * lanes, then the tail. Max is exact, so the order changes no bit. The vector steps are a compare and a blend (greater
+     * replaces), cheaper than {@link FloatVector#max}'s NaN and signed-zero sequence, with one FMA per vector that turns
+     * its accumulator NaN on an infinity or a NaN: then, and when the maximum is ±0, {@link #maxExact} decides, so the
+     * result is Math.max's in every case (a row with −∞ masks takes the exact loop).
      */
     static float max(float[] in, int p, int n) {
+        if (n < 5 * L) return maxExact(in, p, n);
+        FloatVector z = FloatVector.zero(F), m0 = FloatVector.fromArray(F, in, p), m1 = m0, m2 = m0, m3 = m0;
+        FloatVector f0 = m0.fma(z, z), f1 = z, f2 = z, f3 = z; // v·0 + f: 0 while every v is finite, NaN after an inf or NaN
+        int k = L;
+        for (int b4 = n - 4 * L; k <= b4; k += 4 * L) {
+            FloatVector v0 = FloatVector.fromArray(F, in, p + k), v1 = FloatVector.fromArray(F, in, p + k + L);
+            FloatVector v2 = FloatVector.fromArray(F, in, p + k + 2 * L), v3 = FloatVector.fromArray(F, in, p + k + 3 * L);
+            m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0));
+            m1 = m1.blend(v1, v1.compare(VectorOperators.GT, m1));
+            m2 = m2.blend(v2, v2.compare(VectorOperators.GT, m2));
+            m3 = m3.blend(v3, v3.compare(VectorOperators.GT, m3));
+            f0 = v0.fma(z, f0);
+            f1 = v1.fma(z, f1);
+            f2 = v2.fma(z, f2);
+            f3 = v3.fma(z, f3);
+        }
+        for (int b = F.loopBound(n); k < b; k += L) {
+            FloatVector v = FloatVector.fromArray(F, in, p + k);
+            m0 = m0.blend(v, v.compare(VectorOperators.GT, m0));
+            f0 = v.fma(z, f0);
+        }
+        float m = m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX);
+        // a NaN or an infinity among the vectors, or a maximum of ±0 (where the compare does not order −0 below +0): the
+        // exact loop decides
+        if (f0.add(f1).add(f2.add(f3)).reduceLanes(VectorOperators.ADD) != 0f || m == 0f) return maxExact(in, p, n);
+        for (; k < n; k++) m = Math.max(m, in[p + k]);
+        return m;
+    }
+
+    /**
+     * {@link #max} with {@link FloatVector#max} (Java's NaN and signed-zero rules in every lane, a compare-and-blend
+     * sequence each): for rows shorter than five vectors and rows {@link #max}'s fast loop hands over.
+     */
+    static float maxExact(float[] in, int p, int n) {
         if (n < L) {
             float m = Float.NEGATIVE_INFINITY;
             for (int k = 0; k < n; k++) m = Math.max(m, in[p + k]);

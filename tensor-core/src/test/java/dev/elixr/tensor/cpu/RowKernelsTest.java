@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The row kernels of softmax and layer norm with several accumulators ({@link CpuSoftmax#max}, {@link CpuNorm#sum},
  * {@link CpuNorm#centredSquares}) against plain loops in float64 on seeded random rows of every length class (shorter
- * than a vector, whole blocks of four vectors, leftover vectors, a tail), at offsets; the max exactly. The fused loops
+ * than a vector, whole blocks of four vectors, leftover vectors, a tail), at offsets; the max exactly (Math.max's value,
+ * NaNs, infinities and signed zeros included). The fused loops
  * that read the next row while working on this one ({@link VectorMath#expShiftedSumAndNextMax},
  * {@link CpuNorm#centredSquaresAndNextSum}) give bit for bit what the separate calls give.
  */
@@ -39,6 +40,28 @@ class RowKernelsTest {
         float want = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) want = Math.max(want, x[p + i]);
         assertEquals(want, CpuSoftmax.max(x, p, n), "max of " + n + " at " + p);
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void rowMaxIsMathMaxWithNaNsInfinitiesAndSignedZeros(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int n = length(r) + 5 * L, p = r.nextInt(5); // long enough for the compare-and-blend loop
+        float[] x = new float[p + n + 3];
+        boolean zeros = seed % 5 == 4; // a maximum of ±0: both signs in the row
+        for (int i = 0; i < x.length; i++) x[i] = zeros ? -(float) r.nextDouble(1, 100) : (float) r.nextDouble(-100, 100);
+        float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f, 0f, Float.intBitsToFloat(0xFFC00000)};
+        int count = zeros ? 0 : 1 + r.nextInt(3);
+        for (int c = 0; c < count; c++) x[p + r.nextInt(n)] = specials[r.nextInt(specials.length)];
+        if (zeros) {
+            x[p + r.nextInt(n)] = -0f;
+            if (seed % 2 == 0) x[p + r.nextInt(n)] = 0f;
+        }
+        float want = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) want = Math.max(want, x[p + i]);
+        // floatToIntBits: −0 and +0 told apart, every NaN one value (the vector max returns the canonical NaN, Math.max the operand)
+        assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(CpuSoftmax.max(x, p, n)), "max of " + n + " at " + p);
+        assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(CpuSoftmax.maxExact(x, p, n)), "exact max of " + n + " at " + p);
     }
 
     @ParameterizedTest
