@@ -28,8 +28,9 @@ final class CpuSoftmax {
     /**
      * Whether unit-stride rows read the next row's max in this row's exponential loop: on 512-bit vectors (32 registers).
      * One thread, thread CPU time, [4096,4096] from memory into an existing output, alternated with the row-by-row passes
-     * (shared Xeon, medians of 15 pairs, 2026-12-03): AVX-512 1.11–1.16× in four runs; AVX2 (UseAVX=2, 16 registers)
-     * 0.92, 0.97 and 1.02×, so 256-bit and narrower vectors keep the row-by-row passes (the same bits either way).
+     * (shared Xeon, medians of 15 pairs, 2026-12-03): AVX-512 1.11–1.16× in four runs, and 1.08–1.10× in three once
+     * {@link #max} had its compare-and-blend loop; AVX2 (UseAVX=2, 16 registers) 0.92, 0.97, 1.02 and then 0.95×, so
+     * 256-bit and narrower vectors keep the row-by-row passes (the same bits either way).
      */
     static final boolean READ_AHEAD = L >= 16;
 
