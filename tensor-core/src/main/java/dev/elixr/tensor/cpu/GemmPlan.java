@@ -10,13 +10,15 @@ import java.util.Properties;
  * experiments ({@code -Delixr.gemm.tile=6x2}, {@code -Delixr.gemm.kc=256}, {@code .mc}, {@code .nc},
  * {@code -Delixr.gemm.registers=16}). Tests and benchmarks build other plans with {@link #of}.
  *
- * <p>Tile: the first of 8×2, 6×2, 4×3, 4×2 whose live vector registers ({@link MicroKernel#registers()}: accumulators,
- * B vectors and the three broadcasts C2 keeps in flight) fit the machine's count: 8×2 with 32 registers (AVX-512,
- * AArch64), 4×2 with 16 (AVX2/FMA3). BLIS and OpenBLAS use 6×2 there, in assembly; compiled by C2 it spills an
+ * <p>Tile: the first of 8×2, 6×2, 4×3, 5×2, 4×2 whose live vector registers ({@link MicroKernel#registers()}:
+ * accumulators, B vectors and the three broadcasts C2 keeps in flight) fit the machine's count: 8×2 with 32 registers
+ * (AVX-512, AArch64), 5×2 with 16 (AVX2/FMA3). BLIS and OpenBLAS use 6×2 there, in assembly; compiled by C2 it spills an
  * accumulator every k (see {@link MicroKernel}): with -XX:UseAVX=2 on an AVX-512 Xeon, 1 thread, the 4×2 tile ran
- * 1024³ at 58–63 GFLOP/s against 48–51 for 6×2 (shared machine). 8×3 and 12×2 also fit 32 registers but ran
- * no faster at 1024³–2048³ on an AVX-512 Xeon (within the noise of a shared machine), and 8×3's 48-column strips
- * pad N = 64 (attention heads) to 96.
+ * 1024³ at 58–63 GFLOP/s against 48–51 for 6×2 (shared machine). 5×2 keeps its ten accumulators in registers only when
+ * C2 compiles it after both fresh and accumulating tiles, which {@link Kernel5x2} sees to; it runs 10–20% above 4×2 on a
+ * Sapphire-Rapids-class Xeon. The entries that read A in place ({@link MicroKernel#rows}, always from zero) keep 4×2
+ * there ({@link #chooseTwoVectors}). 8×3 and 12×2 also fit 32 registers but ran no faster at 1024³–2048³ on an AVX-512
+ * Xeon (within the noise of a shared machine), and 8×3's 48-column strips pad N = 64 (attention heads) to 96.
  *
  * <p>Cache blocks, after the analytical model of Low et al., "Analytical modeling is enough for high-performance BLIS"
  * (TOMS 2016): the KC×NR strip of B that the micro-kernel streams for every A strip stays in half of L1d
@@ -82,12 +84,12 @@ public final class GemmPlan {
         return new GemmPlan(k, kc, mc, nc, why);
     }
 
-    /** The preferred tile for a register count: 8×2 with 32, 4×2 with 16. */
+    /** The preferred tile for a register count: 8×2 with 32, 5×2 with 16. */
     static MicroKernel choose(int registers) {
-        return choose(registers, new String[] {"8x2", "6x2", "4x3", "4x2"});
+        return choose(registers, new String[] {"8x2", "6x2", "4x3", "5x2", "4x2"});
     }
 
-    /** The preferred tile two vectors wide (8×2 with 32 registers, 4×2 with 16): NR = 2·VL divides attention's key block. */
+    /** The preferred tile two vectors wide for A read in place (8×2 with 32 registers, 4×2 with 16): NR = 2·VL divides attention's key block. */
     static MicroKernel chooseTwoVectors(int registers) {
         return choose(registers, new String[] {"8x2", "6x2", "4x2"});
     }

@@ -16,8 +16,8 @@ class GemmPlanTest {
     static final MachineProfile ZEN5 = new MachineProfile("AVX-512", 512, 32, "test", 48 << 10, 1 << 20, 4 << 20, "test");
 
     @Test
-    void sixteenRegistersGiveTheFourByTwoTileAndThirtyTwoTheEightByTwo() {
-        assertEquals("4x2", GemmPlan.forMachine(ZEN3, new Properties()).kernel().name());
+    void sixteenRegistersGiveTheFiveByTwoTileAndThirtyTwoTheEightByTwo() {
+        assertEquals("5x2", GemmPlan.forMachine(ZEN3, new Properties()).kernel().name());
         assertEquals("8x2", GemmPlan.forMachine(ZEN5, new Properties()).kernel().name());
     }
 
