@@ -21,9 +21,11 @@ import java.util.Properties;
  * Xeon (within the noise of a shared machine), and 8×3's 48-column strips pad N = 64 (attention heads) to 96.
  *
  * <p>Cache blocks, after the analytical model of Low et al., "Analytical modeling is enough for high-performance BLIS"
- * (TOMS 2016): the KC×NR strip of B that the micro-kernel streams for every A strip stays in half of L1d
- * (KC = L1d / 2 / (4·NR)), kept between 256 and 512 (256 for the 8×2 tile on a 48 KiB L1, the block tuned on
- * AVX-512 before; a 768-deep strip that fills L1 ran 25% slower at M = 197 with the 6×2 tile, shared machine);
+ * (TOMS 2016): the KC×NR strip of B that the micro-kernel streams for every A strip stays in two thirds of L1d
+ * (KC = L1d · 2/3 / (4·NR)), the rest left to the A strip and C's tile, kept between 256 and 512 (256 for the 8×2
+ * tile on a 48 KiB L1, the block tuned on AVX-512 before; a 768-deep strip that fills L1 ran 25% slower at M = 197
+ * with the 6×2 tile, shared machine; half of L1, 384 for the 5×2 tile on a 48 KiB L1, ran 2048³ 7–10% slower than 512
+ * on a Xeon, AVX2 code, thread CPU time: fewer K blocks, fewer passes of C through the caches);
  * the MC×KC block of A in half of L2 (MC = L2 / 2 / (4·KC)); the KC×NC panel of B in half of a core's share of L3
  * (NC = L3 per core / 2 / (4·KC)). MC and NC are clamped (MC 4·MR–960, NC 16·NR–4096) and rounded to whole tiles.
  */
@@ -74,7 +76,7 @@ public final class GemmPlan {
                     + " accumulators + " + k.nv() + " B vectors + 3 broadcasts in flight = " + k.registers() + ")");
         }
         int kc = override(props, "kc", kc(m, k), why,
-                "the KC×NR strip of B (NR = " + k.nr() + " floats) in half of L1d (" + MachineProfile.kib(m.l1d()) + "), kept within "
+                "the KC×NR strip of B (NR = " + k.nr() + " floats) in two thirds of L1d (" + MachineProfile.kib(m.l1d()) + "), kept within "
                         + KC_MIN + "-" + KC_MAX);
         int mc = override(props, "mc", mc(m, k, kc), why,
                 "half of L2 (" + MachineProfile.kib(m.l2()) + ") holds the MC×KC block of A");
@@ -103,7 +105,7 @@ public final class GemmPlan {
     }
 
     static int kc(MachineProfile m, MicroKernel k) {
-        long kc = m.l1d() / 2 / (4L * k.nr());
+        long kc = m.l1d() * 2 / 3 / (4L * k.nr());
         return (int) Math.max(KC_MIN, Math.min(KC_MAX, kc - kc % 16));
     }
 
