@@ -13,7 +13,7 @@ import jdk.incubator.vector.FloatVector;
  * fits one K block), its loop issues all five broadcasts ahead of their FMAs (5 + 2 + 10 = 17 live vectors) and keeps one
  * accumulator on the stack, a load and store every k (≈ 45–58 GFLOP/s against ≈ 100; disassembled); compiled after both
  * fresh and accumulating tiles, it reuses two broadcast registers and spills nothing (docs/results.md, "A 5×2 tile for 16
- * vector registers" and issue 17's session-14 section). So the first {@value #SEED_CALLS} fresh tiles of the process are
+ * vector registers" and "The AVX2 path on an AVX-512 Xeon: a 5×2 tile kept in registers"). So the first {@value #SEED_CALLS} fresh tiles of the process are
  * each run as two calls, the first {@value #LEAD} values of k from zero and the rest accumulating onto them: both
  * branches are in the profile before C2 compiles {@link #tile}, whatever the process multiplies. The sums are the same
  * bits either way (one FMA chain per element, in k order; a float accumulator stored and reloaded unchanged). After
