@@ -10,18 +10,22 @@ import java.util.Properties;
  * experiments ({@code -Delixr.gemm.tile=6x2}, {@code -Delixr.gemm.kc=256}, {@code .mc}, {@code .nc},
  * {@code -Delixr.gemm.registers=16}). Tests and benchmarks build other plans with {@link #of}.
  *
- * <p>Tile: the first of 8×2, 6×2, 4×3, 4×2 whose live vector registers ({@link MicroKernel#registers()}: accumulators,
- * B vectors and the three broadcasts C2 keeps in flight) fit the machine's count: 8×2 with 32 registers (AVX-512,
- * AArch64), 4×2 with 16 (AVX2/FMA3). BLIS and OpenBLAS use 6×2 there, in assembly; compiled by C2 it spills an
+ * <p>Tile: the first of 8×2, 6×2, 4×3, 5×2, 4×2 whose live vector registers ({@link MicroKernel#registers()}:
+ * accumulators, B vectors and the three broadcasts C2 keeps in flight) fit the machine's count: 8×2 with 32 registers
+ * (AVX-512, AArch64), 5×2 with 16 (AVX2/FMA3). BLIS and OpenBLAS use 6×2 there, in assembly; compiled by C2 it spills an
  * accumulator every k (see {@link MicroKernel}): with -XX:UseAVX=2 on an AVX-512 Xeon, 1 thread, the 4×2 tile ran
- * 1024³ at 58–63 GFLOP/s against 48–51 for 6×2 (shared machine). 8×3 and 12×2 also fit 32 registers but ran
- * no faster at 1024³–2048³ on an AVX-512 Xeon (within the noise of a shared machine), and 8×3's 48-column strips
- * pad N = 64 (attention heads) to 96.
+ * 1024³ at 58–63 GFLOP/s against 48–51 for 6×2 (shared machine). 5×2 keeps its ten accumulators in registers only when
+ * C2 compiles it after both fresh and accumulating tiles, which {@link Kernel5x2} sees to; it runs 10–20% above 4×2 on a
+ * Sapphire-Rapids-class Xeon. The entries that read A in place ({@link MicroKernel#rows}, always from zero) keep 4×2
+ * there ({@link #chooseTwoVectors}). 8×3 and 12×2 also fit 32 registers but ran no faster at 1024³–2048³ on an AVX-512
+ * Xeon (within the noise of a shared machine), and 8×3's 48-column strips pad N = 64 (attention heads) to 96.
  *
  * <p>Cache blocks, after the analytical model of Low et al., "Analytical modeling is enough for high-performance BLIS"
- * (TOMS 2016): the KC×NR strip of B that the micro-kernel streams for every A strip stays in half of L1d
- * (KC = L1d / 2 / (4·NR)), kept between 256 and 512 (256 for the 8×2 tile on a 48 KiB L1, the block tuned on
- * AVX-512 before; a 768-deep strip that fills L1 ran 25% slower at M = 197 with the 6×2 tile, shared machine);
+ * (TOMS 2016): the KC×NR strip of B that the micro-kernel streams for every A strip stays in two thirds of L1d
+ * (KC = L1d · 2/3 / (4·NR)), the rest left to the A strip and C's tile, kept between 256 and 512 (256 for the 8×2
+ * tile on a 48 KiB L1, the block tuned on AVX-512 before; a 768-deep strip that fills L1 ran 25% slower at M = 197
+ * with the 6×2 tile, shared machine; half of L1, 384 for the 5×2 tile on a 48 KiB L1, ran 2048³ 7–10% slower than 512
+ * on a Xeon, AVX2 code, thread CPU time: fewer K blocks, fewer passes of C through the caches);
  * the MC×KC block of A in half of L2 (MC = L2 / 2 / (4·KC)); the KC×NC panel of B in half of a core's share of L3
  * (NC = L3 per core / 2 / (4·KC)). MC and NC are clamped (MC 4·MR–960, NC 16·NR–4096) and rounded to whole tiles.
  */
@@ -72,7 +76,7 @@ public final class GemmPlan {
                     + " accumulators + " + k.nv() + " B vectors + 3 broadcasts in flight = " + k.registers() + ")");
         }
         int kc = override(props, "kc", kc(m, k), why,
-                "the KC×NR strip of B (NR = " + k.nr() + " floats) in half of L1d (" + MachineProfile.kib(m.l1d()) + "), kept within "
+                "the KC×NR strip of B (NR = " + k.nr() + " floats) in two thirds of L1d (" + MachineProfile.kib(m.l1d()) + "), kept within "
                         + KC_MIN + "-" + KC_MAX);
         int mc = override(props, "mc", mc(m, k, kc), why,
                 "half of L2 (" + MachineProfile.kib(m.l2()) + ") holds the MC×KC block of A");
@@ -82,12 +86,12 @@ public final class GemmPlan {
         return new GemmPlan(k, kc, mc, nc, why);
     }
 
-    /** The preferred tile for a register count: 8×2 with 32, 4×2 with 16. */
+    /** The preferred tile for a register count: 8×2 with 32, 5×2 with 16. */
     static MicroKernel choose(int registers) {
-        return choose(registers, new String[] {"8x2", "6x2", "4x3", "4x2"});
+        return choose(registers, new String[] {"8x2", "6x2", "4x3", "5x2", "4x2"});
     }
 
-    /** The preferred tile two vectors wide (8×2 with 32 registers, 4×2 with 16): NR = 2·VL divides attention's key block. */
+    /** The preferred tile two vectors wide for A read in place (8×2 with 32 registers, 4×2 with 16): NR = 2·VL divides attention's key block. */
     static MicroKernel chooseTwoVectors(int registers) {
         return choose(registers, new String[] {"8x2", "6x2", "4x2"});
     }
@@ -101,7 +105,7 @@ public final class GemmPlan {
     }
 
     static int kc(MachineProfile m, MicroKernel k) {
-        long kc = m.l1d() / 2 / (4L * k.nr());
+        long kc = m.l1d() * 2 / 3 / (4L * k.nr());
         return (int) Math.max(KC_MIN, Math.min(KC_MAX, kc - kc % 16));
     }
 

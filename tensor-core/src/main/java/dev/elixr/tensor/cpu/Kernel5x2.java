@@ -5,21 +5,46 @@ import jdk.incubator.vector.FloatVector;
 /**
  * The 5×2 micro-kernel: a tile of 5 rows × 2 vectors of C for 16 vector registers (AVX2/FMA3): 10 accumulators + 2 B
  * vectors + the broadcasts C2 schedules ahead = 15 by {@link MicroKernel#registers()}. Ten FMA chains instead of the
- * 4×2 tile's eight leave slack over an FMA latency of 4 cycles on 2 ports, and when C2 keeps them all in registers it
- * runs 5–12% above 4×2 (AVX2 code on a Zen 5, thread CPU time). It is <em>not</em> chosen by {@link GemmPlan}: whether
- * C2 spills one accumulator (a stack load and store every k, seen in the disassembly, ≈ 45 against ≈ 110 GFLOP/s)
- * depends on the branch profile it compiled with: a process whose products all fit one K block (the accumulate branch
- * never taken) gets the spilling code for good. docs/results.md, "A 5×2 tile for 16 vector registers". Kept for
- * experiments ({@code -Delixr.gemm.tile=5x2}) and tested with every tile. Written out explicitly, as every variant.
- * Per k: 2 vector loads of B, 5 broadcasts of A, 10 FMAs.
+ * 4×2 tile's eight leave slack over an FMA latency of 4 cycles on 2 ports: with all ten in registers it runs 5–12% above
+ * 4×2 on a Zen 5 and 10–20% above it on a Sapphire-Rapids-class Xeon (AVX2 code, thread CPU time; docs/results.md).
+ *
+ * <p>Whether C2 keeps the ten accumulators in registers depends on the branch profile of {@link #tile} when it is
+ * compiled, not on the machine. Compiled after only fresh tiles (accumulators from zero: every product of the process
+ * fits one K block), its loop issues all five broadcasts ahead of their FMAs (5 + 2 + 10 = 17 live vectors) and keeps one
+ * accumulator on the stack, a load and store every k (≈ 45–58 GFLOP/s against ≈ 100; disassembled); compiled after both
+ * fresh and accumulating tiles, it reuses two broadcast registers and spills nothing (docs/results.md, "A 5×2 tile for 16
+ * vector registers" and "The AVX2 path on an AVX-512 Xeon: a 5×2 tile kept in registers"). So the first {@value #SEED_CALLS} fresh tiles of the process are
+ * each run as two calls, the first {@value #LEAD} values of k from zero and the rest accumulating onto them: both
+ * branches are in the profile before C2 compiles {@link #tile}, whatever the process multiplies. The sums are the same
+ * bits either way (one FMA chain per element, in k order; a float accumulator stored and reloaded unchanged). After
+ * those, fresh tiles run as one call: splitting costs a store and reload of C, ≈ 10% when C's tile is not in cache.
+ * Written out explicitly, as every variant. Per k: 2 vector loads of B, 5 broadcasts of A, 10 FMAs.
  */
 final class Kernel5x2 extends MicroKernel {
     private static final int MR = 5, NR = 2 * VL;
 
     Kernel5x2() { super(MR, 2); }
 
+    /** While seeding, a tile that starts from zero runs its first LEAD values of k as a call of its own (see the class comment). */
+    static final int LEAD = 8;
+    /** How many fresh tiles are split to seed the profile: C2 compiles {@link #tile} after a few hundred calls. */
+    static final int SEED_CALLS = 20000;
+    /** Fresh tiles still to split (see the class comment); racy across threads, which only blurs the count. */
+    private static int seedCalls = SEED_CALLS;
+
     @Override
     public void packed(float[] a, int ai, float[] bp, int bi, int kb, float[] out, int o, int pitch, boolean acc) {
+        if (acc || kb <= 2 * LEAD || seedCalls <= 0) {
+            tile(a, ai, bp, bi, kb, out, o, pitch, acc);
+        } else {
+            seedCalls--;
+            tile(a, ai, bp, bi, LEAD, out, o, pitch, false);
+            tile(a, ai + LEAD * MR, bp, bi + LEAD * NR, kb - LEAD, out, o, pitch, true);
+        }
+    }
+
+    /** The tile over kb values of k, its accumulators from zero or (acc) from out; see the class comment for why it is a method of its own. */
+    static void tile(float[] a, int ai, float[] bp, int bi, int kb, float[] out, int o, int pitch, boolean acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = acc ? FloatVector.fromArray(S, out, o) : z, c01 = acc ? FloatVector.fromArray(S, out, o + VL) : z;
         FloatVector c10 = acc ? FloatVector.fromArray(S, out, o + pitch) : z, c11 = acc ? FloatVector.fromArray(S, out, o + pitch + VL) : z;

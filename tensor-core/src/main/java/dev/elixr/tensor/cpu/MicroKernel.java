@@ -24,7 +24,7 @@ public abstract sealed class MicroKernel permits Kernel6x2, Kernel5x2, Kernel4x2
     static final VectorSpecies<Float> S = Simd.F;
     static final int VL = Simd.L;
 
-    /** Every variant: 4×2 (and 5×2, which spills or not by C2's profile, and the spilling 6×2, 4×3) for 16 vector registers, 8×2, 8×3, 12×2 for 32. */
+    /** Every variant: 5×2 (kept in registers by {@link Kernel5x2}'s profile seeding), 4×2 (A read in place) and the spilling 6×2, 4×3 for 16 vector registers; 8×2, 8×3, 12×2 for 32. */
     static final List<MicroKernel> VARIANTS = List.of(new Kernel6x2(), new Kernel5x2(), new Kernel4x2(), new Kernel4x3(), new Kernel8x2(), new Kernel8x3(), new Kernel12x2());
 
     private final int mr, nv;

@@ -9,7 +9,7 @@ import jdk.incubator.vector.FloatVector;
  * one factor per input channel) optional.
  *
  * <p>Blocking and vectors. The weights are the left operand and are read where they are: the micro-kernel's row form
- * ({@link MicroKernel#rows}: MR rows of W, K contiguous in each, one broadcast per row and k) needs no packed copy of
+ * ({@link MicroKernel#rows} of {@link Sgemm#ROWS}: MR rows of W, K contiguous in each, one broadcast per row and k) needs no packed copy of
  * them, so an inference pass packs no weights at all (Sgemm transposed W into MR-tall strips on every call, twice over
  * on two threads when they split the columns) and nothing is cached that an optimiser step or a load could make stale.
  * The image is the right operand, packed into NR-wide strips (one vector load and store per NR/VL floats and k; all of
@@ -28,7 +28,7 @@ final class PointwiseConv {
     private PointwiseConv() {}
 
     /** Whether this kernel takes a plane of hw outputs: at least one whole strip (narrower ones go to Sgemm's matrix–vector paths). */
-    static boolean suits(int hw) { return hw >= Sgemm.PLAN.nr(); }
+    static boolean suits(int hw) { return hw >= Sgemm.ROWS.nr(); }
 
     /**
      * out[outOff + r·hw + j] = ep(Σ_c w[wOff + r·cg + c]·gate[gateOff + c]·x[xOff + c·hw + j], channel ch0 + r) for r &lt; og,
@@ -36,7 +36,7 @@ final class PointwiseConv {
      */
     static void conv2d(float[] w, int wOff, int og, int cg, float[] x, int xOff, int hw, float[] gate, int gateOff,
                        float[] out, int outOff, ConvEpilogue ep, int ch0) {
-        MicroKernel kernel = Sgemm.PLAN.kernel();
+        MicroKernel kernel = Sgemm.ROWS;
         int nr = kernel.nr(), mr = kernel.mr();
         int chunk = Sgemm.roundUp(Math.max(64, Conv2dKernel.CHUNK_FLOATS / Math.max(og, cg)), nr);
         boolean parallel = 2L * og * cg * hw >= Sgemm.PARALLEL_FLOPS;

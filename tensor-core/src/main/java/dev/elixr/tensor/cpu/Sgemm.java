@@ -22,7 +22,7 @@ import java.lang.foreign.ValueLayout;
  *           micro-kernel: an MR×NR tile of C held in vector registers over the KC loop
  * </pre>
  * Vector strategy: the tile (MR rows × NV vectors, NR = NV·VL) and the blocks KC, MC, NC come from a {@link GemmPlan}
- * chosen for the machine at start-up: 4×2 vectors on 16 vector registers (AVX2: 8 ymm accumulators, 2 B vectors,
+ * chosen for the machine at start-up: 5×2 vectors on 16 vector registers (AVX2: 10 ymm accumulators, 2 B vectors,
  * broadcasts of A; the 6×2 tile of hand-written BLAS spills under C2), 8×2 on 32 (AVX-512: 16 zmm accumulators); per
  * k, MR·NV FMAs against NV loads and MR broadcasts.
  * Each tile shape is its own {@link MicroKernel} class with constant bounds. The species comes from {@link Simd}
@@ -58,11 +58,16 @@ public final class Sgemm {
     /** This machine's plan: micro-tile rows (broadcasts of A) and columns (NV vectors of B), cache blocks. */
     static final GemmPlan PLAN = GemmPlan.DEFAULT;
     /**
-     * The tile of the attention entries ({@link #packB(boolean, float[], int, int, int, int, float[], int)},
-     * {@link #gemmPackedB}): the plan's when it is two vectors wide, else the two-vector tile that fits the machine,
-     * so that its width {@link #NR} = 2·VL divides {@link FlashAttention}'s key block.
+     * The tile of the entries that read A in place ({@link MicroKernel#rows}: {@link #gemmPackedB}, attention,
+     * {@link PointwiseConv}): the plan's when it is two vectors wide and keeps its accumulators in registers from zero,
+     * else the two-vector tile that fits the machine (4×2 on 16 registers: the plan's 5×2 spills when every tile starts
+     * from zero, as {@code rows} always does; see {@link Kernel5x2}), so that its width {@link #NR} = 2·VL divides
+     * {@link FlashAttention}'s key block.
      */
-    static final MicroKernel ATTENTION = PLAN.kernel().nv() == 2 ? PLAN.kernel() : GemmPlan.chooseTwoVectors(MachineProfile.current().registers());
+    static final MicroKernel ROWS = PLAN.kernel().nv() == 2 && !(PLAN.kernel() instanceof Kernel5x2) ? PLAN.kernel()
+            : GemmPlan.chooseTwoVectors(MachineProfile.current().registers());
+    /** The tile of the attention entries: {@link #ROWS}. */
+    static final MicroKernel ATTENTION = ROWS;
     /** Width of the strips {@link #packB(boolean, float[], int, int, int, int, float[], int)} packs for {@link #gemmPackedB}. */
     static final int NR = ATTENTION.nr();
     /** Below this many flops a product runs on the calling thread. */

@@ -299,4 +299,36 @@ class SgemmTest {
             assertGemm(new Case(false, tB, m, n, k, 0.5f, 1f, 0, 0), a, 0, lda, b, 0, ldb, c0, c, 0, ldc);
         }
     }
+
+    /**
+     * {@link Kernel5x2} splits its first fresh tiles into a call from zero over the first LEAD values of k and an
+     * accumulating call over the rest (to seed C2's profile): the same bits as one call, with the tile in a scratch and
+     * in a wider C, and equal to the float64 reference.
+     */
+    @Test
+    void fiveByTwoGivesTheSameBitsSplitOrInOneCall() {
+        SplittableRandom r = new SplittableRandom(20261203);
+        int mr = 5, nr = 2 * Sgemm.VL, kb = 301;
+        float[] a = random(r, mr * kb + 3), b = random(r, nr * kb + 7);
+        for (int pitch : new int[] {nr, 3 * nr + 5}) {
+            float[] whole = new float[mr * pitch + 2], split = new float[mr * pitch + 2];
+            Kernel5x2.tile(a, 3, b, 7, kb, whole, 2, pitch, false);
+            Kernel5x2.tile(a, 3, b, 7, Kernel5x2.LEAD, split, 2, pitch, false);
+            Kernel5x2.tile(a, 3 + Kernel5x2.LEAD * mr, b, 7 + Kernel5x2.LEAD * nr, kb - Kernel5x2.LEAD, split, 2, pitch, true);
+            assertTrue(java.util.Arrays.equals(whole, split), "pitch " + pitch + ": split and whole give bit-identical tiles");
+            float[] viaPacked = new float[mr * pitch + 2];
+            MicroKernel.named("5x2").packed(a, 3, b, 7, kb, viaPacked, 2, pitch);
+            assertTrue(java.util.Arrays.equals(whole, viaPacked), "pitch " + pitch + ": packed() gives the same bits");
+            for (int i = 0; i < mr; i++)
+                for (int j = 0; j < nr; j++) {
+                    double s = 0, abs = 0;
+                    for (int p = 0; p < kb; p++) {
+                        double x = (double) a[3 + p * mr + i] * b[7 + p * nr + j];
+                        s += x;
+                        abs += Math.abs(x);
+                    }
+                    assertEquals(s, whole[2 + i * pitch + j], 1e-5 * abs + 1e-6, "(" + i + ", " + j + ")");
+                }
+        }
+    }
 }
