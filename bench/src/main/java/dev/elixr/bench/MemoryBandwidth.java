@@ -11,7 +11,8 @@ import java.nio.ByteOrder;
 /**
  * Memory read bandwidth as the kernels see it: every thread of the kernel pool sums its share of a buffer far
  * larger than the caches with vector loads; the best of several passes, in GB/s. The yardstick of memory-bound
- * decoding (weight bytes per token ÷ this = the tokens/s bound).
+ * decoding (weight bytes per token ÷ this = the tokens/s bound). {@link #copy} measures read + write bandwidth, the
+ * basis of ops that read a tensor and write another.
  */
 public final class MemoryBandwidth {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -63,6 +64,29 @@ public final class MemoryBandwidth {
             double want = (double) vectors * S.length();
             if (sink[0] != want) throw new IllegalStateException("bandwidth probe summed " + sink[0] + ", expected " + want);
             if (p > 0) best = Math.max(best, 4.0 * want / seconds / 1e9); // the first pass warms up
+        }
+        return best;
+    }
+
+    /**
+     * Copy bandwidth in GB/s, counted as bytes read + bytes written (2 × 4 × length per pass): every thread of the kernel
+     * pool copies its share of src into dst (an existing buffer of the same length, so no allocation is timed) with the
+     * kernels' vector loads and stores; the best of passes after one warm-up pass. The basis for ops that read a tensor and
+     * write one of the same size: a store to a line not in cache reads it first (write-allocate), so such an op moves
+     * more than its counted bytes, as this probe does.
+     */
+    public static double copy(float[] src, float[] dst, int passes) {
+        if (dst.length != src.length || src.length % (4 * S.length()) != 0)
+            throw new IllegalArgumentException("copy probe: buffers of " + src.length + " and " + dst.length + " floats");
+        double best = 0;
+        for (int p = 0; p < passes + 1; p++) {
+            long t0 = System.nanoTime();
+            Parallel.forRange(src.length / S.length() / 4, 1 << 12, (s, e) -> {
+                for (int i = 4 * s * S.length(), end = 4 * e * S.length(); i < end; i += S.length()) FloatVector.fromArray(S, src, i).intoArray(dst, i);
+            });
+            double seconds = (System.nanoTime() - t0) * 1e-9;
+            if (dst[dst.length - 1] != src[src.length - 1] || dst[0] != src[0]) throw new IllegalStateException("copy probe did not copy");
+            if (p > 0) best = Math.max(best, 2.0 * 4 * src.length / seconds / 1e9);
         }
         return best;
     }

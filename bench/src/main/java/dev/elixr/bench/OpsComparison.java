@@ -16,8 +16,9 @@ import java.util.SplittableRandom;
 /**
  * Side by side for the other kernels (what {@code elixr bench ops} prints): convolutions and attention in
  * GFLOP/s, judged against our own SGEMM rate at 1024³ with the same threads (target ≥ 50%); depthwise
- * convolution, softmax and layer norm in GB/s (bytes read + written), judged against the read bandwidth
- * {@link MemoryBandwidth} measures in the same run with the same threads (target ≥ 70%). The numpy column runs the same
+ * convolution, softmax and layer norm in GB/s (bytes read + written, printed per call), judged against the copy
+ * bandwidth {@link MemoryBandwidth#copy} measures in the same run with the same threads (reads N bytes and writes N into an
+ * existing buffer, as these ops do; target ≥ 70%), with the read bandwidth beside it. The numpy column runs the same
  * computation in numpy (attention unfused, depthwise as shifted multiply-adds, conv as the equal
  * im2col GEMM, since numpy has no convolution).
  */
@@ -28,21 +29,29 @@ public final class OpsComparison {
     /** One benchmarked operation: amount of work per call (flops or bytes) and how to run it both ways. */
     public record OpCase(String op, String shape, boolean memoryBound, double workPerCall, Runnable elixr, String numpyRequest) {}
 
-    public record Row(OpCase c, int threads, double value, OptionalDouble numpy, double reference) {
+    /**
+     * One result; reference is the target basis (SGEMM GFLOP/s, or for memory-bound ops the copy bandwidth), read the
+     * read-only bandwidth (memory-bound ops; NaN otherwise).
+     */
+    public record Row(OpCase c, int threads, double value, OptionalDouble numpy, double reference, double read) {
         String unit() { return c.memoryBound() ? "GB/s" : "GFLOP/s"; }
 
         String json() {
+            String mem = !c.memoryBound() ? "" : String.format(Locale.ROOT, ", \"bytes_per_call\": %.0f, \"read_basis\": %.2f, \"fraction_of_read\": %.3f",
+                    c.workPerCall(), read, value / read);
             return String.format(Locale.ROOT, "{\"op\": \"%s\", \"shape\": \"%s\", \"threads\": %d, \"unit\": \"%s\", \"value\": %.2f, "
-                            + "\"numpy_value\": %s, \"target_basis\": %.2f, \"fraction_of_basis\": %.3f}",
+                            + "\"numpy_value\": %s, \"target_basis\": %.2f, \"fraction_of_basis\": %.3f%s}",
                     c.op(), c.shape(), threads, unit(), value,
-                    numpy.isPresent() ? String.format(Locale.ROOT, "%.2f", numpy.getAsDouble()) : "null", reference, value / reference);
+                    numpy.isPresent() ? String.format(Locale.ROOT, "%.2f", numpy.getAsDouble()) : "null", reference, value / reference, mem);
         }
 
         String line() {
             String np = numpy.isPresent() ? String.format(Locale.ROOT, "%8.1f", numpy.getAsDouble()) : "     n/a";
             String ratio = numpy.isPresent() ? String.format(Locale.ROOT, "%6.2f", value / numpy.getAsDouble()) : "   n/a";
-            String basis = c.memoryBound() ? "of BW" : "of GEMM";
-            return String.format(Locale.ROOT, "%-13s %-22s %3d %8.1f %-7s %s %s %5.0f%% %s", c.op(), c.shape(), threads, value, unit(), np, ratio,
+            String basis = c.memoryBound()
+                    ? String.format(Locale.ROOT, "of copy BW, %3.0f%% of read BW, %.0f MiB/call", 100 * value / read, c.workPerCall() / (1 << 20))
+                    : "of GEMM";
+            return String.format(Locale.ROOT, "%-16s %-22s %3d %8.1f %-7s %s %s %5.0f%% %s", c.op(), c.shape(), threads, value, unit(), np, ratio,
                     100 * value / reference, basis);
         }
     }
@@ -104,18 +113,25 @@ public final class OpsComparison {
 
     /** Runs every case × thread count, printing a table (or JSON lines). */
     public static void run(List<OpCase> cases, List<Integer> threads, boolean json, Timing timing, PrintStream out) {
-        double[] gemm = new double[threads.size()], bandwidth = new double[threads.size()];
+        double[] gemm = new double[threads.size()], bandwidth = new double[threads.size()], copy = new double[threads.size()];
         for (int i = 0; i < threads.size(); i++)
             gemm[i] = GemmComparison.elixrGflops(GemmShape.parse("1024x1024x1024"), threads.get(i), timing);
         float[] probe = MemoryBandwidth.buffer(PROBE_MIB);
-        for (int i = 0; i < threads.size(); i++) bandwidth[i] = withThreads(threads.get(i), () -> MemoryBandwidth.measure(probe, 4));
+        final float[] copyTo = new float[probe.length];
+        for (int i = 0; i < threads.size(); i++) {
+            bandwidth[i] = withThreads(threads.get(i), () -> MemoryBandwidth.measure(probe, 4));
+            copy[i] = withThreads(threads.get(i), () -> MemoryBandwidth.copy(probe, copyTo, 4));
+        }
         if (!json) {
             out.printf("Best of %d rounds of %s; ", timing.rounds(), timing.clock());
-            out.printf("Kernels beside numpy; GEMM basis (our SGEMM at 1024³): %s GFLOP/s; BW basis (read bandwidth measured now, %d MiB probe): %s GB/s; for %s threads%n",
-                    rounded(gemm), PROBE_MIB, rounded(bandwidth), threads);
+            out.printf("Kernels beside numpy; GEMM basis (our SGEMM at 1024³): %s GFLOP/s; BW bases measured now, for %s threads: "
+                            + "copy (read %d MiB + write %d MiB into an existing buffer, counted 2×) %s GB/s, read (%d MiB) %s GB/s%n",
+                    rounded(gemm), threads, PROBE_MIB, PROBE_MIB, rounded(copy), PROBE_MIB, rounded(bandwidth));
+            out.println("Memory-bound rows: bytes read + written per call over the time; the op's own working set is its MiB/call "
+                    + "(smaller than the probes': it may sit partly in the last-level cache)");
             if (!Numpy.available()) out.println("(python3 with numpy not found: numpy column n/a)");
             else out.println("numpy: " + Numpy.coreTypeLabel());
-            out.printf("%-13s %-22s %3s %8s %-7s %8s %6s %s%n", "op", "shape", "thr", "elixr", "unit", "numpy", "ratio", "  of target basis");
+            out.printf("%-16s %-22s %3s %8s %-7s %8s %6s %s%n", "op", "shape", "thr", "elixr", "unit", "numpy", "ratio", "  of target basis");
         }
         for (OpCase c : cases)
             for (int i = 0; i < threads.size(); i++) {
@@ -125,7 +141,7 @@ public final class OpsComparison {
                 OptionalDouble np = c.numpyRequest() == null ? OptionalDouble.empty() : Numpy.seconds(c.numpyRequest(), t, timing);
                 Row row = new Row(c, t, c.workPerCall() / sec * scale,
                         np.isPresent() ? OptionalDouble.of(c.workPerCall() / np.getAsDouble() * scale) : OptionalDouble.empty(),
-                        c.memoryBound() ? bandwidth[i] : gemm[i]);
+                        c.memoryBound() ? copy[i] : gemm[i], c.memoryBound() ? bandwidth[i] : Double.NaN);
                 out.println(json ? row.json() : row.line());
                 out.flush();
             }

@@ -155,10 +155,14 @@ public final class DepthwiseConv {
 
         /** {@link #pad} for the input rows [iy0, iy1) only. */
         void padRows(float[] x, int xOff, float[] buf, int iy0, int iy1) {
+            if (sh == 1 && sw == 1) { // one phase: no divisions per row
+                for (int iy = iy0; iy < iy1; iy++) copyRow(x, xOff + iy * w, buf, (iy + ph) * wq + pw, w);
+                return;
+            }
             for (int iy = iy0; iy < iy1; iy++) {
                 int py = iy + ph, src = xOff + iy * w, rowBase = (py % sh * sw * hq + py / sh) * wq;
                 if (sw == 1) {
-                    System.arraycopy(x, src, buf, rowBase + pw, w);
+                    copyRow(x, src, buf, rowBase + pw, w);
                     continue;
                 }
                 for (int phase = 0; phase < sw; phase++) {
@@ -168,6 +172,25 @@ public final class DepthwiseConv {
                     if (sw == 2) StrideTwo.gather(x, src + ix0, buf, dst + j0, count);
                     else for (int t = 0; t < count; t++) buf[dst + j0 + t] = x[src + ix0 + t * sw];
                 }
+            }
+        }
+
+        /**
+         * buf[d, d+n) = x[s, s+n): rows at least a vector wide as vector loads and stores, the last vector moved back to
+         * end at n (overlapping cells written twice with the same values), where System.arraycopy's call costs more than
+         * the copy on rows of a few vectors. With the phase arithmetic's divisions skipped at stride 1, padding 28 rows
+         * of 28 floats went from 145 to 82 ns a plane on AVX-512 (122 ns on AVX2, its before not measured; in cache, one
+         * thread, thread CPU time, loaded machine).
+         */
+        private static void copyRow(float[] x, int s, float[] buf, int d, int n) {
+            if (n < VL) {
+                System.arraycopy(x, s, buf, d, n);
+                return;
+            }
+            for (int i = 0; ; i += VL) {
+                int j = Math.min(i, n - VL);
+                FloatVector.fromArray(S, x, s + j).intoArray(buf, d + j);
+                if (j == n - VL) return;
             }
         }
 

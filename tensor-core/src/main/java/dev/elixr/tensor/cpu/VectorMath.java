@@ -148,6 +148,65 @@ public final class VectorMath {
         return sum;
     }
 
+    /**
+     * {@link #expShiftedSum} over x[p, p+n) with the same bits, and, in the same loop, the maximum of the next run
+     * x[pNext, pNext+n) into {@code nextMax[0]} (equal to {@code CpuSoftmax.max} on it: max is exact, so its order changes
+     * no bit). Softmax's rows are read from memory by their max pass; reading the next row's max while this row's
+     * exponentials are computed puts that row's memory traffic under this row's arithmetic (the out-of-order core and the
+     * prefetchers see a steady load stream) instead of after it. The loop is expShiftedSum's with two loads and two
+     * maxima of the next run per iteration; the runs' remainders past the two-vector loop as expShiftedSum and
+     * {@code CpuSoftmax.max} do them.
+     */
+    static float expShiftedSumAndNextMax(float[] x, int p, float shift, float[] o, int q, int n, boolean store, int pNext, float[] nextMax) {
+        int b2 = n - n % (2 * L);
+        if (!Float.isFinite(shift) || b2 == 0) {
+            nextMax[0] = CpuSoftmax.max(x, pNext, n);
+            return expShiftedSum(x, p, shift, o, q, n, store);
+        }
+        FloatVector s = FloatVector.broadcast(F, shift), acc = FloatVector.zero(F);
+        FloatVector mx0 = ld(x, pNext), mx1 = ld(x, pNext + L);
+        int k = 0;
+        for (; k < b2; k += 2 * L) { // expShiftedSum's body, and the next run's two vectors at k into two max chains
+            IntVector i0 = ld(x, p + k).sub(s).reinterpretAsInts(), i1 = ld(x, p + k + L).sub(s).reinterpretAsInts();
+            mx0 = mx0.max(ld(x, pNext + k));
+            mx1 = mx1.max(ld(x, pNext + k + L));
+            FloatVector x0 = i0.min(V_EXP_HI_BITS).lanewise(VectorOperators.UMIN, V_EXP_LO_BITS).reinterpretAsFloats();
+            FloatVector x1 = i1.min(V_EXP_HI_BITS).lanewise(VectorOperators.UMIN, V_EXP_LO_BITS).reinterpretAsFloats();
+            FloatVector t0 = x0.fma(V_LOG2E, V_MAGIC), t1 = x1.fma(V_LOG2E, V_MAGIC);
+            FloatVector n0 = t0.sub(V_MAGIC), n1 = t1.sub(V_MAGIC);
+            FloatVector r0 = n0.fma(V_NLN2_LO, n0.fma(V_NLN2_HI, x0)), r1 = n1.fma(V_NLN2_LO, n1.fma(V_NLN2_HI, x1));
+            FloatVector y0 = r0.fma(V_E0, V_E1).fma(r0, V_E2).fma(r0, V_E3).fma(r0, V_E4).fma(r0, V_E5);
+            FloatVector y1 = r1.fma(V_E0, V_E1).fma(r1, V_E2).fma(r1, V_E3).fma(r1, V_E4).fma(r1, V_E5);
+            y0 = y0.fma(r0.mul(r0), r0).add(V_ONE);
+            y1 = y1.fma(r1.mul(r1), r1).add(V_ONE);
+            IntVector m0 = t0.reinterpretAsInts().sub(V_MAGIC_BITS), m1 = t1.reinterpretAsInts().sub(V_MAGIC_BITS);
+            IntVector h0 = m0.lanewise(VectorOperators.ASHR, 1), h1 = m1.lanewise(VectorOperators.ASHR, 1);
+            FloatVector e0 = y0.mul(h0.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(m0.sub(h0).add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector e1 = y1.mul(h1.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(m1.sub(h1).add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            if (store) {
+                e0.intoArray(o, q + k);
+                e1.intoArray(o, q + k + L);
+            }
+            acc = acc.add(e0).add(e1);
+        }
+        nextMax[0] = Math.max(mx0.max(mx1).reduceLanes(VectorOperators.MAX), CpuSoftmax.max(x, pNext + b2, n - b2));
+        if (k < F.loopBound(n)) { // one vector left
+            FloatVector e = exp(ld(x, p + k).sub(s));
+            if (store) e.intoArray(o, q + k);
+            acc = acc.add(e);
+            k += L;
+        }
+        float sum = Simd.sumLanes(acc);
+        for (; k < n; k++) {
+            float e = exp(x[p + k] - shift);
+            if (store) o[q + k] = e;
+            sum += e;
+        }
+        return sum;
+    }
+
     /** The vector loop of exp over b (a multiple of L) elements. */
     private static void expVectors(float[] in, int p, float[] o, int q, int b) {
         for (int k = 0; k < b; k += L) exp(ld(in, p + k)).intoArray(o, q + k);

@@ -13,7 +13,10 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Softmax, log-softmax, layer norm and RMS norm against their references. */
+/**
+ * Softmax, log-softmax, layer norm and RMS norm against their references; the same bits on 1, 2 and 3 threads (a thread's
+ * range of rows reads each next row ahead, so the split must not show in the results).
+ */
 class SoftmaxNormTest {
     static Stream<Long> seeds() { return LongStream.range(0, 30).boxed(); }
 
@@ -43,5 +46,28 @@ class SoftmaxNormTest {
                 Norm.layerNorm(c.x(), c.gamma(), c.beta(), c.eps()), 2e-5, 1e-4, "layerNorm " + c.what());
         Close.assertClose(dev.elixr.tensor.reference.Norm.rmsNorm(c.x(), c.gamma(), c.eps()), Norm.rmsNorm(c.x(), c.gamma(), c.eps()),
                 2e-5, 1e-4, "rmsNorm " + c.what());
+    }
+
+    @Test
+    void softmaxAndNormsGiveTheSameBitsOnOneTwoAndThreeThreads() {
+        Gen g = new Gen(20261203);
+        Tensor x = g.values(1f, 37, 1000), h = g.values(1f, 41, 768), gamma = g.values(1f, 768), beta = g.values(1f, 768);
+        x.set(Float.NEGATIVE_INFINITY, 5, 7); // a masked cell, and a row of large logits
+        for (int k = 0; k < 1000; k++) x.set(x.get(9, k) * 300f, 9, k);
+        int before = dev.elixr.tensor.Parallel.threads();
+        float[][] first = null;
+        try {
+            for (int t = 1; t <= 3; t++) {
+                dev.elixr.tensor.Parallel.setThreads(t);
+                float[][] got = {Softmax.softmax(x, -1).toFloatArray(), Softmax.logSoftmax(x, -1).toFloatArray(),
+                        Norm.layerNorm(h, gamma, beta, 1e-5f).toFloatArray(), Norm.rmsNorm(h, gamma, 1e-5f).toFloatArray()};
+                if (first == null) first = got;
+                else for (int i = 0; i < got.length; i++)
+                    for (int k = 0; k < got[i].length; k++)
+                        assertEquals(Float.floatToRawIntBits(first[i][k]), Float.floatToRawIntBits(got[i][k]), "result " + i + " at " + k + " on " + t + " threads");
+            }
+        } finally {
+            dev.elixr.tensor.Parallel.setThreads(before);
+        }
     }
 }
