@@ -30,8 +30,14 @@ class DemoPlanTest {
         assertEquals(3, full.repeats("severity"));
         assertEquals(2, full.repeats("location"));
         assertEquals(1, full.repeats("presence"));
-        assertEquals(1200, LanguageDemo.Plan.full().steps(), "the same steps: the repeats cost no time");
         assertTrue(LanguageDemo.Plan.quick().vqaRepeats().isNone());
+    }
+
+    @Test void theFullPlansStageTwoTakes1800StepsOf16WithTheQFormerFrozenAndAsksAThousandVisualQuestions() {
+        assertEquals(1800, LanguageDemo.Plan.full().steps());
+        assertFalse(LanguageDemo.Plan.full().trainQFormer());
+        assertEquals(16, LanguageDemo.Plan.full().batch());
+        assertEquals(1000, LanguageDemo.Plan.full().vqaItems());
     }
 
     @Test void theElixrCRunsMarkerLeavesStageTwoOut() throws Exception {
