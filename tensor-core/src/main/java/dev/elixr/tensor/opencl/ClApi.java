@@ -90,11 +90,14 @@ final class ClApi {
             if (instance != null) return instance;
             if (failure != null) throw unavailable(failure);
             try {
+                SignalGuard.record();
                 instance = new ClApi(SymbolLookup.libraryLookup(libraryName(), Arena.global()));
                 return instance;
             } catch (IllegalArgumentException | OpenClException | UnsatisfiedLinkError e) {
                 failure = e;
                 throw unavailable(e);
+            } finally {
+                SignalGuard.restore();
             }
         }
     }

@@ -50,6 +50,7 @@ final class ClContext {
             queue = (MemorySegment) invoke("clCreateCommandQueue", () -> (MemorySegment) cl.clCreateCommandQueue.invokeExact(context, found.device(), 0L, err));
             ClStatus.check("clCreateCommandQueue", err.get(JAVA_INT, 0));
         }
+        SignalGuard.restore();
         long mib = Long.getLong("elixr.opencl.budgetMiB", -1);
         budgetBytes = mib > 0 ? mib << 20 : (long) (found.info().globalMemBytes() * 0.8);
         programs = new ClPrograms(this);
@@ -198,11 +199,13 @@ final class ClContext {
             check("clEnqueueReadBuffer", () -> (int) cl.clEnqueueReadBuffer.invokeExact(queue, src.mem(), ClApi.TRUE,
                     srcOff * 4, n * 4, host, 0, MemorySegment.NULL, MemorySegment.NULL));
         }
+        SignalGuard.check();
     }
 
     /** Waits until every queued command has finished; kernel failures surface here. */
     void finish() {
         check("clFinish", () -> (int) cl.clFinish.invokeExact(queue));
+        SignalGuard.check();
     }
 
     /** A buffer of ints (indices) uploaded from the host. */

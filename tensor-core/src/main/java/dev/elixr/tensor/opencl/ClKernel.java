@@ -60,6 +60,7 @@ final class ClKernel {
                 ClContext.check("clEnqueueNDRangeKernel(" + name + ")", () -> (int) cl.clEnqueueNDRangeKernel.invokeExact(ctx.queue(),
                         kernel, global.length, MemorySegment.NULL, g, lf, 0, MemorySegment.NULL, MemorySegment.NULL));
             }
+            SignalGuard.check(); // a first launch may compile the kernel for its work-group size
         }
     }
 

@@ -77,6 +77,7 @@ final class ClPrograms {
             devs.set(ADDRESS, 0, ctx.deviceHandle());
             MemorySegment opts = a.allocateFrom(options);
             int status = ClApi.status(cl.clBuildProgram, program, 1, devs, opts, MemorySegment.NULL, MemorySegment.NULL);
+            SignalGuard.restore(); // the driver's compiler may have installed its signal handlers
             if (status != 0) {
                 throw new OpenClException("clBuildProgram(" + file + ".cl, options '" + options + "')", status, "build log:\n" + buildLog(a, program));
             }

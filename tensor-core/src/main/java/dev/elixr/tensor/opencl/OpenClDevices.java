@@ -100,6 +100,8 @@ public final class OpenClDevices {
                     out.add(new Found(plat, dev, info(cl, out.size(), pname, dev)));
                 }
             }
+        } finally {
+            SignalGuard.restore(); // PoCL installs a SIGFPE handler as it starts
         }
         return out;
     }

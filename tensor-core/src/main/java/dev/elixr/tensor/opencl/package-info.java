@@ -30,10 +30,16 @@
  *
  * <p>System properties: {@code elixr.opencl.library} (default libOpenCL.so.1), {@code elixr.opencl.gemm=BM,BN,BK,RM,RN}
  * (GEMM tiles; default 128,128,16,8,8 for large products on GPUs, else 64,64,16,4,4), {@code elixr.opencl.wg}
- * (reduction work-group size), {@code elixr.opencl.budgetMiB} (device memory before a GC is asked for).
+ * (reduction work-group size), {@code elixr.opencl.budgetMiB} (device memory before a GC is asked for),
+ * {@code elixr.opencl.signalGuard} (default true; see below).
  * Environment: {@code POCL_CACHE_DIR} (PoCL's kernel cache; the build points it into target/).
  *
  * <p>Driver quirk met on PoCL 3: a kernel that returns between two barriers, even uniformly across the
  * work-group, corrupted host memory; the kernels here never return early once a barrier is ahead.
+ *
+ * <p>Signals: PoCL's LLVM installs one-shot SIGSEGV/SIGBUS/... handlers over the JVM's (two threads meeting a
+ * safepoint then killed the process, "Segmentation fault" without hs_err, seen in CI), and PoCL's SIGFPE handler
+ * made Java's integer division by zero return instead of throwing. {@code SignalGuard} records the JVM's
+ * handlers before the driver loads and puts them back after every call that may have started it or compiled.
  */
 package dev.elixr.tensor.opencl;
