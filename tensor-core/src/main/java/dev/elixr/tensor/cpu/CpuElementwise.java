@@ -36,25 +36,24 @@ final class CpuElementwise {
     static void unaryContiguous(UnaryOp op, float[] in, int p, float[] o, int q, int n) {
         int b = F.loopBound(n);
         switch (op) {
-            case NEG -> { for (int k = 0; k < b; k += L) ld(in, p + k).neg().intoArray(o, q + k); }
+            case NEG -> { for (int k = 0; k < b; k += L) FloatVector.fromArray(F, in, p + k).neg().intoArray(o, q + k); }
             case EXP -> { VectorMath.exp(in, p, o, q, n); return; }
             case LOG -> { VectorMath.log(in, p, o, q, n); return; }
-            case SQRT -> { for (int k = 0; k < b; k += L) ld(in, p + k).sqrt().intoArray(o, q + k); }
-            case RSQRT -> { for (int k = 0; k < b; k += L) { FloatVector x = ld(in, p + k); x.broadcast(1f).div(x.sqrt()).intoArray(o, q + k); } }
-            case ABS -> { for (int k = 0; k < b; k += L) ld(in, p + k).abs().intoArray(o, q + k); }
+            case SQRT -> { for (int k = 0; k < b; k += L) FloatVector.fromArray(F, in, p + k).sqrt().intoArray(o, q + k); }
+            case RSQRT -> { for (int k = 0; k < b; k += L) { FloatVector x = FloatVector.fromArray(F, in, p + k); x.broadcast(1f).div(x.sqrt()).intoArray(o, q + k); } }
+            case ABS -> { for (int k = 0; k < b; k += L) FloatVector.fromArray(F, in, p + k).abs().intoArray(o, q + k); }
             case TANH -> { VectorMath.tanh(in, p, o, q, n); return; }
             case SIGMOID -> { VectorMath.sigmoid(in, p, o, q, n); return; }
-            case RELU -> { for (int k = 0; k < b; k += L) ld(in, p + k).max(0f).intoArray(o, q + k); }
+            case RELU -> { for (int k = 0; k < b; k += L) FloatVector.fromArray(F, in, p + k).max(0f).intoArray(o, q + k); }
             case GELU_TANH -> { VectorMath.geluTanh(in, p, o, q, n); return; }
             case GELU_ERF -> { VectorMath.geluErf(in, p, o, q, n); return; }
             case SILU -> { VectorMath.silu(in, p, o, q, n); return; }
-            case RECIPROCAL -> { for (int k = 0; k < b; k += L) { FloatVector x = ld(in, p + k); x.broadcast(1f).div(x).intoArray(o, q + k); } }
-            case SQUARE -> { for (int k = 0; k < b; k += L) { FloatVector x = ld(in, p + k); x.mul(x).intoArray(o, q + k); } }
+            case RECIPROCAL -> { for (int k = 0; k < b; k += L) { FloatVector x = FloatVector.fromArray(F, in, p + k); x.broadcast(1f).div(x).intoArray(o, q + k); } }
+            case SQUARE -> { for (int k = 0; k < b; k += L) { FloatVector x = FloatVector.fromArray(F, in, p + k); x.mul(x).intoArray(o, q + k); } }
         }
         for (int k = b; k < n; k++) o[q + k] = ScalarMath.apply(op, in[p + k]);
     }
 
-    private static FloatVector ld(float[] a, int i) { return FloatVector.fromArray(F, a, i); }
 
     static void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
         if (out.numel() == 0) return;
@@ -91,20 +90,20 @@ final class CpuElementwise {
     private static void binaryRow(BinaryOp op, float[] x, int xp, int xs, float[] y, int yp, int ys, float[] o, int q, int n) {
         int b = F.loopBound(n);
         switch (op) {
-            case ADD -> { for (int k = 0; k < b; k += L) ld(x, xp + k * xs).add(ld(y, yp + k * ys)).intoArray(o, q + k); }
-            case SUB -> { for (int k = 0; k < b; k += L) ld(x, xp + k * xs).sub(ld(y, yp + k * ys)).intoArray(o, q + k); }
-            case MUL -> { for (int k = 0; k < b; k += L) ld(x, xp + k * xs).mul(ld(y, yp + k * ys)).intoArray(o, q + k); }
-            case DIV -> { for (int k = 0; k < b; k += L) ld(x, xp + k * xs).div(ld(y, yp + k * ys)).intoArray(o, q + k); }
+            case ADD -> { for (int k = 0; k < b; k += L) FloatVector.fromArray(F, x, xp + k * xs).add(FloatVector.fromArray(F, y, yp + k * ys)).intoArray(o, q + k); }
+            case SUB -> { for (int k = 0; k < b; k += L) FloatVector.fromArray(F, x, xp + k * xs).sub(FloatVector.fromArray(F, y, yp + k * ys)).intoArray(o, q + k); }
+            case MUL -> { for (int k = 0; k < b; k += L) FloatVector.fromArray(F, x, xp + k * xs).mul(FloatVector.fromArray(F, y, yp + k * ys)).intoArray(o, q + k); }
+            case DIV -> { for (int k = 0; k < b; k += L) FloatVector.fromArray(F, x, xp + k * xs).div(FloatVector.fromArray(F, y, yp + k * ys)).intoArray(o, q + k); }
             // no vector pow: lanewise(POW) rounds differently once C2 compiles it
             case POW -> { for (int k = 0; k < b; k++) o[q + k] = ScalarMath.apply(op, x[xp + k * xs], y[yp + k * ys]); }
-            case MAX -> { for (int k = 0; k < b; k += L) ld(x, xp + k * xs).max(ld(y, yp + k * ys)).intoArray(o, q + k); }
-            case MIN -> { for (int k = 0; k < b; k += L) ld(x, xp + k * xs).min(ld(y, yp + k * ys)).intoArray(o, q + k); }
-            case EQ -> { for (int k = 0; k < b; k += L) ones(ld(x, xp + k * xs).compare(VectorOperators.EQ, ld(y, yp + k * ys))).intoArray(o, q + k); }
-            case NE -> { for (int k = 0; k < b; k += L) ones(ld(x, xp + k * xs).compare(VectorOperators.NE, ld(y, yp + k * ys))).intoArray(o, q + k); }
-            case LT -> { for (int k = 0; k < b; k += L) ones(ld(x, xp + k * xs).compare(VectorOperators.LT, ld(y, yp + k * ys))).intoArray(o, q + k); }
-            case LE -> { for (int k = 0; k < b; k += L) ones(ld(x, xp + k * xs).compare(VectorOperators.LE, ld(y, yp + k * ys))).intoArray(o, q + k); }
-            case GT -> { for (int k = 0; k < b; k += L) ones(ld(x, xp + k * xs).compare(VectorOperators.GT, ld(y, yp + k * ys))).intoArray(o, q + k); }
-            case GE -> { for (int k = 0; k < b; k += L) ones(ld(x, xp + k * xs).compare(VectorOperators.GE, ld(y, yp + k * ys))).intoArray(o, q + k); }
+            case MAX -> { for (int k = 0; k < b; k += L) FloatVector.fromArray(F, x, xp + k * xs).max(FloatVector.fromArray(F, y, yp + k * ys)).intoArray(o, q + k); }
+            case MIN -> { for (int k = 0; k < b; k += L) FloatVector.fromArray(F, x, xp + k * xs).min(FloatVector.fromArray(F, y, yp + k * ys)).intoArray(o, q + k); }
+            case EQ -> { for (int k = 0; k < b; k += L) ones(FloatVector.fromArray(F, x, xp + k * xs).compare(VectorOperators.EQ, FloatVector.fromArray(F, y, yp + k * ys))).intoArray(o, q + k); }
+            case NE -> { for (int k = 0; k < b; k += L) ones(FloatVector.fromArray(F, x, xp + k * xs).compare(VectorOperators.NE, FloatVector.fromArray(F, y, yp + k * ys))).intoArray(o, q + k); }
+            case LT -> { for (int k = 0; k < b; k += L) ones(FloatVector.fromArray(F, x, xp + k * xs).compare(VectorOperators.LT, FloatVector.fromArray(F, y, yp + k * ys))).intoArray(o, q + k); }
+            case LE -> { for (int k = 0; k < b; k += L) ones(FloatVector.fromArray(F, x, xp + k * xs).compare(VectorOperators.LE, FloatVector.fromArray(F, y, yp + k * ys))).intoArray(o, q + k); }
+            case GT -> { for (int k = 0; k < b; k += L) ones(FloatVector.fromArray(F, x, xp + k * xs).compare(VectorOperators.GT, FloatVector.fromArray(F, y, yp + k * ys))).intoArray(o, q + k); }
+            case GE -> { for (int k = 0; k < b; k += L) ones(FloatVector.fromArray(F, x, xp + k * xs).compare(VectorOperators.GE, FloatVector.fromArray(F, y, yp + k * ys))).intoArray(o, q + k); }
             default -> derivativeRow(op, x, xp, xs, y, yp, ys, o, q, n);
         }
     }
@@ -119,13 +118,13 @@ final class CpuElementwise {
         int b = F.loopBound(n);
         switch (op) {
             case TANH_GRAD -> {
-                for (int k = 0; k < b; k += L) { FloatVector v = ld(y, yp + k * ys); ld(x, xp + k * xs).mul(ONE.sub(v.mul(v))).intoArray(o, q + k); }
+                for (int k = 0; k < b; k += L) { FloatVector v = FloatVector.fromArray(F, y, yp + k * ys); FloatVector.fromArray(F, x, xp + k * xs).mul(ONE.sub(v.mul(v))).intoArray(o, q + k); }
             }
             case SIGMOID_GRAD -> {
-                for (int k = 0; k < b; k += L) { FloatVector v = ld(y, yp + k * ys); ld(x, xp + k * xs).mul(v).mul(ONE.sub(v)).intoArray(o, q + k); }
+                for (int k = 0; k < b; k += L) { FloatVector v = FloatVector.fromArray(F, y, yp + k * ys); FloatVector.fromArray(F, x, xp + k * xs).mul(v).mul(ONE.sub(v)).intoArray(o, q + k); }
             }
             case RELU_GRAD -> {
-                for (int k = 0; k < b; k += L) ZERO.blend(ld(x, xp + k * xs), ld(y, yp + k * ys).compare(VectorOperators.GT, ZERO)).intoArray(o, q + k);
+                for (int k = 0; k < b; k += L) ZERO.blend(FloatVector.fromArray(F, x, xp + k * xs), FloatVector.fromArray(F, y, yp + k * ys).compare(VectorOperators.GT, ZERO)).intoArray(o, q + k);
             }
             // unit strides only (see rowsOnly); VectorMath's rows give the bits of ScalarMath's tails
             case GELU_TANH_GRAD -> VectorMath.geluTanhGrad(x, xp, y, yp, o, q, b);

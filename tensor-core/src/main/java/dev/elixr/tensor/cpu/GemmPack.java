@@ -28,7 +28,8 @@ import java.nio.ByteOrder;
  * stores for VL = 16). 24 permutes move 8·VL floats, against one scalar load and store per float before
  * (measured with 512-bit vectors: 0.10 ns a float for A, 0.14 for B, against 0.25 and 0.34 for the plain loops).
  * The ragged rest (p beyond the last whole VL, fewer than 8 rows at the edge) is copied by scalar loops.
- * The {@code *Reference} methods are the plain loops, kept for tests.
+ * The {@code *Reference} methods are the plain loops, kept for tests. Operands in heap arrays take the same
+ * paths written over float[] ({@link GemmPackArrays}); these, over memory segments, serve native (mapped) memory.
  */
 final class GemmPack {
     static final VectorSpecies<Float> S = Simd.F;
@@ -36,7 +37,7 @@ final class GemmPack {
     /** The transposing paths handle 128-, 256- and 512-bit vectors (VL = 4, 8, 16). */
     static final boolean TRANSPOSE = VL == 4 || VL == 8 || VL == 16;
     /** Eight floats as one vector (a 256-bit species, present wherever VL ≥ 8), for the MR-wide copies of a transposed A. */
-    private static final VectorSpecies<Float> S8 = VL >= 8 ? FloatVector.SPECIES_256 : S;
+    static final VectorSpecies<Float> S8 = VL >= 8 ? FloatVector.SPECIES_256 : S;
 
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder LE = ByteOrder.nativeOrder();
@@ -54,12 +55,33 @@ final class GemmPack {
         return FloatVector.fromArray(S, idx, 0);
     }
 
-    private static FloatVector zipLo(FloatVector a, FloatVector b) { return ZIP_LO.selectFrom(a, b); }
+    static FloatVector zipLo(FloatVector a, FloatVector b) { return ZIP_LO.selectFrom(a, b); }
 
-    private static FloatVector zipHi(FloatVector a, FloatVector b) { return ZIP_HI.selectFrom(a, b); }
+    static FloatVector zipHi(FloatVector a, FloatVector b) { return ZIP_HI.selectFrom(a, b); }
+
+    /**
+     * The float[] behind a heap segment and the element offset {@code off} lands on in it, or null for native
+     * memory. Heap operands take {@link GemmPackArrays}' paths: they never call {@code fromMemorySegment}, whose
+     * type profile is shared by every caller in the process, so mapped weights used elsewhere (a safetensors
+     * file, an LLM) cannot make C2 compile the packing of ordinary tensors into megamorphic segment accesses.
+     */
+    static int heapOffset(MemorySegment s, long off) {
+        if (!(s.heapBase().orElse(null) instanceof float[] f)) return -1;
+        long byteOff = s.address();
+        if ((byteOff & 3) != 0) return -1;
+        long at = byteOff / 4 + off;
+        return at >= 0 && at <= f.length ? (int) at : -1;
+    }
+
+    private static float[] heapArray(MemorySegment s) { return (float[]) s.heapBase().orElseThrow(); }
 
     /** Packs op(A)[ic:ic+mb, pc:pc+kb] as MR-tall strips; inside a strip element (i, p) sits at p·MR + i. */
     static void packA(int mr, boolean tA, MemorySegment a, long off, int lda, int ic, int mb, int pc, int kb, float[] ap) {
+        int at = heapOffset(a, off);
+        if (at >= 0) {
+            GemmPackArrays.packA(mr, tA, heapArray(a), at, lda, ic, mb, pc, kb, ap);
+            return;
+        }
         for (int is = 0; is < mb; is += mr) {
             int h = Math.min(mr, mb - is), base = is * kb, i = ic + is;
             if (tA) copyRowsA(mr, a, off + (long) pc * lda + i, lda, h, kb, ap, base);
@@ -98,6 +120,11 @@ final class GemmPack {
 
     /** Packs op(B)[pc:pc+kb, jc:jc+nc] as NR-wide strips from bp[bpOff]; inside a strip element (p, j) sits at p·NR + j. */
     static void packB(int nr, boolean tB, MemorySegment b, long off, int ldb, int pc, int kb, int jc, int nc, float[] bp, int bpOff) {
+        int at = heapOffset(b, off);
+        if (at >= 0) {
+            GemmPackArrays.packB(nr, tB, heapArray(b), at, ldb, pc, kb, jc, nc, bp, bpOff);
+            return;
+        }
         for (int js = 0; js < nc; js += nr) {
             int w = Math.min(nr, nc - js), base = bpOff + js * kb, j = jc + js;
             if (!tB && w == nr && nr == 2 * VL) { // written out: a loop over the vectors of a row packed measurably slower
@@ -182,7 +209,7 @@ final class GemmPack {
     }
 
     /** Output vector q of an 8×VL transpose (flat positions q·VL … of the p-major block) to its rows of dst, pitch apart. */
-    private static void storeRows(FloatVector v, int q, float[] dst, int dstOff, int pitch) {
+    static void storeRows(FloatVector v, int q, float[] dst, int dstOff, int pitch) {
         if (VL == 4) v.intoArray(dst, dstOff + (q >> 1) * pitch + (q & 1) * 4);
         else if (VL == 8) v.intoArray(dst, dstOff + q * pitch);
         else {

@@ -41,8 +41,6 @@ public final class VectorMath {
 
     private static IntVector ci(int v) { return IntVector.broadcast(I, v); }
 
-    private static FloatVector ld(float[] a, int i) { return FloatVector.fromArray(F, a, i); }
-
     private static final FloatVector V_ZERO = c(0f), V_ONE = c(1f), V_TWO = c(2f), V_HALF = c(0.5f);
     private static final IntVector V_MAGNITUDE = ci(0x7FFFFFFF), V_SIGN = ci(0x80000000);
 
@@ -78,7 +76,7 @@ public final class VectorMath {
     public static void expShifted(float[] x, int p, float shift, float[] o, int q, int n) {
         FloatVector s = FloatVector.broadcast(F, shift);
         int b = F.loopBound(n);
-        for (int k = 0; k < b; k += L) ld(x, p + k).sub(s).intoArray(o, q + k);
+        for (int k = 0; k < b; k += L) FloatVector.fromArray(F, x, p + k).sub(s).intoArray(o, q + k);
         expVectors(o, q, o, q, b);
         for (int k = b; k < n; k++) o[q + k] = exp(x[p + k] - shift);
     }
@@ -111,7 +109,7 @@ public final class VectorMath {
         FloatVector s = FloatVector.broadcast(F, shift), acc = FloatVector.zero(F);
         int b2 = n - n % (2 * L), k = 0;
         for (; k < b2; k += 2 * L) { // the body of exp(FloatVector) on two vectors, clamped as above
-            IntVector i0 = ld(x, p + k).sub(s).reinterpretAsInts(), i1 = ld(x, p + k + L).sub(s).reinterpretAsInts();
+            IntVector i0 = FloatVector.fromArray(F, x, p + k).sub(s).reinterpretAsInts(), i1 = FloatVector.fromArray(F, x, p + k + L).sub(s).reinterpretAsInts();
             FloatVector x0 = i0.min(V_EXP_HI_BITS).lanewise(VectorOperators.UMIN, V_EXP_LO_BITS).reinterpretAsFloats();
             FloatVector x1 = i1.min(V_EXP_HI_BITS).lanewise(VectorOperators.UMIN, V_EXP_LO_BITS).reinterpretAsFloats();
             FloatVector t0 = x0.fma(V_LOG2E, V_MAGIC), t1 = x1.fma(V_LOG2E, V_MAGIC);
@@ -134,7 +132,7 @@ public final class VectorMath {
             acc = acc.add(e0).add(e1);
         }
         if (k < F.loopBound(n)) { // one vector left
-            FloatVector e = exp(ld(x, p + k).sub(s));
+            FloatVector e = exp(FloatVector.fromArray(F, x, p + k).sub(s));
             if (store) e.intoArray(o, q + k);
             acc = acc.add(e);
             k += L;
@@ -164,12 +162,12 @@ public final class VectorMath {
             return expShiftedSum(x, p, shift, o, q, n, store);
         }
         FloatVector s = FloatVector.broadcast(F, shift), acc = FloatVector.zero(F);
-        FloatVector mx0 = ld(x, pNext), mx1 = ld(x, pNext + L);
+        FloatVector mx0 = FloatVector.fromArray(F, x, pNext), mx1 = FloatVector.fromArray(F, x, pNext + L);
         int k = 0;
         for (; k < b2; k += 2 * L) { // expShiftedSum's body, and the next run's two vectors at k into two max chains
-            IntVector i0 = ld(x, p + k).sub(s).reinterpretAsInts(), i1 = ld(x, p + k + L).sub(s).reinterpretAsInts();
-            mx0 = mx0.max(ld(x, pNext + k));
-            mx1 = mx1.max(ld(x, pNext + k + L));
+            IntVector i0 = FloatVector.fromArray(F, x, p + k).sub(s).reinterpretAsInts(), i1 = FloatVector.fromArray(F, x, p + k + L).sub(s).reinterpretAsInts();
+            mx0 = mx0.max(FloatVector.fromArray(F, x, pNext + k));
+            mx1 = mx1.max(FloatVector.fromArray(F, x, pNext + k + L));
             FloatVector x0 = i0.min(V_EXP_HI_BITS).lanewise(VectorOperators.UMIN, V_EXP_LO_BITS).reinterpretAsFloats();
             FloatVector x1 = i1.min(V_EXP_HI_BITS).lanewise(VectorOperators.UMIN, V_EXP_LO_BITS).reinterpretAsFloats();
             FloatVector t0 = x0.fma(V_LOG2E, V_MAGIC), t1 = x1.fma(V_LOG2E, V_MAGIC);
@@ -193,7 +191,7 @@ public final class VectorMath {
         }
         nextMax[0] = Math.max(mx0.max(mx1).reduceLanes(VectorOperators.MAX), CpuSoftmax.max(x, pNext + b2, n - b2));
         if (k < F.loopBound(n)) { // one vector left
-            FloatVector e = exp(ld(x, p + k).sub(s));
+            FloatVector e = exp(FloatVector.fromArray(F, x, p + k).sub(s));
             if (store) e.intoArray(o, q + k);
             acc = acc.add(e);
             k += L;
@@ -209,7 +207,7 @@ public final class VectorMath {
 
     /** The vector loop of exp over b (a multiple of L) elements. */
     private static void expVectors(float[] in, int p, float[] o, int q, int b) {
-        for (int k = 0; k < b; k += L) exp(ld(in, p + k)).intoArray(o, q + k);
+        for (int k = 0; k < b; k += L) exp(FloatVector.fromArray(F, in, p + k)).intoArray(o, q + k);
     }
 
     /** e^x on one vector: the body of the row loops (the same bits). */
@@ -275,7 +273,7 @@ public final class VectorMath {
     public static void log(float[] in, int p, float[] o, int q, int n) {
         int b = F.loopBound(n);
         for (int k = 0; k < b; k += L) {
-            FloatVector x = ld(in, p + k);
+            FloatVector x = FloatVector.fromArray(F, in, p + k);
             VectorMask<Float> sub = x.lt(V_MIN_NORMAL);
             IntVector bits = x.blend(x.mul(V_TWO23), sub).reinterpretAsInts();
             FloatVector fe = bits.lanewise(VectorOperators.LSHR, 23).sub(V_126).add(V_MAGIC_BITS).reinterpretAsFloats()
@@ -336,14 +334,14 @@ public final class VectorMath {
         for (int c = 0; c < b; c += CHUNK) {
             int m = Math.min(CHUNK, b - c), pc = p + c, qc = q + c, sq = st == o ? qc : 0;
             for (int k = 0; k < m; k += L) {
-                FloatVector a = ld(in, pc + k).abs();
+                FloatVector a = FloatVector.fromArray(F, in, pc + k).abs();
                 a.add(a).intoArray(st, sq + k);
             }
             expVectors(st, sq, st, sq, m);
             for (int k = 0; k < m; k += L) {
-                FloatVector x = ld(in, pc + k), a = x.abs(), z = a.mul(a);
+                FloatVector x = FloatVector.fromArray(F, in, pc + k), a = x.abs(), z = a.mul(a);
                 FloatVector small = z.fma(V_T0, V_T1).fma(z, V_T2).fma(z, V_T3).fma(z, V_T4).mul(z).fma(a, a);
-                FloatVector large = V_ONE.sub(V_TWO.div(ld(st, sq + k).add(V_ONE)));
+                FloatVector large = V_ONE.sub(V_TWO.div(FloatVector.fromArray(F, st, sq + k).add(V_ONE)));
                 FloatVector r = large.blend(small, a.lt(V_TANH_SMALL));
                 r.reinterpretAsInts().and(V_MAGNITUDE).or(x.reinterpretAsInts().and(V_SIGN)).reinterpretAsFloats().intoArray(o, qc + k);
             }
@@ -391,27 +389,27 @@ public final class VectorMath {
         for (int c = 0; c < b; c += CHUNK) {
             int m = Math.min(CHUNK, b - c), pc = p + c, qc = q + c, sq = st == o ? qc : 0;
             if (f == GELU_TANH) {
-                for (int k = 0; k < m; k += L) geluArgument(ld(in, pc + k)).abs().neg().intoArray(st, sq + k);
+                for (int k = 0; k < m; k += L) geluArgument(FloatVector.fromArray(F, in, pc + k)).abs().neg().intoArray(st, sq + k);
             } else {
-                for (int k = 0; k < m; k += L) ld(in, pc + k).abs().neg().intoArray(st, sq + k);
+                for (int k = 0; k < m; k += L) FloatVector.fromArray(F, in, pc + k).abs().neg().intoArray(st, sq + k);
             }
             expVectors(st, sq, st, sq, m);
             switch (f) {
                 case SIGMOID -> {
                     for (int k = 0; k < m; k += L) {
-                        FloatVector x = ld(in, pc + k), e = ld(st, sq + k);
+                        FloatVector x = FloatVector.fromArray(F, in, pc + k), e = FloatVector.fromArray(F, st, sq + k);
                         V_ONE.blend(e, x.lt(V_ZERO)).div(e.add(V_ONE)).intoArray(o, qc + k);
                     }
                 }
                 case SILU -> {
                     for (int k = 0; k < m; k += L) {
-                        FloatVector x = ld(in, pc + k), e = ld(st, sq + k);
+                        FloatVector x = FloatVector.fromArray(F, in, pc + k), e = FloatVector.fromArray(F, st, sq + k);
                         x.blend(x.mul(e), x.lt(V_ZERO)).div(e.add(V_ONE)).intoArray(o, qc + k);
                     }
                 }
                 default -> {
                     for (int k = 0; k < m; k += L) {
-                        FloatVector x = ld(in, pc + k), e = ld(st, sq + k);
+                        FloatVector x = FloatVector.fromArray(F, in, pc + k), e = FloatVector.fromArray(F, st, sq + k);
                         x.blend(x.mul(e), geluArgument(x).lt(V_ZERO)).div(e.add(V_ONE)).intoArray(o, qc + k);
                     }
                 }
@@ -469,24 +467,24 @@ public final class VectorMath {
         for (int c = 0; c < b; c += CHUNK) {
             int m = Math.min(CHUNK, b - c), pc = p + c, qc = q + c, sq = st == o ? qc : 0;
             // a = |x·s| (x·1 = x exactly); staged −a², then e^(−a²), then erf(a)
-            for (int k = 0; k < m; k += L) { FloatVector a = ld(in, pc + k).mul(s).abs(); a.mul(a).neg().intoArray(st, sq + k); }
+            for (int k = 0; k < m; k += L) { FloatVector a = FloatVector.fromArray(F, in, pc + k).mul(s).abs(); a.mul(a).neg().intoArray(st, sq + k); }
             expVectors(st, sq, st, sq, m);
             for (int k = 0; k < m; k += L) {
-                FloatVector a = ld(in, pc + k).mul(s).abs();
+                FloatVector a = FloatVector.fromArray(F, in, pc + k).mul(s).abs();
                 FloatVector z = a.mul(a);
                 FloatVector small = z.fma(V_R0, V_R1).fma(z, V_R2).fma(z, V_R3).fma(z, V_R4).fma(z, V_R5).fma(z, V_R6).mul(a);
                 FloatVector t = V_ONE.div(a.mul(V_P).add(V_ONE));
                 FloatVector poly = t.mul(V_A5).add(V_A4).mul(t).add(V_A3).mul(t).add(V_A2).mul(t).add(V_A1).mul(t);
-                V_ONE.sub(poly.mul(ld(st, sq + k))).blend(small, a.lt(V_ONE)).intoArray(st, sq + k);
+                V_ONE.sub(poly.mul(FloatVector.fromArray(F, st, sq + k))).blend(small, a.lt(V_ONE)).intoArray(st, sq + k);
             }
             if (gelu) {
                 for (int k = 0; k < m; k += L) {
-                    FloatVector x = ld(in, pc + k), e = ld(st, sq + k);
+                    FloatVector x = FloatVector.fromArray(F, in, pc + k), e = FloatVector.fromArray(F, st, sq + k);
                     x.mul(V_HALF).mul(V_ONE.add(e).blend(V_ONE.sub(e), x.lt(V_ZERO))).intoArray(o, qc + k);
                 }
             } else {
                 for (int k = 0; k < m; k += L) {
-                    FloatVector x = ld(in, pc + k), e = ld(st, sq + k);
+                    FloatVector x = FloatVector.fromArray(F, in, pc + k), e = FloatVector.fromArray(F, st, sq + k);
                     e.reinterpretAsInts().and(V_MAGNITUDE).or(x.reinterpretAsInts().and(V_SIGN)).reinterpretAsFloats().intoArray(o, qc + k);
                 }
             }
@@ -553,37 +551,37 @@ public final class VectorMath {
         for (int c = 0; c < b; c += CHUNK) {
             int m = Math.min(CHUNK, b - c), pc = p + c, gc = gp + c, qc = q + c, sq = st == o ? qc : 0;
             switch (f) { // staged exp arguments: −|x|, −|v| or −(x/√2)²
-                case SILU -> { for (int k = 0; k < m; k += L) ld(in, pc + k).abs().neg().intoArray(st, sq + k); }
-                case GELU_TANH -> { for (int k = 0; k < m; k += L) geluArgument(ld(in, pc + k)).abs().neg().intoArray(st, sq + k); }
+                case SILU -> { for (int k = 0; k < m; k += L) FloatVector.fromArray(F, in, pc + k).abs().neg().intoArray(st, sq + k); }
+                case GELU_TANH -> { for (int k = 0; k < m; k += L) geluArgument(FloatVector.fromArray(F, in, pc + k)).abs().neg().intoArray(st, sq + k); }
                 default -> {
-                    for (int k = 0; k < m; k += L) { FloatVector a = ld(in, pc + k).mul(INV_SQRT2).abs(); a.mul(a).neg().intoArray(st, sq + k); }
+                    for (int k = 0; k < m; k += L) { FloatVector a = FloatVector.fromArray(F, in, pc + k).mul(INV_SQRT2).abs(); a.mul(a).neg().intoArray(st, sq + k); }
                 }
             }
             expVectors(st, sq, st, sq, m);
             switch (f) {
                 case SILU -> {
                     for (int k = 0; k < m; k += L) {
-                        FloatVector x = ld(in, pc + k), e = ld(st, sq + k);
+                        FloatVector x = FloatVector.fromArray(F, in, pc + k), e = FloatVector.fromArray(F, st, sq + k);
                         FloatVector r = V_ONE.div(e.add(V_ONE)), er = e.mul(r);
                         VectorMask<Float> neg = x.lt(V_ZERO);
                         FloatVector s = r.blend(er, neg), sm = er.blend(r, neg);
-                        ld(g, gc + k).mul(s).mul(x.fma(sm, V_ONE)).intoArray(o, qc + k);
+                        FloatVector.fromArray(F, g, gc + k).mul(s).mul(x.fma(sm, V_ONE)).intoArray(o, qc + k);
                     }
                 }
                 case GELU_TANH -> {
                     for (int k = 0; k < m; k += L) {
-                        FloatVector x = ld(in, pc + k), e = ld(st, sq + k);
+                        FloatVector x = FloatVector.fromArray(F, in, pc + k), e = FloatVector.fromArray(F, st, sq + k);
                         FloatVector r = V_ONE.div(e.add(V_ONE)), er = e.mul(r);
                         VectorMask<Float> neg = geluArgument(x).lt(V_ZERO);
                         FloatVector s = r.blend(er, neg), sm = er.blend(r, neg);
                         FloatVector xc = x.max(-DV_CLAMP).min(DV_CLAMP);
                         FloatVector dv = xc.mul(xc).fma(V_GELU_3C, V_ONE).mul(V_2_SQRT_2_OVER_PI);
-                        ld(g, gc + k).mul(x.mul(s).mul(sm).fma(dv, s)).intoArray(o, qc + k);
+                        FloatVector.fromArray(F, g, gc + k).mul(x.mul(s).mul(sm).fma(dv, s)).intoArray(o, qc + k);
                     }
                 }
                 default -> {
                     for (int k = 0; k < m; k += L) {
-                        FloatVector x = ld(in, pc + k), e = ld(st, sq + k);
+                        FloatVector x = FloatVector.fromArray(F, in, pc + k), e = FloatVector.fromArray(F, st, sq + k);
                         FloatVector a = x.mul(INV_SQRT2).abs();
                         FloatVector z = a.mul(a);
                         FloatVector small = z.fma(V_R0, V_R1).fma(z, V_R2).fma(z, V_R3).fma(z, V_R4).fma(z, V_R5).fma(z, V_R6).mul(a);
@@ -591,7 +589,7 @@ public final class VectorMath {
                         FloatVector poly = t.mul(V_A5).add(V_A4).mul(t).add(V_A3).mul(t).add(V_A2).mul(t).add(V_A1).mul(t);
                         FloatVector erf = V_ONE.sub(poly.mul(e)).blend(small, a.lt(V_ONE));
                         FloatVector cdf2 = V_ONE.add(erf).blend(V_ONE.sub(erf), x.lt(V_ZERO)); // 2Φ(x)
-                        ld(g, gc + k).mul(x.mul(e).fma(V_INV_SQRT_2PI, cdf2.mul(V_HALF))).intoArray(o, qc + k);
+                        FloatVector.fromArray(F, g, gc + k).mul(x.mul(e).fma(V_INV_SQRT_2PI, cdf2.mul(V_HALF))).intoArray(o, qc + k);
                     }
                 }
             }

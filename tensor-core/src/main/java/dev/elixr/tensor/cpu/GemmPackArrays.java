@@ -1,0 +1,139 @@
+package dev.elixr.tensor.cpu;
+
+import jdk.incubator.vector.FloatVector;
+
+import static dev.elixr.tensor.cpu.GemmPack.S;
+import static dev.elixr.tensor.cpu.GemmPack.S8;
+import static dev.elixr.tensor.cpu.GemmPack.TRANSPOSE;
+import static dev.elixr.tensor.cpu.GemmPack.VL;
+import static dev.elixr.tensor.cpu.GemmPack.storeRows;
+import static dev.elixr.tensor.cpu.GemmPack.zipHi;
+import static dev.elixr.tensor.cpu.GemmPack.zipLo;
+
+/**
+ * {@link GemmPack}'s packing for operands in heap arrays: the same blocking, 8×VL register transposes and strip
+ * layouts, loading with {@link FloatVector#fromArray} instead of {@code fromMemorySegment}. Why a second copy: the JDK's
+ * segment accessors keep one type profile for the whole process; once mapped (native) segments have passed through
+ * them too, C2 compiles heap packing with megamorphic calls (seen as 5–10% more time in a language model's training
+ * after other work in the same JVM). Offsets and leading dimensions are in floats. Same bits as the segment paths
+ * and as {@link GemmPack#packAReference} / {@link GemmPack#packBReference} (GemmPackTest runs heap, sliced-heap and
+ * native operands).
+ */
+final class GemmPackArrays {
+    private GemmPackArrays() {}
+
+    static void packA(int mr, boolean tA, float[] a, int off, int lda, int ic, int mb, int pc, int kb, float[] ap) {
+        for (int is = 0; is < mb; is += mr) {
+            int h = Math.min(mr, mb - is), base = is * kb, i = ic + is;
+            if (tA) copyRowsA(mr, a, off + pc * lda + i, lda, h, kb, ap, base);
+            else if (h == mr && mr == 8 && TRANSPOSE) transposeA(a, off + i * lda + pc, lda, kb, ap, base);
+            else {
+                if (h < mr) java.util.Arrays.fill(ap, base, base + kb * mr, 0f);
+                for (int r = 0; r < h; r++) {
+                    int row = off + (i + r) * lda + pc;
+                    for (int p = 0; p < kb; p++) ap[base + p * mr + r] = a[row + p];
+                }
+            }
+        }
+    }
+
+    private static void copyRowsA(int mr, float[] a, int src, int lda, int h, int kb, float[] ap, int dst) {
+        if (h == mr && mr % S8.length() == 0) {
+            for (int p = 0; p < kb; p++, src += lda, dst += mr)
+                for (int v = 0; v < mr; v += S8.length())
+                    FloatVector.fromArray(S8, a, src + v).intoArray(ap, dst + v);
+            return;
+        }
+        for (int p = 0; p < kb; p++, src += lda, dst += mr) {
+            for (int r = 0; r < h; r++) ap[dst + r] = a[src + r];
+            for (int r = h; r < mr; r++) ap[dst + r] = 0f;
+        }
+    }
+
+    private static void transposeA(float[] a, int src, int lda, int kb, float[] ap, int dst) {
+        int p = 0;
+        for (; p + VL <= kb; p += VL) transpose8(a, src + p, lda, ap, dst + p * 8);
+        for (; p < kb; p++)
+            for (int r = 0; r < 8; r++) ap[dst + p * 8 + r] = a[src + r * lda + p];
+    }
+
+    static void packB(int nr, boolean tB, float[] b, int off, int ldb, int pc, int kb, int jc, int nc, float[] bp, int bpOff) {
+        for (int js = 0; js < nc; js += nr) {
+            int w = Math.min(nr, nc - js), base = bpOff + js * kb, j = jc + js;
+            if (!tB && w == nr && nr == 2 * VL) {
+                for (int p = 0; p < kb; p++) {
+                    int src = off + (pc + p) * ldb + j;
+                    FloatVector.fromArray(S, b, src).intoArray(bp, base + p * nr);
+                    FloatVector.fromArray(S, b, src + VL).intoArray(bp, base + p * nr + VL);
+                }
+            } else if (!tB && w == nr) {
+                for (int p = 0; p < kb; p++) {
+                    int src = off + (pc + p) * ldb + j;
+                    for (int v = 0; v < nr; v += VL) FloatVector.fromArray(S, b, src + v).intoArray(bp, base + p * nr + v);
+                }
+            } else if (tB && TRANSPOSE) {
+                transposeB(nr, b, off + j * ldb + pc, ldb, w, kb, bp, base);
+            } else {
+                copyB(nr, tB, b, off, ldb, pc, kb, j, w, bp, base);
+            }
+        }
+    }
+
+    private static void transposeB(int nr, float[] b, int src, int ldb, int w, int kb, float[] bp, int dst) {
+        int full = w - w % 8, pv = kb - kb % VL;
+        if (w < nr) java.util.Arrays.fill(bp, dst, dst + kb * nr, 0f);
+        for (int jj = 0; jj < full; jj += 8) {
+            int row = src + jj * ldb;
+            for (int p = 0; p < pv; p += VL)
+                if (nr == 8) transpose8(b, row + p, ldb, bp, dst + p * nr + jj);
+                else transpose8Strided(b, row + p, ldb, bp, dst + p * nr + jj, nr);
+            for (int r = 0; r < 8; r++)
+                for (int p = pv; p < kb; p++) bp[dst + p * nr + jj + r] = b[row + r * ldb + p];
+        }
+        for (int jj = full; jj < w; jj++) {
+            int row = src + jj * ldb;
+            for (int p = 0; p < kb; p++) bp[dst + p * nr + jj] = b[row + p];
+        }
+    }
+
+    /** A ragged strip (w < NR, or no transposing path): the plain loops, zero columns beyond w. */
+    private static void copyB(int nr, boolean tB, float[] b, int off, int ldb, int pc, int kb, int j, int w, float[] bp, int base) {
+        for (int p = 0; p < kb; p++) {
+            int dst = base + p * nr;
+            for (int jj = 0; jj < w; jj++) bp[dst + jj] = tB ? b[off + (j + jj) * ldb + pc + p] : b[off + (pc + p) * ldb + j + jj];
+            for (int jj = w; jj < nr; jj++) bp[dst + jj] = 0f;
+        }
+    }
+
+    /** {@link GemmPack}'s 8×VL transpose (three rounds of zips), rows {@code ld} floats apart, p-major into dst. */
+    private static void transpose8(float[] x, int at, int ld, float[] dst, int dstOff) {
+        FloatVector v0 = FloatVector.fromArray(S, x, at), v1 = FloatVector.fromArray(S, x, at + ld);
+        FloatVector v2 = FloatVector.fromArray(S, x, at + 2 * ld), v3 = FloatVector.fromArray(S, x, at + 3 * ld);
+        FloatVector v4 = FloatVector.fromArray(S, x, at + 4 * ld), v5 = FloatVector.fromArray(S, x, at + 5 * ld);
+        FloatVector v6 = FloatVector.fromArray(S, x, at + 6 * ld), v7 = FloatVector.fromArray(S, x, at + 7 * ld);
+        FloatVector w0 = zipLo(v0, v4), w1 = zipHi(v0, v4), w2 = zipLo(v1, v5), w3 = zipHi(v1, v5);
+        FloatVector w4 = zipLo(v2, v6), w5 = zipHi(v2, v6), w6 = zipLo(v3, v7), w7 = zipHi(v3, v7);
+        v0 = zipLo(w0, w4); v1 = zipHi(w0, w4); v2 = zipLo(w1, w5); v3 = zipHi(w1, w5);
+        v4 = zipLo(w2, w6); v5 = zipHi(w2, w6); v6 = zipLo(w3, w7); v7 = zipHi(w3, w7);
+        zipLo(v0, v4).intoArray(dst, dstOff); zipHi(v0, v4).intoArray(dst, dstOff + VL);
+        zipLo(v1, v5).intoArray(dst, dstOff + 2 * VL); zipHi(v1, v5).intoArray(dst, dstOff + 3 * VL);
+        zipLo(v2, v6).intoArray(dst, dstOff + 4 * VL); zipHi(v2, v6).intoArray(dst, dstOff + 5 * VL);
+        zipLo(v3, v7).intoArray(dst, dstOff + 6 * VL); zipHi(v3, v7).intoArray(dst, dstOff + 7 * VL);
+    }
+
+    /** As {@link #transpose8} with element (r, p) at dstOff + p·pitch + r (B strips wider than 8). */
+    private static void transpose8Strided(float[] x, int at, int ld, float[] dst, int dstOff, int pitch) {
+        FloatVector v0 = FloatVector.fromArray(S, x, at), v1 = FloatVector.fromArray(S, x, at + ld);
+        FloatVector v2 = FloatVector.fromArray(S, x, at + 2 * ld), v3 = FloatVector.fromArray(S, x, at + 3 * ld);
+        FloatVector v4 = FloatVector.fromArray(S, x, at + 4 * ld), v5 = FloatVector.fromArray(S, x, at + 5 * ld);
+        FloatVector v6 = FloatVector.fromArray(S, x, at + 6 * ld), v7 = FloatVector.fromArray(S, x, at + 7 * ld);
+        FloatVector w0 = zipLo(v0, v4), w1 = zipHi(v0, v4), w2 = zipLo(v1, v5), w3 = zipHi(v1, v5);
+        FloatVector w4 = zipLo(v2, v6), w5 = zipHi(v2, v6), w6 = zipLo(v3, v7), w7 = zipHi(v3, v7);
+        v0 = zipLo(w0, w4); v1 = zipHi(w0, w4); v2 = zipLo(w1, w5); v3 = zipHi(w1, w5);
+        v4 = zipLo(w2, w6); v5 = zipHi(w2, w6); v6 = zipLo(w3, w7); v7 = zipHi(w3, w7);
+        storeRows(zipLo(v0, v4), 0, dst, dstOff, pitch); storeRows(zipHi(v0, v4), 1, dst, dstOff, pitch);
+        storeRows(zipLo(v1, v5), 2, dst, dstOff, pitch); storeRows(zipHi(v1, v5), 3, dst, dstOff, pitch);
+        storeRows(zipLo(v2, v6), 4, dst, dstOff, pitch); storeRows(zipHi(v2, v6), 5, dst, dstOff, pitch);
+        storeRows(zipLo(v3, v7), 6, dst, dstOff, pitch); storeRows(zipHi(v3, v7), 7, dst, dstOff, pitch);
+    }
+}
