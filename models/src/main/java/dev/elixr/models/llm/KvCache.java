@@ -32,6 +32,12 @@ public final class KvCache {
     /** Forgets every position (the tensors are reused). */
     public void clear() { length = 0; }
 
+    /** Forgets the positions from n on: what was cached before n (a shared prefix) stays, what follows is written over. */
+    public void truncate(int n) {
+        if (n < 0 || n > length) throw new IllegalArgumentException("KV cache: cannot truncate to " + n + " positions, it holds " + length);
+        length = n;
+    }
+
     /** Throws unless n more positions fit. */
     void ensureRoom(int n) {
         if (length + n > capacity) {

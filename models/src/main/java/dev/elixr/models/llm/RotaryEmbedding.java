@@ -2,6 +2,8 @@ package dev.elixr.models.llm;
 
 import dev.elixr.autograd.Functional;
 import dev.elixr.autograd.Var;
+import dev.elixr.tensor.Device;
+import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.Tensor;
 
 /**
@@ -46,22 +48,67 @@ public final class RotaryEmbedding {
 
     /**
      * The same rotation as a differentiable function of x [B, H, T, d] at positions 0 … T−1:
-     * x·cos + rotateHalf(x)·sin with rotateHalf(x) = (−x₂, x₁), as Hugging Face writes it.
+     * x·cos + rotateHalf(x)·sin with rotateHalf(x) = (−x₂, x₁), as Hugging Face writes it. On the CPU one fused op
+     * ({@link #rotate}) whose gradient is the rotation by −θ (a rotation's transpose); elsewhere composed of
+     * split, negation, concatenation, products and a sum (the same values: no product or sum is reordered).
      */
     public Var apply(Var x) {
         if (interleaved) throw new IllegalStateException("training needs Hugging Face's rotate-half layout; these weights come from a GGUF file");
         int t = x.size(2), half = invFreq.length, d = 2 * half;
-        float[] cos = new float[t * d], sin = new float[t * d];
+        float[] cosHalf = new float[t * half], sinHalf = new float[t * half];
         for (int p = 0; p < t; p++) {
             for (int i = 0; i < half; i++) {
                 float angle = p * invFreq[i];
-                cos[p * d + i] = cos[p * d + i + half] = (float) Math.cos(angle);
-                sin[p * d + i] = sin[p * d + i + half] = (float) Math.sin(angle);
+                cosHalf[p * half + i] = (float) Math.cos(angle);
+                sinHalf[p * half + i] = (float) Math.sin(angle);
+            }
+        }
+        if (x.value().device().equals(Device.CPU) && x.dim() == 4 && x.size(3) == d)
+            return Var.result("rope", rotate(x.value(), cosHalf, sinHalf, false), g -> new Tensor[] {rotate(g, cosHalf, sinHalf, true)}, x);
+        return composed(x, cosHalf, sinHalf);
+    }
+
+    /** x·cos + rotateHalf(x)·sin from differentiable ops (tables [T, d/2] repeated over both halves). */
+    static Var composed(Var x, float[] cosHalf, float[] sinHalf) {
+        int t = x.size(2), half = cosHalf.length / t, d = 2 * half;
+        float[] cos = new float[t * d], sin = new float[t * d];
+        for (int p = 0; p < t; p++) {
+            for (int i = 0; i < half; i++) {
+                cos[p * d + i] = cos[p * d + i + half] = cosHalf[p * half + i];
+                sin[p * d + i] = sin[p * d + i + half] = sinHalf[p * half + i];
             }
         }
         Var[] halves = Functional.split(x, 3, half, half);
         Var rotated = Functional.concat(3, halves[1].neg(), halves[0]);
         return x.mul(Var.of(Tensor.wrap(cos, t, d))).add(rotated.mul(Var.of(Tensor.wrap(sin, t, d))));
+    }
+
+    /**
+     * x [B, H, T, d] on the CPU (any strides) rotated pairwise by +θ, or by −θ when {@code inverse} (the gradient), into
+     * a new contiguous tensor: (x₁, x₂) ↦ (x₁·cos − x₂·sin, x₂·cos + x₁·sin), tables [T, d/2]. One pass over x instead
+     * of the six ops (and their gradients) of {@link #composed}; heads run in parallel.
+     */
+    static Tensor rotate(Tensor x, float[] cosHalf, float[] sinHalf, boolean inverse) {
+        if (x.storage().array() == null) x = x.copy();
+        int heads = x.size(1), t = x.size(2), d = x.size(3), half = d / 2;
+        int s0 = x.stride(0), s1 = x.stride(1), s2 = x.stride(2), s3 = x.stride(3), off = x.offset();
+        float[] a = x.storage().array(), out = new float[x.size(0) * heads * t * d];
+        float sign = inverse ? -1f : 1f;
+        Parallel.forRange(x.size(0) * heads, 1, (from, to) -> {
+            for (int bh = from; bh < to; bh++) {
+                int base = off + bh / heads * s0 + bh % heads * s1;
+                for (int p = 0; p < t; p++) {
+                    int in = base + p * s2, o = (bh * t + p) * d;
+                    for (int i = 0; i < half; i++) {
+                        float c = cosHalf[p * half + i], sn = sign * sinHalf[p * half + i];
+                        float x1 = a[in + i * s3], x2 = a[in + (i + half) * s3];
+                        out[o + i] = x1 * c - x2 * sn;
+                        out[o + i + half] = x2 * c + x1 * sn;
+                    }
+                }
+            }
+        });
+        return Tensor.wrap(out, x.size(0), heads, t, d);
     }
 
     /** Rotates, in place, each head of size d in rows of x [T, heads·d] (row t at position pos0 + t). */

@@ -1,14 +1,17 @@
 package dev.elixr.tasks.language;
 
+import dev.elixr.models.llm.KvCache;
 import dev.elixr.tasks.language.AssertionQuestions.Question;
 import dev.elixr.tensor.Tensor;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A report checked against an image by asking the stage-2 model the report's {@link AssertionQuestions} after the
  * image's soft prompt: every closed answer of every question scored by its log-probability ({@link AnswerLikelihood},
- * the answer and end of sequence after "Question: … Answer:", as VQA is trained), no text generated. The verdict
+ * the answer and end of sequence after "Question: … Answer:", as VQA is trained), no text generated; the soft prompt
+ * is run through the LLM once per report and every question continues from its KV cache. The verdict
  * comes from the evidence by error type and thresholds chosen on the validation split ({@link QuestionVerdict}).
  */
 public final class QuestionCheck {
@@ -23,16 +26,22 @@ public final class QuestionCheck {
     public Checked check(Tensor tower, String report) {
         if (report == null || report.isBlank()) throw new IllegalArgumentException("the report is empty");
         List<Question> qs = AssertionQuestions.of(ReportAssertions.parse(report));
-        Tensor prefix = run.model().softPromptOf(tower);
         InstructionEncoder enc = run.encoder();
+        int[][] prompts = new int[qs.size()][];
+        List<List<int[]>> answers = new ArrayList<>();
+        int room = 1;
+        for (int i = 0; i < qs.size(); i++) {
+            prompts[i] = enc.prompt(InstructionPrompts.question(qs.get(i).text()));
+            answers.add(qs.get(i).answers().stream().map(enc::answer).toList());
+            room = Math.max(room, AnswerLikelihood.room(prompts[i], answers.get(i)));
+        }
+        // the soft prompt is run once; every question and answer continues from it
+        KvCache cache = AnswerLikelihood.prefill(run.model().llm(), run.model().softPromptOf(tower), room);
         double[][] lp = new double[qs.size()][];
         double[] ev = new double[qs.size()];
         for (int i = 0; i < qs.size(); i++) {
-            Question q = qs.get(i);
-            int[] prompt = enc.prompt(InstructionPrompts.question(q.text()));
-            lp[i] = new double[q.answers().size()];
-            for (int a = 0; a < lp[i].length; a++) lp[i][a] = AnswerLikelihood.logProb(run.model().llm(), prefix, prompt, enc.answer(q.answers().get(a)));
-            ev[i] = QuestionVerdict.evidence(q, lp[i]);
+            lp[i] = AnswerLikelihood.logProbs(run.model().llm(), cache, prompts[i], answers.get(i));
+            ev[i] = QuestionVerdict.evidence(qs.get(i), lp[i]);
         }
         return new Checked(qs, lp, ev, QuestionVerdict.byType(qs, ev));
     }

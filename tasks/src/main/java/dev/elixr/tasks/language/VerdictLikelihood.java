@@ -1,5 +1,6 @@
 package dev.elixr.tasks.language;
 
+import dev.elixr.models.llm.KvCache;
 import dev.elixr.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -9,7 +10,7 @@ import java.util.List;
  * The paper's one report-QA prompt ("Report: … Is this report correct? Answer:") scored instead of generated: the
  * log-probability of each of its five answers ("correct", and "incorrect:" with each error type in words, as
  * {@link InstructionPrompts#verdict} writes them) and end of sequence after the image's soft prompt
- * ({@link AnswerLikelihood}, teacher forcing, no text generated). Its answers are in {@link #ANSWERS} order: none
+ * ({@link AnswerLikelihood}, teacher forcing, no text generated; soft prompt and report run once, shared by the five). Its answers are in {@link #ANSWERS} order: none
  * (correct), then {@link QuestionVerdict#TYPES}.
  */
 public final class VerdictLikelihood {
@@ -31,12 +32,11 @@ public final class VerdictLikelihood {
         if (run.spec().statementFirst())
             throw new IllegalArgumentException("run " + run.dir() + " checks reports in two steps (a statement of the image first): "
                     + "its verdict is not scored by likelihood; use --method verdict or questions");
-        Tensor prefix = run.model().softPromptOf(tower);
         InstructionEncoder enc = run.encoder();
         int[] prompt = enc.prompt(InstructionPrompts.checkReport(report));
-        double[] lp = new double[ANSWERS.size()];
-        for (int a = 0; a < lp.length; a++)
-            lp[a] = AnswerLikelihood.logProb(run.model().llm(), prefix, prompt, enc.answer(InstructionPrompts.verdict(ANSWERS.get(a))));
-        return lp;
+        List<int[]> answers = ANSWERS.stream().map(a -> enc.answer(InstructionPrompts.verdict(a))).toList();
+        // the soft prompt and the report run once; the five verdicts continue from the report's end
+        KvCache cache = AnswerLikelihood.prefill(run.model().llm(), run.model().softPromptOf(tower), AnswerLikelihood.room(prompt, answers));
+        return AnswerLikelihood.logProbs(run.model().llm(), cache, prompt, answers);
     }
 }

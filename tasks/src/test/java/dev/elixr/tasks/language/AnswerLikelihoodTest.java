@@ -53,4 +53,30 @@ class AnswerLikelihoodTest {
         for (int v = 0; v < CONFIG.vocabSize(); v++) total += Math.exp(AnswerLikelihood.logProb(m, prefix, new int[] {2, 3}, new int[] {v}));
         assertEquals(1.0, total, 1e-4);
     }
+
+    @Test
+    void answersScoredAfterACachedPrefixEqualWholeForwardsAndLeaveThePrefixInTheCache() {
+        LlamaModel m = LlamaModel.random(CONFIG, 9);
+        Tensor prefix = prefix(10, 5);
+        int[][] prompts = {{1, 17, 4, 33, 9}, {2, 8}, {3}};
+        java.util.List<int[]> answers = java.util.List.of(new int[] {12, 40, 60}, new int[] {60}, new int[] {5, 60}, new int[] {7, 7, 7, 60});
+        int room = 0;
+        for (int[] p : prompts) room = Math.max(room, AnswerLikelihood.room(p, answers));
+        KvCache cache = AnswerLikelihood.prefill(m, prefix, room);
+        for (int[] p : prompts) {
+            double[] got = AnswerLikelihood.logProbs(m, cache, p, answers);
+            assertEquals(prefix.size(0), cache.length(), "the cache holds the prefix alone again");
+            for (int a = 0; a < answers.size(); a++)
+                assertEquals(AnswerLikelihood.logProb(m, prefix, p, answers.get(a)), got[a], 1e-4, "prompt " + java.util.Arrays.toString(p) + ", answer " + a);
+        }
+    }
+
+    @Test
+    void answersScoredWithoutAPrefixEqualWholeForwards() {
+        LlamaModel m = LlamaModel.random(CONFIG, 11);
+        int[] prompt = {4, 5, 6};
+        java.util.List<int[]> answers = java.util.List.of(new int[] {9, 60}, new int[] {10, 11, 60});
+        double[] got = AnswerLikelihood.logProbs(m, AnswerLikelihood.prefill(m, null, AnswerLikelihood.room(prompt, answers)), prompt, answers);
+        for (int a = 0; a < answers.size(); a++) assertEquals(AnswerLikelihood.logProb(m, null, prompt, answers.get(a)), got[a], 1e-4);
+    }
 }
