@@ -11,8 +11,10 @@ import static dev.elixr.tensor.cpu.Simd.L;
 
 /**
  * Reductions over any set of axes. Three paths: reduced elements contiguous per output (vector
- * reduction along the run), reduced axes leading a contiguous tensor (vector accumulation of whole
- * rows, e.g. bias gradients), and a general strided walk (double accumulation).
+ * reduction along the run), reduced axes forming one block of a contiguous tensor with at least a vector
+ * of kept elements after it — [outer, R, inner] → [outer, inner], R leading when outer = 1 (vector
+ * accumulation of whole rows in float: bias gradients, the backward of a broadcast such as grouped-query
+ * attention's repeated keys) — and a general strided walk (double accumulation).
  */
 final class CpuReduce {
     private CpuReduce() {}
@@ -39,8 +41,9 @@ final class CpuReduce {
             return;
         }
         float scale = op == ReduceOp.MEAN ? 1f / count : 1f;
-        if (leadingReduction(x, red) && count > 1) {
-            leading(op, in, x.offset(), count, outputs, o, ob, scale);
+        int[] block = reducedBlock(x, red);
+        if (block != null && count > 1 && (block[0] == 1 || block[1] >= L)) {
+            blocks(op, in, x.offset(), block[0], count, block[1], o, ob, scale);
             return;
         }
         var rl = new StridedLoop(new Tensor(x.storage(), rs, rst, x.offset()));
@@ -60,50 +63,70 @@ final class CpuReduce {
         });
     }
 
-    /** Reduced axes all come before the kept ones in a contiguous tensor: out[j] = op over i of x[i*outputs + j]. */
-    private static boolean leadingReduction(Tensor x, boolean[] red) {
-        if (!x.isContiguous()) return false;
-        boolean seenKept = false;
+    /**
+     * {outer, inner} when x is contiguous and its reduced axes (of size > 1) are one run of adjacent axes: kept
+     * elements before the run multiply to outer, after it to inner; else null.
+     */
+    private static int[] reducedBlock(Tensor x, boolean[] red) {
+        if (!x.isContiguous()) return null;
+        int outer = 1, inner = 1, phase = 0; // 0: before the run, 1: in it, 2: after it
         for (int d = 0; d < red.length; d++) {
-            if (x.shape()[d] == 1) continue;
-            if (!red[d]) seenKept = true;
-            else if (seenKept) return false;
+            int n = x.shape()[d];
+            if (n == 1) continue;
+            if (red[d]) {
+                if (phase == 2) return null;
+                phase = 1;
+            } else if (phase == 0) outer *= n;
+            else {
+                phase = 2;
+                inner *= n;
+            }
         }
-        return true;
+        return new int[] {outer, inner};
     }
 
-    private static void leading(ReduceOp op, float[] in, int base, int count, int outputs, float[] o, int ob, float scale) {
-        Parallel.forRange(outputs, Math.max(L, (1 << 14) / count), (s, e) -> {
-            int bound = s + F.loopBound(e - s);
-            switch (op) {
-                case SUM, MEAN -> {
-                    for (int j = s; j < bound; j += L) {
-                        FloatVector acc = FloatVector.fromArray(F, in, base + j);
-                        for (int i = 1; i < count; i++) acc = acc.add(FloatVector.fromArray(F, in, base + i * outputs + j));
-                        acc.mul(scale).intoArray(o, ob + j);
-                    }
-                }
-                case MAX -> {
-                    for (int j = s; j < bound; j += L) {
-                        FloatVector acc = FloatVector.fromArray(F, in, base + j);
-                        for (int i = 1; i < count; i++) acc = acc.max(FloatVector.fromArray(F, in, base + i * outputs + j));
-                        acc.intoArray(o, ob + j);
-                    }
-                }
-                case MIN -> {
-                    for (int j = s; j < bound; j += L) {
-                        FloatVector acc = FloatVector.fromArray(F, in, base + j);
-                        for (int i = 1; i < count; i++) acc = acc.min(FloatVector.fromArray(F, in, base + i * outputs + j));
-                        acc.intoArray(o, ob + j);
-                    }
-                }
-            }
-            for (int j = bound; j < e; j++) {
-                float acc = in[base + j];
-                for (int i = 1; i < count; i++) acc = combine(op, acc, in[base + i * outputs + j]);
-                o[ob + j] = acc * scale;
+    /** out[q, j] = op over i of x[(q·count + i)·inner + j]: rows of inner elements accumulated as vectors. */
+    private static void blocks(ReduceOp op, float[] in, int base, int outer, int count, int inner, float[] o, int ob, float scale) {
+        Parallel.forRange(outer * inner, Math.max(L, (1 << 14) / count), (s, e) -> {
+            for (int j = s; j < e; ) {
+                int q = j / inner, end = Math.min(e, (q + 1) * inner);
+                accumulate(op, in, base + q * count * inner, count, inner, j - q * inner, end - q * inner, o, ob + q * inner, scale);
+                j = end;
             }
         });
+    }
+
+    /** Columns [s, e) of one block: out[j] = op over i of x[i·inner + j], vectors then a scalar tail. */
+    private static void accumulate(ReduceOp op, float[] in, int base, int count, int inner, int s, int e, float[] o, int ob, float scale) {
+        int bound = s + F.loopBound(e - s);
+        switch (op) {
+            case SUM, MEAN -> {
+                for (int j = s; j < bound; j += L) {
+                    FloatVector acc = FloatVector.fromArray(F, in, base + j);
+                    for (int i = 1; i < count; i++) acc = acc.add(FloatVector.fromArray(F, in, base + i * inner + j));
+                    acc.mul(scale).intoArray(o, ob + j);
+                }
+            }
+            case MAX -> {
+                for (int j = s; j < bound; j += L) {
+                    FloatVector acc = FloatVector.fromArray(F, in, base + j);
+                    for (int i = 1; i < count; i++) acc = acc.max(FloatVector.fromArray(F, in, base + i * inner + j));
+                    acc.intoArray(o, ob + j);
+                }
+            }
+            case MIN -> {
+                for (int j = s; j < bound; j += L) {
+                    FloatVector acc = FloatVector.fromArray(F, in, base + j);
+                    for (int i = 1; i < count; i++) acc = acc.min(FloatVector.fromArray(F, in, base + i * inner + j));
+                    acc.intoArray(o, ob + j);
+                }
+            }
+        }
+        for (int j = bound; j < e; j++) {
+            float acc = in[base + j];
+            for (int i = 1; i < count; i++) acc = combine(op, acc, in[base + i * inner + j]);
+            o[ob + j] = acc * scale;
+        }
     }
 
     /** Reduces the reduced sub-view shifted by shift, row by row. */

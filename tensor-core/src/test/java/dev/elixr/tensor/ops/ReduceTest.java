@@ -67,6 +67,17 @@ class ReduceTest {
     }
 
     @Test
+    void reductionsOverAMiddleBlockOfAxesMatchTheFloat64Reference() {
+        // [outer, R, inner] with inner ≥ one vector (and a ragged tail), as the backward of a broadcast in the middle gives
+        Tensor a = Tensor.randn(21, 3, 5, 4, 37), gqa = Tensor.randn(22, 2, 2, 2, 7, 32), b = Tensor.randn(23, 2, 3, 64);
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.sum(a, false, 1, 2), Reduce.sum(a, false, 1, 2), 1e-4, 1e-5, "sum over axes 1, 2");
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.mean(a, true, 1, 2), Reduce.mean(a, true, 1, 2), 1e-5, "mean over axes 1, 2");
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.max(a, false, 1, 2), Reduce.max(a, false, 1, 2), 0, "max over axes 1, 2");
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.min(b, false, 1), Reduce.min(b, false, 1), 0, "min over axis 1");
+        Close.assertClose(dev.elixr.tensor.reference.Reduce.sum(gqa, true, 2), Reduce.sum(gqa, true, 2), 1e-5, 1e-5, "sum over the group axis");
+    }
+
+    @Test
     void reducingNothingAndScalars() {
         Tensor s = Tensor.scalar(3f);
         assertEquals(3f, Reduce.sum(s, false).item());
