@@ -11,13 +11,13 @@ import static dev.elixr.tensor.cpu.GemmPack.zipHi;
 import static dev.elixr.tensor.cpu.GemmPack.zipLo;
 
 /**
- * {@link GemmPack}'s packing for operands in heap arrays: the same blocking, 8×VL register transposes and strip
- * layouts, loading with {@link FloatVector#fromArray} instead of {@code fromMemorySegment}. Why a second copy: the JDK's
- * segment accessors keep one type profile for the whole process; once mapped (native) segments have passed through
- * them too, C2 compiles heap packing with megamorphic calls (seen as 5–10% more time in a language model's training
- * after other work in the same JVM). Offsets and leading dimensions are in floats. Same bits as the segment paths
- * and as {@link GemmPack#packAReference} / {@link GemmPack#packBReference} (GemmPackTest runs heap, sliced-heap and
- * native operands).
+ * The vector paths of {@link GemmPack}'s packing, over float[]: copies of stored rows, 8×VL register transposes
+ * (three rounds of zips) and the strip layouts GemmPack's comment describes. Heap operands come here directly, native
+ * (mapped) ones after GemmPack has bulk-copied their block into a scratch array: the JDK's segment accessors keep one
+ * type profile for the whole process, and the segment-reading versions these replaced were compiled far worse in a
+ * JVM that had run much else (megamorphic calls, permutes left to their Java fallback). Offsets and leading dimensions
+ * are in floats. Same bits as {@link GemmPack#packAReference} / {@link GemmPack#packBReference} (GemmPackTest runs
+ * heap, sliced-heap and native operands).
  */
 final class GemmPackArrays {
     private GemmPackArrays() {}
