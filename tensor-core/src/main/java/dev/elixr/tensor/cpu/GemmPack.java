@@ -59,10 +59,9 @@ final class GemmPack {
     static FloatVector zipHi(FloatVector a, FloatVector b) { return ZIP_HI.selectFrom(a, b); }
 
     /**
-     * The float[] behind a heap segment and the element offset {@code off} lands on in it, or null for native
-     * memory. Heap operands take {@link GemmPackArrays}' paths: they never call {@code fromMemorySegment}, whose
-     * type profile is shared by every caller in the process, so mapped weights used elsewhere (a safetensors
-     * file, an LLM) cannot make C2 compile the packing of ordinary tensors into megamorphic segment accesses.
+     * The index element {@code off} of a heap segment of floats has in its float[], or −1 for native memory (or a
+     * heap segment not on a float boundary), which {@link #stage} copies first. Packing never reads through
+     * {@code fromMemorySegment}, whose type profile is shared by every caller in the process.
      */
     static int heapOffset(MemorySegment s, long off) {
         if (!(s.heapBase().orElse(null) instanceof float[] f)) return -1;

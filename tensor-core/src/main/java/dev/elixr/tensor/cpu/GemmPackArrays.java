@@ -121,7 +121,11 @@ final class GemmPackArrays {
         zipLo(v3, v7).intoArray(dst, dstOff + 6 * VL); zipHi(v3, v7).intoArray(dst, dstOff + 7 * VL);
     }
 
-    /** As {@link #transpose8} with element (r, p) at dstOff + p·pitch + r (B strips wider than 8). */
+    /**
+     * As {@link #transpose8} with element (r, p) at dstOff + p·pitch + r (B strips wider than 8). Kept apart from
+     * transpose8 though their loads and zips match: one method with both store patterns outgrows C1's registers, and a
+     * method C1 gives up on at tier 3 stays in tier-1 code, never reaching C2.
+     */
     private static void transpose8Strided(float[] x, int at, int ld, float[] dst, int dstOff, int pitch) {
         FloatVector v0 = FloatVector.fromArray(S, x, at), v1 = FloatVector.fromArray(S, x, at + ld);
         FloatVector v2 = FloatVector.fromArray(S, x, at + 2 * ld), v3 = FloatVector.fromArray(S, x, at + 3 * ld);

@@ -40,7 +40,8 @@ import java.lang.foreign.ValueLayout;
  * packing buffers, and tiny ones (≤ {@link #TINY} multiply-adds) as scalar dot products. Attention uses
  * {@link #gemmPackedB}: B packed once and reused, A read in place; so do 1×1 convolutions ({@link PointwiseConv}:
  * the weights as A, never packed). Operands are {@link MemorySegment}s so
- * that memory-mapped weights need no copy; heap arrays go through {@link MemorySegment#ofArray(float[])}.
+ * that memory-mapped weights need no whole copy (packing stages only the block it reads); heap arrays go through
+ * {@link MemorySegment#ofArray(float[])}.
  *
  * <p>Packing ({@link GemmPack}) is vectorised for all four transposes: the two whose stored rows run along
  * K (a row-major A, a transposed B) by 8×VL in-register transposes, the other two by plain vector copies.

@@ -40,8 +40,7 @@ final class SignalGuard {
     private static final boolean ENABLED = SIGACTION != null
             && System.getProperty("os.name", "").startsWith("Linux")
             && Boolean.parseBoolean(System.getProperty("elixr.opencl.signalGuard", "true"));
-    private static MemorySegment[] saved;
-    private static long restored;
+    private static volatile MemorySegment[] saved;
 
     private SignalGuard() {}
 
@@ -75,14 +74,11 @@ final class SignalGuard {
             for (int i = 0; i < SIGNALS.length; i++) {
                 if (handler(current(SIGNALS[i], a)) != handler(saved[i])) {
                     install(SIGNALS[i], saved[i]);
-                    restored++;
                 }
             }
         }
     }
 
-    /** How many handlers the guard has put back since the process started (for tests and diagnostics). */
-    static synchronized long restoredCount() { return restored; }
 
     /** Whether the guard is active in this process. */
     static boolean enabled() { return ENABLED; }
