@@ -89,13 +89,40 @@ public final class Parallel {
         return t;
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger JOBS_BESIDE = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * A job that runs on its own thread beside others ({@link #besideOthers}); closing it (once) withdraws it.
+     */
+    public static final class JobBeside implements AutoCloseable {
+        private final java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+        private JobBeside() { JOBS_BESIDE.incrementAndGet(); }
+
+        @Override public void close() { if (open.getAndSet(false)) JOBS_BESIDE.decrementAndGet(); }
+    }
+
+    /**
+     * Declares a job that runs on its own thread beside others (the demo trains its LM beside ELIXR-C). While two or more
+     * such jobs are open, every loop runs inline on the thread that starts it, one core per job, instead of sharing its
+     * chunks out: two single-threaded jobs keep two cores busier than one job split across both, whose serial parts
+     * and end-of-loop barriers leave the other core idle (docs/results.md, "The demo's LM beside ELIXR-C"). Results do
+     * not change: no kernel's result depends on how its loop is split (the GEMM tests hold 1 and 2 threads bit-equal,
+     * {@code ParallelBesideTest} a training step). Once fewer than two are open, loops share out their chunks again.
+     */
+    public static JobBeside besideOthers() { return new JobBeside(); }
+
+    /** Jobs declared by {@link #besideOthers} and not yet closed. */
+    public static int jobsBeside() { return JOBS_BESIDE.get(); }
+
     /** Body over a half-open index range. */
     @FunctionalInterface
     public interface RangeBody { void run(int start, int end); }
 
     /**
      * Runs body over [0, n) split into at most {@link #threads()} chunks of at least {@code grain}
-     * items; runs inline when one chunk suffices or when already on a kernel thread. By default ({@link #setTeamRanges},
+     * items; runs inline when one chunk suffices, when already on a kernel thread, or while jobs run side by side
+     * ({@link #besideOthers}). By default ({@link #setTeamRanges},
      * {@code -Delixr.team.ranges}) the same chunks go to the {@link Team} (a hand-off of a few microseconds
      * instead of a fork/join wake-up of tens; a forward pass of EfficientNet-B0 makes ~70 such loops), the pool
      * taking them when the team is busy with another caller, and a range loop inside a team chunk runs inline.
@@ -103,7 +130,7 @@ public final class Parallel {
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) return;
         int chunks = Math.min(threads, Math.max(1, n / Math.max(1, grain)));
-        if (chunks <= 1 || java.util.concurrent.ForkJoinTask.getPool() == pool) {
+        if (chunks <= 1 || JOBS_BESIDE.get() > 1 || java.util.concurrent.ForkJoinTask.getPool() == pool) {
             body.run(0, n);
             return;
         }
@@ -138,13 +165,13 @@ public final class Parallel {
      * token), the pool taking over when the team is busy with another caller. On by default ({@code -Delixr.team=false}
      * turns it off): on the quiet 2-core AVX-512 Xeon it raised `elixr bench llm` decoding from 54% to 83% of the
      * bandwidth bound (BF16) and 30% to 46% (Q8_0); on a 2-core machine shared with ~20 runnable threads the helpers'
-     * spinning made decoding slower (docs/results.md). Runs inline when one chunk covers n or when already on a kernel
-     * thread.
+     * spinning made decoding slower (docs/results.md). Runs inline when one chunk covers n, when already on a kernel
+     * thread, or while jobs run side by side ({@link #besideOthers}).
      */
     public static void forChunks(int n, int chunk, RangeBody body) {
         if (n <= 0) return;
         int c = Math.max(1, chunk), count = (int) (((long) n + c - 1) / c), workers = Math.min(threads, count);
-        if (workers <= 1 || java.util.concurrent.ForkJoinTask.getPool() == pool) {
+        if (workers <= 1 || JOBS_BESIDE.get() > 1 || java.util.concurrent.ForkJoinTask.getPool() == pool) {
             body.run(0, n);
             return;
         }

@@ -94,13 +94,15 @@ class DemoQuickTest {
                 "the ELIXR-C run's plan marker leaves ELIXR-B's plan out, so changing it does not retrain ELIXR-C");
     }
 
-    @Test void quickDemoTrainsStageTwoAndReportsEachLanguageTaskBesideItsTextOnlyBaseline() throws Exception {
+    @Test void quickDemoTrainsStageTwoWithItsLmTrainedBesideAndReportsEachLanguageTaskBesideItsTextOnlyBaseline() throws Exception {
         assertEquals(0, code);
         for (String task : new String[] {"vqa", "report-qa", "impression"})
             assertTrue(table.lines().anyMatch(l -> l.startsWith("ELIXR-B " + task + ", ") && l.contains("(text-only baseline ")), task + " row in\n" + table);
         var m = new ObjectMapper();
         assertTrue(Files.exists(dir.resolve("lm/model.safetensors")) && Files.exists(dir.resolve("lm/tokenizer.json")), "the instruction LM");
         assertTrue(m.readTree(dir.resolve("lm/run.json").toFile()).toString().contains("presence questions"), "the LM read the instruction corpus");
+        assertTrue(Files.readString(dir.resolve("lm.log")).contains("train lm ["), "the LM trained beside, its progress in lm.log");
+        assertTrue(table.contains("(its LM trained beside the parts above, "), table);
         assertTrue(Files.exists(dir.resolve("run-b2/model.safetensors")), "the stage-2 run");
         for (String task : new String[] {"vqa", "report-qa-combined", "impression"}) {
             var metrics = m.readTree(dir.resolve("run-b2/eval/" + task + "/metrics.json").toFile());

@@ -49,8 +49,9 @@ import java.util.stream.Stream;
 /**
  * {@code elixr demo}: generates a synthetic data set (cached in DIR/data), trains ELIXR-C (DIR/run), runs the three
  * evaluations, trains ELIXR-B stage 1 on ELIXR-C's frozen tower (DIR/run-b) and evaluates it the same way (search also
- * re-ranked by ITM), then ELIXR-B stage 2 ({@link LanguageDemo}: the instruction LM in DIR/lm, the adapter into it in
- * DIR/run-b2, VQA, report QA and impressions beside their text-only baselines), writes DIR/report.html with all of it
+ * re-ranked by ITM), then ELIXR-B stage 2 ({@link LanguageDemo}: the instruction LM in DIR/lm, trained meanwhile on a
+ * thread of its own ({@link LmBeside}), the adapter into it in DIR/run-b2, VQA, report QA and impressions beside their
+ * text-only baselines), writes DIR/report.html with all of it
  * side by side, then prints a summary table. {@code --quick} runs the same code path on
  * a small data set with short training (used by the tests).
  */
@@ -232,6 +233,15 @@ public final class ElixrDemo {
         long t0 = System.nanoTime();
         Path data = dir.resolve("data"), runDir = dir.resolve("run");
         ensureData(data, plan, seed, log);
+        boolean language = plan.stageOne() != null && plan.stageTwo() != null;
+        try (LmBeside lm = language ? LmBeside.start(dir, data, plan.stageTwo(), seed, log, commandLine) : null) {
+            return finish(dir, data, runDir, plan, seed, log, commandLine, lm, t0);
+        }
+    }
+
+    /** The demo after its data: ELIXR-C, its evaluations, ELIXR-B (stage 2 once {@code lm}, training beside, is done), the report. */
+    private static Summary finish(Path dir, Path data, Path runDir, Plan plan, long seed, PrintStream log, String commandLine,
+                                  LmBeside lm, long t0) throws IOException {
         ensureTrained(data, runDir, plan, seed, log, commandLine);
         ElixrCEvaluation eval = ElixrCEvaluation.open(runDir, data, log).withCommandLine(commandLine);
         log.println("elixr: zero-shot classification ...");
@@ -244,7 +254,7 @@ public final class ElixrDemo {
                 List.of(new LogisticProbe(), new MlpProbe(new int[] {512, 256}, 0.2f, plan.evaluation().mlpSteps(), 64, 1e-3, 1e-2)));
         ElixrBPart b = plan.stageOne() == null ? null : elixrB(dir, data, runDir, plan, seed, log, commandLine);
         LanguageDemo.Part language = b == null || plan.stageTwo() == null ? null
-                : LanguageDemo.run(dir, data, dir.resolve("run-b"), plan.stageTwo(), seed, log, commandLine);
+                : LanguageDemo.run(dir, data, dir.resolve("run-b"), plan.stageTwo(), seed, log, commandLine, lm);
         Path report = dir.resolve("report.html");
         HtmlReport html = ElixrCReport.build(new ElixrCReport.Inputs(b == null ? "ELIXR-C demo on synthetic chest X-rays"
                         : "ELIXR-C and ELIXR-B demo on synthetic chest X-rays",

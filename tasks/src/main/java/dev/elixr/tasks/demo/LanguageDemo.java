@@ -90,14 +90,24 @@ public final class LanguageDemo {
         }
     }
 
-    /** The three evaluations (their metrics and answered items; VQA, report QA, impressions), the stage-2 history, and the seconds the part took. */
-    public record Part(Plan plan, Map<LanguageTask, LanguageEvaluation.Result> results, TrainingHistory history, double seconds) {}
+    /**
+     * The three evaluations (their metrics and answered items; VQA, report QA, impressions), the stage-2 history, the
+     * seconds the part took, and the seconds its LM took beside the rest of the demo (0 when it trained in the part).
+     */
+    public record Part(Plan plan, Map<LanguageTask, LanguageEvaluation.Result> results, TrainingHistory history, double seconds,
+                       double lmBesideSeconds) {}
 
     /** Trains (or reuses) DIR/lm and DIR/run-b2 on the stage-1 run {@code runB} and runs the three evaluations. */
     public static Part run(Path dir, Path data, Path runB, Plan p, long seed, PrintStream log, String commandLine) throws IOException {
+        return run(dir, data, runB, p, seed, log, commandLine, null);
+    }
+
+    /** As {@link #run(Path, Path, Path, Plan, long, PrintStream, String)}, with DIR/lm from {@code lmBeside} when not null. */
+    static Part run(Path dir, Path data, Path runB, Plan p, long seed, PrintStream log, String commandLine, LmBeside lmBeside) throws IOException {
+        double lmSeconds = lmBeside == null ? 0 : lmBeside.await(log);
         long t0 = System.nanoTime();
         Path lm = dir.resolve("lm"), runB2 = dir.resolve("run-b2");
-        ensureLm(data, lm, p, seed, log, commandLine);
+        if (lmBeside == null) ensureLm(data, lm, p, seed, log, commandLine);
         ensureStageTwo(data, runB, lm, runB2, p, seed, log, commandLine);
         ElixrB2Run run = ElixrB2Run.load(runB2, log);
         Map<LanguageTask, LanguageEvaluation.Result> results = new LinkedHashMap<>();
@@ -114,7 +124,7 @@ public final class LanguageDemo {
                     : LanguageEvaluation.evaluate(run, t, o, commandLine, log));
         }
         TrainingHistory history = TrainingHistory.read(runB2.resolve(ElixrB2Run.HISTORY));
-        return new Part(p, results, history, (System.nanoTime() - t0) / 1e9);
+        return new Part(p, results, history, (System.nanoTime() - t0) / 1e9, lmSeconds);
     }
 
     /** The part's setup in words, for the report. */
@@ -136,7 +146,8 @@ public final class LanguageDemo {
 
     /** The part's lines of the demo's summary table: each task's headline metric beside its text-only baseline. */
     static void rows(StringBuilder sb, Part part) {
-        sb.append(String.format(Locale.ROOT, "ELIXR-B stage 2 (adapter into the instruction LM): %s of the wall time%n", Progress.time(part.seconds())));
+        sb.append(String.format(Locale.ROOT, "ELIXR-B stage 2 (adapter into the instruction LM): %s of the wall time%s%n", Progress.time(part.seconds()),
+                part.lmBesideSeconds() > 0 ? " (its LM trained beside the parts above, " + Progress.time(part.lmBesideSeconds()) + ")" : ""));
         for (var e : part.results().entrySet()) {
             String metric = e.getKey() == LanguageTask.IMPRESSION ? "macro_f1" : "accuracy";
             Map<?, ?> m = e.getValue().metrics();

@@ -23,13 +23,32 @@ public final class Progress {
     private boolean printed;
     private long done;
 
+    /** Where this thread's bars go instead of stderr ({@link #writingTo}); null: stderr. */
+    private static final ThreadLocal<PrintStream> REDIRECT = new ThreadLocal<>();
+
     public Progress(String label, long total, String unit) {
         this(label, total, unit, true);
     }
 
-    /** A bar on stderr, or (enabled false) one that only counts. */
+    /** A bar on stderr (or where {@link #writingTo} sends this thread's bars), or (enabled false) one that only counts. */
     public Progress(String label, long total, String unit, boolean enabled) {
-        this(label, total, unit, enabled ? System.err : null, System::nanoTime, System.console() != null, 10_000_000_000L);
+        this(label, total, unit, !enabled ? null : REDIRECT.get() != null ? REDIRECT.get() : System.err, System::nanoTime,
+                REDIRECT.get() == null && System.console() != null, 10_000_000_000L);
+    }
+
+    /**
+     * Runs {@code work} with the bars it starts on this thread written to {@code out} as plain lines (every 10 s)
+     * instead of redrawn on stderr: a job running beside another keeps its bar out of the other's line.
+     */
+    public static <T> T writingTo(PrintStream out, java.util.concurrent.Callable<T> work) throws Exception {
+        PrintStream before = REDIRECT.get();
+        REDIRECT.set(out);
+        try {
+            return work.call();
+        } finally {
+            if (before == null) REDIRECT.remove();
+            else REDIRECT.set(before);
+        }
     }
 
     public Progress(String label, long total, String unit, PrintStream out, LongSupplier clock, boolean interactive,

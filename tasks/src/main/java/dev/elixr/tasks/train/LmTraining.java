@@ -175,16 +175,21 @@ public final class LmTraining {
         return out;
     }
 
-    /** The model's perplexity on a corpus (every row's tokens after its first), without a graph. */
+    /**
+     * The model's perplexity on a corpus (every row's tokens after its first), without a graph; the rows batched in
+     * order of length (then position), so that a batch is hardly padded.
+     */
     public static Perplexity perplexity(LlamaModel model, Corpus c, int batch) {
         boolean training = model.isTraining();
         model.eval();
         double sum = 0;
         long count = 0;
+        int[] byLength = java.util.stream.IntStream.range(0, c.count()).boxed()
+                .sorted(java.util.Comparator.comparingInt((Integer i) -> c.rows().get(i).length).thenComparingInt(i -> i))
+                .mapToInt(Integer::intValue).toArray();
         try (var g = GradMode.noGrad()) {
             for (int s = 0; s < c.count(); s += batch) {
-                int[] rows = new int[Math.min(batch, c.count() - s)];
-                for (int i = 0; i < rows.length; i++) rows[i] = s + i;
+                int[] rows = java.util.Arrays.copyOfRange(byLength, s, Math.min(c.count(), s + batch));
                 Batch b = c.batch(rows);
                 int k = b.predicted();
                 sum += (double) b.loss(model).item() * k;
