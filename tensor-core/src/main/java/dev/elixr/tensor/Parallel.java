@@ -108,7 +108,8 @@ public final class Parallel {
      * chunks out: two single-threaded jobs keep two cores busier than one job split across both, whose serial parts
      * and end-of-loop barriers leave the other core idle (docs/results.md, "The demo's LM beside ELIXR-C"). Results do
      * not change: no kernel's result depends on how its loop is split (the GEMM tests hold 1 and 2 threads bit-equal,
-     * {@code ParallelBesideTest} a training step). Once fewer than two are open, loops share out their chunks again.
+     * the softmax and norm tests 1, 2 and 3; {@code ParallelBesideTest} two jobs' products, softmaxes and sums; the
+     * demo's ELIXR-C and LM weights come out the same bytes as trained alone). Once fewer than two are open, loops share out their chunks again.
      */
     public static JobBeside besideOthers() { return new JobBeside(); }
 

@@ -13,7 +13,8 @@
  *   <li>{@code backend}: the {@link dev.elixr.tensor.backend.Backend} interface, the primitive operations a device must
  *       provide, and {@link dev.elixr.tensor.backend.Backends}, which finds the backend of a device.</li>
  *   <li>{@code cpu}: the CPU backend's kernels, written with the Vector API and run on all cores through
- *       {@link dev.elixr.tensor.Parallel}; each fast kernel starts with a comment on its blocking and vector strategy.</li>
+ *       {@link dev.elixr.tensor.Parallel} (or inline, one core per job, while jobs run side by side:
+ *       {@link dev.elixr.tensor.Parallel#besideOthers}); each fast kernel starts with a comment on its blocking and vector strategy.</li>
  *   <li>{@code reference}: plain-loop twins of the kernels (double accumulation, no vectors, no threads) that tests
  *       hold the fast kernels equal to.</li>
  *   <li>{@code opencl}: the OpenCL backend through Java's FFM API (no native code of ours).</li>
