@@ -28,14 +28,18 @@ class DemoQuickTest {
     static int code;
     static String table;
 
+    /** On two threads (the demo's LM then trains beside ELIXR-C, whatever the machine's cores). */
     @BeforeAll static void runQuickDemo() {
         PrintStream oldOut = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int threads = dev.elixr.tensor.Parallel.threads();
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            dev.elixr.tensor.Parallel.setThreads(2);
             code = new CommandLine(new Elixr()).execute("demo", "--quick", "--out", dir.toString());
         } finally {
             System.setOut(oldOut);
+            dev.elixr.tensor.Parallel.setThreads(threads);
         }
         table = out.toString(StandardCharsets.UTF_8);
         System.out.print(table);

@@ -233,10 +233,18 @@ public final class ElixrDemo {
         long t0 = System.nanoTime();
         Path data = dir.resolve("data"), runDir = dir.resolve("run");
         ensureData(data, plan, seed, log);
-        boolean language = plan.stageOne() != null && plan.stageTwo() != null;
-        try (LmBeside lm = language ? LmBeside.start(dir, data, plan.stageTwo(), seed, log, commandLine) : null) {
+        try (LmBeside lm = lmBeside(plan) ? LmBeside.start(dir, data, plan.stageTwo(), seed, log, commandLine) : null) {
             return finish(dir, data, runDir, plan, seed, log, commandLine, lm, t0);
         }
+    }
+
+    /**
+     * Whether the plan's LM trains beside ELIXR-C and stage 1 ({@link LmBeside}): on two cores, where two single-threaded
+     * jobs at once finish sooner than one two-threaded job after the other (docs/results.md, "The demo's LM beside
+     * ELIXR-C"). With more cores each job keeps all of them, one after the other, as on one core.
+     */
+    static boolean lmBeside(Plan plan) {
+        return plan.stageOne() != null && plan.stageTwo() != null && dev.elixr.tensor.Parallel.threads() == 2;
     }
 
     /** The demo after its data: ELIXR-C, its evaluations, ELIXR-B (stage 2 once {@code lm}, training beside, is done), the report. */

@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * 2 does, and {@link #await} waits for it there. While both run, each takes one core ({@link Parallel#besideOthers}):
  * two single-threaded jobs keep two cores busier than each job split across both in turn. The LM's log and progress go
  * to DIR/lm.log (its "elixr:" lines are repeated in the demo's log once it is done); the weights are the same bits as
- * when it trains alone.
+ * when it trains alone. Used on two cores ({@link ElixrDemo#lmBeside}).
  */
 final class LmBeside implements AutoCloseable {
     private final Path logFile;

@@ -40,6 +40,22 @@ class DemoPlanTest {
         assertEquals(1000, LanguageDemo.Plan.full().vqaItems());
     }
 
+    @Test void theLmTrainsBesideElixrCOnTwoThreadsOnlyAndOnlyWhenStageTwoRuns() {
+        int before = dev.elixr.tensor.Parallel.threads();
+        try {
+            dev.elixr.tensor.Parallel.setThreads(2);
+            assertTrue(ElixrDemo.lmBeside(ElixrDemo.Plan.full()));
+            assertFalse(ElixrDemo.lmBeside(ElixrDemo.Plan.full().withStageTwo(null)));
+            assertFalse(ElixrDemo.lmBeside(ElixrDemo.Plan.full().withStageOne(null)));
+            dev.elixr.tensor.Parallel.setThreads(1);
+            assertFalse(ElixrDemo.lmBeside(ElixrDemo.Plan.full()), "one core: one job after the other");
+            dev.elixr.tensor.Parallel.setThreads(4);
+            assertFalse(ElixrDemo.lmBeside(ElixrDemo.Plan.full()), "four cores: each job keeps all of them");
+        } finally {
+            dev.elixr.tensor.Parallel.setThreads(before);
+        }
+    }
+
     @Test void theElixrCRunsMarkerLeavesStageTwoOut() throws Exception {
         String marker = new ObjectMapper().writeValueAsString(ElixrDemo.Plan.full());
         assertEquals(marker, new ObjectMapper().writeValueAsString(ElixrDemo.Plan.full().withStageTwo(null)));
