@@ -10,12 +10,14 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code elixr demo}: synthetic data → ELIXR-C training → the three evaluations → ELIXR-B stage 1 → its evaluations →
- * the instruction LM and ELIXR-B stage 2 → VQA, report QA, impressions → report.html.
+ * ELIXR-B stage 2 on the instruction LM (trained beside ELIXR-C and stage 1 on two cores, after them otherwise) → VQA,
+ * report QA, impressions → report.html.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Generate synthetic chest X-rays with reports, train ELIXR-C, evaluate it (zero-shot, data-efficient, "
                 + "search), train ELIXR-B stage 1 (a Q-Former on ELIXR-C's frozen image tower), evaluate it the same way (search "
-                + "also re-ranked by ITM), train a small language model and ELIXR-B stage 2 (the adapter into it), answer visual "
+                + "also re-ranked by ITM), train a small language model (on two cores beside ELIXR-C and stage 1, its progress in "
+                + "DIR/lm.log) and ELIXR-B stage 2 (the adapter into it), answer visual "
                 + "questions, check reports and write impressions beside a text-only baseline, and write DIR/report.html with all "
                 + "of it. Data and models are cached in DIR.")
 final class DemoCommand implements Callable<Integer> {
