@@ -151,6 +151,25 @@ public interface Backend {
     void attentionProbabilities(Tensor scores, Tensor mask, boolean causal, float scale, Tensor p);
 
     /**
+     * Whether {@link #attentionBackward} computes the gradients of {@link #attention} in one call (else ops composes them
+     * from {@link #attentionProbabilities}, batched products and {@link #softmaxBackward}).
+     */
+    default boolean fusesAttentionBackward() { return false; }
+
+    /**
+     * Gradients of {@link #attention} for output gradient g [B,H,Tq,Dv], where {@link #fusesAttentionBackward} says so:
+     * dq, dk, dv are fresh zero-filled outputs shaped like q, k, v, or null when not wanted; mask as {@link #attention}'s
+     * (broadcastable, not yet expanded).
+     */
+    default void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor g,
+                                   Tensor dq, Tensor dk, Tensor dv) {
+        throw new UnsupportedOperationException("attentionBackward: this backend composes the attention backward");
+    }
+
+    /** Floats of scratch {@link #attentionBackward} takes besides its outputs, where it fuses (all threads together). */
+    default long attentionBackwardScratchFloats(int tq, int tk) { return 0; }
+
+    /**
      * Gradients of {@link #layerNorm} (statistics recomputed per row): dx = (1/σ)·(ĝ − mean(ĝ) − x̂·mean(ĝ⊙x̂)) with
      * ĝ = g⊙γ; dgamma = Σ_rows g⊙x̂; dbeta = Σ_rows g. Any of dx, dgamma, dbeta may be null (not wanted).
      */

@@ -2,6 +2,8 @@ package dev.elixr.tensor.cpu;
 
 import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.Tensor;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Scaled dot-product attention (Vaswani et al. 2017, eq. 1), softmax(q·kᵀ·scale + mask)·v, on the fused
@@ -27,7 +29,8 @@ final class CpuAttention {
     /**
      * p = softmax(s·scale + mask) per row of scores [B,H,Tq,Tk] (p may be s itself), causal rows ending at key
      * i + Tk − Tq, all-masked rows zero. Strategy: one row per item of a parallel range; scale and mask in one pass,
-     * the row max, then {@link VectorMath#expShifted} over the visible keys and a double sum.
+     * the row max, then {@link VectorMath#expShiftedSum} over the visible keys (exponentials and their sum in one pass) and
+     * the scaling by its inverse.
      */
     static void probabilities(Tensor scores, Tensor mask, boolean causal, float scale, Tensor p) {
         if (p.numel() == 0) return;
@@ -40,32 +43,57 @@ final class CpuAttention {
         int mo0 = m == null ? 0 : m.offset();
         Parallel.forRange(rows, Math.max(1, 4096 / Math.max(1, tk)), (from, to) -> {
             for (int r = from; r < to; r++) {
-                int i = r % tq, bh = r / tq, h = bh % heads, b = bh / heads, si = so + r * tk, o = po + r * tk;
+                int i = r % tq, bh = r / tq, h = bh % heads, b = bh / heads;
                 int visible = causal ? Math.max(0, Math.min(tk, i + tk - tq + 1)) : tk;
-                if (md == null) {
-                    for (int j = 0; j < visible; j++) out[o + j] = in[si + j] * scale;
-                } else {
-                    int mo = mo0 + b * ms[0] + h * ms[1] + i * ms[2];
-                    for (int j = 0; j < visible; j++) out[o + j] = in[si + j] * scale + md[mo + j * ms[3]];
-                }
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < visible; j++) max = Math.max(max, out[o + j]);
-                java.util.Arrays.fill(out, o + visible, o + tk, 0f);
-                if (max == Float.NEGATIVE_INFINITY) {
-                    java.util.Arrays.fill(out, o, o + visible, 0f);
-                    continue;
-                }
-                VectorMath.expShifted(out, o, max, out, o, visible);
-                double sum = 0;
-                for (int j = 0; j < visible; j++) sum += out[o + j];
-                float inv = (float) (1 / sum);
-                for (int j = 0; j < visible; j++) out[o + j] *= inv;
+                int mo = md == null ? 0 : mo0 + b * ms[0] + h * ms[1] + i * ms[2];
+                probabilityRow(in, so + r * tk, out, po + r * tk, tk, visible, scale, md, mo, md == null ? 0 : ms[3]);
             }
         });
     }
 
+    /**
+     * One row of probabilities: out[o, o+tk) = softmax(in[si…]·scale + mask) over the first {@code visible} keys, zeros
+     * after them and for a row whose visible keys are all masked (mask md from mo with stride mk along keys, or null).
+     * out may be in at the same position.
+     */
+    static void probabilityRow(float[] in, int si, float[] out, int o, int tk, int visible, float scale, float[] md, int mo, int mk) {
+        float max = scaleMaskMax(in, si, out, o, visible, scale, md, mo, mk);
+        java.util.Arrays.fill(out, o + visible, o + tk, 0f);
+        if (max == Float.NEGATIVE_INFINITY) {
+            java.util.Arrays.fill(out, o, o + visible, 0f);
+            return;
+        }
+        float inv = 1f / VectorMath.expShiftedSum(out, o, max, out, o, visible, true);
+        FloatVector vi = FloatVector.broadcast(Simd.F, inv);
+        int j = 0;
+        for (int b = Simd.F.loopBound(visible); j < b; j += Simd.L) FloatVector.fromArray(Simd.F, out, o + j).mul(vi).intoArray(out, o + j);
+        for (; j < visible; j++) out[o + j] *= inv;
+    }
+
+    /** out[o, o+n) = in[si…]·scale (+ mask md from mo, stride mk along keys); returns their maximum (vectors where the mask is contiguous). */
+    private static float scaleMaskMax(float[] in, int si, float[] out, int o, int n, float scale, float[] md, int mo, int mk) {
+        int j = 0;
+        float max = Float.NEGATIVE_INFINITY;
+        if (md == null || mk == 1) {
+            FloatVector vs = FloatVector.broadcast(Simd.F, scale), vm = FloatVector.broadcast(Simd.F, Float.NEGATIVE_INFINITY);
+            for (int b = Simd.F.loopBound(n); j < b; j += Simd.L) {
+                FloatVector x = FloatVector.fromArray(Simd.F, in, si + j).mul(vs);
+                if (md != null) x = x.add(FloatVector.fromArray(Simd.F, md, mo + j));
+                x.intoArray(out, o + j);
+                vm = vm.max(x);
+            }
+            max = vm.reduceLanes(VectorOperators.MAX);
+        }
+        for (; j < n; j++) {
+            float x = md == null ? in[si + j] * scale : in[si + j] * scale + md[mo + j * mk];
+            out[o + j] = x;
+            max = Math.max(max, x);
+        }
+        return max;
+    }
+
     /** The tensor in place when it is a float[] with unit stride along D, else a contiguous copy. */
-    private static FlashAttention.Operand operand(Tensor t) {
+    static FlashAttention.Operand operand(Tensor t) {
         if (t.storage().array() == null || t.stride(3) != 1 && t.size(3) > 1) t = t.copy();
         return new FlashAttention.Operand(t.storage().array(), t.offset(), t.stride(0), t.stride(1), t.stride(2));
     }

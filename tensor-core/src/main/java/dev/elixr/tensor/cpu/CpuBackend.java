@@ -121,6 +121,19 @@ public final class CpuBackend implements Backend {
         CpuAttention.probabilities(scores, mask, causal, scale, p);
     }
 
+    @Override public boolean fusesAttentionBackward() { return true; }
+
+    @Override
+    public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor g,
+                                  Tensor dq, Tensor dk, Tensor dv) {
+        AttentionBackward.backward(q, k, v, mask, causal, scale, g, dq, dk, dv);
+    }
+
+    @Override
+    public long attentionBackwardScratchFloats(int tq, int tk) {
+        return Parallel.threads() * AttentionBackward.scratchFloats(tq, tk);
+    }
+
     @Override
     public void layerNormBackward(Tensor x, Tensor gamma, Tensor g, float eps, Tensor dx, Tensor dgamma, Tensor dbeta) {
         CpuNormBackward.backward(x, gamma, g, eps, false, dx, dgamma, dbeta);

@@ -66,21 +66,31 @@ public final class Attention {
     /**
      * Gradients of {@link #scaledDotProduct} for output gradient g, recomputing P: dV = Pᵀ·g, dP = g·vᵀ,
      * dS = P⊙(dP − Σ dP⊙P) (the softmax backward), dQ = dS·k·scale, dK = dSᵀ·q·scale. Returns {dq, dk, dv}, null where
-     * the need flag is false. P and dS are [B,H,Tq,Tk] each, so a large batch goes through in chunks of images
-     * ({@link #BACKWARD_SCORE_FLOATS}): a checkpointed ViT-B/16 at 384² in a 22 GiB heap held two 4.4 GB score tensors
-     * at 276 images, beyond what the memory plan counted.
+     * the need flag is false. Where the backend fuses it ({@link Backend#fusesAttentionBackward}: the CPU, per head in
+     * blocks of queries) no score tensor is materialised; else {@link #composedBackward} holds P and dS [B,H,Tq,Tk], so a
+     * large batch goes through in chunks of images ({@link #BACKWARD_SCORE_FLOATS}): a checkpointed ViT-B/16 at 384² in
+     * a 22 GiB heap held two 4.4 GB score tensors at 276 images, beyond what the memory plan counted.
      */
     public static Tensor[] backward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor g,
                                     boolean needQ, boolean needK, boolean needV) {
-        return backward(q, k, v, mask, causal, scale, g, needQ, needK, needV, BACKWARD_SCORE_FLOATS);
+        Backend be = Backends.of("attention backward", q, k, v, g, mask);
+        if (!be.fusesAttentionBackward()) return composedBackward(q, k, v, mask, causal, scale, g, needQ, needK, needV, BACKWARD_SCORE_FLOATS);
+        Tensor dq = needQ ? Outputs.allocate(be, q.shape()) : null, dk = needK ? Outputs.allocate(be, k.shape()) : null;
+        Tensor dv = needV ? Outputs.allocate(be, v.shape()) : null;
+        if (needQ || needK || needV) be.attentionBackward(q, k, v, mask, causal, scale, g, dq, dk, dv);
+        return new Tensor[] {dq, dk, dv};
     }
 
-    /** The floats of one score tensor [m,H,Tq,Tk] the backward holds at once: chunks of m images, at least one (64 MiB). */
+    /** The floats of one score tensor [m,H,Tq,Tk] the composed backward holds at once: chunks of m images, at least one (64 MiB). */
     public static final int BACKWARD_SCORE_FLOATS = 1 << 24;
 
-    /** {@link #backward} with chunks of at most {@code scoreFloats} floats per score tensor (tests force small chunks). */
-    static Tensor[] backward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor g,
-                             boolean needQ, boolean needK, boolean needV, long scoreFloats) {
+    /**
+     * The backward composed from {@link #probabilities}, batched products and the softmax backward, in chunks of images
+     * of at most {@code scoreFloats} floats per score tensor: what a backend that does not fuse it runs, and the
+     * reference the fused ones are tested against.
+     */
+    public static Tensor[] composedBackward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor g,
+                                            boolean needQ, boolean needK, boolean needV, long scoreFloats) {
         int n = q.size(0), m = chunkImages(n, scoresPerImage(q, k), scoreFloats);
         if (m >= n) return wholeBackward(q, k, v, mask, causal, scale, g, needQ, needK, needV);
         Backend be = Backends.of("attention backward", q, k, v, g, mask);
@@ -99,11 +109,19 @@ public final class Attention {
     }
 
     /**
-     * The floats of scratch {@link #backward} takes besides dq, dk and dv for n images shaped like q, k and v, one chunk's
-     * worth: P and dS, the unscaled products for dq and dk, and, when it goes in chunks, the chunk's three gradients
-     * before they are copied into place. With n = Integer.MAX_VALUE, the most it takes for any batch.
+     * The floats of scratch {@link #backward} takes besides dq, dk and dv for n images shaped like q, k and v: where the
+     * backend fuses it, its blocks; else one chunk's worth of the composed backward: P and dS, the unscaled products for
+     * dq and dk, and, when it goes in chunks, the chunk's three gradients before they are copied into place. With
+     * n = Integer.MAX_VALUE, the most it takes for any batch.
      */
     public static long backwardScratchFloats(long n, Tensor q, Tensor k, Tensor v) {
+        Backend be = Backends.of("attention backward", q, k, v);
+        if (be.fusesAttentionBackward()) return be.attentionBackwardScratchFloats(q.size(2), k.size(2));
+        return composedBackwardScratchFloats(n, q, k, v);
+    }
+
+    /** The floats of scratch {@link #composedBackward} takes besides dq, dk and dv (see {@link #backwardScratchFloats}). */
+    public static long composedBackwardScratchFloats(long n, Tensor q, Tensor k, Tensor v) {
         long scores = scoresPerImage(q, k), heads = q.size(1);
         long unscaled = heads * ((long) q.size(2) * q.size(3) + (long) k.size(2) * k.size(3));
         long gradients = unscaled + heads * k.size(2) * v.size(3);
