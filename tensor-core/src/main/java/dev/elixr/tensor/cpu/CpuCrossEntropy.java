@@ -2,11 +2,16 @@ package dev.elixr.tensor.cpu;
 
 import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.Tensor;
+import jdk.incubator.vector.FloatVector;
+
+import static dev.elixr.tensor.cpu.Simd.F;
+import static dev.elixr.tensor.cpu.Simd.L;
 
 /**
  * Cross-entropy with label smoothing over rows of logits [N,C] and its gradient, fused (no [N,C] log-softmax or
- * one-hot is kept). Strategy: one row per item of a parallel range; per row the max, then log Σ exp(x − max) in
- * double (stable for any logits), then the loss or the gradient in one more pass.
+ * one-hot is kept). Strategy: one row per item of a parallel range; per row the max, then log Σ exp(x − max) (float
+ * vector exponentials and sum, the logarithm in double; stable for any logits), then the loss or the gradient in one
+ * more pass.
  */
 final class CpuCrossEntropy {
     private CpuCrossEntropy() {}
@@ -45,19 +50,28 @@ final class CpuCrossEntropy {
                     continue;
                 }
                 double lse = logSumExp(xs, o, c);
-                for (int j = 0; j < c; j++) out[q + j] = (float) ((Math.exp(xs[o + j] - lse) - off) * scale);
+                gradientRow(xs, o, out, q, c, (float) lse, (float) off, scale);
                 out[q + targets[i]] -= (float) (on * scale);
             }
         });
     }
 
-    /** log Σ_j exp(x[o + j]) in double, shifted by the row max. */
+    /** out[q, q+c) = (e^(x − lse) − off)·scale: the exponentials by {@link VectorMath#expShifted}, then one vector pass. */
+    private static void gradientRow(float[] x, int o, float[] out, int q, int c, float lse, float off, float scale) {
+        VectorMath.expShifted(x, o, lse, out, q, c);
+        FloatVector vo = FloatVector.broadcast(F, off), vs = FloatVector.broadcast(F, scale);
+        int j = 0;
+        for (int b = F.loopBound(c); j < b; j += L) FloatVector.fromArray(F, out, q + j).sub(vo).mul(vs).intoArray(out, q + j);
+        for (; j < c; j++) out[q + j] = (out[q + j] - off) * scale;
+    }
+
+    /**
+     * log Σ_j exp(x[o + j]), shifted by the row max ({@link CpuSoftmax#max}); the exponentials and their sum in float
+     * vectors ({@link VectorMath#expShiftedSum}: each term ≤ 1), the logarithm in double.
+     */
     static double logSumExp(float[] x, int o, int c) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < c; j++) max = Math.max(max, x[o + j]);
+        float max = CpuSoftmax.max(x, o, c);
         if (max == Float.NEGATIVE_INFINITY) return max;
-        double sum = 0;
-        for (int j = 0; j < c; j++) sum += Math.exp(x[o + j] - max);
-        return max + Math.log(sum);
+        return max + Math.log(VectorMath.expShiftedSum(x, o, max, x, o, c, false));
     }
 }
