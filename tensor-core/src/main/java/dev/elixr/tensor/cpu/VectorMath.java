@@ -78,7 +78,10 @@ public final class VectorMath {
         int b = F.loopBound(n);
         for (int k = 0; k < b; k += L) FloatVector.fromArray(F, x, p + k).sub(s).intoArray(o, q + k);
         expVectors(o, q, o, q, b);
-        for (int k = b; k < n; k++) o[q + k] = exp(x[p + k] - shift);
+        if (b < n) { // the last n − b < L as one masked vector: each lane the bits of exp(float) on it, as the vector loop's
+            VectorMask<Float> m = F.indexInRange(b, n);
+            exp(FloatVector.fromArray(F, x, p + b, m).sub(s)).intoArray(o, q + b, m);
+        }
     }
 
     /**
@@ -137,13 +140,7 @@ public final class VectorMath {
             acc = acc.add(e);
             k += L;
         }
-        float sum = Simd.sumLanes(acc);
-        for (; k < n; k++) {
-            float e = exp(x[p + k] - shift);
-            if (store) o[q + k] = e;
-            sum += e;
-        }
-        return sum;
+        return expTail(x, p, k, n, s, o, q, store, Simd.sumLanes(acc));
     }
 
     /**
@@ -196,12 +193,22 @@ public final class VectorMath {
             acc = acc.add(e);
             k += L;
         }
-        float sum = Simd.sumLanes(acc);
-        for (; k < n; k++) {
-            float e = exp(x[p + k] - shift);
-            if (store) o[q + k] = e;
-            sum += e;
-        }
+        return expTail(x, p, k, n, s, o, q, store, Simd.sumLanes(acc));
+    }
+
+    /**
+     * sum plus e^(x − shift) over the last n − k (&lt; L) of a run, added one by one in order (stored to o when store): the
+     * exponentials as one masked vector (a scalar {@link #exp(float)} per element cost twice a row's whole vector loop
+     * on rows of 100 keys); each lane has the bits exp(float) gives, so sums and stores are those of the scalar tail.
+     */
+    private static float expTail(float[] x, int p, int k, int n, FloatVector s, float[] o, int q, boolean store, float sum) {
+        if (k >= n) return sum;
+        VectorMask<Float> m = F.indexInRange(k, n);
+        FloatVector e = exp(FloatVector.fromArray(F, x, p + k, m).sub(s));
+        float[] t = store ? o : new float[L];
+        int at = store ? q + k : 0;
+        e.intoArray(t, at, m);
+        for (int j = 0; j < n - k; j++) sum += t[at + j];
         return sum;
     }
 
