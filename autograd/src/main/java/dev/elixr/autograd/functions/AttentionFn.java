@@ -7,9 +7,10 @@ import dev.elixr.tensor.ops.Attention;
 /**
  * Scaled dot-product attention (Vaswani et al. 2017, eq. 1) with additive mask and causal option, with backward.
  * The forward is the fused kernel (no B·H·Tq·Tk tensor is kept); the backward ({@link Attention#backward}) recomputes
- * the probabilities and applies dV = Pᵀ·g, dS = P⊙(dP − Σ dP⊙P) with dP = g·vᵀ, dQ = dS·k·scale, dK = dSᵀ·q·scale.
- * The node declares that backward's scratch (P and dS of a chunk of images, {@link Attention#backwardScratchFloats}),
- * which stops growing with the batch.
+ * the probabilities and applies dV = Pᵀ·g, dS = P⊙(dP − Σ dP⊙P) with dP = g·vᵀ, dQ = dS·k·scale, dK = dSᵀ·q·scale
+ * (fused per head on the CPU). The node declares that backward's scratch ({@link Attention#backwardScratchFloats}: the
+ * CPU's blocks of queries, or P and dS of a chunk of images where the backward is composed), which stops growing with
+ * the batch.
  */
 public final class AttentionFn {
     private AttentionFn() {}
