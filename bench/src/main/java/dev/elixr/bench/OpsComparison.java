@@ -1,10 +1,12 @@
 package dev.elixr.bench;
 
 import dev.elixr.tensor.Parallel;
+import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.backend.Conv2dParams;
 import dev.elixr.tensor.cpu.Conv2dKernel;
 import dev.elixr.tensor.cpu.DepthwiseConv;
 import dev.elixr.tensor.cpu.FlashAttention;
+import dev.elixr.tensor.ops.Attention;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -14,8 +16,8 @@ import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 
 /**
- * Side by side for the other kernels (what {@code elixr bench ops} prints): convolutions and attention in
- * GFLOP/s, judged against our own SGEMM rate at 1024³ with the same threads (target ≥ 50%); depthwise
+ * Side by side for the other kernels (what {@code elixr bench ops} prints): convolutions and attention (forward, and
+ * backward with no numpy peer) in GFLOP/s, judged against our own SGEMM rate at 1024³ with the same threads (target ≥ 50%); depthwise
  * convolution, softmax and layer norm in GB/s (bytes read + written, printed per call), judged against the copy
  * bandwidth {@link MemoryBandwidth#copy} measures in the same run with the same threads (reads N bytes and writes N into an
  * existing buffer, as these ops do; target ≥ 70%), with the read bandwidth beside it. The numpy column runs the same
@@ -73,6 +75,9 @@ public final class OpsComparison {
         cases.add(depthwise(16, 144, 56, 56, 3));
         cases.add(depthwise(16, 240, 28, 28, 5));
         for (int t : new int[] {64, 197, 512}) cases.add(attention(1, 12, t, 64));
+        cases.add(attention(32, 2, 100, 32));
+        for (int t : new int[] {64, 197, 512}) cases.add(attentionBackward(1, 12, t, 64));
+        cases.add(attentionBackward(32, 2, 100, 32));
         cases.addAll(ExtraOps.cases());
         return cases;
     }
@@ -109,6 +114,19 @@ public final class OpsComparison {
         String req = String.format(Locale.ROOT, "\"op\": \"attention\", \"b\": %d, \"h\": %d, \"t\": %d, \"d\": %d", b, h, t, d);
         return new OpCase("attention", "B" + b + " H" + h + " T" + t + " D" + d, false, flops,
                 () -> FlashAttention.attention(b, h, t, t, d, d, q, k, v, null, false, (float) (1 / Math.sqrt(d)), o), req);
+    }
+
+    /**
+     * The attention backward as training calls it ({@code Attention.backward}: fresh dq, dk, dv each call): its five
+     * products counted (recomputed scores, dV, dP, dQ, dK: 10·B·H·T²·D flops), no numpy peer. B32 H2 T100 D32 is the
+     * demo's text tower (an odd token count, as a batch padded to its longest report has).
+     */
+    static OpCase attentionBackward(int b, int h, int t, int d) {
+        Tensor q = Tensor.randn(9, b, h, t, d), k = Tensor.randn(10, b, h, t, d), v = Tensor.randn(11, b, h, t, d), g = Tensor.randn(12, b, h, t, d);
+        double flops = 10.0 * b * h * t * t * d;
+        float scale = (float) (1 / Math.sqrt(d));
+        return new OpCase("attention bwd", "B" + b + " H" + h + " T" + t + " D" + d, false, flops,
+                () -> Attention.backward(q, k, v, null, false, scale, g, true, true, true), null);
     }
 
     /** Runs every case × thread count, printing a table (or JSON lines). */

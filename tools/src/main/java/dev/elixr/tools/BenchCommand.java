@@ -82,7 +82,7 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "ops", description = "conv2d, depthwise conv, attention, softmax and layer norm beside numpy; memory-bound rows against a copy probe (read + write) and a read probe measured in the same run, softmax and layer norm into an existing output and with a new one (+alloc), and a copy of the softmax input into an existing and a new tensor (the difference: the allocation's cost).")
+    @Command(name = "ops", description = "conv2d, depthwise conv, attention, softmax and layer norm beside numpy, and attention's backward; memory-bound rows against a copy probe (read + write) and a read probe measured in the same run, softmax and layer norm into an existing output and with a new one (+alloc), and a copy of the softmax input into an existing and a new tensor (the difference: the allocation's cost).")
     static final class Ops implements Runnable {
         @Mixin Common common = new Common();
 
