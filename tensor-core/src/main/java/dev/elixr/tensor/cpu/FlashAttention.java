@@ -168,14 +168,16 @@ public final class FlashAttention {
         int kEnd = causal ? Math.max(0, Math.min(tk, i0 + rows + shift)) : tk;
         for (int j0 = 0; j0 < kEnd; j0 += BK) {
             int cols = Math.min(BK, kEnd - j0);
-            // S = scale · Q_blk · K_blkᵀ (Q read in place, Kᵀ packed once per head)
+            // Q_blk · K_blkᵀ (Q read in place, Kᵀ packed once per head; alpha = 1 keeps whole tiles on the direct store),
+            // then per row one pass: ·scale, + mask, the causal cut, the row max (the same bits as scaling in the product)
             if (d == 0) java.util.Arrays.fill(sc, 0f);
-            else Sgemm.gemmPackedB(q.data(), qb, q.st(), rows, kp, j0 * d, cols, d, scale, 0f, sc, 0, BK);
-            if (mask != null) addMask(mask, b, h, i0, rows, j0, cols, sc);
-            if (causal)
-                for (int r = 0; r < rows; r++)
-                    for (int j = Math.max(0, i0 + r + shift + 1 - j0); j < cols; j++) sc[r * BK + j] = Float.NEGATIVE_INFINITY;
-            for (int r = 0; r < rows; r++) onlineSoftmaxRow(sc, r * BK, cols, r, m, l, acc, dv);
+            else Sgemm.gemmPackedB(q.data(), qb, q.st(), rows, kp, j0 * d, cols, d, 1f, 0f, sc, 0, BK);
+            for (int r = 0; r < rows; r++) {
+                int visible = causal ? Math.max(0, Math.min(cols, i0 + r + shift + 1 - j0)) : cols;
+                int mi = mask == null ? 0 : mask.off() + b * mask.sb() + h * mask.sh() + (i0 + r) * mask.sq() + j0 * mask.sk();
+                float rowMax = scaleMaskMax(sc, r * BK, cols, visible, scale, mask, mi);
+                onlineSoftmaxRow(sc, r * BK, cols, r, rowMax, m, l, acc, dv);
+            }
             // O += P · V_blk (P read in place from the score tile, V packed once per head)
             int vOff = (j0 / BK) * dvp * BK, kUsed = Math.min(BK, tk - j0);
             if (cols < kUsed) // causal cut inside the block: the packed V block has kUsed rows, P only cols
@@ -189,25 +191,35 @@ public final class FlashAttention {
         }
     }
 
-    private static void addMask(Mask mask, int b, int h, int i0, int rows, int j0, int cols, float[] sc) {
-        float[] md = mask.data();
-        for (int r = 0; r < rows; r++) {
-            int src = mask.off() + b * mask.sb() + h * mask.sh() + (i0 + r) * mask.sq() + j0 * mask.sk(), dst = r * BK;
-            int j = 0;
-            if (mask.sk() == 1)
-                for (; j + VL <= cols; j += VL)
-                    FloatVector.fromArray(S, sc, dst + j).add(FloatVector.fromArray(S, md, src + j)).intoArray(sc, dst + j);
-            for (; j < cols; j++) sc[dst + j] += md[src + j * mask.sk()];
+    /**
+     * Score row at off in place: x·scale (+ the mask from mi, stride sk along keys) over the first {@code visible} of its
+     * cols keys, −∞ after them (the causal cut); returns the row's maximum. Vectors where the mask is contiguous or absent.
+     */
+    private static float scaleMaskMax(float[] sc, int off, int cols, int visible, float scale, Mask mask, int mi) {
+        float[] md = mask == null ? null : mask.data();
+        int sk = mask == null ? 0 : mask.sk(), j = 0;
+        float max = Float.NEGATIVE_INFINITY;
+        if (md == null || sk == 1) {
+            FloatVector vs = FloatVector.broadcast(S, scale), mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int jv = visible - visible % VL; j < jv; j += VL) {
+                FloatVector x = FloatVector.fromArray(S, sc, off + j).mul(vs);
+                if (md != null) x = x.add(FloatVector.fromArray(S, md, mi + j));
+                x.intoArray(sc, off + j);
+                mx = mx.max(x);
+            }
+            max = mx.reduceLanes(VectorOperators.MAX);
         }
+        for (; j < visible; j++) {
+            float x = md == null ? sc[off + j] * scale : sc[off + j] * scale + md[mi + j * sk];
+            sc[off + j] = x;
+            max = Math.max(max, x);
+        }
+        java.util.Arrays.fill(sc, off + visible, off + cols, Float.NEGATIVE_INFINITY);
+        return max;
     }
 
-    /** Turns score row r into probabilities relative to the new running max; rescales l and the output row. */
-    private static void onlineSoftmaxRow(float[] sc, int off, int cols, int r, float[] m, float[] l, float[] acc, int d) {
-        int jv = cols - cols % VL;
-        FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < jv; j += VL) mx = mx.max(FloatVector.fromArray(S, sc, off + j));
-        float rowMax = mx.reduceLanes(VectorOperators.MAX);
-        for (int j = jv; j < cols; j++) rowMax = Math.max(rowMax, sc[off + j]);
+    /** Turns score row r (its max rowMax) into probabilities relative to the new running max; rescales l and the output row. */
+    private static void onlineSoftmaxRow(float[] sc, int off, int cols, int r, float rowMax, float[] m, float[] l, float[] acc, int d) {
         float mNew = Math.max(m[r], rowMax);
         if (mNew == Float.NEGATIVE_INFINITY) { // everything masked so far: contributes nothing
             java.util.Arrays.fill(sc, off, off + cols, 0f);
