@@ -3,7 +3,6 @@ package dev.elixr.tensor.cpu;
 import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * Scaled dot-product attention (Vaswani et al. 2017, eq. 1), softmax(q·kᵀ·scale + mask)·v, on the fused
@@ -57,7 +56,7 @@ final class CpuAttention {
      * out may be in at the same position.
      */
     static void probabilityRow(float[] in, int si, float[] out, int o, int tk, int visible, float scale, float[] md, int mo, int mk) {
-        float max = scaleMaskMax(in, si, out, o, visible, scale, md, mo, mk);
+        float max = FlashAttention.scaleMaskMax(in, si, out, o, visible, scale, md, mo, mk);
         java.util.Arrays.fill(out, o + visible, o + tk, 0f);
         if (max == Float.NEGATIVE_INFINITY) {
             java.util.Arrays.fill(out, o, o + visible, 0f);
@@ -68,28 +67,6 @@ final class CpuAttention {
         int j = 0;
         for (int b = Simd.F.loopBound(visible); j < b; j += Simd.L) FloatVector.fromArray(Simd.F, out, o + j).mul(vi).intoArray(out, o + j);
         for (; j < visible; j++) out[o + j] *= inv;
-    }
-
-    /** out[o, o+n) = in[si…]·scale (+ mask md from mo, stride mk along keys); returns their maximum (vectors where the mask is contiguous). */
-    private static float scaleMaskMax(float[] in, int si, float[] out, int o, int n, float scale, float[] md, int mo, int mk) {
-        int j = 0;
-        float max = Float.NEGATIVE_INFINITY;
-        if (md == null || mk == 1) {
-            FloatVector vs = FloatVector.broadcast(Simd.F, scale), vm = FloatVector.broadcast(Simd.F, Float.NEGATIVE_INFINITY);
-            for (int b = Simd.F.loopBound(n); j < b; j += Simd.L) {
-                FloatVector x = FloatVector.fromArray(Simd.F, in, si + j).mul(vs);
-                if (md != null) x = x.add(FloatVector.fromArray(Simd.F, md, mo + j));
-                x.intoArray(out, o + j);
-                vm = vm.max(x);
-            }
-            max = vm.reduceLanes(VectorOperators.MAX);
-        }
-        for (; j < n; j++) {
-            float x = md == null ? in[si + j] * scale : in[si + j] * scale + md[mo + j * mk];
-            out[o + j] = x;
-            max = Math.max(max, x);
-        }
-        return max;
     }
 
     /** The tensor in place when it is a float[] with unit stride along D, else a contiguous copy. */

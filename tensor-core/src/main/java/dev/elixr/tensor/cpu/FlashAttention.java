@@ -175,7 +175,9 @@ public final class FlashAttention {
             for (int r = 0; r < rows; r++) {
                 int visible = causal ? Math.max(0, Math.min(cols, i0 + r + shift + 1 - j0)) : cols;
                 int mi = mask == null ? 0 : mask.off() + b * mask.sb() + h * mask.sh() + (i0 + r) * mask.sq() + j0 * mask.sk();
-                float rowMax = scaleMaskMax(sc, r * BK, cols, visible, scale, mask, mi);
+                float rowMax = scaleMaskMax(sc, r * BK, sc, r * BK, visible, scale, mask == null ? null : mask.data(), mi,
+                        mask == null ? 0 : mask.sk());
+                java.util.Arrays.fill(sc, r * BK + visible, r * BK + cols, Float.NEGATIVE_INFINITY); // the causal cut
                 onlineSoftmaxRow(sc, r * BK, cols, r, rowMax, m, l, acc, dv);
             }
             // O += P · V_blk (P read in place from the score tile, V packed once per head)
@@ -192,29 +194,28 @@ public final class FlashAttention {
     }
 
     /**
-     * Score row at off in place: x·scale (+ the mask from mi, stride sk along keys) over the first {@code visible} of its
-     * cols keys, −∞ after them (the causal cut); returns the row's maximum. Vectors where the mask is contiguous or absent.
+     * out[o, o+n) = in[si…]·scale (+ the mask md from mo, stride mk along keys; md null: none), returning their maximum;
+     * out may be in at the same position. Vectors where the mask is contiguous or absent. The score rows of this kernel
+     * and {@link CpuAttention#probabilityRow}'s.
      */
-    private static float scaleMaskMax(float[] sc, int off, int cols, int visible, float scale, Mask mask, int mi) {
-        float[] md = mask == null ? null : mask.data();
-        int sk = mask == null ? 0 : mask.sk(), j = 0;
+    static float scaleMaskMax(float[] in, int si, float[] out, int o, int n, float scale, float[] md, int mo, int mk) {
+        int j = 0;
         float max = Float.NEGATIVE_INFINITY;
-        if (md == null || sk == 1) {
+        if (md == null || mk == 1) {
             FloatVector vs = FloatVector.broadcast(S, scale), mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (int jv = visible - visible % VL; j < jv; j += VL) {
-                FloatVector x = FloatVector.fromArray(S, sc, off + j).mul(vs);
-                if (md != null) x = x.add(FloatVector.fromArray(S, md, mi + j));
-                x.intoArray(sc, off + j);
+            for (int jv = n - n % VL; j < jv; j += VL) {
+                FloatVector x = FloatVector.fromArray(S, in, si + j).mul(vs);
+                if (md != null) x = x.add(FloatVector.fromArray(S, md, mo + j));
+                x.intoArray(out, o + j);
                 mx = mx.max(x);
             }
             max = mx.reduceLanes(VectorOperators.MAX);
         }
-        for (; j < visible; j++) {
-            float x = md == null ? sc[off + j] * scale : sc[off + j] * scale + md[mi + j * sk];
-            sc[off + j] = x;
+        for (; j < n; j++) {
+            float x = md == null ? in[si + j] * scale : in[si + j] * scale + md[mo + j * mk];
+            out[o + j] = x;
             max = Math.max(max, x);
         }
-        java.util.Arrays.fill(sc, off + visible, off + cols, Float.NEGATIVE_INFINITY);
         return max;
     }
 
