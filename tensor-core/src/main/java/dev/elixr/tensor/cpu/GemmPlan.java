@@ -7,8 +7,8 @@ import java.util.Properties;
 /**
  * How {@link Sgemm} runs on this machine: the micro-kernel (tile shape) and the cache blocks KC, MC, NC, each with the
  * reason it was chosen. Chosen once at start-up from the {@link MachineProfile}; every choice can be overridden for
- * experiments ({@code -Delixr.gemm.tile=6x2}, {@code -Delixr.gemm.kc=256}, {@code .mc}, {@code .nc},
- * {@code -Delixr.gemm.registers=16}). Tests and benchmarks build other plans with {@link #of}.
+ * experiments ({@code -Delixr.gemm.tile=6x2}, {@code -Delixr.gemm.kc=256}, {@code .mc}, {@code .nc}, {@code .inPlaceN},
+ * {@code -Delixr.gemm.registers=16}). Tests and benchmarks build other plans with {@link #of} and {@link #withInPlaceN}.
  *
  * <p>Tile: the first of 8×2, 6×2, 4×3, 5×2, 4×2 whose live vector registers ({@link MicroKernel#registers()}:
  * accumulators, B vectors and the three broadcasts C2 keeps in flight) fit the machine's count: 8×2 with 32 registers
@@ -31,22 +31,40 @@ import java.util.Properties;
  */
 public final class GemmPlan {
     static final int KC_MIN = 256, KC_MAX = 512, MC_MAX = 960, NC_MAX = 4096;
+    /**
+     * The widest product that reads A in place where the tile's A strips have no register transpose (MR ≠ 8): at N = 64,
+     * 3200×64×64 and 3200×256×64 ran 57–66 → 72–79 GFLOP/s, and N ≥ 128 gained nothing (AVX2 Zen 3, one thread,
+     * docs/results.md). Tiles of MR = 8 read A in place only when asked (not measured).
+     */
+    static final int IN_PLACE_N = 64;
 
     /** This machine's plan (with the -Delixr.gemm.* overrides applied). */
     public static final GemmPlan DEFAULT = forMachine(MachineProfile.current(), System.getProperties());
 
     private final MicroKernel kernel;
-    private final int kc, mc, nc;
+    private final int kc, mc, nc, inPlaceN;
     private final List<String> why;
 
     private GemmPlan(MicroKernel kernel, int kc, int mc, int nc, List<String> why) {
+        this(kernel, kc, mc, nc, 0, why);
+    }
+
+    private GemmPlan(MicroKernel kernel, int kc, int mc, int nc, int inPlaceN, List<String> why) {
         if (kc < 1 || mc < 1 || nc < 1)
             throw new IllegalArgumentException("GEMM blocks must be positive: KC=" + kc + " MC=" + mc + " NC=" + nc);
         this.kernel = kernel;
         this.kc = kc;
         this.mc = (mc + kernel.mr() - 1) / kernel.mr() * kernel.mr(); // not Sgemm.roundUp: Sgemm's initialisation reads DEFAULT
         this.nc = (nc + kernel.nr() - 1) / kernel.nr() * kernel.nr();
+        this.inPlaceN = Math.max(0, inPlaceN);
         this.why = List.copyOf(why);
+    }
+
+    /** This plan with products up to {@code n} columns wide reading a row-major heap A in place (0: never), for tests and benchmarks. */
+    public GemmPlan withInPlaceN(int n) {
+        List<String> w = new ArrayList<>(why);
+        w.add("A in place up to N = " + n + ": given");
+        return new GemmPlan(kernel, kc, mc, nc, n, w);
     }
 
     /** A plan with the given tile and blocks (MC and NC rounded up to whole tiles), for tests and benchmarks. */
@@ -83,7 +101,13 @@ public final class GemmPlan {
         int nc = override(props, "nc", nc(m, k, kc), why, m.l3PerCore() > 0
                 ? "half of a core's L3 share (" + MachineProfile.kib(m.l3PerCore()) + ") holds the KC×NC panel of B"
                 : "no L3: the largest panel");
-        return new GemmPlan(k, kc, mc, nc, why);
+        int inPlace = k.mr() == 8 ? 0 : IN_PLACE_N;
+        String rows = GemmPlan.chooseTwoVectors(m.registers()).name();
+        inPlace = override(props, "inPlaceN", inPlace, why, k.mr() == 8
+                ? "no product reads A in place (its " + k.name() + " strips are packed by register transposes)"
+                : "products up to N = " + IN_PLACE_N + " read a row-major A in place with the " + rows + " tile: packing a "
+                        + k.name() + " strip (no register transpose for MR = " + k.mr() + ") costs a cycle a float against N/(2·VL) cycles of FMAs");
+        return new GemmPlan(k, kc, mc, nc, inPlace, why);
     }
 
     /** The preferred tile for a register count: 8×2 with 32, 5×2 with 16. */
@@ -122,21 +146,23 @@ public final class GemmPlan {
 
     private static int override(Properties props, String name, int computed, List<String> why, String rule) {
         String v = props.getProperty("elixr.gemm." + name);
-        String label = name.toUpperCase(java.util.Locale.ROOT);
+        String label = name.equals("inPlaceN") ? "A in place up to N =" : name.toUpperCase(java.util.Locale.ROOT);
         if (v == null || v.isBlank()) {
             why.add(label + " " + computed + ": " + rule);
             return computed;
         }
         try {
             int x = Integer.parseInt(v.trim());
-            if (x >= 1) {
-                why.add(label + " " + x + ": -Delixr.gemm." + name + "=" + v.trim() + " (the caches would give " + computed + ")");
+            if (x >= (name.equals("inPlaceN") ? 0 : 1)) {
+                why.add(label + " " + x + ": -Delixr.gemm." + name + "=" + v.trim() + (name.equals("inPlaceN") ? " (the default would be " : " (the caches would give ")
+                        + computed + ")");
                 return x;
             }
         } catch (NumberFormatException ignored) {
             // the error below names the property
         }
-        throw new IllegalArgumentException("-Delixr.gemm." + name + "='" + v + "' is not a positive block size");
+        throw new IllegalArgumentException("-Delixr.gemm." + name + "='" + v + "' is not a "
+                + (name.equals("inPlaceN") ? "width (0 or more)" : "positive block size"));
     }
 
     public MicroKernel kernel() { return kernel; }
@@ -152,6 +178,12 @@ public final class GemmPlan {
     public int mc() { return mc; }
 
     public int nc() { return nc; }
+
+    /**
+     * Products with op(B) at most this many columns wide read a row-major heap A in place with the two-vector tile of
+     * {@link Sgemm}'s ROWS instead of packing it (0: none); {@code -Delixr.gemm.inPlaceN} overrides.
+     */
+    public int inPlaceN() { return inPlaceN; }
 
     /** One line per choice: what was chosen and why. */
     public List<String> why() { return why; }

@@ -39,7 +39,8 @@ import java.lang.foreign.ValueLayout;
  * contiguous N); products under {@link #PARALLEL_FLOPS} run on the calling thread with thread-local
  * packing buffers, and tiny ones (≤ {@link #TINY} multiply-adds) as scalar dot products. Attention uses
  * {@link #gemmPackedB}: B packed once and reused, A read in place; so do 1×1 convolutions ({@link PointwiseConv}:
- * the weights as A, never packed). Operands are {@link MemorySegment}s so
+ * the weights as A, never packed); so do narrow products on 16 vector registers ({@link GemmPlan#inPlaceN()}: N ≤ 64
+ * with a row-major heap A, where packing the 5×2 tile's strips would cost a fifth of the time). Operands are {@link MemorySegment}s so
  * that memory-mapped weights need no whole copy (packing stages only the block it reads); heap arrays go through
  * {@link MemorySegment#ofArray(float[])}.
  *
@@ -203,13 +204,21 @@ public final class Sgemm {
         int m = i1 - i0, mr = plan.mr(), nr = plan.nr(), ncBlock = plan.nc();
         int kc = evenBlock(k, plan.kc(), 1), mc = evenBlock(m, plan.mc(), mr), ncMax = Math.min(ncBlock, roundUp(j1 - j0, nr));
         Buffers buf = BUFFERS.get();
-        float[] ap = buf.a(mc * kc), bp = buf.b(ncMax * kc), tile = buf.tile(mr * nr);
+        float[] ah = inPlaceA(plan, tA, j1 - j0, a, aOff);
+        float[] ap = ah != null ? null : buf.a(mc * kc), bp = buf.b(ncMax * kc), tile = buf.tile(mr * nr);
+        int aAt = ah != null ? GemmPack.heapOffset(a, aOff) : 0, mcRows = roundUp(mc, ROWS.mr());
         for (int pc = 0; pc < k; pc += kc) {
             int kb = Math.min(kc, k - pc);
             float betaK = pc == 0 ? beta : 1f;
             for (int jc = j0; jc < j1; jc += ncBlock) {
                 int nc = Math.min(ncBlock, j1 - jc);
                 GemmPack.packB(nr, tB, b, bOff, ldb, pc, kb, jc, nc, bp, 0);
+                if (ah != null) { // A read in place, MC rows at a time (its block stays in L2)
+                    for (int ic = i0; ic < i1; ic += mcRows)
+                        gemmPackedB(ROWS, ah, aAt + ic * lda + pc, lda, Math.min(mcRows, i1 - ic), bp, 0, nc, kb, alpha, betaK,
+                                c, cOff + ic * ldc + jc, ldc);
+                    continue;
+                }
                 for (int ic = i0; ic < i1; ic += mc) {
                     int mb = Math.min(mc, i1 - ic);
                     GemmPack.packA(mr, tA, a, aOff, lda, ic, mb, pc, kb, ap);
@@ -217,6 +226,12 @@ public final class Sgemm {
                 }
             }
         }
+    }
+
+    /** A's float[] when this product reads it in place ({@link GemmPlan#inPlaceN()}), else null. */
+    private static float[] inPlaceA(GemmPlan plan, boolean tA, int n, MemorySegment a, long aOff) {
+        if (tA || n > plan.inPlaceN() || ROWS.nr() != plan.nr() || GemmPack.heapOffset(a, aOff) < 0) return null;
+        return heapArray(a);
     }
 
     /** Block size ≤ target (a multiple of align) that splits n into equal blocks, so no thin remainder is left. */

@@ -22,6 +22,17 @@ class GemmPlanTest {
     }
 
     @Test
+    void theFiveByTwoTileReadsANarrowProductsAInPlaceAndTheEightByTwoPacksIt() {
+        assertEquals(GemmPlan.IN_PLACE_N, GemmPlan.forMachine(ZEN3, new Properties()).inPlaceN());
+        assertEquals(0, GemmPlan.forMachine(ZEN5, new Properties()).inPlaceN());
+        Properties off = new Properties();
+        off.setProperty("elixr.gemm.inPlaceN", "0");
+        assertEquals(0, GemmPlan.forMachine(ZEN3, off).inPlaceN());
+        assertEquals(0, GemmPlan.of(MicroKernel.named("5x2"), 64, 10, 32).inPlaceN(), "a given plan packs A unless asked");
+        assertEquals(96, GemmPlan.of(MicroKernel.named("5x2"), 64, 10, 32).withInPlaceN(96).inPlaceN());
+    }
+
+    @Test
     void everyTileCountsItsRegistersAndTheChosenOneFits() {
         for (MicroKernel k : MicroKernel.variants()) assertEquals(k.mr() * k.nv() + k.nv() + 3, k.registers(), k.name());
         assertEquals(13, MicroKernel.named("4x2").registers());
@@ -62,7 +73,9 @@ class GemmPlanTest {
         p.setProperty("elixr.gemm.kc", "100");
         p.setProperty("elixr.gemm.mc", "30");
         p.setProperty("elixr.gemm.nc", "1000");
+        p.setProperty("elixr.gemm.inPlaceN", "128");
         GemmPlan plan = GemmPlan.forMachine(ZEN5, p);
+        assertEquals(128, plan.inPlaceN());
         assertEquals("4x3", plan.kernel().name());
         assertEquals(100, plan.kc());
         assertEquals(32, plan.mc(), "MC rounded up to whole tiles of 4 rows");
@@ -81,6 +94,10 @@ class GemmPlanTest {
         q.setProperty("elixr.gemm.kc", "-3");
         e = assertThrows(IllegalArgumentException.class, () -> GemmPlan.forMachine(ZEN3, q));
         assertTrue(e.getMessage().contains("elixr.gemm.kc"), e.getMessage());
+        Properties w = new Properties();
+        w.setProperty("elixr.gemm.inPlaceN", "-1");
+        e = assertThrows(IllegalArgumentException.class, () -> GemmPlan.forMachine(ZEN3, w));
+        assertTrue(e.getMessage().contains("elixr.gemm.inPlaceN") && e.getMessage().contains("0 or more"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> MachineProfile.parseRegisters("lots"));
         assertTrue(e.getMessage().contains("elixr.gemm.registers"), e.getMessage());
     }
@@ -102,7 +119,7 @@ class GemmPlanTest {
     @Test
     void thisMachinesPlanExplainsEveryChoice() {
         GemmPlan plan = GemmPlan.DEFAULT;
-        assertEquals(4, plan.why().size(), plan.why().toString());
+        assertEquals(5, plan.why().size(), plan.why().toString());
         assertTrue(plan.why().get(0).startsWith("tile " + plan.kernel().name()), plan.why().get(0));
         MachineProfile m = MachineProfile.current();
         assertEquals(Simd.species().vectorBitSize(), m.speciesBits());

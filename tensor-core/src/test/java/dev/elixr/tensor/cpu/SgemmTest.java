@@ -215,7 +215,8 @@ class SgemmTest {
     /**
      * Every micro-kernel variant, whatever this machine would choose, with small cache blocks (KC 64, MC 2·MR, NC 2·NR)
      * so that several K, M and N blocks are crossed: sizes on either side of its tile and of a K block, all four
-     * transposes, alpha/beta/padding cycled; and one larger random product each.
+     * transposes, alpha/beta/padding cycled; and one larger random product each. Each runs twice: A packed, and A read
+     * in place by the two-vector tile wherever the plan allows it (a row-major A; B strips as wide as that tile's).
      */
     static Stream<Arguments> everyTile() {
         SplittableRandom r = new SplittableRandom(20261201);
@@ -237,9 +238,14 @@ class SgemmTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyTile")
-    void everyTileMatchesFloat64Reference(String tile, Case t) {
+    void everyTileMatchesFloat64ReferencePackedOrWithAReadInPlace(String tile, Case t) {
         MicroKernel kern = MicroKernel.named(tile);
-        GemmPlan plan = GemmPlan.of(kern, 64, 2 * kern.mr(), 2 * kern.nr());
+        GemmPlan packed = GemmPlan.of(kern, 64, 2 * kern.mr(), 2 * kern.nr());
+        for (GemmPlan plan : new GemmPlan[] {packed, packed.withInPlaceN(1 << 20)})
+            everyTileMatchesFloat64Reference(plan, t);
+    }
+
+    private static void everyTileMatchesFloat64Reference(GemmPlan plan, Case t) {
         SplittableRandom r = new SplittableRandom(t.seed());
         int aRows = t.tA() ? t.k() : t.m(), aCols = t.tA() ? t.m() : t.k();
         int bRows = t.tB() ? t.n() : t.k(), bCols = t.tB() ? t.k() : t.n();
@@ -258,11 +264,16 @@ class SgemmTest {
 
     static Stream<String> tiles() { return MicroKernel.variants().stream().map(MicroKernel::name); }
 
-    /** Each tile on 1 and on 2 threads, with this machine's blocks for it: bit-identical, and equal to the float64 reference. */
+    /** Each tile on 1 and on 2 threads, with this machine's blocks for it, A packed and A read in place: bit-identical, and equal to the float64 reference. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("tiles")
-    void everyTileGivesTheSameBitsOnOneAndTwoThreads(String tile) {
-        GemmPlan plan = GemmPlan.of(MicroKernel.named(tile));
+    void everyTileGivesTheSameBitsOnOneAndTwoThreadsPackedOrWithAReadInPlace(String tile) {
+        GemmPlan packed = GemmPlan.of(MicroKernel.named(tile));
+        for (GemmPlan plan : new GemmPlan[] {packed, packed.withInPlaceN(1 << 20)})
+            everyTileGivesTheSameBitsOnOneAndTwoThreads(tile, plan);
+    }
+
+    private static void everyTileGivesTheSameBitsOnOneAndTwoThreads(String tile, GemmPlan plan) {
         SplittableRandom r = new SplittableRandom(tile.hashCode());
         int m = 203, n = 517, k = 700;
         for (boolean tB : new boolean[] {false, true}) {
