@@ -32,9 +32,10 @@ import java.util.Properties;
 public final class GemmPlan {
     static final int KC_MIN = 256, KC_MAX = 512, MC_MAX = 960, NC_MAX = 4096;
     /**
-     * The widest product that reads A in place where the tile's A strips have no register transpose (MR ≠ 8): at N = 64,
-     * 3200×64×64 and 3200×256×64 ran 57–66 → 72–79 GFLOP/s, and N ≥ 128 gained nothing (AVX2 Zen 3, one thread,
-     * docs/results.md). Tiles of MR = 8 read A in place only when asked (not measured).
+     * The widest product that reads A in place where the tile's A strips have no register transpose (MR ≠ 8). AVX2 Zen 3,
+     * one thread, both plans alternated in one JVM (medians of 40 rounds): N ≤ 64 gained 20–58% (3200×64×64 51–55 → 62–66
+     * GFLOP/s, 3200×256×64 58–60 → 75, 250×250×32 46–49 → 72–77); N = 128–1024 moved −6% to +9%, 197×768×768 lost 9%
+     * (docs/results.md). Tiles of MR = 8 read A in place only when asked (not measured).
      */
     static final int IN_PLACE_N = 64;
 
