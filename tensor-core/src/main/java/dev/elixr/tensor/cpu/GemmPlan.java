@@ -181,8 +181,11 @@ public final class GemmPlan {
     public int nc() { return nc; }
 
     /**
-     * Products with op(B) at most this many columns wide read a row-major heap A in place with the two-vector tile of
-     * {@link Sgemm}'s ROWS instead of packing it (0: none); {@code -Delixr.gemm.inPlaceN} overrides.
+     * Products with op(B) at most this many columns wide (the columns one thread computes: each thread would pack its
+     * own copy of A) read a row-major heap A in place with the two-vector tile of {@link Sgemm}'s ROWS instead of packing
+     * it (0: none); {@code -Delixr.gemm.inPlaceN} overrides. Within a K block the sums are the packed tile's bits (each
+     * element's FMA chain runs over k in order from zero); later K blocks are added to C through the tile scratch, so
+     * products with K above KC may differ in the last bits.
      */
     public int inPlaceN() { return inPlaceN; }
 
