@@ -102,10 +102,13 @@ public final class GemmPlan {
         int nc = override(props, "nc", nc(m, k, kc), why, m.l3PerCore() > 0
                 ? "half of a core's L3 share (" + MachineProfile.kib(m.l3PerCore()) + ") holds the KC×NC panel of B"
                 : "no L3: the largest panel");
-        int inPlace = k.mr() == 8 ? 0 : IN_PLACE_N;
-        String rows = GemmPlan.chooseTwoVectors(m.registers()).name();
-        inPlace = override(props, "inPlaceN", inPlace, why, k.mr() == 8
+        // A in place runs Sgemm.ROWS, which needs this tile's strip width (two vectors): the tile itself, or the
+        // two-vector tile that fits the machine when the tile is 5×2
+        String rows = k.nv() == 2 && !(k instanceof Kernel5x2) ? k.name() : chooseTwoVectors(m.registers()).name();
+        boolean packs = k.mr() == 8 || k.nv() != 2;
+        int inPlace = override(props, "inPlaceN", packs ? 0 : IN_PLACE_N, why, k.mr() == 8
                 ? "no product reads A in place (its " + k.name() + " strips are packed by register transposes)"
+                : k.nv() != 2 ? "no product reads A in place (the in-place tiles are two vectors wide, " + k.name() + " is not)"
                 : "products up to N = " + IN_PLACE_N + " read a row-major A in place with the " + rows + " tile: packing a "
                         + k.name() + " strip (no register transpose for MR = " + k.mr() + ") costs a cycle a float against N/(2·VL) cycles of FMAs");
         return new GemmPlan(k, kc, mc, nc, inPlace, why);

@@ -28,6 +28,9 @@ class GemmPlanTest {
         Properties off = new Properties();
         off.setProperty("elixr.gemm.inPlaceN", "0");
         assertEquals(0, GemmPlan.forMachine(ZEN3, off).inPlaceN());
+        Properties wide = new Properties();
+        wide.setProperty("elixr.gemm.tile", "4x3");
+        assertEquals(0, GemmPlan.forMachine(ZEN3, wide).inPlaceN(), "three-vector strips: the two-vector in-place tile cannot read them");
         assertEquals(0, GemmPlan.of(MicroKernel.named("5x2"), 64, 10, 32).inPlaceN(), "a given plan packs A unless asked");
         assertEquals(96, GemmPlan.of(MicroKernel.named("5x2"), 64, 10, 32).withInPlaceN(96).inPlaceN());
     }
