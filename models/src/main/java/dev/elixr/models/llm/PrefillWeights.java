@@ -7,15 +7,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Float32 copies of half-precision (BF16/F16) and block-quantised weights, made on a projection's first prefill and
- * kept, so that later prefills run the GEMM at once instead of widening every weight again on every call. A copy holds
- * wᵀ [in, out], so that the GEMM packs its rows with plain vector copies rather than transposing them each call. The memory
+ * Float32 copies of half-precision (BF16/F16), block-quantised and memory-mapped float32 weights, made on a
+ * projection's first prefill and kept, so that later prefills run the GEMM at once instead of widening every weight
+ * again on every call. A copy holds wᵀ [in, out], so that the GEMM packs its rows with plain vector copies rather than
+ * transposing them each call (and, for a mapped weight, copying each block out of the mapping first: the report
+ * checks of {@code elixr demo}, a dozen prompts of a few tokens each per report through a float32 LM, spent 39% of
+ * their time packing its weights that way). The memory
  * cost is 4 bytes per weight of every copied matrix (a 336M-parameter BF16 model: 1.3 GB beside its 0.7 GB of
  * weights), bounded by a budget shared by all models of the JVM: {@code -Delixr.llm.prefillCopyMiB=N}, by default a
  * quarter of the maximum heap. Past the budget a prefill widens the weight per call, as before. Decoding never reads
  * the copies. A copy belongs to one weight tensor: a weight replaced by {@code assign} gets a new copy (its old one
- * is released); a half-precision tensor changed in place is not seen (optimisers update float32 weights, which are
- * never copied). A copy's bytes return to the budget when it is released or when its projection is garbage.
+ * is released); a half-precision tensor changed in place is not seen (optimisers update float32 heap weights, which are
+ * never copied; a read-only mapping cannot change). A copy's bytes return to the budget when it is released or when its projection is garbage.
  */
 final class PrefillWeights {
     static final long BUDGET = Long.getLong("elixr.llm.prefillCopyMiB", Runtime.getRuntime().maxMemory() / 4 >> 20) << 20;
@@ -39,6 +42,15 @@ final class PrefillWeights {
     }
 
     private PrefillWeights() {}
+
+    /**
+     * True for a float32 weight read from a read-only mapping (a safetensors file): its values cannot change, so a copy
+     * stays true to it. A float32 weight on the heap is never copied (optimisers change it in place).
+     */
+    static boolean mappedReadOnly(Tensor w) {
+        var segment = w.storage().segment();
+        return w.dtype() == dev.elixr.tensor.DType.F32 && w.storage().array() == null && segment != null && segment.isReadOnly();
+    }
 
     /**
      * The copy of source: the kept one when it was made from this source, else a new one (kept if the budget

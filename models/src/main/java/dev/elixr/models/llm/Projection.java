@@ -31,7 +31,7 @@ public final class Projection extends Module {
     private final Parameter weight;
     private final Parameter bias;
     private QuantizedMatrix quantized;
-    private PrefillWeights.Copy prefillCopy; // float32 wᵀ of a half-precision or quantised weight, for prefill's GEMM
+    private PrefillWeights.Copy prefillCopy; // float32 wᵀ of a half-precision, quantised or mapped weight, for prefill's GEMM
     private volatile DecodeCopy decodeCopy;
 
     Projection(WeightSource src, String prefix, int in, int out, boolean bias) {
@@ -128,10 +128,14 @@ public final class Projection extends Module {
         return out;
     }
 
-    /** x [T, in] · wᵀ (+ b) for this projection's unquantised weight w [out, in]: matvec, or the GEMM on a kept float32 copy. */
+    /**
+     * x [T, in] · wᵀ (+ b) for this projection's unquantised weight w [out, in]: matvec, or the GEMM on a kept float32
+     * copy of wᵀ (half precision, or float32 mapped read-only from a file), else on w itself (float32 on the heap: a
+     * weight training may change in place).
+     */
     private Tensor product(Tensor x, Tensor w, Tensor b) {
         if (x.size(0) == 1 && DECODE_REPACK && HalfRows.fits(w)) return decode(x, w, b);
-        if (x.size(0) == 1 || w.dtype() == dev.elixr.tensor.DType.F32) return linear(x, w, b, null);
+        if (x.size(0) == 1 || w.dtype() == dev.elixr.tensor.DType.F32 && !PrefillWeights.mappedReadOnly(w)) return linear(x, w, b, null);
         prefillCopy = PrefillWeights.of(prefillCopy, w, () -> MatVec.toFloat32(w), w.numel());
         return linear(x, w, b, prefillCopy.transposed());
     }

@@ -37,16 +37,25 @@ class PrefillWeightsTest {
         return u;
     }
 
-    @Test
-    void bf16PrefillKeepsOneFloat32CopyPerProjectionAndRepeatsTheSameLogits() throws IOException, InterruptedException {
-        LlamaModel m = LlamaParityTest.model("llama_gqa_bf16");
-        int[] ids = LlamaParityTest.sequences("llama_gqa_bf16").get(2);
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"llama_gqa_bf16", "llama_gqa"})
+    void bf16AndMappedFloat32PrefillKeepOneFloat32CopyPerProjectionAndRepeatTheSameLogits(String folder) throws IOException, InterruptedException {
+        LlamaModel m = LlamaParityTest.model(folder);
+        int[] ids = LlamaParityTest.sequences(folder).get(2);
         long before = settledUsed();
         Tensor first = m.forward(ids, m.newCache(64));
         assertEquals(copyBytes(m), PrefillWeights.used() - before, "bytes of float32 copies after the first prefill");
         Tensor second = m.forward(ids, m.newCache(64));
         assertEquals(copyBytes(m), PrefillWeights.used() - before, "a second prefill makes no new copy");
         assertEquals(0.0, maxAbsDiff(first, second), "the second prefill's logits");
+    }
+
+    @Test
+    void onlyReadOnlyMappedFloat32WeightsCountAsMappedAHeapWeightIsNeverCopied() throws IOException {
+        Tensor mapped = ((Projection) LlamaParityTest.model("llama_gqa").namedModules().values().stream()
+                .filter(mod -> mod instanceof Projection).findFirst().orElseThrow()).weight().value();
+        assertEquals(true, PrefillWeights.mappedReadOnly(mapped), "a float32 weight of a safetensors file");
+        assertEquals(false, PrefillWeights.mappedReadOnly(mapped.copy()), "its copy on the heap (trainable in place)");
     }
 
     @Test
