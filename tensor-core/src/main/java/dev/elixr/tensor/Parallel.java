@@ -167,12 +167,12 @@ public final class Parallel {
      * turns it off): on the quiet 2-core AVX-512 Xeon it raised `elixr bench llm` decoding from 54% to 83% of the
      * bandwidth bound (BF16) and 30% to 46% (Q8_0); on a 2-core machine shared with ~20 runnable threads the helpers'
      * spinning made decoding slower (docs/results.md). Runs inline when one chunk covers n, when already on a kernel
-     * thread, or while jobs run side by side ({@link #besideOthers}).
+     * thread (a fork/join worker, or a chunk of a team loop), or while jobs run side by side ({@link #besideOthers}).
      */
     public static void forChunks(int n, int chunk, RangeBody body) {
         if (n <= 0) return;
         int c = Math.max(1, chunk), count = (int) (((long) n + c - 1) / c), workers = Math.min(threads, count);
-        if (workers <= 1 || JOBS_BESIDE.get() > 1 || java.util.concurrent.ForkJoinTask.getPool() == pool) {
+        if (workers <= 1 || JOBS_BESIDE.get() > 1 || java.util.concurrent.ForkJoinTask.getPool() == pool || TEAM && Team.inChunk()) {
             body.run(0, n);
             return;
         }

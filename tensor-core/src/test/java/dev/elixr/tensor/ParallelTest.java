@@ -90,6 +90,20 @@ class ParallelTest {
     }
 
     @Test
+    void forChunksInsideAChunkOfATeamLoopRunsInlineOnThatChunksThread() {
+        java.util.concurrent.atomic.AtomicInteger elsewhere = new java.util.concurrent.atomic.AtomicInteger(), inner = new java.util.concurrent.atomic.AtomicInteger();
+        Parallel.forChunks(8, 1, (s, e) -> {
+            Thread mine = Thread.currentThread();
+            Parallel.forChunks(64, 1, (a, b) -> {
+                inner.addAndGet(b - a);
+                if (Thread.currentThread() != mine) elsewhere.incrementAndGet();
+            });
+        });
+        assertEquals(8 * 64, inner.get(), "inner indices run");
+        assertEquals(0, elsewhere.get(), "inner chunks run on another thread than their outer chunk's");
+    }
+
+    @Test
     void concurrentCallersEitherGetTheWholeTeamOrAreToldToGoElsewhere() throws InterruptedException {
         Team team = new Team(3);
         int callers = 4, n = 300, rounds = 200;
