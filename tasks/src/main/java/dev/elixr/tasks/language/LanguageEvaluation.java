@@ -94,13 +94,15 @@ public final class LanguageEvaluation {
         Assistant assistant = new Assistant(run);
         Tensor average = images.mean();
         Progress progress = new Progress("eval " + task.id(), items.size(), "item");
-        List<Answered> answered = new ArrayList<>();
-        for (Instruction i : items) {
+        Answered[] each = new Answered[items.size()];
+        OneItemPerCore.run(run.model(), items.size(), k -> {
+            Instruction i = items.get(k);
             Tensor tower = images.batch(List.of(i));
             String a = answer(assistant, run, tower, i, o.maxNewTokens()), b = answer(assistant, run, average, i, o.maxNewTokens());
-            answered.add(new Answered(i, a, b));
+            each[k] = new Answered(i, a, b);
             progress.advance(1, "");
-        }
+        });
+        List<Answered> answered = List.of(each);
         progress.finish();
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("task", task.id());

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.elixr.tasks.data.CxrStudy;
 import dev.elixr.tasks.eval.EvalRecord;
 import dev.elixr.tasks.progress.Progress;
-import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.Tensor;
 
 import java.io.IOException;
@@ -223,32 +222,18 @@ public final class QuestionsEvaluation {
         int n = items.size();
         QuestionCheck.Checked[] img = new QuestionCheck.Checked[n], base = new QuestionCheck.Checked[n];
         double[][] vImg = new double[n][], vBase = new double[n][];
-        Parallel.RangeBody check = (s, e) -> {
-            for (int k = s; k < e; k++) {
-                Instruction i = items.get(k);
-                String report = InstructionPrompts.reportOf(i.prompt());
-                Tensor tower = images.batch(List.of(i));
-                img[k] = checker.check(tower, report);
-                base[k] = checker.check(average, report);
-                if (verdicts) {
-                    vImg[k] = VerdictLikelihood.of(run, tower, report);
-                    vBase[k] = VerdictLikelihood.of(run, average, report);
-                }
-                progress.advance(1, "");
+        OneItemPerCore.run(run.model(), n, k -> {
+            Instruction i = items.get(k);
+            String report = InstructionPrompts.reportOf(i.prompt());
+            Tensor tower = images.batch(List.of(i));
+            img[k] = checker.check(tower, report);
+            base[k] = checker.check(average, report);
+            if (verdicts) {
+                vImg[k] = VerdictLikelihood.of(run, tower, report);
+                vBase[k] = VerdictLikelihood.of(run, average, report);
             }
-        };
-        // the first item on this thread (it makes the model's kept weight copies), then one item per core at a time: a
-        // check's products are a few rows each, too small to split well across cores (the demo's 591 validation items
-        // 55 → 22 s on 2 cores, AVX2); an item's log-probabilities may differ from a split run's in the last float bits
-        // (the model held in evaluation mode throughout: each soft prompt would otherwise switch the shared mode and back)
-        boolean training = run.model().isTraining();
-        run.model().eval();
-        try {
-            check.run(0, 1);
-            Parallel.forChunks(n - 1, 1, (s, e) -> check.run(s + 1, e + 1));
-        } finally {
-            run.model().train(training);
-        }
+            progress.advance(1, "");
+        });
         progress.finish();
         itemsOut.addAll(items);
         return new Side(List.of(img), List.of(base), verdicts ? List.of(vImg) : null, verdicts ? List.of(vBase) : null);
