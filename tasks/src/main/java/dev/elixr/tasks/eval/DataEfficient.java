@@ -80,43 +80,68 @@ public final class DataEfficient {
         return out;
     }
 
-    /** Evaluates on the given subsets (drawn by {@link #sample}, or read back from a split manifest). */
+    /**
+     * Evaluates on the given subsets (drawn by {@link #sample}, or read back from a split manifest). The (subset, source)
+     * fits are independent and seeded, so they run one per core at a time, the largest subsets first (a fit's products
+     * are too small to split well across cores: a probe's, or a supervised baseline's batch of a few images); the runs
+     * and scores are then listed in the order of the subsets and sources, as one core would have made them.
+     */
     public static Result evaluate(EmbeddedSplit train, EmbeddedSplit test, List<FeatureSource> sources,
                                   List<Probe> probes, Config cfg, List<Subset> subsets, ProgressListener progress) {
         double[][] testY = labels(test, cfg.findings(), null);
+        int total = subsets.size() * sources.size();
+        Fit[] fits = new Fit[total];
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        dev.elixr.tensor.Parallel.forChunks(total, 1, (s, e) -> {
+            for (int k = s; k < e; k++) {
+                int job = total - 1 - k; // the last subsets are the largest fractions
+                Subset sub = subsets.get(job / sources.size());
+                FeatureSource src = sources.get(job % sources.size());
+                fits[job] = fit(train, test, testY, src, probes, cfg, sub);
+                if (progress != null) progress.done(done.incrementAndGet(), total, src.name() + " @" + sub.fraction() + " #" + sub.repeat());
+            }
+        });
         List<Run> runs = new ArrayList<>();
         List<Score> scores = new ArrayList<>();
-        int total = subsets.size() * sources.size(), done = 0;
-        for (Subset sub : subsets) {
-            double fraction = sub.fraction();
-            int rep = sub.repeat();
-            long seed = sub.seed();
-            int[] subset = sub.rows();
-            double[][] y = labels(train, cfg.findings(), subset);
-            for (FeatureSource src : sources) {
-                Features feats = src.features(subset, seed);
-                for (Probe probe : probes) {
-                    double[][] p = probe.fitPredict(feats.train(), y, feats.test(), seed);
-                    for (int j = 0; j < cfg.findings().size(); j++) {
-                        List<Double> ly = new ArrayList<>(), ls = new ArrayList<>();
-                        for (int i = 0; i < test.size(); i++) {
-                            if (Double.isNaN(testY[i][j])) continue;
-                            ly.add(testY[i][j]);
-                            ls.add(p[i][j]);
-                            scores.add(new Score(src.name(), probe.name(), fraction, rep, test.ids().get(i),
-                                    cfg.findings().get(j), testY[i][j], p[i][j]));
-                        }
-                        double auc = RocAuc.auc(ZeroShot.unbox(ly), ZeroShot.unbox(ls));
-                        runs.add(new Run(src.name(), probe.name(), fraction, rep, subset.length, cfg.findings().get(j), auc));
-                    }
-                }
-                if (progress != null) progress.done(++done, total, src.name() + " @" + fraction + " #" + rep);
-            }
+        for (Fit f : fits) {
+            runs.addAll(f.runs());
+            scores.addAll(f.scores());
         }
         return new Result(cfg, runs, summarize(runs, cfg), scores);
     }
 
-    /** Called after each (fraction, repeat, source). */
+    /** One (subset, source)'s AUC runs and test scores, for every probe. */
+    private record Fit(List<Run> runs, List<Score> scores) {}
+
+    private static Fit fit(EmbeddedSplit train, EmbeddedSplit test, double[][] testY, FeatureSource src, List<Probe> probes,
+                           Config cfg, Subset sub) {
+        List<Run> runs = new ArrayList<>();
+        List<Score> scores = new ArrayList<>();
+        double fraction = sub.fraction();
+        int rep = sub.repeat();
+        long seed = sub.seed();
+        int[] subset = sub.rows();
+        double[][] y = labels(train, cfg.findings(), subset);
+        Features feats = src.features(subset, seed);
+        for (Probe probe : probes) {
+            double[][] p = probe.fitPredict(feats.train(), y, feats.test(), seed);
+            for (int j = 0; j < cfg.findings().size(); j++) {
+                List<Double> ly = new ArrayList<>(), ls = new ArrayList<>();
+                for (int i = 0; i < test.size(); i++) {
+                    if (Double.isNaN(testY[i][j])) continue;
+                    ly.add(testY[i][j]);
+                    ls.add(p[i][j]);
+                    scores.add(new Score(src.name(), probe.name(), fraction, rep, test.ids().get(i),
+                            cfg.findings().get(j), testY[i][j], p[i][j]));
+                }
+                double auc = RocAuc.auc(ZeroShot.unbox(ly), ZeroShot.unbox(ls));
+                runs.add(new Run(src.name(), probe.name(), fraction, rep, subset.length, cfg.findings().get(j), auc));
+            }
+        }
+        return new Fit(runs, scores);
+    }
+
+    /** Called after each (fraction, repeat, source) fit, on the thread that ran it (fits run side by side, in any order). */
     @FunctionalInterface
     public interface ProgressListener {
         void done(int done, int total, String what);

@@ -55,6 +55,26 @@ class DataEfficientTest {
         assertTrue(json.at("/results/noise/logistic/1.0/per_finding/Edema/auc").isNumber());
     }
 
+    @Test void fitsRunSideBySideListTheSameRunsAndScoresInTheSameOrderAsOneThreadDoes() {
+        EmbeddedSplit train = EvalFixtures.split(300, 0.4, 6, -1), test = EvalFixtures.split(200, 0.4, 7, -1);
+        EmbeddedSplit noise = EvalFixtures.split(300, 50, 8, -1), noiseTest = EvalFixtures.split(200, 50, 9, -1);
+        var cfg = new DataEfficient.Config(Findings.DATA_EFFICIENT_5, new double[] {0.1, 1.0}, 3, 42);
+        var sources = List.of(frozen("ours", train, test), frozen("noise", noise, noiseTest));
+        int threads = dev.elixr.tensor.Parallel.threads();
+        try {
+            dev.elixr.tensor.Parallel.setThreads(1);
+            var one = DataEfficient.evaluate(train, test, sources, List.of(new LogisticProbe()), cfg, null);
+            dev.elixr.tensor.Parallel.setThreads(2);
+            java.util.Set<Thread> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            var two = DataEfficient.evaluate(train, test, sources, List.of(new LogisticProbe()), cfg, (d, t, what) -> ran.add(Thread.currentThread()));
+            assertEquals(one.runs(), two.runs(), "runs");
+            assertEquals(one.scores(), two.scores(), "scores");
+            assertTrue(ran.size() >= 1 && ran.size() <= 2, "threads that ran fits: " + ran.size());
+        } finally {
+            dev.elixr.tensor.Parallel.setThreads(threads);
+        }
+    }
+
     @Test void aLabelPolicyTurnsUncertainAndBlankLabelsIntoWhatTheProbesFitAndAreScoredOn() {
         var labels = new float[][] {new float[Findings.CHEXPERT_13.size()]};
         Arrays.fill(labels[0], Float.NaN);
