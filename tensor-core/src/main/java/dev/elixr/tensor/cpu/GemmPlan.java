@@ -186,9 +186,9 @@ public final class GemmPlan {
     /**
      * Products with op(B) at most this many columns wide (the columns one thread computes: each thread would pack its
      * own copy of A) read a row-major heap A in place with the two-vector tile of {@link Sgemm}'s ROWS instead of packing
-     * it (0: none); {@code -Delixr.gemm.inPlaceN} overrides. Within a K block the sums are the packed tile's bits (each
-     * element's FMA chain runs over k in order from zero); later K blocks are added to C through the tile scratch, so
-     * products with K above KC may differ in the last bits.
+     * it (0: none); {@code -Delixr.gemm.inPlaceN} overrides. Only products of one K block (K ≤ KC) that overwrite C
+     * (beta 0) do: there the sums are the packed tile's bits (each element's FMA chain runs over k in order from zero),
+     * so a product takes the same bits whichever path its thread's columns choose, and so on any thread count.
      */
     public int inPlaceN() { return inPlaceN; }
 

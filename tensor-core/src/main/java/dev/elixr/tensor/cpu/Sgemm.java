@@ -204,7 +204,7 @@ public final class Sgemm {
         int m = i1 - i0, mr = plan.mr(), nr = plan.nr(), ncBlock = plan.nc();
         int kc = evenBlock(k, plan.kc(), 1), mc = evenBlock(m, plan.mc(), mr), ncMax = Math.min(ncBlock, roundUp(j1 - j0, nr));
         Buffers buf = BUFFERS.get();
-        float[] ah = inPlaceA(plan, tA, j1 - j0, a, aOff);
+        float[] ah = beta == 0f && k <= kc ? inPlaceA(plan, tA, j1 - j0, a, aOff) : null;
         float[] ap = ah != null ? null : buf.a(mc * kc), bp = buf.b(ncMax * kc), tile = buf.tile(mr * nr);
         int aAt = ah != null ? GemmPack.heapOffset(a, aOff) : 0, mcRows = roundUp(mc, ROWS.mr());
         for (int pc = 0; pc < k; pc += kc) {
@@ -228,7 +228,15 @@ public final class Sgemm {
         }
     }
 
-    /** A's float[] when this product reads it in place ({@link GemmPlan#inPlaceN()}), else null. */
+    /**
+     * A's float[] when this product reads it in place ({@link GemmPlan#inPlaceN()}), else null. Only products of one K
+     * block into a C they overwrite (beta 0) read A in place ({@link #blocked} asks): there every element is one FMA
+     * chain over k from 0 in both paths, so the bits are the packed path's whatever the tiles. Beyond one K block, or
+     * adding to C, the in-place tile's partial sums (added through a scratch) would round differently from the packed
+     * tile's chains, and whether a product reads A in place depends on its columns per thread: ELIXR-C's step then took
+     * other bits on one thread than on two (its 16→32 conv's dW, K = 3,456 image positions, 64 of its 144 columns on
+     * one thread of two).
+     */
     private static float[] inPlaceA(GemmPlan plan, boolean tA, int n, MemorySegment a, long aOff) {
         if (tA || n > plan.inPlaceN() || ROWS.nr() != plan.nr() || GemmPack.heapOffset(a, aOff) < 0) return null;
         return heapArray(a);

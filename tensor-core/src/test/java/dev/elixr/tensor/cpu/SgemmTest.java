@@ -293,6 +293,33 @@ class SgemmTest {
         }
     }
 
+    /**
+     * A product whose columns per thread straddle the in-place width (144 columns: 64 and 80 on two threads, with A read
+     * in place up to 64), K beyond one K block (3,456, as the dW of ELIXR-C's 16→32 conv), into a C overwritten and into
+     * a C added to: the same bits on 1 and 2 threads with every tile.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tiles")
+    void everyTileGivesTheSameBitsOnOneAndTwoThreadsWhenOnlyOneThreadsColumnsFitTheInPlaceWidth(String tile) {
+        GemmPlan plan = GemmPlan.of(MicroKernel.named(tile)).withInPlaceN(64);
+        SplittableRandom r = new SplittableRandom(tile.hashCode() + 1);
+        int m = 32, n = 144, k = 3456;
+        float[] a = random(r, m * k), b = random(r, n * k), c0 = random(r, m * n);
+        for (float beta : new float[] {0f, 1f}) {
+            float[] c1 = c0.clone(), c2 = c0.clone();
+            int old = Parallel.threads();
+            try {
+                Parallel.setThreads(2);
+                Sgemm.sgemm(plan, false, true, m, n, k, 1f, MemorySegment.ofArray(a), 0, k, MemorySegment.ofArray(b), 0, k, beta, c1, 0, n, 1);
+                Sgemm.sgemm(plan, false, true, m, n, k, 1f, MemorySegment.ofArray(a), 0, k, MemorySegment.ofArray(b), 0, k, beta, c2, 0, n, 2);
+            } finally {
+                Parallel.setThreads(old);
+            }
+            assertTrue(java.util.Arrays.equals(c1, c2), tile + ", beta " + beta + ": 1 and 2 threads give bit-identical results");
+            assertGemm(new Case(false, true, m, n, k, 1f, beta, 0, 0), a, 0, k, b, 0, k, c0, c2, 0, n);
+        }
+    }
+
     /** The attention path ({@link Sgemm#gemmPackedB}: B packed once, A read in place) with every tile, rows not a multiple of MR. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("tiles")
