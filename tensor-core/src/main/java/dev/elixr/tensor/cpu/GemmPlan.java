@@ -109,7 +109,7 @@ public final class GemmPlan {
         int inPlace = override(props, "inPlaceN", packs ? 0 : IN_PLACE_N, why, k.mr() == 8
                 ? "no product reads A in place (its " + k.name() + " strips are packed by register transposes)"
                 : k.nv() != 2 ? "no product reads A in place (the in-place tiles are two vectors wide, " + k.name() + " is not)"
-                : "products up to N = " + IN_PLACE_N + " read a row-major A in place with the " + rows + " tile: packing a "
+                : "products up to N = " + IN_PLACE_N + " (of one K block, overwriting C) read a row-major A in place with the " + rows + " tile: packing a "
                         + k.name() + " strip (no register transpose for MR = " + k.mr() + ") costs a cycle a float against N/(2·VL) cycles of FMAs");
         return new GemmPlan(k, kc, mc, nc, inPlace, why);
     }
