@@ -92,13 +92,19 @@ class ParallelTest {
     @Test
     void forChunksInsideAChunkOfATeamLoopRunsInlineOnThatChunksThread() {
         java.util.concurrent.atomic.AtomicInteger elsewhere = new java.util.concurrent.atomic.AtomicInteger(), inner = new java.util.concurrent.atomic.AtomicInteger();
-        Parallel.forChunks(8, 1, (s, e) -> {
-            Thread mine = Thread.currentThread();
-            Parallel.forChunks(64, 1, (a, b) -> {
-                inner.addAndGet(b - a);
-                if (Thread.currentThread() != mine) elsewhere.incrementAndGet();
+        int threads = Parallel.threads();
+        try {
+            Parallel.setThreads(2); // the outer loop goes to the team whatever this machine's core count
+            Parallel.forChunks(8, 1, (s, e) -> {
+                Thread mine = Thread.currentThread();
+                Parallel.forChunks(64, 1, (a, b) -> {
+                    inner.addAndGet(b - a);
+                    if (Thread.currentThread() != mine) elsewhere.incrementAndGet();
+                });
             });
-        });
+        } finally {
+            Parallel.setThreads(threads);
+        }
         assertEquals(8 * 64, inner.get(), "inner indices run");
         assertEquals(0, elsewhere.get(), "inner chunks run on another thread than their outer chunk's");
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.elixr.tasks.data.Csv;
 import dev.elixr.tasks.data.Seeds;
 import dev.elixr.tasks.metrics.RocAuc;
+import dev.elixr.tensor.Parallel;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Data-efficient classification (ELIXR section 2.3): probes trained on a fraction of the labelled training
@@ -91,8 +93,8 @@ public final class DataEfficient {
         double[][] testY = labels(test, cfg.findings(), null);
         int total = subsets.size() * sources.size();
         Fit[] fits = new Fit[total];
-        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
-        dev.elixr.tensor.Parallel.forChunks(total, 1, (s, e) -> {
+        AtomicInteger done = new AtomicInteger();
+        Parallel.forChunks(total, 1, (s, e) -> {
             for (int k = s; k < e; k++) {
                 int job = total - 1 - k; // the last subsets are the largest fractions
                 Subset sub = subsets.get(job / sources.size());
