@@ -38,29 +38,41 @@ public final class GemmComparison {
 
     /** Our GFLOP/s on one shape with the given threads. */
     public static double elixrGflops(GemmShape s, int threads, Timing timing) {
+        return s.flops() / withThreads(threads, () -> timing.bestSeconds(product(s))) * 1e-9;
+    }
+
+    /** One table row: ours and numpy's GFLOP/s on the shape, their timed rounds alternated. */
+    public static Row row(GemmShape s, int threads, Timing timing) {
+        String request = String.format(Locale.ROOT, "\"op\": \"gemm\", \"m\": %d, \"k\": %d, \"n\": %d, \"trans_b\": %s",
+                s.m(), s.k(), s.n(), s.transB());
+        Timing.Pair p = withThreads(threads, () -> Numpy.sideBySide(product(s), request, threads, timing));
+        return new Row(s, threads, s.flops() / p.ours() * 1e-9,
+                Double.isNaN(p.peer()) ? OptionalDouble.empty() : OptionalDouble.of(s.flops() / p.peer() * 1e-9));
+    }
+
+    /** C = A·B (or A·Bᵀ) of the shape on fixed random operands. */
+    private static Runnable product(GemmShape s) {
         SplittableRandom r = new SplittableRandom(1);
         float[] a = random(r, s.m() * s.k()), b = random(r, s.k() * s.n()), c = new float[s.m() * s.n()];
         int ldb = s.transB() ? s.k() : s.n();
+        return () -> Sgemm.sgemm(false, s.transB(), s.m(), s.n(), s.k(), 1f, a, 0, s.k(), b, 0, ldb, 0f, c, 0, s.n());
+    }
+
+    private static <T> T withThreads(int threads, java.util.function.Supplier<T> f) {
         int old = Parallel.threads();
         try {
             Parallel.setThreads(threads);
-            double sec = timing.bestSeconds(() -> Sgemm.sgemm(false, s.transB(), s.m(), s.n(), s.k(), 1f, a, 0, s.k(), b, 0, ldb, 0f, c, 0, s.n()));
-            return s.flops() / sec * 1e-9;
+            return f.get();
         } finally {
             Parallel.setThreads(old);
         }
     }
 
-    public static OptionalDouble numpyGflops(GemmShape s, int threads, Timing timing) {
-        OptionalDouble sec = Numpy.seconds(String.format(Locale.ROOT, "\"op\": \"gemm\", \"m\": %d, \"k\": %d, \"n\": %d, \"trans_b\": %s",
-                s.m(), s.k(), s.n(), s.transB()), threads, timing);
-        return sec.isPresent() ? OptionalDouble.of(s.flops() / sec.getAsDouble() * 1e-9) : OptionalDouble.empty();
-    }
-
     /** Runs every shape × thread count, printing a table (or JSON lines) as rows complete. */
     public static void run(List<GemmShape> shapes, List<Integer> threads, boolean json, Timing timing, PrintStream out) {
         if (!json) {
-            out.printf("SGEMM, row-major, C = A·B (t: A·Bᵀ); %d-bit vectors; best of %d rounds of %s after a warm-up of %.1f s or more%n",
+            out.printf("SGEMM, row-major, C = A·B (t: A·Bᵀ); %d-bit vectors; best of %d rounds of %s after a warm-up of %.1f s or more, "
+                            + "ours and numpy's rounds alternated%n",
                     Simd.species().vectorBitSize(), timing.rounds(), timing.clock(), timing.warmupSeconds());
             MachineProfile m = MachineProfile.current();
             out.printf("kernel: %s on %s with %d vector registers (elixr info says why); one core's FMA peak %.1f GFLOP/s%n",
@@ -72,7 +84,7 @@ public final class GemmComparison {
         }
         for (GemmShape s : shapes)
             for (int t : threads) {
-                Row row = new Row(s, t, elixrGflops(s, t, timing), numpyGflops(s, t, timing));
+                Row row = row(s, t, timing);
                 out.println(json ? row.json() : row.line());
                 out.flush();
             }

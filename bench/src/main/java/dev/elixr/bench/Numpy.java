@@ -1,27 +1,21 @@
 package dev.elixr.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.OptionalDouble;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Runs numpy_bench.py (a resource of this module) with the first {@code python3} on PATH, the thread
+ * Runs numpy_bench.py (a resource of this module) with the first {@code python3} on PATH beside our kernels, its rounds
+ * alternated with ours ({@link #sideBySide}), the thread
  * count in OPENBLAS_NUM_THREADS/OMP_NUM_THREADS, and OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE removed
  * (set to Haswell values on this machine, they halve OpenBLAS) unless {@link #coreType(String)} names one: to compare
  * against OpenBLAS's AVX2 (Haswell) kernels while our JVM runs with -XX:UseAVX=2 on an AVX-512 machine. Without
- * python3 + numpy every answer is empty and the tables say n/a.
+ * python3 + numpy numpy's figures are NaN and the tables say n/a.
  */
 public final class Numpy {
-    private static final Pattern SECONDS = Pattern.compile("\"seconds\":\\s*([0-9.eE+-]+)");
     private static volatile Boolean available;
-    private static Path script;
     private static volatile String coreType;
 
     private Numpy() {}
@@ -50,44 +44,28 @@ public final class Numpy {
         return available;
     }
 
-    /** Best seconds per call of the requested op (a JSON object body without braces), or empty. */
-    public static OptionalDouble seconds(String request, int threads, Timing timing) {
-        if (!available()) return OptionalDouble.empty();
-        try {
-            ProcessBuilder pb = new ProcessBuilder(List.of("python3", script().toString(), "{" + request + ", " + timing.json() + "}"));
-            pb.environment().remove("OPENBLAS_CORETYPE");
-            if (coreType != null) pb.environment().put("OPENBLAS_CORETYPE", coreType);
-            pb.environment().remove("OPENBLAS_L2_SIZE");
-            pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
-            pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
-            pb.redirectErrorStream(true);
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                System.err.println("numpy benchmark failed: " + out.strip());
-                return OptionalDouble.empty();
-            }
-            Matcher m = SECONDS.matcher(out);
-            return m.find() ? OptionalDouble.of(Double.parseDouble(m.group(1))) : OptionalDouble.empty();
-        } catch (IOException e) {
-            System.err.println("numpy benchmark could not run: " + e.getMessage());
-            return OptionalDouble.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return OptionalDouble.empty();
-        }
+    private static void environment(Map<String, String> env, int threads) {
+        env.remove("OPENBLAS_CORETYPE");
+        if (coreType != null) env.put("OPENBLAS_CORETYPE", coreType);
+        env.remove("OPENBLAS_L2_SIZE");
+        env.put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
+        env.put("OMP_NUM_THREADS", Integer.toString(threads));
     }
 
-    private static synchronized Path script() throws IOException {
-        if (script == null) {
-            Path f = Files.createTempFile("elixr-numpy-bench", ".py");
-            f.toFile().deleteOnExit();
-            try (InputStream in = Numpy.class.getResourceAsStream("numpy_bench.py")) {
-                if (in == null) throw new IOException("resource numpy_bench.py is missing from the bench jar");
-                Files.write(f, in.readAllBytes());
-            }
-            script = f;
+    /**
+     * Ours and numpy's best seconds per call of the same operation (request: a JSON object body without braces),
+     * their rounds alternated ({@link Timing#sideBySide}) with numpy's OpenBLAS on the given threads; numpy's NaN when
+     * python3 with numpy is not here or fails (the reason on stderr). Call it with our kernels set to those threads.
+     */
+    public static Timing.Pair sideBySide(Runnable ours, String request, int threads, Timing timing) {
+        if (!available()) return new Timing.Pair(timing.bestSeconds(ours), Double.NaN);
+        try (PeerProcess numpy = PeerProcess.start("python3", "numpy_bench.py", List.of(), env -> environment(env, threads))) {
+            numpy.ask("{" + request + ", \"warmup\": " + timing.warmupSeconds() + "}");
+            return timing.sideBySide(ours, seconds -> numpy.ask(String.format(Locale.ROOT, "{\"round\": %s, \"clock\": \"%s\"}",
+                    seconds, timing.clockJson())).get("seconds").asDouble());
+        } catch (IOException e) {
+            System.err.println("numpy benchmark could not run: " + e.getMessage());
+            return new Timing.Pair(timing.bestSeconds(ours), Double.NaN);
         }
-        return script;
     }
 }

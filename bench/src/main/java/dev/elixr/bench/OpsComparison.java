@@ -141,7 +141,7 @@ public final class OpsComparison {
             copy[i] = withThreads(threads.get(i), () -> MemoryBandwidth.copy(probe, copyTo, 4));
         }
         if (!json) {
-            out.printf("Best of %d rounds of %s; ", timing.rounds(), timing.clock());
+            out.printf("Best of %d rounds of %s, ours and numpy's alternated; ", timing.rounds(), timing.clock());
             out.printf("Kernels beside numpy; GEMM basis (our SGEMM at 1024³): %s GFLOP/s; BW bases measured now, for %s threads: "
                             + "copy (read %d MiB + write %d MiB into an existing buffer, counted 2×) %s GB/s, read (%d MiB) %s GB/s%n",
                     rounded(gemm), threads, PROBE_MIB, PROBE_MIB, rounded(copy), PROBE_MIB, rounded(bandwidth));
@@ -154,22 +154,21 @@ public final class OpsComparison {
         for (OpCase c : cases)
             for (int i = 0; i < threads.size(); i++) {
                 int t = threads.get(i);
-                double sec = withThreads(t, () -> timing.bestSeconds(c.elixr()));
-                double scale = c.memoryBound() ? 1e-9 : 1e-9;
-                OptionalDouble np = c.numpyRequest() == null ? OptionalDouble.empty() : Numpy.seconds(c.numpyRequest(), t, timing);
-                Row row = new Row(c, t, c.workPerCall() / sec * scale,
-                        np.isPresent() ? OptionalDouble.of(c.workPerCall() / np.getAsDouble() * scale) : OptionalDouble.empty(),
+                Timing.Pair p = c.numpyRequest() == null ? new Timing.Pair(withThreads(t, () -> timing.bestSeconds(c.elixr())), Double.NaN)
+                        : withThreads(t, () -> Numpy.sideBySide(c.elixr(), c.numpyRequest(), t, timing));
+                Row row = new Row(c, t, c.workPerCall() / p.ours() * 1e-9,
+                        Double.isNaN(p.peer()) ? OptionalDouble.empty() : OptionalDouble.of(c.workPerCall() / p.peer() * 1e-9),
                         c.memoryBound() ? copy[i] : gemm[i], c.memoryBound() ? bandwidth[i] : Double.NaN);
                 out.println(json ? row.json() : row.line());
                 out.flush();
             }
     }
 
-    private static double withThreads(int t, java.util.function.DoubleSupplier f) {
+    private static <T> T withThreads(int t, java.util.function.Supplier<T> f) {
         int old = Parallel.threads();
         try {
             Parallel.setThreads(t);
-            return f.getAsDouble();
+            return f.get();
         } finally {
             Parallel.setThreads(old);
         }

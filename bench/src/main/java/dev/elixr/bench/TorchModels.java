@@ -33,10 +33,10 @@ public final class TorchModels {
      * then {@code OMP_NUM_THREADS} and {@code OPENBLAS_NUM_THREADS} set to {@code threads} (torch.set_num_threads,
      * which the scripts call too, alone leaves OpenBLAS's own pthreads and OpenMP's default pool running).
      */
-    static void pinThreads(ProcessBuilder pb, int threads) {
-        pb.environment().keySet().removeIf(k -> k.startsWith("OPENBLAS_"));
-        pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
-        pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
+    static void pinThreads(Map<String, String> env, int threads) {
+        env.keySet().removeIf(k -> k.startsWith("OPENBLAS_"));
+        env.put("OMP_NUM_THREADS", Integer.toString(threads));
+        env.put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
     }
 
     /** Torch's medians on {@code threads} pinned threads; empty (threads 0) when torch is unavailable or fails (the reason goes to stderr). */
@@ -51,7 +51,7 @@ public final class TorchModels {
             }
             ProcessBuilder pb = new ProcessBuilder(PYTHON.toString(), script.toString(), Integer.toString(warmup),
                     Integer.toString(iters), Integer.toString(threads), String.join(",", models));
-            pinThreads(pb, threads);
+            pinThreads(pb.environment(), threads);
             pb.redirectError(ProcessBuilder.Redirect.DISCARD);
             Process p = pb.start();
             ObjectMapper json = new ObjectMapper();

@@ -71,7 +71,7 @@ public final class TrainStepComparison {
             int b = options.batch();
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
                     "ELIXR-C demo training step: batch %d, %dx%d grey images, %d-token texts (padded; vocabulary %d), conv tower + 2-layer BERT,%n"
-                            + "CLIP loss with duplicates masked, global-norm clipping, AdamW. ISA %s, %d threads (torch too); median of %d steps.%n",
+                            + "CLIP loss with duplicates masked, global-norm clipping, AdamW. ISA %s, %d threads (torch too); median of %d steps each, in blocks of 5 alternated with torch's (2 untimed steps at each switch).%n",
                     b, options.size(), options.size(), options.tokens(), options.vocab(), isa, threads, options.steps()));
             sb.append(String.format(Locale.ROOT, "%-8s %10s %14s %12s %14s%n", "", "img/s", "CPU ms/img", "parameters", "fwd GFLOP/step"));
             sb.append(row("elixr", ours, b));
@@ -93,10 +93,64 @@ public final class TrainStepComparison {
 
     private TrainStepComparison() {}
 
+    /** Timed steps per block when ours and torch's alternate. */
+    static final int BLOCK_STEPS = 5;
+    /** Untimed steps that open a block following the other side's (a process that waited idle runs slower for a while). */
+    static final int SWITCH_STEPS = 2;
+
+    /**
+     * Ours warmed up, then torch's (its own warm-up steps), then blocks of {@value #BLOCK_STEPS} timed steps alternated in
+     * pairs — ours, torch's, torch's, ours, … — until each side has {@code steps}, so that a slow stretch of the machine falls
+     * on both alike; a block that follows the other side's starts with {@value #SWITCH_STEPS} untimed steps (see
+     * {@link Timing#sideBySide}); each side's median step.
+     */
     public static Result run(Options o) {
-        Side ours = ours(o);
-        Side torch = o.withTorch() ? TorchTrainStep.run(o, Parallel.threads()) : null;
-        return new Result(o, ours, torch, MachineProfile.current().isa(), Parallel.threads());
+        var step = step(o);
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long start = System.nanoTime();
+        for (int i = 0; i < 3 || System.nanoTime() - start < o.warmupSeconds() * 1e9; i++) step.getAsDouble();
+        double[][] ours = new double[2][o.steps()], theirs = new double[2][o.steps()];
+        int done = 0, torchDone = 0;
+        TorchTrainStep torch = o.withTorch() ? TorchTrainStep.start(o, Parallel.threads()) : null;
+        try {
+            for (int block = 0; done < o.steps() || (torch != null && torchDone < o.steps()); block++)
+                for (int side = 0; side < 2; side++) {
+                    boolean oursTurn = (side == 0) == (block % 2 == 0);
+                    if (oursTurn && done < o.steps()) {
+                        if (side == 1) for (int i = 0; i < SWITCH_STEPS; i++) step.getAsDouble();
+                        for (int e = Math.min(o.steps(), done + BLOCK_STEPS); done < e; done++) {
+                            long t0 = System.nanoTime(), c0 = os.getProcessCpuTime();
+                            step.getAsDouble();
+                            ours[0][done] = (System.nanoTime() - t0) / 1e9;
+                            ours[1][done] = (os.getProcessCpuTime() - c0) / 1e9;
+                        }
+                    } else if (!oursTurn && torch != null && torchDone < o.steps()) {
+                        int n = Math.min(BLOCK_STEPS, o.steps() - torchDone);
+                        double[][] t = side == 1 && torchSteps(torch, SWITCH_STEPS) == null ? null : torchSteps(torch, n);
+                        if (t == null) {
+                            torch.close();
+                            torch = null;
+                            continue;
+                        }
+                        for (int r = 0; r < 2; r++) System.arraycopy(t[r], 0, theirs[r], torchDone, n);
+                        torchDone += n;
+                    }
+                }
+        } finally {
+            if (torch != null) torch.close();
+        }
+        Side oursSide = new Side(median(ours[0]), median(ours[1]), model(o).parameterCount(), forwardFlops(o) / 1e9);
+        Side torchSide = torch == null ? null : new Side(median(theirs[0]), median(theirs[1]), torch.parameters, torch.forwardGflop);
+        return new Result(o, oursSide, torchSide, MachineProfile.current().isa(), Parallel.threads());
+    }
+
+    private static double[][] torchSteps(TorchTrainStep torch, int n) {
+        try {
+            return torch.steps(n);
+        } catch (java.io.IOException | RuntimeException e) {
+            System.err.println("torch comparison stopped: " + e.getMessage());
+            return null;
+        }
     }
 
     /** The demo's model for this bench: the "conv" tower at the image size, the text tower over {@code vocab} tokens. */
@@ -160,21 +214,6 @@ public final class TrainStepComparison {
         f += 2.0 * o.batch() * (c.image().features() + bert.hiddenSize()) * c.embedDim();
         f += 2.0 * 2 * o.batch() * o.batch() * c.embedDim();
         return f;
-    }
-
-    private static Side ours(Options o) {
-        var step = step(o);
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        long start = System.nanoTime();
-        for (int i = 0; i < 3 || System.nanoTime() - start < o.warmupSeconds() * 1e9; i++) step.getAsDouble();
-        double[] wall = new double[o.steps()], cpu = new double[o.steps()];
-        for (int i = 0; i < o.steps(); i++) {
-            long t0 = System.nanoTime(), c0 = os.getProcessCpuTime();
-            step.getAsDouble();
-            wall[i] = (System.nanoTime() - t0) / 1e9;
-            cpu[i] = (os.getProcessCpuTime() - c0) / 1e9;
-        }
-        return new Side(median(wall), median(cpu), model(o).parameterCount(), forwardFlops(o) / 1e9);
     }
 
     static double median(double[] v) {

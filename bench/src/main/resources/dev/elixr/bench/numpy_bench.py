@@ -1,12 +1,14 @@
-"""Times one numpy operation for elixr's side-by-side benchmarks (dev.elixr.bench.Numpy).
+"""Times numpy operations for elixr's side-by-side benchmarks (dev.elixr.bench.Numpy), in rounds the caller
+interleaves with its own, so that both sides are timed over the same stretch of the machine's time.
 
-Usage: python3 numpy_bench.py '<json request>'   ->  prints {"seconds": best seconds per call}
-The caller sets OPENBLAS_NUM_THREADS and removes OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE from the
-environment (this machine sets them to Haswell values, which halves OpenBLAS).
-Requests: {"op": "gemm", "m", "k", "n", "trans_b"} | {"op": "copy", "rows", "cols"} | {"op": "softmax", "rows", "cols"}
-        | {"op": "layernorm", "rows", "cols"} | {"op": "attention", "b", "h", "t", "d"}
-        | {"op": "depthwise", "n", "c", "h", "w", "k"}  (+ "warmup", "rounds", "round_seconds",
-          "clock": "wall" | "thread")
+Usage: python3 numpy_bench.py, then JSON lines on stdin, one JSON line answered on stdout for each:
+  {"op": ..., <shape fields>, "warmup": seconds}  ->  {"ready": true}       builds the operation, runs it for warmup s
+  {"round": seconds, "clock": "wall" | "thread"}   ->  {"seconds": s/call}  one timed round of at least that long
+End of input ends the process. The caller sets OPENBLAS_NUM_THREADS and removes OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE
+from the environment (this machine sets them to Haswell values, which halves OpenBLAS).
+Operations: {"op": "gemm", "m", "k", "n", "trans_b"} | {"op": "copy", "rows", "cols"} | {"op": "softmax", "rows", "cols"}
+          | {"op": "layernorm", "rows", "cols"} | {"op": "attention", "b", "h", "t", "d"}
+          | {"op": "depthwise", "n", "c", "h", "w", "k"}
 """
 import json
 import sys
@@ -74,24 +76,28 @@ def make(req, rng):
 
 
 def main():
-    req = json.loads(sys.argv[1])
-    fn = make(req, np.random.default_rng(0))
-    # "thread": CPU time of this thread (single-threaded OpenBLAS runs on it), immune to descheduling
-    clock = time.thread_time if req.get("clock") == "thread" else time.perf_counter
-    t0 = time.perf_counter()
-    while time.perf_counter() - t0 < req.get("warmup", 1.0):
-        fn()
-    best = float("inf")
-    for _ in range(req.get("rounds", 5)):
+    fn = None
+    for line in sys.stdin:
+        req = json.loads(line)
+        if "op" in req:
+            fn = make(req, np.random.default_rng(0))
+            t0 = time.perf_counter()
+            while time.perf_counter() - t0 < req.get("warmup", 1.0):
+                fn()
+            print(json.dumps({"ready": True}), flush=True)
+            continue
+        if fn is None:
+            raise SystemExit("a round was asked for before any operation")
+        # "thread": CPU time of this thread (single-threaded OpenBLAS runs on it), immune to descheduling
+        clock = time.thread_time if req.get("clock") == "thread" else time.perf_counter
         reps, t = 0, clock()
         while True:
             fn()
             reps += 1
             el = clock() - t
-            if el >= req.get("round_seconds", 0.3):
+            if el >= req["round"]:
                 break
-        best = min(best, el / reps)
-    print(json.dumps({"seconds": best}))
+        print(json.dumps({"seconds": el / reps}), flush=True)
 
 
 if __name__ == "__main__":

@@ -13,13 +13,13 @@ Inputs are synthetic and built by the same formulas as TrainStepComparison.java:
 TOKENS - (7b mod TOKENS/2) real tokens (padded to TOKENS), token t of text b is 1 + (31b + 17t) mod (VOCAB-1), and
 image-report pair b is in duplicate group b mod (BATCH-4).
 
-Usage: python3 train_bench.py BATCH SIZE TOKENS VOCAB WARMUP_STEPS STEPS THREADS
-Prints one JSON object: parameters, forward GFLOP per step (counted by hooks on every conv, linear and attention
-product), median wall seconds per step, process CPU seconds per step, images per second, threads.
+Usage: python3 train_bench.py BATCH SIZE TOKENS VOCAB WARMUP_STEPS THREADS
+After the warm-up steps prints one JSON line: parameters, forward GFLOP per step (counted by hooks on every conv, linear
+and attention product), threads, torch's version. Then, for each line {"steps": n} on stdin, runs n timed steps and
+prints {"wall": [seconds...], "cpu": [process CPU seconds...]}, so that the caller can alternate its own steps with these.
 """
 import json
 import math
-import statistics
 import sys
 import time
 
@@ -119,7 +119,7 @@ def inputs(batch, size, tokens, vocab):
 
 
 def main():
-    batch, size, tokens, vocab, warmup, steps, threads = (int(a) for a in sys.argv[1:8])
+    batch, size, tokens, vocab, warmup, threads = (int(a) for a in sys.argv[1:7])
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     model = ElixrC(size, vocab).train()
@@ -144,17 +144,17 @@ def main():
         h.remove()
     for _ in range(warmup):
         step()
-    wall, cpu = [], []
-    for _ in range(steps):
-        t0, c0 = time.perf_counter(), time.process_time()
-        step()
-        wall.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    sec = statistics.median(wall)
     print(json.dumps({"parameters": sum(p.numel() for p in model.parameters()), "forward_gflop": gflop,
-                      "seconds_per_step": sec, "cpu_seconds_per_step": statistics.median(cpu),
-                      "images_per_second": batch / sec, "threads": torch.get_num_threads(), "torch": torch.__version__}),
-          flush=True)
+                      "threads": torch.get_num_threads(), "torch": torch.__version__}), flush=True)
+    # then one line {"steps": n} at a time: n timed steps, answered with their wall and process CPU seconds
+    for line in sys.stdin:
+        wall, cpu = [], []
+        for _ in range(json.loads(line)["steps"]):
+            t0, c0 = time.perf_counter(), time.process_time()
+            step()
+            wall.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+        print(json.dumps({"wall": wall, "cpu": cpu}), flush=True)
 
 
 if __name__ == "__main__":

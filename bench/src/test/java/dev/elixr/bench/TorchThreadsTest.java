@@ -15,7 +15,7 @@ class TorchThreadsTest {
         ProcessBuilder pb = new ProcessBuilder("true");
         pb.environment().put("OPENBLAS_CORETYPE", "Haswell");
         pb.environment().put("OMP_NUM_THREADS", "16");
-        TorchModels.pinThreads(pb, 3);
+        TorchModels.pinThreads(pb.environment(), 3);
         assertEquals("3", pb.environment().get("OMP_NUM_THREADS"));
         assertEquals("3", pb.environment().get("OPENBLAS_NUM_THREADS"));
         assertFalse(pb.environment().containsKey("OPENBLAS_CORETYPE"));
