@@ -1,6 +1,5 @@
 package dev.elixr.bench;
 
-import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.cpu.GemmPlan;
 import dev.elixr.tensor.cpu.MachineProfile;
 import dev.elixr.tensor.cpu.Sgemm;
@@ -38,14 +37,14 @@ public final class GemmComparison {
 
     /** Our GFLOP/s on one shape with the given threads. */
     public static double elixrGflops(GemmShape s, int threads, Timing timing) {
-        return s.flops() / withThreads(threads, () -> timing.bestSeconds(product(s))) * 1e-9;
+        return s.flops() / Timing.onThreads(threads, () -> timing.bestSeconds(product(s))) * 1e-9;
     }
 
     /** One table row: ours and numpy's GFLOP/s on the shape, their timed rounds alternated. */
     public static Row row(GemmShape s, int threads, Timing timing) {
         String request = String.format(Locale.ROOT, "\"op\": \"gemm\", \"m\": %d, \"k\": %d, \"n\": %d, \"trans_b\": %s",
                 s.m(), s.k(), s.n(), s.transB());
-        Timing.Pair p = withThreads(threads, () -> Numpy.sideBySide(product(s), request, threads, timing));
+        Timing.Pair p = Timing.onThreads(threads, () -> Numpy.sideBySide(product(s), request, threads, timing));
         return new Row(s, threads, s.flops() / p.ours() * 1e-9,
                 Double.isNaN(p.peer()) ? OptionalDouble.empty() : OptionalDouble.of(s.flops() / p.peer() * 1e-9));
     }
@@ -56,16 +55,6 @@ public final class GemmComparison {
         float[] a = random(r, s.m() * s.k()), b = random(r, s.k() * s.n()), c = new float[s.m() * s.n()];
         int ldb = s.transB() ? s.k() : s.n();
         return () -> Sgemm.sgemm(false, s.transB(), s.m(), s.n(), s.k(), 1f, a, 0, s.k(), b, 0, ldb, 0f, c, 0, s.n());
-    }
-
-    private static <T> T withThreads(int threads, java.util.function.Supplier<T> f) {
-        int old = Parallel.threads();
-        try {
-            Parallel.setThreads(threads);
-            return f.get();
-        } finally {
-            Parallel.setThreads(old);
-        }
     }
 
     /** Runs every shape × thread count, printing a table (or JSON lines) as rows complete. */

@@ -1,6 +1,5 @@
 package dev.elixr.bench;
 
-import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.backend.Conv2dParams;
 import dev.elixr.tensor.cpu.Conv2dKernel;
@@ -137,8 +136,8 @@ public final class OpsComparison {
         float[] probe = MemoryBandwidth.buffer(PROBE_MIB);
         final float[] copyTo = new float[probe.length];
         for (int i = 0; i < threads.size(); i++) {
-            bandwidth[i] = withThreads(threads.get(i), () -> MemoryBandwidth.measure(probe, 4));
-            copy[i] = withThreads(threads.get(i), () -> MemoryBandwidth.copy(probe, copyTo, 4));
+            bandwidth[i] = Timing.onThreads(threads.get(i), () -> MemoryBandwidth.measure(probe, 4));
+            copy[i] = Timing.onThreads(threads.get(i), () -> MemoryBandwidth.copy(probe, copyTo, 4));
         }
         if (!json) {
             out.printf("Best of %d rounds of %s, ours and numpy's alternated; ", timing.rounds(), timing.clock());
@@ -154,24 +153,14 @@ public final class OpsComparison {
         for (OpCase c : cases)
             for (int i = 0; i < threads.size(); i++) {
                 int t = threads.get(i);
-                Timing.Pair p = c.numpyRequest() == null ? new Timing.Pair(withThreads(t, () -> timing.bestSeconds(c.elixr())), Double.NaN)
-                        : withThreads(t, () -> Numpy.sideBySide(c.elixr(), c.numpyRequest(), t, timing));
+                Timing.Pair p = c.numpyRequest() == null ? new Timing.Pair(Timing.onThreads(t, () -> timing.bestSeconds(c.elixr())), Double.NaN)
+                        : Timing.onThreads(t, () -> Numpy.sideBySide(c.elixr(), c.numpyRequest(), t, timing));
                 Row row = new Row(c, t, c.workPerCall() / p.ours() * 1e-9,
                         Double.isNaN(p.peer()) ? OptionalDouble.empty() : OptionalDouble.of(c.workPerCall() / p.peer() * 1e-9),
                         c.memoryBound() ? copy[i] : gemm[i], c.memoryBound() ? bandwidth[i] : Double.NaN);
                 out.println(json ? row.json() : row.line());
                 out.flush();
             }
-    }
-
-    private static <T> T withThreads(int t, java.util.function.Supplier<T> f) {
-        int old = Parallel.threads();
-        try {
-            Parallel.setThreads(t);
-            return f.get();
-        } finally {
-            Parallel.setThreads(old);
-        }
     }
 
     private static String rounded(double[] v) {

@@ -1,5 +1,7 @@
 package dev.elixr.bench;
 
+import dev.elixr.tensor.Parallel;
+
 /**
  * Wall-clock timing for the side-by-side comparisons: warm up (C2 needs ≈ 1.2 s to settle on the
  * kernels on an idle machine, much longer on a busy one: until C2 has compiled them, Vector API code
@@ -63,6 +65,17 @@ public record Timing(double warmupSeconds, int rounds, double roundSeconds, bool
                 }
             }
         return new Pair(ours, peerOk ? theirs : Double.NaN);
+    }
+
+    /** f's value computed with our kernels on {@code threads} threads (the previous count restored after). */
+    static <T> T onThreads(int threads, java.util.function.Supplier<T> f) {
+        int old = Parallel.threads();
+        try {
+            Parallel.setThreads(threads);
+            return f.get();
+        } finally {
+            Parallel.setThreads(old);
+        }
     }
 
     /** Runs body until C2 has settled on it: at least warmupSeconds, then until three rounds in a row neither compiled nor sped up by 5%. */
