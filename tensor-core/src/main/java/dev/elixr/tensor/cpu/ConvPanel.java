@@ -37,8 +37,6 @@ final class ConvPanel {
     static final VectorSpecies<Float> S = Simd.F;
     static final int VL = S.length();
 
-    /** Lane i of EVEN.selectFrom(a, b) is lane 2i of a‖b, of ODD lane 2i + 1 (as {@link StrideTwo}'s gather). */
-    private static final FloatVector EVEN = index(0), ODD = index(1);
 
     // geometry of the current image and group
     private int h, w, kh, kw, kk, sh, sw, ph, pw, dh, dw, ow, ohw, nr, nv;
@@ -67,12 +65,6 @@ final class ConvPanel {
     private int[] uniformBase = new int[0], fixFirst = new int[0], fix = new int[0];
     // output-row segments of each vector of the described strips: row, first column, first lane, lanes
     private int[] segRow = new int[0], segCol = new int[0], segLane = new int[0], segLen = new int[0], segFirst = new int[0];
-
-    private static FloatVector index(int from) {
-        float[] idx = new float[VL];
-        for (int i = 0; i < VL; i++) idx[i] = 2 * i + from;
-        return FloatVector.fromArray(S, idx, 0);
-    }
 
     /** Whether a convolution with this column stride is packed here (1 or 2). */
     static boolean suits(int sw) { return sw == 1 || sw == 2; }
@@ -122,21 +114,21 @@ final class ConvPanel {
     }
 
     /**
-     * out[even + t] = x[src + 2t] for t &lt; ⌈w/2⌉, out[odd + t] = x[src + 2t + 1] for t &lt; ⌊w/2⌋: two loads and two
-     * two-source permutes per VL of each, the last partial vectors stored under masks (their loads run past the row
+     * out[even + t] = x[src + 2t] for t &lt; ⌈w/2⌉, out[odd + t] = x[src + 2t + 1] for t &lt; ⌊w/2⌋: two loads, then
+     * {@link StrideTwo#evens} and {@link StrideTwo#odds} per VL of each, the last partial vectors stored under masks (their loads run past the row
      * only while inside the array; the rest float by float).
      */
     private static void splitRow(float[] x, int src, int w, float[] out, int even, int odd) {
         int half = (w + 1) / 2, t = 0;
         for (; 2 * t + 2 * VL <= w; t += VL) {
             FloatVector a = FloatVector.fromArray(S, x, src + 2 * t), b = FloatVector.fromArray(S, x, src + 2 * t + VL);
-            EVEN.selectFrom(a, b).intoArray(out, even + t);
-            ODD.selectFrom(a, b).intoArray(out, odd + t);
+            StrideTwo.evens(a, b).intoArray(out, even + t);
+            StrideTwo.odds(a, b).intoArray(out, odd + t);
         }
         if (t < half && src + 2 * t + 2 * VL <= x.length) {
             FloatVector a = FloatVector.fromArray(S, x, src + 2 * t), b = FloatVector.fromArray(S, x, src + 2 * t + VL);
-            EVEN.selectFrom(a, b).intoArray(out, even + t, S.indexInRange(t, half));
-            ODD.selectFrom(a, b).intoArray(out, odd + t, S.indexInRange(t, w / 2));
+            StrideTwo.evens(a, b).intoArray(out, even + t, S.indexInRange(t, half));
+            StrideTwo.odds(a, b).intoArray(out, odd + t, S.indexInRange(t, w / 2));
             return;
         }
         for (; t < half; t++) {

@@ -42,4 +42,29 @@ class StrideTwoTest {
         StrideTwo.scatterAdd(c.in(), c.src(), got, c.dst(), c.n());
         assertArrayEquals(want, got, "scatter-add of " + c.n() + " floats (vector length " + StrideTwo.VL + ")");
     }
+
+    /** Both permute strategies (two-source at 512 bits, one-source and a blend elsewhere) on this machine's vectors. */
+    @ParameterizedTest @MethodSource("seeds")
+    void evensOddsAndZipsOfBothStrategiesFollowTheirLaneDefinitions(long seed) {
+        int vl = StrideTwo.VL;
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] ab = new float[2 * vl];
+        for (int i = 0; i < ab.length; i++) ab[i] = (float) r.nextGaussian();
+        var a = jdk.incubator.vector.FloatVector.fromArray(StrideTwo.S, ab, 0);
+        var b = jdk.incubator.vector.FloatVector.fromArray(StrideTwo.S, ab, vl);
+        float[] evens = new float[vl], odds = new float[vl], lo = new float[vl], hi = new float[vl];
+        for (int i = 0; i < vl; i++) {
+            evens[i] = ab[2 * i];
+            odds[i] = ab[2 * i + 1];
+            lo[i] = i % 2 == 0 ? ab[i / 2] : 0f;
+            hi[i] = i % 2 == 0 ? ab[vl / 2 + i / 2] : 0f;
+        }
+        for (boolean twoSource : new boolean[] {true, false}) {
+            String how = (twoSource ? "two-source" : "one-source") + " permutes, vector length " + vl;
+            assertArrayEquals(evens, StrideTwo.evens(a, b, twoSource).toArray(), "evens, " + how);
+            assertArrayEquals(odds, StrideTwo.odds(a, b, twoSource).toArray(), "odds, " + how);
+            assertArrayEquals(lo, StrideTwo.zip(a, false, twoSource).toArray(), "lower zip, " + how);
+            assertArrayEquals(hi, StrideTwo.zip(a, true, twoSource).toArray(), "upper zip, " + how);
+        }
+    }
 }
