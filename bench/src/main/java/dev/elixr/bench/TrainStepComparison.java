@@ -106,7 +106,6 @@ public final class TrainStepComparison {
      */
     public static Result run(Options o) {
         var step = step(o);
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long start = System.nanoTime();
         for (int i = 0; i < 3 || System.nanoTime() - start < o.warmupSeconds() * 1e9; i++) step.getAsDouble();
         double[][] ours = new double[2][o.steps()], theirs = new double[2][o.steps()];
@@ -118,12 +117,9 @@ public final class TrainStepComparison {
                     boolean oursTurn = (side == 0) == (block % 2 == 0);
                     if (oursTurn && done < o.steps()) {
                         if (side == 1) for (int i = 0; i < SWITCH_STEPS; i++) step.getAsDouble();
-                        for (int e = Math.min(o.steps(), done + BLOCK_STEPS); done < e; done++) {
-                            long t0 = System.nanoTime(), c0 = os.getProcessCpuTime();
-                            step.getAsDouble();
-                            ours[0][done] = (System.nanoTime() - t0) / 1e9;
-                            ours[1][done] = (os.getProcessCpuTime() - c0) / 1e9;
-                        }
+                        int e = Math.min(o.steps(), done + BLOCK_STEPS);
+                        timeSteps(step, ours, done, e);
+                        done = e;
                     } else if (!oursTurn && torch != null && torchDone < o.steps()) {
                         int n = Math.min(BLOCK_STEPS, o.steps() - torchDone);
                         double[][] t = side == 1 && torchSteps(torch, SWITCH_STEPS) == null ? null : torchSteps(torch, n);
@@ -142,6 +138,17 @@ public final class TrainStepComparison {
         Side oursSide = new Side(median(ours[0]), median(ours[1]), model(o).parameterCount(), forwardFlops(o) / 1e9);
         Side torchSide = torch == null ? null : new Side(median(theirs[0]), median(theirs[1]), torch.parameters, torch.forwardGflop);
         return new Result(o, oursSide, torchSide, MachineProfile.current().isa(), Parallel.threads());
+    }
+
+    /** Runs steps into times[0][from, to) (wall seconds) and times[1][from, to) (process CPU seconds). */
+    private static void timeSteps(java.util.function.DoubleSupplier step, double[][] times, int from, int to) {
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        for (int i = from; i < to; i++) {
+            long t0 = System.nanoTime(), c0 = os.getProcessCpuTime();
+            step.getAsDouble();
+            times[0][i] = (System.nanoTime() - t0) / 1e9;
+            times[1][i] = (os.getProcessCpuTime() - c0) / 1e9;
+        }
     }
 
     private static double[][] torchSteps(TorchTrainStep torch, int n) {
