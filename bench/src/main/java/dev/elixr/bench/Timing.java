@@ -38,8 +38,8 @@ public record Timing(double warmupSeconds, int rounds, double roundSeconds, bool
      * Best seconds per call of body and of a peer already warmed up, their rounds alternated in pairs — ours, the
      * peer's, the peer's, ours, ours, … — after our warm-up, so that a slow stretch of a shared or throttled machine falls
      * on both sides alike instead of on whichever ran then. At each switch the side taking over first runs an untimed
-     * round: a process that waited idle runs slower for a few hundred milliseconds (measured on a 2-vCPU KVM guest: our
-     * 1024³ SGEMM 29 → 40–50 ms a call just after a 0.45 s sleep, numpy's 25 → 28–31), and a peer's threads may still be
+     * round: a process that waited idle runs slower for a few hundred milliseconds (measured on a 2-vCPU KVM guest, AVX2
+     * Zen 3, one thread: our 1024³ SGEMM 29 → 40–50 ms a call just after a 0.45 s sleep, numpy's 25 → 28–31), and a peer's threads may still be
      * spinning after its round (OpenBLAS's and OpenMP's do for a while). Half of each side's timed rounds follow one of its
      * own timed rounds directly.
      */

@@ -29,14 +29,13 @@ import java.util.Arrays;
  * reads from base + i·VL for the whole chunk: such a tap is packed as one straight copy of the chunk's floats, then
  * its vectors with holes or padding (a quarter or less) are packed again by descriptor. At column stride 2 the
  * image is first split into phase planes (even and odd columns, and even and odd rows at row stride 2; one pass over
- * the input, two permutes per two loads), in which a tap reads consecutive floats again (rel = (iy / rows)·⌈W/2⌉ + ix / 2
+ * the input, {@link StrideTwo#evens} and {@link StrideTwo#odds} per two loads), in which a tap reads consecutive floats again (rel = (iy / rows)·⌈W/2⌉ + ix / 2
  * in phase (iy mod rows, ix mod 2)); at 'same' padding ⌈W/2⌉ = OW, and again one run a vector. Other column strides
  * are not taken ({@link #suits}). The packed floats are those of the im2col matrix exactly ({@link #packReference}).
  */
 final class ConvPanel {
     static final VectorSpecies<Float> S = Simd.F;
     static final int VL = S.length();
-
 
     // geometry of the current image and group
     private int h, w, kh, kw, kk, sh, sw, ph, pw, dh, dw, ow, ohw, nr, nv;
