@@ -54,6 +54,8 @@ final class ImplicitConv {
 
     private static final class Workspace {
         final ConvPanel panel = new ConvPanel();
+        /** The thread's own phase planes, and its view of another thread's (never configured: it holds their arrays). */
+        final PhasePlanes planes = new PhasePlanes(), planesView = new PhasePlanes();
         float[] strip = new float[0], tile = new float[0];
         float[][] packedW = new float[0][];
 
@@ -108,11 +110,17 @@ final class ImplicitConv {
         return packed;
     }
 
-    /** One image (x at xi, out at oi), every group; the strips in parallel when {@code parallel}. */
+    /**
+     * One image (x at xi, out at oi), every group; the strips in parallel when {@code parallel}. The B strips come from
+     * {@link PhasePlanes} at stride 2 and dilation 1 (output positions then in rows of {@link PhasePlanes#wideRow},
+     * whose junk columns are not stored), else from {@link ConvPanel}.
+     */
     private static void image(MicroKernel kernel, float[] x, int xi, int c, int h, int w, float[][] packed, int og, int kh, int kw,
                               int kc, ConvEpilogue ep, Conv2dParams p, int oh, int ow, float[] out, int oi, boolean parallel) {
         int g = p.groups(), cg = c / g, ckk = cg * kh * kw, ohw = oh * ow, blocks = (ckk + kc - 1) / kc;
-        int mr = kernel.mr(), nr = kernel.nr(), strips = (ohw + nr - 1) / nr, tiles = (og + mr - 1) / mr;
+        boolean wide = PhasePlanes.suits(p.strideH(), p.strideW(), p.dilationH(), p.dilationW());
+        int rowPitch = wide ? PhasePlanes.wideRow(ow, kw) : ow, positions = oh * rowPitch;
+        int mr = kernel.mr(), nr = kernel.nr(), strips = (positions + nr - 1) / nr, tiles = (og + mr - 1) / mr;
         int per = Math.max(1, Math.min(MAX_STRIPS, TILE_FLOATS / (Sgemm.roundUp(og, mr) * nr))); // strips a chunk
         int t = parallel ? Parallel.threads() : 1, chunks = (strips + per - 1) / per;
         if (t > 1) { // at least two chunks a thread, a multiple of the threads, of near-equal size
@@ -124,39 +132,63 @@ final class ImplicitConv {
         int rowBlocks = chunks >= 2 * t ? 1 : Math.min(tiles, (2 * t + chunks - 1) / chunks);
         for (int gi = 0; gi < g; gi++) {
             Workspace own = WORKSPACE.get();
-            own.panel.configure(x, xi + gi * cg * h * w, cg, h, w, kh, kw, p.strideH(), p.strideW(), p.padH(), p.padW(),
+            int xg = xi + gi * cg * h * w;
+            if (wide) own.planes.configure(x, xg, cg, h, w, kh, kw, p.padH(), p.padW(), oh, ow, nr);
+            else own.panel.configure(x, xg, cg, h, w, kh, kw, p.strideH(), p.strideW(), p.padH(), p.padW(),
                     p.dilationH(), p.dilationW(), oh, ow, nr);
             int group = gi, units = chunks * rowBlocks;
-            ConvPanel shared = own.panel;
             Parallel.RangeBody body = (s, e) -> {
                 Workspace ws = WORKSPACE.get();
-                ConvPanel panel = ws == own ? shared : ws.panel.copyOf(shared);
+                PhasePlanes planes = !wide ? null : ws == own ? own.planes : own.planes.shareWith(ws.planesView);
+                ConvPanel panel = wide ? null : ws == own ? own.panel : ws.panel.copyOf(own.panel);
                 int stripPitch = kc * nr + STRIP_SKEW;
                 float[] strip = ws.strip(stripPitch * stripsPerChunk), tile = ws.tile(tiles * mr * nr * stripsPerChunk);
                 for (int u = s; u < e; u++) {
                     int ch = u / rowBlocks, rb = u % rowBlocks, t0 = tiles * rb / rowBlocks, t1 = tiles * (rb + 1) / rowBlocks;
                     if (t1 == t0) continue;
                     int s0 = ch * stripsPerChunk, n = Math.min(stripsPerChunk, strips - s0), pitch = n * nr;
-                    panel.describe(s0 * nr, n);
+                    if (wide) planes.describe(s0 * nr, n);
+                    else panel.describe(s0 * nr, n);
                     for (int b = 0; b < blocks; b++) {
                         int pc = b * kc, kb = Math.min(kc, ckk - pc);
-                        panel.pack(pc, kb, strip, stripPitch);
+                        if (wide) planes.pack(pc, kb, strip, stripPitch);
+                        else panel.pack(pc, kb, strip, stripPitch);
                         float[] ap = packed[group * blocks + b];
                         for (int js = 0; js < n; js++)
                             for (int ti = t0; ti < t1; ti++)
                                 kernel.packed(ap, ti * mr * kb, strip, js * stripPitch, kb, tile, (ti - t0) * mr * pitch + js * nr, pitch, b > 0);
                     }
-                    int j0 = s0 * nr, width = Math.min(pitch, ohw - j0), r1 = Math.min(og, t1 * mr);
-                    for (int r = t0 * mr; r < r1; r++) {
-                        int from = (r - t0 * mr) * pitch, to = oi + (group * og + r) * ohw + j0;
-                        if (ep.isIdentity()) System.arraycopy(tile, from, out, to, width);
-                        else ep.apply(tile, from, out, to, width, group * og + r);
-                    }
+                    store(tile, pitch, s0 * nr, Math.min(pitch, positions - s0 * nr), rowPitch, ow, ohw, t0 * mr, Math.min(og, t1 * mr),
+                            ep, out, oi + group * og * ohw, group * og);
                 }
             };
             if (parallel && units > 1) Parallel.forChunks(units, 1, body);
             else body.run(0, units);
         }
+    }
+
+    /**
+     * Output channels r0 … r1 − 1 of a chunk's tile (row r at tile[(r − r0)·pitch], positions j0 … j0 + width − 1, in
+     * output rows of rowPitch positions whose first ow are real) through the epilogue into the group's output at
+     * out[og0 + r·ohw + oy·ow + ox]; channel c0 + r for the epilogue.
+     */
+    private static void store(float[] tile, int pitch, int j0, int width, int rowPitch, int ow, int ohw, int r0, int r1,
+                              ConvEpilogue ep, float[] out, int og0, int c0) {
+        for (int r = r0; r < r1; r++) {
+            int from = (r - r0) * pitch, to = og0 + r * ohw;
+            if (rowPitch == ow) run(tile, from, out, to + j0, width, ep, c0 + r);
+            else
+                for (int j = j0, end = j0 + width; j < end; ) { // one run per output row, its junk columns skipped
+                    int oy = j / rowPitch, ox = j - oy * rowPitch, next = Math.min(end, (oy + 1) * rowPitch);
+                    if (ox < ow) run(tile, from + j - j0, out, to + oy * ow + ox, Math.min(next, oy * rowPitch + ow) - j, ep, c0 + r);
+                    j = next;
+                }
+        }
+    }
+
+    private static void run(float[] tile, int from, float[] out, int to, int n, ConvEpilogue ep, int channel) {
+        if (ep.isIdentity()) System.arraycopy(tile, from, out, to, n);
+        else ep.apply(tile, from, out, to, n, channel);
     }
 
     /**

@@ -42,6 +42,9 @@ class ImplicitConvTest {
         out.add(new Geometry(2, 9, 15, 13, 17, 3, 3, 2, 1, 0, 1, 1, 1, 7));      // stride 2 along rows only
         out.add(new Geometry(1, 3, 9, 101, 4, 3, 3, 1, 2, 1, 1, 1, 1, 8));       // stride 2 along columns only, wide
         out.add(new Geometry(1, 30, 11, 12, 300, 3, 3, 1, 1, 1, 1, 1, 1, 9));    // many output channels, few strips: rows split
+        out.add(new Geometry(3, 16, 48, 48, 32, 3, 3, 2, 2, 1, 1, 1, 1, 10));   // ELIXR-C's tower at stride 2: rows of 24 (+ 1 junk)
+        out.add(new Geometry(2, 64, 12, 12, 96, 3, 3, 2, 2, 1, 1, 1, 1, 11));   // its last stage: rows of 6
+        out.add(new Geometry(1, 3, 9, 9, 5, 2, 2, 2, 2, 0, 0, 1, 1, 12));       // kernel 2 at stride 2: an input column never read
         SplittableRandom r = new SplittableRandom(41);
         for (int i = 0; i < 16; i++) {
             int g = 1 + r.nextInt(2), k = 1 + 2 * r.nextInt(3), dil = 1 + r.nextInt(2), s = 1 + r.nextInt(2);

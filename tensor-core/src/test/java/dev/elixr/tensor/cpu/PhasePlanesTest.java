@@ -1,0 +1,61 @@
+package dev.elixr.tensor.cpu;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+/**
+ * {@link PhasePlanes}: the strips packed from the phase planes hold, at every real output position (oy, ox &lt; OW of
+ * the wide rows), the im2col matrix's column oy·OW + ox bit for bit ({@link ConvPanel#packReference}), for every K
+ * block and chunk; on the stride-2, dilation-1 geometries of {@link ImplicitConvTest} and a few more (rows longer than
+ * a phase row, kernel 2 and 4, padding 0–3, the ELIXR-C tower's shapes).
+ */
+class PhasePlanesTest {
+    static Stream<ImplicitConvTest.Geometry> geometries() {
+        Stream<ImplicitConvTest.Geometry> more = Stream.of(
+                new ImplicitConvTest.Geometry(1, 16, 48, 48, 32, 3, 3, 2, 2, 1, 1, 1, 1, 11),  // ELIXR-C's second stage
+                new ImplicitConvTest.Geometry(1, 64, 12, 12, 96, 3, 3, 2, 2, 1, 1, 1, 1, 12),  // its last: rows of 6
+                new ImplicitConvTest.Geometry(1, 3, 9, 9, 5, 2, 2, 2, 2, 0, 0, 1, 1, 13),      // a column never read (kernel 2)
+                new ImplicitConvTest.Geometry(1, 4, 10, 11, 6, 4, 4, 2, 2, 3, 0, 1, 1, 14),    // kernel 4, padding 3 × 0
+                new ImplicitConvTest.Geometry(1, 2, 5, 30, 3, 1, 1, 2, 2, 0, 0, 1, 1, 15));    // 1×1 stride 2
+        return Stream.concat(ImplicitConvTest.geometries().filter(g -> PhasePlanes.suits(g.sh(), g.sw(), g.dil(), g.dil())), more);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
+    void packedStripsHoldTheIm2colColumnsAtEveryRealPosition(ImplicitConvTest.Geometry g) {
+        SplittableRandom r = new SplittableRandom(g.seed());
+        int cg = g.c() / g.groups(), ck = cg * g.kh() * g.kw(), nr = Sgemm.PLAN.nr(), oh = g.oh(), ow = g.ow();
+        float[] x = ImplicitConvTest.random(r, 5 + g.c() * g.h() * g.w());
+        PhasePlanes planes = new PhasePlanes();
+        planes.configure(x, 5, cg, g.h(), g.w(), g.kh(), g.kw(), g.ph(), g.pw(), oh, ow, nr);
+        int wp = planes.rowPitch(), positions = planes.positions(oh), strips = (positions + nr - 1) / nr, kc = Math.max(1, ck / 3 + 1);
+        float[] want = new float[nr * ck];
+        for (int per : new int[] {1, 3}) {
+            for (int s0 = 0; s0 < strips; s0 += per) {
+                int n = Math.min(per, strips - s0);
+                planes.describe(s0 * nr, n);
+                for (int pc = 0; pc < ck; pc += kc) {
+                    int kb = Math.min(kc, ck - pc);
+                    float[] got = new float[n * kb * nr];
+                    Arrays.fill(got, Float.NaN);
+                    planes.pack(pc, kb, got, kb * nr);
+                    for (int s = 0; s < n; s++)
+                        for (int l = 0; l < nr; l++) {
+                            int j = (s0 + s) * nr + l, oy = j / wp, ox = j % wp;
+                            if (oy >= oh || ox >= ow) continue; // junk columns and the ragged end
+                            ConvPanel.packReference(x, 5, g.h(), g.w(), g.kh(), g.kw(), 2, 2, g.ph(), g.pw(), 1, 1, oh, ow,
+                                    oy * ow + ox, 1, pc, kb, want);
+                            for (int q = 0; q < kb; q++)
+                                if (Float.floatToRawIntBits(got[s * kb * nr + q * nr + l]) != Float.floatToRawIntBits(want[q]))
+                                    throw new AssertionError(g + " output (" + oy + ", " + ox + ") row " + (pc + q) + ": packed "
+                                            + got[s * kb * nr + q * nr + l] + ", im2col " + want[q]);
+                        }
+                }
+            }
+        }
+    }
+}
