@@ -119,4 +119,24 @@ class GemmPackTest {
         Arrays.fill(x, Float.NaN);
         return x;
     }
+
+    /** The transposes' zips, by two-source permutes and by one-source permutes and a blend: lane 2i is a[i] (a[VL/2 + i]), lane 2i + 1 is b[i] (b[VL/2 + i]). */
+    @ParameterizedTest(name = "seed {0}")
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3})
+    void zipsOfBothStrategiesFollowTheirLaneDefinitions(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] a = new float[VL], b = new float[VL], lo = new float[VL], hi = new float[VL];
+        for (int i = 0; i < VL; i++) { a[i] = (float) r.nextGaussian(); b[i] = (float) r.nextGaussian(); }
+        for (int i = 0; i < VL; i++) {
+            lo[i] = (i & 1) == 0 ? a[i / 2] : b[i / 2];
+            hi[i] = (i & 1) == 0 ? a[VL / 2 + i / 2] : b[VL / 2 + i / 2];
+        }
+        var va = jdk.incubator.vector.FloatVector.fromArray(GemmPack.S, a, 0);
+        var vb = jdk.incubator.vector.FloatVector.fromArray(GemmPack.S, b, 0);
+        for (boolean twoSource : new boolean[] {true, false}) {
+            String how = (twoSource ? "two-source" : "one-source") + " permutes, vector length " + VL;
+            assertArrayEquals(lo, GemmPack.zipLo(va, vb, twoSource).toArray(), "lower zip, " + how);
+            assertArrayEquals(hi, GemmPack.zipHi(va, vb, twoSource).toArray(), "upper zip, " + how);
+        }
+    }
 }
