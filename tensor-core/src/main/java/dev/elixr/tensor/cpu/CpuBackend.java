@@ -103,7 +103,7 @@ public final class CpuBackend implements Backend {
     @Override
     public long conv2dBackwardScratchFloats(long n, int[] xShape, int[] wShape, int ohw, Conv2dParams p) {
         if (p.groups() != 1 && DepthwiseBackward.applies(xShape, wShape, p)) return DepthwiseBackward.scratchFloats(n, xShape, wShape, p);
-        return Conv2dBackward.scratchFloats(n, (long) xShape[1] * wShape[2] * wShape[3], wShape[0], ohw);
+        return Conv2dBackward.scratchFloats(n, xShape, wShape, p);
     }
 
     @Override

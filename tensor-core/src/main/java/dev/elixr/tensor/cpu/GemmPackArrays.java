@@ -150,7 +150,7 @@ final class GemmPackArrays {
      * transpose8 though their loads and zips match: one method with both store patterns outgrows C1's registers, and a
      * method C1 gives up on at tier 3 stays in tier-1 code, never reaching C2.
      */
-    private static void transpose8Strided(float[] x, int at, int ld, float[] dst, int dstOff, int pitch) {
+    static void transpose8Strided(float[] x, int at, int ld, float[] dst, int dstOff, int pitch) {
         FloatVector v0 = FloatVector.fromArray(S, x, at), v1 = FloatVector.fromArray(S, x, at + ld);
         FloatVector v2 = FloatVector.fromArray(S, x, at + 2 * ld), v3 = FloatVector.fromArray(S, x, at + 3 * ld);
         FloatVector v4 = FloatVector.fromArray(S, x, at + 4 * ld), v5 = FloatVector.fromArray(S, x, at + 5 * ld);

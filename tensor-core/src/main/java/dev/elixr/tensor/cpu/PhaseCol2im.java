@@ -1,0 +1,87 @@
+package dev.elixr.tensor.cpu;
+
+import dev.elixr.tensor.Parallel;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Arrays;
+
+/**
+ * col2im at stride 2 (dilation 1, groups 1) through phase planes, the adjoint of {@link PhasePlanes}: the column
+ * gradient dcols[(ci·KH + ky)·KW + kx][j] over wide output positions (rows of WP = OW + ⌊(KW − 1)/2⌋, the junk
+ * columns 0 because the output gradient was laid out with zeros there) is added row by row into the four zero-padded
+ * phase planes of one input channel, P[ky mod 2][kx mod 2] from (⌊ky/2⌋, ⌊kx/2⌋) on: one contiguous run of vector adds
+ * per kernel tap, where {@link CpuIm2col#col2im} adds each output row into every other float of an input row
+ * ({@link StrideTwo#scatterAdd}). Then the planes are interleaved back into the channel's rows of dx, padding dropped:
+ * dx[iy][2t + e] = P[(iy + ph) mod 2][(e + pw) mod 2][(iy + ph)/2][t + (e + pw)/2], two rows zipped per 2·VL floats
+ * ({@link GemmPack#zipLo} and {@link GemmPack#zipHi}).
+ *
+ * <p>Each dx element receives its taps' values in im2col's order, from zero, as in CpuIm2col.col2im, plus the exact
+ * zeros of junk columns that wrap onto it (x + 0 = x; only a −0 would become +0). One (image, channel) a task, so
+ * every dx float is written by one thread: the same bits for any thread count.
+ */
+final class PhaseCol2im {
+    static final VectorSpecies<Float> S = Simd.F;
+    static final int VL = S.length();
+
+    private PhaseCol2im() {}
+
+    /** Whether this path takes the col2im of a convolution: stride 2 both ways, dilation 1, groups 1. */
+    static boolean suits(ConvGeometry q) { return q.groups() == 1 && PhasePlanes.suits(q.sh(), q.sw(), q.dh(), q.dw()); }
+
+    /**
+     * Writes dx of images n0 … n0 + count − 1 (dense at xo; every float of their planes written) from the column gradient
+     * at in[co …] laid out [ck][count · OH · WP].
+     */
+    static void col2im(float[] in, int co, ConvGeometry q, int n0, int count, float[] dx, int xo) {
+        int wp = PhasePlanes.wideRow(q.ow(), q.kw()), hu = q.oh() + (q.kh() - 1) / 2, plane = hu * wp, lw = q.oh() * wp;
+        int kk = q.kh() * q.kw(), nl = count * lw, size = 4 * plane + wp + VL; // wrapped junk reaches ≤ WP past the last plane
+        Parallel.forRange(count * q.c(), 1, (s, e) -> {
+            float[] p = new float[size];
+            for (int t = s; t < e; t++) {
+                int i = t / q.c(), ci = t % q.c();
+                Arrays.fill(p, 0f);
+                for (int ky = 0; ky < q.kh(); ky++)
+                    for (int kx = 0; kx < q.kw(); kx++) {
+                        int row = co + (ci * kk + ky * q.kw() + kx) * nl + i * lw;
+                        add(in, row, p, ((ky & 1) * 2 + (kx & 1)) * plane + (ky >> 1) * wp + (kx >> 1), lw);
+                    }
+                merge(p, q, wp, plane, dx, xo + ((n0 + i) * q.c() + ci) * q.h() * q.w());
+            }
+        });
+    }
+
+    /** p[to + j] += in[from + j] for j &lt; n. */
+    private static void add(float[] in, int from, float[] p, int to, int n) {
+        int j = 0;
+        for (int b = S.loopBound(n); j < b; j += VL)
+            FloatVector.fromArray(S, p, to + j).add(FloatVector.fromArray(S, in, from + j)).intoArray(p, to + j);
+        for (; j < n; j++) p[to + j] += in[from + j];
+    }
+
+    /**
+     * The channel's dx rows (H × W at out[at]) from its phase planes: padded row r = iy + ph, column c = ix + pw. Rows
+     * and columns no tap reads (past the planes: a kernel that stops short of the image's last row or column) are 0.
+     */
+    private static void merge(float[] p, ConvGeometry q, int wp, int plane, float[] out, int at) {
+        int w = q.w(), hu = plane / wp, pw = q.pw(), rx0 = pw & 1, off0 = pw >> 1, rx1 = (1 + pw) & 1, off1 = (1 + pw) >> 1;
+        int vec = Math.max(0, Math.min(w / 2, Math.min(wp - off0, wp - off1)) - VL + 1); // t below this: whole vectors in the row
+        for (int iy = 0; iy < q.h(); iy++) {
+            int r = iy + q.ph(), dst = at + iy * w;
+            if (r >> 1 >= hu) {
+                Arrays.fill(out, dst, dst + w, 0f);
+                continue;
+            }
+            int base = (r & 1) * 2 * plane + (r >> 1) * wp, a = base + rx0 * plane + off0, b = base + rx1 * plane + off1, t = 0;
+            for (; t < vec; t += VL) { // the even floats of 2·VL from plane rx0, the odd ones from rx1
+                FloatVector ev = FloatVector.fromArray(S, p, a + t), od = FloatVector.fromArray(S, p, b + t);
+                GemmPack.zipLo(ev, od).intoArray(out, dst + 2 * t);
+                GemmPack.zipHi(ev, od).intoArray(out, dst + 2 * t + VL);
+            }
+            for (int ix = 2 * t; ix < w; ix++) {
+                int e = ix & 1, v = ix / 2 + (e == 0 ? off0 : off1);
+                out[dst + ix] = v >= wp ? 0f : p[(e == 0 ? a - off0 : b - off1) + v];
+            }
+        }
+    }
+}
