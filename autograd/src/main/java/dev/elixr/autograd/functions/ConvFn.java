@@ -10,7 +10,8 @@ import dev.elixr.tensor.ops.Reduce;
  * 2-D convolution (groups, depthwise, dilation) with backward to input, weight and bias. Both gradients are one
  * tensor-core op on the tensors' device ({@link Conv#conv2dBackward}): on the CPU a depthwise convolution's come
  * straight from g (no unfolding), the others' are col2im(Wᵀ·g) and g·im2col(x)ᵀ per group (Chellapilla et al. 2006) over
- * column bands of a few images; the bias's is g summed over N, H, W. The node declares the backward's scratch besides dx
+ * column bands of a few images (dW of a dense convolution whose channels fill whole vectors from a channels-last copy
+ * of x instead, with no column matrix); the bias's is g summed over N, H, W. The node declares the backward's scratch besides dx
  * and dw ({@link Conv#backwardScratchFloats}).
  */
 public final class ConvFn {

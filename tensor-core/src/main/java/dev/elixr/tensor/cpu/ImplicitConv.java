@@ -9,7 +9,9 @@ import java.util.Arrays;
 /**
  * A dense 2-D convolution (NCHW, any kernel, padding, dilation and groups; column stride 1 or 2) as an implicit GEMM:
  * out[Og, OH·OW] = ep(W[Og, Cg·KH·KW] · col[Cg·KH·KW, OH·OW]) per image and group, with the im2col matrix col never
- * formed: its KC×NR strips are packed by {@link ConvPanel} straight from the input, padding written at pack time.
+ * formed: its KC×NR strips are packed by {@link ConvPanel} straight from the input, padding written at pack time, or at
+ * stride 2 without dilation by {@link PhasePlanes} from the input split once an image into zero-padded phase planes
+ * (output positions then in rows of OW + ⌊(KW − 1)/2⌋, the junk columns never stored).
  *
  * <p>Blocking (Goto and van de Geijn, TOMS 2008; the B panel a chunk of up to {@link #MAX_STRIPS} strips):
  * <pre>
