@@ -61,58 +61,87 @@ final class ConvWeightGradient {
 
     /** dw [o, C, KH, KW] (dense at dwo, overwritten) from x [N, C, H, W] (dense at xo) and g [N, o, OH, OW] (dense at go). */
     static void compute(float[] xs, int xo, float[] gs, int go, ConvGeometry q, int o, float[] dw, int dwo) {
-        int n = q.n(), c = q.c(), l = q.l(), kk = q.kh() * q.kw(), cols = kk * c;
-        int wp = (q.ow() - 1) * q.sw() + q.kw(), rowFloats = wp * c, plane = q.c() * q.h() * q.w();
-        GemmPlan plan = Sgemm.PLAN;
-        MicroKernel kernel = plan.kernel();
-        int mr = kernel.mr(), nr = kernel.nr(), strips = (cols + nr - 1) / nr, pitch = strips * nr, rows = Sgemm.roundUp(o, mr);
-        int group = group(q), kc = Sgemm.evenBlock(group * l, plan.kc(), 1), band = bandRows(q, group, kc);
-        int[] colOff = new int[pitch];
-        for (int j = 0; j < pitch; j++) colOff[j] = j < cols ? (j / c / q.kw() * wp + j / c % q.kw()) * c + j % c : -1;
+        int n = q.n(), l = q.l(), kk = q.kh() * q.kw();
+        Call w = new Call(q, o);
         // a group of several images has its g rows regrouped to [o][group·L]; one image's are g's own rows (lda L)
-        float[] xt = new float[group * band * rowFloats], gg = group > 1 ? new float[o * group * l] : null, dwp = new float[rows * pitch];
-        int threads = 2L * o * cols * n * l >= Sgemm.PARALLEL_FLOPS ? Math.min(Parallel.threads(), strips) : 1;
-        float[][] aps = new float[threads][rows * kc], bps = new float[threads][kc * nr]; // per thread slot (forChunks of 1)
-        int[][] pixes = new int[threads][kc];
+        float[] gg = w.group > 1 ? new float[o * w.group * l] : null;
         // units: a group of whole images (one K block), or one image's K block with only the padded rows it reads
-        for (int g0 = 0; g0 < n; g0 += group) {
-            int first = g0, m = Math.min(group, n - g0), width = m * l;
-            for (int k0 = 0; k0 < width; k0 += kc) {
-                int kb = Math.min(kc, width - k0), from = k0, r0 = group > 1 ? 0 : from / q.ow() * q.sh();
-                int r1 = group > 1 ? band : (from + kb - 1) / q.ow() * q.sh() + q.kh();
-                Parallel.forRange(m * (r1 - r0), Math.max(1, 4096 / Math.max(1, rowFloats)), (s, e) -> {
-                    for (int t = s; t < e; t++) {
-                        int i = t / (r1 - r0), r = r0 + t % (r1 - r0);
-                        channelsLastRow(xs, xo + (first + i) * plane, q, r, wp, xt, (i * band + r - r0) * rowFloats);
-                    }
-                });
-                if (gg != null && k0 == 0)
-                    for (int i = 0; i < m; i++)
-                        for (int oc = 0; oc < o; oc++) System.arraycopy(gs, go + ((first + i) * o + oc) * l, gg, oc * width + i * l, l);
-                MemorySegment a = MemorySegment.ofArray(gg != null ? gg : gs);
-                int aOff = gg != null ? 0 : go + first * o * l;
+        for (int g0 = 0; g0 < n; g0 += w.group) {
+            int first = g0, m = Math.min(w.group, n - g0), width = m * l;
+            if (gg != null)
+                for (int i = 0; i < m; i++)
+                    for (int oc = 0; oc < o; oc++) System.arraycopy(gs, go + ((first + i) * o + oc) * l, gg, oc * width + i * l, l);
+            MemorySegment a = MemorySegment.ofArray(gg != null ? gg : gs);
+            int aOff = gg != null ? 0 : go + first * o * l;
+            for (int k0 = 0; k0 < width; k0 += w.kc) {
+                int kb = Math.min(w.kc, width - k0), from = k0, r0 = w.group > 1 ? 0 : from / q.ow() * q.sh();
+                int r1 = w.group > 1 ? w.band : (from + kb - 1) / q.ow() * q.sh() + q.kh();
+                w.copyRows(xs, xo, first, m, r0, r1);
                 boolean acc = first > 0 || k0 > 0;
-                Parallel.RangeBody body = (s, e) -> {
-                    int s0 = strips * s / threads, s1 = strips * e / threads;
-                    float[] ap = aps[s], bp = bps[s];
-                    int[] pix = pixes[s];
-                    GemmPack.packA(mr, false, a, aOff, width, 0, o, from, kb, ap);
-                    for (int p = 0; p < kb; p++) {
-                        int pos = from + p, ni = pos / l, j = pos - ni * l, oy = j / q.ow(), ox = j - oy * q.ow();
-                        pix[p] = (ni * band + oy * q.sh() - r0) * rowFloats + ox * q.sw() * c;
-                    }
-                    for (int js = s0; js < s1; js++) {
-                        packStrip(xt, pix, kb, colOff, js * nr, nr, bp);
-                        for (int ti = 0; ti * mr < o; ti++)
-                            kernel.packed(ap, ti * mr * kb, bp, 0, kb, dwp, ti * mr * pitch + js * nr, pitch, acc);
-                    }
-                };
-                if (threads > 1) Parallel.forChunks(threads, 1, body);
+                Parallel.RangeBody body = (s, e) -> { for (int t = s; t < e; t++) w.block(t, a, aOff, width, from, kb, r0, acc); };
+                if (w.threads > 1) Parallel.forChunks(w.threads, 1, body);
                 else body.run(0, 1);
             }
         }
         for (int oc = 0; oc < o; oc++)
-            for (int j = 0; j < cols; j++) dw[dwo + (oc * c + j % c) * kk + j / c] = dwp[oc * pitch + j];
+            for (int j = 0; j < w.cols; j++) dw[dwo + (oc * q.c() + j % q.c()) * kk + j / q.c()] = w.dwp[oc * w.pitch + j];
+    }
+
+    /** One call's sizes and buffers: xt (a group's or band's rows), dW' and each thread slot's packing arrays. */
+    private static final class Call {
+        final ConvGeometry q;
+        final MicroKernel kernel = Sgemm.PLAN.kernel();
+        final int o, c, cols, wp, rowFloats, mr, nr, strips, pitch, rows, group, kc, band, threads;
+        final int[] colOff;
+        final float[] xt, dwp;
+        final float[][] aps, bps; // per thread slot (forChunks of 1)
+        final int[][] pixes;
+
+        Call(ConvGeometry q, int o) {
+            this.q = q; this.o = o; c = q.c(); cols = q.kh() * q.kw() * c;
+            wp = (q.ow() - 1) * q.sw() + q.kw(); rowFloats = wp * c;
+            mr = kernel.mr(); nr = kernel.nr(); strips = (cols + nr - 1) / nr; pitch = strips * nr; rows = Sgemm.roundUp(o, mr);
+            group = group(q); kc = Sgemm.evenBlock(group * q.l(), Sgemm.PLAN.kc(), 1); band = bandRows(q, group, kc);
+            colOff = new int[pitch];
+            for (int j = 0; j < pitch; j++) colOff[j] = j < cols ? (j / c / q.kw() * wp + j / c % q.kw()) * c + j % c : -1;
+            xt = new float[group * band * rowFloats];
+            dwp = new float[rows * pitch];
+            threads = 2L * o * cols * q.n() * q.l() >= Sgemm.PARALLEL_FLOPS ? Math.min(Parallel.threads(), strips) : 1;
+            aps = new float[threads][rows * kc];
+            bps = new float[threads][kc * nr];
+            pixes = new int[threads][kc];
+        }
+
+        /** Padded rows r0 … r1 − 1 of images first … first + m − 1 into xt, in parallel. */
+        void copyRows(float[] xs, int xo, int first, int m, int r0, int r1) {
+            int plane = c * q.h() * q.w(), span = r1 - r0;
+            Parallel.forRange(m * span, Math.max(1, 4096 / Math.max(1, rowFloats)), (s, e) -> {
+                for (int t = s; t < e; t++) {
+                    int i = t / span, r = r0 + t % span;
+                    channelsLastRow(xs, xo + (first + i) * plane, q, r, wp, xt, (i * band + r - r0) * rowFloats);
+                }
+            });
+        }
+
+        /**
+         * Thread slot s's strips of the K block of kb positions from position {@code from} of the unit (A = g rows at
+         * a[aOff], lda width; xt's rows from padded row r0): pack A, then per strip pack B and run every MR strip of A.
+         */
+        void block(int s, MemorySegment a, int aOff, int width, int from, int kb, int r0, boolean acc) {
+            int s0 = strips * s / threads, s1 = strips * (s + 1) / threads, l = q.l();
+            float[] ap = aps[s], bp = bps[s];
+            int[] pix = pixes[s];
+            GemmPack.packA(mr, false, a, aOff, width, 0, o, from, kb, ap);
+            for (int p = 0; p < kb; p++) {
+                int pos = from + p, ni = pos / l, j = pos - ni * l, oy = j / q.ow(), ox = j - oy * q.ow();
+                pix[p] = (ni * band + oy * q.sh() - r0) * rowFloats + ox * q.sw() * c;
+            }
+            for (int js = s0; js < s1; js++) {
+                packStrip(xt, pix, kb, colOff, js * nr, nr, bp);
+                for (int ti = 0; ti * mr < o; ti++)
+                    kernel.packed(ap, ti * mr * kb, bp, 0, kb, dwp, ti * mr * pitch + js * nr, pitch, acc);
+            }
+        }
     }
 
     /** Padded rows an image's copy holds: all HP for a group of whole images, else the most one K block of kc positions reads. */
