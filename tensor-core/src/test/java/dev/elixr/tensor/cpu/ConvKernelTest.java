@@ -59,6 +59,7 @@ class ConvKernelTest {
         out.add(Arguments.of(new Geometry(1, 4, 9, 40, 4, 3, 2, 1, 1, 4, true, 14)));
         out.add(Arguments.of(new Geometry(3, 1, 96, 96, 16, 3, 2, 1, 1, 1, true, 15)));  // ELIXR-C's stem: 1 → 16 channels
         out.add(Arguments.of(new Geometry(2, 3, 21, 19, 6, 3, 1, 1, 2, 3, false, 16))); // channel multiplier 2, dilated
+        out.add(Arguments.of(new Geometry(2, 2, 40, 37, 12, 3, 2, 1, 1, 2, true, 17)));  // multiplier 6: four filters a pass, then two
         // stride 1, no dilation, 3×3 and 5×5 (the column-block path): EfficientNet's planes, OH not a multiple of 4,
         // OH = 4 exactly, padding 0, one vector per row, channel multiplier 2
         out.add(Arguments.of(new Geometry(2, 3, 28, 28, 3, 5, 1, 2, 1, 3, true, 21)));
