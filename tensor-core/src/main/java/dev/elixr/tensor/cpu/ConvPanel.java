@@ -29,7 +29,7 @@ import java.util.Arrays;
  * reads from base + i·VL for the whole chunk: such a tap is packed as one straight copy of the chunk's floats, then
  * its vectors with holes or padding (a quarter or less) are packed again by descriptor. At column stride 2 the
  * image is first split into phase planes (even and odd columns, and even and odd rows at row stride 2; one pass over
- * the input, {@link StrideTwo#evens} and {@link StrideTwo#odds} per two loads), in which a tap reads consecutive floats again (rel = (iy / rows)·⌈W/2⌉ + ix / 2
+ * the input, {@link PhasePlanes#split}: {@link StrideTwo#evens} and {@link StrideTwo#odds} per two loads), in which a tap reads consecutive floats again (rel = (iy / rows)·⌈W/2⌉ + ix / 2
  * in phase (iy mod rows, ix mod 2)); at 'same' padding ⌈W/2⌉ = OW, and again one run a vector. Other column strides
  * are not taken ({@link #suits}). The packed floats are those of the im2col matrix exactly ({@link #packReference}).
  */
@@ -106,34 +106,10 @@ final class ConvPanel {
             int in = imageOff + ci * h * w, to = ci * chanStride;
             for (int iy = iy0; iy <= iyLast; iy++) {
                 int row = to + (iy % rows) * 2 * plane + (iy - iy0) / rows * half;
-                splitRow(image, in + iy * w, w, split, row, row + plane);
+                PhasePlanes.split(image, in + iy * w, w, split, row, row + plane);
             }
         }
         return iy0;
-    }
-
-    /**
-     * out[even + t] = x[src + 2t] for t &lt; ⌈w/2⌉, out[odd + t] = x[src + 2t + 1] for t &lt; ⌊w/2⌋: two loads, then
-     * {@link StrideTwo#evens} and {@link StrideTwo#odds} per VL of each, the last partial vectors stored under masks (their loads run past the row
-     * only while inside the array; the rest float by float).
-     */
-    private static void splitRow(float[] x, int src, int w, float[] out, int even, int odd) {
-        int half = (w + 1) / 2, t = 0;
-        for (; 2 * t + 2 * VL <= w; t += VL) {
-            FloatVector a = FloatVector.fromArray(S, x, src + 2 * t), b = FloatVector.fromArray(S, x, src + 2 * t + VL);
-            StrideTwo.evens(a, b).intoArray(out, even + t);
-            StrideTwo.odds(a, b).intoArray(out, odd + t);
-        }
-        if (t < half && src + 2 * t + 2 * VL <= x.length) {
-            FloatVector a = FloatVector.fromArray(S, x, src + 2 * t), b = FloatVector.fromArray(S, x, src + 2 * t + VL);
-            StrideTwo.evens(a, b).intoArray(out, even + t, S.indexInRange(t, half));
-            StrideTwo.odds(a, b).intoArray(out, odd + t, S.indexInRange(t, w / 2));
-            return;
-        }
-        for (; t < half; t++) {
-            out[even + t] = x[src + 2 * t];
-            if (2 * t + 1 < w) out[odd + t] = x[src + 2 * t + 1];
-        }
     }
 
     /**

@@ -85,10 +85,10 @@ final class PhasePlanes {
 
     /**
      * out[even + t] = x[src + 2t] for t &lt; ⌈w/2⌉, out[odd + t] = x[src + 2t + 1] for t &lt; ⌊w/2⌋: {@link StrideTwo#evens}
-     * and {@link StrideTwo#odds} per 2·VL floats, the rest float by float (no masks: ConvPanel's masked tail cost this a
-     * quarter more on rows of 24 and 48, measured).
+     * and {@link StrideTwo#odds} per 2·VL floats, the rest float by float (no masks: a masked tail cost a quarter more on
+     * rows of 24 and 48, measured); {@link ConvPanel}'s row split too.
      */
-    private static void split(float[] x, int src, int w, float[] out, int even, int odd) {
+    static void split(float[] x, int src, int w, float[] out, int even, int odd) {
         int t = 0;
         for (; 2 * t + 2 * VL <= w; t += VL) {
             FloatVector a = FloatVector.fromArray(S, x, src + 2 * t), b = FloatVector.fromArray(S, x, src + 2 * t + VL);
