@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * each HQ×WQ. In every phase plane, output (oy, ox)'s tap (ky, kx) sits at flat index oy·WQ + ox + a constant of
  * the tap: every tap a unit-stride vector load, no gathers, no bounds tests (padding is real zeros). At stride 1
  * without dilation, 3×3 and 5×5 filters on planes of seven rows or more whose rows fill at least three quarters of a
- * vector (most of EfficientNet's, 14×14 on 16 lanes included) go to {@link DepthwiseColumns} (blocks of seven output
+ * vector (most of EfficientNet's, 14×14 on 16 lanes included) go to {@link DepthwiseColumns} (blocks of four or seven output
  * rows × one vector, each loaded input vector reused across the rows, the padded plane filled row by row as the blocks
  * reach it instead of copied whole up front). Otherwise four output vectors are blocked per
  * pass: each tap's weight is broadcast once for four independent FMA chains, which hide the FMA latency (with a

@@ -2,6 +2,7 @@ package dev.elixr.tensor.cpu;
 
 import dev.elixr.tensor.backend.Conv2dParams;
 import dev.elixr.tensor.backend.UnaryOp;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -11,6 +12,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link Conv2dKernel} and {@link DepthwiseConv} against a float64 direct convolution on random geometries, with and
@@ -198,6 +202,36 @@ class ConvKernelTest {
     @MethodSource("depthwise")
     void depthwiseGivesTheSameBitsOnOneAndTwoThreads(Geometry g) {
         assertSameBitsOnOneAndTwoThreads(g, true);
+    }
+
+    /**
+     * DepthwiseColumns' two 3×3 block shapes (four rows with the nine weights in registers, the 16-register choice;
+     * seven rows, the 32-register one) on whatever machine runs the test: each within the float64 bound and bit for
+     * bit the same on one and two threads.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("depthwise")
+    void depthwiseThreeByThreeBlocksOfFourAndSevenRowsMatchFloat64AndOneThreadTheTwo(Geometry g) {
+        int before = DepthwiseColumns.rows3;
+        try {
+            for (int rows : new int[] {4, 7}) {
+                DepthwiseColumns.rows3 = rows;
+                check(g, true);
+                assertSameBitsOnOneAndTwoThreads(g, true);
+            }
+        } finally {
+            DepthwiseColumns.rows3 = before;
+        }
+    }
+
+    @Test
+    void depthwiseRowsOfAThreeByThreeBlockFollowTheRegisterCountOrTheProperty() {
+        assertEquals(4, DepthwiseColumns.rows3(null, 16));
+        assertEquals(7, DepthwiseColumns.rows3(null, 32));
+        assertEquals(7, DepthwiseColumns.rows3(" 7", 16));
+        assertEquals(4, DepthwiseColumns.rows3("4", 32));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DepthwiseColumns.rows3("5", 16));
+        assertTrue(e.getMessage().contains("elixr.depthwise.rows3"), e.getMessage());
     }
 
     /** The convolution (Conv2dKernel, or DepthwiseConv when depthwise) of g's seeded inputs on 1 and on 2 threads: bit for bit equal. */
