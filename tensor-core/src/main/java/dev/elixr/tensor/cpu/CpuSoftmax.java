@@ -15,10 +15,12 @@ import static dev.elixr.tensor.cpu.Simd.L;
  * <p>Passes over a unit-stride row (one row at a time, rows in parallel; a row of a few thousand floats stays in
  * L1/L2 after its first pass, so only that pass and the output's write-back touch memory): the max with four
  * independent vector chains; the exponentials e^(x − max) stored and summed in the same pass
- * ({@link VectorMath#expShiftedSum}); the scaling by 1/sum in place. On 512-bit vectors ({@link #READ_AHEAD}), within a
- * thread's range of rows, the max pass of each row after the first runs inside the exponentials' loop of the row before
- * ({@link VectorMath#expShiftedSumAndNextMax}), so the next row's reads from memory overlap this row's arithmetic; the
- * bits are the same (max is exact; the exponentials and sums unchanged). Log-softmax sums the exponentials without storing
+ * ({@link VectorMath#expShiftedSum}); the scaling by 1/sum in place. Within a thread's range of rows the next row is read
+ * during this row's exponentials, so that its reads from memory overlap this row's arithmetic: on 512-bit vectors
+ * ({@link #READ_AHEAD}) the next row's max pass runs inside the exponentials' loop ({@link VectorMath#expShiftedSumAndNextMax});
+ * narrower, where those extra vectors spill, the loop reads one float of each of the next row's cache lines
+ * ({@link VectorMath#expShiftedSumTouchingAhead}) and the max pass that follows finds the row in cache. The bits are
+ * the same either way (max is exact; the exponentials and sums unchanged). Log-softmax sums the exponentials without storing
  * them, then writes x − (max + log sum). {@code strided} is the plain loop (rows that are not unit-stride) and the
  * float64 reference is {@code dev.elixr.tensor.reference.Softmax}.
  */
@@ -30,7 +32,9 @@ final class CpuSoftmax {
      * One thread, thread CPU time, [4096,4096] from memory into an existing output, alternated with the row-by-row passes
      * (shared Xeon, medians of 15 pairs, 2026-12-03): AVX-512 1.11–1.16× in four runs, and 1.08–1.10× in three once
      * {@link #max} had its compare-and-blend loop; AVX2 (UseAVX=2, 16 registers) 0.92, 0.97, 1.02 and then 0.95×, so
-     * 256-bit and narrower vectors keep the row-by-row passes (the same bits either way).
+     * 256-bit and narrower vectors touch the next row's cache lines instead (AVX2 Zen 3, [4096,4096] from memory into
+     * an existing output, best of eight rounds per run, runs alternated with the row-by-row passes: one thread 14.3–16.9
+     * ms against 16.9–17.9 in six pairs, two threads 7.3–7.5 against 9.1–9.4 in two).
      */
     static final boolean READ_AHEAD = L >= 16;
 
@@ -60,7 +64,7 @@ final class CpuSoftmax {
             for (int t = s; t < e; t++) {
                 int p = CpuReduce.position(t, lineShape, strides, off);
                 int q = ob + (t / in1) * n * in1 + t % in1;
-                if (rows) contiguous(in, p, o, q, n, log);
+                if (rows) contiguous(in, p, o, q, n, log, t + 1 < e ? CpuReduce.position(t + 1, lineShape, strides, off) : p);
                 else strided(in, p, xs, o, q, in1, n, log);
             }
         });
@@ -68,6 +72,13 @@ final class CpuSoftmax {
 
     static void contiguous(float[] in, int p, float[] o, int q, int n, boolean log) {
         contiguous(in, p, o, q, n, log, new float[] {max(in, p, n)}, -1);
+    }
+
+    /** One unit-stride row whose exponentials' loop touches the next row at {@code touch} ({@link VectorMath#expShiftedSumTouchingAhead}). */
+    static void contiguous(float[] in, int p, float[] o, int q, int n, boolean log, int touch) {
+        float max = max(in, p, n);
+        if (max == Float.NEGATIVE_INFINITY) max = 0f; // an all -inf row: exp gives 0s, as the reference
+        finish(in, p, o, q, n, log, max, VectorMath.expShiftedSumTouchingAhead(in, p, max, o, q, n, !log, touch));
     }
 
     /**
@@ -79,6 +90,11 @@ final class CpuSoftmax {
         if (max == Float.NEGATIVE_INFINITY) max = 0f; // an all -inf row: exp gives 0s, as the reference
         float sum = next < 0 ? VectorMath.expShiftedSum(in, p, max, o, q, n, !log)
                 : VectorMath.expShiftedSumAndNextMax(in, p, max, o, q, n, !log, next, rowMax);
+        finish(in, p, o, q, n, log, max, sum);
+    }
+
+    /** The row's last pass: o = e/sum in place, or for log-softmax o = x − (max + log sum). */
+    private static void finish(float[] in, int p, float[] o, int q, int n, boolean log, float max, float sum) {
         int k = 0;
         if (log) {
             float sh = max + (float) StrictMath.log(sum);

@@ -143,6 +143,65 @@ public final class VectorMath {
         return expTail(x, p, k, n, s, o, q, store, Simd.sumLanes(acc));
     }
 
+    /** The xor of the floats {@link #expShiftedSumTouchingAhead} touched last: a plain field, so that the loads are kept. */
+    static int touched;
+
+    /**
+     * {@link #expShiftedSum} over x[p, p+n) with the same bits, reading one float of each 16 (a 64-byte cache line) of
+     * the next run x[pNext, pNext+n) in the same loop: the softmax row after this one comes in from memory while this
+     * row's exponentials are computed (these loads start the stream, the hardware prefetcher carries it), where the next
+     * row's max pass would otherwise wait for it. Cheaper than {@link #expShiftedSumAndNextMax}'s two extra vector loads
+     * and maxima an iteration, which spill on 16 vector registers (AVX2: softmax [4096,4096] from memory 0.92–1.02×
+     * with them; 1.05–1.25× with these touches, Zen 3, one and two threads: {@code CpuSoftmax#READ_AHEAD}). The loop is
+     * expShiftedSum's, repeated: a call into one shared two-vector step was not inlined by C2 and boxed its vectors
+     * (1.5× slower); the touches inside expShiftedSum itself cost its in-cache callers (attention) 5–8%.
+     */
+    static float expShiftedSumTouchingAhead(float[] x, int p, float shift, float[] o, int q, int n, boolean store, int pNext) {
+        if (!Float.isFinite(shift)) {
+            float sum = 0f;
+            for (int k = 0; k < n; k++) {
+                float e = exp(x[p + k] - shift);
+                if (store) o[q + k] = e;
+                sum += e;
+            }
+            return sum;
+        }
+        FloatVector s = FloatVector.broadcast(F, shift), acc = FloatVector.zero(F);
+        int b2 = n - n % (2 * L), k = 0, seen = 0;
+        for (; k < b2; k += 2 * L) { // expShiftedSum's body, and one float of the next run's cache line at k
+            IntVector i0 = FloatVector.fromArray(F, x, p + k).sub(s).reinterpretAsInts(), i1 = FloatVector.fromArray(F, x, p + k + L).sub(s).reinterpretAsInts();
+            FloatVector x0 = i0.min(V_EXP_HI_BITS).lanewise(VectorOperators.UMIN, V_EXP_LO_BITS).reinterpretAsFloats();
+            FloatVector x1 = i1.min(V_EXP_HI_BITS).lanewise(VectorOperators.UMIN, V_EXP_LO_BITS).reinterpretAsFloats();
+            FloatVector t0 = x0.fma(V_LOG2E, V_MAGIC), t1 = x1.fma(V_LOG2E, V_MAGIC);
+            FloatVector n0 = t0.sub(V_MAGIC), n1 = t1.sub(V_MAGIC);
+            FloatVector r0 = n0.fma(V_NLN2_LO, n0.fma(V_NLN2_HI, x0)), r1 = n1.fma(V_NLN2_LO, n1.fma(V_NLN2_HI, x1));
+            FloatVector y0 = r0.fma(V_E0, V_E1).fma(r0, V_E2).fma(r0, V_E3).fma(r0, V_E4).fma(r0, V_E5);
+            FloatVector y1 = r1.fma(V_E0, V_E1).fma(r1, V_E2).fma(r1, V_E3).fma(r1, V_E4).fma(r1, V_E5);
+            y0 = y0.fma(r0.mul(r0), r0).add(V_ONE);
+            y1 = y1.fma(r1.mul(r1), r1).add(V_ONE);
+            IntVector m0 = t0.reinterpretAsInts().sub(V_MAGIC_BITS), m1 = t1.reinterpretAsInts().sub(V_MAGIC_BITS);
+            IntVector h0 = m0.lanewise(VectorOperators.ASHR, 1), h1 = m1.lanewise(VectorOperators.ASHR, 1);
+            FloatVector e0 = y0.mul(h0.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(m0.sub(h0).add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector e1 = y1.mul(h1.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(m1.sub(h1).add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            if (store) {
+                e0.intoArray(o, q + k);
+                e1.intoArray(o, q + k + L);
+            }
+            acc = acc.add(e0).add(e1);
+            seen ^= Float.floatToRawIntBits(x[pNext + k]);
+        }
+        touched = seen;
+        if (k < F.loopBound(n)) { // one vector left
+            FloatVector e = exp(FloatVector.fromArray(F, x, p + k).sub(s));
+            if (store) e.intoArray(o, q + k);
+            acc = acc.add(e);
+            k += L;
+        }
+        return expTail(x, p, k, n, s, o, q, store, Simd.sumLanes(acc));
+    }
+
     /**
      * {@link #expShiftedSum} over x[p, p+n) with the same bits, and, in the same loop, the maximum of the next run
      * x[pNext, pNext+n) into {@code nextMax[0]} (equal to {@code CpuSoftmax.max} on it: max is exact, so its order changes

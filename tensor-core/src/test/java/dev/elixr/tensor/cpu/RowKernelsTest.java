@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * than a vector, whole blocks of four vectors, leftover vectors, a tail), at offsets; the max exactly (Math.max's value,
  * NaNs, infinities and signed zeros included). The fused loops
  * that read the next row while working on this one ({@link VectorMath#expShiftedSumAndNextMax},
+ * {@link VectorMath#expShiftedSumTouchingAhead},
  * {@link CpuNorm#centredSquaresAndNextSum}) give bit for bit what the separate calls give.
  */
 class RowKernelsTest {
@@ -99,6 +100,23 @@ class RowKernelsTest {
         float gotSum = VectorMath.expShiftedSumAndNextMax(x, p, shift, got, 1, n, store, next, nextMax);
         assertEquals(Float.floatToRawIntBits(wantSum), Float.floatToRawIntBits(gotSum), "sum of " + n);
         assertEquals(Float.floatToRawIntBits(CpuSoftmax.max(x, next, n)), Float.floatToRawIntBits(nextMax[0]), "next max of " + n);
+        for (int i = 0; i < want.length; i++) assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "exp at " + i + " of " + n);
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void expSumTouchingTheNextRowGivesTheBitsOfExpShiftedSum(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int n = length(r), p = r.nextInt(5), next = p + n + r.nextInt(5);
+        float[] x = new float[next + n + 3];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble(-30, 30);
+        if (seed % 7 == 5 && n > 0) x[p + r.nextInt(n)] = Float.NEGATIVE_INFINITY;
+        float shift = seed % 11 == 4 ? Float.POSITIVE_INFINITY : CpuSoftmax.max(x, p, n);
+        boolean store = seed % 3 != 0;
+        float[] want = new float[n + 2], got = new float[n + 2];
+        float wantSum = VectorMath.expShiftedSum(x, p, shift, want, 1, n, store);
+        float gotSum = VectorMath.expShiftedSumTouchingAhead(x, p, shift, got, 1, n, store, seed % 2 == 0 ? next : p);
+        assertEquals(Float.floatToRawIntBits(wantSum), Float.floatToRawIntBits(gotSum), "sum of " + n);
         for (int i = 0; i < want.length; i++) assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "exp at " + i + " of " + n);
     }
 
