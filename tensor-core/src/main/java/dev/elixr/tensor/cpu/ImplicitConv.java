@@ -135,7 +135,7 @@ final class ImplicitConv {
         for (int gi = 0; gi < g; gi++) {
             Workspace own = WORKSPACE.get();
             int xg = xi + gi * cg * h * w;
-            if (wide) own.planes.configure(x, xg, cg, h, w, kh, kw, p.padH(), p.padW(), oh, ow, nr);
+            if (wide) own.planes.configure(x, xg, cg, h, w, kh, kw, p.padH(), p.padW(), oh, ow, nr, parallel);
             else own.panel.configure(x, xg, cg, h, w, kh, kw, p.strideH(), p.strideW(), p.padH(), p.padW(),
                     p.dilationH(), p.dilationW(), oh, ow, nr);
             int group = gi, units = chunks * rowBlocks;

@@ -1,5 +1,6 @@
 package dev.elixr.tensor.cpu;
 
+import dev.elixr.tensor.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -28,7 +29,7 @@ final class PhasePlanes {
     static final int VL = S.length();
 
     private int ow, wp, hu, nr, kk;
-    private float[] planes = new float[0], split = new float[0];
+    private float[] planes = new float[0];
     private int[] tapOffset = new int[0];
     private int j0, strips;
 
@@ -38,18 +39,25 @@ final class PhasePlanes {
     /** Width of an output row in positions, junk columns included: OW + ⌊(KW − 1)/2⌋. */
     static int wideRow(int ow, int kw) { return ow + (kw - 1) / 2; }
 
-    /** Splits the cg planes of h×w floats at x[xOff] for a KH×KW kernel, padding ph×pw, output oh×ow, strips nr wide. */
-    void configure(float[] x, int xOff, int cg, int h, int w, int kh, int kw, int ph, int pw, int oh, int ow, int nr) {
+    /**
+     * Splits the cg planes of h×w floats at x[xOff] for a KH×KW kernel, padding ph×pw, output oh×ow, strips nr wide;
+     * the channels split in parallel when {@code parallel} (else on the calling thread: an image per thread already).
+     */
+    void configure(float[] x, int xOff, int cg, int h, int w, int kh, int kw, int ph, int pw, int oh, int ow, int nr, boolean parallel) {
         this.ow = ow; this.wp = wideRow(ow, kw); this.hu = oh + (kh - 1) / 2; this.nr = nr; this.kk = kh * kw;
         int plane = hu * wp, slack = (kw - 1) / 2 + nr; // the last strip's junk lanes read up to this far past the last plane
         int size = 4 * cg * plane + slack;
         if (planes.length < size) planes = new float[size];
         Arrays.fill(planes, size - slack, size, 0f);
-        if (split.length < w + 1) split = new float[w + 1];
-        for (int ci = 0; ci < cg; ci++)
-            for (int ry = 0; ry < 2; ry++)
-                for (int u = 0; u < hu; u++) splitRow(x, xOff + ci * h * w, h, w, 2 * u + ry - ph, pw,
-                        ((ci * 2 + ry) * 2) * plane + u * wp, plane);
+        Parallel.RangeBody channels = (s, e) -> {
+            float[] row = new float[w + 1]; // a row split whole when its phase rows are narrower than it
+            for (int ci = s; ci < e; ci++)
+                for (int ry = 0; ry < 2; ry++)
+                    for (int u = 0; u < hu; u++) splitRow(x, xOff + ci * h * w, h, w, 2 * u + ry - ph, pw,
+                            ((ci * 2 + ry) * 2) * plane + u * wp, plane, row);
+        };
+        if (parallel && cg > 1) Parallel.forRange(cg, Math.max(1, (1 << 14) / Math.max(1, h * w)), channels);
+        else channels.run(0, cg);
         if (tapOffset.length < cg * kk) tapOffset = new int[cg * kk];
         for (int ci = 0; ci < cg; ci++)
             for (int ky = 0; ky < kh; ky++)
@@ -61,7 +69,7 @@ final class PhasePlanes {
      * Row iy of the plane at x[in] into row (rx = 0) at planes[at] and row (rx = 1) at planes[at + plane], zeros where
      * the padded row lies outside the image: x column c goes to phase (c + pw) mod 2 at v = (c + pw) / 2.
      */
-    private void splitRow(float[] x, int in, int h, int w, int iy, int pw, int at, int plane) {
+    private void splitRow(float[] x, int in, int h, int w, int iy, int pw, int at, int plane, float[] split) {
         if (iy < 0 || iy >= h) {
             Arrays.fill(planes, at, at + wp, 0f);
             Arrays.fill(planes, at + plane, at + plane + wp, 0f);
@@ -79,8 +87,8 @@ final class PhasePlanes {
             return;
         }
         split(x, in + iy * w, w, split, 0, half); // a row longer than the phase row: only its first WP columns are kept
-        place(0, half, v0e, at + rxEven * plane);
-        place(half, w / 2, v0o, at + rxOdd * plane);
+        place(split, 0, half, v0e, at + rxEven * plane);
+        place(split, half, w / 2, v0o, at + rxOdd * plane);
     }
 
     /**
@@ -103,7 +111,7 @@ final class PhasePlanes {
     }
 
     /** n floats of the split row from split[from] into the phase row at planes[row] from column v0, the rest of its WP columns zero. */
-    private void place(int from, int n, int v0, int row) {
+    private void place(float[] split, int from, int n, int v0, int row) {
         int lead = Math.min(v0, wp), copy = Math.max(0, Math.min(n, wp - v0));
         Arrays.fill(planes, row, row + lead, 0f);
         System.arraycopy(split, from, planes, row + lead, copy);

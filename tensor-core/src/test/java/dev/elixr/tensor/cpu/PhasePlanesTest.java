@@ -26,12 +26,32 @@ class PhasePlanesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("geometries")
+    void planesSplitOnTwoThreadsAreTheBitsOfTheOneThreadSplit(ImplicitConvTest.Geometry g) {
+        SplittableRandom r = new SplittableRandom(g.seed());
+        int cg = g.c() / g.groups(), nr = Sgemm.PLAN.nr();
+        float[] x = ImplicitConvTest.random(r, 5 + g.c() * g.h() * g.w());
+        PhasePlanes one = new PhasePlanes(), two = new PhasePlanes();
+        one.configure(x, 5, cg, g.h(), g.w(), g.kh(), g.kw(), g.ph(), g.pw(), g.oh(), g.ow(), nr, false);
+        int before = dev.elixr.tensor.Parallel.threads();
+        try {
+            dev.elixr.tensor.Parallel.setThreads(2);
+            two.configure(x, 5, cg, g.h(), g.w(), g.kh(), g.kw(), g.ph(), g.pw(), g.oh(), g.ow(), nr, true);
+        } finally {
+            dev.elixr.tensor.Parallel.setThreads(before);
+        }
+        for (int i = 0; i < one.planes().length; i++)
+            if (Float.floatToRawIntBits(one.planes()[i]) != Float.floatToRawIntBits(two.planes()[i]))
+                throw new AssertionError(g + " at " + i + ": one thread " + one.planes()[i] + ", two " + two.planes()[i]);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
     void packedStripsHoldTheIm2colColumnsAtEveryRealPosition(ImplicitConvTest.Geometry g) {
         SplittableRandom r = new SplittableRandom(g.seed());
         int cg = g.c() / g.groups(), ck = cg * g.kh() * g.kw(), nr = Sgemm.PLAN.nr(), oh = g.oh(), ow = g.ow();
         float[] x = ImplicitConvTest.random(r, 5 + g.c() * g.h() * g.w());
         PhasePlanes planes = new PhasePlanes();
-        planes.configure(x, 5, cg, g.h(), g.w(), g.kh(), g.kw(), g.ph(), g.pw(), oh, ow, nr);
+        planes.configure(x, 5, cg, g.h(), g.w(), g.kh(), g.kw(), g.ph(), g.pw(), oh, ow, nr, false);
         int wp = planes.rowPitch(), positions = planes.positions(oh), strips = (positions + nr - 1) / nr, kc = Math.max(1, ck / 3 + 1);
         float[] want = new float[nr * ck];
         for (int per : new int[] {1, 3}) {
