@@ -94,9 +94,9 @@ final class DepthwiseColumns {
      * accumulators, one input vector and the scale and shift: AVX2's 16), the padded input streamed row by row: each
      * row's three tap vectors share one range check and feed the output rows they reach. Each output is summed ky by
      * ky, kx within (the plain loop's order). Fewer loads, range checks and broadcasts a FMA than {@link #block3}'s seven
-     * rows: {@code bench ops}' depthwise 3×3 [16,144,56,56] on AVX2 (Zen 3), best of three alternated runs each: one
-     * thread 5.3–6.1 ms against 6.1–6.6, two threads 2.58–2.62 against 3.15–3.30 (56×56 planes in L3: 2.1 µs a plane
-     * against 2.5).
+     * rows: on {@code bench ops}' depthwise 3×3 shape [16,144,56,56], AVX2 (Zen 3), timed alone in a scratch harness,
+     * best of three alternated runs each: one thread 5.3–6.1 ms against 6.1–6.6, two threads 2.58–2.62 against
+     * 3.15–3.30 (56×56 planes in L3: 2.1 µs a plane against 2.5).
      */
     private static void plane3(float[] x, int xOff, DepthwiseConv.Phases q, boolean fill, float[] buf, float[] wt, int wOff,
                                int oh, int ow, ConvEpilogue ep, int oc, float[] out, int dst) {
@@ -116,14 +116,14 @@ final class DepthwiseColumns {
                 int xa = Math.min(x0, last), d = ya * wq + xa;
                 FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, r;
                 // padded input row ya + 0
-                r = FloatVector.fromArray(S, buf, d + 0);
+                r = FloatVector.fromArray(S, buf, d);
                 a0 = r.fma(w00, a0);
                 r = FloatVector.fromArray(S, buf, d + 1);
                 a0 = r.fma(w01, a0);
                 r = FloatVector.fromArray(S, buf, d + 2);
                 a0 = r.fma(w02, a0);
                 // padded input row ya + 1
-                r = FloatVector.fromArray(S, buf, d + wq + 0);
+                r = FloatVector.fromArray(S, buf, d + wq);
                 a0 = r.fma(w10, a0);
                 a1 = r.fma(w00, a1);
                 r = FloatVector.fromArray(S, buf, d + wq + 1);
@@ -133,7 +133,7 @@ final class DepthwiseColumns {
                 a0 = r.fma(w12, a0);
                 a1 = r.fma(w02, a1);
                 // padded input row ya + 2
-                r = FloatVector.fromArray(S, buf, d + 2 * wq + 0);
+                r = FloatVector.fromArray(S, buf, d + 2 * wq);
                 a0 = r.fma(w20, a0);
                 a1 = r.fma(w10, a1);
                 a2 = r.fma(w00, a2);
@@ -146,7 +146,7 @@ final class DepthwiseColumns {
                 a1 = r.fma(w12, a1);
                 a2 = r.fma(w02, a2);
                 // padded input row ya + 3
-                r = FloatVector.fromArray(S, buf, d + 3 * wq + 0);
+                r = FloatVector.fromArray(S, buf, d + 3 * wq);
                 a1 = r.fma(w20, a1);
                 a2 = r.fma(w10, a2);
                 a3 = r.fma(w00, a3);
@@ -159,7 +159,7 @@ final class DepthwiseColumns {
                 a2 = r.fma(w12, a2);
                 a3 = r.fma(w02, a3);
                 // padded input row ya + 4
-                r = FloatVector.fromArray(S, buf, d + 4 * wq + 0);
+                r = FloatVector.fromArray(S, buf, d + 4 * wq);
                 a2 = r.fma(w20, a2);
                 a3 = r.fma(w10, a3);
                 r = FloatVector.fromArray(S, buf, d + 4 * wq + 1);
@@ -169,7 +169,7 @@ final class DepthwiseColumns {
                 a2 = r.fma(w22, a2);
                 a3 = r.fma(w12, a3);
                 // padded input row ya + 5
-                r = FloatVector.fromArray(S, buf, d + 5 * wq + 0);
+                r = FloatVector.fromArray(S, buf, d + 5 * wq);
                 a3 = r.fma(w20, a3);
                 r = FloatVector.fromArray(S, buf, d + 5 * wq + 1);
                 a3 = r.fma(w21, a3);

@@ -157,15 +157,7 @@ public final class VectorMath {
      * (1.5× slower); the touches inside expShiftedSum itself cost its in-cache callers (attention) 5–8%.
      */
     static float expShiftedSumTouchingAhead(float[] x, int p, float shift, float[] o, int q, int n, boolean store, int pNext) {
-        if (!Float.isFinite(shift)) {
-            float sum = 0f;
-            for (int k = 0; k < n; k++) {
-                float e = exp(x[p + k] - shift);
-                if (store) o[q + k] = e;
-                sum += e;
-            }
-            return sum;
-        }
+        if (!Float.isFinite(shift)) return expShiftedSum(x, p, shift, o, q, n, store); // its scalar loop
         FloatVector s = FloatVector.broadcast(F, shift), acc = FloatVector.zero(F);
         int b2 = n - n % (2 * L), k = 0, seen = 0;
         for (; k < b2; k += 2 * L) { // expShiftedSum's body, and one float of the next run's cache line at k

@@ -211,7 +211,7 @@ class ConvKernelTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("depthwise")
-    void depthwiseThreeByThreeBlocksOfFourAndSevenRowsMatchFloat64AndOneThreadTheTwo(Geometry g) {
+    void depthwiseThreeByThreeBlocksOfFourAndSevenRowsMatchFloat64AndGiveTheSameBitsOnOneAndTwoThreads(Geometry g) {
         int before = DepthwiseColumns.rows3;
         try {
             for (int rows : new int[] {4, 7}) {
