@@ -1,9 +1,11 @@
 package dev.elixr.models.elixr;
 
+import dev.elixr.autograd.Functional;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.models.text.BertConfig;
 import dev.elixr.models.text.BertEncoder;
+import dev.elixr.models.text.LengthGroups;
 import dev.elixr.models.text.TokenBatch;
 import dev.elixr.models.text.WordMeanPooling;
 
@@ -30,8 +32,26 @@ public final class TextTower extends Module {
         return bert.config().hiddenSize();
     }
 
-    /** Token ids and attention masks ([CLS] first, [SEP] last in each text) → mean of the word states [B,D]. */
+    /**
+     * Token ids and attention masks ([CLS] first, [SEP] last in each text) → mean of the word states [B,D]. The texts
+     * are encoded in {@link LengthGroups}, each group padded to its own longest (a text's states do not depend on the
+     * other texts or on its padding), then put back in the batch's order.
+     */
     public Var features(TokenBatch tokens) {
+        return features(tokens, LengthGroups.GROUP_COST);
+    }
+
+    /** As {@link #features(TokenBatch)} with {@code groupCost} for {@link LengthGroups#of} (a huge one: a single group). */
+    public Var features(TokenBatch tokens, int groupCost) {
+        LengthGroups grouped = LengthGroups.of(tokens, groupCost);
+        if (grouped.groups().length == 1 && grouped.groups()[0].length() == tokens.length()) return pooled(tokens);
+        Var[] parts = new Var[grouped.groups().length];
+        for (int g = 0; g < parts.length; g++) parts[g] = pooled(grouped.groups()[g]);
+        Var sorted = parts.length == 1 ? parts[0] : Functional.concat(0, parts);
+        return Functional.embedding(sorted, grouped.positions(), tokens.batch());
+    }
+
+    private Var pooled(TokenBatch tokens) {
         Var h = bert.encode(tokens.ids(), tokens.mask(), null, tokens.batch(), tokens.length()).lastHiddenState();
         return WordMeanPooling.pool(h, tokens.mask(), tokens.batch(), tokens.length());
     }
