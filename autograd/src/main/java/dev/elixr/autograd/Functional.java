@@ -64,6 +64,20 @@ public final class Functional {
     /** Rows of table [V,D] for ids, shaped [...idShape, D] (idShape defaults to [ids.length]). */
     public static Var embedding(Var table, int[] ids, int... idShape) { return EmbeddingFn.embedding(table, ids, idShape); }
 
+    /**
+     * Rows of x [N,...] along axis 0, in the given order (rows may repeat): [rows.length,...]; the gradient scatters back
+     * (an {@link #embedding} of x viewed as [N, rest]).
+     */
+    public static Var rows(Var x, int[] rows) {
+        int[] shape = x.shape();
+        int n = shape[0], rest = 1;
+        for (int d = 1; d < shape.length; d++) rest *= shape[d];
+        for (int r : rows) if (r < 0 || r >= n) throw new IllegalArgumentException("rows: row " + r + " outside [0, " + n + ") of " + x);
+        int[] out = shape.clone();
+        out[0] = rows.length;
+        return EmbeddingFn.embedding(x.reshape(n, rest), rows, rows.length).view(out);
+    }
+
     public static Var concat(int axis, Var... xs) { return JoinFn.concat(axis, xs); }
 
     public static Var stack(int axis, Var... xs) { return JoinFn.stack(axis, xs); }

@@ -166,6 +166,8 @@ class OpGradTest {
                 v -> Functional.attention(v[0], v[1], v[2], queryMask(), true, 0.9f)));
         // lookups
         l.add(c("embedding with repeated ids", r -> new Tensor[] {normal(r, 5, 3)}, v -> Functional.embedding(v[0], new int[] {4, 1, 4, 0, 1, 4}, 2, 3).square()));
+        l.add(c("rows of a 4-d tensor, repeated and reordered", r -> new Tensor[] {normal(r, 4, 2, 3, 2)},
+                v -> Functional.rows(v[0], new int[] {3, 0, 3, 1}).square()));
         // convolution and pooling
         l.add(c("conv2d stride 2 padding 1 + bias", r -> new Tensor[] {normal(r, 2, 3, 5, 5), normal(r, 4, 3, 3, 3), normal(r, 4)},
                 v -> Functional.conv2d(v[0], v[1], v[2], 2, 1, 1, 1)));

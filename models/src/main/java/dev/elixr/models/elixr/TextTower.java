@@ -1,6 +1,5 @@
 package dev.elixr.models.elixr;
 
-import dev.elixr.autograd.Functional;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.models.text.BertConfig;
@@ -43,12 +42,11 @@ public final class TextTower extends Module {
 
     /** As {@link #features(TokenBatch)} with {@code groupCost} for {@link LengthGroups#of} (a huge one: a single group). */
     public Var features(TokenBatch tokens, int groupCost) {
-        LengthGroups grouped = LengthGroups.of(tokens, groupCost);
-        if (grouped.groups().length == 1 && grouped.groups()[0].length() == tokens.length()) return pooled(tokens);
-        Var[] parts = new Var[grouped.groups().length];
-        for (int g = 0; g < parts.length; g++) parts[g] = pooled(grouped.groups()[g]);
-        Var sorted = parts.length == 1 ? parts[0] : Functional.concat(0, parts);
-        return Functional.embedding(sorted, grouped.positions(), tokens.batch());
+        LengthGroups groups = LengthGroups.of(tokens, groupCost);
+        if (groups.isWholeBatch(tokens.length())) return pooled(tokens);
+        Var[] parts = new Var[groups.count()];
+        for (int g = 0; g < parts.length; g++) parts[g] = pooled(tokens.rows(groups.rows(g), groups.length(g)));
+        return groups.inBatchOrder(parts);
     }
 
     private Var pooled(TokenBatch tokens) {

@@ -2,6 +2,7 @@ package dev.elixr.models.qformer;
 
 import dev.elixr.autograd.Functional;
 import dev.elixr.autograd.Var;
+import dev.elixr.models.text.LengthGroups;
 import dev.elixr.tensor.Tensor;
 
 import java.util.random.RandomGenerator;
@@ -82,11 +83,24 @@ public final class ItmLoss {
 
     /** The ITM loss of image tokens [B,T,Dc] and texts with the given negatives (see {@link #hardNegatives}). */
     public static Var loss(QFormer model, Var image, TextBatch text, Negatives negatives) {
-        return Functional.crossEntropy(logits(model, image, text, negatives), labels(text.batch()));
+        return loss(model, image, text, negatives, LengthGroups.GROUP_COST);
     }
 
-    /** The ITM logits [3B,2] of the positive pairs, the texts with negative images, and the images with negative texts. */
+    /** As {@link #loss(QFormer, Var, TextBatch, Negatives)}, the pairs grouped with this {@link LengthGroups} cost. */
+    public static Var loss(QFormer model, Var image, TextBatch text, Negatives negatives, int groupCost) {
+        return Functional.crossEntropy(logits(model, image, text, negatives, groupCost), labels(text.batch()));
+    }
+
+    /**
+     * The ITM logits [3B,2] of the positive pairs, the texts with negative images, and the images with negative texts;
+     * the pairs pass in {@link LengthGroups} of their texts (a pair's logits depend on nothing else in the batch).
+     */
     public static Var logits(QFormer model, Var image, TextBatch text, Negatives negatives) {
+        return logits(model, image, text, negatives, LengthGroups.GROUP_COST);
+    }
+
+    /** As {@link #logits(QFormer, Var, TextBatch, Negatives)}, the pairs grouped with this {@link LengthGroups} cost. */
+    public static Var logits(QFormer model, Var image, TextBatch text, Negatives negatives, int groupCost) {
         int b = text.batch();
         if (image.size(0) != b || negatives.imageForText.length != b) {
             throw new IllegalArgumentException("ITM: " + image.size(0) + " images, " + b + " texts and "
@@ -102,7 +116,17 @@ public final class ItmLoss {
             imageRows[2 * b + i] = i;
         }
         TextBatch texts = text.rows(textRows);
-        Var images = rows(image, imageRows);
+        LengthGroups groups = texts.lengthGroups(groupCost);  // each group of pairs padded to its longest text
+        Var[] parts = new Var[groups.count()];
+        for (int g = 0; g < parts.length; g++) {
+            int[] pairs = groups.rows(g), images = new int[pairs.length];
+            for (int i = 0; i < pairs.length; i++) images[i] = imageRows[pairs[i]];
+            parts[g] = pairLogits(model, rows(image, images), texts.rows(pairs, groups.length(g)));
+        }
+        return groups.inBatchOrder(parts);
+    }
+
+    private static Var pairLogits(QFormer model, Var images, TextBatch texts) {
         Tensor mask = QFormerMasks.build(QFormerMasks.Objective.ITM, model.config().queries().count(), texts);
         return model.itmLogits(model.jointQueryPass(images, texts, mask));
     }
@@ -116,8 +140,8 @@ public final class ItmLoss {
 
     /** Rows of x [B,T,C] (differentiable gather). */
     private static Var rows(Var x, int[] rows) {
-        int b = x.size(0), t = x.size(1), c = x.size(2);
+        int b = x.size(0);
         for (int r : rows) if (r < 0 || r >= b) throw new IllegalArgumentException("ITM: image row " + r + " outside [0, " + b + ")");
-        return Functional.embedding(x.reshape(b, t * c), rows, rows.length).view(rows.length, t, c);
+        return Functional.rows(x, rows);
     }
 }

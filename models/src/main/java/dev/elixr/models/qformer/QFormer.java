@@ -7,6 +7,7 @@ import dev.elixr.autograd.nn.Module;
 import dev.elixr.autograd.nn.Parameter;
 import dev.elixr.models.transformer.AttentionMasks;
 import dev.elixr.models.transformer.KeyValues;
+import dev.elixr.models.text.LengthGroups;
 import dev.elixr.models.text.WordMeanPooling;
 import dev.elixr.tensor.Shape;
 import dev.elixr.tensor.Tensor;
@@ -164,12 +165,27 @@ public final class QFormer extends Module {
 
     /**
      * ITC's text feature of a batch [B,P]: the text-only pass pooled as {@code pooling} says ([CLS]: only that row of the
-     * last layer is computed, {@link #clsPass}), projected and L2-normalised.
+     * last layer is computed, {@link #clsPass}), projected and L2-normalised. The texts pass in {@link LengthGroups}, each
+     * group padded to its own longest (a text's states depend on nothing else in the batch).
      */
     public Var textFeature(TextBatch text, TextPooling pooling) {
+        return textFeature(text, pooling, LengthGroups.GROUP_COST);
+    }
+
+    /** As {@link #textFeature(TextBatch, TextPooling)}, the texts grouped with this {@link LengthGroups} cost. */
+    public Var textFeature(TextBatch text, TextPooling pooling, int groupCost) {
+        LengthGroups groups = text.lengthGroups(groupCost);
+        if (groups.isWholeBatch(text.length())) return projectText(pooled(text, pooling));
+        Var[] parts = new Var[groups.count()];
+        for (int g = 0; g < parts.length; g++) parts[g] = pooled(text.rows(groups.rows(g), groups.length(g)), pooling);
+        return projectText(groups.inBatchOrder(parts));
+    }
+
+    /** The text-only pass pooled [B,D]. */
+    private Var pooled(TextBatch text, TextPooling pooling) {
         return switch (pooling) {
-            case CLS -> textFeature(clsPass(text));
-            case WORD_MEAN -> projectText(WordMeanPooling.pool(textPass(text), text.attentionMask(), text.batch(), text.length()));
+            case CLS -> clsPass(text).select(1, 0);
+            case WORD_MEAN -> WordMeanPooling.pool(textPass(text), text.attentionMask(), text.batch(), text.length());
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.elixr.models.qformer;
 
+import dev.elixr.autograd.Functional;
 import dev.elixr.autograd.Var;
 import dev.elixr.models.transformer.KeyValues;
 
@@ -12,5 +13,11 @@ import java.util.List;
 public record QueryOutput(Var hidden, List<KeyValues> keysValues) {
     public QueryOutput {
         keysValues = List.copyOf(keysValues);
+    }
+
+    /** The given images' outputs and keys and values, in that order (differentiable gathers). */
+    public QueryOutput rows(int[] rows) {
+        return new QueryOutput(Functional.rows(hidden, rows), keysValues.stream()
+                .map(kv -> new KeyValues(Functional.rows(kv.keys(), rows), Functional.rows(kv.values(), rows))).toList());
     }
 }

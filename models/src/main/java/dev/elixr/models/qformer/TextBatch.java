@@ -1,5 +1,7 @@
 package dev.elixr.models.qformer;
 
+import dev.elixr.models.text.LengthGroups;
+
 import java.util.Arrays;
 
 /** A batch of token ids and their attention mask (1 = token, 0 = padding), [B·L] row-major. */
@@ -38,13 +40,24 @@ public record TextBatch(int[] ids, int[] attentionMask, int batch, int length) {
 
     /** The given rows, in that order (rows may repeat). */
     public TextBatch rows(int... rows) {
+        return rows(rows, length);
+    }
+
+    /** The given rows, in that order (rows may repeat), cut to their first {@code length} positions (at most the batch's). */
+    public TextBatch rows(int[] rows, int length) {
+        if (length <= 0 || length > this.length) throw new IllegalArgumentException("text batch: " + length + " positions of texts of " + this.length);
         int[] outIds = new int[rows.length * length], outMask = new int[rows.length * length];
         for (int i = 0; i < rows.length; i++) {
             if (rows[i] < 0 || rows[i] >= batch) throw new IllegalArgumentException("text row " + rows[i] + " outside [0, " + batch + ")");
-            System.arraycopy(ids, rows[i] * length, outIds, i * length, length);
-            System.arraycopy(attentionMask, rows[i] * length, outMask, i * length, length);
+            System.arraycopy(ids, rows[i] * this.length, outIds, i * length, length);
+            System.arraycopy(attentionMask, rows[i] * this.length, outMask, i * length, length);
         }
         return new TextBatch(outIds, outMask, rows.length, length);
+    }
+
+    /** This batch's {@link LengthGroups} (see there). */
+    public LengthGroups lengthGroups(int groupCost) {
+        return LengthGroups.of(attentionMask, batch, length, groupCost);
     }
 
     @Override public boolean equals(Object o) {

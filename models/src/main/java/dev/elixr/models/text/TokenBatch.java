@@ -28,6 +28,18 @@ public record TokenBatch(int[] ids, int[] mask, int batch, int length) {
         return new TokenBatch(ids, mask, rows.length, length);
     }
 
+    /** The given rows, in that order, cut to their first {@code length} positions (at most the batch's). */
+    public TokenBatch rows(int[] rows, int length) {
+        if (length <= 0 || length > this.length) throw new IllegalArgumentException("TokenBatch: " + length + " positions of texts of " + this.length);
+        int[] outIds = new int[rows.length * length], outMask = new int[rows.length * length];
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] < 0 || rows[i] >= batch) throw new IllegalArgumentException("TokenBatch: row " + rows[i] + " outside [0, " + batch + ")");
+            System.arraycopy(ids, rows[i] * this.length, outIds, i * length, length);
+            System.arraycopy(mask, rows[i] * this.length, outMask, i * length, length);
+        }
+        return new TokenBatch(outIds, outMask, rows.length, length);
+    }
+
     /** Real tokens of text {@code b}. */
     public int realTokens(int b) {
         int n = 0;

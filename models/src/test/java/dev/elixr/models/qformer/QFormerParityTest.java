@@ -76,6 +76,17 @@ class QFormerParityTest {
         checkLossAndGradients("itg", in, m -> ItgLoss.loss(m, m.queryPass(in.image()), in.text()));
     }
 
+    /** The fixture's texts have 6, 4 and 5 tokens: a group cost of 0 passes each in a group of its own length. */
+    @Test
+    void itcItmAndItgInLengthGroupsMatchPyTorchsPaddedBatch() throws IOException {
+        Inputs in = inputs();
+        assertEquals(3, in.text().lengthGroups(0).count(), "three groups");
+        checkLossAndGradients("itc", in, m -> ItcLoss.loss(m.imageFeatures(m.queryPass(in.image()).hidden()),
+                m.textFeature(in.text(), TextPooling.CLS, 0), m.temperature()).loss());
+        checkLossAndGradients("itm", in, m -> ItmLoss.loss(m, in.image(), in.text(), in.negatives(), 0));
+        checkLossAndGradients("itg", in, m -> ItgLoss.loss(m, m.queryPass(in.image()), in.text(), 0));
+    }
+
     @Test
     void itcWithDuplicateGroupsMaskedOrPositiveMatchesPyTorch() throws IOException {
         Inputs in = inputs();

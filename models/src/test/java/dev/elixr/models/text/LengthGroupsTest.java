@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link LengthGroups}: every text once, its real tokens kept, and the cheapest contiguous cut of the sorted lengths. */
@@ -31,18 +32,17 @@ class LengthGroupsTest {
         TokenBatch tokens = batch(r, 1 + r.nextInt(40), 1 + r.nextInt(60));
         LengthGroups g = LengthGroups.of(tokens, 1 + r.nextInt(100));
         int[] seen = new int[tokens.batch()];
-        int i = 0, previousLength = 0;
-        for (TokenBatch group : g.groups()) {
-            assertTrue(group.length() >= previousLength, "groups run shortest first");
-            previousLength = group.length();
-            for (int row = 0; row < group.batch(); row++, i++) {
-                int b = g.order()[i];
+        int previousLength = 0;
+        for (int k = 0; k < g.count(); k++) {
+            assertTrue(g.length(k) >= previousLength, "groups run shortest first");
+            previousLength = g.length(k);
+            TokenBatch group = tokens.rows(g.rows(k), g.length(k));
+            for (int row = 0; row < group.batch(); row++) {
+                int b = g.rows(k)[row];
                 seen[b]++;
                 assertEquals(tokens.realTokens(b), group.realTokens(row), "text " + b + "'s real tokens");
-                for (int t = 0; t < group.length(); t++) {
+                for (int t = 0; t < group.length(); t++)
                     assertEquals(tokens.ids()[b * tokens.length() + t], group.ids()[row * group.length() + t], "text " + b + " id " + t);
-                    assertEquals(tokens.mask()[b * tokens.length() + t], group.mask()[row * group.length() + t], "text " + b + " mask " + t);
-                }
             }
         }
         for (int b = 0; b < seen.length; b++) assertEquals(1, seen[b], "text " + b);
@@ -81,10 +81,12 @@ class LengthGroupsTest {
     void equalLengthsStayOneGroupAndAnOverPaddedBatchIsCutToItsLongestText() {
         int[] ids = {1, 2, 3, 0, 0, /**/ 4, 5, 6, 0, 0};
         int[] mask = {1, 1, 1, 0, 0, /**/ 1, 1, 1, 0, 0};
-        LengthGroups g = LengthGroups.of(new TokenBatch(ids, mask, 2, 5), 64);
-        assertEquals(1, g.groups().length);
-        assertEquals(3, g.groups()[0].length());
-        assertArrayEquals(new int[] {1, 2, 3, 4, 5, 6}, g.groups()[0].ids());
+        TokenBatch tokens = new TokenBatch(ids, mask, 2, 5);
+        LengthGroups g = LengthGroups.of(tokens, 64);
+        assertEquals(1, g.count());
+        assertEquals(3, g.length(0));
+        assertFalse(g.isWholeBatch(5), "cut to 3 of 5 positions");
         assertArrayEquals(new int[] {0, 1}, g.order());
+        assertArrayEquals(new int[] {1, 2, 3, 4, 5, 6}, tokens.rows(g.rows(0), g.length(0)).ids());
     }
 }
