@@ -4,6 +4,8 @@ import dev.elixr.autograd.Functional;
 import dev.elixr.autograd.Var;
 import dev.elixr.tensor.Shape;
 
+import java.util.function.UnaryOperator;
+
 /**
  * The causal language-modelling loss of Hugging Face's {@code LlamaForCausalLM} (labels shifted inside): the logits
  * at position t of a row predict the label at t + 1; labels equal to {@link #IGNORE} (−100, PyTorch's ignore_index)
@@ -34,6 +36,31 @@ public final class CausalLmLoss {
             }
         }
         return Functional.crossEntropy(logits.narrow(1, 0, t - 1).reshape(b * (t - 1), v), targets, 0f, IGNORE);
+    }
+
+    /**
+     * The same loss from hidden states [B, T, D] with the LM head applied only at the positions whose next label counts
+     * (stage 2 counts a few answer tokens of each row: the head's matrix product and the softmax over the vocabulary at
+     * every other position are skipped). Equal to {@code of(head(hidden), labels)}.
+     */
+    public static Var ofCounted(Var hidden, int[] labels, UnaryOperator<Var> head) {
+        if (hidden.dim() != 3) throw new IllegalArgumentException("CausalLmLoss: hidden states " + Shape.str(hidden.shape()) + ", expected [B, T, D]");
+        int b = hidden.size(0), t = hidden.size(1), d = hidden.size(2);
+        if (labels.length != b * t)
+            throw new IllegalArgumentException("CausalLmLoss: " + labels.length + " labels for hidden states " + Shape.str(hidden.shape()) + " (expected B·T = " + b * t + ")");
+        int n = counted(labels, t);
+        if (n == 0) throw new IllegalArgumentException("CausalLmLoss: no label counts (all are IGNORE or first in their row)");
+        int[] rows = new int[n], targets = new int[n];
+        for (int r = 0, k = 0; r < b; r++)
+            for (int i = 1; i < t; i++)
+                if (labels[r * t + i] != IGNORE) { rows[k] = r * t + i - 1; targets[k++] = labels[r * t + i]; }
+        Var logits = head.apply(Functional.rows(hidden.reshape(b * t, d), rows));
+        int v = logits.size(1);
+        for (int k = 0; k < n; k++)
+            if (targets[k] < 0 || targets[k] >= v)
+                throw new IllegalArgumentException("CausalLmLoss: label " + targets[k] + " at row " + rows[k] / t + ", position " + (rows[k] % t + 1)
+                        + " is outside the vocabulary [0, " + v + ")");
+        return Functional.crossEntropy(logits, targets);
     }
 
     /** Labels for ids [B·T] where only the positions marked counted are predicted: ids there, {@link #IGNORE} elsewhere. */

@@ -111,7 +111,19 @@ public final class LlamaModel extends Module {
         if (x.dim() != 3 || x.size(2) != config.hiddenSize()) {
             throw new IllegalArgumentException("forwardTraining: inputs " + Shape.str(x.shape()) + ", expected [B, T, " + config.hiddenSize() + "]");
         }
-        Var h = model.forward(x, rope);
+        return head(hiddenTraining(x));
+    }
+
+    /** {@link #forwardTraining(Var)}'s last hidden states [B, T, hidden] (after the final norm), before the LM head. */
+    public Var hiddenTraining(Var x) {
+        if (x.dim() != 3 || x.size(2) != config.hiddenSize()) {
+            throw new IllegalArgumentException("hiddenTraining: inputs " + Shape.str(x.shape()) + ", expected [B, T, " + config.hiddenSize() + "]");
+        }
+        return model.forward(x, rope);
+    }
+
+    /** The LM head (or the tied token table) on hidden states [..., hidden] → logits [..., vocab], differentiable. */
+    public Var head(Var h) {
         return lmHead != null ? lmHead.forward(h) : Functional.linear(h, model.embedTokens().weight(), null);
     }
 

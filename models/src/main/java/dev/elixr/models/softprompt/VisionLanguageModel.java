@@ -60,6 +60,11 @@ public final class VisionLanguageModel extends Module {
 
     /** Logits [B, Q+L, V]: the soft prompt of each row's image, then its prompt, answer and padding ids. */
     public Var logits(Var towerTokens, SoftPromptBatch batch) {
+        return llm.head(hidden(towerTokens, batch));
+    }
+
+    /** The LLM's last hidden states [B, Q+L, D] of {@link #logits}' rows, before the LM head. */
+    private Var hidden(Var towerTokens, SoftPromptBatch batch) {
         if (towerTokens.size(0) != batch.batch())
             throw new IllegalArgumentException("stage 2: " + towerTokens.size(0) + " images for " + batch.batch() + " text rows");
         if (batch.softTokens() != softTokens())
@@ -68,13 +73,16 @@ public final class VisionLanguageModel extends Module {
         if (max > 0 && batch.fullLength() > max)
             throw new IllegalArgumentException("stage 2: rows of " + batch.fullLength() + " positions exceed the LLM's " + max);
         Var text = llm.embedTraining(batch.ids(), batch.batch(), batch.length());
-        return llm.forwardTraining(Functional.concat(1, softPrompt(towerTokens), text));
+        return llm.hiddenTraining(Functional.concat(1, softPrompt(towerTokens), text));
     }
 
-    /** Next-token cross-entropy on the answer tokens only ({@link CausalLmLoss} over the batch's labels). */
+    /**
+     * Next-token cross-entropy on the answer tokens only ({@link CausalLmLoss} over the batch's labels), the LM head
+     * applied only where an answer token is predicted ({@link CausalLmLoss#ofCounted}).
+     */
     public Var loss(Var towerTokens, SoftPromptBatch batch) {
         if (batch.answerTokens() == 0) throw new IllegalArgumentException("stage 2: the batch has no answer token to learn");
-        return CausalLmLoss.of(logits(towerTokens, batch), batch.labels());
+        return CausalLmLoss.ofCounted(hidden(towerTokens, batch), batch.labels(), llm::head);
     }
 
     /** The soft prompt [Q,D] of one image's tower tokens [T,C] or [1,T,C], without a graph (generation's prefix). */

@@ -55,6 +55,19 @@ class CausalLmLossTest {
     }
 
     @Test
+    void theHeadAtTheCountedPositionsOnlyGivesTheSameLossAndHiddenGradient() {
+        Tensor w = Tensor.randn(8, V, 3);
+        java.util.function.UnaryOperator<Var> head = h -> dev.elixr.autograd.Functional.linear(h, Var.of(w), null);
+        Var all = Var.param(Tensor.randn(9, B, T, 3)), counted = Var.param(all.value().copy());
+        Var full = CausalLmLoss.of(head.apply(all), LABELS), few = CausalLmLoss.ofCounted(counted, LABELS, head);
+        assertEquals(full.item(), few.item(), 1e-6);
+        full.backward();
+        few.backward();
+        float[] g = all.grad().toFloatArray(), h = counted.grad().toFloatArray();
+        for (int i = 0; i < g.length; i++) assertEquals(g[i], h[i], 1e-6, "hidden gradient " + i);
+    }
+
+    @Test
     void gradientMatchesFiniteDifferences() {
         GradCheck.check(v -> CausalLmLoss.of(v[0], LABELS), 5, GradCheck.grid(Tensor.randn(6, B, T, V)));
     }
