@@ -119,6 +119,13 @@ class AttentionBackwardTest {
     }
 
     @Test
+    void causalBlocksHoldAtMostCausalBqQueriesAndNonCausalBlocksAsManyAsTheScratchAllows() {
+        assertEquals(AttentionBackward.CAUSAL_BQ, AttentionBackward.queriesPerBlock(121, 121, true));
+        assertEquals(121, AttentionBackward.queriesPerBlock(121, 121, false));
+        assertEquals(40, AttentionBackward.queriesPerBlock(40, 40, true));
+    }
+
+    @Test
     void declaredScratchIsTwoBlocksPerThreadWhateverTheBatch() {
         Tensor q = Tensor.zeros(1, 12, 577, 64), k = Tensor.zeros(1, 12, 577, 64), v = Tensor.zeros(1, 12, 577, 64);
         int bq = AttentionBackward.queriesPerBlock(577, 577);
