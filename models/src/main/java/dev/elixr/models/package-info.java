@@ -1,7 +1,7 @@
 /**
  * Model architectures on the autograd API, loadable from the weights people already have:
  * {@code vision} (VisionTransformer, EfficientNet with MBConv and squeeze-excitation, their configs, spatial tokens),
- * {@code text} (BertEncoder with optional cross-attention, WordPiece and basic tokenizers),
+ * {@code text} (BertEncoder with optional cross-attention, WordPiece and basic tokenizers, length groups of a padded batch),
  * {@code transformer} (attention projections, Add &amp; Norm, masks, initialisation shared by both),
  * {@code qformer} (the BLIP-2 Q-Former, its masks and stage-1 losses, the stage-2 {@code language_projection} adapter),
  * {@code softprompt} (ELIXR-B stage 2: Q-Former soft prompts into a frozen LLM, answer-only labels),
