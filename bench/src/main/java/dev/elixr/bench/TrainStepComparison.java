@@ -25,7 +25,8 @@ import java.util.Locale;
  * up — on synthetic inputs, beside the same model written in PyTorch ({@code train_bench.py}, run by
  * {@link TorchTrainStep}). Inputs follow one formula on both sides: pixels ~ N(0,1); text b has
  * {@code tokens − (7b mod tokens/2)} real tokens padded to {@code tokens} (as the demo pads a batch to its longest
- * text); token t of text b is {@code 1 + (31b + 17t) mod (vocab − 1)}; pair b is in duplicate group
+ * text; elixr's text tower encodes them in {@link dev.elixr.models.text.LengthGroups}, each padded to its group's
+ * longest, as the demo's training does, while the PyTorch twin runs the padded batch as written); token t of text b is {@code 1 + (31b + 17t) mod (vocab − 1)}; pair b is in duplicate group
  * {@code b mod (batch − 4)}, so four pairs are masked out of the softmaxes. Data loading and augmentation are not part
  * of the step (the training command's img/s includes them).
  */
@@ -70,7 +71,7 @@ public final class TrainStepComparison {
         public String table() {
             int b = options.batch();
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                    "ELIXR-C demo training step: batch %d, %dx%d grey images, %d-token texts (padded; vocabulary %d), conv tower + 2-layer BERT,%n"
+                    "ELIXR-C demo training step: batch %d, %dx%d grey images, %d-token texts (padded; vocabulary %d; elixr encodes them in length groups, torch the padded batch), conv tower + 2-layer BERT,%n"
                             + "CLIP loss with duplicates masked, global-norm clipping, AdamW. ISA %s, %d threads (torch too); median of %d steps each, in blocks of 5 alternated with torch's (2 untimed steps at each switch).%n",
                     b, options.size(), options.size(), options.tokens(), options.vocab(), isa, threads, options.steps()));
             sb.append(String.format(Locale.ROOT, "%-8s %10s %14s %12s %14s%n", "", "img/s", "CPU ms/img", "parameters", "fwd GFLOP/step"));
