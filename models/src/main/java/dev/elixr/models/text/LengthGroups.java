@@ -21,8 +21,9 @@ import java.util.stream.IntStream;
  */
 public record LengthGroups(int[] order, int[] starts, int[] lengths) {
     /**
-     * The default fixed cost of one more group, in padded token rows (ELIXR-C's demo training, one thread, AVX2: 32, 96
-     * and 256 all within 7% of each other, 1.4–1.5× the ungrouped batch's img/s).
+     * The default fixed cost of one more group, in padded token rows: a value between the ones measured (ELIXR-C's demo
+     * training, one thread, AVX2 Zen 3: costs 32, 96 and 256 within 7% of each other, 1.4–1.5× the ungrouped batch's
+     * img/s; 64 itself ran the session-24 demos at 325–345 img/s beside the LM).
      */
     public static final int GROUP_COST = 64;
 
