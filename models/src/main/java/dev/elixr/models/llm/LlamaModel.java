@@ -108,16 +108,13 @@ public final class LlamaModel extends Module {
      * requires them, also through a frozen model ({@code freeze()}).
      */
     public Var forwardTraining(Var x) {
-        if (x.dim() != 3 || x.size(2) != config.hiddenSize()) {
-            throw new IllegalArgumentException("forwardTraining: inputs " + Shape.str(x.shape()) + ", expected [B, T, " + config.hiddenSize() + "]");
-        }
         return head(hiddenTraining(x));
     }
 
     /** {@link #forwardTraining(Var)}'s last hidden states [B, T, hidden] (after the final norm), before the LM head. */
     public Var hiddenTraining(Var x) {
         if (x.dim() != 3 || x.size(2) != config.hiddenSize()) {
-            throw new IllegalArgumentException("hiddenTraining: inputs " + Shape.str(x.shape()) + ", expected [B, T, " + config.hiddenSize() + "]");
+            throw new IllegalArgumentException("training forward: inputs " + Shape.str(x.shape()) + ", expected [B, T, " + config.hiddenSize() + "]");
         }
         return model.forward(x, rope);
     }

@@ -121,7 +121,7 @@ public final class ItmLoss {
         for (int g = 0; g < parts.length; g++) {
             int[] pairs = groups.rows(g), images = new int[pairs.length];
             for (int i = 0; i < pairs.length; i++) images[i] = imageRows[pairs[i]];
-            parts[g] = pairLogits(model, rows(image, images), texts.rows(pairs, groups.length(g)));
+            parts[g] = pairLogits(model, Functional.rows(image, images), texts.rows(pairs, groups.length(g)));
         }
         return groups.inBatchOrder(parts);
     }
@@ -136,12 +136,5 @@ public final class ItmLoss {
         int[] y = new int[3 * b];
         for (int i = 0; i < b; i++) y[i] = 1;
         return y;
-    }
-
-    /** Rows of x [B,T,C] (differentiable gather). */
-    private static Var rows(Var x, int[] rows) {
-        int b = x.size(0);
-        for (int r : rows) if (r < 0 || r >= b) throw new IllegalArgumentException("ITM: image row " + r + " outside [0, " + b + ")");
-        return Functional.rows(x, rows);
     }
 }

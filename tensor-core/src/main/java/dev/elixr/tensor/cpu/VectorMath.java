@@ -147,8 +147,8 @@ public final class VectorMath {
     static int touched;
 
     /**
-     * {@link #expShiftedSum} over x[p, p+n) with the same bits, reading one float of each 16 (a 64-byte cache line) of
-     * the next run x[pNext, pNext+n) in the same loop: the softmax row after this one comes in from memory while this
+     * {@link #expShiftedSum} over x[p, p+n) with the same bits, reading one float of the next run x[pNext, pNext+n) per
+     * iteration of two vectors (on 256-bit vectors, where it is used, one per 64-byte cache line) in the same loop: the softmax row after this one comes in from memory while this
      * row's exponentials are computed (these loads start the stream, the hardware prefetcher carries it), where the next
      * row's max pass would otherwise wait for it. Cheaper than {@link #expShiftedSumAndNextMax}'s two extra vector loads
      * and maxima an iteration, which spill on 16 vector registers (AVX2: softmax [4096,4096] from memory 0.92–1.02×
