@@ -17,12 +17,20 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Causal masking aligns the last query with the last key, as the reference (query i sees keys
  * j ≤ i + Tk − Tq; PyTorch's {@code is_causal} when Tq = Tk, and right for a decode step against a KV
- * cache); key blocks entirely in the future are skipped. A row whose every score is −∞ gives zeros.
+ * cache); key blocks entirely in the future are skipped, a causal block of {@link #CAUSAL_BQ} queries reads only the
+ * keys its last query sees (in QKᵀ and in P·V), and each row's exponentials stop at its own last key. A row whose
+ * every score is −∞ gives zeros.
  */
 public final class FlashAttention {
     private static final VectorSpecies<Float> S = Simd.F;
     private static final int VL = S.length();
     static final int BQ = 64, BK = 128;
+    /**
+     * Queries per block of a causal attention: each block's products stop at its last query's keys, so smaller blocks
+     * compute less of the masked triangle. Scratch harness, [8,4,T,32] causal, one thread, AVX2 Zen 3: T = 121 1.13 ms
+     * against 1.28 at 64 (8: 1.15, 24: 1.18), T = 256 3.89 against 4.45.
+     */
+    static final int CAUSAL_BQ = 16;
 
     private FlashAttention() {}
 
@@ -42,7 +50,7 @@ public final class FlashAttention {
             decode(batch * heads, heads, tk, d, dv, q, k, v, mask, scale, out);
             return;
         }
-        int qBlocks = (tq + BQ - 1) / BQ, bh = batch * heads;
+        int bq = causal ? CAUSAL_BQ : BQ, qBlocks = (tq + bq - 1) / bq, bh = batch * heads;
         // one task per head when there are enough heads; else heads split into groups of query blocks
         int groups = bh >= Parallel.threads() ? 1 : Math.min(qBlocks, (2 * Parallel.threads() + bh - 1) / bh);
         int perGroup = (qBlocks + groups - 1) / groups;
@@ -62,8 +70,8 @@ public final class FlashAttention {
                     packed = head;
                 }
                 for (int qb = qb0; qb < qb1; qb++) {
-                    int i0 = qb * BQ;
-                    block(b, h, i0, Math.min(BQ, tq - i0), tq, tk, d, dv, q, kp, vp, mask, causal, scale, out, scores, acc, m, l);
+                    int i0 = qb * bq;
+                    block(b, h, i0, Math.min(bq, tq - i0), tq, tk, d, dv, q, kp, vp, mask, causal, scale, out, scores, acc, m, l);
                 }
             }
         });
@@ -177,14 +185,13 @@ public final class FlashAttention {
                 int mi = mask == null ? 0 : mask.off() + b * mask.sb() + h * mask.sh() + (i0 + r) * mask.sq() + j0 * mask.sk();
                 float rowMax = scaleMaskMax(sc, r * BK, sc, r * BK, visible, scale, mask == null ? null : mask.data(), mi,
                         mask == null ? 0 : mask.sk());
-                java.util.Arrays.fill(sc, r * BK + visible, r * BK + cols, Float.NEGATIVE_INFINITY); // the causal cut
-                onlineSoftmaxRow(sc, r * BK, cols, r, rowMax, m, l, acc, dv);
+                onlineSoftmaxRow(sc, r * BK, visible, r, rowMax, m, l, acc, dv); // exponentials of the visible keys only
+                java.util.Arrays.fill(sc, r * BK + visible, r * BK + cols, 0f); // the causal cut: P = 0
             }
-            // O += P · V_blk (P read in place from the score tile, V packed once per head)
+            // O += P · V_blk over the block's first cols keys (P read in place from the score tile, V packed once per
+            // head in key blocks of kUsed rows: a causal block's later keys, which none of its queries sees, are not read)
             int vOff = (j0 / BK) * dvp * BK, kUsed = Math.min(BK, tk - j0);
-            if (cols < kUsed) // causal cut inside the block: the packed V block has kUsed rows, P only cols
-                for (int r = 0; r < rows; r++) java.util.Arrays.fill(sc, r * BK + cols, r * BK + kUsed, 0f);
-            Sgemm.gemmPackedB(sc, 0, BK, rows, vp, vOff, dv, kUsed, 1f, 1f, acc, 0, dv);
+            Sgemm.gemmPackedB(sc, 0, BK, rows, vp, vOff, kUsed, dv, cols, 1f, 1f, acc, 0, dv);
         }
         for (int r = 0; r < rows; r++) {
             float inv = l[r] == 0f ? 0f : 1f / l[r]; // no visible key: zeros, as the reference

@@ -283,6 +283,21 @@ public final class Sgemm {
     /** As {@link #gemmPackedB(float[], int, int, int, float[], int, int, int, float, float, float[], int, int)} with the given micro-kernel (B packed for its NR). */
     static void gemmPackedB(MicroKernel kernel, float[] a, int aOff, int lda, int m, float[] bp, int bpOff, int n, int k,
                             float alpha, float beta, float[] c, int cOff, int ldc) {
+        gemmPackedB(kernel, a, aOff, lda, m, bp, bpOff, k, n, k, alpha, beta, c, cOff, ldc);
+    }
+
+    /**
+     * As {@link #gemmPackedB(float[], int, int, int, float[], int, int, int, float, float, float[], int, int)} over the
+     * first k rows of a B packed with {@code packedK} ≥ k rows per strip (a causal attention block reads only the keys
+     * its queries see of a key block packed whole).
+     */
+    static void gemmPackedB(float[] a, int aOff, int lda, int m, float[] bp, int bpOff, int packedK, int n, int k,
+                            float alpha, float beta, float[] c, int cOff, int ldc) {
+        gemmPackedB(ATTENTION, a, aOff, lda, m, bp, bpOff, packedK, n, k, alpha, beta, c, cOff, ldc);
+    }
+
+    private static void gemmPackedB(MicroKernel kernel, float[] a, int aOff, int lda, int m, float[] bp, int bpOff, int packedK,
+                                    int n, int k, float alpha, float beta, float[] c, int cOff, int ldc) {
         int mr = kernel.mr(), nr = kernel.nr();
         Buffers buf = BUFFERS.get();
         float[] tile = buf.tile(mr * nr);
@@ -298,11 +313,11 @@ public final class Sgemm {
             for (int ir = 0; ir < m; ir += mr) {
                 int ci = cOff + ir * ldc + jr;
                 if (direct && w == nr && ir < full) {
-                    kernel.rows(a, aOff + ir * lda, lda, bp, bpOff + jr * k, k, c, ci, ldc);
+                    kernel.rows(a, aOff + ir * lda, lda, bp, bpOff + jr * packedK, k, c, ci, ldc);
                     continue;
                 }
-                if (ir < full) kernel.rows(a, aOff + ir * lda, lda, bp, bpOff + jr * k, k, tile, 0, nr);
-                else kernel.rows(buf.a, 0, k, bp, bpOff + jr * k, k, tile, 0, nr);
+                if (ir < full) kernel.rows(a, aOff + ir * lda, lda, bp, bpOff + jr * packedK, k, tile, 0, nr);
+                else kernel.rows(buf.a, 0, k, bp, bpOff + jr * packedK, k, tile, 0, nr);
                 merge(tile, nr, Math.min(mr, m - ir), w, alpha, beta, c, ci, ldc);
             }
         }

@@ -211,4 +211,28 @@ class FlashAttentionTest {
         for (int c = 0; c < d; c++) assertEquals(0f, out[d + c]);
         assertEquals(1f, out[2 * d], 1e-6);
     }
+
+    @Test
+    void causalBlockReadsNoValueAfterItsLastQuery() {
+        // a NaN value row at key 100 reaches the queries that see it (100 and later) and may reach the other queries of
+        // their causal block (P = 0 times NaN), but no query of an earlier block: a block that ran P·V over the whole
+        // packed key block turned every query of it into NaN
+        SplittableRandom r = new SplittableRandom(13);
+        int t = 121, d = 32, poisoned = 100, blockStart = poisoned / FlashAttention.CAUSAL_BQ * FlashAttention.CAUSAL_BQ;
+        float[] q = random(r, t * d, 2), k = random(r, t * d, 2), v = random(r, t * d, 1), clean = v.clone();
+        for (int e = 0; e < d; e++) v[poisoned * d + e] = Float.NaN;
+        float[] out = new float[t * d], ref = new float[t * d];
+        var qo = new FlashAttention.Operand(q, 0, 0, t * d, d);
+        var ko = new FlashAttention.Operand(k, 0, 0, t * d, d);
+        FlashAttention.attention(1, 1, t, t, d, d, qo, ko, new FlashAttention.Operand(v, 0, 0, t * d, d), null, true, 0.2f,
+                new FlashAttention.Operand(out, 0, 0, t * d, d));
+        FlashAttention.attention(1, 1, t, t, d, d, qo, ko, new FlashAttention.Operand(clean, 0, 0, t * d, d), null, true, 0.2f,
+                new FlashAttention.Operand(ref, 0, 0, t * d, d));
+        for (int i = 0; i < t; i++)
+            for (int e = 0; e < d; e++) {
+                final int fi = i;
+                if (i < blockStart) assertEquals(ref[i * d + e], out[i * d + e], () -> "query " + fi + " reads the poisoned key");
+                else if (i >= poisoned) org.junit.jupiter.api.Assertions.assertTrue(Float.isNaN(out[i * d + e]), () -> "query " + fi + " sees key 100");
+            }
+    }
 }
