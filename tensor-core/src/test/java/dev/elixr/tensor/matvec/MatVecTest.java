@@ -83,6 +83,21 @@ class MatVecTest {
 
     @ParameterizedTest
     @MethodSource("seeds")
+    void heapFloat32WeightsGiveTheBitsOfTheSameWeightsOffHeap(int seed) {
+        // RowDots reads a heap float[] with its own loop (fromArray); the operations and their order are the segment loop's
+        SplittableRandom rng = new SplittableRandom(4000 + seed);
+        int rows = 1 + rng.nextInt(70), cols = 1 + rng.nextInt(300), offset = rng.nextInt(5), ld = cols + rng.nextInt(9);
+        Tensor off = weight(rng, DType.F32, rows, cols, offset, ld);
+        float[] data = new float[offset + (rows - 1) * ld + cols];
+        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) data[offset + r * ld + c] = off.get(r, c);
+        Tensor heap = new Tensor(Tensor.wrap(data, data.length).storage(), new int[] {rows, cols}, new int[] {ld, 1}, offset);
+        float[] x = vector(rng, cols);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(MatVec.matvec(off, x), MatVec.matvec(heap, x),
+                "[" + rows + "," + cols + "] offset " + offset + " ld " + ld);
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
     void transposedViewsAreCopiedAndMatchTheReference(int seed) {
         SplittableRandom rng = new SplittableRandom(2000 + seed);
         int rows = 2 + rng.nextInt(30), cols = 2 + rng.nextInt(50);
