@@ -21,7 +21,7 @@ import java.util.Locale;
  * The training loop of the report language model ({@code elixr train lm}): next-token cross-entropy (Hugging Face's
  * shifted causal-LM loss, {@link CausalLmLoss}) over batches of whole reports, each row {@code <s> report </s>}
  * right-padded to the batch's longest with its padding not counted; each epoch's shuffled reports are grouped by length
- * within windows of a few batches ({@link #rows}), so that little of a batch is padding. AdamW (β 0.9/0.95, as Llama) with linear warm-up
+ * within windows of {@link #BUCKET} batches ({@link #rows}), so that little of a batch is padding. AdamW (β 0.9/0.95, as Llama) with linear warm-up
  * and cosine decay to 1%, global-norm clipping, the validation perplexity after each epoch, atomic checkpoints. Every
  * step is a pure function of (seed, step) and the restored state (the batch order by epoch, no dropout), so a stopped
  * run resumes bitwise. A {@link NumericalGuard} stops the run at the first NaN/Inf.
@@ -155,12 +155,19 @@ public final class LmTraining {
         return new Outcome(history, step, total, resumedFrom, secs, tokens / Math.max(secs, 1e-9));
     }
 
-    /** Batches drawn together for {@link #rows}: they share out rows of similar length, so that little is padding. */
-    static final int BUCKET = 8;
+    /**
+     * Batches drawn together for {@link #rows}: they share out rows of similar length, so that little is padding. 50 as
+     * the mega-batches of Hugging Face's {@code LengthGroupedSampler}: on the demo's instruction rows (batch 8) 2.3% of
+     * the padded positions are padding, against 8.7% with windows of 8 batches (and 4.8% of the attention's T² work
+     * against 17%).
+     */
+    static final int BUCKET = 50;
 
     /**
      * The rows of step k of an epoch whose order is given: the epoch's order cut into windows of {@link #BUCKET}
-     * batches, each window's rows sorted by length (then position in the order), the window's k-th batch taken.
+     * batches, each window's rows sorted by length (then position) and cut into batches, which the window's steps take
+     * in an order shuffled from the window's first row (a pure function of the epoch's order): the steps of a window do
+     * not sweep from its shortest rows to its longest, which on instruction rows would also be a sweep over the tasks.
      */
     static int[] rows(Corpus c, int[] order, int batch, long k) {
         int window = BUCKET * batch, start = (int) (k * batch / window * window);
@@ -169,10 +176,22 @@ public final class LmTraining {
         for (int i = 0; i < w.length; i++) w[i] = i;
         w = Arrays.stream(w).sorted(java.util.Comparator.comparingInt((Integer i) -> c.rows().get(order[start + i]).length)
                 .thenComparingInt(i -> i)).toArray(Integer[]::new);
+        int slice = batchOrder(order[start], start, w.length / batch)[(int) (k - start / batch)];
         int[] out = new int[batch];
-        int from = (int) (k * batch) - start;
-        for (int i = 0; i < batch; i++) out[i] = order[start + w[from + i]];
+        for (int i = 0; i < batch; i++) out[i] = order[start + w[slice * batch + i]];
         return out;
+    }
+
+    /** A permutation of a window's n batches, seeded by its first row and position (Fisher–Yates). */
+    private static int[] batchOrder(int firstRow, int start, int n) {
+        var rng = new java.util.SplittableRandom(firstRow * 0x9E3779B97F4A7C15L + start);
+        int[] p = java.util.stream.IntStream.range(0, n).toArray();
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1), t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
     }
 
     /**

@@ -49,27 +49,36 @@ class LmTrainingTest {
     }
 
     @Test
-    void batchesOfAnEpochUseEachRowOnceAndGroupRowsOfSimilarLengthWithinAWindow() {
+    void batchesOfAnEpochUseEachRowOnceAndAreLengthSortedSlicesOfTheirWindowInShuffledOrder() {
         var rng = new java.util.SplittableRandom(5);
+        int batch = 4, n = 2 * LmTraining.BUCKET * batch + 30, steps = n / batch, perWindow = LmTraining.BUCKET;
         List<int[]> rows = new java.util.ArrayList<>();
-        for (int i = 0; i < 70; i++) rows.add(new int[2 + rng.nextInt(40)]);
+        for (int i = 0; i < n; i++) rows.add(new int[2 + rng.nextInt(40)]);
         var corpus = new LmTraining.Corpus(rows, 0);
-        int batch = 4, steps = 70 / batch;
-        int[] order = ContrastiveTraining.permutation(70, 9, 0);
+        int[] order = ContrastiveTraining.permutation(n, 9, 0);
         java.util.Set<Integer> seen = new java.util.HashSet<>();
+        int ascending = 0;
         for (int k = 0; k < steps; k++) {
             int[] b = LmTraining.rows(corpus, order, batch, k);
             for (int r : b) assertTrue(seen.add(r), "row " + r + " drawn twice");
-            if (k % LmTraining.BUCKET != LmTraining.BUCKET - 1 && k + 1 < steps) {
-                int longest = java.util.Arrays.stream(b).map(r -> rows.get(r).length).max().orElseThrow();
-                int shortestNext = java.util.Arrays.stream(LmTraining.rows(corpus, order, batch, k + 1)).map(r -> rows.get(r).length).min().orElseThrow();
-                assertTrue(longest <= shortestNext, "step " + k + ": rows up to " + longest + " before a batch from " + shortestNext);
+            int start = k / perWindow * perWindow * batch, end = Math.min(start + perWindow * batch, steps * batch);
+            java.util.Set<Integer> window = new java.util.HashSet<>();
+            for (int i = start; i < end; i++) window.add(order[i]);
+            int lo = java.util.Arrays.stream(b).map(r -> rows.get(r).length).min().orElseThrow();
+            int hi = java.util.Arrays.stream(b).map(r -> rows.get(r).length).max().orElseThrow();
+            for (int r : b) assertTrue(window.contains(r), "step " + k + " takes row " + r + " from outside its window");
+            // a slice of the window sorted by length: no row of the window left out of it lies strictly inside its range
+            java.util.Set<Integer> mine = new java.util.HashSet<>();
+            for (int r : b) mine.add(r);
+            for (int r : window)
+                if (!mine.contains(r)) assertFalse(rows.get(r).length > lo && rows.get(r).length < hi, "step " + k + ": row " + r + " of length " + rows.get(r).length + " inside [" + lo + "," + hi + "]");
+            if (k + 1 < steps && (k + 1) % perWindow != 0) {
+                int nextLo = java.util.Arrays.stream(LmTraining.rows(corpus, order, batch, k + 1)).map(r -> rows.get(r).length).min().orElseThrow();
+                if (hi <= nextLo) ascending++;
             }
         }
         assertEquals(steps * batch, seen.size());
-        java.util.Set<Integer> firstWindow = new java.util.HashSet<>();
-        for (int k = 0; k < LmTraining.BUCKET; k++) for (int r : LmTraining.rows(corpus, order, batch, k)) firstWindow.add(r);
-        for (int i = 0; i < LmTraining.BUCKET * batch; i++) assertTrue(firstWindow.contains(order[i]), "a window keeps the rows the shuffle gave it");
+        assertTrue(ascending < steps * 3 / 4, ascending + " of " + steps + " steps followed by a batch of longer rows: the window's batches run in length order");
     }
 
     @Test
