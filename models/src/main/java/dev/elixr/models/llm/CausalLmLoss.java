@@ -44,23 +44,44 @@ public final class CausalLmLoss {
      * every other position are skipped). Equal to {@code of(head(hidden), labels)}.
      */
     public static Var ofCounted(Var hidden, int[] labels, UnaryOperator<Var> head) {
-        if (hidden.dim() != 3) throw new IllegalArgumentException("CausalLmLoss: hidden states " + Shape.str(hidden.shape()) + ", expected [B, T, D]");
-        int b = hidden.size(0), t = hidden.size(1), d = hidden.size(2);
-        if (labels.length != b * t)
-            throw new IllegalArgumentException("CausalLmLoss: " + labels.length + " labels for hidden states " + Shape.str(hidden.shape()) + " (expected B·T = " + b * t + ")");
-        int n = counted(labels, t);
-        if (n == 0) throw new IllegalArgumentException("CausalLmLoss: no label counts (all are IGNORE or first in their row)");
-        int[] rows = new int[n], targets = new int[n];
-        for (int r = 0, k = 0; r < b; r++)
-            for (int i = 1; i < t; i++)
-                if (labels[r * t + i] != IGNORE) { rows[k] = r * t + i - 1; targets[k++] = labels[r * t + i]; }
-        Var logits = head.apply(Functional.rows(hidden.reshape(b * t, d), rows));
+        return ofCounted(new Var[] {hidden}, new int[][] {labels}, head);
+    }
+
+    /**
+     * {@link #ofCounted(Var, int[], UnaryOperator)} over groups of rows, each its own hidden states [B_g, T_g, D] and
+     * labels [B_g·T_g] (a batch encoded in length groups): the mean over every counted label of all the groups, the
+     * head applied once to all their predicting positions.
+     */
+    public static Var ofCounted(Var[] hidden, int[][] labels, UnaryOperator<Var> head) {
+        if (hidden.length != labels.length || hidden.length == 0)
+            throw new IllegalArgumentException("CausalLmLoss: " + hidden.length + " groups of hidden states and " + labels.length + " of labels");
+        java.util.List<Var> parts = new java.util.ArrayList<>();
+        int[][] rows = new int[hidden.length][], targets = new int[hidden.length][];
+        for (int g = 0; g < hidden.length; g++) {
+            Var h = hidden[g];
+            if (h.dim() != 3) throw new IllegalArgumentException("CausalLmLoss: hidden states " + Shape.str(h.shape()) + ", expected [B, T, D]");
+            int b = h.size(0), t = h.size(1), d = h.size(2);
+            if (labels[g].length != b * t)
+                throw new IllegalArgumentException("CausalLmLoss: " + labels[g].length + " labels for hidden states " + Shape.str(h.shape()) + " (expected B·T = " + b * t + ")");
+            int n = counted(labels[g], t);
+            rows[g] = new int[n];
+            targets[g] = new int[n];
+            for (int r = 0, k = 0; r < b; r++)
+                for (int i = 1; i < t; i++)
+                    if (labels[g][r * t + i] != IGNORE) { rows[g][k] = r * t + i - 1; targets[g][k++] = labels[g][r * t + i]; }
+            if (n > 0) parts.add(Functional.rows(h.reshape(b * t, d), rows[g]));
+        }
+        if (parts.isEmpty()) throw new IllegalArgumentException("CausalLmLoss: no label counts (all are IGNORE or first in their row)");
+        Var logits = head.apply(parts.size() == 1 ? parts.get(0) : Functional.concat(0, parts.toArray(Var[]::new)));
         int v = logits.size(1);
-        for (int k = 0; k < n; k++)
-            if (targets[k] < 0 || targets[k] >= v)
-                throw new IllegalArgumentException("CausalLmLoss: label " + targets[k] + " at row " + rows[k] / t + ", position " + (rows[k] % t + 1)
-                        + " is outside the vocabulary [0, " + v + ")");
-        return Functional.crossEntropy(logits, targets);
+        for (int g = 0; g < hidden.length; g++)
+            for (int k = 0; k < targets[g].length; k++)
+                if (targets[g][k] < 0 || targets[g][k] >= v) {
+                    int t = hidden[g].size(1);
+                    throw new IllegalArgumentException("CausalLmLoss: label " + targets[g][k] + " at row " + rows[g][k] / t + ", position "
+                            + (rows[g][k] % t + 1) + (hidden.length > 1 ? " of group " + g : "") + " is outside the vocabulary [0, " + v + ")");
+                }
+        return Functional.crossEntropy(logits, java.util.Arrays.stream(targets).flatMapToInt(java.util.Arrays::stream).toArray());
     }
 
     /** Labels for ids [B·T] where only the positions marked counted are predicted: ids there, {@link #IGNORE} elsewhere. */

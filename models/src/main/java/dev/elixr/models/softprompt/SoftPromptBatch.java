@@ -54,6 +54,31 @@ public record SoftPromptBatch(int[] ids, int[] labels, int batch, int length, in
     /** Positions per row, soft prompt included. */
     public int fullLength() { return softTokens + length; }
 
+    /** One past row b's last answer position, soft prompt included: the positions its loss needs (the rest is padding). */
+    public int extent(int b) {
+        int full = fullLength();
+        for (int t = full; t > 0; t--) if (labels[b * full + t - 1] != IGNORE) return t;
+        return softTokens;
+    }
+
+    /**
+     * The rows {@code which} (in that order) as a batch of {@code length} text positions, at least each row's
+     * {@link #extent} less the soft prompt and at most this batch's: the same ids and labels, less of the padding.
+     */
+    public SoftPromptBatch rows(int[] which, int length) {
+        if (length < 0 || length > this.length) throw new IllegalArgumentException("soft-prompt batch: " + length + " positions of rows of " + this.length);
+        int full = fullLength(), sub = softTokens + length;
+        int[] ids = new int[which.length * length], labels = new int[which.length * sub];
+        for (int i = 0; i < which.length; i++) {
+            int b = which[i];
+            if (b < 0 || b >= batch) throw new IllegalArgumentException("soft-prompt batch: row " + b + " of " + batch);
+            if (extent(b) > sub) throw new IllegalArgumentException("soft-prompt batch: row " + b + " needs " + extent(b) + " positions, more than " + sub);
+            System.arraycopy(this.ids, b * this.length, ids, i * length, length);
+            System.arraycopy(this.labels, b * full, labels, i * sub, sub);
+        }
+        return new SoftPromptBatch(ids, labels, which.length, length, softTokens);
+    }
+
     /** How many positions count in the loss (answer tokens in the batch). */
     public int answerTokens() { return CausalLmLoss.counted(labels, fullLength()); }
 }

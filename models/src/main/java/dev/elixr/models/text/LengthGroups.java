@@ -31,7 +31,17 @@ public record LengthGroups(int[] order, int[] starts, int[] lengths) {
     public static LengthGroups of(int[] mask, int batch, int length, int groupCost) {
         if (mask.length != batch * length)
             throw new IllegalArgumentException("length groups: a mask of " + mask.length + " entries for " + batch + " texts of " + length + " tokens");
-        int[] extent = IntStream.range(0, batch).map(b -> extent(mask, b, length)).toArray();
+        return ofExtents(IntStream.range(0, batch).map(b -> extent(mask, b, length)).toArray(), length, groupCost);
+    }
+
+    /**
+     * The groups of texts whose positions a pass needs end at {@code extent[b]} (one past the last it needs) in a batch
+     * padded to {@code length}.
+     */
+    public static LengthGroups ofExtents(int[] extent, int length, int groupCost) {
+        for (int e : extent)
+            if (e < 0 || e > length) throw new IllegalArgumentException("length groups: a text extent of " + e + " in a batch of length " + length);
+        int batch = extent.length;
         int[] order = IntStream.range(0, batch).boxed().sorted(Comparator.comparingInt(b -> extent[b])).mapToInt(Integer::intValue).toArray();
         int[] starts = cuts(order, extent, groupCost);
         int[] lengths = new int[starts.length - 1];

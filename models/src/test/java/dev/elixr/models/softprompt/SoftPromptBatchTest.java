@@ -34,4 +34,19 @@ class SoftPromptBatchTest {
         assertThrows(IllegalArgumentException.class, () -> SoftPromptBatch.of(List.of(new int[] {1}), List.of(), 2, 0));
         assertThrows(IllegalArgumentException.class, () -> SoftPromptBatch.of(List.of(new int[0]), List.of(new int[] {3}), 0, 0));
     }
+
+    @Test
+    void rowsKeepTheirIdsAndLabelsWithLessPaddingAndExtentsEndAtTheLastAnswerToken() {
+        var b = SoftPromptBatch.of(List.of(new int[] {5, 6, 7}, new int[] {5}), List.of(new int[] {8, 9, 2}, new int[] {8, 2}), 2, 0);
+        assertEquals(8, b.extent(0));
+        assertEquals(5, b.extent(1));
+        var r = b.rows(new int[] {1}, 3);
+        assertArrayEquals(new int[] {5, 8, 2}, r.ids());
+        assertArrayEquals(new int[] {IGNORE, IGNORE, IGNORE, 8, 2}, r.labels());
+        assertEquals(2, r.answerTokens());
+        var both = b.rows(new int[] {1, 0}, 6);
+        assertArrayEquals(new int[] {5, 8, 2, 0, 0, 0, 5, 6, 7, 8, 9, 2}, both.ids());
+        assertThrows(IllegalArgumentException.class, () -> b.rows(new int[] {0}, 5), "row 0 needs all 6 text positions");
+        assertThrows(IllegalArgumentException.class, () -> b.rows(new int[] {2}, 6));
+    }
 }

@@ -58,6 +58,54 @@ class VisionLanguageModelTest {
     }
 
     @Test
+    void lengthGroupsGiveTheWholeBatchLossAndAdapterGradients() {
+        // rows of 3, 9 and 5 text positions: a group cost of 0 runs each row alone, one no batch can pay the whole batch
+        List<int[]> prompts = List.of(new int[] {1}, new int[] {1, 5, 6, 7, 9, 10, 11}, new int[] {1, 5, 6});
+        List<int[]> answers = List.of(new int[] {3, 2}, new int[] {8, 2}, new int[] {4, 2});
+        SoftPromptBatch b = SoftPromptBatch.of(prompts, answers, QUERIES, 0);
+        assertEquals(3, dev.elixr.models.text.LengthGroups.ofExtents(new int[] {b.extent(0), b.extent(1), b.extent(2)}, b.fullLength(), 0).count());
+        Tensor tower = Tensor.randn(22, 3, 5, IMAGE_WIDTH);
+        var m = SoftPromptFixtures.model(LanguageProjection.Kind.MLP, false);
+        Var whole = m.loss(Var.of(tower), b, Integer.MAX_VALUE);
+        whole.backward();
+        Map<String, float[]> wholeGrads = new java.util.HashMap<>();
+        for (var e : m.namedParameters().entrySet()) if (e.getValue().grad() != null) wholeGrads.put(e.getKey(), e.getValue().grad().toFloatArray());
+        m.zeroGrad();
+        Var grouped = m.loss(Var.of(tower), b, 0);
+        grouped.backward();
+        assertEquals(whole.item(), grouped.item(), 1e-6);
+        assertTrue(!wholeGrads.isEmpty());
+        for (var e : wholeGrads.entrySet()) {
+            float[] g = m.namedParameters().get(e.getKey()).grad().toFloatArray();
+            for (int i = 0; i < g.length; i++) assertEquals(e.getValue()[i], g[i], 1e-6, e.getKey() + "[" + i + "]");
+        }
+    }
+
+    @Test
+    void queryOutputsComputedBeforehandGiveTheBitsOfTheLossAndAdapterGradients() {
+        var m = SoftPromptFixtures.model(LanguageProjection.Kind.MLP, false);
+        assertTrue(m.queryOutputsFixed());
+        Var direct = m.loss(Var.of(TOWER), batch(0, 3));
+        direct.backward();
+        Map<String, float[]> grads = new java.util.HashMap<>();
+        for (var e : m.namedParameters().entrySet()) if (e.getValue().grad() != null) grads.put(e.getKey(), e.getValue().grad().toFloatArray());
+        m.zeroGrad();
+        Var cached = m.lossOfQueryOutputs(m.queryOutputsOf(TOWER), batch(0, 3));
+        cached.backward();
+        assertEquals(Float.floatToIntBits(direct.item()), Float.floatToIntBits(cached.item()));
+        assertTrue(grads.keySet().stream().allMatch(k -> k.startsWith("language_projection.")) && !grads.isEmpty(), grads.keySet().toString());
+        for (var e : grads.entrySet()) assertArrayEquals(e.getValue(), m.namedParameters().get(e.getKey()).grad().toFloatArray(), e.getKey());
+    }
+
+    @Test
+    void queryOutputsComputedBeforehandAreRefusedWhileTheQFormerTrains() {
+        var m = SoftPromptFixtures.model(LanguageProjection.Kind.LINEAR, true);
+        assertTrue(!m.queryOutputsFixed());
+        Tensor q = m.queryOutputsOf(TOWER);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> m.lossOfQueryOutputs(q, batch(0, 3)));
+    }
+
+    @Test
     void changingThePaddingAfterTheAnswerLeavesTheLossBitwiseUnchanged() {
         var m = SoftPromptFixtures.model(LanguageProjection.Kind.LINEAR, false);
         float a = m.loss(Var.of(TOWER), batch(0, 3)).item(), b = m.loss(Var.of(TOWER), batch(17, 3)).item();

@@ -28,7 +28,8 @@ import java.util.Map;
 /**
  * ELIXR-B stage 2 (Xu et al. 2023, §2.2; BLIP-2 §3.3): the adapter (and, by choice, the Q-Former) learns to make the
  * frozen LLM answer from the image's soft prompt, on batches mixing the tasks in stated proportions
- * ({@link MixedBatches}); the loss counts the answer tokens only. AdamW (β 0.9/0.98) with linear warm-up and cosine
+ * ({@link MixedBatches}); the loss counts the answer tokens only. With the Q-Former frozen its query outputs are computed
+ * once per training image ({@link QueryOutputCache}). AdamW (β 0.9/0.98) with linear warm-up and cosine
  * decay, gradient clipping, a validation loss per task every {@code validateEvery} steps, atomic checkpoints. Each
  * step is a pure function of (seed, step) and the restored state, so a stopped run resumes bitwise. A
  * {@link NumericalGuard} stops the run at the first NaN/Inf in the loss or the gradients.
@@ -70,6 +71,7 @@ public final class Stage2Training {
         long t0 = System.nanoTime();
         double recent = Double.NaN;
         int validations = history.epochs().size();
+        QueryOutputCache queryOutputs = QueryOutputCache.of(model, data.trainImages());
         while (step < stop) {
             List<Instruction> items = data.train().batch(step, cfg.batch());
             SoftPromptBatch batch = encoder.batch(items, model.softTokens());
@@ -77,7 +79,8 @@ public final class Stage2Training {
             double lr = schedule.apply(opt, step + 1);
             opt.zeroGrad();
             guard.beginStep(step + 1);
-            Var loss = model.loss(Var.of(data.trainImages().batch(items)), batch);
+            Var loss = queryOutputs != null ? model.lossOfQueryOutputs(queryOutputs.batch(items), batch)
+                    : model.loss(Var.of(data.trainImages().batch(items)), batch);
             guard.checkLoss("answer", loss.item());
             loss.backward();
             guard.checkGradients("answer", GradClip.clipGlobalNorm(model.trainableParameters(), optimisation.gradClip()));
