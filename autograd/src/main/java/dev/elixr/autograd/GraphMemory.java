@@ -13,8 +13,9 @@ import java.util.function.ToLongFunction;
 /**
  * How many bytes a recorded graph keeps alive until its backward: the storages of every intermediate value reachable
  * from the output and of the constant inputs the ops read (images, masks), each storage counted once; parameters
- * (leaves that require grad) are left out, as they live anyway. Tensors a backward function saves that are not the
- * value of some variable (e.g. indices of a max) are not seen, so this is an estimate from below of the activation
+ * (leaves that require grad) are left out, as they live anyway; what an op declares it keeps for its backward
+ * ({@link Node#savedBytes}: attention's probabilities) is added. Other tensors a backward function saves that are not
+ * the value of some variable (e.g. indices of a max) are not seen, so this is an estimate from below of the activation
  * memory of training; it is exact about what {@link ActivationCheckpoint} saves.
  */
 public final class GraphMemory {
@@ -33,6 +34,7 @@ public final class GraphMemory {
             Storage s = v.value().storage();
             if (storages.put(s, Boolean.TRUE) == null) bytes += s.size() * s.dtype().byteSize();
             if (v.isLeaf() || v.node().released()) continue;
+            bytes += v.node().savedBytes(1);
             for (Var in : v.node().inputs()) if (in != null && seen.put(in, Boolean.TRUE) == null) stack.push(in);
         }
         return bytes;
@@ -43,8 +45,9 @@ public final class GraphMemory {
      * sweep replayed in {@link Backprop}'s order over the recorded graph. It starts from {@link #retainedBytes} plus the
      * seed; at each node it holds what is still alive, the gradients pending for variables not yet visited, the gradients
      * the node returns for intermediate variables (one more where one is summed into a pending gradient; leaves' gradients
-     * are the parameters' own, counted with them) and the scratch the op declares
-     * ({@link Node#workspaceBytes}); after the node, its output's gradient and its value are let go (a storage once no
+     * are the parameters' own, counted with them), the scratch the op declares ({@link Node#workspaceBytes}) and what
+     * every node not yet run keeps for its backward ({@link Node#savedBytes}); after the node, its output's gradient, its
+     * value and what it kept are let go (a storage once no
      * unvisited variable holds it; a constant once its last consumer has run). Scratch an op does not declare and tensors
      * a backward function keeps besides variables' values are not seen.
      */
@@ -71,13 +74,14 @@ public final class GraphMemory {
         ArrayDeque<Var> stack = new ArrayDeque<>();
         stack.push(root);
         seen.put(root, Boolean.TRUE);
-        long alive = 0;
+        long alive = 0, saved = 0; // saved: what ops keep for their backward, for the whole batch
         while (!stack.isEmpty()) {
             Var v = stack.pop();
             if (v.isLeaf() && v.requiresGrad()) continue;
             long[] h = holders.computeIfAbsent(v.value().storage(), k -> new long[1]);
             if (h[0]++ == 0) alive += storageBytes(v);
             if (v.isLeaf() || v.node().released()) continue;
+            saved += v.node().savedBytes(copies);
             order.add(v);
             for (Var in : v.node().inputs()) {
                 if (in == null) continue;
@@ -88,7 +92,7 @@ public final class GraphMemory {
         order.sort(Comparator.comparingLong((Var v) -> v.seq).reversed());
         Map<Var, Boolean> pending = new IdentityHashMap<>();
         pending.put(root, Boolean.TRUE);
-        long pendingBytes = gradientBytes(root), peak = copies * (alive + pendingBytes);
+        long pendingBytes = gradientBytes(root), peak = copies * (alive + pendingBytes) + saved;
         for (Var v : order) {
             boolean reached = pending.remove(v) != null;
             Var[] inputs = v.node().inputs();
@@ -100,12 +104,13 @@ public final class GraphMemory {
                     if (pending.containsKey(in)) summed = Math.max(summed, gradientBytes(in));
                 }
                 long ws = v.node().workspaceBytes(), scratch = Math.min(ws * copies, Math.max(ws, v.node().workspaceLimit()));
-                peak = Math.max(peak, copies * (alive + pendingBytes + returned + summed) + scratch + extra.applyAsLong(v));
+                peak = Math.max(peak, copies * (alive + pendingBytes + returned + summed) + saved + scratch + extra.applyAsLong(v));
                 pendingBytes -= gradientBytes(v);
                 for (Var in : inputs)
                     if (in != null && in.requiresGrad() && !in.isLeaf() && pending.put(in, Boolean.TRUE) == null) pendingBytes += gradientBytes(in);
             }
             alive -= release(holders, v);
+            saved -= v.node().savedBytes(copies);
             for (Var in : inputs) {
                 int[] c = in == null ? null : consumersOfConstants.get(in);
                 if (c != null && --c[0] == 0) alive -= release(holders, in);

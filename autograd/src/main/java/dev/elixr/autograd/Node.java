@@ -23,10 +23,22 @@ public final class Node {
         Tensor[] apply(Tensor gradOutput);
     }
 
+    /** Bytes the op keeps from its forward for its backward besides variables' values (attention's probabilities). */
+    private final long savedBytes;
+    /** The most bytes the op keeps: a larger batch's would exceed it, and the op then keeps nothing. */
+    private final long savedLimit;
+
     Node(String op, Var[] inputs, Backward backward, AnomalyMode.Site origin, long workspaceBytes, long workspaceLimit) {
+        this(op, inputs, backward, origin, workspaceBytes, workspaceLimit, 0, 0);
+    }
+
+    Node(String op, Var[] inputs, Backward backward, AnomalyMode.Site origin, long workspaceBytes, long workspaceLimit,
+         long savedBytes, long savedLimit) {
         this.op = op;
         this.workspaceBytes = workspaceBytes;
         this.workspaceLimit = workspaceLimit;
+        this.savedBytes = savedBytes;
+        this.savedLimit = savedLimit;
         this.origin = origin;
         this.inputs = inputs;
         this.backward = backward;
@@ -44,6 +56,18 @@ public final class Node {
      * java.util.function.ToLongFunction, int)}).
      */
     public long workspaceLimit() { return workspaceLimit; }
+
+    /** Bytes kept from the forward for the backward besides variables' values (0 where the op declares none). */
+    public long savedBytes() { return savedBytes; }
+
+    /**
+     * The saved bytes of the same op over a batch {@code copies} times as large: {@link #savedBytes} times copies, or 0
+     * where that exceeds the op's limit (it then keeps nothing and recomputes).
+     */
+    public long savedBytes(int copies) {
+        long s = savedBytes * copies;
+        return savedBytes > 0 && s <= savedLimit ? s : 0;
+    }
 
     /** Where the op was created (recorded only in {@link AnomalyMode}), or null. */
     AnomalyMode.Site origin() { return origin; }

@@ -76,10 +76,21 @@ public class Var {
      * the batch at {@code workspaceLimit} bytes (it works in chunks of images).
      */
     public static Var result(String op, Tensor value, long workspaceBytes, long workspaceLimit, Node.Backward backward, Var... inputs) {
+        return result(op, value, 0, 0, workspaceBytes, workspaceLimit, backward, inputs);
+    }
+
+    /**
+     * {@link #result(String, Tensor, long, long, Node.Backward, Var...)} for an op that keeps {@code savedBytes} from its
+     * forward for its backward besides variables' values, and keeps nothing where that would pass {@code savedLimit}
+     * (what {@link GraphMemory} holds alive until the node's backward).
+     */
+    public static Var result(String op, Tensor value, long savedBytes, long savedLimit, long workspaceBytes, long workspaceLimit,
+                             Node.Backward backward, Var... inputs) {
         boolean anomaly = AnomalyMode.isEnabled();
         if (anomaly) AnomalyMode.checkForward(op, value, inputs);
         if (!needsGraph(inputs)) return of(value);
-        return new Var(value, true, new Node(op, inputs.clone(), backward, anomaly ? AnomalyMode.site() : null, workspaceBytes, workspaceLimit));
+        return new Var(value, true, new Node(op, inputs.clone(), backward, anomaly ? AnomalyMode.site() : null, workspaceBytes, workspaceLimit,
+                savedBytes, savedLimit));
     }
 
     // ------------------------------------------------------------------ state

@@ -35,6 +35,20 @@ class GraphMemoryTest {
     }
 
     @Test
+    void bytesAnOpKeepsForItsBackwardCountUntilItsNodeRunsAndNotPastTheirLimit() {
+        // p → k (keeps 3,000 bytes, limit 7,000) → a = 2k → b = exp(a) → Σb: the kept bytes are alive from the start of the
+        // sweep to k's node, after a's and b's: the peak at exp's node (k, a, b alive, b's gradient pending, a's
+        // returned: 5F) plus them
+        Var p = Var.param(Tensor.randn(1, N));
+        Var k = Var.result("keeps", p.value().copy(), 3_000, 7_000, 0, 0, g -> new Tensor[] {g}, p);
+        Var root = k.mul(2f).exp().sumAll();
+        assertEquals(3L * F + 4 + 3_000, GraphMemory.retainedBytes(root));
+        assertEquals(5L * F + 3_000, GraphMemory.backwardPeakBytes(root));
+        assertEquals(2 * 5L * F + 6_000, GraphMemory.backwardPeakBytes(root, v -> 0, 2), "two copies keep twice as much");
+        assertEquals(3 * 5L * F, GraphMemory.backwardPeakBytes(root, v -> 0, 3), "three copies would pass the limit: nothing kept");
+    }
+
+    @Test
     void anActivationIsCollectableOnceItsNodeIsVisitedBeforeTheSweepEnds() {
         Var p = Var.param(Tensor.randn(1, N));
         boolean[] checked = {false};

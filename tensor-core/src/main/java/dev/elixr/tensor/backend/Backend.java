@@ -166,6 +166,26 @@ public interface Backend {
         throw new UnsupportedOperationException("attentionBackward: this backend composes the attention backward");
     }
 
+    /**
+     * Whether {@link #attention(Tensor, Tensor, Tensor, Tensor, boolean, float, Tensor, Tensor)} can also keep the
+     * probabilities P for a backward that reads them instead of recomputing them (the CPU; memory for compute).
+     */
+    default boolean keepsAttentionProbabilities() { return false; }
+
+    /**
+     * {@link #attention} that also writes P = softmax(q·kᵀ·scale + mask) [B,H,Tq,Tk] into p (fresh, zero-filled,
+     * contiguous; zero past each row's causal end), where {@link #keepsAttentionProbabilities} says so.
+     */
+    default void attention(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor out, Tensor p) {
+        throw new UnsupportedOperationException("attention: this backend does not keep the probabilities");
+    }
+
+    /** {@link #attentionBackward} reading the P that {@link #attention(Tensor, Tensor, Tensor, Tensor, boolean, float, Tensor, Tensor)} kept. */
+    default void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor g, Tensor p,
+                                   Tensor dq, Tensor dk, Tensor dv) {
+        throw new UnsupportedOperationException("attentionBackward: this backend does not keep the probabilities");
+    }
+
     /** Floats of scratch {@link #attentionBackward} takes besides its outputs, where it fuses (all threads together). */
     default long attentionBackwardScratchFloats(int tq, int tk) { return 0; }
 

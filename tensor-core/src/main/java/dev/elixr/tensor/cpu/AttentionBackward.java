@@ -64,11 +64,22 @@ final class AttentionBackward {
      */
     static void backward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor g,
                          Tensor dq, Tensor dk, Tensor dv) {
-        backward(q, k, v, mask, causal, scale, g, dq, dk, dv, queriesPerBlock(q.size(2), k.size(2), causal));
+        backward(q, k, v, mask, causal, scale, g, null, dq, dk, dv, queriesPerBlock(q.size(2), k.size(2), causal));
     }
 
-    /** As {@link #backward(Tensor, Tensor, Tensor, Tensor, boolean, float, Tensor, Tensor, Tensor, Tensor)} with bq queries a block (tests). */
-    static void backward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor g,
+    /**
+     * As {@link #backward(Tensor, Tensor, Tensor, Tensor, boolean, float, Tensor, Tensor, Tensor, Tensor)} reading the
+     * probabilities P [B,H,Tq,Tk] (contiguous) the forward kept ({@link FlashAttention.Probabilities}) instead of
+     * recomputing them: each block copies its rows of P where it would run QKᵀ and the softmax (a third of the backward of
+     * the demo's LM attention, [8,4,121,32] causal); p null recomputes.
+     */
+    static void backward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor g, Tensor p,
+                         Tensor dq, Tensor dk, Tensor dv) {
+        backward(q, k, v, mask, causal, scale, g, p, dq, dk, dv, queriesPerBlock(q.size(2), k.size(2), causal));
+    }
+
+    /** As {@link #backward(Tensor, Tensor, Tensor, Tensor, boolean, float, Tensor, Tensor, Tensor, Tensor, Tensor)} with bq queries a block (tests). */
+    static void backward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor g, Tensor saved,
                          Tensor dq, Tensor dk, Tensor dv, int bq) {
         int batch = q.size(0), heads = q.size(1), tq = q.size(2), d = q.size(3), tk = k.size(2), dvw = v.size(3);
         if (batch == 0 || heads == 0 || tq == 0 || tk == 0) return;
@@ -78,27 +89,34 @@ final class AttentionBackward {
         FlashAttention.Mask mo = m == null ? null
                 : new FlashAttention.Mask(m.storage().array(), m.offset(), m.stride(0), m.stride(1), m.stride(2), m.stride(3));
         Grad gq = Grad.of(dq, heads, tq, d), gk = Grad.of(dk, heads, tk, d), gv = Grad.of(dv, heads, tk, dvw);
+        if (saved != null && (!saved.isContiguous() || saved.storage().array() == null || saved.numel() != (long) batch * heads * tq * tk))
+            throw new IllegalArgumentException("attention backward: kept probabilities " + dev.elixr.tensor.Shape.str(saved.shape())
+                    + " are not a contiguous [" + batch + "," + heads + "," + tq + "," + tk + "] array");
+        float[] pd = saved == null ? null : saved.storage().array();
+        int pOff = saved == null ? 0 : saved.offset();
         Parallel.forRange(batch * heads, 1, (s, e) -> {
             float[] p = new float[bq * tk], ds = new float[bq * tk];
-            for (int t = s; t < e; t++)
-                head(t / heads, t % heads, tq, tk, d, dvw, bq, qo, ko, vo, go, mo, causal, scale, gq, gk, gv, p, ds);
+            for (int t = s; t < e; t++) {
+                int pHead = pd == null ? -1 : pOff + t * tq * tk;
+                head(t / heads, t % heads, tq, tk, d, dvw, bq, qo, ko, vo, go, mo, causal, scale, gq, gk, gv, p, ds, pd, pHead);
+            }
         });
     }
 
     /**
      * One row of dS·scale in place of dP: scale·P⊙(dP − Σ dP⊙P) (the softmax backward, {@link CpuSoftmaxBackward#contiguous},
-     * with the scale both dQ and dK take folded in, so that their products run with alpha = 1).
+     * with the scale both dQ and dK take folded in, so that their products run with alpha = 1); P's row at po, dP's at o.
      */
-    static void scaledSoftmaxGradient(float[] p, float[] dp, int o, int n, float scale) {
+    static void scaledSoftmaxGradient(float[] p, int po, float[] dp, int o, int n, float scale) {
         FloatVector acc = FloatVector.zero(F);
         int b = F.loopBound(n), j = 0;
-        for (; j < b; j += L) acc = FloatVector.fromArray(F, dp, o + j).fma(FloatVector.fromArray(F, p, o + j), acc);
+        for (; j < b; j += L) acc = FloatVector.fromArray(F, dp, o + j).fma(FloatVector.fromArray(F, p, po + j), acc);
         float dot = Simd.sumLanes(acc);
-        for (; j < n; j++) dot += dp[o + j] * p[o + j];
+        for (; j < n; j++) dot += dp[o + j] * p[po + j];
         FloatVector vd = FloatVector.broadcast(F, dot), vs = FloatVector.broadcast(F, scale);
         for (j = 0; j < b; j += L)
-            FloatVector.fromArray(F, p, o + j).mul(vs).mul(FloatVector.fromArray(F, dp, o + j).sub(vd)).intoArray(dp, o + j);
-        for (; j < n; j++) dp[o + j] = p[o + j] * scale * (dp[o + j] - dot);
+            FloatVector.fromArray(F, p, po + j).mul(vs).mul(FloatVector.fromArray(F, dp, o + j).sub(vd)).intoArray(dp, o + j);
+        for (; j < n; j++) dp[o + j] = p[po + j] * scale * (dp[o + j] - dot);
     }
 
     /** A gradient output [B,H,T,W], contiguous, or null when not wanted. */
@@ -112,25 +130,31 @@ final class AttentionBackward {
 
     private static void head(int b, int h, int tq, int tk, int d, int dvw, int bq, FlashAttention.Operand q,
                              FlashAttention.Operand k, FlashAttention.Operand v, FlashAttention.Operand g,
-                             FlashAttention.Mask mask, boolean causal, float scale, Grad gq, Grad gk, Grad gv, float[] p, float[] ds) {
+                             FlashAttention.Mask mask, boolean causal, float scale, Grad gq, Grad gk, Grad gv, float[] p, float[] ds,
+                             float[] saved, int savedHead) {
         int qb = q.base(b, h), kb = k.base(b, h), vb = v.base(b, h), gb = g.base(b, h);
         for (int i0 = 0; i0 < tq; i0 += bq) {
             int rows = Math.min(bq, tq - i0);
             int keys = causal ? Math.max(0, Math.min(tk, i0 + rows + tk - tq)) : tk; // the last query's visible keys
             if (keys == 0) continue; // every row masked: P = 0, nothing flows (dq's rows stay zero)
             int qi = qb + i0 * q.st(), gi = gb + i0 * g.st();
-            Sgemm.sgemmSerial(false, true, rows, keys, d, 1f, q.data(), qi, q.st(), k.data(), kb, k.st(), 0f, p, 0, keys);
-            for (int r = 0; r < rows; r++) {
-                int i = i0 + r, visible = causal ? Math.max(0, Math.min(tk, i + tk - tq + 1)) : tk;
-                int mi = mask == null ? 0 : mask.off() + b * mask.sb() + h * mask.sh() + i * mask.sq();
-                CpuAttention.probabilityRow(p, r * keys, p, r * keys, keys, Math.min(visible, keys), scale,
-                        mask == null ? null : mask.data(), mi, mask == null ? 0 : mask.sk());
+            // P: the forward's kept rows read in place (row pitch Tk; zero past each row's visible keys), or recomputed here
+            float[] pa = saved != null ? saved : p;
+            int po = saved != null ? savedHead + i0 * tk : 0, pp = saved != null ? tk : keys;
+            if (saved == null) {
+                Sgemm.sgemmSerial(false, true, rows, keys, d, 1f, q.data(), qi, q.st(), k.data(), kb, k.st(), 0f, p, 0, keys);
+                for (int r = 0; r < rows; r++) {
+                    int i = i0 + r, visible = causal ? Math.max(0, Math.min(tk, i + tk - tq + 1)) : tk;
+                    int mi = mask == null ? 0 : mask.off() + b * mask.sb() + h * mask.sh() + i * mask.sq();
+                    CpuAttention.probabilityRow(p, r * keys, p, r * keys, keys, Math.min(visible, keys), scale,
+                            mask == null ? null : mask.data(), mi, mask == null ? 0 : mask.sk());
+                }
             }
             if (gv != null)
-                Sgemm.sgemmSerial(true, false, keys, dvw, rows, 1f, p, 0, keys, g.data(), gi, g.st(), 1f, gv.data(), gv.base(b, h), Math.max(1, dvw));
+                Sgemm.sgemmSerial(true, false, keys, dvw, rows, 1f, pa, po, pp, g.data(), gi, g.st(), 1f, gv.data(), gv.base(b, h), Math.max(1, dvw));
             if (gq == null && gk == null) continue;
             Sgemm.sgemmSerial(false, true, rows, keys, dvw, 1f, g.data(), gi, g.st(), v.data(), vb, v.st(), 0f, ds, 0, keys);
-            for (int r = 0; r < rows; r++) scaledSoftmaxGradient(p, ds, r * keys, keys, scale);
+            for (int r = 0; r < rows; r++) scaledSoftmaxGradient(pa, po + r * pp, ds, r * keys, keys, scale);
             if (gq != null)
                 Sgemm.sgemmSerial(false, false, rows, d, keys, 1f, ds, 0, keys, k.data(), kb, k.st(), 0f, gq.data(), gq.base(b, h) + i0 * d, Math.max(1, d));
             if (gk != null)

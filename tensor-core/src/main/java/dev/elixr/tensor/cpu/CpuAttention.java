@@ -15,6 +15,11 @@ final class CpuAttention {
     private CpuAttention() {}
 
     static void attention(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor out) {
+        attention(q, k, v, mask, causal, scale, out, null);
+    }
+
+    /** As {@link #attention(Tensor, Tensor, Tensor, Tensor, boolean, float, Tensor)}, also writing P into p (fresh, zero-filled, contiguous) unless null. */
+    static void attention(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor out, Tensor p) {
         if (out.numel() == 0) return;
         Tensor m = HostArrays.heap(mask);
         int[] qs = q.shape();
@@ -22,7 +27,8 @@ final class CpuAttention {
         FlashAttention.Mask fm = m == null ? null
                 : new FlashAttention.Mask(m.storage().array(), m.offset(), m.stride(0), m.stride(1), m.stride(2), m.stride(3));
         FlashAttention.Operand o = new FlashAttention.Operand(out.storage().array(), out.offset(), heads * tq * dv, tq * dv, dv);
-        FlashAttention.attention(batch, heads, tq, tk, d, dv, operand(q), operand(k), operand(v), fm, causal, scale, o);
+        FlashAttention.Probabilities kept = p == null ? null : new FlashAttention.Probabilities(p.storage().array(), p.offset());
+        FlashAttention.attention(batch, heads, tq, tk, d, dv, operand(q), operand(k), operand(v), fm, causal, scale, o, kept);
     }
 
     /**

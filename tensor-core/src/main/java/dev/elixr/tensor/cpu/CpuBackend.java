@@ -66,6 +66,13 @@ public final class CpuBackend implements Backend {
         CpuAttention.attention(q, k, v, mask, causal, scale, out);
     }
 
+    @Override public boolean keepsAttentionProbabilities() { return true; }
+
+    @Override
+    public void attention(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor out, Tensor p) {
+        CpuAttention.attention(q, k, v, mask, causal, scale, out, p);
+    }
+
     /** Rows of table (axis 0) copied into consecutive rows of out. */
     @Override
     public void gather(Tensor table, int[] ids, Tensor out) {
@@ -127,6 +134,12 @@ public final class CpuBackend implements Backend {
     public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor g,
                                   Tensor dq, Tensor dk, Tensor dv) {
         AttentionBackward.backward(q, k, v, mask, causal, scale, g, dq, dk, dv);
+    }
+
+    @Override
+    public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor g, Tensor p,
+                                  Tensor dq, Tensor dk, Tensor dv) {
+        AttentionBackward.backward(q, k, v, mask, causal, scale, g, p, dq, dk, dv);
     }
 
     @Override

@@ -45,9 +45,29 @@ public final class FlashAttention {
     /** out[b,h,i,:] = Σ_j softmax_j(scale·q_i·k_j + mask[b,h,i,j]) v_j; q, k have head size d, v and out dv. */
     public static void attention(int batch, int heads, int tq, int tk, int d, int dv, Operand q, Operand k, Operand v,
                                  Mask mask, boolean causal, float scale, Operand out) {
+        attention(batch, heads, tq, tk, d, dv, q, k, v, mask, causal, scale, out, null);
+    }
+
+    /**
+     * Where attention's probabilities P [B,H,Tq,Tk] (row-major from off) are kept for the backward: the array must be
+     * zero-filled, since only each query block's visible keys are written.
+     */
+    public record Probabilities(float[] data, int off) {
+        int row(int heads, int tq, int tk, int b, int h, int i) { return off + ((b * heads + h) * tq + i) * tk; }
+    }
+
+    /**
+     * As {@link #attention(int, int, int, int, int, int, Operand, Operand, Operand, Mask, boolean, float, Operand)}, also
+     * writing P into {@code p} (null: not kept). With one key block (Tk ≤ BK) each row's exponentials, still in the
+     * score tile, are written times 1/l ({@link CpuAttention#probabilityRow}'s arithmetic on the forward's scores); with
+     * several, each block's exponentials are copied out as they are made, with the running max they were taken
+     * against, and scaled by exp(m_then − m_final) / l when the block of queries is done.
+     */
+    public static void attention(int batch, int heads, int tq, int tk, int d, int dv, Operand q, Operand k, Operand v,
+                                 Mask mask, boolean causal, float scale, Operand out, Probabilities p) {
         if (batch == 0 || heads == 0 || tq == 0 || dv == 0) return;
         if (tq == 1) {
-            decode(batch * heads, heads, tk, d, dv, q, k, v, mask, scale, out);
+            decode(batch * heads, heads, tk, d, dv, q, k, v, mask, scale, out, p);
             return;
         }
         int bq = causal ? CAUSAL_BQ : BQ, qBlocks = (tq + bq - 1) / bq, bh = batch * heads;
@@ -56,7 +76,7 @@ public final class FlashAttention {
         int perGroup = (qBlocks + groups - 1) / groups;
         int dvp = Sgemm.roundUp(dv, Sgemm.NR), kBlocks = (tk + BK - 1) / BK;
         Parallel.forRange(bh * groups, 1, (s, e) -> {
-            float[] scores = new float[BQ * BK], acc = new float[BQ * dv], m = new float[BQ], l = new float[BQ];
+            Tile tile = new Tile(dv, kBlocks);
             float[] kp = new float[Sgemm.roundUp(Math.max(1, tk), Sgemm.NR) * d], vp = new float[kBlocks * dvp * BK];
             int packed = -1;
             for (int t = s; t < e; t++) {
@@ -71,7 +91,8 @@ public final class FlashAttention {
                 }
                 for (int qb = qb0; qb < qb1; qb++) {
                     int i0 = qb * bq;
-                    block(b, h, i0, Math.min(bq, tq - i0), tq, tk, d, dv, q, kp, vp, mask, causal, scale, out, scores, acc, m, l);
+                    block(b, h, i0, Math.min(bq, tq - i0), tq, tk, d, dv, q, kp, vp, mask, causal, scale, out, tile,
+                            p == null ? -1 : p.row(heads, tq, tk, b, h, i0), p == null ? null : p.data());
                 }
             }
         });
@@ -85,17 +106,25 @@ public final class FlashAttention {
      * q·k_j·scale (+ mask) over all keys, softmax, then Σ_j p_j·v_j, reading K and V in place with no packing. Heads are
      * split across threads ({@link Parallel#forChunks}) when the work is large enough, else run inline.
      */
-    private static void decode(int bh, int heads, int tk, int d, int dv, Operand q, Operand k, Operand v, Mask mask, float scale, Operand out) {
+    private static void decode(int bh, int heads, int tk, int d, int dv, Operand q, Operand k, Operand v, Mask mask, float scale, Operand out,
+                               Probabilities kept) {
         Parallel.RangeBody body = (s, e) -> {
             float[] p = new float[Math.max(1, tk)], acc = new float[dv];
-            for (int t = s; t < e; t++) decodeHead(t / heads, t % heads, tk, d, dv, q, k, v, mask, scale, out, p, acc);
+            for (int t = s; t < e; t++) {
+                float inv = decodeHead(t / heads, t % heads, tk, d, dv, q, k, v, mask, scale, out, p, acc);
+                if (kept != null && inv != 0f) { // P = the exponentials times 1/l (a row with no visible key stays zero)
+                    int row = kept.row(heads, 1, tk, t / heads, t % heads, 0);
+                    for (int j = 0; j < tk; j++) kept.data()[row + j] = p[j] * inv;
+                }
+            }
         };
         if ((long) bh * tk * (d + dv) < DECODE_INLINE_WORK) body.run(0, bh);
         else Parallel.forChunks(bh, 1, body);
     }
 
-    private static void decodeHead(int b, int h, int tk, int d, int dv, Operand q, Operand k, Operand v, Mask mask, float scale, Operand out,
-                                   float[] p, float[] acc) {
+    /** One head's decoding step; leaves the exponentials in p and returns 1/l (0 when no key is visible). */
+    private static float decodeHead(int b, int h, int tk, int d, int dv, Operand q, Operand k, Operand v, Mask mask, float scale, Operand out,
+                                    float[] p, float[] acc) {
         float[] qd = q.data(), kd = k.data(), vd = v.data();
         int qb = q.base(b, h), kb = k.base(b, h), vb = v.base(b, h), dVec = d - d % VL;
         float max = Float.NEGATIVE_INFINITY;
@@ -116,12 +145,13 @@ public final class FlashAttention {
         int o = out.base(b, h);
         if (max == Float.NEGATIVE_INFINITY) { // no visible key: zeros, as the reference
             java.util.Arrays.fill(out.data(), o, o + dv, 0f);
-            return;
+            return 0f;
         }
         float l = VectorMath.expShiftedSum(p, 0, max, p, 0, tk, true);
         valueSums(p, tk, vd, vb, v.st(), dv, acc);
         float inv = 1f / l;
         for (int c = 0; c < dv; c++) out.data()[o + c] = acc[c] * inv;
+        return inv;
     }
 
     /**
@@ -167,8 +197,22 @@ public final class FlashAttention {
         }
     }
 
+    /** One thread's scratch: the score tile, output accumulators, running max and sum, and the max each key block's P took. */
+    private static final class Tile {
+        final float[] sc = new float[BQ * BK], m = new float[BQ], l = new float[BQ], acc, mAt;
+        final int kBlocks;
+
+        Tile(int dv, int kBlocks) {
+            acc = new float[BQ * dv];
+            mAt = new float[BQ * kBlocks];
+            this.kBlocks = kBlocks;
+        }
+    }
+
+    /** Queries [i0, i0+rows) of head (b, h); P's rows from pAt of pd when pd is not null. */
     private static void block(int b, int h, int i0, int rows, int tq, int tk, int d, int dv, Operand q, float[] kp, float[] vp,
-                              Mask mask, boolean causal, float scale, Operand out, float[] sc, float[] acc, float[] m, float[] l) {
+                              Mask mask, boolean causal, float scale, Operand out, Tile tile, int pAt, float[] pd) {
+        float[] sc = tile.sc, acc = tile.acc, m = tile.m, l = tile.l;
         java.util.Arrays.fill(m, 0, rows, Float.NEGATIVE_INFINITY);
         java.util.Arrays.fill(l, 0, rows, 0f);
         java.util.Arrays.fill(acc, 0, rows * dv, 0f);
@@ -192,11 +236,39 @@ public final class FlashAttention {
             // head in key blocks of kUsed rows: a causal block's later keys, which none of its queries sees, are not read)
             int vOff = (j0 / BK) * dvp * BK, kUsed = Math.min(BK, tk - j0);
             Sgemm.gemmPackedB(sc, 0, BK, rows, vp, vOff, kUsed, dv, cols, 1f, 1f, acc, 0, dv);
+            if (pd != null && tk > BK) // several key blocks: each block's exponentials kept with the max they took
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(sc, r * BK, pd, pAt + r * tk + j0, cols);
+                    tile.mAt[r * tile.kBlocks + j0 / BK] = m[r];
+                }
         }
         for (int r = 0; r < rows; r++) {
             float inv = l[r] == 0f ? 0f : 1f / l[r]; // no visible key: zeros, as the reference
             int o = out.base(b, h) + (i0 + r) * out.st();
             for (int c = 0; c < dv; c++) out.data()[o + c] = acc[r * dv + c] * inv;
+            if (pd == null) continue;
+            if (tk > BK) normaliseProbabilities(pd, pAt + r * tk, kEnd, m[r], inv, tile.mAt, r * tile.kBlocks);
+            else scaleInto(sc, r * BK, kEnd, inv, pd, pAt + r * tk); // one key block: its exponentials are still in the tile
+        }
+    }
+
+    /** dst[d, d+n) = src[s, s+n)·f. */
+    private static void scaleInto(float[] src, int s, int n, float f, float[] dst, int d) {
+        FloatVector vf = FloatVector.broadcast(S, f);
+        int c = 0;
+        for (int cv = S.loopBound(n); c < cv; c += VL) FloatVector.fromArray(S, src, s + c).mul(vf).intoArray(dst, d + c);
+        for (; c < n; c++) dst[d + c] = src[s + c] * f;
+    }
+
+    /** A row of kept exponentials, key block by key block, times exp(m_then − m_final)·inv (inv = 0: a row of zeros). */
+    private static void normaliseProbabilities(float[] pd, int row, int kEnd, float mFinal, float inv, float[] mAt, int at) {
+        for (int j0 = 0, jb = 0; j0 < kEnd; j0 += BK, jb++) {
+            int n = Math.min(BK, kEnd - j0), o = row + j0, c = 0;
+            float mThen = mAt[at + jb];
+            float f = inv == 0f || mThen == Float.NEGATIVE_INFINITY ? 0f : mThen == mFinal ? inv : VectorMath.exp(mThen - mFinal) * inv;
+            FloatVector vf = FloatVector.broadcast(S, f);
+            for (int cv = S.loopBound(n); c < cv; c += VL) FloatVector.fromArray(S, pd, o + c).mul(vf).intoArray(pd, o + c);
+            for (; c < n; c++) pd[o + c] *= f;
         }
     }
 

@@ -25,6 +25,39 @@ public final class Attention {
     }
 
     public static Tensor scaledDotProduct(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale) {
+        Tensor m = checkedMask(q, k, v, mask);
+        Backend be = Backends.of("attention", q, k, v, mask);
+        Tensor out = Outputs.allocate(be, q.size(0), q.size(1), q.size(2), v.size(3));
+        be.attention(q, k, v, m, causal, scale, out);
+        return out;
+    }
+
+    /** The most floats of P that {@link #scaledDotProductKeeping} keeps (16 MiB; a larger attention recomputes P). */
+    public static final long KEEP_FLOATS = 1L << 22;
+
+    /**
+     * {@link #scaledDotProduct} and the probabilities P [B,H,Tq,Tk] it took, kept for {@link #backward(Tensor, Tensor,
+     * Tensor, Tensor, boolean, float, Tensor, Tensor, boolean, boolean, boolean)} where the backend keeps them and P has at
+     * most {@link #KEEP_FLOATS} floats: {out, P}, or {out, null}.
+     */
+    public static Tensor[] scaledDotProductKeeping(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale) {
+        Tensor m = checkedMask(q, k, v, mask);
+        Backend be = Backends.of("attention", q, k, v, mask);
+        Tensor out = Outputs.allocate(be, q.size(0), q.size(1), q.size(2), v.size(3));
+        if (!be.keepsAttentionProbabilities() || keptFloats(q, k) > KEEP_FLOATS) {
+            be.attention(q, k, v, m, causal, scale, out);
+            return new Tensor[] {out, null};
+        }
+        Tensor p = Outputs.allocate(be, q.size(0), q.size(1), q.size(2), k.size(2));
+        be.attention(q, k, v, m, causal, scale, out, p);
+        return new Tensor[] {out, p};
+    }
+
+    /** The floats of P for q [B,H,Tq,D] and k [B,H,Tk,D]. */
+    public static long keptFloats(Tensor q, Tensor k) { return (long) q.size(0) * q.size(1) * q.size(2) * k.size(2); }
+
+    /** The mask expanded to the scores [B,H,Tq,Tk] (null: none), after checking the operands' shapes. */
+    private static Tensor checkedMask(Tensor q, Tensor k, Tensor v, Tensor mask) {
         if (q.dim() != 4 || k.dim() != 4 || v.dim() != 4) {
             throw new IllegalArgumentException("attention: " + shapes(q, k, v) + ": all three must be [B,H,T,D]");
         }
@@ -37,19 +70,13 @@ public final class Attention {
         if (v.size(2) != k.size(2)) {
             throw new IllegalArgumentException("attention: " + shapes(q, k, v) + ": k and v key counts " + k.size(2) + " and " + v.size(2) + " differ");
         }
+        if (mask == null) return null;
         int[] scores = {q.size(0), q.size(1), q.size(2), k.size(2)};
-        Tensor m = null;
-        if (mask != null) {
-            if (!broadcastsTo(mask.shape(), scores)) {
-                throw new IllegalArgumentException("attention: mask " + Outputs.str(mask) + " does not broadcast to the scores "
-                        + Shape.str(scores) + " [B,H,Tq,Tk]");
-            }
-            m = mask.expand(scores);
+        if (!broadcastsTo(mask.shape(), scores)) {
+            throw new IllegalArgumentException("attention: mask " + Outputs.str(mask) + " does not broadcast to the scores "
+                    + Shape.str(scores) + " [B,H,Tq,Tk]");
         }
-        Backend be = Backends.of("attention", q, k, v, mask);
-        Tensor out = Outputs.allocate(be, q.size(0), q.size(1), q.size(2), v.size(3));
-        be.attention(q, k, v, m, causal, scale, out);
-        return out;
+        return mask.expand(scores);
     }
 
     /**
@@ -73,11 +100,23 @@ public final class Attention {
      */
     public static Tensor[] backward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor g,
                                     boolean needQ, boolean needK, boolean needV) {
+        return backward(q, k, v, mask, causal, scale, g, null, needQ, needK, needV);
+    }
+
+    /**
+     * {@link #backward(Tensor, Tensor, Tensor, Tensor, boolean, float, Tensor, boolean, boolean, boolean)} reading the P
+     * that {@link #scaledDotProductKeeping} kept (null: recomputed).
+     */
+    public static Tensor[] backward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor g, Tensor p,
+                                    boolean needQ, boolean needK, boolean needV) {
         Backend be = Backends.of("attention backward", q, k, v, g, mask);
         if (!be.fusesAttentionBackward()) return composedBackward(q, k, v, mask, causal, scale, g, needQ, needK, needV, BACKWARD_SCORE_FLOATS);
         Tensor dq = needQ ? Outputs.allocate(be, q.shape()) : null, dk = needK ? Outputs.allocate(be, k.shape()) : null;
         Tensor dv = needV ? Outputs.allocate(be, v.shape()) : null;
-        if (needQ || needK || needV) be.attentionBackward(q, k, v, mask, causal, scale, g, dq, dk, dv);
+        if (needQ || needK || needV) {
+            if (p != null) be.attentionBackward(q, k, v, mask, causal, scale, g, p, dq, dk, dv);
+            else be.attentionBackward(q, k, v, mask, causal, scale, g, dq, dk, dv);
+        }
         return new Tensor[] {dq, dk, dv};
     }
 

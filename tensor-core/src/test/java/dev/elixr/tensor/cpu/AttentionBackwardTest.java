@@ -46,7 +46,7 @@ class AttentionBackwardTest {
         Tensor[] fused(int bq, boolean needQ, boolean needK, boolean needV) {
             Tensor dq = needQ ? Tensor.zeros(q.shape()) : null, dk = needK ? Tensor.zeros(k.shape()) : null;
             Tensor dv = needV ? Tensor.zeros(v.shape()) : null;
-            AttentionBackward.backward(q, k, v, mask, causal, scale, g, dq, dk, dv, bq);
+            AttentionBackward.backward(q, k, v, mask, causal, scale, g, null, dq, dk, dv, bq);
             return new Tensor[] {dq, dk, dv};
         }
     }
@@ -62,6 +62,34 @@ class AttentionBackwardTest {
             for (int i = 0; i < 3; i++)
                 Close.assertClose(want[i], got[i], 1e-5, 1e-4, "d" + "qkv".charAt(i) + " " + c.what() + ", " + bq + " queries a block");
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void keptProbabilitiesGiveTheFloat64GradientsAndTheForwardItsOwnOutputBits(long seed) {
+        Case c = Case.of(seed);
+        checkKept(c.q(), c.k(), c.v(), c.g(), c.mask(), c.causal(), c.scale(), c.what());
+    }
+
+    @Test
+    void keptProbabilitiesOverSeveralKeyBlocksAreRescaledToTheFinalMax() {
+        // 300 keys: three key blocks of the forward, whose running max grows from block to block
+        Gen gen = new Gen(77);
+        int b = 1, h = 2, t = 300, d = 16;
+        Tensor q = gen.values(2f, b, h, t, d), k = gen.values(2f, b, h, t, d), v = gen.tensor(b, h, t, d), g = gen.tensor(b, h, t, d);
+        checkKept(q, k, v, g, null, true, 0.5f, "[1,2,300,16] causal");
+        checkKept(q, k, v, g, null, false, 0.5f, "[1,2,300,16]");
+    }
+
+    /** P kept by the forward: the forward's output bits unchanged, P and the gradients read from it as the float64 reference. */
+    private static void checkKept(Tensor q, Tensor k, Tensor v, Tensor g, Tensor mask, boolean causal, float scale, String what) {
+        Tensor[] kept = Attention.scaledDotProductKeeping(q, k, v, mask, causal, scale);
+        assertTrue(kept[1] != null, "the CPU keeps P of " + what);
+        assertArrayEquals(Attention.scaledDotProduct(q, k, v, mask, causal, scale).toFloatArray(), kept[0].toFloatArray(), what);
+        Close.assertClose(dev.elixr.tensor.reference.Attention.probabilities(q, k, mask, causal, scale), kept[1], 1e-6, 1e-5, "P " + what);
+        Tensor[] want = dev.elixr.tensor.reference.Attention.backward(q, k, v, mask, causal, scale, g);
+        Tensor[] got = Attention.backward(q, k, v, mask, causal, scale, g, kept[1], true, true, true);
+        for (int i = 0; i < 3; i++) Close.assertClose(want[i], got[i], 1e-5, 1e-4, "d" + "qkv".charAt(i) + " from kept P, " + what);
     }
 
     @ParameterizedTest
