@@ -27,14 +27,17 @@ public final class AntialiasedResize {
             }
         }
         float[] out = new float[outW * outH];
-        for (int y = 0; y < outH; y++) {
+        double[] acc = new double[outW];
+        for (int y = 0; y < outH; y++) { // taps outer, pixels inner: each pixel's sum in the same order, with no chain across pixels
             int s = wy.start[y];
             float[] w = wy.w[y];
-            for (int x = 0; x < outW; x++) {
-                double acc = 0;
-                for (int k = 0; k < w.length; k++) acc += w[k] * tmp[(s + k) * outW + x];
-                out[y * outW + x] = (float) acc;
+            java.util.Arrays.fill(acc, 0);
+            for (int k = 0; k < w.length; k++) {
+                float wk = w[k];
+                int row = (s + k) * outW;
+                for (int x = 0; x < outW; x++) acc[x] += wk * tmp[row + x];
             }
+            for (int x = 0; x < outW; x++) out[y * outW + x] = (float) acc[x];
         }
         return out;
     }

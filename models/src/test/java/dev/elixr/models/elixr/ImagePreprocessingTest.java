@@ -80,4 +80,36 @@ class ImagePreprocessingTest {
         var e = assertThrows(IllegalArgumentException.class, () -> ImagePreprocessing.standard(16).normalise(new float[10], new float[256], 0));
         assertTrue(e.getMessage().contains("16x16"), e.getMessage());
     }
+
+    /** The resize as first written (each output pixel's taps summed in one loop): the reference of the vertical pass's order. */
+    static float[] resizeReferenceVertical(float[] tmp, int outW, int height, int outH) {
+        float[] out = new float[outW * outH];
+        double scale = (double) height / outH, support = Math.max(1.0, scale);
+        for (int y = 0; y < outH; y++) {
+            double center = (y + 0.5) * scale;
+            int lo = Math.max(0, (int) Math.floor(center - support)), hi = Math.min(height, (int) Math.ceil(center + support));
+            double[] ws = new double[hi - lo];
+            double sum = 0;
+            for (int j = lo; j < hi; j++) sum += ws[j - lo] = Math.max(0, 1 - Math.abs((j + 0.5 - center) / support));
+            if (sum == 0) { ws = new double[] {1}; lo = Math.min(height - 1, (int) center); sum = 1; }
+            for (int x = 0; x < outW; x++) {
+                double acc = 0;
+                for (int k = 0; k < ws.length; k++) acc += (float) (ws[k] / sum) * tmp[(lo + k) * outW + x];
+                out[y * outW + x] = (float) acc;
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void resizeSumsEachPixelsTapsInTheReferenceOrder() {
+        // a resize of height only (same width) is the vertical pass alone on the input
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int[] s : new int[][] {{23, 40, 17}, {31, 29, 90}, {96, 86, 96}, {5, 100, 7}}) {
+            int w = s[0], h = s[1], outH = s[2];
+            float[] in = new float[w * h];
+            for (int i = 0; i < in.length; i++) in[i] = (float) r.nextDouble();
+            assertArrayEquals(resizeReferenceVertical(in, w, h, outH), AntialiasedResize.resize(in, w, h, w, outH), w + "x" + h + " to height " + outH);
+        }
+    }
 }

@@ -41,11 +41,12 @@ public record Augmentation(double minArea, double maxRatio, double maxDegrees, d
     static void rotate(float[] px, int w, int h, double th) {
         float[] src = px.clone();
         float cs = (float) StrictMath.cos(th), sn = (float) StrictMath.sin(th);
-        float cx = (w - 1) / 2f, cy = (h - 1) / 2f;
+        float cx = (w - 1) / 2f, cy = (h - 1) / 2f, xMax = w - 1.001f, yMax = h - 1.001f;
         for (int y = 0; y < h; y++) {
+            float dy = y - cy, snDy = sn * dy, csDy = cs * dy; // the row's terms, the same products per pixel as before
             for (int x = 0; x < w; x++) {
-                float dx = x - cx, dy = y - cy;
-                float sx = Math.clamp(cs * dx + sn * dy + cx, 0f, w - 1.001f), sy = Math.clamp(-sn * dx + cs * dy + cy, 0f, h - 1.001f);
+                float dx = x - cx;
+                float sx = clamp(cs * dx + snDy + cx, xMax), sy = clamp(-sn * dx + csDy + cy, yMax);
                 int x0 = (int) sx, y0 = (int) sy;
                 float ax = sx - x0, ay = sy - y0;
                 int x1 = Math.min(x0 + 1, w - 1), y1 = Math.min(y0 + 1, h - 1);
@@ -54,5 +55,13 @@ public record Augmentation(double minArea, double maxRatio, double maxDegrees, d
                 px[y * w + x] = top * (1 - ay) + bot * ay;
             }
         }
+    }
+
+    /**
+     * v clamped to [0, hi] as {@code Math.clamp(v, 0f, hi)} (−0 to 0, NaN kept): two compares, where Math.clamp's
+     * argument check and Math.max/min's NaN and signed-zero branches made most of the rotation's time.
+     */
+    private static float clamp(float v, float hi) {
+        return v <= 0f ? 0f : v > hi ? hi : v;
     }
 }
