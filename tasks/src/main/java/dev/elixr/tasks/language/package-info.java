@@ -4,7 +4,8 @@
  * one prompt wording ({@link dev.elixr.tasks.language.InstructionPrompts}), tokenised for the LLM
  * ({@link dev.elixr.tasks.language.InstructionEncoder}) and mixed in stated proportions
  * ({@link dev.elixr.tasks.language.TaskMix}, {@link dev.elixr.tasks.language.MixedBatches}); the training loop
- * ({@link dev.elixr.tasks.language.Stage2Training}) and job ({@link dev.elixr.tasks.language.Stage2Job}, {@code elixr
+ * ({@link dev.elixr.tasks.language.Stage2Training}, with a frozen Q-Former's query outputs computed once per image:
+ * {@code QueryOutputCache}) and job ({@link dev.elixr.tasks.language.Stage2Job}, {@code elixr
  * train elixr-b --stage 2}) with its run directory ({@link dev.elixr.tasks.language.ElixrB2Run}); the uses of a run
  * ({@link dev.elixr.tasks.language.Assistant}: ask, describe, check a report, optionally in two steps: what the image
  * shows, {@link dev.elixr.tasks.language.ImageFindings}, then the verdict), the VQA and report-QA evaluations and
