@@ -72,7 +72,8 @@ public record SoftPromptBatch(int[] ids, int[] labels, int batch, int length, in
         for (int i = 0; i < which.length; i++) {
             int b = which[i];
             if (b < 0 || b >= batch) throw new IllegalArgumentException("soft-prompt batch: row " + b + " of " + batch);
-            if (extent(b) > sub) throw new IllegalArgumentException("soft-prompt batch: row " + b + " needs " + extent(b) + " positions, more than " + sub);
+            int needs = extent(b);
+            if (needs > sub) throw new IllegalArgumentException("soft-prompt batch: row " + b + " needs " + needs + " positions, more than " + sub);
             System.arraycopy(this.ids, b * this.length, ids, i * length, length);
             System.arraycopy(this.labels, b * full, labels, i * sub, sub);
         }

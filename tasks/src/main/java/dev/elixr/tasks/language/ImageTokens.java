@@ -20,15 +20,12 @@ public record ImageTokens(ImageTokenCache.Tokens tokens, Map<String, Integer> ro
     /** The tower tokens [B,T,C] of the items' images. */
     public Tensor batch(List<Instruction> items) {
         int[] rows = new int[items.size()];
-        for (int i = 0; i < rows.length; i++) rows[i] = row(items.get(i));
+        for (int i = 0; i < rows.length; i++) {
+            Integer r = rowOf.get(items.get(i).dicomId());
+            if (r == null) throw new IllegalArgumentException("no cached image tokens for " + items.get(i).dicomId());
+            rows[i] = r;
+        }
         return tokens.batch(rows);
-    }
-
-    /** The row of the item's image among the tokens. */
-    int row(Instruction item) {
-        Integer r = rowOf.get(item.dicomId());
-        if (r == null) throw new IllegalArgumentException("no cached image tokens for " + item.dicomId());
-        return r;
     }
 
     /**

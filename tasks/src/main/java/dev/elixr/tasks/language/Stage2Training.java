@@ -71,7 +71,7 @@ public final class Stage2Training {
         long t0 = System.nanoTime();
         double recent = Double.NaN;
         int validations = history.epochs().size();
-        QueryOutputCache queryOutputs = QueryOutputCache.of(model, data.trainImages());
+        ImageTokens queryOutputs = QueryOutputCache.of(model, data.trainImages());
         while (step < stop) {
             List<Instruction> items = data.train().batch(step, cfg.batch());
             SoftPromptBatch batch = encoder.batch(items, model.softTokens());

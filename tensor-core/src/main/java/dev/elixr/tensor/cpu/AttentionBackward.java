@@ -70,8 +70,8 @@ final class AttentionBackward {
     /**
      * As {@link #backward(Tensor, Tensor, Tensor, Tensor, boolean, float, Tensor, Tensor, Tensor, Tensor)} reading the
      * probabilities P [B,H,Tq,Tk] (contiguous) the forward kept ({@link FlashAttention.Probabilities}) instead of
-     * recomputing them: each block copies its rows of P where it would run QKᵀ and the softmax (a third of the backward of
-     * the demo's LM attention, [8,4,121,32] causal); p null recomputes.
+     * recomputing them: each block reads its rows of P in place where it would run QKᵀ and the softmax (a third of the
+     * backward of the demo's LM attention, [8,4,121,32] causal); p null recomputes.
      */
     static void backward(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal, float scale, Tensor g, Tensor p,
                          Tensor dq, Tensor dk, Tensor dv) {
