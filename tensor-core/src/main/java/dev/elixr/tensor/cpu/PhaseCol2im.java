@@ -26,6 +26,19 @@ final class PhaseCol2im {
 
     private PhaseCol2im() {}
 
+    /**
+     * Whether the part of a dx row past its whole vectors (all of a row of 24 or 12 floats, a third of a row of 48, on
+     * 512-bit vectors) moves as masked vector steps rather than float by float: by default where the vectors are 512
+     * bits wide. Intel Xeon, one thread, col2im of 32 images at the ELIXR-C tower's stride-2 shapes (16 channels of 48²,
+     * 32 of 24², 64 of 12²; a scratch harness, best of 0.3 s, two JVMs each way), float by float → masked: AVX-512
+     * 1,024 → 722–737, 970–993 → 518–536 and 647–671 → 493–495 µs; its AVX2 code path (-XX:UseAVX=2) 613 → 601–606,
+     * 603–616 → 510–518, 611–664 → 489–497. Below 512 bits the default stays float by float until an AVX2 machine
+     * measures it: on the AMD Zen 3 a masked tail made the phase-plane split a quarter slower.
+     * {@code -Delixr.phaseCol2im.maskedTails=true|false} overrides.
+     */
+    static final boolean MASKED_TAILS = Boolean.parseBoolean(System.getProperty("elixr.phaseCol2im.maskedTails",
+            Boolean.toString(S.vectorBitSize() >= 512)));
+
     /** Whether this path takes the col2im of a convolution: stride 2 both ways, dilation 1, groups 1. */
     static boolean suits(ConvGeometry q) { return q.groups() == 1 && PhasePlanes.suits(q.sh(), q.sw(), q.dh(), q.dw()); }
 
@@ -34,6 +47,11 @@ final class PhaseCol2im {
      * at in[co …] laid out [ck][count · OH · WP].
      */
     static void col2im(float[] in, int co, ConvGeometry q, int n0, int count, float[] dx, int xo) {
+        col2im(in, co, q, n0, count, dx, xo, MASKED_TAILS);
+    }
+
+    /** {@link #col2im} with the rows' tails masked or float by float (tests hold both to col2im on any machine). */
+    static void col2im(float[] in, int co, ConvGeometry q, int n0, int count, float[] dx, int xo, boolean maskedTails) {
         int wp = PhasePlanes.wideRow(q.ow(), q.kw()), hu = q.oh() + (q.kh() - 1) / 2, plane = hu * wp, lw = q.oh() * wp;
         int kk = q.kh() * q.kw(), nl = count * lw, size = 4 * plane + wp + VL; // wrapped junk reaches ≤ WP past the last plane
         Parallel.forRange(count * q.c(), 1, (s, e) -> {
@@ -46,7 +64,7 @@ final class PhaseCol2im {
                         int row = co + (ci * kk + ky * q.kw() + kx) * nl + i * lw;
                         add(in, row, p, ((ky & 1) * 2 + (kx & 1)) * plane + (ky >> 1) * wp + (kx >> 1), lw);
                     }
-                merge(p, q, wp, plane, dx, xo + ((n0 + i) * q.c() + ci) * q.h() * q.w());
+                merge(p, q, wp, plane, dx, xo + ((n0 + i) * q.c() + ci) * q.h() * q.w(), maskedTails);
             }
         });
     }
@@ -62,8 +80,10 @@ final class PhaseCol2im {
     /**
      * The channel's dx rows (H × W at out[at]) from its phase planes: padded row r = iy + ph, column c = ix + pw. Rows
      * and columns no tap reads (past the planes: a kernel that stops short of the image's last row or column) are 0.
+     * A row's last floats, after the whole vectors, move as masked steps when {@code masked} (phase-plane columns past
+     * WP are masked off the loads, which gives their 0), else float by float.
      */
-    private static void merge(float[] p, ConvGeometry q, int wp, int plane, float[] out, int at) {
+    private static void merge(float[] p, ConvGeometry q, int wp, int plane, float[] out, int at, boolean masked) {
         int w = q.w(), hu = plane / wp, pw = q.pw(), rx0 = pw & 1, off0 = pw >> 1, rx1 = (1 + pw) & 1, off1 = (1 + pw) >> 1;
         int vec = Math.max(0, Math.min(w / 2, Math.min(wp - off0, wp - off1)) - VL + 1); // t below this: whole vectors in the row
         for (int iy = 0; iy < q.h(); iy++) {
@@ -77,6 +97,16 @@ final class PhaseCol2im {
                 FloatVector ev = FloatVector.fromArray(S, p, a + t), od = FloatVector.fromArray(S, p, b + t);
                 GemmPack.zipLo(ev, od).intoArray(out, dst + 2 * t);
                 GemmPack.zipHi(ev, od).intoArray(out, dst + 2 * t + VL);
+            }
+            if (masked) {
+                for (; 2 * t < w; t += VL) { // evens t … t + VL − 1 (even floats 2t …), odds likewise
+                    int rest = w - 2 * t;
+                    FloatVector ev = FloatVector.fromArray(S, p, a + t, S.indexInRange(0, Math.min((rest + 1) / 2, wp - off0 - t)));
+                    FloatVector od = FloatVector.fromArray(S, p, b + t, S.indexInRange(0, Math.min(rest / 2, wp - off1 - t)));
+                    GemmPack.zipLo(ev, od).intoArray(out, dst + 2 * t, S.indexInRange(0, rest));
+                    if (rest > VL) GemmPack.zipHi(ev, od).intoArray(out, dst + 2 * t + VL, S.indexInRange(VL, rest));
+                }
+                continue;
             }
             for (int ix = 2 * t; ix < w; ix++) {
                 int e = ix & 1, v = ix / 2 + (e == 0 ? off0 : off1);

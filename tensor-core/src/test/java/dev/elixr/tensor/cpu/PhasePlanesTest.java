@@ -44,6 +44,26 @@ class PhasePlanesTest {
                 throw new AssertionError(g + " at " + i + ": one thread " + one.planes()[i] + ", two " + two.planes()[i]);
     }
 
+    /** Row widths 0 … 4·VL + 3: whole vectors and every tail length, odd and even. */
+    static Stream<Integer> widths() { return java.util.stream.IntStream.rangeClosed(0, 4 * PhasePlanes.VL + 3).boxed(); }
+
+    @ParameterizedTest(name = "w = {0}")
+    @MethodSource("widths")
+    void splitPutsEvenAndOddFloatsInTheirRowsAndWritesNothingElse(int w) {
+        SplittableRandom r = new SplittableRandom(40 + w);
+        float[] x = ImplicitConvTest.random(r, 3 + w);
+        float[] out = new float[2 * w + 10];
+        Arrays.fill(out, Float.NaN);
+        int even = 2, odd = 2 + (w + 1) / 2 + 3; // three untouched floats between the rows, NaN
+        PhasePlanes.split(x, 3, w, out, even, odd);
+        for (int i = 0; i < out.length; i++) {
+            float want = i >= even && i < even + (w + 1) / 2 ? x[3 + 2 * (i - even)]
+                    : i >= odd && i < odd + w / 2 ? x[3 + 2 * (i - odd) + 1] : Float.NaN;
+            if (Float.floatToRawIntBits(out[i]) != Float.floatToRawIntBits(want))
+                throw new AssertionError("w " + w + ": out[" + i + "] = " + out[i] + ", want " + want);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("geometries")
     void packedStripsHoldTheIm2colColumnsAtEveryRealPosition(ImplicitConvTest.Geometry g) {
