@@ -382,6 +382,7 @@ public final class ElixrDemo {
         List<String> parts = new ArrayList<>();
         if (o.impressionOnly() > 0) parts.add("impression only " + o.impressionOnly());
         if (o.sentenceSampling() > 0) parts.add("sentence sampling " + o.sentenceSampling());
+        if (o.dropNegated() > 0) parts.add("negated sentences dropped " + o.dropNegated());
         if (o.duplicates() != DuplicatePolicy.NONE)
             parts.add("duplicates (same " + (o.key() == DuplicateKey.TEXT ? "text" : "labels") + ") "
                     + (o.duplicates() == DuplicatePolicy.MASK ? "masked" : "as positives"));

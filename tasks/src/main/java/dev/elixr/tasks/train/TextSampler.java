@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
 /**
  * The texts of a training batch at a step: the pre-tokenised full reports, or, drawn from a generator that is a pure
  * function of (seed, step) so that a resumed run draws the same texts, the IMPRESSION alone (with the objective's
- * {@code impressionOnly} probability, when the report has one) or else a {@link SentenceSampling} subset; plus each
+ * {@code impressionOnly} probability, when the report has one) or else a {@link SentenceSampling} subset with
+ * {@link NegatedSentences} dropped (the objective's {@code dropNegated}); plus each
  * pair's duplicate group ({@link DuplicateKey}). ELIXR-C's training and ELIXR-B stage 1 draw their texts with it, so that
  * the same seed, step and studies give both the same texts.
  */
@@ -27,6 +28,7 @@ final class TextSampler {
     private final List<String> impressions;
     private final ContrastiveObjective objective;
     private final SentenceSampling sampling;
+    private final NegatedSentences negations;
     private final int maxTokens;
     private final long seed;
     private long[] fullGroups; // the groups of the full reports, computed once (they do not change between steps)
@@ -42,13 +44,14 @@ final class TextSampler {
         this.impressions = objective.impressionOnly() == 0 ? null : this.studies.stream().map(s -> ReportText.impression(s.report())).toList();
         this.objective = objective;
         this.sampling = new SentenceSampling(objective.sentenceSampling());
+        this.negations = new NegatedSentences(objective.dropNegated());
         this.maxTokens = maxTokens;
         this.seed = seed;
     }
 
     Batch batch(int[] rows, long step) {
         long[] groups = new long[rows.length];
-        if (sampling.probability() == 0 && impressions == null) {
+        if (sampling.probability() == 0 && impressions == null && negations.probability() == 0) {
             if (fullGroups == null) {
                 fullGroups = new long[reports.size()];
                 for (int i = 0; i < fullGroups.length; i++) fullGroups[i] = objective.key().group(studies.get(i), reports.get(i));
@@ -71,6 +74,6 @@ final class TextSampler {
     /** One pair's text at this step. */
     private String text(int row, SplittableRandom r) {
         if (impressions != null && !impressions.get(row).isEmpty() && r.nextDouble() < objective.impressionOnly()) return impressions.get(row);
-        return sampling.apply(reports.get(row), r);
+        return negations.apply(sampling.apply(reports.get(row), r), r);
     }
 }

@@ -42,6 +42,7 @@ public final class TrainingSettings {
         m.put("--queue", Integer.toString(o.queueSize()));
         m.put("--sentence-sampling", Double.toString(o.sentenceSampling()));
         m.put("--impression-only", Double.toString(o.impressionOnly()));
+        m.put("--drop-negated", Double.toString(o.dropNegated()));  // absent in older runs: never, not checked
         m.put("--image-encoder", model.image().encoder());
         m.put("--image-size", Integer.toString(model.image().size()));
         m.put("--image-width", Integer.toString(model.image().features()));

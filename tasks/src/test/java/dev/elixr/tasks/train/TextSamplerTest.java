@@ -21,7 +21,7 @@ import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The texts a training step draws: full reports, impressions alone, sentence subsets; deterministic per (seed, step). */
+/** The texts a training step draws: full reports, impressions alone, sentence subsets, negated sentences dropped; deterministic per (seed, step). */
 class TextSamplerTest {
     @TempDir static Path tmp;
     static ImageBank bank;
@@ -74,7 +74,38 @@ class TextSamplerTest {
         assertNotEquals(a, texts(o, 5));
     }
 
+    @Test void dropNegatedOneKeepsEveryOtherSentenceInOrderAndNoNegatedOneUnlessAllAre() {
+        var o = new ContrastiveObjective(DuplicatePolicy.MASK, DuplicateKey.TEXT, 0, 0, 0, 1.0);
+        List<String> got = texts(o, 3);
+        int dropped = 0;
+        for (int i = 0; i < bank.count(); i++) {
+            List<String> sentences = SentenceSampling.sentences(ReportText.findingsAndImpression(bank.studies().get(i).report()));
+            List<String> kept = sentences.stream().filter(t -> !NegatedSentences.negated(t)).toList();
+            dropped += sentences.size() - kept.size();
+            assertEquals(tokens(String.join(" ", kept.isEmpty() ? sentences : kept)), got.get(i));
+        }
+        assertTrue(dropped > 5, dropped + " negated sentences in the synthetic reports");
+    }
+
+    @Test void dropNegatedSparesImpressionOnlyTextsAndIsAFunctionOfTheStep() {
+        var all = new ContrastiveObjective(DuplicatePolicy.MASK, DuplicateKey.TEXT, 0, 0, 1.0, 1.0);
+        List<String> got = texts(all, 3);
+        for (int i = 0; i < bank.count(); i++) assertEquals(tokens(ReportText.impression(bank.studies().get(i).report())), got.get(i));
+        var half = new ContrastiveObjective(DuplicatePolicy.MASK, DuplicateKey.TEXT, 0, 0.5, 0, 0.5);
+        assertEquals(texts(half, 7), texts(half, 7));
+    }
+
+    @Test void negatedSentencesAreThoseOpeningWithANegation() {
+        assertTrue(NegatedSentences.negated("No pleural effusion or pneumothorax."));
+        assertTrue(NegatedSentences.negated("There is no focal consolidation."));
+        assertTrue(NegatedSentences.negated("No evidence of pneumonia."));
+        assertFalse(NegatedSentences.negated("Small left pleural effusion, no pneumothorax."));
+        assertFalse(NegatedSentences.negated("Nodular opacity in the right upper lobe."));
+    }
+
     @Test void refusesAProbabilityOutsideZeroOne() {
+        var n = assertThrows(IllegalArgumentException.class, () -> new ContrastiveObjective(DuplicatePolicy.MASK, DuplicateKey.TEXT, 0, 0, 0, -0.1));
+        assertTrue(n.getMessage().contains("drop negated"));
         var e = assertThrows(IllegalArgumentException.class, () -> new ContrastiveObjective(DuplicatePolicy.MASK, DuplicateKey.TEXT, 0, 0, 1.5));
         assertTrue(e.getMessage().contains("impression only"));
     }
