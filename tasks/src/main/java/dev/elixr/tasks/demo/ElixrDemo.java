@@ -75,7 +75,11 @@ public final class ElixrDemo {
         /** The stage-1 queries ITC reads (a deviation from BLIP-2, whose ITC takes the best of all): one, see {@link #STAGE_ONE_QUERIES}. */
         public static final int STAGE_ONE_ITC_QUERIES = 1;
 
-        /** ELIXR-B stage 1's texts: drawn as ELIXR-C's objective draws them (impression alone 1/2, else sentence subsets 1/2). */
+        /**
+         * ELIXR-B stage 1's texts: drawn by ELIXR-C's sampler with its probabilities (impression alone 1/2, else sentence
+         * subsets 1/2), its negated sentences kept (ELIXR-C's default drops each with probability 1/2; stage 1 was not
+         * measured with that).
+         */
         public static final QFormerTraining.Texts STAGE_ONE_TEXTS = new QFormerTraining.Texts(0.5, 0.5);
 
         /** The demo's objective: {@link ContrastiveObjective#recommended()}. */
@@ -159,7 +163,7 @@ public final class ElixrDemo {
          * 6,000 "easy" studies at 96x96, 24 epochs of batch 32; why: docs/results.md ("Why the demo plan is what it is").
          * ELIXR-B: 4 epochs, 16 learned queries of which ITC reads one ({@link #STAGE_ONE_QUERIES}), its Q-Former's text side started from ELIXR-C's text tower, the tower's tokens given learned
          * positions and a summary token of the whole map, cross-attention in every layer, ITC's text feature the mean of the
-         * word states, its texts drawn as ELIXR-C's are (docs/results.md, "ELIXR-B stage 1 over three seeds", "ELIXR-B stage 1:
+         * word states, its texts drawn by ELIXR-C's sampler with its probabilities, negated sentences kept (docs/results.md, "ELIXR-B stage 1 over three seeds", "ELIXR-B stage 1:
          * closing the retrieval gap", "ELIXR-B stage 1: ITC's text feature as ELIXR-C pools it" and "ELIXR-B stage 1: ELIXR-C's
          * text sampling and the zero-shot gap").
          */

@@ -37,12 +37,12 @@ public record ContrastiveObjective(DuplicatePolicy duplicates, DuplicateKey key,
 
     /**
      * The default of {@code elixr train elixr-c} and {@code elixr demo}: the impression alone with probability 1/2, else
-     * sentence sampling with probability 1/2, and duplicate reports (same normalised text) masked out of the
-     * denominator, no queue. Why these values: docs/results.md ("Why the contrastive objective's defaults are what
-     * they are").
+     * sentence sampling with probability 1/2 and each negated sentence dropped with probability 1/2, and duplicate
+     * reports (same normalised text) masked out of the denominator, no queue. Why these values: docs/results.md ("Why
+     * the contrastive objective's defaults are what they are").
      */
     public static ContrastiveObjective recommended() {
-        return new ContrastiveObjective(DuplicatePolicy.MASK, DuplicateKey.TEXT, 0, 0.5, 0.5);
+        return new ContrastiveObjective(DuplicatePolicy.MASK, DuplicateKey.TEXT, 0, 0.5, 0.5, 0.5);
     }
 
     public boolean isPlain() {

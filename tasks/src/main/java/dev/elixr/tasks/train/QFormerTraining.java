@@ -67,7 +67,7 @@ public final class QFormerTraining {
     }
 
     /**
-     * The texts of a training step, drawn as ELIXR-C's training draws them ({@link TextSampler}, the same stream of
+     * The texts of a training step, drawn by ELIXR-C's sampler ({@link TextSampler}, the same stream of
      * {@link Seeds#textSampling}): the IMPRESSION alone with probability {@code impressionOnly}, else a random subset of
      * the report's sentences with probability {@code sentenceSampling}, else the full report. The same text feeds ITC,
      * ITM and ITG; the validation loss reads the full reports.

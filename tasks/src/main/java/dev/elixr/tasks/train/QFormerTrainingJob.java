@@ -263,7 +263,7 @@ public final class QFormerTrainingJob {
                 model.parameterCount(), cfg, trainPairs.images().tokens(), trainPairs.images().width());
         TextSampler texts = sampler(o.training(), trainPairs, train, tok, imageRun.model().config().text().maxTokens());
         if (texts != null)
-            log.printf(java.util.Locale.ROOT, "elixr: training texts as ELIXR-C's: the impression alone with probability %s, else a sentence subset with probability %s%n",
+            log.printf(java.util.Locale.ROOT, "elixr: training texts by ELIXR-C's sampler, negated sentences kept: the impression alone with probability %s, else a sentence subset with probability %s%n",
                     o.training().texts().impressionOnly(), o.training().texts().sentenceSampling());
         QFormerTraining.Outcome outcome = QFormerTraining.train(model, trainPairs, texts, valPairs == null ? emptyLike(trainPairs) : valPairs,
                 o.training(), new Checkpoints(run, 2), log);
@@ -358,7 +358,7 @@ public final class QFormerTrainingJob {
                 : o.itcQueries() + ": ITC, and the image embeddings that zero-shot, search and the embedding probes score, read the first "
                 + o.itcQueries() + " of the " + o.shape().queries() + " queries; ITM, ITG and stage 2 read all; a deviation from BLIP-2");
         QFormerTraining.Texts t = o.training().texts();
-        m.put("training_texts", t.sampled() ? String.format(java.util.Locale.ROOT, "as ELIXR-C's training draws them: the impression alone with"
+        m.put("training_texts", t.sampled() ? String.format(java.util.Locale.ROOT, "drawn by ELIXR-C's sampler, negated sentences kept: the impression alone with"
                 + " probability %s, else a random subset of the report's sentences with probability %s, else the full report; seeded per step"
                 + " (sentence_sampling stream)", t.impressionOnly(), t.sentenceSampling()) : "the full reports (findings and impression)");
         m.put("training", o.training());

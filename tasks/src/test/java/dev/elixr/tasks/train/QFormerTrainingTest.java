@@ -252,7 +252,9 @@ class QFormerTrainingTest {
         var byId = new java.util.HashMap<String, dev.elixr.tasks.data.CxrStudy>();
         for (var s : studies) byId.put(s.dicomId(), s);
         var ordered = pairs.images().ids().stream().map(byId::get).toList();
-        var elixrC = new TextSampler(c.tokenizer(), ordered, pairs.texts(), ContrastiveObjective.recommended(), maxTokens, cfg.seed());
+        // ELIXR-C's sampler with stage 1's probabilities (stage 1 drops no negated sentences)
+        var elixrC = new TextSampler(c.tokenizer(), ordered, pairs.texts(),
+                new ContrastiveObjective(dev.elixr.models.elixr.DuplicatePolicy.MASK, DuplicateKey.TEXT, 0, 0.5, 0.5), maxTokens, cfg.seed());
         int[] rows = java.util.stream.IntStream.range(0, pairs.count()).toArray();
         int changed = 0;
         for (long step : new long[] {0, 7}) {
