@@ -33,7 +33,7 @@ final class PhaseCol2im {
      * 32 of 24², 64 of 12²; a scratch harness, best of 0.3 s, two JVMs each way), float by float → masked: AVX-512
      * 1,024 → 722–737, 970–993 → 518–536 and 647–671 → 493–495 µs; its AVX2 code path (-XX:UseAVX=2) 613 → 601–606,
      * 603–616 → 510–518, 611–664 → 489–497, but the whole input gradient there (StrideTwoBackwardBenchmark: Wᵀ·g,
-     * col2im, the new dx) moved by −3% to +4% only, where on AVX-512 it fell 10–19%. So below 512 bits the default stays
+     * col2im, the new dx) moved by −3.5% to +2.7% only, where on AVX-512 it fell 10–19%. So below 512 bits the default stays
      * float by float (on the AMD Zen 3 a masked tail made the phase-plane split a quarter slower).
      * {@code -Delixr.phaseCol2im.maskedTails=true|false} overrides.
      */
