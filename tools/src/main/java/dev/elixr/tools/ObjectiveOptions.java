@@ -12,7 +12,6 @@ final class ObjectiveOptions {
     @Option(names = "--queue", description = "MoCo-style queue of this many momentum-encoder embeddings used as extra negatives (default 0 = none)") Integer queue;
     @Option(names = "--sentence-sampling", description = "probability of training on a random subset of a report's sentences (default 0.5; 0 = full reports)") Double sentenceSampling;
     @Option(names = "--impression-only", description = "probability of training on the IMPRESSION alone, drawn before sentence sampling (default 0.5; 0 = never)") Double impressionOnly;
-
     @Option(names = "--drop-negated", description = "probability of dropping each negated sentence (\"No …\", \"There is no …\", \"No evidence of …\") from a training text that is not the IMPRESSION alone (default 0.5; 0 = never)") Double dropNegated;
 
     boolean given() {

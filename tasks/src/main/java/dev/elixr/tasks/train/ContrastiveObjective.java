@@ -13,11 +13,11 @@ import dev.elixr.models.elixr.DuplicatePolicy;
 public record ContrastiveObjective(DuplicatePolicy duplicates, DuplicateKey key, int queueSize, double sentenceSampling,
                                    double impressionOnly, double dropNegated) {
     public ContrastiveObjective {
-        new NegatedSentences(dropNegated); // validates the probability
         if (queueSize < 0) throw new IllegalArgumentException("queue size " + queueSize + " is negative");
         new SentenceSampling(sentenceSampling); // validates the probability
         if (!(impressionOnly >= 0 && impressionOnly <= 1))
             throw new IllegalArgumentException("impression only: probability " + impressionOnly + " is not in [0, 1]");
+        new NegatedSentences(dropNegated); // validates the probability
     }
 
     /** Without dropping negated sentences. */

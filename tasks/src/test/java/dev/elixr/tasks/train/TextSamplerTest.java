@@ -87,12 +87,33 @@ class TextSamplerTest {
         assertTrue(dropped > 5, dropped + " negated sentences in the synthetic reports");
     }
 
-    @Test void dropNegatedSparesImpressionOnlyTextsAndIsAFunctionOfTheStep() {
+    @Test void dropNegatedSparesImpressionOnlyTexts() {
         var all = new ContrastiveObjective(DuplicatePolicy.MASK, DuplicateKey.TEXT, 0, 0, 1.0, 1.0);
         List<String> got = texts(all, 3);
         for (int i = 0; i < bank.count(); i++) assertEquals(tokens(ReportText.impression(bank.studies().get(i).report())), got.get(i));
-        var half = new ContrastiveObjective(DuplicatePolicy.MASK, DuplicateKey.TEXT, 0, 0.5, 0, 0.5);
-        assertEquals(texts(half, 7), texts(half, 7));
+    }
+
+    @Test void dropNegatedHalfKeepsEveryPlainSentenceDropsSomeNegatedOnesAndIsAFunctionOfTheStep() {
+        var half = new ContrastiveObjective(DuplicatePolicy.MASK, DuplicateKey.TEXT, 0, 0, 0, 0.5);
+        List<String> got = texts(half, 7);
+        assertEquals(got, texts(half, 7));
+        int kept = 0, dropped = 0;
+        for (int i = 0; i < bank.count(); i++) {
+            List<String> sentences = SentenceSampling.sentences(ReportText.findingsAndImpression(bank.studies().get(i).report()));
+            // the text is one subset of the negated sentences with every plain one, in order: find which
+            int negated = (int) sentences.stream().filter(NegatedSentences::negated).count(), match = -1;
+            for (int mask = 0; mask < 1 << negated && match < 0; mask++) {
+                List<String> subset = new java.util.ArrayList<>();
+                int k = 0;
+                for (String s : sentences) if (!NegatedSentences.negated(s) || (mask >> k++ & 1) != 0) subset.add(s);
+                if (!subset.isEmpty() && tokens(String.join(" ", subset)).equals(got.get(i))) match = mask;
+            }
+            assertTrue(match >= 0, "text " + i + " keeps every plain sentence and a subset of the negated ones, in order");
+            kept += Integer.bitCount(match);
+            dropped += negated - Integer.bitCount(match);
+        }
+        assertTrue(kept > 2 && dropped > 2, kept + " negated sentences kept, " + dropped + " dropped at probability 0.5");
+        assertNotEquals(got, texts(half, 8));
     }
 
     @Test void negatedSentencesAreThoseOpeningWithANegation() {
