@@ -116,9 +116,10 @@ final class ConvWeightGradient {
         void copyRows(float[] xs, int xo, int first, int m, int r0, int r1) {
             int plane = c * q.h() * q.w(), span = r1 - r0;
             Parallel.forRange(m * span, Math.max(1, 4096 / Math.max(1, rowFloats)), (s, e) -> {
+                float[] scratch = GemmPackArrays.transposeScratch();
                 for (int t = s; t < e; t++) {
                     int i = t / span, r = r0 + t % span;
-                    channelsLastRow(xs, xo + (first + i) * plane, q, r, wp, xt, (i * band + r - r0) * rowFloats);
+                    channelsLastRow(xs, xo + (first + i) * plane, q, r, wp, xt, (i * band + r - r0) * rowFloats, scratch);
                 }
             });
         }
@@ -169,14 +170,16 @@ final class ConvWeightGradient {
      * copies only the rows a K block reads, {@link #channelsLastRow}).
      */
     static void channelsLast(float[] xs, int xi, ConvGeometry q, int hp, int wp, float[] xt, int at) {
-        for (int r = 0; r < hp; r++) channelsLastRow(xs, xi, q, r, wp, xt, at + r * wp * q.c());
+        float[] scratch = GemmPackArrays.transposeScratch();
+        for (int r = 0; r < hp; r++) channelsLastRow(xs, xi, q, r, wp, xt, at + r * wp * q.c(), scratch);
     }
 
     /**
      * Padded row r of image x (C planes of H×W at xs[xi]) into xt[at, at + WP·C) as [WP][C], zeros outside the image
-     * (xt is reused): 8 channels × VL columns at a time by an 8×VL register transpose, the ragged columns float by float.
+     * (xt is reused): 8 channels × VL columns at a time by an 8×VL register transpose (through {@code scratch},
+     * {@link GemmPackArrays#transposeScratch}), the ragged columns float by float.
      */
-    static void channelsLastRow(float[] xs, int xi, ConvGeometry q, int r, int wp, float[] xt, int row) {
+    static void channelsLastRow(float[] xs, int xi, ConvGeometry q, int r, int wp, float[] xt, int row, float[] scratch) {
         int c = q.c(), h = q.h(), w = q.w(), plane = h * w, iy = r - q.ph();
         if (iy < 0 || iy >= h) {
             Arrays.fill(xt, row, row + wp * c, 0f);
@@ -187,7 +190,7 @@ final class ConvWeightGradient {
         Arrays.fill(xt, row + (first + n) * c, row + wp * c, 0f);
         for (int c0 = 0; c0 < c; c0 += 8) // 8 channel rows read front to back (8 streams, not C), each transposed VL columns at a time
             for (int ix = 0; ix < vec; ix += VL)
-                GemmPackArrays.transpose8Strided(xs, xi + c0 * plane + iy * w + ix, plane, xt, row + (first + ix) * c + c0, c);
+                GemmPackArrays.transpose8Strided(xs, xi + c0 * plane + iy * w + ix, plane, xt, row + (first + ix) * c + c0, c, scratch);
         for (int ix = vec; ix < n; ix++)
             for (int ci = 0; ci < c; ci++) xt[row + (first + ix) * c + ci] = xs[xi + ci * plane + iy * w + ix];
     }

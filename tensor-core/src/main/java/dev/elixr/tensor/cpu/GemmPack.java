@@ -26,8 +26,9 @@ import java.lang.foreign.ValueLayout;
  * lane bits, so the 8 vectors come out holding the block in p-major order (element (p, r) at p·8 + r). That is the
  * A strip layout itself when MR = 8 (other MR take the plain loop: packing A is a small share of the work, one float
  * per NR multiply-adds); for B, whose strips are NR = NV·VL wide, the 8 rows become 8 consecutive columns of the
- * strip: rows of 8 floats stored at a pitch of NR (half vectors for VL = 4, whole ones for VL = 8, two masked half
- * stores for VL = 16). 24 permutes move 8·VL floats, against one scalar load and store per float before
+ * strip: the block goes p-major into a scratch block and from there as rows of 8 floats to a pitch of NR (see
+ * {@link GemmPackArrays#transpose8Strided} for why not straight from registers). 24 permutes move 8·VL floats,
+ * against one scalar load and store per float before
  * (measured with 512-bit vectors: 0.10 ns a float for A, 0.14 for B, against 0.25 and 0.34 for the plain loops).
  * The ragged rest (p beyond the last whole VL, fewer than 8 rows at the edge) is copied by scalar loops.
  * The {@code *Reference} methods are the plain loops, kept for tests. The vector paths themselves are written
@@ -45,9 +46,6 @@ final class GemmPack {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     /** Lane i of zipLo(a, b) is a[i/2] for even i, b[i/2] for odd i; zipHi the same from the upper halves. */
     private static final FloatVector ZIP_LO = index(0), ZIP_HI = index(VL / 2);
-    /** Lanes 0–7 and 8–15 (VL = 16 only: a row of 8 floats in either half of a vector). */
-    private static final VectorMask<Float> LOW8 = VL == 16 ? S.indexInRange(0, 8) : null,
-            HIGH8 = VL == 16 ? S.indexInRange(0, 16).andNot(S.indexInRange(0, 8)) : null;
 
     /**
      * Whether the zips are two-source permutes (AVX-512's one vpermi2ps) or, below 512 bits, two one-source permutes and
@@ -143,17 +141,6 @@ final class GemmPack {
         float[] s = holder[0];
         for (int r = 0; r < rows; r++) MemorySegment.copy(x, F, (from + (long) r * ld) * 4, s, r * cols, cols);
         return s;
-    }
-
-    /** Output vector q of an 8×VL transpose (flat positions q·VL … of the p-major block) to its rows of dst, pitch apart. */
-    static void storeRows(FloatVector v, int q, float[] dst, int dstOff, int pitch) {
-        if (VL == 4) v.intoArray(dst, dstOff + (q >> 1) * pitch + (q & 1) * 4);
-        else if (VL == 8) v.intoArray(dst, dstOff + q * pitch);
-        else {
-            int d = dstOff + 2 * q * pitch;
-            v.intoArray(dst, d, LOW8);
-            v.intoArray(dst, d + pitch - 8, HIGH8);
-        }
     }
 
     /** The plain loops: op(A)[i:i+h, pc:pc+kb] (h ≤ MR) into one strip at ap[base], zero rows below h. */
