@@ -21,9 +21,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The input gradient of the ELIXR-C conv tower's stride-2 3×3 convolutions (padding 1, batch 32, as the demo trains),
- * as a backward pass asks for it ({@link Conv#conv2dBackward}, dx only: the CPU's fused backward, dcols = Wᵀ·g then
- * col2im through phase planes, {@code PhaseCol2im}), with the dx rows' parts past their whole vectors moved as masked
- * vector steps or float by float ({@code -Delixr.phaseCol2im.maskedTails}, one fork each way). Geometry "NxCxHxWxO".
+ * as a backward pass asks for it ({@link Conv#conv2dBackward}, dx only), by the CPU's two paths (one fork each): four
+ * stride-1 implicit GEMMs, one per phase plane of the input ({@code PhaseInputGradient}, the default), against the
+ * column gradient dcols = Wᵀ·g and col2im through phase planes ({@code PhaseCol2im};
+ * {@code -Delixr.conv.phaseInputGradient=false}). Geometry "NxCxHxWxO".
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -54,10 +55,10 @@ public class StrideTwoBackwardBenchmark {
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Delixr.phaseCol2im.maskedTails=true"})
-    public Tensor inputGradientMaskedTails() { return Conv.conv2dBackward(x, w, g, p, true, false)[0]; }
+    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Delixr.conv.phaseInputGradient=true"})
+    public Tensor phaseProducts() { return Conv.conv2dBackward(x, w, g, p, true, false)[0]; }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Delixr.phaseCol2im.maskedTails=false"})
-    public Tensor inputGradientScalarTails() { return Conv.conv2dBackward(x, w, g, p, true, false)[0]; }
+    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Delixr.conv.phaseInputGradient=false"})
+    public Tensor columnsAndCol2im() { return Conv.conv2dBackward(x, w, g, p, true, false)[0]; }
 }

@@ -27,6 +27,12 @@ import dev.elixr.tensor.backend.Conv2dParams;
  * 16 → 32 4.3 against 5.2–5.7 (the other two unchanged).
  */
 final class Conv2dBackward {
+    /**
+     * Whether dx at stride 2 (dW done apart) goes through {@link PhaseInputGradient} rather than a column gradient and
+     * {@link PhaseCol2im}: yes unless {@code -Delixr.conv.phaseInputGradient=false} (comparisons).
+     */
+    static final boolean PHASES = Boolean.parseBoolean(System.getProperty("elixr.conv.phaseInputGradient", "true"));
+
     /** Floats per column band (2 MB): large enough for long GEMMs, small enough to stay in the last-level cache. */
     static final int BAND_FLOATS = 1 << 19;
 
@@ -63,6 +69,10 @@ final class Conv2dBackward {
             ConvWeightGradient.compute(xd.storage().array(), xd.offset(), gd.storage().array(), gd.offset(), q, o, dw.storage().array(), dw.offset());
             if (dx == null) return;
             dw = null;
+        }
+        if (dx != null && dw == null && PHASES && PhaseInputGradient.suits(q)) { // stride 2: dx with no column matrix at all
+            PhaseInputGradient.compute(gd.storage().array(), gd.offset(), wd.storage().array(), wd.offset(), q, o, dx.storage().array(), dx.offset());
+            return;
         }
         // dx alone at stride 2: the output gradient in wide rows and col2im through phase planes (PhaseCol2im)
         boolean wide = dw == null && PhaseCol2im.suits(q);

@@ -85,4 +85,24 @@ public abstract sealed class MicroKernel permits Kernel6x2, Kernel5x2, Kernel4x2
 
     /** As {@link #packed(float[], int, float[], int, int, float[], int, int)}, with A read in place: row r of the tile at a[ai + r·lda], its k contiguous. */
     abstract void rows(float[] a, int ai, int lda, float[] bp, int bi, int kb, float[] out, int o, int pitch);
+
+    /**
+     * As {@link #packed(float[], int, float[], int, int, float[], int, int, boolean)}, with B read in place from runs:
+     * B(p, j) = b[start[ks + p] + jb + j] for p &lt; kb, j &lt; NR (row p of the strip one contiguous run of b, anywhere:
+     * the im2col rows of a stride-2 convolution's phase planes, or of its output gradient). No packed B strip: where a
+     * strip serves few rows of A, copying it costs as much as the FMAs it feeds. Variants without their own loop
+     * ({@link #readsRuns} false) pack the strip and run {@link #packed}: the same sums, in the same order.
+     */
+    void runs(float[] a, int ai, float[] b, int[] start, int ks, int jb, int kb, float[] out, int o, int pitch, boolean accumulate) {
+        int nr = nr();
+        float[] strip = new float[kb * nr];
+        for (int p = 0; p < kb; p++) System.arraycopy(b, start[ks + p] + jb, strip, p * nr, nr);
+        packed(a, ai, strip, 0, kb, out, o, pitch, accumulate);
+    }
+
+    /**
+     * Whether {@link #runs} is a loop of its own, B read in place (8×2, AVX-512's tile); else callers with several
+     * tiles per strip pack the strip once and call {@link #packed} (5×2 keeps its profile seeding there).
+     */
+    boolean readsRuns() { return false; }
 }

@@ -65,7 +65,7 @@ final class PhaseCol2im {
                         int row = co + (ci * kk + ky * q.kw() + kx) * nl + i * lw;
                         add(in, row, p, ((ky & 1) * 2 + (kx & 1)) * plane + (ky >> 1) * wp + (kx >> 1), lw);
                     }
-                merge(p, q, wp, plane, dx, xo + ((n0 + i) * q.c() + ci) * q.h() * q.w(), maskedTails);
+                merge(p, 0, q, wp, plane, dx, xo + ((n0 + i) * q.c() + ci) * q.h() * q.w(), maskedTails);
             }
         });
     }
@@ -79,13 +79,14 @@ final class PhaseCol2im {
     }
 
     /**
-     * The channel's dx rows (H × W at out[at]) from its phase planes: padded row r = iy + ph, column c = ix + pw. Rows
+     * The channel's dx rows (H × W at out[at]) from its phase planes (P[ry][rx] at p[po + (2·ry + rx)·plane], HU rows
+     * of wp floats, HU = OH + ⌊(KH − 1)/2⌋, plane ≥ HU·wp; also {@link PhaseInputGradient}'s): padded row r = iy + ph, column c = ix + pw. Rows
      * and columns no tap reads (past the planes: a kernel that stops short of the image's last row or column) are 0.
      * A row's last floats, after the whole vectors, move as masked steps when {@code masked} (phase-plane columns past
      * WP are masked off the loads, which gives their 0), else float by float.
      */
-    private static void merge(float[] p, ConvGeometry q, int wp, int plane, float[] out, int at, boolean masked) {
-        int w = q.w(), hu = plane / wp, pw = q.pw(), rx0 = pw & 1, off0 = pw >> 1, rx1 = (1 + pw) & 1, off1 = (1 + pw) >> 1;
+    static void merge(float[] p, int po, ConvGeometry q, int wp, int plane, float[] out, int at, boolean masked) {
+        int w = q.w(), hu = q.oh() + (q.kh() - 1) / 2, pw = q.pw(), rx0 = pw & 1, off0 = pw >> 1, rx1 = (1 + pw) & 1, off1 = (1 + pw) >> 1;
         int vec = Math.max(0, Math.min(w / 2, Math.min(wp - off0, wp - off1)) - VL + 1); // t below this: whole vectors in the row
         for (int iy = 0; iy < q.h(); iy++) {
             int r = iy + q.ph(), dst = at + iy * w;
@@ -93,7 +94,7 @@ final class PhaseCol2im {
                 Arrays.fill(out, dst, dst + w, 0f);
                 continue;
             }
-            int base = (r & 1) * 2 * plane + (r >> 1) * wp, a = base + rx0 * plane + off0, b = base + rx1 * plane + off1, t = 0;
+            int base = po + (r & 1) * 2 * plane + (r >> 1) * wp, a = base + rx0 * plane + off0, b = base + rx1 * plane + off1, t = 0;
             for (; t < vec; t += VL) { // the even floats of 2·VL from plane rx0, the odd ones from rx1
                 FloatVector ev = FloatVector.fromArray(S, p, a + t), od = FloatVector.fromArray(S, p, b + t);
                 GemmPack.zipLo(ev, od).intoArray(out, dst + 2 * t);

@@ -146,13 +146,17 @@ final class PhasePlanes {
      * Packs rows pc … pc + kb − 1 of the described strips into bp: strip s at bp[s·pitch, s·pitch + kb·NR), row by row
      * across the strips (one forward run of strips·NR floats of a phase plane per row).
      */
-    void pack(int pc, int kb, float[] bp, int pitch) {
-        float[] p = planes;
-        int nr = this.nr, strips = this.strips;
+    void pack(int pc, int kb, float[] bp, int pitch) { packRuns(planes, tapOffset, j0, pc, kb, strips, nr, bp, pitch); }
+
+    /**
+     * Rows pc … pc + kb − 1 of {@code strips} NR-wide strips from position j0 into bp (strip s at s·pitch, element (q, j)
+     * at q·NR + j), row q being the run p[offsets[pc + q] + j0 …]: one forward run of strips·NR floats per row. Also
+     * {@link PhaseInputGradient}'s packer (runs of the output gradient).
+     */
+    static void packRuns(float[] p, int[] offsets, int j0, int pc, int kb, int strips, int nr, float[] bp, int pitch) {
         if (nr == 2 * VL) { // the micro-kernels of two vectors: written out (a loop of two costs 1.3–2×, measured)
-            int[] to = tapOffset;
             for (int q = 0; q < kb; q++) {
-                int src = to[pc + q] + j0, dst = q * nr;
+                int src = offsets[pc + q] + j0, dst = q * nr;
                 for (int st = 0; st < strips; st++, src += 2 * VL, dst += pitch) {
                     FloatVector a = FloatVector.fromArray(S, p, src), b = FloatVector.fromArray(S, p, src + VL);
                     a.intoArray(bp, dst);
@@ -162,7 +166,7 @@ final class PhasePlanes {
             return;
         }
         for (int q = 0; q < kb; q++) {
-            int src = tapOffset[pc + q] + j0, dst = q * nr;
+            int src = offsets[pc + q] + j0, dst = q * nr;
             for (int st = 0; st < strips; st++, src += nr, dst += pitch)
                 for (int v = 0; v < nr; v += VL) FloatVector.fromArray(S, p, src + v).intoArray(bp, dst + v);
         }

@@ -339,6 +339,39 @@ class SgemmTest {
     }
 
     /**
+     * {@link MicroKernel#runs} (B read in place from runs anywhere in an array, in any order, the tile fresh or
+     * accumulating) gives the bits of {@link MicroKernel#packed} on the same rows copied into a strip, with every tile,
+     * and those equal the float64 reference.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tiles")
+    void everyTileReadingBFromRunsGivesTheBitsOfThePackedStrip(String tile) {
+        MicroKernel kern = MicroKernel.named(tile);
+        SplittableRandom r = new SplittableRandom(tile.hashCode() ^ 29);
+        int mr = kern.mr(), nr = kern.nr(), kb = 37, ks = 5, jb = 3, pitch = nr + 9;
+        float[] a = random(r, mr * kb + 2), b = random(r, 40 * nr), strip = new float[kb * nr];
+        int[] start = new int[ks + kb];
+        for (int p = 0; p < start.length; p++) start[p] = r.nextInt(b.length - nr - jb); // runs anywhere, overlapping
+        for (int p = 0; p < kb; p++) System.arraycopy(b, start[ks + p] + jb, strip, p * nr, nr);
+        for (boolean acc : new boolean[] {false, true}) {
+            float[] c0 = random(r, mr * pitch + 1), viaRuns = c0.clone(), viaStrip = c0.clone();
+            kern.runs(a, 2, b, start, ks, jb, kb, viaRuns, 1, pitch, acc);
+            kern.packed(a, 2, strip, 0, kb, viaStrip, 1, pitch, acc);
+            assertTrue(java.util.Arrays.equals(viaRuns, viaStrip), tile + (acc ? " accumulating" : " fresh") + ": runs and packed strip give the same bits");
+            for (int i = 0; i < mr; i++)
+                for (int j = 0; j < nr; j++) {
+                    double s = acc ? c0[1 + i * pitch + j] : 0, abs = Math.abs(s);
+                    for (int p = 0; p < kb; p++) {
+                        double x = (double) a[2 + p * mr + i] * strip[p * nr + j];
+                        s += x;
+                        abs += Math.abs(x);
+                    }
+                    assertEquals(s, viaRuns[1 + i * pitch + j], 1e-5 * abs + 1e-6, tile + " (" + i + ", " + j + ")");
+                }
+        }
+    }
+
+    /**
      * {@link Kernel5x2} splits its first fresh tiles into a call from zero over the first LEAD values of k and an
      * accumulating call over the rest (to seed C2's profile): the same bits as one call, with the tile in a scratch and
      * in a wider C, and equal to the float64 reference.
