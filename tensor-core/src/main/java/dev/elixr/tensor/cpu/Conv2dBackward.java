@@ -45,17 +45,20 @@ final class Conv2dBackward {
 
     /**
      * The floats {@link #backward} allocates besides dx and dw for n images x [n, C, H, W] and weights [O, C, KH, KW]:
-     * the larger of {@link ConvWeightGradient}'s (where it takes dW) and the bands (g regrouped, the columns where dW
-     * is not taken apart, their gradient); one chunk's worth, whatever the batch beyond it.
+     * the larger of {@link ConvWeightGradient}'s (where it takes dW) and {@link PhaseInputGradient}'s (where it takes dx)
+     * or the bands (g regrouped, the columns where dW is not taken apart, their gradient); one chunk's worth, whatever
+     * the batch beyond it.
      */
     static long scratchFloats(long n, int[] xShape, int[] wShape, Conv2dParams p) {
         int[] x = xShape.clone();
         x[0] = (int) Math.min(Integer.MAX_VALUE, n);
         ConvGeometry q = ConvGeometry.of(x, wShape[2], wShape[3], p);
         boolean apart = ConvWeightGradient.suits(q), wide = apart && PhaseCol2im.suits(q);
+        long dwScratch = apart ? ConvWeightGradient.scratchFloats(q, wShape[0], Parallel.threads()) : 0;
+        if (wide && PHASES) return Math.max(dwScratch, PhaseInputGradient.scratchFloats(q, wShape[0], Parallel.threads()));
         long lw = (long) q.oh() * (wide ? PhasePlanes.wideRow(q.ow(), q.kw()) : q.ow()), nb = chunkImages(n, q.ck() * lw);
         long bands = nb * ((long) wShape[0] * lw + q.ck() * lw + (apart ? 0 : (long) q.ck() * q.l()));
-        return Math.max(apart ? ConvWeightGradient.scratchFloats(q, wShape[0], Parallel.threads()) : 0, bands);
+        return Math.max(dwScratch, bands);
     }
 
     /** x [N,C,H,W], w [O,C,KH,KW], g [N,O,OH,OW] → dx (zero-filled, or null) and dw (or null), both fresh outputs. */

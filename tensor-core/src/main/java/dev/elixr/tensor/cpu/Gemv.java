@@ -35,6 +35,11 @@ final class Gemv {
     static void gemv(boolean tA, boolean tB, int m, int n, int k, float alpha,
                      MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc, int threads) {
+        if (m == 1 && n == 1 && (tA ? lda : 1) == 1 && (tB || ldb == 1)) { // a dot product of two contiguous rows (‖g‖² in clipping): read in place
+            float d = dot(a, aOff, b, bOff, k);
+            c[cOff] = beta == 0f ? alpha * d : alpha * d + beta * c[cOff];
+            return;
+        }
         float[] x = new float[k];
         float[] y;
         if (m == 1) {
@@ -42,7 +47,6 @@ final class Gemv {
             gather(a, aOff, tA ? lda : 1, k, x);
             y = new float[n];
             if (tB) dots(b, bOff, ldb, n, x, k, y, threads);
-            else if (n == 1 && ldb == 1) dots(b, bOff, 1, 1, x, k, y, 1); // a dot product (e.g. ‖g‖² in clipping): one contiguous row
             else combine(b, bOff, ldb, n, x, k, y, threads);
             for (int j = 0; j < n; j++) c[cOff + j] = beta == 0f ? alpha * y[j] : alpha * y[j] + beta * c[cOff + j];
         } else {
@@ -56,6 +60,29 @@ final class Gemv {
                 c[ci] = beta == 0f ? alpha * y[i] : alpha * y[i] + beta * c[ci];
             }
         }
+    }
+
+    /**
+     * Σ_p a[ao + p]·b[bo + p] with four vector accumulators (four FMA chains in flight: one chain waits out the FMA
+     * latency every vector) added in a fixed order, then the tail: no copy of either row (the dot path copied x, the
+     * whole gradient when clipping computes ‖g‖²).
+     */
+    static float dot(MemorySegment a, long ao, MemorySegment b, long bo, int k) {
+        int k4 = k - k % (4 * VL), kv = k - k % VL, p = 0;
+        long ab = ao * 4, bb = bo * 4;
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        for (; p < k4; p += 4 * VL) {
+            long o = 4L * p;
+            s0 = FloatVector.fromMemorySegment(S, a, ab + o, LE).fma(FloatVector.fromMemorySegment(S, b, bb + o, LE), s0);
+            s1 = FloatVector.fromMemorySegment(S, a, ab + o + 4L * VL, LE).fma(FloatVector.fromMemorySegment(S, b, bb + o + 4L * VL, LE), s1);
+            s2 = FloatVector.fromMemorySegment(S, a, ab + o + 8L * VL, LE).fma(FloatVector.fromMemorySegment(S, b, bb + o + 8L * VL, LE), s2);
+            s3 = FloatVector.fromMemorySegment(S, a, ab + o + 12L * VL, LE).fma(FloatVector.fromMemorySegment(S, b, bb + o + 12L * VL, LE), s3);
+        }
+        for (; p < kv; p += VL)
+            s0 = FloatVector.fromMemorySegment(S, a, ab + 4L * p, LE).fma(FloatVector.fromMemorySegment(S, b, bb + 4L * p, LE), s0);
+        float t = Simd.sumLanes(s0.add(s1).add(s2.add(s3)));
+        for (; p < k; p++) t += a.getAtIndex(F, ao + p) * b.getAtIndex(F, bo + p);
+        return t;
     }
 
     /** x[p] = v[off + p·stride] for p in [0, k): one bulk copy when contiguous. */

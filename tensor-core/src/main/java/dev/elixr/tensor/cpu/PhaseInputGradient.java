@@ -86,6 +86,20 @@ final class PhaseInputGradient {
      */
     static int channelPitch(int plane) { return 4 * plane + ImplicitConv.STRIP_SKEW; }
 
+    /**
+     * Floats this path allocates for a call: the four phases' weights (C × O·KH·KW in all, packed in whole MR strips)
+     * and each thread's runs, planes and strip (kept between calls).
+     */
+    static long scratchFloats(ConvGeometry q, int o, int threads) {
+        MicroKernel kernel = Sgemm.PLAN.kernel();
+        int wp = PhasePlanes.wideRow(q.ow(), q.kw()), sy = (q.kh() - 1) / 2, hu = q.oh() + sy;
+        long plane = Sgemm.roundUp(hu * wp, kernel.nr()), runPlane = (long) (hu + sy + 1) * wp;
+        long weights = 2L * Sgemm.roundUp(q.c(), kernel.mr()) * o * q.kh() * q.kw() + 4L * Sgemm.PLAN.kc() * kernel.mr();
+        long perThread = o * runPlane + kernel.nr() + (long) Sgemm.roundUp(q.c(), kernel.mr()) * (4 * plane + ImplicitConv.STRIP_SKEW)
+                + (long) Sgemm.PLAN.kc() * kernel.nr();
+        return weights + threads * perThread;
+    }
+
     /** Phase (ry, rx)'s taps, its weights [C × O·taps] (k = tap·O + o) packed in MR strips per K block, and its run starts. */
     private static Phase phase(int ry, int rx, float[] ws, int wo, ConvGeometry q, int o, int runPlane, int wp, int sy, int sx, int mr) {
         int kh = q.kh(), kw = q.kw(), c = q.c(), taps = ((kh - ry + 1) / 2) * ((kw - rx + 1) / 2), k = taps * o;

@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /**
  * {@link Gemv}'s combination form y = x·W (W [k, cols] row-major, a padded leading dimension and an offset) with
  * every rows-per-pass variant (1, 4, 8, 16; each runs on any machine) against a float64 reference, on sizes around
- * the pass heights and the vector length, and 1 vs 2 threads bit-equal.
+ * the pass heights and the vector length, and 1 vs 2 threads bit-equal; the dot product of two contiguous rows (1×k·k×1,
+ * either operand transposed) read in place, against the same reference.
  */
 class GemvTest {
     static Stream<Arguments> cases() {
@@ -68,5 +69,29 @@ class GemvTest {
         assertEquals(8, Gemv.passRows(""));
         assertEquals(16, Gemv.passRows("16"));
         assertThrows(IllegalArgumentException.class, () -> Gemv.passRows("12"));
+    }
+
+    static Stream<Arguments> dots() {
+        int vl = Simd.L;
+        return java.util.stream.IntStream.of(0, 1, vl - 1, 4 * vl + 3, 1000, 4097, 4096 + 4 * vl, 4096 + 4 * vl + 3, 4096 + 9 * vl + 1, 884_736)
+                .mapToObj(k -> Arguments.of(k, (long) k * 31 + 7));
+    }
+
+    @ParameterizedTest(name = "k {0}")
+    @MethodSource("dots")
+    void dotOfTwoContiguousRowsMatchesFloat64ReferenceWithEitherTransposeAndBeta(int k, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] a = new float[k + 3], b = new float[k + 5];
+        for (int i = 0; i < a.length; i++) a[i] = (float) r.nextDouble(-1, 1);
+        for (int i = 0; i < b.length; i++) b[i] = (float) r.nextDouble(-1, 1);
+        double want = 0, abs = 0;
+        for (int p = 0; p < k; p++) { want += (double) a[3 + p] * b[5 + p]; abs += Math.abs((double) a[3 + p] * b[5 + p]); }
+        for (boolean tA : new boolean[] {false, true})
+            for (boolean tB : new boolean[] {false, true}) {
+                float[] c = {9f, 0.25f};
+                Sgemm.sgemm(tA, tB, 1, 1, k, 2f, a, 3, tA ? 1 : Math.max(1, k), b, 5, tB ? Math.max(1, k) : 1, 0.5f, c, 1, 1);
+                assertEquals(2 * want + 0.125, c[1], 1e-6 * abs + 1e-6, "tA " + tA + ", tB " + tB);
+                assertEquals(9f, c[0], "c before the output untouched");
+            }
     }
 }
