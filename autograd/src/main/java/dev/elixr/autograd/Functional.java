@@ -52,6 +52,12 @@ public final class Functional {
         return BatchNormFn.batchNorm2d(x, gamma, beta, runningMean, runningVar, training, momentum, eps);
     }
 
+    /** ReLU of {@link #batchNorm2d}, fused in training ({@link BatchNormFn#batchNorm2dRelu}). */
+    public static Var batchNorm2dRelu(Var x, Var gamma, Var beta, Tensor runningMean, Tensor runningVar,
+                                      boolean training, float momentum, float eps) {
+        return BatchNormFn.batchNorm2dRelu(x, gamma, beta, runningMean, runningVar, training, momentum, eps);
+    }
+
     /** Scaled dot-product attention with scale 1/sqrt(D): q [B,H,Tq,D], k/v [B,H,Tk,D], additive mask or null. */
     public static Var attention(Var q, Var k, Var v, Tensor mask, boolean causal) {
         return AttentionFn.attention(q, k, v, mask, causal, (float) (1.0 / Math.sqrt(q.size(-1))));

@@ -36,9 +36,27 @@ public final class BatchNormFn {
         return y;
     }
 
+    /**
+     * ReLU(batchNorm2d(x)) (a conv block's norm and activation), the same values and gradients as the two ops; in
+     * training the ReLU is applied to the batch norm's fresh output in place and the backward masks the gradient into
+     * one new tensor that the batch norm's backward then overwrites with dx: two tensors of x's size fewer per step
+     * each way (on ELIXR-C's conv tower, 8.7 MB a step each at batch 32).
+     */
+    public static Var batchNorm2dRelu(Var x, Var gamma, Var beta, Tensor runningMean, Tensor runningVar,
+                                      boolean training, float momentum, float eps) {
+        if (!training) return batchNorm2d(x, gamma, beta, runningMean, runningVar, false, momentum, eps).relu();
+        if (x.dim() != 4) throw new IllegalArgumentException("batchNorm2dRelu: input " + x + " must be [N,C,H,W]");
+        return training(x, gamma, beta, runningMean, runningVar, momentum, eps, true);
+    }
+
     private static Var training(Var x, Var gamma, Var beta, Tensor runningMean, Tensor runningVar, float momentum, float eps) {
+        return training(x, gamma, beta, runningMean, runningVar, momentum, eps, false);
+    }
+
+    private static Var training(Var x, Var gamma, Var beta, Tensor runningMean, Tensor runningVar, float momentum, float eps, boolean relu) {
         Tensor xv = x.value(), gv = gamma == null ? null : gamma.value();
         Norm.BatchNorm bn = Norm.batchNorm2d(xv, gv, beta == null ? null : beta.value(), eps);
+        Tensor y = relu ? Elementwise.reluInPlace(bn.out()) : bn.out();
         if (runningMean != null && runningVar != null) {
             long count = (long) x.size(0) * x.size(2) * x.size(3);
             update(runningMean, bn.mean(), momentum, 1.0);
@@ -47,9 +65,11 @@ public final class BatchNormFn {
         List<Var> in = new ArrayList<>(List.of(x));
         if (gamma != null) in.add(gamma);
         if (beta != null) in.add(beta);
-        return Var.result("batchNorm2d", bn.out(), g -> {
-            Tensor[] d = Norm.batchNorm2dBackward(xv, gv, bn, eps, g, x.requiresGrad(),
-                    gamma != null && gamma.requiresGrad(), beta != null && beta.requiresGrad());
+        boolean needGamma = gamma != null && gamma.requiresGrad(), needBeta = beta != null && beta.requiresGrad();
+        return Var.result(relu ? "batchNorm2dRelu" : "batchNorm2d", y, g -> {
+            Tensor[] d = relu && x.requiresGrad()
+                    ? Norm.batchNorm2dBackwardInPlace(xv, gv, bn, eps, Elementwise.reluBackward(g, y), needGamma, needBeta)
+                    : Norm.batchNorm2dBackward(xv, gv, bn, eps, relu ? Elementwise.reluBackward(g, y) : g, x.requiresGrad(), needGamma, needBeta);
             Tensor[] grads = new Tensor[in.size()];
             grads[0] = d[0];
             int j = 1;

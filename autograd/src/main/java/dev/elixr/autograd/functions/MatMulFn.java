@@ -52,7 +52,7 @@ public final class MatMulFn {
         int[] shape = x.shape();
         Tensor x2 = x.value().reshape(-1, in), wt = w.value();
         Tensor y = MatMul.matmul(x2, wt.t());
-        if (b != null) y = Elementwise.add(y, b.value());
+        if (b != null) Elementwise.addInPlace(y, b.value()); // y is the product's fresh output: no second [rows, out] tensor
         int[] outShape = shape.clone();
         outShape[shape.length - 1] = outF;
         Tensor result = y.view(outShape);

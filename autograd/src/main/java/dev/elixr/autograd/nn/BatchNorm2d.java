@@ -47,12 +47,22 @@ public final class BatchNorm2d extends Module implements Layer {
 
     @Override
     public Var forward(Var x) {
+        countBatch();
+        return Functional.batchNorm2d(x, weight, bias, runningMean(), runningVar(), isTraining(), momentum, eps);
+    }
+
+    /** ReLU(forward(x)), the two fused in training ({@link Functional#batchNorm2dRelu}): the same values and gradients. */
+    public Var forwardRelu(Var x) {
+        countBatch();
+        return Functional.batchNorm2dRelu(x, weight, bias, runningMean(), runningVar(), isTraining(), momentum, eps);
+    }
+
+    private void countBatch() {
         if (isTraining()) {
             setBuffer("num_batches_tracked", Elementwise.add(buffer("num_batches_tracked"), 1f));
             writable("running_mean");
             writable("running_var");
         }
-        return Functional.batchNorm2d(x, weight, bias, runningMean(), runningVar(), isTraining(), momentum, eps);
     }
 
     /**
@@ -63,7 +73,21 @@ public final class BatchNorm2d extends Module implements Layer {
      * itself costs a pass over the kernel, small beside a batch of feature maps.
      */
     public Var afterConv(Conv2d conv, Var x) {
-        if (isTraining()) return forward(conv.forward(x));
+        return afterConv(conv, x, false);
+    }
+
+    /** ReLU({@link #afterConv}): in training the norm and the ReLU fused ({@link #forwardRelu}), in evaluation the folded conv then ReLU. */
+    public Var afterConvRelu(Conv2d conv, Var x) {
+        return afterConv(conv, x, true);
+    }
+
+    private Var afterConv(Conv2d conv, Var x, boolean relu) {
+        if (isTraining()) return relu ? forwardRelu(conv.forward(x)) : forward(conv.forward(x));
+        Var y = folded(conv, x);
+        return relu ? y.relu() : y;
+    }
+
+    private Var folded(Conv2d conv, Var x) {
         int out = conv.weight().size(0);
         if (runningMean().numel() != out)
             throw new IllegalArgumentException("batch norm of " + runningMean().numel() + " channels after a conv of " + out + " output channels");

@@ -149,6 +149,9 @@ class OpGradTest {
                 v -> Functional.batchNorm2d(v[0], v[1], null, null, null, true, 0.1f, 1e-5f)));
         l.add(c("batchNorm2d training on a transposed view, no affine", r -> new Tensor[] {normal(r, 2, 3, 4, 3)},
                 v -> Functional.batchNorm2d(v[0].transpose(2, 3), null, null, null, null, true, 0.1f, 1e-5f)));
+        // γ·x̂ + β of each channel stays on one side of ReLU's kink (|x̂| ≤ √11 over 12 values): channel 0 passes, channel 1 is cut
+        l.add(c("batchNorm2dRelu training", r -> new Tensor[] {normal(r, 3, 2, 2, 2), Tensor.of(new float[] {0.4f, 0.5f}, 2), Tensor.of(new float[] {2f, -2f}, 2)},
+                v -> Functional.batchNorm2dRelu(v[0], v[1], v[2], Tensor.zeros(2), Tensor.ones(2), true, 0.1f, 1e-5f)));
         l.add(c("batchNorm2d eval", r -> new Tensor[] {normal(r, 2, 2, 2, 2), normal(r, 2), normal(r, 2)},
                 v -> Functional.batchNorm2d(v[0], v[1], v[2], Tensor.of(new float[] {0.5f, -1f}, 2), Tensor.of(new float[] {2f, 0.5f}, 2),
                         false, 0.1f, 1e-5f)));

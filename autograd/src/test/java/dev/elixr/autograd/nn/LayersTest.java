@@ -186,4 +186,35 @@ class LayersTest {
         for (float m : perChannelMean.toFloatArray()) assertEquals(0f, m, 1e-5f);
         assertEquals(1f, bn.stateDict().get("num_batches_tracked").item());
     }
+
+    /**
+     * In training, afterConvRelu (batch norm and ReLU fused, the ReLU in place, dx over the masked gradient) gives the
+     * bits of afterConv then relu: output, running statistics and every gradient.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void batchNormReluFusedGivesTheBitsOfBatchNormThenRelu(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        Tensor x = Tensor.normal(r, 0f, 1f, 2 + r.nextInt(3), 3, 4 + r.nextInt(5), 4 + r.nextInt(5));
+        Tensor w = Tensor.normal(r, 0f, 1f, x.size(0), 5, x.size(2), x.size(3));
+        Tensor[][] grads = new Tensor[2][];
+        Tensor[] outs = new Tensor[2], means = new Tensor[2];
+        for (int fused = 0; fused < 2; fused++) {
+            Conv2d conv = new Conv2d(3, 5, 3, 1, 1, true, new SplitMix64(seed));
+            BatchNorm2d bn = new BatchNorm2d(5);
+            for (int c = 0; c < 5; c++) {
+                bn.weight().value().set(0.5f + c * 0.1f, c);
+                bn.bias().value().set((float) (c - 2) * 0.3f, c);
+            }
+            Var xv = Var.param(x.copy());
+            Var y = fused == 1 ? bn.afterConvRelu(conv, xv) : bn.afterConv(conv, xv).relu();
+            y.mul(Var.of(w)).sumAll().backward();
+            outs[fused] = y.value();
+            means[fused] = bn.runningMean().copy();
+            grads[fused] = new Tensor[] {xv.grad(), conv.weight().grad(), conv.bias().grad(), bn.weight().grad(), bn.bias().grad()};
+        }
+        assertArrayEquals(outs[0].toFloatArray(), outs[1].toFloatArray(), "output");
+        assertArrayEquals(means[0].toFloatArray(), means[1].toFloatArray(), "running mean");
+        for (int i = 0; i < grads[0].length; i++) assertArrayEquals(grads[0][i].toFloatArray(), grads[1][i].toFloatArray(), "gradient " + i);
+    }
 }

@@ -30,9 +30,9 @@ public final class ConvTower extends ImageTower {
             bn = registerModule("bn", new BatchNorm2d(out));
         }
 
-        /** In evaluation the batch norm is folded into the conv ({@link BatchNorm2d#afterConv}). */
+        /** In training the norm and ReLU run fused, in evaluation the batch norm is folded into the conv ({@link BatchNorm2d#afterConvRelu}). */
         Var forward(Var x) {
-            return bn.afterConv(conv, x).relu();
+            return bn.afterConvRelu(conv, x);
         }
     }
 

@@ -28,7 +28,8 @@ public interface Backend {
     /** Copies a tensor on this device to a new contiguous host tensor. */
     Tensor toHost(Tensor deviceTensor);
 
-    // ---- elementwise: x, a, b already broadcast to out's shape (stride 0 where broadcast) ----
+    // ---- elementwise: x, a, b already broadcast to out's shape (stride 0 where broadcast); out may be x or a itself
+    //      when that is contiguous (Elementwise.addInPlace, reluInPlace): each element is read before it is written ----
 
     void unary(UnaryOp op, Tensor x, Tensor out);
 
@@ -206,7 +207,8 @@ public interface Backend {
 
     /**
      * Gradients of {@link #batchNorm2d} given its batch mean and variance: dx = γ/σ·(g − mean(g) − x̂·mean(g⊙x̂)),
-     * dgamma = Σ g⊙x̂, dbeta = Σ g (sums over N,H,W). Any of dx, dgamma, dbeta may be null.
+     * dgamma = Σ g⊙x̂, dbeta = Σ g (sums over N,H,W). Any of dx, dgamma, dbeta may be null; dx may be g itself
+     * (contiguous; {@code Norm.batchNorm2dBackwardInPlace}): a channel's sums are taken before its dx is written.
      */
     void batchNorm2dBackward(Tensor x, Tensor gamma, Tensor mean, Tensor var, float eps, Tensor g, Tensor dx, Tensor dgamma, Tensor dbeta);
 

@@ -98,6 +98,35 @@ public final class Elementwise {
         return where(mask, scalarOn(x, value), x);
     }
 
+    // ---- in place, on a result the caller owns (a fresh output nothing else reads yet)
+
+    /**
+     * x += b, b broadcast to x's shape, written into x itself: no second tensor of x's size (a Linear's bias added
+     * to its fresh product). x must be contiguous; the caller must own it (nothing else may read the old values).
+     */
+    public static Tensor addInPlace(Tensor x, Tensor b) {
+        Backend be = Backends.of("addInPlace", x, b);
+        int[] shape = Shape.broadcast("addInPlace", x.shape(), b.shape());
+        if (!java.util.Arrays.equals(shape, x.shape()))
+            throw new IllegalArgumentException("addInPlace: " + Outputs.str(b) + " broadcast to " + Outputs.str(x) + " would make "
+                    + Shape.str(shape) + "; in place the result keeps x's shape");
+        be.binary(BinaryOp.ADD, ownedTarget("addInPlace", x), b.expand(shape), x);
+        return x;
+    }
+
+    /** x = max(x, 0) written into x itself (x contiguous and owned by the caller, as {@link #addInPlace}). */
+    public static Tensor reluInPlace(Tensor x) {
+        Backend be = Backends.of("reluInPlace", x);
+        be.unary(UnaryOp.RELU, ownedTarget("reluInPlace", x), x);
+        return x;
+    }
+
+    private static Tensor ownedTarget(String op, Tensor x) {
+        if (!x.isContiguous())
+            throw new IllegalArgumentException(op + ": x " + Outputs.str(x) + " is a strided view; in place needs a contiguous tensor");
+        return x;
+    }
+
     static Tensor unary(String name, UnaryOp op, Tensor x) {
         Backend be = Backends.of(name, x);
         Tensor out = Outputs.allocate(be, x.shape());

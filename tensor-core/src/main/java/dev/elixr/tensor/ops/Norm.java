@@ -81,6 +81,23 @@ public final class Norm {
         return new Tensor[] {dx, dg, db};
     }
 
+    /**
+     * As {@link #batchNorm2dBackward} with dx written over g itself: {g (now dx), dgamma, dbeta}. For a gradient the
+     * caller owns (made for this call, e.g. masked by an activation's derivative): the backends read each element of g
+     * (after its channel's sums) before writing dx there. g must be contiguous.
+     */
+    public static Tensor[] batchNorm2dBackwardInPlace(Tensor x, Tensor gamma, BatchNorm stats, float eps, Tensor g,
+                                                      boolean needGamma, boolean needBeta) {
+        checkChannels("batchNorm2dBackwardInPlace", x, gamma, "gamma");
+        checkGradient("batchNorm2dBackwardInPlace", x, g);
+        if (!g.isContiguous()) throw new IllegalArgumentException("batchNorm2dBackwardInPlace: g " + Outputs.str(g) + " is a strided view; dx over it needs a contiguous tensor");
+        Backend be = Backends.of("batchNorm2dBackwardInPlace", x, gamma, g, stats.mean());
+        int c = x.size(1);
+        Tensor dg = needGamma ? Outputs.allocate(be, c) : null, db = needBeta ? Outputs.allocate(be, c) : null;
+        be.batchNorm2dBackward(x, gamma, stats.mean(), stats.var(), eps, g, g, dg, db);
+        return new Tensor[] {g, dg, db};
+    }
+
     private static void checkChannels(String op, Tensor x, Tensor p, String name) {
         if (x.dim() != 4) throw new IllegalArgumentException(op + ": x " + Outputs.str(x) + " must be [N,C,H,W]");
         if (p != null && (p.dim() != 1 || p.size(0) != x.size(1))) {
