@@ -14,8 +14,10 @@ import dev.elixr.tensor.backend.Conv2dParams;
  *       dW (+)= g_chunk · cols_chunkᵀ, cols = im2col of the chunk ({@link CpuIm2col}), on {@link Sgemm} with beta 1
  *       after the first chunk (the chunks add in image order and nb follows from the shapes alone, so the bits are
  *       the same for any thread count), and dcols = Wᵀ · g_chunk, folded into the chunk's dx by col2im while the band
- *       is still in cache. At stride 2 with dW done apart, g is gathered in rows of {@link PhasePlanes#wideRow}
- *       (zeros in the junk columns) and col2im goes through phase planes ({@link PhaseCol2im}: contiguous adds, where
+ *       is still in cache. At stride 2 with dW done apart, dx needs no columns at all: {@link PhaseInputGradient}
+ *       computes it as one stride-1 implicit GEMM per phase plane of the input (with
+ *       {@code -Delixr.conv.phaseInputGradient=false}, g is gathered in rows of {@link PhasePlanes#wideRow}, zeros in
+ *       the junk columns, and col2im goes through phase planes, {@link PhaseCol2im}: contiguous adds where
  *       {@link StrideTwo#scatterAdd} adds into every other float).</li>
  * </ul>
  * The bands are allocated per call: the whole-batch path ({@code ops.Conv}: im2col, two GEMMs and col2im over

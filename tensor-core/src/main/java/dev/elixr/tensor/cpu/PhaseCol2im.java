@@ -16,6 +16,10 @@ import java.util.Arrays;
  * dx[iy][2t + e] = P[(iy + ph) mod 2][(e + pw) mod 2][(iy + ph)/2][t + (e + pw)/2], two rows zipped per 2·VL floats
  * ({@link GemmPack#zipLo} and {@link GemmPack#zipHi}).
  *
+ * <p>Since {@link PhaseInputGradient} (dx with no column gradient at all) the backward takes this path only with
+ * {@code -Delixr.conv.phaseInputGradient=false} (comparisons; {@code StrideTwoBackwardBenchmark}); its {@link #merge}
+ * serves both.
+ *
  * <p>Each dx element receives its taps' values in im2col's order, from zero, as in CpuIm2col.col2im, plus the exact
  * zeros of junk columns that wrap onto it (x + 0 = x; only a −0 would become +0). One (image, channel) a task, so
  * every dx float is written by one thread: the same bits for any thread count.
