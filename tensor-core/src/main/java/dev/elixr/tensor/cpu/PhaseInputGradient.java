@@ -60,22 +60,39 @@ final class PhaseInputGradient {
      * dx [n, C, H, W] at dx[xo] (every float written) from g [n, O, OH, OW] at gs[go] and w [O, C, KH, KW] at ws[wo].
      */
     static void compute(float[] gs, int go, float[] ws, int wo, ConvGeometry q, int o, float[] dx, int xo) {
+        compute(gs, go, ws, wo, q, o, dx, xo, PLANE_FLOATS);
+    }
+
+    /**
+     * Floats of an image's phase planes held at once (2 MB): channels go in blocks of whole MR tiles that fit, at least
+     * one tile, each block merged into dx before the next; an image of the ELIXR-C tower at 96×96 is one block, one of
+     * 1024×1024 with 16 channels would otherwise hold 67 MB of planes a thread.
+     */
+    static final int PLANE_FLOATS = 1 << 19;
+
+    /** {@link #compute} with channel blocks of at most {@code planeFloats} floats of planes (tests). */
+    static void compute(float[] gs, int go, float[] ws, int wo, ConvGeometry q, int o, float[] dx, int xo, int planeFloats) {
         MicroKernel kernel = Sgemm.PLAN.kernel();
         int wp = PhasePlanes.wideRow(q.ow(), q.kw()), sy = (q.kh() - 1) / 2, sx = (q.kw() - 1) / 2;
         int hu = q.oh() + sy, plane = Sgemm.roundUp(hu * wp, kernel.nr()), runPlane = (hu + sy + 1) * wp; // a run may wrap one row past the last
         Phase[] phases = new Phase[4];
         for (int ph = 0; ph < 4; ph++) phases[ph] = phase(ph >> 1, ph & 1, ws, wo, q, o, runPlane, wp, sy, sx, kernel.mr());
-        int image = q.c() * q.h() * q.w(), out = o * q.oh() * q.ow();
+        int image = q.c() * q.h() * q.w(), out = o * q.oh() * q.ow(), mr = kernel.mr();
+        int block = Math.min(Sgemm.roundUp(q.c(), mr), Math.max(mr, planeFloats / channelPitch(plane) / mr * mr)); // channels at once
         Parallel.forChunks(q.n(), 1, (s, e) -> {
             Workspace w = WORKSPACE.get();
             w.runs = Workspace.atLeast(w.runs, o * runPlane + kernel.nr());
-            w.planes = Workspace.atLeast(w.planes, Sgemm.roundUp(q.c(), kernel.mr()) * channelPitch(plane)); // whole tiles: rows past C are junk
+            w.planes = Workspace.atLeast(w.planes, block * channelPitch(plane)); // whole tiles: rows past C are junk
             w.strip = Workspace.atLeast(w.strip, Sgemm.PLAN.kc() * kernel.nr());
             for (int i = s; i < e; i++) {
                 runs(gs, go + i * out, q, o, wp, sy, sx, runPlane, w.runs);
-                for (Phase p : phases) product(kernel, p, q.c(), plane, w);
-                for (int ci = 0; ci < q.c(); ci++)
-                    PhaseCol2im.merge(w.planes, ci * channelPitch(plane), q, wp, plane, dx, xo + i * image + ci * q.h() * q.w(), PhaseCol2im.MASKED_TAILS);
+                for (int c0 = 0; c0 < q.c(); c0 += block) {
+                    int c1 = Math.min(q.c(), c0 + block);
+                    for (Phase p : phases) product(kernel, p, c0, c1, plane, w);
+                    for (int ci = c0; ci < c1; ci++)
+                        PhaseCol2im.merge(w.planes, (ci - c0) * channelPitch(plane), q, wp, plane, dx, xo + i * image + ci * q.h() * q.w(),
+                                PhaseCol2im.MASKED_TAILS);
+                }
             }
         });
     }
@@ -88,15 +105,16 @@ final class PhaseInputGradient {
 
     /**
      * Floats this path allocates for a call: the four phases' weights (C × O·KH·KW in all, packed in whole MR strips)
-     * and each thread's runs, planes and strip (kept between calls).
+     * and each thread's runs, planes (a channel block's, {@link #PLANE_FLOATS}) and strip (kept between calls).
      */
     static long scratchFloats(ConvGeometry q, int o, int threads) {
         MicroKernel kernel = Sgemm.PLAN.kernel();
         int wp = PhasePlanes.wideRow(q.ow(), q.kw()), sy = (q.kh() - 1) / 2, hu = q.oh() + sy;
         long plane = Sgemm.roundUp(hu * wp, kernel.nr()), runPlane = (long) (hu + sy + 1) * wp;
         long weights = 2L * Sgemm.roundUp(q.c(), kernel.mr()) * o * q.kh() * q.kw() + 4L * Sgemm.PLAN.kc() * kernel.mr();
-        long perThread = o * runPlane + kernel.nr() + (long) Sgemm.roundUp(q.c(), kernel.mr()) * (4 * plane + ImplicitConv.STRIP_SKEW)
-                + (long) Sgemm.PLAN.kc() * kernel.nr();
+        int mr = kernel.mr(), pitch = channelPitch((int) plane);
+        long block = Math.min(Sgemm.roundUp(q.c(), mr), Math.max(mr, PLANE_FLOATS / pitch / mr * mr));
+        long perThread = o * runPlane + kernel.nr() + block * pitch + (long) Sgemm.PLAN.kc() * kernel.nr();
         return weights + threads * perThread;
     }
 
@@ -134,16 +152,17 @@ final class PhaseInputGradient {
     }
 
     /**
-     * Phase p's C planes of HU·WP positions into w.planes (channel ci's at ci·{@link #channelPitch} + (2·ry + rx)·plane,
-     * plane a whole number of strips): the micro-kernel's tiles straight into them, junk rows and columns included.
+     * Phase p's planes of HU·WP positions for channels c0 … c1 − 1 (c0 a multiple of MR) into w.planes (channel ci's at
+     * (ci − c0)·{@link #channelPitch} + (2·ry + rx)·plane, plane a whole number of strips): the micro-kernel's tiles
+     * straight into them, junk rows and columns included.
      */
-    private static void product(MicroKernel kernel, Phase p, int c, int plane, Workspace w) {
+    private static void product(MicroKernel kernel, Phase p, int c0, int c1, int plane, Workspace w) {
         int at = (2 * p.ry() + p.rx()) * plane;
         if (p.empty()) { // a kernel of one row or column at stride 2: no tap reads this phase
-            for (int ci = 0; ci < c; ci++) Arrays.fill(w.planes, ci * channelPitch(plane) + at, ci * channelPitch(plane) + at + plane, 0f);
+            for (int ci = 0; ci < c1 - c0; ci++) Arrays.fill(w.planes, ci * channelPitch(plane) + at, ci * channelPitch(plane) + at + plane, 0f);
             return;
         }
-        int mr = kernel.mr(), nr = kernel.nr(), tiles = (c + mr - 1) / mr, strips = (plane + nr - 1) / nr;
+        int mr = kernel.mr(), nr = kernel.nr(), t0 = c0 / mr, tiles = (c1 - c0 + mr - 1) / mr, strips = (plane + nr - 1) / nr;
         int pitch = channelPitch(plane);
         for (int b = 0; b < p.blocks(); b++) {
             int pc = b * p.kc(), kb = Math.min(p.kc(), p.k() - pc);
@@ -151,12 +170,12 @@ final class PhaseInputGradient {
             if (kernel.readsRuns()) // B straight from the runs: no packed strips
                 for (int ti = 0; ti < tiles; ti++)
                     for (int js = 0; js < strips; js++)
-                        kernel.runs(ap, ti * mr * kb, w.runs, p.runStart(), pc, js * nr, kb, w.planes, ti * mr * pitch + at + js * nr, pitch, b > 0);
+                        kernel.runs(ap, (t0 + ti) * mr * kb, w.runs, p.runStart(), pc, js * nr, kb, w.planes, ti * mr * pitch + at + js * nr, pitch, b > 0);
             else
                 for (int js = 0; js < strips; js++) { // one strip packed for all the tiles
                     PhasePlanes.packRuns(w.runs, p.runStart(), js * nr, pc, kb, 1, nr, w.strip, 0);
                     for (int ti = 0; ti < tiles; ti++)
-                        kernel.packed(ap, ti * mr * kb, w.strip, 0, kb, w.planes, ti * mr * pitch + at + js * nr, pitch, b > 0);
+                        kernel.packed(ap, (t0 + ti) * mr * kb, w.strip, 0, kb, w.planes, ti * mr * pitch + at + js * nr, pitch, b > 0);
                 }
         }
     }

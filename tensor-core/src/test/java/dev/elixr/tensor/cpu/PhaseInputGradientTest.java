@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link PhaseInputGradient} on {@link PhasePlanesTest}'s stride-2 geometries (groups 1: kernels 1 to 5, square and
  * not, padding 0 to 3, odd sizes, rows and columns no tap reads, a 1×1 kernel whose odd phases get no tap) and on
  * batches of ELIXR-C's tower: dx within float accumulation error of the float64 reference, every float written (the
- * output starts as NaN), and the same bits on one and two threads.
+ * output starts as NaN), and the same bits on one and two threads and with the channels in blocks.
  */
 class PhaseInputGradientTest {
     static Stream<ImplicitConvTest.Geometry> geometries() {
@@ -44,6 +44,22 @@ class PhaseInputGradientTest {
         // sums of at most O·KH·KW products of values in (−1, 1): float FMA chains err by ≈ 1e-7 of the sum of magnitudes
         double atol = 2e-7 * g.o() * g.kh() * g.kw() + 1e-6;
         Close.assertClose(want, Tensor.of(Arrays.copyOfRange(one, 1, one.length), xShape), atol, 1e-5, "dx " + g);
+    }
+
+    /** Channels in blocks of one MR tile each (the smallest plane budget) give the bits of one block for all. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
+    void channelBlocksOfOneTileGiveTheBitsOfOneBlock(ImplicitConvTest.Geometry g) {
+        ConvGeometry q = ConvGeometry.of(new int[] {g.n(), g.c(), g.h(), g.w()}, g.kh(), g.kw(), g.params());
+        SplittableRandom r = new SplittableRandom(g.seed() + 7);
+        float[] w = ImplicitConvTest.random(r, g.o() * g.c() * g.kh() * g.kw()), gr = ImplicitConvTest.random(r, g.n() * g.o() * q.l());
+        float[] whole = new float[g.n() * g.c() * g.h() * g.w()], blocks = new float[whole.length];
+        java.util.Arrays.fill(blocks, Float.NaN);
+        PhaseInputGradient.compute(gr, 0, w, 0, q, g.o(), whole, 0, Integer.MAX_VALUE);
+        PhaseInputGradient.compute(gr, 0, w, 0, q, g.o(), blocks, 0, 1);
+        for (int i = 0; i < whole.length; i++)
+            if (Float.floatToRawIntBits(whole[i]) != Float.floatToRawIntBits(blocks[i]))
+                throw new AssertionError(g + " at dx flat " + i + ": one block " + whole[i] + ", blocks of one tile " + blocks[i]);
     }
 
     /** dx at out[1 …] (out[0] a guard that must stay 7), every other float NaN before the call. */
