@@ -24,7 +24,11 @@ import java.util.Arrays;
  *     one pass over the output, in cache
  * </pre>
  * Vector strategy: the micro-kernel's (one row of W broadcast against NV vectors of a strip per k) and the packer's
- * (vector loads along output rows, masks at the image border).
+ * (vector loads along output rows, masks at the image border). At stride 2 with one thread on an image's phase planes
+ * (a batch split by images, or one thread), a tile that reads B in place ({@link MicroKernel#readsRuns}: 8×2) takes its
+ * rows straight from the planes, with no strips packed (JMH {@code ConvBenchmark}, ELIXR-C's stride-2 convolutions at
+ * batch 32, AVX-512: 1–9% less time on one thread, 8–16% on two); threads sharing one image's planes still pack
+ * strips (reading in place was 4% slower there).
  * The micro-kernels are {@link Sgemm}'s ({@link MicroKernel#packed}, accumulating after the first K block), so every
  * output is one FMA chain over k = (ci·KH + ky)·KW + kx in order, from 0, whatever the thread count or the strip a
  * thread took: the bits depend on neither. They are those of {@link Sgemm} on the im2col matrix (the path this
@@ -131,6 +135,8 @@ final class ImplicitConv {
             chunks = (strips + per - 1) / per;
         }
         int stripsPerChunk = per;
+        // one thread on an image's phase planes: its tile reads them in place (MicroKernel.runs); threads sharing the planes pack strips
+        boolean inPlace = wide && !parallel && kernel.readsRuns();
         int rowBlocks = chunks >= 2 * t ? 1 : Math.min(tiles, (2 * t + chunks - 1) / chunks);
         for (int gi = 0; gi < g; gi++) {
             Workspace own = WORKSPACE.get();
@@ -153,9 +159,16 @@ final class ImplicitConv {
                     else panel.describe(s0 * nr, n);
                     for (int b = 0; b < blocks; b++) {
                         int pc = b * kc, kb = Math.min(kc, ckk - pc);
+                        float[] ap = packed[group * blocks + b];
+                        if (inPlace) { // B rows are runs of this thread's phase planes: read in place, no strips
+                            for (int js = 0; js < n; js++)
+                                for (int ti = t0; ti < t1; ti++)
+                                    kernel.runs(ap, ti * mr * kb, planes.planes(), planes.tapOffsets(), pc, (s0 + js) * nr, kb,
+                                            tile, (ti - t0) * mr * pitch + js * nr, pitch, b > 0);
+                            continue;
+                        }
                         if (wide) planes.pack(pc, kb, strip, stripPitch);
                         else panel.pack(pc, kb, strip, stripPitch);
-                        float[] ap = packed[group * blocks + b];
                         for (int js = 0; js < n; js++)
                             for (int ti = t0; ti < t1; ti++)
                                 kernel.packed(ap, ti * mr * kb, strip, js * stripPitch, kb, tile, (ti - t0) * mr * pitch + js * nr, pitch, b > 0);

@@ -129,6 +129,9 @@ final class PhasePlanes {
 
     float[] planes() { return planes; }
 
+    /** Where each row k of the wide im2col matrix starts in {@link #planes} (read in place by {@link MicroKernel#runs}). */
+    int[] tapOffsets() { return tapOffset; }
+
     /**
      * Makes {@code other} a view of these planes for another thread, with its own chunk; a view is never configured
      * itself (it holds the owner's arrays).
