@@ -70,15 +70,27 @@ final class PhaseInputGradient {
      */
     static final int PLANE_FLOATS = 1 << 19;
 
+    /**
+     * The sizes of one call: WP, the zero rows SY and columns SX around g's runs, a plane (HU·WP rounded up to whole
+     * strips), a channel's runs (HU + SY + 1 rows of WP: a run may wrap one row past the last) and the channels held at once.
+     */
+    private record Layout(int wp, int sy, int sx, int plane, int runPlane, int block) {
+        static Layout of(ConvGeometry q, MicroKernel kernel, int planeFloats) {
+            int wp = PhasePlanes.wideRow(q.ow(), q.kw()), sy = (q.kh() - 1) / 2, sx = (q.kw() - 1) / 2, hu = q.oh() + sy, mr = kernel.mr();
+            int plane = Sgemm.roundUp(hu * wp, kernel.nr());
+            int block = Math.min(Sgemm.roundUp(q.c(), mr), Math.max(mr, planeFloats / channelPitch(plane) / mr * mr));
+            return new Layout(wp, sy, sx, plane, (hu + sy + 1) * wp, block);
+        }
+    }
+
     /** {@link #compute} with channel blocks of at most {@code planeFloats} floats of planes (tests). */
     static void compute(float[] gs, int go, float[] ws, int wo, ConvGeometry q, int o, float[] dx, int xo, int planeFloats) {
         MicroKernel kernel = Sgemm.PLAN.kernel();
-        int wp = PhasePlanes.wideRow(q.ow(), q.kw()), sy = (q.kh() - 1) / 2, sx = (q.kw() - 1) / 2;
-        int hu = q.oh() + sy, plane = Sgemm.roundUp(hu * wp, kernel.nr()), runPlane = (hu + sy + 1) * wp; // a run may wrap one row past the last
+        Layout l = Layout.of(q, kernel, planeFloats);
+        int wp = l.wp(), sy = l.sy(), sx = l.sx(), plane = l.plane(), runPlane = l.runPlane(), block = l.block();
         Phase[] phases = new Phase[4];
         for (int ph = 0; ph < 4; ph++) phases[ph] = phase(ph >> 1, ph & 1, ws, wo, q, o, runPlane, wp, sy, sx, kernel.mr());
-        int image = q.c() * q.h() * q.w(), out = o * q.oh() * q.ow(), mr = kernel.mr();
-        int block = Math.min(Sgemm.roundUp(q.c(), mr), Math.max(mr, planeFloats / channelPitch(plane) / mr * mr)); // channels at once
+        int image = q.c() * q.h() * q.w(), out = o * q.oh() * q.ow();
         Parallel.forChunks(q.n(), 1, (s, e) -> {
             Workspace w = WORKSPACE.get();
             w.runs = Workspace.atLeast(w.runs, o * runPlane + kernel.nr());
@@ -109,12 +121,9 @@ final class PhaseInputGradient {
      */
     static long scratchFloats(ConvGeometry q, int o, int threads) {
         MicroKernel kernel = Sgemm.PLAN.kernel();
-        int wp = PhasePlanes.wideRow(q.ow(), q.kw()), sy = (q.kh() - 1) / 2, hu = q.oh() + sy;
-        long plane = Sgemm.roundUp(hu * wp, kernel.nr()), runPlane = (long) (hu + sy + 1) * wp;
+        Layout l = Layout.of(q, kernel, PLANE_FLOATS);
         long weights = 2L * Sgemm.roundUp(q.c(), kernel.mr()) * o * q.kh() * q.kw() + 4L * Sgemm.PLAN.kc() * kernel.mr();
-        int mr = kernel.mr(), pitch = channelPitch((int) plane);
-        long block = Math.min(Sgemm.roundUp(q.c(), mr), Math.max(mr, PLANE_FLOATS / pitch / mr * mr));
-        long perThread = o * runPlane + kernel.nr() + block * pitch + (long) Sgemm.PLAN.kc() * kernel.nr();
+        long perThread = (long) o * l.runPlane() + kernel.nr() + (long) l.block() * channelPitch(l.plane()) + (long) Sgemm.PLAN.kc() * kernel.nr();
         return weights + threads * perThread;
     }
 
