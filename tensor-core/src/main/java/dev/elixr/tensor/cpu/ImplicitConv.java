@@ -17,18 +17,21 @@ import java.util.Arrays;
  * <pre>
  *   W packed once a call into MR-tall strips, one array per K block (KC from the {@link GemmPlan}, split evenly)
  *   threads take chunks of output positions in turn (a multiple of the thread count, near-equal; with an MR-aligned
- *   block of output channels each when the plane has too few strips; whole images for a batch of small products)
+ *   block of output channels each when the plane has too few strips; whole images for a batch of small products;
+ *   at stride 2, bands of output rows with phase planes of their own, see below)
  *     for each K block: pack col[block, chunk] (KC×NR strips, L2) from x; for each strip (L1 after first use), for
  *       each MR strip of W (L2): micro-kernel, the Og×chunk output tile accumulated in a scratch across the K blocks
  *     the tile leaves the scratch through the {@link ConvEpilogue} (bias or folded batch norm, activation) into out:
  *     one pass over the output, in cache
  * </pre>
  * Vector strategy: the micro-kernel's (one row of W broadcast against NV vectors of a strip per k) and the packer's
- * (vector loads along output rows, masks at the image border). At stride 2 with one thread on an image's phase planes
- * (a batch split by images, or one thread), a tile that reads B in place ({@link MicroKernel#readsRuns}: 8×2) takes its
- * rows straight from the planes, with no strips packed (JMH {@code ConvBenchmark}, ELIXR-C's stride-2 convolutions at
- * batch 32, AVX-512: 1–9% less time on one thread, 8–16% on two); threads sharing one image's planes still pack
- * strips (reading in place was 4% slower there).
+ * (vector loads along output rows, masks at the image border). At stride 2 each thread has the phase planes it reads
+ * to itself: a batch splits by images, and an image that several threads share, or whose planes would not fit in a
+ * quarter of L2, splits into bands of output rows, each band's input rows split into planes by the thread that takes
+ * it (JMH {@code ConvBenchmark}, [1,32,112,112] → 64, AVX-512: two threads 659–680 → 531–555 µs, one thread about 10%
+ * less; threads reading planes that the other core wrote were the cost). A tile that reads B in place
+ * ({@link MicroKernel#readsRuns}: 8×2) takes its rows straight from the planes, with no strips packed (JMH, ELIXR-C's
+ * stride-2 convolutions at batch 32, AVX-512: 1–9% less time on one thread, 8–16% on two).
  * The micro-kernels are {@link Sgemm}'s ({@link MicroKernel#packed}, accumulating after the first K block), so every
  * output is one FMA chain over k = (ci·KH + ky)·KW + kx in order, from 0, whatever the thread count or the strip a
  * thread took: the bits depend on neither. They are those of {@link Sgemm} on the im2col matrix (the path this
@@ -117,15 +120,64 @@ final class ImplicitConv {
     }
 
     /**
-     * One image (x at xi, out at oi), every group; the strips in parallel when {@code parallel}. The B strips come from
-     * {@link PhasePlanes} at stride 2 and dilation 1 (output positions then in rows of {@link PhasePlanes#wideRow},
-     * whose junk columns are not stored), else from {@link ConvPanel}.
+     * Whether an image at stride 2 is taken in bands of output rows, each with phase planes of its own
+     * ({@code -Delixr.conv.bands=false}: whole images, their planes shared by the threads).
+     */
+    static final boolean BANDS = !"false".equals(System.getProperty("elixr.conv.bands"));
+    /** Fewest output rows a band: a band's planes repeat ⌊(KH − 1)/2⌋ phase rows of the next one's. */
+    static final int BAND_ROWS = 8;
+    /**
+     * Most floats of a band's phase planes: a quarter of L2 ({@code -Delixr.conv.bandFloats}), so that they stay there
+     * beside the packed weights and the output tile while every tap reads them.
+     */
+    static final int BAND_FLOATS = Integer.getInteger("elixr.conv.bandFloats", (int) (MachineProfile.current().l2() / 16));
+
+    /**
+     * One image (x at xi, out at oi), every group; in parallel when {@code parallel}. At stride 2 (phase planes), an
+     * image whose planes would not fit in {@link #BAND_FLOATS}, or that several threads share, is taken in bands of
+     * output rows: each band's rows of the input are split into planes of the thread's own, which its tile reads in place
+     * ({@link MicroKernel#runs}), as for a batch split by images. No thread then reads planes another core wrote, and a
+     * band's planes stay in L2 while its taps read them. Otherwise the threads share the image's B strips and take
+     * chunks of its output positions. Each output is the same FMA chain either way: the bits do not depend on the bands.
      */
     private static void image(MicroKernel kernel, float[] x, int xi, int c, int h, int w, float[][] packed, int og, int kh, int kw,
                               int kc, ConvEpilogue ep, Conv2dParams p, int oh, int ow, float[] out, int oi, boolean parallel) {
+        int bands = BANDS && PhasePlanes.suits(p.strideH(), p.strideW(), p.dilationH(), p.dilationW())
+                ? bands(c / p.groups(), kh, kw, oh, ow, parallel ? Parallel.threads() : 1) : 1;
+        if (bands >= 2) {
+            Parallel.forChunks(bands, 1, (s, e) -> {
+                for (int b = s; b < e; b++)
+                    rows(kernel, x, xi, c, h, w, packed, og, kh, kw, kc, ep, p, oh * b / bands, oh * (b + 1) / bands, oh, ow, out, oi, false);
+            });
+            return;
+        }
+        rows(kernel, x, xi, c, h, w, packed, og, kh, kw, kc, ep, p, 0, oh, oh, ow, out, oi, parallel);
+    }
+
+    /**
+     * Bands of output rows for an image of cg channels per group at stride 2 on t threads: enough that a band's phase
+     * planes (4·cg phase rows of WP floats per output row) fit in {@link #BAND_FLOATS}, at least two a thread when
+     * several share the image, none under {@link #BAND_ROWS} rows; 1 means the image whole.
+     */
+    static int bands(int cg, int kh, int kw, int oh, int ow, int threads) {
+        long perRow = 4L * cg * PhasePlanes.wideRow(ow, kw);
+        int rowsFit = (int) Math.max(BAND_ROWS, BAND_FLOATS / Math.max(1, perRow) - (kh - 1) / 2);
+        int bands = (oh + rowsFit - 1) / rowsFit;
+        if (threads > 1) bands = Math.max(bands, 2 * threads);
+        return Math.max(1, Math.min(bands, oh / BAND_ROWS));
+    }
+
+    /**
+     * Output rows y0 … y1 − 1 of one image (of oh), every group; the strips in parallel when {@code parallel}. The B strips
+     * come from {@link PhasePlanes} at stride 2 and dilation 1 (output positions then in rows of {@link
+     * PhasePlanes#wideRow}, whose junk columns are not stored), else from {@link ConvPanel} (whole images only: y0 = 0,
+     * y1 = oh).
+     */
+    private static void rows(MicroKernel kernel, float[] x, int xi, int c, int h, int w, float[][] packed, int og, int kh, int kw,
+                             int kc, ConvEpilogue ep, Conv2dParams p, int y0, int y1, int oh, int ow, float[] out, int oi, boolean parallel) {
         int g = p.groups(), cg = c / g, ckk = cg * kh * kw, ohw = oh * ow, blocks = (ckk + kc - 1) / kc;
         boolean wide = PhasePlanes.suits(p.strideH(), p.strideW(), p.dilationH(), p.dilationW());
-        int rowPitch = wide ? PhasePlanes.wideRow(ow, kw) : ow, positions = oh * rowPitch;
+        int rowPitch = wide ? PhasePlanes.wideRow(ow, kw) : ow, positions = (y1 - y0) * rowPitch;
         int mr = kernel.mr(), nr = kernel.nr(), strips = (positions + nr - 1) / nr, tiles = (og + mr - 1) / mr;
         int per = Math.max(1, Math.min(MAX_STRIPS, TILE_FLOATS / (Sgemm.roundUp(og, mr) * nr))); // strips a chunk
         int t = parallel ? Parallel.threads() : 1, chunks = (strips + per - 1) / per;
@@ -141,7 +193,7 @@ final class ImplicitConv {
         for (int gi = 0; gi < g; gi++) {
             Workspace own = WORKSPACE.get();
             int xg = xi + gi * cg * h * w;
-            if (wide) own.planes.configure(x, xg, cg, h, w, kh, kw, p.padH(), p.padW(), oh, ow, nr, parallel);
+            if (wide) own.planes.configure(x, xg, cg, h, w, kh, kw, p.padH(), p.padW(), y0, y1 - y0, ow, nr, parallel);
             else own.panel.configure(x, xg, cg, h, w, kh, kw, p.strideH(), p.strideW(), p.padH(), p.padW(),
                     p.dilationH(), p.dilationW(), oh, ow, nr);
             int group = gi, units = chunks * rowBlocks;
@@ -174,7 +226,7 @@ final class ImplicitConv {
                                 kernel.packed(ap, ti * mr * kb, strip, js * stripPitch, kb, tile, (ti - t0) * mr * pitch + js * nr, pitch, b > 0);
                     }
                     store(tile, pitch, s0 * nr, Math.min(pitch, positions - s0 * nr), rowPitch, ow, ohw, t0 * mr, Math.min(og, t1 * mr),
-                            ep, out, oi + group * og * ohw, group * og);
+                            ep, out, oi + group * og * ohw + y0 * ow, group * og);
                 }
             };
             if (parallel && units > 1) Parallel.forChunks(units, 1, body);

@@ -44,6 +44,16 @@ final class PhasePlanes {
      * the channels split in parallel when {@code parallel} (else on the calling thread: an image per thread already).
      */
     void configure(float[] x, int xOff, int cg, int h, int w, int kh, int kw, int ph, int pw, int oh, int ow, int nr, boolean parallel) {
+        configure(x, xOff, cg, h, w, kh, kw, ph, pw, 0, oh, ow, nr, parallel);
+    }
+
+    /**
+     * As {@link #configure(float[], int, int, int, int, int, int, int, int, int, int, int, boolean)} for output rows y0 …
+     * y0 + oh − 1 only (a band of the output: its planes hold phase rows y0 … y0 + HU − 1, positions count from its first
+     * row), so that threads can each split and read their own band of an image.
+     */
+    void configure(float[] x, int xOff, int cg, int h, int w, int kh, int kw, int ph, int pw, int y0, int oh, int ow, int nr,
+                   boolean parallel) {
         this.ow = ow; this.wp = wideRow(ow, kw); this.hu = oh + (kh - 1) / 2; this.nr = nr; this.kk = kh * kw;
         int plane = hu * wp, slack = (kw - 1) / 2 + nr; // the last strip's junk lanes read up to this far past the last plane
         int size = 4 * cg * plane + slack;
@@ -53,7 +63,7 @@ final class PhasePlanes {
             float[] row = new float[w + 1]; // a row split whole when its phase rows are narrower than it
             for (int ci = s; ci < e; ci++)
                 for (int ry = 0; ry < 2; ry++)
-                    for (int u = 0; u < hu; u++) splitRow(x, xOff + ci * h * w, h, w, 2 * u + ry - ph, pw,
+                    for (int u = 0; u < hu; u++) splitRow(x, xOff + ci * h * w, h, w, 2 * (y0 + u) + ry - ph, pw,
                             ((ci * 2 + ry) * 2) * plane + u * wp, plane, row);
         };
         if (parallel && cg > 1) Parallel.forRange(cg, Math.max(1, (1 << 14) / Math.max(1, h * w)), channels);

@@ -45,6 +45,8 @@ class ImplicitConvTest {
         out.add(new Geometry(3, 16, 48, 48, 32, 3, 3, 2, 2, 1, 1, 1, 1, 10));   // ELIXR-C's tower at stride 2: rows of 24 (+ 1 junk)
         out.add(new Geometry(2, 64, 12, 12, 96, 3, 3, 2, 2, 1, 1, 1, 1, 11));   // its last stage: rows of 6
         out.add(new Geometry(1, 3, 9, 9, 5, 2, 2, 2, 2, 0, 0, 1, 1, 12));       // kernel 2 at stride 2: an input column never read
+        out.add(new Geometry(1, 40, 41, 37, 48, 3, 3, 2, 2, 1, 1, 1, 2, 13));   // one image at stride 2 in bands of rows, grouped, odd sizes
+        out.add(new Geometry(1, 24, 45, 43, 40, 5, 5, 2, 2, 2, 2, 1, 1, 14));   // 5×5 at stride 2 in bands: two phase rows shared
         SplittableRandom r = new SplittableRandom(41);
         for (int i = 0; i < 16; i++) {
             int g = 1 + r.nextInt(2), k = 1 + 2 * r.nextInt(3), dil = 1 + r.nextInt(2), s = 1 + r.nextInt(2);
@@ -162,6 +164,30 @@ class ImplicitConvTest {
             for (int i = 1; i < want.length; i++)
                 if (Float.floatToRawIntBits(got[i]) != Float.floatToRawIntBits(want[i]))
                     throw new AssertionError(g + " on " + t + " thread(s) at flat " + (i - 1) + ": " + got[i] + ", PointwiseConv " + want[i]);
+        }
+    }
+
+    /**
+     * The bands of an image at stride 2: one (the image whole) where one thread takes it and its planes fit the budget;
+     * otherwise enough that a band's planes fit, at least two a thread where threads share it, never a band under
+     * {@link ImplicitConv#BAND_ROWS} rows.
+     */
+    @org.junit.jupiter.api.Test
+    void bandsKeepABandsPlanesWithinTheBudgetAndGiveEachSharingThreadTwo() {
+        int[][] images = {{3, 3, 48, 48}, {16, 3, 24, 24}, {32, 3, 56, 56}, {64, 3, 28, 28}, {3, 3, 112, 112}, {256, 5, 60, 60}, {8, 3, 12, 12}};
+        for (int[] im : images) {
+            int cg = im[0], k = im[1], oh = im[2], ow = im[3];
+            long perRow = 4L * cg * PhasePlanes.wideRow(ow, k);
+            for (int t = 1; t <= 4; t++) {
+                int bands = ImplicitConv.bands(cg, k, k, oh, ow, t), rows = (oh + bands - 1) / bands;
+                String what = "cg " + cg + " k " + k + " " + oh + "×" + ow + " on " + t + " thread(s): " + bands + " band(s)";
+                if (bands < 1 || (bands > 1 && oh / bands < ImplicitConv.BAND_ROWS)) throw new AssertionError(what + ", rows under the minimum");
+                boolean fitsWhole = (oh + (k - 1) / 2) * perRow <= ImplicitConv.BAND_FLOATS;
+                if (t == 1 && fitsWhole && bands != 1) throw new AssertionError(what + " where the whole image's planes fit");
+                if (t > 1 && bands < Math.min(2 * t, oh / ImplicitConv.BAND_ROWS)) throw new AssertionError(what + ", fewer than two a thread");
+                if (bands > 1 && oh / bands > ImplicitConv.BAND_ROWS && (rows + (k - 1) / 2) * perRow > ImplicitConv.BAND_FLOATS + perRow)
+                    throw new AssertionError(what + " of " + rows + " rows, planes over the budget of " + ImplicitConv.BAND_FLOATS + " floats");
+            }
         }
     }
 

@@ -44,6 +44,37 @@ class PhasePlanesTest {
                 throw new AssertionError(g + " at " + i + ": one thread " + one.planes()[i] + ", two " + two.planes()[i]);
     }
 
+    /**
+     * A band of output rows y0 … y1 − 1 (a thread's share of an image in {@link ImplicitConv}): every tap's run at band
+     * position (oy − y0)·WP + ox holds the whole image's planes' float at oy·WP + ox, for bands at the top, inside and at
+     * the bottom (whose planes read past the image's last row as zero padding).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
+    void aBandsPlanesHoldTheWholeImagesRunsForItsRows(ImplicitConvTest.Geometry g) {
+        SplittableRandom r = new SplittableRandom(g.seed() + 7);
+        int cg = g.c() / g.groups(), ck = cg * g.kh() * g.kw(), nr = Sgemm.PLAN.nr(), oh = g.oh(), ow = g.ow();
+        float[] x = ImplicitConvTest.random(r, 5 + g.c() * g.h() * g.w());
+        PhasePlanes whole = new PhasePlanes(), band = new PhasePlanes();
+        whole.configure(x, 5, cg, g.h(), g.w(), g.kh(), g.kw(), g.ph(), g.pw(), oh, ow, nr, false);
+        int wp = whole.rowPitch();
+        int[][] bands = {{0, Math.max(1, oh / 3)}, {oh / 3, Math.max(oh / 3 + 1, 2 * oh / 3)}, {Math.max(0, oh - 2), oh}};
+        for (int[] yb : bands) {
+            int y0 = yb[0], y1 = Math.min(oh, yb[1]);
+            if (y1 <= y0) continue;
+            band.configure(x, 5, cg, g.h(), g.w(), g.kh(), g.kw(), g.ph(), g.pw(), y0, y1 - y0, ow, nr, false);
+            for (int k = 0; k < ck; k++)
+                for (int oy = y0; oy < y1; oy++)
+                    for (int ox = 0; ox < ow; ox++) {
+                        float got = band.planes()[band.tapOffset(k) + (oy - y0) * wp + ox];
+                        float want = whole.planes()[whole.tapOffset(k) + oy * wp + ox];
+                        if (Float.floatToRawIntBits(got) != Float.floatToRawIntBits(want))
+                            throw new AssertionError(g + " band " + y0 + "…" + (y1 - 1) + " row " + k + " output (" + oy + ", " + ox
+                                    + "): band " + got + ", whole image " + want);
+                    }
+        }
+    }
+
     /** Row widths 0 … 4·VL + 3: whole vectors and every tail length, odd and even. */
     static Stream<Integer> widths() { return java.util.stream.IntStream.rangeClosed(0, 4 * PhasePlanes.VL + 3).boxed(); }
 
