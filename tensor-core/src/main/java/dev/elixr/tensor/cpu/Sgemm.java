@@ -20,6 +20,8 @@ import java.lang.foreign.ValueLayout;
  *         pack A[ic:ic+MC, pc:pc+KC] into MR-tall strips                A block stays in L2
  *         for each NR strip of B (its KC×NR sliver stays in L1), for each MR strip of A:
  *           micro-kernel: an MR×NR tile of C held in vector registers over the KC loop
+ *         (a thread with {@link GemmPlan#rowsOuterM()} rows or more: NC from {@link GemmPlan#ncRows()}, the panel in
+ *          L2, and the two loops the other way round, each MR strip of A in L1 across the panel's NR strips)
  * </pre>
  * Vector strategy: the tile (MR rows × NV vectors, NR = NV·VL) and the blocks KC, MC, NC come from a {@link GemmPlan}
  * chosen for the machine at start-up: 5×2 vectors on 16 vector registers (AVX2: 10 ymm accumulators, 2 B vectors,
@@ -201,7 +203,9 @@ public final class Sgemm {
     private static void blocked(GemmPlan plan, boolean tA, boolean tB, int i0, int i1, int j0, int j1, int k, float alpha,
                                 MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc) {
-        int m = i1 - i0, mr = plan.mr(), nr = plan.nr(), ncBlock = plan.nc();
+        int m = i1 - i0, mr = plan.mr(), nr = plan.nr();
+        boolean rowsOuter = m >= plan.rowsOuterM();
+        int ncBlock = rowsOuter ? plan.ncRows() : plan.nc();
         int kc = evenBlock(k, plan.kc(), 1), mc = evenBlock(m, plan.mc(), mr), ncMax = Math.min(ncBlock, roundUp(j1 - j0, nr));
         Buffers buf = BUFFERS.get();
         float[] ah = beta == 0f && k <= kc ? inPlaceA(plan, tA, j1 - j0, a, aOff) : null;
@@ -222,7 +226,7 @@ public final class Sgemm {
                 for (int ic = i0; ic < i1; ic += mc) {
                     int mb = Math.min(mc, i1 - ic);
                     GemmPack.packA(mr, tA, a, aOff, lda, ic, mb, pc, kb, ap);
-                    macro(plan.kernel(), ap, bp, mb, nc, kb, alpha, betaK, c, cOff + ic * ldc + jc, ldc, tile);
+                    macro(plan.kernel(), ap, bp, mb, nc, kb, alpha, betaK, c, cOff + ic * ldc + jc, ldc, tile, rowsOuter);
                 }
             }
         }
@@ -250,22 +254,36 @@ public final class Sgemm {
 
     static int roundUp(int x, int a) { return (x + a - 1) / a * a; }
 
+    /**
+     * The macro-kernel: every MR×NR tile of the mb×nb block of C from the packed A block and B panel. B strips outer (a
+     * KC×NR strip of B in L1 across the A strips, C's tiles visited down a column strip) or, with {@code rowsOuter}, A
+     * strips outer (an MR×KC strip of A in L1 across the panel of B in L2, C's tiles along its rows): see
+     * {@link GemmPlan#rowsOuterM()}.
+     */
     private static void macro(MicroKernel kernel, float[] ap, float[] bp, int mb, int nb, int kb, float alpha, float beta,
-                              float[] c, int cBase, int ldc, float[] tile) {
+                              float[] c, int cBase, int ldc, float[] tile, boolean rowsOuter) {
         int mr = kernel.mr(), nr = kernel.nr();
-        boolean direct = alpha == 1f && (beta == 0f || beta == 1f); // whole tiles go straight into C (added to it when beta = 1)
-        boolean accumulate = beta == 1f;
-        for (int jr = 0; jr < nb; jr += nr) {
-            int w = Math.min(nr, nb - jr);
-            for (int ir = 0; ir < mb; ir += mr) {
-                int ci = cBase + ir * ldc + jr;
-                if (direct && w == nr && ir + mr <= mb) {
-                    kernel.packed(ap, ir * kb, bp, jr * kb, kb, c, ci, ldc, accumulate);
-                } else {
-                    kernel.packed(ap, ir * kb, bp, jr * kb, kb, tile, 0, nr);
-                    merge(tile, nr, Math.min(mr, mb - ir), w, alpha, beta, c, ci, ldc);
-                }
-            }
+        if (rowsOuter) {
+            for (int ir = 0; ir < mb; ir += mr)
+                for (int jr = 0; jr < nb; jr += nr) tile(kernel, ap, bp, mb, nb, kb, ir, jr, alpha, beta, c, cBase, ldc, tile);
+        } else {
+            for (int jr = 0; jr < nb; jr += nr)
+                for (int ir = 0; ir < mb; ir += mr) tile(kernel, ap, bp, mb, nb, kb, ir, jr, alpha, beta, c, cBase, ldc, tile);
+        }
+    }
+
+    /**
+     * Tile (ir, jr) of the macro-kernel's block. A whole tile with alpha = 1 and beta 0 or 1 goes straight into C (added to
+     * it when beta = 1); any other through the scratch {@code tile} and {@link #merge}.
+     */
+    private static void tile(MicroKernel kernel, float[] ap, float[] bp, int mb, int nb, int kb, int ir, int jr, float alpha, float beta,
+                             float[] c, int cBase, int ldc, float[] tile) {
+        int mr = kernel.mr(), nr = kernel.nr(), w = Math.min(nr, nb - jr), ci = cBase + ir * ldc + jr;
+        if (alpha == 1f && (beta == 0f || beta == 1f) && w == nr && ir + mr <= mb) {
+            kernel.packed(ap, ir * kb, bp, jr * kb, kb, c, ci, ldc, beta == 1f);
+        } else {
+            kernel.packed(ap, ir * kb, bp, jr * kb, kb, tile, 0, nr);
+            merge(tile, nr, Math.min(mr, mb - ir), w, alpha, beta, c, ci, ldc);
         }
     }
 

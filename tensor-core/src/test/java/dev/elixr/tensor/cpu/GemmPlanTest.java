@@ -69,6 +69,19 @@ class GemmPlanTest {
         if (zen5.nr() == 32) assertEquals(256, zen5.kc(), "KC of the 8x2 tile at 512-bit vectors with 48 KiB of L1: 256 as before");
     }
 
+    /** Tall products (2048 rows and up) run A strips outer over a panel of B in half of L2; a plan given by hand never does unless asked. */
+    @Test
+    void tallProductsRunAStripsOuterOverAPanelOfBInHalfOfL2() {
+        for (MachineProfile m : new MachineProfile[] {ZEN3, ZEN5}) {
+            GemmPlan plan = GemmPlan.forMachine(m, new Properties());
+            assertEquals(GemmPlan.ROWS_OUTER_M, plan.rowsOuterM(), m.isa());
+            assertTrue(4L * plan.ncRows() * plan.kc() <= m.l2() / 2 || plan.ncRows() == 16 * plan.nr(), m.isa() + ": NC " + plan.ncRows());
+            assertEquals(0, plan.ncRows() % plan.nr(), m.isa());
+        }
+        assertEquals(Integer.MAX_VALUE, GemmPlan.of(MicroKernel.named("8x2"), 64, 16, 64).rowsOuterM());
+        assertEquals(100, GemmPlan.of(MicroKernel.named("8x2"), 64, 16, 64).withRowsOuter(100, 64).rowsOuterM());
+    }
+
     @Test
     void everyChoiceCanBeOverriddenAndSaysSo() {
         Properties p = new Properties();
@@ -77,8 +90,12 @@ class GemmPlanTest {
         p.setProperty("elixr.gemm.mc", "30");
         p.setProperty("elixr.gemm.nc", "1000");
         p.setProperty("elixr.gemm.inPlaceN", "128");
+        p.setProperty("elixr.gemm.rowsOuterM", "0");
+        p.setProperty("elixr.gemm.ncRows", "200");
         GemmPlan plan = GemmPlan.forMachine(ZEN5, p);
         assertEquals(128, plan.inPlaceN());
+        assertEquals(0, plan.rowsOuterM());
+        assertEquals(Sgemm.roundUp(200, plan.nr()), plan.ncRows());
         assertEquals("4x3", plan.kernel().name());
         assertEquals(100, plan.kc());
         assertEquals(32, plan.mc(), "MC rounded up to whole tiles of 4 rows");
@@ -101,6 +118,10 @@ class GemmPlanTest {
         w.setProperty("elixr.gemm.inPlaceN", "-1");
         e = assertThrows(IllegalArgumentException.class, () -> GemmPlan.forMachine(ZEN3, w));
         assertTrue(e.getMessage().contains("elixr.gemm.inPlaceN") && e.getMessage().contains("0 or more"), e.getMessage());
+        Properties ro = new Properties();
+        ro.setProperty("elixr.gemm.rowsOuterM", "tall");
+        e = assertThrows(IllegalArgumentException.class, () -> GemmPlan.forMachine(ZEN3, ro));
+        assertTrue(e.getMessage().contains("elixr.gemm.rowsOuterM") && e.getMessage().contains("row count"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> MachineProfile.parseRegisters("lots"));
         assertTrue(e.getMessage().contains("elixr.gemm.registers"), e.getMessage());
     }
@@ -122,7 +143,7 @@ class GemmPlanTest {
     @Test
     void thisMachinesPlanExplainsEveryChoice() {
         GemmPlan plan = GemmPlan.DEFAULT;
-        assertEquals(5, plan.why().size(), plan.why().toString());
+        assertEquals(7, plan.why().size(), plan.why().toString()); // tile, KC, MC, NC, A in place, A strips outer, their NC
         assertTrue(plan.why().get(0).startsWith("tile " + plan.kernel().name()), plan.why().get(0));
         MachineProfile m = MachineProfile.current();
         assertEquals(Simd.species().vectorBitSize(), m.speciesBits());

@@ -238,10 +238,10 @@ class SgemmTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyTile")
-    void everyTileMatchesFloat64ReferencePackedOrWithAReadInPlace(String tile, Case t) {
+    void everyTileMatchesFloat64ReferencePackedOrWithAReadInPlaceOrWithAStripsOuter(String tile, Case t) {
         MicroKernel kern = MicroKernel.named(tile);
         GemmPlan packed = GemmPlan.of(kern, 64, 2 * kern.mr(), 2 * kern.nr());
-        for (GemmPlan plan : new GemmPlan[] {packed, packed.withInPlaceN(1 << 20)})
+        for (GemmPlan plan : new GemmPlan[] {packed, packed.withInPlaceN(1 << 20), packed.withRowsOuter(0, 2 * kern.nr())})
             everyTileMatchesFloat64Reference(plan, t);
     }
 
@@ -291,6 +291,31 @@ class SgemmTest {
             assertTrue(java.util.Arrays.equals(c1, c2), tile + ": 1 and 2 threads give bit-identical results");
             assertGemm(new Case(false, tB, m, n, k, 1f, 0f, 0, 0), a, 0, k, b, 0, ldb, new float[m * n], c2, 0, n);
         }
+    }
+
+    /**
+     * A strips outer ({@link GemmPlan#rowsOuterM()}: every product; a panel of B three strips wide, so that N spans
+     * several) and B strips outer give the same bits with every tile, into a C overwritten and into a C added to
+     * (beta 1 and 0.5, K over several blocks), on 1 and 2 threads.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tiles")
+    void everyTileGivesTheSameBitsWithAStripsOuterAsWithBStripsOuter(String tile) {
+        MicroKernel kern = MicroKernel.named(tile);
+        GemmPlan columns = GemmPlan.of(kern, 64, 3 * kern.mr(), 4 * kern.nr()), rows = columns.withRowsOuter(0, 3 * kern.nr());
+        SplittableRandom r = new SplittableRandom(tile.hashCode() + 5);
+        int m = 7 * kern.mr() + 3, n = 11 * kern.nr() + 5, k = 3 * 64 + 17;
+        for (float beta : new float[] {0f, 1f, 0.5f})
+            for (int threads = 1; threads <= 2; threads++) {
+                float[] a = random(r, m * k), b = random(r, k * n), c0 = random(r, m * n);
+                float[] byColumns = c0.clone(), byRows = c0.clone();
+                Sgemm.sgemm(columns, false, false, m, n, k, 1f, MemorySegment.ofArray(a), 0, k, MemorySegment.ofArray(b), 0, n, beta, byColumns, 0, n, threads);
+                Sgemm.sgemm(rows, false, false, m, n, k, 1f, MemorySegment.ofArray(a), 0, k, MemorySegment.ofArray(b), 0, n, beta, byRows, 0, n, threads);
+                for (int i = 0; i < m * n; i++)
+                    if (Float.floatToRawIntBits(byColumns[i]) != Float.floatToRawIntBits(byRows[i]))
+                        throw new AssertionError(tile + " beta " + beta + " on " + threads + " thread(s) at (" + i / n + ", " + i % n
+                                + "): B strips outer " + byColumns[i] + ", A strips outer " + byRows[i]);
+            }
     }
 
     /**
