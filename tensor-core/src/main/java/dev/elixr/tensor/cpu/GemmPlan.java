@@ -29,9 +29,10 @@ import java.util.Properties;
  * the MC×KC block of A in half of L2 (MC = L2 / 2 / (4·KC)); the KC×NC panel of B in half of a core's share of L3
  * (NC = L3 per core / 2 / (4·KC)). MC and NC are clamped (MC 4·MR–960, NC 16·NR–4096) and rounded to whole tiles.
  *
- * <p>Loop order: products of {@link #rowsOuterM()} rows or more (a thread's rows) turn the two innermost loops round,
- * A strips outer over a KC×NC panel of B in half of L2 ({@link #ncRows()}): C's tiles are then visited along its rows,
- * which the hardware prefetcher follows, instead of down a column strip, a new page every row.
+ * <p>Loop order: products over several K blocks with a large, wide C ({@link #rowsOuterC()}: a thread's block of C of
+ * four L2s or more, at least a panel wide) turn the two innermost loops round, A strips outer over a KC×NC panel of B in half of L2
+ * ({@link #ncRows()}): C's tiles, read again for every K block, are then visited along its rows, which the hardware
+ * prefetcher follows, instead of down a column strip, a new page every row.
  */
 public final class GemmPlan {
     static final int KC_MIN = 256, KC_MAX = 512, MC_MAX = 960, NC_MAX = 4096;
@@ -43,26 +44,30 @@ public final class GemmPlan {
      */
     static final int IN_PLACE_N = 64;
     /**
-     * The fewest rows for which a product runs A strips outer ({@link #rowsOuterM()}). One thread, both orders alternated
-     * in one JVM (medians of 5 rounds; AVX-512 Xeon, 8×2 tile): 6304×768×3072 122.8 → 145.7 GFLOP/s, 4096×1024×4096
-     * 112.6 → 139.8, 2048³ 124.0 → 139.5, 6304×768×768 139.2 → 147.3; 1024³ 144.9 → 142.1, 197×768×3072 135.5 → 133.4,
-     * 197×3072×768 138.4 → 135.5. On its AVX2 code path (-XX:UseAVX=2, 5×2 tile): 2048³ 81.8 → 90.7, 6304×768×3072
-     * 85.4 → 87.7, 1024³ 95.8 → 91.7, the M = 197 shapes 5–7% slower (docs/results.md, session 28).
+     * A thread's C of this many L2s or more runs A strips outer ({@link #rowsOuterC()}) when K spans several blocks. One
+     * thread, both orders alternated in one JVM (medians of 5–7 rounds; AVX-512 Xeon, L2 2 MiB, 8×2 tile):
+     * 6304×768×3072 122.8 → 145.7 GFLOP/s, 4096×1024×4096 112.6 → 139.8, 2048³ 124.0 → 139.5, 6304×768×768 139.2 →
+     * 147.3 (C of 4–38 L2s); 1024³ 144.9 → 142.1 (2 L2s); 197×768×3072 135.5 → 133.4; and where K is one block (C only
+     * written) 3072×256×768 161.0 → 147.5, 2048×128×128 170.3 → 163.2. On two threads (each a half of N) 6304×768×3072
+     * 230.2 → 265.3, 2048³ 278.8 → 282.1, but 6304×768×768 284.5 → 268.9: a thread's C narrower than the panel of B
+     * keeps B strips outer. On its AVX2 code path (-XX:UseAVX=2, 5×2 tile):
+     * 2048³ 81.8 → 90.7, 6304×768×3072 85.4 → 87.7, 1024³ 95.8 → 91.7 (docs/results.md, session 28).
      */
-    static final int ROWS_OUTER_M = 2048;
+    static final int ROWS_OUTER_L2S = 4;
 
     /** This machine's plan (with the -Delixr.gemm.* overrides applied). */
     public static final GemmPlan DEFAULT = forMachine(MachineProfile.current(), System.getProperties());
 
     private final MicroKernel kernel;
-    private final int kc, mc, nc, inPlaceN, rowsOuterM, ncRows;
+    private final int kc, mc, nc, inPlaceN, ncRows;
+    private final long rowsOuterC;
     private final List<String> why;
 
     private GemmPlan(MicroKernel kernel, int kc, int mc, int nc, List<String> why) {
-        this(kernel, kc, mc, nc, 0, Integer.MAX_VALUE, nc, why);
+        this(kernel, kc, mc, nc, 0, Long.MAX_VALUE, nc, why);
     }
 
-    private GemmPlan(MicroKernel kernel, int kc, int mc, int nc, int inPlaceN, int rowsOuterM, int ncRows, List<String> why) {
+    private GemmPlan(MicroKernel kernel, int kc, int mc, int nc, int inPlaceN, long rowsOuterC, int ncRows, List<String> why) {
         if (kc < 1 || mc < 1 || nc < 1 || ncRows < 1)
             throw new IllegalArgumentException("GEMM blocks must be positive: KC=" + kc + " MC=" + mc + " NC=" + nc + " NC (A strips outer)=" + ncRows);
         this.kernel = kernel;
@@ -70,7 +75,7 @@ public final class GemmPlan {
         this.mc = (mc + kernel.mr() - 1) / kernel.mr() * kernel.mr(); // not Sgemm.roundUp: Sgemm's initialisation reads DEFAULT
         this.nc = (nc + kernel.nr() - 1) / kernel.nr() * kernel.nr();
         this.inPlaceN = Math.max(0, inPlaceN);
-        this.rowsOuterM = Math.max(0, rowsOuterM);
+        this.rowsOuterC = Math.max(0, rowsOuterC);
         this.ncRows = (ncRows + kernel.nr() - 1) / kernel.nr() * kernel.nr();
         this.why = List.copyOf(why);
     }
@@ -79,17 +84,18 @@ public final class GemmPlan {
     public GemmPlan withInPlaceN(int n) {
         List<String> w = new ArrayList<>(why);
         w.add("A in place up to N = " + n + ": given");
-        return new GemmPlan(kernel, kc, mc, nc, n, rowsOuterM, ncRows, w);
+        return new GemmPlan(kernel, kc, mc, nc, n, rowsOuterC, ncRows, w);
     }
 
     /**
-     * This plan with products of at least {@code m} rows (a thread's rows) running A strips outer, over panels of B
-     * {@code ncRows} wide ({@link #rowsOuterM()}; 0: every product, {@link Integer#MAX_VALUE}: none), for tests and benchmarks.
+     * This plan with products over several K blocks whose thread's C has at least {@code floats} elements running A
+     * strips outer, over panels of B {@code ncRows} wide ({@link #rowsOuterC()}; 0: every product over several K blocks,
+     * {@link Long#MAX_VALUE}: none), for tests and benchmarks.
      */
-    public GemmPlan withRowsOuter(int m, int ncRows) {
+    public GemmPlan withRowsOuter(long floats, int ncRows) {
         List<String> w = new ArrayList<>(why);
-        w.add("A strips outer from M = " + m + ", NC " + ncRows + ": given");
-        return new GemmPlan(kernel, kc, mc, nc, inPlaceN, m, ncRows, w);
+        w.add("A strips outer from C of " + floats + " floats, NC " + ncRows + ": given");
+        return new GemmPlan(kernel, kc, mc, nc, inPlaceN, floats, ncRows, w);
     }
 
     /** A plan with the given tile and blocks (MC and NC rounded up to whole tiles), for tests and benchmarks. */
@@ -101,7 +107,7 @@ public final class GemmPlan {
     public static GemmPlan of(MicroKernel kernel) {
         MachineProfile m = MachineProfile.current();
         int kc = kc(m, kernel), mc = mc(m, kernel, kc), nc = nc(m, kernel, kc);
-        return new GemmPlan(kernel, kc, mc, nc, 0, ROWS_OUTER_M, ncRows(m, kernel, kc),
+        return new GemmPlan(kernel, kc, mc, nc, 0, rowsOuterC(m), ncRows(m, kernel, kc),
                 List.of("tile " + kernel.name() + ": given; blocks and loop order from this machine's caches"));
     }
 
@@ -136,8 +142,8 @@ public final class GemmPlan {
                 : k.nv() != 2 ? "no product reads A in place (the in-place tiles are two vectors wide, " + k.name() + " is not)"
                 : "products up to N = " + IN_PLACE_N + " (of one K block, overwriting C) read a row-major A in place with the " + rows + " tile: packing a "
                         + k.name() + " strip (no register transpose for MR = " + k.mr() + ") costs a cycle a float against N/(2·VL) cycles of FMAs");
-        int rowsOuter = override(props, "rowsOuterM", ROWS_OUTER_M, why,
-                "products of this many rows or more run A strips outer (the KC×NC panel of B in L2, C's tiles along its rows)");
+        int rowsOuter = override(props, "rowsOuterC", (int) Math.min(Integer.MAX_VALUE, rowsOuterC(m)), why,
+                "products over several K blocks whose thread's C has this many floats or more (" + ROWS_OUTER_L2S + " times L2) run A strips outer (the KC×NC panel of B in L2, C's tiles along its rows)");
         int ncRows = override(props, "ncRows", ncRows(m, k, kc), why,
                 "half of L2 (" + MachineProfile.kib(m.l2()) + ") holds the KC×NC panel of B that A strips outer read");
         return new GemmPlan(k, kc, mc, nc, inPlace, rowsOuter, ncRows, why);
@@ -177,6 +183,9 @@ public final class GemmPlan {
         return (int) Math.max(16L * k.nr(), Math.min(NC_MAX / k.nr() * k.nr(), nc - nc % k.nr()));
     }
 
+    /** Floats of a thread's C from which products over several K blocks run A strips outer: {@link #ROWS_OUTER_L2S} times L2. */
+    static long rowsOuterC(MachineProfile m) { return ROWS_OUTER_L2S * m.l2() / 4; }
+
     /** NC of the A-strips-outer order: the KC×NC panel of B in half of L2, clamped to 16·NR–NC_MAX. */
     static int ncRows(MachineProfile m, MicroKernel k, int kc) {
         long nc = m.l2() / 2 / (4L * kc);
@@ -187,7 +196,7 @@ public final class GemmPlan {
         String v = props.getProperty("elixr.gemm." + name);
         String label = switch (name) {
             case "inPlaceN" -> "A in place up to N =";
-            case "rowsOuterM" -> "A strips outer from M =";
+            case "rowsOuterC" -> "A strips outer from C of";
             case "ncRows" -> "NC (A strips outer)";
             default -> name.toUpperCase(java.util.Locale.ROOT);
         };
@@ -197,7 +206,7 @@ public final class GemmPlan {
         }
         try {
             int x = Integer.parseInt(v.trim());
-            boolean count = name.equals("inPlaceN") || name.equals("rowsOuterM");
+            boolean count = name.equals("inPlaceN") || name.equals("rowsOuterC");
             if (x >= (count ? 0 : 1)) {
                 why.add(label + " " + x + ": -Delixr.gemm." + name + "=" + v.trim() + (count ? " (the default would be " : " (the caches would give ")
                         + computed + ")");
@@ -207,7 +216,7 @@ public final class GemmPlan {
             // the error below names the property
         }
         throw new IllegalArgumentException("-Delixr.gemm." + name + "='" + v + "' is not a "
-                + (name.equals("inPlaceN") ? "width (0 or more)" : name.equals("rowsOuterM") ? "row count (0 or more)" : "positive block size"));
+                + (name.equals("inPlaceN") ? "width (0 or more)" : name.equals("rowsOuterC") ? "float count (0 or more)" : "positive block size"));
     }
 
     public MicroKernel kernel() { return kernel; }
@@ -234,14 +243,15 @@ public final class GemmPlan {
     public int inPlaceN() { return inPlaceN; }
 
     /**
-     * Products whose thread computes at least this many rows of C run the macro-kernel with A strips outer: each packed
-     * MR×KC strip of A stays in L1 while the micro-kernel walks the KC×NC panel of B ({@link #ncRows()} wide, in L2)
-     * strip by strip, so that C's tiles are visited along its rows, where the hardware prefetcher follows them; below
-     * it, B strips outer (Goto's order: a KC×NR strip of B in L1 across the MC×KC block of A in L2, C's tiles visited
-     * down a column strip, a new page every row). {@code -Delixr.gemm.rowsOuterM} overrides. Either order computes every
-     * element as the same FMA chain: the bits do not depend on it.
+     * Products over several K blocks whose thread computes a block of C of at least this many floats, at least
+     * {@link #ncRows()} columns wide, run the macro-kernel with A strips outer: each packed MR×KC strip of A stays in L1 while the micro-kernel walks the KC×NC
+     * panel of B ({@link #ncRows()} wide, in L2) strip by strip, so that C's tiles, loaded again for every K block after
+     * the first, are visited along C's rows, where the hardware prefetcher follows them. Otherwise B strips outer
+     * (Goto's order: a KC×NR strip of B in L1 across the MC×KC block of A in L2, C's tiles visited down a column strip,
+     * a new page every row: cheaper where C stays in cache or is only written). {@code -Delixr.gemm.rowsOuterC}
+     * overrides. Either order computes every element as the same FMA chain: the bits do not depend on it.
      */
-    public int rowsOuterM() { return rowsOuterM; }
+    public long rowsOuterC() { return rowsOuterC; }
 
     /** NC when A strips are outer: the KC×NC panel of B in half of L2 ({@code -Delixr.gemm.ncRows}). */
     public int ncRows() { return ncRows; }
@@ -253,6 +263,6 @@ public final class GemmPlan {
     @Override
     public String toString() {
         return "tile " + kernel + ", KC " + kc + ", MC " + mc + ", NC " + nc
-                + (rowsOuterM == Integer.MAX_VALUE ? "" : ", A strips outer from M = " + rowsOuterM + " (NC " + ncRows + ")");
+                + (rowsOuterC == Long.MAX_VALUE ? "" : ", A strips outer from C of " + rowsOuterC + " floats (NC " + ncRows + ")");
     }
 }

@@ -20,8 +20,9 @@ import java.lang.foreign.ValueLayout;
  *         pack A[ic:ic+MC, pc:pc+KC] into MR-tall strips                A block stays in L2
  *         for each NR strip of B (its KC×NR sliver stays in L1), for each MR strip of A:
  *           micro-kernel: an MR×NR tile of C held in vector registers over the KC loop
- *         (a thread with {@link GemmPlan#rowsOuterM()} rows or more: NC from {@link GemmPlan#ncRows()}, the panel in
- *          L2, and the two loops the other way round, each MR strip of A in L1 across the panel's NR strips)
+ *         (K over several blocks and a thread's C of {@link GemmPlan#rowsOuterC()} floats or more, a panel wide or
+ *          more: NC from {@link GemmPlan#ncRows()}, the panel in L2, and the two loops the other way round, each MR
+ *          strip of A in L1 across the panel's NR strips)
  * </pre>
  * Vector strategy: the tile (MR rows × NV vectors, NR = NV·VL) and the blocks KC, MC, NC come from a {@link GemmPlan}
  * chosen for the machine at start-up: 5×2 vectors on 16 vector registers (AVX2: 10 ymm accumulators, 2 B vectors,
@@ -204,7 +205,7 @@ public final class Sgemm {
                                 MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc) {
         int m = i1 - i0, mr = plan.mr(), nr = plan.nr();
-        boolean rowsOuter = m >= plan.rowsOuterM();
+        boolean rowsOuter = k > plan.kc() && j1 - j0 >= plan.ncRows() && (long) m * (j1 - j0) >= plan.rowsOuterC();
         int ncBlock = rowsOuter ? plan.ncRows() : plan.nc();
         int kc = evenBlock(k, plan.kc(), 1), mc = evenBlock(m, plan.mc(), mr), ncMax = Math.min(ncBlock, roundUp(j1 - j0, nr));
         Buffers buf = BUFFERS.get();
@@ -258,7 +259,7 @@ public final class Sgemm {
      * The macro-kernel: every MR×NR tile of the mb×nb block of C from the packed A block and B panel. B strips outer (a
      * KC×NR strip of B in L1 across the A strips, C's tiles visited down a column strip) or, with {@code rowsOuter}, A
      * strips outer (an MR×KC strip of A in L1 across the panel of B in L2, C's tiles along its rows): see
-     * {@link GemmPlan#rowsOuterM()}.
+     * {@link GemmPlan#rowsOuterC()}.
      */
     private static void macro(MicroKernel kernel, float[] ap, float[] bp, int mb, int nb, int kb, float alpha, float beta,
                               float[] c, int cBase, int ldc, float[] tile, boolean rowsOuter) {

@@ -69,17 +69,17 @@ class GemmPlanTest {
         if (zen5.nr() == 32) assertEquals(256, zen5.kc(), "KC of the 8x2 tile at 512-bit vectors with 48 KiB of L1: 256 as before");
     }
 
-    /** Tall products (2048 rows and up) run A strips outer over a panel of B in half of L2; a plan given by hand never does unless asked. */
+    /** A C of four L2s or more runs A strips outer over a panel of B in half of L2; a plan given by hand never does unless asked. */
     @Test
-    void tallProductsRunAStripsOuterOverAPanelOfBInHalfOfL2() {
+    void largeProductsRunAStripsOuterOverAPanelOfBInHalfOfL2() {
         for (MachineProfile m : new MachineProfile[] {ZEN3, ZEN5}) {
             GemmPlan plan = GemmPlan.forMachine(m, new Properties());
-            assertEquals(GemmPlan.ROWS_OUTER_M, plan.rowsOuterM(), m.isa());
+            assertEquals(4 * m.l2() / 4, plan.rowsOuterC(), m.isa() + ": four L2s of floats");
             assertTrue(4L * plan.ncRows() * plan.kc() <= m.l2() / 2 || plan.ncRows() == 16 * plan.nr(), m.isa() + ": NC " + plan.ncRows());
             assertEquals(0, plan.ncRows() % plan.nr(), m.isa());
         }
-        assertEquals(Integer.MAX_VALUE, GemmPlan.of(MicroKernel.named("8x2"), 64, 16, 64).rowsOuterM());
-        assertEquals(100, GemmPlan.of(MicroKernel.named("8x2"), 64, 16, 64).withRowsOuter(100, 64).rowsOuterM());
+        assertEquals(Long.MAX_VALUE, GemmPlan.of(MicroKernel.named("8x2"), 64, 16, 64).rowsOuterC());
+        assertEquals(100, GemmPlan.of(MicroKernel.named("8x2"), 64, 16, 64).withRowsOuter(100, 64).rowsOuterC());
     }
 
     @Test
@@ -90,11 +90,11 @@ class GemmPlanTest {
         p.setProperty("elixr.gemm.mc", "30");
         p.setProperty("elixr.gemm.nc", "1000");
         p.setProperty("elixr.gemm.inPlaceN", "128");
-        p.setProperty("elixr.gemm.rowsOuterM", "0");
+        p.setProperty("elixr.gemm.rowsOuterC", "0");
         p.setProperty("elixr.gemm.ncRows", "200");
         GemmPlan plan = GemmPlan.forMachine(ZEN5, p);
         assertEquals(128, plan.inPlaceN());
-        assertEquals(0, plan.rowsOuterM());
+        assertEquals(0, plan.rowsOuterC());
         assertEquals(Sgemm.roundUp(200, plan.nr()), plan.ncRows());
         assertEquals("4x3", plan.kernel().name());
         assertEquals(100, plan.kc());
@@ -119,9 +119,9 @@ class GemmPlanTest {
         e = assertThrows(IllegalArgumentException.class, () -> GemmPlan.forMachine(ZEN3, w));
         assertTrue(e.getMessage().contains("elixr.gemm.inPlaceN") && e.getMessage().contains("0 or more"), e.getMessage());
         Properties ro = new Properties();
-        ro.setProperty("elixr.gemm.rowsOuterM", "tall");
+        ro.setProperty("elixr.gemm.rowsOuterC", "large");
         e = assertThrows(IllegalArgumentException.class, () -> GemmPlan.forMachine(ZEN3, ro));
-        assertTrue(e.getMessage().contains("elixr.gemm.rowsOuterM") && e.getMessage().contains("row count"), e.getMessage());
+        assertTrue(e.getMessage().contains("elixr.gemm.rowsOuterC") && e.getMessage().contains("float count"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> MachineProfile.parseRegisters("lots"));
         assertTrue(e.getMessage().contains("elixr.gemm.registers"), e.getMessage());
     }

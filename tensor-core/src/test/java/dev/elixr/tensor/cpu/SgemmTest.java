@@ -294,8 +294,8 @@ class SgemmTest {
     }
 
     /**
-     * A strips outer ({@link GemmPlan#rowsOuterM()}: every product; a panel of B three strips wide, so that N spans
-     * several) and B strips outer give the same bits with every tile, into a C overwritten and into a C added to
+     * A strips outer ({@link GemmPlan#rowsOuterC()}: every product over several K blocks; a panel of B three strips
+     * wide, so that N spans several) and B strips outer give the same bits with every tile, into a C overwritten and into a C added to
      * (beta 1 and 0.5, K over several blocks), on 1 and 2 threads.
      */
     @ParameterizedTest(name = "{0}")
