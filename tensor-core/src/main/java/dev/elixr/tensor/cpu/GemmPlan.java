@@ -196,7 +196,7 @@ public final class GemmPlan {
         String v = props.getProperty("elixr.gemm." + name);
         String label = switch (name) {
             case "inPlaceN" -> "A in place up to N =";
-            case "rowsOuterC" -> "A strips outer from C of";
+            case "rowsOuterC" -> "A strips outer from C floats =";
             case "ncRows" -> "NC (A strips outer)";
             default -> name.toUpperCase(java.util.Locale.ROOT);
         };
