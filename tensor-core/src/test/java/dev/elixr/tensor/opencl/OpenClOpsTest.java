@@ -99,6 +99,40 @@ class OpenClOpsTest {
                 name + " " + Shape.str(x.shape()) + " with " + Shape.str(y.shape()));
     }
 
+    /**
+     * The in-place ops of a caller-owned result on the device, where the kernel's output buffer is also its input:
+     * x += bias against the float64 sums, max(x, 0) against the float64 ReLU, and batch norm's backward written over
+     * its gradient against the host's out-of-place backward (itself held to the float64 reference in BackwardChecks).
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds10")
+    void inPlaceOpsWriteOverTheirInputOnTheDevice(long seed) {
+        Gen g = new Gen(seed);
+        int rows = 1 + (int) (seed * 7 % 40), cols = 1 + (int) (seed * 13 % 70);
+        Tensor x = g.uniform(-2, 2, rows, cols), bias = g.uniform(-2, 2, cols);
+        float[] xs = x.toFloatArray(), bs = bias.toFloatArray(), sum = new float[xs.length], relu = new float[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            sum[i] = (float) ((double) xs[i] + bs[i % cols]);
+            relu[i] = (float) Math.max(0.0, xs[i]);
+        }
+        Tensor dx = on(x);
+        assertEquals(dx, stays(Elementwise.addInPlace(dx, on(bias))));
+        Close.assertClose(Tensor.of(sum, rows, cols), dx, 1e-6, 2e-6, "x += bias in place, " + rows + "x" + cols);
+        Tensor dr = on(x);
+        assertEquals(dr, stays(Elementwise.reluInPlace(dr)));
+        Close.assertClose(Tensor.of(relu, rows, cols), dr, 1e-6, 2e-6, "relu in place, " + rows + "x" + cols);
+
+        Tensor bx = g.uniform(-2, 2, 2 + (int) (seed % 3), 3, 5, 4), gamma = g.uniform(0.5f, 1.5f, 3), beta = g.uniform(-1, 1, 3);
+        Tensor grad = g.uniform(-1, 1, bx.shape());
+        Norm.BatchNorm host = Norm.batchNorm2d(bx, gamma, beta, 1e-5f);
+        Tensor[] want = Norm.batchNorm2dBackward(bx, gamma, host, 1e-5f, grad, true, true, true);
+        Norm.BatchNorm dev = Norm.batchNorm2d(on(bx), on(gamma), on(beta), 1e-5f);
+        Tensor over = on(grad);
+        Tensor[] got = Norm.batchNorm2dBackwardInPlace(on(bx), on(gamma), dev, 1e-5f, over, true, true);
+        assertEquals(over, stays(got[0]));
+        for (int i = 0; i < 3; i++) Close.assertClose(want[i], got[i], 1e-5, 1e-4, "batch norm backward over g, gradient " + i);
+    }
+
     static Stream<Long> seeds10() { return LongStream.range(0, 10).boxed(); }
 
     @ParameterizedTest
