@@ -47,7 +47,7 @@ public final class GemmPlan {
      * A thread's C of this many L2s or more runs A strips outer ({@link #rowsOuterC()}) when K spans several blocks. One
      * thread, both orders alternated in one JVM (medians of 5–7 rounds; AVX-512 Xeon, L2 2 MiB, 8×2 tile):
      * 6304×768×3072 122.8 → 145.7 GFLOP/s, 4096×1024×4096 112.6 → 139.8, 2048³ 124.0 → 139.5, 6304×768×768 139.2 →
-     * 147.3 (C of 4–38 L2s); 1024³ 144.9 → 142.1 (2 L2s); 197×768×3072 135.5 → 133.4; and where K is one block (C only
+     * 147.3 (C of 8–37 L2s); 1024³ 144.9 → 142.1 (2 L2s); 197×768×3072 135.5 → 133.4; and where K is one block (C only
      * written) 3072×256×768 161.0 → 147.5, 2048×128×128 170.3 → 163.2. On two threads (each a half of N) 6304×768×3072
      * 230.2 → 265.3, 2048³ 278.8 → 282.1, but 6304×768×768 284.5 → 268.9: a thread's C narrower than the panel of B
      * keeps B strips outer. On its AVX2 code path (-XX:UseAVX=2, 5×2 tile):
@@ -143,7 +143,7 @@ public final class GemmPlan {
                 : "products up to N = " + IN_PLACE_N + " (of one K block, overwriting C) read a row-major A in place with the " + rows + " tile: packing a "
                         + k.name() + " strip (no register transpose for MR = " + k.mr() + ") costs a cycle a float against N/(2·VL) cycles of FMAs");
         int rowsOuter = override(props, "rowsOuterC", (int) Math.min(Integer.MAX_VALUE, rowsOuterC(m)), why,
-                "products over several K blocks whose thread's C has this many floats or more (" + ROWS_OUTER_L2S + " times L2) run A strips outer (the KC×NC panel of B in L2, C's tiles along its rows)");
+                "products over several K blocks whose thread's C has this many floats or more (" + ROWS_OUTER_L2S + " times L2), at least a panel wide, run A strips outer (the KC×NC panel of B in L2, C's tiles along its rows)");
         int ncRows = override(props, "ncRows", ncRows(m, k, kc), why,
                 "half of L2 (" + MachineProfile.kib(m.l2()) + ") holds the KC×NC panel of B that A strips outer read");
         return new GemmPlan(k, kc, mc, nc, inPlace, rowsOuter, ncRows, why);
