@@ -32,7 +32,8 @@ import java.util.Properties;
  * <p>Loop order: products over several K blocks with a large, wide C ({@link #rowsOuterC()}: a thread's block of C of
  * four L2s or more, at least a panel wide) turn the two innermost loops round, A strips outer over a KC×NC panel of B in half of L2
  * ({@link #ncRows()}): C's tiles, read again for every K block, are then visited along its rows, which the hardware
- * prefetcher follows, instead of down a column strip, a new page every row.
+ * prefetcher follows, instead of down a column strip, a new page every row. In that order a thread's K block of A is
+ * packed once for all the panels ({@link #mcRows()}: up to 8 MiB of it at a time), not once per panel.
  */
 public final class GemmPlan {
     static final int KC_MIN = 256, KC_MAX = 512, MC_MAX = 960, NC_MAX = 4096;
@@ -54,22 +55,28 @@ public final class GemmPlan {
      * 2048³ 81.8 → 90.7, 6304×768×3072 85.4 → 87.7, 1024³ 95.8 → 91.7 (docs/results.md, session 28).
      */
     static final int ROWS_OUTER_L2S = 4;
+    /**
+     * The most floats of A that the A-strips-outer order packs at once (8 MiB: a thread's K block of A up to M = 8,192
+     * at KC = 256), so that every panel of B reuses one packing of it ({@link #mcRows()}).
+     */
+    static final long ROWS_OUTER_A = 1L << 21;
 
     /** This machine's plan (with the -Delixr.gemm.* overrides applied). */
     public static final GemmPlan DEFAULT = forMachine(MachineProfile.current(), System.getProperties());
 
     private final MicroKernel kernel;
-    private final int kc, mc, nc, inPlaceN, ncRows;
+    private final int kc, mc, nc, inPlaceN, ncRows, mcRows;
     private final long rowsOuterC;
     private final List<String> why;
 
     private GemmPlan(MicroKernel kernel, int kc, int mc, int nc, List<String> why) {
-        this(kernel, kc, mc, nc, 0, Long.MAX_VALUE, nc, why);
+        this(kernel, kc, mc, nc, 0, Long.MAX_VALUE, nc, mcRows(kernel, kc, mc), why);
     }
 
-    private GemmPlan(MicroKernel kernel, int kc, int mc, int nc, int inPlaceN, long rowsOuterC, int ncRows, List<String> why) {
-        if (kc < 1 || mc < 1 || nc < 1 || ncRows < 1)
-            throw new IllegalArgumentException("GEMM blocks must be positive: KC=" + kc + " MC=" + mc + " NC=" + nc + " NC (A strips outer)=" + ncRows);
+    private GemmPlan(MicroKernel kernel, int kc, int mc, int nc, int inPlaceN, long rowsOuterC, int ncRows, int mcRows, List<String> why) {
+        if (kc < 1 || mc < 1 || nc < 1 || ncRows < 1 || mcRows < 1)
+            throw new IllegalArgumentException("GEMM blocks must be positive: KC=" + kc + " MC=" + mc + " NC=" + nc + " NC (A strips outer)=" + ncRows
+                    + " MC (A strips outer)=" + mcRows);
         this.kernel = kernel;
         this.kc = kc;
         this.mc = (mc + kernel.mr() - 1) / kernel.mr() * kernel.mr(); // not Sgemm.roundUp: Sgemm's initialisation reads DEFAULT
@@ -77,6 +84,7 @@ public final class GemmPlan {
         this.inPlaceN = Math.max(0, inPlaceN);
         this.rowsOuterC = Math.max(0, rowsOuterC);
         this.ncRows = (ncRows + kernel.nr() - 1) / kernel.nr() * kernel.nr();
+        this.mcRows = (mcRows + kernel.mr() - 1) / kernel.mr() * kernel.mr();
         this.why = List.copyOf(why);
     }
 
@@ -84,7 +92,7 @@ public final class GemmPlan {
     public GemmPlan withInPlaceN(int n) {
         List<String> w = new ArrayList<>(why);
         w.add("A in place up to N = " + n + ": given");
-        return new GemmPlan(kernel, kc, mc, nc, n, rowsOuterC, ncRows, w);
+        return new GemmPlan(kernel, kc, mc, nc, n, rowsOuterC, ncRows, mcRows, w);
     }
 
     /**
@@ -93,9 +101,14 @@ public final class GemmPlan {
      * {@link Long#MAX_VALUE}: none), for tests and benchmarks.
      */
     public GemmPlan withRowsOuter(long floats, int ncRows) {
+        return withRowsOuter(floats, ncRows, mcRows);
+    }
+
+    /** As {@link #withRowsOuter(long, int)}, packing at most {@code mcRows} rows of A at a time in that order ({@link #mcRows()}). */
+    public GemmPlan withRowsOuter(long floats, int ncRows, int mcRows) {
         List<String> w = new ArrayList<>(why);
-        w.add("A strips outer from C of " + floats + " floats, NC " + ncRows + ": given");
-        return new GemmPlan(kernel, kc, mc, nc, inPlaceN, floats, ncRows, w);
+        w.add("A strips outer from C of " + floats + " floats, NC " + ncRows + ", MC " + mcRows + ": given");
+        return new GemmPlan(kernel, kc, mc, nc, inPlaceN, floats, ncRows, mcRows, w);
     }
 
     /** A plan with the given tile and blocks (MC and NC rounded up to whole tiles), for tests and benchmarks. */
@@ -107,7 +120,7 @@ public final class GemmPlan {
     public static GemmPlan of(MicroKernel kernel) {
         MachineProfile m = MachineProfile.current();
         int kc = kc(m, kernel), mc = mc(m, kernel, kc), nc = nc(m, kernel, kc);
-        return new GemmPlan(kernel, kc, mc, nc, 0, rowsOuterC(m), ncRows(m, kernel, kc),
+        return new GemmPlan(kernel, kc, mc, nc, 0, rowsOuterC(m), ncRows(m, kernel, kc), mcRows(kernel, kc, mc),
                 List.of("tile " + kernel.name() + ": given; blocks and loop order from this machine's caches"));
     }
 
@@ -146,7 +159,10 @@ public final class GemmPlan {
                 "products over several K blocks whose thread's C has this many floats or more (" + ROWS_OUTER_L2S + " times L2), at least a panel wide, run A strips outer (the KC×NC panel of B in L2, C's tiles along its rows)");
         int ncRows = override(props, "ncRows", ncRows(m, k, kc), why,
                 "half of L2 (" + MachineProfile.kib(m.l2()) + ") holds the KC×NC panel of B that A strips outer read");
-        return new GemmPlan(k, kc, mc, nc, inPlace, rowsOuter, ncRows, why);
+        int mcRows = override(props, "mcRows", mcRows(k, kc, mc), why,
+                "A strips outer pack a thread's K block of A once for all the panels of B, up to " + MachineProfile.kib(4L * ROWS_OUTER_A)
+                        + " of it at a time");
+        return new GemmPlan(k, kc, mc, nc, inPlace, rowsOuter, ncRows, mcRows, why);
     }
 
     /** The preferred tile for a register count: 8×2 with 32, 5×2 with 16. */
@@ -186,6 +202,12 @@ public final class GemmPlan {
     /** Floats of a thread's C from which products over several K blocks run A strips outer: {@link #ROWS_OUTER_L2S} times L2. */
     static long rowsOuterC(MachineProfile m) { return ROWS_OUTER_L2S * m.l2() / 4; }
 
+    /** MC of the A-strips-outer order: {@link #ROWS_OUTER_A} floats of A at KC, at least MC, in whole tiles. */
+    static int mcRows(MicroKernel k, int kc, int mc) {
+        long rows = Math.max(mc, ROWS_OUTER_A / kc);
+        return (int) Math.min(Integer.MAX_VALUE / 2, rows - rows % k.mr());
+    }
+
     /** NC of the A-strips-outer order: the KC×NC panel of B in half of L2, clamped to 16·NR–NC_MAX. */
     static int ncRows(MachineProfile m, MicroKernel k, int kc) {
         long nc = m.l2() / 2 / (4L * kc);
@@ -198,6 +220,7 @@ public final class GemmPlan {
             case "inPlaceN" -> "A in place up to N =";
             case "rowsOuterC" -> "A strips outer from C floats =";
             case "ncRows" -> "NC (A strips outer)";
+            case "mcRows" -> "MC (A strips outer)";
             default -> name.toUpperCase(java.util.Locale.ROOT);
         };
         if (v == null || v.isBlank()) {
@@ -256,6 +279,12 @@ public final class GemmPlan {
     /** NC when A strips are outer: the KC×NC panel of B in half of L2 ({@code -Delixr.gemm.ncRows}). */
     public int ncRows() { return ncRows; }
 
+    /**
+     * MC when A strips are outer: rows of a thread's K block of A packed at once and walked against every panel of B
+     * ({@code -Delixr.gemm.mcRows}; see {@link Sgemm}'s A-strips-outer loop).
+     */
+    public int mcRows() { return mcRows; }
+
     /** One line per choice: what was chosen and why. */
     public List<String> why() { return why; }
 
@@ -263,6 +292,6 @@ public final class GemmPlan {
     @Override
     public String toString() {
         return "tile " + kernel + ", KC " + kc + ", MC " + mc + ", NC " + nc
-                + (rowsOuterC == Long.MAX_VALUE ? "" : ", A strips outer from C of " + rowsOuterC + " floats (NC " + ncRows + ")");
+                + (rowsOuterC == Long.MAX_VALUE ? "" : ", A strips outer from C of " + rowsOuterC + " floats (MC " + mcRows + ", NC " + ncRows + ")");
     }
 }

@@ -69,7 +69,10 @@ class GemmPlanTest {
         if (zen5.nr() == 32) assertEquals(256, zen5.kc(), "KC of the 8x2 tile at 512-bit vectors with 48 KiB of L1: 256 as before");
     }
 
-    /** A C of four L2s or more runs A strips outer over a panel of B in half of L2; a plan given by hand never does unless asked. */
+    /**
+     * A C of four L2s or more runs A strips outer over a panel of B in half of L2, packing up to 8 MiB of A's K block at
+     * once; a plan given by hand never does unless asked.
+     */
     @Test
     void largeProductsRunAStripsOuterOverAPanelOfBInHalfOfL2() {
         for (MachineProfile m : new MachineProfile[] {ZEN3, ZEN5}) {
@@ -77,6 +80,7 @@ class GemmPlanTest {
             assertEquals(4 * m.l2() / 4, plan.rowsOuterC(), m.isa() + ": four L2s of floats");
             assertTrue(4L * plan.ncRows() * plan.kc() <= m.l2() / 2 || plan.ncRows() == 16 * plan.nr(), m.isa() + ": NC " + plan.ncRows());
             assertEquals(0, plan.ncRows() % plan.nr(), m.isa());
+            assertEquals((1 << 21) / plan.kc() / plan.mr() * plan.mr(), plan.mcRows(), m.isa() + ": 8 MiB of A at KC " + plan.kc());
         }
         assertEquals(Long.MAX_VALUE, GemmPlan.of(MicroKernel.named("8x2"), 64, 16, 64).rowsOuterC());
         assertEquals(100, GemmPlan.of(MicroKernel.named("8x2"), 64, 16, 64).withRowsOuter(100, 64).rowsOuterC());
@@ -92,7 +96,9 @@ class GemmPlanTest {
         p.setProperty("elixr.gemm.inPlaceN", "128");
         p.setProperty("elixr.gemm.rowsOuterC", "0");
         p.setProperty("elixr.gemm.ncRows", "200");
+        p.setProperty("elixr.gemm.mcRows", "50");
         GemmPlan plan = GemmPlan.forMachine(ZEN5, p);
+        assertEquals(52, plan.mcRows(), "MC (A strips outer) rounded up to whole tiles of 4 rows");
         assertEquals(128, plan.inPlaceN());
         assertEquals(0, plan.rowsOuterC());
         assertEquals(Sgemm.roundUp(200, plan.nr()), plan.ncRows());
@@ -143,7 +149,7 @@ class GemmPlanTest {
     @Test
     void thisMachinesPlanExplainsEveryChoice() {
         GemmPlan plan = GemmPlan.DEFAULT;
-        assertEquals(7, plan.why().size(), plan.why().toString()); // tile, KC, MC, NC, A in place, A strips outer, their NC
+        assertEquals(8, plan.why().size(), plan.why().toString()); // tile, KC, MC, NC, A in place, A strips outer, their NC and MC
         assertTrue(plan.why().get(0).startsWith("tile " + plan.kernel().name()), plan.why().get(0));
         MachineProfile m = MachineProfile.current();
         assertEquals(Simd.species().vectorBitSize(), m.speciesBits());

@@ -241,7 +241,8 @@ class SgemmTest {
     void everyTileMatchesFloat64ReferencePackedOrWithAReadInPlaceOrWithAStripsOuter(String tile, Case t) {
         MicroKernel kern = MicroKernel.named(tile);
         GemmPlan packed = GemmPlan.of(kern, 64, 2 * kern.mr(), 2 * kern.nr());
-        for (GemmPlan plan : new GemmPlan[] {packed, packed.withInPlaceN(1 << 20), packed.withRowsOuter(0, 2 * kern.nr())})
+        for (GemmPlan plan : new GemmPlan[] {packed, packed.withInPlaceN(1 << 20), packed.withRowsOuter(0, 2 * kern.nr()),
+                packed.withRowsOuter(0, 2 * kern.nr(), kern.mr())})
             everyTileMatchesFloat64Reference(plan, t);
     }
 
@@ -295,14 +296,20 @@ class SgemmTest {
 
     /**
      * A strips outer ({@link GemmPlan#rowsOuterC()}: every product over several K blocks; a panel of B three strips
-     * wide, so that N spans several) and B strips outer give the same bits with every tile, into a C overwritten and into a C added to
-     * (beta 1 and 0.5, K over several blocks), on 1 and 2 threads.
+     * wide, so that N spans several), with each K block of A packed at once or two tiles of rows at a time
+     * ({@link GemmPlan#mcRows()}), and B strips outer give the same bits with every tile, into a C overwritten and into a C
+     * added to (beta 1 and 0.5, K over several blocks), on 1 and 2 threads.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("tiles")
     void everyTileGivesTheSameBitsWithAStripsOuterAsWithBStripsOuter(String tile) {
         MicroKernel kern = MicroKernel.named(tile);
-        GemmPlan columns = GemmPlan.of(kern, 64, 3 * kern.mr(), 4 * kern.nr()), rows = columns.withRowsOuter(0, 3 * kern.nr());
+        GemmPlan columns = GemmPlan.of(kern, 64, 3 * kern.mr(), 4 * kern.nr());
+        for (GemmPlan rows : new GemmPlan[] {columns.withRowsOuter(0, 3 * kern.nr()), columns.withRowsOuter(0, 3 * kern.nr(), 2 * kern.mr())})
+            sameBitsInBothOrders(tile, kern, columns, rows);
+    }
+
+    private static void sameBitsInBothOrders(String tile, MicroKernel kern, GemmPlan columns, GemmPlan rows) {
         SplittableRandom r = new SplittableRandom(tile.hashCode() + 5);
         int m = 7 * kern.mr() + 3, n = 11 * kern.nr() + 5, k = 3 * 64 + 17;
         for (float beta : new float[] {0f, 1f, 0.5f})
@@ -313,7 +320,7 @@ class SgemmTest {
                 Sgemm.sgemm(rows, false, false, m, n, k, 1f, MemorySegment.ofArray(a), 0, k, MemorySegment.ofArray(b), 0, n, beta, byRows, 0, n, threads);
                 for (int i = 0; i < m * n; i++)
                     if (Float.floatToRawIntBits(byColumns[i]) != Float.floatToRawIntBits(byRows[i]))
-                        throw new AssertionError(tile + " beta " + beta + " on " + threads + " thread(s) at (" + i / n + ", " + i % n
+                        throw new AssertionError(tile + " beta " + beta + " on " + threads + " thread(s), MC " + rows.mcRows() + ", at (" + i / n + ", " + i % n
                                 + "): B strips outer " + byColumns[i] + ", A strips outer " + byRows[i]);
             }
     }
