@@ -21,8 +21,8 @@ import java.lang.foreign.ValueLayout;
  *         for each NR strip of B (its KC×NR sliver stays in L1), for each MR strip of A:
  *           micro-kernel: an MR×NR tile of C held in vector registers over the KC loop
  *         (K over several blocks and a thread's C of {@link GemmPlan#rowsOuterC()} floats or more, a panel wide or
- *          more: NC from {@link GemmPlan#ncRows()}, the panel in L2, and the two loops the other way round, each MR
- *          strip of A in L1 across the panel's NR strips)
+ *          more: for pc, for ic in blocks of {@link GemmPlan#mcRows()} (A packed once), for jc in panels of
+ *          {@link GemmPlan#ncRows()} (the panel in L2), each MR strip of A in L1 across the panel's NR strips)
  * </pre>
  * Vector strategy: the tile (MR rows × NV vectors, NR = NV·VL) and the blocks KC, MC, NC come from a {@link GemmPlan}
  * chosen for the machine at start-up: 5×2 vectors on 16 vector registers (AVX2: 10 ymm accumulators, 2 B vectors,
@@ -52,10 +52,12 @@ import java.lang.foreign.ValueLayout;
  * A·Bᵀ with N ≤ NR/2 and K ≥ 1024 on heap operands (a first conv layer's weight gradient, 16×9 over
  * K = N·H·W) skips packing and padding altogether: {@link SgemmDot}, dot products along K.
  *
- * <p>Measured limits (see bench/): the micro-kernel alone reaches ≈ 94% of one core's FMA peak on
- * L1/L2-resident panels; what remains is the B panel streaming from L3 on wide N, 2-thread scaling, and
- * the transposing packs themselves (≈ 0.1–0.15 ns a float, permute-bound), still a third or more of
- * A·Bᵀ with small M and long K (conv weight gradients with 32–64 output channels).
+ * <p>Measured limits (docs/results.md, session 29, AVX-512 Xeon, one thread): the 8×2 micro-kernel alone reaches ≈ 78% of
+ * the probed FMA peak on L1-resident panels (12×2 ≈ 84%: C2's loop carries about seven integer instructions a k); in
+ * place the macro-kernel runs 1024³ at ≈ 0.97 of that and 2048³ or 6304×768×3072 at ≈ 0.85, for reasons not found
+ * (neither fewer passes over C nor other panel widths, loop orders or tiles moved it). The transposing packs cost
+ * ≈ 0.25 ns a float in cache against ≈ 0.1 for plain copies: a third or more of A·Bᵀ with small M and long K (conv
+ * weight gradients with 32–64 output channels).
  */
 public final class Sgemm {
     static final VectorSpecies<Float> S = Simd.F;
