@@ -145,10 +145,12 @@ final class ImplicitConv {
         int bands = BANDS && PhasePlanes.suits(p.strideH(), p.strideW(), p.dilationH(), p.dilationW())
                 ? bands(c / p.groups(), kh, kw, oh, ow, parallel ? Parallel.threads() : 1) : 1;
         if (bands >= 2) {
-            Parallel.forChunks(bands, 1, (s, e) -> {
+            Parallel.RangeBody body = (s, e) -> {
                 for (int b = s; b < e; b++)
                     rows(kernel, x, xi, c, h, w, packed, og, kh, kw, kc, ep, p, oh * b / bands, oh * (b + 1) / bands, oh, ow, out, oi, false);
-            });
+            };
+            if (parallel) Parallel.forChunks(bands, 1, body);
+            else body.run(0, bands); // a small image, or one thread's image of a batch: its bands on this thread
             return;
         }
         rows(kernel, x, xi, c, h, w, packed, og, kh, kw, kc, ep, p, 0, oh, oh, ow, out, oi, parallel);
