@@ -24,7 +24,7 @@ final class Devices {
                 float tip = carina - 0.03f - 0.03f * r.nextFloat();
                 float[] xs = {cx + 0.006f, cx + 0.003f, cx + 0.001f}, ys = {0f, apex, tip};
                 d.stroke(xs, ys, 0.0075f, 0.3f, 0.8f);              // the tube, its walls brighter
-                d.stroke(xs, ys, 0.003f, 1.2f, 0);                  // its radiopaque stripe, as dense as a catheter
+                d.stroke(xs, ys, 0.003f, 1.2f, 0);                  // its radiopaque stripe (a catheter: 0.0045, 0.9)
             }
             case ENTERIC -> {
                 float dome = t.dome(1, 0.3f * t.w());

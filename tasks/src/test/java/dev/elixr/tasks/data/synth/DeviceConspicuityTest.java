@@ -14,11 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * An endotracheal tube shows on the demo's 96-pixel films as it does on real ones: over the trachea and the upper
  * mediastinum (where the film is near saturation) its radiopaque stripe must still brighten the image. Each of 40
- * studies is rendered with and without the tube; outside the lungs the two differ only by the tube and the quantum
- * noise, so the mean difference over a band around the midline, above the tube's tip, measures the tube. Before
- * session 30 the stripe was a sixth of a pixel wide and as dense as the trachea's air is light, and the band's mean rose
- * by 0.018 grey levels (0.046 since): the image tower did not see it, and the search for "endotracheal tube" found one
- * study with any device in its top five.
+ * studies is rendered with and without the tube; outside the lungs the two differ only by the tube, the quantum noise
+ * and the low-frequency mottle (both zero-mean), so the mean difference over a band around the midline, above the
+ * tube's tip, measures the tube. Before session 30 the stripe was a sixth of a pixel wide and the tube's body exactly as
+ * dense as the trachea's air is light, and the band's mean rose by 0.018 grey levels (0.046 since): the image tower did
+ * not see it, and the search for "endotracheal tube" found one study with any device in its top five.
  */
 class DeviceConspicuityTest {
     @Test
