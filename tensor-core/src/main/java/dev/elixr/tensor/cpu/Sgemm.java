@@ -55,8 +55,9 @@ import java.lang.foreign.ValueLayout;
  * <p>Measured limits (docs/results.md, session 29, AVX-512 Xeon, one thread): the 8×2 micro-kernel alone reaches ≈ 78% of
  * the probed FMA peak on L1-resident panels (12×2 ≈ 84%; C2 compiles the 8×2 loop with about seven integer instructions
  * beside a k's 16 FMAs and 10 loads); in place the macro-kernel runs 1024³ at ≈ 0.97 of that and 2048³ or
- * 6304×768×3072 at ≈ 0.85, for reasons not found (neither fewer passes over C nor other panel widths, loop orders or
- * tiles moved it). The transposing packs cost
+ * 6304×768×3072 at ≈ 0.85 (neither fewer passes over C nor other panel widths, loop orders or tiles moved it; in
+ * session 30's harness the A-strips-outer loop ran 151–156 GFLOP/s with C's tiles cached against 138–145 with C in
+ * place, and Java has no prefetch instruction to hide C's loads). The transposing packs cost
  * ≈ 0.25 ns a float in cache against ≈ 0.1 for plain copies: a third or more of A·Bᵀ with small M and long K (conv
  * weight gradients with 32–64 output channels).
  */
