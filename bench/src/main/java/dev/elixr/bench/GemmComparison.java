@@ -1,5 +1,6 @@
 package dev.elixr.bench;
 
+import dev.elixr.tensor.cpu.CacheLines;
 import dev.elixr.tensor.cpu.GemmPlan;
 import dev.elixr.tensor.cpu.MachineProfile;
 import dev.elixr.tensor.cpu.Sgemm;
@@ -66,6 +67,7 @@ public final class GemmComparison {
             MachineProfile m = MachineProfile.current();
             out.printf("kernel: %s on %s with %d vector registers (elixr info says why); one core's FMA peak %.1f GFLOP/s%n",
                     GemmPlan.DEFAULT, m.isa(), m.registers(), FmaPeak.gflops(1));
+            out.println("packing: " + CacheLines.describe());
             if (!Numpy.available()) out.println("(python3 with numpy not found: numpy column n/a)");
             else out.println("numpy: " + Numpy.coreTypeLabel());
             out.printf("%-18s %7s %8s %8s %6s%n", "shape MxKxN", "threads", "elixr", "numpy", "ratio");

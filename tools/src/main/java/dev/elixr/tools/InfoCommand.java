@@ -1,6 +1,7 @@
 package dev.elixr.tools;
 
 import dev.elixr.tensor.Parallel;
+import dev.elixr.tensor.cpu.CacheLines;
 import dev.elixr.tensor.cpu.GemmPlan;
 import dev.elixr.tensor.cpu.MachineProfile;
 import dev.elixr.tensor.cpu.Simd;
@@ -26,6 +27,7 @@ final class InfoCommand implements Runnable {
         GemmPlan plan = GemmPlan.DEFAULT;
         System.out.printf("gemm         %s%n", plan);
         for (String why : plan.why()) System.out.println("               " + why);
+        System.out.println("               " + CacheLines.describe());
         System.out.printf("cores        %d available, kernel threads %d (-Delixr.threads=N)%n",
                 Runtime.getRuntime().availableProcessors(), Parallel.threads());
         System.out.printf("memory       max heap %d MiB%n", Runtime.getRuntime().maxMemory() >> 20);

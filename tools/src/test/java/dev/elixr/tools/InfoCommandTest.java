@@ -28,6 +28,7 @@ class InfoCommandTest {
         GemmPlan plan = GemmPlan.DEFAULT;
         assertTrue(out.contains("gemm         " + plan), out);
         for (String why : plan.why()) assertTrue(out.contains(why), "missing reason '" + why + "' in:\n" + out);
+        assertTrue(out.contains(dev.elixr.tensor.cpu.CacheLines.describe()), "missing the packing buffers' alignment in:\n" + out);
         assertTrue(out.contains("ISA ") && out.contains("vector registers") && out.contains("L1d"), out);
     }
 }

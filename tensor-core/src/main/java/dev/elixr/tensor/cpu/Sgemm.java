@@ -52,6 +52,12 @@ import java.lang.foreign.ValueLayout;
  * A·Bᵀ with N ≤ NR/2 and K ≥ 1024 on heap operands (a first conv layer's weight gradient, 16×9 over
  * K = N·H·W) skips packing and padding altogether: {@link SgemmDot}, dot products along K.
  *
+ * <p>Packed B strips start on a 64-byte cache line ({@link CacheLines}: the packing buffer's address is read for every
+ * product and B packed from the first element on a line), so that none of the micro-kernel's vector loads of B splits
+ * across two lines. One thread, AVX-512 Xeon, the A-strips-outer loop over a 2048-wide C alone: 152–166 GFLOP/s with the
+ * strips on a line against 129–143 at the seven other offsets the JVM may give the buffer; `bench gemm` moved from
+ * 0.79–0.89 of numpy to 0.84–0.97 on the large shapes (docs/results.md, session 31).
+ *
  * <p>Measured limits (docs/results.md, session 29, AVX-512 Xeon, one thread): the 8×2 micro-kernel alone reaches ≈ 78% of
  * the probed FMA peak on L1-resident panels (12×2 ≈ 84%; C2 compiles the 8×2 loop with about seven integer instructions
  * beside a k's 16 FMAs and 10 loads); in place the macro-kernel runs 1024³ at ≈ 0.97 of that and 2048³ or
@@ -218,23 +224,23 @@ public final class Sgemm {
         int mc = evenBlock(m, plan.mc(), mr), ncMax = Math.min(ncBlock, roundUp(j1 - j0, nr));
         float[] ah = beta == 0f && k <= kc ? inPlaceA(plan, tA, j1 - j0, a, aOff) : null;
         float[] ap = ah != null ? null : buf.a(mc * kc), bp = buf.b(ncMax * kc), tile = buf.tile(mr * nr);
-        int aAt = ah != null ? GemmPack.heapOffset(a, aOff) : 0, mcRows = roundUp(mc, ROWS.mr());
+        int aAt = ah != null ? GemmPack.heapOffset(a, aOff) : 0, mcRows = roundUp(mc, ROWS.mr()), bo = CacheLines.floatsToLine(bp);
         for (int pc = 0; pc < k; pc += kc) {
             int kb = Math.min(kc, k - pc);
             float betaK = pc == 0 ? beta : 1f;
             for (int jc = j0; jc < j1; jc += ncBlock) {
                 int nc = Math.min(ncBlock, j1 - jc);
-                GemmPack.packB(nr, tB, b, bOff, ldb, pc, kb, jc, nc, bp, 0);
+                GemmPack.packB(nr, tB, b, bOff, ldb, pc, kb, jc, nc, bp, bo);
                 if (ah != null) { // A read in place, MC rows at a time (its block stays in L2)
                     for (int ic = i0; ic < i1; ic += mcRows)
-                        gemmPackedB(ROWS, ah, aAt + ic * lda + pc, lda, Math.min(mcRows, i1 - ic), bp, 0, nc, kb, alpha, betaK,
+                        gemmPackedB(ROWS, ah, aAt + ic * lda + pc, lda, Math.min(mcRows, i1 - ic), bp, bo, nc, kb, alpha, betaK,
                                 c, cOff + ic * ldc + jc, ldc);
                     continue;
                 }
                 for (int ic = i0; ic < i1; ic += mc) {
                     int mb = Math.min(mc, i1 - ic);
                     GemmPack.packA(mr, tA, a, aOff, lda, ic, mb, pc, kb, ap);
-                    macro(plan.kernel(), ap, bp, mb, nc, kb, alpha, betaK, c, cOff + ic * ldc + jc, ldc, tile, false);
+                    macro(plan.kernel(), ap, bp, bo, mb, nc, kb, alpha, betaK, c, cOff + ic * ldc + jc, ldc, tile, false);
                 }
             }
         }
@@ -255,6 +261,7 @@ public final class Sgemm {
         int mr = plan.mr(), nr = plan.nr(), panel = plan.ncRows();
         int mc = evenBlock(i1 - i0, plan.mcRows(), mr);
         float[] ap = buf.a(mc * kc), bp = buf.b(Math.min(panel, roundUp(j1 - j0, nr)) * kc), tile = buf.tile(mr * nr);
+        int bo = CacheLines.floatsToLine(bp);
         for (int pc = 0; pc < k; pc += kc) {
             int kb = Math.min(kc, k - pc);
             float betaK = pc == 0 ? beta : 1f;
@@ -263,8 +270,8 @@ public final class Sgemm {
                 GemmPack.packA(mr, tA, a, aOff, lda, ic, mb, pc, kb, ap);
                 for (int jc = j0; jc < j1; jc += panel) {
                     int nc = Math.min(panel, j1 - jc);
-                    GemmPack.packB(nr, tB, b, bOff, ldb, pc, kb, jc, nc, bp, 0);
-                    macro(plan.kernel(), ap, bp, mb, nc, kb, alpha, betaK, c, cOff + ic * ldc + jc, ldc, tile, true);
+                    GemmPack.packB(nr, tB, b, bOff, ldb, pc, kb, jc, nc, bp, bo);
+                    macro(plan.kernel(), ap, bp, bo, mb, nc, kb, alpha, betaK, c, cOff + ic * ldc + jc, ldc, tile, true);
                 }
             }
         }
@@ -298,15 +305,15 @@ public final class Sgemm {
      * strips outer (an MR×KC strip of A in L1 across the panel of B in L2, C's tiles along its rows): see
      * {@link GemmPlan#rowsOuterC()}.
      */
-    private static void macro(MicroKernel kernel, float[] ap, float[] bp, int mb, int nb, int kb, float alpha, float beta,
+    private static void macro(MicroKernel kernel, float[] ap, float[] bp, int bo, int mb, int nb, int kb, float alpha, float beta,
                               float[] c, int cBase, int ldc, float[] tile, boolean rowsOuter) {
         int mr = kernel.mr(), nr = kernel.nr();
         if (rowsOuter) {
             for (int ir = 0; ir < mb; ir += mr)
-                for (int jr = 0; jr < nb; jr += nr) tile(kernel, ap, bp, mb, nb, kb, ir, jr, alpha, beta, c, cBase, ldc, tile);
+                for (int jr = 0; jr < nb; jr += nr) tile(kernel, ap, bp, bo, mb, nb, kb, ir, jr, alpha, beta, c, cBase, ldc, tile);
         } else {
             for (int jr = 0; jr < nb; jr += nr)
-                for (int ir = 0; ir < mb; ir += mr) tile(kernel, ap, bp, mb, nb, kb, ir, jr, alpha, beta, c, cBase, ldc, tile);
+                for (int ir = 0; ir < mb; ir += mr) tile(kernel, ap, bp, bo, mb, nb, kb, ir, jr, alpha, beta, c, cBase, ldc, tile);
         }
     }
 
@@ -314,13 +321,13 @@ public final class Sgemm {
      * Tile (ir, jr) of the macro-kernel's block. A whole tile with alpha = 1 and beta 0 or 1 goes straight into C (added to
      * it when beta = 1); any other through the scratch {@code tile} and {@link #merge}.
      */
-    private static void tile(MicroKernel kernel, float[] ap, float[] bp, int mb, int nb, int kb, int ir, int jr, float alpha, float beta,
+    private static void tile(MicroKernel kernel, float[] ap, float[] bp, int bo, int mb, int nb, int kb, int ir, int jr, float alpha, float beta,
                              float[] c, int cBase, int ldc, float[] tile) {
         int mr = kernel.mr(), nr = kernel.nr(), w = Math.min(nr, nb - jr), ci = cBase + ir * ldc + jr;
         if (alpha == 1f && (beta == 0f || beta == 1f) && w == nr && ir + mr <= mb) {
-            kernel.packed(ap, ir * kb, bp, jr * kb, kb, c, ci, ldc, beta == 1f);
+            kernel.packed(ap, ir * kb, bp, bo + jr * kb, kb, c, ci, ldc, beta == 1f);
         } else {
-            kernel.packed(ap, ir * kb, bp, jr * kb, kb, tile, 0, nr);
+            kernel.packed(ap, ir * kb, bp, bo + jr * kb, kb, tile, 0, nr);
             merge(tile, nr, Math.min(mr, mb - ir), w, alpha, beta, c, ci, ldc);
         }
     }
@@ -407,12 +414,12 @@ public final class Sgemm {
         GemmPack.packB(nr, tB, MemorySegment.ofArray(b), off, ldb, 0, k, 0, n, bp, bpOff);
     }
 
-    /** Per-thread packing buffers, grown on demand and reused across calls. */
+    /** Per-thread packing buffers, grown on demand and reused across calls; B's with {@link CacheLines#SLACK} floats to spare, to start its strips on a line. */
     private static final class Buffers {
         float[] a = new float[0], b = new float[0], tile = new float[0];
 
         float[] a(int n) { if (a.length < n) a = new float[n]; return a; }
         float[] tile(int n) { if (tile.length < n) tile = new float[n]; return tile; }
-        float[] b(int n) { if (b.length < n) b = new float[n]; return b; }
+        float[] b(int n) { if (b.length < n + CacheLines.SLACK) b = new float[n + CacheLines.SLACK]; return b; }
     }
 }
