@@ -27,7 +27,7 @@ import java.util.Properties;
  * with the 6×2 tile, shared machine; half of L1, 384 for the 5×2 tile on a 48 KiB L1, ran 2048³ 7–10% slower than 512
  * on a Xeon, AVX2 code, thread CPU time: fewer K blocks, fewer passes of C through the caches);
  * the MC×KC block of A in half of L2 (MC = L2 / 2 / (4·KC)); the KC×NC panel of B in half of a core's share of L3
- * (NC = L3 per core / 2 / (4·KC)). MC and NC are clamped (MC 4·MR–960, NC 16·NR–4096) and rounded to whole tiles.
+ * (NC = L3 per core / 2 / (4·KC)). MC and NC are clamped (MC 4·MR–{@link #MC_MAX} = 256, NC 16·NR–4096) and rounded to whole tiles.
  *
  * <p>Loop order: products over several K blocks with a large, wide C ({@link #rowsOuterC()}: a thread's block of C of
  * four L2s or more, at least a panel wide) turn the two innermost loops round, A strips outer over a KC×NC panel of B in half of L2
@@ -36,7 +36,15 @@ import java.util.Properties;
  * packed once for all the panels ({@link #mcRows()}: up to 8 MiB of it at a time), not once per panel.
  */
 public final class GemmPlan {
-    static final int KC_MIN = 256, KC_MAX = 512, MC_MAX = 960, NC_MAX = 4096;
+    static final int KC_MIN = 256, KC_MAX = 512, NC_MAX = 4096;
+    /**
+     * The tallest A block in Goto's order (B strips outer). Half of a 2 MiB L2 would give 1,024 rows at KC = 256; with
+     * packed B on cache lines ({@link CacheLines}), one JVM alternating plans (AVX-512 Xeon, medians of 9 rounds, GFLOP/s),
+     * MC 960 → 256: 1024³ 161 → 165 and 150 → 159 on one thread, 302 → 320 and 277 → 296 on two; 1024×4096×1024 140 →
+     * 149 / 270 → 287; 768×768×3072 159 → 159 / 277 → 304; 3200×256×768 162 → 164 / 337 → 345; MC 128 within a percent of
+     * 256, 384 between (docs/results.md, session 31). Machines with a smaller L2 keep half of it (Zen 3's 512 KiB: 128 rows).
+     */
+    static final int MC_MAX = 256;
     /**
      * The widest product that reads A in place where the tile's A strips have no register transpose (MR ≠ 8). AVX2 Zen 3,
      * one thread, both plans alternated in one JVM (medians of 40 rounds): N ≤ 64 gained 20–58% (3200×64×64 51–55 → 62–66
@@ -142,7 +150,7 @@ public final class GemmPlan {
                 "the KC×NR strip of B (NR = " + k.nr() + " floats) in two thirds of L1d (" + MachineProfile.kib(m.l1d()) + "), kept within "
                         + KC_MIN + "-" + KC_MAX);
         int mc = override(props, "mc", mc(m, k, kc), why,
-                "half of L2 (" + MachineProfile.kib(m.l2()) + ") holds the MC×KC block of A");
+                "half of L2 (" + MachineProfile.kib(m.l2()) + ") holds the MC×KC block of A, at most " + MC_MAX + " rows");
         int nc = override(props, "nc", nc(m, k, kc), why, m.l3PerCore() > 0
                 ? "half of a core's L3 share (" + MachineProfile.kib(m.l3PerCore()) + ") holds the KC×NC panel of B"
                 : "no L3: the largest panel");
