@@ -77,21 +77,21 @@ public final class FlashAttention {
         int dvp = Sgemm.roundUp(dv, Sgemm.NR), kBlocks = (tk + BK - 1) / BK;
         Parallel.forRange(bh * groups, 1, (s, e) -> {
             Tile tile = new Tile(dv, kBlocks);
-            float[] kp = new float[Sgemm.roundUp(Math.max(1, tk), Sgemm.NR) * d], vp = new float[kBlocks * dvp * BK];
-            int packed = -1;
+            float[] kp = new float[Sgemm.roundUp(Math.max(1, tk), Sgemm.NR) * d + CacheLines.SLACK], vp = new float[kBlocks * dvp * BK + CacheLines.SLACK];
+            int ko = CacheLines.floatsToLine(kp), vo = CacheLines.floatsToLine(vp), packed = -1; // strips on cache lines
             for (int t = s; t < e; t++) {
                 int head = t / groups, b = head / heads, h = head % heads;
                 int qb0 = (t % groups) * perGroup, qb1 = Math.min(qBlocks, qb0 + perGroup);
                 if (qb0 >= qb1) continue;
                 if (packed != head) { // Kᵀ as NR-key strips over d, V per key block as NR-column strips over its keys
-                    if (tk > 0 && d > 0) Sgemm.packB(true, k.data(), k.base(b, h), k.st(), d, tk, kp, 0);
+                    if (tk > 0 && d > 0) Sgemm.packB(true, k.data(), k.base(b, h), k.st(), d, tk, kp, ko);
                     for (int j0 = 0; j0 < tk; j0 += BK)
-                        Sgemm.packB(false, v.data(), v.base(b, h) + j0 * v.st(), v.st(), Math.min(BK, tk - j0), dv, vp, (j0 / BK) * dvp * BK);
+                        Sgemm.packB(false, v.data(), v.base(b, h) + j0 * v.st(), v.st(), Math.min(BK, tk - j0), dv, vp, vo + (j0 / BK) * dvp * BK);
                     packed = head;
                 }
                 for (int qb = qb0; qb < qb1; qb++) {
                     int i0 = qb * bq;
-                    block(b, h, i0, Math.min(bq, tq - i0), tq, tk, d, dv, q, kp, vp, mask, causal, scale, out, tile,
+                    block(b, h, i0, Math.min(bq, tq - i0), tq, tk, d, dv, q, kp, ko, vp, vo, mask, causal, scale, out, tile,
                             p == null ? -1 : p.row(heads, tq, tk, b, h, i0), p == null ? null : p.data());
                 }
             }
@@ -209,8 +209,8 @@ public final class FlashAttention {
         }
     }
 
-    /** Queries [i0, i0+rows) of head (b, h); P's rows from pAt of pd when pd is not null. */
-    private static void block(int b, int h, int i0, int rows, int tq, int tk, int d, int dv, Operand q, float[] kp, float[] vp,
+    /** Queries [i0, i0+rows) of head (b, h), Kᵀ and V packed from ko of kp and vo of vp; P's rows from pAt of pd when pd is not null. */
+    private static void block(int b, int h, int i0, int rows, int tq, int tk, int d, int dv, Operand q, float[] kp, int ko, float[] vp, int vo,
                               Mask mask, boolean causal, float scale, Operand out, Tile tile, int pAt, float[] pd) {
         float[] sc = tile.sc, acc = tile.acc, m = tile.m, l = tile.l;
         java.util.Arrays.fill(m, 0, rows, Float.NEGATIVE_INFINITY);
@@ -223,7 +223,7 @@ public final class FlashAttention {
             // Q_blk · K_blkᵀ (Q read in place, Kᵀ packed once per head; alpha = 1 keeps whole tiles on the direct store),
             // then per row one pass: ·scale, + mask, the causal cut, the row max (the same bits as scaling in the product)
             if (d == 0) java.util.Arrays.fill(sc, 0f);
-            else Sgemm.gemmPackedB(q.data(), qb, q.st(), rows, kp, j0 * d, cols, d, 1f, 0f, sc, 0, BK);
+            else Sgemm.gemmPackedB(q.data(), qb, q.st(), rows, kp, ko + j0 * d, cols, d, 1f, 0f, sc, 0, BK);
             for (int r = 0; r < rows; r++) {
                 int visible = causal ? Math.max(0, Math.min(cols, i0 + r + shift + 1 - j0)) : cols;
                 int mi = mask == null ? 0 : mask.off() + b * mask.sb() + h * mask.sh() + (i0 + r) * mask.sq() + j0 * mask.sk();
@@ -234,7 +234,7 @@ public final class FlashAttention {
             }
             // O += P · V_blk over the block's first cols keys (P read in place from the score tile, V packed once per
             // head in key blocks of kUsed rows: a causal block's later keys, which none of its queries sees, are not read)
-            int vOff = (j0 / BK) * dvp * BK, kUsed = Math.min(BK, tk - j0);
+            int vOff = vo + (j0 / BK) * dvp * BK, kUsed = Math.min(BK, tk - j0);
             Sgemm.gemmPackedB(sc, 0, BK, rows, vp, vOff, kUsed, dv, cols, 1f, 1f, acc, 0, dv);
             if (pd != null && tk > BK) // several key blocks: each block's exponentials kept with the max they took
                 for (int r = 0; r < rows; r++) {

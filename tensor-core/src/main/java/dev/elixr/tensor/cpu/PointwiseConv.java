@@ -19,7 +19,8 @@ import jdk.incubator.vector.FloatVector;
  * chunk of x, multiply, then the epilogue over the chunk's og rows while they are in L2. Narrow planes (EfficientNet's
  * 14×14 and 7×7 stages) pack x once and split the rows of W, MR-aligned, across the threads, each running the epilogue
  * over its own rows. Every output is one FMA chain over k in order, whichever tile and thread computes it, so the bits
- * depend on neither the thread count nor the chunking. {@link #conv2dPlain} is the plain loop, kept as the reference.
+ * depend on neither the thread count nor the chunking. The packed strips start on a cache line ({@link CacheLines}).
+ * {@link #conv2dPlain} is the plain loop, kept as the reference.
  */
 final class PointwiseConv {
     /** Per-thread packed strips of x, reused across calls. */
@@ -43,43 +44,46 @@ final class PointwiseConv {
         if (hw >= 2 * chunk || !parallel || Parallel.threads() == 1) {
             Parallel.RangeBody body = (s, e) -> {
                 float[] bp = packed(cg * Sgemm.roundUp(e - s, nr));
-                pack(x, xOff + s, hw, cg, e - s, gate, gateOff, nr, bp);
-                multiply(kernel, w, wOff, og, cg, bp, e - s, out, outOff + s, hw, ep, ch0);
+                int bo = CacheLines.floatsToLine(bp);
+                pack(x, xOff + s, hw, cg, e - s, gate, gateOff, nr, bp, bo);
+                multiply(kernel, w, wOff, og, cg, bp, bo, e - s, out, outOff + s, hw, ep, ch0);
             };
             if (parallel && Parallel.threads() > 1) Parallel.forChunks(hw, chunk, body);
             else for (int s = 0; s < hw; s += chunk) body.run(s, Math.min(hw, s + chunk));
             return;
         }
         float[] bp = packed(cg * Sgemm.roundUp(hw, nr));
-        pack(x, xOff, hw, cg, hw, gate, gateOff, nr, bp);
+        int bo = CacheLines.floatsToLine(bp);
+        pack(x, xOff, hw, cg, hw, gate, gateOff, nr, bp, bo);
         int strips = (og + mr - 1) / mr, per = Math.max(1, strips / (2 * Parallel.threads()));
         Parallel.forChunks(strips, per, (s, e) -> {
             int r0 = s * mr, r1 = Math.min(og, e * mr);
-            multiply(kernel, w, wOff + r0 * cg, r1 - r0, cg, bp, hw, out, outOff + r0 * hw, hw, ep, ch0 + r0);
+            multiply(kernel, w, wOff + r0 * cg, r1 - r0, cg, bp, bo, hw, out, outOff + r0 * hw, hw, ep, ch0 + r0);
         });
     }
 
+    /** The thread's packing buffer for n floats, with {@link CacheLines#SLACK} to spare to start the strips on a cache line. */
     private static float[] packed(int n) {
         float[][] holder = PACKED.get();
-        if (holder[0].length < n) holder[0] = new float[n];
+        if (holder[0].length < n + CacheLines.SLACK) holder[0] = new float[n + CacheLines.SLACK];
         return holder[0];
     }
 
-    /** C[og, n] = W·B for B packed in bp (all of K), then the epilogue over the og rows of n floats, ldc apart. */
-    private static void multiply(MicroKernel kernel, float[] w, int wOff, int og, int cg, float[] bp, int n, float[] c, int cOff,
+    /** C[og, n] = W·B for B packed in bp from bpOff (all of K), then the epilogue over the og rows of n floats, ldc apart. */
+    private static void multiply(MicroKernel kernel, float[] w, int wOff, int og, int cg, float[] bp, int bpOff, int n, float[] c, int cOff,
                                  int ldc, ConvEpilogue ep, int ch0) {
-        Sgemm.gemmPackedB(kernel, w, wOff, cg, og, bp, 0, n, cg, 1f, 0f, c, cOff, ldc);
+        Sgemm.gemmPackedB(kernel, w, wOff, cg, og, bp, bpOff, n, cg, 1f, 0f, c, cOff, ldc);
         if (ep.isIdentity()) return;
         for (int r = 0; r < og; r++) ep.apply(c, cOff + r * ldc, c, cOff + r * ldc, n, ch0 + r);
     }
 
     /**
-     * Packs n columns of x (cg rows, ld apart, from xOff) into NR-wide strips of bp (element (k, j) of a strip at
-     * k·NR + j, the last strip zero-padded), row k times gate[gateOff + k] when there is a gate.
+     * Packs n columns of x (cg rows, ld apart, from xOff) into NR-wide strips of bp from bpOff (element (k, j) of a strip
+     * at k·NR + j, the last strip zero-padded), row k times gate[gateOff + k] when there is a gate.
      */
-    static void pack(float[] x, int xOff, int ld, int cg, int n, float[] gate, int gateOff, int nr, float[] bp) {
+    static void pack(float[] x, int xOff, int ld, int cg, int n, float[] gate, int gateOff, int nr, float[] bp, int bpOff) {
         int vl = Simd.L;
-        for (int j0 = 0, base = 0; j0 < n; j0 += nr, base += cg * nr) {
+        for (int j0 = 0, base = bpOff; j0 < n; j0 += nr, base += cg * nr) {
             int width = Math.min(nr, n - j0);
             if (width == nr) {
                 for (int k = 0; k < cg; k++) {
