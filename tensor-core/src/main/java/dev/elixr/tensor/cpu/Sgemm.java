@@ -53,19 +53,18 @@ import java.lang.foreign.ValueLayout;
  * K = N·H·W) skips packing and padding altogether: {@link SgemmDot}, dot products along K.
  *
  * <p>Packed B strips start on a 64-byte cache line ({@link CacheLines}: the packing buffer's address is read for every
- * product and B packed from the first element on a line), so that none of the micro-kernel's vector loads of B splits
- * across two lines. One thread, AVX-512 Xeon, the A-strips-outer loop over a 2048-wide C alone: 152–166 GFLOP/s with the
- * strips on a line against 129–143 at the seven other offsets the JVM may give the buffer; `bench gemm` moved from
- * 0.79–0.89 of numpy to 0.84–0.97 on the large shapes (docs/results.md, session 31).
+ * product and B packed from the first element on a line), so that none of the micro-kernel's vector loads of B spans
+ * two lines. One thread, AVX-512 Xeon, the A-strips-outer loop over a 2048-wide C alone: 149–166 GFLOP/s with the
+ * strips on a line against 128–143 at the seven other offsets the JVM may give the buffer. With that and MC at most
+ * 256 ({@link GemmPlan}), `bench gemm`'s 1024³, 2048³ and 6304×768×3072 went from 0.79–0.89 of numpy to 0.91–0.98 on
+ * one thread and 0.81–0.95 on two (docs/results.md, session 31).
  *
- * <p>Measured limits (docs/results.md, session 29, AVX-512 Xeon, one thread): the 8×2 micro-kernel alone reaches ≈ 78% of
- * the probed FMA peak on L1-resident panels (12×2 ≈ 84%; C2 compiles the 8×2 loop with about seven integer instructions
- * beside a k's 16 FMAs and 10 loads); in place the macro-kernel runs 1024³ at ≈ 0.97 of that and 2048³ or
- * 6304×768×3072 at ≈ 0.85 (neither fewer passes over C nor other panel widths, loop orders or tiles moved it; in
- * session 30's harness the A-strips-outer loop ran 151–156 GFLOP/s with C's tiles cached against 138–145 with C in
- * place, and Java has no prefetch instruction to hide C's loads). The transposing packs cost
- * ≈ 0.25 ns a float in cache against ≈ 0.1 for plain copies: a third or more of A·Bᵀ with small M and long K (conv
- * weight gradients with 32–64 output channels).
+ * <p>Measured limits (docs/results.md, sessions 29–30, AVX-512 Xeon, one thread, before B was put on lines): the 8×2
+ * micro-kernel alone reaches ≈ 78% of the probed FMA peak on L1-resident panels (12×2 ≈ 84%; C2 compiles the 8×2 loop
+ * with about seven integer instructions beside a k's 16 FMAs and 10 loads); the A-strips-outer loop ran 151–156
+ * GFLOP/s with C's tiles cached against 138–145 with C in place, and Java has no prefetch instruction to hide C's
+ * loads. The transposing packs cost ≈ 0.25 ns a float in cache against ≈ 0.1 for plain copies: a third or more of
+ * A·Bᵀ with small M and long K (conv weight gradients with 32–64 output channels).
  */
 public final class Sgemm {
     static final VectorSpecies<Float> S = Simd.F;
