@@ -299,7 +299,8 @@ public final class Sgemm {
     static int roundUp(int x, int a) { return (x + a - 1) / a * a; }
 
     /**
-     * The macro-kernel: every MR×NR tile of the mb×nb block of C from the packed A block and B panel. B strips outer (a
+     * The macro-kernel: every MR×NR tile of the mb×nb block of C from the packed A block and the B panel packed from bo of
+     * bp (the first element on a cache line). B strips outer (a
      * KC×NR strip of B in L1 across the A strips, C's tiles visited down a column strip) or, with {@code rowsOuter}, A
      * strips outer (an MR×KC strip of A in L1 across the panel of B in L2, C's tiles along its rows): see
      * {@link GemmPlan#rowsOuterC()}.
