@@ -42,7 +42,8 @@ public final class GemmPlan {
      * packed B on cache lines ({@link CacheLines}), one JVM alternating plans (AVX-512 Xeon, medians of 9 rounds, GFLOP/s),
      * MC 960 → 256: 1024³ 161 → 165 and 150 → 159 on one thread, 302 → 320 and 277 → 296 on two; 1024×4096×1024 140 →
      * 149 / 270 → 287; 768×768×3072 159 → 159 / 277 → 304; 3200×256×768 162 → 164 / 337 → 345; MC 128 within a percent of
-     * 256, 384 between (docs/results.md, session 31). Machines with a smaller L2 keep half of it (Zen 3's 512 KiB: 128 rows).
+     * 256, 384 between (docs/results.md, session 31). Machines with a smaller L2 keep half of it (Zen 3's 512 KiB at
+     * KC 512: 125 rows of the 5×2 tile, as before).
      */
     static final int MC_MAX = 256;
     /**

@@ -69,6 +69,16 @@ class GemmPlanTest {
         if (zen5.nr() == 32) assertEquals(256, zen5.kc(), "KC of the 8x2 tile at 512-bit vectors with 48 KiB of L1: 256 as before");
     }
 
+    /** MC is half of L2 up to {@link GemmPlan#MC_MAX} = 256 rows: a 2 MiB L2 is capped, Zen 3's 512 KiB keeps its half. */
+    @Test
+    void mcIsHalfOfL2UpTo256Rows() {
+        MachineProfile xeon = new MachineProfile("AVX-512", 512, 32, "test", 48 << 10, 2 << 20, 240 << 20, "test");
+        MicroKernel k8x2 = MicroKernel.named("8x2"), k5x2 = MicroKernel.named("5x2");
+        assertEquals(256, GemmPlan.mc(xeon, k8x2, 256), "half of 2 MiB would be 1,024 rows at KC 256");
+        assertEquals(125, GemmPlan.mc(ZEN3, k5x2, 512), "half of 512 KiB at KC 512: 128 rows, 125 in whole 5-row tiles, under the cap");
+        assertEquals(255, GemmPlan.mc(xeon, k5x2, 512), "the cap in whole 5-row tiles");
+    }
+
     /**
      * A C of four L2s or more runs A strips outer over a panel of B in half of L2, packing up to 8 MiB of A's K block at
      * once; a plan given by hand never does unless asked.
