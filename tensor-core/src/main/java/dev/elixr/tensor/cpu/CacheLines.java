@@ -11,16 +11,16 @@ import java.lang.invoke.MethodHandle;
  * element that starts a line. A vector of 16 floats loaded from an address that is not a multiple of 64 spans two
  * lines (a split load); the micro-kernels load every packed strip of B a vector at a time, so a strip that starts off
  * a line splits every one of its loads. The JVM places arrays on 8-byte boundaries only and tells nobody where: a
- * packing buffer lands on one of eight offsets in each process, which made Sgemm's large products run 10–15% apart
- * from one JVM to the next (docs/results.md, session 31).
+ * packing buffer lands on one of eight offsets against a line, and at seven of them Sgemm's A-strips-outer loop ran
+ * 10–15% slower than on the line (docs/results.md, session 31).
  *
  * <p>The address is read through the foreign-function API, no JNI: the C library's {@code memset(p, 0, 0)} writes
  * nothing and returns p, and a heap array may be passed to it as a {@link Linker.Option#critical(boolean) critical}
  * call's argument, which hands the native side the array's address as it is during the call. The garbage collector may
  * move the array afterwards, so callers ask again for every product (3–4 ns a call once compiled, with G1, ZGC,
- * Shenandoah, Parallel and Serial alike) and a move costs only speed, never a wrong result. Where native access is not enabled for this module ({@code --enable-native-access}; the
- * launcher and the tests enable it) or the call is not available, or with {@code -Delixr.gemm.alignB=false}, every
- * offset is 0: the array's own placement, as before.
+ * Shenandoah, Parallel and Serial alike) and a move costs only speed, never a wrong result. Where native access is not
+ * enabled for this module ({@code --enable-native-access}; the launcher and the tests enable it) or the call is not
+ * available, or with {@code -Delixr.gemm.alignB=false}, every offset is 0: the array's own placement, as before.
  */
 public final class CacheLines {
     /** Bytes in a cache line on the machines we target (x86-64, and the 64-byte lines of most AArch64 cores). */

@@ -77,7 +77,8 @@ public final class FlashAttention {
         int dvp = Sgemm.roundUp(dv, Sgemm.NR), kBlocks = (tk + BK - 1) / BK;
         Parallel.forRange(bh * groups, 1, (s, e) -> {
             Tile tile = new Tile(dv, kBlocks);
-            float[] kp = new float[Sgemm.roundUp(Math.max(1, tk), Sgemm.NR) * d + CacheLines.SLACK], vp = new float[kBlocks * dvp * BK + CacheLines.SLACK];
+            float[] kp = new float[Sgemm.roundUp(Math.max(1, tk), Sgemm.NR) * d + CacheLines.SLACK];
+            float[] vp = new float[kBlocks * dvp * BK + CacheLines.SLACK];
             int ko = CacheLines.floatsToLine(kp), vo = CacheLines.floatsToLine(vp), packed = -1; // strips on cache lines
             for (int t = s; t < e; t++) {
                 int head = t / groups, b = head / heads, h = head % heads;
