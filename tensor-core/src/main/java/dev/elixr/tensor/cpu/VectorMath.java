@@ -58,6 +58,13 @@ public final class VectorMath {
             V_E5 = c(E5);
     private static final IntVector V_MAGIC_BITS = ci(MAGIC_BITS), V_BIAS = ci(127);
     private static final IntVector V_EXP_LO_BITS = ci(Float.floatToRawIntBits(EXP_LO)), V_EXP_HI_BITS = ci(Float.floatToRawIntBits(EXP_HI));
+    /**
+     * Above this (and at most 0) e^x is a normal float: n = round(x·log2 e) ≥ −125, and y·2^n with y in [√½, √2] keeps a
+     * biased exponent ≥ 1. There adding n to y's exponent field is y·2^n exactly, the same bits as the two factors of
+     * {@link #exp(FloatVector)} (each product exact when the result is normal); below it the two factors round a
+     * subnormal result once.
+     */
+    static final float EXP_NORMAL_LO = -86.5f;
 
     /** o[q, q+n) = e^x[p, p+n) (o may be x at the same position). */
     public static void exp(float[] x, int p, float[] o, int q, int n) {
@@ -91,10 +98,14 @@ public final class VectorMath {
      * by {@link Simd#sumLanes}, then the tail in order, as {@code CpuReduce.contiguousRow(SUM)} adds a run).
      *
      * <p>For shift the run's maximum as {@link Math#max} finds it (softmax, attention): then no x − shift is NaN (a NaN
-     * in the run makes the maximum NaN), and a shift that is not finite takes a scalar loop. Without NaNs the clamp to
-     * [EXP_LO, EXP_HI] is two integer minima on the bits (signed: positives above EXP_HI; unsigned: negatives below
-     * EXP_LO; ±0 and everything between unchanged), equal to Math's max and min there and a few times cheaper than
-     * the vector max and min, whose NaN and signed-zero rules cost a compare-and-blend sequence each. Two vectors per
+     * in the run makes the maximum NaN), and a shift that is not finite takes a scalar loop. With such a shift every
+     * x − shift is in [−∞, 0], and the clamps and 2^n as two factors matter only below {@link #EXP_NORMAL_LO} (a
+     * subnormal or zero result): a pair of vectors with every argument in [EXP_NORMAL_LO, 0] (two compares each) skips
+     * the clamps and adds n to the exponent field (the same bits); a pair with one outside (below, or above 0 where a
+     * caller's shift is not the maximum) takes the whole sequence, the clamp to [EXP_LO, EXP_HI] as two integer minima
+     * on the bits (signed: positives above EXP_HI; unsigned: negatives below EXP_LO; ±0 and everything between
+     * unchanged), equal to Math's max and min there and a few times cheaper than the vector max and min, whose NaN and
+     * signed-zero rules cost a compare-and-blend sequence each. Two vectors per
      * iteration, their operations interleaved: two independent exponential chains for the out-of-order core (C2
      * unrolls no further a loop this long); more in one body leaves C2 over its inlining budget (vectors boxed).
      * The accumulator starts from {@code FloatVector.zero}: a static final vector as a loop phi's start is boxed.
@@ -116,9 +127,13 @@ public final class VectorMath {
         int vb = F.loopBound(n), k = 0;
         for (; k < vb; k += 2 * L) { // the body of exp(FloatVector) on two vectors, clamped as above
             int k1 = Math.min(k + L, vb - L); // k itself when one vector is left: e1 then repeats e0 and adds nothing
-            IntVector i0 = FloatVector.fromArray(F, x, p + k).sub(s).reinterpretAsInts(), i1 = FloatVector.fromArray(F, x, p + k1).sub(s).reinterpretAsInts();
-            FloatVector x0 = i0.min(V_EXP_HI_BITS).lanewise(VectorOperators.UMIN, V_EXP_LO_BITS).reinterpretAsFloats();
-            FloatVector x1 = i1.min(V_EXP_HI_BITS).lanewise(VectorOperators.UMIN, V_EXP_LO_BITS).reinterpretAsFloats();
+            FloatVector x0 = FloatVector.fromArray(F, x, p + k).sub(s), x1 = FloatVector.fromArray(F, x, p + k1).sub(s);
+            boolean deep = x0.compare(VectorOperators.LT, EXP_NORMAL_LO).or(x1.compare(VectorOperators.LT, EXP_NORMAL_LO))
+                    .or(x0.compare(VectorOperators.GT, V_ZERO)).or(x1.compare(VectorOperators.GT, V_ZERO)).anyTrue();
+            if (deep) { // both clamps, as integer minima on the bits
+                x0 = x0.reinterpretAsInts().min(V_EXP_HI_BITS).lanewise(VectorOperators.UMIN, V_EXP_LO_BITS).reinterpretAsFloats();
+                x1 = x1.reinterpretAsInts().min(V_EXP_HI_BITS).lanewise(VectorOperators.UMIN, V_EXP_LO_BITS).reinterpretAsFloats();
+            }
             FloatVector t0 = x0.fma(V_LOG2E, V_MAGIC), t1 = x1.fma(V_LOG2E, V_MAGIC);
             FloatVector n0 = t0.sub(V_MAGIC), n1 = t1.sub(V_MAGIC);
             FloatVector r0 = n0.fma(V_NLN2_LO, n0.fma(V_NLN2_HI, x0)), r1 = n1.fma(V_NLN2_LO, n1.fma(V_NLN2_HI, x1));
@@ -127,11 +142,17 @@ public final class VectorMath {
             y0 = y0.fma(r0.mul(r0), r0).add(V_ONE);
             y1 = y1.fma(r1.mul(r1), r1).add(V_ONE);
             IntVector m0 = t0.reinterpretAsInts().sub(V_MAGIC_BITS), m1 = t1.reinterpretAsInts().sub(V_MAGIC_BITS);
-            IntVector h0 = m0.lanewise(VectorOperators.ASHR, 1), h1 = m1.lanewise(VectorOperators.ASHR, 1);
-            FloatVector e0 = y0.mul(h0.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                    .mul(m0.sub(h0).add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-            FloatVector e1 = y1.mul(h1.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                    .mul(m1.sub(h1).add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector e0, e1;
+            if (deep) { // 2^n as two factors, as exp(FloatVector)
+                IntVector h0 = m0.lanewise(VectorOperators.ASHR, 1), h1 = m1.lanewise(VectorOperators.ASHR, 1);
+                e0 = y0.mul(h0.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .mul(m0.sub(h0).add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                e1 = y1.mul(h1.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .mul(m1.sub(h1).add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            } else { // normal results: 2^n added to y's exponent field, the same bits
+                e0 = y0.reinterpretAsInts().add(m0.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats();
+                e1 = y1.reinterpretAsInts().add(m1.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats();
+            }
             if (store) {
                 e0.intoArray(o, q + k);
                 e1.intoArray(o, q + k1);
@@ -152,16 +173,21 @@ public final class VectorMath {
      * and maxima an iteration, which spill on 16 vector registers (AVX2: softmax [4096,4096] from memory 0.92–1.02×
      * with them; 1.05–1.25× with these touches, Zen 3, one and two threads: {@code CpuSoftmax#READ_AHEAD}). The loop is
      * expShiftedSum's, repeated: a call into one shared two-vector step was not inlined by C2 and boxed its vectors
-     * (1.5× slower); the touches inside expShiftedSum itself cost its in-cache callers (attention) 5–8%.
+     * (1.5× slower); the touches inside expShiftedSum itself cost its in-cache callers (attention) 5–8%. Its caller's
+     * shift is the run's maximum ({@code CpuSoftmax.max}), so each pair of vectors checks only the lower bound
+     * {@link #EXP_NORMAL_LO} (one compare a vector, where expShiftedSum checks both sides).
      */
     static float expShiftedSumTouchingAhead(float[] x, int p, float shift, float[] o, int q, int n, boolean store, int pNext) {
         if (!Float.isFinite(shift)) return expShiftedSum(x, p, shift, o, q, n, store); // its scalar loop
         FloatVector s = FloatVector.broadcast(F, shift), acc = FloatVector.zero(F);
         int b2 = n - n % (2 * L), k = 0, seen = 0;
         for (; k < b2; k += 2 * L) { // expShiftedSum's body, and one float of the next run's cache line at k
-            IntVector i0 = FloatVector.fromArray(F, x, p + k).sub(s).reinterpretAsInts(), i1 = FloatVector.fromArray(F, x, p + k + L).sub(s).reinterpretAsInts();
-            FloatVector x0 = i0.min(V_EXP_HI_BITS).lanewise(VectorOperators.UMIN, V_EXP_LO_BITS).reinterpretAsFloats();
-            FloatVector x1 = i1.min(V_EXP_HI_BITS).lanewise(VectorOperators.UMIN, V_EXP_LO_BITS).reinterpretAsFloats();
+            FloatVector x0 = FloatVector.fromArray(F, x, p + k).sub(s), x1 = FloatVector.fromArray(F, x, p + k + L).sub(s);
+            boolean deep = x0.compare(VectorOperators.LT, EXP_NORMAL_LO).or(x1.compare(VectorOperators.LT, EXP_NORMAL_LO)).anyTrue();
+            if (deep) { // x − shift ≤ 0 (shift the maximum): only the lower clamp can act
+                x0 = x0.reinterpretAsInts().lanewise(VectorOperators.UMIN, V_EXP_LO_BITS).reinterpretAsFloats();
+                x1 = x1.reinterpretAsInts().lanewise(VectorOperators.UMIN, V_EXP_LO_BITS).reinterpretAsFloats();
+            }
             FloatVector t0 = x0.fma(V_LOG2E, V_MAGIC), t1 = x1.fma(V_LOG2E, V_MAGIC);
             FloatVector n0 = t0.sub(V_MAGIC), n1 = t1.sub(V_MAGIC);
             FloatVector r0 = n0.fma(V_NLN2_LO, n0.fma(V_NLN2_HI, x0)), r1 = n1.fma(V_NLN2_LO, n1.fma(V_NLN2_HI, x1));
@@ -170,11 +196,17 @@ public final class VectorMath {
             y0 = y0.fma(r0.mul(r0), r0).add(V_ONE);
             y1 = y1.fma(r1.mul(r1), r1).add(V_ONE);
             IntVector m0 = t0.reinterpretAsInts().sub(V_MAGIC_BITS), m1 = t1.reinterpretAsInts().sub(V_MAGIC_BITS);
-            IntVector h0 = m0.lanewise(VectorOperators.ASHR, 1), h1 = m1.lanewise(VectorOperators.ASHR, 1);
-            FloatVector e0 = y0.mul(h0.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                    .mul(m0.sub(h0).add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-            FloatVector e1 = y1.mul(h1.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                    .mul(m1.sub(h1).add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector e0, e1;
+            if (deep) { // 2^n as two factors, as exp(FloatVector)
+                IntVector h0 = m0.lanewise(VectorOperators.ASHR, 1), h1 = m1.lanewise(VectorOperators.ASHR, 1);
+                e0 = y0.mul(h0.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .mul(m0.sub(h0).add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                e1 = y1.mul(h1.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .mul(m1.sub(h1).add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            } else { // normal results: 2^n added to y's exponent field, the same bits
+                e0 = y0.reinterpretAsInts().add(m0.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats();
+                e1 = y1.reinterpretAsInts().add(m1.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats();
+            }
             if (store) {
                 e0.intoArray(o, q + k);
                 e1.intoArray(o, q + k + L);
@@ -199,7 +231,8 @@ public final class VectorMath {
      * exponentials are computed puts that row's memory traffic under this row's arithmetic (the out-of-order core and the
      * prefetchers see a steady load stream) instead of after it. The loop is expShiftedSum's with two loads and two
      * maxima of the next run per iteration; the runs' remainders past the two-vector loop as expShiftedSum and
-     * {@code CpuSoftmax.max} do them.
+     * {@code CpuSoftmax.max} do them. As in {@link #expShiftedSumTouchingAhead}, shift is the run's maximum and only the
+     * lower bound is checked.
      */
     static float expShiftedSumAndNextMax(float[] x, int p, float shift, float[] o, int q, int n, boolean store, int pNext, float[] nextMax) {
         int b2 = n - n % (2 * L);
@@ -211,11 +244,14 @@ public final class VectorMath {
         FloatVector mx0 = FloatVector.fromArray(F, x, pNext), mx1 = FloatVector.fromArray(F, x, pNext + L);
         int k = 0;
         for (; k < b2; k += 2 * L) { // expShiftedSum's body, and the next run's two vectors at k into two max chains
-            IntVector i0 = FloatVector.fromArray(F, x, p + k).sub(s).reinterpretAsInts(), i1 = FloatVector.fromArray(F, x, p + k + L).sub(s).reinterpretAsInts();
+            FloatVector x0 = FloatVector.fromArray(F, x, p + k).sub(s), x1 = FloatVector.fromArray(F, x, p + k + L).sub(s);
             mx0 = mx0.max(FloatVector.fromArray(F, x, pNext + k));
             mx1 = mx1.max(FloatVector.fromArray(F, x, pNext + k + L));
-            FloatVector x0 = i0.min(V_EXP_HI_BITS).lanewise(VectorOperators.UMIN, V_EXP_LO_BITS).reinterpretAsFloats();
-            FloatVector x1 = i1.min(V_EXP_HI_BITS).lanewise(VectorOperators.UMIN, V_EXP_LO_BITS).reinterpretAsFloats();
+            boolean deep = x0.compare(VectorOperators.LT, EXP_NORMAL_LO).or(x1.compare(VectorOperators.LT, EXP_NORMAL_LO)).anyTrue();
+            if (deep) { // x − shift ≤ 0 (shift the maximum): only the lower clamp can act
+                x0 = x0.reinterpretAsInts().lanewise(VectorOperators.UMIN, V_EXP_LO_BITS).reinterpretAsFloats();
+                x1 = x1.reinterpretAsInts().lanewise(VectorOperators.UMIN, V_EXP_LO_BITS).reinterpretAsFloats();
+            }
             FloatVector t0 = x0.fma(V_LOG2E, V_MAGIC), t1 = x1.fma(V_LOG2E, V_MAGIC);
             FloatVector n0 = t0.sub(V_MAGIC), n1 = t1.sub(V_MAGIC);
             FloatVector r0 = n0.fma(V_NLN2_LO, n0.fma(V_NLN2_HI, x0)), r1 = n1.fma(V_NLN2_LO, n1.fma(V_NLN2_HI, x1));
@@ -224,11 +260,17 @@ public final class VectorMath {
             y0 = y0.fma(r0.mul(r0), r0).add(V_ONE);
             y1 = y1.fma(r1.mul(r1), r1).add(V_ONE);
             IntVector m0 = t0.reinterpretAsInts().sub(V_MAGIC_BITS), m1 = t1.reinterpretAsInts().sub(V_MAGIC_BITS);
-            IntVector h0 = m0.lanewise(VectorOperators.ASHR, 1), h1 = m1.lanewise(VectorOperators.ASHR, 1);
-            FloatVector e0 = y0.mul(h0.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                    .mul(m0.sub(h0).add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-            FloatVector e1 = y1.mul(h1.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                    .mul(m1.sub(h1).add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector e0, e1;
+            if (deep) { // 2^n as two factors, as exp(FloatVector)
+                IntVector h0 = m0.lanewise(VectorOperators.ASHR, 1), h1 = m1.lanewise(VectorOperators.ASHR, 1);
+                e0 = y0.mul(h0.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .mul(m0.sub(h0).add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                e1 = y1.mul(h1.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .mul(m1.sub(h1).add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            } else { // normal results: 2^n added to y's exponent field, the same bits
+                e0 = y0.reinterpretAsInts().add(m0.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats();
+                e1 = y1.reinterpretAsInts().add(m1.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats();
+            }
             if (store) {
                 e0.intoArray(o, q + k);
                 e1.intoArray(o, q + k + L);

@@ -120,6 +120,34 @@ class RowKernelsTest {
         for (int i = 0; i < want.length; i++) assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "exp at " + i + " of " + n);
     }
 
+    /**
+     * Rows whose shifted arguments straddle {@link VectorMath#EXP_NORMAL_LO}: pairs of vectors all above it take the
+     * exponent-field 2^n, pairs with one below take the clamp and two factors; every stored exponential in the three row
+     * loops is the scalar twin's {@code exp(x − max)}, bit for bit.
+     */
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void rowExponentialsAroundTheNormalBoundAreTheScalarExpBitForBit(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int n = length(r) + 2 * L, p = r.nextInt(5), next = p + n + r.nextInt(5);
+        double span = new double[] {20, 86.4, 88, 120, 300}[(int) (seed % 5)];
+        float[] x = new float[next + n + 3];
+        for (int i = 0; i < x.length; i++) x[i] = 5f - (float) r.nextDouble(0, span);
+        float bound = 5f + VectorMath.EXP_NORMAL_LO; // exactly representable: x − 5 lands on the bound and either side of it
+        for (int c = 0; c < 3; c++) x[p + r.nextInt(n)] = new float[] {bound, Math.nextDown(bound), Math.nextUp(bound)}[c];
+        x[p + r.nextInt(n)] = 5f; // the maximum: one argument is +0
+        float max = CpuSoftmax.max(x, p, n);
+        float[][] outs = new float[3][n];
+        float[] nextMax = {0f};
+        VectorMath.expShiftedSum(x, p, max, outs[0], 0, n, true);
+        VectorMath.expShiftedSumTouchingAhead(x, p, max, outs[1], 0, n, true, next);
+        VectorMath.expShiftedSumAndNextMax(x, p, max, outs[2], 0, n, true, next, nextMax);
+        for (int v = 0; v < 3; v++)
+            for (int i = 0; i < n; i++)
+                assertEquals(Float.floatToRawIntBits(VectorMath.exp(x[p + i] - max)), Float.floatToRawIntBits(outs[v][i]),
+                        "loop " + v + ": exp(" + x[p + i] + " − " + max + ") at " + i + " of " + n);
+    }
+
     @ParameterizedTest
     @MethodSource("seeds")
     void centredSquaresWithTheNextRowsSumGiveTheBitsOfTheSeparateCalls(long seed) {
