@@ -79,12 +79,47 @@ public final class VectorMath {
      */
     private static float[] stage(float[] in, float[] o, int b) { return in == o ? new float[Math.min(CHUNK, b)] : o; }
 
-    /** o[q, q+n) = e^(x[p, p+n) − shift), the exponentials of softmax and attention. */
+    /**
+     * o[q, q+n) = e^(x[p, p+n) − shift) (cross-entropy's gradient, log-softmax's backward; o may be x at the same
+     * position), each exponential the bits of {@link #exp(FloatVector)} on x − shift. Two vectors an iteration as in
+     * {@link #expShiftedSum}: a pair with every argument in [{@link #EXP_NORMAL_LO}, 0] (the callers' usual case: shift
+     * at least the run's maximum) skips the clamps and adds n to the exponent field; a pair with any other argument (NaN
+     * included) takes exp(FloatVector)'s whole sequence.
+     */
     public static void expShifted(float[] x, int p, float shift, float[] o, int q, int n) {
         FloatVector s = FloatVector.broadcast(F, shift);
         int b = F.loopBound(n);
-        for (int k = 0; k < b; k += L) FloatVector.fromArray(F, x, p + k).sub(s).intoArray(o, q + k);
-        expVectors(o, q, o, q, b);
+        for (int k = 0; k < b; k += 2 * L) {
+            int k1 = Math.min(k + L, b - L); // k itself when one vector is left: the pair repeats it
+            FloatVector x0 = FloatVector.fromArray(F, x, p + k).sub(s), x1 = FloatVector.fromArray(F, x, p + k1).sub(s);
+            boolean normal = x0.compare(VectorOperators.GE, EXP_NORMAL_LO).and(x0.compare(VectorOperators.LE, V_ZERO))
+                    .and(x1.compare(VectorOperators.GE, EXP_NORMAL_LO)).and(x1.compare(VectorOperators.LE, V_ZERO)).allTrue();
+            if (!normal) { // exp(FloatVector)'s clamp (NaN stays NaN)
+                x0 = x0.max(V_EXP_LO).min(V_EXP_HI);
+                x1 = x1.max(V_EXP_LO).min(V_EXP_HI);
+            }
+            FloatVector t0 = x0.fma(V_LOG2E, V_MAGIC), t1 = x1.fma(V_LOG2E, V_MAGIC);
+            FloatVector n0 = t0.sub(V_MAGIC), n1 = t1.sub(V_MAGIC);
+            FloatVector r0 = n0.fma(V_NLN2_LO, n0.fma(V_NLN2_HI, x0)), r1 = n1.fma(V_NLN2_LO, n1.fma(V_NLN2_HI, x1));
+            FloatVector y0 = r0.fma(V_E0, V_E1).fma(r0, V_E2).fma(r0, V_E3).fma(r0, V_E4).fma(r0, V_E5);
+            FloatVector y1 = r1.fma(V_E0, V_E1).fma(r1, V_E2).fma(r1, V_E3).fma(r1, V_E4).fma(r1, V_E5);
+            y0 = y0.fma(r0.mul(r0), r0).add(V_ONE);
+            y1 = y1.fma(r1.mul(r1), r1).add(V_ONE);
+            IntVector m0 = t0.reinterpretAsInts().sub(V_MAGIC_BITS), m1 = t1.reinterpretAsInts().sub(V_MAGIC_BITS);
+            FloatVector e0, e1;
+            if (normal) {
+                e0 = y0.reinterpretAsInts().add(m0.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats();
+                e1 = y1.reinterpretAsInts().add(m1.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats();
+            } else {
+                IntVector h0 = m0.lanewise(VectorOperators.ASHR, 1), h1 = m1.lanewise(VectorOperators.ASHR, 1);
+                e0 = y0.mul(h0.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .mul(m0.sub(h0).add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                e1 = y1.mul(h1.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .mul(m1.sub(h1).add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            }
+            e0.intoArray(o, q + k);
+            e1.intoArray(o, q + k1);
+        }
         if (b < n) { // the last n − b < L as one masked vector: each lane the bits of exp(float) on it, as the vector loop's
             VectorMask<Float> m = F.indexInRange(b, n);
             exp(FloatVector.fromArray(F, x, p + b, m).sub(s)).intoArray(o, q + b, m);

@@ -5,6 +5,7 @@ import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.ops.Attention;
 import dev.elixr.tensor.ops.Conv;
 import dev.elixr.tensor.ops.Elementwise;
+import dev.elixr.tensor.ops.Loss;
 import dev.elixr.tensor.ops.MatMul;
 import dev.elixr.tensor.ops.Norm;
 import dev.elixr.tensor.ops.Reduce;
@@ -60,6 +61,10 @@ public final class TierProbe {
         ops.put("softmax", () -> Softmax.softmax(wide, 1));
         ops.put("logSoftmax", () -> Softmax.logSoftmax(wide, 1));
         ops.put("softmaxStrided", () -> Softmax.softmax(wide, 0));
+        Tensor deep = g.values(30f, 3, 77); // logits 30 apart: shifted exponentials on both sides of VectorMath.EXP_NORMAL_LO
+        ops.put("softmaxDeep", () -> Softmax.softmax(deep, 1));
+        ops.put("logSoftmaxBackward", () -> Softmax.logSoftmaxBackward(Softmax.logSoftmax(deep, 1), x, 1));
+        ops.put("crossEntropyBackward", () -> Loss.crossEntropyBackward(deep, new int[] {3, 70, 15}, 0.1f, -1, 0.5f));
         ops.put("layerNorm", () -> Norm.layerNorm(x, gamma, beta, 1e-5f));
         ops.put("rmsNorm", () -> Norm.rmsNorm(x, gamma, 1e-6f));
         ops.put("softmaxLongRows", () -> Softmax.softmax(tall, 1)); // rows of 300: blocks of four vectors, leftovers, a tail

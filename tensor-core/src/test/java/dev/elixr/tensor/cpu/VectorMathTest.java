@@ -147,6 +147,24 @@ class VectorMathTest {
     }
 
     @Test
+    void expShiftedAroundTheNormalBoundAndOnNaNsIsTheScalarExpBitForBit() {
+        SplittableRandom r = new SplittableRandom(29);
+        for (int n : new int[] {1, L - 1, L, 2 * L, 3 * L + 1, 77, 1000}) {
+            for (double span : new double[] {20, 86.4, 88, 120}) {
+                float shift = 3.5f;
+                float[] x = new float[n + 2], o = new float[n + 2];
+                for (int i = 0; i < x.length; i++) x[i] = shift - (float) r.nextDouble(0, span);
+                if (span == 120) x[1 + r.nextInt(n)] = Float.intBitsToFloat(n % 2 == 0 ? 0x7FC00000 : 0x7FC12345); // NaNs with and without a payload
+                if (span == 88 && n > 1) x[1 + r.nextInt(n)] = shift + 2f; // above the shift: the whole sequence
+                VectorMath.expShifted(x, 1, shift, o, 2, n);
+                for (int i = 0; i < n; i++) assertSameBits(VectorMath.exp(x[1 + i] - shift), o[2 + i], "exp(" + x[1 + i] + " - " + shift + ") of " + n);
+                VectorMath.expShifted(x, 1, shift, x, 1, n); // in place
+                for (int i = 0; i < n; i++) assertSameBits(o[2 + i], x[1 + i], "in place, at " + i + " of " + n);
+            }
+        }
+    }
+
+    @Test
     void expShiftedSumIsExpShiftedThenTheRowSumBitForBit() {
         SplittableRandom r = new SplittableRandom(17);
         for (int n : new int[] {0, 1, L - 1, L, L + 3, 4 * L, 4 * L + 5, 77, 300, 4096 + 7}) {
