@@ -352,6 +352,45 @@ public final class VectorMath {
         for (int k = 0; k < b; k += L) exp(FloatVector.fromArray(F, in, p + k)).intoArray(o, q + k);
     }
 
+    /**
+     * In place, a[p, p+b) = e^a (b a multiple of L) for staged arguments that are ≤ 0 or NaN (−|x|, −|v|, −a²: SiLU,
+     * sigmoid, GELU and erf, and their derivatives), with exp(FloatVector)'s bits. Two vectors an iteration: a pair with
+     * both in [{@link #EXP_NORMAL_LO}, 0] (a compare each; a NaN fails it) skips the clamps and adds n to the exponent
+     * field, any other pair takes the whole sequence (SiLU over [1024,1024] in L2, AVX2: see docs/results.md, session 32).
+     */
+    private static void expStagedVectors(float[] a, int p, int b) {
+        for (int k = 0; k < b; k += 2 * L) {
+            int k1 = Math.min(k + L, b - L); // k itself when one vector is left: the pair repeats it
+            FloatVector x0 = FloatVector.fromArray(F, a, p + k), x1 = FloatVector.fromArray(F, a, p + k1);
+            boolean normal = x0.compare(VectorOperators.GE, EXP_NORMAL_LO).and(x1.compare(VectorOperators.GE, EXP_NORMAL_LO)).allTrue();
+            if (!normal) { // exp(FloatVector)'s clamp (NaN stays NaN)
+                x0 = x0.max(V_EXP_LO).min(V_EXP_HI);
+                x1 = x1.max(V_EXP_LO).min(V_EXP_HI);
+            }
+            FloatVector t0 = x0.fma(V_LOG2E, V_MAGIC), t1 = x1.fma(V_LOG2E, V_MAGIC);
+            FloatVector n0 = t0.sub(V_MAGIC), n1 = t1.sub(V_MAGIC);
+            FloatVector r0 = n0.fma(V_NLN2_LO, n0.fma(V_NLN2_HI, x0)), r1 = n1.fma(V_NLN2_LO, n1.fma(V_NLN2_HI, x1));
+            FloatVector y0 = r0.fma(V_E0, V_E1).fma(r0, V_E2).fma(r0, V_E3).fma(r0, V_E4).fma(r0, V_E5);
+            FloatVector y1 = r1.fma(V_E0, V_E1).fma(r1, V_E2).fma(r1, V_E3).fma(r1, V_E4).fma(r1, V_E5);
+            y0 = y0.fma(r0.mul(r0), r0).add(V_ONE);
+            y1 = y1.fma(r1.mul(r1), r1).add(V_ONE);
+            IntVector m0 = t0.reinterpretAsInts().sub(V_MAGIC_BITS), m1 = t1.reinterpretAsInts().sub(V_MAGIC_BITS);
+            FloatVector e0, e1;
+            if (normal) {
+                e0 = y0.reinterpretAsInts().add(m0.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats();
+                e1 = y1.reinterpretAsInts().add(m1.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats();
+            } else {
+                IntVector h0 = m0.lanewise(VectorOperators.ASHR, 1), h1 = m1.lanewise(VectorOperators.ASHR, 1);
+                e0 = y0.mul(h0.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .mul(m0.sub(h0).add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                e1 = y1.mul(h1.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .mul(m1.sub(h1).add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            }
+            e0.intoArray(a, p + k);
+            e1.intoArray(a, p + k1);
+        }
+    }
+
     /** e^x on one vector: the body of the row loops (the same bits). */
     static FloatVector exp(FloatVector v) {
         FloatVector x = v.max(V_EXP_LO).min(V_EXP_HI);
@@ -535,7 +574,7 @@ public final class VectorMath {
             } else {
                 for (int k = 0; k < m; k += L) FloatVector.fromArray(F, in, pc + k).abs().neg().intoArray(st, sq + k);
             }
-            expVectors(st, sq, st, sq, m);
+            expStagedVectors(st, sq, m);
             switch (f) {
                 case SIGMOID -> {
                     for (int k = 0; k < m; k += L) {
@@ -610,7 +649,7 @@ public final class VectorMath {
             int m = Math.min(CHUNK, b - c), pc = p + c, qc = q + c, sq = st == o ? qc : 0;
             // a = |x·s| (x·1 = x exactly); staged −a², then e^(−a²), then erf(a)
             for (int k = 0; k < m; k += L) { FloatVector a = FloatVector.fromArray(F, in, pc + k).mul(s).abs(); a.mul(a).neg().intoArray(st, sq + k); }
-            expVectors(st, sq, st, sq, m);
+            expStagedVectors(st, sq, m);
             for (int k = 0; k < m; k += L) {
                 FloatVector a = FloatVector.fromArray(F, in, pc + k).mul(s).abs();
                 FloatVector z = a.mul(a);
@@ -699,7 +738,7 @@ public final class VectorMath {
                     for (int k = 0; k < m; k += L) { FloatVector a = FloatVector.fromArray(F, in, pc + k).mul(INV_SQRT2).abs(); a.mul(a).neg().intoArray(st, sq + k); }
                 }
             }
-            expVectors(st, sq, st, sq, m);
+            expStagedVectors(st, sq, m);
             switch (f) {
                 case SILU -> {
                     for (int k = 0; k < m; k += L) {
