@@ -146,6 +146,17 @@ class VectorMathTest {
         for (int i = 0; i < x.length - 1; i++) assertSameBits(VectorMath.exp(x[i] - 1.25f), o[i], "exp(" + x[i] + " - 1.25)");
     }
 
+    /** EXP_ZERO_BELOW is below the largest x whose exponential rounds to +0 (−103.97208): zeroing y there changes no bit. */
+    @Test
+    void expIsPlusZeroJustAboveTheZeroBoundAndSubnormalAboveIt() {
+        float largestZero = -103.972084f;
+        assertTrue(VectorMath.EXP_ZERO_BELOW < largestZero, "EXP_ZERO_BELOW " + VectorMath.EXP_ZERO_BELOW);
+        for (float v = VectorMath.EXP_ZERO_BELOW; v <= largestZero; v = Math.nextUp(v)) assertSameBits(0f, VectorMath.exp(v), "exp(" + v + ")");
+        assertEquals(Float.MIN_VALUE, VectorMath.exp(Math.nextUp(largestZero)), "exp just above " + largestZero);
+        double e = Math.exp(largestZero); // float64: below half the smallest subnormal, so +0 is the float nearest it
+        assertTrue(e < Float.MIN_VALUE / 2.0, "e^" + largestZero + " = " + e);
+    }
+
     @Test
     void expShiftedAroundTheNormalBoundAndOnNaNsIsTheScalarExpBitForBit() {
         SplittableRandom r = new SplittableRandom(29);
