@@ -69,10 +69,10 @@ public final class VectorMath {
     /**
      * Below this e^x is +0 in every form here (the largest x whose {@link #exp(float)} is 0 is −103.97208, VectorMathTest
      * pins it), and the vector forms set y to +0 there before the two factors: 0·2^a·2^b is +0 with no underflow, where
-     * y·2^a·2^b rounding to 0 underflows, and an underflowing product costs Intel cores a microcode assist of about a
-     * hundred cycles for the whole vector. Masked scores (−1e9, −1e30: every pair with a masked lane takes the whole
-     * sequence) met it on every such vector: {@code ExpRowsBenchmark} with one argument in eight at −100 (AVX-512 Xeon)
-     * read 10–16× the time of the same rows without (session 32).
+     * y·2^a·2^b rounding to 0 underflows, and an underflowing product costs an Intel core a microcode assist for the
+     * whole vector (≈ 150 cycles measured). Masked scores (−1e9, −1e30: every pair with a masked lane takes the whole
+     * sequence) met it on every such vector: {@code ExpRowsBenchmark}'s rows with one argument in eight masked took
+     * 10–16× the time of the same rows without before this (AVX-512 Xeon, session 32), 1.3–1.9× after.
      */
     static final float EXP_ZERO_BELOW = -103.98f;
 
