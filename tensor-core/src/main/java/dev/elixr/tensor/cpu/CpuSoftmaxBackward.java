@@ -47,11 +47,9 @@ final class CpuSoftmaxBackward {
         FloatVector vd = FloatVector.broadcast(F, dot);
         k = 0;
         if (log) {
-            for (; k < b; k += L) {
-                VectorMath.expShifted(y, p + k, 0f, o, r + k, L);
-                FloatVector.fromArray(F, g, q + k).sub(FloatVector.fromArray(F, o, r + k).mul(vd)).intoArray(o, r + k);
-            }
-            for (; k < n; k++) o[r + k] = g[q + k] - VectorMath.exp(y[p + k]) * dot;
+            VectorMath.expShifted(y, p, 0f, o, r, n); // e^y for the whole line first (its bits: exp(float) on each)
+            for (; k < b; k += L) FloatVector.fromArray(F, g, q + k).sub(FloatVector.fromArray(F, o, r + k).mul(vd)).intoArray(o, r + k);
+            for (; k < n; k++) o[r + k] = g[q + k] - o[r + k] * dot;
         } else {
             for (; k < b; k += L) {
                 FloatVector yv = FloatVector.fromArray(F, y, p + k);
