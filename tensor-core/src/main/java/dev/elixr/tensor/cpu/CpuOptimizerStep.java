@@ -15,6 +15,13 @@ import static dev.elixr.tensor.cpu.Simd.L;
  * per task; within a chunk, full vectors then a scalar tail that performs the same float operations in the same
  * order (separate multiply and add, no FMA; sqrt and division are correctly rounded in both), so a result does not
  * depend on the vector width, the chunking or the JIT tier. SGD (not on a hot path here) is the scalar loop alone.
+ *
+ * <p>AdamW stores a moment below {@link Float#MIN_NORMAL} as 0 (flush to zero). A parameter whose gradient stops
+ * (an embedding row of a token no batch holds any more) has its first moment shrink by β1 a step, subnormal after some
+ * 800 steps at β1 = 0.9, and every product with a subnormal operand or result costs an Intel core a microcode assist
+ * for the whole vector: a step over 1M such parameters took 8.5 ns a parameter against 0.6 (AVX-512 Xeon, session 32).
+ * Flushed, such a row pays the assist once. What it drops: m/(√v + ε) with |m| &lt; 1.2·10⁻³⁸ and ε = 10⁻⁸, an update
+ * below 10⁻³⁰·lr; and √v for v &lt; 1.2·10⁻³⁸ beside ε (under half an ulp of it). PyTorch keeps the subnormals.
  */
 final class CpuOptimizerStep {
     private CpuOptimizerStep() {}
@@ -33,6 +40,8 @@ final class CpuOptimizerStep {
                 if (decays) wv = wv.mul(decay);
                 FloatVector mv = FloatVector.fromArray(F, ms, mo + j).mul(b1).add(gv.mul(c1));
                 FloatVector vv = FloatVector.fromArray(F, vs, vo + j).mul(b2).add(gv.mul(gv).mul(c2));
+                mv = mv.blend(0f, mv.abs().lt(Float.MIN_NORMAL)); // flush to zero (see the class comment)
+                vv = vv.blend(0f, vv.lt(Float.MIN_NORMAL));
                 FloatVector denom = vv.lanewise(VectorOperators.SQRT).div(bc2).add(e);
                 mv.intoArray(ms, mo + j);
                 vv.intoArray(vs, vo + j);
@@ -41,6 +50,8 @@ final class CpuOptimizerStep {
             for (; j < end; j++) {
                 float wj = decays ? ws[wo + j] * decay : ws[wo + j], gj = gs[go + j];
                 float mj = ms[mo + j] * b1 + gj * c1, vj = vs[vo + j] * b2 + gj * gj * c2;
+                if (Math.abs(mj) < Float.MIN_NORMAL) mj = 0f;
+                if (vj < Float.MIN_NORMAL) vj = 0f;
                 ms[mo + j] = mj;
                 vs[vo + j] = vj;
                 float denom = (float) Math.sqrt(vj) / bc2 + e;
