@@ -10,6 +10,8 @@ __kernel void adamw(int total, int decays, float decay, float b1, float b2, floa
     float wj = decays ? w[wOff + i] * decay : w[wOff + i], gj = g[gOff + i];
     float mj = m[mOff + i] * b1 + gj * (1.0f - b1);
     float vj = v[vOff + i] * b2 + gj * gj * (1.0f - b2);
+    if (fabs(mj) < FLT_MIN) mj = 0.0f; // moments flushed to zero below the smallest normal float, as the CPU kernel
+    if (vj < FLT_MIN) vj = 0.0f;
     m[mOff + i] = mj;
     v[vOff + i] = vj;
     float denom = sqrt(vj) / bc2 + eps;
