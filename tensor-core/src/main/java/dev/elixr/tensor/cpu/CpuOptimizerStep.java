@@ -20,8 +20,9 @@ import static dev.elixr.tensor.cpu.Simd.L;
  * (an embedding row of a token no batch holds any more) has its first moment shrink by β1 a step, subnormal after some
  * 800 steps at β1 = 0.9, and every product with a subnormal operand or result costs an Intel core a microcode assist
  * for the whole vector: a step over 1M such parameters took 8.5 ns a parameter against 0.6 (AVX-512 Xeon, session 32).
- * Flushed, such a row pays the assist once. What it drops: m/(√v + ε) with |m| &lt; 1.2·10⁻³⁸ and ε = 10⁻⁸, an update
- * below 10⁻³⁰·lr; and √v for v &lt; 1.2·10⁻³⁸ beside ε (under half an ulp of it). PyTorch keeps the subnormals.
+ * Flushed, such a row pays the assist once. What it drops: an update of at most |m|/ε times the step size (the
+ * bias-corrected lr), under 1.2·10⁻³⁰ of it at ε = 10⁻⁸; and √v for v &lt; 1.2·10⁻³⁸ beside ε (under half an ulp of
+ * 10⁻⁸). PyTorch keeps the subnormals.
  */
 final class CpuOptimizerStep {
     private CpuOptimizerStep() {}

@@ -16,7 +16,8 @@ import static dev.elixr.tensor.cpu.Simd.L;
  * {@code Math.exp} per lane before, so results depended on warm-up. These use only add, sub, mul, div, fma,
  * min/max, compares, blends and bit reinterpretation, all exactly specified by IEEE 754 and Java. Each row
  * function has a scalar twin ({@code exp(float)} …) doing the same operations in the same order (with
- * {@link Math#fma} exactly where the vector code fuses), used for tails and strided paths: identical bits.
+ * {@link Math#fma} exactly where the vector code fuses), used for tails and strided paths: identical bits. (The row
+ * loops' exponent-field 2^n for normal results, {@link #EXP_NORMAL_LO}, reaches the same bits by another route.)
  * Range reduction and polynomials follow Cephes (S. L. Moshier: expf.c, logf.c, tanhf.c, erff.c); accuracy is
  * measured in VectorMathTest.
  *

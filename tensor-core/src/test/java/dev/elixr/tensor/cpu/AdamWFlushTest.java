@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * {@link CpuOptimizerStep#adamW} stores moments below Float.MIN_NORMAL as +0 (flush to zero) and every other moment as
- * the float formula gives it, in the vector lanes and in the scalar tail alike.
+ * the float formula gives it, in the vector lanes and in the scalar tail alike; normal ones also against a float64 step.
  */
 class AdamWFlushTest {
     @Test
@@ -43,6 +43,14 @@ class AdamWFlushTest {
                 assertEquals(Float.floatToRawIntBits(w0[i]), Float.floatToRawIntBits(w[i]), "its parameter does not move at " + at);
             }
             if (i % cases.length == 1) assertEquals(0, Float.floatToRawIntBits(v[i]), "a subnormal second moment is stored as +0 at " + at);
+            if (i % cases.length >= 3) { // normal moments: the float64 AdamW step (Loshchilov and Hutter 2019) within a few ulp
+                double b1d = 0.9f, b2d = 0.999f; // the betas as the kernel receives them, in float
+                double md = b1d * m0[i] + (1 - b1d) * g[i], vd = b2d * v0[i] + (1 - b2d) * g[i] * g[i];
+                double wd = w0[i] - 1e-3 / (1 - Math.pow(0.9, 100)) * md / (Math.sqrt(vd) / Math.sqrt(1 - Math.pow(0.999, 100)) + 1e-8);
+                assertEquals(md, m[i], 1e-6 * Math.abs(md), "m against float64 at " + at);
+                assertEquals(vd, v[i], 1e-6 * Math.abs(vd), "v against float64 at " + at);
+                assertEquals(wd, w[i], 1e-6 * Math.abs(wd), "w against float64 at " + at);
+            }
         }
     }
 }
