@@ -18,7 +18,7 @@ final class CpuMatMul {
     private CpuMatMul() {}
 
     /** An operand as Sgemm sees it: segment, offset, leading dimension, transposed or not. */
-    private record Operand(Tensor t, MemorySegment seg, boolean trans, int ld) {
+    record Operand(Tensor t, MemorySegment seg, boolean trans, int ld) {
         static Operand of(Tensor t) {
             int rows = t.size(-2), cols = t.size(-1), rs = t.stride(-2), cs = t.stride(-1);
             MemorySegment seg = segment(t);
@@ -36,6 +36,26 @@ final class CpuMatMul {
             MemorySegment s = t.storage().segment();
             return s != null && t.dtype() == DType.F32 ? s : null;
         }
+    }
+
+    /** a [..., K] · op(B) for B packed beforehand: a new [..., N] tensor (the same bits as {@link #matmul(Tensor, Tensor, Tensor)} on B). */
+    static Tensor matmul(Tensor a, PackedMatrix b) {
+        int k = b.k(), n = b.n();
+        if (a.device().kind() != dev.elixr.tensor.Device.Kind.CPU || a.dtype() != DType.F32)
+            throw new IllegalArgumentException("packed product: input " + a + " must be float32 on the CPU");
+        if (a.dim() == 0 || a.size(-1) != k)
+            throw new IllegalArgumentException("packed product: input " + a + " does not end in the packed matrix's K = " + k
+                    + " (op(B) is " + k + "x" + n + ")");
+        int[] shape = a.shape().clone();
+        shape[shape.length - 1] = n;
+        Tensor a2 = a.dim() == 2 ? a : a.reshape(-1, k);
+        int m = a2.size(0);
+        float[] c = new float[Math.multiplyExact(m, n)];
+        if (m > 0) {
+            Operand x = Operand.of(a2);
+            Sgemm.sgemm(x.trans(), m, 1f, x.seg(), x.t().offset(), x.ld(), b, 0f, c, 0, n, Parallel.threads());
+        }
+        return Tensor.wrap(c, shape);
     }
 
     static void matmul(Tensor a, Tensor b, Tensor out) {

@@ -60,6 +60,23 @@ public final class PackedMatrix {
         return new PackedMatrix(plan, transposed, k, n, b, off, ldb);
     }
 
+    /**
+     * Packs b, a 2-D float32 tensor on the CPU (heap or mapped), as op(B) = b: K = b's rows, N = its columns, read in
+     * place when it is row-major or a transposed view (wᵀ of a [out, in] weight: {@code of(w.t())}), else from a copy.
+     */
+    public static PackedMatrix of(dev.elixr.tensor.Tensor b) {
+        if (b.dim() != 2 || b.device().kind() != dev.elixr.tensor.Device.Kind.CPU || b.dtype() != dev.elixr.tensor.DType.F32)
+            throw new IllegalArgumentException("PackedMatrix: " + b + " is not a 2-D float32 tensor on the CPU");
+        CpuMatMul.Operand o = CpuMatMul.Operand.of(b);
+        return of(o.trans(), b.size(0), b.size(1), o.seg(), o.t().offset(), o.ld());
+    }
+
+    /** x [..., K] · op(B): a new float32 tensor [..., N], x on the CPU; the same bits as {@code MatMul.matmul(x, b)} on the source. */
+    public dev.elixr.tensor.Tensor times(dev.elixr.tensor.Tensor x) { return CpuMatMul.matmul(x, this); }
+
+    /** Floats this packing holds (op(B) with N rounded up to NR, and a cache line's slack). */
+    public long floats() { return data.length; }
+
     GemmPlan plan() { return plan; }
 
     /** Rows of op(B): the product's K. */

@@ -97,6 +97,30 @@ class PackedMatrixTest {
         assertBitsEqual(c1, c2, "the packing's values are the source's when it was packed");
     }
 
+    /**
+     * The tensor form: x [2, 50, in] times wᵀ of a [out, in] weight and times a row-major [in, out] matrix, as MatMul gives
+     * on x's rows as one [100, in] matrix (as a linear layer flattens them; MatMul on the 3-D x would run two products of 50
+     * rows, whose last partial tile of rows sums its second K block apart and rounds differently).
+     */
+    @Test
+    void timesGivesTheBitsOfMatMulOnTheSourceTensor() {
+        SplittableRandom r = new SplittableRandom(13);
+        int in = 300, out = 170;
+        dev.elixr.tensor.Tensor x = dev.elixr.tensor.Tensor.wrap(SgemmTest.random(r, 2 * 50 * in), 2, 50, in);
+        dev.elixr.tensor.Tensor w = dev.elixr.tensor.Tensor.wrap(SgemmTest.random(r, out * in), out, in);
+        dev.elixr.tensor.Tensor rowMajor = w.t().contiguous();
+        for (dev.elixr.tensor.Tensor b : new dev.elixr.tensor.Tensor[] {w.t(), rowMajor}) {
+            PackedMatrix p = PackedMatrix.of(b);
+            assertEquals(in, p.k());
+            assertEquals(out, p.n());
+            dev.elixr.tensor.Tensor expected = dev.elixr.tensor.ops.MatMul.matmul(x.reshape(-1, in), b).view(2, 50, out), actual = p.times(x);
+            assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()));
+            assertBitsEqual(expected.toFloatArray(), actual.toFloatArray(), "x·" + (b == rowMajor ? "B" : "wᵀ"));
+        }
+        IllegalArgumentException k = assertThrows(IllegalArgumentException.class, () -> PackedMatrix.of(w.t()).times(w.t()));
+        assertTrue(k.getMessage().contains("K = 300"), k.getMessage());
+    }
+
     @Test
     void badShapesGiveClearErrors() {
         MemorySegment b = MemorySegment.ofArray(new float[12]);
