@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public class Var {
     private static final AtomicLong SEQUENCE = new AtomicLong();
+    /** Times any leaf's gradient tracking was turned back on ({@link #requiresGrad(boolean)}): unfreezing. */
+    private static final AtomicLong UNFROZEN = new AtomicLong();
 
     private Tensor value;
     private Tensor grad;
@@ -111,9 +113,17 @@ public class Var {
     /** Turns gradient tracking of a leaf on or off (freezing). */
     public Var requiresGrad(boolean on) {
         if (node != null) throw new IllegalStateException("requiresGrad: only leaves can change it; this Var was produced by '" + node.op() + "'");
+        if (on && !requiresGrad) UNFROZEN.incrementAndGet();
         this.requiresGrad = on;
         return this;
     }
+
+    /**
+     * How many times a leaf's gradient tracking has been turned back on in this JVM: a cache of a frozen value (the
+     * packed copy of a frozen weight, {@link dev.elixr.autograd.nn.FrozenWeight}) made under one count may be stale
+     * under another, since the leaf may have been trained in between.
+     */
+    public static long unfreezes() { return UNFROZEN.get(); }
 
     /** Replaces the value of a leaf (optimizers, loading weights); the shape must stay the same. */
     public void assign(Tensor newValue) {

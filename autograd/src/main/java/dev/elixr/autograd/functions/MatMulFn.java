@@ -2,6 +2,7 @@ package dev.elixr.autograd.functions;
 
 import dev.elixr.autograd.Var;
 import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.cpu.PackedMatrix;
 import dev.elixr.tensor.ops.Elementwise;
 import dev.elixr.tensor.ops.MatMul;
 import dev.elixr.tensor.ops.Reduce;
@@ -40,7 +41,13 @@ public final class MatMulFn {
     }
 
     /** x·wᵀ + b with w [out,in] as in torch.nn.functional.linear; b may be null. */
-    public static Var linear(Var x, Var w, Var b) {
+    public static Var linear(Var x, Var w, Var b) { return linear(x, w, b, null); }
+
+    /**
+     * As {@link #linear(Var, Var, Var)}, the forward product through wT, wᵀ packed beforehand ({@link PackedMatrix}: a
+     * frozen weight's copy), when it is given: the same bits. The backward reads w.
+     */
+    public static Var linear(Var x, Var w, Var b, PackedMatrix wT) {
         if (w.dim() != 2) throw new IllegalArgumentException("linear: weight " + w + " must be [out, in]");
         int in = w.size(1), outF = w.size(0);
         if (x.dim() == 0 || x.size(-1) != in) {
@@ -49,9 +56,11 @@ public final class MatMulFn {
         if (b != null && (b.dim() != 1 || b.size(0) != outF)) {
             throw new IllegalArgumentException("linear: bias " + b + " does not match out-features " + outF);
         }
+        if (wT != null && (wT.k() != in || wT.n() != outF))
+            throw new IllegalArgumentException("linear: packed wᵀ of " + wT.k() + "x" + wT.n() + " is not the weight " + w + " transposed");
         int[] shape = x.shape();
         Tensor x2 = x.value().reshape(-1, in), wt = w.value();
-        Tensor y = MatMul.matmul(x2, wt.t());
+        Tensor y = wT != null ? wT.times(x2) : MatMul.matmul(x2, wt.t());
         if (b != null) Elementwise.addInPlace(y, b.value()); // y is the product's fresh output: no second [rows, out] tensor
         int[] outShape = shape.clone();
         outShape[shape.length - 1] = outF;

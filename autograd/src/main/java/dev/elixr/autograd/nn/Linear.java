@@ -1,15 +1,19 @@
 package dev.elixr.autograd.nn;
 
-import dev.elixr.autograd.Functional;
+import dev.elixr.autograd.functions.MatMulFn;
 import dev.elixr.autograd.Var;
 import dev.elixr.tensor.Tensor;
 
 import java.util.random.RandomGenerator;
 
-/** y = x·Wᵀ + b with W [out,in] (PyTorch layout); initialised U(-1/√in, 1/√in) as torch.nn.Linear. */
+/**
+ * y = x·Wᵀ + b with W [out,in] (PyTorch layout); initialised U(-1/√in, 1/√in) as torch.nn.Linear. Frozen, the forward
+ * multiplies by a packed copy of Wᵀ ({@link FrozenWeight}).
+ */
 public final class Linear extends Module implements Layer {
     private final Parameter weight;
     private final Parameter bias;
+    private final FrozenWeight frozen = new FrozenWeight();
 
     public Linear(int in, int out, boolean bias, RandomGenerator rng) {
         if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear: sizes must be positive, got in=" + in + " out=" + out);
@@ -28,5 +32,5 @@ public final class Linear extends Module implements Layer {
     public int outFeatures() { return weight.size(0); }
 
     @Override
-    public Var forward(Var x) { return Functional.linear(x, weight, bias); }
+    public Var forward(Var x) { return MatMulFn.linear(x, weight, bias, frozen.packedTranspose(weight)); }
 }

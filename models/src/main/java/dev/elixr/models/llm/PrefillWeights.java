@@ -1,18 +1,21 @@
 package dev.elixr.models.llm;
 
 import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.cpu.PackedMatrix;
+import dev.elixr.tensor.ops.MatMul;
 
 import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Float32 copies of half-precision (BF16/F16), block-quantised and memory-mapped float32 weights, made on a
+ * Packed float32 copies of half-precision (BF16/F16), block-quantised and memory-mapped float32 weights, made on a
  * projection's first prefill and kept, so that later prefills run the GEMM at once instead of widening every weight
- * again on every call. A copy holds wᵀ [in, out], so that the GEMM packs its rows with plain vector copies rather than
- * transposing them each call (and, for a mapped weight, copying each block out of the mapping first: the report
- * checks of {@code elixr demo}, a dozen prompts of a few tokens each per report through a float32 LM, spent 39% of
- * their time packing its weights that way). The memory
+ * again on every call. A copy holds wᵀ as the GEMM's packed strips ({@link PackedMatrix}), so that a prefill packs
+ * nothing (before session 33 a copy held wᵀ [in, out] contiguous, which every product still packed with plain vector
+ * copies; earlier still, every call transposed w and, for a mapped weight, copied each block out of the mapping first:
+ * the report checks of {@code elixr demo}, a dozen prompts of a few tokens each per report through a float32 LM, spent
+ * 39% of their time packing its weights that way). The memory
  * cost is 4 bytes per weight of every copied matrix (a 336M-parameter BF16 model: 1.3 GB beside its 0.7 GB of
  * weights), bounded by a budget shared by all models of the JVM: {@code -Delixr.llm.prefillCopyMiB=N}, by default a
  * quarter of the maximum heap. Past the budget a prefill widens the weight per call, as before. Decoding never reads
@@ -25,20 +28,25 @@ final class PrefillWeights {
     private static final AtomicLong USED = new AtomicLong();
     private static final Cleaner CLEANER = Cleaner.create();
 
-    /** A kept copy and the weight it was made from; its bytes are counted against the budget until cleaned. */
+    /** A kept copy (packed wᵀ) or, over budget, the widened w for one call; its bytes are counted against the budget until cleaned. */
     static final class Copy {
         private final Object source;
+        private final PackedMatrix packed;
         private final Tensor transposed;
         private final Cleaner.Cleanable counted;
 
-        private Copy(Object source, Tensor weight, long bytes) {
+        private Copy(Object source, PackedMatrix packed, Tensor transposed, long bytes) {
             this.source = source;
-            this.transposed = weight;
+            this.packed = packed;
+            this.transposed = transposed;
             this.counted = bytes == 0 ? null : CLEANER.register(this, () -> USED.addAndGet(-bytes));
         }
 
-        /** wᵀ [in, out], float32: contiguous when kept, a transposed view of the widened w when over budget. */
-        Tensor transposed() { return transposed; }
+        /** x [T, in] · wᵀ: through the packed copy when kept, else the GEMM packs the transposed view as it reads. */
+        Tensor times(Tensor x) { return packed != null ? packed.times(x) : MatMul.matmul(x, transposed); }
+
+        /** Whether this copy is kept (packed) rather than a view for one call. */
+        boolean kept() { return packed != null; }
     }
 
     private PrefillWeights() {}
@@ -61,8 +69,8 @@ final class PrefillWeights {
     /**
      * As {@link #of(Copy, Object, Supplier, long)} under the given budget. Over budget the widened w is used for this
      * call only, as the transposed view wᵀ that the GEMM packs as it reads (no second, strided pass to make wᵀ
-     * contiguous: a 1.1B model's prefill spent more time on that transpose than on its products; the same bits, as
-     * packing only copies).
+     * contiguous: a 1.1B model's prefill spent more time on that transpose than on its products). Kept or not, the
+     * same bits: the packed copy holds exactly the strips the GEMM packs from the view.
      */
     static Copy of(Copy kept, Object source, Supplier<Tensor> widen, long weights, long budget) {
         if (kept != null && kept.source == source) return kept;
@@ -70,9 +78,14 @@ final class PrefillWeights {
         long bytes = 4 * weights;
         if (USED.addAndGet(bytes) > budget) {
             USED.addAndGet(-bytes);
-            return new Copy(null, widen.get().t(), 0); // over budget: this call only (source null never matches)
+            return new Copy(null, null, widen.get().t(), 0); // over budget: this call only (source null never matches)
         }
-        return new Copy(source, widen.get().t().contiguous(), bytes);
+        try {
+            return new Copy(source, PackedMatrix.of(widen.get().t()), null, bytes);
+        } catch (RuntimeException | Error e) {
+            USED.addAndGet(-bytes);
+            throw e;
+        }
     }
 
     /** Gives a copy's bytes back to the budget; returns null (for {@code copy = release(copy)}). */

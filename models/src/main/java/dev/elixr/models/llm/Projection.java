@@ -1,6 +1,7 @@
 package dev.elixr.models.llm;
 
-import dev.elixr.autograd.Functional;
+import dev.elixr.autograd.functions.MatMulFn;
+import dev.elixr.autograd.nn.FrozenWeight;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.autograd.nn.Parameter;
@@ -31,7 +32,8 @@ public final class Projection extends Module {
     private final Parameter weight;
     private final Parameter bias;
     private QuantizedMatrix quantized;
-    private PrefillWeights.Copy prefillCopy; // float32 wᵀ of a half-precision, quantised or mapped weight, for prefill's GEMM
+    private final FrozenWeight frozen = new FrozenWeight(); // packed wᵀ while the weight is frozen (stage 2's LLM)
+    private PrefillWeights.Copy prefillCopy; // packed float32 wᵀ of a half-precision, quantised or mapped weight, for prefill's GEMM
     private volatile DecodeCopy decodeCopy;
 
     Projection(WeightSource src, String prefix, int in, int out, boolean bias) {
@@ -54,10 +56,10 @@ public final class Projection extends Module {
     /** The bias, or null. */
     public Parameter bias() { return bias; }
 
-    /** The differentiable form, x [..., in] → [..., out] (training). */
+    /** The differentiable form, x [..., in] → [..., out] (training; frozen, through a packed copy of wᵀ: {@link FrozenWeight}). */
     public Var forward(Var x) {
         if (weight == null) throw new IllegalStateException("a projection loaded in a block format (GGUF) serves inference only, not training");
-        return Functional.linear(x, weight, bias);
+        return MatMulFn.linear(x, weight, bias, frozen.packedTranspose(weight));
     }
 
     /**
@@ -89,7 +91,7 @@ public final class Projection extends Module {
             y = Tensor.wrap(out, 1, out.length);
         } else {
             prefillCopy = PrefillWeights.of(prefillCopy, quantized, quantized::dequantize, (long) quantized.rows() * quantized.cols());
-            y = MatMul.matmul(x, prefillCopy.transposed());
+            y = prefillCopy.times(x);
         }
         return b == null ? y : Elementwise.add(y, b);
     }
@@ -129,15 +131,16 @@ public final class Projection extends Module {
     }
 
     /**
-     * x [T, in] · wᵀ (+ b) for this projection's unquantised weight w [out, in]: matvec, or the GEMM on a kept float32
-     * copy of wᵀ (half precision, or float32 mapped read-only from a file), else on w itself (float32 on the heap: a
-     * weight training may change in place).
+     * x [T, in] · wᵀ (+ b) for this projection's unquantised weight w [out, in]: matvec, or the GEMM on a kept packed
+     * float32 copy of wᵀ (half precision, or float32 mapped read-only from a file: {@link PrefillWeights}), else on w
+     * itself (float32 on the heap: a weight training may change in place).
      */
     private Tensor product(Tensor x, Tensor w, Tensor b) {
         if (x.size(0) == 1 && DECODE_REPACK && HalfRows.fits(w)) return decode(x, w, b);
-        if (x.size(0) == 1 || w.dtype() == dev.elixr.tensor.DType.F32 && !PrefillWeights.mappedReadOnly(w)) return linear(x, w, b, null);
+        if (x.size(0) == 1 || w.dtype() == dev.elixr.tensor.DType.F32 && !PrefillWeights.mappedReadOnly(w)) return linear(x, w, b);
         prefillCopy = PrefillWeights.of(prefillCopy, w, () -> MatVec.toFloat32(w), w.numel());
-        return linear(x, w, b, prefillCopy.transposed());
+        Tensor y = prefillCopy.times(x);
+        return b == null ? y : Elementwise.add(y, b);
     }
 
     /** One row x [1, in] · wᵀ (+ b) through the repacked copy of the half-precision w. */
@@ -151,13 +154,10 @@ public final class Projection extends Module {
     }
 
     /** x [T, in] · wᵀ (+ b) for w [out, in] of any stored type; b may be null. */
-    static Tensor linear(Tensor x, Tensor w, Tensor b) { return linear(x, w, b, null); }
-
-    /** As {@link #linear(Tensor, Tensor, Tensor)}, several rows multiplying wT (wᵀ [in, out] in float32) when it is given. */
-    private static Tensor linear(Tensor x, Tensor w, Tensor b, Tensor wT) {
+    static Tensor linear(Tensor x, Tensor w, Tensor b) {
         Tensor y = x.size(0) == 1
                 ? Tensor.wrap(MatVec.matvec(w, x.contiguous().toFloatArray()), 1, w.size(0))
-                : MatMul.matmul(x, wT != null ? wT : MatVec.toFloat32(w).t());
+                : MatMul.matmul(x, MatVec.toFloat32(w).t());
         return b == null ? y : Elementwise.add(y, b);
     }
 }
