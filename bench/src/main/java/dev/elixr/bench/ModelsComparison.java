@@ -119,7 +119,11 @@ public final class ModelsComparison {
         };
     }
 
-    /** A prepared forward pass of the named model (built, random weights, eval mode). */
+    /**
+     * A prepared forward pass of the named model (built, random weights, eval mode, frozen: inference, so that the
+     * linear layers multiply by packed copies of their weights, {@code FrozenWeight}; {@code -Delixr.packFrozenWeights=false}
+     * measures without them).
+     */
     static Runnable pass(String model) { return pass(model, Device.CPU); }
 
     /** The same on device (weights moved with Module.to, input uploaded once). */
@@ -128,19 +132,22 @@ public final class ModelsComparison {
         return switch (model) {
             case "vit-b16" -> {
                 var vit = new VisionTransformer(VitConfig.base16(3), rng, false);
-                vit.eval().to(device);
+                vit.eval().freeze();
+                vit.to(device);
                 Var x = Var.of(Tensor.randn(1, 1, 3, 224, 224).to(device));
                 yield () -> vit.forward(x).value().toCpu();
             }
             case "bert-base" -> {
                 var bert = new BertEncoder(BertConfig.base(), rng, false);
-                bert.eval().to(device);
+                bert.eval().freeze();
+                bert.to(device);
                 int[] ids = rng.ints(128, 0, 30522).toArray();
                 yield () -> bert.encode(ids, null, null, 1, 128).lastHiddenState().value().toCpu();
             }
             case "efficientnet-b0" -> {
                 var net = new EfficientNet(EfficientNetConfig.variant("b0", 3), rng);
-                net.eval().to(device);
+                net.eval().freeze();
+                net.to(device);
                 Var x = Var.of(Tensor.randn(2, 1, 3, 224, 224).to(device));
                 yield () -> net.forward(x).value().toCpu();
             }
