@@ -28,7 +28,10 @@ final class ExecutorModel {
 
     private final ElixrCRun run;
 
-    private ExecutorModel(ElixrCRun run) { this.run = run; }
+    private ExecutorModel(ElixrCRun run) {
+        this.run = run;
+        run.model().freeze(); // only embeds: linear layers through packed weights (FrozenWeight)
+    }
 
     /** The run's model in this JVM, loading it on first use. */
     static ExecutorModel of(String runDir) {

@@ -50,9 +50,14 @@ public final class ElixrCEmbedder implements Embedder {
         }
     }
 
-    /** Loads the run (its final weights) with the default prompts and the flags of RUN/eval/zero-shot/metrics.json if present. */
+    /**
+     * Loads the run (its final weights) with the default prompts and the flags of RUN/eval/zero-shot/metrics.json if
+     * present. The loaded model only embeds, so it is frozen: its linear layers multiply by packed copies of their
+     * weights from their second batch on (FrozenWeight).
+     */
     public static ElixrCEmbedder load(Path runDir) throws IOException {
         ElixrCRun run = ElixrCRun.load(runDir);
+        run.model().freeze();
         return new ElixrCEmbedder(run, Provenance.sha256(runDir.resolve(ElixrCRun.WEIGHTS)), Prompts.defaults(),
                 readFlags(runDir.resolve("eval").resolve("zero-shot").resolve("metrics.json")));
     }
