@@ -29,10 +29,7 @@ class PackedMatrixTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyTile")
     void everyTileGivesTheBitsOfTheUnpackedProductInEveryLoopOrder(String tile, Case t) {
-        MicroKernel kern = MicroKernel.named(tile);
-        GemmPlan plan = GemmPlan.of(kern, 64, 2 * kern.mr(), 2 * kern.nr());
-        for (GemmPlan p : new GemmPlan[] {plan, plan.withInPlaceN(1 << 20), plan.withRowsOuter(0, 2 * kern.nr()),
-                plan.withRowsOuter(0, 2 * kern.nr(), kern.mr())})
+        for (GemmPlan p : SgemmTest.loopOrders(MicroKernel.named(tile)))
             for (int threads = 1; threads <= 2; threads++) assertSameBits(p, t, threads);
     }
 

@@ -239,11 +239,17 @@ class SgemmTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyTile")
     void everyTileMatchesFloat64ReferencePackedOrWithAReadInPlaceOrWithAStripsOuter(String tile, Case t) {
-        MicroKernel kern = MicroKernel.named(tile);
+        for (GemmPlan plan : loopOrders(MicroKernel.named(tile))) everyTileMatchesFloat64Reference(plan, t);
+    }
+
+    /**
+     * Small blocks for the tile (KC 64, two tiles of MC and NC) in every loop order: B strips outer with A packed, with A
+     * read in place, A strips outer packing A at once, and in blocks of one tile of rows.
+     */
+    static GemmPlan[] loopOrders(MicroKernel kern) {
         GemmPlan packed = GemmPlan.of(kern, 64, 2 * kern.mr(), 2 * kern.nr());
-        for (GemmPlan plan : new GemmPlan[] {packed, packed.withInPlaceN(1 << 20), packed.withRowsOuter(0, 2 * kern.nr()),
-                packed.withRowsOuter(0, 2 * kern.nr(), kern.mr())})
-            everyTileMatchesFloat64Reference(plan, t);
+        return new GemmPlan[] {packed, packed.withInPlaceN(1 << 20), packed.withRowsOuter(0, 2 * kern.nr()),
+                packed.withRowsOuter(0, 2 * kern.nr(), kern.mr())};
     }
 
     private static void everyTileMatchesFloat64Reference(GemmPlan plan, Case t) {
