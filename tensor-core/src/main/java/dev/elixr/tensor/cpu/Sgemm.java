@@ -89,6 +89,11 @@ public final class Sgemm {
     static final MicroKernel ATTENTION = ROWS;
     /** Width of the strips {@link #packB(boolean, float[], int, int, int, int, float[], int)} packs for {@link #gemmPackedB}. */
     static final int NR = ATTENTION.nr();
+    /**
+     * Products with one block of rows pack B a strip at a time, right before its tiles ({@link #macroByStrips}); {@code
+     * -Delixr.gemm.stripPack=false} packs the whole panel first, as larger products do.
+     */
+    static final boolean STRIP_PACK = Boolean.parseBoolean(System.getProperty("elixr.gemm.stripPack", "true"));
     /** Below this many flops a product runs on the calling thread. */
     static final long PARALLEL_FLOPS = 4L << 20;
     /** Up to this many multiply-adds a product runs as plain scalar dot products. */
@@ -268,6 +273,11 @@ public final class Sgemm {
             float betaK = pc == 0 ? beta : 1f;
             for (int jc = j0; jc < j1; jc += ncBlock) {
                 int nc = Math.min(ncBlock, j1 - jc);
+                if (packed == null && ah == null && STRIP_PACK && m <= mc) { // one block of rows: each strip of B is read once
+                    GemmPack.packA(mr, tA, a, aOff, lda, i0, m, pc, kb, ap);
+                    macroByStrips(plan.kernel(), tB, b, bOff, ldb, pc, kb, jc, ap, m, nc, alpha, betaK, c, cOff + i0 * ldc + jc, ldc, bp, bo, tile);
+                    continue;
+                }
                 if (packed != null) bo = packed.blockOffset(pc) + jc * kb; // the panel's first strip, packed beforehand
                 else GemmPack.packB(nr, tB, b, bOff, ldb, pc, kb, jc, nc, bp, bo);
                 if (ah != null) { // A read in place, MC rows at a time (its block stays in L2)
@@ -356,6 +366,23 @@ public final class Sgemm {
         } else {
             for (int jr = 0; jr < nb; jr += nr)
                 for (int ir = 0; ir < mb; ir += mr) tile(kernel, ap, bp, bo, mb, nb, kb, ir, jr, alpha, beta, c, cBase, ldc, tile);
+        }
+    }
+
+    /**
+     * {@link #macro} in B strips outer order over a single block of A, each KC×NR strip of B packed into the first lines of
+     * bp (from so) right before the column of tiles that reads it: with one block of rows every strip is read once, so a
+     * whole packed panel (3 MiB for a 768×3072 weight at KC 256, past L2) would only be written out and read back. The
+     * same packed values and the same tiles in the same order as packing the panel first: the same bits.
+     */
+    private static void macroByStrips(MicroKernel kernel, boolean tB, MemorySegment b, long bOff, int ldb, int pc, int kb, int jc,
+                                      float[] ap, int mb, int nb, float alpha, float beta, float[] c, int cBase, int ldc,
+                                      float[] bp, int so, float[] tile) {
+        int mr = kernel.mr(), nr = kernel.nr();
+        for (int jr = 0; jr < nb; jr += nr) {
+            GemmPack.packB(nr, tB, b, bOff, ldb, pc, kb, jc + jr, Math.min(nr, nb - jr), bp, so);
+            // tile() reads strip jr at bo + jr·kb: bo = so − jr·kb puts it at the strip just packed
+            for (int ir = 0; ir < mb; ir += mr) tile(kernel, ap, bp, so - jr * kb, mb, nb, kb, ir, jr, alpha, beta, c, cBase, ldc, tile);
         }
     }
 
