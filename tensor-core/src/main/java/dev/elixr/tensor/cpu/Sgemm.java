@@ -20,6 +20,8 @@ import java.lang.foreign.ValueLayout;
  *         pack A[ic:ic+MC, pc:pc+KC] into MR-tall strips                A block stays in L2
  *         for each NR strip of B (its KC×NR sliver stays in L1), for each MR strip of A:
  *           micro-kernel: an MR×NR tile of C held in vector registers over the KC loop
+ *         (a thread's rows fit one MC block: each KC×NR strip of B is packed right before the tiles that read it,
+ *          {@link #macroByStrips}, as no other block of A will read it again)
  *         (K over several blocks and a thread's C of {@link GemmPlan#rowsOuterC()} floats or more, a panel wide or
  *          more: for pc, for ic in blocks of {@link GemmPlan#mcRows()} (A packed once), for jc in panels of
  *          {@link GemmPlan#ncRows()} (the panel in L2), each MR strip of A in L1 across the panel's NR strips)
