@@ -8,8 +8,8 @@ import dev.elixr.tensor.cpu.PackedMatrix;
 
 /**
  * The GEMM's packed copy of a frozen layer's weight: wᵀ of a [out, in] weight as {@link PackedMatrix} strips, so that
- * the layer's forward products stop packing the weight on every call (a third of a 64-row product with a 768×768
- * weight, two thirds at 8 rows: docs/results.md, session 33). A frozen encoder under a trained head (ELIXR-B's image
+ * the layer's forward products stop packing the weight on every call (a quarter of a 64-row product's time with a
+ * 768×768 weight, more than half at 8 rows: docs/results.md, session 33). A frozen encoder under a trained head (ELIXR-B's image
  * encoder under the Q-Former, the LLM under stage 2's adapter) runs its weights unchanged through every step.
  *
  * <p>When: the weight does not require grad (its module is {@link Module#freeze() frozen}), is a 2-D float32 tensor on

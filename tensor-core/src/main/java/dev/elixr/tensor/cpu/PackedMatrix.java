@@ -5,8 +5,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * The B operand of C = op(A)·op(B), packed once into {@link Sgemm}'s strips for every product that shares it: a layer's
  * weight at inference (wᵀ of x·wᵀ), which a product would otherwise pack again on every call. Packing wᵀ from PyTorch's
- * [out, in] layout is an 8×VL register transpose per block and costs 15–18% of a 197-row product with a ViT-B's weight
- * and 36–71% at 64 and 8 rows (one thread, AVX-512 Xeon; docs/results.md, session 33).
+ * [out, in] layout is an 8×VL register transpose per block: with it done once, x·wᵀ with a ViT-B's weight runs 1.07–1.14×
+ * faster at 197 rows, 1.35–1.7× at 64–32 rows and 2.3–2.6× at 8 (one and two threads, AVX-512 Xeon; docs/results.md,
+ * session 33).
  *
  * <p>Layout: for each K block of the plan's KC ({@link Sgemm#evenBlock}, as the product splits K), the block's rows of
  * op(B) in NR-wide strips over all N columns (k-major inside a strip, the last strip zero-padded), exactly what the

@@ -51,8 +51,8 @@ import java.lang.foreign.ValueLayout;
  *
  * <p>A B that many products share and none changes (a weight at inference) can be packed once: {@link PackedMatrix} holds
  * every K block's strips, and {@link #sgemm(boolean, int, float, MemorySegment, long, int, PackedMatrix, float, float[],
- * int, int, int)} points each panel at them instead of packing (the same bits; x·Wᵀ with a ViT-B weight, 197 rows, one
- * thread: 1.10–1.20× faster, 32–64 rows 1.4–1.9×, AVX-512 Xeon).
+ * int, int, int)} points each panel at them instead of packing (the same bits; x·Wᵀ with a ViT-B weight, AVX-512 Xeon,
+ * against packing by strips: 197 rows 1.07–1.14× faster, 32–64 rows 1.35–1.7×, 8 rows 2.3–2.6×).
  *
  * <p>Packing ({@link GemmPack}) is vectorised for all four transposes: the two whose stored rows run along
  * K (a row-major A, a transposed B) by 8×VL in-register transposes, the other two by plain vector copies.
