@@ -104,7 +104,7 @@ public final class ElixrB2Run {
         history.write(dir.resolve(HISTORY));
     }
 
-    /** A finished run with its stage-1 run, image run and LLM (a warning when one of their weights changed since). */
+    /** A finished run with its stage-1 run, image run and LLM (a warning when one of their weights changed since), frozen: it only answers. */
     public static ElixrB2Run load(Path dir, PrintStream log) throws IOException {
         for (String f : new String[] {CONFIG, WEIGHTS})
             if (!Files.exists(dir.resolve(f)))
@@ -119,7 +119,7 @@ public final class ElixrB2Run {
             log.println("elixr: warning: the LLM " + spec.llm() + " changed since " + dir + " was trained on it");
         VisionLanguageModel model = build(stage1, llm, spec, new SplittableRandom(0));
         model.loadStateDict(Safetensors.read(dir.resolve(WEIGHTS)), true);
-        model.eval();
+        model.eval().freeze(); // a finished run only answers: its linear layers multiply by packed weights (FrozenWeight)
         var encoder = new InstructionEncoder(BpeTokenizer.forModel(spec.llm()), llm.config(), model.softTokens(), spec.maxAnswerTokens());
         return new ElixrB2Run(dir, spec, stage1, model, encoder);
     }
