@@ -2,6 +2,7 @@ package dev.elixr.bench;
 
 import dev.elixr.autograd.GradMode;
 import dev.elixr.autograd.Var;
+import dev.elixr.autograd.nn.FrozenWeight;
 import dev.elixr.models.text.BertConfig;
 import dev.elixr.models.text.BertEncoder;
 import dev.elixr.models.vision.EfficientNet;
@@ -201,7 +202,10 @@ public final class ModelsComparison {
                         threads, threads, threads, rows.getFirst().torchThreads())
                 : "torch not run";
         int rounds = rows.stream().mapToInt(r -> r.roundRatios().length).max().orElse(1);
-        return String.format(Locale.ROOT, "Forward, batch 1, median per model%s. ISA %s, %d threads; %s.%n",
-                rounds > 1 ? " (median of " + rounds + " rounds, ours and torch alternated)" : "", MachineProfile.current().isa(), threads, torch);
+        String frozen = FrozenWeight.enabled() ? "models frozen, linear layers through packed weights"
+                : "models frozen, weights packed per call (-Delixr.packFrozenWeights=false)";
+        return String.format(Locale.ROOT, "Forward, batch 1, median per model%s. ISA %s, %d threads; %s; %s.%n",
+                rounds > 1 ? " (median of " + rounds + " rounds, ours and torch alternated)" : "", MachineProfile.current().isa(), threads,
+                torch, frozen);
     }
 }

@@ -27,6 +27,7 @@ class TorchThreadsTest {
         String header = ModelsComparison.header(rows);
         assertTrue(header.contains("2 threads; torch pinned to 2 threads"), header);
         assertTrue(header.contains("torch reports 2"), header);
+        assertTrue(header.contains("models frozen, linear layers through packed weights"), header);
     }
 
     @Test

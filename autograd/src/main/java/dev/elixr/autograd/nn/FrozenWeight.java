@@ -24,6 +24,9 @@ import dev.elixr.tensor.cpu.PackedMatrix;
 public final class FrozenWeight {
     static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("elixr.packFrozenWeights", "true"));
 
+    /** Whether frozen weights are packed in this JVM ({@code -Delixr.packFrozenWeights}, on by default). */
+    public static boolean enabled() { return ENABLED; }
+
     private record State(Tensor source, long unfreezes, PackedMatrix packed) {}
 
     private volatile State state;
