@@ -78,6 +78,32 @@ class FrozenWeightTest {
         }
     }
 
+    /** A copy's bytes count against the budget while it is kept and come back when it is dropped; over budget, no copy. */
+    @Test
+    void copiesCountAgainstTheBudgetAndOverItTheProductIsPlain() {
+        SplittableRandom r = new SplittableRandom(6);
+        Parameter w = new Parameter(random(r, 64, 50));
+        w.requiresGrad(false);
+        long copy = 4L * 64 * 50;
+        FrozenWeight.Budget budget = new FrozenWeight.Budget(copy);
+        FrozenWeight f = new FrozenWeight(budget);
+        f.packedTranspose(w);
+        assertNotNull(f.packedTranspose(w));
+        assertEquals(copy, budget.used().get(), "bytes of the kept copy");
+        Parameter other = new Parameter(random(r, 64, 50));
+        other.requiresGrad(false);
+        FrozenWeight g = new FrozenWeight(budget);
+        g.packedTranspose(other);
+        assertNull(g.packedTranspose(other), "a second copy past the budget is not made");
+        assertNull(g.packedTranspose(other), "nor on later calls while it would not fit");
+        assertEquals(copy, budget.used().get());
+        w.assign(random(r, 64, 50));
+        assertNull(f.packedTranspose(w));
+        assertEquals(0, budget.used().get(), "the old copy's bytes given back");
+        assertNotNull(g.packedTranspose(other), "now it fits");
+        assertEquals(copy, budget.used().get());
+    }
+
     /**
      * A frozen linear layer's outputs and input gradients, on its first (plain) and later (packed) forwards, equal the
      * trainable layer's bit for bit; after its weight is assigned new values the outputs follow them.
