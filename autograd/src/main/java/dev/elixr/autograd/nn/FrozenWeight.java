@@ -42,7 +42,6 @@ public final class FrozenWeight {
     /** Whether frozen weights are packed in this JVM ({@code -Delixr.packFrozenWeights}, on by default). */
     public static boolean enabled() { return ENABLED; }
 
-
     /** The weight tensor last seen, and its packed copy once made, whose bytes count against the budget until released or garbage. */
     private record State(Tensor source, long unfreezes, PackedMatrix packed, Cleaner.Cleanable counted) {
         void release() { if (counted != null) counted.clean(); } // runs once, also if the cleaner ran it
