@@ -20,7 +20,13 @@ import java.util.Map;
 final class Backprop {
     private Backprop() {}
 
-    static void run(Var root, Tensor seed) {
+    static void run(Var root, Tensor seed) { run(root, seed, null); }
+
+    /**
+     * The sweep with leaf gradients summed into leafGradients (in the order the sweep reaches them, as a leaf's own
+     * gradient would be) instead of added to the leaves, when that map is given ({@link ShardedBackward}).
+     */
+    static void run(Var root, Tensor seed, Map<Var, Tensor> leafGradients) {
         if (!seed.sameShape(root.value())) {
             throw new IllegalArgumentException("backward: gradient " + Shape.str(seed.shape()) + " differs from output " + Shape.str(root.shape()));
         }
@@ -28,7 +34,7 @@ final class Backprop {
             throw new IllegalStateException("backward: the output does not require grad (no input requires grad, or it was computed under GradMode.noGrad())");
         }
         if (root.isLeaf()) {
-            root.accumulateGrad(seed);
+            toLeaf(root, seed, leafGradients);
             return;
         }
         List<Var> order = reachable(root);
@@ -51,10 +57,15 @@ final class Backprop {
                     throw new IllegalStateException("backward of '" + n.op() + "': gradient of input " + i + " is " + Shape.str(gi.shape())
                             + ", input is " + Shape.str(in.shape()));
                 }
-                if (in.isLeaf()) in.accumulateGrad(gi);
+                if (in.isLeaf()) toLeaf(in, gi, leafGradients);
                 else pending.merge(in, gi, Accumulate::sum);
             }
         }
+    }
+
+    private static void toLeaf(Var leaf, Tensor g, Map<Var, Tensor> leafGradients) {
+        if (leafGradients == null) leaf.accumulateGrad(g);
+        else leafGradients.merge(leaf, g, Accumulate::sum);
     }
 
     /** Non-leaf variables reachable from root, latest first. Iterative, so deep graphs do not overflow the stack. */

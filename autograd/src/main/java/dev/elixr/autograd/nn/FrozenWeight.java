@@ -58,15 +58,21 @@ public final class FrozenWeight {
     /** The packed wᵀ of weight to multiply by, or null for the plain product (trainable, not on the CPU, first seen now, or over budget). */
     public PackedMatrix packedTranspose(Parameter weight) {
         if (!ENABLED || weight.requiresGrad()) {
-            drop(null);
+            if (state != null) drop(null);
             return null;
         }
         Tensor w = weight.value();
         if (w.dim() != 2 || w.device().kind() != Device.Kind.CPU || w.dtype() != DType.F32) {
-            drop(null);
+            if (state != null) drop(null);
             return null;
         }
         long unfreezes = Var.unfreezes();
+        State s = state;
+        if (s != null && s.source() == w && s.unfreezes() == unfreezes && s.packed() != null) return s.packed(); // without a lock: shards of a batch run the same layers side by side
+        return packedTranspose(w, unfreezes);
+    }
+
+    private synchronized PackedMatrix packedTranspose(Tensor w, long unfreezes) {
         State s = state;
         if (s == null || s.source() != w || s.unfreezes() != unfreezes) {
             drop(new State(w, unfreezes, null, null));
@@ -92,7 +98,7 @@ public final class FrozenWeight {
     }
 
     /** Replaces the state, giving the old copy's bytes back to the budget. */
-    private void drop(State next) {
+    private synchronized void drop(State next) {
         State old = state;
         state = next;
         if (old != null) old.release();

@@ -11,6 +11,7 @@ import dev.elixr.models.qformer.LanguageProjection;
 import dev.elixr.models.text.LengthGroups;
 import dev.elixr.tensor.Shape;
 import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.ops.Index;
 
 /**
  * ELIXR-B stage 2 (Xu et al. 2023, §2.2; BLIP-2 §3.3): the frozen image tower's tokens → {@code ln_vision} → Q-Former
@@ -126,6 +127,20 @@ public final class VisionLanguageModel extends Module {
             throw new IllegalArgumentException("stage 2: query outputs " + Shape.str(queryOutputs.shape()) + " for " + batch.batch() + " rows of "
                     + softTokens() + " queries");
         return lossOfPrompts(projection.forward(Var.of(queryOutputs)), batch, LengthGroups.GROUP_COST);
+    }
+
+    /**
+     * One shard's part of {@link #lossOfQueryOutputs}: the loss of the batch's rows {@code rows} (query outputs [B,Q,H]
+     * of the whole batch) times their share of its answer tokens, so that the shards' parts of {@link
+     * SoftPromptBatch#shards} add up to the batch's loss (the data parallelism of {@code ShardedBackward}); null when
+     * the rows hold no answer token. Each part builds its own graph from the adapter's parameters.
+     */
+    public Var shareOfLoss(Tensor queryOutputs, SoftPromptBatch batch, int[] rows) {
+        SoftPromptBatch part = batch.rows(rows);
+        int answers = part.answerTokens();
+        if (answers == 0) return null;
+        Var loss = lossOfQueryOutputs(Index.indexSelect(queryOutputs, 0, rows), part);
+        return answers == batch.answerTokens() ? loss : loss.mul(answers / (float) batch.answerTokens());
     }
 
     private Var lossOfPrompts(Var prompts, SoftPromptBatch batch, int groupCost) {

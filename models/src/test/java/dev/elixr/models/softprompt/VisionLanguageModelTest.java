@@ -98,6 +98,30 @@ class VisionLanguageModelTest {
     }
 
     @Test
+    void shardsSharesOfTheLossAddUpToTheBatchLossAndTheirGradientsToItsAdapterGradients() {
+        List<int[]> prompts = List.of(new int[] {1}, new int[] {1, 5, 6, 7, 9, 10, 11}, new int[] {1, 5, 6}, new int[] {1, 9});
+        List<int[]> answers = List.of(new int[] {3, 2}, new int[] {8, 4, 2}, new int[] {4, 2}, new int[] {2});
+        SoftPromptBatch b = SoftPromptBatch.of(prompts, answers, QUERIES, 0);
+        var m = SoftPromptFixtures.model(LanguageProjection.Kind.MLP, false);
+        Tensor q = m.queryOutputsOf(Tensor.randn(23, 4, 5, IMAGE_WIDTH));
+        Var whole = m.lossOfQueryOutputs(q, b);
+        whole.backward();
+        Map<String, float[]> grads = new java.util.HashMap<>();
+        for (var e : m.namedParameters().entrySet()) if (e.getValue().grad() != null) grads.put(e.getKey(), e.getValue().grad().toFloatArray());
+        m.zeroGrad();
+        int[][] shards = b.shards(2);
+        float loss = dev.elixr.autograd.ShardedBackward.run(2, i -> m.shareOfLoss(q, b, shards[i]));
+        assertEquals(whole.item(), loss, 1e-6 * whole.item());
+        assertTrue(!grads.isEmpty());
+        for (var e : grads.entrySet()) {
+            float[] g = m.namedParameters().get(e.getKey()).grad().toFloatArray();
+            for (int i = 0; i < g.length; i++) assertEquals(e.getValue()[i], g[i], 1e-6, e.getKey() + "[" + i + "]");
+        }
+        assertEquals(Float.floatToIntBits(whole.item()), Float.floatToIntBits(m.shareOfLoss(q, b, new int[] {0, 1, 2, 3}).item()),
+                "all rows as one shard: the batch's loss");
+    }
+
+    @Test
     void queryOutputsComputedBeforehandAreRefusedWhileTheQFormerTrains() {
         var m = SoftPromptFixtures.model(LanguageProjection.Kind.LINEAR, true);
         assertTrue(!m.queryOutputsFixed());

@@ -1,6 +1,7 @@
 package dev.elixr.tasks.language;
 
 import dev.elixr.autograd.GradMode;
+import dev.elixr.autograd.ShardedBackward;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.io.Checkpoint;
 import dev.elixr.autograd.optim.AdamW;
@@ -16,6 +17,7 @@ import dev.elixr.tasks.train.NumericalGuard;
 import dev.elixr.tasks.train.Resumption;
 import dev.elixr.tasks.train.RunInfo;
 import dev.elixr.tasks.train.TrainingHistory;
+import dev.elixr.tensor.Tensor;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -52,7 +54,28 @@ public final class Stage2Training {
         public RunInfo.Session session() { return new RunInfo.Session(resumedFrom, steps, totalSteps, seconds, itemsPerSecond); }
     }
 
+    /**
+     * Shards of each batch for {@link ShardedBackward}: with the query outputs computed beforehand a step is the frozen
+     * LLM's forward and backward on small matrices, whose per-op loops split across two cores leave one waiting; two
+     * shards run one core each. Fixed (not the thread count) so that a run's bits do not depend on the machine's cores.
+     */
+    static final int SHARDS = Integer.getInteger("elixr.stage2.shards", 2);
+
     private Stage2Training() {}
+
+    /** One step's loss and gradients from query outputs: the batch's {@link SoftPromptBatch#shards} side by side. */
+    private static double backwardInShards(VisionLanguageModel model, Tensor queryOutputs, SoftPromptBatch batch, NumericalGuard guard) {
+        int[][] shards = batch.shards(SHARDS);
+        float loss = ShardedBackward.run(shards.length, i -> model.shareOfLoss(queryOutputs, batch, shards[i]));
+        guard.checkLoss("answer", loss);
+        return loss;
+    }
+
+    private static double backward(Var loss, NumericalGuard guard) {
+        guard.checkLoss("answer", loss.item());
+        loss.backward();
+        return loss.item();
+    }
 
     public static Outcome train(VisionLanguageModel model, InstructionEncoder encoder, Data data, Config cfg, Checkpoints checkpoints,
                                 PrintStream log) throws IOException {
@@ -79,14 +102,11 @@ public final class Stage2Training {
             double lr = schedule.apply(opt, step + 1);
             opt.zeroGrad();
             guard.beginStep(step + 1);
-            Var loss = queryOutputs != null ? model.lossOfQueryOutputs(queryOutputs.batch(items), batch)
-                    : model.loss(Var.of(data.trainImages().batch(items)), batch);
-            guard.checkLoss("answer", loss.item());
-            loss.backward();
+            double l = queryOutputs != null ? backwardInShards(model, queryOutputs.batch(items), batch, guard)
+                    : backward(model.loss(Var.of(data.trainImages().batch(items)), batch), guard);
             guard.checkGradients("answer", GradClip.clipGlobalNorm(model.trainableParameters(), optimisation.gradClip()));
             opt.step();
             step++;
-            double l = loss.item();
             recent = Double.isNaN(recent) ? l : 0.9 * recent + 0.1 * l;
             history.steps().add(new TrainingHistory.Step(step, l, lr, Double.NaN));
             progress.advance(cfg.batch(), String.format(Locale.ROOT, "step %d/%d, answer loss %.3f", step, total, recent));
