@@ -8,6 +8,8 @@
  *   <li>{@code functions}: one class per op family holding forward and backward, both tensor-core ops (the backward
  *       kernels of conv, pooling, embedding, norms, attention and losses included), so a graph runs on any backend
  *       without reading tensors to the host.</li>
+ *   <li>{@link dev.elixr.autograd.ShardedBackward}: a batch's loss as shards, each shard's forward and backward on a
+ *       core of its own, their leaf gradients added in shard order (the same bits on one thread or several).</li>
  *   <li>{@link dev.elixr.autograd.GradMode}: {@code try (var g = GradMode.noGrad()) {...}} records nothing.</li>
  *   <li>{@link dev.elixr.autograd.AnomalyMode}: {@code try (var a = AnomalyMode.detect()) {...}} checks every op's
  *       output and gradient for NaN/Inf and names the first bad op ({@link dev.elixr.autograd.NonFiniteException}).</li>

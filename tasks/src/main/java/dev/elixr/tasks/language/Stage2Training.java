@@ -31,7 +31,8 @@ import java.util.Map;
  * ELIXR-B stage 2 (Xu et al. 2023, §2.2; BLIP-2 §3.3): the adapter (and, by choice, the Q-Former) learns to make the
  * frozen LLM answer from the image's soft prompt, on batches mixing the tasks in stated proportions
  * ({@link MixedBatches}); the loss counts the answer tokens only. With the Q-Former frozen its query outputs are computed
- * once per training image ({@link QueryOutputCache}). AdamW (β 0.9/0.98) with linear warm-up and cosine
+ * once per training image ({@link QueryOutputCache}) and each step's batch runs as two shards side by side, one core
+ * each ({@link ShardedBackward}, {@link #SHARDS}). AdamW (β 0.9/0.98) with linear warm-up and cosine
  * decay, gradient clipping, a validation loss per task every {@code validateEvery} steps, atomic checkpoints. Each
  * step is a pure function of (seed, step) and the restored state, so a stopped run resumes bitwise. A
  * {@link NumericalGuard} stops the run at the first NaN/Inf in the loss or the gradients.
@@ -65,6 +66,7 @@ public final class Stage2Training {
 
     /** One step's loss and gradients from query outputs: the batch's {@link SoftPromptBatch#shards} side by side. */
     private static double backwardInShards(VisionLanguageModel model, Tensor queryOutputs, SoftPromptBatch batch, NumericalGuard guard) {
+        if (SHARDS < 1) throw new IllegalArgumentException("-Delixr.stage2.shards=" + SHARDS + ": must be >= 1");
         int[][] shards = batch.shards(SHARDS);
         float loss = ShardedBackward.run(shards.length, i -> model.shareOfLoss(queryOutputs, batch, shards[i]));
         guard.checkLoss("answer", loss);
