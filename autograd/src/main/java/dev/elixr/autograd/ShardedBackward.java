@@ -38,6 +38,33 @@ public final class ShardedBackward {
 
     private ShardedBackward() {}
 
+    /**
+     * Items 0 … n−1 of the given costs (a row's positions) split into count shards of about equal total cost: items by
+     * cost, largest first (ties by index), each to the shard with the least cost so far (the first such shard); each
+     * shard's items in ascending order. Fewer items than shards leaves the last shards empty.
+     */
+    public static int[][] partition(int[] costs, int count) {
+        if (count < 1) throw new IllegalArgumentException("ShardedBackward: " + count + " shards");
+        int n = costs.length;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        java.util.Arrays.sort(order, (x, y) -> costs[x] != costs[y] ? Integer.compare(costs[y], costs[x]) : Integer.compare(x, y));
+        long[] load = new long[count];
+        int[] sizes = new int[count], owner = new int[n];
+        for (int i : order) {
+            int s = 0;
+            for (int k = 1; k < count; k++) if (load[k] < load[s]) s = k;
+            load[s] += costs[i];
+            sizes[s]++;
+            owner[i] = s;
+        }
+        int[][] out = new int[count][];
+        for (int s = 0; s < count; s++) out[s] = new int[sizes[s]];
+        int[] filled = new int[count];
+        for (int i = 0; i < n; i++) out[owner[i]][filled[owner[i]]++] = i;
+        return out;
+    }
+
     /** One shard's loss value and leaf gradients, or nothing for a shard without a loss. */
     private record Shard(float loss, Map<Var, Tensor> gradients) {
         static final Shard EMPTY = new Shard(0f, Map.of());

@@ -106,6 +106,19 @@ class ShardedBackwardTest {
     }
 
     @Test
+    void partitionGivesEachItemToTheLeastLoadedShardLargestFirstAndListsEachShardInOrder() {
+        // costs 5 5 9 1 4 into 3: 9 → 0; 5 (item 0) → 1; 5 (item 1) → 2; 4 → 1 (5 = 5, the first); 1 → 2 (5 < 9)
+        int[][] three = ShardedBackward.partition(new int[] {5, 5, 9, 1, 4}, 3);
+        assertArrayEquals(new int[] {2}, three[0]);
+        assertArrayEquals(new int[] {0, 4}, three[1]);
+        assertArrayEquals(new int[] {1, 3}, three[2]);
+        int[][] wide = ShardedBackward.partition(new int[] {7}, 3);
+        assertArrayEquals(new int[] {0}, wide[0]);
+        assertEquals(0, wide[1].length + wide[2].length, "more shards than items leaves the last ones empty");
+        assertThrows(IllegalArgumentException.class, () -> ShardedBackward.partition(new int[] {1}, 0));
+    }
+
+    @Test
     void aShardLossOfMoreThanOneElementOrNoShardIsRefused() {
         var e = assertThrows(IllegalArgumentException.class, () -> ShardedBackward.run(2, i -> Var.param(Tensor.vector(1f, 2f)).mul(2f)));
         assertTrue(e.getMessage().contains("shard 0") && e.getMessage().contains("not one element"), e.getMessage());

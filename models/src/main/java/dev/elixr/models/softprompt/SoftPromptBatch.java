@@ -1,5 +1,6 @@
 package dev.elixr.models.softprompt;
 
+import dev.elixr.autograd.ShardedBackward;
 import dev.elixr.models.llm.CausalLmLoss;
 
 import java.util.Arrays;
@@ -81,33 +82,13 @@ public record SoftPromptBatch(int[] ids, int[] labels, int batch, int length, in
     }
 
     /**
-     * The rows split into count shards of about equal work for data parallelism ({@code ShardedBackward}): rows by
-     * extent, longest first (ties by row), each to the shard with the fewest positions so far (the first such shard);
-     * each shard's rows in ascending order. Fewer rows than shards leaves the last shards empty.
+     * The rows split into count shards of about equal work for data parallelism ({@link ShardedBackward#partition} of
+     * their extents: longest first, each to the shard with the fewest positions so far).
      */
     public int[][] shards(int count) {
-        if (count < 1) throw new IllegalArgumentException("soft-prompt batch: " + count + " shards");
-        Integer[] order = new Integer[batch];
         int[] extents = new int[batch];
-        for (int b = 0; b < batch; b++) {
-            order[b] = b;
-            extents[b] = extent(b);
-        }
-        Arrays.sort(order, (x, y) -> extents[x] != extents[y] ? Integer.compare(extents[y], extents[x]) : Integer.compare(x, y));
-        long[] positions = new long[count];
-        int[] sizes = new int[count], owner = new int[batch];
-        for (int b : order) {
-            int s = 0;
-            for (int i = 1; i < count; i++) if (positions[i] < positions[s]) s = i;
-            positions[s] += extents[b];
-            sizes[s]++;
-            owner[b] = s;
-        }
-        int[][] out = new int[count][];
-        for (int s = 0; s < count; s++) out[s] = new int[sizes[s]];
-        int[] filled = new int[count];
-        for (int b = 0; b < batch; b++) out[owner[b]][filled[owner[b]]++] = b;
-        return out;
+        for (int b = 0; b < batch; b++) extents[b] = extent(b);
+        return ShardedBackward.partition(extents, count);
     }
 
     /** The rows {@code which} as a batch padded only to their longest {@link #extent}. */

@@ -1,6 +1,7 @@
 package dev.elixr.tasks.train;
 
 import dev.elixr.autograd.GradMode;
+import dev.elixr.autograd.ShardedBackward;
 import dev.elixr.autograd.Var;
 import dev.elixr.autograd.io.Checkpoint;
 import dev.elixr.autograd.optim.AdamW;
@@ -21,7 +22,8 @@ import java.util.Locale;
  * The training loop of the report language model ({@code elixr train lm}): next-token cross-entropy (Hugging Face's
  * shifted causal-LM loss, {@link CausalLmLoss}) over batches of whole reports, each row {@code <s> report </s>}
  * right-padded to the batch's longest with its padding not counted; each epoch's shuffled reports are grouped by length
- * within windows of {@link #BUCKET} batches ({@link #rows}), so that little of a batch is padding. AdamW (β 0.9/0.95, as Llama) with linear warm-up
+ * within windows of {@link #BUCKET} batches ({@link #rows}), so that little of a batch is padding; a step runs its
+ * batch as {@link #SHARDS} shards side by side ({@link #backwardInShards}). AdamW (β 0.9/0.95, as Llama) with linear warm-up
  * and cosine decay to 1%, global-norm clipping, the validation perplexity after each epoch, atomic checkpoints. Every
  * step is a pure function of (seed, step) and the restored state (the batch order by epoch, no dropout), so a stopped
  * run resumes bitwise. A {@link NumericalGuard} stops the run at the first NaN/Inf.
@@ -97,7 +99,38 @@ public final class LmTraining {
         RunInfo.Session session() { return new RunInfo.Session(resumedFrom, steps, totalSteps, seconds, tokensPerSecond); }
     }
 
+    /**
+     * Shards of each batch for {@link ShardedBackward}: a small LM's products and loops split across two cores leave one
+     * waiting at their barriers; two shards of the batch run one core each. Fixed (not the thread count) so that a
+     * run's bits do not depend on the machine's cores ({@code -Delixr.lm.shards=1}: the batch whole).
+     */
+    static final int SHARDS = Integer.getInteger("elixr.lm.shards", 2);
+
     private LmTraining() {}
+
+    /**
+     * One step's loss and gradients: the batch's rows in {@link #SHARDS} shards of about equal length
+     * ({@link ShardedBackward#partition}), each padded to its own longest row, its mean loss weighted by its share of
+     * the batch's predicted tokens.
+     */
+    static double backwardInShards(LlamaModel model, Corpus corpus, int[] which, int predicted) {
+        if (SHARDS < 1) throw new IllegalArgumentException("-Delixr.lm.shards=" + SHARDS + ": must be >= 1");
+        int[] lengths = new int[which.length];
+        for (int i = 0; i < which.length; i++) lengths[i] = corpus.rows().get(which[i]).length;
+        int[][] shards = ShardedBackward.partition(lengths, SHARDS);
+        Batch[] parts = new Batch[shards.length];
+        for (int s = 0; s < shards.length; s++) {
+            int[] rows = new int[shards[s].length];
+            for (int i = 0; i < rows.length; i++) rows[i] = which[shards[s][i]];
+            parts[s] = rows.length == 0 ? null : corpus.batch(rows);
+        }
+        return ShardedBackward.run(parts.length, s -> {
+            Batch part = parts[s];
+            if (part == null || part.predicted() == 0) return null;
+            Var loss = part.loss(model);
+            return part.predicted() == predicted ? loss : loss.mul(part.predicted() / (float) predicted);
+        });
+    }
 
     public static Outcome train(LlamaModel model, Corpus train, Corpus val, Config cfg, Checkpoints checkpoints, PrintStream log)
             throws IOException {
@@ -122,14 +155,13 @@ public final class LmTraining {
         while (step < stop) {
             int epoch = (int) (step / stepsPerEpoch);
             int[] order = ContrastiveTraining.permutation(n, session.seed(), epoch);
-            Batch b = train.batch(rows(train, order, batch, step % stepsPerEpoch));
+            int[] which = rows(train, order, batch, step % stepsPerEpoch);
+            Batch b = train.batch(which);
             double lr = schedule.apply(opt, step + 1);
             opt.zeroGrad();
             guard.beginStep(step + 1);
-            Var loss = b.loss(model);
-            double l = loss.item();
+            double l = backwardInShards(model, train, which, b.predicted());
             guard.checkLoss("next-token", l);
-            loss.backward();
             guard.checkGradients("next-token", GradClip.clipGlobalNorm(model.trainableParameters(), optimisation.gradClip()));
             opt.step();
             step++;
