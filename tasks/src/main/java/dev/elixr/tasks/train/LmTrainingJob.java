@@ -233,11 +233,24 @@ public final class LmTrainingJob {
         Files.delete(tmp);
     }
 
+    /**
+     * The validation perplexity of the final weights as the last epoch measured it (that epoch ends at the last step),
+     * or null where no epoch ended there: the final metrics then need not run the validation reports again.
+     */
+    static LmTraining.Perplexity lastValidation(LmTraining.Outcome outcome, LmTraining.Corpus val) {
+        var epochs = outcome.history().epochs();
+        if (epochs.isEmpty()) return null;
+        TrainingHistory.Epoch last = epochs.get(epochs.size() - 1);
+        return last.step() == outcome.totalSteps() ? new LmTraining.Perplexity(last.valLoss(), val.count() == 0 ? 0 : val.predicted()) : null;
+    }
+
     static Map<String, Object> metrics(LlamaModel model, LmTraining.Corpus train, LmTraining.Corpus val, LmTraining.Corpus test, int batch,
                                        LmTraining.Outcome outcome) {
         UnigramBaseline unigram = UnigramBaseline.fit(train, model.config().vocabSize());
         Map<String, Object> m = new LinkedHashMap<>();
-        LmTraining.Perplexity vp = LmTraining.perplexity(model, val, batch), tp = LmTraining.perplexity(model, test, batch);
+        LmTraining.Perplexity vp = lastValidation(outcome, val);
+        if (vp == null) vp = LmTraining.perplexity(model, val, batch);
+        LmTraining.Perplexity tp = LmTraining.perplexity(model, test, batch);
         m.put("validation_perplexity", number(vp.value()));
         m.put("validation_unigram_perplexity", number(unigram.perplexity(val).value()));
         m.put("validation_tokens", vp.tokens());

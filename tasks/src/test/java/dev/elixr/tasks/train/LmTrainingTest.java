@@ -120,6 +120,17 @@ class LmTrainingTest {
     }
 
     @Test
+    void metricsTakeTheValidationPerplexityOfTheLastEpochWhichTheSavedWeightsGiveAgain() throws Exception {
+        BpeTokenizer tok = BpeTokenizer.read(trained);
+        LmTraining.Corpus val = LmTrainingJob.corpus(tok, reports("validate"), TINY.context(), "validation", QUIET);
+        var epochs = result.outcome().history().epochs();
+        double last = Math.exp(epochs.get(epochs.size() - 1).valLoss());
+        assertEquals(last, (double) result.metrics().get("validation_perplexity"), 0.0, "the last epoch's figure, not measured again");
+        assertEquals(last, LmTraining.perplexity(LlamaModel.load(trained), val, 8).value(), 1e-6 * last, "the saved weights' validation perplexity");
+        assertEquals(val.predicted(), ((Number) result.metrics().get("validation_tokens")).longValue());
+    }
+
+    @Test
     void runDirectoryIsAHuggingFaceFolderThatTheLlmHostLoadsAndGeneratesFrom() throws Exception {
         for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json", "metrics.json", "history.json", "run.json", "training.json"})
             assertTrue(Files.exists(trained.resolve(f)), f);
