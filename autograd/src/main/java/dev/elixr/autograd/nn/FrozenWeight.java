@@ -4,10 +4,9 @@ import dev.elixr.autograd.Var;
 import dev.elixr.tensor.DType;
 import dev.elixr.tensor.Device;
 import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.cpu.PackedCopyBudget;
 import dev.elixr.tensor.cpu.PackedMatrix;
 
-import java.lang.ref.Cleaner;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The GEMM's packed copy of a frozen layer's weight: wᵀ of a [out, in] weight as {@link PackedMatrix} strips, so that
@@ -22,38 +21,31 @@ import java.util.concurrent.atomic.AtomicLong;
  * loadStateDict}, {@code to}) or unfrozen drops the copy. Writing into a frozen weight's array in place is not seen:
  * change frozen weights through {@code assign}. {@code -Delixr.packFrozenWeights=false} turns it off.
  *
- * <p>Memory: one more copy of every frozen weight a forward has run twice (N rounded up to the tile's NR), bounded by a
- * budget shared by all layers of the JVM: {@code -Delixr.packFrozenWeightsMiB=N}, by default a quarter of the maximum
- * heap (a frozen float32 LLM of 1B parameters would otherwise double its 4 GB). Past the budget a layer multiplies as
- * a trainable one does; a copy's bytes return when it is dropped or its layer is garbage.
+ * <p>Memory: one more copy of every frozen weight a forward has run twice (N rounded up to the tile's NR), bounded by
+ * the JVM's {@link PackedCopyBudget} ({@code -Delixr.packedCopiesMiB=N}, by default a quarter of the maximum heap,
+ * shared with the LLM's prefill copies: a frozen float32 LLM of 1B parameters would otherwise double its 4 GB). Past
+ * the budget a layer multiplies as a trainable one does; a copy's bytes return when it is dropped or its layer is garbage.
  */
 public final class FrozenWeight {
     static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("elixr.packFrozenWeights", "true"));
-    private static final Cleaner CLEANER = Cleaner.create();
-
-    /** Bytes that packed copies may hold, and hold now. */
-    record Budget(long bytes, AtomicLong used) {
-        Budget(long bytes) { this(bytes, new AtomicLong()); }
-    }
-
-    /** The JVM's budget, shared by all layers. */
-    static final Budget SHARED = new Budget(Long.getLong("elixr.packFrozenWeightsMiB", Runtime.getRuntime().maxMemory() / 4 >> 20) << 20);
 
     /** Whether frozen weights are packed in this JVM ({@code -Delixr.packFrozenWeights}, on by default). */
     public static boolean enabled() { return ENABLED; }
 
     /** The weight tensor last seen, and its packed copy once made, whose bytes count against the budget until released or garbage. */
-    private record State(Tensor source, long unfreezes, PackedMatrix packed, Cleaner.Cleanable counted) {
-        void release() { if (counted != null) counted.clean(); } // runs once, also if the cleaner ran it
+    private record State(Tensor source, long unfreezes, PackedCopyBudget.Held<PackedMatrix> held) {
+        PackedMatrix packed() { return held == null ? null : held.copy(); }
+
+        void release() { if (held != null) held.release(); }
     }
 
-    private final Budget budget;
+    private final PackedCopyBudget budget;
     private volatile State state;
 
-    public FrozenWeight() { this(SHARED); }
+    public FrozenWeight() { this(PackedCopyBudget.SHARED); }
 
     /** Counting its copies against the given budget (tests). */
-    FrozenWeight(Budget budget) { this.budget = budget; }
+    FrozenWeight(PackedCopyBudget budget) { this.budget = budget; }
 
     /** The packed wᵀ of weight to multiply by, or null for the plain product (trainable, not on the CPU, first seen now, or over budget). */
     public PackedMatrix packedTranspose(Parameter weight) {
@@ -75,24 +67,13 @@ public final class FrozenWeight {
     private synchronized PackedMatrix packedTranspose(Tensor w, long unfreezes) {
         State s = state;
         if (s == null || s.source() != w || s.unfreezes() != unfreezes) {
-            drop(new State(w, unfreezes, null, null));
+            drop(new State(w, unfreezes, null));
             return null;
         }
         if (s.packed() == null) {
-            long bytes = 4L * w.numel();
-            AtomicLong used = budget.used();
-            if (used.addAndGet(bytes) > budget.bytes()) {
-                used.addAndGet(-bytes);
-                return null;
-            }
-            PackedMatrix p;
-            try {
-                p = PackedMatrix.of(w.t());
-            } catch (RuntimeException | Error e) {
-                used.addAndGet(-bytes);
-                throw e;
-            }
-            state = s = new State(w, unfreezes, p, CLEANER.register(p, () -> used.addAndGet(-bytes))); // the copy's bytes, back when it is garbage
+            var held = budget.hold(4L * w.numel(), () -> PackedMatrix.of(w.t()));
+            if (held == null) return null;
+            state = s = new State(w, unfreezes, held);
         }
         return s.packed();
     }

@@ -2,6 +2,7 @@ package dev.elixr.autograd.nn;
 
 import dev.elixr.autograd.Var;
 import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.cpu.PackedCopyBudget;
 import dev.elixr.tensor.cpu.PackedMatrix;
 import org.junit.jupiter.api.Test;
 
@@ -85,23 +86,23 @@ class FrozenWeightTest {
         Parameter w = new Parameter(random(r, 64, 50));
         w.requiresGrad(false);
         long copy = 4L * 64 * 50;
-        FrozenWeight.Budget budget = new FrozenWeight.Budget(copy);
+        PackedCopyBudget budget = new PackedCopyBudget(copy);
         FrozenWeight f = new FrozenWeight(budget);
         f.packedTranspose(w);
         assertNotNull(f.packedTranspose(w));
-        assertEquals(copy, budget.used().get(), "bytes of the kept copy");
+        assertEquals(copy, budget.used(), "bytes of the kept copy");
         Parameter other = new Parameter(random(r, 64, 50));
         other.requiresGrad(false);
         FrozenWeight g = new FrozenWeight(budget);
         g.packedTranspose(other);
         assertNull(g.packedTranspose(other), "a second copy past the budget is not made");
         assertNull(g.packedTranspose(other), "nor on later calls while it would not fit");
-        assertEquals(copy, budget.used().get());
+        assertEquals(copy, budget.used());
         w.assign(random(r, 64, 50));
         assertNull(f.packedTranspose(w));
-        assertEquals(0, budget.used().get(), "the old copy's bytes given back");
+        assertEquals(0, budget.used(), "the old copy's bytes given back");
         assertNotNull(g.packedTranspose(other), "now it fits");
-        assertEquals(copy, budget.used().get());
+        assertEquals(copy, budget.used());
     }
 
     /**

@@ -1,11 +1,10 @@
 package dev.elixr.models.llm;
 
 import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.cpu.PackedCopyBudget;
 import dev.elixr.tensor.cpu.PackedMatrix;
 import dev.elixr.tensor.ops.MatMul;
 
-import java.lang.ref.Cleaner;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -17,36 +16,30 @@ import java.util.function.Supplier;
  * the report checks of {@code elixr demo}, a dozen prompts of a few tokens each per report through a float32 LM, spent
  * 39% of their time packing its weights that way). The memory
  * cost is 4 bytes per weight of every copied matrix (a 336M-parameter BF16 model: 1.3 GB beside its 0.7 GB of
- * weights), bounded by a budget shared by all models of the JVM: {@code -Delixr.llm.prefillCopyMiB=N}, by default a
- * quarter of the maximum heap. Past the budget a prefill widens the weight per call, as before. Decoding never reads
+ * weights), bounded by the JVM's {@link PackedCopyBudget} ({@code -Delixr.packedCopiesMiB=N}, by default a quarter of
+ * the maximum heap, shared with frozen layers' packed weights). Past the budget a prefill widens the weight per call, as before. Decoding never reads
  * the copies. A copy belongs to one weight tensor: a weight replaced by {@code assign} gets a new copy (its old one
  * is released); a half-precision tensor changed in place is not seen (optimisers update float32 heap weights, which are
  * never copied; a read-only mapping cannot change). A copy's bytes return to the budget when it is released or when its projection is garbage.
  */
 final class PrefillWeights {
-    static final long BUDGET = Long.getLong("elixr.llm.prefillCopyMiB", Runtime.getRuntime().maxMemory() / 4 >> 20) << 20;
-    private static final AtomicLong USED = new AtomicLong();
-    private static final Cleaner CLEANER = Cleaner.create();
-
-    /** A kept copy (packed wᵀ) or, over budget, the widened w for one call; its bytes are counted against the budget until cleaned. */
+    /** A kept copy (packed wᵀ) or, over budget, the widened w for one call. */
     static final class Copy {
         private final Object source;
-        private final PackedMatrix packed;
+        private final PackedCopyBudget.Held<PackedMatrix> held;
         private final Tensor transposed;
-        private final Cleaner.Cleanable counted;
 
-        private Copy(Object source, PackedMatrix packed, Tensor transposed, long bytes) {
+        private Copy(Object source, PackedCopyBudget.Held<PackedMatrix> held, Tensor transposed) {
             this.source = source;
-            this.packed = packed;
+            this.held = held;
             this.transposed = transposed;
-            this.counted = bytes == 0 ? null : CLEANER.register(this, () -> USED.addAndGet(-bytes));
         }
 
         /** x [T, in] · wᵀ: through the packed copy when kept, else the GEMM packs the transposed view as it reads. */
-        Tensor times(Tensor x) { return packed != null ? packed.times(x) : MatMul.matmul(x, transposed); }
+        Tensor times(Tensor x) { return held != null ? held.copy().times(x) : MatMul.matmul(x, transposed); }
 
         /** Whether this copy is kept (packed) rather than a view for one call. */
-        boolean kept() { return packed != null; }
+        boolean kept() { return held != null; }
     }
 
     private PrefillWeights() {}
@@ -61,10 +54,11 @@ final class PrefillWeights {
     }
 
     /**
-     * The copy of source: the kept one when it was made from this source, else a new one (kept if the budget
-     * allows, the previous one released). widen gives w [out, in] in float32; weights: their number, 4 bytes each.
+     * The copy of source: the kept one when it was made from this source, else a new one (kept if the JVM's {@link
+     * PackedCopyBudget} allows, the previous one released). widen gives w [out, in] in float32; weights: their number,
+     * 4 bytes each.
      */
-    static Copy of(Copy kept, Object source, Supplier<Tensor> widen, long weights) { return of(kept, source, widen, weights, BUDGET); }
+    static Copy of(Copy kept, Object source, Supplier<Tensor> widen, long weights) { return of(kept, source, widen, weights, PackedCopyBudget.SHARED); }
 
     /**
      * As {@link #of(Copy, Object, Supplier, long)} under the given budget. Over budget the widened w is used for this
@@ -72,28 +66,16 @@ final class PrefillWeights {
      * contiguous: a 1.1B model's prefill spent more time on that transpose than on its products). Kept or not, the
      * same bits: the packed copy holds exactly the strips the GEMM packs from the view.
      */
-    static Copy of(Copy kept, Object source, Supplier<Tensor> widen, long weights, long budget) {
+    static Copy of(Copy kept, Object source, Supplier<Tensor> widen, long weights, PackedCopyBudget budget) {
         if (kept != null && kept.source == source) return kept;
         release(kept);
-        long bytes = 4 * weights;
-        if (USED.addAndGet(bytes) > budget) {
-            USED.addAndGet(-bytes);
-            return new Copy(null, null, widen.get().t(), 0); // over budget: this call only (source null never matches)
-        }
-        try {
-            return new Copy(source, PackedMatrix.of(widen.get().t()), null, bytes);
-        } catch (RuntimeException | Error e) {
-            USED.addAndGet(-bytes);
-            throw e;
-        }
+        var held = budget.hold(4 * weights, () -> PackedMatrix.of(widen.get().t()));
+        return held != null ? new Copy(source, held, null) : new Copy(null, null, widen.get().t()); // over budget: this call only (source null never matches)
     }
 
     /** Gives a copy's bytes back to the budget; returns null (for {@code copy = release(copy)}). */
     static Copy release(Copy kept) {
-        if (kept != null && kept.counted != null) kept.counted.clean(); // runs once, also if the cleaner ran it
+        if (kept != null && kept.held != null) kept.held.release();
         return null;
     }
-
-    /** Bytes of copies held now (all models). */
-    static long used() { return USED.get(); }
 }

@@ -2,6 +2,7 @@ package dev.elixr.models.llm;
 
 import dev.elixr.autograd.nn.Module;
 import dev.elixr.tensor.Tensor;
+import dev.elixr.tensor.cpu.PackedCopyBudget;
 import dev.elixr.tensor.matvec.BlockFormat;
 import org.junit.jupiter.api.Test;
 
@@ -29,10 +30,10 @@ class PrefillWeightsTest {
         long u;
         int quiet = 0;
         do {
-            u = PrefillWeights.used();
+            u = PackedCopyBudget.SHARED.used();
             System.gc();
             Thread.sleep(20);
-            quiet = PrefillWeights.used() == u ? quiet + 1 : 0;
+            quiet = PackedCopyBudget.SHARED.used() == u ? quiet + 1 : 0;
         } while (quiet < 3);
         return u;
     }
@@ -44,9 +45,9 @@ class PrefillWeightsTest {
         int[] ids = LlamaParityTest.sequences(folder).get(2);
         long before = settledUsed();
         Tensor first = m.forward(ids, m.newCache(64));
-        assertEquals(copyBytes(m), PrefillWeights.used() - before, "bytes of float32 copies after the first prefill");
+        assertEquals(copyBytes(m), PackedCopyBudget.SHARED.used() - before, "bytes of float32 copies after the first prefill");
         Tensor second = m.forward(ids, m.newCache(64));
-        assertEquals(copyBytes(m), PrefillWeights.used() - before, "a second prefill makes no new copy");
+        assertEquals(copyBytes(m), PackedCopyBudget.SHARED.used() - before, "a second prefill makes no new copy");
         assertEquals(0.0, maxAbsDiff(first, second), "the second prefill's logits");
     }
 
@@ -65,8 +66,8 @@ class PrefillWeightsTest {
         for (int i = 0; i < wd.length; i++) wd[i] = (float) r.nextGaussian();
         for (int i = 0; i < xd.length; i++) xd[i] = (float) r.nextGaussian();
         Tensor w = Tensor.wrap(wd, 96, 80), x = Tensor.wrap(xd, 7, 80);
-        PrefillWeights.Copy view = PrefillWeights.of(null, w, () -> w, w.numel(), 0);
-        PrefillWeights.Copy kept = PrefillWeights.of(null, new Object(), () -> w, w.numel(), Long.MAX_VALUE);
+        PrefillWeights.Copy view = PrefillWeights.of(null, w, () -> w, w.numel(), new PackedCopyBudget(0));
+        PrefillWeights.Copy kept = PrefillWeights.of(null, new Object(), () -> w, w.numel(), new PackedCopyBudget(Long.MAX_VALUE));
         try {
             assertEquals(false, view.kept(), "over budget: wᵀ as a view of w [out, in], for this call");
             assertEquals(true, kept.kept(), "under budget: wᵀ packed and kept");
@@ -86,9 +87,9 @@ class PrefillWeightsTest {
         long before = settledUsed();
         m.forward(ids, m.newCache(64));
         m.quantize(BlockFormat.Q8_0);
-        assertEquals(0, PrefillWeights.used() - before, "bytes held after quantize");
+        assertEquals(0, PackedCopyBudget.SHARED.used() - before, "bytes held after quantize");
         Tensor q = m.forward(ids, m.newCache(64));
-        assertEquals(copyBytes(m), PrefillWeights.used() - before, "bytes of the dequantised copies");
+        assertEquals(copyBytes(m), PackedCopyBudget.SHARED.used() - before, "bytes of the dequantised copies");
         KvCache cache = m.newCache(64);
         m.forward(java.util.Arrays.copyOf(ids, ids.length - 1), cache);
         Tensor last = Tensor.vector(m.next(new int[] {ids[ids.length - 1]}, cache));
