@@ -12,7 +12,7 @@ import dev.elixr.tasks.train.Checkpoints;
 import dev.elixr.tasks.train.ElixrBRun;
 import dev.elixr.tasks.train.TrainingDivergedException;
 import dev.elixr.tasks.train.TrainingHistory;
-import dev.elixr.tensor.Parallel;
+import dev.elixr.tasks.testing.WithThreads;
 import dev.elixr.tensor.Tensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,15 +76,8 @@ class Stage2TrainingTest {
     @Test
     void aRunWhoseShardsRanSideBySideOnTwoThreadsEndsBitwiseWhereARunOnOneThreadEnds() throws Exception {
         Path two = dir.resolve("run-b2-two-threads"), one = dir.resolve("run-b2-one-thread");
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(2);
-            Stage2Job.run(f.options(two, 4, 5e-3, false, 0), "test", Stage2Fixture.QUIET);
-            Parallel.setThreads(1);
-            Stage2Job.run(f.options(one, 4, 5e-3, false, 0), "test", Stage2Fixture.QUIET);
-        } finally {
-            Parallel.setThreads(before);
-        }
+        WithThreads.run(2, () -> Stage2Job.run(f.options(two, 4, 5e-3, false, 0), "test", Stage2Fixture.QUIET));
+        WithThreads.run(1, () -> Stage2Job.run(f.options(one, 4, 5e-3, false, 0), "test", Stage2Fixture.QUIET));
         Map<String, Tensor> a = Safetensors.read(two.resolve(ElixrB2Run.WEIGHTS)), b = Safetensors.read(one.resolve(ElixrB2Run.WEIGHTS));
         assertEquals(a.keySet(), b.keySet());
         for (String k : a.keySet()) assertArrayEquals(a.get(k).toFloatArray(), b.get(k).toFloatArray(), 0f, k);

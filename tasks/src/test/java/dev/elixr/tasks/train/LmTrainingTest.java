@@ -7,7 +7,7 @@ import dev.elixr.models.llm.LlamaModel;
 import dev.elixr.models.llm.Sampler;
 import dev.elixr.tasks.data.MimicCxrJpg;
 import dev.elixr.tasks.data.synth.SyntheticCxr;
-import dev.elixr.tensor.Parallel;
+import dev.elixr.tasks.testing.WithThreads;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -160,15 +160,8 @@ class LmTrainingTest {
     @Test
     void aRunWhoseShardsRanSideBySideOnTwoThreadsEndsBitwiseWhereARunOnOneThreadEnds() throws Exception {
         Path two = dir.resolve("run-two-threads"), one = dir.resolve("run-one-thread");
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(2);
-            LmTrainingJob.run(options(two, 1, false, 0), "test", QUIET);
-            Parallel.setThreads(1);
-            LmTrainingJob.run(options(one, 1, false, 0), "test", QUIET);
-        } finally {
-            Parallel.setThreads(before);
-        }
+        WithThreads.run(2, () -> LmTrainingJob.run(options(two, 1, false, 0), "test", QUIET));
+        WithThreads.run(1, () -> LmTrainingJob.run(options(one, 1, false, 0), "test", QUIET));
         assertArrayEquals(Files.readAllBytes(two.resolve("model.safetensors")), Files.readAllBytes(one.resolve("model.safetensors")));
     }
 
