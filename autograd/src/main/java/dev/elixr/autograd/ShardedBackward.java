@@ -95,6 +95,7 @@ public final class ShardedBackward {
     /** Shard 0 on the caller, the rest on workers; every shard a job beside the others; waits for all before throwing. */
     private static void sideBySide(Shard[] shards, IntFunction<Var> lossOfShard) {
         int count = shards.length;
+        boolean recording = GradMode.isEnabled(); // the caller's mode, for the workers' forwards too
         Parallel.JobBeside[] jobs = new Parallel.JobBeside[count];
         for (int i = 0; i < count; i++) jobs[i] = Parallel.besideOthers();
         try {
@@ -103,7 +104,7 @@ public final class ShardedBackward {
             for (int i = 1; i < count; i++) {
                 int k = i;
                 others[i] = WORKERS.submit(() -> {
-                    try (var job = jobs[k]) {
+                    try (var job = jobs[k]; var mode = recording ? GradMode.enableGrad() : GradMode.noGrad()) {
                         return shard(k, lossOfShard);
                     }
                 });

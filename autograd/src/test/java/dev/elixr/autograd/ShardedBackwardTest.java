@@ -119,6 +119,26 @@ class ShardedBackwardTest {
     }
 
     @Test
+    void everyShardRecordsItsGraphAsTheCallerDoes() {
+        Parallel.setThreads(2);
+        boolean[] recorded = new boolean[2];
+        int[][] shards = halves();
+        ShardedBackward.run(2, i -> {
+            recorded[i] = GradMode.isEnabled();
+            return shareOfLoss(shards[i]);
+        });
+        assertTrue(recorded[0] && recorded[1]);
+        try (var g = GradMode.noGrad()) {
+            assertThrows(IllegalStateException.class, () -> ShardedBackward.run(2, i -> {
+                recorded[i] = GradMode.isEnabled();
+                return shareOfLoss(shards[i]);
+            }), "nothing to differentiate without a graph");
+        }
+        assertTrue(!recorded[0] && !recorded[1], "under noGrad on the caller, the shard on its own thread records nothing either");
+        assertEquals(0, Parallel.jobsBeside());
+    }
+
+    @Test
     void aShardLossOfMoreThanOneElementOrNoShardIsRefused() {
         var e = assertThrows(IllegalArgumentException.class, () -> ShardedBackward.run(2, i -> Var.param(Tensor.vector(1f, 2f)).mul(2f)));
         assertTrue(e.getMessage().contains("shard 0") && e.getMessage().contains("not one element"), e.getMessage());
