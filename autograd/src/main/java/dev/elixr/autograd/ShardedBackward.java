@@ -3,6 +3,7 @@ package dev.elixr.autograd;
 import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.Tensor;
 
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -48,7 +49,7 @@ public final class ShardedBackward {
         int n = costs.length;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
-        java.util.Arrays.sort(order, (x, y) -> costs[x] != costs[y] ? Integer.compare(costs[y], costs[x]) : Integer.compare(x, y));
+        Arrays.sort(order, (x, y) -> costs[x] != costs[y] ? Integer.compare(costs[y], costs[x]) : Integer.compare(x, y));
         long[] load = new long[count];
         int[] sizes = new int[count], owner = new int[n];
         for (int i : order) {
