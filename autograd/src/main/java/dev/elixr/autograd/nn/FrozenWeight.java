@@ -7,7 +7,6 @@ import dev.elixr.tensor.Tensor;
 import dev.elixr.tensor.cpu.PackedCopyBudget;
 import dev.elixr.tensor.cpu.PackedMatrix;
 
-
 /**
  * The GEMM's packed copy of a frozen layer's weight: wᵀ of a [out, in] weight as {@link PackedMatrix} strips, so that
  * the layer's forward products stop packing the weight on every call (a quarter of a 64-row product's time with a

@@ -74,9 +74,10 @@ public final class Stage2Training {
     }
 
     private static double backward(Var loss, NumericalGuard guard) {
-        guard.checkLoss("answer", loss.item());
+        float l = loss.item();
+        guard.checkLoss("answer", l);
         loss.backward();
-        return loss.item();
+        return l;
     }
 
     public static Outcome train(VisionLanguageModel model, InstructionEncoder encoder, Data data, Config cfg, Checkpoints checkpoints,
