@@ -81,6 +81,12 @@ public final class OpsComparison {
         return cases;
     }
 
+    /** The cases whose op or shape (as printed) contains one of the texts; all of them when there are none. */
+    public static List<OpCase> select(List<OpCase> cases, List<String> texts) {
+        if (texts.isEmpty()) return cases;
+        return cases.stream().filter(c -> texts.stream().anyMatch(t -> c.op().contains(t) || c.shape().contains(t))).toList();
+    }
+
     static OpCase conv(int n, int c, int h, int w, int o, int k, int stride, int pad) {
         SplittableRandom r = new SplittableRandom(2);
         Conv2dParams p = Conv2dParams.of(stride, pad, 1, 1);

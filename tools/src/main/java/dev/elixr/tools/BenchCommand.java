@@ -86,9 +86,16 @@ final class BenchCommand implements Runnable {
     static final class Ops implements Runnable {
         @Mixin Common common = new Common();
 
+        @Option(names = "--only", split = ",", paramLabel = "TEXT", description = "Only the rows whose op or shape contains "
+                + "one of these texts, e.g. --only 's2,depthwise 5x5' (default: every row).")
+        List<String> only = List.of();
+
         @Override
         public void run() {
-            OpsComparison.run(OpsComparison.defaultCases(), common.threads(), common.json, common.timing(), System.out);
+            List<OpsComparison.OpCase> cases = OpsComparison.select(OpsComparison.defaultCases(), only);
+            if (cases.isEmpty()) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--only " + String.join(",", only) + " matches no row (rows: conv2d, depthwise, attention, attention bwd, copy, softmax, layer norm)");
+            OpsComparison.run(cases, common.threads(), common.json, common.timing(), System.out);
         }
     }
 }

@@ -124,6 +124,10 @@ final class ImplicitConv {
      * ({@code -Delixr.conv.bands=false}: whole images, their planes shared by the threads).
      */
     static final boolean BANDS = !"false".equals(System.getProperty("elixr.conv.bands"));
+    /**
+     * Whether a tile that can read B in place does so ({@code -Delixr.conv.runs=false}: packed strips, for comparison).
+     */
+    static final boolean RUNS = !"false".equals(System.getProperty("elixr.conv.runs"));
     /** Fewest output rows a band: a band's planes repeat ⌊(KH − 1)/2⌋ phase rows of the next one's. */
     static final int BAND_ROWS = 8;
     /**
@@ -159,14 +163,18 @@ final class ImplicitConv {
     /**
      * Bands of output rows for an image of cg channels per group at stride 2 on t threads: enough that a band's phase
      * planes (4·cg phase rows of WP floats per output row) fit in {@link #BAND_FLOATS}, at least two a thread when
-     * several share the image, none under {@link #BAND_ROWS} rows; 1 means the image whole.
+     * several share the image, none under {@link #BAND_ROWS} rows, then rounded up to a multiple of the threads where
+     * the bands keep three quarters of that (56 output rows on two threads: 8 bands of 7 rows, not 7 bands of 8, where
+     * a 1 MiB L2 fits 8); 1 means the image whole.
      */
     static int bands(int cg, int kh, int kw, int oh, int ow, int threads) {
         long perRow = 4L * cg * PhasePlanes.wideRow(ow, kw);
         int rowsFit = (int) Math.max(BAND_ROWS, BAND_FLOATS / Math.max(1, perRow) - (kh - 1) / 2);
         int bands = (oh + rowsFit - 1) / rowsFit;
         if (threads > 1) bands = Math.max(bands, 2 * threads);
-        return Math.max(1, Math.min(bands, oh / BAND_ROWS));
+        bands = Math.max(1, Math.min(bands, oh / BAND_ROWS));
+        int equal = Sgemm.roundUp(bands, threads); // equal shares: 7 bands on 2 threads keep one waiting an eighth of the time
+        return threads > 1 && bands > 1 && oh / equal >= BAND_ROWS * 3 / 4 ? equal : bands;
     }
 
     /**
@@ -190,7 +198,7 @@ final class ImplicitConv {
         }
         int stripsPerChunk = per;
         // one thread on an image's phase planes: its tile reads them in place (MicroKernel.runs); threads sharing the planes pack strips
-        boolean inPlace = wide && !parallel && kernel.readsRuns();
+        boolean inPlace = RUNS && wide && !parallel && kernel.readsRuns();
         int rowBlocks = chunks >= 2 * t ? 1 : Math.min(tiles, (2 * t + chunks - 1) / chunks);
         for (int gi = 0; gi < g; gi++) {
             Workspace own = WORKSPACE.get();
