@@ -15,27 +15,60 @@ public record Augmentation(double minArea, double maxRatio, double maxDegrees, d
 
     /** A random crop of the source resized to width x height (antialiased). */
     public GreyImage crop(GreyImage src, int width, int height, SplittableRandom r) {
-        int w = src.width(), h = src.height();
-        double area = w * (double) h * (minArea + (1 - minArea) * r.nextDouble());
-        double logR = StrictMath.log(maxRatio);
-        double ratio = StrictMath.exp(-logR + 2 * logR * r.nextDouble());
-        int cw = (int) Math.clamp(Math.round(Math.sqrt(area * ratio)), 1, w);
-        int ch = (int) Math.clamp(Math.round(Math.sqrt(area / ratio)), 1, h);
-        int x0 = r.nextInt(w - cw + 1), y0 = r.nextInt(h - ch + 1);
-        float[] px = new float[cw * ch];
-        for (int y = 0; y < ch; y++) System.arraycopy(src.pixels(), (y0 + y) * w + x0, px, y * cw, cw);
-        return new GreyImage(width, height, AntialiasedResize.resize(px, cw, ch, width, height), src.bitDepth());
+        return crop(src, width, height, Crop.draw(this, src.width(), src.height(), r));
+    }
+
+    /** The crop {@code c} of the source resized to width x height (antialiased). */
+    GreyImage crop(GreyImage src, int width, int height, Crop c) {
+        int w = src.width();
+        float[] px = new float[c.w() * c.h()];
+        for (int y = 0; y < c.h(); y++) System.arraycopy(src.pixels(), (c.y0() + y) * w + c.x0(), px, y * c.w(), c.w());
+        return new GreyImage(width, height, AntialiasedResize.resize(px, c.w(), c.h(), width, height), src.bitDepth());
     }
 
     /** In place on values in [0, 1]: rotation about the centre (bilinear, edges clamped), then brightness/contrast. */
     public void jitter(float[] px, int width, int height, SplittableRandom r) {
-        double th = Math.toRadians((r.nextDouble() * 2 - 1) * maxDegrees);
-        if (th != 0) rotate(px, width, height, th);
-        float b = (float) ((r.nextDouble() * 2 - 1) * brightness), c = (float) (1 + (r.nextDouble() * 2 - 1) * contrast);
+        jitter(px, width, height, Jitter.draw(this, r));
+    }
+
+    /** {@link #jitter(float[], int, int, SplittableRandom)} with its draws given. */
+    void jitter(float[] px, int width, int height, Jitter j) {
+        if (j.radians() != 0) rotate(px, width, height, j.radians());
+        float b = j.brightness(), c = j.contrast();
         double mean = 0;
         for (float v : px) mean += v;
         float m = (float) (mean / px.length);
         for (int i = 0; i < px.length; i++) px[i] = Math.clamp((px[i] - m) * c + m + b, 0f, 1f);
+    }
+
+    /** A crop's draws: its size and corner in a w×h source (area fraction and aspect first, then the corner). */
+    record Crop(int w, int h, int x0, int y0) {
+        static Crop draw(Augmentation a, int w, int h, SplittableRandom r) {
+            double area = w * (double) h * (a.minArea + (1 - a.minArea) * r.nextDouble());
+            double logR = StrictMath.log(a.maxRatio);
+            double ratio = StrictMath.exp(-logR + 2 * logR * r.nextDouble());
+            int cw = (int) Math.clamp(Math.round(Math.sqrt(area * ratio)), 1, w);
+            int ch = (int) Math.clamp(Math.round(Math.sqrt(area / ratio)), 1, h);
+            int x0 = r.nextInt(w - cw + 1), y0 = r.nextInt(h - ch + 1);
+            return new Crop(cw, ch, x0, y0);
+        }
+    }
+
+    /** A jitter's draws: the rotation, then the brightness shift and the contrast factor. */
+    record Jitter(double radians, float brightness, float contrast) {
+        static Jitter draw(Augmentation a, SplittableRandom r) {
+            double th = Math.toRadians((r.nextDouble() * 2 - 1) * a.maxDegrees);
+            float b = (float) ((r.nextDouble() * 2 - 1) * a.brightness), c = (float) (1 + (r.nextDouble() * 2 - 1) * a.contrast);
+            return new Jitter(th, b, c);
+        }
+    }
+
+    /** One image's draws, crop then jitter, in the order {@link #crop} and {@link #jitter} make them one after the other. */
+    record Draws(Crop crop, Jitter jitter) {
+        static Draws draw(Augmentation a, int w, int h, SplittableRandom r) {
+            Crop c = Crop.draw(a, w, h, r);
+            return new Draws(c, Jitter.draw(a, r));
+        }
     }
 
     static void rotate(float[] px, int w, int h, double th) {

@@ -3,6 +3,7 @@ package dev.elixr.tasks.data;
 import dev.elixr.models.elixr.ImagePreprocessing;
 import dev.elixr.models.image.ImageDecodeException;
 import dev.elixr.tasks.progress.Progress;
+import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.Tensor;
 
 import java.io.PrintStream;
@@ -104,8 +105,14 @@ public record ImagePipeline(ImagePreprocessing preprocessing, Augmentation augme
     /** Stage 3: a random crop resized back to the input size, then rotation and brightness/contrast (a new array). */
     public float[] augment(float[] prepared, SplittableRandom r) {
         int s = preprocessing.size();
-        float[] px = augmentation.crop(new GreyImage(s, s, prepared), s, s, r).pixels();
-        augmentation.jitter(px, s, s, r);
+        return augment(prepared, Augmentation.Draws.draw(augmentation, s, s, r));
+    }
+
+    /** Stage 3 with the image's random draws made already. */
+    private float[] augment(float[] prepared, Augmentation.Draws d) {
+        int s = preprocessing.size();
+        float[] px = augmentation.crop(new GreyImage(s, s, prepared), s, s, d.crop()).pixels();
+        augmentation.jitter(px, s, s, d.jitter());
         return px;
     }
 
@@ -118,10 +125,15 @@ public record ImagePipeline(ImagePreprocessing preprocessing, Augmentation augme
     public Tensor batch(IntFunction<float[]> prepared, int[] rows, SplittableRandom augment) {
         int s = preprocessing.size(), plane = s * s;
         float[] out = new float[rows.length * plane];
-        for (int b = 0; b < rows.length; b++) {
-            float[] px = prepared.apply(rows[b]);
-            preprocessing.normalise(augment == null ? px : augment(px, augment), out, b * plane);
-        }
+        Augmentation.Draws[] draws = new Augmentation.Draws[rows.length];
+        if (augment != null) for (int b = 0; b < rows.length; b++) draws[b] = Augmentation.Draws.draw(augmentation, s, s, augment);
+        // the draws in image order on this thread, the images then on every core: the same pixels on any thread count
+        Parallel.forRange(rows.length, 1, (lo, hi) -> {
+            for (int b = lo; b < hi; b++) {
+                float[] px = prepared.apply(rows[b]);
+                preprocessing.normalise(augment == null ? px : augment(px, draws[b]), out, b * plane);
+            }
+        });
         return Tensor.wrap(out, rows.length, 1, s, s);
     }
 }
