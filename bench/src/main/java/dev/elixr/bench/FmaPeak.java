@@ -14,7 +14,10 @@ import java.util.List;
  * Measured fused multiply-add peak: independent vector FMA chains on every thread, no memory traffic, in the species the
  * kernels use ({@link Simd}). 12 chains: a core needs latency × ports independent FMAs in flight (4 × 2 = 8 on Zen 3/4/5
  * and Intel since Skylake, 5 × 2 = 10 on Haswell) to issue one on every port every cycle; 12 cover them all and fit
- * 16 vector registers with the two operands.
+ * 16 vector registers with the two operands. Each chain runs through the addend (c = a·b + c), as the micro-kernels'
+ * accumulators do: on Zen 4's 256-bit path chains through the multiplicand (c = c·a + b) reached 95–98 GFLOP/s a core
+ * against 113–115 through the addend (AVX-512: 116–117 either way), so the probe read below what the GEMM itself
+ * reached (96) and MFU above the truth.
  */
 public final class FmaPeak {
     private static final VectorSpecies<Float> S = Simd.species();
@@ -71,10 +74,10 @@ public final class FmaPeak {
         FloatVector a = FloatVector.broadcast(S, 0.999f), b = FloatVector.broadcast(S, 1e-3f);
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
         FloatVector c8 = c0, c9 = c0, c10 = c0, c11 = c0;
-        for (int i = 0; i < iters; i++) { // CHAINS = 12 independent chains
-            c0 = c0.fma(a, b); c1 = c1.fma(a, b); c2 = c2.fma(a, b); c3 = c3.fma(a, b);
-            c4 = c4.fma(a, b); c5 = c5.fma(a, b); c6 = c6.fma(a, b); c7 = c7.fma(a, b);
-            c8 = c8.fma(a, b); c9 = c9.fma(a, b); c10 = c10.fma(a, b); c11 = c11.fma(a, b);
+        for (int i = 0; i < iters; i++) { // CHAINS = 12 independent chains, each through the addend as in the micro-kernels
+            c0 = a.fma(b, c0); c1 = a.fma(b, c1); c2 = a.fma(b, c2); c3 = a.fma(b, c3);
+            c4 = a.fma(b, c4); c5 = a.fma(b, c5); c6 = a.fma(b, c6); c7 = a.fma(b, c7);
+            c8 = a.fma(b, c8); c9 = a.fma(b, c9); c10 = a.fma(b, c10); c11 = a.fma(b, c11);
         }
         return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11)
                 .reduceLanes(VectorOperators.ADD);
