@@ -92,9 +92,9 @@ final class BenchCommand implements Runnable {
 
         @Override
         public void run() {
-            List<OpsComparison.OpCase> cases = OpsComparison.select(OpsComparison.defaultCases(), only);
-            if (cases.isEmpty()) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--only " + String.join(",", only) + " matches no row (rows: conv2d, depthwise, attention, attention bwd, copy, softmax, layer norm)");
+            List<OpsComparison.OpCase> all = OpsComparison.defaultCases(), cases = OpsComparison.select(all, only);
+            if (cases.isEmpty()) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--only "
+                    + String.join(",", only) + " matches no row (ops: " + String.join(", ", all.stream().map(OpsComparison.OpCase::op).distinct().toList()) + ")");
             OpsComparison.run(cases, common.threads(), common.json, common.timing(), System.out);
         }
     }
