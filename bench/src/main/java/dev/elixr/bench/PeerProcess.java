@@ -6,12 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +25,11 @@ final class PeerProcess implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String name;
     private final Process process;
-    private final Path script;
+    private final BundledScript script;
     private final BufferedWriter in;
     private final BufferedReader out;
 
-    private PeerProcess(String name, Process process, Path script) {
+    private PeerProcess(String name, Process process, BundledScript script) {
         this.name = name;
         this.process = process;
         this.script = script;
@@ -41,24 +38,20 @@ final class PeerProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code python} on the bundled resource {@code resource} (copied to a temporary file) with these arguments,
+     * Starts {@code python} on the bundled resource {@code resource} (copied to a directory of its own) with these arguments,
      * its environment first edited by {@code environment}.
      */
     static PeerProcess start(String python, String resource, List<String> args, Consumer<Map<String, String>> environment)
             throws IOException {
-        Path script = Files.createTempFile("elixr-" + resource.replace(".py", "") + "-", ".py");
-        try (InputStream res = PeerProcess.class.getResourceAsStream(resource)) {
-            if (res == null) throw new IOException("resource " + resource + " is missing from the bench jar");
-            Files.write(script, res.readAllBytes());
-        }
-        List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
+        BundledScript script = BundledScript.copy(resource);
+        List<String> cmd = new ArrayList<>(List.of(python, script.file().toString()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         environment.accept(pb.environment());
         try {
             return new PeerProcess(resource, pb.start(), script);
         } catch (IOException e) {
-            Files.deleteIfExists(script);
+            script.close();
             throw e;
         }
     }
@@ -91,11 +84,7 @@ final class PeerProcess implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         } finally {
-            try {
-                Files.deleteIfExists(script);
-            } catch (IOException ignored) {
-                // a leftover temporary file is harmless
-            }
+            script.close();
         }
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,12 +43,8 @@ public final class TorchModels {
         Map<String, Double> out = new HashMap<>();
         int torchThreads = 0;
         if (!Files.isExecutable(PYTHON)) return new Result(out, 0);
-        try {
-            Path script = Files.createTempFile("elixr-models-bench", ".py");
-            try (InputStream in = TorchModels.class.getResourceAsStream("models_bench.py")) {
-                Files.write(script, in.readAllBytes());
-            }
-            ProcessBuilder pb = new ProcessBuilder(PYTHON.toString(), script.toString(), Integer.toString(warmup),
+        try (BundledScript script = BundledScript.copy("models_bench.py")) {
+            ProcessBuilder pb = new ProcessBuilder(PYTHON.toString(), script.file().toString(), Integer.toString(warmup),
                     Integer.toString(iters), Integer.toString(threads), String.join(",", models));
             pinThreads(pb.environment(), threads);
             pb.redirectError(ProcessBuilder.Redirect.DISCARD);
@@ -63,7 +58,6 @@ public final class TorchModels {
                 }
             }
             if (!p.waitFor(30, TimeUnit.MINUTES)) p.destroyForcibly();
-            Files.deleteIfExists(script);
         } catch (IOException | RuntimeException e) {
             System.err.println("torch comparison unavailable: " + e.getMessage());
         } catch (InterruptedException e) {
