@@ -327,7 +327,8 @@ final class DepthwiseColumns {
      * Output rows ya..ya+6 of a 5×KW filter, every vector of the row; a filter column's five weights broadcast once. The
      * eleven input rows' index steps by WQ from one load to the next: written as d + k·WQ, C2 kept the ten offsets (as int
      * for the range check and as long for the address) spilled to the stack, two stack loads and adds a vector load
-     * ({@code DwH} scratch harness on [16,240,28,28], Zen 4, one thread: AVX2 path 44–45 → 45–46 GFLOP/s, AVX-512 56–58 → 60–62).
+     * ({@code elixr bench ops --only 5x5}, [16,240,28,28], Zen 4, before/after alternated twice: AVX-512 9.1 → 9.9–10.0 GB/s
+     * on one thread, 15.9–16.6 → 18.5–19.0 on two; the AVX2 path unchanged, 7.3–7.5 and 13.4–14.6).
      */
     private static void block5(float[] buf, float[] wt, int wOff, int kw, int wq, int ya, int ow,
                                float scale, float shift, float[] out, int dst) {
