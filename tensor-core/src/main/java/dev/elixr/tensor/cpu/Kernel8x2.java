@@ -55,6 +55,11 @@ final class Kernel8x2 extends MicroKernel {
 
     @Override boolean readsRuns() { return true; }
 
+    /**
+     * C2 compiles this loop 15–25% faster with loop strip mining (G1's default; {@code -XX:+UseCountedLoopSafepoints
+     * -XX:LoopStripMiningIter=1000} under the launcher's parallel collector): without it, its register allocator keeps
+     * a and b in XMM registers and moves them to general ones every k (docs/results.md, session 36).
+     */
     @Override
     void runs(float[] a, int ai, float[] b, int[] start, int ks, int jb, int kb, float[] out, int o, int pitch, boolean acc) {
         FloatVector z = FloatVector.zero(S);
