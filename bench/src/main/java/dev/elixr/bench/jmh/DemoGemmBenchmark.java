@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "--enable-native-access=ALL-UNNAMED"})
 public class DemoGemmBenchmark {
     @Param({"conv1.dW:NT:16x9x73728", "conv2.dW:NT:32x144x18432", "conv3.dW:NT:64x288x4608", "conv4.dW:NT:96x576x1152",
             "conv2.fwd:NN:32x576x144", "conv3.dX:TN:288x4608x64", "head.fwd:NT:32x256x3456",

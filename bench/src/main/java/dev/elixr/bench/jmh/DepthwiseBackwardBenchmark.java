@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx3g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "--enable-native-access=ALL-UNNAMED", "-Xmx3g"})
 public class DepthwiseBackwardBenchmark {
     @Param({"8x96x112x112x3x2", "8x144x56x56x5x2", "8x240x28x28x5x1", "8x672x14x14x5x1", "8x1152x7x7x3x1"})
     public String geometry;

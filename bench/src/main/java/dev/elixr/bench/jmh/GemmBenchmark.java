@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "--enable-native-access=ALL-UNNAMED"})
 public class GemmBenchmark {
     @Param({"1024x1024x1024", "2048x2048x2048", "197x768x768", "197x768x3072", "197x3072x768", "6304x768x3072",
             "197x768x3072t", "1x768x3072t", "64x64x64"})
@@ -56,6 +56,6 @@ public class GemmBenchmark {
 
     /** As {@link #sgemm} with packed B where the JVM put the buffer ({@code -Delixr.gemm.alignB=false}, see CacheLines). */
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Delixr.gemm.alignB=false"})
+    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "--enable-native-access=ALL-UNNAMED", "-Delixr.gemm.alignB=false"})
     public float[] sgemmBOffLines() { return sgemm(); }
 }

@@ -55,10 +55,10 @@ public class StrideTwoBackwardBenchmark {
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Delixr.conv.phaseInputGradient=true"})
+    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "--enable-native-access=ALL-UNNAMED", "-Delixr.conv.phaseInputGradient=true"})
     public Tensor phaseProducts() { return Conv.conv2dBackward(x, w, g, p, true, false)[0]; }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Delixr.conv.phaseInputGradient=false"})
+    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "--enable-native-access=ALL-UNNAMED", "-Delixr.conv.phaseInputGradient=false"})
     public Tensor columnsAndCol2im() { return Conv.conv2dBackward(x, w, g, p, true, false)[0]; }
 }
