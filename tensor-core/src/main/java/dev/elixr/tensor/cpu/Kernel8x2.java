@@ -56,9 +56,10 @@ final class Kernel8x2 extends MicroKernel {
     @Override boolean readsRuns() { return true; }
 
     /**
-     * C2 compiles this loop 15–25% faster with loop strip mining (G1's default; {@code -XX:+UseCountedLoopSafepoints
-     * -XX:LoopStripMiningIter=1000} under the launcher's parallel collector): without it, its register allocator keeps
-     * a and b in XMM registers and moves them to general ones every k (docs/results.md, session 36).
+     * Without C2's loop strip mining (G1 turns it on; the launcher's parallel collector leaves it off unless given
+     * {@code -XX:+UseCountedLoopSafepoints -XX:LoopStripMiningIter=1000}), C2's register allocator keeps a and b in XMM
+     * registers here and moves them to general ones every k: the stride-2 convolution that runs on this loop is 15–25%
+     * slower for it (AVX-512, Zen 4, one thread; docs/results.md, session 36).
      */
     @Override
     void runs(float[] a, int ai, float[] b, int[] start, int ks, int jb, int kb, float[] out, int o, int pitch, boolean acc) {
