@@ -6,6 +6,8 @@ Usage: python3 numpy_bench.py, then JSON lines on stdin, one JSON line answered 
   {"round": seconds, "clock": "wall" | "thread"}   ->  {"seconds": s/call}  one timed round of at least that long
 End of input ends the process. The caller sets OPENBLAS_NUM_THREADS and removes OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE
 from the environment (this machine sets them to Haswell values, which halves OpenBLAS).
+Each answer waits until the process is quiet (quiet()): OpenBLAS's worker threads spin for about 0.1 s after a
+multi-threaded call, and on a 2-core machine that spin took one of the two cores from elixr's next round.
 Operations: {"op": "gemm", "m", "k", "n", "trans_b"} | {"op": "copy", "rows", "cols"} | {"op": "softmax", "rows", "cols"}
           | {"op": "layernorm", "rows", "cols"} | {"op": "attention", "b", "h", "t", "d"}
           | {"op": "depthwise", "n", "c", "h", "w", "k"}
@@ -75,6 +77,18 @@ def make(req, rng):
     raise SystemExit("unknown op " + op)
 
 
+def quiet(limit=1.0, window=0.01):
+    """Returns once this process's threads have used under a fifth of a core for `window` s (at most `limit` s): OpenBLAS's
+    workers busy-wait for work after each multi-threaded call (OPENBLAS_THREAD_TIMEOUT, 2^28 cycles by default), and
+    the caller times its own round next, on the same cores."""
+    end = time.perf_counter() + limit
+    while time.perf_counter() < end:
+        c = time.process_time()
+        time.sleep(window)
+        if time.process_time() - c < 0.2 * window:
+            return
+
+
 def main():
     fn = None
     for line in sys.stdin:
@@ -84,6 +98,7 @@ def main():
             t0 = time.perf_counter()
             while time.perf_counter() - t0 < req.get("warmup", 1.0):
                 fn()
+            quiet()
             print(json.dumps({"ready": True}), flush=True)
             continue
         if fn is None:
@@ -97,6 +112,7 @@ def main():
             el = clock() - t
             if el >= req["round"]:
                 break
+        quiet()
         print(json.dumps({"seconds": el / reps}), flush=True)
 
 
