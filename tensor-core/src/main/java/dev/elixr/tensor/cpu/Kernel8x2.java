@@ -56,10 +56,11 @@ final class Kernel8x2 extends MicroKernel {
     @Override boolean readsRuns() { return true; }
 
     /**
-     * Without C2's loop strip mining (G1 turns it on; the launcher's parallel collector leaves it off unless given
-     * {@code -XX:+UseCountedLoopSafepoints -XX:LoopStripMiningIter=1000}), C2's register allocator keeps a and b in XMM
-     * registers here and moves them to general ones every k: the stride-2 convolution that runs on this loop is 15–25%
-     * slower for it (AVX-512, Zen 4, one thread; docs/results.md, session 36).
+     * C2's register allocator, left to spill general registers into vector registers (the JVM's default,
+     * {@code -XX:+UseFPUForSpilling}), keeps a and b in XMM registers here and moves them back to general ones every k
+     * ({@code vmovq}): the stride-2 convolution that runs on this loop, [1,32,112,112] → 64, runs 11–22% faster without
+     * it (AVX-512, Zen 5, a scratch harness and {@code elixr bench ops}; docs/results.md, session 37). The launcher passes
+     * {@code -XX:-UseFPUForSpilling} on AVX-512 machines. Loop strip mining (G1's default) hid it too (session 36).
      */
     @Override
     void runs(float[] a, int ai, float[] b, int[] start, int ks, int jb, int kb, float[] out, int o, int pitch, boolean acc) {
