@@ -9,6 +9,10 @@ import dev.elixr.tensor.opencl.OpenClDevices;
 import jdk.incubator.vector.FloatVector;
 import picocli.CommandLine.Command;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryManagerMXBean;
+import java.util.stream.Collectors;
+
 /** {@code elixr info}: the JDK, the vector species, the GEMM kernel chosen for this machine and why, cores and backends. */
 @Command(name = "info", description = "Show the JDK, SIMD vector species, the GEMM kernel chosen and why, cores and available backends.")
 final class InfoCommand implements Runnable {
@@ -31,7 +35,23 @@ final class InfoCommand implements Runnable {
         System.out.printf("cores        %d available, kernel threads %d (-Delixr.threads=N)%n",
                 Runtime.getRuntime().availableProcessors(), Parallel.threads());
         System.out.printf("memory       max heap %d MiB%n", Runtime.getRuntime().maxMemory() >> 20);
+        System.out.printf("JVM          collector %s; %s%n", ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(MemoryManagerMXBean::getName).collect(Collectors.joining(" + ")), spilling());
         System.out.println("backends     cpu: available");
         for (String line : OpenClDevices.describe()) System.out.println("             " + line);
+    }
+
+    /** Where C2 spills general registers: the launcher turns spilling into vector registers off on AVX-512 (README, Benchmarks). */
+    private static String spilling() {
+        var hotspot = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        String v;
+        try {
+            v = hotspot == null ? null : hotspot.getVMOption("UseFPUForSpilling").getValue();
+        } catch (IllegalArgumentException notThisJvm) {
+            v = null;
+        }
+        if (v == null) return "C2's spilling unknown (not a HotSpot JVM)";
+        return v.equals("false") ? "C2 spills general registers to the stack (-XX:-UseFPUForSpilling)"
+                : "C2 may spill general registers into vector registers (-XX:+UseFPUForSpilling)";
     }
 }
