@@ -18,6 +18,8 @@ import time
 
 import numpy as np
 
+from peer_quiet import quiet
+
 
 def make(req, rng):
     op = req["op"]
@@ -75,18 +77,6 @@ def make(req, rng):
             return out
         return depthwise
     raise SystemExit("unknown op " + op)
-
-
-def quiet(limit=1.0, window=0.01):
-    """Returns once this process's threads have used under a fifth of a core for `window` s (at most `limit` s): OpenBLAS's
-    workers busy-wait for work after each multi-threaded call (OPENBLAS_THREAD_TIMEOUT, 2^28 cycles by default), and
-    the caller times its own round next, on the same cores."""
-    end = time.perf_counter() + limit
-    while time.perf_counter() < end:
-        c = time.process_time()
-        time.sleep(window)
-        if time.process_time() - c < 0.2 * window:
-            return
 
 
 def main():

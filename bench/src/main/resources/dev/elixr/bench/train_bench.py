@@ -27,6 +27,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from peer_quiet import quiet
+
 FLOPS = [0.0]  # multiply-adds x 2 of the forward pass, summed by the layers themselves
 
 
@@ -116,17 +118,6 @@ def inputs(batch, size, tokens, vocab):
     groups = [b % (batch - 4) for b in range(batch)]
     duplicates = torch.tensor([[i != j and groups[i] == groups[j] for j in range(batch)] for i in range(batch)])
     return pixels, ids, mask, pool, duplicates
-
-
-def quiet(limit=1.0, window=0.01):
-    """Returns once torch's worker threads have stopped spinning (under a fifth of a core for `window` s, at most
-    `limit` s): they busy-wait for about 0.1 s after each step, and elixr's block of steps runs next on the same cores."""
-    end = time.perf_counter() + limit
-    while time.perf_counter() < end:
-        c = time.process_time()
-        time.sleep(window)
-        if time.process_time() - c < 0.2 * window:
-            return
 
 
 def main():
