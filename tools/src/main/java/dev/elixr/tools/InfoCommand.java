@@ -13,8 +13,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryManagerMXBean;
 import java.util.stream.Collectors;
 
-/** {@code elixr info}: the JDK, the vector species, the GEMM kernel chosen for this machine and why, cores and backends. */
-@Command(name = "info", description = "Show the JDK, SIMD vector species, the GEMM kernel chosen and why, cores and available backends.")
+/** {@code elixr info}: the JDK, the vector species, the GEMM kernel chosen for this machine and why, cores, the JVM's collector and spilling, and backends. */
+@Command(name = "info", description = "Show the JDK, SIMD vector species, the GEMM kernel chosen and why, cores, the JVM's collector and C2's spilling, and available backends.")
 final class InfoCommand implements Runnable {
     @Override
     public void run() {
@@ -50,7 +50,7 @@ final class InfoCommand implements Runnable {
         } catch (IllegalArgumentException notThisJvm) {
             v = null;
         }
-        if (v == null) return "C2's spilling unknown (not a HotSpot JVM)";
+        if (v == null) return "C2's spilling unknown (this JVM has no UseFPUForSpilling option)";
         return v.equals("false") ? "C2 spills general registers to the stack (-XX:-UseFPUForSpilling)"
                 : "C2 may spill general registers into vector registers (-XX:+UseFPUForSpilling)";
     }
