@@ -15,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       filter column, 3×3 takes 9 loads and 3 broadcasts for 21 FMAs, 5×5 11 loads and 5 broadcasts for 35 FMAs, with
  *       7 accumulators + KH weights + the row in flight (13 vectors). Each output is summed kx by kx, ky within. Every
  *       5×KW plane, and 3×3 ones with 32 vector registers (AVX-512, where holding all nine 3×3 weights gained nothing
- *       measurable).</li>
+ *       measurable). With 32 registers a 5×KW block spans two vectors of the row ({@link #block5x2}, 14 accumulators;
+ *       {@link #vectors5}).</li>
  *   <li>Four rows with the nine 3×3 weights in registers for the whole plane ({@link #plane3}; with 16 vector registers:
  *       AVX2): the input streamed row by row, each row's three tap vectors behind one range check, each output summed ky
  *       by ky, kx within. Seven rows spent more of their time on range checks and spilled indices (C2 checks each
@@ -52,6 +53,20 @@ final class DepthwiseColumns {
         return Integer.parseInt(forced.trim());
     }
 
+    /**
+     * Vectors a row a block of a 5×KW plane: 2 ({@link #block5x2}: 14 accumulators) with 32 vector registers (AVX-512,
+     * AArch64), 1 ({@link #block5}: 7) with 16, where fourteen would spill. Rows of one vector or less always take
+     * {@link #block5}. {@code -Delixr.depthwise.vectors5=1|2} overrides; the tests run both.
+     */
+    static volatile int vectors5 = vectors5(System.getProperty("elixr.depthwise.vectors5"), MachineProfile.current().registers());
+
+    static int vectors5(String forced, int registers) {
+        if (forced == null) return registers < 32 ? 1 : 2;
+        if (!forced.trim().equals("1") && !forced.trim().equals("2"))
+            throw new IllegalArgumentException("elixr.depthwise.vectors5: '" + forced + "' is not 1 or 2");
+        return Integer.parseInt(forced.trim());
+    }
+
     private DepthwiseColumns() {}
 
     /**
@@ -84,6 +99,7 @@ final class DepthwiseColumns {
                 filled = reach;
             }
             if (kh == 3) block3(buf, wt, wOff, q.wq(), ya, ow, scale, shift, out, dst);
+            else if (vectors5 == 2 && ow > VL) block5x2(buf, wt, wOff, kw, q.wq(), ya, ow, scale, shift, out, dst);
             else block5(buf, wt, wOff, kw, q.wq(), ya, ow, scale, shift, out, dst);
         }
         ep.activate(out, dst, oh * ow); // the plane is still in L1/L2
@@ -422,4 +438,128 @@ final class DepthwiseColumns {
             if (xa == last) return;
         }
     }
+
+    /**
+     * Output rows ya..ya+6 of a 5×KW filter, two vectors of the row at a time (for 32 vector registers: 14 accumulators,
+     * 5 weights and the row's two vectors in flight): columns xa and xa + VL, the last pair moved back to end at OW
+     * (overlaps recomputed with the same bits); where OW < 2·VL the second vector is stored under the mask of its first
+     * OW − VL lanes (its other lanes read cells of the next padded row, or the scratch's tail, and are dropped). Each
+     * output is summed as in {@link #block5}, kx by kx, ky within: the same bits. Why two: an output's 25 FMAs are one
+     * dependent chain, so seven chains keep the FMA units short of two a cycle, and each broadcast, row index and range
+     * check now serves two vectors (the second load at a constant offset from the first). {@code bench ops --only 5x5},
+     * [16,240,28,28], Intel Xeon AVX-512, one vector then two alternated twice: 8.7–8.8 → 9.5–9.6 GB/s on one thread,
+     * 17.0–17.2 → 18.2–18.5 on two (docs/results.md, session 38).
+     */
+    private static void block5x2(float[] buf, float[] wt, int wOff, int kw, int wq, int ya, int ow,
+                                 float scale, float shift, float[] out, int dst) {
+        FloatVector sv = FloatVector.broadcast(S, scale), bv = FloatVector.broadcast(S, shift);
+        boolean masked = ow < 2 * VL;
+        VectorMask<Float> tail = S.indexInRange(0, ow - VL);
+        int last = Math.max(0, ow - 2 * VL);
+        for (int x0 = 0; ; x0 += 2 * VL) {
+            int xa = Math.min(x0, last), base = ya * wq + xa;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
+            FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, p, q;
+            for (int kx = 0; kx < kw; kx++) {
+                int wk = wOff + kx, d = base + kx;
+                FloatVector u0 = FloatVector.broadcast(S, wt[wk]), u1 = FloatVector.broadcast(S, wt[wk + kw]);
+                FloatVector u2 = FloatVector.broadcast(S, wt[wk + 2 * kw]), u3 = FloatVector.broadcast(S, wt[wk + 3 * kw]);
+                FloatVector u4 = FloatVector.broadcast(S, wt[wk + 4 * kw]);
+                p = FloatVector.fromArray(S, buf, d);
+                q = FloatVector.fromArray(S, buf, d + VL);
+                d += wq;
+                a0 = p.fma(u0, a0); b0 = q.fma(u0, b0);
+                p = FloatVector.fromArray(S, buf, d);
+                q = FloatVector.fromArray(S, buf, d + VL);
+                d += wq;
+                a0 = p.fma(u1, a0); b0 = q.fma(u1, b0);
+                a1 = p.fma(u0, a1); b1 = q.fma(u0, b1);
+                p = FloatVector.fromArray(S, buf, d);
+                q = FloatVector.fromArray(S, buf, d + VL);
+                d += wq;
+                a0 = p.fma(u2, a0); b0 = q.fma(u2, b0);
+                a1 = p.fma(u1, a1); b1 = q.fma(u1, b1);
+                a2 = p.fma(u0, a2); b2 = q.fma(u0, b2);
+                p = FloatVector.fromArray(S, buf, d);
+                q = FloatVector.fromArray(S, buf, d + VL);
+                d += wq;
+                a0 = p.fma(u3, a0); b0 = q.fma(u3, b0);
+                a1 = p.fma(u2, a1); b1 = q.fma(u2, b1);
+                a2 = p.fma(u1, a2); b2 = q.fma(u1, b2);
+                a3 = p.fma(u0, a3); b3 = q.fma(u0, b3);
+                p = FloatVector.fromArray(S, buf, d);
+                q = FloatVector.fromArray(S, buf, d + VL);
+                d += wq;
+                a0 = p.fma(u4, a0); b0 = q.fma(u4, b0);
+                a1 = p.fma(u3, a1); b1 = q.fma(u3, b1);
+                a2 = p.fma(u2, a2); b2 = q.fma(u2, b2);
+                a3 = p.fma(u1, a3); b3 = q.fma(u1, b3);
+                a4 = p.fma(u0, a4); b4 = q.fma(u0, b4);
+                p = FloatVector.fromArray(S, buf, d);
+                q = FloatVector.fromArray(S, buf, d + VL);
+                d += wq;
+                a1 = p.fma(u4, a1); b1 = q.fma(u4, b1);
+                a2 = p.fma(u3, a2); b2 = q.fma(u3, b2);
+                a3 = p.fma(u2, a3); b3 = q.fma(u2, b3);
+                a4 = p.fma(u1, a4); b4 = q.fma(u1, b4);
+                a5 = p.fma(u0, a5); b5 = q.fma(u0, b5);
+                p = FloatVector.fromArray(S, buf, d);
+                q = FloatVector.fromArray(S, buf, d + VL);
+                d += wq;
+                a2 = p.fma(u4, a2); b2 = q.fma(u4, b2);
+                a3 = p.fma(u3, a3); b3 = q.fma(u3, b3);
+                a4 = p.fma(u2, a4); b4 = q.fma(u2, b4);
+                a5 = p.fma(u1, a5); b5 = q.fma(u1, b5);
+                a6 = p.fma(u0, a6); b6 = q.fma(u0, b6);
+                p = FloatVector.fromArray(S, buf, d);
+                q = FloatVector.fromArray(S, buf, d + VL);
+                d += wq;
+                a3 = p.fma(u4, a3); b3 = q.fma(u4, b3);
+                a4 = p.fma(u3, a4); b4 = q.fma(u3, b4);
+                a5 = p.fma(u2, a5); b5 = q.fma(u2, b5);
+                a6 = p.fma(u1, a6); b6 = q.fma(u1, b6);
+                p = FloatVector.fromArray(S, buf, d);
+                q = FloatVector.fromArray(S, buf, d + VL);
+                d += wq;
+                a4 = p.fma(u4, a4); b4 = q.fma(u4, b4);
+                a5 = p.fma(u3, a5); b5 = q.fma(u3, b5);
+                a6 = p.fma(u2, a6); b6 = q.fma(u2, b6);
+                p = FloatVector.fromArray(S, buf, d);
+                q = FloatVector.fromArray(S, buf, d + VL);
+                d += wq;
+                a5 = p.fma(u4, a5); b5 = q.fma(u4, b5);
+                a6 = p.fma(u3, a6); b6 = q.fma(u3, b6);
+                p = FloatVector.fromArray(S, buf, d);
+                q = FloatVector.fromArray(S, buf, d + VL);
+                a6 = p.fma(u4, a6); b6 = q.fma(u4, b6);
+            }
+            int o = dst + ya * ow + xa, ob = o + VL;
+            a0.fma(sv, bv).intoArray(out, o);
+            a1.fma(sv, bv).intoArray(out, o + ow);
+            a2.fma(sv, bv).intoArray(out, o + 2 * ow);
+            a3.fma(sv, bv).intoArray(out, o + 3 * ow);
+            a4.fma(sv, bv).intoArray(out, o + 4 * ow);
+            a5.fma(sv, bv).intoArray(out, o + 5 * ow);
+            a6.fma(sv, bv).intoArray(out, o + 6 * ow);
+            if (masked) {
+                b0.fma(sv, bv).intoArray(out, ob, tail);
+                b1.fma(sv, bv).intoArray(out, ob + ow, tail);
+                b2.fma(sv, bv).intoArray(out, ob + 2 * ow, tail);
+                b3.fma(sv, bv).intoArray(out, ob + 3 * ow, tail);
+                b4.fma(sv, bv).intoArray(out, ob + 4 * ow, tail);
+                b5.fma(sv, bv).intoArray(out, ob + 5 * ow, tail);
+                b6.fma(sv, bv).intoArray(out, ob + 6 * ow, tail);
+                return;
+            }
+            b0.fma(sv, bv).intoArray(out, ob);
+            b1.fma(sv, bv).intoArray(out, ob + ow);
+            b2.fma(sv, bv).intoArray(out, ob + 2 * ow);
+            b3.fma(sv, bv).intoArray(out, ob + 3 * ow);
+            b4.fma(sv, bv).intoArray(out, ob + 4 * ow);
+            b5.fma(sv, bv).intoArray(out, ob + 5 * ow);
+            b6.fma(sv, bv).intoArray(out, ob + 6 * ow);
+            if (xa == last) return;
+        }
+    }
+
 }

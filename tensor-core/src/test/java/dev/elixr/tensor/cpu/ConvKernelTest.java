@@ -85,6 +85,8 @@ class ConvKernelTest {
         out.add(Arguments.of(new Geometry(2, 5, 11, 17, 5, 3, 1, 1, 1, 5, false, 34)));
         out.add(Arguments.of(new Geometry(1, 3, 16, 9, 3, 3, 1, 1, 1, 3, true, 35)));
         out.add(Arguments.of(new Geometry(2, 7, 15, 23, 7, 5, 2, 2, 1, 7, true, 31))); // stride 2, odd plane, 7 channels
+        // 5×5 rows of OW = 70 (two-vector blocks: three pairs on 16 lanes, the last moved back; five on 8)
+        out.add(Arguments.of(new Geometry(1, 2, 9, 70, 2, 5, 1, 2, 1, 2, true, 36)));
         // rows narrower than a vector, one masked vector per row: EfficientNet's 14×14 5×5 and OW = 13, 12 (multiplier 2)
         // on 16 lanes, OW = 7, 6 on 8 lanes, OW = 3 on 4 (each the flat path on wider vectors)
         out.add(Arguments.of(new Geometry(1, 4, 14, 14, 4, 5, 1, 2, 1, 4, true, 36)));
@@ -224,6 +226,41 @@ class ConvKernelTest {
         }
     }
 
+    /**
+     * DepthwiseColumns' two 5×KW block shapes (seven rows × one vector, the 16-register choice; seven rows × two vectors,
+     * the 32-register one) on whatever machine runs the test: each within the float64 bound, the same bits on one and
+     * two threads, and the same bits as each other (both sum kx by kx, ky within).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("depthwise")
+    void depthwiseFiveByFiveBlocksOfOneAndTwoVectorsMatchFloat64AndEachOtherBitForBit(Geometry g) {
+        int before = DepthwiseColumns.vectors5;
+        try {
+            float[][] outs = new float[2][];
+            for (int v = 1; v <= 2; v++) {
+                DepthwiseColumns.vectors5 = v;
+                check(g, true);
+                assertSameBitsOnOneAndTwoThreads(g, true);
+                outs[v - 1] = convolve(g, true);
+            }
+            for (int i = 0; i < outs[0].length; i++)
+                if (Float.floatToRawIntBits(outs[0][i]) != Float.floatToRawIntBits(outs[1][i]))
+                    throw new AssertionError(g + " at " + i + ": one vector " + outs[0][i] + ", two vectors " + outs[1][i]);
+        } finally {
+            DepthwiseColumns.vectors5 = before;
+        }
+    }
+
+    @Test
+    void depthwiseVectorsOfAFiveByFiveBlockFollowTheRegisterCountOrTheProperty() {
+        assertEquals(1, DepthwiseColumns.vectors5(null, 16));
+        assertEquals(2, DepthwiseColumns.vectors5(null, 32));
+        assertEquals(2, DepthwiseColumns.vectors5(" 2", 16));
+        assertEquals(1, DepthwiseColumns.vectors5("1", 32));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DepthwiseColumns.vectors5("3", 32));
+        assertTrue(e.getMessage().contains("elixr.depthwise.vectors5"), e.getMessage());
+    }
+
     @Test
     void depthwiseRowsOfAThreeByThreeBlockFollowTheRegisterCountOrTheProperty() {
         assertEquals(4, DepthwiseColumns.rows3(null, 16));
@@ -232,6 +269,20 @@ class ConvKernelTest {
         assertEquals(4, DepthwiseColumns.rows3("4", 32));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DepthwiseColumns.rows3("5", 16));
         assertTrue(e.getMessage().contains("elixr.depthwise.rows3"), e.getMessage());
+    }
+
+    /** g's seeded convolution on the current thread count (the inputs of {@link #assertSameBitsOnOneAndTwoThreads}). */
+    private static float[] convolve(Geometry g, boolean depthwise) {
+        SplittableRandom r = new SplittableRandom(g.seed());
+        float[] x = random(r, g.n() * g.c() * g.h() * g.w());
+        float[] w = random(r, g.o() * (depthwise ? 1 : g.c() / g.groups()) * g.k() * g.k());
+        float[] b = g.bias() ? random(r, g.o()) : null;
+        int oh = Conv2dParams.outSize(g.h(), g.k(), g.stride(), g.pad(), g.dil());
+        int ow = Conv2dParams.outSize(g.w(), g.k(), g.stride(), g.pad(), g.dil());
+        float[] out = new float[g.n() * g.o() * oh * ow];
+        if (depthwise) DepthwiseConv.conv2d(x, 0, g.n(), g.c(), g.h(), g.w(), w, 0, g.o(), g.k(), g.k(), b, 0, g.params(), out, 0);
+        else Conv2dKernel.conv2d(x, 0, g.n(), g.c(), g.h(), g.w(), w, 0, g.o(), g.k(), g.k(), b, 0, g.params(), out, 0);
+        return out;
     }
 
     /** The convolution (Conv2dKernel, or DepthwiseConv when depthwise) of g's seeded inputs on 1 and on 2 threads: bit for bit equal. */
