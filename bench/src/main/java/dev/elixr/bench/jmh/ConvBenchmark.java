@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * conv2d (3×3 and 1×1 via GEMM) and depthwise (3×3 and 5×5 direct). Geometry "NxCxHxWxOxKxstride";
- * depthwise when O = 0 (O = C, groups = C).
+ * depthwise when O = 0 (O = C, groups = C). The depthwise block shapes follow the vector registers; compare them with
+ * {@code -jvmArgsAppend -Delixr.depthwise.rows3=4|7} (3×3) or {@code -Delixr.depthwise.vectors5=1|2} (5×5).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
