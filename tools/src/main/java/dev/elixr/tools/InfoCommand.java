@@ -2,6 +2,7 @@ package dev.elixr.tools;
 
 import dev.elixr.tensor.Parallel;
 import dev.elixr.tensor.cpu.CacheLines;
+import dev.elixr.tensor.cpu.DepthwiseConv;
 import dev.elixr.tensor.cpu.GemmPlan;
 import dev.elixr.tensor.cpu.MachineProfile;
 import dev.elixr.tensor.cpu.Simd;
@@ -14,7 +15,7 @@ import java.lang.management.MemoryManagerMXBean;
 import java.util.stream.Collectors;
 
 /** {@code elixr info}: the JDK, the vector species, the GEMM kernel chosen for this machine and why, cores, the JVM's collector and spilling, and backends. */
-@Command(name = "info", description = "Show the JDK, SIMD vector species, the GEMM kernel chosen and why, cores, the JVM's collector and C2's spilling, and available backends.")
+@Command(name = "info", description = "Show the JDK, SIMD vector species, the GEMM kernel and depthwise blocks chosen and why, cores, the JVM's collector and C2's spilling, and available backends.")
 final class InfoCommand implements Runnable {
     @Override
     public void run() {
@@ -32,6 +33,7 @@ final class InfoCommand implements Runnable {
         System.out.printf("gemm         %s%n", plan);
         for (String why : plan.why()) System.out.println("               " + why);
         System.out.println("               " + CacheLines.describe());
+        System.out.printf("depthwise    %s%n", DepthwiseConv.blocks());
         System.out.printf("cores        %d available, kernel threads %d (-Delixr.threads=N)%n",
                 Runtime.getRuntime().availableProcessors(), Parallel.threads());
         System.out.printf("memory       max heap %d MiB%n", Runtime.getRuntime().maxMemory() >> 20);

@@ -10,10 +10,10 @@ import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code elixr info} names the GEMM kernel chosen for this machine and gives a reason for each choice. */
+/** {@code elixr info} names the GEMM kernel and depthwise blocks chosen for this machine and gives a reason for each choice. */
 class InfoCommandTest {
     @Test
-    void infoPrintsTheGemmKernelAndWhy() {
+    void infoPrintsTheGemmKernelTheDepthwiseBlocksAndWhy() {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         int code;
@@ -30,5 +30,6 @@ class InfoCommandTest {
         for (String why : plan.why()) assertTrue(out.contains(why), "missing reason '" + why + "' in:\n" + out);
         assertTrue(out.contains(dev.elixr.tensor.cpu.CacheLines.describe()), "missing the packing buffers' alignment in:\n" + out);
         assertTrue(out.contains("ISA ") && out.contains("vector registers") && out.contains("L1d"), out);
+        assertTrue(out.contains("depthwise    " + dev.elixr.tensor.cpu.DepthwiseConv.blocks()), "missing the depthwise block shapes in:\n" + out);
     }
 }

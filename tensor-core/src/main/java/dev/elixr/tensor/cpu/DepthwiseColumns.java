@@ -67,6 +67,14 @@ final class DepthwiseColumns {
         return Integer.parseInt(forced.trim());
     }
 
+    /** The block shapes in use and why, for {@code elixr info}. */
+    static String describe() {
+        int registers = MachineProfile.current().registers();
+        return "stride-1 blocks: 3×3 " + (rows3 == 4 ? "4 rows × 1 vector, the nine weights in registers" : "7 rows × 1 vector")
+                + ", 5×KW 7 rows × " + vectors5 + (vectors5 == 1 ? " vector" : " vectors") + " (" + registers
+                + " vector registers; -Delixr.depthwise.rows3=4|7, -Delixr.depthwise.vectors5=1|2)";
+    }
+
     private DepthwiseColumns() {}
 
     /**

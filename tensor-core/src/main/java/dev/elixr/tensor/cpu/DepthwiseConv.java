@@ -41,6 +41,9 @@ public final class DepthwiseConv {
     /** True when the convolution is depthwise: one input channel per group, O a multiple of C (what this kernel computes). */
     public static boolean applies(int c, int o, Conv2dParams p) { return p.groups() == c && o % c == 0; }
 
+    /** The stride-1 block shapes this machine's kernels use and why (printed by {@code elixr info}). */
+    public static String blocks() { return DepthwiseColumns.describe(); }
+
     /** x [n, c, h, w], weight [c, 1, kh, kw], bias [c] or null → out [n, c, oh, ow] (overwritten). */
     public static void conv2d(float[] x, int xOff, int n, int c, int h, int w,
                               float[] weight, int wOff, int kh, int kw, float[] bias, int biasOff,
