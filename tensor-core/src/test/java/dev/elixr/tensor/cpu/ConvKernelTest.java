@@ -271,7 +271,7 @@ class ConvKernelTest {
         assertTrue(e.getMessage().contains("elixr.depthwise.rows3"), e.getMessage());
     }
 
-    /** g's seeded convolution on the current thread count (the inputs of {@link #assertSameBitsOnOneAndTwoThreads}). */
+    /** g's seeded convolution on the current thread count. */
     private static float[] convolve(Geometry g, boolean depthwise) {
         SplittableRandom r = new SplittableRandom(g.seed());
         float[] x = random(r, g.n() * g.c() * g.h() * g.w());
@@ -287,19 +287,12 @@ class ConvKernelTest {
 
     /** The convolution (Conv2dKernel, or DepthwiseConv when depthwise) of g's seeded inputs on 1 and on 2 threads: bit for bit equal. */
     private static void assertSameBitsOnOneAndTwoThreads(Geometry g, boolean depthwise) {
-        SplittableRandom r = new SplittableRandom(g.seed());
-        float[] x = random(r, g.n() * g.c() * g.h() * g.w());
-        float[] w = random(r, g.o() * (depthwise ? 1 : g.c() / g.groups()) * g.k() * g.k());
-        float[] b = g.bias() ? random(r, g.o()) : null;
-        int oh = Conv2dParams.outSize(g.h(), g.k(), g.stride(), g.pad(), g.dil());
-        int ow = Conv2dParams.outSize(g.w(), g.k(), g.stride(), g.pad(), g.dil());
-        float[][] outs = new float[2][g.n() * g.o() * oh * ow];
+        float[][] outs = new float[2][];
         int before = dev.elixr.tensor.Parallel.threads();
         try {
             for (int t = 1; t <= 2; t++) {
                 dev.elixr.tensor.Parallel.setThreads(t);
-                if (depthwise) DepthwiseConv.conv2d(x, 0, g.n(), g.c(), g.h(), g.w(), w, 0, g.o(), g.k(), g.k(), b, 0, g.params(), outs[t - 1], 0);
-                else Conv2dKernel.conv2d(x, 0, g.n(), g.c(), g.h(), g.w(), w, 0, g.o(), g.k(), g.k(), b, 0, g.params(), outs[t - 1], 0);
+                outs[t - 1] = convolve(g, depthwise);
             }
         } finally {
             dev.elixr.tensor.Parallel.setThreads(before);
