@@ -58,4 +58,12 @@ public class GemmBenchmark {
     @Benchmark
     @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "--enable-native-access=ALL-UNNAMED", "-Delixr.gemm.alignB=false"})
     public float[] sgemmBOffLines() { return sgemm(); }
+
+    /**
+     * As {@link #sgemm} with the A-strips-outer order's whole tiles left to the plan's tile ({@code -Delixr.gemm.wholeTiles=none},
+     * see GemmPlan#wholeTiles): on the products that run that order (2048³, 6304×768×3072), what the taller tile gives.
+     */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "--enable-native-access=ALL-UNNAMED", "-Delixr.gemm.wholeTiles=none"})
+    public float[] sgemmPlanTileOnly() { return sgemm(); }
 }

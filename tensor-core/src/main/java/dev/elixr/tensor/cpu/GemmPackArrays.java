@@ -27,6 +27,7 @@ final class GemmPackArrays {
             if (tA) copyRowsA(mr, a, off + pc * lda + i, lda, h, kb, ap, base);
             else if (h == mr && mr == 8 && TRANSPOSE) transposeA(a, off + i * lda + pc, lda, kb, ap, base);
             else if (h == mr && mr == 5) transposeA5(a, off + i * lda + pc, lda, kb, ap, base);
+            else if (h == mr && mr == 12 && TRANSPOSE) transposeA12(a, off + i * lda + pc, lda, kb, ap, base);
             else {
                 if (h < mr) java.util.Arrays.fill(ap, base, base + kb * mr, 0f);
                 for (int r = 0; r < h; r++) {
@@ -62,6 +63,27 @@ final class GemmPackArrays {
         for (; p + VL <= kb; p += VL) transpose8(a, src + p, lda, ap, dst + p * 8);
         for (; p < kb; p++)
             for (int r = 0; r < 8; r++) ap[dst + p * 8 + r] = a[src + r * lda + p];
+    }
+
+    /**
+     * A whole 12-row strip of a row-major A (the 12×2 tile of the A-strips-outer order): its first eight rows by 8×VL
+     * register transposes stored 12 floats apart ({@link #transpose8Strided}), the last four k outer and rows inner, as
+     * {@link #transposeA5}.
+     */
+    private static void transposeA12(float[] a, int src, int lda, int kb, float[] ap, int dst) {
+        float[] scratch = transposeScratch();
+        int p = 0;
+        for (; p + VL <= kb; p += VL) transpose8Strided(a, src + p, lda, ap, dst + p * 12, 12, scratch);
+        for (; p < kb; p++)
+            for (int r = 0; r < 8; r++) ap[dst + p * 12 + r] = a[src + r * lda + p];
+        int r8 = src + 8 * lda, r9 = r8 + lda, r10 = r9 + lda, r11 = r10 + lda;
+        for (p = 0; p < kb; p++) {
+            int d = dst + p * 12 + 8;
+            ap[d] = a[r8 + p];
+            ap[d + 1] = a[r9 + p];
+            ap[d + 2] = a[r10 + p];
+            ap[d + 3] = a[r11 + p];
+        }
     }
 
     /**

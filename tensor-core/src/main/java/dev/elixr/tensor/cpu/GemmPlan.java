@@ -17,8 +17,9 @@ import java.util.Properties;
  * 1024³ at 58–63 GFLOP/s against 48–51 for 6×2 (shared machine). 5×2 keeps its ten accumulators in registers only when
  * C2 compiles it after both fresh and accumulating tiles, which {@link Kernel5x2} sees to; it runs 10–20% above 4×2 on a
  * Sapphire-Rapids-class Xeon. The entries that read A in place ({@link MicroKernel#rows}, always from zero) keep 4×2
- * there ({@link #chooseTwoVectors}). 8×3 and 12×2 also fit 32 registers but ran no faster at 1024³–2048³ on an AVX-512
- * Xeon (within the noise of a shared machine), and 8×3's 48-column strips pad N = 64 (attention heads) to 96.
+ * there ({@link #chooseTwoVectors}). 8×3 and 12×2 also fit 32 registers but ran no faster as the plan's tile at
+ * 1024³–2048³ on an AVX-512 Xeon (within the noise of a shared machine), and 8×3's 48-column strips pad N = 64
+ * (attention heads) to 96; 12×2 computes the whole tiles of the A-strips-outer order instead ({@link #wholeTiles()}).
  *
  * <p>Cache blocks, after the analytical model of Low et al., "Analytical modeling is enough for high-performance BLIS"
  * (TOMS 2016): the KC×NR strip of B that the micro-kernel streams for every A strip stays in two thirds of L1d
@@ -33,7 +34,12 @@ import java.util.Properties;
  * four L2s or more, at least a panel wide) turn the two innermost loops round, A strips outer over a KC×NC panel of B in half of L2
  * ({@link #ncRows()}): C's tiles, read again for every K block, are then visited along its rows, which the hardware
  * prefetcher follows, instead of down a column strip, a new page every row. In that order a thread's K block of A is
- * packed once for all the panels ({@link #mcRows()}: up to 8 MiB of it at a time), not once per panel.
+ * packed once for all the panels ({@link #mcRows()}: up to 8 MiB of it at a time), not once per panel. There the
+ * A strip, not B's, is what stays in L1 while B streams from L2, two vectors a k: a taller tile of the same width reads
+ * fewer of B's bytes a flop and takes a deeper KC (its A strip in half of L1d), so fewer passes over C. On 32 registers
+ * that is 12×2 at KC 512 beside 8×2 at 256 ({@link #wholeTiles()}): one thread, both alternated in one JVM (AVX-512
+ * Xeon, medians of 10 rounds), 2048³ 148.9 → 156.1 GFLOP/s, 6304×768×3072 140.4 → 143.7, 4096×1024×4096 153.2 →
+ * 161.5, 3000×1000×2048 148.3 → 159.5 (docs/results.md, session 39).
  */
 public final class GemmPlan {
     static final int KC_MIN = 256, KC_MAX = 512, NC_MAX = 4096;
@@ -76,16 +82,32 @@ public final class GemmPlan {
     private final MicroKernel kernel;
     private final int kc, mc, nc, inPlaceN, ncRows, mcRows;
     private final long rowsOuterC;
+    private final WholeTiles wholeTiles;
     private final List<String> why;
 
-    private GemmPlan(MicroKernel kernel, int kc, int mc, int nc, List<String> why) {
-        this(kernel, kc, mc, nc, 0, Long.MAX_VALUE, nc, mcRows(kernel, kc, mc), why);
+    /**
+     * The tile and blocks with which the A-strips-outer order computes its whole tiles ({@link #wholeTiles()}): a taller
+     * tile than the plan's, with its own KC (its A strip in half of L1d) and the panel of B and block of A that KC gives.
+     */
+    public record WholeTiles(MicroKernel kernel, int kc, int nc, int mc) {
+        @Override public String toString() { return "tile " + kernel.name() + ", KC " + kc + ", MC " + mc + ", NC " + nc; }
     }
 
-    private GemmPlan(MicroKernel kernel, int kc, int mc, int nc, int inPlaceN, long rowsOuterC, int ncRows, int mcRows, List<String> why) {
+    private GemmPlan(MicroKernel kernel, int kc, int mc, int nc, List<String> why) {
+        this(kernel, kc, mc, nc, 0, Long.MAX_VALUE, nc, mcRows(kernel, kc, mc), null, why);
+    }
+
+    private GemmPlan(MicroKernel kernel, int kc, int mc, int nc, int inPlaceN, long rowsOuterC, int ncRows, int mcRows,
+                     WholeTiles wholeTiles, List<String> why) {
         if (kc < 1 || mc < 1 || nc < 1 || ncRows < 1 || mcRows < 1)
             throw new IllegalArgumentException("GEMM blocks must be positive: KC=" + kc + " MC=" + mc + " NC=" + nc + " NC (A strips outer)=" + ncRows
                     + " MC (A strips outer)=" + mcRows);
+        if (wholeTiles != null && (wholeTiles.kernel().nr() != kernel.nr() || wholeTiles.kc() < 1 || wholeTiles.nc() < 1 || wholeTiles.mc() < 1))
+            throw new IllegalArgumentException("the whole tiles of the A-strips-outer order need the plan's tile width ("
+                    + kernel.nr() + " floats) and positive blocks: " + wholeTiles);
+        this.wholeTiles = wholeTiles == null ? null : new WholeTiles(wholeTiles.kernel(), wholeTiles.kc(),
+                (wholeTiles.nc() + kernel.nr() - 1) / kernel.nr() * kernel.nr(),
+                (wholeTiles.mc() + wholeTiles.kernel().mr() - 1) / wholeTiles.kernel().mr() * wholeTiles.kernel().mr());
         this.kernel = kernel;
         this.kc = kc;
         this.mc = (mc + kernel.mr() - 1) / kernel.mr() * kernel.mr(); // not Sgemm.roundUp: Sgemm's initialisation reads DEFAULT
@@ -101,7 +123,7 @@ public final class GemmPlan {
     public GemmPlan withInPlaceN(int n) {
         List<String> w = new ArrayList<>(why);
         w.add("A in place up to N = " + n + ": given");
-        return new GemmPlan(kernel, kc, mc, nc, n, rowsOuterC, ncRows, mcRows, w);
+        return new GemmPlan(kernel, kc, mc, nc, n, rowsOuterC, ncRows, mcRows, wholeTiles, w);
     }
 
     /**
@@ -117,7 +139,19 @@ public final class GemmPlan {
     public GemmPlan withRowsOuter(long floats, int ncRows, int mcRows) {
         List<String> w = new ArrayList<>(why);
         w.add("A strips outer from C of " + floats + " floats, NC " + ncRows + ", MC " + mcRows + ": given");
-        return new GemmPlan(kernel, kc, mc, nc, inPlaceN, floats, ncRows, mcRows, w);
+        return new GemmPlan(kernel, kc, mc, nc, inPlaceN, floats, ncRows, mcRows, wholeTiles, w);
+    }
+
+    /**
+     * This plan with the A-strips-outer order's whole tiles computed by {@code tile} (as wide as the plan's) at KC
+     * {@code kc}, over panels of B {@code nc} wide and blocks of A {@code mc} rows tall ({@link #wholeTiles()}; null
+     * tile: the plan's own tile and blocks), for tests and benchmarks.
+     */
+    public GemmPlan withWholeTiles(MicroKernel tile, int tileKc, int tileNc, int tileMc) {
+        List<String> w = new ArrayList<>(why);
+        WholeTiles t = tile == null ? null : new WholeTiles(tile, tileKc, tileNc, tileMc);
+        w.add("A strips outer, whole tiles: " + (t == null ? "the plan's tile" : t) + ": given");
+        return new GemmPlan(kernel, kc, mc, nc, inPlaceN, rowsOuterC, ncRows, mcRows, t, w);
     }
 
     /** A plan with the given tile and blocks (MC and NC rounded up to whole tiles), for tests and benchmarks. */
@@ -129,7 +163,7 @@ public final class GemmPlan {
     public static GemmPlan of(MicroKernel kernel) {
         MachineProfile m = MachineProfile.current();
         int kc = kc(m, kernel), mc = mc(m, kernel, kc), nc = nc(m, kernel, kc);
-        return new GemmPlan(kernel, kc, mc, nc, 0, rowsOuterC(m), ncRows(m, kernel, kc), mcRows(kernel, kc, mc),
+        return new GemmPlan(kernel, kc, mc, nc, 0, rowsOuterC(m), ncRows(m, kernel, kc), mcRows(kernel, kc, mc), null,
                 List.of("tile " + kernel.name() + ": given; blocks and loop order from this machine's caches"));
     }
 
@@ -171,7 +205,52 @@ public final class GemmPlan {
         int mcRows = override(props, "mcRows", mcRows(k, kc, mc), why,
                 "A strips outer pack a thread's K block of A once for all the panels of B, up to " + MachineProfile.kib(4L * ROWS_OUTER_A)
                         + " of it at a time");
-        return new GemmPlan(k, kc, mc, nc, inPlace, rowsOuter, ncRows, mcRows, why);
+        return new GemmPlan(k, kc, mc, nc, inPlace, rowsOuter, ncRows, mcRows, wholeTiles(m, k, mc, props, why), why);
+    }
+
+    /**
+     * The A-strips-outer order's whole tiles: the tallest tile as wide as the plan's that fits the registers, if taller
+     * than the plan's (12×2 for 8×2 on 32 registers; none on 16), with KC for its A strip in half of L1d, at most what
+     * keeps a panel of 16 strips in half of L2; {@code -Delixr.gemm.wholeTiles=12x2|none} and {@code .wholeKc} override.
+     */
+    static WholeTiles wholeTiles(MachineProfile m, MicroKernel k, int mc, Properties props, List<String> why) {
+        String v = props.getProperty("elixr.gemm.wholeTiles"), given = props.getProperty("elixr.gemm.tile");
+        MicroKernel t = null;
+        String reason;
+        if (v != null && !v.isBlank()) {
+            if (!v.trim().equalsIgnoreCase("none")) {
+                t = MicroKernel.named(v);
+                if (t.nr() != k.nr())
+                    throw new IllegalArgumentException("-Delixr.gemm.wholeTiles=" + v.trim() + " is " + t.nr() + " floats wide; the plan's tile "
+                            + k.name() + " is " + k.nr() + ": the two share the packed panels of B");
+            }
+            reason = "-Delixr.gemm.wholeTiles=" + v.trim();
+        } else if (given != null && !given.isBlank()) {
+            reason = "-Delixr.gemm.tile=" + given.trim() + " was given";
+        } else {
+            for (MicroKernel c : MicroKernel.variants())
+                if (c.nv() == k.nv() && c.mr() > (t == null ? k.mr() : t.mr()) && c.registers() <= m.registers()) t = c;
+            reason = t == null ? "no taller tile " + k.nr() + " floats wide fits " + m.registers() + " vector registers"
+                    : "the tallest tile " + k.nr() + " floats wide that fits " + m.registers() + " vector registers (" + t.registers()
+                    + "): " + t.nv() + " B vectors a k for " + t.mr() * t.nv() + " FMAs, against " + k.mr() * k.nv() + " with " + k.name();
+        }
+        if (t == null) {
+            why.add("A strips outer, whole tiles: the plan's tile (" + reason + ")");
+            return null;
+        }
+        List<String> kcWhy = new ArrayList<>();
+        int kc = override(props, "wholeKc", wholeKc(m, t), kcWhy, "the " + t.mr() + "×KC strip of A in half of L1d ("
+                + MachineProfile.kib(m.l1d()) + "), at most what keeps 16 strips of B in half of L2 (" + MachineProfile.kib(m.l2())
+                + "), kept within " + KC_MIN + "-" + KC_MAX);
+        WholeTiles w = new WholeTiles(t, kc, ncRows(m, t, kc), mcRows(t, kc, mc));
+        why.add("A strips outer, whole tiles: " + w + " (" + reason + "; " + kcWhy.get(0) + ")");
+        return w;
+    }
+
+    /** KC of {@link #wholeTiles}: the tile's A strip in half of L1d, 16 strips of B in half of L2 at most, within KC_MIN–KC_MAX. */
+    static int wholeKc(MachineProfile m, MicroKernel t) {
+        long kc = Math.min(m.l1d() / 2 / (4L * t.mr()), m.l2() / 2 / (4L * 16 * t.nr()));
+        return (int) Math.max(KC_MIN, Math.min(KC_MAX, kc - kc % 16));
     }
 
     /** The preferred tile for a register count: 8×2 with 32, 5×2 with 16. */
@@ -230,6 +309,7 @@ public final class GemmPlan {
             case "rowsOuterC" -> "A strips outer from C floats =";
             case "ncRows" -> "NC (A strips outer)";
             case "mcRows" -> "MC (A strips outer)";
+            case "wholeKc" -> "KC (A strips outer, whole tiles)";
             default -> name.toUpperCase(java.util.Locale.ROOT);
         };
         if (v == null || v.isBlank()) {
@@ -294,6 +374,15 @@ public final class GemmPlan {
      */
     public int mcRows() { return mcRows; }
 
+    /**
+     * The tile and blocks of the A-strips-outer order's whole tiles, or null for the plan's own. {@link Sgemm} gives them
+     * the rows of a product whose tiles are whole in both tiles (multiples of both heights, every column strip whole) when
+     * alpha = 1 and beta is 0 or 1: there each element is one FMA chain over k from 0 or from C whatever the tile and
+     * KC, so the bits are those of the plan's tile (and so the same on any thread count). Other products and the rows
+     * left over take the plan's tile and KC.
+     */
+    public WholeTiles wholeTiles() { return wholeTiles; }
+
     /** One line per choice: what was chosen and why. */
     public List<String> why() { return why; }
 
@@ -301,6 +390,7 @@ public final class GemmPlan {
     @Override
     public String toString() {
         return "tile " + kernel + ", KC " + kc + ", MC " + mc + ", NC " + nc
-                + (rowsOuterC == Long.MAX_VALUE ? "" : ", A strips outer from C of " + rowsOuterC + " floats (MC " + mcRows + ", NC " + ncRows + ")");
+                + (rowsOuterC == Long.MAX_VALUE ? "" : ", A strips outer from C of " + rowsOuterC + " floats (MC " + mcRows + ", NC " + ncRows
+                + (wholeTiles == null ? "" : "; whole tiles " + wholeTiles) + ")");
     }
 }

@@ -24,7 +24,8 @@ import java.lang.foreign.ValueLayout;
  *          {@link #macroByStrips}, as no other block of A will read it again)
  *         (K over several blocks and a thread's C of {@link GemmPlan#rowsOuterC()} floats or more, a panel wide or
  *          more: for pc, for ic in blocks of {@link GemmPlan#mcRows()} (A packed once), for jc in panels of
- *          {@link GemmPlan#ncRows()} (the panel in L2), each MR strip of A in L1 across the panel's NR strips)
+ *          {@link GemmPlan#ncRows()} (the panel in L2), each MR strip of A in L1 across the panel's NR strips; the rows
+ *          that are whole tiles of a taller tile too go first to that tile at its own KC, {@link GemmPlan#wholeTiles()})
  * </pre>
  * Vector strategy: the tile (MR rows × NV vectors, NR = NV·VL) and the blocks KC, MC, NC come from a {@link GemmPlan}
  * chosen for the machine at start-up: 5×2 vectors on 16 vector registers (AVX2: 10 ymm accumulators, 2 B vectors,
@@ -263,7 +264,14 @@ public final class Sgemm {
         int kc = evenBlock(k, plan.kc(), 1), ncBlock = plan.nc();
         Buffers buf = BUFFERS.get();
         if (k > plan.kc() && j1 - j0 >= plan.ncRows() && (long) m * (j1 - j0) >= plan.rowsOuterC()) {
-            rowsOuter(plan, tA, tB, i0, i1, j0, j1, k, kc, alpha, a, aOff, lda, b, bOff, ldb, packed, beta, c, cOff, ldc, buf);
+            GemmPlan.WholeTiles w = plan.wholeTiles();
+            int whole = wholeTileRows(plan, m, j1 - j0, alpha, beta, packed);
+            if (whole > 0)
+                rowsOuter(w.kernel(), w.nc(), w.mc(), tA, tB, i0, i0 + whole, j0, j1, k, evenBlock(k, w.kc(), 1), alpha,
+                        a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc, buf);
+            if (whole < m)
+                rowsOuter(plan.kernel(), plan.ncRows(), plan.mcRows(), tA, tB, i0 + whole, i1, j0, j1, k, kc, alpha,
+                        a, aOff, lda, b, bOff, ldb, packed, beta, c, cOff, ldc, buf);
             return;
         }
         int mc = evenBlock(m, plan.mc(), mr), ncMax = Math.min(ncBlock, roundUp(j1 - j0, nr));
@@ -298,19 +306,32 @@ public final class Sgemm {
     }
 
     /**
-     * {@link #blocked} with A strips outer ({@link GemmPlan#rowsOuterC()}): each K block of A is packed once (up to
-     * {@link GemmPlan#mcRows()} rows of it at a time) and every panel of B ({@link GemmPlan#ncRows()} wide) is packed and
+     * Rows of a thread's m×n block of C that the A-strips-outer order gives to the plan's whole tiles
+     * ({@link GemmPlan#wholeTiles()}): the most rows that are whole tiles of both tile heights, when every column strip is
+     * whole, alpha = 1, beta is 0 or 1 and B is not packed beforehand (its K blocks are the plan's); else 0.
+     */
+    static int wholeTileRows(GemmPlan plan, int m, int n, float alpha, float beta, PackedMatrix packed) {
+        GemmPlan.WholeTiles w = plan.wholeTiles();
+        if (w == null || packed != null || alpha != 1f || (beta != 0f && beta != 1f) || n % plan.nr() != 0) return 0;
+        int both = lcm(plan.mr(), w.kernel().mr());
+        return m / both * both;
+    }
+
+    /**
+     * {@link #blocked} with A strips outer ({@link GemmPlan#rowsOuterC()}) on rows [i0, i1) with the given tile, KC, panel
+     * width and block of rows (the plan's, or its {@link GemmPlan#wholeTiles()}): each K block of A is packed once (up to
+     * {@code mcRows} rows of it at a time) and every panel of B ({@code panel} wide) is packed and
      * walked against it, C's tiles along its rows. Here each A strip streams through L1 once per panel whatever MC is, so
      * the A block need not fit L2, and packing it once per K block instead of once per panel (2048³: two panels, A packed
      * twice) cut A's packing from 4.4% to 2.2% of the call. Same bits: per element the same K blocks in the same order.
      * One thread, both orders alternated in one JVM (AVX-512 Xeon, medians of 7 rounds): 2048³ 142.0 → 147.0 GFLOP/s,
      * 6304×768×3072 139.7 → 144.8, 4096×1024×4096 140.3 → 145.1 (docs/results.md, session 29).
      */
-    private static void rowsOuter(GemmPlan plan, boolean tA, boolean tB, int i0, int i1, int j0, int j1, int k, int kc, float alpha,
-                                  MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb, PackedMatrix packed,
-                                  float beta, float[] c, int cOff, int ldc, Buffers buf) {
-        int mr = plan.mr(), nr = plan.nr(), panel = plan.ncRows();
-        int mc = evenBlock(i1 - i0, plan.mcRows(), mr);
+    private static void rowsOuter(MicroKernel kernel, int panel, int mcRows, boolean tA, boolean tB, int i0, int i1, int j0, int j1,
+                                  int k, int kc, float alpha, MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
+                                  PackedMatrix packed, float beta, float[] c, int cOff, int ldc, Buffers buf) {
+        int mr = kernel.mr(), nr = kernel.nr();
+        int mc = evenBlock(i1 - i0, mcRows, mr);
         float[] ap = buf.a(mc * kc), bp = packed != null ? packed.data() : buf.b(Math.min(panel, roundUp(j1 - j0, nr)) * kc);
         float[] tile = buf.tile(mr * nr);
         int bo = CacheLines.floatsToLine(bp);
@@ -324,7 +345,7 @@ public final class Sgemm {
                     int nc = Math.min(panel, j1 - jc);
                     if (packed != null) bo = packed.blockOffset(pc) + jc * kb;
                     else GemmPack.packB(nr, tB, b, bOff, ldb, pc, kb, jc, nc, bp, bo);
-                    macro(plan.kernel(), ap, bp, bo, mb, nc, kb, alpha, betaK, c, cOff + ic * ldc + jc, ldc, tile, true);
+                    macro(kernel, ap, bp, bo, mb, nc, kb, alpha, betaK, c, cOff + ic * ldc + jc, ldc, tile, true);
                 }
             }
         }
@@ -351,6 +372,13 @@ public final class Sgemm {
     }
 
     static int roundUp(int x, int a) { return (x + a - 1) / a * a; }
+
+    /** Least common multiple of two tile heights. */
+    static int lcm(int x, int y) {
+        int g = x, h = y;
+        while (h != 0) { int t = g % h; g = h; h = t; }
+        return x / g * y;
+    }
 
     /**
      * The macro-kernel: every MR×NR tile of the mb×nb block of C from the packed A block and the B panel packed from bo of

@@ -6,6 +6,7 @@ import java.util.Properties;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,6 +97,39 @@ class GemmPlanTest {
         assertEquals(100, GemmPlan.of(MicroKernel.named("8x2"), 64, 16, 64).withRowsOuter(100, 64).rowsOuterC());
     }
 
+    /**
+     * The A-strips-outer order's whole tiles: the tallest tile as wide as the plan's that fits the registers (12×2 beside
+     * 8×2 on 32; none on 16), KC from L1d and L2; none when the tile is given; overridable, a tile of another width refused.
+     */
+    @Test
+    void wholeTilesAreTheTallestTileOfThePlansWidthThatFitsTheRegisters() {
+        MachineProfile xeon = new MachineProfile("AVX-512", 512, 32, "test", 48 << 10, 2 << 20, 240 << 20, "test");
+        GemmPlan.WholeTiles w = GemmPlan.forMachine(xeon, new Properties()).wholeTiles();
+        assertEquals("12x2", w.kernel().name());
+        assertEquals(512, w.kc(), "a 12×512 strip of A is half of 48 KiB; 16 strips of B at KC 512 are half of 2 MiB");
+        assertEquals(512, w.nc(), "the KC×NC panel of B in half of L2");
+        assertEquals((1 << 21) / 512 / 12 * 12, w.mc(), "8 MiB of A at KC 512 in whole 12-row tiles");
+        GemmPlan zen5 = GemmPlan.forMachine(ZEN5, new Properties());
+        int kc5 = zen5.wholeTiles().kc();
+        assertTrue(4L * 16 * zen5.nr() * kc5 <= ZEN5.l2() / 2 && 4L * 12 * kc5 <= ZEN5.l1d() / 2, "1 MiB of L2: KC " + kc5 + " for strips of " + zen5.nr());
+        assertNull(GemmPlan.forMachine(ZEN3, new Properties()).wholeTiles(), "no taller tile 2 vectors wide fits 16 registers");
+        Properties none = new Properties();
+        none.setProperty("elixr.gemm.wholeTiles", "none");
+        assertNull(GemmPlan.forMachine(xeon, none).wholeTiles());
+        Properties tile = new Properties();
+        tile.setProperty("elixr.gemm.tile", "8x2");
+        assertNull(GemmPlan.forMachine(xeon, tile).wholeTiles(), "a given tile runs alone unless whole tiles are given too");
+        Properties kc = new Properties();
+        kc.setProperty("elixr.gemm.wholeKc", "384");
+        GemmPlan p = GemmPlan.forMachine(xeon, kc);
+        assertEquals(384, p.wholeTiles().kc());
+        assertTrue(p.why().stream().anyMatch(l -> l.contains("whole tiles") && l.contains("-Delixr.gemm.wholeKc=384")), p.why().toString());
+        Properties wide = new Properties();
+        wide.setProperty("elixr.gemm.wholeTiles", "8x3");
+        var e = assertThrows(IllegalArgumentException.class, () -> GemmPlan.forMachine(xeon, wide));
+        assertTrue(e.getMessage().contains("wholeTiles=8x3") && e.getMessage().contains("wide"), e.getMessage());
+    }
+
     @Test
     void everyChoiceCanBeOverriddenAndSaysSo() {
         Properties p = new Properties();
@@ -159,7 +193,7 @@ class GemmPlanTest {
     @Test
     void thisMachinesPlanExplainsEveryChoice() {
         GemmPlan plan = GemmPlan.DEFAULT;
-        assertEquals(8, plan.why().size(), plan.why().toString()); // tile, KC, MC, NC, A in place, A strips outer, their NC and MC
+        assertEquals(9, plan.why().size(), plan.why().toString()); // tile, KC, MC, NC, A in place, A strips outer, their NC, MC and whole tiles
         assertTrue(plan.why().get(0).startsWith("tile " + plan.kernel().name()), plan.why().get(0));
         MachineProfile m = MachineProfile.current();
         assertEquals(Simd.species().vectorBitSize(), m.speciesBits());

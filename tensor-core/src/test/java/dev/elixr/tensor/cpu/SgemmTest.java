@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -328,6 +329,36 @@ class SgemmTest {
                     if (Float.floatToRawIntBits(byColumns[i]) != Float.floatToRawIntBits(byRows[i]))
                         throw new AssertionError(tile + " beta " + beta + " on " + threads + " thread(s), MC " + rows.mcRows() + ", at (" + i / n + ", " + i % n
                                 + "): B strips outer " + byColumns[i] + ", A strips outer " + byRows[i]);
+            }
+    }
+
+    /**
+     * The A-strips-outer order's whole tiles (12×2 at KC 128 beside the 8×2 plan at KC 64; 72 of 85 rows, the other 13
+     * to the plan's tile, 5 of them an edge) give the plan's own bits, into a C overwritten and added to, on 1 and 2
+     * threads, and match the float64 reference; products they do not suit (alpha ≠ 1, beta 0.5, a partial column strip,
+     * B packed beforehand) give them no rows.
+     */
+    @Test
+    void wholeTilesOfTheAStripsOuterOrderGiveThePlanTilesBits() {
+        MicroKernel k8 = MicroKernel.named("8x2"), k12 = MicroKernel.named("12x2");
+        GemmPlan plain = GemmPlan.of(k8, 64, 2 * k8.mr(), 2 * k8.nr()).withRowsOuter(0, 2 * k8.nr());
+        GemmPlan whole = plain.withWholeTiles(k12, 128, 2 * k8.nr(), 4 * k12.mr());
+        int m = 85, n = 4 * k8.nr(), k = 3 * 64 + 17;
+        assertEquals(72, Sgemm.wholeTileRows(whole, m, n, 1f, 0f, null), "the rows that are whole 8- and 12-row tiles");
+        assertEquals(72, Sgemm.wholeTileRows(whole, m, n / 2, 1f, 1f, null), "each of two threads' halves of C");
+        assertEquals(0, Sgemm.wholeTileRows(whole, m, n, 0.5f, 0f, null), "alpha 0.5");
+        assertEquals(0, Sgemm.wholeTileRows(whole, m, n, 1f, 0.5f, null), "beta 0.5");
+        assertEquals(0, Sgemm.wholeTileRows(whole, m, n + 5, 1f, 0f, null), "a partial column strip");
+        assertEquals(0, Sgemm.wholeTileRows(plain, m, n, 1f, 0f, null), "a plan without whole tiles");
+        SplittableRandom r = new SplittableRandom(20261207);
+        for (float beta : new float[] {0f, 1f})
+            for (int threads = 1; threads <= 2; threads++) {
+                float[] a = random(r, m * k), b = random(r, k * n), c0 = random(r, m * n);
+                float[] byPlan = c0.clone(), byWhole = c0.clone();
+                Sgemm.sgemm(plain, false, false, m, n, k, 1f, MemorySegment.ofArray(a), 0, k, MemorySegment.ofArray(b), 0, n, beta, byPlan, 0, n, threads);
+                Sgemm.sgemm(whole, false, false, m, n, k, 1f, MemorySegment.ofArray(a), 0, k, MemorySegment.ofArray(b), 0, n, beta, byWhole, 0, n, threads);
+                assertArrayEquals(byPlan, byWhole, "beta " + beta + " on " + threads + " thread(s): whole tiles against the plan's tile, bit for bit");
+                assertGemm(new Case(false, false, m, n, k, 1f, beta, 0, 0), a, 0, k, b, 0, n, c0, byWhole, 0, n);
             }
     }
 
