@@ -90,7 +90,7 @@ public final class GemmPlan {
      * tile than the plan's, with its own KC (its A strip in half of L1d) and the panel of B and block of A that KC gives.
      */
     public record WholeTiles(MicroKernel kernel, int kc, int nc, int mc) {
-        @Override public String toString() { return "tile " + kernel.name() + ", KC " + kc + ", MC " + mc + ", NC " + nc; }
+        @Override public String toString() { return kernel.name() + ", KC " + kc + ", MC " + mc + ", NC " + nc; }
     }
 
     private GemmPlan(MicroKernel kernel, int kc, int mc, int nc, List<String> why) {
