@@ -8,7 +8,9 @@ import java.util.Properties;
  * How {@link Sgemm} runs on this machine: the micro-kernel (tile shape) and the cache blocks KC, MC, NC, each with the
  * reason it was chosen. Chosen once at start-up from the {@link MachineProfile}; every choice can be overridden for
  * experiments ({@code -Delixr.gemm.tile=6x2}, {@code -Delixr.gemm.kc=256}, {@code .mc}, {@code .nc}, {@code .inPlaceN},
- * {@code -Delixr.gemm.registers=16}). Tests and benchmarks build other plans with {@link #of} and {@link #withInPlaceN}.
+ * {@code -Delixr.gemm.registers=16}, {@code .rowsOuterC}, {@code .ncRows}, {@code .mcRows}, {@code .wholeTiles},
+ * {@code .wholeKc}). Tests and benchmarks build other plans with {@link #of}, {@link #withInPlaceN},
+ * {@link #withRowsOuter} and {@link #withWholeTiles}.
  *
  * <p>Tile: the first of 8×2, 6×2, 4×3, 5×2, 4×2 whose live vector registers ({@link MicroKernel#registers()}:
  * accumulators, B vectors and the three broadcasts C2 keeps in flight) fit the machine's count: 8×2 with 32 registers

@@ -269,7 +269,7 @@ public final class Sgemm {
             if (whole > 0)
                 rowsOuter(w.kernel(), w.nc(), w.mc(), tA, tB, i0, i0 + whole, j0, j1, k, evenBlock(k, w.kc(), 1), alpha,
                         a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc, buf);
-            if (whole < m)
+            if (whole < m) // the rows left over (fewer than 24 after whole tiles) pack B's panels once more for themselves
                 rowsOuter(plan.kernel(), plan.ncRows(), plan.mcRows(), tA, tB, i0 + whole, i1, j0, j1, k, kc, alpha,
                         a, aOff, lda, b, bOff, ldb, packed, beta, c, cOff, ldc, buf);
             return;
